@@ -1,0 +1,31 @@
+//===- GGemmDialect.cpp - ggemm dialect registration ----------------------===//
+//
+// Registers the ops and attributes of the `ggemm` dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GGemm/GGemmDialect.h"
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+#include "GGemm/GGemmDialect.cpp.inc"
+#include "GGemm/GGemmEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "GGemm/GGemmAttrs.cpp.inc"
+
+void GGemmDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "GGemm/GGemmOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "GGemm/GGemmAttrs.cpp.inc"
+      >();
+}

@@ -1,0 +1,48 @@
+//===- GGemmOps.h - ggemm operations ----------------------------*- C++ -*-===//
+//
+// Operations and attributes of the `ggemm` dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_DIALECT_GGEMMOPS_H
+#define GGEMM_DIALECT_GGEMMOPS_H
+
+#include "GGemm/GGemmDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "GGemm/GGemmEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "GGemm/GGemmAttrs.h.inc"
+
+namespace mlir::ggemm {
+
+/// Sizes of one group. `m` is ShapedType::kDynamic in the contiguous form,
+/// where group sizes are only known at run time.
+struct GroupShape {
+  int64_t m, n, k;
+};
+
+/// Elements per scale factor along K (NVFP4: one e4m3 scale per 16 values).
+constexpr int64_t kScaleBlock = 16;
+/// K granularity of the problem level: one block-scaled MMA step covers
+/// four scale blocks (64 K elements).
+constexpr int64_t kKGranularity = 64;
+/// N granularity: rows of the f16 output are whole 16-byte vectors.
+constexpr int64_t kNGranularity = 8;
+/// Shape of one blocked scale-factor atom: 128 rows x 4 scale columns
+/// stored as 32 x 16 bytes.
+constexpr int64_t kAtomRows = 128, kAtomCols = 4;
+
+/// Shape of the blocked_128x4 scale buffer for an `rows x k` operand.
+SmallVector<int64_t, 4> getBlockedScaleShape(int64_t rows, int64_t k);
+
+} // namespace mlir::ggemm
+
+#define GET_OP_CLASSES
+#include "GGemm/GGemmOps.h.inc"
+
+#endif // GGEMM_DIALECT_GGEMMOPS_H

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what ggemm needs when it is missing and configures build/.
+# Sourced by build-and-run.sh and test.sh; safe to run again.
+set -euo pipefail
+
+GGEMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GGEMM_BUILD="${GGEMM_BUILD:-$GGEMM_ROOT/build}"
+LLVM_PREFIX=/usr/lib/llvm-22
+
+# Debian packages: LLVM/MLIR 22 (libraries, TableGen, FileCheck, lit) and the
+# build tools.
+PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools llvm-22
+          cmake ninja-build g++ python3)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ggemm: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f "$GGEMM_BUILD/build.ninja" ]; then
+  cmake -G Ninja -S "$GGEMM_ROOT" -B "$GGEMM_BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir"
+fi
+# Two cores: keep parallelism at the core count.
+GGEMM_JOBS="${GGEMM_JOBS:-$(nproc)}"

@@ -1,0 +1,9 @@
+// Round trip of examples/test_07.mlir: parse, verify, print, reparse.
+// RUN: gemm-opt %S/../../examples/test_07.mlir | gemm-opt | FileCheck %s
+// RUN: gemm-opt %S/../../examples/test_07.mlir --mlir-print-op-generic | gemm-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @test_07(
+// CHECK: ggemm.grouped_matmul rows<list> scales<row_major>
+// CHECK-SAME: : memref<128x128xf4E2M1FN>, memref<128x128xf4E2M1FN>, memref<128x128xf4E2M1FN>, memref<128x128xf4E2M1FN>)
+// CHECK-SAME: : memref<128x128xf16>, memref<128x128xf16>, memref<128x128xf16>, memref<128x128xf16>)
+// CHECK-NEXT: return
