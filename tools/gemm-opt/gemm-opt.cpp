@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmDialect.h"
+#include "ggemm/Conversion/Passes.h"
+#include "ggemm/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -25,6 +27,8 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
   mlir::registerAllPasses();
+  mlir::ggemm::registerGGemmConversionPasses();
+  mlir::ggemm::registerGGemmPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "ggemm optimizer driver\n", registry));
 }

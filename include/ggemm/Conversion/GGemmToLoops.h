@@ -1,0 +1,40 @@
+//===- GGemmToLoops.h - ggemm to scf/arith/memref ---------------*- C++ -*-===//
+//
+// The reference lowering of the ggemm dialect to loops, for integration into
+// other compilers' conversions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_CONVERSION_GGEMMTOLOOPS_H
+#define GGEMM_CONVERSION_GGEMMTOLOOPS_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::ggemm {
+
+/// Maps NVFP4 memrefs to their byte storage: `memref<... x K x f4E2M1FN>`
+/// to `memref<... x K/2 x i8>` (packed, identity layout, static even K
+/// required), `memref<... x f8E4M3FN>` to `memref<... x i8>`. Other types
+/// are unchanged.
+class NVFP4StorageTypeConverter : public TypeConverter {
+public:
+  NVFP4StorageTypeConverter();
+};
+
+/// Names of the decode tables the loops read.
+inline constexpr llvm::StringLiteral kE2M1TableName = "__ggemm_e2m1_to_f32";
+inline constexpr llvm::StringLiteral kE4M3TableName = "__ggemm_e4m3_to_f32";
+
+/// Adds the e2m1 (16 x f32) and e4m3 (256 x f32) decode tables to `module`
+/// as private constant memref.globals unless they exist. The patterns below
+/// read them, so call this before applying them.
+void addDecodeTables(ModuleOp module);
+
+/// Patterns lowering ggemm ops to scf/arith/memref/cf over storage types.
+void populateGGemmToLoopsConversionPatterns(
+    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns);
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_CONVERSION_GGEMMTOLOOPS_H

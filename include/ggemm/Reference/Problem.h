@@ -1,0 +1,72 @@
+//===- Problem.h - host-side grouped NVFP4 problems -------------*- C++ -*-===//
+//
+// A grouped NVFP4 problem held on the host in its logical form (row-major
+// packed data and row-major scale codes per group), a seeded generator, the
+// physical layouts the kernels take, and the reference product.
+// Plain C++: the GPU runtime uses this too, where no MLIR exists.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_REFERENCE_PROBLEM_H
+#define GGEMM_REFERENCE_PROBLEM_H
+
+#include <cstdint>
+#include <vector>
+
+namespace ggemm::ref {
+
+struct Group {
+  int64_t m = 0, n = 0, k = 0;
+  std::vector<uint8_t> a;   // m x k/2, packed e2m1 (even element low)
+  std::vector<uint8_t> b;   // n x k/2
+  std::vector<uint8_t> sfa; // m x k/16 e4m3 codes, row-major
+  std::vector<uint8_t> sfb; // n x k/16
+  float alpha = 1.0f;
+};
+
+struct Problem {
+  std::vector<Group> groups;
+  bool hasAlpha = false;
+};
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+/// Seeded inputs: every e2m1 code (all 16, both signs, both zeros) equally
+/// likely; scales spread over many binades of e4m3 (subnormals and both
+/// signs included, NaN excluded); alpha, when asked for, over several
+/// binades too. The same seed gives the same data on every machine.
+Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
+                        bool withAlpha);
+
+/// The 128x4 blocked layout of a `rows x cols` row-major scale matrix
+/// (`to_blocked` of the reference): rows padded to 128, columns to 4, each
+/// 128x4 atom stored as 32x16 bytes; padding is zero.
+std::vector<uint8_t> toBlocked(const std::vector<uint8_t> &rowMajor,
+                               int64_t rows, int64_t cols);
+
+/// Reference results of one group.
+struct GroupResult {
+  std::vector<double> exact;  // m x n: double accumulation, alpha applied
+  std::vector<float> f32;     // m x n: f32 sum in K order, alpha applied
+  std::vector<uint16_t> f16;  // m x n: f32 rounded to nearest even f16
+};
+
+/// C_g = alpha_g * sum_k A*SFA * B*SFB (DESIGN.md section 1), plain loops.
+/// The f32 path adds the (exact) products in increasing k, which is the
+/// order convert-ggemm-to-loops uses, so its f16 bits must match exactly.
+std::vector<GroupResult> referenceProduct(const Problem &problem);
+
+/// Deterministic 64-bit generator (splitmix64).
+struct SplitMix64 {
+  uint64_t state;
+  explicit SplitMix64(uint64_t seed) : state(seed) {}
+  uint64_t next();
+  /// Uniform in [0, n).
+  uint64_t below(uint64_t n) { return next() % n; }
+};
+
+} // namespace ggemm::ref
+
+#endif // GGEMM_REFERENCE_PROBLEM_H

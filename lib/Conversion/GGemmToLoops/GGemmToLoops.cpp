@@ -1,0 +1,190 @@
+//===- GGemmToLoops.cpp - the convert-ggemm-to-loops pass -----------------===//
+//
+// The storage type converter, the decode tables and the pass that applies
+// the grouped_matmul pattern (GroupedMatmulToLoops.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Conversion/GGemmToLoops.h"
+#include "GGemm/GGemmDialect.h"
+#include "ggemm/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/APFloat.h"
+
+#define DEBUG_TYPE "convert-ggemm-to-loops"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_CONVERTGGEMMTOLOOPS
+#include "ggemm/Conversion/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+//===----------------------------------------------------------------------===//
+// Storage types
+//===----------------------------------------------------------------------===//
+
+/// The byte storage of an NVFP4 memref, a null type if it has none, or the
+/// type itself if it is not NVFP4.
+static Type storageType(MemRefType type) {
+  Type element = type.getElementType();
+  auto i8 = IntegerType::get(type.getContext(), 8);
+  if (isa<Float8E4M3FNType>(element))
+    return type.clone(i8);
+  if (!isa<Float4E2M1FNType>(element))
+    return type;
+  if (!type.getLayout().isIdentity() || type.getRank() == 0)
+    return {};
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t &inner = shape.back();
+  if (ShapedType::isDynamic(inner) || inner % 2 != 0)
+    return {};
+  inner /= 2;
+  return MemRefType::get(shape, i8, MemRefLayoutAttrInterface{},
+                         type.getMemorySpace());
+}
+
+NVFP4StorageTypeConverter::NVFP4StorageTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](MemRefType type) { return storageType(type); });
+  auto cast = [](OpBuilder &b, Type type, ValueRange inputs,
+                 Location loc) -> Value {
+    return UnrealizedConversionCastOp::create(b, loc, type, inputs)
+        .getResult(0);
+  };
+  addSourceMaterialization(cast);
+  addTargetMaterialization(cast);
+}
+
+//===----------------------------------------------------------------------===//
+// Decode tables
+//===----------------------------------------------------------------------===//
+
+/// f32 values of every code of `semantics` (`bits` wide), decoded by
+/// llvm::APFloat: exact, with subnormals, signed zeros and NaN.
+static SmallVector<float> decodeAll(const llvm::fltSemantics &semantics,
+                                    unsigned bits) {
+  SmallVector<float> values;
+  for (uint64_t code = 0; code < (1u << bits); ++code) {
+    llvm::APFloat value(semantics, llvm::APInt(bits, code));
+    bool lost;
+    value.convert(llvm::APFloat::IEEEsingle(),
+                  llvm::APFloat::rmNearestTiesToEven, &lost);
+    values.push_back(value.convertToFloat());
+  }
+  return values;
+}
+
+void mlir::ggemm::addDecodeTables(ModuleOp module) {
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  auto add = [&](StringRef name, const llvm::fltSemantics &semantics,
+                 unsigned bits) {
+    if (module.lookupSymbol(name))
+      return;
+    SmallVector<float> values = decodeAll(semantics, bits);
+    auto type = MemRefType::get({int64_t(values.size())}, b.getF32Type());
+    auto init = DenseElementsAttr::get(
+        RankedTensorType::get(type.getShape(), b.getF32Type()),
+        ArrayRef<float>(values));
+    memref::GlobalOp::create(b, module.getLoc(), name,
+                             b.getStringAttr("private"), type, init,
+                             /*constant=*/true, /*alignment=*/nullptr);
+  };
+  add(kE2M1TableName, llvm::APFloat::Float4E2M1FN(), 4);
+  add(kE4M3TableName, llvm::APFloat::Float8E4M3FN(), 8);
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isNVFP4MemRef(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  return memref && isa<Float4E2M1FNType, Float8E4M3FNType>(
+                       memref.getElementType());
+}
+
+/// Refuses, with a diagnostic, what the conversion cannot rewrite: NVFP4
+/// memrefs without a byte storage form, and ops other than ggemm ops,
+/// functions, calls and returns that carry NVFP4 memrefs.
+LogicalResult checkConvertible(ModuleOp module) {
+  WalkResult result = module.walk([&](Operation *op) {
+    auto check = [&](Type type) -> LogicalResult {
+      auto memref = dyn_cast<MemRefType>(type);
+      if (memref && !storageType(memref)) {
+        op->emitOpError() << "uses " << type
+                          << ", which has no packed byte storage: "
+                             "f4E2M1FN memrefs need the identity layout and "
+                             "a static, even innermost dimension";
+        return failure();
+      }
+      return success();
+    };
+    SmallVector<Type> types(op->getOperandTypes());
+    llvm::append_range(types, op->getResultTypes());
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        llvm::append_range(types, block.getArgumentTypes());
+    if (auto fn = dyn_cast<FunctionOpInterface>(op))
+      llvm::append_range(types, fn.getArgumentTypes());
+    for (Type type : types)
+      if (failed(check(type)))
+        return WalkResult::interrupt();
+    bool handled = isa<GGemmDialect>(op->getDialect()) ||
+                   isa<func::FuncOp, func::CallOp, func::ReturnOp>(op);
+    if (!handled && llvm::any_of(types, isNVFP4MemRef)) {
+      op->emitOpError()
+          << "carries an f4E2M1FN/f8E4M3FN memref; convert-ggemm-to-loops "
+             "rewrites NVFP4 memrefs only in ggemm ops, func.func, func.call "
+             "and func.return";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+struct ConvertGGemmToLoops final
+    : public ggemm::impl::ConvertGGemmToLoopsBase<ConvertGGemmToLoops> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(checkConvertible(module)))
+      return signalPassFailure();
+    bool hasGGemm = false;
+    module.walk([&](Operation *op) {
+      hasGGemm |= isa<GGemmDialect>(op->getDialect());
+    });
+    if (hasGGemm)
+      addDecodeTables(module);
+
+    MLIRContext *ctx = &getContext();
+    NVFP4StorageTypeConverter converter;
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<GGemmDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+
+    RewritePatternSet patterns(ctx);
+    populateGGemmToLoopsConversionPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

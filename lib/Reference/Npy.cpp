@@ -1,0 +1,122 @@
+//===- Npy.cpp - reading and writing .npy files ---------------------------===//
+//
+// The .npy v1.0 layout: magic "\x93NUMPY", version 1.0, a little-endian
+// uint16 header length, then an ASCII Python dict padded with spaces and a
+// newline so that the data starts at a multiple of 64 bytes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Reference/Npy.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace ggemm::ref {
+
+int64_t NpyArray::elementSize(const std::string &dtype) {
+  if (dtype == "|u1" || dtype == "|i1")
+    return 1;
+  if (dtype == "<f2")
+    return 2;
+  if (dtype == "<f4" || dtype == "<i4")
+    return 4;
+  return 0;
+}
+
+int64_t NpyArray::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string writeNpy(const std::string &path, const NpyArray &array) {
+  if (!NpyArray::elementSize(array.dtype))
+    return "unsupported dtype " + array.dtype;
+  if (int64_t(array.data.size()) !=
+      array.numElements() * NpyArray::elementSize(array.dtype))
+    return "data size does not match shape";
+  std::ostringstream dict;
+  dict << "{'descr': '" << array.dtype << "', 'fortran_order': False, "
+       << "'shape': (";
+  for (int64_t d : array.shape)
+    dict << d << ", ";
+  dict << "), }";
+  std::string header = dict.str();
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header.push_back('\n');
+  std::ofstream out(path, std::ios::binary);
+  if (!out)
+    return "cannot open " + path + " for writing";
+  uint16_t len = header.size();
+  out.write("\x93NUMPY\x01\x00", 8);
+  out.put(char(len & 0xFF));
+  out.put(char(len >> 8));
+  out << header;
+  out.write(reinterpret_cast<const char *>(array.data.data()),
+            array.data.size());
+  return out ? "" : "write to " + path + " failed";
+}
+
+/// Returns the text after `'key':` in a .npy header dict.
+static std::string field(const std::string &dict, const std::string &key) {
+  size_t pos = dict.find("'" + key + "'");
+  if (pos == std::string::npos)
+    return "";
+  pos = dict.find(':', pos);
+  return pos == std::string::npos ? "" : dict.substr(pos + 1);
+}
+
+std::string readNpy(const std::string &path, NpyArray &array) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return "cannot open " + path;
+  char magic[8];
+  if (!in.read(magic, 8) || std::string(magic, 6) != "\x93NUMPY")
+    return path + " is not a .npy file";
+  size_t len;
+  if (magic[6] == 1) {
+    unsigned char l[2];
+    in.read(reinterpret_cast<char *>(l), 2);
+    len = l[0] | (l[1] << 8);
+  } else {
+    unsigned char l[4];
+    in.read(reinterpret_cast<char *>(l), 4);
+    len = l[0] | (l[1] << 8) | (l[2] << 16) | (size_t(l[3]) << 24);
+  }
+  std::string dict(len, '\0');
+  if (!in.read(dict.data(), len))
+    return path + ": truncated header";
+
+  std::string descr = field(dict, "descr");
+  size_t q1 = descr.find('\''), q2 = descr.find('\'', q1 + 1);
+  if (q1 == std::string::npos || q2 == std::string::npos)
+    return path + ": no descr in header";
+  array.dtype = descr.substr(q1 + 1, q2 - q1 - 1);
+  if (array.dtype == "<u1" || array.dtype == "|b1")
+    array.dtype = "|u1";
+  if (!NpyArray::elementSize(array.dtype))
+    return path + ": unsupported dtype " + array.dtype;
+  if (field(dict, "fortran_order").find("False") != 0 &&
+      field(dict, "fortran_order").find(" False") != 0)
+    return path + ": Fortran order is not supported";
+
+  std::string shape = field(dict, "shape");
+  size_t open = shape.find('('), close = shape.find(')');
+  if (open == std::string::npos || close == std::string::npos)
+    return path + ": no shape in header";
+  array.shape.clear();
+  std::istringstream dims(shape.substr(open + 1, close - open - 1));
+  std::string tok;
+  while (std::getline(dims, tok, ','))
+    if (tok.find_first_not_of(' ') != std::string::npos)
+      array.shape.push_back(std::stoll(tok));
+
+  array.data.resize(array.numElements() * NpyArray::elementSize(array.dtype));
+  if (!in.read(reinterpret_cast<char *>(array.data.data()), array.data.size()))
+    return path + ": truncated data";
+  return "";
+}
+
+} // namespace ggemm::ref

@@ -1,0 +1,110 @@
+//===- Problem.cpp - host-side grouped NVFP4 problems ---------------------===//
+//
+// Generator, blocked scale layout and the reference product.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Reference/Problem.h"
+#include "ggemm/Reference/NVFP4.h"
+
+namespace ggemm::ref {
+
+uint64_t SplitMix64::next() {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/// A random e4m3 scale code: 1 in 8 a subnormal or zero (exponent field 0),
+/// otherwise an exponent field in [1, 9] (2^-6 .. 2^2), any mantissa, random
+/// sign. Keeps sums mostly inside the f16 range while spanning 9 binades.
+static uint8_t randomScale(SplitMix64 &rng) {
+  uint8_t sign = rng.below(2) << 7;
+  uint8_t exp = rng.below(8) == 0 ? 0 : 1 + rng.below(9);
+  uint8_t man = rng.below(8);
+  return sign | (exp << 3) | man;
+}
+
+Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
+                        bool withAlpha) {
+  SplitMix64 rng(seed);
+  Problem problem;
+  problem.hasAlpha = withAlpha;
+  for (const Shape &s : shapes) {
+    Group g;
+    g.m = s.m, g.n = s.n, g.k = s.k;
+    auto bytes = [&](int64_t count) {
+      std::vector<uint8_t> v(count);
+      for (uint8_t &x : v)
+        x = rng.below(256); // two independent, uniform e2m1 codes
+      return v;
+    };
+    auto scales = [&](int64_t count) {
+      std::vector<uint8_t> v(count);
+      for (uint8_t &x : v)
+        x = randomScale(rng);
+      return v;
+    };
+    g.a = bytes(s.m * s.k / 2);
+    g.b = bytes(s.n * s.k / 2);
+    g.sfa = scales(s.m * s.k / 16);
+    g.sfb = scales(s.n * s.k / 16);
+    if (withAlpha) // +-2^[-4, 3] with a random 3-bit mantissa
+      g.alpha = (rng.below(2) ? -1.0f : 1.0f) * (1.0f + rng.below(8) / 8.0f) *
+                float(1 << rng.below(8)) / 16.0f;
+    problem.groups.push_back(std::move(g));
+  }
+  return problem;
+}
+
+std::vector<uint8_t> toBlocked(const std::vector<uint8_t> &rowMajor,
+                               int64_t rows, int64_t cols) {
+  int64_t rowBlocks = (rows + 127) / 128, colBlocks = (cols + 3) / 4;
+  std::vector<uint8_t> out(rowBlocks * colBlocks * 512, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) {
+      // Atom (r/128, c/4); inside it, row r%128 = 32 * hi + lo lands in
+      // byte row lo, byte column 4 * hi + c%4.
+      int64_t atom = (r / 128) * colBlocks + c / 4;
+      int64_t lo = r % 32, hi = (r % 128) / 32;
+      out[atom * 512 + lo * 16 + hi * 4 + c % 4] = rowMajor[r * cols + c];
+    }
+  return out;
+}
+
+std::vector<GroupResult> referenceProduct(const Problem &problem) {
+  std::vector<GroupResult> results;
+  for (const Group &g : problem.groups) {
+    GroupResult r;
+    r.exact.resize(g.m * g.n);
+    r.f32.resize(g.m * g.n);
+    r.f16.resize(g.m * g.n);
+    int64_t kb = g.k / 16;
+    for (int64_t i = 0; i < g.m; ++i)
+      for (int64_t j = 0; j < g.n; ++j) {
+        double exact = 0;
+        float acc = 0;
+        for (int64_t k = 0; k < g.k; ++k) {
+          double a = decodeE2M1(unpackE2M1(g.a[i * g.k / 2 + k / 2], k & 1));
+          double b = decodeE2M1(unpackE2M1(g.b[j * g.k / 2 + k / 2], k & 1));
+          double sa = decodeE4M3(g.sfa[i * kb + k / 16]);
+          double sb = decodeE4M3(g.sfb[j * kb + k / 16]);
+          double term = (a * sa) * (b * sb); // exact: at most 12 bits
+          exact += term;
+          acc += float(term);
+        }
+        if (problem.hasAlpha) {
+          exact *= g.alpha;
+          acc *= g.alpha;
+        }
+        r.exact[i * g.n + j] = exact;
+        r.f32[i * g.n + j] = acc;
+        r.f16[i * g.n + j] = floatToHalfBits(acc);
+      }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+} // namespace ggemm::ref

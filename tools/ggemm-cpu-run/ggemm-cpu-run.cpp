@@ -1,0 +1,476 @@
+//===- ggemm-cpu-run.cpp - execute ggemm IR on the host and check it ------===//
+//
+// Runs one function holding a `ggemm.grouped_matmul` on the CPU: generates
+// (or loads from .npy) inputs, lowers the function with ggemm-cpu-pipeline,
+// JIT-compiles it with MLIR's ExecutionEngine, calls it, and compares every
+// output element with the independent C++ reference (lib/Reference).
+//
+// Why the ExecutionEngine and not mlir-runner: the inputs come from a seeded
+// generator or from .npy files and the check needs the C++ reference in the
+// same process; mlir-runner only calls a `main` with no arguments, so the
+// data would have to be written as IR. Here the lowered function is called
+// directly with memref descriptors over host buffers.
+//
+// Checks (all must hold, else exit code 1):
+//   * f16 bits equal the reference's f16 rounding of its f32 K-order sum
+//     (both add the same exact products in the same order);
+//   * the reference f32 sum is within 1e-5 norm-relative error of the double
+//     sum, and the f16 output within 1e-3 (f16 has an 11-bit significand);
+//   * C is poisoned first: every element must be written, and in
+//     rows<contiguous> the rows past the group sizes must stay poisoned.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GGemm/GGemmDialect.h"
+#include "GGemm/GGemmOps.h"
+#include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Reference/NVFP4.h"
+#include "ggemm/Reference/Npy.h"
+#include "ggemm/Reference/Problem.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::ggemm;
+namespace cl = llvm::cl;
+namespace ref = ::ggemm::ref;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> funcName("func",
+                                     cl::desc("function to run (default: the "
+                                              "only one with a ggemm op)"));
+static cl::opt<uint64_t> seed("seed", cl::desc("generator seed"), cl::init(1));
+static cl::list<int64_t>
+    groupSizes("group-sizes", cl::CommaSeparated,
+               cl::desc("rows per group for rows<contiguous> (default: "
+                        "seeded random sizes in [0, 300])"));
+static cl::list<int32_t> deviceGroupSizes(
+    "device-group-sizes", cl::CommaSeparated,
+    cl::desc("values to put in the group_sizes buffer instead of the real "
+             "sizes, to exercise the kernel's run-time checks"));
+static cl::opt<std::string> loadDir(
+    "load", cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
+                     "row-major uint8 data) and DIR/alpha.npy"));
+static cl::opt<std::string>
+    saveDir("save", cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
+                             "DIR/ref<g>.npy (f16 reference)"));
+
+namespace {
+
+/// Role of a function argument in the ggemm op.
+enum class Role { A, SFA, B, SFB, C, GroupSizes, Alpha };
+
+/// A host buffer passed to the JIT-compiled function as a memref descriptor.
+struct Buffer {
+  std::vector<uint8_t> bytes;
+  std::vector<int64_t> shape; // storage shape (f4: innermost halved)
+  int64_t elementSize;
+  std::vector<int64_t> descriptor; // {alloc, aligned, offset, sizes, strides}
+
+  void *makeDescriptor() {
+    descriptor.assign(3 + 2 * shape.size(), 0);
+    uint8_t *base = bytes.data();
+    std::memcpy(&descriptor[0], &base, sizeof(void *));
+    std::memcpy(&descriptor[1], &base, sizeof(void *));
+    int64_t stride = 1;
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      descriptor[3 + d] = shape[d];
+      descriptor[3 + shape.size() + d] = stride;
+      stride *= shape[d];
+    }
+    return descriptor.data();
+  }
+};
+
+Buffer bytesBuffer(std::vector<uint8_t> bytes, std::vector<int64_t> shape) {
+  return {std::move(bytes), std::move(shape), 1, {}};
+}
+
+template <typename T>
+Buffer typedBuffer(const std::vector<T> &values, std::vector<int64_t> shape) {
+  std::vector<uint8_t> bytes(values.size() * sizeof(T));
+  std::memcpy(bytes.data(), values.data(), bytes.size());
+  return {std::move(bytes), std::move(shape), sizeof(T), {}};
+}
+
+constexpr uint16_t kPoison = 0xFFFF; // an f16 NaN no reference produces
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "ggemm-cpu-run: " << message << "\n";
+  return 2;
+}
+
+/// Reads the logical inputs of `shapes` from --load.
+std::string loadProblem(const std::vector<ref::Shape> &shapes,
+                        bool withAlpha, ref::Problem &problem) {
+  problem.hasAlpha = withAlpha;
+  for (size_t g = 0; g < shapes.size(); ++g) {
+    ref::Group group;
+    group.m = shapes[g].m, group.n = shapes[g].n, group.k = shapes[g].k;
+    auto read = [&](const char *name, std::vector<int64_t> shape,
+                    std::vector<uint8_t> &out) -> std::string {
+      ref::NpyArray array;
+      std::string path = loadDir + "/" + name + std::to_string(g) + ".npy";
+      if (std::string err = ref::readNpy(path, array); !err.empty())
+        return err;
+      if (array.dtype != "|u1" || array.shape != shape)
+        return path + ": expected uint8 of the problem's shape";
+      out = std::move(array.data);
+      return "";
+    };
+    int64_t m = group.m, n = group.n, k = group.k;
+    for (auto err : {read("a", {m, k / 2}, group.a),
+                     read("b", {n, k / 2}, group.b),
+                     read("sfa", {m, k / 16}, group.sfa),
+                     read("sfb", {n, k / 16}, group.sfb)})
+      if (!err.empty())
+        return err;
+    problem.groups.push_back(std::move(group));
+  }
+  if (withAlpha) {
+    ref::NpyArray array;
+    if (std::string err = ref::readNpy(loadDir + "/alpha.npy", array);
+        !err.empty())
+      return err;
+    if (array.dtype != "<f4" || array.numElements() != int64_t(shapes.size()))
+      return "alpha.npy: expected float32 of one value per group";
+    for (size_t g = 0; g < shapes.size(); ++g)
+      std::memcpy(&problem.groups[g].alpha, &array.data[4 * g], 4);
+  }
+  return "";
+}
+
+std::string saveProblem(const ref::Problem &problem,
+                        const std::vector<std::vector<uint16_t>> &outputs,
+                        const std::vector<ref::GroupResult> &expected) {
+  auto save = [&](const std::string &name, const std::string &dtype,
+                  std::vector<int64_t> shape, const void *data,
+                  size_t bytes) {
+    ref::NpyArray array{dtype, std::move(shape), {}};
+    array.data.assign(static_cast<const uint8_t *>(data),
+                      static_cast<const uint8_t *>(data) + bytes);
+    return ref::writeNpy(saveDir + "/" + name, array);
+  };
+  std::vector<float> alphas;
+  for (size_t g = 0; g < problem.groups.size(); ++g) {
+    const ref::Group &gr = problem.groups[g];
+    std::string s = std::to_string(g);
+    int64_t m = gr.m, n = gr.n, k = gr.k;
+    for (auto err :
+         {save("a" + s + ".npy", "|u1", {m, k / 2}, gr.a.data(), gr.a.size()),
+          save("b" + s + ".npy", "|u1", {n, k / 2}, gr.b.data(), gr.b.size()),
+          save("sfa" + s + ".npy", "|u1", {m, k / 16}, gr.sfa.data(),
+               gr.sfa.size()),
+          save("sfb" + s + ".npy", "|u1", {n, k / 16}, gr.sfb.data(),
+               gr.sfb.size()),
+          save("c" + s + ".npy", "<f2", {m, n}, outputs[g].data(),
+               2 * outputs[g].size()),
+          save("ref" + s + ".npy", "<f2", {m, n}, expected[g].f16.data(),
+               2 * expected[g].f16.size())})
+      if (!err.empty())
+        return err;
+    alphas.push_back(gr.alpha);
+  }
+  if (problem.hasAlpha)
+    return save("alpha.npy", "<f4", {int64_t(alphas.size())}, alphas.data(),
+                4 * alphas.size());
+  return "";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "ggemm CPU execution and check\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  DialectRegistry registry;
+  registry.insert<GGemmDialect>();
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
+  if (!module)
+    return fail("cannot parse " + inputFile);
+
+  // Find the function and its ggemm op.
+  func::FuncOp fn;
+  GroupedMatmulOp op;
+  module->walk([&](GroupedMatmulOp candidate) {
+    auto parent = candidate->getParentOfType<func::FuncOp>();
+    if (!fn && (funcName.empty() || parent.getName() == funcName)) {
+      fn = parent;
+      op = candidate;
+    }
+  });
+  if (!op)
+    return fail("no function with a ggemm.grouped_matmul" +
+                (funcName.empty() ? "" : " named " + funcName));
+
+  // The problem: static shapes, or run-time sizes for rows<contiguous>.
+  // (Lowering erases `op`: read everything needed from it up front.)
+  int64_t numGroups = op.getNumGroups();
+  bool listForm = op.isListForm();
+  std::vector<ref::Shape> shapes;
+  ref::SplitMix64 sizeRng(seed ^ 0x5A5A5A5Aull);
+  if (!listForm && !groupSizes.empty() &&
+      int64_t(groupSizes.size()) != numGroups)
+    return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
+  for (int64_t size : groupSizes)
+    if (size < 0)
+      return fail("--group-sizes must be >= 0");
+  for (int64_t g = 0; g < numGroups; ++g) {
+    GroupShape s = op.getGroupShape(g);
+    if (!listForm)
+      s.m = groupSizes.empty() ? int64_t(sizeRng.below(301)) : groupSizes[g];
+    shapes.push_back({s.m, s.n, s.k});
+  }
+  bool withAlpha = bool(op.getAlpha());
+  ref::Problem problem;
+  if (!loadDir.empty()) {
+    if (std::string err = loadProblem(shapes, withAlpha, problem); !err.empty())
+      return fail(err);
+  } else {
+    problem = ref::generateProblem(shapes, seed, withAlpha);
+  }
+  std::vector<ref::GroupResult> expected = ref::referenceProduct(problem);
+
+  // Host buffers in the op's physical layout.
+  bool blocked = op.getScaleLayout() == ScaleLayout::blocked_128x4;
+  auto scaleBuffer = [&](const std::vector<uint8_t> &codes, int64_t rows,
+                         int64_t k) {
+    if (!blocked)
+      return bytesBuffer(codes, {rows, k / 16});
+    SmallVector<int64_t, 4> shape = getBlockedScaleShape(rows, k);
+    return bytesBuffer(ref::toBlocked(codes, rows, k / 16),
+                       {shape.begin(), shape.end()});
+  };
+  std::vector<std::pair<Role, int64_t>> roles; // per function argument
+  for (BlockArgument arg : fn.getArguments()) {
+    auto find = [&](OperandRange range, Role role) {
+      for (auto [i, v] : llvm::enumerate(range))
+        if (v == arg)
+          roles.push_back({role, int64_t(i)});
+    };
+    size_t before = roles.size();
+    find(op.getA(), Role::A), find(op.getSfa(), Role::SFA);
+    find(op.getB(), Role::B), find(op.getSfb(), Role::SFB);
+    find(op.getC(), Role::C);
+    if (arg == op.getGroupSizes())
+      roles.push_back({Role::GroupSizes, 0});
+    if (arg == op.getAlpha())
+      roles.push_back({Role::Alpha, 0});
+    if (roles.size() != before + 1)
+      return fail("argument " + llvm::Twine(arg.getArgNumber()) + " of @" +
+                  fn.getName() + " must be used exactly once by the ggemm op");
+  }
+
+  std::vector<Buffer> buffers;
+  int64_t totalRows = 0; // rows<contiguous>
+  for (const ref::Shape &s : shapes)
+    totalRows += s.m;
+  if (!listForm) {
+    int64_t capacity = cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(capacity)) {
+      if (capacity < totalRows)
+        return fail("group sizes add up to " + llvm::Twine(totalRows) +
+                    " rows; A has " + llvm::Twine(capacity));
+      totalRows = capacity;
+    } else {
+      totalRows += 3; // spare rows that must stay untouched
+    }
+  }
+  for (auto [role, g] : roles) {
+    const ref::Group *gr = &problem.groups[g];
+    if (listForm) {
+      switch (role) {
+      case Role::A:
+        buffers.push_back(bytesBuffer(gr->a, {gr->m, gr->k / 2}));
+        break;
+      case Role::B:
+        buffers.push_back(bytesBuffer(gr->b, {gr->n, gr->k / 2}));
+        break;
+      case Role::SFA:
+        buffers.push_back(scaleBuffer(gr->sfa, gr->m, gr->k));
+        break;
+      case Role::SFB:
+        buffers.push_back(scaleBuffer(gr->sfb, gr->n, gr->k));
+        break;
+      case Role::C:
+        buffers.push_back(typedBuffer(
+            std::vector<uint16_t>(gr->m * gr->n, kPoison), {gr->m, gr->n}));
+        break;
+      default:
+        break;
+      }
+    } else {
+      // Rows of all groups back to back; B and SFB stacked over groups.
+      auto concat = [&](auto member, int64_t rowBytes, bool padRows) {
+        std::vector<uint8_t> out;
+        for (const ref::Group &h : problem.groups)
+          llvm::append_range(out, h.*member);
+        if (padRows)
+          out.resize(totalRows * rowBytes, 0);
+        return out;
+      };
+      int64_t n = shapes[0].n, k = shapes[0].k;
+      switch (role) {
+      case Role::A:
+        buffers.push_back(bytesBuffer(concat(&ref::Group::a, k / 2, true),
+                                      {totalRows, k / 2}));
+        break;
+      case Role::SFA:
+        buffers.push_back(bytesBuffer(concat(&ref::Group::sfa, k / 16, true),
+                                      {totalRows, k / 16}));
+        break;
+      case Role::B:
+        buffers.push_back(bytesBuffer(concat(&ref::Group::b, 0, false),
+                                      {numGroups, n, k / 2}));
+        break;
+      case Role::SFB:
+        buffers.push_back(bytesBuffer(concat(&ref::Group::sfb, 0, false),
+                                      {numGroups, n, k / 16}));
+        break;
+      case Role::C:
+        buffers.push_back(typedBuffer(
+            std::vector<uint16_t>(totalRows * n, kPoison), {totalRows, n}));
+        break;
+      case Role::GroupSizes: {
+        std::vector<int32_t> sizes;
+        for (const ref::Shape &s : shapes)
+          sizes.push_back(s.m);
+        if (!deviceGroupSizes.empty())
+          sizes.assign(deviceGroupSizes.begin(), deviceGroupSizes.end());
+        if (int64_t(sizes.size()) != numGroups)
+          return fail("--device-group-sizes needs one value per group");
+        buffers.push_back(typedBuffer(sizes, {numGroups}));
+        break;
+      }
+      default:
+        break;
+      }
+    }
+    if (role == Role::Alpha) {
+      std::vector<float> alphas;
+      for (const ref::Group &h : problem.groups)
+        alphas.push_back(h.alpha);
+      buffers.push_back(typedBuffer(alphas, {numGroups}));
+    }
+  }
+
+  // Lower and JIT-compile; call through the C interface with descriptors.
+  std::string name = fn.getName().str();
+  for (func::FuncOp other : llvm::to_vector(module->getOps<func::FuncOp>()))
+    if (other != fn)
+      other.erase();
+  fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+              UnitAttr::get(&context));
+  PassManager pm(&context);
+  buildCPUPipeline(pm, CPUPipelineOptions());
+  if (failed(pm.run(*module)))
+    return fail("lowering with ggemm-cpu-pipeline failed");
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = makeOptimizingTransformer(2, 0, nullptr);
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return fail("JIT: " + llvm::toString(engine.takeError()));
+  std::vector<void *> descriptors, args;
+  for (Buffer &buffer : buffers)
+    descriptors.push_back(buffer.makeDescriptor());
+  for (void *&d : descriptors)
+    args.push_back(&d);
+  // A failed run-time check (cf.assert) prints with puts and aborts: keep
+  // stdout unbuffered so that its message is not lost.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
+  if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_" + name, args))
+    return fail("call: " + llvm::toString(std::move(err)));
+
+  // Check every element.
+  std::vector<std::vector<uint16_t>> outputs(numGroups);
+  int64_t rowBegin = 0, untouchedBad = 0;
+  for (auto [i, role] : llvm::enumerate(roles)) {
+    if (role.first != Role::C)
+      continue;
+    const auto *c = reinterpret_cast<const uint16_t *>(buffers[i].bytes.data());
+    if (listForm) {
+      outputs[role.second].assign(c, c + shapes[role.second].m *
+                                             shapes[role.second].n);
+      continue;
+    }
+    int64_t n = shapes[0].n;
+    for (int64_t g = 0; g < numGroups; ++g) {
+      outputs[g].assign(c + rowBegin * n, c + (rowBegin + shapes[g].m) * n);
+      rowBegin += shapes[g].m;
+    }
+    for (int64_t e = rowBegin * n; e < totalRows * n; ++e)
+      untouchedBad += c[e] != kPoison;
+  }
+
+  int64_t elements = 0, mismatches = 0;
+  double errF32 = 0, errF16 = 0, norm = 0;
+  for (int64_t g = 0; g < numGroups; ++g) {
+    for (size_t e = 0; e < outputs[g].size(); ++e) {
+      uint16_t got = outputs[g][e], want = expected[g].f16[e];
+      if (got != want) {
+        if (mismatches < 5)
+          llvm::errs() << "group " << g << " element (" << e / shapes[g].n
+                       << ", " << e % shapes[g].n << "): got f16 0x"
+                       << llvm::format_hex_no_prefix(got, 4) << " ("
+                       << ref::halfBitsToFloat(got) << "), expected 0x"
+                       << llvm::format_hex_no_prefix(want, 4) << " ("
+                       << ref::halfBitsToFloat(want) << ")\n";
+        ++mismatches;
+      }
+      double exact = expected[g].exact[e];
+      if (!std::isinf(ref::halfBitsToFloat(want))) {
+        errF32 += std::pow(expected[g].f32[e] - exact, 2);
+        errF16 += std::pow(ref::halfBitsToFloat(got) - exact, 2);
+        norm += exact * exact;
+      }
+    }
+    elements += outputs[g].size();
+  }
+  double relF32 = norm > 0 ? std::sqrt(errF32 / norm) : 0;
+  double relF16 = norm > 0 ? std::sqrt(errF16 / norm) : 0;
+  bool ok = mismatches == 0 && untouchedBad == 0 && relF32 < 1e-5 &&
+            relF16 < 1e-3 && !std::isnan(relF16);
+
+  llvm::outs() << name << ": " << numGroups << " groups, M = [";
+  llvm::interleaveComma(shapes, llvm::outs(),
+                        [](const ref::Shape &s) { llvm::outs() << s.m; });
+  llvm::outs() << "], " << elements << " elements, f16 mismatches "
+               << mismatches << ", untouched rows overwritten " << untouchedBad
+               << ", rel err f32-vs-double " << llvm::format("%.2e", relF32)
+               << ", f16-vs-double " << llvm::format("%.2e", relF16) << "\n";
+  if (!saveDir.empty())
+    if (std::string err = saveProblem(problem, outputs, expected); !err.empty())
+      return fail(err);
+  llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
+  return ok ? 0 : 1;
+}
