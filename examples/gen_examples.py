@@ -2,13 +2,21 @@
 """Generates examples/*.mlir and their lit tests from the shared problem list.
 
 Usage: python3 examples/gen_examples.py [path/to/nvfp4_group_gemm.json]
+       python3 examples/gen_examples.py --random SEED [--contiguous]
+           [--blocked] [--alpha]     # one random problem on stdout
+
+Random problems: G in [1, 16]; M_g in [0, 300], often 0, 1, 127, 128 or 129;
+N a multiple of 8 up to 136; K a multiple of 64 up to 320. In the contiguous
+form the group sizes are chosen at run time (ggemm-cpu-run --seed).
 
 The outputs are checked in; rerun this when the problem list changes. Every
 example is one func.func holding one ggemm.grouped_matmul. Benchmark shapes
 (shared N and K) also get a rows<contiguous> variant with run-time group sizes.
 """
+import argparse
 import json
 import os
+import random
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -22,14 +30,18 @@ def mref(shape, elem):
     return "memref<" + "x".join(str(d) for d in shape) + "x" + elem + ">"
 
 
-def list_form(name, ms, ns, ks):
+def blocked_shape(rows, k):
+    return [-(-rows // 128), -(-(k // 16) // 4), 32, 16]
+
+
+def list_form(name, ms, ns, ks, blocked=False, alpha=False):
     g = len(ms)
     groups = list(zip(ms, ns, ks))
     kinds = [
         ("a", lambda m, n, k: mref([m, k], F4)),
-        ("sfa", lambda m, n, k: mref([m, k // 16], F8)),
+        ("sfa", lambda m, n, k: mref(blocked_shape(m, k) if blocked else [m, k // 16], F8)),
         ("b", lambda m, n, k: mref([n, k], F4)),
-        ("sfb", lambda m, n, k: mref([n, k // 16], F8)),
+        ("sfb", lambda m, n, k: mref(blocked_shape(n, k) if blocked else [n, k // 16], F8)),
         ("c", lambda m, n, k: mref([m, n], F16)),
     ]
     args, clauses = [], []
@@ -38,26 +50,33 @@ def list_form(name, ms, ns, ks):
         types = [ty(*grp) for grp in groups]
         args += [f"{v}: {t}" for v, t in zip(names, types)]
         clauses.append(f"      {kind}({', '.join(names)} : {', '.join(types)})")
+    if alpha:
+        args.append(f"%alpha: {mref([g], 'f32')}")
+        clauses.append(f"      alpha(%alpha : {mref([g], 'f32')})")
     body = "\n".join(clauses)
+    layout = "blocked_128x4" if blocked else "row_major"
     return (f"func.func @{name}(\n    " + ",\n    ".join(args) + ") {\n"
-            f"  ggemm.grouped_matmul rows<list> scales<row_major>\n{body}\n"
+            f"  ggemm.grouped_matmul rows<list> scales<{layout}>\n{body}\n"
             "  return\n}\n")
 
 
-def contiguous_form(name, ms, n, k):
+def contiguous_form(name, ms, n, k, alpha=False):
     g = len(ms)
     types = {
         "a": mref(["?", k], F4), "sfa": mref(["?", k // 16], F8),
         "b": mref([g, n, k], F4), "sfb": mref([g, n, k // 16], F8),
         "c": mref(["?", n], F16), "sizes": mref([g], "i32"),
     }
+    if alpha:
+        types["alpha"] = mref([g], "f32")
     args = ",\n    ".join(f"%{v}: {t}" for v, t in types.items())
     clauses = "\n".join(f"      {v}(%{v} : {types[v]})"
                         for v in ("a", "sfa", "b", "sfb", "c"))
+    extra = f"\n      alpha(%alpha : {types['alpha']})" if alpha else ""
     return (f"// Group sizes at run time; this problem's are {ms}.\n"
             f"func.func @{name}(\n    {args}) {{\n"
             f"  ggemm.grouped_matmul rows<contiguous> scales<row_major>\n{clauses}\n"
-            f"      group_sizes(%sizes : {types['sizes']})\n"
+            f"      group_sizes(%sizes : {types['sizes']}){extra}\n"
             "  return\n}\n")
 
 
@@ -83,7 +102,32 @@ def lit_test(name, ms, ns, ks, contiguous):
     return "\n".join(lines) + "\n"
 
 
+def random_problem(seed, contiguous, blocked, alpha):
+    rng = random.Random(seed)
+    g = rng.randint(1, 16)
+    ms = [rng.choice([0, 1, 127, 128, 129]) if rng.random() < 0.3
+          else rng.randint(0, 300) for _ in range(g)]
+    pick_n = lambda: 8 * rng.randint(1, 17)
+    pick_k = lambda: 64 * rng.randint(1, 5)
+    name = f"random_{seed}"
+    header = f"// Random problem, seed {seed}: M = {ms}.\n"
+    if contiguous:
+        return header + contiguous_form(name, ms, pick_n(), pick_k(), alpha)
+    ns = [pick_n() for _ in range(g)]
+    ks = [pick_k() for _ in range(g)]
+    return header + list_form(name, ms, ns, ks, blocked, alpha)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--random":
+        p = argparse.ArgumentParser()
+        p.add_argument("--random", type=int, required=True)
+        p.add_argument("--contiguous", action="store_true")
+        p.add_argument("--blocked", action="store_true")
+        p.add_argument("--alpha", action="store_true")
+        a = p.parse_args()
+        sys.stdout.write(random_problem(a.random, a.contiguous, a.blocked, a.alpha))
+        return
     src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_JSON
     with open(src) as f:
         problems = json.load(f)

@@ -10,7 +10,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 # Debian packages: LLVM/MLIR 22 (libraries, TableGen, FileCheck, lit) and the
 # build tools.
 PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools llvm-22
-          cmake ninja-build g++ python3)
+          cmake ninja-build g++ python3 libgtest-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -12,7 +12,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ggemm_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
@@ -21,5 +21,12 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ggemm_tools_dir, config.llvm_tools_dir]
-tools = ["gemm-opt"]
+tools = ["gemm-opt", "ggemm-cpu-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Shipped examples, the random problem generator, and the data seed of the
+# execution tests (GGEMM_TEST_SEED draws fresh data; the default is fixed).
+config.substitutions.append(("%examples", os.path.join(config.ggemm_src_root, "examples")))
+config.substitutions.append(
+    ("%gen", "python3 " + os.path.join(config.ggemm_src_root, "examples", "gen_examples.py")))
+config.substitutions.append(("%seed", os.environ.get("GGEMM_TEST_SEED", "1")))

@@ -1,0 +1,32 @@
+// What convert-ggemm-to-loops refuses, each with a located diagnostic.
+// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-loops -verify-diagnostics
+
+// A packed f4 row needs an even number of elements.
+// expected-error @+1 {{'func.func' op uses 'memref<4x3xf4E2M1FN>', which has no packed byte storage: f4E2M1FN memrefs need the identity layout and a static, even innermost dimension}}
+func.func @odd_inner(%a: memref<4x3xf4E2M1FN>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op uses 'memref<4x?xf4E2M1FN>', which has no packed byte storage}}
+func.func @dynamic_inner(%a: memref<4x?xf4E2M1FN>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op uses 'memref<4x8xf4E2M1FN, strided<[16, 1]>>', which has no packed byte storage}}
+func.func @strided(%a: memref<4x8xf4E2M1FN, strided<[16, 1]>>) {
+  return
+}
+
+// -----
+
+// Only ggemm ops, functions, calls and returns are rewritten: other users of
+// NVFP4 memrefs are refused rather than silently reinterpreted.
+func.func @other_op() {
+  // expected-error @+1 {{'memref.alloc' op carries an f4E2M1FN/f8E4M3FN memref; convert-ggemm-to-loops rewrites NVFP4 memrefs only in ggemm ops, func.func, func.call and func.return}}
+  %0 = memref.alloc() : memref<4x8xf8E4M3FN>
+  return
+}
