@@ -66,6 +66,55 @@ def GGemm_ScaleLayoutAttr
   let summary = "scale-factor layout: `row_major` or `blocked_128x4`";
 }
 
+def GGemm_RasterAlongM : I32EnumAttrCase<"along_m", 0>;
+def GGemm_RasterAlongN : I32EnumAttrCase<"along_n", 1>;
+def GGemm_Raster : I32EnumAttr<"Raster",
+    "order in which a group's output tiles are numbered",
+    [GGemm_RasterAlongM, GGemm_RasterAlongN]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::ggemm";
+}
+def GGemm_RasterAttr : EnumAttr<GGemm_Dialect, GGemm_Raster, "raster"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Schedule
+//===----------------------------------------------------------------------===//
+
+def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "how a grouped product is tiled and spread over CTAs";
+  let description = [{
+    The scheduled level (DESIGN.md section 2), target-independent:
+
+    * `tile = [M, N, K]`: output tile of M x N elements; K is walked in
+      steps of K elements (one pipeline stage). Partial tiles at the M, N and
+      K ends are masked (rows past M_g, columns past N, K past K_g add
+      nothing and are not written).
+    * `raster`: within a group, `along_m` numbers tiles down M first (CTAs
+      running at once share a B tile: B, the weights, is read once from
+      DRAM and then from L2), `along_n` along N first.
+    * `split_k`: the K tiles of each output tile are spread over this many
+      work items whose f32 partials are reduced once, in split order.
+    * `grid`: the number of persistent CTAs (the SM count by default).
+    * `stages`: depth of the shared-memory pipeline on the GPU.
+
+    Example: `#ggemm.schedule<tile = [128, 128, 256], raster = along_m,
+    split_k = 1, grid = 148, stages = 4>`.
+  }];
+  let parameters = (ins "int64_t":$tile_m, "int64_t":$tile_n,
+                        "int64_t":$tile_k, "Raster":$raster,
+                        "int64_t":$split_k, "int64_t":$grid,
+                        "int64_t":$stages);
+  let assemblyFormat = [{
+    `<` `tile` `=` `[` $tile_m `,` $tile_n `,` $tile_k `]` `,`
+    `raster` `=` $raster `,` `split_k` `=` $split_k `,` `grid` `=` $grid `,`
+    `stages` `=` $stages `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
 class GGemm_Op<string mnemonic, list<Trait> traits = []>
     : Op<GGemm_Dialect, mnemonic, traits>;
 

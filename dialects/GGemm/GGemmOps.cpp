@@ -50,27 +50,27 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
 /// Checks one operand: a memref with the identity layout, the given element
 /// type and rank, and sizes that fit in 32 bits. `name` is how messages refer
 /// to it ("A of group 1"). Returns the memref type or null after an error.
-MemRefType checkOperand(GroupedMatmulOp op, Value v, const Twine &name,
+MemRefType checkOperand(const GroupedOperands &op, Value v, const Twine &name,
                         Type elementType, int64_t rank) {
   auto type = cast<MemRefType>(v.getType()); // ODS: AnyMemRef.
   if (type.getElementType() != elementType) {
-    op.emitOpError() << name << " has element type " << type.getElementType()
+    op.op->emitOpError() << name << " has element type " << type.getElementType()
                      << "; expected " << elementType;
     return {};
   }
   if (type.getRank() != rank) {
-    op.emitOpError() << name << " has rank " << type.getRank()
+    op.op->emitOpError() << name << " has rank " << type.getRank()
                      << "; expected rank " << rank;
     return {};
   }
   if (!type.getLayout().isIdentity()) {
-    op.emitOpError() << name
+    op.op->emitOpError() << name
                      << " must have the identity (dense row-major) layout";
     return {};
   }
   for (int64_t d : type.getShape()) {
     if (!ShapedType::isDynamic(d) && d > kMaxDim) {
-      op.emitOpError() << name << " has a dimension of " << d
+      op.op->emitOpError() << name << " has a dimension of " << d
                        << "; sizes must be below 2^31 (32-bit indexing)";
       return {};
     }
@@ -80,12 +80,12 @@ MemRefType checkOperand(GroupedMatmulOp op, Value v, const Twine &name,
 
 /// Requires every dimension of `type` to be static, except dimension 0 when
 /// `dynamicRows` is set. `hint` is appended to the message.
-LogicalResult requireStatic(GroupedMatmulOp op, MemRefType type,
+LogicalResult requireStatic(const GroupedOperands &op, MemRefType type,
                             const Twine &name, bool dynamicRows = false,
                             StringRef hint = "") {
   for (auto [i, d] : llvm::enumerate(type.getShape())) {
     if (ShapedType::isDynamic(d) && !(dynamicRows && i == 0))
-      return op.emitOpError()
+      return op.op->emitOpError()
              << name << " has a dynamic dimension " << i << " (shape "
              << shapeStr(type.getShape()) << "); it must be static" << hint;
   }
@@ -94,27 +94,27 @@ LogicalResult requireStatic(GroupedMatmulOp op, MemRefType type,
 
 /// Checks that `type` has exactly `expected` (dynamic entries must match
 /// dynamic entries); `rule` explains where the expectation comes from.
-LogicalResult checkShape(GroupedMatmulOp op, MemRefType type,
+LogicalResult checkShape(const GroupedOperands &op, MemRefType type,
                          const Twine &name, ArrayRef<int64_t> expected,
                          const Twine &rule) {
   if (type.getShape() == expected)
     return success();
-  return op.emitOpError() << name << " has shape " << shapeStr(type.getShape())
+  return op.op->emitOpError() << name << " has shape " << shapeStr(type.getShape())
                           << "; expected " << shapeStr(expected) << " ("
                           << rule << ")";
 }
 
-LogicalResult checkK(GroupedMatmulOp op, int64_t k, const Twine &name) {
+LogicalResult checkK(const GroupedOperands &op, int64_t k, const Twine &name) {
   if (k <= 0 || k % kKGranularity != 0)
-    return op.emitOpError()
+    return op.op->emitOpError()
            << name << " has K = " << k << "; K must be a positive multiple of "
            << kKGranularity << " (four 16-element scale blocks per MMA step)";
   return success();
 }
 
-LogicalResult checkN(GroupedMatmulOp op, int64_t n, const Twine &name) {
+LogicalResult checkN(const GroupedOperands &op, int64_t n, const Twine &name) {
   if (n <= 0 || n % kNGranularity != 0)
-    return op.emitOpError()
+    return op.op->emitOpError()
            << name << " has N = " << n << "; N must be a positive multiple of "
            << kNGranularity << " (16-byte rows of the f16 output)";
   return success();
@@ -122,11 +122,11 @@ LogicalResult checkN(GroupedMatmulOp op, int64_t n, const Twine &name) {
 
 /// Checks a scale operand for `rows x k` data. `lead` holds leading
 /// dimensions (the group dimension of a 3-D SFB) that precede the layout.
-LogicalResult checkScales(GroupedMatmulOp op, Value v, const Twine &name,
+LogicalResult checkScales(const GroupedOperands &op, Value v, const Twine &name,
                           int64_t rows, int64_t k, ArrayRef<int64_t> lead,
                           StringRef rowName) {
-  Builder b(op.getContext());
-  bool blocked = op.getScaleLayout() == ScaleLayout::blocked_128x4;
+  Builder b(op.op->getContext());
+  bool blocked = op.scaleLayout == ScaleLayout::blocked_128x4;
   SmallVector<int64_t> expected(lead);
   if (blocked)
     llvm::append_range(expected, getBlockedScaleShape(rows, k));
@@ -151,30 +151,39 @@ LogicalResult checkScales(GroupedMatmulOp op, Value v, const Twine &name,
 // GroupedMatmulOp
 //===----------------------------------------------------------------------===//
 
-int64_t GroupedMatmulOp::getNumGroups() {
+int64_t GroupedOperands::getNumGroups() const {
   if (isListForm())
-    return getA().size();
-  return cast<MemRefType>(getGroupSizes().getType()).getDimSize(0);
+    return a.size();
+  return cast<MemRefType>(groupSizes.getType()).getDimSize(0);
 }
 
-GroupShape GroupedMatmulOp::getGroupShape(int64_t g) {
+GroupShape GroupedOperands::getGroupShape(int64_t g) const {
   if (isListForm()) {
-    auto a = cast<MemRefType>(getA()[g].getType());
-    auto b = cast<MemRefType>(getB()[g].getType());
-    return {a.getDimSize(0), b.getDimSize(0), a.getDimSize(1)};
+    auto at = cast<MemRefType>(a[g].getType());
+    auto bt = cast<MemRefType>(b[g].getType());
+    return {at.getDimSize(0), bt.getDimSize(0), at.getDimSize(1)};
   }
-  auto b = cast<MemRefType>(getB()[0].getType());
-  return {ShapedType::kDynamic, b.getDimSize(1), b.getDimSize(2)};
+  auto bt = cast<MemRefType>(b[0].getType());
+  return {ShapedType::kDynamic, bt.getDimSize(1), bt.getDimSize(2)};
 }
 
-void GroupedMatmulOp::getEffects(
-    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-        &effects) {
-  // C is written; every other operand is only read.
-  auto [cBegin, cCount] = getODSOperandIndexAndLength(/*C=*/4);
-  for (OpOperand &operand : getOperation()->getOpOperands()) {
-    unsigned i = operand.getOperandNumber();
-    if (i >= cBegin && i < cBegin + cCount)
+/// Memory effects of an op with the grouped operands: C, and the operand
+/// segments in `writtenSegments`, are written; every other memref is read.
+template <typename OpTy>
+static void
+addGroupedEffects(OpTy op, ArrayRef<unsigned> writtenSegments,
+                  SmallVectorImpl<SideEffects::EffectInstance<
+                      MemoryEffects::Effect>> &effects) {
+  auto isWritten = [&](unsigned index) {
+    return llvm::any_of(writtenSegments, [&](unsigned segment) {
+      auto [begin, count] = op.getODSOperandIndexAndLength(segment);
+      return index >= begin && index < begin + count;
+    });
+  };
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (isWritten(operand.getOperandNumber()))
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());
     else
@@ -183,41 +192,90 @@ void GroupedMatmulOp::getEffects(
   }
 }
 
+// ODS operand segment numbers of C (and the workspace).
+static constexpr unsigned kCSegment = 4;
+static constexpr unsigned kTileIndexOperands = 6; // mma_tile's leading indices
+
+void GroupedMatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  addGroupedEffects(*this, {kCSegment}, effects);
+}
+
+void MmaTileOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // Segments: 6 indices, then a, sfa, b, sfb, c, group_sizes, alpha,
+  // workspace.
+  addGroupedEffects(*this,
+                    {kTileIndexOperands + kCSegment, kTileIndexOperands + 7},
+                    effects);
+}
+
+void ReduceTileOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  addGroupedEffects(*this, {kTileIndexOperands - 1 + kCSegment}, effects);
+}
+
+/// num_tiles and tile_coords read group_sizes when they have it.
+template <typename OpTy>
+static void readGroupSizes(OpTy op,
+                           SmallVectorImpl<SideEffects::EffectInstance<
+                               MemoryEffects::Effect>> &effects) {
+  if (op.getGroupSizes())
+    effects.emplace_back(MemoryEffects::Read::get(),
+                         &op.getGroupSizesMutable()[0],
+                         SideEffects::DefaultResource::get());
+}
+
+void NumTilesOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  readGroupSizes(*this, effects);
+}
+
+void TileCoordsOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  readGroupSizes(*this, effects);
+}
+
 /// Checks the optional per-group alpha buffer: memref<G x f32>.
-static LogicalResult verifyAlpha(GroupedMatmulOp op, int64_t numGroups) {
-  if (!op.getAlpha())
+static LogicalResult verifyAlpha(const GroupedOperands &op, int64_t numGroups) {
+  if (!op.alpha)
     return success();
-  Builder b(op.getContext());
+  Builder b(op.op->getContext());
   MemRefType type =
-      checkOperand(op, op.getAlpha(), "alpha", b.getF32Type(), /*rank=*/1);
+      checkOperand(op, op.alpha, "alpha", b.getF32Type(), /*rank=*/1);
   if (!type)
     return failure();
   return checkShape(op, type, "alpha", {numGroups}, "one f32 per group");
 }
 
-static LogicalResult verifyListForm(GroupedMatmulOp op) {
-  Builder b(op.getContext());
+static LogicalResult verifyListForm(const GroupedOperands &op) {
+  Builder b(op.op->getContext());
   Type f4 = b.getType<Float4E2M1FNType>(), f16 = b.getF16Type();
-  int64_t numGroups = op.getA().size();
+  int64_t numGroups = op.a.size();
   if (numGroups == 0)
-    return op.emitOpError("has an empty group list; it needs at least one "
+    return op.op->emitOpError("has an empty group list; it needs at least one "
                           "group");
-  auto counts = {std::make_pair("SFA", op.getSfa().size()),
-                 std::make_pair("B", op.getB().size()),
-                 std::make_pair("SFB", op.getSfb().size()),
-                 std::make_pair("C", op.getC().size())};
+  auto counts = {std::make_pair("SFA", op.sfa.size()),
+                 std::make_pair("B", op.b.size()),
+                 std::make_pair("SFB", op.sfb.size()),
+                 std::make_pair("C", op.c.size())};
   for (auto [name, count] : counts)
     if ((int64_t)count != numGroups)
-      return op.emitOpError()
+      return op.op->emitOpError()
              << "has " << numGroups << " A operands but " << count << " "
              << name << " operands; rows<list> needs one of each per group";
-  if (op.getGroupSizes())
-    return op.emitOpError("takes group_sizes only with rows<contiguous>; "
+  if (op.groupSizes)
+    return op.op->emitOpError("takes group_sizes only with rows<contiguous>; "
                           "rows<list> has static group sizes");
 
   for (int64_t g = 0; g < numGroups; ++g) {
     std::string grp = llvm::formatv(" of group {0}", g).str();
-    MemRefType a = checkOperand(op, op.getA()[g], "A" + grp, f4, 2);
+    MemRefType a = checkOperand(op, op.a[g], "A" + grp, f4, 2);
     if (!a || failed(requireStatic(
                   op, a, "A" + grp, /*dynamicRows=*/false,
                   "; use rows<contiguous> for run-time group sizes")))
@@ -226,49 +284,49 @@ static LogicalResult verifyListForm(GroupedMatmulOp op) {
     if (failed(checkK(op, k, "A" + grp)))
       return failure();
 
-    MemRefType bt = checkOperand(op, op.getB()[g], "B" + grp, f4, 2);
+    MemRefType bt = checkOperand(op, op.b[g], "B" + grp, f4, 2);
     if (!bt || failed(requireStatic(op, bt, "B" + grp)))
       return failure();
     int64_t n = bt.getDimSize(0);
     if (bt.getDimSize(1) != k)
-      return op.emitOpError()
+      return op.op->emitOpError()
              << "B" << grp << " has K = " << bt.getDimSize(1) << "; A" << grp
              << " has K = " << k << " (A and B of a group share K)";
     if (failed(checkN(op, n, "B" + grp)))
       return failure();
 
-    if (failed(checkScales(op, op.getSfa()[g], "SFA" + grp, m, k, {}, "M")) ||
-        failed(checkScales(op, op.getSfb()[g], "SFB" + grp, n, k, {}, "N")))
+    if (failed(checkScales(op, op.sfa[g], "SFA" + grp, m, k, {}, "M")) ||
+        failed(checkScales(op, op.sfb[g], "SFB" + grp, n, k, {}, "N")))
       return failure();
 
-    MemRefType c = checkOperand(op, op.getC()[g], "C" + grp, f16, 2);
+    MemRefType c = checkOperand(op, op.c[g], "C" + grp, f16, 2);
     if (!c || failed(checkShape(op, c, "C" + grp, {m, n}, "M x N")))
       return failure();
   }
   return verifyAlpha(op, numGroups);
 }
 
-static LogicalResult verifyContiguousForm(GroupedMatmulOp op) {
-  Builder b(op.getContext());
+static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
+  Builder b(op.op->getContext());
   Type f4 = b.getType<Float4E2M1FNType>(), f16 = b.getF16Type();
-  auto counts = {std::make_pair("A", op.getA().size()),
-                 std::make_pair("SFA", op.getSfa().size()),
-                 std::make_pair("B", op.getB().size()),
-                 std::make_pair("SFB", op.getSfb().size()),
-                 std::make_pair("C", op.getC().size())};
+  auto counts = {std::make_pair("A", op.a.size()),
+                 std::make_pair("SFA", op.sfa.size()),
+                 std::make_pair("B", op.b.size()),
+                 std::make_pair("SFB", op.sfb.size()),
+                 std::make_pair("C", op.c.size())};
   for (auto [name, count] : counts)
     if (count != 1)
-      return op.emitOpError() << "takes exactly one " << name
+      return op.op->emitOpError() << "takes exactly one " << name
                               << " buffer with rows<contiguous>; got " << count;
-  if (!op.getGroupSizes())
-    return op.emitOpError("with rows<contiguous> needs group_sizes, a "
+  if (!op.groupSizes)
+    return op.op->emitOpError("with rows<contiguous> needs group_sizes, a "
                           "memref<G x i32> of per-group row counts");
-  if (op.getScaleLayout() != ScaleLayout::row_major)
-    return op.emitOpError("supports scales<blocked_128x4> only with "
+  if (op.scaleLayout != ScaleLayout::row_major)
+    return op.op->emitOpError("supports scales<blocked_128x4> only with "
                           "rows<list>; contiguous rows take row_major scales "
                           "(blocked atoms would need per-group row padding)");
 
-  MemRefType sizes = checkOperand(op, op.getGroupSizes(), "group_sizes",
+  MemRefType sizes = checkOperand(op, op.groupSizes, "group_sizes",
                                   b.getI32Type(), /*rank=*/1);
   if (!sizes || failed(requireStatic(op, sizes, "group_sizes",
                                      /*dynamicRows=*/false,
@@ -276,42 +334,149 @@ static LogicalResult verifyContiguousForm(GroupedMatmulOp op) {
     return failure();
   int64_t numGroups = sizes.getDimSize(0);
   if (numGroups == 0)
-    return op.emitOpError("has an empty group list (group_sizes has length "
+    return op.op->emitOpError("has an empty group list (group_sizes has length "
                           "0); it needs at least one group");
 
-  MemRefType a = checkOperand(op, op.getA()[0], "A", f4, 2);
+  MemRefType a = checkOperand(op, op.a[0], "A", f4, 2);
   if (!a || failed(requireStatic(op, a, "A", /*dynamicRows=*/true)))
     return failure();
   int64_t rows = a.getDimSize(0), k = a.getDimSize(1);
   if (failed(checkK(op, k, "A")))
     return failure();
 
-  MemRefType bt = checkOperand(op, op.getB()[0], "B", f4, 3);
+  MemRefType bt = checkOperand(op, op.b[0], "B", f4, 3);
   if (!bt || failed(requireStatic(op, bt, "B")))
     return failure();
   int64_t n = bt.getDimSize(1);
   if (bt.getDimSize(0) != numGroups)
-    return op.emitOpError()
+    return op.op->emitOpError()
            << "B has " << bt.getDimSize(0) << " groups; group_sizes has "
            << numGroups << " (B is G x N x K)";
   if (bt.getDimSize(2) != k)
-    return op.emitOpError() << "B has K = " << bt.getDimSize(2)
+    return op.op->emitOpError() << "B has K = " << bt.getDimSize(2)
                             << "; A has K = " << k
                             << " (all groups share K in rows<contiguous>)";
   if (failed(checkN(op, n, "B")))
     return failure();
 
-  if (failed(checkScales(op, op.getSfa()[0], "SFA", rows, k, {}, "M_total")) ||
-      failed(checkScales(op, op.getSfb()[0], "SFB", n, k, {numGroups}, "N")))
+  if (failed(checkScales(op, op.sfa[0], "SFA", rows, k, {}, "M_total")) ||
+      failed(checkScales(op, op.sfb[0], "SFB", n, k, {numGroups}, "N")))
     return failure();
-  MemRefType c = checkOperand(op, op.getC()[0], "C", f16, 2);
+  MemRefType c = checkOperand(op, op.c[0], "C", f16, 2);
   if (!c || failed(checkShape(op, c, "C", {rows, n}, "M_total x N")))
     return failure();
   return verifyAlpha(op, numGroups);
 }
 
-LogicalResult GroupedMatmulOp::verify() {
+LogicalResult GroupedOperands::verify() const {
   return isListForm() ? verifyListForm(*this) : verifyContiguousForm(*this);
+}
+
+LogicalResult GroupedMatmulOp::verify() { return getProblem().verify(); }
+
+//===----------------------------------------------------------------------===//
+// Schedule and persistent level
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     int64_t tileM, int64_t tileN, int64_t tileK,
+                     Raster raster, int64_t splitK, int64_t grid,
+                     int64_t stages) {
+  if (tileM != 64 && tileM != 128 && tileM != 256)
+    return emitError() << "tile M = " << tileM
+                       << " is not one of 64, 128, 256 (MMA row counts)";
+  if (tileN < 8 || tileN > 256 || tileN % 8 != 0)
+    return emitError() << "tile N = " << tileN
+                       << " must be a multiple of 8 in [8, 256]";
+  if (tileK < kKGranularity || tileK > 1024 || tileK % kKGranularity != 0)
+    return emitError() << "tile K = " << tileK << " must be a multiple of "
+                       << kKGranularity << " in [64, 1024]";
+  if (splitK < 1 || splitK > 64)
+    return emitError() << "split_k = " << splitK << " must be in [1, 64]";
+  if (grid < 1 || grid > 65535)
+    return emitError() << "grid = " << grid << " must be in [1, 65535]";
+  if (stages < 1 || stages > 16)
+    return emitError() << "stages = " << stages << " must be in [1, 16]";
+  return success();
+}
+
+LogicalResult PersistentOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 2 ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type t) { return t.isIndex(); }))
+    return emitOpError("body must take two index arguments (%cta, "
+                       "%num_ctas)");
+  return success();
+}
+
+/// Rules shared by num_tiles and tile_coords.
+template <typename OpTy>
+static LogicalResult verifyTileSpace(OpTy op) {
+  ArrayRef<int64_t> tilesM = op.getTilesM(), tilesN = op.getTilesN();
+  if (tilesN.empty())
+    return op.emitOpError("tiles_n is empty; it needs one entry per group");
+  if (llvm::any_of(tilesN, [](int64_t t) { return t <= 0; }))
+    return op.emitOpError("tiles_n entries must be positive");
+  if (op.getGroupSizes()) {
+    if (!tilesM.empty())
+      return op.emitOpError("takes tiles_m or group_sizes, not both");
+    auto sizes = dyn_cast<MemRefType>(op.getGroupSizes().getType());
+    if (!sizes || sizes.getRank() != 1 ||
+        sizes.getDimSize(0) != int64_t(tilesN.size()) ||
+        !sizes.getElementType().isInteger(32))
+      return op.emitOpError() << "group_sizes must be memref<"
+                              << tilesN.size() << "xi32>, one per group";
+    return success();
+  }
+  if (tilesM.size() != tilesN.size())
+    return op.emitOpError() << "has " << tilesM.size() << " tiles_m and "
+                            << tilesN.size()
+                            << " tiles_n entries; expected one per group";
+  if (llvm::any_of(tilesM, [](int64_t t) { return t < 0; }))
+    return op.emitOpError("tiles_m entries must be >= 0");
+  return success();
+}
+
+LogicalResult NumTilesOp::verify() { return verifyTileSpace(*this); }
+LogicalResult TileCoordsOp::verify() { return verifyTileSpace(*this); }
+
+/// A workspace of f32 partial tiles: memref<W x tile_m x tile_n x f32>.
+static LogicalResult verifyWorkspace(Operation *op, Value workspace,
+                                     ScheduleAttr schedule) {
+  auto type = dyn_cast<MemRefType>(workspace.getType());
+  if (!type || type.getRank() != 3 || !type.getElementType().isF32() ||
+      type.getDimSize(1) != schedule.getTileM() ||
+      type.getDimSize(2) != schedule.getTileN())
+    return op->emitOpError()
+           << "workspace must be memref<? x " << schedule.getTileM() << " x "
+           << schedule.getTileN() << " x f32> (one f32 tile per work item); got "
+           << workspace.getType();
+  return success();
+}
+
+LogicalResult MmaTileOp::verify() {
+  if (failed(getProblem().verify()))
+    return failure();
+  int64_t split = getSchedule().getSplitK();
+  if (split > 1 && !getWorkspace())
+    return emitOpError() << "with split_k = " << split
+                         << " needs a workspace for its f32 partials";
+  if (split == 1 && getWorkspace())
+    return emitOpError("with split_k = 1 writes C directly; it takes no "
+                       "workspace");
+  return getWorkspace() ? verifyWorkspace(*this, getWorkspace(), getSchedule())
+                        : success();
+}
+
+LogicalResult ReduceTileOp::verify() {
+  if (failed(getProblem().verify()))
+    return failure();
+  if (getSchedule().getSplitK() < 2)
+    return emitOpError("reduces split-K partials; the schedule has split_k = "
+                       "1");
+  return verifyWorkspace(*this, getWorkspace(), getSchedule());
 }
 
 #define GET_OP_CLASSES

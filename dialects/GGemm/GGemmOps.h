@@ -40,6 +40,31 @@ constexpr int64_t kAtomRows = 128, kAtomCols = 4;
 /// Shape of the blocked_128x4 scale buffer for an `rows x k` operand.
 SmallVector<int64_t, 4> getBlockedScaleShape(int64_t rows, int64_t k);
 
+/// The grouped operands of an op (grouped_matmul, mma_tile, reduce_tile):
+/// one view so that verification and shape queries exist once.
+struct GroupedOperands {
+  Operation *op;
+  RowsKind rows;
+  ScaleLayout scaleLayout;
+  OperandRange a, sfa, b, sfb, c;
+  Value groupSizes, alpha;
+
+  template <typename OpTy>
+  static GroupedOperands of(OpTy op) {
+    return {op.getOperation(), op.getRows(), op.getScaleLayout(),
+            op.getA(), op.getSfa(), op.getB(), op.getSfb(), op.getC(),
+            op.getGroupSizes(), op.getAlpha()};
+  }
+
+  bool isListForm() const { return rows == RowsKind::list; }
+  /// Number of groups G.
+  int64_t getNumGroups() const;
+  /// Shape of group `g` (M is dynamic in rows<contiguous>).
+  GroupShape getGroupShape(int64_t g) const;
+  /// Checks every shape and type rule (DESIGN.md section 1).
+  LogicalResult verify() const;
+};
+
 } // namespace mlir::ggemm
 
 #define GET_OP_CLASSES

@@ -9,6 +9,43 @@
 
 include "GGemm/GGemmDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/IR/OpBase.td"
+
+//===----------------------------------------------------------------------===//
+// The grouped operands, shared by every op that reads or writes the problem
+//===----------------------------------------------------------------------===//
+
+defvar GGemm_GroupedArgs = (ins
+    GGemm_RowsAttr:$rows,
+    GGemm_ScaleLayoutAttr:$scale_layout,
+    Variadic<AnyMemRef>:$a,
+    Variadic<AnyMemRef>:$sfa,
+    Variadic<AnyMemRef>:$b,
+    Variadic<AnyMemRef>:$sfb,
+    Variadic<AnyMemRef>:$c,
+    Optional<AnyMemRef>:$group_sizes,
+    Optional<AnyMemRef>:$alpha);
+
+defvar GGemm_GroupedFormat = [{
+    `rows` `` $rows `scales` `` $scale_layout
+    `a` `(` $a `:` type($a) `)`
+    `sfa` `(` $sfa `:` type($sfa) `)`
+    `b` `(` $b `:` type($b) `)`
+    `sfb` `(` $sfb `:` type($sfb) `)`
+    `c` `(` $c `:` type($c) `)`
+    (`group_sizes` `(` $group_sizes^ `:` type($group_sizes) `)`)?
+    (`alpha` `(` $alpha^ `:` type($alpha) `)`)?
+}];
+
+/// Accessors every op with the grouped operands has.
+defvar GGemm_GroupedDecls = [{
+    /// The grouped operands as one view (see GroupedOperands).
+    GroupedOperands getProblem() { return GroupedOperands::of(*this); }
+    int64_t getNumGroups() { return getProblem().getNumGroups(); }
+    bool isListForm() { return getRows() == RowsKind::list; }
+    GroupShape getGroupShape(int64_t g) { return getProblem().getGroupShape(g); }
+}];
 
 def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
     [AttrSizedOperandSegments,
@@ -52,41 +89,171 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
         sfb(%sb0, %sb1 : memref<128x8xf8E4M3FN>, memref<256x32xf8E4M3FN>)
         c(%c0, %c1 : memref<96x128xf16>, memref<128x256xf16>)
     ```
+
+    `schedule`, when present, is the scheduled level (DESIGN.md section 2):
+    set by `ggemm-tile` and `ggemm-split-k`, consumed by
+    `ggemm-fuse-persistent`.
   }];
 
-  let arguments = (ins
-    GGemm_RowsAttr:$rows,
-    GGemm_ScaleLayoutAttr:$scale_layout,
-    Variadic<AnyMemRef>:$a,
-    Variadic<AnyMemRef>:$sfa,
-    Variadic<AnyMemRef>:$b,
-    Variadic<AnyMemRef>:$sfb,
-    Variadic<AnyMemRef>:$c,
-    Optional<AnyMemRef>:$group_sizes,
-    Optional<AnyMemRef>:$alpha);
-
-  let assemblyFormat = [{
-    `rows` `` $rows `scales` `` $scale_layout
-    `a` `(` $a `:` type($a) `)`
-    `sfa` `(` $sfa `:` type($sfa) `)`
-    `b` `(` $b `:` type($b) `)`
-    `sfb` `(` $sfb `:` type($sfb) `)`
-    `c` `(` $c `:` type($c) `)`
-    (`group_sizes` `(` $group_sizes^ `:` type($group_sizes) `)`)?
-    (`alpha` `(` $alpha^ `:` type($alpha) `)`)?
-    attr-dict
-  }];
-
+  let arguments = !con(GGemm_GroupedArgs,
+                       (ins OptionalAttr<GGemm_ScheduleAttr>:$schedule));
+  let assemblyFormat = !strconcat(GGemm_GroupedFormat,
+                                  [{ (`schedule` $schedule^)? attr-dict }]);
   let hasVerifier = 1;
+  let extraClassDeclaration = GGemm_GroupedDecls;
+}
 
-  let extraClassDeclaration = [{
-    /// Number of groups G.
-    int64_t getNumGroups();
-    /// True for `rows<list>`.
-    bool isListForm() { return getRows() == RowsKind::list; }
-    /// Static shape of group `g` in the list form.
-    GroupShape getGroupShape(int64_t g);
+
+//===----------------------------------------------------------------------===//
+// Persistent level
+//===----------------------------------------------------------------------===//
+
+def GGemm_PersistentOp : GGemm_Op<"persistent",
+    [SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects]> {
+  let summary = "the body of one persistent kernel, run by every CTA";
+  let description = [{
+    The kernel level before any target (DESIGN.md section 2, level 3): the
+    region runs once per CTA `%cta` in `[0, %num_ctas)`, where `%num_ctas` is
+    the schedule's grid. `ggemm.grid_barrier` splits the body into phases: every
+    CTA finishes a phase before any CTA starts the next. Values defined above
+    are captured (like `gpu.launch`).
+
+    On the CPU the grid becomes an outer loop per phase; on a GPU the region
+    becomes the body of one `gpu.func` with `%cta = blockIdx.x`.
+
+    ```mlir
+    ggemm.persistent schedule #ggemm.schedule<...> {
+    ^bb0(%cta: index, %num_ctas: index):
+      %n = ggemm.num_tiles ...
+      scf.for %t = %cta to %n step %num_ctas {
+        %g, %row0, %m0, %n0, %ks = ggemm.tile_coords %t ...
+        ggemm.mma_tile ...
+      }
+    }
+    ```
   }];
+  let arguments = (ins GGemm_ScheduleAttr:$schedule);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "`schedule` $schedule $body attr-dict";
+  let hasVerifier = 1;
+}
+
+def GGemm_YieldOp : GGemm_Op<"yield",
+    [Pure, Terminator, HasParent<"PersistentOp">]> {
+  let summary = "terminates the body of ggemm.persistent";
+  let assemblyFormat = "attr-dict";
+}
+
+def GGemm_GridBarrierOp : GGemm_Op<"grid_barrier",
+    [HasParent<"PersistentOp">]> {
+  let summary = "all CTAs finish what precedes before any CTA goes on";
+  let description = [{
+    Splits a `ggemm.persistent` body into phases (e.g. split-K partial
+    products, then their reduction). Only directly in the persistent body.
+  }];
+  let assemblyFormat = "attr-dict";
+}
+
+/// Attributes describing the linear tile space, shared by num_tiles and
+/// tile_coords: tiles along M and N per group (tiles_m is empty when the
+/// group sizes are read at run time from group_sizes).
+defvar GGemm_TileSpaceArgs = (ins
+    DenseI64ArrayAttr:$tiles_m,
+    DenseI64ArrayAttr:$tiles_n,
+    Optional<AnyMemRef>:$group_sizes,
+    GGemm_ScheduleAttr:$schedule);
+defvar GGemm_TileSpaceFormat = [{
+    `tiles_m` $tiles_m `tiles_n` $tiles_n
+    (`group_sizes` `(` $group_sizes^ `:` type($group_sizes) `)`)?
+    `schedule` $schedule
+}];
+
+def GGemm_NumTilesOp : GGemm_Op<"num_tiles",
+    [DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "number of work items of the linear tile space";
+  let description = [{
+    `sum_g tiles_m[g] * tiles_n[g] * split_k`: every output tile of every
+    group, times the K splits. With `group_sizes`, `tiles_m[g]` is
+    `ceil(group_sizes[g] / tile_m)`, read at run time.
+  }];
+  let arguments = GGemm_TileSpaceArgs;
+  let results = (outs Index:$count);
+  let assemblyFormat = !strconcat(GGemm_TileSpaceFormat, "attr-dict");
+  let hasVerifier = 1;
+}
+
+def GGemm_TileCoordsOp : GGemm_Op<"tile_coords",
+    [DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "group and position of one work item (the group-aware scheduler)";
+  let description = [{
+    Maps work item `%work` of the linear tile space to its group `%group`
+    (found from the prefix sums of the groups' work counts), the group's
+    first row in A and C (`%row_base`: 0 in `rows<list>`, the prefix sum of
+    group sizes in `rows<contiguous>`), the tile's first row `%m0` inside
+    the group and first column `%n0`, and its K split `%split`. Inside a
+    group, work items are numbered split-innermost, then in the raster
+    order of the schedule.
+  }];
+  let arguments = !con((ins Index:$work), GGemm_TileSpaceArgs);
+  let results = (outs Index:$group, Index:$row_base, Index:$m0, Index:$n0,
+                      Index:$split);
+  let assemblyFormat = !strconcat("$work ", GGemm_TileSpaceFormat, "attr-dict");
+  let hasVerifier = 1;
+}
+
+def GGemm_MmaTileOp : GGemm_Op<"mma_tile",
+    [AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "one output tile over one K split";
+  let description = [{
+    Computes rows `[m0, m0 + tile_m)` and columns `[n0, n0 + tile_n)` of
+    group `%group` (clipped to M_g and N_g; rows offset by `%row_base` in A,
+    SFA and C) over the K tiles of split `%split`: with `q = ceil(ceil(K /
+    tile_k) / split_k)` K tiles a split, K range `[split * q * tile_k,
+    min((split + 1) * q * tile_k, K))`, added in increasing K.
+
+    Without `workspace` (split_k = 1) the f32 sum times alpha is rounded to
+    f16 and stored in C. With it, the f32 partial (no alpha) goes to
+    `workspace[%work, i - m0, j - n0]` for `ggemm.reduce_tile`.
+  }];
+  let arguments = !con((ins Index:$group, Index:$row_base, Index:$m0,
+                            Index:$n0, Index:$split, Index:$work),
+                       GGemm_GroupedArgs,
+                       (ins Optional<AnyMemRef>:$workspace,
+                            GGemm_ScheduleAttr:$schedule));
+  let assemblyFormat = !strconcat([{
+    `group` $group `row_base` $row_base `tile` $m0 `,` $n0 `split` $split
+    `work` $work
+  }], GGemm_GroupedFormat, [{
+    (`workspace` `(` $workspace^ `:` type($workspace) `)`)?
+    `schedule` $schedule attr-dict
+  }]);
+  let hasVerifier = 1;
+  let extraClassDeclaration = GGemm_GroupedDecls;
+}
+
+def GGemm_ReduceTileOp : GGemm_Op<"reduce_tile",
+    [AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "sums the split-K partials of one output tile, in order";
+  let description = [{
+    For the output tile whose split-0 work item is `%work`: `C = f16(alpha *
+    (((p_0 + p_1) + p_2) + ...))` with `p_s = workspace[%work + s]`, a fixed
+    order, so the result does not depend on which CTA ran which split.
+  }];
+  let arguments = !con((ins Index:$group, Index:$row_base, Index:$m0,
+                            Index:$n0, Index:$work),
+                       GGemm_GroupedArgs,
+                       (ins AnyMemRef:$workspace,
+                            GGemm_ScheduleAttr:$schedule));
+  let assemblyFormat = !strconcat([{
+    `group` $group `row_base` $row_base `tile` $m0 `,` $n0 `work` $work
+  }], GGemm_GroupedFormat, [{
+    `workspace` `(` $workspace `:` type($workspace) `)`
+    `schedule` $schedule attr-dict
+  }]);
+  let hasVerifier = 1;
+  let extraClassDeclaration = GGemm_GroupedDecls;
 }
 
 #endif // GGEMM_OPS_TD
