@@ -408,6 +408,32 @@ LogicalResult PersistentOp::verify() {
                     [](Type t) { return t.isIndex(); }))
     return emitOpError("body must take two index arguments (%cta, "
                        "%num_ctas)");
+  // Phases run one after the other over all CTAs: no value flows across a
+  // grid barrier (each CTA's values of a phase are gone when the next starts).
+  unsigned phase = 0;
+  DenseMap<Operation *, unsigned> phaseOf;
+  for (Operation &op : body) {
+    if (isa<GridBarrierOp>(op)) {
+      ++phase;
+      continue;
+    }
+    phaseOf[&op] = phase;
+    WalkResult result = op.walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        while (def && def->getBlock() != &body)
+          def = def->getParentOp();
+        if (def && phaseOf.count(def) && phaseOf[def] != phase) {
+          nested->emitOpError("uses a value defined before a "
+                              "ggemm.grid_barrier; recompute it in this phase");
+          return WalkResult::interrupt();
+        }
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+  }
   return success();
 }
 

@@ -7,6 +7,8 @@
 #include "ggemm/Reference/Problem.h"
 #include "ggemm/Reference/NVFP4.h"
 
+#include <cmath>
+
 namespace ggemm::ref {
 
 uint64_t SplitMix64::next() {
@@ -73,6 +75,12 @@ std::vector<uint8_t> toBlocked(const std::vector<uint8_t> &rowMajor,
   return out;
 }
 
+double reassociationTolerance(double exact, double absSum, int64_t k) {
+  double mag = std::fabs(exact);
+  double ulp16 = mag < 0x1p-14 ? 0x1p-24 : std::ldexp(1.0, std::ilogb(mag) - 10);
+  return ulp16 + 2.0 * double(k) * 0x1p-24 * absSum;
+}
+
 std::vector<GroupResult> referenceProduct(const Problem &problem) {
   std::vector<GroupResult> results;
   for (const Group &g : problem.groups) {
@@ -80,10 +88,11 @@ std::vector<GroupResult> referenceProduct(const Problem &problem) {
     r.exact.resize(g.m * g.n);
     r.f32.resize(g.m * g.n);
     r.f16.resize(g.m * g.n);
+    r.absSum.resize(g.m * g.n);
     int64_t kb = g.k / 16;
     for (int64_t i = 0; i < g.m; ++i)
       for (int64_t j = 0; j < g.n; ++j) {
-        double exact = 0;
+        double exact = 0, absSum = 0;
         float acc = 0;
         for (int64_t k = 0; k < g.k; ++k) {
           double a = decodeE2M1(unpackE2M1(g.a[i * g.k / 2 + k / 2], k & 1));
@@ -92,12 +101,15 @@ std::vector<GroupResult> referenceProduct(const Problem &problem) {
           double sb = decodeE4M3(g.sfb[j * kb + k / 16]);
           double term = (a * sa) * (b * sb); // exact: at most 12 bits
           exact += term;
+          absSum += std::fabs(term);
           acc += float(term);
         }
         if (problem.hasAlpha) {
           exact *= g.alpha;
+          absSum *= std::fabs(g.alpha);
           acc *= g.alpha;
         }
+        r.absSum[i * g.n + j] = absSum;
         r.exact[i * g.n + j] = exact;
         r.f32[i * g.n + j] = acc;
         r.f16[i * g.n + j] = floatToHalfBits(acc);

@@ -9,6 +9,7 @@
 #include "GGemm/GGemmDialect.h"
 #include "ggemm/Conversion/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
   mlir::registerAllToLLVMIRTranslations(registry);
   mlir::registerAllPasses();
   mlir::ggemm::registerGGemmConversionPasses();
+  mlir::ggemm::registerGGemmTransformsPasses();
   mlir::ggemm::registerGGemmPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "ggemm optimizer driver\n", registry));

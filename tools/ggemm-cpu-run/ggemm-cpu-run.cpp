@@ -24,6 +24,7 @@
 #include "GGemm/GGemmDialect.h"
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Transforms/Passes.h"
 #include "ggemm/Reference/NVFP4.h"
 #include "ggemm/Reference/Npy.h"
 #include "ggemm/Reference/Problem.h"
@@ -38,6 +39,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
@@ -68,6 +70,14 @@ static cl::list<int32_t> deviceGroupSizes(
     "device-group-sizes", cl::CommaSeparated,
     cl::desc("values to put in the group_sizes buffer instead of the real "
              "sizes, to exercise the kernel's run-time checks"));
+static cl::opt<std::string> passes(
+    "passes", cl::desc("pass pipeline to run before ggemm-cpu-pipeline, e.g. "
+                       "'ggemm-tile,ggemm-fuse-persistent'"));
+static cl::opt<bool> exact(
+    "exact", cl::init(true),
+    cl::desc("require identical f16 bits (default); with --exact=false each "
+             "element must be within the error of any f32 summation order "
+             "(split-K reassociates the K sum)"));
 static cl::opt<std::string> loadDir(
     "load", cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
                      "row-major uint8 data) and DIR/alpha.npy"));
@@ -201,6 +211,7 @@ std::string saveProblem(const ref::Problem &problem,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  mlir::ggemm::registerGGemmTransformsPasses();
   cl::ParseCommandLineOptions(argc, argv, "ggemm CPU execution and check\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -392,6 +403,8 @@ int main(int argc, char **argv) {
   fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
               UnitAttr::get(&context));
   PassManager pm(&context);
+  if (!passes.empty() && failed(parsePassPipeline(passes, pm)))
+    return fail("bad --passes pipeline: " + passes);
   buildCPUPipeline(pm, CPUPipelineOptions());
   if (failed(pm.run(*module)))
     return fail("lowering with ggemm-cpu-pipeline failed");
@@ -432,12 +445,16 @@ int main(int argc, char **argv) {
       untouchedBad += c[e] != kPoison;
   }
 
-  int64_t elements = 0, mismatches = 0;
+  int64_t elements = 0, mismatches = 0, beyondBound = 0;
   double errF32 = 0, errF16 = 0, norm = 0;
   for (int64_t g = 0; g < numGroups; ++g) {
     for (size_t e = 0; e < outputs[g].size(); ++e) {
       uint16_t got = outputs[g][e], want = expected[g].f16[e];
       if (got != want) {
+        double err = std::fabs(ref::halfBitsToFloat(got) - expected[g].exact[e]);
+        beyondBound += !(err <= ref::reassociationTolerance(
+                                    expected[g].exact[e], expected[g].absSum[e],
+                                    shapes[g].k));
         if (mismatches < 5)
           llvm::errs() << "group " << g << " element (" << e / shapes[g].n
                        << ", " << e % shapes[g].n << "): got f16 0x"
@@ -458,14 +475,17 @@ int main(int argc, char **argv) {
   }
   double relF32 = norm > 0 ? std::sqrt(errF32 / norm) : 0;
   double relF16 = norm > 0 ? std::sqrt(errF16 / norm) : 0;
-  bool ok = mismatches == 0 && untouchedBad == 0 && relF32 < 1e-5 &&
-            relF16 < 1e-3 && !std::isnan(relF16);
+  bool ok = (exact ? mismatches == 0 : beyondBound == 0) && untouchedBad == 0 &&
+            relF32 < 1e-5 && relF16 < 1e-3 && !std::isnan(relF16);
 
   llvm::outs() << name << ": " << numGroups << " groups, M = [";
   llvm::interleaveComma(shapes, llvm::outs(),
                         [](const ref::Shape &s) { llvm::outs() << s.m; });
   llvm::outs() << "], " << elements << " elements, f16 mismatches "
-               << mismatches << ", untouched rows overwritten " << untouchedBad
+               << mismatches;
+  if (!exact)
+    llvm::outs() << " (" << beyondBound << " beyond the reassociation bound)";
+  llvm::outs() << ", untouched rows overwritten " << untouchedBad
                << ", rel err f32-vs-double " << llvm::format("%.2e", relF32)
                << ", f16-vs-double " << llvm::format("%.2e", relF16) << "\n";
   if (!saveDir.empty())

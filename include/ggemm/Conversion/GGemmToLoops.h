@@ -31,6 +31,11 @@ inline constexpr llvm::StringLiteral kE4M3TableName = "__ggemm_e4m3_to_f32";
 /// read them, so call this before applying them.
 void addDecodeTables(ModuleOp module);
 
+/// Turns every ggemm.persistent under `root` into one scf.for over the CTAs
+/// per phase (the phases run one after the other: the grid barrier). Run it
+/// before applying the patterns below.
+void lowerPersistentToCtaLoops(Operation *root);
+
 /// Patterns lowering ggemm ops to scf/arith/memref/cf over storage types.
 void populateGGemmToLoopsConversionPatterns(
     const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns);

@@ -51,7 +51,14 @@ struct GroupResult {
   std::vector<double> exact;  // m x n: double accumulation, alpha applied
   std::vector<float> f32;     // m x n: f32 sum in K order, alpha applied
   std::vector<uint16_t> f16;  // m x n: f32 rounded to nearest even f16
+  std::vector<double> absSum; // m x n: sum of |products| (times |alpha|)
 };
+
+/// The largest error an f32 sum of `k` products may have in any order
+/// (|error| <= k * 2^-24 * sum |products|, twice for safety) plus one f16
+/// ulp at `exact` for the final rounding: what reassociating the K sum
+/// (split-K, tensor cores) is allowed to change.
+double reassociationTolerance(double exact, double absSum, int64_t k);
 
 /// C_g = alpha_g * sum_k A*SFA * B*SFB (DESIGN.md section 1), plain loops.
 /// The f32 path adds the (exact) products in increasing k, which is the

@@ -164,6 +164,7 @@ struct ConvertGGemmToLoops final
     });
     if (hasGGemm)
       addDecodeTables(module);
+    lowerPersistentToCtaLoops(module);
 
     MLIRContext *ctx = &getContext();
     NVFP4StorageTypeConverter converter;

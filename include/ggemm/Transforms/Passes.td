@@ -1,0 +1,98 @@
+//===- Passes.td - ggemm scheduling passes -----------------*- tablegen -*-===//
+//
+// Target-independent passes from the problem level to the persistent level.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_TRANSFORMS_PASSES_TD
+#define GGEMM_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
+  let summary = "Attach a schedule (tile shape, raster, grid) to ggemm ops";
+  let description = [{
+    Gives every `ggemm.grouped_matmul` without one a
+    `#ggemm.schedule<tile = [M, N, K], raster = ..., split_k = 1, grid = ...>`.
+    Partial tiles at the M, N and K ends (M_g not a multiple of tile M,
+    M_g = 0, K not a multiple of tile K) are masked, so every shape the
+    problem level accepts can be tiled. The tile must be one the chip's MMA
+    can do; `chip` sets those rules and the default grid (its SM count):
+
+    | chip | tile M | tile N | tile K | grid |
+    | --- | --- | --- | --- | --- |
+    | sm_100a (tcgen05, cta_group::1) | 128 | multiple of 16 in [16, 256] | 128 or 256 | 148 |
+    | sm_90a (wgmma, 1 or 2 warpgroups) | 64 or 128 | multiple of 8 in [8, 256] | 64, 128 or 256 | 132 |
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_100a\"",
+           "target chip: sm_100a or sm_90a">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"128", "tile rows">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"128", "tile columns">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"256",
+           "K elements per pipeline step">,
+    Option<"raster", "raster", "std::string", /*default=*/"\"along_m\"",
+           "tile order inside a group: along_m (share B tiles) or along_n">,
+    Option<"grid", "grid", "int64_t", /*default=*/"0",
+           "persistent CTAs (0: the chip's SM count)">,
+    Option<"stages", "stages", "int64_t", /*default=*/"4",
+           "shared-memory pipeline stages">,
+  ];
+}
+
+def GGemmSplitK : Pass<"ggemm-split-k", "ModuleOp"> {
+  let summary = "Choose how many CTAs share the K loop of an output tile";
+  let description = [{
+    Sets `split_k` in the schedule of every scheduled `ggemm.grouped_matmul`.
+    With `split = 0` a cost rule picks it: in units of one K tile of MMA
+    work, with W output tiles, kt K tiles (the largest group's), G grid CTAs,
+
+        cost(S) = ceil(W * S / G) * (ceil(kt / S) + w(S))   partial products
+                + ceil(W / G) * S * r(S)                      reduction
+
+    where w(S) = r(S) = 0.5 for S > 1 (writing and re-reading one f32 tile
+    costs about half a K tile of operand loads) and 0 for S = 1. The rule
+    takes the smallest S in [1, min(16, kt)] with the least cost. It only
+    splits when output tiles leave many CTAs idle (W much below G) and K is
+    long; with run-time group sizes (rows<contiguous>) W is unknown and it
+    keeps S = 1. `split = N` forces N.
+  }];
+  let options = [
+    Option<"split", "split", "int64_t", /*default=*/"0",
+           "split factor (0: the cost rule)">,
+  ];
+}
+
+def GGemmFusePersistent : Pass<"ggemm-fuse-persistent", "ModuleOp"> {
+  let summary = "Fuse all groups' tiles into one persistent loop";
+  let description = [{
+    Rewrites each scheduled `ggemm.grouped_matmul` into a `ggemm.persistent`
+    body: CTA `%cta` runs work items `%cta, %cta + %num_ctas, ...` of one
+    linear tile space over all groups; `ggemm.tile_coords` finds each
+    item's group from the prefix sums of the groups' tile counts
+    (compile-time constants for static M, computed from `group_sizes` at
+    run time otherwise) and `ggemm.mma_tile` computes it. With split_k > 1
+    the partials go to a workspace (`memref.alloc`), and after a
+    `ggemm.grid_barrier` every output tile is reduced once, in split order.
+  }];
+  let options = [
+    Option<"grid", "grid", "int64_t", /*default=*/"0",
+           "persistent CTAs (0: the schedule's grid)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
+  let summary = "Report tile counts, waves and CTA load of each schedule";
+  let description = [{
+    For each scheduled `ggemm.grouped_matmul`, prints to stdout the per-group
+    tile counts, total tiles and work items, waves over the grid, and how
+    the K tiles spread over the CTAs (round-robin, as the persistent loop
+    assigns them): the most and least loaded CTA and max/mean imbalance.
+    The IR is unchanged.
+  }];
+}
+
+#endif // GGEMM_TRANSFORMS_PASSES_TD

@@ -1,0 +1,25 @@
+//===- Patterns.h - GGemmToLoops internals (private) ------------*- C++ -*-===//
+//
+// Helpers and pattern sets shared by the files of this conversion.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_LIB_CONVERSION_GGEMMTOLOOPS_PATTERNS_H
+#define GGEMM_LIB_CONVERSION_GGEMMTOLOOPS_PATTERNS_H
+
+#include "ggemm/Conversion/GGemmToLoops.h"
+
+namespace mlir::ggemm {
+
+/// group_sizes[group] as an index, after a cf.assert that it is >= 0.
+Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
+/// cf.assert that rows up to `end` exist in A (rows<contiguous>).
+void assertRowsFit(OpBuilder &b, Location loc, Value end, Value a);
+
+/// Patterns for num_tiles, tile_coords, mma_tile and reduce_tile.
+void populatePersistentToLoopsPatterns(
+    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns);
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_LIB_CONVERSION_GGEMMTOLOOPS_PATTERNS_H

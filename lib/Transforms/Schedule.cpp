@@ -1,0 +1,81 @@
+//===- Schedule.cpp - tile-space arithmetic of a schedule -----------------===//
+//
+// Tile counts, the split-K cost rule and CTA loads (Schedule.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Transforms/Schedule.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+TileSpace TileSpace::get(const GroupedOperands &problem,
+                         ScheduleAttr schedule) {
+  TileSpace space;
+  space.splitK = schedule.getSplitK();
+  space.grid = schedule.getGrid();
+  for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g) {
+    GroupShape shape = problem.getGroupShape(g);
+    if (problem.isListForm())
+      space.tilesM.push_back(llvm::divideCeil(shape.m, schedule.getTileM()));
+    space.tilesN.push_back(llvm::divideCeil(shape.n, schedule.getTileN()));
+    space.kTiles.push_back(llvm::divideCeil(shape.k, schedule.getTileK()));
+  }
+  return space;
+}
+
+int64_t TileSpace::outputTiles() const {
+  int64_t total = 0;
+  for (auto [m, n] : llvm::zip(tilesM, tilesN))
+    total += m * n;
+  return total;
+}
+
+int64_t TileSpace::maxKTiles() const {
+  return kTiles.empty() ? 0 : *llvm::max_element(kTiles);
+}
+
+double mlir::ggemm::splitKCost(const TileSpace &space, int64_t split) {
+  int64_t w = space.outputTiles(), kt = space.maxKTiles();
+  double extra = split > 1 ? 0.5 : 0.0;
+  double partials = double(llvm::divideCeil(w * split, space.grid)) *
+                    (double(llvm::divideCeil(kt, split)) + extra);
+  double reduce =
+      double(llvm::divideCeil(w, space.grid)) * double(split) * extra;
+  return partials + reduce;
+}
+
+int64_t mlir::ggemm::chooseSplitK(const TileSpace &space) {
+  if (space.tilesM.empty() || space.outputTiles() == 0)
+    return 1;
+  int64_t best = 1;
+  double bestCost = splitKCost(space, 1);
+  for (int64_t s = 2; s <= std::min<int64_t>(16, space.maxKTiles()); ++s) {
+    double cost = splitKCost(space, s);
+    if (cost < bestCost) {
+      best = s;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+SmallVector<int64_t> mlir::ggemm::ctaLoads(const TileSpace &space) {
+  SmallVector<int64_t> loads(space.grid, 0);
+  int64_t work = 0;
+  for (auto [g, tm] : llvm::enumerate(space.tilesM)) {
+    int64_t kt = space.kTiles[g];
+    int64_t perSplit = llvm::divideCeil(kt, space.splitK);
+    for (int64_t t = 0; t < tm * space.tilesN[g]; ++t)
+      for (int64_t s = 0; s < space.splitK; ++s, ++work) {
+        int64_t begin = std::min(kt, s * perSplit);
+        int64_t end = std::min(kt, (s + 1) * perSplit);
+        loads[work % space.grid] += end - begin;
+      }
+  }
+  return loads;
+}

@@ -1,0 +1,57 @@
+//===- SplitK.cpp - the ggemm-split-k pass --------------------------------===//
+//
+// Picks the split-K factor of each schedule with the cost rule of
+// Passes.td (or the `split` option).
+//
+//===----------------------------------------------------------------------===//
+
+#include "GGemm/GGemmOps.h"
+#include "ggemm/Transforms/Passes.h"
+#include "ggemm/Transforms/Schedule.h"
+
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "ggemm-split-k"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMSPLITK
+#include "ggemm/Transforms/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+struct GGemmSplitK final : public ggemm::impl::GGemmSplitKBase<GGemmSplitK> {
+  using GGemmSplitKBase::GGemmSplitKBase;
+
+  void runOnOperation() override {
+    WalkResult result = getOperation().walk([&](GroupedMatmulOp op) {
+      ScheduleAttr schedule = op.getScheduleAttr();
+      if (!schedule) {
+        op.emitOpError("has no schedule; run ggemm-tile before "
+                       "ggemm-split-k");
+        return WalkResult::interrupt();
+      }
+      TileSpace space = TileSpace::get(op.getProblem(), schedule);
+      int64_t factor = split > 0 ? int64_t(split) : chooseSplitK(space);
+      if (split < 0 || factor > 64) {
+        op.emitOpError() << "split-K factor " << int64_t(split)
+                         << " is outside [1, 64]";
+        return WalkResult::interrupt();
+      }
+      LLVM_DEBUG(llvm::dbgs() << "split_k = " << factor << " for " << op.getLoc()
+                              << "\n");
+      op.setScheduleAttr(ScheduleAttr::get(
+          &getContext(), schedule.getTileM(), schedule.getTileN(),
+          schedule.getTileK(), schedule.getRaster(), factor, schedule.getGrid(),
+          schedule.getStages()));
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
