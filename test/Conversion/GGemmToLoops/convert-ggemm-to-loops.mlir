@@ -55,9 +55,9 @@ func.func @list(%a: memref<4x64xf4E2M1FN>, %sa: memref<4x4xf8E4M3FN>,
 // CHECK: %[[M0:[^ ,)]*]] = arith.constant 128 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[M0]]
 // CHECK: memref.store %{{.*}} : memref<128x8xf16>
-// CHECK: %[[M1:[^ ,)]*]] = arith.constant 3 : index
+// CHECK-DAG: %[[M1:[^ ,)]*]] = arith.constant 3 : index
+// CHECK-DAG: %[[N1:[^ ,)]*]] = arith.constant 16 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[M1]]
-// CHECK: %[[N1:[^ ,)]*]] = arith.constant 16 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[N1]]
 // CHECK: memref.store %{{.*}} : memref<3x16xf16>
 func.func @two_groups(%a0: memref<128x64xf4E2M1FN>, %a1: memref<3x128xf4E2M1FN>,
@@ -110,13 +110,13 @@ func.func @blocked(%a: memref<200x64xf4E2M1FN>, %sa: memref<2x1x32x16xf8E4M3FN>,
 // size is checked before use; B and SFB are indexed by the group.
 // CHECK-LABEL: func.func @contiguous(
 // CHECK-SAME: %[[A:[^ ,)]*]]: memref<?x32xi8>, %{{.*}}: memref<?x4xi8>, %[[B:[^ ,)]*]]: memref<3x8x32xi8>, %{{.*}}: memref<3x8x4xi8>, %{{.*}}: memref<?x8xf16>, %[[SIZES:[^ ,)]*]]: memref<3xi32>
-// CHECK: %[[ROWS:[^ ,)]*]] = memref.dim %[[A]], %{{.*}} : memref<?x32xi8>
 // CHECK: scf.for %[[G:[^ ,)]*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[BEGIN:[^ ,)]*]] = %{{.*}}) -> (index)
 // CHECK: %[[SIZE:[^ ,)]*]] = memref.load %[[SIZES]][%[[G]]] : memref<3xi32>
 // CHECK: %[[NONNEG:[^ ,)]*]] = arith.cmpi sge, %[[SIZE]], %{{.*}} : i32
 // CHECK: cf.assert %[[NONNEG]], "ggemm.grouped_matmul: negative group size"
 // CHECK: %[[SIZEIDX:[^ ,)]*]] = arith.index_cast %[[SIZE]] : i32 to index
 // CHECK: %[[END:[^ ,)]*]] = arith.addi %[[BEGIN]], %[[SIZEIDX]] : index
+// CHECK: %[[ROWS:[^ ,)]*]] = memref.dim %[[A]], %{{.*}} : memref<?x32xi8>
 // CHECK: %[[FITS:[^ ,)]*]] = arith.cmpi ule, %[[END]], %[[ROWS]] : index
 // CHECK: cf.assert %[[FITS]], "ggemm.grouped_matmul: group sizes exceed the rows of A"
 // CHECK: scf.for %[[I:[^ ,)]*]] = %[[BEGIN]] to %[[END]] step
