@@ -129,10 +129,11 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
           selTilesM = idx(1), selTilesN = idx(1);
     for (size_t g = 0; g < t.work.size(); ++g) {
       Value end = arith::AddIOp::create(b, loc, base, t.work[g]);
-      Value inGroup = arith::AndIOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, work, base),
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end));
+      Value afterBase =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, work, base);
+      Value beforeEnd =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end);
+      Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
       auto pick = [&](Value yes, Value &sel) {
         sel = arith::SelectOp::create(b, loc, inGroup, yes, sel);
       };
