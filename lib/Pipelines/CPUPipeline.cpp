@@ -35,4 +35,9 @@ void mlir::ggemm::registerGGemmPipelines() {
       "ggemm-cpu-pipeline",
       "Lower ggemm to the LLVM dialect through loops, for host execution",
       buildCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "ggemm-pipeline",
+      "Compile ggemm to one persistent GPU kernel per function (gpu.binary) "
+      "and optionally export it with its manifest",
+      buildGPUPipeline);
 }

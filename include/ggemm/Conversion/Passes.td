@@ -40,4 +40,53 @@ def ConvertGGemmToLoops : Pass<"convert-ggemm-to-loops", "ModuleOp"> {
   ];
 }
 
+def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
+  let summary = "Lower the persistent level to one GPU kernel per function";
+  let description = [{
+    Turns every `ggemm.persistent` (from `ggemm-fuse-persistent`) into a
+    `gpu.module` holding one persistent `gpu.func` kernel, written with
+    upstream gpu, nvgpu, memref, vector and LLVM ops; the kernel's ABI and the
+    manifest the runtime reads are in docs/kernel-abi.md. The host function
+    keeps its signature, loses the persistent op, and gets two attributes:
+    `ggemm.kernel` (the kernel symbol) and `ggemm.manifest` (the JSON
+    manifest).
+
+    `chip=sm_90a`: TMA loads of packed A/B into a ring of `stages` shared
+    memory buffers with mbarriers, exact in-register NVFP4 -> bf16
+    dequantization (e2m1 x e4m3 is exact in bf16), `mma.sync` m16n8k16 bf16
+    with f32 accumulators, alpha and an f16 epilogue masked to each group.
+    Takes 128 x 128 tiles, split_k = 1 and row-major scales; anything else is
+    refused with a diagnostic.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "target chip (sm_90a)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def GGemmExportKernels : Pass<"ggemm-export-kernels", "ModuleOp"> {
+  let summary = "Write each kernel's binary and manifest to a directory";
+  let description = [{
+    For every function carrying `ggemm.kernel` and `ggemm.manifest` (from
+    `convert-ggemm-to-nvvm`) whose kernel module became a `gpu.binary`
+    (upstream `gpu-module-to-binary`), writes `DIR/<func>.cubin` (format
+    bin) or `DIR/<func>.ptx` (format isa) and `DIR/<func>.json`, the manifest
+    of docs/kernel-abi.md naming that file. The IR is unchanged.
+  }];
+  let options = [
+    Option<"dir", "dir", "std::string", /*default=*/"\"\"",
+           "output directory (created if missing)">,
+  ];
+}
+
 #endif // GGEMM_CONVERSION_PASSES_TD

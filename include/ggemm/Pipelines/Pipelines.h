@@ -19,6 +19,32 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {};
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// `ggemm-pipeline`: ggemm ops -> one persistent kernel per function ->
+/// gpu.binary (upstream gpu-module-to-binary), optionally exported with its
+/// manifest for the CUDA-driver runtime.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{*this, "chip",
+                                        llvm::cl::desc("target chip"),
+                                        llvm::cl::init("sm_90a")};
+  PassOptions::Option<std::string> format{
+      *this, "format", llvm::cl::desc("bin (cubin) or isa (PTX)"),
+      llvm::cl::init("bin")};
+  PassOptions::Option<std::string> outDir{
+      *this, "out-dir",
+      llvm::cl::desc("write <func>.cubin/.ptx and <func>.json here")};
+  PassOptions::Option<int64_t> tileK{*this, "tile-k",
+                                     llvm::cl::desc("K elements per stage"),
+                                     llvm::cl::init(256)};
+  PassOptions::Option<int64_t> stages{*this, "stages",
+                                      llvm::cl::desc("pipeline stages"),
+                                      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> grid{
+      *this, "grid", llvm::cl::desc("persistent CTAs (0: the SM count)"),
+      llvm::cl::init(0)};
+};
+
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+
 /// Registers every ggemm pipeline with the pass registry.
 void registerGGemmPipelines();
 

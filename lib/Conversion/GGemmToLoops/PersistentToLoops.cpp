@@ -289,8 +289,15 @@ struct ReduceTileToLoops final : public OpConversionPattern<ReduceTileOp> {
 
 } // namespace
 
+void mlir::ggemm::populateTileSpaceToArithPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<NumTilesToArith, TileCoordsToArith>(converter,
+                                                   patterns.getContext());
+}
+
 void mlir::ggemm::populatePersistentToLoopsPatterns(
     const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<NumTilesToArith, TileCoordsToArith, MmaTileToLoops,
-               ReduceTileToLoops>(converter, patterns.getContext());
+  populateTileSpaceToArithPatterns(converter, patterns);
+  patterns.add<MmaTileToLoops, ReduceTileToLoops>(converter,
+                                                  patterns.getContext());
 }

@@ -1,0 +1,98 @@
+//===- ExportKernels.cpp - the ggemm-export-kernels pass ------------------===//
+//
+// Writes the kernel images and manifests the CUDA-driver runtime loads, so
+// that the GPU machine needs no LLVM/MLIR (docs/kernel-abi.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/CompilationInterfaces.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#define DEBUG_TYPE "ggemm-export-kernels"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMEXPORTKERNELS
+#include "ggemm/Conversion/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+
+namespace {
+
+LogicalResult writeFile(Operation *op, StringRef path, StringRef bytes) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return op->emitError() << "cannot write " << path << ": " << ec.message();
+  os << bytes;
+  return success();
+}
+
+struct GGemmExportKernels final
+    : public ggemm::impl::GGemmExportKernelsBase<GGemmExportKernels> {
+  using GGemmExportKernelsBase::GGemmExportKernelsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (dir.empty()) {
+      module.emitError("ggemm-export-kernels needs dir=<output directory>");
+      return signalPassFailure();
+    }
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+      module.emitError() << "cannot create " << dir << ": " << ec.message();
+      return signalPassFailure();
+    }
+    WalkResult result = module.walk([&](func::FuncOp fn) {
+      auto kernel = fn->getAttrOfType<SymbolRefAttr>("ggemm.kernel");
+      auto manifest = fn->getAttrOfType<StringAttr>("ggemm.manifest");
+      if (!kernel || !manifest)
+        return WalkResult::advance();
+      auto binary =
+          module.lookupSymbol<gpu::BinaryOp>(kernel.getRootReference());
+      if (!binary || binary.getObjects().empty()) {
+        fn.emitOpError() << "has kernel " << kernel.getRootReference()
+                         << " but no gpu.binary of it; run "
+                            "gpu-module-to-binary first";
+        return WalkResult::interrupt();
+      }
+      auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+      bool isPtx = object.getFormat() == gpu::CompilationTarget::Assembly;
+      if (!isPtx && object.getFormat() != gpu::CompilationTarget::Binary) {
+        fn.emitOpError("exports format bin (cubin) or isa (PTX) only");
+        return WalkResult::interrupt();
+      }
+      std::string image = (fn.getName() + (isPtx ? ".ptx" : ".cubin")).str();
+      SmallString<128> imagePath(dir), jsonPath(dir);
+      llvm::sys::path::append(imagePath, image);
+      llvm::sys::path::append(jsonPath, fn.getName() + ".json");
+
+      // The manifest names the image actually written.
+      llvm::Expected<llvm::json::Value> json =
+          llvm::json::parse(manifest.getValue());
+      if (!json) {
+        llvm::consumeError(json.takeError());
+        fn.emitOpError("has a malformed ggemm.manifest");
+        return WalkResult::interrupt();
+      }
+      json->getAsObject()->insert({"cubin", image});
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << llvm::formatv("{0:2}", *json) << "\n";
+      if (failed(writeFile(fn, imagePath, object.getObject().getValue())) ||
+          failed(writeFile(fn, jsonPath, text)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+};
+
+} // namespace

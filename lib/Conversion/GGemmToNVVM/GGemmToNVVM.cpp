@@ -1,0 +1,209 @@
+//===- GGemmToNVVM.cpp - the convert-ggemm-to-nvvm pass -------------------===//
+//
+// Outlines each ggemm.persistent into a gpu.module with one persistent
+// kernel (the scheduler shared with the CPU path, the tile code from
+// SM90Kernel.cpp) and records the manifest of docs/kernel-abi.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SM90Kernel.h"
+
+#include "GGemm/GGemmOps.h"
+#include "ggemm/Conversion/GGemmToLoops.h"
+#include "ggemm/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/Support/JSON.h"
+
+#define DEBUG_TYPE "convert-ggemm-to-nvvm"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_CONVERTGGEMMTONVVM
+#include "ggemm/Conversion/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+/// The manifest of docs/kernel-abi.md for one kernel.
+std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
+                          const SM90Problem &p) {
+  ScheduleAttr s = p.schedule;
+  llvm::json::Array groups, maps;
+  for (auto [g, shape] : llvm::enumerate(p.groups)) {
+    groups.push_back(llvm::json::Object{
+        {"m", ShapedType::isDynamic(shape.m) ? int64_t(-1) : shape.m},
+        {"n", shape.n},
+        {"k", shape.k}});
+  }
+  // One map per A and B: the whole operand, box = one tile x tile_k.
+  auto addMap = [&](int64_t g, StringRef operand, int64_t rows, int64_t k,
+                    int64_t boxRows) {
+    maps.push_back(llvm::json::Object{
+        {"group", g},
+        {"operand", operand},
+        {"dims", llvm::json::Array{k / 2, rows}},
+        {"strides", llvm::json::Array{k / 2}},
+        {"box", llvm::json::Array{s.getTileK() / 2, boxRows}}});
+  };
+  if (p.listForm) {
+    for (auto [g, shape] : llvm::enumerate(p.groups)) {
+      addMap(g, "a", shape.m, shape.k, s.getTileM());
+      addMap(g, "b", shape.n, shape.k, s.getTileN());
+    }
+  } else {
+    // Rows of A are known at run time: the runtime fills in dims[1].
+    addMap(0, "a", -1, p.groups[0].k, s.getTileM());
+    addMap(0, "b", int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k,
+           s.getTileN());
+  }
+  llvm::json::Object manifest{
+      {"format", "ggemm-manifest-1"},
+      {"chip", chip},
+      {"kernel", kernel},
+      {"cubin", (func + ".cubin").str()},
+      {"grid", llvm::json::Array{s.getGrid(), 1, 1}},
+      {"block", llvm::json::Array{kSM90Threads, 1, 1}},
+      {"cluster", llvm::json::Array{1, 1, 1}},
+      {"dynamic_shared_memory", sm90SharedMemoryBytes(p)},
+      {"rows", p.listForm ? "list" : "contiguous"},
+      {"scales", "row_major"},
+      {"alpha", p.hasAlpha},
+      {"tile", llvm::json::Array{s.getTileM(), s.getTileN(), s.getTileK()}},
+      {"split_k", s.getSplitK()},
+      {"groups", std::move(groups)},
+      {"params", llvm::json::Array{"tensor_maps", "c_pointers",
+                                   "scale_pointers", "group_sizes", "alpha"}},
+      {"tensor_maps", std::move(maps)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
+  return text;
+}
+
+struct ConvertGGemmToNVVM final
+    : public ggemm::impl::ConvertGGemmToNVVMBase<ConvertGGemmToNVVM> {
+  using ConvertGGemmToNVVMBase::ConvertGGemmToNVVMBase;
+
+  /// Outlines one persistent op; returns failure after a diagnostic.
+  LogicalResult outline(PersistentOp persistent) {
+    auto fn = persistent->getParentOfType<func::FuncOp>();
+    SmallVector<MmaTileOp> tiles;
+    persistent.walk([&](MmaTileOp op) { tiles.push_back(op); });
+    if (!fn || tiles.empty())
+      return persistent.emitOpError("has no ggemm.mma_tile inside a func.func "
+                                    "to lower");
+    if (chip != "sm_90a")
+      return persistent.emitOpError()
+             << "cannot be lowered for chip '" << chip
+             << "': convert-ggemm-to-nvvm supports sm_90a (the tcgen05 "
+                "sm_100a lowering is not in this version)";
+    MmaTileOp first = tiles.front();
+    GroupedOperands problem = first.getProblem();
+    SM90Problem p{problem.isListForm(), bool(problem.alpha), {},
+                  persistent.getSchedule()};
+    for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g)
+      p.groups.push_back(problem.getGroupShape(g));
+    if (problem.scaleLayout != ScaleLayout::row_major)
+      return persistent.emitOpError(
+          "takes row-major scales on sm_90a (the kernel reads them with "
+          "plain loads); blocked_128x4 is for tcgen05");
+    if (std::string why = sm90Unsupported(p); !why.empty())
+      return persistent.emitOpError() << "cannot be lowered for sm_90a: "
+                                      << why;
+    for (MmaTileOp tile : tiles)
+      if (tile.getProblem().a != problem.a)
+        return tile.emitOpError("differs from the first tile of its "
+                                "persistent kernel; one problem per kernel");
+
+    // The kernel module, appended to the top-level module.
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    std::string name = ("ggemm_" + fn.getName()).str();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    Location loc = persistent.getLoc();
+    auto gpuModule = gpu::GPUModuleOp::create(b, loc, name);
+    b.setInsertionPointToStart(gpuModule.getBody());
+
+    auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
+    auto buffer = [&](int64_t size, Type element, ArrayRef<int64_t> inner = {}) {
+      SmallVector<int64_t> shape{std::max<int64_t>(size, 1)};
+      llvm::append_range(shape, inner);
+      return MemRefType::get(shape, element, MemRefLayoutAttrInterface{},
+                             global);
+    };
+    int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
+    SmallVector<Type> params{buffer(2 * sets, b.getI8Type(), {128}),
+                             buffer(sets, b.getI64Type()),
+                             buffer(2 * sets, b.getI64Type()),
+                             buffer(groups, b.getI32Type()),
+                             buffer(groups, b.getF32Type())};
+    auto kernel = gpu::GPUFuncOp::create(
+        b, loc, name, b.getFunctionType(params, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+    kernel.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({int32_t(kSM90Threads), 1, 1}));
+
+    Block &entry = kernel.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    SM90KernelBuilder builder(b, loc, p, entry.getArguments());
+    builder.emitPrologue();
+    Value cta = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    Value numCtas = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+    IRMapping mapping;
+    Block &body = persistent.getBody().front();
+    mapping.map(body.getArgument(0), cta);
+    mapping.map(body.getArgument(1), numCtas);
+    if (problem.groupSizes)
+      mapping.map(problem.groupSizes, entry.getArgument(3));
+    for (Operation &op : body.without_terminator())
+      b.clone(op, mapping);
+    gpu::ReturnOp::create(b, loc);
+
+    // Tiles: replace the cloned mma_tile ops with the sm_90a tile code.
+    SmallVector<MmaTileOp> cloned;
+    kernel.walk([&](MmaTileOp op) { cloned.push_back(op); });
+    for (MmaTileOp op : cloned) {
+      b.setInsertionPoint(op);
+      builder.emitTile(op.getGroup(), op.getRowBase(), op.getM0(), op.getN0());
+      op.erase();
+    }
+
+    fn->setAttr("ggemm.kernel",
+                SymbolRefAttr::get(ctx, name,
+                                   {FlatSymbolRefAttr::get(ctx, name)}));
+    fn->setAttr("ggemm.manifest",
+                StringAttr::get(ctx, buildManifest(chip, name, fn.getName(), p)));
+    persistent.erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    SmallVector<PersistentOp> ops;
+    getOperation().walk([&](PersistentOp op) { ops.push_back(op); });
+    for (PersistentOp op : ops)
+      if (failed(outline(op)))
+        return signalPassFailure();
+
+    // The scheduler inside the kernels: the same arithmetic as on the CPU.
+    TypeConverter identity;
+    identity.addConversion([](Type t) { return t; });
+    ConversionTarget target(getContext());
+    target.addIllegalOp<NumTilesOp, TileCoordsOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    populateTileSpaceToArithPatterns(identity, patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,536 @@
+//===- SM90Kernel.cpp - the sm_90a tile code ------------------------------===//
+//
+// Hopper lowering of one output tile (see SM90Kernel.h). Exactness: an e2m1
+// value times an e4m3 scale has at most 6 significant bits and lies in
+// [2^-10, 2688], so it is exact in bf16; bf16 x bf16 products are exact in
+// the f32 accumulators; only the order of the f32 additions differs from
+// the CPU reference.
+//
+// Layout of one CTA (128 threads): warp w computes rows (w % 2) * 64 and
+// columns (w / 2) * 64 of the 128 x 128 tile as 4 x 8 mma.sync m16n8k16
+// tiles. In an m16n8k16 fragment, lane l holds K elements 2 * (l % 4) + {0, 1}
+// (and + 8) of row or column l / 4: two consecutive K elements, i.e. one
+// packed byte, which one 256-entry table turns into a bf16 pair.
+//
+//===----------------------------------------------------------------------===//
+
+#include "SM90Kernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+constexpr int64_t kTableBytes = 2048; // pair table (1 KiB) + scale table
+constexpr int64_t kWarpTile = 64;     // rows and columns per warp
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
+constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in limit
+} // namespace
+
+int64_t mlir::ggemm::sm90SharedMemoryBytes(const SM90Problem &p) {
+  ScheduleAttr s = p.schedule;
+  return kTableBytes +
+         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
+}
+
+std::string mlir::ggemm::sm90Unsupported(const SM90Problem &p) {
+  ScheduleAttr s = p.schedule;
+  if (s.getTileM() != 128 || s.getTileN() != 128)
+    return "the sm_90a lowering takes 128 x 128 tiles (4 warps of 64 x 64); "
+           "the schedule has " +
+           std::to_string(s.getTileM()) + " x " + std::to_string(s.getTileN());
+  if (s.getSplitK() != 1)
+    return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
+  if (sm90SharedMemoryBytes(p) > kMaxSharedMemory)
+    return std::to_string(s.getStages()) + " stages of tile K " +
+           std::to_string(s.getTileK()) + " need " +
+           std::to_string(sm90SharedMemoryBytes(p)) +
+           " bytes of shared memory; sm_90a has " +
+           std::to_string(kMaxSharedMemory);
+  return "";
+}
+
+SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
+                                     const SM90Problem &problem,
+                                     ValueRange params)
+    : b(b), loc(loc), problem(problem), params(params) {
+  ScheduleAttr s = problem.schedule;
+  tileM = s.getTileM();
+  tileN = s.getTileN();
+  tileK = s.getTileK();
+  stages = s.getStages();
+  stageBytes = (tileM + tileN) * tileK / 2;
+}
+
+Value SM90KernelBuilder::idx(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value SM90KernelBuilder::i32(int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+}
+
+//===----------------------------------------------------------------------===//
+// Prologue: shared memory, decode tables, mbarriers
+//===----------------------------------------------------------------------===//
+
+/// bf16 bits (in an i32) of the e2m1 code in the low 4 bits of `code`:
+/// magnitude in halves is m (e = 0) or (2 + m) << (e - 1).
+static Value e2m1ToBF16Bits(OpBuilder &b, Location loc, Value code) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value e = arith::AndIOp::create(b, loc,
+                                  arith::ShRUIOp::create(b, loc, code, c(1)),
+                                  c(3));
+  Value m = arith::AndIOp::create(b, loc, code, c(1));
+  Value sign = arith::AndIOp::create(b, loc, code, c(8));
+  Value normal = arith::ShLIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, m, c(2)),
+      arith::SubIOp::create(b, loc, e, c(1)));
+  Value isSub =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, c(0));
+  Value halves = arith::SelectOp::create(b, loc, isSub, m, normal);
+  Value mag = arith::MulFOp::create(
+      b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), halves),
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.5f)));
+  Value isNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, c(0));
+  Value value = arith::SelectOp::create(
+      b, loc, isNeg, arith::NegFOp::create(b, loc, mag), mag);
+  Value bf = arith::TruncFOp::create(b, loc, b.getBF16Type(), value);
+  Value bits = arith::BitcastOp::create(b, loc, b.getI16Type(), bf);
+  return arith::ExtUIOp::create(b, loc, b.getI32Type(), bits);
+}
+
+/// bf16 of the e4m3 code `code` (i32): m * 2^-9 (e = 0) or
+/// (8 + m) * 2^(e - 10); S.1111.111 is NaN.
+static Value e4m3ToBF16(OpBuilder &b, Location loc, Value code) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value e = arith::AndIOp::create(b, loc,
+                                  arith::ShRUIOp::create(b, loc, code, c(3)),
+                                  c(15));
+  Value m = arith::AndIOp::create(b, loc, code, c(7));
+  Value isSub =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, c(0));
+  Value units = arith::SelectOp::create(
+      b, loc, isSub, m, arith::AddIOp::create(b, loc, m, c(8)));
+  // 2^(max(e, 1) - 10) as f32 bits: (max(e, 1) - 10 + 127) << 23.
+  Value exp = arith::MaxUIOp::create(b, loc, e, c(1));
+  Value pow2Bits = arith::ShLIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, exp, c(117)), c(23));
+  Value pow2 = arith::BitcastOp::create(b, loc, b.getF32Type(), pow2Bits);
+  Value mag = arith::MulFOp::create(
+      b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), units), pow2);
+  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                      arith::AndIOp::create(b, loc, code, c(128)),
+                                      c(0));
+  Value value = arith::SelectOp::create(
+      b, loc, isNeg, arith::NegFOp::create(b, loc, mag), mag);
+  Value isNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      arith::AndIOp::create(b, loc, code, c(127)),
+                                      c(127));
+  Value nan = arith::ConstantOp::create(
+      b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+  value = arith::SelectOp::create(b, loc, isNaN, nan, value);
+  return arith::TruncFOp::create(b, loc, b.getBF16Type(), value);
+}
+
+void SM90KernelBuilder::emitPrologue() {
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = arith::RemUIOp::create(b, loc, tid, idx(32));
+  Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
+  warpM = arith::RemUIOp::create(b, loc, warp, idx(2));
+  warpN = arith::DivUIOp::create(b, loc, warp, idx(2));
+  smem = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, workgroup));
+  auto view = [&](int64_t offset, int64_t size, Type element) {
+    return memref::ViewOp::create(
+        b, loc, MemRefType::get({size}, element, MemRefLayoutAttrInterface{},
+                                workgroup),
+        smem, idx(offset), ValueRange{});
+  };
+  pairTable = view(0, 256, b.getI32Type());
+  scaleTable = view(1024, 256, b.getBF16Type());
+
+  // Each thread fills two entries of each 256-entry table.
+  for (int64_t half = 0; half < 2; ++half) {
+    Value entry = arith::AddIOp::create(b, loc, tid, idx(half * kSM90Threads));
+    Value code = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), entry);
+    Value lo = e2m1ToBF16Bits(b, loc, arith::AndIOp::create(b, loc, code, i32(15)));
+    Value hi = e2m1ToBF16Bits(b, loc, arith::ShRUIOp::create(b, loc, code, i32(4)));
+    Value pair = arith::OrIOp::create(
+        b, loc, lo, arith::ShLIOp::create(b, loc, hi, i32(16)));
+    memref::StoreOp::create(b, loc, pair, pairTable, entry);
+    memref::StoreOp::create(b, loc, e4m3ToBF16(b, loc, code), scaleTable,
+                            entry);
+  }
+
+  auto barrierType = nvgpu::MBarrierGroupType::get(b.getContext(), workgroup,
+                                                   stages);
+  barriers = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
+  Value isLeader =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
+  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+    for (int64_t s = 0; s < stages; ++s)
+      nvgpu::MBarrierInitOp::create(b, loc, barriers, idx(1), idx(s),
+                                    Value());
+    scf::YieldOp::create(b, loc);
+  });
+  gpu::BarrierOp::create(b, loc);
+
+  // Loads issued so far by this CTA: selects the stage and the mbarrier
+  // phase across the tiles of the persistent loop.
+  counter = memref::AllocaOp::create(
+      b, loc, MemRefType::get({1}, b.getIndexType()));
+  memref::StoreOp::create(b, loc, idx(0), counter, idx(0));
+}
+
+//===----------------------------------------------------------------------===//
+// Per-group facts
+//===----------------------------------------------------------------------===//
+
+SM90KernelBuilder::GroupFacts SM90KernelBuilder::groupFacts(Value group) {
+  auto select = [&](auto field) {
+    Value v = idx(field(problem.groups[0]));
+    for (size_t g = 1; g < problem.groups.size(); ++g) {
+      Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
+                                       idx(g));
+      v = arith::SelectOp::create(b, loc, is, idx(field(problem.groups[g])), v);
+    }
+    return v;
+  };
+  auto loadI64 = [&](Value memref, Value i) {
+    return memref::LoadOp::create(b, loc, memref, i).getResult();
+  };
+  GroupFacts f;
+  f.n = select([](const GroupShape &s) { return s.n; });
+  f.k = select([](const GroupShape &s) { return s.k; });
+  f.kTiles = arith::CeilDivUIOp::create(b, loc, f.k, idx(tileK));
+  Value cPtrs = params[1], scalePtrs = params[2];
+  if (problem.listForm) {
+    f.m = select([](const GroupShape &s) { return s.m; });
+    Value two = arith::MulIOp::create(b, loc, group, idx(2));
+    f.mapA = two;
+    f.mapB = arith::AddIOp::create(b, loc, two, idx(1));
+    f.c = loadI64(cPtrs, group);
+    f.sfa = loadI64(scalePtrs, two);
+    f.sfb = loadI64(scalePtrs, f.mapB);
+    f.bRowBase = idx(0);
+  } else {
+    Value size = memref::LoadOp::create(b, loc, params[3], group);
+    f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
+    f.mapA = idx(0);
+    f.mapB = idx(1);
+    f.c = loadI64(cPtrs, idx(0));
+    f.sfa = loadI64(scalePtrs, idx(0));
+    f.sfb = loadI64(scalePtrs, idx(1));
+    f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
+  }
+  if (problem.hasAlpha)
+    f.alpha = memref::LoadOp::create(b, loc, params[4], group);
+  return f;
+}
+
+//===----------------------------------------------------------------------===//
+// Loads
+//===----------------------------------------------------------------------===//
+
+Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
+                                   int64_t cols) {
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value shift = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
+      idx(kTableBytes + offset));
+  return memref::ViewOp::create(
+      b, loc,
+      MemRefType::get({rows, cols}, b.getI8Type(), MemRefLayoutAttrInterface{},
+                      workgroup),
+      smem, shift, ValueRange{});
+}
+
+/// Tensor map `index` of the kernel's array, typed for a rows x tileK/2 box.
+Value SM90KernelBuilder::tensorMap(Value index, int64_t rows) {
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, params[0]);
+  Value addr = arith::AddIOp::create(
+      b, loc, base, arith::MulIOp::create(b, loc, index, idx(128)));
+  Value addr64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), addr);
+  Value ptr = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
+  auto box = MemRefType::get({rows, tileK / 2}, b.getI8Type(),
+                             MemRefLayoutAttrInterface{}, workgroup);
+  auto type = nvgpu::TensorMapDescriptorType::get(
+      b.getContext(), box, nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE,
+      nvgpu::TensorMapL2PromoKind::L2PROMO_128B,
+      nvgpu::TensorMapOOBKind::OOB_ZERO,
+      nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+  return UnrealizedConversionCastOp::create(b, loc, type, ptr).getResult(0);
+}
+
+void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
+                                   Value kTile, Value iteration) {
+  Value stage = arith::RemUIOp::create(b, loc, iteration, idx(stages));
+  nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, idx(stageBytes),
+                                          stage, Value());
+  Value x = arith::MulIOp::create(b, loc, kTile, idx(tileK / 2));
+  nvgpu::TmaAsyncLoadOp::create(
+      b, loc, stageView(stage, 0, tileM, tileK / 2), barriers,
+      tensorMap(g.mapA, tileM), ValueRange{x, rowA}, stage, Value(), Value());
+  nvgpu::TmaAsyncLoadOp::create(
+      b, loc, stageView(stage, tileM * tileK / 2, tileN, tileK / 2), barriers,
+      tensorMap(g.mapB, tileN), ValueRange{x, rowB}, stage, Value(), Value());
+}
+
+/// The scale code at (row, kb) of a row-major `? x ld` byte matrix at device
+/// address `base`, as bf16. Rows and blocks past the limits are clamped: the
+/// data they would scale is zero (TMA fill) or never stored.
+Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
+                                   Value kb, Value kbLimit, Value ld) {
+  Value r = arith::MinUIOp::create(
+      b, loc, row, arith::SubIOp::create(b, loc, rowLimit, idx(1)));
+  Value k = arith::MinUIOp::create(
+      b, loc, kb, arith::SubIOp::create(b, loc, kbLimit, idx(1)));
+  Value offset = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, r, ld), k);
+  Value addr = arith::AddIOp::create(
+      b, loc, base, arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset));
+  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
+  Value ptr = LLVM::IntToPtrOp::create(b, loc, global, addr);
+  Value code = LLVM::LoadOp::create(b, loc, b.getI8Type(), ptr);
+  Value entry = arith::IndexCastUIOp::create(
+      b, loc, b.getIndexType(),
+      arith::ExtUIOp::create(b, loc, b.getI32Type(), code));
+  return memref::LoadOp::create(b, loc, scaleTable, entry);
+}
+
+//===----------------------------------------------------------------------===//
+// One tile
+//===----------------------------------------------------------------------===//
+
+void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
+                                 Value n0) {
+  GroupFacts g = groupFacts(group);
+  Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
+  Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
+  Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
+  Value first = memref::LoadOp::create(b, loc, counter, idx(0));
+  Value isLeader =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
+
+  // Fill the ring: the first min(stages, kTiles) K tiles.
+  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+    Value count = arith::MinUIOp::create(b, loc, g.kTiles, idx(stages));
+    scf::ForOp::create(b, loc, idx(0), count, idx(1), ValueRange{},
+                       [&](OpBuilder &, Location, Value kt, ValueRange) {
+                         issueLoads(g, rowA, rowB, kt,
+                                    arith::AddIOp::create(b, loc, first, kt));
+                         scf::YieldOp::create(b, loc);
+                       });
+    scf::YieldOp::create(b, loc);
+  });
+
+  // Four f32 accumulators per m16n8 fragment: (row q, cols 2c, 2c + 1) and
+  // (row q + 8, same cols), q = lane / 4, c = lane % 4.
+  constexpr int64_t kAccPerFrag = 4;
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  SmallVector<Value> init(kFragsM * kFragsN * kAccPerFrag, zero);
+  Value rowQ = arith::DivUIOp::create(b, loc, lane, idx(4));
+  Value colQ = arith::RemUIOp::create(b, loc, lane, idx(4));
+  Value warpRow = arith::MulIOp::create(b, loc, warpM, idx(kWarpTile));
+  Value warpCol = arith::MulIOp::create(b, loc, warpN, idx(kWarpTile));
+
+  auto kLoop = scf::ForOp::create(
+      b, loc, idx(0), g.kTiles, idx(1), init,
+      [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
+        Value it = arith::AddIOp::create(b, loc, first, kt);
+        Value stage = arith::RemUIOp::create(b, loc, it, idx(stages));
+        Value phase = arith::RemUIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, it, idx(stages)), idx(2));
+        Value parity = arith::IndexCastUIOp::create(b, loc, b.getI1Type(), phase);
+        nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
+                                               idx(10000000), stage);
+        Value tileA = stageView(stage, 0, tileM, tileK / 2);
+        Value tileB = stageView(stage, tileM * tileK / 2, tileN, tileK / 2);
+
+        auto steps = scf::ForOp::create(
+            b, loc, idx(0), idx(tileK / kMmaK), idx(1), accIn,
+            [&](OpBuilder &, Location, Value ks, ValueRange acc) {
+              Value kb = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / kMmaK)),
+                  ks);
+              Value byteLo = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, ks, idx(kMmaK / 2)),
+                  colQ);
+              Value byteHi = arith::AddIOp::create(b, loc, byteLo, idx(4));
+              // A pair of bf16: decoded byte times the row's scale.
+              auto pair = [&](Value tile, Value row, Value byte, Value scale) {
+                Value raw = memref::LoadOp::create(b, loc, tile,
+                                                   ValueRange{row, byte});
+                Value entry = arith::IndexCastUIOp::create(
+                    b, loc, b.getIndexType(),
+                    arith::ExtUIOp::create(b, loc, b.getI32Type(), raw));
+                Value bits = memref::LoadOp::create(b, loc, pairTable, entry);
+                auto v2 = VectorType::get({2}, b.getBF16Type());
+                Value values = vector::BitCastOp::create(
+                    b, loc, v2,
+                    vector::BroadcastOp::create(
+                        b, loc, VectorType::get({1}, b.getI32Type()), bits));
+                Value s = vector::BroadcastOp::create(b, loc, v2, scale);
+                Value scaled = arith::MulFOp::create(b, loc, values, s);
+                // The mma operand register: the bf16 pair as one b32.
+                return vector::ExtractOp::create(
+                           b, loc,
+                           vector::BitCastOp::create(
+                               b, loc, VectorType::get({1}, b.getI32Type()),
+                               scaled),
+                           0)
+                    .getResult();
+              };
+              auto assemble = [](ArrayRef<Value> regs) {
+                return SmallVector<Value>(regs);
+              };
+              SmallVector<SmallVector<Value>> aFrags, bFrags;
+              for (int64_t i = 0; i < kFragsM; ++i) {
+                Value r0 = arith::AddIOp::create(
+                    b, loc, arith::AddIOp::create(b, loc, warpRow, idx(i * kMmaM)),
+                    rowQ);
+                Value r1 = arith::AddIOp::create(b, loc, r0, idx(8));
+                auto scaleOf = [&](Value r) {
+                  return loadScale(g.sfa,
+                                   arith::AddIOp::create(b, loc, rowBase,
+                                                         arith::AddIOp::create(b, loc, m0, r)),
+                                   arith::AddIOp::create(b, loc, rowBase, g.m),
+                                   kb, kBlocks, kBlocks);
+                };
+                Value s0 = scaleOf(r0), s1 = scaleOf(r1);
+                aFrags.push_back(assemble({pair(tileA, r0, byteLo, s0),
+                                           pair(tileA, r1, byteLo, s1),
+                                           pair(tileA, r0, byteHi, s0),
+                                           pair(tileA, r1, byteHi, s1)}));
+              }
+              for (int64_t j = 0; j < kFragsN; ++j) {
+                Value c = arith::AddIOp::create(
+                    b, loc, arith::AddIOp::create(b, loc, warpCol, idx(j * kMmaN)),
+                    rowQ);
+                Value s = loadScale(
+                    g.sfb,
+                    arith::AddIOp::create(b, loc, g.bRowBase,
+                                          arith::AddIOp::create(b, loc, n0, c)),
+                    arith::AddIOp::create(b, loc, g.bRowBase, g.n), kb, kBlocks,
+                    kBlocks);
+                bFrags.push_back(assemble({pair(tileB, c, byteLo, s),
+                                           pair(tileB, c, byteHi, s)}));
+              }
+              SmallVector<Value> out;
+              Type f32 = b.getF32Type();
+              auto resultType = LLVM::LLVMStructType::getLiteral(
+                  b.getContext(), {f32, f32, f32, f32});
+              for (int64_t i = 0; i < kFragsM; ++i)
+                for (int64_t j = 0; j < kFragsN; ++j) {
+                  ValueRange c =
+                      acc.slice((i * kFragsN + j) * kAccPerFrag, kAccPerFrag);
+                  Value d = NVVM::MmaOp::create(
+                      b, loc, resultType, aFrags[i], bFrags[j], c,
+                      ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK}, std::nullopt,
+                      std::nullopt,
+                      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                                    NVVM::MMATypes::bf16},
+                      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                     NVVM::MMALayout::col});
+                  for (int64_t e = 0; e < kAccPerFrag; ++e)
+                    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
+                }
+              scf::YieldOp::create(b, loc, out);
+            });
+
+        // Every thread is done with this stage: refill it with K tile
+        // kt + stages.
+        gpu::BarrierOp::create(b, loc);
+        Value next = arith::AddIOp::create(b, loc, kt, idx(stages));
+        Value more = arith::AndIOp::create(
+            b, loc, isLeader,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
+                                  g.kTiles));
+        scf::IfOp::create(b, loc, more, [&](OpBuilder &, Location) {
+          issueLoads(g, rowA, rowB, next,
+                     arith::AddIOp::create(b, loc, it, idx(stages)));
+          scf::YieldOp::create(b, loc);
+        });
+        scf::YieldOp::create(b, loc, steps.getResults());
+      });
+  memref::StoreOp::create(b, loc,
+                          arith::AddIOp::create(b, loc, first, g.kTiles),
+                          counter, idx(0));
+
+  // Epilogue: alpha, round to f16, store the pairs inside the group.
+  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
+  for (int64_t i = 0; i < kFragsM; ++i)
+    for (int64_t j = 0; j < kFragsN; ++j)
+      for (int64_t h = 0; h < 2; ++h) {
+        Value row = arith::AddIOp::create(
+            b, loc, m0,
+            arith::AddIOp::create(
+                b, loc, warpRow,
+                arith::AddIOp::create(b, loc, rowQ, idx(i * kMmaM + h * 8))));
+        Value col = arith::AddIOp::create(
+            b, loc, n0,
+            arith::AddIOp::create(
+                b, loc, warpCol,
+                arith::AddIOp::create(
+                    b, loc, idx(j * kMmaN),
+                    arith::MulIOp::create(b, loc, colQ, idx(2)))));
+        Value inside = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n));
+        int64_t slot = (i * kFragsN + j) * kAccPerFrag + 2 * h;
+        Value pairAcc = vector::FromElementsOp::create(
+            b, loc, VectorType::get({2}, b.getF32Type()),
+            ValueRange{kLoop.getResult(slot), kLoop.getResult(slot + 1)});
+        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+          Value v = pairAcc;
+          if (g.alpha)
+            v = arith::MulFOp::create(
+                b, loc, v,
+                vector::BroadcastOp::create(
+                    b, loc, VectorType::get({2}, b.getF32Type()), g.alpha));
+          Value half = arith::TruncFOp::create(
+              b, loc, VectorType::get({2}, b.getF16Type()), v);
+          Value word = vector::ExtractOp::create(
+              b, loc,
+              vector::BitCastOp::create(
+                  b, loc, VectorType::get({1}, b.getI32Type()), half),
+              0);
+          Value element = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n),
+              col);
+          Value addr = arith::AddIOp::create(
+              b, loc, g.c,
+              arith::IndexCastUIOp::create(
+                  b, loc, b.getI64Type(),
+                  arith::MulIOp::create(b, loc, element, idx(2))));
+          LLVM::StoreOp::create(b, loc, word,
+                                LLVM::IntToPtrOp::create(b, loc, global, addr));
+          scf::YieldOp::create(b, loc);
+        });
+      }
+}

@@ -1,0 +1,74 @@
+//===- SM90Kernel.h - the sm_90a tile code (private) ------------*- C++ -*-===//
+//
+// Emits the body of ggemm.mma_tile for Hopper: TMA loads of packed A/B into
+// a ring of shared-memory stages, exact NVFP4 -> bf16 dequantization in
+// registers, mma.sync m16n8k16 bf16 with f32 accumulators, f16 epilogue.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
+#define GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::ggemm {
+
+/// Problem facts the kernel is specialised for.
+struct SM90Problem {
+  bool listForm;
+  bool hasAlpha;
+  SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
+  ScheduleAttr schedule;
+};
+
+/// Threads of one CTA: 4 warps, each a 64 x 64 quarter of a 128 x 128 tile.
+constexpr int64_t kSM90Threads = 128;
+
+/// Dynamic shared memory the kernel needs (decode tables + stages).
+int64_t sm90SharedMemoryBytes(const SM90Problem &problem);
+
+/// Why the sm_90a lowering cannot take this problem, or "" if it can.
+std::string sm90Unsupported(const SM90Problem &problem);
+
+/// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
+/// at the start of the kernel, then emits tiles on request.
+class SM90KernelBuilder {
+public:
+  /// `params`: the kernel arguments (tensor maps, C pointers, scale
+  /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
+  SM90KernelBuilder(OpBuilder &b, Location loc, const SM90Problem &problem,
+                    ValueRange params);
+
+  /// Emits the prologue at the current insertion point.
+  void emitPrologue();
+  /// Emits one output tile (the body of one ggemm.mma_tile).
+  void emitTile(Value group, Value rowBase, Value m0, Value n0);
+
+private:
+  struct GroupFacts {
+    Value m, n, k, kTiles, mapA, mapB, c, sfa, sfb, bRowBase, alpha;
+  };
+  GroupFacts groupFacts(Value group);
+  void issueLoads(const GroupFacts &g, Value rowA, Value rowB, Value kTile,
+                  Value iteration);
+  Value stageView(Value stage, int64_t offset, int64_t rows, int64_t cols);
+  Value tensorMap(Value index, int64_t rows);
+  Value loadScale(Value base, Value row, Value rowLimit, Value kb,
+                  Value kbLimit, Value ld);
+  Value idx(int64_t v);
+  Value i32(int64_t v);
+
+  OpBuilder &b;
+  Location loc;
+  const SM90Problem &problem;
+  SmallVector<Value> params;
+  int64_t tileM, tileN, tileK, stages, stageBytes;
+  Value tid, lane, warpM, warpN, smem, pairTable, scaleTable, barriers,
+      counter;
+};
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H

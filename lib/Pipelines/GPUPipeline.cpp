@@ -1,0 +1,61 @@
+//===- GPUPipeline.cpp - ggemm to a GPU binary ----------------------------===//
+//
+// `ggemm-pipeline{chip=...}`: schedule, fuse into one persistent kernel,
+// lower it to NVVM with upstream conversions and assemble it with upstream
+// gpu-module-to-binary (which runs CUDA's ptxas for format=bin).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Conversion/Passes.h"
+#include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
+                                   const GPUPipelineOptions &options) {
+  GGemmTileOptions tile;
+  tile.chip = options.chip;
+  tile.tileK = options.tileK;
+  tile.stages = options.stages;
+  tile.grid = options.grid;
+  pm.addPass(createGGemmTile(tile));
+  pm.addPass(createGGemmFusePersistent());
+  ConvertGGemmToNVVMOptions nvvm;
+  nvvm.chip = options.chip;
+  pm.addPass(createConvertGGemmToNVVM(nvvm));
+
+  // Kernel modules: upstream conversions down to the LLVM/NVVM dialects.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  ConvertGpuOpsToNVVMOpsOptions gpuToNVVM;
+  gpuToNVVM.useBarePtrCallConv = true; // docs/kernel-abi.md: plain pointers
+  kernels.addPass(createConvertGpuOpsToNVVMOps(gpuToNVVM));
+  kernels.addPass(createConvertNVVMToLLVMPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = "+ptx80";
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  if (!options.outDir.empty()) {
+    GGemmExportKernelsOptions exportOptions;
+    exportOptions.dir = options.outDir;
+    pm.addPass(createGGemmExportKernels(exportOptions));
+  }
+}
