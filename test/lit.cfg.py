@@ -30,3 +30,9 @@ config.substitutions.append(("%examples", os.path.join(config.ggemm_src_root, "e
 config.substitutions.append(
     ("%gen", "python3 " + os.path.join(config.ggemm_src_root, "examples", "gen_examples.py")))
 config.substitutions.append(("%seed", os.environ.get("GGEMM_TEST_SEED", "1")))
+
+# CUDA's ptxas assembles every emitted kernel (CI has CUDA 13 but no GPU).
+ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
