@@ -80,7 +80,7 @@ struct GGemmExportKernels final
         fn.emitOpError("has a malformed ggemm.manifest");
         return WalkResult::interrupt();
       }
-      json->getAsObject()->insert({"cubin", image});
+      (*json->getAsObject())["cubin"] = image;
       std::string text;
       llvm::raw_string_ostream os(text);
       os << llvm::formatv("{0:2}", *json) << "\n";

@@ -1,0 +1,356 @@
+//===- Runtime.h - CUDA-driver runtime for ggemm kernels --------*- C++ -*-===//
+//
+// Loads what `ggemm-pipeline{chip=...}` emits (a manifest and a cubin, see
+// docs/kernel-abi.md), builds the kernel's tensor maps and pointer arrays
+// once per problem, launches it directly or from a CUDA graph, and times it
+// with events. Depends only on the CUDA driver API (cuda.h): GPU machines
+// build it without LLVM or MLIR.
+//
+// Errors are returned as messages: every fallible function returns a
+// std::string that is empty on success and otherwise names the driver call,
+// its CUresult name and description. No exceptions are thrown.
+//
+// Lifetimes: create a Context first and destroy it last; every other object
+// here needs its context current on the calling thread.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_RUNTIME_RUNTIME_H
+#define GGEMM_RUNTIME_RUNTIME_H
+
+#include <cuda.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ggemm::rt {
+
+//===----------------------------------------------------------------------===//
+// Manifest
+//===----------------------------------------------------------------------===//
+
+/// How the groups' rows are stored (manifest key "rows").
+enum class RowsForm {
+  List,       ///< one A / SFA / B / SFB / C buffer per group; M static
+  Contiguous, ///< rows back to back in one A / SFA / C; B, SFB stacked
+};
+
+/// Layout of the scale-factor buffers (manifest key "scales").
+enum class ScaleLayout { RowMajor, Blocked128x4 };
+
+/// The buffer whose address a tensor map describes.
+enum class Operand { A, B };
+
+/// Per-group sizes in elements; `m` is -1 in contiguous form.
+struct GroupShape {
+  int64_t m = 0, n = 0, k = 0;
+};
+
+/// One entry of "tensor_maps": a rank-2 uint8 TMA descriptor to encode.
+struct TensorMapSpec {
+  int64_t group = 0;
+  Operand operand = Operand::A;
+  /// {bytes per row, rows}, innermost first. Rows < 0: known only at run
+  /// time (contiguous A over all groups' rows).
+  std::array<int64_t, 2> dims{};
+  int64_t rowStride = 0; ///< bytes between rows
+  std::array<uint32_t, 2> box{};
+};
+
+/// A parsed kernel manifest ("format": "ggemm-manifest-1").
+struct Manifest {
+  std::string chip;      ///< e.g. "sm_90a"; informational
+  std::string kernel;    ///< the entry point in the cubin
+  std::string cubinPath; ///< resolved against the manifest's folder
+  std::array<uint32_t, 3> grid{}, block{}, cluster{1, 1, 1};
+  uint32_t dynamicSharedMemory = 0;
+  RowsForm rows = RowsForm::List;
+  ScaleLayout scales = ScaleLayout::RowMajor;
+  bool alpha = false;
+  std::array<int64_t, 3> tile{}; ///< informational
+  int64_t splitK = 1;            ///< informational
+  std::vector<GroupShape> groups;
+  std::vector<TensorMapSpec> tensorMaps;
+
+  int64_t numGroups() const { return int64_t(groups.size()); }
+  /// Contiguous form: the row count of A / SFA / C the kernel was compiled
+  /// for, or -1 if it takes any (the A tensor map's rows are dynamic).
+  int64_t contiguousCapacity() const;
+};
+
+/// Parses manifest text; a relative "cubin" is resolved against `baseDir`.
+/// Checks everything the runtime relies on (format, parameter order,
+/// shapes, tensor-map operands) and names the offending key on error.
+[[nodiscard]] std::string parseManifest(const std::string &text,
+                                        const std::string &baseDir,
+                                        Manifest &out);
+/// Reads and parses the manifest file at `path`.
+[[nodiscard]] std::string readManifest(const std::string &path, Manifest &out);
+
+/// The rank-2 shape a tensor map is encoded with, after the run-time row
+/// count is filled in and the manifest is checked against the dense
+/// buffers of the problem. Pure: usable without a GPU.
+struct ResolvedTensorMap {
+  std::array<uint64_t, 2> dims{}; ///< {bytes per row, rows}; rows >= 1
+  uint64_t rowStride = 0;
+  std::array<uint32_t, 2> box{};
+};
+/// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
+/// of rows of the contiguous A buffer (ignored in list form). A group with
+/// zero rows gets a one-row map, since TMA cannot describe an empty tensor:
+/// its buffer must still hold one readable row, which the kernel never
+/// loads.
+[[nodiscard]] std::string resolveTensorMap(const Manifest &manifest,
+                                           size_t index, int64_t contiguousRows,
+                                           ResolvedTensorMap &out);
+
+//===----------------------------------------------------------------------===//
+// Driver objects
+//===----------------------------------------------------------------------===//
+
+/// "CALL failed: NAME (code, description)" for a failed driver call, with
+/// the name and description from cuGetErrorName / cuGetErrorString; "" for
+/// CUDA_SUCCESS.
+std::string cuError(CUresult result, const char *call);
+
+namespace detail {
+/// Owns one driver handle and frees it with `Release` (errors ignored: a
+/// destructor cannot report them). Move-only.
+template <typename T, void (*Release)(T)> class UniqueHandle {
+public:
+  UniqueHandle() = default;
+  explicit UniqueHandle(T value) : handle(value) {}
+  UniqueHandle(UniqueHandle &&other) noexcept : handle(other.handle) {
+    other.handle = T();
+  }
+  UniqueHandle &operator=(UniqueHandle &&other) noexcept {
+    if (this != &other) {
+      reset();
+      handle = other.handle;
+      other.handle = T();
+    }
+    return *this;
+  }
+  UniqueHandle(const UniqueHandle &) = delete;
+  UniqueHandle &operator=(const UniqueHandle &) = delete;
+  ~UniqueHandle() { reset(); }
+
+  void reset(T replacement = T()) {
+    if (handle != T())
+      Release(handle);
+    handle = replacement;
+  }
+  T get() const { return handle; }
+
+private:
+  T handle = T();
+};
+
+void releaseMemory(CUdeviceptr address);
+void releaseStream(CUstream stream);
+void releaseEvent(CUevent event);
+void releaseModule(CUmodule module);
+void releaseGraph(CUgraph graph);
+void releaseGraphExec(CUgraphExec exec);
+} // namespace detail
+
+/// What the runtime and its users need to know about the device.
+struct DeviceInfo {
+  std::string name;
+  int major = 0, minor = 0; ///< compute capability
+  int multiprocessors = 0;
+  int64_t l2CacheBytes = 0;
+  int64_t maxDynamicSharedMemory = 0; ///< per block, with the opt-in
+  int64_t totalMemoryBytes = 0;
+};
+
+/// The primary context of one device, current on the creating thread.
+class Context {
+public:
+  Context() = default;
+  Context(Context &&other) noexcept;
+  Context &operator=(Context &&other) noexcept;
+  Context(const Context &) = delete;
+  Context &operator=(const Context &) = delete;
+  ~Context();
+
+  /// cuInit, retains device `ordinal`'s primary context, makes it current
+  /// and reads the device's attributes.
+  [[nodiscard]] static std::string create(int ordinal, Context &out);
+
+  const DeviceInfo &info() const { return deviceInfo; }
+  CUdevice device() const { return dev; }
+  /// Makes the context current on the calling thread.
+  [[nodiscard]] std::string makeCurrent() const;
+  [[nodiscard]] std::string synchronize() const;
+  /// Free and total device memory in bytes.
+  [[nodiscard]] std::string memoryInfo(size_t &freeBytes,
+                                       size_t &totalBytes) const;
+
+private:
+  void release();
+
+  CUdevice dev = 0;
+  CUcontext ctx = nullptr; ///< retained primary context, or null
+  DeviceInfo deviceInfo;
+};
+
+/// Plain device memory (cuMemAlloc; never managed memory).
+class DeviceBuffer {
+public:
+  /// Allocates `bytes` (at least 1; the driver refuses 0). Addresses are
+  /// 256-byte aligned, enough for TMA and for tensor-map arrays.
+  [[nodiscard]] static std::string allocate(size_t bytes, DeviceBuffer &out);
+
+  CUdeviceptr address() const { return memory.get(); }
+  size_t size() const { return bytes; }
+  /// Synchronous copies of `count` bytes at byte `offset` of the buffer.
+  [[nodiscard]] std::string upload(const void *host, size_t count,
+                                   size_t offset = 0) const;
+  [[nodiscard]] std::string download(void *host, size_t count,
+                                     size_t offset = 0) const;
+  /// Sets `count` 16-bit words at byte `offset` (even) to `value`.
+  [[nodiscard]] std::string fill16(uint16_t value, size_t count,
+                                   size_t offset = 0) const;
+
+private:
+  detail::UniqueHandle<CUdeviceptr, detail::releaseMemory> memory;
+  size_t bytes = 0;
+};
+
+/// A non-blocking stream (the legacy default stream cannot be captured).
+class Stream {
+public:
+  [[nodiscard]] static std::string create(Stream &out);
+  CUstream get() const { return stream.get(); }
+  [[nodiscard]] std::string synchronize() const;
+
+private:
+  detail::UniqueHandle<CUstream, detail::releaseStream> stream;
+};
+
+/// A timing event.
+class Event {
+public:
+  [[nodiscard]] static std::string create(Event &out);
+  CUevent get() const { return event.get(); }
+  [[nodiscard]] std::string record(CUstream stream) const;
+  /// Milliseconds between two recorded, completed events.
+  [[nodiscard]] static std::string elapsedMs(const Event &start,
+                                             const Event &stop, float &ms);
+
+private:
+  detail::UniqueHandle<CUevent, detail::releaseEvent> event;
+};
+
+/// Keeps a stream busy for a while (a one-thread kernel spinning on the
+/// global timer), so that the host can queue timed work behind it: events
+/// recorded around a launch then time the GPU alone, not the host's
+/// submission of the launch. The kernel is PTX, JIT-compiled by the driver,
+/// so the runtime still needs no CUDA compiler.
+class Delay {
+public:
+  [[nodiscard]] static std::string create(Delay &out);
+  /// Enqueues a spin of `nanoseconds` on `stream`.
+  [[nodiscard]] std::string enqueue(CUstream stream,
+                                    uint64_t nanoseconds) const;
+
+private:
+  detail::UniqueHandle<CUmodule, detail::releaseModule> module;
+  CUfunction fn = nullptr;
+};
+
+//===----------------------------------------------------------------------===//
+// Kernels and launches
+//===----------------------------------------------------------------------===//
+
+/// A loaded kernel: its module, function and manifest.
+class Kernel {
+public:
+  /// Reads the manifest's cubin, loads it (cuModuleLoadData), finds the
+  /// kernel and allows its dynamic shared memory.
+  [[nodiscard]] static std::string load(const Context &context,
+                                        Manifest manifest, Kernel &out);
+
+  const Manifest &manifest() const { return info; }
+  CUfunction function() const { return fn; }
+
+private:
+  Manifest info;
+  detail::UniqueHandle<CUmodule, detail::releaseModule> module;
+  CUfunction fn = nullptr;
+};
+
+/// One problem's buffers, in the ABI's layouts. In list form each address
+/// vector holds one address per group; in contiguous form one address each
+/// (B and SFB stacked over groups). A and B must be 16-byte aligned (TMA).
+///
+/// group_sizes and alpha come either as device arrays the caller owns (as
+/// a MoE router leaves its counts on the device) or as host values that
+/// the Launch copies into arrays of its own.
+struct Operands {
+  std::vector<CUdeviceptr> a, b, sfa, sfb, c;
+  /// Contiguous form: int32_t[G] on the device, or null to use
+  /// `groupSizeValues`.
+  CUdeviceptr groupSizes = 0;
+  std::vector<int32_t> groupSizeValues;
+  /// When the manifest has alpha: float[G] on the device, or null to use
+  /// `alphaValues`.
+  CUdeviceptr alpha = 0;
+  std::vector<float> alphaValues;
+  /// Contiguous form: rows of the A / SFA / C buffers (at least the sum of
+  /// the group sizes; the A tensor map spans them all).
+  int64_t contiguousRows = 0;
+};
+
+struct LaunchOptions {
+  /// Sets CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, so that
+  /// the launch may overlap the previous kernel's tail (PDL). Only for
+  /// kernels that wait on griddepcontrol before reading their inputs.
+  bool programmaticStreamSerialization = false;
+};
+
+/// One problem bound to a kernel: its tensor maps, encoded once, and its
+/// c_pointers / scale_pointers (and, from host values, group_sizes /
+/// alpha) arrays, all in device memory owned here. It points to its
+/// Kernel, which must outlive it and stay where it is (not be moved from).
+/// Launching it again reuses everything.
+class Launch {
+public:
+  [[nodiscard]] static std::string
+  create(const Kernel &kernel, const Operands &operands, Launch &out);
+
+  /// Enqueues one launch (cuLaunchKernelEx) on `stream`; capturable.
+  [[nodiscard]] std::string enqueue(CUstream stream,
+                                    const LaunchOptions &options = {}) const;
+
+  /// The kernel parameters, in ABI order: tensor_maps, c_pointers,
+  /// scale_pointers, group_sizes, alpha.
+  const std::array<CUdeviceptr, 5> &params() const { return parameters; }
+
+private:
+  const Kernel *kernel = nullptr;
+  DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha;
+  std::array<CUdeviceptr, 5> parameters{};
+};
+
+/// An executable graph holding one launch, replayed without host work.
+class Graph {
+public:
+  /// Captures `launch` on `stream` (which must not be the legacy default
+  /// stream) and instantiates the graph.
+  [[nodiscard]] static std::string capture(const Launch &launch,
+                                           CUstream stream, Graph &out,
+                                           const LaunchOptions &options = {});
+  [[nodiscard]] std::string replay(CUstream stream) const;
+
+private:
+  detail::UniqueHandle<CUgraph, detail::releaseGraph> graph;
+  detail::UniqueHandle<CUgraphExec, detail::releaseGraphExec> exec;
+};
+
+} // namespace ggemm::rt
+
+#endif // GGEMM_RUNTIME_RUNTIME_H

@@ -1,0 +1,295 @@
+//===- Launch.cpp - loading, binding and launching ggemm kernels ----------===//
+//
+// The kernel ABI of docs/kernel-abi.md on the driver side: load the cubin,
+// encode the manifest's tensor maps once per problem into one device array,
+// build the pointer arrays, launch with cuLaunchKernelEx, and capture that
+// launch into a CUDA graph.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Runtime/Runtime.h"
+
+#include "Check.h"
+
+#include <fstream>
+#include <iterator>
+
+namespace ggemm::rt {
+
+//===----------------------------------------------------------------------===//
+// Kernel
+//===----------------------------------------------------------------------===//
+
+std::string Kernel::load(const Context &context, Manifest manifest,
+                         Kernel &out) {
+  out = Kernel();
+  const DeviceInfo &device = context.info();
+  if (manifest.dynamicSharedMemory > device.maxDynamicSharedMemory)
+    return "kernel " + manifest.kernel + " needs " +
+           std::to_string(manifest.dynamicSharedMemory) +
+           " bytes of dynamic shared memory; " + device.name + " allows " +
+           std::to_string(device.maxDynamicSharedMemory) + " per block";
+
+  std::ifstream file(manifest.cubinPath, std::ios::binary);
+  if (!file)
+    return "cannot open cubin " + manifest.cubinPath;
+  std::vector<char> image((std::istreambuf_iterator<char>(file)),
+                          std::istreambuf_iterator<char>());
+  // cuModuleLoadData also takes PTX, which must end in a NUL; a cubin
+  // ignores the extra byte.
+  image.push_back('\0');
+
+  CUmodule module;
+  CUresult loaded = cuModuleLoadData(&module, image.data());
+  if (loaded != CUDA_SUCCESS) {
+    // The usual cause is a cubin for another chip: say which is which.
+    std::string message =
+        manifest.cubinPath + ": " + cuError(loaded, "cuModuleLoadData");
+    if (!manifest.chip.empty())
+      message += " (kernel built for " + manifest.chip + "; device is sm_" +
+                 std::to_string(device.major) + std::to_string(device.minor) +
+                 ")";
+    return message;
+  }
+  out.module.reset(module);
+  GGEMM_CU_CHECK_IN(
+      "kernel " + manifest.kernel + " in " + manifest.cubinPath,
+      cuModuleGetFunction(&out.fn, module, manifest.kernel.c_str()));
+  // Above 48 KiB the launch fails unless the function opts in first.
+  GGEMM_CU_CHECK_IN("kernel " + manifest.kernel,
+                    cuFuncSetAttribute(
+                        out.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                        int(manifest.dynamicSharedMemory)));
+  out.info = std::move(manifest);
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Launch
+//===----------------------------------------------------------------------===//
+
+/// Checks that `operands` has the shape the manifest's form asks for.
+static std::string checkOperands(const Manifest &manifest,
+                                 const Operands &operands) {
+  bool contiguous = manifest.rows == RowsForm::Contiguous;
+  size_t want = contiguous ? 1 : manifest.groups.size();
+  const char *form = contiguous ? "contiguous" : "list";
+  struct Named {
+    const char *name;
+    const std::vector<CUdeviceptr> *addresses;
+  };
+  for (Named named : {Named{"a", &operands.a}, Named{"b", &operands.b},
+                      Named{"sfa", &operands.sfa}, Named{"sfb", &operands.sfb},
+                      Named{"c", &operands.c}}) {
+    if (named.addresses->size() != want)
+      return std::string("operands: ") + form + " rows need " +
+             std::to_string(want) + " " + named.name + " address(es), got " +
+             std::to_string(named.addresses->size());
+    for (CUdeviceptr address : *named.addresses)
+      if (address == 0)
+        return std::string("operands: a null ") + named.name + " address";
+  }
+  // TMA reads from 16-byte aligned global addresses only.
+  for (const auto *addresses : {&operands.a, &operands.b})
+    for (CUdeviceptr address : *addresses)
+      if (address % 16 != 0)
+        return "operands: A and B must be 16-byte aligned for TMA";
+  size_t numGroups = manifest.groups.size();
+  if (contiguous) {
+    if (operands.contiguousRows < 0)
+      return "operands: negative contiguousRows";
+    if (operands.groupSizes == 0) {
+      if (operands.groupSizeValues.size() != numGroups)
+        return "operands: contiguous rows need a group_sizes array or " +
+               std::to_string(numGroups) + " group size values";
+      int64_t rows = 0;
+      for (int32_t size : operands.groupSizeValues) {
+        if (size < 0)
+          return "operands: negative group size " + std::to_string(size);
+        rows += size;
+      }
+      if (rows > operands.contiguousRows)
+        return "operands: the group sizes add up to " + std::to_string(rows) +
+               " rows; the buffers have " +
+               std::to_string(operands.contiguousRows);
+    }
+  }
+  if (manifest.alpha && operands.alpha == 0 &&
+      operands.alphaValues.size() != numGroups)
+    return "operands: the kernel takes alpha; give an alpha array or " +
+           std::to_string(numGroups) + " alpha values";
+  return "";
+}
+
+/// Copies `values` into a new device array.
+template <typename T>
+static std::string makeArray(const std::vector<T> &values, DeviceBuffer &out) {
+  if (std::string err = DeviceBuffer::allocate(values.size() * sizeof(T), out);
+      !err.empty())
+    return err;
+  return out.upload(values.data(), values.size() * sizeof(T));
+}
+
+std::string Launch::create(const Kernel &kernel, const Operands &operands,
+                           Launch &out) {
+  out = Launch();
+  const Manifest &manifest = kernel.manifest();
+  if (std::string err = checkOperands(manifest, operands); !err.empty())
+    return err;
+  bool contiguous = manifest.rows == RowsForm::Contiguous;
+
+  // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
+  // aligned on the host, so the vector's storage is the device array's
+  // image; cuMemAlloc's 256-byte alignment covers the ABI's 64.
+  static_assert(sizeof(CUtensorMap) == 128, "the ABI has 128-byte maps");
+  std::vector<CUtensorMap> maps(manifest.tensorMaps.size());
+  for (size_t i = 0; i < maps.size(); ++i) {
+    const TensorMapSpec &spec = manifest.tensorMaps[i];
+    ResolvedTensorMap shape;
+    if (std::string err =
+            resolveTensorMap(manifest, i, operands.contiguousRows, shape);
+        !err.empty())
+      return err;
+    size_t slot = contiguous ? 0 : size_t(spec.group);
+    CUdeviceptr base =
+        spec.operand == Operand::A ? operands.a[slot] : operands.b[slot];
+    const cuuint64_t dims[2] = {shape.dims[0], shape.dims[1]};
+    const cuuint64_t strides[1] = {shape.rowStride};
+    const cuuint32_t box[2] = {shape.box[0], shape.box[1]};
+    const cuuint32_t elementStrides[2] = {1, 1};
+    std::string what =
+        "tensor map " + std::to_string(i) + " (dims [" +
+        std::to_string(dims[0]) + ", " + std::to_string(dims[1]) +
+        "], row stride " + std::to_string(strides[0]) + ", box [" +
+        std::to_string(box[0]) + ", " + std::to_string(box[1]) + "])";
+    GGEMM_CU_CHECK_IN(
+        what, cuTensorMapEncodeTiled(&maps[i], CU_TENSOR_MAP_DATA_TYPE_UINT8, 2,
+                                     reinterpret_cast<void *>(base), dims,
+                                     strides, box, elementStrides,
+                                     CU_TENSOR_MAP_INTERLEAVE_NONE,
+                                     CU_TENSOR_MAP_SWIZZLE_NONE,
+                                     CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+                                     CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
+  }
+
+  // c_pointers {c_g...}; scale_pointers {sfa_0, sfb_0, sfa_1, sfb_1, ...}.
+  std::vector<uint64_t> cPointers, scalePointers;
+  for (size_t g = 0; g < operands.c.size(); ++g) {
+    cPointers.push_back(operands.c[g]);
+    scalePointers.push_back(operands.sfa[g]);
+    scalePointers.push_back(operands.sfb[g]);
+  }
+  for (std::string err :
+       {makeArray(maps, out.tensorMaps), makeArray(cPointers, out.cPointers),
+        makeArray(scalePointers, out.scalePointers)})
+    if (!err.empty())
+      return err;
+
+  // group_sizes and alpha: the caller's device arrays, else ours, else 0
+  // as the ABI asks when the kernel does not take them.
+  CUdeviceptr groupSizes = 0, alpha = 0;
+  if (contiguous) {
+    groupSizes = operands.groupSizes;
+    if (!groupSizes) {
+      if (std::string err = makeArray(operands.groupSizeValues, out.groupSizes);
+          !err.empty())
+        return err;
+      groupSizes = out.groupSizes.address();
+    }
+  }
+  if (manifest.alpha) {
+    alpha = operands.alpha;
+    if (!alpha) {
+      if (std::string err = makeArray(operands.alphaValues, out.alpha);
+          !err.empty())
+        return err;
+      alpha = out.alpha.address();
+    }
+  }
+
+  out.kernel = &kernel;
+  out.parameters = {maps.empty() ? 0 : out.tensorMaps.address(),
+                    out.cPointers.address(), out.scalePointers.address(),
+                    groupSizes, alpha};
+  return "";
+}
+
+std::string Launch::enqueue(CUstream stream,
+                            const LaunchOptions &options) const {
+  if (!kernel)
+    return "launch: not created";
+  const Manifest &manifest = kernel->manifest();
+  CUlaunchConfig config = {};
+  config.gridDimX = manifest.grid[0];
+  config.gridDimY = manifest.grid[1];
+  config.gridDimZ = manifest.grid[2];
+  config.blockDimX = manifest.block[0];
+  config.blockDimY = manifest.block[1];
+  config.blockDimZ = manifest.block[2];
+  config.sharedMemBytes = manifest.dynamicSharedMemory;
+  config.hStream = stream;
+
+  CUlaunchAttribute attributes[2] = {};
+  unsigned count = 0;
+  if (manifest.cluster != std::array<uint32_t, 3>{1, 1, 1}) {
+    CUlaunchAttribute &cluster = attributes[count++];
+    cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    cluster.value.clusterDim.x = manifest.cluster[0];
+    cluster.value.clusterDim.y = manifest.cluster[1];
+    cluster.value.clusterDim.z = manifest.cluster[2];
+  }
+  if (options.programmaticStreamSerialization) {
+    CUlaunchAttribute &pdl = attributes[count++];
+    pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    pdl.value.programmaticStreamSerializationAllowed = 1;
+  }
+  config.attrs = count ? attributes : nullptr;
+  config.numAttrs = count;
+
+  // The driver copies the parameter values at enqueue time, so pointing
+  // into this object is safe even if it moves afterwards.
+  std::array<void *, std::tuple_size_v<decltype(parameters)>> args;
+  for (size_t i = 0; i < parameters.size(); ++i)
+    args[i] = const_cast<CUdeviceptr *>(&parameters[i]);
+  GGEMM_CU_CHECK_IN(
+      "kernel " + manifest.kernel,
+      cuLaunchKernelEx(&config, kernel->function(), args.data(), nullptr));
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Graph
+//===----------------------------------------------------------------------===//
+
+std::string Graph::capture(const Launch &launch, CUstream stream, Graph &out,
+                           const LaunchOptions &options) {
+  out = Graph();
+  // Thread-local mode: other threads' unrelated driver calls do not
+  // invalidate this capture.
+  GGEMM_CU_CHECK(
+      cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+  std::string launched = launch.enqueue(stream, options);
+  // End the capture even after a failed launch, or the stream stays in
+  // capture mode and every later use of it fails.
+  CUgraph graph = nullptr;
+  CUresult ended = cuStreamEndCapture(stream, &graph);
+  out.graph.reset(graph);
+  if (!launched.empty())
+    return "while capturing a graph: " + launched;
+  if (std::string err = cuError(ended, "cuStreamEndCapture(stream, &graph)");
+      !err.empty())
+    return err;
+  CUgraphExec exec;
+  GGEMM_CU_CHECK(cuGraphInstantiate(&exec, graph, 0));
+  out.exec.reset(exec);
+  return "";
+}
+
+std::string Graph::replay(CUstream stream) const {
+  if (!exec.get())
+    return "graph: not captured";
+  GGEMM_CU_CHECK(cuGraphLaunch(exec.get(), stream));
+  return "";
+}
+
+} // namespace ggemm::rt

@@ -1,0 +1,344 @@
+//===- Manifest.cpp - reading ggemm kernel manifests ----------------------===//
+//
+// Turns the JSON manifest of docs/kernel-abi.md into a checked Manifest, and
+// resolves each tensor map's shape against the problem's dense buffers. No
+// driver calls here: a malformed manifest is reported before any GPU work,
+// and a map that would reach past its buffer is refused rather than left to
+// fault inside the kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Runtime/Runtime.h"
+
+#include "JSON.h"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace ggemm::rt {
+
+namespace {
+
+using json::Value;
+
+/// Reads typed members of one JSON object, keeping the first error. Each
+/// message names the key path ("tensor_maps[3].box"), so a wrong manifest
+/// is fixed without reading this file.
+class ObjectReader {
+public:
+  ObjectReader(const Value &object, std::string path, std::string &error)
+      : object(object), path(std::move(path)), error(error) {}
+
+  std::string keyPath(const char *key) const {
+    return path.empty() ? std::string(key) : path + "." + key;
+  }
+
+  const Value *member(const char *key, bool required) {
+    const Value *value = object.get(key);
+    if (!value && required)
+      fail("missing key \"" + keyPath(key) + "\"");
+    return value;
+  }
+
+  bool fail(const std::string &message) {
+    if (error.empty())
+      error = "manifest: " + message;
+    return false;
+  }
+
+  bool expectKind(const char *key, const Value &value, Value::Kind kind) {
+    if (value.kind == kind)
+      return true;
+    return fail("\"" + keyPath(key) + "\" must be " + json::describe(kind) +
+                ", not " + json::describe(value.kind));
+  }
+
+  bool getString(const char *key, std::string &out, bool required = true) {
+    const Value *value = member(key, required);
+    if (!value || !expectKind(key, *value, Value::Kind::String))
+      return false;
+    out = value->string;
+    return true;
+  }
+
+  bool getBool(const char *key, bool &out, bool required = true) {
+    const Value *value = member(key, required);
+    if (!value || !expectKind(key, *value, Value::Kind::Bool))
+      return false;
+    out = value->boolean;
+    return true;
+  }
+
+  bool getInteger(const char *key, int64_t &out, int64_t min, int64_t max,
+                  bool required = true) {
+    const Value *value = member(key, required);
+    if (!value)
+      return false;
+    if (!value->getInteger(out) || out < min || out > max)
+      return fail("\"" + keyPath(key) + "\" must be an integer in [" +
+                  std::to_string(min) + ", " + std::to_string(max) + "]");
+    return true;
+  }
+
+  /// An array of exactly `size` integers in [min, max].
+  template <typename T, size_t N>
+  bool getIntegers(const char *key, std::array<T, N> &out, int64_t min,
+                   int64_t max, bool required = true) {
+    const Value *value = member(key, required);
+    if (!value)
+      return false;
+    std::string rule = "\"" + keyPath(key) + "\" must be an array of " +
+                       std::to_string(N) + " integers in [" +
+                       std::to_string(min) + ", " + std::to_string(max) + "]";
+    if (value->kind != Value::Kind::Array || value->array.size() != N)
+      return fail(rule);
+    for (size_t i = 0; i < N; ++i) {
+      int64_t x;
+      if (!value->array[i].getInteger(x) || x < min || x > max)
+        return fail(rule);
+      out[i] = static_cast<T>(x);
+    }
+    return true;
+  }
+
+private:
+  const Value &object;
+  std::string path;
+  std::string &error;
+};
+
+constexpr int64_t kMaxU32 = 0xFFFFFFFFll;
+constexpr int64_t kMaxSize = int64_t(1) << 40;
+
+/// The ABI's parameter list; a kernel expecting another is not ours to run.
+const char *const kParams[] = {"tensor_maps", "c_pointers", "scale_pointers",
+                               "group_sizes", "alpha"};
+
+std::string parseGroups(const Value &root, Manifest &out) {
+  std::string error;
+  const Value *groups = root.get("groups");
+  if (!groups || groups->kind != Value::Kind::Array || groups->array.empty())
+    return "manifest: \"groups\" must be a non-empty array";
+  bool contiguous = out.rows == RowsForm::Contiguous;
+  for (size_t g = 0; g < groups->array.size(); ++g) {
+    const Value &group = groups->array[g];
+    std::string path = "groups[" + std::to_string(g) + "]";
+    if (group.kind != Value::Kind::Object)
+      return "manifest: \"" + path + "\" must be an object";
+    ObjectReader reader(group, path, error);
+    GroupShape shape;
+    // Contiguous rows take M from group_sizes: "m" is only a placeholder.
+    reader.getInteger("m", shape.m, contiguous ? INT64_MIN : 0, kMaxSize,
+                      /*required=*/!contiguous);
+    reader.getInteger("n", shape.n, 1, kMaxSize);
+    reader.getInteger("k", shape.k, 1, kMaxSize);
+    if (!error.empty())
+      return error;
+    // Two e2m1 per byte and one scale per 16 elements: K must split evenly.
+    if (shape.k % 16 != 0)
+      return "manifest: \"" + path + ".k\" = " + std::to_string(shape.k) +
+             " is not a multiple of 16";
+    if (contiguous) {
+      shape.m = -1; // the sizes come from group_sizes at run time
+      if (g > 0 &&
+          (shape.n != out.groups.front().n || shape.k != out.groups.front().k))
+        return "manifest: contiguous rows need the same N and K in every "
+               "group; \"" +
+               path + "\" differs from group 0";
+    }
+    out.groups.push_back(shape);
+  }
+  return "";
+}
+
+std::string parseTensorMaps(const Value &root, Manifest &out) {
+  std::string error;
+  const Value *maps = root.get("tensor_maps");
+  if (!maps || maps->kind != Value::Kind::Array)
+    return "manifest: \"tensor_maps\" must be an array";
+  for (size_t i = 0; i < maps->array.size(); ++i) {
+    const Value &map = maps->array[i];
+    std::string path = "tensor_maps[" + std::to_string(i) + "]";
+    if (map.kind != Value::Kind::Object)
+      return "manifest: \"" + path + "\" must be an object";
+    ObjectReader reader(map, path, error);
+    TensorMapSpec spec;
+    std::string operand;
+    std::array<int64_t, 1> strides{};
+    reader.getInteger("group", spec.group, 0, out.numGroups() - 1);
+    reader.getString("operand", operand);
+    reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxSize);
+    reader.getIntegers("strides", strides, 1, kMaxSize);
+    reader.getIntegers("box", spec.box, 1, 256); // TMA's box limit
+    if (!error.empty())
+      return error;
+    if (operand == "a")
+      spec.operand = Operand::A;
+    else if (operand == "b")
+      spec.operand = Operand::B;
+    else
+      return "manifest: \"" + path +
+             ".operand\" must be \"a\" or \"b\", not \"" + operand + "\"";
+    if (spec.dims[0] < 1)
+      return "manifest: \"" + path + ".dims[0]\" (bytes per row) must be >= 1";
+    spec.rowStride = strides[0];
+    out.tensorMaps.push_back(spec);
+  }
+  return "";
+}
+
+std::string dirName(const std::string &path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+} // namespace
+
+int64_t Manifest::contiguousCapacity() const {
+  if (rows != RowsForm::Contiguous)
+    return -1;
+  for (const TensorMapSpec &spec : tensorMaps)
+    if (spec.operand == Operand::A && spec.dims[1] >= 0)
+      return spec.dims[1];
+  return -1;
+}
+
+std::string parseManifest(const std::string &text, const std::string &baseDir,
+                          Manifest &out) {
+  out = Manifest();
+  Value root;
+  if (std::string error = json::parse(text, root); !error.empty())
+    return "manifest: " + error;
+  if (root.kind != Value::Kind::Object)
+    return "manifest: the top level must be an object";
+
+  std::string error;
+  ObjectReader reader(root, "", error);
+  std::string format, cubin, rows, scales = "row_major";
+  int64_t smem = 0;
+  reader.getString("format", format);
+  if (error.empty() && format != "ggemm-manifest-1")
+    return "manifest: format \"" + format +
+           "\" is not \"ggemm-manifest-1\", the one this runtime reads";
+  reader.getString("chip", out.chip, /*required=*/false);
+  reader.getString("kernel", out.kernel);
+  reader.getString("cubin", cubin);
+  reader.getIntegers("grid", out.grid, 1, kMaxU32);
+  reader.getIntegers("block", out.block, 1, 1024);
+  reader.getIntegers("cluster", out.cluster, 1, 16, /*required=*/false);
+  reader.getInteger("dynamic_shared_memory", smem, 0, kMaxU32);
+  reader.getString("rows", rows);
+  reader.getString("scales", scales, /*required=*/false);
+  reader.getBool("alpha", out.alpha, /*required=*/false);
+  reader.getIntegers("tile", out.tile, 1, kMaxSize, /*required=*/false);
+  reader.getInteger("split_k", out.splitK, 1, kMaxSize, /*required=*/false);
+  if (!error.empty())
+    return error;
+  out.dynamicSharedMemory = uint32_t(smem);
+  out.cubinPath =
+      cubin.empty() || cubin[0] == '/' ? cubin : baseDir + "/" + cubin;
+  for (int d = 0; d < 3; ++d)
+    if (out.grid[d] % out.cluster[d] != 0)
+      return "manifest: grid [" + std::to_string(out.grid[0]) + ", " +
+             std::to_string(out.grid[1]) + ", " + std::to_string(out.grid[2]) +
+             "] is not a multiple of the cluster shape";
+
+  if (rows == "list")
+    out.rows = RowsForm::List;
+  else if (rows == "contiguous")
+    out.rows = RowsForm::Contiguous;
+  else
+    return "manifest: \"rows\" must be \"list\" or \"contiguous\", not \"" +
+           rows + "\"";
+  if (scales == "row_major")
+    out.scales = ScaleLayout::RowMajor;
+  else if (scales == "blocked_128x4")
+    out.scales = ScaleLayout::Blocked128x4;
+  else
+    return "manifest: \"scales\" must be \"row_major\" or \"blocked_128x4\", "
+           "not \"" +
+           scales + "\"";
+  if (out.rows == RowsForm::Contiguous &&
+      out.scales == ScaleLayout::Blocked128x4)
+    return "manifest: blocked_128x4 scales need rows \"list\" (contiguous "
+           "rows would need per-group padding)";
+
+  const Value *params = root.get("params");
+  bool paramsOk = params && params->kind == Value::Kind::Array &&
+                  params->array.size() == std::size(kParams);
+  for (size_t i = 0; paramsOk && i < std::size(kParams); ++i)
+    paramsOk = params->array[i].kind == Value::Kind::String &&
+               params->array[i].string == kParams[i];
+  if (!paramsOk)
+    return "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
+           "\"scale_pointers\", \"group_sizes\", \"alpha\"] (ABI version 1)";
+
+  if (std::string err = parseGroups(root, out); !err.empty())
+    return err;
+  if (std::string err = parseTensorMaps(root, out); !err.empty())
+    return err;
+  return "";
+}
+
+std::string readManifest(const std::string &path, Manifest &out) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file)
+    return "cannot open manifest " + path;
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (std::string err = parseManifest(text.str(), dirName(path), out);
+      !err.empty())
+    return path + ": " + err;
+  return "";
+}
+
+std::string resolveTensorMap(const Manifest &manifest, size_t index,
+                             int64_t contiguousRows, ResolvedTensorMap &out) {
+  if (index >= manifest.tensorMaps.size())
+    return "tensor map " + std::to_string(index) + " does not exist";
+  const TensorMapSpec &spec = manifest.tensorMaps[index];
+  bool contiguous = manifest.rows == RowsForm::Contiguous;
+  const GroupShape &shape = manifest.groups[spec.group];
+  std::string what = "tensor map " + std::to_string(index) + " (" +
+                     (spec.operand == Operand::A ? "a" : "b") + " of group " +
+                     std::to_string(spec.group) + ")";
+  if (contiguous && spec.group != 0)
+    return what + ": contiguous rows have one map per operand, of group 0";
+
+  // The dense buffer this map describes: packed e2m1, K/2 bytes a row.
+  int64_t rowBytes = shape.k / 2, rows;
+  if (spec.operand == Operand::B)
+    rows = contiguous ? manifest.numGroups() * shape.n : shape.n;
+  else
+    rows = contiguous ? contiguousRows : shape.m;
+  if (rows < 0)
+    return what + ": the buffer has a negative row count";
+
+  if (spec.dims[0] != rowBytes || spec.rowStride != rowBytes)
+    return what + " has " + std::to_string(spec.dims[0]) +
+           " bytes per row and a row stride of " +
+           std::to_string(spec.rowStride) +
+           "; the dense buffer has K/2 = " + std::to_string(rowBytes) +
+           " for both";
+  if (spec.dims[1] >= 0 && spec.dims[1] != rows)
+    return what + " has " + std::to_string(spec.dims[1]) +
+           " rows; the buffer has " + std::to_string(rows);
+  // cuTensorMapEncodeTiled: global strides are multiples of 16 bytes, and
+  // the inner box dimension spans a multiple of 16 bytes.
+  if (rowBytes % 16 != 0)
+    return what + ": a row of " + std::to_string(rowBytes) +
+           " bytes is not a multiple of 16, which TMA requires";
+  if (spec.box[0] % 16 != 0)
+    return what + ": the inner box size " + std::to_string(spec.box[0]) +
+           " is not a multiple of 16 bytes, which TMA requires";
+
+  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
+  out.rowStride = uint64_t(rowBytes);
+  out.box = spec.box;
+  return "";
+}
+
+} // namespace ggemm::rt

@@ -1,0 +1,108 @@
+//===- GemmRun.h - gemm-run's inputs and checks -----------------*- C++ -*-===//
+//
+// Shared by gemm-run's files: the problem's host data laid out as one device
+// allocation per input set, and the element-by-element check against the
+// host reference.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H
+#define GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H
+
+#include "ggemm/Reference/Problem.h"
+#include "ggemm/Runtime/Runtime.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ggemm::run {
+
+namespace ref = ::ggemm::ref;
+namespace rt = ::ggemm::rt;
+
+/// An f16 NaN that no reference produces: C is filled with it first, so an
+/// element the kernel does not write stays recognizable.
+constexpr uint16_t kPoison = 0xFFFF;
+
+/// The problem's per-group shapes: the manifest's, except that in
+/// contiguous form M comes from `groupSizes` if given, else seeded random
+/// sizes in [0, 300] (the same as ggemm-cpu-run's for the same seed), or
+/// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List form ignores
+/// `groupSizes`: its sizes are compiled in.
+std::string problemShapes(const rt::Manifest &manifest,
+                          const std::vector<int64_t> &groupSizes, uint64_t seed,
+                          bool sizesFromFiles, std::vector<ref::Shape> &out);
+
+/// Reads DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical row-major) and, when the
+/// kernel takes alpha, DIR/alpha.npy (float32): ggemm-cpu-run's contract.
+/// A shape with m = -1 takes its M from a<g>.npy.
+std::string loadProblem(const std::string &dir, std::vector<ref::Shape> &shapes,
+                        bool withAlpha, ref::Problem &out);
+
+/// A byte range of an input set's allocation.
+struct Piece {
+  size_t offset = 0, bytes = 0;
+};
+
+/// One input set as the host image of one device allocation: A, B, scales
+/// (in the kernel's layout) and C poisoned, each piece 256-byte aligned,
+/// plus the group sizes and alpha that the runtime uploads itself.
+/// Uploading the image and binding it (uploadSet) sets up a whole set.
+struct InputImage {
+  std::vector<uint8_t> bytes;
+  std::vector<Piece> a, b, sfa, sfb, c; // per group, or one (contiguous)
+  std::vector<int32_t> groupSizes;      ///< contiguous form
+  std::vector<float> alpha;             ///< when the kernel takes alpha
+  int64_t rows = 0; ///< contiguous: rows of A, SFA and C (spare included)
+  /// Bytes a kernel must move at least: A, B, SFA, SFB read once and C
+  /// written once, over the groups' real sizes.
+  double trafficBytes = 0;
+  /// 2 * sum(M * N * K).
+  double flops = 0;
+};
+
+/// Lays out `problem` for `manifest`'s kernel. In contiguous form the
+/// buffers have the manifest's static row capacity, or 3 spare rows past
+/// the groups' rows, which must stay untouched.
+std::string buildImage(const rt::Manifest &manifest,
+                       const ref::Problem &problem, InputImage &out);
+
+/// One input set on the device, bound to the kernel.
+struct DeviceSet {
+  rt::DeviceBuffer memory;
+  rt::Launch launch;
+};
+
+/// Uploads `image` into a fresh allocation and binds it to `kernel`.
+std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
+                      DeviceSet &out);
+
+/// What the check of one output found.
+struct CheckSummary {
+  int64_t elements = 0;     ///< outputs checked (rows < M_g, cols < N)
+  int64_t unwritten = 0;    ///< still the poison
+  int64_t nonFinite = 0;    ///< NaN, or inf where the reference is finite
+  int64_t beyondBound = 0;  ///< error above 4x the reassociation tolerance
+  int64_t bitEqual = 0;     ///< f16 bits equal to the K-order reference
+  int64_t spareWritten = 0; ///< contiguous: rows past the groups written
+  double maxAbsError = 0;   ///< max |out - exact| over finite outputs
+  double relError = 0;      ///< ||out - exact|| / ||exact||
+  bool pass = false;
+};
+
+/// The reference product of `problem`, computed on all cores by running
+/// ref::referenceProduct on slices of rows.
+std::vector<ref::GroupResult> parallelReference(const ref::Problem &problem);
+
+/// Downloads set `set`'s C and checks every element against `expected`;
+/// prints the first few bad elements to stderr.
+std::string checkOutputs(const rt::Manifest &manifest,
+                         const ref::Problem &problem,
+                         const std::vector<ref::GroupResult> &expected,
+                         const InputImage &image, const DeviceSet &set,
+                         CheckSummary &out);
+
+} // namespace ggemm::run
+
+#endif // GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H

@@ -1,0 +1,238 @@
+//===- Inputs.cpp - gemm-run's problem shapes, .npy inputs, device sets ---===//
+//
+// Everything between the manifest and a bound launch: which shapes to run,
+// where their data comes from, and how it is laid out in device memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GemmRun.h"
+
+#include "ggemm/Reference/Npy.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+namespace ggemm::run {
+
+std::string problemShapes(const rt::Manifest &manifest,
+                          const std::vector<int64_t> &groupSizes, uint64_t seed,
+                          bool sizesFromFiles, std::vector<ref::Shape> &out) {
+  out.clear();
+  bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
+  int64_t numGroups = manifest.numGroups();
+  if (contiguous && !groupSizes.empty() &&
+      int64_t(groupSizes.size()) != numGroups)
+    return "--group-sizes needs " + std::to_string(numGroups) +
+           " values, one per group";
+  // ggemm-cpu-run derives its sizes the same way, so one seed names one
+  // problem for both tools.
+  ref::SplitMix64 sizeRng(seed ^ 0x5A5A5A5Aull);
+  int64_t totalRows = 0;
+  for (int64_t g = 0; g < numGroups; ++g) {
+    const rt::GroupShape &shape = manifest.groups[g];
+    int64_t m = shape.m;
+    if (contiguous) {
+      if (!groupSizes.empty())
+        m = groupSizes[g];
+      else if (sizesFromFiles)
+        m = -1;
+      else
+        m = int64_t(sizeRng.below(301));
+      if (m < -1 || (m == -1 && !sizesFromFiles))
+        return "group sizes must be >= 0";
+      if (m > std::numeric_limits<int32_t>::max())
+        return "group size " + std::to_string(m) +
+               " does not fit group_sizes "
+               "(int32)";
+      totalRows += m > 0 ? m : 0;
+    }
+    out.push_back({m, shape.n, shape.k});
+  }
+  int64_t capacity = manifest.contiguousCapacity();
+  if (contiguous && capacity >= 0 && totalRows > capacity)
+    return "the group sizes add up to " + std::to_string(totalRows) +
+           " rows; the kernel was compiled for " + std::to_string(capacity);
+  return "";
+}
+
+std::string loadProblem(const std::string &dir, std::vector<ref::Shape> &shapes,
+                        bool withAlpha, ref::Problem &out) {
+  out = ref::Problem();
+  out.hasAlpha = withAlpha;
+  for (size_t g = 0; g < shapes.size(); ++g) {
+    ref::Shape &shape = shapes[g];
+    auto read = [&](const char *name, int64_t rows, int64_t cols,
+                    std::vector<uint8_t> &data) -> std::string {
+      std::string path = dir + "/" + name + std::to_string(g) + ".npy";
+      ref::NpyArray array;
+      if (std::string err = ref::readNpy(path, array); !err.empty())
+        return err;
+      if (rows < 0 && array.shape.size() == 2)
+        rows = shape.m = array.shape[0]; // contiguous M from the file
+      if (array.dtype != "|u1" ||
+          array.shape != std::vector<int64_t>{rows, cols})
+        return path + ": expected uint8 of shape (" + std::to_string(rows) +
+               ", " + std::to_string(cols) + ")";
+      data = std::move(array.data);
+      return "";
+    };
+    ref::Group group;
+    int64_t k = shape.k;
+    // A first: in contiguous form it fixes M for SFA.
+    if (std::string err = read("a", shape.m, k / 2, group.a); !err.empty())
+      return err;
+    for (std::string err : {read("sfa", shape.m, k / 16, group.sfa),
+                            read("b", shape.n, k / 2, group.b),
+                            read("sfb", shape.n, k / 16, group.sfb)})
+      if (!err.empty())
+        return err;
+    group.m = shape.m, group.n = shape.n, group.k = k;
+    out.groups.push_back(std::move(group));
+  }
+  if (withAlpha) {
+    ref::NpyArray array;
+    std::string path = dir + "/alpha.npy";
+    if (std::string err = ref::readNpy(path, array); !err.empty())
+      return err;
+    if (array.dtype != "<f4" || array.numElements() != int64_t(shapes.size()))
+      return path + ": expected float32 with one value per group";
+    for (size_t g = 0; g < shapes.size(); ++g)
+      std::memcpy(&out.groups[g].alpha, &array.data[4 * g], 4);
+  }
+  return "";
+}
+
+namespace {
+
+/// Appends pieces to an image, each at a 256-byte boundary (TMA needs 16,
+/// cuMemAlloc gives 256; matching it keeps every piece as aligned as a
+/// separate allocation would be).
+class ImageWriter {
+public:
+  explicit ImageWriter(std::vector<uint8_t> &bytes) : bytes(bytes) {}
+
+  /// Reserves max(`size`, `minSize`) bytes filled with `fill` and copies
+  /// `data` to the front. `minSize` keeps an empty operand addressable.
+  Piece place(const void *data, size_t dataBytes, size_t size,
+              size_t minSize = 16, uint8_t fill = 0) {
+    Piece piece;
+    piece.offset = (bytes.size() + 255) / 256 * 256;
+    piece.bytes = size;
+    bytes.resize(piece.offset + std::max(size, minSize), fill);
+    if (dataBytes)
+      std::memcpy(bytes.data() + piece.offset, data, dataBytes);
+    return piece;
+  }
+
+private:
+  std::vector<uint8_t> &bytes;
+};
+
+} // namespace
+
+std::string buildImage(const rt::Manifest &manifest,
+                       const ref::Problem &problem, InputImage &out) {
+  out = InputImage();
+  ImageWriter writer(out.bytes);
+  const std::vector<ref::Group> &groups = problem.groups;
+  for (const ref::Group &g : groups) {
+    out.trafficBytes +=
+        double(g.a.size() + g.b.size() + g.sfa.size() + g.sfb.size()) +
+        2.0 * double(g.m * g.n);
+    out.flops += 2.0 * double(g.m) * double(g.n) * double(g.k);
+  }
+
+  if (manifest.rows == rt::RowsForm::List) {
+    bool blocked = manifest.scales == rt::ScaleLayout::Blocked128x4;
+    auto scales = [&](const std::vector<uint8_t> &codes, int64_t rows,
+                      int64_t k) {
+      std::vector<uint8_t> laid =
+          blocked ? ref::toBlocked(codes, rows, k / 16) : codes;
+      return writer.place(laid.data(), laid.size(), laid.size());
+    };
+    for (const ref::Group &g : groups) {
+      // An empty A keeps one zero row for its one-row tensor map.
+      size_t rowBytes = size_t(g.k / 2);
+      out.a.push_back(
+          writer.place(g.a.data(), g.a.size(), g.a.size(), rowBytes));
+      out.sfa.push_back(scales(g.sfa, g.m, g.k));
+      out.b.push_back(
+          writer.place(g.b.data(), g.b.size(), g.b.size(), rowBytes));
+      out.sfb.push_back(scales(g.sfb, g.n, g.k));
+      out.c.push_back(
+          writer.place(nullptr, 0, size_t(2 * g.m * g.n), 16, 0xFF));
+    }
+  } else {
+    if (manifest.scales != rt::ScaleLayout::RowMajor)
+      return "contiguous rows take row-major scales only";
+    int64_t n = groups.front().n, k = groups.front().k, rows = 0;
+    for (const ref::Group &g : groups) {
+      if (g.m > std::numeric_limits<int32_t>::max())
+        return "group size " + std::to_string(g.m) +
+               " does not fit group_sizes (int32)";
+      rows += g.m;
+    }
+    int64_t capacity = manifest.contiguousCapacity();
+    if (capacity >= 0 && rows > capacity)
+      return "the group sizes add up to " + std::to_string(rows) +
+             " rows; the kernel was compiled for " + std::to_string(capacity);
+    // Spare rows past the last group: the kernel must leave them alone.
+    out.rows = capacity >= 0 ? capacity : rows + 3;
+    auto concat = [&](std::vector<uint8_t> ref::Group::*member) {
+      std::vector<uint8_t> all;
+      for (const ref::Group &g : groups)
+        all.insert(all.end(), (g.*member).begin(), (g.*member).end());
+      return all;
+    };
+    std::vector<uint8_t> a = concat(&ref::Group::a),
+                         sfa = concat(&ref::Group::sfa),
+                         b = concat(&ref::Group::b),
+                         sfb = concat(&ref::Group::sfb);
+    out.a.push_back(writer.place(a.data(), a.size(), size_t(out.rows * k / 2),
+                                 size_t(k / 2)));
+    out.sfa.push_back(
+        writer.place(sfa.data(), sfa.size(), size_t(out.rows * k / 16)));
+    out.b.push_back(writer.place(b.data(), b.size(), b.size()));
+    out.sfb.push_back(writer.place(sfb.data(), sfb.size(), sfb.size()));
+    out.c.push_back(
+        writer.place(nullptr, 0, size_t(2 * out.rows * n), 16, 0xFF));
+    for (const ref::Group &g : groups)
+      out.groupSizes.push_back(int32_t(g.m));
+  }
+  if (manifest.alpha)
+    for (const ref::Group &g : groups)
+      out.alpha.push_back(g.alpha);
+  return "";
+}
+
+std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
+                      DeviceSet &out) {
+  if (std::string err =
+          rt::DeviceBuffer::allocate(image.bytes.size(), out.memory);
+      !err.empty())
+    return err;
+  if (std::string err =
+          out.memory.upload(image.bytes.data(), image.bytes.size());
+      !err.empty())
+    return err;
+  CUdeviceptr base = out.memory.address();
+  auto addresses = [&](const std::vector<Piece> &pieces) {
+    std::vector<CUdeviceptr> result;
+    for (const Piece &piece : pieces)
+      result.push_back(base + piece.offset);
+    return result;
+  };
+  rt::Operands operands;
+  operands.a = addresses(image.a);
+  operands.b = addresses(image.b);
+  operands.sfa = addresses(image.sfa);
+  operands.sfb = addresses(image.sfb);
+  operands.c = addresses(image.c);
+  operands.groupSizeValues = image.groupSizes;
+  operands.alphaValues = image.alpha;
+  operands.contiguousRows = image.rows;
+  return rt::Launch::create(kernel, operands, out.launch);
+}
+
+} // namespace ggemm::run

@@ -1,0 +1,357 @@
+//===- gemm-run.cpp - run, check and benchmark a ggemm kernel -------------===//
+//
+// The command-line face of the runtime: loads a kernel from the manifest
+// that ggemm-pipeline wrote, generates (or loads from .npy) a problem of the
+// manifest's shapes, runs the kernel once on poisoned outputs and checks
+// every element against the host reference (lib/Reference); with --bench,
+// replays the launch from CUDA graphs and reports its time.
+//
+// Exit code: 0 when the check passes (or only --bench ran), 1 when it
+// fails, 2 for usage, input or CUDA errors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GemmRun.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace ggemm::run;
+
+namespace {
+
+constexpr const char *kUsageLine =
+    "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
+    "[--load DIR]\n"
+    "                [--check] [--bench] [--iters N] [--warmup N]\n";
+constexpr const char *kOptions =
+    "  --seed N          generator seed (default 1)\n"
+    "  --group-sizes L   rows per group for contiguous rows (default: seeded\n"
+    "                    random sizes in [0, 300], as ggemm-cpu-run);\n"
+    "                    ignored for list-form kernels\n"
+    "  --load DIR        read DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical\n"
+    "                    row-major) and DIR/alpha.npy (float32) instead\n"
+    "  --check           check every output against the host reference\n"
+    "                    (the default when --bench is not given)\n"
+    "  --bench           time graph replays, rotating input sets so that\n"
+    "                    they do not stay in L2\n"
+    "  --iters N         timed replays (default 200)\n"
+    "  --warmup N        untimed replays first (default 20)\n";
+
+struct Options {
+  std::string manifest, loadDir;
+  uint64_t seed = 1;
+  std::vector<int64_t> groupSizes;
+  bool check = false, bench = false;
+  int64_t iters = 200, warmup = 20;
+};
+
+bool parseInteger(const std::string &text, int64_t min, int64_t &out) {
+  if (text.empty())
+    return false;
+  errno = 0;
+  char *end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno || *end != '\0' || value < min)
+    return false;
+  out = value;
+  return true;
+}
+
+/// Parses argv into `out`; returns a usage error or "".
+std::string parseOptions(int argc, char **argv, Options &out) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0) {
+      if (!out.manifest.empty())
+        return "more than one manifest given";
+      out.manifest = arg;
+      continue;
+    }
+    // Both "--name value" and "--name=value".
+    std::string name = arg, value;
+    bool inlineValue = false;
+    if (size_t eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      inlineValue = true;
+    }
+    if (name == "--check" || name == "--bench") {
+      if (inlineValue)
+        return name + " takes no value";
+      (name == "--check" ? out.check : out.bench) = true;
+      continue;
+    }
+    if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
+        name != "--iters" && name != "--warmup")
+      return "unknown option " + name;
+    if (!inlineValue) {
+      if (i + 1 >= argc)
+        return name + " needs a value";
+      value = argv[++i];
+    }
+    int64_t number;
+    if (name == "--load") {
+      out.loadDir = value;
+    } else if (name == "--seed") {
+      errno = 0;
+      char *end = nullptr;
+      out.seed = std::strtoull(value.c_str(), &end, 0);
+      if (value.empty() || errno || *end != '\0' || value[0] == '-')
+        return "--seed needs an unsigned integer, not '" + value + "'";
+    } else if (name == "--group-sizes") {
+      out.groupSizes.clear();
+      size_t start = 0;
+      while (true) {
+        size_t comma = value.find(',', start);
+        std::string item = value.substr(start, comma - start);
+        if (!parseInteger(item, 0, number))
+          return "--group-sizes needs integers >= 0 separated by commas, "
+                 "not '" +
+                 value + "'";
+        out.groupSizes.push_back(number);
+        if (comma == std::string::npos)
+          break;
+        start = comma + 1;
+      }
+    } else {
+      bool iters = name == "--iters";
+      if (!parseInteger(value, iters ? 1 : 0, number))
+        return name + " needs an integer >= " + (iters ? "1" : "0") +
+               ", not '" + value + "'";
+      (iters ? out.iters : out.warmup) = number;
+    }
+  }
+  if (out.manifest.empty())
+    return "no manifest given";
+  if (!out.check && !out.bench)
+    out.check = true;
+  return "";
+}
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "gemm-run: %s\n", message.c_str());
+  return 2;
+}
+
+constexpr double kMiB = 1024.0 * 1024.0;
+
+/// Replays the launch from CUDA graphs and prints the time per replay. A
+/// problem smaller than twice the L2 would be timed from a warm cache if
+/// replayed alone, so then the replays cycle through enough copies of the
+/// inputs (one graph each) that the other copies evict a set between two
+/// of its uses.
+std::string runBench(const rt::Context &context, const rt::Kernel &kernel,
+                     const InputImage &image, const DeviceSet &first,
+                     const rt::Stream &stream, const Options &options) {
+  const double setBytes = double(image.bytes.size());
+  const double l2 = double(context.info().l2CacheBytes);
+  size_t numSets = 1, wanted = 1;
+  if (setBytes < 2 * l2) {
+    wanted = std::max<size_t>(3, size_t(std::ceil(2 * l2 / setBytes)) + 1);
+    // Bounds: graphs are cheap but not free, and half the free memory
+    // leaves room for whatever else runs on the device.
+    size_t freeBytes = 0, totalBytes = 0;
+    if (std::string err = context.memoryInfo(freeBytes, totalBytes);
+        !err.empty())
+      return err;
+    size_t byMemory = size_t(double(freeBytes) / 2 / setBytes) + 1;
+    numSets = std::min({wanted, size_t(1024), byMemory});
+  }
+
+  std::vector<DeviceSet> copies(numSets - 1);
+  for (DeviceSet &copy : copies)
+    if (std::string err = uploadSet(kernel, image, copy); !err.empty())
+      return err;
+  std::vector<rt::Graph> graphs(numSets);
+  for (size_t s = 0; s < numSets; ++s) {
+    const rt::Launch &launch = s == 0 ? first.launch : copies[s - 1].launch;
+    if (std::string err = rt::Graph::capture(launch, stream.get(), graphs[s]);
+        !err.empty())
+      return err;
+  }
+
+  std::printf("bench: %zu input set%s of %.2f MiB (L2 %.1f MiB), %" PRId64
+              " warmup and %" PRId64 " timed graph replays\n",
+              numSets, numSets == 1 ? "" : "s", setBytes / kMiB, l2 / kMiB,
+              options.warmup, options.iters);
+  if (numSets < wanted)
+    std::printf("bench: note: %zu sets wanted to keep L2 cold; timings may "
+                "be partly L2-warm\n",
+                wanted);
+
+  rt::Delay delay;
+  if (std::string err = rt::Delay::create(delay); !err.empty())
+    return err;
+  int64_t replay = 0;
+  for (int64_t i = 0; i < options.warmup; ++i, ++replay)
+    if (std::string err = graphs[replay % numSets].replay(stream.get());
+        !err.empty())
+      return err;
+  // Events around every replay, read once at the end. A short kernel ends
+  // before the host has submitted the next replay; its start event would
+  // then wait on the host and count the submission. So each batch of
+  // replays is queued behind a delay long enough for the host to queue it
+  // all (a few microseconds a replay; 10 leaves a wide margin), and the
+  // queue is bounded so that the host never blocks on a full one.
+  constexpr int64_t kBatch = 64;
+  constexpr uint64_t kDelayBaseNs = 50000, kDelayPerReplayNs = 10000;
+  std::vector<rt::Event> starts(options.iters), stops(options.iters);
+  for (int64_t i = 0; i < options.iters; ++i)
+    for (rt::Event *event : {&starts[i], &stops[i]})
+      if (std::string err = rt::Event::create(*event); !err.empty())
+        return err;
+  for (int64_t begin = 0; begin < options.iters; begin += kBatch) {
+    int64_t end = std::min(options.iters, begin + kBatch);
+    if (std::string err = delay.enqueue(
+            stream.get(), kDelayBaseNs + kDelayPerReplayNs * (end - begin));
+        !err.empty())
+      return err;
+    for (int64_t i = begin; i < end; ++i, ++replay)
+      for (std::string err : {starts[i].record(stream.get()),
+                              graphs[replay % numSets].replay(stream.get()),
+                              stops[i].record(stream.get())})
+        if (!err.empty())
+          return err;
+    if (std::string err = stream.synchronize(); !err.empty())
+      return "running the benchmark: " + err;
+  }
+  std::vector<double> us(options.iters);
+  for (int64_t i = 0; i < options.iters; ++i) {
+    float ms = 0;
+    if (std::string err = rt::Event::elapsedMs(starts[i], stops[i], ms);
+        !err.empty())
+      return err;
+    us[i] = 1000.0 * ms;
+  }
+  std::sort(us.begin(), us.end());
+  size_t half = us.size() / 2;
+  double median = us.size() % 2 ? us[half] : (us[half - 1] + us[half]) / 2;
+  std::printf("bench: median %.2f us, min %.2f us, max %.2f us\n", median,
+              us.front(), us.back());
+  std::printf("bench: at the median %.1f TFLOP/s, %.1f GB/s\n",
+              image.flops / (median * 1e-6) / 1e12,
+              image.trafficBytes / (median * 1e-6) / 1e9);
+  return "";
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // Line-buffered even into a pipe, so that logs interleave stdout and the
+  // stderr lines about bad elements in the order they happened.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  Options options;
+  if (argc > 1 &&
+      (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
+    std::printf("%s\n%s", kUsageLine, kOptions);
+    return 0;
+  }
+  if (std::string err = parseOptions(argc, argv, options); !err.empty()) {
+    std::fprintf(stderr, "gemm-run: %s\n%s", err.c_str(), kUsageLine);
+    return 2;
+  }
+
+  rt::Context context;
+  if (std::string err = rt::Context::create(0, context); !err.empty())
+    return fail(err);
+  const rt::DeviceInfo &device = context.info();
+  std::printf("device: %s, compute capability %d.%d, %d SMs, %.1f MiB L2\n",
+              device.name.c_str(), device.major, device.minor,
+              device.multiprocessors, double(device.l2CacheBytes) / kMiB);
+
+  rt::Manifest manifest;
+  if (std::string err = rt::readManifest(options.manifest, manifest);
+      !err.empty())
+    return fail(err);
+  rt::Kernel kernel;
+  if (std::string err = rt::Kernel::load(context, manifest, kernel);
+      !err.empty())
+    return fail(err);
+  bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
+  std::printf("kernel: %s (%s) from %s: grid [%u, %u, %u], block [%u, %u, "
+              "%u], cluster [%u, %u, %u], %u bytes of dynamic shared memory, "
+              "%zu tensor maps, rows %s\n",
+              manifest.kernel.c_str(),
+              manifest.chip.empty() ? "chip not given" : manifest.chip.c_str(),
+              manifest.cubinPath.c_str(), manifest.grid[0], manifest.grid[1],
+              manifest.grid[2], manifest.block[0], manifest.block[1],
+              manifest.block[2], manifest.cluster[0], manifest.cluster[1],
+              manifest.cluster[2], manifest.dynamicSharedMemory,
+              manifest.tensorMaps.size(), contiguous ? "contiguous" : "list");
+
+  // The problem: generated from the seed, or read from --load. Like
+  // ggemm-cpu-run, accept --group-sizes for list-form kernels too (a script
+  // may pass one list to every kernel), but say that it does nothing.
+  if (!contiguous && !options.groupSizes.empty())
+    std::fprintf(stderr, "gemm-run: note: --group-sizes ignored; this "
+                         "kernel's group sizes are static\n");
+  std::vector<ref::Shape> shapes;
+  if (std::string err =
+          problemShapes(manifest, options.groupSizes, options.seed,
+                        !options.loadDir.empty(), shapes);
+      !err.empty())
+    return fail(err);
+  ref::Problem problem;
+  if (!options.loadDir.empty()) {
+    if (std::string err =
+            loadProblem(options.loadDir, shapes, manifest.alpha, problem);
+        !err.empty())
+      return fail(err);
+  } else {
+    problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
+  }
+
+  InputImage image;
+  if (std::string err = buildImage(manifest, problem, image); !err.empty())
+    return fail(err);
+  rt::Stream stream;
+  if (std::string err = rt::Stream::create(stream); !err.empty())
+    return fail(err);
+  DeviceSet first;
+  if (std::string err = uploadSet(kernel, image, first); !err.empty())
+    return fail(err);
+
+  // One launch on the poisoned C of the first set, checked before any
+  // benchmark replay touches it.
+  CheckSummary summary;
+  if (options.check) {
+    if (std::string err = first.launch.enqueue(stream.get()); !err.empty())
+      return fail(err);
+    if (std::string err = stream.synchronize(); !err.empty())
+      return fail("running the kernel: " + err);
+    std::vector<ref::GroupResult> expected = parallelReference(problem);
+    if (std::string err =
+            checkOutputs(manifest, problem, expected, image, first, summary);
+        !err.empty())
+      return fail(err);
+  }
+  if (options.bench)
+    if (std::string err =
+            runBench(context, kernel, image, first, stream, options);
+        !err.empty())
+      return fail(err);
+  if (!options.check)
+    return 0;
+
+  std::string sizes;
+  for (const ref::Shape &shape : shapes)
+    sizes += (sizes.empty() ? "" : ", ") + std::to_string(shape.m);
+  std::printf(
+      "%s: %zu groups, M = [%s], %" PRId64 " elements, max abs err "
+      "%.3g, rel err vs double %.2e, beyond 4x reassociation "
+      "tolerance %" PRId64 ", unwritten %" PRId64 ", non-finite %" PRId64
+      ", f16 equal to the K-order reference %" PRId64,
+      manifest.kernel.c_str(), shapes.size(), sizes.c_str(), summary.elements,
+      summary.maxAbsError, summary.relError, summary.beyondBound,
+      summary.unwritten, summary.nonFinite, summary.bitEqual);
+  if (contiguous)
+    std::printf(", spare rows overwritten %" PRId64, summary.spareWritten);
+  std::printf("\n%s\n", summary.pass ? "PASS" : "FAIL");
+  return summary.pass ? 0 : 1;
+}
