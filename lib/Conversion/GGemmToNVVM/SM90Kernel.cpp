@@ -21,7 +21,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -29,7 +28,12 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-constexpr int64_t kTableBytes = 2048; // pair table (1 KiB) + scale table
+// Dynamic shared memory: pair table [0, 1024), scale table [1024, 1536),
+// one 8-byte mbarrier per stage from 1536, stages from 2048. Everything
+// lives in the one dynamic region: the kernel declares no static shared
+// memory whose placement relative to it would be up to ptxas.
+constexpr int64_t kBarrierOffset = 1536;
+constexpr int64_t kTableBytes = 2048;
 constexpr int64_t kWarpTile = 64;     // rows and columns per warp
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
@@ -180,15 +184,17 @@ void SM90KernelBuilder::emitPrologue() {
                             entry);
   }
 
-  auto barrierType = nvgpu::MBarrierGroupType::get(b.getContext(), workgroup,
-                                                   stages);
-  barriers = nvgpu::MBarrierCreateOp::create(b, loc, barrierType);
+  // The shared-window address of the region, for the NVVM ops that take
+  // shared pointers (mbarriers, TMA destinations).
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
+  Value base64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
+  smemBase = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), base64);
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
     for (int64_t s = 0; s < stages; ++s)
-      nvgpu::MBarrierInitOp::create(b, loc, barriers, idx(1), idx(s),
-                                    Value());
+      NVVM::MBarrierInitOp::create(b, loc, barrier(idx(s)), i32(1), Value());
     scf::YieldOp::create(b, loc);
   });
   gpu::BarrierOp::create(b, loc);
@@ -250,6 +256,18 @@ SM90KernelBuilder::GroupFacts SM90KernelBuilder::groupFacts(Value group) {
 // Loads
 //===----------------------------------------------------------------------===//
 
+Value SM90KernelBuilder::sharedPtr(Value byteOffset) {
+  Value offset = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), byteOffset);
+  return LLVM::GEPOp::create(b, loc, smemBase.getType(), b.getI8Type(),
+                             smemBase, ValueRange{offset});
+}
+
+Value SM90KernelBuilder::barrier(Value stage) {
+  return sharedPtr(arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, stage, idx(8)),
+      idx(kBarrierOffset)));
+}
+
 Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
                                    int64_t cols) {
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
@@ -264,38 +282,50 @@ Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
       smem, shift, ValueRange{});
 }
 
-/// Tensor map `index` of the kernel's array, typed for a rows x tileK/2 box.
-Value SM90KernelBuilder::tensorMap(Value index, int64_t rows) {
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
+/// The generic address of tensor map `index` of the kernel's array (the
+/// runtime builds the maps; see docs/kernel-abi.md).
+Value SM90KernelBuilder::tensorMap(Value index) {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, params[0]);
   Value addr = arith::AddIOp::create(
       b, loc, base, arith::MulIOp::create(b, loc, index, idx(128)));
   Value addr64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), addr);
-  Value ptr = LLVM::IntToPtrOp::create(
+  return LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
-  auto box = MemRefType::get({rows, tileK / 2}, b.getI8Type(),
-                             MemRefLayoutAttrInterface{}, workgroup);
-  auto type = nvgpu::TensorMapDescriptorType::get(
-      b.getContext(), box, nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE,
-      nvgpu::TensorMapL2PromoKind::L2PROMO_128B,
-      nvgpu::TensorMapOOBKind::OOB_ZERO,
-      nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-  return UnrealizedConversionCastOp::create(b, loc, type, ptr).getResult(0);
 }
 
 void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
                                    Value kTile, Value iteration) {
   Value stage = arith::RemUIOp::create(b, loc, iteration, idx(stages));
-  nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers, idx(stageBytes),
-                                          stage, Value());
-  Value x = arith::MulIOp::create(b, loc, kTile, idx(tileK / 2));
-  nvgpu::TmaAsyncLoadOp::create(
-      b, loc, stageView(stage, 0, tileM, tileK / 2), barriers,
-      tensorMap(g.mapA, tileM), ValueRange{x, rowA}, stage, Value(), Value());
-  nvgpu::TmaAsyncLoadOp::create(
-      b, loc, stageView(stage, tileM * tileK / 2, tileN, tileK / 2), barriers,
-      tensorMap(g.mapB, tileN), ValueRange{x, rowB}, stage, Value(), Value());
+  Value bar = barrier(stage);
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), bar,
+                                         i32(stageBytes),
+                                         NVVM::MemScopeKind::CTA,
+                                         /*relaxed=*/false, Value());
+  auto coord = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
+  };
+  Value x = coord(arith::MulIOp::create(b, loc, kTile, idx(tileK / 2)));
+  Value stageStart = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
+      idx(kTableBytes));
+  // The destination as a shared::cluster address (this CTA's own window).
+  auto cluster = [&](Value ptr) {
+    return LLVM::AddrSpaceCastOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), ptr);
+  };
+  // Coordinates innermost first: byte column, then row.
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc, cluster(sharedPtr(stageStart)), tensorMap(g.mapA),
+      ValueRange{x, coord(rowA)},
+      bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
+      /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc,
+      cluster(sharedPtr(arith::AddIOp::create(b, loc, stageStart,
+                                              idx(tileM * tileK / 2)))),
+      tensorMap(g.mapB), ValueRange{x, coord(rowB)}, bar, ValueRange{},
+      Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+      NVVM::CTAGroupKindAttr(), Value());
 }
 
 /// The scale code at (row, kb) of a row-major `? x ld` byte matrix at device
@@ -363,9 +393,9 @@ void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
         Value stage = arith::RemUIOp::create(b, loc, it, idx(stages));
         Value phase = arith::RemUIOp::create(
             b, loc, arith::DivUIOp::create(b, loc, it, idx(stages)), idx(2));
-        Value parity = arith::IndexCastUIOp::create(b, loc, b.getI1Type(), phase);
-        nvgpu::MBarrierTryWaitParityOp::create(b, loc, barriers, parity,
-                                               idx(10000000), stage);
+        Value parity = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), phase);
+        NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier(stage), parity,
+                                              i32(10000000));
         Value tileA = stageView(stage, 0, tileM, tileK / 2);
         Value tileB = stageView(stage, tileM * tileK / 2, tileN, tileK / 2);
 

@@ -54,7 +54,9 @@ private:
   void issueLoads(const GroupFacts &g, Value rowA, Value rowB, Value kTile,
                   Value iteration);
   Value stageView(Value stage, int64_t offset, int64_t rows, int64_t cols);
-  Value tensorMap(Value index, int64_t rows);
+  Value sharedPtr(Value byteOffset);
+  Value barrier(Value stage);
+  Value tensorMap(Value index);
   Value loadScale(Value base, Value row, Value rowLimit, Value kb,
                   Value kbLimit, Value ld);
   Value idx(int64_t v);
@@ -65,7 +67,7 @@ private:
   const SM90Problem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes;
-  Value tid, lane, warpM, warpN, smem, pairTable, scaleTable, barriers,
+  Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,
       counter;
 };
 

@@ -11,25 +11,27 @@
 // One persistent kernel, parameters as in docs/kernel-abi.md.
 // CHECK: gpu.module @ggemm_two_groups {
 // CHECK: gpu.func @ggemm_two_groups(%[[MAPS:[^ ,)]*]]: memref<4x128xi8, 1>, %[[CPTRS:[^ ,)]*]]: memref<2xi64, 1>, %[[SPTRS:[^ ,)]*]]: memref<4xi64, 1>, %[[SIZES:[^ ,)]*]]: memref<2xi32, 1>, %[[ALPHA:[^ ,)]*]]: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
-// Prologue: decode tables in shared memory, one mbarrier per stage.
+// Prologue: decode tables and one mbarrier per stage, all in the one
+// dynamic shared-memory region (no static shared memory).
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<256xi32, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<256xbf16, #gpu.address_space<workgroup>>
-// CHECK: nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 4>
-// CHECK-COUNT-4: nvgpu.mbarrier.init
+// CHECK: %[[BASE:[^ ,)]*]] = llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
+// CHECK-COUNT-4: nvvm.mbarrier.init
 // CHECK: gpu.barrier
 // The persistent loop: CTA-strided over the 1*3 + 2*2 = 7 tiles.
 // CHECK: %[[CTA:[^ ,)]*]] = gpu.block_id  x
 // CHECK: %[[NCTAS:[^ ,)]*]] = gpu.grid_dim  x
 // CHECK: scf.for %[[T:[^ ,)]*]] = %[[CTA]] to %{{.*}} step %[[NCTAS]]
 // Fill the ring, then per K tile: wait, 16 K steps of 4 x 8 mma.sync, refill.
-// CHECK: nvgpu.mbarrier.arrive.expect_tx {{.*}}, %{{.*}} : <memorySpace = #gpu.address_space<workgroup>, num_barriers = 4>
-// CHECK: nvgpu.tma.async.load {{.*}} to {{.*}} : <tensor = memref<128x128xi8, #gpu.address_space<workgroup>>, swizzle = none, l2promo = l2promo_128b, oob = zero, interleave = none>
-// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.arrive.expect_tx
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %{{.*}}, box[%{{.*}}, %{{.*}}] : !llvm.ptr<7>, !llvm.ptr
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: arith.mulf {{.*}} : vector<2xbf16>
 // CHECK-COUNT-32: nvvm.mma.sync
 // CHECK: gpu.barrier
-// CHECK: nvgpu.tma.async.load
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // Epilogue: f16 pairs stored inside the group only.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: llvm.store {{.*}} : i32, !llvm.ptr<1>
