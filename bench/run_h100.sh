@@ -65,3 +65,4 @@ done
 (cd .device/peers && python3 triton_peer_h100.py) > "$OUT/triton.log" 2>&1; tail -8 "$OUT/triton.log"
 fi
 echo "correctness failures: $fails"
+python3 bench/write_results.py "$OUT" "$OUT/RESULTS.md"
