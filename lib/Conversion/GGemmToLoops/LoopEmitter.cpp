@@ -29,7 +29,8 @@ Value LoopEmitter::index(int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-void LoopEmitter::emitBlock(const BlockOperands &ops) {
+void LoopEmitter::forEachElement(const BlockOperands &ops,
+                                 function_ref<void(Value i, Value j)> body) {
   auto rows = scf::ForOp::create(b, loc, ops.rowBegin, ops.rowEnd, index(1));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(rows.getBody());
@@ -38,8 +39,13 @@ void LoopEmitter::emitBlock(const BlockOperands &ops) {
   Value i = rows.getInductionVar();
   auto cols = scf::ForOp::create(b, loc, ops.colBegin, ops.colEnd, index(1));
   b.setInsertionPointToStart(cols.getBody());
-  Value j = cols.getInductionVar();
-  storeResult(ops, emitKLoop(ops, i, j), i, j);
+  body(i, cols.getInductionVar());
+}
+
+void LoopEmitter::emitBlock(const BlockOperands &ops) {
+  forEachElement(ops, [&](Value i, Value j) {
+    storeResult(ops, emitKLoop(ops, i, j), i, j);
+  });
 }
 
 Value LoopEmitter::emitKLoop(const BlockOperands &ops, Value i, Value j) {
@@ -72,25 +78,20 @@ void LoopEmitter::storeResult(const BlockOperands &ops, Value acc, Value i,
 }
 
 void LoopEmitter::emitReduce(const BlockOperands &ops, int64_t split) {
-  auto rows = scf::ForOp::create(b, loc, ops.rowBegin, ops.rowEnd, index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(rows.getBody());
-  Value i = rows.getInductionVar();
-  auto cols = scf::ForOp::create(b, loc, ops.colBegin, ops.colEnd, index(1));
-  b.setInsertionPointToStart(cols.getBody());
-  Value j = cols.getInductionVar();
-  Value li = arith::SubIOp::create(b, loc, i, ops.rowBegin);
-  Value lj = arith::SubIOp::create(b, loc, j, ops.colBegin);
-  Value acc;
-  for (int64_t s = 0; s < split; ++s) {
-    Value slot = arith::AddIOp::create(b, loc, ops.work, index(s));
-    Value part = memref::LoadOp::create(b, loc, ops.workspace,
-                                        ValueRange{slot, li, lj});
-    acc = acc ? arith::AddFOp::create(b, loc, acc, part).getResult() : part;
-  }
   BlockOperands out = ops;
   out.workspace = {};
-  storeResult(out, acc, i, j);
+  forEachElement(ops, [&](Value i, Value j) {
+    Value li = arith::SubIOp::create(b, loc, i, ops.rowBegin);
+    Value lj = arith::SubIOp::create(b, loc, j, ops.colBegin);
+    Value acc;
+    for (int64_t s = 0; s < split; ++s) {
+      Value slot = arith::AddIOp::create(b, loc, ops.work, index(s));
+      Value part = memref::LoadOp::create(b, loc, ops.workspace,
+                                          ValueRange{slot, li, lj});
+      acc = acc ? arith::AddFOp::create(b, loc, acc, part).getResult() : part;
+    }
+    storeResult(out, acc, i, j);
+  });
 }
 
 /// The 16 K elements of scale block `kb`: 8 bytes of A and of B, the even

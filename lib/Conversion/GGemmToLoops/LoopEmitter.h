@@ -40,6 +40,10 @@ public:
   Value index(int64_t v);
 
 private:
+  /// Loops over rows [rowBegin, rowEnd) and columns [colBegin, colEnd),
+  /// calling `body` inside with the row and column.
+  void forEachElement(const BlockOperands &ops,
+                      function_ref<void(Value i, Value j)> body);
   Value emitKLoop(const BlockOperands &ops, Value i, Value j);
   Value emitScaleBlock(const BlockOperands &ops, Value i, Value j, Value kb,
                        Value scale, Value acc);
