@@ -65,17 +65,29 @@ int64_t mlir::ggemm::chooseSplitK(const TileSpace &space) {
 }
 
 SmallVector<int64_t> mlir::ggemm::ctaLoads(const TileSpace &space) {
+  // Work item w runs on CTA w % grid. Within a group, split s's items are
+  // first + t * splitK for t in [0, tiles), and t and t + grid land on the
+  // same CTA: visit t below min(tiles, grid) and add its whole class at once,
+  // so the cost does not grow with the number of tiles.
   SmallVector<int64_t> loads(space.grid, 0);
   int64_t work = 0;
   for (auto [g, tm] : llvm::enumerate(space.tilesM)) {
     int64_t kt = space.kTiles[g];
     int64_t perSplit = llvm::divideCeil(kt, space.splitK);
-    for (int64_t t = 0; t < tm * space.tilesN[g]; ++t)
-      for (int64_t s = 0; s < space.splitK; ++s, ++work) {
-        int64_t begin = std::min(kt, s * perSplit);
-        int64_t end = std::min(kt, (s + 1) * perSplit);
-        loads[work % space.grid] += end - begin;
+    int64_t tiles = tm * space.tilesN[g];
+    for (int64_t s = 0; s < space.splitK; ++s) {
+      int64_t kTilesOfSplit =
+          std::min(kt, (s + 1) * perSplit) - std::min(kt, s * perSplit);
+      // Items of split s: work + s + t * splitK for t in [0, tiles).
+      int64_t first = work + s;
+      int64_t visits = std::min(tiles, space.grid);
+      for (int64_t t = 0; t < visits; ++t) {
+        int64_t count = (tiles - t + space.grid - 1) / space.grid;
+        loads[(first + t * space.splitK) % space.grid] +=
+            count * kTilesOfSplit;
       }
+    }
+    work += tiles * space.splitK;
   }
   return loads;
 }

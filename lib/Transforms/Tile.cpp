@@ -74,6 +74,9 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                                }),
                                ", ") +
                     ")");
+      if (grid < 0)
+        return fail("grid = " + Twine(int64_t(grid)) +
+                    " must be in [0, 65535] (0: the chip's SM count)");
       int64_t ctas = grid > 0 ? int64_t(grid) : rules->smCount;
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, tileM, tileN, tileK, *order,

@@ -7,6 +7,7 @@
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_80" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not gemm-opt %s --ggemm-tile="raster=diagonal" 2>&1 | FileCheck %s --check-prefix=RASTER
 // RUN: not gemm-opt %s --ggemm-tile="stages=0" 2>&1 | FileCheck %s --check-prefix=STAGES
+// RUN: not gemm-opt %s --ggemm-tile="grid=-5" 2>&1 | FileCheck %s --check-prefix=GRID
 
 // M90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: tile M = 256 is not an MMA row count (64, 128)
 // N100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: tile N = 24 must be a multiple of 16 in [16, 256]
@@ -15,6 +16,7 @@
 // CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip (expected sm_100a or sm_90a)
 // RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: unknown raster 'diagonal' (expected along_m or along_n)
 // STAGES: error: 'ggemm.grouped_matmul' op stages = 0 must be in [1, 16]
+// GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: grid = -5 must be in [0, 65535] (0: the chip's SM count)
 
 func.func @one(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {

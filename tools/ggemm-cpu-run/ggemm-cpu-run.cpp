@@ -262,6 +262,16 @@ int main(int argc, char **argv) {
       s.m = groupSizes.empty() ? int64_t(sizeRng.below(301)) : groupSizes[g];
     shapes.push_back({s.m, s.n, s.k});
   }
+  // Host memory for inputs, outputs and the reference (doubles): refuse
+  // shapes this machine cannot hold instead of dying in an allocation.
+  double bytes = 0;
+  for (const ref::Shape &s : shapes)
+    bytes += double(s.m + s.n) * s.k * (0.5 + 1.0 / 16) + double(s.m) * s.n * 24;
+  constexpr double kMaxBytes = 8.0 * (1ull << 30);
+  if (bytes > kMaxBytes)
+    return fail("the problem needs about " +
+                llvm::Twine(int64_t(bytes / (1 << 30))) +
+                " GiB of host memory; ggemm-cpu-run takes at most 8 GiB");
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
   if (!loadDir.empty()) {

@@ -102,6 +102,11 @@ struct ConvertGGemmToNVVM final
              << "cannot be lowered for chip '" << chip
              << "': convert-ggemm-to-nvvm supports sm_90a (the tcgen05 "
                 "sm_100a lowering is not in this version)";
+    if (fn->hasAttr("ggemm.kernel"))
+      return persistent.emitOpError()
+             << "is the second ggemm op in @" << fn.getName()
+             << "; the GPU pipeline compiles one ggemm op per function into "
+                "one kernel (split the function)";
     MmaTileOp first = tiles.front();
     GroupedOperands problem = first.getProblem();
     SM90Problem p{problem.isListForm(), bool(problem.alpha), {},

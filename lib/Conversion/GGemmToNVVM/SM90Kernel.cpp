@@ -54,6 +54,11 @@ std::string mlir::ggemm::sm90Unsupported(const SM90Problem &p) {
            std::to_string(s.getTileM()) + " x " + std::to_string(s.getTileN());
   if (s.getSplitK() != 1)
     return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
+  // TMA coordinates are 32-bit: B's rows in rows<contiguous> are G x N.
+  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  if (bRows >= (int64_t{1} << 31))
+    return "B has " + std::to_string(bRows) +
+           " rows (G x N); TMA coordinates must stay below 2^31";
   if (sm90SharedMemoryBytes(p) > kMaxSharedMemory)
     return std::to_string(s.getStages()) + " stages of tile K " +
            std::to_string(s.getTileK()) + " need " +
