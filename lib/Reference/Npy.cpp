@@ -8,6 +8,7 @@
 
 #include "ggemm/Reference/Npy.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +117,53 @@ std::string readNpy(const std::string &path, NpyArray &array) {
   array.data.resize(array.numElements() * NpyArray::elementSize(array.dtype));
   if (!in.read(reinterpret_cast<char *>(array.data.data()), array.data.size()))
     return path + ": truncated data";
+  return "";
+}
+
+std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
+                           bool withAlpha, Problem &out) {
+  out = Problem();
+  out.hasAlpha = withAlpha;
+  for (size_t g = 0; g < shapes.size(); ++g) {
+    Shape &shape = shapes[g];
+    auto read = [&](const char *name, int64_t rows, int64_t cols,
+                    std::vector<uint8_t> &data) -> std::string {
+      std::string path = dir + "/" + name + std::to_string(g) + ".npy";
+      NpyArray array;
+      if (std::string err = readNpy(path, array); !err.empty())
+        return err;
+      if (rows < 0 && array.shape.size() == 2)
+        rows = shape.m = array.shape[0]; // contiguous M from the file
+      if (array.dtype != "|u1" ||
+          array.shape != std::vector<int64_t>{rows, cols})
+        return path + ": expected uint8 of shape (" + std::to_string(rows) +
+               ", " + std::to_string(cols) + ")";
+      data = std::move(array.data);
+      return "";
+    };
+    Group group;
+    int64_t k = shape.k;
+    // A first: in contiguous form it fixes M for SFA.
+    if (std::string err = read("a", shape.m, k / 2, group.a); !err.empty())
+      return err;
+    for (std::string err : {read("sfa", shape.m, k / 16, group.sfa),
+                            read("b", shape.n, k / 2, group.b),
+                            read("sfb", shape.n, k / 16, group.sfb)})
+      if (!err.empty())
+        return err;
+    group.m = shape.m, group.n = shape.n, group.k = k;
+    out.groups.push_back(std::move(group));
+  }
+  if (withAlpha) {
+    NpyArray array;
+    std::string path = dir + "/alpha.npy";
+    if (std::string err = readNpy(path, array); !err.empty())
+      return err;
+    if (array.dtype != "<f4" || array.numElements() != int64_t(shapes.size()))
+      return path + ": expected float32 with one value per group";
+    for (size_t g = 0; g < shapes.size(); ++g)
+      std::memcpy(&out.groups[g].alpha, &array.data[4 * g], 4);
+  }
   return "";
 }
 

@@ -60,6 +60,14 @@ Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
   return problem;
 }
 
+std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups) {
+  SplitMix64 rng(seed ^ 0x5A5A5A5Aull); // apart from the data's stream
+  std::vector<int64_t> sizes(groups);
+  for (int64_t &m : sizes)
+    m = int64_t(rng.below(301));
+  return sizes;
+}
+
 std::vector<uint8_t> toBlocked(const std::vector<uint8_t> &rowMajor,
                                int64_t rows, int64_t cols) {
   int64_t rowBlocks = (rows + 127) / 128, colBlocks = (cols + 3) / 4;

@@ -34,12 +34,6 @@ std::string problemShapes(const rt::Manifest &manifest,
                           const std::vector<int64_t> &groupSizes, uint64_t seed,
                           bool sizesFromFiles, std::vector<ref::Shape> &out);
 
-/// Reads DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical row-major) and, when the
-/// kernel takes alpha, DIR/alpha.npy (float32): ggemm-cpu-run's contract.
-/// A shape with m = -1 takes its M from a<g>.npy.
-std::string loadProblem(const std::string &dir, std::vector<ref::Shape> &shapes,
-                        bool withAlpha, ref::Problem &out);
-
 /// A byte range of an input set's allocation.
 struct Piece {
   size_t offset = 0, bytes = 0;

@@ -25,9 +25,7 @@ std::string problemShapes(const rt::Manifest &manifest,
       int64_t(groupSizes.size()) != numGroups)
     return "--group-sizes needs " + std::to_string(numGroups) +
            " values, one per group";
-  // ggemm-cpu-run derives its sizes the same way, so one seed names one
-  // problem for both tools.
-  ref::SplitMix64 sizeRng(seed ^ 0x5A5A5A5Aull);
+  std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
   int64_t totalRows = 0;
   for (int64_t g = 0; g < numGroups; ++g) {
     const rt::GroupShape &shape = manifest.groups[g];
@@ -38,7 +36,7 @@ std::string problemShapes(const rt::Manifest &manifest,
       else if (sizesFromFiles)
         m = -1;
       else
-        m = int64_t(sizeRng.below(301));
+        m = seeded[g];
       if (m < -1 || (m == -1 && !sizesFromFiles))
         return "group sizes must be >= 0";
       if (m > std::numeric_limits<int32_t>::max())
@@ -53,53 +51,6 @@ std::string problemShapes(const rt::Manifest &manifest,
   if (contiguous && capacity >= 0 && totalRows > capacity)
     return "the group sizes add up to " + std::to_string(totalRows) +
            " rows; the kernel was compiled for " + std::to_string(capacity);
-  return "";
-}
-
-std::string loadProblem(const std::string &dir, std::vector<ref::Shape> &shapes,
-                        bool withAlpha, ref::Problem &out) {
-  out = ref::Problem();
-  out.hasAlpha = withAlpha;
-  for (size_t g = 0; g < shapes.size(); ++g) {
-    ref::Shape &shape = shapes[g];
-    auto read = [&](const char *name, int64_t rows, int64_t cols,
-                    std::vector<uint8_t> &data) -> std::string {
-      std::string path = dir + "/" + name + std::to_string(g) + ".npy";
-      ref::NpyArray array;
-      if (std::string err = ref::readNpy(path, array); !err.empty())
-        return err;
-      if (rows < 0 && array.shape.size() == 2)
-        rows = shape.m = array.shape[0]; // contiguous M from the file
-      if (array.dtype != "|u1" ||
-          array.shape != std::vector<int64_t>{rows, cols})
-        return path + ": expected uint8 of shape (" + std::to_string(rows) +
-               ", " + std::to_string(cols) + ")";
-      data = std::move(array.data);
-      return "";
-    };
-    ref::Group group;
-    int64_t k = shape.k;
-    // A first: in contiguous form it fixes M for SFA.
-    if (std::string err = read("a", shape.m, k / 2, group.a); !err.empty())
-      return err;
-    for (std::string err : {read("sfa", shape.m, k / 16, group.sfa),
-                            read("b", shape.n, k / 2, group.b),
-                            read("sfb", shape.n, k / 16, group.sfb)})
-      if (!err.empty())
-        return err;
-    group.m = shape.m, group.n = shape.n, group.k = k;
-    out.groups.push_back(std::move(group));
-  }
-  if (withAlpha) {
-    ref::NpyArray array;
-    std::string path = dir + "/alpha.npy";
-    if (std::string err = ref::readNpy(path, array); !err.empty())
-      return err;
-    if (array.dtype != "<f4" || array.numElements() != int64_t(shapes.size()))
-      return path + ": expected float32 with one value per group";
-    for (size_t g = 0; g < shapes.size(); ++g)
-      std::memcpy(&out.groups[g].alpha, &array.data[4 * g], 4);
-  }
   return "";
 }
 

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GemmRun.h"
+#include "ggemm/Reference/Npy.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -300,7 +301,7 @@ int main(int argc, char **argv) {
   ref::Problem problem;
   if (!options.loadDir.empty()) {
     if (std::string err =
-            loadProblem(options.loadDir, shapes, manifest.alpha, problem);
+            ref::readProblemNpy(options.loadDir, shapes, manifest.alpha, problem);
         !err.empty())
       return fail(err);
   } else {

@@ -130,46 +130,6 @@ int fail(const llvm::Twine &message) {
   return 2;
 }
 
-/// Reads the logical inputs of `shapes` from --load.
-std::string loadProblem(const std::vector<ref::Shape> &shapes,
-                        bool withAlpha, ref::Problem &problem) {
-  problem.hasAlpha = withAlpha;
-  for (size_t g = 0; g < shapes.size(); ++g) {
-    ref::Group group;
-    group.m = shapes[g].m, group.n = shapes[g].n, group.k = shapes[g].k;
-    auto read = [&](const char *name, std::vector<int64_t> shape,
-                    std::vector<uint8_t> &out) -> std::string {
-      ref::NpyArray array;
-      std::string path = loadDir + "/" + name + std::to_string(g) + ".npy";
-      if (std::string err = ref::readNpy(path, array); !err.empty())
-        return err;
-      if (array.dtype != "|u1" || array.shape != shape)
-        return path + ": expected uint8 of the problem's shape";
-      out = std::move(array.data);
-      return "";
-    };
-    int64_t m = group.m, n = group.n, k = group.k;
-    for (auto err : {read("a", {m, k / 2}, group.a),
-                     read("b", {n, k / 2}, group.b),
-                     read("sfa", {m, k / 16}, group.sfa),
-                     read("sfb", {n, k / 16}, group.sfb)})
-      if (!err.empty())
-        return err;
-    problem.groups.push_back(std::move(group));
-  }
-  if (withAlpha) {
-    ref::NpyArray array;
-    if (std::string err = ref::readNpy(loadDir + "/alpha.npy", array);
-        !err.empty())
-      return err;
-    if (array.dtype != "<f4" || array.numElements() != int64_t(shapes.size()))
-      return "alpha.npy: expected float32 of one value per group";
-    for (size_t g = 0; g < shapes.size(); ++g)
-      std::memcpy(&problem.groups[g].alpha, &array.data[4 * g], 4);
-  }
-  return "";
-}
-
 std::string saveProblem(const ref::Problem &problem,
                         const std::vector<std::vector<uint16_t>> &outputs,
                         const std::vector<ref::GroupResult> &expected) {
@@ -249,7 +209,7 @@ int main(int argc, char **argv) {
   int64_t numGroups = op.getNumGroups();
   bool listForm = op.isListForm();
   std::vector<ref::Shape> shapes;
-  ref::SplitMix64 sizeRng(seed ^ 0x5A5A5A5Aull);
+  std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
   if (!listForm && !groupSizes.empty() &&
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
@@ -259,7 +219,7 @@ int main(int argc, char **argv) {
   for (int64_t g = 0; g < numGroups; ++g) {
     GroupShape s = op.getGroupShape(g);
     if (!listForm)
-      s.m = groupSizes.empty() ? int64_t(sizeRng.below(301)) : groupSizes[g];
+      s.m = groupSizes.empty() ? seeded[g] : groupSizes[g];
     shapes.push_back({s.m, s.n, s.k});
   }
   // Host memory for inputs, outputs and the reference (doubles): refuse
@@ -275,7 +235,9 @@ int main(int argc, char **argv) {
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
   if (!loadDir.empty()) {
-    if (std::string err = loadProblem(shapes, withAlpha, problem); !err.empty())
+    if (std::string err =
+            ref::readProblemNpy(loadDir, shapes, withAlpha, problem);
+        !err.empty())
       return fail(err);
   } else {
     problem = ref::generateProblem(shapes, seed, withAlpha);

@@ -10,6 +10,8 @@
 #ifndef GGEMM_REFERENCE_NPY_H
 #define GGEMM_REFERENCE_NPY_H
 
+#include "ggemm/Reference/Problem.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,6 +32,13 @@ struct NpyArray {
 std::string writeNpy(const std::string &path, const NpyArray &array);
 /// Reads `path` into `array`; returns an error message or "".
 std::string readNpy(const std::string &path, NpyArray &array);
+
+/// Reads a problem's logical inputs: DIR/{a,b,sfa,sfb}<g>.npy (uint8,
+/// row-major, A/B packed M x K/2, scales M x K/16) and, with `withAlpha`,
+/// DIR/alpha.npy (float32, one per group). A shape with m = -1 takes its M
+/// from a<g>.npy. Returns an error message or "".
+std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
+                           bool withAlpha, Problem &out);
 
 } // namespace ggemm::ref
 

@@ -40,6 +40,10 @@ struct Shape {
 Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
                         bool withAlpha);
 
+/// Seeded run-time group sizes in [0, 300] for rows<contiguous> problems;
+/// ggemm-cpu-run and gemm-run both use it, so one seed names one problem.
+std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups);
+
 /// The 128x4 blocked layout of a `rows x cols` row-major scale matrix
 /// (`to_blocked` of the reference): rows padded to 128, columns to 4, each
 /// 128x4 atom stored as 32x16 bytes; padding is zero.
