@@ -47,7 +47,8 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
 
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
-  target.features = "+ptx80";
+  // tcgen05 needs PTX ISA 8.6 or later; PTX 8.0 is enough for sm_90a.
+  target.features = options.chip == "sm_100a" ? "+ptx88" : "+ptx80";
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "SM100Kernel.h"
 #include "SM90Kernel.h"
 
 #include "GGemm/GGemmOps.h"
@@ -13,6 +14,7 @@
 #include "ggemm/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/Support/JSON.h"
@@ -30,8 +32,15 @@ using namespace mlir::ggemm;
 namespace {
 
 /// The manifest of docs/kernel-abi.md for one kernel.
+/// What the manifest says that differs between the chips' kernels.
+struct KernelLaunch {
+  int64_t threads;
+  int64_t sharedBytes;
+  StringRef swizzle; // of the A/B tensor maps: "none" or "128B"
+};
+
 std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
-                          const SM90Problem &p) {
+                          const KernelProblem &p, const KernelLaunch &launch) {
   ScheduleAttr s = p.schedule;
   llvm::json::Array groups, maps;
   for (auto [g, shape] : llvm::enumerate(p.groups)) {
@@ -48,7 +57,8 @@ std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
         {"operand", operand},
         {"dims", llvm::json::Array{k / 2, rows}},
         {"strides", llvm::json::Array{k / 2}},
-        {"box", llvm::json::Array{s.getTileK() / 2, boxRows}}});
+        {"box", llvm::json::Array{s.getTileK() / 2, boxRows}},
+        {"swizzle", launch.swizzle}});
   };
   if (p.listForm) {
     for (auto [g, shape] : llvm::enumerate(p.groups)) {
@@ -67,11 +77,12 @@ std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
       {"kernel", kernel},
       {"cubin", (func + ".cubin").str()},
       {"grid", llvm::json::Array{s.getGrid(), 1, 1}},
-      {"block", llvm::json::Array{kSM90Threads, 1, 1}},
+      {"block", llvm::json::Array{launch.threads, 1, 1}},
       {"cluster", llvm::json::Array{1, 1, 1}},
-      {"dynamic_shared_memory", sm90SharedMemoryBytes(p)},
+      {"dynamic_shared_memory", launch.sharedBytes},
       {"rows", p.listForm ? "list" : "contiguous"},
-      {"scales", "row_major"},
+      {"scales", p.scales == ScaleLayout::row_major ? "row_major"
+                                                    : "blocked_128x4"},
       {"alpha", p.hasAlpha},
       {"tile", llvm::json::Array{s.getTileM(), s.getTileN(), s.getTileK()}},
       {"split_k", s.getSplitK()},
@@ -97,11 +108,10 @@ struct ConvertGGemmToNVVM final
     if (!fn || tiles.empty())
       return persistent.emitOpError("has no ggemm.mma_tile inside a func.func "
                                     "to lower");
-    if (chip != "sm_90a")
+    if (chip != "sm_90a" && chip != "sm_100a")
       return persistent.emitOpError()
              << "cannot be lowered for chip '" << chip
-             << "': convert-ggemm-to-nvvm supports sm_90a (the tcgen05 "
-                "sm_100a lowering is not in this version)";
+             << "': convert-ggemm-to-nvvm supports sm_100a and sm_90a";
     if (fn->hasAttr("ggemm.kernel"))
       return persistent.emitOpError()
              << "is the second ggemm op in @" << fn.getName()
@@ -109,17 +119,28 @@ struct ConvertGGemmToNVVM final
                 "one kernel (split the function)";
     MmaTileOp first = tiles.front();
     GroupedOperands problem = first.getProblem();
-    SM90Problem p{problem.isListForm(), bool(problem.alpha), {},
-                  persistent.getSchedule()};
+    KernelProblem p{problem.isListForm(), bool(problem.alpha),
+                    problem.scaleLayout, {}, persistent.getSchedule()};
     for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g)
       p.groups.push_back(problem.getGroupShape(g));
-    if (problem.scaleLayout != ScaleLayout::row_major)
-      return persistent.emitOpError(
-          "takes row-major scales on sm_90a (the kernel reads them with "
-          "plain loads); blocked_128x4 is for tcgen05");
-    if (std::string why = sm90Unsupported(p); !why.empty())
-      return persistent.emitOpError() << "cannot be lowered for sm_90a: "
-                                      << why;
+    bool blackwell = chip == "sm_100a";
+    SM100Plan plan;
+    KernelLaunch launch;
+    if (blackwell) {
+      if (std::string why = planSM100Kernel(p, plan); !why.empty())
+        return persistent.emitOpError() << "cannot be lowered for sm_100a: "
+                                        << why;
+      launch = {kSM100Threads, plan.sharedBytes, "128B"};
+    } else {
+      if (problem.scaleLayout != ScaleLayout::row_major)
+        return persistent.emitOpError(
+            "takes row-major scales on sm_90a (the kernel reads them with "
+            "plain loads); blocked_128x4 is for tcgen05");
+      if (std::string why = sm90Unsupported(p); !why.empty())
+        return persistent.emitOpError() << "cannot be lowered for sm_90a: "
+                                        << why;
+      launch = {kSM90Threads, sm90SharedMemoryBytes(p), "none"};
+    }
     for (MmaTileOp tile : tiles)
       if (tile.getProblem().a != problem.a)
         return tile.emitOpError("differs from the first tile of its "
@@ -154,38 +175,66 @@ struct ConvertGGemmToNVVM final
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
     kernel.setKnownBlockSizeAttr(
-        b.getDenseI32ArrayAttr({int32_t(kSM90Threads), 1, 1}));
+        b.getDenseI32ArrayAttr({int32_t(launch.threads), 1, 1}));
 
     Block &entry = kernel.getBody().front();
     b.setInsertionPointToStart(&entry);
-    SM90KernelBuilder builder(b, loc, p, entry.getArguments());
-    builder.emitPrologue();
-    Value cta = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-    Value numCtas = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-    IRMapping mapping;
     Block &body = persistent.getBody().front();
-    mapping.map(body.getArgument(0), cta);
-    mapping.map(body.getArgument(1), numCtas);
-    if (problem.groupSizes)
-      mapping.map(problem.groupSizes, entry.getArgument(3));
-    for (Operation &op : body.without_terminator())
-      b.clone(op, mapping);
-    gpu::ReturnOp::create(b, loc);
-
-    // Tiles: replace the cloned mma_tile ops with the sm_90a tile code.
-    SmallVector<MmaTileOp> cloned;
-    kernel.walk([&](MmaTileOp op) { cloned.push_back(op); });
-    for (MmaTileOp op : cloned) {
-      b.setInsertionPoint(op);
-      builder.emitTile(op.getGroup(), op.getRowBase(), op.getM0(), op.getN0());
-      op.erase();
+    // The persistent loop, once per role on sm_100a: every role walks the
+    // same tile sequence. Returns the cloned mma_tile ops.
+    auto cloneBody = [&]() {
+      Value cta = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+      Value numCtas = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+      IRMapping mapping;
+      mapping.map(body.getArgument(0), cta);
+      mapping.map(body.getArgument(1), numCtas);
+      if (problem.groupSizes)
+        mapping.map(problem.groupSizes, entry.getArgument(3));
+      SmallVector<MmaTileOp> cloned;
+      for (Operation &op : body.without_terminator())
+        b.clone(op, mapping)->walk([&](MmaTileOp t) { cloned.push_back(t); });
+      return cloned;
+    };
+    auto replaceTiles = [&](ArrayRef<MmaTileOp> cloned, auto emit) {
+      for (MmaTileOp op : cloned) {
+        b.setInsertionPoint(op);
+        emit(op);
+        op.erase();
+      }
+    };
+    if (blackwell) {
+      using Role = SM100KernelBuilder::Role;
+      SM100KernelBuilder builder(b, loc, p, plan, entry.getArguments());
+      builder.emitPrologue();
+      for (Role role : {Role::Producer, Role::Mma, Role::Epilogue}) {
+        auto ifRole = scf::IfOp::create(b, loc, builder.isRole(role),
+                                        /*withElseRegion=*/false);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(ifRole.thenBlock()->getTerminator());
+        SmallVector<MmaTileOp> cloned = cloneBody();
+        replaceTiles(cloned, [&](MmaTileOp op) {
+          builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
+                           op.getN0());
+        });
+      }
+      builder.emitTeardown();
+    } else {
+      SM90KernelBuilder builder(b, loc, p, entry.getArguments());
+      builder.emitPrologue();
+      SmallVector<MmaTileOp> cloned = cloneBody();
+      OpBuilder::InsertionGuard guard(b);
+      replaceTiles(cloned, [&](MmaTileOp op) {
+        builder.emitTile(op.getGroup(), op.getRowBase(), op.getM0(),
+                         op.getN0());
+      });
     }
+    gpu::ReturnOp::create(b, loc);
 
     fn->setAttr("ggemm.kernel",
                 SymbolRefAttr::get(ctx, name,
                                    {FlatSymbolRefAttr::get(ctx, name)}));
     fn->setAttr("ggemm.manifest",
-                StringAttr::get(ctx, buildManifest(chip, name, fn.getName(), p)));
+                StringAttr::get(ctx, buildManifest(chip, name, fn.getName(), p, launch)));
     persistent.erase();
     return success();
   }

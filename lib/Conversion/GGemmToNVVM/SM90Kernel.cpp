@@ -40,13 +40,13 @@ constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
 constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in limit
 } // namespace
 
-int64_t mlir::ggemm::sm90SharedMemoryBytes(const SM90Problem &p) {
+int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
   return kTableBytes +
          s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
 }
 
-std::string mlir::ggemm::sm90Unsupported(const SM90Problem &p) {
+std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
   if (s.getTileM() != 128 || s.getTileN() != 128)
     return "the sm_90a lowering takes 128 x 128 tiles (4 warps of 64 x 64); "
@@ -69,7 +69,7 @@ std::string mlir::ggemm::sm90Unsupported(const SM90Problem &p) {
 }
 
 SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
-                                     const SM90Problem &problem,
+                                     const KernelProblem &problem,
                                      ValueRange params)
     : b(b), loc(loc), problem(problem), params(params) {
   ScheduleAttr s = problem.schedule;
@@ -212,59 +212,11 @@ void SM90KernelBuilder::emitPrologue() {
 }
 
 //===----------------------------------------------------------------------===//
-// Per-group facts
-//===----------------------------------------------------------------------===//
-
-SM90KernelBuilder::GroupFacts SM90KernelBuilder::groupFacts(Value group) {
-  auto select = [&](auto field) {
-    Value v = idx(field(problem.groups[0]));
-    for (size_t g = 1; g < problem.groups.size(); ++g) {
-      Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
-                                       idx(g));
-      v = arith::SelectOp::create(b, loc, is, idx(field(problem.groups[g])), v);
-    }
-    return v;
-  };
-  auto loadI64 = [&](Value memref, Value i) {
-    return memref::LoadOp::create(b, loc, memref, i).getResult();
-  };
-  GroupFacts f;
-  f.n = select([](const GroupShape &s) { return s.n; });
-  f.k = select([](const GroupShape &s) { return s.k; });
-  f.kTiles = arith::CeilDivUIOp::create(b, loc, f.k, idx(tileK));
-  Value cPtrs = params[1], scalePtrs = params[2];
-  if (problem.listForm) {
-    f.m = select([](const GroupShape &s) { return s.m; });
-    Value two = arith::MulIOp::create(b, loc, group, idx(2));
-    f.mapA = two;
-    f.mapB = arith::AddIOp::create(b, loc, two, idx(1));
-    f.c = loadI64(cPtrs, group);
-    f.sfa = loadI64(scalePtrs, two);
-    f.sfb = loadI64(scalePtrs, f.mapB);
-    f.bRowBase = idx(0);
-  } else {
-    Value size = memref::LoadOp::create(b, loc, params[3], group);
-    f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
-    f.mapA = idx(0);
-    f.mapB = idx(1);
-    f.c = loadI64(cPtrs, idx(0));
-    f.sfa = loadI64(scalePtrs, idx(0));
-    f.sfb = loadI64(scalePtrs, idx(1));
-    f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
-  }
-  if (problem.hasAlpha)
-    f.alpha = memref::LoadOp::create(b, loc, params[4], group);
-  return f;
-}
-
-//===----------------------------------------------------------------------===//
 // Loads
 //===----------------------------------------------------------------------===//
 
 Value SM90KernelBuilder::sharedPtr(Value byteOffset) {
-  Value offset = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), byteOffset);
-  return LLVM::GEPOp::create(b, loc, smemBase.getType(), b.getI8Type(),
-                             smemBase, ValueRange{offset});
+  return emitSharedGEP(b, loc, smemBase, byteOffset);
 }
 
 Value SM90KernelBuilder::barrier(Value stage) {
@@ -287,17 +239,6 @@ Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
       smem, shift, ValueRange{});
 }
 
-/// The generic address of tensor map `index` of the kernel's array (the
-/// runtime builds the maps; see docs/kernel-abi.md).
-Value SM90KernelBuilder::tensorMap(Value index) {
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, params[0]);
-  Value addr = arith::AddIOp::create(
-      b, loc, base, arith::MulIOp::create(b, loc, index, idx(128)));
-  Value addr64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), addr);
-  return LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
-}
-
 void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
                                    Value kTile, Value iteration) {
   Value stage = arith::RemUIOp::create(b, loc, iteration, idx(stages));
@@ -314,13 +255,10 @@ void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
       b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
       idx(kTableBytes));
   // The destination as a shared::cluster address (this CTA's own window).
-  auto cluster = [&](Value ptr) {
-    return LLVM::AddrSpaceCastOp::create(
-        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), ptr);
-  };
+  auto cluster = [&](Value ptr) { return emitClusterPtr(b, loc, ptr); };
   // Coordinates innermost first: byte column, then row.
   NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-      b, loc, cluster(sharedPtr(stageStart)), tensorMap(g.mapA),
+      b, loc, cluster(sharedPtr(stageStart)), emitTensorMapPtr(b, loc, params[0], g.mapA),
       ValueRange{x, coord(rowA)},
       bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
       /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
@@ -328,7 +266,7 @@ void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
       b, loc,
       cluster(sharedPtr(arith::AddIOp::create(b, loc, stageStart,
                                               idx(tileM * tileK / 2)))),
-      tensorMap(g.mapB), ValueRange{x, coord(rowB)}, bar, ValueRange{},
+      emitTensorMapPtr(b, loc, params[0], g.mapB), ValueRange{x, coord(rowB)}, bar, ValueRange{},
       Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
       NVVM::CTAGroupKindAttr(), Value());
 }
@@ -361,7 +299,7 @@ Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
 
 void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
                                  Value n0) {
-  GroupFacts g = groupFacts(group);
+  GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));

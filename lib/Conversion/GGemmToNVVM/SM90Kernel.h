@@ -9,28 +9,20 @@
 #ifndef GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
 #define GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
 
-#include "GGemm/GGemmOps.h"
+#include "KernelCommon.h"
 
 #include "mlir/IR/Builders.h"
 
 namespace mlir::ggemm {
 
-/// Problem facts the kernel is specialised for.
-struct SM90Problem {
-  bool listForm;
-  bool hasAlpha;
-  SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
-  ScheduleAttr schedule;
-};
-
 /// Threads of one CTA: 4 warps, each a 64 x 64 quarter of a 128 x 128 tile.
 constexpr int64_t kSM90Threads = 128;
 
 /// Dynamic shared memory the kernel needs (decode tables + stages).
-int64_t sm90SharedMemoryBytes(const SM90Problem &problem);
+int64_t sm90SharedMemoryBytes(const KernelProblem &problem);
 
 /// Why the sm_90a lowering cannot take this problem, or "" if it can.
-std::string sm90Unsupported(const SM90Problem &problem);
+std::string sm90Unsupported(const KernelProblem &problem);
 
 /// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
 /// at the start of the kernel, then emits tiles on request.
@@ -38,7 +30,7 @@ class SM90KernelBuilder {
 public:
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
   /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
-  SM90KernelBuilder(OpBuilder &b, Location loc, const SM90Problem &problem,
+  SM90KernelBuilder(OpBuilder &b, Location loc, const KernelProblem &problem,
                     ValueRange params);
 
   /// Emits the prologue at the current insertion point.
@@ -47,16 +39,11 @@ public:
   void emitTile(Value group, Value rowBase, Value m0, Value n0);
 
 private:
-  struct GroupFacts {
-    Value m, n, k, kTiles, mapA, mapB, c, sfa, sfb, bRowBase, alpha;
-  };
-  GroupFacts groupFacts(Value group);
   void issueLoads(const GroupFacts &g, Value rowA, Value rowB, Value kTile,
                   Value iteration);
   Value stageView(Value stage, int64_t offset, int64_t rows, int64_t cols);
   Value sharedPtr(Value byteOffset);
   Value barrier(Value stage);
-  Value tensorMap(Value index);
   Value loadScale(Value base, Value row, Value rowLimit, Value kb,
                   Value kbLimit, Value ld);
   Value idx(int64_t v);
@@ -64,7 +51,7 @@ private:
 
   OpBuilder &b;
   Location loc;
-  const SM90Problem &problem;
+  const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes;
   Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,

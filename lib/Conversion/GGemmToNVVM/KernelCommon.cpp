@@ -1,0 +1,86 @@
+//===- KernelCommon.cpp - what both GPU lowerings share -------------------===//
+
+#include "KernelCommon.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
+                                       const KernelProblem &p,
+                                       ValueRange params, Value group) {
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  // A per-group constant, chosen by a chain of selects on the group index.
+  auto select = [&](auto field) {
+    Value v = idx(field(p.groups[0]));
+    for (size_t g = 1; g < p.groups.size(); ++g) {
+      Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
+                                       idx(g));
+      v = arith::SelectOp::create(b, loc, is, idx(field(p.groups[g])), v);
+    }
+    return v;
+  };
+  auto loadI64 = [&](Value memref, Value i) {
+    return memref::LoadOp::create(b, loc, memref, i).getResult();
+  };
+  GroupFacts f;
+  f.n = select([](const GroupShape &s) { return s.n; });
+  f.k = select([](const GroupShape &s) { return s.k; });
+  f.kTiles =
+      arith::CeilDivUIOp::create(b, loc, f.k, idx(p.schedule.getTileK()));
+  Value cPtrs = params[1], scalePtrs = params[2];
+  if (p.listForm) {
+    f.m = select([](const GroupShape &s) { return s.m; });
+    Value two = arith::MulIOp::create(b, loc, group, idx(2));
+    f.mapA = two;
+    f.mapB = arith::AddIOp::create(b, loc, two, idx(1));
+    f.c = loadI64(cPtrs, group);
+    f.sfa = loadI64(scalePtrs, two);
+    f.sfb = loadI64(scalePtrs, f.mapB);
+    f.bRowBase = idx(0);
+  } else {
+    Value size = memref::LoadOp::create(b, loc, params[3], group);
+    f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
+    f.mapA = idx(0);
+    f.mapB = idx(1);
+    f.c = loadI64(cPtrs, idx(0));
+    f.sfa = loadI64(scalePtrs, idx(0));
+    f.sfb = loadI64(scalePtrs, idx(1));
+    f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
+  }
+  if (p.hasAlpha)
+    f.alpha = memref::LoadOp::create(b, loc, params[4], group);
+  return f;
+}
+
+Value mlir::ggemm::emitTensorMapPtr(OpBuilder &b, Location loc,
+                                    Value tensorMaps, Value index) {
+  Value base =
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tensorMaps);
+  Value addr = arith::AddIOp::create(
+      b, loc, base,
+      arith::MulIOp::create(b, loc, index,
+                            arith::ConstantIndexOp::create(b, loc, 128)));
+  Value addr64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), addr);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
+}
+
+Value mlir::ggemm::emitSharedGEP(OpBuilder &b, Location loc, Value base,
+                                 Value byteOffset) {
+  Value offset =
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), byteOffset);
+  return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
+                             ValueRange{offset});
+}
+
+Value mlir::ggemm::emitClusterPtr(OpBuilder &b, Location loc,
+                                  Value sharedPtr) {
+  return LLVM::AddrSpaceCastOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), sharedPtr);
+}

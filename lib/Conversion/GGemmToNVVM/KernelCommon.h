@@ -1,0 +1,51 @@
+//===- KernelCommon.h - what both GPU lowerings share (private) -*- C++ -*-===//
+//
+// The problem facts a kernel is specialised for, and the per-group values
+// every kernel reads from its parameters (docs/kernel-abi.md): shapes,
+// tensor-map indices, C and scale pointers, alpha.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H
+#define GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::ggemm {
+
+/// Problem facts the kernel is specialised for.
+struct KernelProblem {
+  bool listForm;
+  bool hasAlpha;
+  ScaleLayout scales;
+  SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
+  ScheduleAttr schedule;
+};
+
+/// Run-time facts of one group, as `index` values except the i64 device
+/// addresses `c`, `sfa`, `sfb` and the f32 `alpha` (null without alpha).
+struct GroupFacts {
+  Value m, n, k, kTiles, mapA, mapB, c, sfa, sfb, bRowBase, alpha;
+};
+
+/// Emits the facts of group `group` (an index) from the kernel parameters
+/// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha).
+GroupFacts emitGroupFacts(OpBuilder &b, Location loc, const KernelProblem &p,
+                          ValueRange params, Value group);
+
+/// The generic address of tensor map `index` in the kernel's array of
+/// 128-byte CUtensorMaps.
+Value emitTensorMapPtr(OpBuilder &b, Location loc, Value tensorMaps,
+                       Value index);
+
+/// `base` (a shared-memory pointer) advanced by `byteOffset` (an index).
+Value emitSharedGEP(OpBuilder &b, Location loc, Value base, Value byteOffset);
+
+/// The same pointer in the shared::cluster window, as TMA destinations want.
+Value emitClusterPtr(OpBuilder &b, Location loc, Value sharedPtr);
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H
