@@ -4,6 +4,8 @@
 Usage: python3 examples/gen_examples.py [path/to/nvfp4_group_gemm.json]
        python3 examples/gen_examples.py --random SEED [--contiguous]
            [--blocked] [--alpha]     # one random problem on stdout
+       python3 examples/gen_examples.py --blocked-variants DIR
+           # the list-form examples with blocked_128x4 scales, into DIR
 
 Random problems: G in [1, 16]; M_g in [0, 300], often 0, 1, 127, 128 or 129;
 N a multiple of 8 up to 136; K a multiple of 64 up to 320. In the contiguous
@@ -127,6 +129,22 @@ def main():
         p.add_argument("--alpha", action="store_true")
         a = p.parse_args()
         sys.stdout.write(random_problem(a.random, a.contiguous, a.blocked, a.alpha))
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--blocked-variants":
+        with open(DEFAULT_JSON) as f:
+            problems = json.load(f)
+        shapes = [(f"test_{i:02d}", t["m"], t["n"], t["k"])
+                  for i, t in enumerate(problems["tests"])]
+        for bm in problems["benchmarks"]:
+            g = len(bm["m"])
+            shapes.append((f"bench_{bm['name']}", bm["m"], [bm["n"]] * g,
+                           [bm["k"]] * g))
+        for name, ms, ns, ks in shapes:
+            name += "_blocked"
+            with open(os.path.join(sys.argv[2], name + ".mlir"), "w") as f:
+                f.write(f"// M = {ms}, N = {ns}, K = {ks}, blocked_128x4 scales.\n")
+                f.write(list_form(name, ms, ns, ks, blocked=True))
+        print(f"wrote {len(shapes)} blocked variants")
         return
     src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_JSON
     with open(src) as f:

@@ -167,7 +167,9 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
                                      reinterpret_cast<void *>(base), dims,
                                      strides, box, elementStrides,
                                      CU_TENSOR_MAP_INTERLEAVE_NONE,
-                                     CU_TENSOR_MAP_SWIZZLE_NONE,
+                                     shape.swizzle128B
+                                         ? CU_TENSOR_MAP_SWIZZLE_128B
+                                         : CU_TENSOR_MAP_SWIZZLE_NONE,
                                      CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
                                      CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
   }

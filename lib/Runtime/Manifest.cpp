@@ -171,8 +171,15 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
     reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxSize);
     reader.getIntegers("strides", strides, 1, kMaxSize);
     reader.getIntegers("box", spec.box, 1, 256); // TMA's box limit
+    std::string swizzle = "none";
+    reader.getString("swizzle", swizzle, /*required=*/false);
     if (!error.empty())
       return error;
+    if (swizzle != "none" && swizzle != "128B")
+      return "manifest: \"" + path +
+             ".swizzle\" must be \"none\" or \"128B\", not \"" + swizzle +
+             "\"";
+    spec.swizzle128B = swizzle == "128B";
     if (operand == "a")
       spec.operand = Operand::A;
     else if (operand == "b")
@@ -334,10 +341,14 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   if (spec.box[0] % 16 != 0)
     return what + ": the inner box size " + std::to_string(spec.box[0]) +
            " is not a multiple of 16 bytes, which TMA requires";
+  if (spec.swizzle128B && spec.box[0] > 128)
+    return what + ": the inner box size " + std::to_string(spec.box[0]) +
+           " exceeds the 128 bytes of a 128B-swizzled row";
 
   out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
   out.rowStride = uint64_t(rowBytes);
   out.box = spec.box;
+  out.swizzle128B = spec.swizzle128B;
   return "";
 }
 

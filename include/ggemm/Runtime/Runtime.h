@@ -57,6 +57,9 @@ struct TensorMapSpec {
   std::array<int64_t, 2> dims{};
   int64_t rowStride = 0; ///< bytes between rows
   std::array<uint32_t, 2> box{};
+  /// Shared-memory swizzle of the box: none (sm_90a kernel) or 128B (the
+  /// sm_100a kernel's MMA descriptors expect 128-byte swizzled rows).
+  bool swizzle128B = false;
 };
 
 /// A parsed kernel manifest ("format": "ggemm-manifest-1").
@@ -96,6 +99,7 @@ struct ResolvedTensorMap {
   std::array<uint64_t, 2> dims{}; ///< {bytes per row, rows}; rows >= 1
   uint64_t rowStride = 0;
   std::array<uint32_t, 2> box{};
+  bool swizzle128B = false;
 };
 /// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
 /// of rows of the contiguous A buffer (ignored in list form). A group with

@@ -59,6 +59,9 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.tileK = s.getTileK();
   plan.stages = s.getStages();
   plan.blockedScales = p.scales == ScaleLayout::blocked_128x4;
+  plan.kTail = llvm::any_of(p.groups, [&](const GroupShape &g) {
+    return g.k % plan.tileK != 0;
+  });
   if (plan.tileM != 128)
     return "tcgen05.mma with cta_group::1 computes M = 128 rows; the "
            "schedule has tile M " +
@@ -566,8 +569,18 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
           auto column = [&](uint32_t offset) {
             return tmemPtr(arith::AddIOp::create(b, loc, sfColumn, i32(offset)));
           };
+          // Descriptors of the stage's parts: the start-address field of
+          // the stage base plus part / 16 (shared addresses stay below
+          // 2^18, so the 14-bit field does not carry).
+          Value stageAddress = sharedAddress(stageOffset(stage, 0));
+          Value operandBase = smemDescriptor(operandDescBits, stageAddress);
+          Value sfBase = smemDescriptor(sfDescBits, stageAddress);
           auto smemDesc = [&](uint64_t bits, int64_t part) {
-            return smemDescriptor(bits, sharedAddress(stageOffset(stage, part)));
+            Value base = bits == operandDescBits ? operandBase : sfBase;
+            return arith::AddIOp::create(
+                b, loc, base,
+                arith::ConstantOp::create(b, loc,
+                                          b.getI64IntegerAttr(part >> 4)));
           };
           // Scale factors: shared memory -> Tensor Memory, one
           // 32x128b.warpx4 copy per 128-row atom (every lane quarter gets
@@ -612,8 +625,10 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
                   idesc, accumulate, column(scales.sfaTmemAddress),
                   column(scales.sfbTmemAddress));
             };
-            if (i == 0) {
-              issue(); // every K tile has at least one K step
+            // Every K tile has its first K step; the others only where
+            // some group's K is not a multiple of the tile.
+            if (i == 0 || !plan.kTail) {
+              issue();
               continue;
             }
             ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,

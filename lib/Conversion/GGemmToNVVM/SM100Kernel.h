@@ -35,6 +35,9 @@ constexpr int64_t kSM100Threads = 192;
 struct SM100Plan {
   int64_t tileM = 0, tileN = 0, tileK = 0, stages = 0;
   bool blockedScales = false;
+  /// Some group's K is not a multiple of tile K: its last K tile issues
+  /// only the MMAs of the K steps it has.
+  bool kTail = false;
   /// 128-row scale-factor atoms of B per MMA: ceil(tile N / 128).
   int64_t sfbAtoms = 0;
   /// Shared memory, in bytes from the 1024-aligned base: stage s holds
