@@ -29,6 +29,9 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 config.substitutions.append(("%examples", os.path.join(config.ggemm_src_root, "examples")))
 config.substitutions.append(
     ("%gen", "python3 " + os.path.join(config.ggemm_src_root, "examples", "gen_examples.py")))
+# The opcode mix of a kernel's main loops, from its PTX.
+config.substitutions.append(
+    ("%ptx-loop-mix", "python3 " + os.path.join(config.ggemm_src_root, "scripts", "ptx-loop-mix.py")))
 config.substitutions.append(("%seed", os.environ.get("GGEMM_TEST_SEED", "1")))
 
 # CUDA's ptxas assembles every emitted kernel (CI has CUDA 13 but no GPU).
