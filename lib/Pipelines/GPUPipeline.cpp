@@ -23,6 +23,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
   GGemmTileOptions tile;
   tile.chip = options.chip;
+  tile.tileN = options.tileN;
   tile.tileK = options.tileK;
   tile.stages = options.stages;
   tile.grid = options.grid;

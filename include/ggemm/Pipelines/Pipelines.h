@@ -32,6 +32,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> outDir{
       *this, "out-dir",
       llvm::cl::desc("write <func>.cubin/.ptx and <func>.json here")};
+  PassOptions::Option<int64_t> tileN{*this, "tile-n",
+                                     llvm::cl::desc("output columns per tile"),
+                                     llvm::cl::init(128)};
   PassOptions::Option<int64_t> tileK{*this, "tile-k",
                                      llvm::cl::desc("K elements per stage"),
                                      llvm::cl::init(256)};

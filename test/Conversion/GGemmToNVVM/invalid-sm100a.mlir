@@ -1,0 +1,111 @@
+// What convert-ggemm-to-nvvm{chip=sm_100a} refuses, each with a located
+// diagnostic: resources over the sm_100a budgets (Tensor Memory columns,
+// shared memory, registers of the epilogue role), tile shapes tcgen05 does
+// not have, and scale atoms a tile would cut. The schedules are written out
+// so that each input tests one rule.
+// RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --convert-ggemm-to-nvvm=chip=sm_100a -verify-diagnostics
+// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
+
+// SPLIT: error: 'ggemm.persistent' op cannot be lowered for sm_100a: split-K is not lowered for sm_100a yet; schedule split_k = 1
+
+func.func @tmem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: needs 544 Tensor Memory columns (2 accumulators of 128 + 9 stages x 32 scale-factor columns); sm_100a has 512}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 9>
+  return
+}
+
+// -----
+
+func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: needs 560 Tensor Memory columns (2 accumulators of 256 + 1 stages x 48 scale-factor columns); sm_100a has 512}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 256, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
+  return
+}
+
+// -----
+
+func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: 7 stages of 36864 bytes need 259232 bytes of shared memory; sm_100a has 232448}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 7>
+  return
+}
+
+// -----
+
+func.func @registers(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: the epilogue role holds a 224-column accumulator row per thread: about 264 registers, above the 255 a thread can have}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 224, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
+  return
+}
+
+// -----
+
+func.func @tile_m(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: tcgen05.mma with cta_group::1 computes M = 128 rows; the schedule has tile M 64}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [64, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
+
+// -----
+
+func.func @tile_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: the kernel takes tile K = 256 (one 128-byte swizzled row of packed e2m1 per row, 4 MMAs of K = 64); the schedule has 128}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
+
+// -----
+
+func.func @tile_n(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: tile N 40 must be a multiple of 16}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 40, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
+
+// -----
+
+func.func @blocked_narrow(%a: memref<128x512xf4E2M1FN>, %sa: memref<1x8x32x16xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<2x8x32x16xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: blocked_128x4 scales are copied as whole 128-row atoms, so tile N must be a multiple of 128; the schedule has 64}}
+  ggemm.grouped_matmul rows<list> scales<blocked_128x4>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<1x8x32x16xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<2x8x32x16xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
