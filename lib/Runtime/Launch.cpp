@@ -89,11 +89,23 @@ static std::string checkOperands(const Manifest &manifest,
       if (address == 0)
         return std::string("operands: a null ") + named.name + " address";
   }
-  // TMA reads from 16-byte aligned global addresses only.
-  for (const auto *addresses : {&operands.a, &operands.b})
-    for (CUdeviceptr address : *addresses)
+  // TMA reads from 16-byte aligned global addresses only. The sm_100a
+  // kernel also stores C in 16-byte vectors and reads scale factors in
+  // 16-byte pieces (bulk copies of atoms, or vector loads of a row's words)
+  // (docs/kernel-abi.md, "Alignment").
+  bool blackwell = manifest.chip == "sm_100a";
+  for (Named named : {Named{"a", &operands.a}, Named{"b", &operands.b},
+                      Named{"sfa", &operands.sfa}, Named{"sfb", &operands.sfb},
+                      Named{"c", &operands.c}}) {
+    bool tma = named.addresses == &operands.a || named.addresses == &operands.b;
+    if (!tma && !blackwell)
+      continue;
+    for (CUdeviceptr address : *named.addresses)
       if (address % 16 != 0)
-        return "operands: A and B must be 16-byte aligned for TMA";
+        return std::string("operands: ") + named.name +
+               " must be 16-byte aligned" +
+               (tma ? " for TMA" : " for the sm_100a kernel");
+  }
   size_t numGroups = manifest.groups.size();
   if (contiguous) {
     if (operands.contiguousRows < 0)

@@ -79,9 +79,9 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     return "no tcgen05.mma block_scale for tile N " + str(plan.tileN) + ": " +
            why;
   plan.instrDesc = desc.encode();
-  if (plan.blockedScales && plan.tileN % 128 != 0)
-    return "blocked_128x4 scales are copied as whole 128-row atoms, so tile N "
-           "must be a multiple of 128; the schedule has " +
+  if (plan.blockedScales && plan.tileN != 128)
+    return "blocked_128x4 scales are copied as one whole 128-row atom per "
+           "tile and K step, so tile N must be 128; the schedule has " +
            str(plan.tileN);
   if (s.getSplitK() != 1)
     return "split-K is not lowered for sm_100a yet; schedule split_k = 1";
@@ -462,10 +462,48 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
                                   idx(rows)));
       Value rowStart = arith::MulIOp::create(
           b, loc, arith::AddIOp::create(b, loc, globalRow0, r), kBlocks);
+      int64_t atom = q / 4, quarter = q % 4;
+      auto store = [&](Value word, int64_t i) {
+        Value offset = arith::AddIOp::create(
+            b, loc,
+            stageOffset(stage, part + (atom * mmas + i) * kAtomBytes +
+                                   quarter * 4),
+            arith::MulIOp::create(b, loc, lane, idx(16)));
+        LLVM::StoreOp::create(b, loc, word, sharedPtr(offset),
+                              /*alignment=*/4);
+      };
+      auto address = [&](Value kb) {
+        Value addr = arith::AddIOp::create(
+            b, loc, base,
+            arith::IndexCastUIOp::create(
+                b, loc, b.getI64Type(),
+                arith::AddIOp::create(b, loc, rowStart, kb)));
+        return LLVM::IntToPtrOp::create(b, loc, global, addr).getResult();
+      };
+      Value kb0 = arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 16));
+      if (!plan.kTail) {
+        // Every K is a multiple of 256: the row's 16 factors of this K
+        // tile are 16 aligned bytes (the ABI aligns scale buffers to 16),
+        // one word per MMA.
+        auto v4 = VectorType::get({mmas}, b.getI32Type());
+        auto load = scf::IfOp::create(
+            b, loc, valid,
+            [&](OpBuilder &, Location) {
+              Value words = LLVM::LoadOp::create(b, loc, v4, address(kb0),
+                                                 /*alignment=*/16);
+              scf::YieldOp::create(b, loc, words);
+            },
+            [&](OpBuilder &, Location) {
+              Value zero = arith::ConstantOp::create(
+                  b, loc, DenseElementsAttr::get(v4, b.getI32IntegerAttr(0)));
+              scf::YieldOp::create(b, loc, zero);
+            });
+        for (int64_t i = 0; i < mmas; ++i)
+          store(vector::ExtractOp::create(b, loc, load.getResult(0), i), i);
+        continue;
+      }
       for (int64_t i = 0; i < mmas; ++i) {
-        Value kb = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 16)),
-            idx(4 * i));
+        Value kb = arith::AddIOp::create(b, loc, kb0, idx(4 * i));
         Value ok = arith::AndIOp::create(
             b, loc, valid,
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, kb,
@@ -473,28 +511,14 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
         auto load = scf::IfOp::create(
             b, loc, ok,
             [&](OpBuilder &, Location) {
-              Value addr = arith::AddIOp::create(
-                  b, loc, base,
-                  arith::IndexCastUIOp::create(
-                      b, loc, b.getI64Type(),
-                      arith::AddIOp::create(b, loc, rowStart, kb)));
-              Value word = LLVM::LoadOp::create(
-                  b, loc, b.getI32Type(),
-                  LLVM::IntToPtrOp::create(b, loc, global, addr),
-                  /*alignment=*/4);
+              Value word = LLVM::LoadOp::create(b, loc, b.getI32Type(),
+                                                address(kb), /*alignment=*/4);
               scf::YieldOp::create(b, loc, word);
             },
             [&](OpBuilder &, Location) {
               scf::YieldOp::create(b, loc, i32(0));
             });
-        int64_t atom = q / 4, quarter = q % 4;
-        Value offset = arith::AddIOp::create(
-            b, loc,
-            stageOffset(stage, part + (atom * mmas + i) * kAtomBytes +
-                                   quarter * 4),
-            arith::MulIOp::create(b, loc, lane, idx(16)));
-        LLVM::StoreOp::create(b, loc, load.getResult(0), sharedPtr(offset),
-                              /*alignment=*/4);
+        store(load.getResult(0), i);
       }
     }
   };

@@ -115,8 +115,9 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // -----
 
 // Run-time group sizes and row-major scales: the producer gathers the
-// scale factors into the atom layout with plain loads (rows outside the
-// group read as 0), fences them for the async proxy, and arrives a second
+// scale factors into the atom layout with plain loads (16 bytes of a row
+// per K tile, since K is a multiple of 256; rows outside the group read
+// as 0), fences them for the async proxy, and arrives a second
 // time on the full barrier, which therefore expects 2 arrivals. Every K is
 // a multiple of 256, so all 4 MMAs of a K tile are unguarded.
 // CHECK-LABEL: func.func @contiguous(
@@ -130,10 +131,10 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK-NOT: nvvm.cp.async.bulk.shared.cluster.global
-// CHECK: scf.if %{{.*}} -> (i32) {
-// CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<1> -> i32
+// CHECK: scf.if %{{.*}} -> (vector<4xi32>) {
+// CHECK: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xi32>
 // CHECK: } else {
-// CHECK: scf.yield %c0_i32
+// CHECK: scf.yield %cst
 // CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : i32, !llvm.ptr<3>
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync

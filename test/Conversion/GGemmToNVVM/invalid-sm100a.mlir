@@ -101,7 +101,7 @@ func.func @tile_n(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @blocked_narrow(%a: memref<128x512xf4E2M1FN>, %sa: memref<1x8x32x16xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<2x8x32x16xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: blocked_128x4 scales are copied as whole 128-row atoms, so tile N must be a multiple of 128; the schedule has 64}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: blocked_128x4 scales are copied as one whole 128-row atom per tile and K step, so tile N must be 128; the schedule has 64}}
   ggemm.grouped_matmul rows<list> scales<blocked_128x4>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<1x8x32x16xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<2x8x32x16xf8E4M3FN>)
