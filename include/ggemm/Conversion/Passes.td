@@ -57,10 +57,21 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     with f32 accumulators, alpha and an f16 epilogue masked to each group.
     Takes 128 x 128 tiles, split_k = 1 and row-major scales; anything else is
     refused with a diagnostic.
+
+    `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 192
+    threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled
+    packed A/B; scale factors by bulk copy of blocked_128x4 atoms, or
+    gathered into atoms from row-major scales), an MMA warp (TMEM
+    allocation, tcgen05.cp of the scale factors, 4 tcgen05.mma block_scale
+    kind::mxf4nvf4 block16 per 256-wide K tile, tcgen05.commit to mbarriers,
+    two TMEM accumulators) and four epilogue warps (tcgen05.ld, alpha, f16).
+    Tensor Memory columns, shared memory and the epilogue's registers are
+    checked against sm_100a at compile time; tile M 128, tile K 256 and
+    split_k = 1 are required.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
-           "target chip (sm_90a)">,
+           "target chip (sm_100a or sm_90a)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

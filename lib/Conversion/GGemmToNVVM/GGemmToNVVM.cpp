@@ -1,8 +1,10 @@
 //===- GGemmToNVVM.cpp - the convert-ggemm-to-nvvm pass -------------------===//
 //
 // Outlines each ggemm.persistent into a gpu.module with one persistent
-// kernel (the scheduler shared with the CPU path, the tile code from
-// SM90Kernel.cpp) and records the manifest of docs/kernel-abi.md.
+// kernel (the scheduler shared with the CPU path; the tile code from
+// SM100Kernel.cpp for sm_100a, where every warp role runs its own copy of
+// the tile loop, or SM90Kernel.cpp for sm_90a) and records the manifest of
+// docs/kernel-abi.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +38,8 @@ namespace {
 struct KernelLaunch {
   int64_t threads;
   int64_t sharedBytes;
-  StringRef swizzle; // of the A/B tensor maps: "none" or "128B"
+  StringRef swizzle;           // of the A/B tensor maps: "none" or "128B"
+  int64_t tensorMemoryColumns; // allocated per CTA (sm_100a), else 0
 };
 
 std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
@@ -90,6 +93,8 @@ std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
       {"params", llvm::json::Array{"tensor_maps", "c_pointers",
                                    "scale_pointers", "group_sizes", "alpha"}},
       {"tensor_maps", std::move(maps)}};
+  if (launch.tensorMemoryColumns)
+    manifest["tensor_memory_columns"] = launch.tensorMemoryColumns;
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
@@ -130,7 +135,8 @@ struct ConvertGGemmToNVVM final
       if (std::string why = planSM100Kernel(p, plan); !why.empty())
         return persistent.emitOpError() << "cannot be lowered for sm_100a: "
                                         << why;
-      launch = {kSM100Threads, plan.sharedBytes, "128B"};
+      launch = {kSM100Threads, plan.sharedBytes, "128B",
+                plan.tmemAllocColumns};
     } else {
       if (problem.scaleLayout != ScaleLayout::row_major)
         return persistent.emitOpError(
@@ -139,7 +145,7 @@ struct ConvertGGemmToNVVM final
       if (std::string why = sm90Unsupported(p); !why.empty())
         return persistent.emitOpError() << "cannot be lowered for sm_90a: "
                                         << why;
-      launch = {kSM90Threads, sm90SharedMemoryBytes(p), "none"};
+      launch = {kSM90Threads, sm90SharedMemoryBytes(p), "none", 0};
     }
     for (MmaTileOp tile : tiles)
       if (tile.getProblem().a != problem.a)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Per-kernel report of the sm_100a path, for docs/sm100-kernel.md: every
+# example (and the list-form shapes with blocked_128x4 scales) compiled by
+# ggemm-pipeline{chip=sm_100a}, then per kernel the shared memory and
+# Tensor Memory it asks for (manifest), the registers ptxas gives it, and
+# the opcode mix of one iteration of the MMA warp's and the producer warp's
+# main loops (scripts/ptx-loop-mix.py). The loop is the innermost PTX loop
+# around the anchor instruction: usually one K tile, but where LLVM unrolled
+# a K loop of constant trip count, or removed a one-trip K loop, it is the
+# persistent tile loop; the "K tiles" figure says how many K tiles the
+# counted iteration holds (8 tcgen05.cp, or 2 TMA loads, per K tile).
+# Needs a build and CUDA's ptxas.
+#   scripts/sm100-report.sh [build-dir]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+ptxas="${GGEMM_PTXAS:-/usr/local/cuda/bin/ptxas}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/blocked"
+python3 "$root/examples/gen_examples.py" --blocked-variants "$work/blocked" >/dev/null
+for f in "$root"/examples/*.mlir "$work"/blocked/*.mlir; do
+  "$build/bin/gemm-opt" "$f" --ggemm-pipeline="chip=sm_100a format=isa out-dir=$work/out" -o /dev/null
+done
+count() { # count <mix file> <section> <opcode prefix>
+  awk -v s="loop $2:" -v p="$3" '
+    index($0, "loop ") == 1 { on = (index($0, s) == 1) ; next }
+    on && index($2, p) == 1 { n += $1 } END { print n + 0 }' "$1"
+}
+total() { grep "^loop $2:" "$1" | awk '{ print $(NF-1) }'; }
+echo "| kernel | smem (B) | TMEM cols | regs | MMA loop: K tiles / insts / tcgen05.cp / tcgen05.mma / commit | producer loop: K tiles / insts / TMA / bulk / ld.global / st.shared |"
+echo "|---|---|---|---|---|---|"
+for ptx in "$work"/out/*.ptx; do
+  name="$(basename "$ptx" .ptx)"
+  json="${ptx%.ptx}.json"
+  smem="$(grep '"dynamic_shared_memory"' "$json" | tr -dc 0-9)"
+  tmem="$(grep '"tensor_memory_columns"' "$json" | tr -dc 0-9)"
+  regs="$("$ptxas" -arch=sm_100a -v "$ptx" -o /dev/null 2>&1 | sed -n 's/.*Used \([0-9]*\) registers.*/\1/p')"
+  python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor tcgen05.mma --anchor cp.async.bulk.tensor > "$work/mix"
+  mma="$(( $(count "$work/mix" tcgen05.mma tcgen05.cp) / 8 )) / $(total "$work/mix" tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.cp) / $(count "$work/mix" tcgen05.mma tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.commit)"
+  prod="$(( $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / 2 )) / $(total "$work/mix" cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.shared) / $(count "$work/mix" cp.async.bulk.tensor ld.global) / $(count "$work/mix" cp.async.bulk.tensor st.shared)"
+  echo "| $name | $smem | $tmem | $regs | $mma | $prod |"
+done
