@@ -79,8 +79,7 @@ Value mlir::ggemm::emitSharedGEP(OpBuilder &b, Location loc, Value base,
                              ValueRange{offset});
 }
 
-Value mlir::ggemm::emitClusterPtr(OpBuilder &b, Location loc,
-                                  Value sharedPtr) {
+Value mlir::ggemm::emitClusterPtr(OpBuilder &b, Location loc, Value sharedPtr) {
   return LLVM::AddrSpaceCastOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), sharedPtr);
 }

@@ -36,12 +36,12 @@ using namespace mlir::ggemm;
 namespace sm100 = ::ggemm::sm100;
 
 namespace {
-constexpr int64_t kMmaK = sm100::kBlock16MmaK;         // 64 elements
-constexpr int64_t kMmaKBytes = kMmaK / 2;               // 32 packed bytes
-constexpr int64_t kAtomBytes = sm100::kSfAtomBytes;     // 512
-constexpr int64_t kSwizzleBytes = 128;                  // one swizzled row
-constexpr int64_t kMaxSharedMemory = 227 * 1024;        // sm_100a opt-in
-constexpr int64_t kMaxRegisters = 255;                  // per thread
+constexpr int64_t kMmaK = sm100::kBlock16MmaK;      // 64 elements
+constexpr int64_t kMmaKBytes = kMmaK / 2;           // 32 packed bytes
+constexpr int64_t kAtomBytes = sm100::kSfAtomBytes; // 512
+constexpr int64_t kSwizzleBytes = 128;              // one swizzled row
+constexpr int64_t kMaxSharedMemory = 227 * 1024;    // sm_100a opt-in
+constexpr int64_t kMaxRegisters = 255;              // per thread
 // Registers of an epilogue thread besides its accumulator row: group
 // facts, addresses, loop state (ptxas reports the real count; see the
 // pipeline test, which asserts no spills).
@@ -59,9 +59,8 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.tileK = s.getTileK();
   plan.stages = s.getStages();
   plan.blockedScales = p.scales == ScaleLayout::blocked_128x4;
-  plan.kTail = llvm::any_of(p.groups, [&](const GroupShape &g) {
-    return g.k % plan.tileK != 0;
-  });
+  plan.kTail = llvm::any_of(
+      p.groups, [&](const GroupShape &g) { return g.k % plan.tileK != 0; });
   if (plan.tileM != 128)
     return "tcgen05.mma with cta_group::1 computes M = 128 rows; the "
            "schedule has tile M " +
@@ -99,8 +98,8 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     return "needs " + str(plan.tmemColumnsUsed) +
            " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
            " + " + str(plan.stages) + " stages x " +
-           str(plan.sfColumnsPerStage) + " scale-factor columns); sm_100a has " +
-           str(sm100::kTmemColumns);
+           str(plan.sfColumnsPerStage) +
+           " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
 
   // Shared memory.
   plan.aBytes = plan.tileM * plan.tileK / 2;
@@ -132,8 +131,7 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
 
 SM100KernelBuilder::SM100KernelBuilder(OpBuilder &b, Location loc,
                                        const KernelProblem &problem,
-                                       const SM100Plan &plan,
-                                       ValueRange params)
+                                       const SM100Plan &plan, ValueRange params)
     : b(b), loc(loc), problem(problem), plan(plan), params(params) {
   // K-major operand tiles with 128B swizzling: rows of 128 bytes, 8-row
   // groups 1024 bytes apart; LBO is unused for swizzled K-major layouts
@@ -200,8 +198,7 @@ Value SM100KernelBuilder::emptyBarrier(Value stage) {
   return barrierAt(arith::AddIOp::create(b, loc, stage, idx(plan.stages)));
 }
 Value SM100KernelBuilder::accFullBarrier(Value buffer) {
-  return barrierAt(
-      arith::AddIOp::create(b, loc, buffer, idx(2 * plan.stages)));
+  return barrierAt(arith::AddIOp::create(b, loc, buffer, idx(2 * plan.stages)));
 }
 Value SM100KernelBuilder::accEmptyBarrier(Value buffer) {
   return barrierAt(
@@ -237,7 +234,8 @@ Value SM100KernelBuilder::tmemPtr(Value address) {
 
 void SM100KernelBuilder::emitPrologue() {
   MLIRContext *ctx = b.getContext();
-  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   warp = arith::DivUIOp::create(b, loc, tid, idx(32));
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
@@ -255,7 +253,8 @@ void SM100KernelBuilder::emitPrologue() {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
   };
   smemBase64 = arith::AndIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)), c64(~int64_t(1023)));
+      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)),
+      c64(~int64_t(1023)));
   smemBase = LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(ctx, 3), smemBase64);
 
@@ -283,22 +282,24 @@ void SM100KernelBuilder::emitPrologue() {
   // Warp 1 allocates Tensor Memory (a warp-wide instruction) and writes its
   // address into shared memory for everyone.
   Value slot = sharedPtr(idx(plan.tmemSlotOffset));
-  Value isMmaWarp =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp, idx(kMmaWarp));
+  Value isMmaWarp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          warp, idx(kMmaWarp));
   ifThen(isMmaWarp, [&] {
     NVVM::Tcgen05AllocOp::create(b, loc, slot, i32(plan.tmemAllocColumns));
     NVVM::Tcgen05RelinquishAllocPermitOp::create(b, loc);
   });
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
   gpu::BarrierOp::create(b, loc);
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   tmemBase = LLVM::LoadOp::create(b, loc, b.getI32Type(), slot);
 
   // Per-role progress: K tiles loaded (producer) and consumed (MMA), output
   // tiles through the accumulators (MMA and epilogue).
   auto counter = [&] {
-    Value c = memref::AllocaOp::create(
-        b, loc, MemRefType::get({1}, b.getIndexType()));
+    Value c = memref::AllocaOp::create(b, loc,
+                                       MemRefType::get({1}, b.getIndexType()));
     storeCounter(c, idx(0));
     return c;
   };
@@ -323,9 +324,11 @@ Value SM100KernelBuilder::isRole(Role role) {
 }
 
 void SM100KernelBuilder::emitTeardown() {
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
   gpu::BarrierOp::create(b, loc);
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   ifThen(isRole(Role::Mma), [&] {
     NVVM::Tcgen05DeallocOp::create(b, loc, tmemPtr(tmemBase),
                                    i32(plan.tmemAllocColumns));
@@ -345,6 +348,32 @@ void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
   }
 }
 
+/// The K-tile loop of a role: K tile kt is the role's (first + kt)-th,
+/// which selects stage (first + kt) % stages and the barrier phase parity
+/// of that stage's round; validSteps is how many of the tile's 64-wide K
+/// steps lie inside K.
+void SM100KernelBuilder::forEachKTile(
+    const GroupFacts &g, Value first,
+    function_ref<void(Value kt, Value stage, Value phase, Value validSteps)>
+        body) {
+  int64_t mmas = plan.tileK / kMmaK;
+  Value kSteps = arith::DivUIOp::create(b, loc, g.k, idx(kMmaK));
+  scf::ForOp::create(
+      b, loc, idx(0), g.kTiles, idx(1), ValueRange{},
+      [&](OpBuilder &, Location, Value kt, ValueRange) {
+        Value it = arith::AddIOp::create(b, loc, first, kt);
+        Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
+        Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
+        Value phase = arith::RemUIOp::create(b, loc, round, idx(2));
+        Value validSteps = arith::MinUIOp::create(
+            b, loc, idx(mmas),
+            arith::SubIOp::create(
+                b, loc, kSteps, arith::MulIOp::create(b, loc, kt, idx(mmas))));
+        body(kt, stage, phase, validSteps);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
 //===----------------------------------------------------------------------===//
 // Producer (warp 0)
 //===----------------------------------------------------------------------===//
@@ -354,44 +383,33 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
   MLIRContext *ctx = b.getContext();
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
-  Value kSteps = arith::DivUIOp::create(b, loc, g.k, idx(kMmaK));
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
   Value first = loadCounter(loadIter);
   int64_t mmas = plan.tileK / kMmaK;
 
-  scf::ForOp::create(
-      b, loc, idx(0), g.kTiles, idx(1), ValueRange{},
-      [&](OpBuilder &, Location, Value kt, ValueRange) {
-        Value it = arith::AddIOp::create(b, loc, first, kt);
-        Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
-        Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
-        // Wait until the MMAs of round - 1 released the stage (a fresh
-        // barrier passes the wait for parity 1 at once).
-        Value parity = arith::XOrIOp::create(
-            b, loc, arith::RemUIOp::create(b, loc, round, idx(2)), idx(1));
-        waitParity(emptyBarrier(stage), parity);
-        Value validSteps = arith::MinUIOp::create(
-            b, loc, idx(mmas),
-            arith::SubIOp::create(
-                b, loc, kSteps, arith::MulIOp::create(b, loc, kt, idx(mmas))));
-
+  forEachKTile(
+      g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
+        // Wait until the MMAs of the stage's previous round released it (a
+        // fresh barrier passes the wait for parity 1 at once).
+        waitParity(emptyBarrier(stage),
+                   arith::XOrIOp::create(b, loc, phase, idx(1)));
         ifThen(isLeader, [&] {
           Value full = fullBarrier(stage);
           Value bytes = idx(plan.aBytes + plan.bBytes);
           if (plan.blockedScales)
             bytes = arith::AddIOp::create(
                 b, loc, bytes,
-                arith::MulIOp::create(b, loc, validSteps,
-                                      idx(2 * kAtomBytes)));
+                arith::MulIOp::create(b, loc, validSteps, idx(2 * kAtomBytes)));
           NVVM::MBarrierArriveExpectTxOp::create(
               b, loc, Type(), full, toI32(bytes), NVVM::MemScopeKind::CTA,
               /*relaxed=*/false, Value());
-          Value x = toI32(arith::MulIOp::create(b, loc, kt,
-                                                idx(plan.tileK / 2)));
+          Value x =
+              toI32(arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 2)));
           auto tma = [&](Value map, Value row, int64_t part) {
             NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-                b, loc, emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
+                b, loc,
+                emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
                 emitTensorMapPtr(b, loc, params[0], map),
                 ValueRange{x, toI32(row)}, full, ValueRange{}, Value(), Value(),
                 NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
@@ -420,10 +438,11 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
                     b, loc, b.getI64Type(),
                     arith::MulIOp::create(b, loc, atom, idx(kAtomBytes))));
             NVVM::CpAsyncBulkGlobalToSharedClusterOp::create(
-                b, loc, emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
+                b, loc,
+                emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
                 LLVM::IntToPtrOp::create(b, loc, global, src), full,
-                toI32(arith::MulIOp::create(b, loc, validSteps,
-                                            idx(kAtomBytes))),
+                toI32(
+                    arith::MulIOp::create(b, loc, validSteps, idx(kAtomBytes))),
                 Value(), Value());
           };
           atoms(g.sfa, m0, plan.aBytes + plan.bBytes);
@@ -431,7 +450,6 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
         });
         if (!plan.blockedScales)
           emitScaleGather(g, kt, stage, rowBase, m0, n0);
-        scf::YieldOp::create(b, loc);
       });
   storeCounter(loadIter, arith::AddIOp::create(b, loc, first, g.kTiles));
 }
@@ -466,8 +484,8 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
       auto store = [&](Value word, int64_t i) {
         Value offset = arith::AddIOp::create(
             b, loc,
-            stageOffset(stage, part + (atom * mmas + i) * kAtomBytes +
-                                   quarter * 4),
+            stageOffset(stage,
+                        part + (atom * mmas + i) * kAtomBytes + quarter * 4),
             arith::MulIOp::create(b, loc, lane, idx(16)));
         LLVM::StoreOp::create(b, loc, word, sharedPtr(offset),
                               /*alignment=*/4);
@@ -522,15 +540,16 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
       }
     }
   };
-  gather(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0), m0, g.m,
-         plan.tileM, plan.aBytes + plan.bBytes);
+  gather(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0), m0, g.m, plan.tileM,
+         plan.aBytes + plan.bBytes);
   gather(g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0), n0, g.n,
          plan.tileN, plan.aBytes + plan.bBytes + plan.sfaBytes);
   // Generic-proxy stores, read by tcgen05.cp (async proxy): fence, then
   // the warp's second arrival on the full barrier.
   NVVM::FenceProxyOp::create(
       b, loc, NVVM::ProxyKind::async_shared,
-      NVVM::SharedSpaceAttr::get(b.getContext(), NVVM::SharedSpace::shared_cta));
+      NVVM::SharedSpaceAttr::get(b.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
   NVVM::SyncWarpOp::create(b, loc, i32(-1));
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
@@ -549,14 +568,15 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
   Value buffer = arith::RemUIOp::create(b, loc, t, idx(2));
   Value accRound = arith::DivUIOp::create(b, loc, t, idx(2));
   // Wait until the epilogue drained this accumulator (tile t - 2).
-  waitParity(accEmptyBarrier(buffer),
-             arith::XOrIOp::create(
-                 b, loc, arith::RemUIOp::create(b, loc, accRound, idx(2)),
-                 idx(1)));
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
-  Value accColumn = toI32(arith::MulIOp::create(b, loc, buffer, idx(plan.tileN)));
+  waitParity(
+      accEmptyBarrier(buffer),
+      arith::XOrIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, accRound, idx(2)), idx(1)));
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
+  Value accColumn =
+      toI32(arith::MulIOp::create(b, loc, buffer, idx(plan.tileN)));
   Value acc = tmemPtr(arith::AddIOp::create(b, loc, tmemBase, accColumn));
-  Value kSteps = arith::DivUIOp::create(b, loc, g.k, idx(kMmaK));
   Value idesc = i32(plan.instrDesc);
   Value first = loadCounter(mmaIter);
 
@@ -567,20 +587,11 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
   sf.sfaBaseColumn = 0;
   sf.sfbBaseColumn = mmas * sm100::kBlock16SfaColumnsPerMma;
 
-  scf::ForOp::create(
-      b, loc, idx(0), g.kTiles, idx(1), ValueRange{},
-      [&](OpBuilder &, Location, Value kt, ValueRange) {
-        Value it = arith::AddIOp::create(b, loc, first, kt);
-        Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
-        Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
-        waitParity(fullBarrier(stage),
-                   arith::RemUIOp::create(b, loc, round, idx(2)));
+  forEachKTile(
+      g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
+        waitParity(fullBarrier(stage), phase);
         NVVM::Tcgen05FenceOp::create(b, loc,
                                      NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
-        Value validSteps = arith::MinUIOp::create(
-            b, loc, idx(mmas),
-            arith::SubIOp::create(
-                b, loc, kSteps, arith::MulIOp::create(b, loc, kt, idx(mmas))));
         Value elected =
             NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
         ifThen(elected, [&] {
@@ -591,7 +602,8 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
                   arith::MulIOp::create(b, loc, stage,
                                         idx(plan.sfColumnsPerStage)))));
           auto column = [&](uint32_t offset) {
-            return tmemPtr(arith::AddIOp::create(b, loc, sfColumn, i32(offset)));
+            return tmemPtr(
+                arith::AddIOp::create(b, loc, sfColumn, i32(offset)));
           };
           // Descriptors of the stage's parts: the start-address field of
           // the stage base plus part / 16 (shared addresses stay below
@@ -631,18 +643,18 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
           for (int64_t i = 0; i < mmas; ++i) {
             auto issue = [&] {
               Value accumulate =
-                  i == 0 ? arith::CmpIOp::create(b, loc,
-                                                 arith::CmpIPredicate::ne, kt,
-                                                 idx(0))
-                               .getResult()
-                         : arith::ConstantOp::create(b, loc,
-                                                     b.getBoolAttr(true))
-                               .getResult();
+                  i == 0
+                      ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                              kt, idx(0))
+                            .getResult()
+                      : arith::ConstantOp::create(b, loc, b.getBoolAttr(true))
+                            .getResult();
               sm100::Block16MmaScaleOperands scales =
                   sm100::block16MmaScaleOperands(sf, i);
               NVVM::Tcgen05MMABlockScaleOp::create(
                   b, loc, NVVM::MMABlockScaleKind::MXF4NVF4,
-                  NVVM::CTAGroupKind::CTA_1, NVVM::Tcgen05MMABlockScale::BLOCK16,
+                  NVVM::CTAGroupKind::CTA_1,
+                  NVVM::Tcgen05MMABlockScale::BLOCK16,
                   NVVM::Tcgen05MMACollectorOp::DISCARD, acc,
                   smemDesc(operandDescBits, i * kMmaKBytes),
                   smemDesc(operandDescBits, plan.aBytes + i * kMmaKBytes),
@@ -662,7 +674,6 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
           // Release the stage once these MMAs (and copies) completed.
           NVVM::Tcgen05CommitOp::create(b, loc, emptyBarrier(stage), Value());
         });
-        scf::YieldOp::create(b, loc);
       });
   storeCounter(mmaIter, arith::AddIOp::create(b, loc, first, g.kTiles));
   Value elected = NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
@@ -683,7 +694,8 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   Value accRound = arith::DivUIOp::create(b, loc, t, idx(2));
   waitParity(accFullBarrier(buffer),
              arith::RemUIOp::create(b, loc, accRound, idx(2)));
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
 
   // Warp w reaches TMEM lanes 32 (w % 4) .. + 31: its lane l holds row
   // 32 (w % 4) + l of the accumulator, one f32 column per cell.
@@ -711,15 +723,16 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
     left -= width;
   }
   NVVM::Tcgen05WaitOp::create(b, loc, NVVM::Tcgen05WaitKind::LOAD);
-  NVVM::Tcgen05FenceOp::create(b, loc, NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
   NVVM::MBarrierArriveOp::create(b, loc, Type(), accEmptyBarrier(buffer),
                                  Value());
   storeCounter(tileIter, arith::AddIOp::create(b, loc, t, idx(1)));
 
   // alpha, f16, 16-byte stores of 8 columns inside the group.
   Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
-  Value rowOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                                      g.m);
+  Value rowOk =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
   auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
   ifThen(rowOk, [&] {
     Value rowStart = arith::MulIOp::create(
@@ -728,8 +741,8 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
       int64_t width = cast<VectorType>(values.getType()).getDimSize(0);
       for (int64_t c = 0; c < width; c += 8) {
         Value col = arith::AddIOp::create(b, loc, n0, idx(col0 + c));
-        Value colOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            col, g.n);
+        Value colOk =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n);
         ifThen(colOk, [&] {
           SmallVector<int32_t> mask;
           for (int64_t e = 0; e < 8; ++e)

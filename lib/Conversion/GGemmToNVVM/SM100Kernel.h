@@ -82,13 +82,15 @@ public:
   void emitTeardown();
 
 private:
-  void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0,
-                        Value n0);
+  void forEachKTile(
+      const GroupFacts &g, Value first,
+      function_ref<void(Value kt, Value stage, Value phase, Value validSteps)>
+          body);
+  void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleGather(const GroupFacts &g, Value kt, Value stage,
                        Value rowBase, Value m0, Value n0);
   void emitMmaTile(const GroupFacts &g);
-  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0,
-                        Value n0);
+  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
 
   // Shared memory: pointers and 32-bit shared-window addresses.
   Value sharedPtr(Value byteOffset);
