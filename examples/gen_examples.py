@@ -18,7 +18,9 @@ example is one func.func holding one ggemm.grouped_matmul. Benchmark shapes
 import argparse
 import json
 import os
+import glob
 import random
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -131,20 +133,25 @@ def main():
         sys.stdout.write(random_problem(a.random, a.contiguous, a.blocked, a.alpha))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "--blocked-variants":
-        with open(DEFAULT_JSON) as f:
-            problems = json.load(f)
-        shapes = [(f"test_{i:02d}", t["m"], t["n"], t["k"])
-                  for i, t in enumerate(problems["tests"])]
-        for bm in problems["benchmarks"]:
-            g = len(bm["m"])
-            shapes.append((f"bench_{bm['name']}", bm["m"], [bm["n"]] * g,
-                           [bm["k"]] * g))
-        for name, ms, ns, ks in shapes:
+        # The shapes come from the shipped list-form examples' headers, so
+        # this works in a checkout without ../shared.
+        count = 0
+        for path in sorted(glob.glob(os.path.join(HERE, "*.mlir"))):
+            name = os.path.basename(path)[:-len(".mlir")]
+            if name.endswith("_dynamic"):
+                continue
+            with open(path) as f:
+                header = f.read(4096)
+            m = re.search(r"// M = (\[.*?\]), N = (\[.*?\]), K = (\[.*?\])\.", header)
+            if not m:
+                continue
+            ms, ns, ks = (json.loads(x) for x in m.groups())
             name += "_blocked"
             with open(os.path.join(sys.argv[2], name + ".mlir"), "w") as f:
                 f.write(f"// M = {ms}, N = {ns}, K = {ks}, blocked_128x4 scales.\n")
                 f.write(list_form(name, ms, ns, ks, blocked=True))
-        print(f"wrote {len(shapes)} blocked variants")
+            count += 1
+        print(f"wrote {count} blocked variants")
         return
     src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_JSON
     with open(src) as f:

@@ -222,6 +222,8 @@ struct ConvertGGemmToNVVM final
           builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
                            op.getN0());
         });
+        b.setInsertionPoint(ifRole.thenBlock()->getTerminator());
+        builder.emitRoleEnd(role);
       }
       builder.emitTeardown();
     } else {

@@ -323,6 +323,23 @@ Value SM100KernelBuilder::isRole(Role role) {
   llvm_unreachable("unknown role");
 }
 
+void SM100KernelBuilder::emitRoleEnd(Role role) {
+  if (role != Role::Producer)
+    return;
+  // The next round of the ring: wait for each stage's last release (the
+  // parity a producer would wait for before reusing it).
+  Value next = loadCounter(loadIter);
+  for (int64_t i = 0; i < plan.stages; ++i) {
+    Value it = arith::AddIOp::create(b, loc, next, idx(i));
+    Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
+    Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
+    waitParity(emptyBarrier(stage),
+               arith::XOrIOp::create(
+                   b, loc, arith::RemUIOp::create(b, loc, round, idx(2)),
+                   idx(1)));
+  }
+}
+
 void SM100KernelBuilder::emitTeardown() {
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);

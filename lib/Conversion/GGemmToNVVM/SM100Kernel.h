@@ -78,6 +78,10 @@ public:
   Value isRole(Role role);
   /// `role`'s part of one output tile (the body of one ggemm.mma_tile).
   void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0);
+  /// What `role` does after its last tile (the producer waits until the
+  /// MMAs released every stage, so no tcgen05.commit arrives on a barrier
+  /// of a CTA that has exited).
+  void emitRoleEnd(Role role);
   /// Join all roles; warp 1 frees Tensor Memory.
   void emitTeardown();
 
