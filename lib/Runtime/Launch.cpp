@@ -163,8 +163,9 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
         !err.empty())
       return err;
     size_t slot = contiguous ? 0 : size_t(spec.group);
-    CUdeviceptr base =
-        spec.operand == Operand::A ? operands.a[slot] : operands.b[slot];
+    const std::vector<CUdeviceptr> *buffers[] = {&operands.a, &operands.b,
+                                                 &operands.sfa, &operands.sfb};
+    CUdeviceptr base = (*buffers[size_t(spec.operand)])[slot];
     const cuuint64_t dims[2] = {shape.dims[0], shape.dims[1]};
     const cuuint64_t strides[1] = {shape.rowStride};
     const cuuint32_t box[2] = {shape.box[0], shape.box[1]};

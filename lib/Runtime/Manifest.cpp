@@ -180,13 +180,16 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
              ".swizzle\" must be \"none\" or \"128B\", not \"" + swizzle +
              "\"";
     spec.swizzle128B = swizzle == "128B";
-    if (operand == "a")
-      spec.operand = Operand::A;
-    else if (operand == "b")
-      spec.operand = Operand::B;
-    else
+    bool known = false;
+    for (Operand o : {Operand::A, Operand::B, Operand::SFA, Operand::SFB})
+      if (operand == operandName(o)) {
+        spec.operand = o;
+        known = true;
+      }
+    if (!known)
       return "manifest: \"" + path +
-             ".operand\" must be \"a\" or \"b\", not \"" + operand + "\"";
+             ".operand\" must be \"a\", \"b\", \"sfa\" or \"sfb\", not \"" +
+             operand + "\"";
     if (spec.dims[0] < 1)
       return "manifest: \"" + path + ".dims[0]\" (bytes per row) must be >= 1";
     spec.rowStride = strides[0];
@@ -203,6 +206,20 @@ std::string dirName(const std::string &path) {
 }
 
 } // namespace
+
+const char *operandName(Operand operand) {
+  switch (operand) {
+  case Operand::A:
+    return "a";
+  case Operand::B:
+    return "b";
+  case Operand::SFA:
+    return "sfa";
+  case Operand::SFB:
+    return "sfb";
+  }
+  return "?";
+}
 
 int64_t Manifest::contiguousCapacity() const {
   if (rows != RowsForm::Contiguous)
@@ -310,14 +327,16 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   bool contiguous = manifest.rows == RowsForm::Contiguous;
   const GroupShape &shape = manifest.groups[spec.group];
   std::string what = "tensor map " + std::to_string(index) + " (" +
-                     (spec.operand == Operand::A ? "a" : "b") + " of group " +
+                     operandName(spec.operand) + " of group " +
                      std::to_string(spec.group) + ")";
   if (contiguous && spec.group != 0)
     return what + ": contiguous rows have one map per operand, of group 0";
 
-  // The dense buffer this map describes: packed e2m1, K/2 bytes a row.
-  int64_t rowBytes = shape.k / 2, rows;
-  if (spec.operand == Operand::B)
+  // The dense buffer this map describes: packed e2m1, K/2 bytes a row, or
+  // row-major e4m3 scale factors, K/16 bytes a row.
+  bool scales = spec.operand == Operand::SFA || spec.operand == Operand::SFB;
+  int64_t rowBytes = scales ? shape.k / 16 : shape.k / 2, rows;
+  if (spec.operand == Operand::B || spec.operand == Operand::SFB)
     rows = contiguous ? manifest.numGroups() * shape.n : shape.n;
   else
     rows = contiguous ? contiguousRows : shape.m;
@@ -328,8 +347,8 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
     return what + " has " + std::to_string(spec.dims[0]) +
            " bytes per row and a row stride of " +
            std::to_string(spec.rowStride) +
-           "; the dense buffer has K/2 = " + std::to_string(rowBytes) +
-           " for both";
+           "; the dense buffer has " + (scales ? "K/16 = " : "K/2 = ") +
+           std::to_string(rowBytes) + " for both";
   if (spec.dims[1] >= 0 && spec.dims[1] != rows)
     return what + " has " + std::to_string(spec.dims[1]) +
            " rows; the buffer has " + std::to_string(rows);

@@ -41,7 +41,13 @@ enum class RowsForm {
 enum class ScaleLayout { RowMajor, Blocked128x4 };
 
 /// The buffer whose address a tensor map describes.
-enum class Operand { A, B };
+/// The buffer a tensor map describes: packed e2m1 A or B (K/2 bytes a
+/// row), or row-major scale factors SFA or SFB (K/16 bytes a row; the
+/// sm_100a kernel loads them with TMA when every K is a multiple of 256).
+enum class Operand { A, B, SFA, SFB };
+
+/// The manifest's name of `operand` ("a", "b", "sfa", "sfb").
+const char *operandName(Operand operand);
 
 /// Per-group sizes in elements; `m` is -1 in contiguous form.
 struct GroupShape {

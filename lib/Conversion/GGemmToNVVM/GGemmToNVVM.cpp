@@ -52,27 +52,35 @@ std::string buildManifest(StringRef chip, StringRef kernel, StringRef func,
         {"n", shape.n},
         {"k", shape.k}});
   }
-  // One map per A and B: the whole operand, box = one tile x tile_k.
-  auto addMap = [&](int64_t g, StringRef operand, int64_t rows, int64_t k,
-                    int64_t boxRows) {
-    maps.push_back(llvm::json::Object{
-        {"group", g},
-        {"operand", operand},
-        {"dims", llvm::json::Array{k / 2, rows}},
-        {"strides", llvm::json::Array{k / 2}},
-        {"box", llvm::json::Array{s.getTileK() / 2, boxRows}},
-        {"swizzle", launch.swizzle}});
+  // One map per A and B (and SFA, SFB when the kernel loads row-major
+  // scales with TMA): the whole operand, box = one tile x tile_k.
+  auto addMaps = [&](int64_t g, int64_t rowsA, int64_t rowsB, int64_t k) {
+    auto add = [&](StringRef operand, int64_t rows, int64_t rowBytes,
+                   int64_t boxBytes, int64_t boxRows, StringRef swizzle) {
+      maps.push_back(llvm::json::Object{
+          {"group", g},
+          {"operand", operand},
+          {"dims", llvm::json::Array{rowBytes, rows}},
+          {"strides", llvm::json::Array{rowBytes}},
+          {"box", llvm::json::Array{boxBytes, boxRows}},
+          {"swizzle", swizzle}});
+    };
+    int64_t tileK = s.getTileK();
+    add("a", rowsA, k / 2, tileK / 2, s.getTileM(), launch.swizzle);
+    add("b", rowsB, k / 2, tileK / 2, s.getTileN(), launch.swizzle);
+    if (!p.scaleMaps)
+      return;
+    add("sfa", rowsA, k / kScaleBlock, tileK / kScaleBlock, s.getTileM(),
+        "none");
+    add("sfb", rowsB, k / kScaleBlock, tileK / kScaleBlock, s.getTileN(),
+        "none");
   };
   if (p.listForm) {
-    for (auto [g, shape] : llvm::enumerate(p.groups)) {
-      addMap(g, "a", shape.m, shape.k, s.getTileM());
-      addMap(g, "b", shape.n, shape.k, s.getTileN());
-    }
+    for (auto [g, shape] : llvm::enumerate(p.groups))
+      addMaps(g, shape.m, shape.n, shape.k);
   } else {
     // Rows of A are known at run time: the runtime fills in dims[1].
-    addMap(0, "a", -1, p.groups[0].k, s.getTileM());
-    addMap(0, "b", int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k,
-           s.getTileN());
+    addMaps(0, -1, int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k);
   }
   llvm::json::Object manifest{
       {"format", "ggemm-manifest-1"},
@@ -137,6 +145,7 @@ struct ConvertGGemmToNVVM final
                                         << why;
       launch = {kSM100Threads, plan.sharedBytes, "128B",
                 plan.tmemAllocColumns};
+      p.scaleMaps = plan.scaleTma;
     } else {
       if (problem.scaleLayout != ScaleLayout::row_major)
         return persistent.emitOpError(
@@ -171,7 +180,7 @@ struct ConvertGGemmToNVVM final
                              global);
     };
     int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
-    SmallVector<Type> params{buffer(2 * sets, b.getI8Type(), {128}),
+    SmallVector<Type> params{buffer(p.mapsPerSet() * sets, b.getI8Type(), {128}),
                              buffer(sets, b.getI64Type()),
                              buffer(2 * sets, b.getI64Type()),
                              buffer(groups, b.getI32Type()),

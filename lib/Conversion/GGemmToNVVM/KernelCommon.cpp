@@ -34,23 +34,26 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   f.kTiles =
       arith::CeilDivUIOp::create(b, loc, f.k, idx(p.schedule.getTileK()));
   Value cPtrs = params[1], scalePtrs = params[2];
+  // The operand set's tensor maps: a, b (, sfa, sfb) of the group in list
+  // form, of the one set in contiguous form.
+  Value set = p.listForm ? group : idx(0);
+  Value firstMap = arith::MulIOp::create(b, loc, set, idx(p.mapsPerSet()));
+  f.mapA = firstMap;
+  f.mapB = arith::AddIOp::create(b, loc, firstMap, idx(1));
+  if (p.scaleMaps) {
+    f.mapSfa = arith::AddIOp::create(b, loc, firstMap, idx(2));
+    f.mapSfb = arith::AddIOp::create(b, loc, firstMap, idx(3));
+  }
+  Value twice = arith::MulIOp::create(b, loc, set, idx(2));
+  f.c = loadI64(cPtrs, set);
+  f.sfa = loadI64(scalePtrs, twice);
+  f.sfb = loadI64(scalePtrs, arith::AddIOp::create(b, loc, twice, idx(1)));
   if (p.listForm) {
     f.m = select([](const GroupShape &s) { return s.m; });
-    Value two = arith::MulIOp::create(b, loc, group, idx(2));
-    f.mapA = two;
-    f.mapB = arith::AddIOp::create(b, loc, two, idx(1));
-    f.c = loadI64(cPtrs, group);
-    f.sfa = loadI64(scalePtrs, two);
-    f.sfb = loadI64(scalePtrs, f.mapB);
     f.bRowBase = idx(0);
   } else {
     Value size = memref::LoadOp::create(b, loc, params[3], group);
     f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
-    f.mapA = idx(0);
-    f.mapB = idx(1);
-    f.c = loadI64(cPtrs, idx(0));
-    f.sfa = loadI64(scalePtrs, idx(0));
-    f.sfb = loadI64(scalePtrs, idx(1));
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
   }
   if (p.hasAlpha)

@@ -22,15 +22,22 @@ struct KernelProblem {
   ScaleLayout scales;
   SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
   ScheduleAttr schedule;
+  /// The kernel loads row-major SFA/SFB with TMA too: each operand set has
+  /// four tensor maps (a, b, sfa, sfb) instead of two (a, b).
+  bool scaleMaps = false;
+
+  int64_t mapsPerSet() const { return scaleMaps ? 4 : 2; }
 };
 
 /// Run-time facts of one group, as `index` values except the i64 device
 /// addresses `c`, `sfa`, `sfb` and the f32 `alpha` (null without alpha).
 struct GroupFacts {
-  Value m, n, k, kTiles, mapA, mapB, c, sfa, sfb, bRowBase, alpha;
+  Value m, n, k, kTiles, mapA, mapB, mapSfa, mapSfb, c, sfa, sfb, bRowBase,
+      alpha;
 };
 
 /// Emits the facts of group `group` (an index) from the kernel parameters
+/// (mapSfa/mapSfb only with KernelProblem::scaleMaps)
 /// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha).
 GroupFacts emitGroupFacts(OpBuilder &b, Location loc, const KernelProblem &p,
                           ValueRange params, Value group);

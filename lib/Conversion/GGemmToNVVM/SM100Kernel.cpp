@@ -107,9 +107,18 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   int64_t mmas = plan.tileK / kMmaK;
   plan.sfaBytes = mmas * kAtomBytes;
   plan.sfbBytes = mmas * plan.sfbAtoms * kAtomBytes;
-  plan.stageBytes = plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes;
+  plan.scaleTma = !plan.blockedScales && !plan.kTail;
+  if (plan.scaleTma) {
+    plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
+    plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
+  }
+  plan.stageBytes = llvm::alignTo(plan.aBytes + plan.bBytes + plan.sfaBytes +
+                                      plan.sfbBytes + plan.rawSfaBytes +
+                                      plan.rawSfbBytes,
+                                  1024);
   plan.barrierOffset = plan.stages * plan.stageBytes;
-  plan.tmemSlotOffset = plan.barrierOffset + 8 * (2 * plan.stages + 4);
+  // full[S], empty[S], accFull[2], accEmpty[2], scale[S].
+  plan.tmemSlotOffset = plan.barrierOffset + 8 * (3 * plan.stages + 4);
   plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
   if (plan.sharedBytes > kMaxSharedMemory)
     return str(plan.stages) + " stages of " + str(plan.stageBytes) +
@@ -204,6 +213,10 @@ Value SM100KernelBuilder::accEmptyBarrier(Value buffer) {
   return barrierAt(
       arith::AddIOp::create(b, loc, buffer, idx(2 * plan.stages + 2)));
 }
+Value SM100KernelBuilder::scaleBarrier(Value stage) {
+  return barrierAt(
+      arith::AddIOp::create(b, loc, stage, idx(2 * plan.stages + 4)));
+}
 
 void SM100KernelBuilder::waitParity(Value barrier, Value parity) {
   NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, toI32(parity),
@@ -236,6 +249,18 @@ void SM100KernelBuilder::emitPrologue() {
   MLIRContext *ctx = b.getContext();
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  // Per-role progress: K tiles loaded (producer) and consumed (MMA), output
+  // tiles through the accumulators (MMA and epilogue). First in the entry
+  // block, where LLVM promotes allocas to registers.
+  auto counter = [&] {
+    Value c =
+        memref::AllocaOp::create(b, loc, MemRefType::get({1}, b.getIndexType()));
+    storeCounter(c, idx(0));
+    return c;
+  };
+  loadIter = counter();
+  mmaIter = counter();
+  tileIter = counter();
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   warp = arith::DivUIOp::create(b, loc, tid, idx(32));
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
@@ -267,6 +292,9 @@ void SM100KernelBuilder::emitPrologue() {
                                    i32(fullArrivals), Value());
       NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)), i32(1),
                                    Value());
+      if (plan.scaleTma)
+        NVVM::MBarrierInitOp::create(b, loc, scaleBarrier(idx(s)), i32(1),
+                                     Value());
     }
     for (int64_t buf = 0; buf < 2; ++buf) {
       NVVM::MBarrierInitOp::create(b, loc, accFullBarrier(idx(buf)), i32(1),
@@ -295,17 +323,6 @@ void SM100KernelBuilder::emitPrologue() {
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   tmemBase = LLVM::LoadOp::create(b, loc, b.getI32Type(), slot);
 
-  // Per-role progress: K tiles loaded (producer) and consumed (MMA), output
-  // tiles through the accumulators (MMA and epilogue).
-  auto counter = [&] {
-    Value c = memref::AllocaOp::create(b, loc,
-                                       MemRefType::get({1}, b.getIndexType()));
-    storeCounter(c, idx(0));
-    return c;
-  };
-  loadIter = counter();
-  mmaIter = counter();
-  tileIter = counter();
 }
 
 Value SM100KernelBuilder::isRole(Role role) {
@@ -421,19 +438,35 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           NVVM::MBarrierArriveExpectTxOp::create(
               b, loc, Type(), full, toI32(bytes), NVVM::MemScopeKind::CTA,
               /*relaxed=*/false, Value());
-          Value x =
-              toI32(arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 2)));
-          auto tma = [&](Value map, Value row, int64_t part) {
+          // TMA of one box (x = byte column, then row) into `part` of the
+          // stage, completing on `bar`.
+          auto tma = [&](Value map, Value x, Value row, int64_t part,
+                         Value bar) {
             NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
                 b, loc,
                 emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
                 emitTensorMapPtr(b, loc, params[0], map),
-                ValueRange{x, toI32(row)}, full, ValueRange{}, Value(), Value(),
-                NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
+                ValueRange{toI32(x), toI32(row)}, bar, ValueRange{}, Value(),
+                Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
                 NVVM::CTAGroupKindAttr(), Value());
           };
-          tma(g.mapA, rowA, 0);
-          tma(g.mapB, rowB, plan.aBytes);
+          Value x = arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 2));
+          tma(g.mapA, x, rowA, 0, full);
+          tma(g.mapB, x, rowB, plan.aBytes, full);
+          if (plan.scaleTma) {
+            // The tile's rows of row-major SFA and SFB: 16 bytes a row.
+            Value scales = scaleBarrier(stage);
+            NVVM::MBarrierArriveExpectTxOp::create(
+                b, loc, Type(), scales,
+                i32(plan.rawSfaBytes + plan.rawSfbBytes),
+                NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+            Value xs = arith::MulIOp::create(b, loc, kt,
+                                             idx(plan.tileK / kScaleBlock));
+            int64_t raw = plan.aBytes + plan.bBytes + plan.sfaBytes +
+                          plan.sfbBytes;
+            tma(g.mapSfa, xs, rowA, raw, scales);
+            tma(g.mapSfb, xs, rowB, raw + plan.rawSfaBytes, scales);
+          }
           if (!plan.blockedScales)
             return;
           // blocked_128x4: the atoms of K blocks 16 kt .. 16 kt + 15 of the
@@ -465,18 +498,92 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           atoms(g.sfa, m0, plan.aBytes + plan.bBytes);
           atoms(g.sfb, n0, plan.aBytes + plan.bBytes + plan.sfaBytes);
         });
-        if (!plan.blockedScales)
+        if (plan.scaleTma)
+          emitScaleTranspose(stage, phase);
+        else if (!plan.blockedScales)
           emitScaleGather(g, kt, stage, rowBase, m0, n0);
       });
   storeCounter(loadIter, arith::AddIOp::create(b, loc, first, g.kTiles));
 }
 
-/// Row-major scale factors cannot be put into the atom layout by TMA (row r
-/// of an atom interleaves rows r, r + 32, r + 64, r + 96), so the producer
-/// warp gathers them: lane l loads, for each 32-row quarter q of the tile
-/// and each MMA i, the 4 factors (one 32-bit word) of row 32 q + l, and
-/// stores them where the atom keeps them (Encodings.h, sfAtomPosition).
-/// Rows outside the group read as 0 (scale 0, never NaN).
+/// Stores `word`, the 4 factors of MMA `mma` of row 32 q + lane of the
+/// tile, where the atom at `part` of the stage keeps them (Encodings.h,
+/// sfAtomPosition: row r at byte (r % 32) * 16 + (r % 128) / 32 * 4).
+void SM100KernelBuilder::storeScaleWord(Value word, Value stage, int64_t part,
+                                        int64_t q, int64_t mma) {
+  int64_t mmas = plan.tileK / kMmaK, atom = q / 4, quarter = q % 4;
+  Value offset = arith::AddIOp::create(
+      b, loc,
+      stageOffset(stage,
+                  part + (atom * mmas + mma) * kAtomBytes + quarter * 4),
+      arith::MulIOp::create(b, loc, lane, idx(16)));
+  LLVM::StoreOp::create(b, loc, word, sharedPtr(offset), /*alignment=*/4);
+}
+
+/// After the producer warp wrote atoms with generic-proxy stores, which
+/// tcgen05.cp (async proxy) reads: fence, then the warp's second arrival
+/// on the full barrier.
+static void publishScales(OpBuilder &b, Location loc, Value lane,
+                          Value fullBarrier) {
+  NVVM::FenceProxyOp::create(
+      b, loc, NVVM::ProxyKind::async_shared,
+      NVVM::SharedSpaceAttr::get(b.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
+  NVVM::SyncWarpOp::create(
+      b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1)));
+  Value isLeader = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, lane,
+      arith::ConstantIndexOp::create(b, loc, 0));
+  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+    NVVM::MBarrierArriveOp::create(b, loc, Type(), fullBarrier, Value());
+    scf::YieldOp::create(b, loc);
+  });
+}
+
+/// Row-major scale factors loaded by TMA (every K a multiple of 256): the
+/// staging area holds the tile's rows of SFA and SFB, 16 bytes each, the
+/// word of MMA i at byte 4 i. TMA cannot write the atom layout itself (an
+/// atom row interleaves rows r, r + 32, r + 64, r + 96), so once the bytes
+/// landed, lane l moves row 32 q + l's words into the atoms. Rows past the
+/// tensor arrive as zeros (TMA fill): scale 0, never a NaN code.
+void SM100KernelBuilder::emitScaleTranspose(Value stage, Value phase) {
+  waitParity(scaleBarrier(stage), phase);
+  int64_t mmas = plan.tileK / kMmaK;
+  int64_t raw = plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes;
+  auto v4 = VectorType::get({mmas}, b.getI32Type());
+  auto transpose = [&](int64_t from, int64_t rows, int64_t to) {
+    for (int64_t q = 0; q < (rows + 31) / 32; ++q) {
+      auto move = [&] {
+        Value row = arith::AddIOp::create(b, loc, lane, idx(32 * q));
+        Value src = arith::AddIOp::create(
+            b, loc, stageOffset(stage, from),
+            arith::MulIOp::create(b, loc, row, idx(plan.tileK / kScaleBlock)));
+        Value words = LLVM::LoadOp::create(b, loc, v4, sharedPtr(src),
+                                           /*alignment=*/16);
+        for (int64_t i = 0; i < mmas; ++i)
+          storeScaleWord(vector::ExtractOp::create(b, loc, words, i), stage, to,
+                         q, i);
+      };
+      if (32 * (q + 1) <= rows) {
+        move();
+        continue;
+      }
+      ifThen(arith::CmpIOp::create(
+                 b, loc, arith::CmpIPredicate::ult,
+                 arith::AddIOp::create(b, loc, lane, idx(32 * q)), idx(rows)),
+             move);
+    }
+  };
+  transpose(raw, plan.tileM, plan.aBytes + plan.bBytes);
+  transpose(raw + plan.rawSfaBytes, plan.tileN,
+            plan.aBytes + plan.bBytes + plan.sfaBytes);
+  publishScales(b, loc, lane, fullBarrier(stage));
+}
+
+/// Row-major scale factors where some K is not a multiple of 256 (their
+/// rows are not 16-byte aligned for TMA): the producer warp gathers them
+/// with plain loads, lane l the word of each MMA of row 32 q + l. Rows
+/// outside the group and K blocks past K read as 0 (scale 0, never NaN).
 void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
                                          Value stage, Value rowBase, Value m0,
                                          Value n0) {
@@ -497,46 +604,8 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
                                   idx(rows)));
       Value rowStart = arith::MulIOp::create(
           b, loc, arith::AddIOp::create(b, loc, globalRow0, r), kBlocks);
-      int64_t atom = q / 4, quarter = q % 4;
-      auto store = [&](Value word, int64_t i) {
-        Value offset = arith::AddIOp::create(
-            b, loc,
-            stageOffset(stage,
-                        part + (atom * mmas + i) * kAtomBytes + quarter * 4),
-            arith::MulIOp::create(b, loc, lane, idx(16)));
-        LLVM::StoreOp::create(b, loc, word, sharedPtr(offset),
-                              /*alignment=*/4);
-      };
-      auto address = [&](Value kb) {
-        Value addr = arith::AddIOp::create(
-            b, loc, base,
-            arith::IndexCastUIOp::create(
-                b, loc, b.getI64Type(),
-                arith::AddIOp::create(b, loc, rowStart, kb)));
-        return LLVM::IntToPtrOp::create(b, loc, global, addr).getResult();
-      };
-      Value kb0 = arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 16));
-      if (!plan.kTail) {
-        // Every K is a multiple of 256: the row's 16 factors of this K
-        // tile are 16 aligned bytes (the ABI aligns scale buffers to 16),
-        // one word per MMA.
-        auto v4 = VectorType::get({mmas}, b.getI32Type());
-        auto load = scf::IfOp::create(
-            b, loc, valid,
-            [&](OpBuilder &, Location) {
-              Value words = LLVM::LoadOp::create(b, loc, v4, address(kb0),
-                                                 /*alignment=*/16);
-              scf::YieldOp::create(b, loc, words);
-            },
-            [&](OpBuilder &, Location) {
-              Value zero = arith::ConstantOp::create(
-                  b, loc, DenseElementsAttr::get(v4, b.getI32IntegerAttr(0)));
-              scf::YieldOp::create(b, loc, zero);
-            });
-        for (int64_t i = 0; i < mmas; ++i)
-          store(vector::ExtractOp::create(b, loc, load.getResult(0), i), i);
-        continue;
-      }
+      Value kb0 =
+          arith::MulIOp::create(b, loc, kt, idx(plan.tileK / kScaleBlock));
       for (int64_t i = 0; i < mmas; ++i) {
         Value kb = arith::AddIOp::create(b, loc, kb0, idx(4 * i));
         Value ok = arith::AndIOp::create(
@@ -546,14 +615,21 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
         auto load = scf::IfOp::create(
             b, loc, ok,
             [&](OpBuilder &, Location) {
-              Value word = LLVM::LoadOp::create(b, loc, b.getI32Type(),
-                                                address(kb), /*alignment=*/4);
+              Value addr = arith::AddIOp::create(
+                  b, loc, base,
+                  arith::IndexCastUIOp::create(
+                      b, loc, b.getI64Type(),
+                      arith::AddIOp::create(b, loc, rowStart, kb)));
+              Value word = LLVM::LoadOp::create(
+                  b, loc, b.getI32Type(),
+                  LLVM::IntToPtrOp::create(b, loc, global, addr),
+                  /*alignment=*/4);
               scf::YieldOp::create(b, loc, word);
             },
             [&](OpBuilder &, Location) {
               scf::YieldOp::create(b, loc, i32(0));
             });
-        store(load.getResult(0), i);
+        storeScaleWord(load.getResult(0), stage, part, q, i);
       }
     }
   };
@@ -561,18 +637,7 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
          plan.aBytes + plan.bBytes);
   gather(g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0), n0, g.n,
          plan.tileN, plan.aBytes + plan.bBytes + plan.sfaBytes);
-  // Generic-proxy stores, read by tcgen05.cp (async proxy): fence, then
-  // the warp's second arrival on the full barrier.
-  NVVM::FenceProxyOp::create(
-      b, loc, NVVM::ProxyKind::async_shared,
-      NVVM::SharedSpaceAttr::get(b.getContext(),
-                                 NVVM::SharedSpace::shared_cta));
-  NVVM::SyncWarpOp::create(b, loc, i32(-1));
-  Value isLeader =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
-  ifThen(isLeader, [&] {
-    NVVM::MBarrierArriveOp::create(b, loc, Type(), fullBarrier(stage), Value());
-  });
+  publishScales(b, loc, lane, fullBarrier(stage));
 }
 
 //===----------------------------------------------------------------------===//

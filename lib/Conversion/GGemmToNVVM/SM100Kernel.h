@@ -40,10 +40,18 @@ struct SM100Plan {
   bool kTail = false;
   /// 128-row scale-factor atoms of B per MMA: ceil(tile N / 128).
   int64_t sfbAtoms = 0;
+  /// How row-major scale factors reach the atoms: TMA of the tile's rows
+  /// into a staging area, then a transpose by the producer warp (every K a
+  /// multiple of 256, so a row's factors of a K tile are 16 aligned bytes),
+  /// or else plain loads by the producer warp.
+  bool scaleTma = false;
   /// Shared memory, in bytes from the 1024-aligned base: stage s holds
   /// A, B, SFA (4 atoms), SFB (4 x sfbAtoms atoms, atom a of MMA i at
-  /// (a * 4 + i) * 512); then the mbarriers and the TMEM address slot.
-  int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0, stageBytes = 0;
+  /// (a * 4 + i) * 512), with scaleTma the staged rows of SFA and SFB
+  /// (16 bytes each), padded to 1024; then the mbarriers and the TMEM
+  /// address slot.
+  int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0;
+  int64_t rawSfaBytes = 0, rawSfbBytes = 0, stageBytes = 0;
   int64_t barrierOffset = 0, tmemSlotOffset = 0;
   /// Dynamic shared memory to request (with 1024 bytes to align the base).
   int64_t sharedBytes = 0;
@@ -93,6 +101,9 @@ private:
   void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleGather(const GroupFacts &g, Value kt, Value stage,
                        Value rowBase, Value m0, Value n0);
+  void emitScaleTranspose(Value stage, Value phase);
+  void storeScaleWord(Value word, Value stage, int64_t part, int64_t q,
+                      int64_t mma);
   void emitMmaTile(const GroupFacts &g);
   void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
 
@@ -104,6 +115,7 @@ private:
   Value emptyBarrier(Value stage);
   Value accFullBarrier(Value buffer);
   Value accEmptyBarrier(Value buffer);
+  Value scaleBarrier(Value stage);
   Value barrierAt(Value index);
   void waitParity(Value barrier, Value parity);
   // Descriptors and Tensor Memory.

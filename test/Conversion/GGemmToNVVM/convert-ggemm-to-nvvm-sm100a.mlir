@@ -9,7 +9,7 @@
 // CHECK-SAME: ggemm.manifest = "{
 // CHECK-SAME: \22block\22: [\0A    192,
 // CHECK-SAME: \22chip\22: \22sm_100a\22,
-// CHECK-SAME: \22dynamic_shared_memory\22: 148592,
+// CHECK-SAME: \22dynamic_shared_memory\22: 148624,
 // CHECK-SAME: \22scales\22: \22blocked_128x4\22,
 // CHECK-SAME: \22swizzle\22: \22128B\22
 // CHECK: gpu.module @ggemm_blocked {
@@ -119,15 +119,17 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 
 // -----
 
-// Run-time group sizes and row-major scales: the producer gathers the
-// scale factors into the atom layout with plain loads (16 bytes of a row
-// per K tile, since K is a multiple of 256; rows outside the group read
-// as 0), fences them for the async proxy, and arrives a second
-// time on the full barrier, which therefore expects 2 arrivals. Every K is
-// a multiple of 256, so all 4 MMAs of a K tile are unguarded.
+// Run-time group sizes and row-major scales, every K a multiple of 256:
+// the producer also loads the tile's scale rows with TMA (16 bytes a row,
+// into a staging area, on the stage's scale barrier), waits for them, moves
+// each lane's rows into the atom layout, fences them for the async proxy
+// and arrives a second time on the full barrier (which expects 2).
 // CHECK-LABEL: func.func @contiguous(
+// CHECK-SAME: \22dynamic_shared_memory\22: 165008,
 // CHECK-SAME: \22rows\22: \22contiguous\22,
-// CHECK: gpu.func @ggemm_contiguous(
+// CHECK-SAME: \22box\22: [\0A        16,\0A        128\0A      ],\0A      \22dims\22: [\0A        32,\0A        -1\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfa\22,
+// CHECK-SAME: \22dims\22: [\0A        32,\0A        768\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfb\22,
+// CHECK: gpu.func @ggemm_contiguous(%{{.*}}: memref<4x128xi8, 1>,
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
 // CHECK: scf.for
 // CHECK: scf.for
@@ -135,12 +137,13 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c4096_i32
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK-NOT: nvvm.cp.async.bulk.shared.cluster.global
-// CHECK: scf.if %{{.*}} -> (vector<4xi32>) {
-// CHECK: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xi32>
-// CHECK: } else {
-// CHECK: scf.yield %cst
-// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : i32, !llvm.ptr<3>
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-COUNT-4: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK-NOT: !llvm.ptr<1> -> i32
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync
 // CHECK: nvvm.mbarrier.arrive
@@ -154,5 +157,40 @@ func.func @contiguous(%a: memref<?x512xf4E2M1FN>, %sfa: memref<?x32xf8E4M3FN>,
       a(%a : memref<?x512xf4E2M1FN>) sfa(%sfa : memref<?x32xf8E4M3FN>)
       b(%b : memref<3x256x512xf4E2M1FN>) sfb(%sfb : memref<3x256x32xf8E4M3FN>)
       c(%c : memref<?x256xf16>) group_sizes(%sizes : memref<3xi32>)
+  return
+}
+
+// -----
+
+// Row-major scales with K = 320 (not a multiple of 256): scale rows are not
+// 16-byte aligned for TMA, so the producer gathers one guarded word per row
+// and MMA with plain loads (rows outside the group and K blocks past K read
+// as 0), and the last K tile guards MMAs 2-4.
+// CHECK-LABEL: func.func @k_tail(
+// CHECK-NOT: \22operand\22: \22sfa\22
+// CHECK: gpu.func @ggemm_k_tail(%{{.*}}: memref<2x128xi8, 1>,
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
+// CHECK: nvvm.mbarrier.arrive.expect_tx
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK-NOT: nvvm.mbarrier.arrive.expect_tx
+// CHECK: scf.if %{{.*}} -> (i32) {
+// CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<1> -> i32
+// CHECK: } else {
+// CHECK: scf.yield %c0_i32
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : i32, !llvm.ptr<3>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.bar.warp.sync
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.elect.sync
+// CHECK: nvvm.tcgen05.mma.block_scale
+// CHECK: scf.if
+// CHECK: nvvm.tcgen05.mma.block_scale
+func.func @k_tail(%a: memref<100x320xf4E2M1FN>, %sa: memref<100x20xf8E4M3FN>,
+    %b: memref<64x320xf4E2M1FN>, %sb: memref<64x20xf8E4M3FN>, %c: memref<100x64xf16>) {
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<100x320xf4E2M1FN>) sfa(%sa : memref<100x20xf8E4M3FN>)
+      b(%b : memref<64x320xf4E2M1FN>) sfb(%sb : memref<64x20xf8E4M3FN>)
+      c(%c : memref<100x64xf16>)
   return
 }
