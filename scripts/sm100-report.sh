@@ -8,7 +8,8 @@
 # around the anchor instruction: usually one K tile, but where LLVM unrolled
 # a K loop of constant trip count, or removed a one-trip K loop, it is the
 # persistent tile loop; the "K tiles" figure says how many K tiles the
-# counted iteration holds (8 tcgen05.cp, or 2 TMA loads, per K tile).
+# counted iteration holds (8 tcgen05.cp per K tile; 2 TMA loads per K tile,
+# 4 where the manifest has "sfa"/"sfb" maps for TMA of row-major scales).
 # Needs a build and CUDA's ptxas.
 #   scripts/sm100-report.sh [build-dir]
 set -euo pipefail
@@ -38,6 +39,8 @@ for ptx in "$work"/out/*.ptx; do
   regs="$("$ptxas" -arch=sm_100a -v "$ptx" -o /dev/null 2>&1 | sed -n 's/.*Used \([0-9]*\) registers.*/\1/p')"
   python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor tcgen05.mma --anchor cp.async.bulk.tensor > "$work/mix"
   mma="$(( $(count "$work/mix" tcgen05.mma tcgen05.cp) / 8 )) / $(total "$work/mix" tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.cp) / $(count "$work/mix" tcgen05.mma tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.commit)"
-  prod="$(( $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / 2 )) / $(total "$work/mix" cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.shared) / $(count "$work/mix" cp.async.bulk.tensor ld.global) / $(count "$work/mix" cp.async.bulk.tensor st.shared)"
+  loads=2
+  grep -q '"operand": "sfa"' "$json" && loads=4
+  prod="$(( $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / loads )) / $(total "$work/mix" cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.shared) / $(count "$work/mix" cp.async.bulk.tensor ld.global) / $(count "$work/mix" cp.async.bulk.tensor st.shared)"
   echo "| $name | $smem | $tmem | $regs | $mma | $prod |"
 done

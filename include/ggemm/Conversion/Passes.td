@@ -60,8 +60,8 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
 
     `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 192
     threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled
-    packed A/B; scale factors by bulk copy of blocked_128x4 atoms, or
-    gathered into atoms from row-major scales), an MMA warp (TMEM
+    packed A/B; scale factors by bulk copy of blocked_128x4 atoms, or by
+    TMA of row-major rows moved into atoms in shared memory), an MMA warp (TMEM
     allocation, tcgen05.cp of the scale factors, 4 tcgen05.mma block_scale
     kind::mxf4nvf4 block16 per 256-wide K tile, tcgen05.commit to mbarriers,
     two TMEM accumulators) and four epilogue warps (tcgen05.ld, alpha, f16).
