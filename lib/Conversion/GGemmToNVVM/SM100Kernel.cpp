@@ -108,17 +108,20 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.sfaBytes = mmas * kAtomBytes;
   plan.sfbBytes = mmas * plan.sfbAtoms * kAtomBytes;
   plan.scaleTma = !plan.blockedScales && !plan.kTail;
+  plan.stageBytes = llvm::alignTo(
+      plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes, 1024);
+  // One staging area for TMA of row-major scale rows: the producer moves
+  // them into the stage's atoms before it issues the next K tile's loads.
+  plan.stagingOffset = plan.stages * plan.stageBytes;
   if (plan.scaleTma) {
     plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
     plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
   }
-  plan.stageBytes = llvm::alignTo(plan.aBytes + plan.bBytes + plan.sfaBytes +
-                                      plan.sfbBytes + plan.rawSfaBytes +
-                                      plan.rawSfbBytes,
-                                  1024);
-  plan.barrierOffset = plan.stages * plan.stageBytes;
-  // full[S], empty[S], accFull[2], accEmpty[2], scale[S].
-  plan.tmemSlotOffset = plan.barrierOffset + 8 * (3 * plan.stages + 4);
+  plan.barrierOffset =
+      plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
+  // full[S], empty[S], accFull[2], accEmpty[2] (, scale).
+  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? 1 : 0);
+  plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
   plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
   if (plan.sharedBytes > kMaxSharedMemory)
     return str(plan.stages) + " stages of " + str(plan.stageBytes) +
@@ -213,9 +216,8 @@ Value SM100KernelBuilder::accEmptyBarrier(Value buffer) {
   return barrierAt(
       arith::AddIOp::create(b, loc, buffer, idx(2 * plan.stages + 2)));
 }
-Value SM100KernelBuilder::scaleBarrier(Value stage) {
-  return barrierAt(
-      arith::AddIOp::create(b, loc, stage, idx(2 * plan.stages + 4)));
+Value SM100KernelBuilder::scaleBarrier() {
+  return barrierAt(idx(2 * plan.stages + 4));
 }
 
 void SM100KernelBuilder::waitParity(Value barrier, Value parity) {
@@ -292,10 +294,9 @@ void SM100KernelBuilder::emitPrologue() {
                                    i32(fullArrivals), Value());
       NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)), i32(1),
                                    Value());
-      if (plan.scaleTma)
-        NVVM::MBarrierInitOp::create(b, loc, scaleBarrier(idx(s)), i32(1),
-                                     Value());
     }
+    if (plan.scaleTma)
+      NVVM::MBarrierInitOp::create(b, loc, scaleBarrier(), i32(1), Value());
     for (int64_t buf = 0; buf < 2; ++buf) {
       NVVM::MBarrierInitOp::create(b, loc, accFullBarrier(idx(buf)), i32(1),
                                    Value());
@@ -438,34 +439,32 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           NVVM::MBarrierArriveExpectTxOp::create(
               b, loc, Type(), full, toI32(bytes), NVVM::MemScopeKind::CTA,
               /*relaxed=*/false, Value());
-          // TMA of one box (x = byte column, then row) into `part` of the
-          // stage, completing on `bar`.
-          auto tma = [&](Value map, Value x, Value row, int64_t part,
+          // TMA of one box (x = byte column, then row) to byte `offset` of
+          // the region, completing on `bar`.
+          auto tma = [&](Value map, Value x, Value row, Value offset,
                          Value bar) {
             NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-                b, loc,
-                emitClusterPtr(b, loc, sharedPtr(stageOffset(stage, part))),
+                b, loc, emitClusterPtr(b, loc, sharedPtr(offset)),
                 emitTensorMapPtr(b, loc, params[0], map),
                 ValueRange{toI32(x), toI32(row)}, bar, ValueRange{}, Value(),
                 Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
                 NVVM::CTAGroupKindAttr(), Value());
           };
           Value x = arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 2));
-          tma(g.mapA, x, rowA, 0, full);
-          tma(g.mapB, x, rowB, plan.aBytes, full);
+          tma(g.mapA, x, rowA, stageOffset(stage, 0), full);
+          tma(g.mapB, x, rowB, stageOffset(stage, plan.aBytes), full);
           if (plan.scaleTma) {
             // The tile's rows of row-major SFA and SFB: 16 bytes a row.
-            Value scales = scaleBarrier(stage);
+            Value scales = scaleBarrier();
             NVVM::MBarrierArriveExpectTxOp::create(
                 b, loc, Type(), scales,
                 i32(plan.rawSfaBytes + plan.rawSfbBytes),
                 NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
             Value xs = arith::MulIOp::create(b, loc, kt,
                                              idx(plan.tileK / kScaleBlock));
-            int64_t raw = plan.aBytes + plan.bBytes + plan.sfaBytes +
-                          plan.sfbBytes;
-            tma(g.mapSfa, xs, rowA, raw, scales);
-            tma(g.mapSfb, xs, rowB, raw + plan.rawSfaBytes, scales);
+            tma(g.mapSfa, xs, rowA, idx(plan.stagingOffset), scales);
+            tma(g.mapSfb, xs, rowB,
+                idx(plan.stagingOffset + plan.rawSfaBytes), scales);
           }
           if (!plan.blockedScales)
             return;
@@ -499,7 +498,7 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           atoms(g.sfb, n0, plan.aBytes + plan.bBytes + plan.sfaBytes);
         });
         if (plan.scaleTma)
-          emitScaleTranspose(stage, phase);
+          emitScaleTranspose(stage, arith::AddIOp::create(b, loc, first, kt));
         else if (!plan.blockedScales)
           emitScaleGather(g, kt, stage, rowBase, m0, n0);
       });
@@ -544,38 +543,67 @@ static void publishScales(OpBuilder &b, Location loc, Value lane,
 /// staging area holds the tile's rows of SFA and SFB, 16 bytes each, the
 /// word of MMA i at byte 4 i. TMA cannot write the atom layout itself (an
 /// atom row interleaves rows r, r + 32, r + 64, r + 96), so once the bytes
-/// landed, lane l moves row 32 q + l's words into the atoms. Rows past the
-/// tensor arrive as zeros (TMA fill): scale 0, never a NaN code.
-void SM100KernelBuilder::emitScaleTranspose(Value stage, Value phase) {
-  waitParity(scaleBarrier(stage), phase);
+/// landed (the scale barrier completes once per K tile the producer loaded:
+/// the `loaded`-th completion has parity loaded % 2), lane l moves row
+/// 32 q + l's words into the stage's atoms. Rows past the tensor arrive as
+/// zeros (TMA fill), and atom rows past the tile get zeros: scale 0, never
+/// a NaN code.
+void SM100KernelBuilder::emitScaleTranspose(Value stage, Value loaded) {
+  waitParity(scaleBarrier(), arith::RemUIOp::create(b, loc, loaded, idx(2)));
   int64_t mmas = plan.tileK / kMmaK;
-  int64_t raw = plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes;
   auto v4 = VectorType::get({mmas}, b.getI32Type());
+  // Per 128-row atom: lane l loads its rows l, l + 32, l + 64, l + 96
+  // (16 bytes each, zeros past the tile), then writes, for each MMA i, the
+  // 16 bytes of atom row l: word i of each of the four rows.
   auto transpose = [&](int64_t from, int64_t rows, int64_t to) {
-    for (int64_t q = 0; q < (rows + 31) / 32; ++q) {
-      auto move = [&] {
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v4, b.getI32IntegerAttr(0)));
+    for (int64_t atom = 0; atom < (rows + 127) / 128; ++atom) {
+      SmallVector<Value> quarters;
+      for (int64_t q = 4 * atom; q < 4 * atom + 4; ++q) {
         Value row = arith::AddIOp::create(b, loc, lane, idx(32 * q));
-        Value src = arith::AddIOp::create(
-            b, loc, stageOffset(stage, from),
-            arith::MulIOp::create(b, loc, row, idx(plan.tileK / kScaleBlock)));
-        Value words = LLVM::LoadOp::create(b, loc, v4, sharedPtr(src),
-                                           /*alignment=*/16);
-        for (int64_t i = 0; i < mmas; ++i)
-          storeScaleWord(vector::ExtractOp::create(b, loc, words, i), stage, to,
-                         q, i);
-      };
-      if (32 * (q + 1) <= rows) {
-        move();
-        continue;
+        auto load = [&] {
+          Value src = arith::AddIOp::create(
+              b, loc, idx(plan.stagingOffset + from),
+              arith::MulIOp::create(b, loc, row,
+                                    idx(plan.tileK / kScaleBlock)));
+          return LLVM::LoadOp::create(b, loc, v4, sharedPtr(src),
+                                      /*alignment=*/16)
+              .getResult();
+        };
+        if (32 * (q + 1) <= rows) {
+          quarters.push_back(load());
+        } else if (32 * q >= rows) {
+          quarters.push_back(zero);
+        } else {
+          auto inside = scf::IfOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                    idx(rows)),
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, load());
+              },
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(b, loc, zero);
+              });
+          quarters.push_back(inside.getResult(0));
+        }
       }
-      ifThen(arith::CmpIOp::create(
-                 b, loc, arith::CmpIPredicate::ult,
-                 arith::AddIOp::create(b, loc, lane, idx(32 * q)), idx(rows)),
-             move);
+      for (int64_t i = 0; i < mmas; ++i) {
+        SmallVector<Value> words;
+        for (Value quarter : quarters)
+          words.push_back(vector::ExtractOp::create(b, loc, quarter, i));
+        Value atomRow = vector::FromElementsOp::create(b, loc, v4, words);
+        Value offset = arith::AddIOp::create(
+            b, loc, stageOffset(stage, to + (atom * mmas + i) * kAtomBytes),
+            arith::MulIOp::create(b, loc, lane, idx(16)));
+        LLVM::StoreOp::create(b, loc, atomRow, sharedPtr(offset),
+                              /*alignment=*/16);
+      }
     }
   };
-  transpose(raw, plan.tileM, plan.aBytes + plan.bBytes);
-  transpose(raw + plan.rawSfaBytes, plan.tileN,
+  transpose(0, plan.tileM, plan.aBytes + plan.bBytes);
+  transpose(plan.rawSfaBytes, plan.tileN,
             plan.aBytes + plan.bBytes + plan.sfaBytes);
   publishScales(b, loc, lane, fullBarrier(stage));
 }

@@ -47,11 +47,11 @@ struct SM100Plan {
   bool scaleTma = false;
   /// Shared memory, in bytes from the 1024-aligned base: stage s holds
   /// A, B, SFA (4 atoms), SFB (4 x sfbAtoms atoms, atom a of MMA i at
-  /// (a * 4 + i) * 512), with scaleTma the staged rows of SFA and SFB
-  /// (16 bytes each), padded to 1024; then the mbarriers and the TMEM
-  /// address slot.
-  int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0;
-  int64_t rawSfaBytes = 0, rawSfbBytes = 0, stageBytes = 0;
+  /// (a * 4 + i) * 512); after the stages, with scaleTma, one staging area
+  /// for the tile's rows of SFA and SFB (16 bytes each); then the mbarriers
+  /// and the TMEM address slot.
+  int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0, stageBytes = 0;
+  int64_t stagingOffset = 0, rawSfaBytes = 0, rawSfbBytes = 0;
   int64_t barrierOffset = 0, tmemSlotOffset = 0;
   /// Dynamic shared memory to request (with 1024 bytes to align the base).
   int64_t sharedBytes = 0;
@@ -101,7 +101,7 @@ private:
   void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleGather(const GroupFacts &g, Value kt, Value stage,
                        Value rowBase, Value m0, Value n0);
-  void emitScaleTranspose(Value stage, Value phase);
+  void emitScaleTranspose(Value stage, Value loaded);
   void storeScaleWord(Value word, Value stage, int64_t part, int64_t q,
                       int64_t mma);
   void emitMmaTile(const GroupFacts &g);
@@ -115,7 +115,7 @@ private:
   Value emptyBarrier(Value stage);
   Value accFullBarrier(Value buffer);
   Value accEmptyBarrier(Value buffer);
-  Value scaleBarrier(Value stage);
+  Value scaleBarrier();
   Value barrierAt(Value index);
   void waitParity(Value barrier, Value parity);
   // Descriptors and Tensor Memory.

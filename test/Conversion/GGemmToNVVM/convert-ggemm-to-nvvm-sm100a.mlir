@@ -9,7 +9,7 @@
 // CHECK-SAME: ggemm.manifest = "{
 // CHECK-SAME: \22block\22: [\0A    192,
 // CHECK-SAME: \22chip\22: \22sm_100a\22,
-// CHECK-SAME: \22dynamic_shared_memory\22: 148624,
+// CHECK-SAME: \22dynamic_shared_memory\22: 148592,
 // CHECK-SAME: \22scales\22: \22blocked_128x4\22,
 // CHECK-SAME: \22swizzle\22: \22128B\22
 // CHECK: gpu.module @ggemm_blocked {
@@ -125,7 +125,7 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // each lane's rows into the atom layout, fences them for the async proxy
 // and arrives a second time on the full barrier (which expects 2).
 // CHECK-LABEL: func.func @contiguous(
-// CHECK-SAME: \22dynamic_shared_memory\22: 165008,
+// CHECK-SAME: \22dynamic_shared_memory\22: 152696,
 // CHECK-SAME: \22rows\22: \22contiguous\22,
 // CHECK-SAME: \22box\22: [\0A        16,\0A        128\0A      ],\0A      \22dims\22: [\0A        32,\0A        -1\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfa\22,
 // CHECK-SAME: \22dims\22: [\0A        32,\0A        768\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfb\22,
