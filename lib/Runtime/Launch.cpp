@@ -94,10 +94,16 @@ static std::string checkOperands(const Manifest &manifest,
   // 16-byte pieces (bulk copies of atoms, or vector loads of a row's words)
   // (docs/kernel-abi.md, "Alignment").
   bool blackwell = manifest.chip == "sm_100a";
+  bool scaleMaps = false;
+  for (const TensorMapSpec &spec : manifest.tensorMaps)
+    scaleMaps |= spec.operand == Operand::SFA || spec.operand == Operand::SFB;
   for (Named named : {Named{"a", &operands.a}, Named{"b", &operands.b},
                       Named{"sfa", &operands.sfa}, Named{"sfb", &operands.sfb},
                       Named{"c", &operands.c}}) {
-    bool tma = named.addresses == &operands.a || named.addresses == &operands.b;
+    bool tma = named.addresses == &operands.a ||
+               named.addresses == &operands.b ||
+               (scaleMaps && (named.addresses == &operands.sfa ||
+                              named.addresses == &operands.sfb));
     if (!tma && !blackwell)
       continue;
     for (CUdeviceptr address : *named.addresses)

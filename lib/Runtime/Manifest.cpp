@@ -198,6 +198,30 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
   return "";
 }
 
+/// The kernel indexes its maps by position: per operand set (each group in
+/// list form, the one set in contiguous form) a, b, then, where it loads
+/// row-major scales with TMA, sfa, sfb; every set alike.
+std::string checkTensorMapOrder(const Manifest &m) {
+  size_t sets = m.rows == RowsForm::List ? m.groups.size() : 1;
+  const std::vector<TensorMapSpec> &maps = m.tensorMaps;
+  if (sets == 0 || maps.size() % sets != 0 ||
+      (maps.size() / sets != 2 && maps.size() / sets != 4))
+    return "manifest: " + std::to_string(maps.size()) +
+           " tensor maps for " + std::to_string(sets) +
+           " operand set(s); each set has 2 (a, b) or 4 (a, b, sfa, sfb)";
+  size_t perSet = maps.size() / sets;
+  if (perSet == 4 && m.scales != ScaleLayout::RowMajor)
+    return "manifest: \"sfa\"/\"sfb\" tensor maps need row_major scales";
+  const Operand order[] = {Operand::A, Operand::B, Operand::SFA, Operand::SFB};
+  for (size_t i = 0; i < maps.size(); ++i)
+    if (maps[i].operand != order[i % perSet] ||
+        maps[i].group != int64_t(i / perSet))
+      return "manifest: tensor_maps[" + std::to_string(i) +
+             "] must be operand \"" + operandName(order[i % perSet]) +
+             "\" of group " + std::to_string(i / perSet);
+  return "";
+}
+
 std::string dirName(const std::string &path) {
   size_t slash = path.find_last_of('/');
   if (slash == std::string::npos)
@@ -304,7 +328,7 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
     return err;
   if (std::string err = parseTensorMaps(root, out); !err.empty())
     return err;
-  return "";
+  return checkTensorMapOrder(out);
 }
 
 std::string readManifest(const std::string &path, Manifest &out) {

@@ -96,11 +96,14 @@ std::string buildImage(const rt::Manifest &manifest,
 
   if (manifest.rows == rt::RowsForm::List) {
     bool blocked = manifest.scales == rt::ScaleLayout::Blocked128x4;
+    // An empty row-major SFA keeps one zero row too: the sm_100a kernel
+    // may describe it with a one-row tensor map.
     auto scales = [&](const std::vector<uint8_t> &codes, int64_t rows,
                       int64_t k) {
       std::vector<uint8_t> laid =
           blocked ? ref::toBlocked(codes, rows, k / 16) : codes;
-      return writer.place(laid.data(), laid.size(), laid.size());
+      return writer.place(laid.data(), laid.size(), laid.size(),
+                          std::max<size_t>(16, size_t(k / 16)));
     };
     for (const ref::Group &g : groups) {
       // An empty A keeps one zero row for its one-row tensor map.

@@ -1,0 +1,145 @@
+//===- RuntimeManifestTest.cpp - the runtime's manifest reader ------------===//
+//
+// parseManifest and resolveTensorMap on manifests of the sm_100a kernel:
+// 128B-swizzled A/B maps, TMA maps of row-major scale factors (K/16 bytes a
+// row), the per-set map order the kernel indexes by, and the refusals. The
+// base manifest is what ggemm-pipeline{chip=sm_100a} writes for
+// test/Conversion/GGemmToNVVM/convert-ggemm-to-nvvm-sm100a.mlir @contiguous.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Runtime/Runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace rt = ggemm::rt;
+
+namespace {
+
+// Three groups of N = 256, K = 512 in rows<contiguous>; maps a, b, sfa, sfb.
+const char *const kContiguous = R"({"alpha": false, "block": [192, 1, 1],
+ "chip": "sm_100a", "cluster": [1, 1, 1], "cubin": "contiguous.ptx",
+ "dynamic_shared_memory": 152696, "format": "ggemm-manifest-1",
+ "grid": [148, 1, 1],
+ "groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256},
+            {"k": 512, "m": -1, "n": 256}],
+ "kernel": "ggemm_contiguous",
+ "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha"],
+ "rows": "contiguous", "scales": "row_major", "split_k": 1,
+ "tensor_maps": [
+  {"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 768], "group": 0, "operand": "b", "strides": [256], "swizzle": "128B"},
+  {"box": [16, 128], "dims": [32, -1], "group": 0, "operand": "sfa", "strides": [32], "swizzle": "none"},
+  {"box": [16, 128], "dims": [32, 768], "group": 0, "operand": "sfb", "strides": [32], "swizzle": "none"}],
+ "tensor_memory_columns": 512, "tile": [128, 128, 256]})";
+
+std::string replaced(std::string text, const std::string &from,
+                     const std::string &to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos)
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+std::string parse(const std::string &text, rt::Manifest &out) {
+  return rt::parseManifest(text, "/kernels", out);
+}
+
+TEST(RuntimeManifest, ScaleMapsAndSwizzle) {
+  rt::Manifest m;
+  ASSERT_EQ(parse(kContiguous, m), "");
+  ASSERT_EQ(m.tensorMaps.size(), 4u);
+  EXPECT_EQ(m.tensorMaps[0].operand, rt::Operand::A);
+  EXPECT_TRUE(m.tensorMaps[0].swizzle128B);
+  EXPECT_TRUE(m.tensorMaps[1].swizzle128B);
+  EXPECT_EQ(m.tensorMaps[2].operand, rt::Operand::SFA);
+  EXPECT_FALSE(m.tensorMaps[2].swizzle128B);
+  EXPECT_EQ(m.tensorMaps[3].operand, rt::Operand::SFB);
+  EXPECT_EQ(std::string(rt::operandName(rt::Operand::SFB)), "sfb");
+
+  // A: K/2 = 256 bytes a row, the run-time rows; swizzle carried over.
+  rt::ResolvedTensorMap a;
+  ASSERT_EQ(rt::resolveTensorMap(m, 0, 300, a), "");
+  EXPECT_EQ(a.dims[0], 256u);
+  EXPECT_EQ(a.dims[1], 300u);
+  EXPECT_TRUE(a.swizzle128B);
+  // SFA: K/16 = 32 bytes a row, the same run-time rows, box 16 x 128.
+  rt::ResolvedTensorMap sfa;
+  ASSERT_EQ(rt::resolveTensorMap(m, 2, 300, sfa), "");
+  EXPECT_EQ(sfa.dims[0], 32u);
+  EXPECT_EQ(sfa.dims[1], 300u);
+  EXPECT_EQ(sfa.rowStride, 32u);
+  EXPECT_EQ(sfa.box[0], 16u);
+  EXPECT_EQ(sfa.box[1], 128u);
+  EXPECT_FALSE(sfa.swizzle128B);
+  // SFB: G x N = 768 rows stacked.
+  rt::ResolvedTensorMap sfb;
+  ASSERT_EQ(rt::resolveTensorMap(m, 3, 300, sfb), "");
+  EXPECT_EQ(sfb.dims[0], 32u);
+  EXPECT_EQ(sfb.dims[1], 768u);
+}
+
+TEST(RuntimeManifest, NoSwizzleKeyMeansNone) {
+  rt::Manifest m;
+  std::string text = replaced(kContiguous,
+                              R"("strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 768])",
+                              R"("strides": [256]},
+  {"box": [128, 128], "dims": [256, 768])");
+  ASSERT_EQ(parse(text, m), "");
+  EXPECT_FALSE(m.tensorMaps[0].swizzle128B);
+  EXPECT_TRUE(m.tensorMaps[1].swizzle128B);
+}
+
+TEST(RuntimeManifest, Refusals) {
+  rt::Manifest m;
+  // Unknown swizzle.
+  EXPECT_EQ(parse(replaced(kContiguous, R"("swizzle": "none"})",
+                           R"("swizzle": "64B"})"),
+                  m),
+            "manifest: \"tensor_maps[2].swizzle\" must be \"none\" or "
+            "\"128B\", not \"64B\"");
+  // The kernel indexes maps by position: sfb before sfa is refused.
+  std::string swapped =
+      replaced(replaced(kContiguous, R"("operand": "sfa")", R"("operand": "tmp")"),
+               R"("operand": "sfb")", R"("operand": "sfa")");
+  swapped = replaced(swapped, R"("operand": "tmp")", R"("operand": "sfb")");
+  EXPECT_EQ(parse(swapped, m),
+            "manifest: tensor_maps[2] must be operand \"sfa\" of group 0");
+  // Three maps for one set.
+  std::string three = replaced(
+      kContiguous,
+      R"(,
+  {"box": [16, 128], "dims": [32, 768], "group": 0, "operand": "sfb", "strides": [32], "swizzle": "none"}])",
+      "]");
+  EXPECT_EQ(parse(three, m),
+            "manifest: 3 tensor maps for 1 operand set(s); each set has 2 "
+            "(a, b) or 4 (a, b, sfa, sfb)");
+  // An unknown operand.
+  EXPECT_EQ(parse(replaced(kContiguous, R"("operand": "sfb")",
+                           R"("operand": "c")"),
+                  m),
+            "manifest: \"tensor_maps[3].operand\" must be \"a\", \"b\", "
+            "\"sfa\" or \"sfb\", not \"c\"");
+}
+
+TEST(RuntimeManifest, SwizzledBoxWiderThan128BytesIsRefused) {
+  rt::Manifest m;
+  // K = 1024: 512-byte rows, and a 256-byte box under 128B swizzling.
+  std::string text = kContiguous;
+  for (int i = 0; i < 3; ++i)
+    text = replaced(text, R"("k": 512)", R"("k": 1024)");
+  text = replaced(text, R"({"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256])",
+                  R"({"box": [256, 128], "dims": [512, -1], "group": 0, "operand": "a", "strides": [512])");
+  ASSERT_EQ(parse(text, m), "");
+  rt::ResolvedTensorMap a;
+  std::string err = rt::resolveTensorMap(m, 0, 300, a);
+  EXPECT_NE(err.find("exceeds the 128 bytes of a 128B-swizzled row"),
+            std::string::npos)
+      << err;
+}
+
+} // namespace
