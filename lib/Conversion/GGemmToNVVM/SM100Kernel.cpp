@@ -8,12 +8,15 @@
 //
 // mbarriers (all in the dynamic shared-memory region):
 //   full[s]      producer -> MMA: stage s holds K tile data. Arrivals: the
-//                producer's arrive.expect_tx (TMA bytes), plus one more after
-//                it gathered row-major scale factors with plain loads.
+//                producer's arrive.expect_tx (TMA bytes), plus, with
+//                row-major scales, one more once it wrote the scale atoms.
 //   empty[s]     MMA -> producer: tcgen05.commit after the MMAs reading s.
 //   accFull[b]   MMA -> epilogue: tcgen05.commit after a tile's last MMA.
 //   accEmpty[b]  epilogue -> MMA: every epilogue thread arrives after its
 //                tcgen05.ld of accumulator b completed.
+//   scale        producer -> producer: TMA of the tile's row-major scale
+//                rows landed in the staging area (only where every K is a
+//                multiple of 256).
 // Each role counts what it consumed (K tiles, output tiles) in a private
 // counter; the counter picks the buffer and the phase parity to wait for.
 //
