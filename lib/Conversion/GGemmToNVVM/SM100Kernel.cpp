@@ -93,7 +93,8 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
            " rows (G x N); TMA coordinates must stay below 2^31";
 
   // Tensor Memory: two accumulators, then one scale-factor slot per stage.
-  plan.sfbAtoms = (plan.tileN + sm100::kSfAtomRows - 1) / sm100::kSfAtomRows;
+  plan.sfbAtoms =
+      sm100::block16SfbColumnsPerMma(plan.tileN) / sm100::kSfAtomColumns;
   plan.sfColumnsPerStage = sm100::block16SfColumns(plan.tileN, plan.tileK);
   plan.tmemColumnsUsed = 2 * plan.tileN + plan.stages * plan.sfColumnsPerStage;
   plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(plan.tmemColumnsUsed);
@@ -120,8 +121,7 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
     plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
   }
-  plan.barrierOffset =
-      plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
+  plan.barrierOffset = plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
   // full[S], empty[S], accFull[2], accEmpty[2] (, scale).
   int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? 1 : 0);
   plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
@@ -228,6 +228,17 @@ void SM100KernelBuilder::waitParity(Value barrier, Value parity) {
                                         i32(10000000));
 }
 
+void SM100KernelBuilder::waitReleased(Value barrier, Value phase) {
+  waitParity(barrier, arith::XOrIOp::create(b, loc, phase, idx(1)));
+}
+
+SM100KernelBuilder::RingPosition
+SM100KernelBuilder::ringPosition(Value count, int64_t size) {
+  Value round = arith::DivUIOp::create(b, loc, count, idx(size));
+  return {arith::RemUIOp::create(b, loc, count, idx(size)),
+          arith::RemUIOp::create(b, loc, round, idx(2))};
+}
+
 /// A shared-memory descriptor: the fixed fields of `fixedBits` with the
 /// start address `address` (i64 shared-window address), encoded as
 /// (address & 0x3FFFF) >> 4 in bits 0-13 (Table 40).
@@ -258,8 +269,8 @@ void SM100KernelBuilder::emitPrologue() {
   // tiles through the accumulators (MMA and epilogue). First in the entry
   // block, where LLVM promotes allocas to registers.
   auto counter = [&] {
-    Value c =
-        memref::AllocaOp::create(b, loc, MemRefType::get({1}, b.getIndexType()));
+    Value c = memref::AllocaOp::create(b, loc,
+                                       MemRefType::get({1}, b.getIndexType()));
     storeCounter(c, idx(0));
     return c;
   };
@@ -326,7 +337,6 @@ void SM100KernelBuilder::emitPrologue() {
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   tmemBase = LLVM::LoadOp::create(b, loc, b.getI32Type(), slot);
-
 }
 
 Value SM100KernelBuilder::isRole(Role role) {
@@ -351,13 +361,9 @@ void SM100KernelBuilder::emitRoleEnd(Role role) {
   // parity a producer would wait for before reusing it).
   Value next = loadCounter(loadIter);
   for (int64_t i = 0; i < plan.stages; ++i) {
-    Value it = arith::AddIOp::create(b, loc, next, idx(i));
-    Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
-    Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
-    waitParity(emptyBarrier(stage),
-               arith::XOrIOp::create(
-                   b, loc, arith::RemUIOp::create(b, loc, round, idx(2)),
-                   idx(1)));
+    RingPosition slot =
+        ringPosition(arith::AddIOp::create(b, loc, next, idx(i)), plan.stages);
+    waitReleased(emptyBarrier(slot.index), slot.phase);
   }
 }
 
@@ -399,15 +405,13 @@ void SM100KernelBuilder::forEachKTile(
   scf::ForOp::create(
       b, loc, idx(0), g.kTiles, idx(1), ValueRange{},
       [&](OpBuilder &, Location, Value kt, ValueRange) {
-        Value it = arith::AddIOp::create(b, loc, first, kt);
-        Value stage = arith::RemUIOp::create(b, loc, it, idx(plan.stages));
-        Value round = arith::DivUIOp::create(b, loc, it, idx(plan.stages));
-        Value phase = arith::RemUIOp::create(b, loc, round, idx(2));
+        RingPosition slot =
+            ringPosition(arith::AddIOp::create(b, loc, first, kt), plan.stages);
         Value validSteps = arith::MinUIOp::create(
             b, loc, idx(mmas),
             arith::SubIOp::create(
                 b, loc, kSteps, arith::MulIOp::create(b, loc, kt, idx(mmas))));
-        body(kt, stage, phase, validSteps);
+        body(kt, slot.index, slot.phase, validSteps);
         scf::YieldOp::create(b, loc);
       });
 }
@@ -428,10 +432,8 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
 
   forEachKTile(
       g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
-        // Wait until the MMAs of the stage's previous round released it (a
-        // fresh barrier passes the wait for parity 1 at once).
-        waitParity(emptyBarrier(stage),
-                   arith::XOrIOp::create(b, loc, phase, idx(1)));
+        // Wait until the MMAs of the stage's previous round released it.
+        waitReleased(emptyBarrier(stage), phase);
         ifThen(isLeader, [&] {
           Value full = fullBarrier(stage);
           Value bytes = idx(plan.aBytes + plan.bBytes);
@@ -466,8 +468,8 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
             Value xs = arith::MulIOp::create(b, loc, kt,
                                              idx(plan.tileK / kScaleBlock));
             tma(g.mapSfa, xs, rowA, idx(plan.stagingOffset), scales);
-            tma(g.mapSfb, xs, rowB,
-                idx(plan.stagingOffset + plan.rawSfaBytes), scales);
+            tma(g.mapSfb, xs, rowB, idx(plan.stagingOffset + plan.rawSfaBytes),
+                scales);
           }
           if (!plan.blockedScales)
             return;
@@ -516,8 +518,7 @@ void SM100KernelBuilder::storeScaleWord(Value word, Value stage, int64_t part,
   int64_t mmas = plan.tileK / kMmaK, atom = q / 4, quarter = q % 4;
   Value offset = arith::AddIOp::create(
       b, loc,
-      stageOffset(stage,
-                  part + (atom * mmas + mma) * kAtomBytes + quarter * 4),
+      stageOffset(stage, part + (atom * mmas + mma) * kAtomBytes + quarter * 4),
       arith::MulIOp::create(b, loc, lane, idx(16)));
   LLVM::StoreOp::create(b, loc, word, sharedPtr(offset), /*alignment=*/4);
 }
@@ -525,21 +526,17 @@ void SM100KernelBuilder::storeScaleWord(Value word, Value stage, int64_t part,
 /// After the producer warp wrote atoms with generic-proxy stores, which
 /// tcgen05.cp (async proxy) reads: fence, then the warp's second arrival
 /// on the full barrier.
-static void publishScales(OpBuilder &b, Location loc, Value lane,
-                          Value fullBarrier) {
+void SM100KernelBuilder::publishScales(Value stage) {
   NVVM::FenceProxyOp::create(
       b, loc, NVVM::ProxyKind::async_shared,
       NVVM::SharedSpaceAttr::get(b.getContext(),
                                  NVVM::SharedSpace::shared_cta));
-  NVVM::SyncWarpOp::create(
-      b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1)));
-  Value isLeader = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, lane,
-      arith::ConstantIndexOp::create(b, loc, 0));
-  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-    NVVM::MBarrierArriveOp::create(b, loc, Type(), fullBarrier, Value());
-    scf::YieldOp::create(b, loc);
-  });
+  NVVM::SyncWarpOp::create(b, loc, i32(-1));
+  ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
+         [&] {
+           NVVM::MBarrierArriveOp::create(b, loc, Type(), fullBarrier(stage),
+                                          Value());
+         });
 }
 
 /// Row-major scale factors loaded by TMA (every K a multiple of 256): the
@@ -608,7 +605,7 @@ void SM100KernelBuilder::emitScaleTranspose(Value stage, Value loaded) {
   transpose(0, plan.tileM, plan.aBytes + plan.bBytes);
   transpose(plan.rawSfaBytes, plan.tileN,
             plan.aBytes + plan.bBytes + plan.sfaBytes);
-  publishScales(b, loc, lane, fullBarrier(stage));
+  publishScales(stage);
 }
 
 /// Row-major scale factors where some K is not a multiple of 256 (their
@@ -668,7 +665,7 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
          plan.aBytes + plan.bBytes);
   gather(g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0), n0, g.n,
          plan.tileN, plan.aBytes + plan.bBytes + plan.sfaBytes);
-  publishScales(b, loc, lane, fullBarrier(stage));
+  publishScales(stage);
 }
 
 //===----------------------------------------------------------------------===//
@@ -678,13 +675,10 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
 void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
   int64_t mmas = plan.tileK / kMmaK;
   Value t = loadCounter(tileIter);
-  Value buffer = arith::RemUIOp::create(b, loc, t, idx(2));
-  Value accRound = arith::DivUIOp::create(b, loc, t, idx(2));
+  RingPosition accumulator = ringPosition(t, 2);
+  Value buffer = accumulator.index;
   // Wait until the epilogue drained this accumulator (tile t - 2).
-  waitParity(
-      accEmptyBarrier(buffer),
-      arith::XOrIOp::create(
-          b, loc, arith::RemUIOp::create(b, loc, accRound, idx(2)), idx(1)));
+  waitReleased(accEmptyBarrier(buffer), accumulator.phase);
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
   Value accColumn =
@@ -724,8 +718,7 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
           Value stageAddress = sharedAddress(stageOffset(stage, 0));
           Value operandBase = smemDescriptor(operandDescBits, stageAddress);
           Value sfBase = smemDescriptor(sfDescBits, stageAddress);
-          auto smemDesc = [&](uint64_t bits, int64_t part) {
-            Value base = bits == operandDescBits ? operandBase : sfBase;
+          auto at = [&](Value base, int64_t part) {
             return arith::AddIOp::create(
                 b, loc, base,
                 arith::ConstantOp::create(b, loc,
@@ -735,20 +728,18 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
           // 32x128b.warpx4 copy per 128-row atom (every lane quarter gets
           // a copy, as the MMA expects).
           int64_t sfa = plan.aBytes + plan.bBytes, sfb = sfa + plan.sfaBytes;
-          for (int64_t i = 0; i < mmas; ++i) {
+          auto copyAtom = [&](uint32_t tmemColumn, int64_t part) {
             NVVM::Tcgen05CpOp::create(
                 b, loc, NVVM::Tcgen05CpShape::SHAPE_32x128b,
                 NVVM::CTAGroupKind::CTA_1, NVVM::Tcgen05CpMulticast::WARPX4,
-                NVVM::Tcgen05CpSrcFormatAttr(),
-                column(sm100::block16SfaAtomColumn(sf, i)),
-                smemDesc(sfDescBits, sfa + i * kAtomBytes));
+                NVVM::Tcgen05CpSrcFormatAttr(), column(tmemColumn),
+                at(sfBase, part));
+          };
+          for (int64_t i = 0; i < mmas; ++i) {
+            copyAtom(sm100::block16SfaAtomColumn(sf, i), sfa + i * kAtomBytes);
             for (int64_t a = 0; a < plan.sfbAtoms; ++a)
-              NVVM::Tcgen05CpOp::create(
-                  b, loc, NVVM::Tcgen05CpShape::SHAPE_32x128b,
-                  NVVM::CTAGroupKind::CTA_1, NVVM::Tcgen05CpMulticast::WARPX4,
-                  NVVM::Tcgen05CpSrcFormatAttr(),
-                  column(sm100::block16SfbAtomColumn(sf, i, a)),
-                  smemDesc(sfDescBits, sfb + (a * mmas + i) * kAtomBytes));
+              copyAtom(sm100::block16SfbAtomColumn(sf, i, a),
+                       sfb + (a * mmas + i) * kAtomBytes);
           }
           // The MMAs: K step i reads bytes 32 i .. 32 i + 31 of every
           // swizzled 128-byte row (the descriptor start advances inside
@@ -769,9 +760,9 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
                   NVVM::CTAGroupKind::CTA_1,
                   NVVM::Tcgen05MMABlockScale::BLOCK16,
                   NVVM::Tcgen05MMACollectorOp::DISCARD, acc,
-                  smemDesc(operandDescBits, i * kMmaKBytes),
-                  smemDesc(operandDescBits, plan.aBytes + i * kMmaKBytes),
-                  idesc, accumulate, column(scales.sfaTmemAddress),
+                  at(operandBase, i * kMmaKBytes),
+                  at(operandBase, plan.aBytes + i * kMmaKBytes), idesc,
+                  accumulate, column(scales.sfaTmemAddress),
                   column(scales.sfbTmemAddress));
             };
             // Every K tile has its first K step; the others only where
@@ -803,10 +794,9 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
 void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
                                           Value m0, Value n0) {
   Value t = loadCounter(tileIter);
-  Value buffer = arith::RemUIOp::create(b, loc, t, idx(2));
-  Value accRound = arith::DivUIOp::create(b, loc, t, idx(2));
-  waitParity(accFullBarrier(buffer),
-             arith::RemUIOp::create(b, loc, accRound, idx(2)));
+  RingPosition accumulator = ringPosition(t, 2);
+  Value buffer = accumulator.index;
+  waitParity(accFullBarrier(buffer), accumulator.phase);
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
 

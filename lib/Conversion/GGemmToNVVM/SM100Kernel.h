@@ -104,6 +104,7 @@ private:
   void emitScaleTranspose(Value stage, Value loaded);
   void storeScaleWord(Value word, Value stage, int64_t part, int64_t q,
                       int64_t mma);
+  void publishScales(Value stage);
   void emitMmaTile(const GroupFacts &g);
   void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
 
@@ -118,6 +119,16 @@ private:
   Value scaleBarrier();
   Value barrierAt(Value index);
   void waitParity(Value barrier, Value parity);
+  /// Waits until the consumer released a buffer whose current round has
+  /// phase parity `phase`: the completion of the previous round (a fresh
+  /// barrier passes at once).
+  void waitReleased(Value barrier, Value phase);
+  /// Where the `count`-th use of a ring of `size` buffers lands: buffer
+  /// count % size, in a round of phase parity (count / size) % 2.
+  struct RingPosition {
+    Value index, phase;
+  };
+  RingPosition ringPosition(Value count, int64_t size);
   // Descriptors and Tensor Memory.
   Value smemDescriptor(uint64_t fixedBits, Value address);
   Value tmemPtr(Value address);
