@@ -74,43 +74,35 @@ static std::string checkOperands(const Manifest &manifest,
   bool contiguous = manifest.rows == RowsForm::Contiguous;
   size_t want = contiguous ? 1 : manifest.groups.size();
   const char *form = contiguous ? "contiguous" : "list";
-  struct Named {
-    const char *name;
-    const std::vector<CUdeviceptr> *addresses;
-  };
-  for (Named named : {Named{"a", &operands.a}, Named{"b", &operands.b},
-                      Named{"sfa", &operands.sfa}, Named{"sfb", &operands.sfb},
-                      Named{"c", &operands.c}}) {
-    if (named.addresses->size() != want)
-      return std::string("operands: ") + form + " rows need " +
-             std::to_string(want) + " " + named.name + " address(es), got " +
-             std::to_string(named.addresses->size());
-    for (CUdeviceptr address : *named.addresses)
-      if (address == 0)
-        return std::string("operands: a null ") + named.name + " address";
-  }
   // TMA reads from 16-byte aligned global addresses only. The sm_100a
   // kernel also stores C in 16-byte vectors and reads scale factors in
-  // 16-byte pieces (bulk copies of atoms, or vector loads of a row's words)
-  // (docs/kernel-abi.md, "Alignment").
+  // 16-byte pieces (docs/kernel-abi.md, "Alignment").
   bool blackwell = manifest.chip == "sm_100a";
   bool scaleMaps = false;
   for (const TensorMapSpec &spec : manifest.tensorMaps)
     scaleMaps |= spec.operand == Operand::SFA || spec.operand == Operand::SFB;
-  for (Named named : {Named{"a", &operands.a}, Named{"b", &operands.b},
-                      Named{"sfa", &operands.sfa}, Named{"sfb", &operands.sfb},
-                      Named{"c", &operands.c}}) {
-    bool tma = named.addresses == &operands.a ||
-               named.addresses == &operands.b ||
-               (scaleMaps && (named.addresses == &operands.sfa ||
-                              named.addresses == &operands.sfb));
-    if (!tma && !blackwell)
-      continue;
-    for (CUdeviceptr address : *named.addresses)
-      if (address % 16 != 0)
+  struct Named {
+    const char *name;
+    const std::vector<CUdeviceptr> *addresses;
+    bool tma; ///< read through a tensor map
+  };
+  for (Named named :
+       {Named{"a", &operands.a, true}, Named{"b", &operands.b, true},
+        Named{"sfa", &operands.sfa, scaleMaps},
+        Named{"sfb", &operands.sfb, scaleMaps},
+        Named{"c", &operands.c, false}}) {
+    if (named.addresses->size() != want)
+      return std::string("operands: ") + form + " rows need " +
+             std::to_string(want) + " " + named.name + " address(es), got " +
+             std::to_string(named.addresses->size());
+    for (CUdeviceptr address : *named.addresses) {
+      if (address == 0)
+        return std::string("operands: a null ") + named.name + " address";
+      if ((named.tma || blackwell) && address % 16 != 0)
         return std::string("operands: ") + named.name +
                " must be 16-byte aligned" +
-               (tma ? " for TMA" : " for the sm_100a kernel");
+               (named.tma ? " for TMA" : " for the sm_100a kernel");
+    }
   }
   size_t numGroups = manifest.groups.size();
   if (contiguous) {
