@@ -256,4 +256,6 @@ def GGemm_ReduceTileOp : GGemm_Op<"reduce_tile",
   let extraClassDeclaration = GGemm_GroupedDecls;
 }
 
+include "GGemm/GGemmKernel.td"
+
 #endif // GGEMM_OPS_TD

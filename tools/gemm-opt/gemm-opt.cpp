@@ -8,6 +8,7 @@
 
 #include "GGemm/GGemmDialect.h"
 #include "ggemm/Conversion/Passes.h"
+#include "ggemm/Kernel/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
 #include "ggemm/Transforms/Passes.h"
 
@@ -29,6 +30,7 @@ int main(int argc, char **argv) {
   mlir::registerAllToLLVMIRTranslations(registry);
   mlir::registerAllPasses();
   mlir::ggemm::registerGGemmConversionPasses();
+  mlir::ggemm::registerGGemmKernelPasses();
   mlir::ggemm::registerGGemmTransformsPasses();
   mlir::ggemm::registerGGemmPipelines();
   return mlir::asMainReturnCode(
