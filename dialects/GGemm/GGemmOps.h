@@ -69,7 +69,7 @@ struct GroupedOperands {
   int64_t getNumGroups() const;
   /// Shape of group `g` (M is dynamic in rows<contiguous>).
   GroupShape getGroupShape(int64_t g) const;
-  /// Checks every shape and type rule (DESIGN.md section 1).
+  /// Checks every shape and type rule (docs/architecture.md section 1).
   LogicalResult verify() const;
 };
 

@@ -13,7 +13,7 @@ def ConvertGGemmToLoops : Pass<"convert-ggemm-to-loops", "ModuleOp"> {
   let summary = "Lower ggemm ops to scf/arith/memref loops (the CPU oracle)";
   let description = [{
     Lowers `ggemm.grouped_matmul` (both row forms, both scale layouts) to
-    plain loops that compute DESIGN.md section 1 exactly:
+    plain loops that compute docs/architecture.md section 1 exactly:
 
     * e2m1 and e4m3 codes are decoded through 16- and 256-entry f32 tables
       (`memref.global`s built from MLIR's own float semantics, so every code,
