@@ -16,3 +16,13 @@ for f in examples/*.mlir bench/shapes/*.mlir; do
     --ggemm-pipeline="chip=$chip out-dir=out/kernels" -o /dev/null
 done
 echo "$(ls out/kernels/*.json | wc -l) kernels in out/kernels"
+# The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): the benchmark
+# shapes without prefetch and with a deeper one.
+for d in 0 1 4; do
+  rm -rf out/kernels-pf$d && mkdir -p out/kernels-pf$d
+  for f in examples/bench_g?_n*_k????.mlir; do
+    "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+      --ggemm-pipeline="chip=$chip prefetch-distance=$d out-dir=out/kernels-pf$d" \
+      -o /dev/null
+  done
+done

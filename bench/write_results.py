@@ -194,7 +194,41 @@ def run_section(logs):
         *sanitizer,
         "```",
     ]
+    lines += prefetch_section(logs)
     return lines[0], "\n".join(lines) + "\n"
+
+
+def prefetch_section(logs):
+    """The TMA-prefetch ablation of bench/run_prefetch_ablation.sh, if it
+    ran: median us per shape and prefetch distance (each round a column
+    pair), and the ncu lines it kept."""
+    text = read(f"{logs}/prefetch.log")
+    if not text:
+        return []
+    times, profile = {}, []
+    for line in text.splitlines():
+        m = re.match(r"round (\d+) distance (\d+) bench_(\S+) median ([0-9.]+) us",
+                     line)
+        if m:
+            r, d, shape, t = m.groups()
+            times.setdefault(shape, {}).setdefault(int(d), []).append(float(t))
+        elif line.strip():
+            profile.append(line.rstrip())
+    distances = sorted({d for per in times.values() for d in per})
+    lines = ["", "### TMA prefetch (ggemm-insert-tma-prefetch) in the same run",
+             "",
+             "ggemm sm_90a median us per prefetch distance (K tiles of the next "
+             "tile prefetched into L2; 0 = pass off; 2 = default), each "
+             "distance timed in every round:", "",
+             "| shape | " + " | ".join(f"distance {d}" for d in distances) + " |",
+             "| --- |" + " --- |" * len(distances)]
+    for shape, per in times.items():
+        cells = [" / ".join(f"{t:.1f}" for t in per.get(d, [])) for d in distances]
+        lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    if profile:
+        lines += ["", "ncu (--clock-control none) of the ggemm kernel, "
+                  "distance 0 against 2:", "", "```", *profile, "```"]
+    return lines
 
 
 def earlier_sections(path, heading):
