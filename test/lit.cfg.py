@@ -39,3 +39,9 @@ ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# Stock mlir-opt and the plugin it loads (Plugin/).
+if config.mlir_opt:
+    config.available_features.add("mlir-opt")
+    config.substitutions.append(("%mlir-opt", config.mlir_opt))
+config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
