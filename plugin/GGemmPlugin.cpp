@@ -24,8 +24,9 @@ using namespace mlir;
 /// parses (mlir-opt builds the pipeline after running this callback).
 extern "C" LLVM_ATTRIBUTE_WEAK DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "GGemm", LLVM_VERSION_STRING,
-          [](DialectRegistry *registry) { ggemm::registerAllGGemm(*registry); }};
+  return {
+      MLIR_PLUGIN_API_VERSION, "GGemm", LLVM_VERSION_STRING,
+      [](DialectRegistry *registry) { ggemm::registerAllGGemm(*registry); }};
 }
 
 /// Registers the passes and pipelines (registration is idempotent, so loading

@@ -9,7 +9,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "GGEMM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ggemm_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit"]
@@ -21,7 +21,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ggemm_tools_dir, config.llvm_tools_dir]
-tools = ["gemm-opt", "ggemm-cpu-run"]
+tools = ["gemm-opt", "ggemm-cpu-run", "ggemm-capi-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Shipped examples, the random problem generator, and the data seed of the
