@@ -1,13 +1,51 @@
 #!/usr/bin/env python3
-"""Writes bench/RESULTS.md from the logs of one bench/run_h100.sh run.
+"""Writes bench/RESULTS.md from the logs of one bench/run_gpu.sh run.
 
-Usage: python3 bench/write_results.py LOG_DIR [OUTPUT.md]
-LOG_DIR holds device.txt, check.log, bench.log, anchors.log, triton.log (the
-$OUT of bench/run_h100.sh). Every number comes from those logs.
+Usage: python3 bench/write_results.py LOG_DIR [OUTPUT.md] [--earlier FILE]
+
+LOG_DIR holds device.txt, check.log, bench.log, torch_peers.log and
+triton.log, as bench/run_gpu.sh leaves them. Every number of the new section
+comes from those logs. OUTPUT.md (default bench/RESULTS.md) gets the fixed
+introduction, this run's section, then the earlier runs' sections of FILE
+(default bench/RESULTS.md), newest first; an earlier section with the same
+heading (same date and device) is replaced.
 """
+import argparse
 import json
+import os
 import re
-import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
+RUN_HEADING = "## Run of "
+
+INTRO = """\
+# Benchmark results
+
+The grouped NVFP4 GEMM on the benchmark shapes of `bench/problems.json`:
+ggemm's sm_90a kernel beside PyTorch and Triton peers on a Hopper GPU, one
+section per run, newest first. `bench/write_results.py` wrote each section
+from the logs of one `bench/run_gpu.sh` run; the numbers are not edited
+afterwards.
+
+How the numbers are taken: every time is the median over many replays of a
+CUDA graph, each replay timed with CUDA events, on random data that rotates
+over enough input sets that operands are not served from L2. The floor of a
+shape is max(FLOPs / bf16 tensor peak, minimal bytes / DRAM bandwidth), with
+both ceilings measured in the same run (a large bf16 matmul; a large copy
+counting bytes read and written, or a read-only sum, whichever is faster);
+minimal bytes are packed A and B, their scale factors and the f16 output,
+each moved once. Hopper has no FP4 tensor cores, so bf16 is the compute
+ceiling. ratio = ggemm time / floor (1.0 is the floor).
+
+The peers (`bench/peers/`): `torch._grouped_mm` and one `torch.mm` per group
+on bf16 operands dequantized ahead of time (the same exact products as
+ggemm; bf16 output; dequantization not timed); `torch._scaled_grouped_mm`
+with e4m3 operands and row-wise f32 scales (a different, lossy quantization:
+what Hopper users pick for low precision); and a grouped Triton kernel that
+decodes NVFP4 to f16 in the kernel (exact products, f16 output, best of a
+few tile configurations).
+"""
 
 
 def read(path):
@@ -18,16 +56,55 @@ def read(path):
         return ""
 
 
-def main():
-    logs = sys.argv[1]
-    out = sys.argv[2] if len(sys.argv) > 2 else "bench/RESULTS.md"
+def records(text):
+    out = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return out
+
+
+def us(value):
+    return f"{value:.1f}" if isinstance(value, (int, float)) else "n/a"
+
+
+def peer_cell(rec):
+    if not rec or "median_us" not in rec:
+        return "n/a"
+    text = us(rec["median_us"])
+    return f"{text} ({rec['config']})" if rec.get("config") else text
+
+
+def parse_checks(text):
+    """Summary lines of the correctness checks (not of the sanitizer runs),
+    the failure counts, and the sanitizer lines."""
+    summaries, sanitizer, section = [], [], None
+    for line in text.splitlines():
+        if line.startswith("== check"):
+            section = "check"
+        elif line.startswith("== compute-sanitizer"):
+            section = "sanitizer"
+            sanitizer.append(line.strip("= ").strip())
+        elif line.startswith("== "):
+            section = None
+        if section == "check" and " rel err vs double " in line:
+            summaries.append(line)
+        if section == "sanitizer" and "SUMMARY" in line:
+            sanitizer.append(line.strip())
+    fails = re.findall(r"correctness failures: (\d+)", text)
+    return summaries, fails, sanitizer
+
+
+def run_section(logs):
     device = read(f"{logs}/device.txt").strip().splitlines()
-    gpu = device[1].split(",")[0] if len(device) > 1 else "?"
-    date = device[-1] if device else "?"
+    gpu = device[1].split(",")[0].strip() if len(device) > 1 else "unknown GPU"
+    date = device[-1].strip() if device else "unknown date"
 
     # ggemm: "kernel: ggemm_bench_<shape> (...)" then "bench: median X us".
-    ggemm = {}
-    shape = None
+    ggemm, shape = {}, None
     for line in read(f"{logs}/bench.log").splitlines():
         m = re.match(r"kernel: ggemm_bench_(\S+) \(", line)
         if m:
@@ -36,68 +113,76 @@ def main():
         if m and shape:
             ggemm[shape] = tuple(float(x) for x in m.groups())
 
-    anchors = {}
-    peak = ""
-    for line in read(f"{logs}/anchors.log").splitlines():
-        if line.startswith("peak"):
-            peak = line.strip()
-        if line.startswith('{"shape"'):
-            r = json.loads(line)
-            anchors[r["shape"]] = r
-    triton = {}
-    for line in read(f"{logs}/triton.log").splitlines():
-        if line.startswith('{"shape"'):  # the script's result lines
-            r = json.loads(line)
-            triton[r["shape"]] = r
+    torch_recs = records(read(f"{logs}/torch_peers.log"))
+    ceiling = next((r for r in torch_recs if r.get("record") == "ceiling"), {})
+    torch_device = next((r for r in torch_recs if r.get("record") == "device"), {})
+    floors = [r for r in torch_recs if r.get("record") == "floor"]
+    peers = {(r["shape"], r["peer"]): r for r in torch_recs
+             if r.get("record") == "peer"}
+    triton_recs = records(read(f"{logs}/triton.log"))
+    triton_device = next((r for r in triton_recs if r.get("record") == "device"), {})
+    for r in triton_recs:
+        if r.get("record") == "peer":
+            peers[(r["shape"], r["peer"])] = r
 
-    check = read(f"{logs}/check.log")
-    fails = re.findall(r"correctness failures: (\d+)", check)
-    summaries = [l for l in check.splitlines() if " rel err vs double " in l]
-    sanitizer = [l.strip("= ").strip() for l in check.splitlines()
-                 if l.startswith("== compute-sanitizer") or "SUMMARY" in l]
+    names = [f["shape"] for f in floors]
+    for name in list(ggemm) + [s for s, _ in peers]:
+        if name not in names:
+            names.append(name)
+    floor_of = {f["shape"]: f for f in floors}
+    columns = ("grouped_mm_bf16", "matmul_loop_bf16", "scaled_grouped_mm_fp8",
+               "triton_nvfp4")
 
-    def us(v):
-        return f"{v:.1f}" if isinstance(v, (int, float)) else "n/a"
-
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Device: {gpu} (sm_90a). Date: {date}. Written by bench/write_results.py",
-        "from the logs of bench/run_h100.sh (its `check` and `bench` halves, run",
-        "back to back on one machine: together they exceed one 10-minute call).",
-        "Medians of CUDA-graph replays timed with events; ggemm rotates input",
-        "sets so that they do not sit in L2. "
-        + (f"Ceilings measured in the same run: {peak}." if peak else ""),
-        "",
-        "The floor is max(bf16 FLOPs / measured bf16 peak, bytes / measured copy",
-        "bandwidth) from anchors_h100.py; ratio = time / floor (1.0 is the floor).",
-        "",
-        "| shape | floor us | ggemm sm_90a us (min-max) | ratio | torch eager us | torch._grouped_mm bf16 us | per-group matmul (graph) us | torch._scaled_grouped_mm fp8 us | Triton NVFP4 grouped (best mode) us | B200 SOL us |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for name, a in anchors.items():
-        g = ggemm.get(name)
-        t = triton.get(name, {})
-        modes = [t.get(k) for k in ("bits_us", "arith_us", "dot_scaled_us")]
-        best_triton = min((m for m in modes if isinstance(m, (int, float))), default=None)
-        floor = a.get("floor_us")
-        ratio = f"{g[0] / floor:.1f}" if g and floor else "n/a"
-        gtext = f"{g[0]:.1f} ({g[1]:.1f}-{g[2]:.1f})" if g else "n/a"
-        lines.append(
-            f"| {name} | {us(floor)} | {gtext} | {ratio} | {us(a.get('eager_us'))} | "
-            f"{us(a.get('bf16gm_us'))} | {us(a.get('loopmm_us'))} | {us(a.get('fp8sgm_us'))} | "
-            f"{us(best_triton)} | {a.get('sol_b200_us')} |")
+    versions = ", ".join(x for x in (
+        f"torch {torch_device['torch']}" if "torch" in torch_device else "",
+        f"CUDA {torch_device['cuda']}" if torch_device.get("cuda") else "",
+        f"Triton {triton_device['triton']}" if "triton" in triton_device else "")
+        if x)
+    lines = [f"{RUN_HEADING}{date} on {gpu}", "",
+             f"Device: {gpu} (sm_90a). Date: {date}."
+             + (f" Peers ran with {versions}." if versions else "")]
+    if ceiling:
+        lines += ["Ceilings measured in this run: bf16 "
+                  f"{ceiling['bf16_tflops']:.0f} TFLOP/s; copy "
+                  f"{ceiling['copy_tbs']:.2f} TB/s (read + write), read-only "
+                  f"{ceiling['read_tbs']:.2f} TB/s."]
     lines += [
         "",
-        "Exactness of the peers: eager and the bf16 GEMMs on dequantized operands",
-        "compute the same products as ggemm; fp8 rowwise scaled_grouped_mm is a",
-        "different (lossy) quantization shown as the low-precision Hopper choice.",
+        "| shape | floor us | ggemm sm_90a us (min-max) | ratio | torch._grouped_mm bf16 us | per-group torch.mm bf16 us | torch._scaled_grouped_mm fp8 rowwise us | Triton NVFP4 grouped us (config) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        g = ggemm.get(name)
+        floor = floor_of.get(name, {}).get("floor_us")
+        ratio = f"{g[0] / floor:.1f}" if g and floor else "n/a"
+        gtext = f"{g[0]:.1f} ({g[1]:.1f}-{g[2]:.1f})" if g else "n/a"
+        cells = [peer_cell(peers.get((name, c))) for c in columns]
+        lines.append(f"| {name} | {us(floor)} | {gtext} | {ratio} | " + " | ".join(cells) + " |")
+
+    lines += ["", "Peer accuracy, norm-relative error against a float64 product "
+              "of the dequantized operands:", "",
+              "| shape | torch._grouped_mm bf16 | per-group torch.mm bf16 | torch._scaled_grouped_mm fp8 | Triton NVFP4 |",
+              "| --- | --- | --- | --- | --- |"]
+    for name in names:
+        cells = []
+        for c in columns:
+            r = peers.get((name, c), {})
+            cells.append(f"{r['rel_err']:.1e}" if "rel_err" in r else "n/a")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    errors = [f"- {s} {p}: {r['error']}" for (s, p), r in peers.items()
+              if "error" in r]
+    if errors:
+        lines += ["", "Peers that did not run:", "", *errors]
+
+    summaries, fails, sanitizer = parse_checks(read(f"{logs}/check.log"))
+    lines += [
         "",
-        "## Correctness in the same series of runs",
+        "### Correctness in the same run",
         "",
-        f"gemm-run --check on fresh random data (full e2m1 code range, scales over",
-        f"9 binades), every element against the CPU reference: "
-        f"{len(summaries)} checks, failures: {', '.join(fails) or 'n/a'}.",
+        "gemm-run --check on fresh random data (full e2m1 code range, varied",
+        "scales), every element against the CPU reference: "
+        f"{len(summaries)} check{'' if len(summaries) == 1 else 's'}, "
+        f"failures: {', '.join(fails) or 'n/a'}.",
         "",
         "```",
         *summaries,
@@ -108,20 +193,35 @@ def main():
         "```",
         *sanitizer,
         "```",
-        "",
-        "## Why this kernel is far from the floor (the next issue's work)",
-        "",
-        "The sm_90a kernel is the first correct version: `mma.sync` m16n8k16 (not",
-        "`wgmma`), one 128-thread CTA per SM, scale factors read from global memory",
-        "per fragment, unswizzled shared-memory tiles (an 8-way bank conflict on",
-        "every fragment byte load) and a table lookup per dequantized byte. Each",
-        "is a known, separate step: wgmma from swizzled shared memory with",
-        "producer/consumer warpgroups, scales staged in shared memory, dequantizing",
-        "once per stage instead of once per fragment.",
     ]
-    with open(out, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    return lines[0], "\n".join(lines) + "\n"
+
+
+def earlier_sections(path, heading):
+    """The run sections of an existing results file, minus `heading`'s."""
+    sections, current = [], None
+    for line in read(path).splitlines(keepends=True):
+        if line.startswith(RUN_HEADING):
+            current = [line]
+            sections.append(current)
+        elif current is not None:
+            current.append(line)
+    return ["".join(s).rstrip("\n") + "\n" for s in sections
+            if s[0].rstrip("\n") != heading]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("logs")
+    parser.add_argument("output", nargs="?", default=RESULTS)
+    parser.add_argument("--earlier", default=RESULTS,
+                        help="results file whose run sections follow this run's")
+    args = parser.parse_args()
+    heading, section = run_section(args.logs)
+    earlier = earlier_sections(args.earlier, heading)
+    with open(args.output, "w") as f:
+        f.write("\n".join([INTRO, section, *earlier]))
+    print(f"wrote {args.output} ({1 + len(earlier)} runs)")
 
 
 if __name__ == "__main__":

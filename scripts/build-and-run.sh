@@ -2,8 +2,8 @@
 # The main job: set up, build, and compile a shipped example with gemm-opt to
 # one persistent kernel (PTX + manifest) per target chip: the tcgen05 kernel
 # for Blackwell (sm_100a; assembled, never run here: no Blackwell GPU) and
-# the Hopper kernel (sm_90a; the one the device runs). CUDA's ptxas
-# assembles both.
+# the Hopper kernel (sm_90a; the one that runs on the project's Hopper GPU,
+# see bench/). CUDA's ptxas assembles both.
 # Usage: scripts/build-and-run.sh [example.mlir]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"

@@ -1,6 +1,6 @@
 //===- GGemmDialect.td - ggemm dialect definition ----------*- tablegen -*-===//
 //
-// The `ggemm` dialect: the problem level of ggemm (DESIGN.md section 2).
+// The `ggemm` dialect: ggemm's problem level (docs/architecture.md section 2).
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,7 +86,7 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a grouped product is tiled and spread over CTAs";
   let description = [{
-    The scheduled level (DESIGN.md section 2), target-independent:
+    The scheduled level (docs/architecture.md section 2), target-independent:
 
     * `tile = [M, N, K]`: output tile of M x N elements; K is walked in
       steps of K elements (one pipeline stage). Partial tiles at the M, N and

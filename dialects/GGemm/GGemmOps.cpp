@@ -1,7 +1,7 @@
 //===- GGemmOps.cpp - ggemm operations ------------------------------------===//
 //
 // Verifier and helpers of `ggemm.grouped_matmul`. Every shape and type rule
-// of DESIGN.md section 1 has its own message that names the operand, the
+// of docs/architecture.md section 1 has its own message naming the operand, the
 // group and the rule.
 //
 //===----------------------------------------------------------------------===//

@@ -15,16 +15,24 @@
 
 #include "GGemm/GGemmEnums.h.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "GGemm/GGemmAttrs.h.inc"
-
 namespace mlir::ggemm {
-
 /// Sizes of one group. `m` is ShapedType::kDynamic in the contiguous form,
 /// where group sizes are only known at run time.
 struct GroupShape {
   int64_t m, n, k;
 };
+} // namespace mlir::ggemm
+
+#define GET_ATTRDEF_CLASSES
+#include "GGemm/GGemmAttrs.h.inc"
+
+namespace mlir::ggemm {
+
+/// The attribute names of the kernel level: `ggemm.problem`
+/// (#ggemm.kernel_problem) on an outlined kernel, `ggemm.launch`
+/// (#ggemm.launch) on the host function that launches it.
+inline constexpr llvm::StringLiteral kProblemAttrName = "ggemm.problem";
+inline constexpr llvm::StringLiteral kLaunchAttrName = "ggemm.launch";
 
 /// Elements per scale factor along K (NVFP4: one e4m3 scale per 16 values).
 constexpr int64_t kScaleBlock = 16;
@@ -61,7 +69,7 @@ struct GroupedOperands {
   int64_t getNumGroups() const;
   /// Shape of group `g` (M is dynamic in rows<contiguous>).
   GroupShape getGroupShape(int64_t g) const;
-  /// Checks every shape and type rule (DESIGN.md section 1).
+  /// Checks every shape and type rule (docs/architecture.md section 1).
   LogicalResult verify() const;
 };
 

@@ -53,7 +53,7 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
   let summary = "grouped NVFP4 block-scaled matrix product (TN, f16 output)";
   let description = [{
     Computes `G` independent products `C_g = alpha_g * (A_g * SFA_g) (B_g *
-    SFB_g)^T` (DESIGN.md section 1): A_g is `M_g x K`, B_g is `N x K` (both
+    SFB_g)^T` (docs/architecture.md section 1): A_g `M_g x K`, B_g `N x K` (both
     K-major, "TN"), one `f8E4M3FN` scale per 16 consecutive K elements of a
     row, f32 accumulation, f16 result rounded to nearest even.
 
@@ -90,7 +90,7 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
         c(%c0, %c1 : memref<96x128xf16>, memref<128x256xf16>)
     ```
 
-    `schedule`, when present, is the scheduled level (DESIGN.md section 2):
+    `schedule`, when present, is the scheduled level of docs/architecture.md:
     set by `ggemm-tile` and `ggemm-split-k`, consumed by
     `ggemm-fuse-persistent`.
   }];
@@ -112,7 +112,7 @@ def GGemm_PersistentOp : GGemm_Op<"persistent",
     [SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects]> {
   let summary = "the body of one persistent kernel, run by every CTA";
   let description = [{
-    The kernel level before any target (DESIGN.md section 2, level 3): the
+    The kernel level before any target (docs/architecture.md, level 3): the
     region runs once per CTA `%cta` in `[0, %num_ctas)`, where `%num_ctas` is
     the schedule's grid. `ggemm.grid_barrier` splits the body into phases: every
     CTA finishes a phase before any CTA starts the next. Values defined above
@@ -255,5 +255,7 @@ def GGemm_ReduceTileOp : GGemm_Op<"reduce_tile",
   let hasVerifier = 1;
   let extraClassDeclaration = GGemm_GroupedDecls;
 }
+
+include "GGemm/GGemmKernel.td"
 
 #endif // GGEMM_OPS_TD

@@ -14,9 +14,8 @@
 extern "C" {
 #endif
 
-/// Registers every ggemm pass (ggemm-tile, ggemm-split-k,
-/// ggemm-fuse-persistent, ggemm-print-schedule, convert-ggemm-to-loops,
-/// convert-ggemm-to-nvvm, ggemm-export-kernels, ...). Idempotent.
+/// Registers every ggemm pass (scheduling, kernel level and conversions; the
+/// same set gemm-opt --help lists). Idempotent.
 MLIR_CAPI_EXPORTED void mlirGGemmRegisterPasses(void);
 
 /// Registers the `ggemm-pipeline` and `ggemm-cpu-pipeline` pipelines.

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Conversion/Passes.h"
+#include "ggemm/Kernel/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
 #include "ggemm/Transforms/Passes.h"
 
@@ -29,16 +30,19 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.grid = options.grid;
   pm.addPass(createGGemmTile(tile));
   pm.addPass(createGGemmFusePersistent());
-  ConvertGGemmToNVVMOptions nvvm;
-  nvvm.chip = options.chip;
-  pm.addPass(createConvertGGemmToNVVM(nvvm));
+  GGemmOutlineKernelOptions outline;
+  outline.chip = options.chip;
+  pm.addPass(createGGemmOutlineKernel(outline));
+  GGemmInsertTMAPrefetchOptions prefetch;
+  prefetch.distance = options.prefetchDistance;
+  pm.nest<gpu::GPUModuleOp>().addPass(createGGemmInsertTMAPrefetch(prefetch));
+  pm.addPass(createConvertGGemmToNVVM());
 
   // Kernel modules: upstream conversions down to the LLVM/NVVM dialects.
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createSCFToControlFlowPass());
-  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   ConvertGpuOpsToNVVMOpsOptions gpuToNVVM;
   gpuToNVVM.useBarePtrCallConv = true; // docs/kernel-abi.md: plain pointers

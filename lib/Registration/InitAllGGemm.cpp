@@ -10,6 +10,7 @@
 
 #include "GGemm/GGemmDialect.h"
 #include "ggemm/Conversion/Passes.h"
+#include "ggemm/Kernel/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
 #include "ggemm/Transforms/Passes.h"
 
@@ -43,6 +44,7 @@ void mlir::ggemm::registerAllGGemmPasses() {
   static std::once_flag once;
   std::call_once(once, [] {
     registerGGemmTransformsPasses();
+    registerGGemmKernelPasses();
     registerGGemmConversionPasses();
   });
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Target/TargetInfo.h"
 #include "ggemm/Transforms/Passes.h"
 
 #define DEBUG_TYPE "ggemm-tile"
@@ -20,26 +21,11 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// What a chip's MMA can do with one CTA (see the table in Passes.td).
-struct ChipRules {
-  int64_t smCount;
-  SmallVector<int64_t> tileM, tileK;
-  int64_t nStep;
-};
-
-std::optional<ChipRules> getChipRules(StringRef chip) {
-  if (chip == "sm_100a")
-    return ChipRules{148, {128}, {128, 256}, 16};
-  if (chip == "sm_90a")
-    return ChipRules{132, {64, 128}, {64, 128, 256}, 8};
-  return std::nullopt;
-}
-
 struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
   using GGemmTileBase::GGemmTileBase;
 
   void runOnOperation() override {
-    std::optional<ChipRules> rules = getChipRules(chip);
+    const TargetInfo *target = TargetInfo::lookup(chip);
     std::optional<Raster> order = symbolizeRaster(raster);
     WalkResult result = getOperation().walk([&](GroupedMatmulOp op) {
       if (op.getSchedule())
@@ -48,43 +34,33 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
         op.emitOpError() << "cannot be tiled for " << chip << ": " << message;
         return WalkResult::interrupt();
       };
-      if (!rules)
-        return fail("unknown chip (expected sm_100a or sm_90a)");
+      if (!target)
+        return fail("unknown chip (known: " + TargetInfo::knownChips() + ")");
       if (!order)
         return fail("unknown raster '" + raster +
                     "' (expected along_m or along_n)");
-      if (!llvm::is_contained(rules->tileM, tileM))
-        return fail("tile M = " + Twine(tileM) + " is not an MMA row count (" +
-                    llvm::join(llvm::map_range(rules->tileM,
-                                               [](int64_t v) {
-                                                 return std::to_string(v);
-                                               }),
-                               ", ") +
-                    ")");
-      if (tileN < rules->nStep || tileN > 256 || tileN % rules->nStep != 0)
-        return fail("tile N = " + Twine(tileN) + " must be a multiple of " +
-                    Twine(rules->nStep) + " in [" + Twine(rules->nStep) +
-                    ", 256]");
-      if (!llvm::is_contained(rules->tileK, tileK))
-        return fail("tile K = " + Twine(tileK) +
-                    " is not a supported pipeline step (" +
-                    llvm::join(llvm::map_range(rules->tileK,
-                                               [](int64_t v) {
-                                                 return std::to_string(v);
-                                               }),
-                               ", ") +
-                    ")");
+      if (std::string why = target->checkTile(tileM, tileN, tileK);
+          !why.empty())
+        return fail(why);
       if (grid < 0)
         return fail("grid = " + Twine(int64_t(grid)) +
                     " must be in [0, 65535] (0: the chip's SM count)");
-      int64_t ctas = grid > 0 ? int64_t(grid) : rules->smCount;
+      int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, tileM, tileN, tileK, *order,
                                       /*splitK=*/1, ctas, stages)))
         return WalkResult::interrupt();
-      op.setScheduleAttr(ScheduleAttr::get(&getContext(), tileM, tileN, tileK,
-                                           *order, /*splitK=*/1, ctas,
-                                           stages));
+      auto schedule = ScheduleAttr::get(&getContext(), tileM, tileN, tileK,
+                                        *order, /*splitK=*/1, ctas, stages);
+      // The whole problem against the chip's kernel (scale layout,
+      // resources): a schedule accepted here is one the lowering takes.
+      KernelProblem problem =
+          KernelProblem::fromOperands(op.getProblem(), schedule);
+      KernelResources resources;
+      if (std::string why = target->planKernel(problem, resources);
+          !why.empty())
+        return fail(why);
+      op.setScheduleAttr(schedule);
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

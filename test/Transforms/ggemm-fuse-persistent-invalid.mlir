@@ -1,5 +1,5 @@
 // RUN: gemm-opt %s --ggemm-fuse-persistent -verify-diagnostics -split-input-file
-// RUN: not gemm-opt %s --ggemm-tile --ggemm-fuse-persistent=grid=70000 2>&1 | FileCheck %s --check-prefix=GRID
+// RUN: not gemm-opt %s --ggemm-tile=chip=sm_100a --ggemm-fuse-persistent=grid=70000 2>&1 | FileCheck %s --check-prefix=GRID
 // GRID: error: ggemm-fuse-persistent: grid = 70000 must be in [0, 65535]
 
 func.func @unscheduled(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,

@@ -1,7 +1,7 @@
-// RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-fuse-persistent | FileCheck %s
-// RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-split-k=split=2 --ggemm-fuse-persistent=grid=16 | FileCheck %s --check-prefix=SPLIT
+// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-fuse-persistent | FileCheck %s
+// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent=grid=16 | FileCheck %s --check-prefix=SPLIT
 // The persistent form round-trips.
-// RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-split-k=split=2 --ggemm-fuse-persistent | gemm-opt -split-input-file | FileCheck %s --check-prefix=SPLIT-ROUND
+// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent | gemm-opt -split-input-file | FileCheck %s --check-prefix=SPLIT-ROUND
 
 // Two groups of different shapes: one tile space of 1*3 + 2*2 = 7 tiles,
 // walked CTA-strided; the group of a tile comes from tile_coords.

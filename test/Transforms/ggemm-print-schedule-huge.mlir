@@ -1,6 +1,6 @@
 // The report's CTA-load figures are computed per residue class, not per
 // tile: a problem of 2.8e14 tiles (sizes just under 2^31) reports at once.
-// RUN: timeout 60 gemm-opt %s --ggemm-tile --ggemm-print-schedule -o /dev/null | FileCheck %s
+// RUN: timeout 60 gemm-opt %s --ggemm-tile=chip=sm_100a --ggemm-print-schedule -o /dev/null | FileCheck %s
 // RUN: not ggemm-cpu-run %s 2>&1 | FileCheck %s --check-prefix=CPU
 // CHECK: total: 281474943156225 output tiles, 281474943156225 work items, 1901857724028.55 waves over 148 CTAs
 // CHECK-NEXT: CTA load (K tiles): max 1901857724029, min 1901857724028, mean 1901857724028.5, imbalance max/mean 1.00, idle CTAs 0

@@ -1,9 +1,9 @@
 // The schedule report for the four benchmark shapes (tcgen05 tiles, 148 CTAs).
-// RUN: gemm-opt %S/../../examples/bench_g8_n4096_k7168.mlir --ggemm-tile --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G8K7168
-// RUN: gemm-opt %S/../../examples/bench_g8_n7168_k2048.mlir --ggemm-tile --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G8K2048
-// RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096.mlir --ggemm-tile --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G2K4096
-// RUN: gemm-opt %S/../../examples/bench_g2_n4096_k1536.mlir --ggemm-tile --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G2K1536
-// RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096_dynamic.mlir --ggemm-tile --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=DYN
+// RUN: gemm-opt %S/../../examples/bench_g8_n4096_k7168.mlir --ggemm-tile=chip=sm_100a --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G8K7168
+// RUN: gemm-opt %S/../../examples/bench_g8_n7168_k2048.mlir --ggemm-tile=chip=sm_100a --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G8K2048
+// RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096.mlir --ggemm-tile=chip=sm_100a --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G2K4096
+// RUN: gemm-opt %S/../../examples/bench_g2_n4096_k1536.mlir --ggemm-tile=chip=sm_100a --ggemm-split-k --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=G2K1536
+// RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096_dynamic.mlir --ggemm-tile=chip=sm_100a --ggemm-print-schedule -o /dev/null | FileCheck %s --check-prefix=DYN
 // RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096.mlir --ggemm-print-schedule -o /dev/null 2>&1 | FileCheck %s --check-prefix=NONE
 
 // G8K7168: schedule of @bench_g8_n4096_k7168: tile 128x128x256, raster along_m, split_k 2, grid 148

@@ -1,5 +1,5 @@
-// RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-split-k | FileCheck %s
-// RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-split-k=split=5 | FileCheck %s --check-prefix=FORCED
+// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k | FileCheck %s
+// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=5 | FileCheck %s --check-prefix=FORCED
 
 // 2 output tiles on 148 CTAs with 32 K tiles each: the cost rule splits K
 // 8 ways: 1 * (4 + 0.5) + 1 * 8 * 0.5 = 8.5, against 32 unsplit and

@@ -1,26 +1,34 @@
-// Tile shapes a chip's MMA cannot do are refused at the op.
+// Tiles and problems a chip's kernel cannot take are refused at the op, by
+// the same target description the lowerings read.
 // RUN: gemm-opt %s --ggemm-tile="tile-m=64" -verify-diagnostics -split-input-file
-// RUN: not gemm-opt %s --ggemm-tile="chip=sm_90a tile-m=256" 2>&1 | FileCheck %s --check-prefix=M90
-// RUN: not gemm-opt %s --ggemm-tile="tile-n=24" 2>&1 | FileCheck %s --check-prefix=N100
-// RUN: not gemm-opt %s --ggemm-tile="chip=sm_90a tile-n=12" 2>&1 | FileCheck %s --check-prefix=N90
-// RUN: not gemm-opt %s --ggemm-tile="tile-k=64" 2>&1 | FileCheck %s --check-prefix=K100
+// RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-m=256" 2>&1 | FileCheck %s --check-prefix=M100
+// RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=24" 2>&1 | FileCheck %s --check-prefix=N100
+// RUN: not gemm-opt %s --ggemm-tile="tile-n=64" 2>&1 | FileCheck %s --check-prefix=N90
+// RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-k=128" 2>&1 | FileCheck %s --check-prefix=K100
+// RUN: not gemm-opt %s --ggemm-tile="tile-k=512" 2>&1 | FileCheck %s --check-prefix=K90
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_80" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not gemm-opt %s --ggemm-tile="raster=diagonal" 2>&1 | FileCheck %s --check-prefix=RASTER
 // RUN: not gemm-opt %s --ggemm-tile="stages=0" 2>&1 | FileCheck %s --check-prefix=STAGES
 // RUN: not gemm-opt %s --ggemm-tile="grid=-5" 2>&1 | FileCheck %s --check-prefix=GRID
+// Tile sizes the chip takes, but a problem its kernel cannot:
+// RUN: not gemm-opt %s --ggemm-tile="stages=8" 2>&1 | FileCheck %s --check-prefix=SMEM90
+// RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=256 stages=8" 2>&1 | FileCheck %s --check-prefix=TMEM100
 
-// M90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: tile M = 256 is not an MMA row count (64, 128)
-// N100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: tile N = 24 must be a multiple of 16 in [16, 256]
-// N90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: tile N = 12 must be a multiple of 8 in [8, 256]
-// K100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: tile K = 64 is not a supported pipeline step (128, 256)
-// CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip (expected sm_100a or sm_90a)
-// RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: unknown raster 'diagonal' (expected along_m or along_n)
+// M100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: the sm_100a kernel takes tile M in {128}; got 256
+// N100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: the sm_100a kernel takes tile N in {16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256}; got 24
+// N90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile N in {128}; got 64
+// K100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: the sm_100a kernel takes tile K in {256}; got 128
+// K90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile K in {64, 128, 256}; got 512
+// CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip (known: sm_100a, sm_90a)
+// RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: unknown raster 'diagonal' (expected along_m or along_n)
 // STAGES: error: 'ggemm.grouped_matmul' op stages = 0 must be in [1, 16]
-// GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: grid = -5 must be in [0, 65535] (0: the chip's SM count)
+// GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = -5 must be in [0, 65535] (0: the chip's SM count)
+// SMEM90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 8 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232448
+// TMEM100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: needs {{[0-9]+}} Tensor Memory columns
 
 func.func @one(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_100a: tile M = 64 is not an MMA row count (128)}}
+  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile M in {128}; got 64}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x256xf4E2M1FN>) sfa(%sa : memref<128x16xf8E4M3FN>)
       b(%b : memref<128x256xf4E2M1FN>) sfb(%sb : memref<128x16xf8E4M3FN>)

@@ -1,14 +1,18 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-tile | FileCheck %s
-// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_90a tile-m=64 tile-n=72 tile-k=64 raster=along_n stages=3" | FileCheck %s --check-prefix=HOPPER
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_90a tile-k=64 raster=along_n stages=3" | FileCheck %s --check-prefix=HOPPER
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_100a tile-n=48" | FileCheck %s --check-prefix=B200
 // RUN: gemm-opt %s -split-input-file --ggemm-tile="grid=7" | FileCheck %s --check-prefix=GRID
 
-// Defaults: the tcgen05 NVFP4 tile, one CTA per B200 SM. M = 80 (a tail)
-// and K = 192 (not a multiple of 256) are masked, not refused.
+// Defaults: the default chip (sm_90a): a 128 x 128 x 256 tile, one CTA
+// per H100/H200 SM. M = 80 (a tail) and K = 192 (not a multiple of 256)
+// are masked, not refused.
 // CHECK-LABEL: func.func @tail
 // CHECK: ggemm.grouped_matmul rows<list> scales<row_major>
-// CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+// CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // HOPPER-LABEL: func.func @tail
-// HOPPER: schedule <tile = [64, 72, 64], raster = along_n, split_k = 1, grid = 132, stages = 3>
+// HOPPER: schedule <tile = [128, 128, 64], raster = along_n, split_k = 1, grid = 132, stages = 3>
+// B200-LABEL: func.func @tail
+// B200: schedule <tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
 // GRID: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 7, stages = 4>
 func.func @tail(%a: memref<80x192xf4E2M1FN>, %sa: memref<80x12xf8E4M3FN>,
     %b: memref<144x192xf4E2M1FN>, %sb: memref<144x12xf8E4M3FN>, %c: memref<80x144xf16>) {
@@ -38,7 +42,7 @@ func.func @scheduled(%a: memref<0x64xf4E2M1FN>, %sa: memref<0x4xf8E4M3FN>,
 
 // Run-time group sizes are tiled the same way.
 // CHECK-LABEL: func.func @contiguous
-// CHECK: group_sizes(%{{.*}} : memref<2xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+// CHECK: group_sizes(%{{.*}} : memref<2xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 func.func @contiguous(%a: memref<?x256xf4E2M1FN>, %sa: memref<?x16xf8E4M3FN>,
     %b: memref<2x128x256xf4E2M1FN>, %sb: memref<2x128x16xf8E4M3FN>,
     %c: memref<?x128xf16>, %s: memref<2xi32>) {

@@ -3,7 +3,7 @@
 // Expected values come from the format definitions (OCP Microscaling
 // Formats v1.0, section 5.3 "FP4 (E2M1)" and 5.3.2 "FP8 E4M3"; PTX ISA
 // "Alternate floating point data formats"), IEEE 754 binary16, and the
-// to_blocked layout of the reference (DESIGN.md section 1), not from the
+// blocked_128x4 layout (docs/architecture.md section 1), not from the
 // code under test.
 //
 //===----------------------------------------------------------------------===//

@@ -36,11 +36,6 @@ void addDecodeTables(ModuleOp module);
 /// before applying the patterns below.
 void lowerPersistentToCtaLoops(Operation *root);
 
-/// Patterns lowering ggemm.num_tiles and ggemm.tile_coords (the scheduler)
-/// to index arithmetic; shared by the CPU and GPU lowerings.
-void populateTileSpaceToArithPatterns(const TypeConverter &converter,
-                                      RewritePatternSet &patterns);
-
 /// Patterns lowering ggemm ops to scf/arith/memref/cf over storage types.
 void populateGGemmToLoopsConversionPatterns(
     const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns);

@@ -13,7 +13,7 @@ def ConvertGGemmToLoops : Pass<"convert-ggemm-to-loops", "ModuleOp"> {
   let summary = "Lower ggemm ops to scf/arith/memref loops (the CPU oracle)";
   let description = [{
     Lowers `ggemm.grouped_matmul` (both row forms, both scale layouts) to
-    plain loops that compute DESIGN.md section 1 exactly:
+    plain loops that compute docs/architecture.md section 1 exactly:
 
     * e2m1 and e4m3 codes are decoded through 16- and 256-entry f32 tables
       (`memref.global`s built from MLIR's own float semantics, so every code,
@@ -70,8 +70,8 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     split_k = 1 are required.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
-           "target chip (sm_100a or sm_90a)">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip; empty: the chip each kernel was outlined for">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -82,21 +82,6 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect",
-  ];
-}
-
-def GGemmExportKernels : Pass<"ggemm-export-kernels", "ModuleOp"> {
-  let summary = "Write each kernel's binary and manifest to a directory";
-  let description = [{
-    For every function carrying `ggemm.kernel` and `ggemm.manifest` (from
-    `convert-ggemm-to-nvvm`) whose kernel module became a `gpu.binary`
-    (upstream `gpu-module-to-binary`), writes `DIR/<func>.cubin` (format
-    bin) or `DIR/<func>.ptx` (format isa) and `DIR/<func>.json`, the manifest
-    of docs/kernel-abi.md naming that file. The IR is unchanged.
-  }];
-  let options = [
-    Option<"dir", "dir", "std::string", /*default=*/"\"\"",
-           "output directory (created if missing)">,
   ];
 }
 

@@ -41,6 +41,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> stages{*this, "stages",
                                       llvm::cl::desc("pipeline stages"),
                                       llvm::cl::init(4)};
+  PassOptions::Option<int64_t> prefetchDistance{
+      *this, "prefetch-distance",
+      llvm::cl::desc("K tiles of the next tile to prefetch into L2 "
+                     "(ggemm-insert-tma-prefetch; 0: no prefetch)"),
+      llvm::cl::init(2)};
   PassOptions::Option<int64_t> grid{
       *this, "grid", llvm::cl::desc("persistent CTAs (0: the SM count)"),
       llvm::cl::init(0)};

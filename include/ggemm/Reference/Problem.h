@@ -64,7 +64,7 @@ struct GroupResult {
 /// (split-K, tensor cores) is allowed to change.
 double reassociationTolerance(double exact, double absSum, int64_t k);
 
-/// C_g = alpha_g * sum_k A*SFA * B*SFB (DESIGN.md section 1), plain loops.
+/// The grouped product of docs/architecture.md section 1, in plain loops.
 /// The f32 path adds the (exact) products in increasing k, which is the
 /// order convert-ggemm-to-loops uses, so its f16 bits must match exactly.
 std::vector<GroupResult> referenceProduct(const Problem &problem);

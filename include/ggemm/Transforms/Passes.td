@@ -16,17 +16,21 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     `#ggemm.schedule<tile = [M, N, K], raster = ..., split_k = 1, grid = ...>`.
     Partial tiles at the M, N and K ends (M_g not a multiple of tile M,
     M_g = 0, K not a multiple of tile K) are masked, so every shape the
-    problem level accepts can be tiled. The tile must be one the chip's MMA
-    can do; `chip` sets those rules and the default grid (its SM count):
+    problem level accepts can be tiled. The tile and the whole problem
+    (scale layout, shared memory, Tensor Memory, registers) must fit the
+    chip's kernel: `ggemm-tile` asks the same target description
+    (include/ggemm/Target/TargetInfo.h) as the lowerings, so a schedule it
+    accepts is one they take. `chip` sets those rules and the default grid
+    (its SM count):
 
     | chip | tile M | tile N | tile K | grid |
     | --- | --- | --- | --- | --- |
-    | sm_100a (tcgen05, cta_group::1) | 128 | multiple of 16 in [16, 256] | 128 or 256 | 148 |
-    | sm_90a (wgmma, 1 or 2 warpgroups) | 64 or 128 | multiple of 8 in [8, 256] | 64, 128 or 256 | 132 |
+    | sm_100a (tcgen05, cta_group::1) | 128 | multiple of 16 in [16, 256] | 256 | 148 |
+    | sm_90a (4 warps of mma.sync) | 128 | 128 | 64, 128 or 256 | 132 |
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_100a\"",
-           "target chip: sm_100a or sm_90a">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "target chip: sm_90a or sm_100a">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"128", "tile rows">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"128", "tile columns">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"256",

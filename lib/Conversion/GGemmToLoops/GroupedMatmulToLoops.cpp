@@ -8,6 +8,7 @@
 
 #include "LoopEmitter.h"
 #include "Patterns.h"
+#include "ggemm/Conversion/TileSpaceToArith.h"
 
 #include "GGemm/GGemmOps.h"
 
@@ -18,17 +19,6 @@
 
 using namespace mlir;
 using namespace mlir::ggemm;
-
-Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
-                                 Value group) {
-  Value size32 = memref::LoadOp::create(b, loc, sizes, group);
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  Value nonNegative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::sge, size32, zero);
-  cf::AssertOp::create(b, loc, nonNegative,
-                       "ggemm.grouped_matmul: negative group size");
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
-}
 
 void mlir::ggemm::assertRowsFit(OpBuilder &b, Location loc, Value end,
                                 Value a) {

@@ -1,6 +1,6 @@
 //===- LoopEmitter.cpp - loops of one group or tile -----------------------===//
 //
-// The exact CPU arithmetic of DESIGN.md section 1 (see LoopEmitter.h).
+// Exact CPU arithmetic of docs/architecture.md section 1 (see LoopEmitter.h).
 //
 //===----------------------------------------------------------------------===//
 

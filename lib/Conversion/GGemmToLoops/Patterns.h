@@ -8,11 +8,10 @@
 #define GGEMM_LIB_CONVERSION_GGEMMTOLOOPS_PATTERNS_H
 
 #include "ggemm/Conversion/GGemmToLoops.h"
+#include "ggemm/Conversion/TileSpaceToArith.h"
 
 namespace mlir::ggemm {
 
-/// group_sizes[group] as an index, after a cf.assert that it is >= 0.
-Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
 /// cf.assert that rows up to `end` exist in A (rows<contiguous>).
 void assertRowsFit(OpBuilder &b, Location loc, Value end, Value a);
 

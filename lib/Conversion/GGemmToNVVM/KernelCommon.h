@@ -9,25 +9,11 @@
 #ifndef GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H
 #define GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H
 
-#include "GGemm/GGemmOps.h"
+#include "ggemm/Target/TargetInfo.h"
 
 #include "mlir/IR/Builders.h"
 
 namespace mlir::ggemm {
-
-/// Problem facts the kernel is specialised for.
-struct KernelProblem {
-  bool listForm;
-  bool hasAlpha;
-  ScaleLayout scales;
-  SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
-  ScheduleAttr schedule;
-  /// The kernel loads row-major SFA/SFB with TMA too: each operand set has
-  /// four tensor maps (a, b, sfa, sfb) instead of two (a, b).
-  bool scaleMaps = false;
-
-  int64_t mapsPerSet() const { return scaleMaps ? 4 : 2; }
-};
 
 /// Run-time facts of one group, as `index` values except the i64 device
 /// addresses `c`, `sfa`, `sfb` and the f32 `alpha` (null without alpha).

@@ -28,45 +28,11 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-// Dynamic shared memory: pair table [0, 1024), scale table [1024, 1536),
-// one 8-byte mbarrier per stage from 1536, stages from 2048. Everything
-// lives in the one dynamic region: the kernel declares no static shared
-// memory whose placement relative to it would be up to ptxas.
-constexpr int64_t kBarrierOffset = 1536;
-constexpr int64_t kTableBytes = 2048;
+// Shared memory: see kSM90TableBytes in ggemm/Target/SM90/KernelPlan.h.
 constexpr int64_t kWarpTile = 64;     // rows and columns per warp
 constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
 constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
-constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in limit
 } // namespace
-
-int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
-  ScheduleAttr s = p.schedule;
-  return kTableBytes +
-         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
-}
-
-std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
-  ScheduleAttr s = p.schedule;
-  if (s.getTileM() != 128 || s.getTileN() != 128)
-    return "the sm_90a lowering takes 128 x 128 tiles (4 warps of 64 x 64); "
-           "the schedule has " +
-           std::to_string(s.getTileM()) + " x " + std::to_string(s.getTileN());
-  if (s.getSplitK() != 1)
-    return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
-  // TMA coordinates are 32-bit: B's rows in rows<contiguous> are G x N.
-  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
-  if (bRows >= (int64_t{1} << 31))
-    return "B has " + std::to_string(bRows) +
-           " rows (G x N); TMA coordinates must stay below 2^31";
-  if (sm90SharedMemoryBytes(p) > kMaxSharedMemory)
-    return std::to_string(s.getStages()) + " stages of tile K " +
-           std::to_string(s.getTileK()) + " need " +
-           std::to_string(sm90SharedMemoryBytes(p)) +
-           " bytes of shared memory; sm_90a has " +
-           std::to_string(kMaxSharedMemory);
-  return "";
-}
 
 SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
                                      const KernelProblem &problem,
@@ -211,6 +177,15 @@ void SM90KernelBuilder::emitPrologue() {
   memref::StoreOp::create(b, loc, idx(0), counter, idx(0));
 }
 
+void SM90KernelBuilder::ifLeader(function_ref<void()> body) {
+  Value isLeader =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
+  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
+    body();
+    scf::YieldOp::create(b, loc);
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Loads
 //===----------------------------------------------------------------------===//
@@ -222,7 +197,7 @@ Value SM90KernelBuilder::sharedPtr(Value byteOffset) {
 Value SM90KernelBuilder::barrier(Value stage) {
   return sharedPtr(arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, stage, idx(8)),
-      idx(kBarrierOffset)));
+      idx(kSM90BarrierOffset)));
 }
 
 Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
@@ -231,7 +206,7 @@ Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
                                               gpu::AddressSpace::Workgroup);
   Value shift = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
-      idx(kTableBytes + offset));
+      idx(kSM90TableBytes + offset));
   return memref::ViewOp::create(
       b, loc,
       MemRefType::get({rows, cols}, b.getI8Type(), MemRefLayoutAttrInterface{},
@@ -253,7 +228,7 @@ void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
   Value x = coord(arith::MulIOp::create(b, loc, kTile, idx(tileK / 2)));
   Value stageStart = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
-      idx(kTableBytes));
+      idx(kSM90TableBytes));
   // The destination as a shared::cluster address (this CTA's own window).
   auto cluster = [&](Value ptr) { return emitClusterPtr(b, loc, ptr); };
   // Coordinates innermost first: byte column, then row.

@@ -10,19 +10,11 @@
 #define GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
 
 #include "KernelCommon.h"
+#include "ggemm/Target/SM90/KernelPlan.h"
 
 #include "mlir/IR/Builders.h"
 
 namespace mlir::ggemm {
-
-/// Threads of one CTA: 4 warps, each a 64 x 64 quarter of a 128 x 128 tile.
-constexpr int64_t kSM90Threads = 128;
-
-/// Dynamic shared memory the kernel needs (decode tables + stages).
-int64_t sm90SharedMemoryBytes(const KernelProblem &problem);
-
-/// Why the sm_90a lowering cannot take this problem, or "" if it can.
-std::string sm90Unsupported(const KernelProblem &problem);
 
 /// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
 /// at the start of the kernel, then emits tiles on request.
@@ -37,6 +29,8 @@ public:
   void emitPrologue();
   /// Emits one output tile (the body of one ggemm.mma_tile).
   void emitTile(Value group, Value rowBase, Value m0, Value n0);
+  /// Emits `body` for the one thread that issues TMA (thread 0).
+  void ifLeader(function_ref<void()> body);
 
 private:
   void issueLoads(const GroupFacts &g, Value rowA, Value rowB, Value kTile,

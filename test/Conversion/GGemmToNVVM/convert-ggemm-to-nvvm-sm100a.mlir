@@ -1,17 +1,12 @@
-// The sm_100a kernel structure of one persistent op: prologue, the three
-// warp roles each walking the same persistent tile loop, teardown.
-// RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-fuse-persistent --convert-ggemm-to-nvvm=chip=sm_100a | FileCheck %s --implicit-check-not=ggemm.persistent --implicit-check-not=ggemm.mma_tile --implicit-check-not=ggemm.tile_coords
+// The sm_100a kernel structure from an outlined kernel: prologue, the
+// three warp roles each walking the same persistent tile loop, teardown.
+// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles
+// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a | FileCheck %s --implicit-check-not=ggemm.tile
 
 // Two groups, blocked_128x4 scales (copied by TMA), alpha; group 1 has
 // K = 128, half a K tile, so MMAs 2-4 of a K tile are guarded.
 // CHECK-LABEL: func.func @blocked(
-// CHECK-SAME: ggemm.kernel = @ggemm_blocked::@ggemm_blocked
-// CHECK-SAME: ggemm.manifest = "{
-// CHECK-SAME: \22block\22: [\0A    192,
-// CHECK-SAME: \22chip\22: \22sm_100a\22,
-// CHECK-SAME: \22dynamic_shared_memory\22: 148592,
-// CHECK-SAME: \22scales\22: \22blocked_128x4\22,
-// CHECK-SAME: \22swizzle\22: \22128B\22
+// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked
 // CHECK: gpu.module @ggemm_blocked {
 // CHECK: gpu.func @ggemm_blocked(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 192, 1, 1>}
 // Prologue: 4 full + 4 empty + 2 accumulator-full + 2 accumulator-empty
@@ -102,20 +97,25 @@
 // CHECK: scf.if %{{.*}} {
 // CHECK: nvvm.tcgen05.dealloc %{{.*}}, %c512_i32 : !llvm.ptr<6>, i32
 // CHECK: gpu.return
-func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
-    %sfa0: memref<1x4x32x16xf8E4M3FN>, %sfa1: memref<2x2x32x16xf8E4M3FN>,
-    %b0: memref<384x256xf4E2M1FN>, %b1: memref<128x128xf4E2M1FN>,
-    %sfb0: memref<3x4x32x16xf8E4M3FN>, %sfb1: memref<1x2x32x16xf8E4M3FN>,
-    %c0: memref<80x384xf16>, %c1: memref<200x128xf16>, %alpha: memref<2xf32>) {
-  ggemm.grouped_matmul rows<list> scales<blocked_128x4>
-      a(%a0, %a1 : memref<80x256xf4E2M1FN>, memref<200x128xf4E2M1FN>)
-      sfa(%sfa0, %sfa1 : memref<1x4x32x16xf8E4M3FN>, memref<2x2x32x16xf8E4M3FN>)
-      b(%b0, %b1 : memref<384x256xf4E2M1FN>, memref<128x128xf4E2M1FN>)
-      sfb(%sfb0, %sfb1 : memref<3x4x32x16xf8E4M3FN>, memref<1x2x32x16xf8E4M3FN>)
-      c(%c0, %c1 : memref<80x384xf16>, memref<200x128xf16>)
-      alpha(%alpha : memref<2xf32>)
-  return
+
+module attributes {gpu.container_module} {
+  func.func @blocked(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<200x128xf4E2M1FN>, %arg2: memref<1x4x32x16xf8E4M3FN>, %arg3: memref<2x2x32x16xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<128x128xf4E2M1FN>, %arg6: memref<3x4x32x16xf8E4M3FN>, %arg7: memref<1x2x32x16xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<200x128xf16>, %arg10: memref<2xf32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [64, 200], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    return
+  }
+  gpu.module @ggemm_blocked {
+    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+      %block_id_x = gpu.block_id  x
+      %grid_dim_x = gpu.grid_dim  x
+      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      }
+      gpu.return
+    }
+  }
 }
+
 
 // -----
 
@@ -125,10 +125,7 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // each lane's rows into the atom layout, fences them for the async proxy
 // and arrives a second time on the full barrier (which expects 2).
 // CHECK-LABEL: func.func @contiguous(
-// CHECK-SAME: \22dynamic_shared_memory\22: 152696,
-// CHECK-SAME: \22rows\22: \22contiguous\22,
-// CHECK-SAME: \22box\22: [\0A        16,\0A        128\0A      ],\0A      \22dims\22: [\0A        32,\0A        -1\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfa\22,
-// CHECK-SAME: \22dims\22: [\0A        32,\0A        768\0A      ],\0A      \22group\22: 0,\0A      \22operand\22: \22sfb\22,
+// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous
 // CHECK: gpu.func @ggemm_contiguous(%{{.*}}: memref<4x128xi8, 1>,
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
 // CHECK: scf.for
@@ -150,15 +147,25 @@ func.func @blocked(%a0: memref<80x256xf4E2M1FN>, %a1: memref<200x128xf4E2M1FN>,
 // CHECK: nvvm.elect.sync
 // CHECK-COUNT-4: nvvm.tcgen05.mma.block_scale
 // CHECK: nvvm.tcgen05.commit
-func.func @contiguous(%a: memref<?x512xf4E2M1FN>, %sfa: memref<?x32xf8E4M3FN>,
-    %b: memref<3x256x512xf4E2M1FN>, %sfb: memref<3x256x32xf8E4M3FN>,
-    %c: memref<?x256xf16>, %sizes: memref<3xi32>) {
-  ggemm.grouped_matmul rows<contiguous> scales<row_major>
-      a(%a : memref<?x512xf4E2M1FN>) sfa(%sfa : memref<?x32xf8E4M3FN>)
-      b(%b : memref<3x256x512xf4E2M1FN>) sfb(%sfb : memref<3x256x32xf8E4M3FN>)
-      c(%c : memref<?x256xf16>) group_sizes(%sizes : memref<3xi32>)
-  return
+
+module attributes {gpu.container_module} {
+  func.func @contiguous(%arg0: memref<?x512xf4E2M1FN>, %arg1: memref<?x32xf8E4M3FN>, %arg2: memref<3x256x512xf4E2M1FN>, %arg3: memref<3x256x32xf8E4M3FN>, %arg4: memref<?x256xf16>, %arg5: memref<3xi32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 152696, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 768], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 768], strides = [32], box = [16, 128], swizzle = "none">]>} {
+    return
+  }
+  gpu.module @ggemm_contiguous {
+    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+      %block_id_x = gpu.block_id  x
+      %grid_dim_x = gpu.grid_dim  x
+      %0 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      }
+      gpu.return
+    }
+  }
 }
+
 
 // -----
 
@@ -167,7 +174,6 @@ func.func @contiguous(%a: memref<?x512xf4E2M1FN>, %sfa: memref<?x32xf8E4M3FN>,
 // and MMA with plain loads (rows outside the group and K blocks past K read
 // as 0), and the last K tile guards MMAs 2-4.
 // CHECK-LABEL: func.func @k_tail(
-// CHECK-NOT: \22operand\22: \22sfa\22
 // CHECK: gpu.func @ggemm_k_tail(%{{.*}}: memref<2x128xi8, 1>,
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
 // CHECK: nvvm.mbarrier.arrive.expect_tx
@@ -186,11 +192,22 @@ func.func @contiguous(%a: memref<?x512xf4E2M1FN>, %sfa: memref<?x32xf8E4M3FN>,
 // CHECK: nvvm.tcgen05.mma.block_scale
 // CHECK: scf.if
 // CHECK: nvvm.tcgen05.mma.block_scale
-func.func @k_tail(%a: memref<100x320xf4E2M1FN>, %sa: memref<100x20xf8E4M3FN>,
-    %b: memref<64x320xf4E2M1FN>, %sb: memref<64x20xf8E4M3FN>, %c: memref<100x64xf16>) {
-  ggemm.grouped_matmul rows<list> scales<row_major>
-      a(%a : memref<100x320xf4E2M1FN>) sfa(%sa : memref<100x20xf8E4M3FN>)
-      b(%b : memref<64x320xf4E2M1FN>) sfb(%sb : memref<64x20xf8E4M3FN>)
-      c(%c : memref<100x64xf16>)
-  return
+
+module attributes {gpu.container_module} {
+  func.func @k_tail(%arg0: memref<100x320xf4E2M1FN>, %arg1: memref<100x20xf8E4M3FN>, %arg2: memref<64x320xf4E2M1FN>, %arg3: memref<64x20xf8E4M3FN>, %arg4: memref<100x64xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k_tail::@ggemm_k_tail, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [160, 100], strides = [160], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [160, 64], strides = [160], box = [128, 128], swizzle = "128B">]>} {
+    return
+  }
+  gpu.module @ggemm_k_tail {
+    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+      %block_id_x = gpu.block_id  x
+      %grid_dim_x = gpu.grid_dim  x
+      %0 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      }
+      gpu.return
+    }
+  }
 }
+

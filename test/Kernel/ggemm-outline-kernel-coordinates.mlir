@@ -1,6 +1,6 @@
 // TMA coordinates are 32-bit: B of the contiguous form (G x N rows) must
 // have fewer than 2^31 rows.
-// RUN: gemm-opt %s --ggemm-tile=chip=sm_90a --ggemm-fuse-persistent --convert-ggemm-to-nvvm -verify-diagnostics
+// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel -verify-diagnostics
 
 func.func @wide(%a: memref<?x64xf4E2M1FN>, %sa: memref<?x4xf8E4M3FN>,
     %b: memref<2x1073741824x64xf4E2M1FN>, %sb: memref<2x1073741824x4xf8E4M3FN>,
@@ -10,5 +10,6 @@ func.func @wide(%a: memref<?x64xf4E2M1FN>, %sa: memref<?x4xf8E4M3FN>,
       a(%a : memref<?x64xf4E2M1FN>) sfa(%sa : memref<?x4xf8E4M3FN>)
       b(%b : memref<2x1073741824x64xf4E2M1FN>) sfb(%sb : memref<2x1073741824x4xf8E4M3FN>)
       c(%c : memref<?x1073741824xf16>) group_sizes(%s : memref<2xi32>)
+      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }

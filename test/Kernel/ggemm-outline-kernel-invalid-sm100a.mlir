@@ -1,12 +1,12 @@
-// What convert-ggemm-to-nvvm{chip=sm_100a} refuses, each with a located
+// What ggemm-outline-kernel{chip=sm_100a} refuses (the target's plan), each with a located
 // diagnostic: resources over the sm_100a budgets (Tensor Memory columns,
 // shared memory, registers of the epilogue role), tile shapes tcgen05 does
 // not have, and scale atoms a tile would cut. The schedules are written out
 // so that each input tests one rule.
-// RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --convert-ggemm-to-nvvm=chip=sm_100a -verify-diagnostics
-// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
+// RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a -verify-diagnostics
+// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
 
-// SPLIT: error: 'ggemm.persistent' op cannot be lowered for sm_100a: split-K is not lowered for sm_100a yet; schedule split_k = 1
+// SPLIT: error: 'ggemm.persistent' op has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 for now
 
 func.func @tmem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
@@ -62,7 +62,7 @@ func.func @registers(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @tile_m(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: tcgen05.mma with cta_group::1 computes M = 128 rows; the schedule has tile M 64}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile M in {128}; got 64}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
@@ -75,7 +75,7 @@ func.func @tile_m(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @tile_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: the kernel takes tile K = 256 (one 128-byte swizzled row of packed e2m1 per row, 4 MMAs of K = 64); the schedule has 128}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile K in {256}; got 128}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
@@ -88,7 +88,7 @@ func.func @tile_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @tile_n(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: tile N 40 must be a multiple of 16}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile N in {16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256}; got 40}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)

@@ -5,12 +5,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ggemm/Conversion/Passes.h"
+#include "ggemm/Kernel/Passes.h"
+#include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/CompilationInterfaces.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -18,12 +18,23 @@
 
 namespace mlir::ggemm {
 #define GEN_PASS_DEF_GGEMMEXPORTKERNELS
-#include "ggemm/Conversion/Passes.h.inc"
+#include "ggemm/Kernel/Passes.h.inc"
 } // namespace mlir::ggemm
 
 using namespace mlir;
+using namespace mlir::ggemm;
 
 namespace {
+
+/// `name` with every character other than a letter, a digit or `_` made
+/// `_`: a file name that stays inside the output directory.
+std::string fileStem(StringRef name) {
+  std::string stem = name.str();
+  for (char &c : stem)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  return stem;
+}
 
 LogicalResult writeFile(Operation *op, StringRef path, StringRef bytes) {
   std::error_code ec;
@@ -49,10 +60,10 @@ struct GGemmExportKernels final
       return signalPassFailure();
     }
     WalkResult result = module.walk([&](func::FuncOp fn) {
-      auto kernel = fn->getAttrOfType<SymbolRefAttr>("ggemm.kernel");
-      auto manifest = fn->getAttrOfType<StringAttr>("ggemm.manifest");
-      if (!kernel || !manifest)
+      auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName);
+      if (!launch)
         return WalkResult::advance();
+      SymbolRefAttr kernel = launch.getKernel();
       auto binary =
           module.lookupSymbol<gpu::BinaryOp>(kernel.getRootReference());
       if (!binary || binary.getObjects().empty()) {
@@ -67,23 +78,13 @@ struct GGemmExportKernels final
         fn.emitOpError("exports format bin (cubin) or isa (PTX) only");
         return WalkResult::interrupt();
       }
-      std::string image = (fn.getName() + (isPtx ? ".ptx" : ".cubin")).str();
+      std::string stem = fileStem(fn.getName());
+      std::string image = stem + (isPtx ? ".ptx" : ".cubin");
       SmallString<128> imagePath(dir), jsonPath(dir);
       llvm::sys::path::append(imagePath, image);
-      llvm::sys::path::append(jsonPath, fn.getName() + ".json");
-
+      llvm::sys::path::append(jsonPath, stem + ".json");
       // The manifest names the image actually written.
-      llvm::Expected<llvm::json::Value> json =
-          llvm::json::parse(manifest.getValue());
-      if (!json) {
-        llvm::consumeError(json.takeError());
-        fn.emitOpError("has a malformed ggemm.manifest");
-        return WalkResult::interrupt();
-      }
-      (*json->getAsObject())["cubin"] = image;
-      std::string text;
-      llvm::raw_string_ostream os(text);
-      os << llvm::formatv("{0:2}", *json) << "\n";
+      std::string text = buildManifest(launch, image) + "\n";
       if (failed(writeFile(fn, imagePath, object.getObject().getValue())) ||
           failed(writeFile(fn, jsonPath, text)))
         return WalkResult::interrupt();

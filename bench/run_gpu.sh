@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# One benchmark run on the GPU machine (Hopper, sm_90a). Builds the
+# CUDA-driver runtime and gemm-run (no LLVM/MLIR needed), checks every ggemm
+# kernel against the CPU reference on fresh random data, runs
+# compute-sanitizer, then times ggemm and the peers of bench/peers/ (PyTorch
+# and Triton) on the benchmark shapes of bench/problems.json.
+# Logs go to LOG_DIR; bench/write_results.py then writes LOG_DIR/RESULTS.md:
+# this run on top of the earlier runs of bench/RESULTS.md, ready to replace it.
+# Needs: out/kernels from bench/compile.sh (run where LLVM/MLIR are); here the
+# CUDA toolkit, cmake, compute-sanitizer and python3 with torch and triton.
+# Usage: bench/run_gpu.sh [check|bench|all] [LOG_DIR]
+#   Defaults: all, out/logs. The check half takes several minutes; the two
+#   halves may run one after the other into the same LOG_DIR.
+set -uo pipefail
+what="${1:-all}"
+cd "$(dirname "$0")/.."
+logs="${2:-out/logs}"
+mkdir -p "$logs"
+K=out/kernels
+if ! ls $K/*.json > /dev/null 2>&1; then
+  echo "no kernels in $K: run bench/compile.sh first"; exit 1
+fi
+seed=$(( $(date +%s) % 100000 ))
+log() { echo "== $*" | tee -a "$logs/check.log"; }
+# Group sizes of a benchmark shape of bench/problems.json, comma-separated.
+sizes_of() {
+  python3 -c 'import json, sys
+sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
+print(",".join(str(m) for m in sizes[sys.argv[2]]))' bench/problems.json "$1"
+}
+
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$logs/device.txt"
+date -u +%Y-%m-%d >> "$logs/device.txt"
+BUILD=out/build-runtime
+cmake -S runtime -B $BUILD -DCMAKE_BUILD_TYPE=Release > "$logs/build.log" 2>&1 &&
+  cmake --build $BUILD -j "$(nproc)" >> "$logs/build.log" 2>&1 || { tail -30 "$logs/build.log"; exit 1; }
+RUN=$BUILD/bin/gemm-run
+[ -x "$RUN" ] || RUN=$(find $BUILD -name gemm-run -type f | head -1)
+
+fails=0
+if [ "$what" != bench ]; then
+: > "$logs/check.log"
+# Correctness: every test and benchmark shape, edge M, run-time sizes.
+for m in $K/test_0*.json $K/bench_g?_n*_k????.json $K/edge_m.json; do
+  log "check $(basename $m) seed $seed"
+  $RUN "$m" --seed $seed --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
+done
+for m in $K/bench_*_dynamic.json; do
+  sizes=$(sizes_of "$(basename $m .json | sed 's/^bench_//; s/_dynamic$//')")
+  log "check $(basename $m) sizes $sizes"
+  $RUN "$m" --seed $seed --group-sizes "$sizes" --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
+done
+for sizes in 0,1,127,129,300 300,0,0,1,129; do
+  log "check edge_m_dynamic sizes $sizes"
+  $RUN $K/edge_m_dynamic.json --seed $seed --group-sizes $sizes --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
+done
+log "correctness failures: $fails"
+
+# compute-sanitizer on two shapes (memcheck and racecheck).
+for tool in memcheck racecheck; do
+  for m in $K/test_03.json $K/edge_m_dynamic.json; do
+    log "compute-sanitizer --tool $tool $(basename $m)"
+    sizes=""
+    case "$m" in *dynamic*) sizes="--group-sizes 0,1,127,129,300" ;; esac
+    compute-sanitizer --tool $tool --error-exitcode 9 $RUN "$m" --seed $seed $sizes --check \
+      > "$logs/sanitizer_${tool}_$(basename $m .json).log" 2>&1
+    echo "exit $?" | tee -a "$logs/check.log"
+    tail -3 "$logs/sanitizer_${tool}_$(basename $m .json).log" | tee -a "$logs/check.log"
+  done
+done
+fi
+
+if [ "$what" != check ]; then
+# Timing: ggemm, then the peers, in the same run.
+: > "$logs/bench.log"
+for m in $K/bench_g?_n*_k????.json; do
+  echo "== bench $(basename $m)" | tee -a "$logs/bench.log"
+  $RUN "$m" --seed $seed --bench 2>&1 | tee -a "$logs/bench.log"
+done
+python3 bench/peers/torch_peers.py > "$logs/torch_peers.log" 2>&1; tail -8 "$logs/torch_peers.log"
+python3 bench/peers/triton_nvfp4.py > "$logs/triton.log" 2>&1; tail -8 "$logs/triton.log"
+fi
+echo "correctness failures: $fails"
+python3 bench/write_results.py "$logs" "$logs/RESULTS.md"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,72 @@
+//===- GGemmKernel.cpp - the kernel level of ggemm ------------------------===//
+//
+// Verifiers of the kernel-level attributes and ops (GGemmKernel.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+GroupShape KernelProblemAttr::getGroupShape(int64_t g) const {
+  ArrayRef<int64_t> v = getGroups();
+  int64_t m = v[3 * g];
+  return {m < 0 ? ShapedType::kDynamic : m, v[3 * g + 1], v[3 * g + 2]};
+}
+
+LogicalResult
+KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          StringRef chip, RowsKind rows, ScaleLayout scales,
+                          bool alpha, ArrayRef<int64_t> groups,
+                          ScheduleAttr schedule) {
+  if (groups.empty() || groups.size() % 3 != 0)
+    return emitError() << "groups must list (m, n, k) of at least one group; "
+                          "it has "
+                       << groups.size() << " values";
+  for (size_t i = 0; i < groups.size(); i += 3) {
+    bool dynamicM = groups[i] == -1;
+    if ((groups[i] < 0 && !dynamicM) || groups[i + 1] <= 0 ||
+        groups[i + 2] <= 0)
+      return emitError() << "group " << i / 3 << " has (m, n, k) = ("
+                         << groups[i] << ", " << groups[i + 1] << ", "
+                         << groups[i + 2]
+                         << "); expected m >= 0 (or -1: run time), n, k > 0";
+    if (dynamicM != (rows == RowsKind::contiguous))
+      return emitError() << "group " << i / 3
+                         << (dynamicM ? " has a run-time M (-1) but rows are "
+                                        "a list"
+                                      : " has a static M but rows are "
+                                        "contiguous (sizes at run time)");
+  }
+  return success();
+}
+
+/// The `ggemm.problem` of the kernel around `op`, or a diagnostic.
+static FailureOr<KernelProblemAttr> getKernelProblem(Operation *op) {
+  auto fn = op->getParentOfType<FunctionOpInterface>();
+  auto problem =
+      fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+  if (!problem)
+    return op->emitOpError()
+           << "must be inside an outlined kernel: a function with a '"
+           << kProblemAttrName << "' #ggemm.kernel_problem attribute "
+           << "(run ggemm-outline-kernel)";
+  return problem;
+}
+
+LogicalResult TileOp::verify() { return getKernelProblem(*this); }
+
+LogicalResult PrefetchTileOp::verify() {
+  FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
+  if (failed(problem))
+    return failure();
+  if (getKTiles() > problem->getSchedule().getStages())
+    return emitOpError() << "prefetches " << getKTiles()
+                         << " K tiles; at most the schedule's "
+                         << problem->getSchedule().getStages()
+                         << " stages are useful";
+  return success();
+}

@@ -1,0 +1,159 @@
+//===- GGemmKernel.td - the kernel level of ggemm ----------*- tablegen -*-===//
+//
+// Attributes and ops of the kernel level (docs/architecture.md, section 2):
+// what a persistent kernel is specialised for, the host side's launch
+// description, and the ops that live inside an outlined `gpu.func` where
+// upstream (gpu, nvgpu, nvvm) has no equivalent.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_KERNEL_TD
+#define GGEMM_KERNEL_TD
+
+include "GGemm/GGemmDialect.td"
+include "mlir/IR/OpBase.td"
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+def GGemm_KernelProblemAttr : AttrDef<GGemm_Dialect, "KernelProblem"> {
+  let mnemonic = "kernel_problem";
+  let summary = "the problem facts one persistent kernel is specialised for";
+  let description = [{
+    Set by `ggemm-outline-kernel` on the `gpu.func` it creates and copied
+    into the host side's `#ggemm.launch`. `groups` holds `(m, n, k)` per
+    group, flattened; `m` is -1 where group sizes are read at run time
+    (`rows<contiguous>`). `chip` names the target description every later
+    pass reads (include/ggemm/Target/TargetInfo.h).
+
+    ```mlir
+    #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major,
+      alpha = false, groups = [96, 128, 512, 128, 256, 512],
+      schedule = #ggemm.schedule<tile = [128, 128, 256], raster = along_m,
+                                 split_k = 1, grid = 132, stages = 4>>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<>:$chip, "RowsKind":$rows,
+                        "ScaleLayout":$scales, "bool":$alpha,
+                        ArrayRefParameter<"int64_t">:$groups,
+                        "ScheduleAttr":$schedule);
+  let assemblyFormat = [{
+    `<` `chip` `=` $chip `,` `rows` `=` $rows `,` `scales` `=` $scales `,`
+    `alpha` `=` $alpha `,` `groups` `=` `[` $groups `]` `,`
+    `schedule` `=` $schedule `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getNumGroups() const { return getGroups().size() / 3; }
+    /// Shape of group `g` (m is ShapedType::kDynamic for run-time sizes).
+    GroupShape getGroupShape(int64_t g) const;
+    bool isListForm() const { return getRows() == RowsKind::list; }
+  }];
+}
+
+def GGemm_TensorMapAttr : AttrDef<GGemm_Dialect, "TensorMap"> {
+  let mnemonic = "tensor_map";
+  let summary = "one CUtensorMap the runtime builds before the launch";
+  let description = [{
+    A 2-D byte tensor map over one operand (`a`, `b`, `sfa` or `sfb`) of
+    group `group` (of the one operand set in `rows<contiguous>`): `dims` =
+    [row bytes, rows] (rows = -1: the runtime fills in the rows of A it is
+    given), `strides` = [row bytes], `box` = [box bytes, box rows] and the
+    swizzle mode (`none` or `128B`). docs/kernel-abi.md has the ABI.
+  }];
+  let parameters = (ins "int64_t":$group, StringRefParameter<>:$operand,
+                        ArrayRefParameter<"int64_t">:$dims,
+                        ArrayRefParameter<"int64_t">:$strides,
+                        ArrayRefParameter<"int64_t">:$box,
+                        StringRefParameter<>:$swizzle);
+  let assemblyFormat = [{
+    `<` `group` `=` $group `,` `operand` `=` $operand `,`
+    `dims` `=` `[` $dims `]` `,` `strides` `=` `[` $strides `]` `,`
+    `box` `=` `[` $box `]` `,` `swizzle` `=` $swizzle `>`
+  }];
+}
+
+def GGemm_LaunchAttr : AttrDef<GGemm_Dialect, "Launch"> {
+  let mnemonic = "launch";
+  let summary = "the host side's launch description of one kernel";
+  let description = [{
+    Set by `ggemm-outline-kernel` on the host function whose ggemm op became
+    the kernel `kernel`: launch shape, dynamic shared memory, Tensor Memory
+    columns (sm_100a), the problem the kernel is specialised for and the
+    tensor maps to build, in kernel-parameter order. The JSON manifest the
+    runtime reads (docs/kernel-abi.md) is written from this attribute.
+  }];
+  let parameters = (ins "SymbolRefAttr":$kernel,
+                        ArrayRefParameter<"int64_t">:$grid,
+                        ArrayRefParameter<"int64_t">:$block,
+                        ArrayRefParameter<"int64_t">:$cluster,
+                        "int64_t":$dynamic_shared_memory,
+                        "int64_t":$tensor_memory_columns,
+                        "KernelProblemAttr":$problem,
+                        ArrayRefParameter<"TensorMapAttr">:$tensor_maps);
+  let assemblyFormat = [{
+    `<` `kernel` `=` $kernel `,` `grid` `=` `[` $grid `]` `,`
+    `block` `=` `[` $block `]` `,` `cluster` `=` `[` $cluster `]` `,`
+    `dynamic_shared_memory` `=` $dynamic_shared_memory `,`
+    `tensor_memory_columns` `=` $tensor_memory_columns `,`
+    `problem` `=` $problem `,` `tensor_maps` `=` `[` $tensor_maps `]` `>`
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Ops inside an outlined kernel
+//===----------------------------------------------------------------------===//
+
+/// The coordinates of one output tile, shared by the kernel-level tile ops.
+defvar GGemm_KernelTileArgs = (ins Index:$group, Index:$row_base, Index:$m0,
+                                   Index:$n0);
+defvar GGemm_KernelTileFormat = [{
+  `group` `(` $group `)` `row_base` `(` $row_base `)`
+  `at` `(` $m0 `,` $n0 `)`
+}];
+
+def GGemm_TileOp : GGemm_Op<"tile"> {
+  let summary = "one output tile of the enclosing persistent kernel";
+  let description = [{
+    Computes rows `[m0, m0 + tile_m)` and columns `[n0, n0 + tile_n)` of
+    group `%group` (clipped to the group; rows offset by `%row_base` in A,
+    SFA and C) over all of K, reading the operands through the kernel's
+    parameters (docs/kernel-abi.md). The kernel-level form of
+    `ggemm.mma_tile` after `ggemm-outline-kernel`: it lives in a `gpu.func`
+    that carries a `ggemm.problem` (`#ggemm.kernel_problem`).
+
+    ```mlir
+    ggemm.tile group(%g) row_base(%rb) at(%m0, %n0)
+    ```
+  }];
+  let arguments = GGemm_KernelTileArgs;
+  let assemblyFormat = !strconcat(GGemm_KernelTileFormat, "attr-dict");
+  let hasVerifier = 1;
+}
+
+def GGemm_PrefetchTileOp : GGemm_Op<"prefetch_tile"> {
+  let summary = "warm the caches for a tile the kernel will compute next";
+  let description = [{
+    A hint, inserted by `ggemm-insert-tma-prefetch` for the next work item
+    of the persistent loop: when `%group` differs from `%current_group`,
+    fetch the group's tensor maps into the descriptor cache
+    (`prefetch.tensormap`); then fetch the first `k_tiles` K tiles of the
+    tile's A and B into L2 (`cp.async.bulk.prefetch.tensor`). It changes no
+    result, only when the bytes arrive.
+
+    ```mlir
+    ggemm.prefetch_tile group(%g) row_base(%rb) at(%m0, %n0)
+        current_group(%g0) k_tiles 2
+    ```
+  }];
+  let arguments = !con(GGemm_KernelTileArgs,
+                       (ins Index:$current_group,
+                            ConfinedAttr<I64Attr, [IntMinValue<0>]>:$k_tiles));
+  let assemblyFormat = !strconcat(GGemm_KernelTileFormat, [{
+    `current_group` `(` $current_group `)` `k_tiles` $k_tiles attr-dict
+  }]);
+  let hasVerifier = 1;
+}
+
+#endif // GGEMM_KERNEL_TD

@@ -1,0 +1,87 @@
+//===- Passes.td - ggemm kernel-level passes ---------------*- tablegen -*-===//
+//
+// From the persistent level to outlined GPU kernels, and the kernels out to
+// files (docs/architecture.md, section 3).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_KERNEL_PASSES_TD
+#define GGEMM_KERNEL_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
+  let summary = "Outline each persistent loop into a gpu.module/gpu.func";
+  let description = [{
+    Turns every `ggemm.persistent` (from `ggemm-fuse-persistent`) into a
+    `gpu.module @ggemm_<func>` holding one `gpu.func` kernel whose
+    parameters follow docs/kernel-abi.md (tensor maps, C pointers, scale
+    pointers, group sizes, alpha). Inside, `%cta` is `gpu.block_id x`,
+    `%num_ctas` is `gpu.grid_dim x`, the scheduler ops stay, and every
+    `ggemm.mma_tile` becomes a `ggemm.tile` that reads its operands through
+    the parameters. The kernel carries `ggemm.problem`
+    (`#ggemm.kernel_problem`), the host function `ggemm.launch`
+    (`#ggemm.launch`: launch shape, resources, tensor maps) and loses the
+    persistent op.
+
+    The problem is checked against the target (`chip`, read from the
+    target description): a schedule, scale layout or resource use the
+    chip's kernel cannot take is refused here with the reason. Also
+    refused: a ggemm op that was not fused into a persistent loop, split-K
+    (a `ggemm.grid_barrier`), a second ggemm op in one function, and
+    operands that are not arguments of the function.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "target chip (sm_100a or sm_90a)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def GGemmInsertTMAPrefetch
+    : Pass<"ggemm-insert-tma-prefetch", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Prefetch the next tile's tensor maps and first K tiles";
+  let description = [{
+    In every outlined ggemm kernel, after each `ggemm.tile` of the
+    persistent loop `scf.for %t = %cta to %n step %num_ctas`, inserts a
+    `ggemm.prefetch_tile` for the CTA's next work item `%t + %num_ctas`
+    (when there is one): the lowering turns it into `prefetch.tensormap` of
+    the next group's tensor maps when the group changes, and
+    `cp.async.bulk.prefetch.tensor` of the next tile's first `distance` K
+    tiles of A and B into L2, so that they are on chip while the current
+    tile's epilogue drains. `distance = 0` inserts nothing.
+
+    Default distance: 2 K tiles (two of the four default stages: enough to
+    cover the first loads' DRAM latency of the next tile without
+    competing with the current tile's own loads; see bench/RESULTS.md for
+    the measurement with and without).
+  }];
+  let options = [
+    Option<"distance", "distance", "int64_t", /*default=*/"2",
+           "K tiles of the next tile to prefetch into L2 (0: none)">,
+  ];
+}
+
+def GGemmExportKernels : Pass<"ggemm-export-kernels", "ModuleOp"> {
+  let summary = "Write each kernel's binary and manifest to a directory";
+  let description = [{
+    For every function carrying `ggemm.launch` whose kernel module became a
+    `gpu.binary` (upstream `gpu-module-to-binary`), writes
+    `DIR/<func>.cubin` (format bin) or `DIR/<func>.ptx` (format isa) and
+    `DIR/<func>.json`, the manifest of docs/kernel-abi.md written from the
+    launch attribute. Characters of the function name other than letters,
+    digits and `_` become `_` in the file names, so every file stays inside
+    DIR. The IR is unchanged.
+  }];
+  let options = [
+    Option<"dir", "dir", "std::string", /*default=*/"\"\"",
+           "output directory (created if missing)">,
+  ];
+}
+
+#endif // GGEMM_KERNEL_PASSES_TD

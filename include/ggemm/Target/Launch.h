@@ -1,0 +1,28 @@
+//===- Launch.h - the host side's launch description ------------*- C++ -*-===//
+//
+// Builds the #ggemm.launch attribute of a kernel from the target's plan, and
+// writes the JSON manifest the CUDA-driver runtime reads from it
+// (docs/kernel-abi.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_TARGET_LAUNCH_H
+#define GGEMM_TARGET_LAUNCH_H
+
+#include "ggemm/Target/TargetInfo.h"
+
+namespace mlir::ggemm {
+
+/// The launch of kernel `kernel` for `problem` (planned by
+/// TargetInfo::planKernel into `resources`).
+LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
+                       StringRef chip, const KernelProblem &problem,
+                       const KernelResources &resources);
+
+/// The manifest of docs/kernel-abi.md for `launch`, naming `imageFile`
+/// (the cubin or PTX written beside it).
+std::string buildManifest(LaunchAttr launch, StringRef imageFile);
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_TARGET_LAUNCH_H

@@ -1,0 +1,76 @@
+//===- TMAPrefetch.cpp - ggemm.prefetch_tile to NVVM ----------------------===//
+//
+// Descriptor prefetch (prefetch.tensormap) and L2 prefetch of tensor tiles
+// (cp.async.bulk.prefetch.tensor) for the next tile of a persistent kernel.
+// Both are hints: they change no result, only when bytes arrive.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TMAPrefetch.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
+                                   ValueRange params, PrefetchTileOp op) {
+  Location loc = op.getLoc();
+  ScheduleAttr s = p.schedule;
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  auto toI32 = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
+  };
+  GroupFacts g = emitGroupFacts(b, loc, p, params, op.getGroup());
+  Value mapA = emitTensorMapPtr(b, loc, params[0], g.mapA);
+  Value mapB = emitTensorMapPtr(b, loc, params[0], g.mapB);
+
+  // A new group: its tensor maps into the descriptor cache (in list form
+  // every group has its own maps; contiguous form shares one set).
+  if (p.listForm) {
+    Value changed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                          op.getGroup(), op.getCurrentGroup());
+    scf::IfOp::create(b, loc, changed, [&](OpBuilder &, Location) {
+      SmallVector<Value> maps{mapA, mapB};
+      if (p.scaleMaps)
+        maps.append({emitTensorMapPtr(b, loc, params[0], g.mapSfa),
+                     emitTensorMapPtr(b, loc, params[0], g.mapSfb)});
+      for (Value map : maps)
+        NVVM::PrefetchOp::create(b, loc, /*cacheLevel=*/nullptr,
+                                 /*evictPriority=*/nullptr, map,
+                                 /*predicate=*/Value(), /*tensormap=*/true);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+
+  // The first K tiles of the tile's rows of A and B into L2. Rows past
+  // the tensor are clipped by TMA, so an M tail needs no guard.
+  Value rowA = arith::AddIOp::create(b, loc, op.getRowBase(), op.getM0());
+  Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, op.getN0());
+  Value count =
+      arith::MinUIOp::create(b, loc, g.kTiles, idx(op.getKTiles()));
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      g.m, idx(0));
+  scf::IfOp::create(b, loc, empty, [&](OpBuilder &, Location) {
+    scf::YieldOp::create(b, loc);
+  }, [&](OpBuilder &, Location) {
+    scf::ForOp::create(
+        b, loc, idx(0), count, idx(1), ValueRange{},
+        [&](OpBuilder &, Location, Value kt, ValueRange) {
+          Value x = toI32(arith::MulIOp::create(b, loc, kt,
+                                                idx(s.getTileK() / 2)));
+          NVVM::CpAsyncBulkTensorPrefetchOp::create(
+              b, loc, mapA, ValueRange{x, toI32(rowA)}, ValueRange{},
+              NVVM::TMALoadMode::TILE, Value());
+          NVVM::CpAsyncBulkTensorPrefetchOp::create(
+              b, loc, mapB, ValueRange{x, toI32(rowB)}, ValueRange{},
+              NVVM::TMALoadMode::TILE, Value());
+          scf::YieldOp::create(b, loc);
+        });
+    scf::YieldOp::create(b, loc);
+  });
+}

@@ -1,0 +1,113 @@
+//===- TmemEpilogue.cpp - the epilogue warps of sm_100a -------------------===//
+//
+// tcgen05.ld of a TMEM accumulator row, alpha, f16, masked 16-byte stores
+// (see SM100Kernel.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "SM100Kernel.h"
+
+#include "ggemm/Target/SM100/Encodings.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+namespace sm100 = ::ggemm::sm100;
+using namespace mlir::ggemm::sm100kernel;
+
+//===----------------------------------------------------------------------===//
+// Epilogue (warps 2-5)
+//===----------------------------------------------------------------------===//
+
+void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
+                                          Value m0, Value n0) {
+  Value t = loadCounter(tileIter);
+  RingPosition accumulator = ringPosition(t, 2);
+  Value buffer = accumulator.index;
+  waitParity(accFullBarrier(buffer), accumulator.phase);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
+
+  // Warp w reaches TMEM lanes 32 (w % 4) .. + 31: its lane l holds row
+  // 32 (w % 4) + l of the accumulator, one f32 column per cell.
+  Value quarter = arith::RemUIOp::create(b, loc, warp, idx(4));
+  Value rowInTile = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, quarter, idx(32)), lane);
+  Value laneBits = toI32(arith::MulIOp::create(
+      b, loc, quarter, idx(32 * 65536))); // lane 32 q in bits 31-16
+  Value rowAddr = arith::AddIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, tmemBase, laneBits),
+      toI32(arith::MulIOp::create(b, loc, buffer, idx(plan.tileN))));
+  // The row in power-of-two pieces of at most 128 columns (tcgen05.ld
+  // .32x32b.x16 .. .x128).
+  SmallVector<std::pair<int64_t, Value>> pieces; // (first column, values)
+  for (int64_t col = 0, left = plan.tileN; left > 0;) {
+    int64_t width = 128;
+    while (width > left)
+      width /= 2;
+    Value addr = arith::AddIOp::create(b, loc, rowAddr, i32(col));
+    Value v = NVVM::Tcgen05LdOp::create(
+        b, loc, VectorType::get({width}, b.getI32Type()), /*pack=*/false,
+        NVVM::Tcgen05LdStShape::SHAPE_32X32B, tmemPtr(addr), Value());
+    pieces.push_back({col, v});
+    col += width;
+    left -= width;
+  }
+  NVVM::Tcgen05WaitOp::create(b, loc, NVVM::Tcgen05WaitKind::LOAD);
+  NVVM::Tcgen05FenceOp::create(b, loc,
+                               NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
+  NVVM::MBarrierArriveOp::create(b, loc, Type(), accEmptyBarrier(buffer),
+                                 Value());
+  storeCounter(tileIter, arith::AddIOp::create(b, loc, t, idx(1)));
+
+  // alpha, f16, 16-byte stores of 8 columns inside the group.
+  Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
+  Value rowOk =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
+  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
+  ifThen(rowOk, [&] {
+    Value rowStart = arith::MulIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n);
+    for (auto [col0, values] : pieces) {
+      int64_t width = cast<VectorType>(values.getType()).getDimSize(0);
+      for (int64_t c = 0; c < width; c += 8) {
+        Value col = arith::AddIOp::create(b, loc, n0, idx(col0 + c));
+        Value colOk =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n);
+        ifThen(colOk, [&] {
+          SmallVector<int32_t> mask;
+          for (int64_t e = 0; e < 8; ++e)
+            mask.push_back(int32_t(c + e));
+          Value words =
+              LLVM::ShuffleVectorOp::create(b, loc, values, values, mask);
+          Value v = arith::BitcastOp::create(
+              b, loc, VectorType::get({8}, b.getF32Type()), words);
+          if (g.alpha)
+            v = arith::MulFOp::create(
+                b, loc, v,
+                vector::BroadcastOp::create(
+                    b, loc, VectorType::get({8}, b.getF32Type()), g.alpha));
+          Value half = arith::TruncFOp::create(
+              b, loc, VectorType::get({8}, b.getF16Type()), v);
+          Value addr = arith::AddIOp::create(
+              b, loc, g.c,
+              arith::IndexCastUIOp::create(
+                  b, loc, b.getI64Type(),
+                  arith::MulIOp::create(
+                      b, loc, arith::AddIOp::create(b, loc, rowStart, col),
+                      idx(2))));
+          LLVM::StoreOp::create(b, loc, half,
+                                LLVM::IntToPtrOp::create(b, loc, global, addr),
+                                /*alignment=*/16);
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,141 @@
+//===- TileSpaceToArith.cpp - the group-aware scheduler as arithmetic -----===//
+//
+// ggemm.num_tiles and ggemm.tile_coords become index arithmetic: prefix
+// sums of the groups' work counts (constants for static M, loaded from
+// group_sizes otherwise), then split, then raster order. Shared by the CPU
+// and GPU lowerings, which must agree on the tile sequence.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Conversion/TileSpaceToArith.h"
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
+                                 Value group) {
+  Value size32 = memref::LoadOp::create(b, loc, sizes, group);
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value nonNegative = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::sge, size32, zero);
+  cf::AssertOp::create(b, loc, nonNegative,
+                       "ggemm.grouped_matmul: negative group size");
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Tile space
+//===----------------------------------------------------------------------===//
+
+/// Per-group tile and work counts of a num_tiles / tile_coords op.
+struct GroupTiles {
+  SmallVector<Value> tilesM, tilesN, work, rows;
+};
+
+template <typename OpTy>
+GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
+                         Value groupSizes) {
+  ScheduleAttr s = op.getSchedule();
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  GroupTiles t;
+  for (auto [g, tilesN] : llvm::enumerate(op.getTilesN())) {
+    Value tm;
+    if (groupSizes) {
+      Value rows = loadGroupSize(b, loc, groupSizes, idx(g));
+      t.rows.push_back(rows);
+      tm = arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+    } else {
+      tm = idx(op.getTilesM()[g]);
+    }
+    t.tilesM.push_back(tm);
+    t.tilesN.push_back(idx(tilesN));
+    Value tiles = arith::MulIOp::create(b, loc, tm, idx(tilesN));
+    t.work.push_back(arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK())));
+  }
+  return t;
+}
+
+struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(NumTilesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    GroupTiles t = getGroupTiles(rewriter, loc, op, adaptor.getGroupSizes());
+    Value total = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    for (Value w : t.work)
+      total = arith::AddIOp::create(rewriter, loc, total, w);
+    rewriter.replaceOp(op, total);
+    return success();
+  }
+};
+
+/// The group-aware scheduler: the group whose range of work items holds
+/// `work` (prefix sums of the work counts), then split, then raster order.
+struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TileCoordsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ScheduleAttr s = op.getSchedule();
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    GroupTiles t = getGroupTiles(b, loc, op, adaptor.getGroupSizes());
+    Value work = adaptor.getWork();
+    Value base = idx(0), rowBase = idx(0);
+    Value selGroup = idx(0), selBase = idx(0), selRowBase = idx(0),
+          selTilesM = idx(1), selTilesN = idx(1);
+    for (size_t g = 0; g < t.work.size(); ++g) {
+      Value end = arith::AddIOp::create(b, loc, base, t.work[g]);
+      Value afterBase =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, work, base);
+      Value beforeEnd =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end);
+      Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
+      auto pick = [&](Value yes, Value &sel) {
+        sel = arith::SelectOp::create(b, loc, inGroup, yes, sel);
+      };
+      pick(idx(g), selGroup);
+      pick(base, selBase);
+      pick(rowBase, selRowBase);
+      pick(t.tilesM[g], selTilesM);
+      pick(t.tilesN[g], selTilesN);
+      base = end;
+      if (!t.rows.empty())
+        rowBase = arith::AddIOp::create(b, loc, rowBase, t.rows[g]);
+    }
+    Value local = arith::SubIOp::create(b, loc, work, selBase);
+    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value fast = s.getRaster() == Raster::along_m ? selTilesM : selTilesN;
+    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
+    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
+    Value tm = s.getRaster() == Raster::along_m ? inner : outer;
+    Value tn = s.getRaster() == Raster::along_m ? outer : inner;
+    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
+    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+    rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ggemm::populateTileSpaceToArithPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<NumTilesToArith, TileCoordsToArith>(converter,
+                                                   patterns.getContext());
+}

@@ -1,0 +1,83 @@
+//===- InsertTMAPrefetch.cpp - the ggemm-insert-tma-prefetch pass ---------===//
+//
+// Puts a ggemm.prefetch_tile for the CTA's next work item at the top of
+// each iteration of the persistent loop of an outlined kernel, so that the
+// next tile's tensor maps (when its group differs) and its first K tiles
+// are on their way to the descriptor cache and L2 while this tile runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Kernel/Passes.h"
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "ggemm-insert-tma-prefetch"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMINSERTTMAPREFETCH
+#include "ggemm/Kernel/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+struct GGemmInsertTMAPrefetch final
+    : public ggemm::impl::GGemmInsertTMAPrefetchBase<GGemmInsertTMAPrefetch> {
+  using GGemmInsertTMAPrefetchBase::GGemmInsertTMAPrefetchBase;
+
+  /// Inserts the prefetch for `tile`; false (with a debug note) when the
+  /// tile is not in the shape ggemm-outline-kernel makes.
+  bool insert(TileOp tile, int64_t kTiles) {
+    auto coords = tile.getGroup().getDefiningOp<TileCoordsOp>();
+    auto loop = dyn_cast<scf::ForOp>(tile->getParentOp());
+    if (!coords || !loop || coords.getWork() != loop.getInductionVar() ||
+        coords->getBlock() != tile->getBlock()) {
+      LLVM_DEBUG(llvm::dbgs() << "skip " << tile
+                              << ": not a tile of the persistent loop\n");
+      return false;
+    }
+    Location loc = tile.getLoc();
+    OpBuilder b(tile);
+    Value next = arith::AddIOp::create(b, loc, loop.getInductionVar(),
+                                       loop.getStep());
+    Value hasNext = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          next, loop.getUpperBound());
+    scf::IfOp::create(b, loc, hasNext, [&](OpBuilder &nested, Location) {
+      IRMapping mapping;
+      mapping.map(coords.getWork(), next);
+      auto at = cast<TileCoordsOp>(nested.clone(*coords, mapping));
+      PrefetchTileOp::create(nested, loc, at.getGroup(), at.getRowBase(),
+                             at.getM0(), at.getN0(), tile.getGroup(),
+                             kTiles);
+      scf::YieldOp::create(nested, loc);
+    });
+    return true;
+  }
+
+  void runOnOperation() override {
+    if (distance < 0) {
+      emitError(getOperation().getLoc())
+          << "ggemm-insert-tma-prefetch: distance = " << int64_t(distance)
+          << " must be >= 0";
+      return signalPassFailure();
+    }
+    if (distance == 0)
+      return;
+    SmallVector<TileOp> tiles;
+    getOperation().walk([&](TileOp op) { tiles.push_back(op); });
+    for (TileOp tile : tiles) {
+      auto fn = tile->getParentOfType<gpu::GPUFuncOp>();
+      auto problem = fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
+      // More K tiles than stages would only evict what the ring holds.
+      int64_t stages = problem.getSchedule().getStages();
+      insert(tile, std::min<int64_t>(distance, stages));
+    }
+  }
+};
+
+} // namespace

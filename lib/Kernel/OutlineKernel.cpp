@@ -1,0 +1,225 @@
+//===- OutlineKernel.cpp - the ggemm-outline-kernel pass ------------------===//
+//
+// The persistent level -> one gpu.module/gpu.func kernel per function plus
+// the host side's #ggemm.launch (see the pass description in
+// include/ggemm/Kernel/Passes.td and docs/kernel-abi.md for the ABI).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Kernel/Passes.h"
+#include "ggemm/Target/Launch.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringExtras.h"
+
+#define DEBUG_TYPE "ggemm-outline-kernel"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMOUTLINEKERNEL
+#include "ggemm/Kernel/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+/// `ggemm_<name>` with every character that is not valid in a PTX
+/// identifier made `_`, so that any MLIR function name gives a kernel
+/// symbol ptxas accepts.
+std::string kernelName(StringRef function) {
+  std::string name = "ggemm_" + function.str();
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  return name;
+}
+
+/// The kernel's parameters (docs/kernel-abi.md): tensor maps (128 bytes
+/// each), C pointers, SFA/SFB pointers, group sizes, alpha.
+SmallVector<Type> kernelParams(OpBuilder &b, const KernelProblem &p) {
+  auto global = IntegerAttr::get(IntegerType::get(b.getContext(), 64), 1);
+  auto buffer = [&](int64_t size, Type element, ArrayRef<int64_t> inner = {}) {
+    SmallVector<int64_t> shape{std::max<int64_t>(size, 1)};
+    llvm::append_range(shape, inner);
+    return MemRefType::get(shape, element, MemRefLayoutAttrInterface{},
+                           global);
+  };
+  int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
+  return {buffer(p.mapsPerSet() * sets, b.getI8Type(), {128}),
+          buffer(sets, b.getI64Type()), buffer(2 * sets, b.getI64Type()),
+          buffer(groups, b.getI32Type()), buffer(groups, b.getF32Type())};
+}
+
+struct GGemmOutlineKernel final
+    : public ggemm::impl::GGemmOutlineKernelBase<GGemmOutlineKernel> {
+  using GGemmOutlineKernelBase::GGemmOutlineKernelBase;
+
+  /// Checks that `persistent` can become a kernel; returns its tiles.
+  FailureOr<SmallVector<MmaTileOp>> check(PersistentOp persistent,
+                                          func::FuncOp fn) {
+    SmallVector<MmaTileOp> tiles;
+    persistent.walk([&](MmaTileOp op) { tiles.push_back(op); });
+    if (!fn || tiles.empty())
+      return persistent.emitOpError(
+          "has no ggemm.mma_tile inside a func.func to outline");
+    if (!persistent.getOps<GridBarrierOp>().empty())
+      return persistent.emitOpError(
+          "has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 "
+          "for now");
+    if (fn->hasAttr(kLaunchAttrName))
+      return persistent.emitOpError()
+             << "is the second ggemm op in @" << fn.getName()
+             << "; a function compiles to one kernel (split the function)";
+    GroupedOperands problem = tiles.front().getProblem();
+    for (MmaTileOp tile : tiles)
+      if (tile.getProblem().a != problem.a)
+        return tile.emitOpError("differs from the first tile of its "
+                                "persistent kernel; one problem per kernel");
+    // The host passes the operands' addresses to the kernel: each must be
+    // an argument of the function, in the default memory space.
+    Block &entry = fn.getBody().front();
+    auto checkOperands = [&](StringRef name, ValueRange values) -> LogicalResult {
+      for (auto [g, value] : llvm::enumerate(values)) {
+        auto type = cast<MemRefType>(value.getType());
+        auto arg = dyn_cast<BlockArgument>(value);
+        std::string what = (name + " of group " + Twine(g)).str();
+        if (values.size() == 1 && (name == "group sizes" || name == "alpha"))
+          what = name.str();
+        if (!arg || arg.getOwner() != &entry)
+          return tiles.front().emitOpError()
+                 << what << " is not an argument of @" << fn.getName()
+                 << "; a kernel's operands are the host function's arguments";
+        if (type.getMemorySpace())
+          return tiles.front().emitOpError()
+                 << what << " is in memory space " << type.getMemorySpace()
+                 << "; the kernel takes memrefs in the default (host-visible "
+                    "global) memory space";
+      }
+      return success();
+    };
+    SmallVector<Value> sizes, alpha;
+    if (problem.groupSizes)
+      sizes.push_back(problem.groupSizes);
+    if (problem.alpha)
+      alpha.push_back(problem.alpha);
+    if (failed(checkOperands("A", problem.a)) ||
+        failed(checkOperands("SFA", problem.sfa)) ||
+        failed(checkOperands("B", problem.b)) ||
+        failed(checkOperands("SFB", problem.sfb)) ||
+        failed(checkOperands("C", problem.c)) ||
+        failed(checkOperands("group sizes", sizes)) ||
+        failed(checkOperands("alpha", alpha)))
+      return failure();
+    // Nothing else from the host may flow into the kernel.
+    Value groupSizes = problem.groupSizes;
+    WalkResult captured = persistent.getBody().walk([&](Operation *op) {
+      if (isa<MmaTileOp>(op))
+        return WalkResult::skip();
+      for (Value v : op->getOperands()) {
+        if (v == groupSizes ||
+            persistent->isAncestor(v.getParentRegion()->getParentOp()))
+          continue;
+        op->emitOpError("uses a value defined outside the persistent loop; "
+                        "a kernel cannot read the host function's values");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (captured.wasInterrupted())
+      return failure();
+    return tiles;
+  }
+
+  LogicalResult outline(PersistentOp persistent, const TargetInfo &target) {
+    auto fn = persistent->getParentOfType<func::FuncOp>();
+    FailureOr<SmallVector<MmaTileOp>> tiles = check(persistent, fn);
+    if (failed(tiles))
+      return failure();
+    GroupedOperands problem = tiles->front().getProblem();
+    KernelProblem p =
+        KernelProblem::fromOperands(problem, persistent.getSchedule());
+    KernelResources resources;
+    if (std::string why = target.planKernel(p, resources); !why.empty())
+      return persistent.emitOpError()
+             << "cannot be lowered for " << target.chip << ": " << why;
+
+    // The kernel module, appended to the top-level module.
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    std::string name = kernelName(fn.getName());
+    for (int i = 1; module.lookupSymbol(name); ++i)
+      name = kernelName(fn.getName()) + "_" + std::to_string(i);
+    Location loc = persistent.getLoc();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto gpuModule = gpu::GPUModuleOp::create(b, loc, name);
+    b.setInsertionPointToStart(gpuModule.getBody());
+    auto kernel = gpu::GPUFuncOp::create(
+        b, loc, name, b.getFunctionType(kernelParams(b, p), {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    UnitAttr::get(ctx));
+    kernel.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({int32_t(resources.threads), 1, 1}));
+    kernel->setAttr(kProblemAttrName, p.toAttr(ctx, target.chip));
+
+    // The persistent body, with %cta = blockIdx.x, %num_ctas = gridDim.x,
+    // group sizes from the parameters and each mma_tile a ggemm.tile.
+    Block &entry = kernel.getBody().front();
+    b.setInsertionPointToStart(&entry);
+    Block &body = persistent.getBody().front();
+    IRMapping mapping;
+    mapping.map(body.getArgument(0),
+                gpu::BlockIdOp::create(b, loc, gpu::Dimension::x));
+    mapping.map(body.getArgument(1),
+                gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
+    if (problem.groupSizes)
+      mapping.map(problem.groupSizes, entry.getArgument(3));
+    SmallVector<MmaTileOp> cloned;
+    for (Operation &op : body.without_terminator())
+      b.clone(op, mapping)->walk([&](MmaTileOp t) { cloned.push_back(t); });
+    for (MmaTileOp op : cloned) {
+      OpBuilder at(op);
+      TileOp::create(at, op.getLoc(), op.getGroup(), op.getRowBase(),
+                     op.getM0(), op.getN0());
+      op.erase();
+    }
+    gpu::ReturnOp::create(b, loc);
+
+    auto symbol =
+        SymbolRefAttr::get(ctx, name, {FlatSymbolRefAttr::get(ctx, name)});
+    fn->setAttr(kLaunchAttrName,
+                buildLaunch(ctx, symbol, target.chip, p, resources));
+    persistent.erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    const TargetInfo *target = TargetInfo::lookup(chip);
+    if (!target) {
+      emitError(module.getLoc())
+          << "ggemm-outline-kernel: unknown chip '" << chip << "' (known: "
+          << TargetInfo::knownChips() << ")";
+      return signalPassFailure();
+    }
+    // Only the persistent level becomes a kernel.
+    WalkResult unfused = module.walk([&](GroupedMatmulOp op) {
+      op.emitOpError("was not fused into a persistent loop; run ggemm-tile "
+                     "and ggemm-fuse-persistent first (ggemm-pipeline does)");
+      return WalkResult::interrupt();
+    });
+    if (unfused.wasInterrupted())
+      return signalPassFailure();
+    SmallVector<PersistentOp> ops;
+    module.walk([&](PersistentOp op) { ops.push_back(op); });
+    for (PersistentOp op : ops)
+      if (failed(outline(op, *target)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

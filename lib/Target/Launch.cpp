@@ -1,0 +1,104 @@
+//===- Launch.cpp - the host side's launch description --------------------===//
+//
+// #ggemm.launch from the target's plan, and the JSON manifest written from
+// it (see ggemm/Target/Launch.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/Launch.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
+                                    StringRef chip, const KernelProblem &p,
+                                    const KernelResources &resources) {
+  ScheduleAttr s = p.schedule;
+  SmallVector<TensorMapAttr> maps;
+  // One map per A and B (and SFA, SFB when the kernel loads row-major
+  // scales with TMA): the whole operand, box = one tile x tile_k.
+  auto addMaps = [&](int64_t g, int64_t rowsA, int64_t rowsB, int64_t k) {
+    auto add = [&](StringRef operand, int64_t rows, int64_t rowBytes,
+                   int64_t boxBytes, int64_t boxRows, StringRef swizzle) {
+      maps.push_back(TensorMapAttr::get(ctx, g, operand, {rowBytes, rows},
+                                        {rowBytes}, {boxBytes, boxRows},
+                                        swizzle));
+    };
+    int64_t tileK = s.getTileK();
+    add("a", rowsA, k / 2, tileK / 2, s.getTileM(), resources.swizzle);
+    add("b", rowsB, k / 2, tileK / 2, s.getTileN(), resources.swizzle);
+    if (!p.scaleMaps)
+      return;
+    add("sfa", rowsA, k / kScaleBlock, tileK / kScaleBlock, s.getTileM(),
+        "none");
+    add("sfb", rowsB, k / kScaleBlock, tileK / kScaleBlock, s.getTileN(),
+        "none");
+  };
+  if (p.listForm) {
+    for (auto [g, shape] : llvm::enumerate(p.groups))
+      addMaps(g, shape.m, shape.n, shape.k);
+  } else {
+    // Rows of A are known at run time: the runtime fills in dims[1].
+    addMaps(0, -1, int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k);
+  }
+  return LaunchAttr::get(ctx, kernel, {s.getGrid(), 1, 1},
+                         {resources.threads, 1, 1}, {1, 1, 1},
+                         resources.sharedBytes, resources.tensorMemoryColumns,
+                         p.toAttr(ctx, chip), maps);
+}
+
+std::string mlir::ggemm::buildManifest(LaunchAttr launch,
+                                       StringRef imageFile) {
+  KernelProblemAttr problem = launch.getProblem();
+  ScheduleAttr s = problem.getSchedule();
+  auto array = [](ArrayRef<int64_t> values) {
+    llvm::json::Array a;
+    for (int64_t v : values)
+      a.push_back(v);
+    return a;
+  };
+  llvm::json::Array groups, maps;
+  for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g) {
+    GroupShape shape = problem.getGroupShape(g);
+    groups.push_back(llvm::json::Object{
+        {"m", ShapedType::isDynamic(shape.m) ? int64_t(-1) : shape.m},
+        {"n", shape.n},
+        {"k", shape.k}});
+  }
+  for (TensorMapAttr map : launch.getTensorMaps())
+    maps.push_back(llvm::json::Object{{"group", map.getGroup()},
+                                      {"operand", map.getOperand()},
+                                      {"dims", array(map.getDims())},
+                                      {"strides", array(map.getStrides())},
+                                      {"box", array(map.getBox())},
+                                      {"swizzle", map.getSwizzle()}});
+  llvm::json::Object manifest{
+      {"format", "ggemm-manifest-1"},
+      {"chip", problem.getChip()},
+      {"kernel", launch.getKernel().getLeafReference().getValue()},
+      {"cubin", imageFile.str()},
+      {"grid", array(launch.getGrid())},
+      {"block", array(launch.getBlock())},
+      {"cluster", array(launch.getCluster())},
+      {"dynamic_shared_memory", launch.getDynamicSharedMemory()},
+      {"rows", problem.isListForm() ? "list" : "contiguous"},
+      {"scales", problem.getScales() == ScaleLayout::row_major
+                     ? "row_major"
+                     : "blocked_128x4"},
+      {"alpha", problem.getAlpha()},
+      {"tile", llvm::json::Array{s.getTileM(), s.getTileN(), s.getTileK()}},
+      {"split_k", s.getSplitK()},
+      {"groups", std::move(groups)},
+      {"params", llvm::json::Array{"tensor_maps", "c_pointers",
+                                   "scale_pointers", "group_sizes", "alpha"}},
+      {"tensor_maps", std::move(maps)}};
+  if (launch.getTensorMemoryColumns())
+    manifest["tensor_memory_columns"] = launch.getTensorMemoryColumns();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
+  return text;
+}

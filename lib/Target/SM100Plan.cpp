@@ -1,0 +1,112 @@
+//===- SM100Plan.cpp - compile-time layout of the sm_100a kernel ----------===//
+//
+// planSM100Kernel (ggemm/Target/SM100/KernelPlan.h): Tensor Memory columns,
+// shared memory and register budgets of the tcgen05 kernel, with the reason
+// in one sentence when a problem does not fit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/SM100/KernelPlan.h"
+#include "ggemm/Target/SM100/Encodings.h"
+
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+namespace sm100 = ::ggemm::sm100;
+
+namespace {
+constexpr int64_t kMmaK = sm100::kBlock16MmaK;      // 64 elements
+constexpr int64_t kAtomBytes = sm100::kSfAtomBytes; // 512
+constexpr int64_t kMaxSharedMemory = 227 * 1024;    // sm_100a opt-in
+constexpr int64_t kMaxRegisters = 255;              // per thread
+// Registers of an epilogue thread besides its accumulator row: group
+// facts, addresses, loop state (ptxas reports the real count; see the
+// pipeline test, which asserts no spills).
+constexpr int64_t kEpilogueOverhead = 40;
+} // namespace
+
+std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
+                                         SM100Plan &plan) {
+  ScheduleAttr s = p.schedule;
+  auto str = [](int64_t v) { return std::to_string(v); };
+  plan.tileM = s.getTileM();
+  plan.tileN = s.getTileN();
+  plan.tileK = s.getTileK();
+  plan.stages = s.getStages();
+  plan.blockedScales = p.scales == ScaleLayout::blocked_128x4;
+  plan.kTail = llvm::any_of(
+      p.groups, [&](const GroupShape &g) { return g.k % plan.tileK != 0; });
+  // Tile M 128 (cta_group::1), tile K 256 (one 128-byte swizzled row of
+  // packed e2m1 per row: 4 MMAs of K = 64) and N in steps of 16 are the
+  // target's tile table (TargetInfo::checkTile), checked before this.
+  sm100::InstrDescBlockScaled desc;
+  desc.m = plan.tileM;
+  desc.n = plan.tileN;
+  if (std::string why = sm100::verifyInstrDescBlockScaled(desc); !why.empty())
+    return "no tcgen05.mma block_scale for tile N " + str(plan.tileN) + ": " +
+           why;
+  plan.instrDesc = desc.encode();
+  if (plan.blockedScales && plan.tileN != 128)
+    return "blocked_128x4 scales are copied as one whole 128-row atom per "
+           "tile and K step, so tile N must be 128; the schedule has " +
+           str(plan.tileN);
+  if (s.getSplitK() != 1)
+    return "split-K is not lowered for sm_100a yet; schedule split_k = 1";
+  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  if (bRows >= (int64_t{1} << 31))
+    return "B has " + str(bRows) +
+           " rows (G x N); TMA coordinates must stay below 2^31";
+
+  // Tensor Memory: two accumulators, then one scale-factor slot per stage.
+  plan.sfbAtoms =
+      sm100::block16SfbColumnsPerMma(plan.tileN) / sm100::kSfAtomColumns;
+  plan.sfColumnsPerStage = sm100::block16SfColumns(plan.tileN, plan.tileK);
+  plan.tmemColumnsUsed = 2 * plan.tileN + plan.stages * plan.sfColumnsPerStage;
+  plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(plan.tmemColumnsUsed);
+  if (plan.tmemAllocColumns == 0)
+    return "needs " + str(plan.tmemColumnsUsed) +
+           " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
+           " + " + str(plan.stages) + " stages x " +
+           str(plan.sfColumnsPerStage) +
+           " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
+
+  // Shared memory.
+  plan.aBytes = plan.tileM * plan.tileK / 2;
+  plan.bBytes = plan.tileN * plan.tileK / 2;
+  int64_t mmas = plan.tileK / kMmaK;
+  plan.sfaBytes = mmas * kAtomBytes;
+  plan.sfbBytes = mmas * plan.sfbAtoms * kAtomBytes;
+  plan.scaleTma = !plan.blockedScales && !plan.kTail;
+  plan.stageBytes = llvm::alignTo(
+      plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes, 1024);
+  // One staging area for TMA of row-major scale rows: the producer moves
+  // them into the stage's atoms before it issues the next K tile's loads.
+  plan.stagingOffset = plan.stages * plan.stageBytes;
+  if (plan.scaleTma) {
+    plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
+    plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
+  }
+  plan.barrierOffset = plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
+  // full[S], empty[S], accFull[2], accEmpty[2] (, scale).
+  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? 1 : 0);
+  plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
+  plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
+  if (plan.sharedBytes > kMaxSharedMemory)
+    return str(plan.stages) + " stages of " + str(plan.stageBytes) +
+           " bytes need " + str(plan.sharedBytes) +
+           " bytes of shared memory; sm_100a has " + str(kMaxSharedMemory);
+
+  // Registers: the epilogue role holds one accumulator row (tile N f32) of
+  // its TMEM lane at once, so that a single tcgen05.wait::ld frees the
+  // accumulator for the next tile; the producer and MMA roles hold only
+  // addresses and counters.
+  plan.epilogueRegisters = plan.tileN + kEpilogueOverhead;
+  if (plan.epilogueRegisters > kMaxRegisters)
+    return "the epilogue role holds a " + str(plan.tileN) +
+           "-column accumulator row per thread: about " +
+           str(plan.epilogueRegisters) + " registers, above the " +
+           str(kMaxRegisters) + " a thread can have";
+  return "";
+}
+

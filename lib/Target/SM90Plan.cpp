@@ -1,0 +1,43 @@
+//===- SM90Plan.cpp - compile-time layout of the sm_90a kernel ------------===//
+//
+// Shared memory of the Hopper kernel and the problems it cannot take.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/SM90/KernelPlan.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in
+} // namespace
+
+int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
+  ScheduleAttr s = p.schedule;
+  return kSM90TableBytes +
+         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
+}
+
+std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
+  ScheduleAttr s = p.schedule;
+  if (s.getTileM() != 128 || s.getTileN() != 128)
+    return "the sm_90a lowering takes 128 x 128 tiles (4 warps of 64 x 64); "
+           "the schedule has " +
+           std::to_string(s.getTileM()) + " x " + std::to_string(s.getTileN());
+  if (s.getSplitK() != 1)
+    return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
+  // TMA coordinates are 32-bit: B's rows in rows<contiguous> are G x N.
+  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  if (bRows >= (int64_t{1} << 31))
+    return "B has " + std::to_string(bRows) +
+           " rows (G x N); TMA coordinates must stay below 2^31";
+  if (sm90SharedMemoryBytes(p) > kMaxSharedMemory)
+    return std::to_string(s.getStages()) + " stages of tile K " +
+           std::to_string(s.getTileK()) + " need " +
+           std::to_string(sm90SharedMemoryBytes(p)) +
+           " bytes of shared memory; sm_90a has " +
+           std::to_string(kMaxSharedMemory);
+  return "";
+}
+

@@ -1,0 +1,128 @@
+//===- TargetInfo.cpp - the one description of each target chip -----------===//
+//
+// The chips ggemm compiles for and what their kernels can take (see
+// ggemm/Target/TargetInfo.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/TargetInfo.h"
+#include "ggemm/Target/SM100/KernelPlan.h"
+#include "ggemm/Target/SM90/KernelPlan.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+// sm_100a: tcgen05.mma cta_group::1 computes 128 rows; N in steps of 16;
+// one 128-byte swizzled row of packed e2m1 per K tile (K = 256).
+constexpr int64_t kSM100TileM[] = {128};
+constexpr int64_t kSM100TileN[] = {16,  32,  48,  64,  80,  96,  112, 128,
+                                   144, 160, 176, 192, 208, 224, 240, 256};
+constexpr int64_t kSM100TileK[] = {256};
+// sm_90a: 4 warps of 64 x 64 (mma.sync m16n8k16): a 128 x 128 tile; K in
+// steps of 16, TMA boxes of tile K / 2 bytes (a multiple of 16).
+constexpr int64_t kSM90TileM[] = {128};
+constexpr int64_t kSM90TileN[] = {128};
+constexpr int64_t kSM90TileK[] = {64, 128, 256};
+
+const TargetInfo kTargets[] = {
+    {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK},
+    {"sm_90a", 132, 227 * 1024, kSM90TileM, kSM90TileN, kSM90TileK},
+};
+
+std::string joined(ArrayRef<int64_t> values) {
+  return llvm::join(llvm::map_range(values,
+                                    [](int64_t v) { return std::to_string(v); }),
+                    ", ");
+}
+} // namespace
+
+const TargetInfo *TargetInfo::lookup(StringRef chip) {
+  for (const TargetInfo &t : kTargets)
+    if (t.chip == chip)
+      return &t;
+  return nullptr;
+}
+
+std::string TargetInfo::knownChips() {
+  return llvm::join(llvm::map_range(kTargets,
+                                    [](const TargetInfo &t) {
+                                      return t.chip.str();
+                                    }),
+                    ", ");
+}
+
+std::string TargetInfo::checkTile(int64_t m, int64_t n, int64_t k) const {
+  auto check = [&](const char *what, int64_t v, ArrayRef<int64_t> ok) {
+    if (llvm::is_contained(ok, v))
+      return std::string();
+    return std::string("the ") + chip.str() + " kernel takes tile " + what +
+           " in {" + joined(ok) + "}; got " + std::to_string(v);
+  };
+  for (std::string why : {check("M", m, tileM), check("N", n, tileN),
+                          check("K", k, tileK)})
+    if (!why.empty())
+      return why;
+  return "";
+}
+
+std::string TargetInfo::planKernel(KernelProblem &p,
+                                   KernelResources &resources) const {
+  ScheduleAttr s = p.schedule;
+  if (std::string why = checkTile(s.getTileM(), s.getTileN(), s.getTileK());
+      !why.empty())
+    return why;
+  if (chip == "sm_100a") {
+    SM100Plan plan;
+    if (std::string why = planSM100Kernel(p, plan); !why.empty())
+      return why;
+    p.scaleMaps = plan.scaleTma;
+    resources = {kSM100Threads, plan.sharedBytes, plan.tmemAllocColumns,
+                 "128B", plan.scaleTma};
+    return "";
+  }
+  if (p.scales != ScaleLayout::row_major)
+    return "the sm_90a kernel takes row-major scales (it reads them with "
+           "plain loads); blocked_128x4 is for tcgen05";
+  if (std::string why = sm90Unsupported(p); !why.empty())
+    return why;
+  p.scaleMaps = false;
+  resources = {kSM90Threads, sm90SharedMemoryBytes(p), 0, "none", false};
+  return "";
+}
+
+KernelProblem KernelProblem::fromAttr(KernelProblemAttr attr) {
+  KernelProblem p;
+  p.listForm = attr.isListForm();
+  p.hasAlpha = attr.getAlpha();
+  p.scales = attr.getScales();
+  p.schedule = attr.getSchedule();
+  for (int64_t g = 0, e = attr.getNumGroups(); g < e; ++g)
+    p.groups.push_back(attr.getGroupShape(g));
+  return p;
+}
+
+KernelProblem KernelProblem::fromOperands(const GroupedOperands &operands,
+                                          ScheduleAttr schedule) {
+  KernelProblem p;
+  p.listForm = operands.isListForm();
+  p.hasAlpha = bool(operands.alpha);
+  p.scales = operands.scaleLayout;
+  p.schedule = schedule;
+  for (int64_t g = 0, e = operands.getNumGroups(); g < e; ++g)
+    p.groups.push_back(operands.getGroupShape(g));
+  return p;
+}
+
+KernelProblemAttr KernelProblem::toAttr(MLIRContext *ctx,
+                                        StringRef chip) const {
+  SmallVector<int64_t> flat;
+  for (const GroupShape &g : groups)
+    flat.append({ShapedType::isDynamic(g.m) ? int64_t(-1) : g.m, g.n, g.k});
+  return KernelProblemAttr::get(ctx, chip,
+                                listForm ? RowsKind::list
+                                         : RowsKind::contiguous,
+                                scales, hasAlpha, flat, schedule);
+}

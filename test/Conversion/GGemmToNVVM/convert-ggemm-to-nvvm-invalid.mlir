@@ -1,0 +1,49 @@
+// What convert-ggemm-to-nvvm refuses: IR of an earlier level (never a
+// silent rc 0), and a kernel outlined for another chip than asked for.
+// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm -verify-diagnostics
+// RUN: not gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
+// CHIP: error: 'gpu.func' op was outlined for sm_90a but convert-ggemm-to-nvvm was asked for sm_100a
+
+func.func @unfused(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
+    %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
+  // expected-error @+1 {{'ggemm.grouped_matmul' op is not lowered by convert-ggemm-to-nvvm; run ggemm-tile, ggemm-fuse-persistent and ggemm-outline-kernel first (ggemm-pipeline does)}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x256xf4E2M1FN>) sfa(%sa : memref<128x16xf8E4M3FN>)
+      b(%b : memref<128x256xf4E2M1FN>) sfb(%sb : memref<128x16xf8E4M3FN>)
+      c(%c : memref<128x128xf16>)
+  return
+}
+
+// -----
+
+func.func @not_outlined(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
+    %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
+  // expected-error @+1 {{'ggemm.persistent' op is not lowered by convert-ggemm-to-nvvm; run ggemm-tile, ggemm-fuse-persistent and ggemm-outline-kernel first (ggemm-pipeline does)}}
+  ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4> {
+  ^bb0(%cta: index, %num: index):
+    ggemm.yield
+  }
+  return
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    // expected-error @+1 {{'gpu.func' op cannot be lowered for sm_90a: the sm_90a kernel takes tile N in {128}; got 64}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    // expected-error @+1 {{'gpu.func' op is for unknown chip 'sm_80' (known: sm_100a, sm_90a)}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_80", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      gpu.return
+    }
+  }
+}

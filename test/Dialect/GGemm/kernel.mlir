@@ -1,0 +1,17 @@
+// The kernel-level attributes and ops print and parse back unchanged.
+// RUN: gemm-opt %s | gemm-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @launch()
+// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_k::@ggemm_k, grid = [132, 1, 1], block = [128, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = contiguous, scales = row_major, alpha = true, groups = [-1, 128, 256, -1, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, -1], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 256], strides = [128], box = [128, 128], swizzle = "none">]>
+func.func @launch() attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k::@ggemm_k, grid = [132, 1, 1], block = [128, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = contiguous, scales = row_major, alpha = true, groups = [-1, 128, 256, -1, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, -1], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 256], strides = [128], box = [128, 128], swizzle = "none">]>} {
+  return
+}
+
+// CHECK-LABEL: func.func @ops(
+// CHECK: ggemm.tile group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}})
+// CHECK: ggemm.prefetch_tile group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) current_group(%{{.*}}) k_tiles 2
+func.func @ops(%g: index, %rb: index, %m: index, %n: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = false, groups = [0, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>} {
+  ggemm.tile group(%g) row_base(%rb) at(%m, %n)
+  ggemm.prefetch_tile group(%g) row_base(%rb) at(%m, %n) current_group(%g) k_tiles 2
+  return
+}

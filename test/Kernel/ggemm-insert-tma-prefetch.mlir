@@ -1,0 +1,44 @@
+// ggemm-insert-tma-prefetch on an outlined kernel: before each tile of the
+// persistent loop, the CTA's next work item (if any) is located and
+// prefetched.
+// RUN: gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-insert-tma-prefetch))' | FileCheck %s --enable-var-scope
+// RUN: gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-insert-tma-prefetch{distance=9}))' | FileCheck %s --check-prefix=CLAMP
+// RUN: gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-insert-tma-prefetch{distance=0}))' | FileCheck %s --check-prefix=NONE
+// RUN: not gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-insert-tma-prefetch{distance=-1}))' 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+
+// CHECK-LABEL: gpu.func @ggemm_two_groups(
+// CHECK: %[[NUM:.*]] = gpu.grid_dim x
+// CHECK: %[[N:.*]] = ggemm.num_tiles
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %[[N]] step %[[NUM]] {
+// CHECK: %[[G:.*]], %[[RB:.*]], %[[M0:.*]], %[[N0:.*]], %{{.*}} = ggemm.tile_coords %[[T]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[T]], %[[NUM]] : index
+// CHECK: %[[HAS:.*]] = arith.cmpi ult, %[[NEXT]], %[[N]] : index
+// CHECK: scf.if %[[HAS]] {
+// CHECK: %[[G2:.*]], %[[RB2:.*]], %[[M2:.*]], %[[N2:.*]], %{{.*}} = ggemm.tile_coords %[[NEXT]]
+// CHECK: ggemm.prefetch_tile group(%[[G2]]) row_base(%[[RB2]]) at(%[[M2]], %[[N2]]) current_group(%[[G]]) k_tiles 2
+// CHECK: }
+// CHECK: ggemm.tile group(%[[G]]) row_base(%[[RB]]) at(%[[M0]], %[[N0]])
+
+// More K tiles than the ring's stages would evict what it holds: clamped.
+// CLAMP: ggemm.prefetch_tile {{.*}} k_tiles 4
+// NONE-NOT: ggemm.prefetch_tile
+// NEGATIVE: error: ggemm-insert-tma-prefetch: distance = -1 must be >= 0
+
+module attributes {gpu.container_module} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [128, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>} {
+    return
+  }
+  gpu.module @ggemm_two_groups {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 128, 1, 1>} {
+      %block_id_x = gpu.block_id  x
+      %grid_dim_x = gpu.grid_dim  x
+      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      }
+      gpu.return
+    }
+  }
+}
+
