@@ -9,10 +9,10 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "GGEMM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ggemm_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit", "consumer"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
@@ -21,7 +21,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ggemm_tools_dir, config.llvm_tools_dir]
-tools = ["gemm-opt", "ggemm-cpu-run"]
+tools = ["gemm-opt", "ggemm-cpu-run", "ggemm-capi-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Shipped examples, the random problem generator, and the data seed of the
@@ -39,3 +39,29 @@ ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# Stock mlir-opt and the plugin it loads (Plugin/).
+if config.mlir_opt:
+    config.available_features.add("mlir-opt")
+    config.substitutions.append(("%mlir-opt", config.mlir_opt))
+config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
+
+# Installing this build and building an out-of-tree user against it
+# (Integration/): the same CMake, generator and compilers as this build.
+config.substitutions.append(("%ggemm_obj_root", config.ggemm_obj_root))
+config.substitutions.append(("%ggemm_src_root", config.ggemm_src_root))
+config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
+consumer_flags = [
+    "-G", '"%s"' % config.cmake_generator,
+    "-DCMAKE_MAKE_PROGRAM=" + config.cmake_make_program,
+    "-DCMAKE_C_COMPILER=" + config.c_compiler,
+    "-DCMAKE_CXX_COMPILER=" + config.cxx_compiler,
+]
+if config.compiler_launcher:
+    consumer_flags += [
+        "-DCMAKE_C_COMPILER_LAUNCHER=" + config.compiler_launcher,
+        "-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.compiler_launcher,
+    ]
+config.substitutions.append(("%consumer_cmake_flags", " ".join(consumer_flags)))

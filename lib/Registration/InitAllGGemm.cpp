@@ -1,0 +1,62 @@
+//===- InitAllGGemm.cpp - register everything ggemm provides --------------===//
+//
+// See ggemm/InitAllGGemm.h. Passes and pipelines go into process-wide
+// registries; registering a pipeline twice is a fatal error in an
+// assertion-enabled MLIR, so each of those runs once per process.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/InitAllGGemm.h"
+
+#include "GGemm/GGemmDialect.h"
+#include "ggemm/Conversion/Passes.h"
+#include "ggemm/Kernel/Passes.h"
+#include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+void mlir::ggemm::registerAllGGemmDialects(DialectRegistry &registry) {
+  registry.insert<GGemmDialect>();
+}
+
+void mlir::ggemm::registerGGemmPipelineExtensions(DialectRegistry &registry) {
+  // All of them rather than the ones today's lowering happens to reach: the
+  // dialects in a kernel change with the lowering, and a missing
+  // ConvertToLLVM interface shows up only as a type mismatch far downstream.
+  // gemm-opt, where the pipelines are tested, registers the same.
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  // Upstream registers the GPU targets' serializers with the dialects
+  // (registerAllDialects), not with the extensions; ggemm-pipeline attaches
+  // #nvvm.target and serializes through it.
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+}
+
+void mlir::ggemm::registerAllGGemmPasses() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerGGemmTransformsPasses();
+    registerGGemmKernelPasses();
+    registerGGemmConversionPasses();
+  });
+}
+
+void mlir::ggemm::registerAllGGemmPipelines() {
+  static std::once_flag once;
+  std::call_once(once, [] { registerGGemmPipelines(); });
+}
+
+void mlir::ggemm::registerAllGGemm(DialectRegistry &registry) {
+  registerAllGGemmDialects(registry);
+  registerGGemmPipelineExtensions(registry);
+  registerAllGGemmPasses();
+  registerAllGGemmPipelines();
+}
