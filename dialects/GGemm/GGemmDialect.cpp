@@ -18,6 +18,8 @@ using namespace mlir::ggemm;
 #include "GGemm/GGemmEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "GGemm/GGemmAttrs.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "GGemm/GGemmTypes.cpp.inc"
 
 void GGemmDialect::initialize() {
   addOperations<
@@ -27,5 +29,9 @@ void GGemmDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "GGemm/GGemmAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "GGemm/GGemmTypes.cpp.inc"
       >();
 }

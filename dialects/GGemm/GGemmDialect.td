@@ -33,6 +33,7 @@ def GGemm_Dialect : Dialect {
     nibble holding the even element (torch's `float4_e2m1fn_x2`).
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 //===----------------------------------------------------------------------===//

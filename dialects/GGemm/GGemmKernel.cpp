@@ -70,3 +70,48 @@ LogicalResult PrefetchTileOp::verify() {
                          << " stages are useful";
   return success();
 }
+
+LogicalResult RingOp::verify() {
+  if (getRing().getType().getStages() < 1)
+    return emitOpError("needs at least one stage");
+  FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
+  return problem;
+}
+
+RoleAttr WarpSpecializeOp::getRoleOf(Operation *op) {
+  for (Region *region = op->getParentRegion(); region;
+       region = region->getParentRegion()) {
+    auto ws = dyn_cast<WarpSpecializeOp>(region->getParentOp());
+    if (ws)
+      return cast<RoleAttr>(ws.getRoles()[region->getRegionNumber()]);
+  }
+  return nullptr;
+}
+
+LogicalResult WarpSpecializeOp::verify() {
+  if (getRoles().size() != getBodies().size())
+    return emitOpError() << "has " << getRoles().size() << " roles but "
+                         << getBodies().size() << " regions";
+  SmallVector<std::pair<int64_t, int64_t>> ranges;
+  for (Attribute a : getRoles()) {
+    auto role = cast<RoleAttr>(a);
+    int64_t first = role.getFirstWarp(), count = role.getNumWarps();
+    if (first < 0 || count < 1)
+      return emitOpError() << "role '" << role.getName()
+                           << "' has no warps (first_warp " << first
+                           << ", num_warps " << count << ")";
+    for (auto [f, c] : ranges)
+      if (first < f + c && f < first + count)
+        return emitOpError() << "role '" << role.getName()
+                             << "' overlaps another role's warps";
+    ranges.push_back({first, count});
+    int64_t regs = role.getMaxRegisters();
+    if (regs != 0 && (first % 4 != 0 || count % 4 != 0 || regs < 24 ||
+                      regs > 256 || regs % 8 != 0))
+      return emitOpError()
+             << "role '" << role.getName() << "' sets " << regs
+             << " registers; setmaxnreg takes a multiple of 8 in [24, 256] "
+                "for whole warpgroups (4 warps from a multiple of 4)";
+  }
+  return success();
+}

@@ -101,6 +101,45 @@ def GGemm_LaunchAttr : AttrDef<GGemm_Dialect, "Launch"> {
   }];
 }
 
+def GGemm_RoleAttr : AttrDef<GGemm_Dialect, "Role"> {
+  let mnemonic = "role";
+  let summary = "one warp role of a warp-specialized kernel";
+  let description = [{
+    The warps `[first_warp, first_warp + num_warps)` of the CTA run the
+    role's region of `ggemm.warp_specialize`. `max_registers`, when not 0,
+    is the register budget the role sets for itself with `setmaxnreg`
+    (only for roles made of whole warpgroups: 4 warps starting at a
+    multiple of 4).
+
+    ```mlir
+    #ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<>:$name, "int64_t":$first_warp,
+                        "int64_t":$num_warps, "int64_t":$max_registers);
+  let assemblyFormat = [{
+    `<` $name `,` `first_warp` `=` $first_warp `,` `num_warps` `=` $num_warps
+    `,` `max_registers` `=` $max_registers `>`
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def GGemm_RingType : TypeDef<GGemm_Dialect, "Ring"> {
+  let mnemonic = "ring";
+  let summary = "a ring of shared-memory stage buffers with their mbarriers";
+  let description = [{
+    The value of `ggemm.ring`: `stages` buffers, each holding one K tile of
+    a tile's operands, and per buffer a `full` mbarrier (the producer's
+    loads landed) and an `empty` mbarrier (the consumer released it). The
+    byte layout of a stage is the target's (its kernel plan).
+  }];
+  let parameters = (ins "int64_t":$stages);
+  let assemblyFormat = "`<` $stages `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Ops inside an outlined kernel
 //===----------------------------------------------------------------------===//
@@ -154,6 +193,105 @@ def GGemm_PrefetchTileOp : GGemm_Op<"prefetch_tile"> {
     `current_group` `(` $current_group `)` `k_tiles` $k_tiles attr-dict
   }]);
   let hasVerifier = 1;
+}
+
+def GGemm_RingOp : GGemm_Op<"ring"> {
+  let summary = "allocate the load pipeline's ring (ggemm-pipeline-loads)";
+  let description = [{
+    At the start of an outlined kernel: the shared-memory stages and the
+    full/empty mbarriers of the load pipeline. Every thread of the CTA
+    runs it (it initialises the barriers before any role starts).
+
+    ```mlir
+    %ring = ggemm.ring : !ggemm.ring<4>
+    ```
+  }];
+  let results = (outs GGemm_RingType:$ring);
+  let assemblyFormat = "attr-dict `:` type($ring)";
+  let hasVerifier = 1;
+}
+
+def GGemm_LoadTileOp : GGemm_Op<"load_tile"> {
+  let summary = "producer: every K tile of one output tile through the ring";
+  let description = [{
+    For each K tile of the output tile, in order: wait until the next stage
+    of `%ring` is empty, then load the K tile of A and B (and what the
+    target's MMA needs of the scale factors) into it with TMA, completing
+    on the stage's full barrier. Paired with a `ggemm.compute_tile` of the
+    same tile, which consumes the stages in the same order.
+
+    ```mlir
+    ggemm.load_tile %ring group(%g) row_base(%rb) at(%m0, %n0)
+        : !ggemm.ring<4>
+    ```
+  }];
+  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs);
+  let assemblyFormat = !strconcat("$ring ", GGemm_KernelTileFormat,
+                                  "attr-dict `:` type($ring)");
+}
+
+def GGemm_ComputeTileOp : GGemm_Op<"compute_tile"> {
+  let summary = "consumer: the MMAs of one output tile over the ring, and its epilogue";
+  let description = [{
+    For each K tile: wait until the next stage of `%ring` is full, issue
+    the tile's MMAs on it, release it; then alpha, f16 and the masked
+    store of the tile. Inside `ggemm.warp_specialize` the role decides
+    which part a thread runs (sm_100a: the `mma` role issues the MMAs into
+    Tensor Memory, the `epilogue` role stores; sm_90a: the `consumer` role
+    does both).
+
+    ```mlir
+    ggemm.compute_tile %ring group(%g) row_base(%rb) at(%m0, %n0)
+        : !ggemm.ring<4>
+    ```
+  }];
+  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs);
+  let assemblyFormat = !strconcat("$ring ", GGemm_KernelTileFormat,
+                                  "attr-dict `:` type($ring)");
+}
+
+def GGemm_DrainRingOp : GGemm_Op<"drain_ring"> {
+  let summary = "producer: wait until the consumer released every stage";
+  let description = [{
+    After the producer's last tile: wait for the last release of each
+    stage, so that no asynchronous arrival (tcgen05.commit) targets the
+    barriers of a CTA that has exited.
+  }];
+  let arguments = (ins GGemm_RingType:$ring);
+  let assemblyFormat = "$ring attr-dict `:` type($ring)";
+}
+
+def GGemm_WarpSpecializeOp : GGemm_Op<"warp_specialize",
+    [RecursiveMemoryEffects]> {
+  let summary = "warp roles of a persistent kernel, one region each";
+  let description = [{
+    Region `i` runs in the warps of `roles[i]` (`#ggemm.role`) and nowhere
+    else; the roles talk only through the ring's mbarriers. Like Triton's
+    `ttg.warp_specialize`, but every region holds its own copy of the
+    persistent tile loop, so the roles agree on the tile sequence without
+    communicating it. Values defined above are captured.
+
+    ```mlir
+    ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4,
+                                       num_warps = 1, max_registers = 0>,
+                           #ggemm.role<"consumer", first_warp = 0,
+                                       num_warps = 4, max_registers = 0>] {
+      ... ggemm.load_tile ...
+      ggemm.yield
+    }, {
+      ... ggemm.compute_tile ...
+      ggemm.yield
+    }
+    ```
+  }];
+  let arguments = (ins TypedArrayAttrBase<GGemm_RoleAttr, "warp roles">:$roles);
+  let regions = (region VariadicRegion<SizedRegion<1>>:$bodies);
+  let assemblyFormat = "$roles $bodies attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The role of the region holding `op`, or null.
+    static RoleAttr getRoleOf(Operation *op);
+  }];
 }
 
 #endif // GGEMM_KERNEL_TD

@@ -26,6 +26,9 @@ struct GroupShape {
 #define GET_ATTRDEF_CLASSES
 #include "GGemm/GGemmAttrs.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "GGemm/GGemmTypes.h.inc"
+
 namespace mlir::ggemm {
 
 /// The attribute names of the kernel level: `ggemm.problem`

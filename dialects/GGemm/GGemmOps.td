@@ -139,8 +139,8 @@ def GGemm_PersistentOp : GGemm_Op<"persistent",
 }
 
 def GGemm_YieldOp : GGemm_Op<"yield",
-    [Pure, Terminator, HasParent<"PersistentOp">]> {
-  let summary = "terminates the body of ggemm.persistent";
+    [Pure, Terminator, ParentOneOf<["PersistentOp", "WarpSpecializeOp"]>]> {
+  let summary = "terminates ggemm.persistent and each role of ggemm.warp_specialize";
   let assemblyFormat = "attr-dict";
 }
 

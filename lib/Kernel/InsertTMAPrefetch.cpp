@@ -32,8 +32,10 @@ struct GGemmInsertTMAPrefetch final
 
   /// Inserts the prefetch for `tile`; false (with a debug note) when the
   /// tile is not in the shape ggemm-outline-kernel makes.
-  bool insert(TileOp tile, int64_t kTiles) {
-    auto coords = tile.getGroup().getDefiningOp<TileCoordsOp>();
+  template <typename TileLike>
+  bool insert(TileLike tile, int64_t kTiles) {
+    Value group = tile.getGroup();
+    auto coords = group.getDefiningOp<TileCoordsOp>();
     auto loop = dyn_cast<scf::ForOp>(tile->getParentOp());
     if (!coords || !loop || coords.getWork() != loop.getInductionVar() ||
         coords->getBlock() != tile->getBlock()) {
@@ -68,14 +70,23 @@ struct GGemmInsertTMAPrefetch final
     }
     if (distance == 0)
       return;
-    SmallVector<TileOp> tiles;
-    getOperation().walk([&](TileOp op) { tiles.push_back(op); });
-    for (TileOp tile : tiles) {
+    // Before ggemm-pipeline-loads the tile is a ggemm.tile, after it the
+    // producer's ggemm.load_tile.
+    SmallVector<Operation *> tiles;
+    getOperation().walk([&](Operation *op) {
+      if (isa<TileOp, LoadTileOp>(op))
+        tiles.push_back(op);
+    });
+    for (Operation *tile : tiles) {
       auto fn = tile->getParentOfType<gpu::GPUFuncOp>();
       auto problem = fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
       // More K tiles than stages would only evict what the ring holds.
-      int64_t stages = problem.getSchedule().getStages();
-      insert(tile, std::min<int64_t>(distance, stages));
+      int64_t k = std::min<int64_t>(distance,
+                                    problem.getSchedule().getStages());
+      if (auto op = dyn_cast<TileOp>(tile))
+        insert(op, k);
+      else
+        insert(cast<LoadTileOp>(tile), k);
     }
   }
 };

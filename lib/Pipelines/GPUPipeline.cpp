@@ -33,9 +33,15 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   GGemmOutlineKernelOptions outline;
   outline.chip = options.chip;
   pm.addPass(createGGemmOutlineKernel(outline));
-  GGemmInsertTMAPrefetchOptions prefetch;
-  prefetch.distance = options.prefetchDistance;
-  pm.nest<gpu::GPUModuleOp>().addPass(createGGemmInsertTMAPrefetch(prefetch));
+  {
+    // The kernel level: the load ring, the warp roles, TMA prefetch.
+    OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+    kernels.addPass(createGGemmPipelineLoads());
+    kernels.addPass(createGGemmWarpSpecialize());
+    GGemmInsertTMAPrefetchOptions prefetch;
+    prefetch.distance = options.prefetchDistance;
+    kernels.addPass(createGGemmInsertTMAPrefetch(prefetch));
+  }
   pm.addPass(createConvertGGemmToNVVM());
 
   // Kernel modules: upstream conversions down to the LLVM/NVVM dialects.

@@ -27,9 +27,21 @@ constexpr int64_t kSM90TileM[] = {128};
 constexpr int64_t kSM90TileN[] = {128};
 constexpr int64_t kSM90TileK[] = {64, 128, 256};
 
+// Warp roles. sm_100a: a TMA producer warp, an MMA warp (one elected
+// thread issues tcgen05), four epilogue warps (one per TMEM lane quarter).
+// sm_90a: four consumer warps (64 x 64 of the tile each: decode, mma.sync,
+// epilogue) and a TMA producer warp. Neither kernel's roles are whole
+// warpgroups, so neither rebalances registers with setmaxnreg.
+constexpr RoleSpec kSM100Roles[] = {
+    {"producer", 0, 1, 0}, {"mma", 1, 1, 0}, {"epilogue", 2, 4, 0}};
+constexpr RoleSpec kSM90Roles[] = {{"producer", 4, 1, 0},
+                                   {"consumer", 0, 4, 0}};
+
 const TargetInfo kTargets[] = {
-    {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK},
-    {"sm_90a", 132, 227 * 1024, kSM90TileM, kSM90TileN, kSM90TileK},
+    {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK,
+     kSM100Roles},
+    {"sm_90a", 132, 227 * 1024, kSM90TileM, kSM90TileN, kSM90TileK,
+     kSM90Roles},
 };
 
 std::string joined(ArrayRef<int64_t> values) {

@@ -43,6 +43,48 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
   ];
 }
 
+def GGemmPipelineLoads
+    : Pass<"ggemm-pipeline-loads", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Split each tile into TMA loads and MMAs joined by a ring";
+  let description = [{
+    In every outlined ggemm kernel: creates the load pipeline's ring
+    (`ggemm.ring : !ggemm.ring<stages>`: shared-memory stage buffers and
+    their full/empty mbarriers) at the start, and replaces each
+    `ggemm.tile` by a `ggemm.load_tile` (producer: every K tile into the
+    next free stage by TMA) and a `ggemm.compute_tile` (consumer: MMAs over
+    the stages in the same order, then the epilogue) of the same tile.
+
+    `stages = 0` keeps the schedule's; another value replaces it in the
+    kernel's problem and in the host's `#ggemm.launch` (shared memory
+    re-planned by the target description; a ring that does not fit is
+    refused).
+  }];
+  let options = [
+    Option<"stages", "stages", "int64_t", /*default=*/"0",
+           "stage buffers of the ring (0: the schedule's)">,
+  ];
+}
+
+def GGemmWarpSpecialize
+    : Pass<"ggemm-warp-specialize", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Give producer, MMA and epilogue work to their own warps";
+  let description = [{
+    In every kernel with a ring (from `ggemm-pipeline-loads`): everything
+    after the ring becomes a `ggemm.warp_specialize` with one region per
+    warp role of the target (include/ggemm/Target/TargetInfo.h), each with
+    its own copy of the persistent tile loop holding only its role's ops:
+
+    * `producer` (one warp): `ggemm.load_tile` and `ggemm.prefetch_tile`,
+      then `ggemm.drain_ring`;
+    * sm_100a `mma` (one warp) and `epilogue` (four warps), sm_90a
+      `consumer` (four warps): `ggemm.compute_tile` (the lowering emits
+      the role's part of it).
+
+    A role made of whole warpgroups may carry a `setmaxnreg` budget
+    (`max_registers`); the current kernels' roles are not, so none is set.
+  }];
+}
+
 def GGemmInsertTMAPrefetch
     : Pass<"ggemm-insert-tma-prefetch", "::mlir::gpu::GPUModuleOp"> {
   let summary = "Prefetch the next tile's tensor maps and first K tiles";

@@ -53,6 +53,13 @@ struct KernelResources {
   bool scaleMaps = false;          // see KernelProblem::scaleMaps
 };
 
+/// One warp role of the chip's kernel (ggemm-warp-specialize).
+struct RoleSpec {
+  StringRef name;
+  int64_t firstWarp, numWarps;
+  int64_t maxRegisters; // setmaxnreg budget; 0: none
+};
+
 /// One chip.
 struct TargetInfo {
   StringRef chip;
@@ -62,6 +69,9 @@ struct TargetInfo {
   /// Tile shapes `ggemm-tile` offers (the kernel may refuse a problem for
   /// other reasons: resources, scale layout; checkProblem says which).
   ArrayRef<int64_t> tileM, tileN, tileK;
+  /// The warp roles of its kernel, in the order ggemm-warp-specialize
+  /// creates them.
+  ArrayRef<RoleSpec> roles;
 
   /// The target named `chip`, or null.
   static const TargetInfo *lookup(StringRef chip);

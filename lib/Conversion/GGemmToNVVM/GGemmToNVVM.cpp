@@ -1,17 +1,20 @@
 //===- GGemmToNVVM.cpp - the convert-ggemm-to-nvvm pass -------------------===//
 //
-// Lowers the kernel-level ggemm ops of every outlined kernel (from
-// ggemm-outline-kernel) to upstream gpu/NVVM/LLVM ops:
+// Lowers the kernel-level ggemm ops of every outlined, pipelined and
+// warp-specialized kernel to upstream gpu/NVVM/LLVM ops:
 //
-//   ggemm.tile           sm_100a: the tile code of each warp role
-//                        (SM100Kernel.cpp producer, Tcgen05Mma.cpp,
-//                        TmemEpilogue.cpp); sm_90a: SM90Kernel.cpp
-//   ggemm.prefetch_tile  TMAPrefetch.cpp, by the thread that issues TMA
+//   ggemm.ring              the chip's prologue: shared memory, the ring's
+//                           mbarriers (and Tensor Memory on sm_100a)
+//   ggemm.warp_specialize   one scf.if per role on the warp index
+//   ggemm.load_tile         the producer: TMA into the ring (SM90Kernel.cpp,
+//                           SM100Kernel.cpp + SM100Scales.cpp)
+//   ggemm.compute_tile      by role: sm_90a consumer (SM90Kernel.cpp);
+//                           sm_100a mma (Tcgen05Mma.cpp), epilogue
+//                           (TmemEpilogue.cpp)
+//   ggemm.drain_ring        the producer's wait for the last releases
+//   ggemm.prefetch_tile     TMAPrefetch.cpp, by the thread that issues TMA
 //   num_tiles, tile_coords  the scheduler shared with the CPU path
-//                        (TileSpaceToArith)
-//
-// On sm_100a every warp role runs its own copy of the persistent loop: the
-// roles agree on the tile sequence without talking about it.
+//                           (TileSpaceToArith)
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,22 +42,56 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// Replaces each ggemm.tile and ggemm.prefetch_tile under `root` with what
-/// `emitTile` / `emitPrefetch` build in its place.
-void replaceTileOps(Operation *root, function_ref<void(TileOp)> emitTile,
-                    function_ref<void(PrefetchTileOp)> emitPrefetch) {
+/// ggemm.warp_specialize -> one scf.if per role on the warp index, with the
+/// role's region inlined (and its setmaxnreg budget, if any).
+void lowerWarpSpecialize(OpBuilder &b, WarpSpecializeOp ws) {
+  Location loc = ws.getLoc();
+  b.setInsertionPoint(ws);
+  Value warp = arith::DivUIOp::create(
+      b, loc, gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x),
+      arith::ConstantIndexOp::create(b, loc, 32));
+  for (auto [attr, region] : llvm::zip(ws.getRoles(), ws.getBodies())) {
+    auto role = cast<RoleAttr>(attr);
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value fromFirst = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, warp, idx(role.getFirstWarp()));
+    Value beforeEnd =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
+                              idx(role.getFirstWarp() + role.getNumWarps()));
+    Value inRole = arith::AndIOp::create(b, loc, fromFirst, beforeEnd);
+    auto ifRole = scf::IfOp::create(b, loc, inRole, /*withElseRegion=*/false);
+    Block *then = ifRole.thenBlock();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(then);
+    if (int64_t regs = role.getMaxRegisters())
+      NVVM::SetMaxRegisterOp::create(
+          b, loc, regs,
+          regs > 128 ? NVVM::SetMaxRegisterAction::increase
+                     : NVVM::SetMaxRegisterAction::decrease);
+    Block &body = region.front();
+    body.getTerminator()->erase();
+    then->getOperations().splice(then->getTerminator()->getIterator(),
+                                 body.getOperations());
+  }
+  ws.erase();
+}
+
+/// The kernel-level ops under `root`, in program order.
+SmallVector<Operation *> kernelOps(Operation *root) {
   SmallVector<Operation *> ops;
   root->walk([&](Operation *op) {
-    if (isa<TileOp, PrefetchTileOp>(op))
+    if (isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp>(op))
       ops.push_back(op);
   });
-  for (Operation *op : ops) {
-    if (auto tile = dyn_cast<TileOp>(op))
-      emitTile(tile);
-    else
-      emitPrefetch(cast<PrefetchTileOp>(op));
-    op->erase();
-  }
+  return ops;
+}
+
+/// The role name of a kernel-level op ("" outside ggemm.warp_specialize).
+StringRef roleOf(Operation *op) {
+  RoleAttr role = WarpSpecializeOp::getRoleOf(op);
+  return role ? role.getName() : StringRef();
 }
 
 struct ConvertGGemmToNVVM final
@@ -76,66 +113,87 @@ struct ConvertGGemmToNVVM final
     if (std::string why = target->planKernel(p, resources); !why.empty())
       return kernel.emitOpError()
              << "cannot be lowered for " << target->chip << ": " << why;
+    // The kernel level this pass lowers: a ring, and roles that use it.
+    SmallVector<RingOp> rings(kernel.getOps<RingOp>());
+    SmallVector<WarpSpecializeOp> roles(kernel.getOps<WarpSpecializeOp>());
+    WalkResult early = kernel.walk([&](TileOp op) {
+      op.emitOpError("is not lowered by convert-ggemm-to-nvvm; run "
+                     "ggemm-pipeline-loads and ggemm-warp-specialize first");
+      return WalkResult::interrupt();
+    });
+    if (early.wasInterrupted())
+      return failure();
+    if (rings.size() != 1 || roles.size() != 1)
+      return kernel.emitOpError()
+             << "has " << rings.size() << " ggemm.ring and " << roles.size()
+             << " ggemm.warp_specialize ops at its top level; the lowering "
+                "takes one of each (ggemm-pipeline-loads, "
+                "ggemm-warp-specialize)";
+    for (Operation *op : kernelOps(kernel))
+      if (roleOf(op).empty())
+        return op->emitOpError("must be inside a role of ggemm.warp_specialize");
 
-    Block &entry = kernel.getBody().front();
-    ValueRange params = entry.getArguments();
+    ValueRange params = kernel.getBody().front().getArguments();
     Location loc = kernel.getLoc();
-    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    OpBuilder b(rings.front());
+    auto replace = [&](Operation *op, function_ref<void()> emit) {
+      b.setInsertionPoint(op);
+      emit();
+      op->erase();
+    };
     if (target->chip == "sm_90a") {
       SM90KernelBuilder builder(b, loc, p, params);
       builder.emitPrologue();
-      replaceTileOps(
-          kernel,
-          [&](TileOp op) {
-            b.setInsertionPoint(op);
-            builder.emitTile(op.getGroup(), op.getRowBase(), op.getM0(),
-                             op.getN0());
-          },
-          [&](PrefetchTileOp op) {
-            b.setInsertionPoint(op);
-            builder.ifLeader([&] { emitTilePrefetch(b, p, params, op); });
-          });
+      for (Operation *op : kernelOps(kernel)) {
+        replace(op, [&] {
+          if (auto load = dyn_cast<LoadTileOp>(op))
+            builder.emitProducerTile(load.getGroup(), load.getRowBase(),
+                                     load.getM0(), load.getN0());
+          else if (auto compute = dyn_cast<ComputeTileOp>(op))
+            builder.emitConsumerTile(compute.getGroup(), compute.getRowBase(),
+                                     compute.getM0(), compute.getN0());
+          else if (isa<DrainRingOp>(op))
+            builder.emitDrain();
+          else
+            builder.ifProducerLeader([&] {
+              emitTilePrefetch(b, p, params, cast<PrefetchTileOp>(op));
+            });
+        });
+      }
+      lowerWarpSpecialize(b, roles.front());
+      rings.front().erase();
       return success();
     }
 
-    // sm_100a: the prologue, one copy of the body per warp role, teardown.
+    // sm_100a: the producer, MMA and epilogue parts of each tile.
     using Role = SM100KernelBuilder::Role;
     SM100Plan plan;
     (void)planSM100Kernel(p, plan); // checked by planKernel above
-    SmallVector<Operation *> body;
-    for (Operation &op : entry.without_terminator())
-      body.push_back(&op);
     SM100KernelBuilder builder(b, loc, p, plan, params);
     builder.emitPrologue();
-    b.setInsertionPoint(entry.getTerminator());
-    for (Role role : {Role::Producer, Role::Mma, Role::Epilogue}) {
-      auto ifRole = scf::IfOp::create(b, loc, builder.isRole(role),
-                                      /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(ifRole.thenBlock()->getTerminator());
-      IRMapping mapping;
-      for (Operation *op : body)
-        b.clone(*op, mapping);
-      replaceTileOps(
-          ifRole,
-          [&](TileOp op) {
-            b.setInsertionPoint(op);
-            builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
-                             op.getN0());
-          },
-          [&](PrefetchTileOp op) {
-            if (role != Role::Producer)
-              return;
-            b.setInsertionPoint(op);
-            builder.ifProducerLeader(
-                [&] { emitTilePrefetch(b, p, params, op); });
+    for (Operation *op : kernelOps(kernel)) {
+      StringRef role = roleOf(op);
+      replace(op, [&] {
+        if (auto load = dyn_cast<LoadTileOp>(op))
+          builder.emitTile(Role::Producer, load.getGroup(), load.getRowBase(),
+                           load.getM0(), load.getN0());
+        else if (auto compute = dyn_cast<ComputeTileOp>(op))
+          builder.emitTile(role == "mma" ? Role::Mma : Role::Epilogue,
+                           compute.getGroup(), compute.getRowBase(),
+                           compute.getM0(), compute.getN0());
+        else if (isa<DrainRingOp>(op))
+          builder.emitRoleEnd(Role::Producer);
+        else
+          builder.ifProducerLeader([&] {
+            emitTilePrefetch(b, p, params, cast<PrefetchTileOp>(op));
           });
-      b.setInsertionPoint(ifRole.thenBlock()->getTerminator());
-      builder.emitRoleEnd(role);
+      });
     }
-    for (Operation *op : llvm::reverse(body))
-      op->erase();
+    Operation *after = roles.front()->getNextNode();
+    lowerWarpSpecialize(b, roles.front());
+    b.setInsertionPoint(after);
     builder.emitTeardown();
+    rings.front().erase();
     return success();
   }
 

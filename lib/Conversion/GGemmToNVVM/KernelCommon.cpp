@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
@@ -85,4 +87,53 @@ Value mlir::ggemm::emitSharedGEP(OpBuilder &b, Location loc, Value base,
 Value mlir::ggemm::emitClusterPtr(OpBuilder &b, Location loc, Value sharedPtr) {
   return LLVM::AddrSpaceCastOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), sharedPtr);
+}
+
+RingPosition mlir::ggemm::emitRingPosition(OpBuilder &b, Location loc,
+                                           Value count, int64_t size) {
+  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value round = arith::DivUIOp::create(b, loc, count, n);
+  return {arith::RemUIOp::create(b, loc, count, n),
+          arith::RemUIOp::create(b, loc, round,
+                                 arith::ConstantIndexOp::create(b, loc, 2))};
+}
+
+void mlir::ggemm::emitWaitParity(OpBuilder &b, Location loc, Value barrier,
+                                 Value parity) {
+  Value p = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), parity);
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, loc, barrier, p,
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(10000000)));
+}
+
+void mlir::ggemm::emitWaitReleased(OpBuilder &b, Location loc, Value barrier,
+                                   Value phase) {
+  emitWaitParity(
+      b, loc, barrier,
+      arith::XOrIOp::create(b, loc, phase,
+                            arith::ConstantIndexOp::create(b, loc, 1)));
+}
+
+void mlir::ggemm::emitRingLoop(
+    OpBuilder &b, Location loc, Value first, Value count, int64_t stages,
+    function_ref<void(Value i, RingPosition position)> body) {
+  scf::ForOp::create(
+      b, loc, arith::ConstantIndexOp::create(b, loc, 0), count,
+      arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
+      [&](OpBuilder &, Location, Value i, ValueRange) {
+        body(i, emitRingPosition(b, loc, arith::AddIOp::create(b, loc, first, i),
+                                 stages));
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void mlir::ggemm::emitTmaLoad(OpBuilder &b, Location loc, Value dst,
+                              Value mapPtr, Value x, Value row, Value bar) {
+  auto i32 = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
+  };
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc, emitClusterPtr(b, loc, dst), mapPtr, ValueRange{i32(x), i32(row)},
+      bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
+      /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
 }

@@ -39,6 +39,39 @@ Value emitSharedGEP(OpBuilder &b, Location loc, Value base, Value byteOffset);
 /// The same pointer in the shared::cluster window, as TMA destinations want.
 Value emitClusterPtr(OpBuilder &b, Location loc, Value sharedPtr);
 
+//===----------------------------------------------------------------------===//
+// The ring of stage buffers (both kernels)
+//===----------------------------------------------------------------------===//
+
+/// Where the `count`-th use of a ring of `size` buffers lands: buffer
+/// count % size, in a round of phase parity (count / size) % 2.
+struct RingPosition {
+  Value index, phase;
+};
+RingPosition emitRingPosition(OpBuilder &b, Location loc, Value count,
+                              int64_t size);
+
+/// Waits until the mbarrier at `barrier` completed the phase of parity
+/// `parity` (an index: 0 or 1).
+void emitWaitParity(OpBuilder &b, Location loc, Value barrier, Value parity);
+
+/// Waits until the consumer released a buffer whose current round has
+/// phase parity `phase`: the completion of the previous round (a fresh
+/// barrier passes at once).
+void emitWaitReleased(OpBuilder &b, Location loc, Value barrier, Value phase);
+
+/// The loop over a role's `count` uses of a ring of `stages` buffers from
+/// its `first`-th: body(i, position of use first + i).
+void emitRingLoop(OpBuilder &b, Location loc, Value first, Value count,
+                  int64_t stages,
+                  function_ref<void(Value i, RingPosition position)> body);
+
+/// TMA of one 2-D box (x = byte column, then row; index values) of the
+/// tensor map at `mapPtr` to the shared-memory pointer `dst`, completing on
+/// the mbarrier `bar`.
+void emitTmaLoad(OpBuilder &b, Location loc, Value dst, Value mapPtr, Value x,
+                 Value row, Value bar);
+
 } // namespace mlir::ggemm
 
 #endif // GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H

@@ -120,19 +120,15 @@ Value SM100KernelBuilder::scaleBarrier() {
 }
 
 void SM100KernelBuilder::waitParity(Value barrier, Value parity) {
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, toI32(parity),
-                                        i32(10000000));
+  emitWaitParity(b, loc, barrier, parity);
 }
 
 void SM100KernelBuilder::waitReleased(Value barrier, Value phase) {
-  waitParity(barrier, arith::XOrIOp::create(b, loc, phase, idx(1)));
+  emitWaitReleased(b, loc, barrier, phase);
 }
 
-SM100KernelBuilder::RingPosition
-SM100KernelBuilder::ringPosition(Value count, int64_t size) {
-  Value round = arith::DivUIOp::create(b, loc, count, idx(size));
-  return {arith::RemUIOp::create(b, loc, count, idx(size)),
-          arith::RemUIOp::create(b, loc, round, idx(2))};
+RingPosition SM100KernelBuilder::ringPosition(Value count, int64_t size) {
+  return emitRingPosition(b, loc, count, size);
 }
 
 /// A shared-memory descriptor: the fixed fields of `fixedBits` with the
@@ -303,18 +299,15 @@ void SM100KernelBuilder::forEachKTile(
         body) {
   int64_t mmas = plan.tileK / kMmaK;
   Value kSteps = arith::DivUIOp::create(b, loc, g.k, idx(kMmaK));
-  scf::ForOp::create(
-      b, loc, idx(0), g.kTiles, idx(1), ValueRange{},
-      [&](OpBuilder &, Location, Value kt, ValueRange) {
-        RingPosition slot =
-            ringPosition(arith::AddIOp::create(b, loc, first, kt), plan.stages);
-        Value validSteps = arith::MinUIOp::create(
-            b, loc, idx(mmas),
-            arith::SubIOp::create(
-                b, loc, kSteps, arith::MulIOp::create(b, loc, kt, idx(mmas))));
-        body(kt, slot.index, slot.phase, validSteps);
-        scf::YieldOp::create(b, loc);
-      });
+  emitRingLoop(b, loc, first, g.kTiles, plan.stages,
+               [&](Value kt, RingPosition slot) {
+                 Value validSteps = arith::MinUIOp::create(
+                     b, loc, idx(mmas),
+                     arith::SubIOp::create(
+                         b, loc, kSteps,
+                         arith::MulIOp::create(b, loc, kt, idx(mmas))));
+                 body(kt, slot.index, slot.phase, validSteps);
+               });
 }
 
 //===----------------------------------------------------------------------===//
@@ -349,12 +342,8 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           // the region, completing on `bar`.
           auto tma = [&](Value map, Value x, Value row, Value offset,
                          Value bar) {
-            NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-                b, loc, emitClusterPtr(b, loc, sharedPtr(offset)),
-                emitTensorMapPtr(b, loc, params[0], map),
-                ValueRange{toI32(x), toI32(row)}, bar, ValueRange{}, Value(),
-                Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
-                NVVM::CTAGroupKindAttr(), Value());
+            emitTmaLoad(b, loc, sharedPtr(offset),
+                        emitTensorMapPtr(b, loc, params[0], map), x, row, bar);
           };
           Value x = arith::MulIOp::create(b, loc, kt, idx(plan.tileK / 2));
           tma(g.mapA, x, rowA, stageOffset(stage, 0), full);

@@ -96,11 +96,7 @@ private:
   /// phase parity `phase`: the completion of the previous round (a fresh
   /// barrier passes at once).
   void waitReleased(Value barrier, Value phase);
-  /// Where the `count`-th use of a ring of `size` buffers lands: buffer
-  /// count % size, in a round of phase parity (count / size) % 2.
-  struct RingPosition {
-    Value index, phase;
-  };
+  /// See emitRingPosition (KernelCommon.h).
   RingPosition ringPosition(Value count, int64_t size);
   // Descriptors and Tensor Memory.
   Value smemDescriptor(uint64_t fixedBits, Value address);

@@ -124,6 +124,14 @@ static Value e4m3ToBF16(OpBuilder &b, Location loc, Value code) {
 void SM90KernelBuilder::emitPrologue() {
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
                                               gpu::AddressSpace::Workgroup);
+  // K tiles each role moved through the ring so far (producer: loaded;
+  // consumers: consumed): they pick the stage and the barrier phase across
+  // the tiles of the persistent loop.
+  for (Value *counter : {&loadIter, &consumeIter}) {
+    *counter = memref::AllocaOp::create(
+        b, loc, MemRefType::get({1}, b.getIndexType()));
+    memref::StoreOp::create(b, loc, idx(0), *counter, idx(0));
+  }
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
   Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
@@ -142,18 +150,26 @@ void SM90KernelBuilder::emitPrologue() {
   pairTable = view(0, 256, b.getI32Type());
   scaleTable = view(1024, 256, b.getBF16Type());
 
-  // Each thread fills two entries of each 256-entry table.
-  for (int64_t half = 0; half < 2; ++half) {
-    Value entry = arith::AddIOp::create(b, loc, tid, idx(half * kSM90Threads));
-    Value code = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), entry);
-    Value lo = e2m1ToBF16Bits(b, loc, arith::AndIOp::create(b, loc, code, i32(15)));
-    Value hi = e2m1ToBF16Bits(b, loc, arith::ShRUIOp::create(b, loc, code, i32(4)));
-    Value pair = arith::OrIOp::create(
-        b, loc, lo, arith::ShLIOp::create(b, loc, hi, i32(16)));
-    memref::StoreOp::create(b, loc, pair, pairTable, entry);
-    memref::StoreOp::create(b, loc, e4m3ToBF16(b, loc, code), scaleTable,
-                            entry);
-  }
+  // Each consumer thread fills two entries of each 256-entry table.
+  Value isConsumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           tid, idx(kSM90ConsumerThreads));
+  scf::IfOp::create(b, loc, isConsumer, [&](OpBuilder &, Location) {
+    for (int64_t half = 0; half < 2; ++half) {
+      Value entry = arith::AddIOp::create(b, loc, tid,
+                                          idx(half * kSM90ConsumerThreads));
+      Value code = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), entry);
+      Value lo = e2m1ToBF16Bits(b, loc,
+                                arith::AndIOp::create(b, loc, code, i32(15)));
+      Value hi = e2m1ToBF16Bits(b, loc,
+                                arith::ShRUIOp::create(b, loc, code, i32(4)));
+      Value pair = arith::OrIOp::create(
+          b, loc, lo, arith::ShLIOp::create(b, loc, hi, i32(16)));
+      memref::StoreOp::create(b, loc, pair, pairTable, entry);
+      memref::StoreOp::create(b, loc, e4m3ToBF16(b, loc, code), scaleTable,
+                              entry);
+    }
+    scf::YieldOp::create(b, loc);
+  });
 
   // The shared-window address of the region, for the NVVM ops that take
   // shared pointers (mbarriers, TMA destinations).
@@ -163,27 +179,36 @@ void SM90KernelBuilder::emitPrologue() {
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), base64);
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
+  // full[s]: the producer's expect_tx (TMA bytes); empty[s]: every
+  // consumer thread once it read the stage.
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-    for (int64_t s = 0; s < stages; ++s)
-      NVVM::MBarrierInitOp::create(b, loc, barrier(idx(s)), i32(1), Value());
+    for (int64_t s = 0; s < stages; ++s) {
+      NVVM::MBarrierInitOp::create(b, loc, fullBarrier(idx(s)), i32(1),
+                                   Value());
+      NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)),
+                                   i32(kSM90ConsumerThreads), Value());
+    }
     scf::YieldOp::create(b, loc);
   });
   gpu::BarrierOp::create(b, loc);
-
-  // Loads issued so far by this CTA: selects the stage and the mbarrier
-  // phase across the tiles of the persistent loop.
-  counter = memref::AllocaOp::create(
-      b, loc, MemRefType::get({1}, b.getIndexType()));
-  memref::StoreOp::create(b, loc, idx(0), counter, idx(0));
 }
 
-void SM90KernelBuilder::ifLeader(function_ref<void()> body) {
-  Value isLeader =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
+void SM90KernelBuilder::ifProducerLeader(function_ref<void()> body) {
+  Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         lane, idx(0));
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
     body();
     scf::YieldOp::create(b, loc);
   });
+}
+
+void SM90KernelBuilder::emitDrain() {
+  Value next = memref::LoadOp::create(b, loc, loadIter, idx(0));
+  for (int64_t i = 0; i < stages; ++i) {
+    RingPosition slot = emitRingPosition(
+        b, loc, arith::AddIOp::create(b, loc, next, idx(i)), stages);
+    emitWaitReleased(b, loc, emptyBarrier(slot.index), slot.phase);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -194,10 +219,14 @@ Value SM90KernelBuilder::sharedPtr(Value byteOffset) {
   return emitSharedGEP(b, loc, smemBase, byteOffset);
 }
 
-Value SM90KernelBuilder::barrier(Value stage) {
+Value SM90KernelBuilder::fullBarrier(Value stage) {
   return sharedPtr(arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, stage, idx(8)),
       idx(kSM90BarrierOffset)));
+}
+
+Value SM90KernelBuilder::emptyBarrier(Value stage) {
+  return fullBarrier(arith::AddIOp::create(b, loc, stage, idx(stages)));
 }
 
 Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
@@ -214,36 +243,36 @@ Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
       smem, shift, ValueRange{});
 }
 
-void SM90KernelBuilder::issueLoads(const GroupFacts &g, Value rowA, Value rowB,
-                                   Value kTile, Value iteration) {
-  Value stage = arith::RemUIOp::create(b, loc, iteration, idx(stages));
-  Value bar = barrier(stage);
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), bar,
-                                         i32(stageBytes),
-                                         NVVM::MemScopeKind::CTA,
-                                         /*relaxed=*/false, Value());
-  auto coord = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
-  };
-  Value x = coord(arith::MulIOp::create(b, loc, kTile, idx(tileK / 2)));
-  Value stageStart = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
-      idx(kSM90TableBytes));
-  // The destination as a shared::cluster address (this CTA's own window).
-  auto cluster = [&](Value ptr) { return emitClusterPtr(b, loc, ptr); };
-  // Coordinates innermost first: byte column, then row.
-  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-      b, loc, cluster(sharedPtr(stageStart)), emitTensorMapPtr(b, loc, params[0], g.mapA),
-      ValueRange{x, coord(rowA)},
-      bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
-      /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
-  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-      b, loc,
-      cluster(sharedPtr(arith::AddIOp::create(b, loc, stageStart,
-                                              idx(tileM * tileK / 2)))),
-      emitTensorMapPtr(b, loc, params[0], g.mapB), ValueRange{x, coord(rowB)}, bar, ValueRange{},
-      Value(), Value(), NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false,
-      NVVM::CTAGroupKindAttr(), Value());
+void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
+                                         Value m0, Value n0) {
+  GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
+  Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
+  Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
+  Value first = memref::LoadOp::create(b, loc, loadIter, idx(0));
+  emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value kt, RingPosition at) {
+    // Wait until the consumers released the stage's previous round.
+    emitWaitReleased(b, loc, emptyBarrier(at.index), at.phase);
+    ifProducerLeader([&] {
+      Value full = fullBarrier(at.index);
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                             i32(stageBytes),
+                                             NVVM::MemScopeKind::CTA,
+                                             /*relaxed=*/false, Value());
+      Value x = arith::MulIOp::create(b, loc, kt, idx(tileK / 2));
+      Value stageStart = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, at.index, idx(stageBytes)),
+          idx(kSM90TableBytes));
+      emitTmaLoad(b, loc, sharedPtr(stageStart),
+                  emitTensorMapPtr(b, loc, params[0], g.mapA), x, rowA, full);
+      emitTmaLoad(b, loc,
+                  sharedPtr(arith::AddIOp::create(b, loc, stageStart,
+                                                  idx(tileM * tileK / 2))),
+                  emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
+    });
+  });
+  memref::StoreOp::create(b, loc,
+                          arith::AddIOp::create(b, loc, first, g.kTiles),
+                          loadIter, idx(0));
 }
 
 /// The scale code at (row, kb) of a row-major `? x ld` byte matrix at device
@@ -272,27 +301,13 @@ Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
 // One tile
 //===----------------------------------------------------------------------===//
 
-void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
-                                 Value n0) {
+void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
+                                         Value m0, Value n0) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
-  Value first = memref::LoadOp::create(b, loc, counter, idx(0));
-  Value isLeader =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
-
-  // Fill the ring: the first min(stages, kTiles) K tiles.
-  scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
-    Value count = arith::MinUIOp::create(b, loc, g.kTiles, idx(stages));
-    scf::ForOp::create(b, loc, idx(0), count, idx(1), ValueRange{},
-                       [&](OpBuilder &, Location, Value kt, ValueRange) {
-                         issueLoads(g, rowA, rowB, kt,
-                                    arith::AddIOp::create(b, loc, first, kt));
-                         scf::YieldOp::create(b, loc);
-                       });
-    scf::YieldOp::create(b, loc);
-  });
+  Value first = memref::LoadOp::create(b, loc, consumeIter, idx(0));
 
   // Four f32 accumulators per m16n8 fragment: (row q, cols 2c, 2c + 1) and
   // (row q + 8, same cols), q = lane / 4, c = lane % 4.
@@ -307,13 +322,10 @@ void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
   auto kLoop = scf::ForOp::create(
       b, loc, idx(0), g.kTiles, idx(1), init,
       [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
-        Value it = arith::AddIOp::create(b, loc, first, kt);
-        Value stage = arith::RemUIOp::create(b, loc, it, idx(stages));
-        Value phase = arith::RemUIOp::create(
-            b, loc, arith::DivUIOp::create(b, loc, it, idx(stages)), idx(2));
-        Value parity = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), phase);
-        NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier(stage), parity,
-                                              i32(10000000));
+        RingPosition at = emitRingPosition(
+            b, loc, arith::AddIOp::create(b, loc, first, kt), stages);
+        Value stage = at.index;
+        emitWaitParity(b, loc, fullBarrier(stage), at.phase);
         Value tileA = stageView(stage, 0, tileM, tileK / 2);
         Value tileB = stageView(stage, tileM * tileK / 2, tileN, tileK / 2);
 
@@ -408,24 +420,15 @@ void SM90KernelBuilder::emitTile(Value group, Value rowBase, Value m0,
               scf::YieldOp::create(b, loc, out);
             });
 
-        // Every thread is done with this stage: refill it with K tile
-        // kt + stages.
-        gpu::BarrierOp::create(b, loc);
-        Value next = arith::AddIOp::create(b, loc, kt, idx(stages));
-        Value more = arith::AndIOp::create(
-            b, loc, isLeader,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
-                                  g.kTiles));
-        scf::IfOp::create(b, loc, more, [&](OpBuilder &, Location) {
-          issueLoads(g, rowA, rowB, next,
-                     arith::AddIOp::create(b, loc, it, idx(stages)));
-          scf::YieldOp::create(b, loc);
-        });
+        // This thread is done with the stage: one of the empty barrier's
+        // arrivals (the producer refills it once all consumers arrived).
+        NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier(stage),
+                                       Value());
         scf::YieldOp::create(b, loc, steps.getResults());
       });
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
-                          counter, idx(0));
+                          consumeIter, idx(0));
 
   // Epilogue: alpha, round to f16, store the pairs inside the group.
   auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);

@@ -1,8 +1,9 @@
 //===- SM90Kernel.h - the sm_90a tile code (private) ------------*- C++ -*-===//
 //
-// Emits the body of ggemm.mma_tile for Hopper: TMA loads of packed A/B into
-// a ring of shared-memory stages, exact NVFP4 -> bf16 dequantization in
-// registers, mma.sync m16n8k16 bf16 with f32 accumulators, f16 epilogue.
+// The Hopper kernel's roles: a producer warp (TMA loads of packed A/B into
+// the ring of shared-memory stages) and four consumer warps (exact NVFP4 ->
+// bf16 dequantization in registers, mma.sync m16n8k16 bf16 with f32
+// accumulators, f16 epilogue), joined by the ring's full/empty mbarriers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,19 +26,26 @@ public:
   SM90KernelBuilder(OpBuilder &b, Location loc, const KernelProblem &problem,
                     ValueRange params);
 
-  /// Emits the prologue at the current insertion point.
+  /// Emits the prologue (ggemm.ring) at the current insertion point: decode
+  /// tables, the ring's full/empty mbarriers, the roles' counters.
   void emitPrologue();
-  /// Emits one output tile (the body of one ggemm.mma_tile).
-  void emitTile(Value group, Value rowBase, Value m0, Value n0);
-  /// Emits `body` for the one thread that issues TMA (thread 0).
-  void ifLeader(function_ref<void()> body);
+  /// The producer warp's part of one tile (ggemm.load_tile): every K tile
+  /// into the next free stage by TMA.
+  void emitProducerTile(Value group, Value rowBase, Value m0, Value n0);
+  /// The consumer warps' part (ggemm.compute_tile): decode, mma.sync over
+  /// the stages, release each, then the f16 epilogue.
+  void emitConsumerTile(Value group, Value rowBase, Value m0, Value n0);
+  /// The producer after its last tile (ggemm.drain_ring).
+  void emitDrain();
+  /// Emits `body` for lane 0 of the producer warp (inside the producer
+  /// role): the thread that issues TMA.
+  void ifProducerLeader(function_ref<void()> body);
 
 private:
-  void issueLoads(const GroupFacts &g, Value rowA, Value rowB, Value kTile,
-                  Value iteration);
   Value stageView(Value stage, int64_t offset, int64_t rows, int64_t cols);
   Value sharedPtr(Value byteOffset);
-  Value barrier(Value stage);
+  Value fullBarrier(Value stage);
+  Value emptyBarrier(Value stage);
   Value loadScale(Value base, Value row, Value rowLimit, Value kb,
                   Value kbLimit, Value ld);
   Value idx(int64_t v);
@@ -49,7 +57,7 @@ private:
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes;
   Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,
-      counter;
+      loadIter, consumeIter;
 };
 
 } // namespace mlir::ggemm

@@ -1,5 +1,6 @@
 // What convert-ggemm-to-nvvm refuses: IR of an earlier level (never a
-// silent rc 0), and a kernel outlined for another chip than asked for.
+// silent rc 0), kernels not yet pipelined and warp-specialized, and a
+// kernel outlined for another chip than asked for.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm -verify-diagnostics
 // RUN: not gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
 // CHIP: error: 'gpu.func' op was outlined for sm_90a but convert-ggemm-to-nvvm was asked for sm_100a
@@ -43,6 +44,33 @@ module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{'gpu.func' op is for unknown chip 'sm_80' (known: sm_100a, sm_90a)}}
     gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_80", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// An outlined kernel that was not pipelined yet.
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      %i = arith.constant 0 : index
+      // expected-error @+1 {{'ggemm.tile' op is not lowered by convert-ggemm-to-nvvm; run ggemm-pipeline-loads and ggemm-warp-specialize first}}
+      ggemm.tile group(%i) row_base(%i) at(%i, %i)
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A ring without roles.
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    // expected-error @+1 {{has 1 ggemm.ring and 0 ggemm.warp_specialize ops at its top level; the lowering takes one of each (ggemm-pipeline-loads, ggemm-warp-specialize)}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      %r = ggemm.ring : !ggemm.ring<4>
       gpu.return
     }
   }

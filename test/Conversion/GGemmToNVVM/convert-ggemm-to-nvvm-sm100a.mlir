@@ -1,5 +1,6 @@
-// The sm_100a kernel structure from an outlined kernel: prologue, the
-// three warp roles each walking the same persistent tile loop, teardown.
+// The sm_100a kernel from an outlined, pipelined, warp-specialized kernel:
+// prologue (ggemm.ring), the three warp roles each walking the same
+// persistent tile loop, teardown.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a | FileCheck %s --implicit-check-not=ggemm.tile
 
@@ -31,8 +32,10 @@
 //
 // Producer (warp 0): per K tile, wait for the stage to be free, then A and
 // B by TMA and one bulk copy of scale atoms each for SFA and SFB.
-// CHECK: %[[IS_PRODUCER:.*]] = arith.cmpi eq, %[[WARP]], %c0
-// CHECK: scf.if %[[IS_PRODUCER]] {
+// CHECK: %[[RWARP:.*]] = arith.divui %{{.*}}, %c32{{.*}} : index
+// CHECK: arith.cmpi uge, %[[RWARP]], %c0
+// CHECK: arith.cmpi ult, %[[RWARP]], %c1
+// CHECK: scf.if %{{.*}} {
 // CHECK: scf.for %{{.*}} = %block_id_x to %{{.*}} step %grid_dim_x {
 // CHECK: scf.for
 // CHECK: nvvm.mbarrier.try_wait.parity
@@ -47,13 +50,14 @@
 // the 4 stages, so no commit arrives on the barriers of an exited CTA.
 // CHECK-COUNT-4: nvvm.mbarrier.try_wait.parity
 // CHECK-NOT: nvvm.
-// CHECK: %[[IS_MMA2:.*]] = arith.cmpi eq, %[[WARP]], %c1
+// CHECK: arith.cmpi uge, %[[RWARP]], %c1
+// CHECK: arith.cmpi ult, %[[RWARP]], %c2
 //
 // MMA (warp 1): wait for a drained accumulator; per K tile wait for the
 // stage, copy 4 SFA + 4 SFB atoms into TMEM, 4 block-scaled MMAs (the
 // first accumulates only after K tile 0), commit the stage; at the end,
 // commit the accumulator.
-// CHECK: scf.if %[[IS_MMA2]] {
+// CHECK: scf.if %{{.*}} {
 // CHECK: scf.for %{{.*}} = %block_id_x to %{{.*}} step %grid_dim_x {
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
@@ -78,8 +82,9 @@
 //
 // Epilogue (warps 2-5): wait for the accumulator, one 128-column TMEM row
 // per thread, release the accumulator, alpha, f16, 16-byte stores.
-// CHECK: %[[IS_EPILOGUE:.*]] = arith.cmpi uge, %[[WARP]], %c2
-// CHECK: scf.if %[[IS_EPILOGUE]] {
+// CHECK: arith.cmpi uge, %[[RWARP]], %c2
+// CHECK: arith.cmpi ult, %[[RWARP]], %c6
+// CHECK: scf.if %{{.*}} {
 // CHECK: scf.for %{{.*}} = %block_id_x to %{{.*}} step %grid_dim_x {
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
@@ -104,12 +109,35 @@ module attributes {gpu.container_module} {
   }
   gpu.module @ggemm_blocked {
     gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
-      %block_id_x = gpu.block_id  x
-      %grid_dim_x = gpu.grid_dim  x
-      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      %0 = ggemm.ring : <4>
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.drain_ring %0 : <4>
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
       }
       gpu.return
     }
@@ -118,6 +146,7 @@ module attributes {gpu.container_module} {
 
 
 // -----
+
 
 // Run-time group sizes and row-major scales, every K a multiple of 256:
 // the producer also loads the tile's scale rows with TMA (16 bytes a row,
@@ -154,12 +183,35 @@ module attributes {gpu.container_module} {
   }
   gpu.module @ggemm_contiguous {
     gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
-      %block_id_x = gpu.block_id  x
-      %grid_dim_x = gpu.grid_dim  x
-      %0 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      %0 = ggemm.ring : <4>
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.drain_ring %0 : <4>
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
       }
       gpu.return
     }
@@ -168,6 +220,7 @@ module attributes {gpu.container_module} {
 
 
 // -----
+
 
 // Row-major scales with K = 320 (not a multiple of 256): scale rows are not
 // 16-byte aligned for TMA, so the producer gathers one guarded word per row
@@ -199,12 +252,35 @@ module attributes {gpu.container_module} {
   }
   gpu.module @ggemm_k_tail {
     gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
-      %block_id_x = gpu.block_id  x
-      %grid_dim_x = gpu.grid_dim  x
-      %0 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
-        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+      %0 = ggemm.ring : <4>
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.drain_ring %0 : <4>
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
       }
       gpu.return
     }

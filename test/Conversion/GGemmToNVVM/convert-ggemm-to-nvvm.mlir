@@ -1,8 +1,8 @@
-// convert-ggemm-to-nvvm on an outlined sm_90a kernel (with a prefetch of
-// the next tile): the prologue, the persistent loop with the scheduler as
-// arithmetic, each ggemm.tile as TMA + mbarrier ring + mma.sync + f16
-// epilogue, each ggemm.prefetch_tile by thread 0.
-// RUN: gemm-opt %s --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile --implicit-check-not=ggemm.prefetch_tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles --implicit-check-not=ggemm.problem
+// convert-ggemm-to-nvvm on an outlined, pipelined, warp-specialized sm_90a
+// kernel (with a prefetch of the next tile): the prologue for ggemm.ring,
+// one scf.if per warp role, the producer's TMA loop and drain, the
+// consumers' mma.sync loop and f16 epilogue, the scheduler as arithmetic.
+// RUN: gemm-opt %s --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.load_tile --implicit-check-not=ggemm.compute_tile --implicit-check-not=ggemm.prefetch_tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles --implicit-check-not=ggemm.problem --implicit-check-not=ggemm.ring --implicit-check-not=ggemm.warp_specialize
 
 // The host side is untouched: it keeps its launch description.
 // CHECK: module attributes {gpu.container_module}
@@ -12,59 +12,91 @@
 
 // One persistent kernel, parameters as in docs/kernel-abi.md.
 // CHECK: gpu.module @ggemm_two_groups {
-// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 128, 1, 1>}
-// Prologue: decode tables and one mbarrier per stage, all in the one
-// dynamic shared-memory region (no static shared memory).
+// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 160, 1, 1>}
+// ggemm.ring: the roles' counters, decode tables (filled by the consumer
+// threads) and, per stage, a full mbarrier (1 arrival: the producer's
+// expect_tx) and an empty one (128 arrivals: every consumer thread), all
+// in the one dynamic shared-memory region.
+// CHECK: memref.alloca() : memref<1xindex>
+// CHECK: memref.alloca() : memref<1xindex>
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<256xi32, #gpu.address_space<workgroup>>
 // CHECK: memref.view {{.*}} to memref<256xbf16, #gpu.address_space<workgroup>>
 // CHECK: llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
-// CHECK-COUNT-4: nvvm.mbarrier.init
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c1_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c128_i32
+// CHECK-COUNT-6: nvvm.mbarrier.init
+// CHECK-NOT: nvvm.mbarrier.init
 // CHECK: gpu.barrier
+// Roles: warp 4 is the producer, warps 0-3 the consumers.
+// CHECK: %[[WARP:.*]] = arith.divui %{{.*}}, %c32
+// CHECK: arith.cmpi uge, %[[WARP]], %c4
+// CHECK: arith.cmpi ult, %[[WARP]], %c5
+// CHECK: scf.if
 // CHECK: %[[CTA:[^ ,)]*]] = gpu.block_id  x
 // CHECK: %[[NCTAS:[^ ,)]*]] = gpu.grid_dim  x
-// CHECK: scf.for %[[T:[^ ,)]*]] = %[[CTA]] to %{{.*}} step %[[NCTAS]]
+// CHECK: scf.for %{{.*}} = %[[CTA]] to %{{.*}} step %[[NCTAS]]
 // The prefetch of the next tile: its group's maps when the group changes,
 // then its first two K tiles of A and B into L2.
-// CHECK: scf.if
-// CHECK: scf.if
 // CHECK: nvvm.prefetch tensormap
 // CHECK: nvvm.prefetch tensormap
 // CHECK: scf.for
 // CHECK: nvvm.cp.async.bulk.tensor.prefetch
 // CHECK: nvvm.cp.async.bulk.tensor.prefetch
-// Fill the ring, then per K tile: wait, 16 K steps of 4 x 8 mma.sync, refill.
-// CHECK: nvvm.mbarrier.arrive.expect_tx
+// Per K tile: wait for the stage's release, expect its bytes, TMA A and B.
+// CHECK: scf.for
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c32768_i32
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %{{.*}}, %{{.*}}, box[%{{.*}}, %{{.*}}] : !llvm.ptr<7>, !llvm.ptr
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// Drain: the last release of each of the 4 stages.
+// CHECK-COUNT-4: nvvm.mbarrier.try_wait.parity
+// CHECK: arith.cmpi uge, %[[WARP]], %c0
+// CHECK: arith.cmpi ult, %[[WARP]], %c4
+// CHECK: scf.if
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}}
+// Per K tile: wait until full, 16 K steps of 4 x 8 mma.sync, release.
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: arith.mulf {{.*}} : vector<2xbf16>
 // CHECK-COUNT-32: nvvm.mma.sync
-// CHECK: gpu.barrier
-// CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
+// CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // Epilogue: f16 pairs stored inside the group only.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: llvm.store {{.*}} : i32, !llvm.ptr<1>
 // CHECK: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [128, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [160, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 128, 1, 1>} {
-      %block_id_x = gpu.block_id  x
-      %grid_dim_x = gpu.grid_dim  x
-      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
-      scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
-        %1 = arith.addi %arg5, %grid_dim_x : index
-        %2 = arith.cmpi ult, %1, %0 : index
-        scf.if %2 {
-          %group_0, %row_base_1, %m0_2, %n0_3, %split_4 = ggemm.tile_coords %1 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
-          ggemm.prefetch_tile group(%group_0) row_base(%row_base_1) at(%m0_2, %n0_3) current_group(%group) k_tiles 2
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 160, 1, 1>} {
+      %0 = ggemm.ring : <4>
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 4, max_registers = 0>] {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+          %2 = arith.addi %arg5, %grid_dim_x : index
+          %3 = arith.cmpi ult, %2, %1 : index
+          scf.if %3 {
+            %group_0, %row_base_1, %m0_2, %n0_3, %split_4 = ggemm.tile_coords %2 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+            ggemm.prefetch_tile group(%group_0) row_base(%row_base_1) at(%m0_2, %n0_3) current_group(%group) k_tiles 2
+          }
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
-        ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
+        ggemm.drain_ring %0 : <4>
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+          ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
       }
       gpu.return
     }

@@ -35,3 +35,43 @@ func.func @dynamic_list() attributes {ggemm.problem = #ggemm.kernel_problem<chip
 func.func @short() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [1, 2], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
   return
 }
+
+// -----
+
+func.func @overlap() {
+  // expected-error @+1 {{'ggemm.warp_specialize' op role 'b' overlaps another role's warps}}
+  ggemm.warp_specialize [#ggemm.role<"a", first_warp = 0, num_warps = 4, max_registers = 0>, #ggemm.role<"b", first_warp = 3, num_warps = 1, max_registers = 0>] {
+    ggemm.yield
+  }, {
+    ggemm.yield
+  }
+  return
+}
+
+// -----
+
+func.func @count() {
+  // expected-error @+1 {{'ggemm.warp_specialize' op has 2 roles but 1 regions}}
+  ggemm.warp_specialize [#ggemm.role<"a", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"b", first_warp = 1, num_warps = 1, max_registers = 0>] {
+    ggemm.yield
+  }
+  return
+}
+
+// -----
+
+func.func @registers() {
+  // expected-error @+1 {{'ggemm.warp_specialize' op role 'producer' sets 40 registers; setmaxnreg takes a multiple of 8 in [24, 256] for whole warpgroups (4 warps from a multiple of 4)}}
+  ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 1, max_registers = 40>] {
+    ggemm.yield
+  }
+  return
+}
+
+// -----
+
+func.func @ring_outside_kernel() {
+  // expected-error @+1 {{'ggemm.ring' op must be inside an outlined kernel}}
+  %r = ggemm.ring : !ggemm.ring<4>
+  return
+}

@@ -15,3 +15,24 @@ func.func @ops(%g: index, %rb: index, %m: index, %n: index) attributes {ggemm.pr
   ggemm.prefetch_tile group(%g) row_base(%rb) at(%m, %n) current_group(%g) k_tiles 2
   return
 }
+
+// CHECK-LABEL: func.func @roles(
+// CHECK: %[[RING:.*]] = ggemm.ring : <2>
+// CHECK: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 4, max_registers = 40>, #ggemm.role<"consumer", first_warp = 0, num_warps = 4, max_registers = 232>] {
+// CHECK: ggemm.load_tile %[[RING]] group
+// CHECK: ggemm.drain_ring %[[RING]] : <2>
+// CHECK: ggemm.yield
+// CHECK: }, {
+// CHECK: ggemm.compute_tile %[[RING]] group
+func.func @roles(%g: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 2>>} {
+  %ring = ggemm.ring : !ggemm.ring<2>
+  ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 4, max_registers = 40>, #ggemm.role<"consumer", first_warp = 0, num_warps = 4, max_registers = 232>] {
+    ggemm.load_tile %ring group(%g) row_base(%g) at(%g, %g) : !ggemm.ring<2>
+    ggemm.drain_ring %ring : !ggemm.ring<2>
+    ggemm.yield
+  }, {
+    ggemm.compute_tile %ring group(%g) row_base(%g) at(%g, %g) : !ggemm.ring<2>
+    ggemm.yield
+  }
+  return
+}

@@ -1,0 +1,131 @@
+//===- WarpSpecialize.cpp - the ggemm-warp-specialize pass ----------------===//
+//
+// The body of a kernel with a ring becomes one ggemm.warp_specialize
+// region per warp role of the target, each a copy of the persistent loop
+// holding only its role's ops (see the pass description in Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Kernel/Passes.h"
+#include "ggemm/Target/TargetInfo.h"
+
+#include "mlir/IR/IRMapping.h"
+
+#define DEBUG_TYPE "ggemm-warp-specialize"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMWARPSPECIALIZE
+#include "ggemm/Kernel/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+/// Erases, under `root`, the ops no longer used after a role dropped the
+/// ops of other roles: tile coordinates nobody reads, and scf.if blocks
+/// left with nothing but a yield.
+void dropDeadCode(Operation *root) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    SmallVector<Operation *> dead;
+    root->walk([&](Operation *op) {
+      if (isa<TileCoordsOp>(op) && op->use_empty())
+        dead.push_back(op);
+      else if (auto ifOp = dyn_cast<scf::IfOp>(op);
+               ifOp && ifOp->getNumResults() == 0 &&
+               ifOp.thenBlock()->getOperations().size() == 1 &&
+               (!ifOp.elseBlock() ||
+                ifOp.elseBlock()->getOperations().size() == 1))
+        dead.push_back(op);
+    });
+    for (Operation *op : dead)
+      op->erase();
+    changed = !dead.empty();
+    // The condition of an erased scf.if may now be dead too.
+    SmallVector<Operation *> pure;
+    root->walk([&](Operation *op) {
+      if (op->use_empty() && op->getNumResults() > 0 &&
+          isa<arith::ArithDialect>(op->getDialect()))
+        pure.push_back(op);
+    });
+    for (Operation *op : pure)
+      op->erase();
+    changed |= !pure.empty();
+  }
+}
+
+/// Whether `op` belongs to the role named `role`.
+bool keep(Operation *op, StringRef role) {
+  if (isa<LoadTileOp, PrefetchTileOp>(op))
+    return role == "producer";
+  if (isa<ComputeTileOp>(op))
+    return role != "producer";
+  return true;
+}
+
+struct GGemmWarpSpecialize final
+    : public ggemm::impl::GGemmWarpSpecializeBase<GGemmWarpSpecialize> {
+  using GGemmWarpSpecializeBase::GGemmWarpSpecializeBase;
+
+  LogicalResult specialize(gpu::GPUFuncOp kernel, RingOp ring) {
+    auto attr = kernel->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
+    const TargetInfo *target = TargetInfo::lookup(attr.getChip());
+    if (!target)
+      return kernel.emitOpError() << "is for unknown chip '" << attr.getChip()
+                                  << "'";
+    Block &entry = kernel.getBody().front();
+    if (ring->getBlock() != &entry)
+      return ring.emitOpError("must be in the kernel's entry block");
+    // Everything after the ring, but the terminator, is the roles' work.
+    SmallVector<Operation *> body;
+    for (Operation *op = ring->getNextNode(); op != entry.getTerminator();
+         op = op->getNextNode())
+      body.push_back(op);
+
+    MLIRContext *ctx = &getContext();
+    SmallVector<Attribute> roles;
+    for (const RoleSpec &r : target->roles)
+      roles.push_back(RoleAttr::get(ctx, r.name, r.firstWarp, r.numWarps,
+                                    r.maxRegisters));
+    OpBuilder b(entry.getTerminator());
+    auto ws = WarpSpecializeOp::create(b, kernel.getLoc(), TypeRange{},
+                                       b.getArrayAttr(roles), roles.size());
+    for (auto [i, spec] : llvm::enumerate(target->roles)) {
+      Block *block = b.createBlock(&ws.getBodies()[i]);
+      b.setInsertionPointToStart(block);
+      IRMapping mapping;
+      for (Operation *op : body)
+        b.clone(*op, mapping);
+      SmallVector<Operation *> foreign;
+      block->walk([&](Operation *op) {
+        if (!keep(op, spec.name))
+          foreign.push_back(op);
+      });
+      for (Operation *op : foreign)
+        op->erase();
+      dropDeadCode(ws);
+      b.setInsertionPointToEnd(block);
+      if (spec.name == "producer")
+        DrainRingOp::create(b, kernel.getLoc(), ring);
+      YieldOp::create(b, kernel.getLoc());
+    }
+    for (Operation *op : llvm::reverse(body))
+      op->erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    SmallVector<std::pair<gpu::GPUFuncOp, RingOp>> kernels;
+    getOperation().walk([&](RingOp ring) {
+      kernels.push_back({ring->getParentOfType<gpu::GPUFuncOp>(), ring});
+    });
+    for (auto [kernel, ring] : kernels)
+      if (failed(specialize(kernel, ring)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
