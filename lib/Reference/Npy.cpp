@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Reference/Npy.h"
+#include "ggemm/Reference/NVFP4.h"
 
 #include <cstring>
 #include <fstream>
@@ -33,10 +34,10 @@ int64_t NpyArray::numElements() const {
 
 std::string writeNpy(const std::string &path, const NpyArray &array) {
   if (!NpyArray::elementSize(array.dtype))
-    return "unsupported dtype " + array.dtype;
+    return path + ": unsupported dtype " + array.dtype;
   if (int64_t(array.data.size()) !=
       array.numElements() * NpyArray::elementSize(array.dtype))
-    return "data size does not match shape";
+    return path + ": data size does not match shape";
   std::ostringstream dict;
   dict << "{'descr': '" << array.dtype << "', 'fortran_order': False, "
        << "'shape': (";
@@ -58,6 +59,12 @@ std::string writeNpy(const std::string &path, const NpyArray &array) {
   out.write(reinterpret_cast<const char *>(array.data.data()),
             array.data.size());
   return out ? "" : "write to " + path + " failed";
+}
+
+/// "0x8a": a byte as two hex digits, for messages.
+static std::string hexByte(uint8_t byte) {
+  const char *digits = "0123456789abcdef";
+  return std::string("0x") + digits[byte >> 4] + digits[byte & 0xF];
 }
 
 /// Returns the text after `'key':` in a .npy header dict.
@@ -151,6 +158,19 @@ std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
                             read("sfb", shape.n, k / 16, group.sfb)})
       if (!err.empty())
         return err;
+    // Scale bytes are UE4M3: targets read a set bit 7 differently (as a
+    // sign, or not at all), so no check could say which result is right.
+    for (auto [name, codes] :
+         {std::pair{"sfa", &group.sfa}, std::pair{"sfb", &group.sfb}}) {
+      int64_t cols = k / 16;
+      for (size_t i = 0; i < codes->size(); ++i)
+        if (!isUE4M3((*codes)[i]))
+          return dir + "/" + name + std::to_string(g) + ".npy: scale byte " +
+                 hexByte((*codes)[i]) + " at index (" +
+                 std::to_string(int64_t(i) / cols) + ", " +
+                 std::to_string(int64_t(i) % cols) +
+                 ") has bit 7 set; scale factors are unsigned E4M3 (UE4M3)";
+    }
     group.m = shape.m, group.n = shape.n, group.k = k;
     out.groups.push_back(std::move(group));
   }
@@ -164,6 +184,36 @@ std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
     for (size_t g = 0; g < shapes.size(); ++g)
       std::memcpy(&out.groups[g].alpha, &array.data[4 * g], 4);
   }
+  return "";
+}
+
+std::string writeProblemNpy(const std::string &dir, const Problem &problem) {
+  auto save = [&](const std::string &name, const char *dtype,
+                  std::vector<int64_t> shape, const void *data, size_t bytes) {
+    NpyArray array{dtype, std::move(shape), {}};
+    array.data.assign(static_cast<const uint8_t *>(data),
+                      static_cast<const uint8_t *>(data) + bytes);
+    return writeNpy(dir + "/" + name, array);
+  };
+  std::vector<float> alphas;
+  for (size_t g = 0; g < problem.groups.size(); ++g) {
+    const Group &gr = problem.groups[g];
+    std::string s = std::to_string(g);
+    int64_t m = gr.m, n = gr.n, k = gr.k;
+    for (const std::string &err :
+         {save("a" + s + ".npy", "|u1", {m, k / 2}, gr.a.data(), gr.a.size()),
+          save("b" + s + ".npy", "|u1", {n, k / 2}, gr.b.data(), gr.b.size()),
+          save("sfa" + s + ".npy", "|u1", {m, k / 16}, gr.sfa.data(),
+               gr.sfa.size()),
+          save("sfb" + s + ".npy", "|u1", {n, k / 16}, gr.sfb.data(),
+               gr.sfb.size())})
+      if (!err.empty())
+        return err;
+    alphas.push_back(gr.alpha);
+  }
+  if (problem.hasAlpha)
+    return save("alpha.npy", "<f4", {int64_t(alphas.size())}, alphas.data(),
+                4 * alphas.size());
   return "";
 }
 

@@ -80,7 +80,8 @@ static cl::opt<bool> exact(
              "(split-K reassociates the K sum)"));
 static cl::opt<std::string> loadDir(
     "load", cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
-                     "row-major uint8 data) and DIR/alpha.npy"));
+                     "row-major uint8 data; scales UE4M3, bit 7 clear) and "
+                     "DIR/alpha.npy"));
 static cl::opt<std::string>
     saveDir("save", cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
                              "DIR/ref<g>.npy (f16 reference)"));
@@ -130,40 +131,28 @@ int fail(const llvm::Twine &message) {
   return 2;
 }
 
+/// Writes the inputs (as --load reads them), the outputs DIR/c<g>.npy and
+/// the reference DIR/ref<g>.npy.
 std::string saveProblem(const ref::Problem &problem,
                         const std::vector<std::vector<uint16_t>> &outputs,
                         const std::vector<ref::GroupResult> &expected) {
-  auto save = [&](const std::string &name, const std::string &dtype,
-                  std::vector<int64_t> shape, const void *data,
-                  size_t bytes) {
-    ref::NpyArray array{dtype, std::move(shape), {}};
-    array.data.assign(static_cast<const uint8_t *>(data),
-                      static_cast<const uint8_t *>(data) + bytes);
+  if (std::string err = ref::writeProblemNpy(saveDir, problem); !err.empty())
+    return err;
+  auto saveF16 = [&](const std::string &name, const ref::Group &g,
+                     const std::vector<uint16_t> &values) {
+    ref::NpyArray array{"<f2", {g.m, g.n}, {}};
+    const auto *bytes = reinterpret_cast<const uint8_t *>(values.data());
+    array.data.assign(bytes, bytes + 2 * values.size());
     return ref::writeNpy(saveDir + "/" + name, array);
   };
-  std::vector<float> alphas;
   for (size_t g = 0; g < problem.groups.size(); ++g) {
-    const ref::Group &gr = problem.groups[g];
     std::string s = std::to_string(g);
-    int64_t m = gr.m, n = gr.n, k = gr.k;
-    for (auto err :
-         {save("a" + s + ".npy", "|u1", {m, k / 2}, gr.a.data(), gr.a.size()),
-          save("b" + s + ".npy", "|u1", {n, k / 2}, gr.b.data(), gr.b.size()),
-          save("sfa" + s + ".npy", "|u1", {m, k / 16}, gr.sfa.data(),
-               gr.sfa.size()),
-          save("sfb" + s + ".npy", "|u1", {n, k / 16}, gr.sfb.data(),
-               gr.sfb.size()),
-          save("c" + s + ".npy", "<f2", {m, n}, outputs[g].data(),
-               2 * outputs[g].size()),
-          save("ref" + s + ".npy", "<f2", {m, n}, expected[g].f16.data(),
-               2 * expected[g].f16.size())})
+    for (const std::string &err :
+         {saveF16("c" + s + ".npy", problem.groups[g], outputs[g]),
+          saveF16("ref" + s + ".npy", problem.groups[g], expected[g].f16)})
       if (!err.empty())
         return err;
-    alphas.push_back(gr.alpha);
   }
-  if (problem.hasAlpha)
-    return save("alpha.npy", "<f4", {int64_t(alphas.size())}, alphas.data(),
-                4 * alphas.size());
   return "";
 }
 

@@ -19,7 +19,7 @@ struct Group {
   int64_t m = 0, n = 0, k = 0;
   std::vector<uint8_t> a;   // m x k/2, packed e2m1 (even element low)
   std::vector<uint8_t> b;   // n x k/2
-  std::vector<uint8_t> sfa; // m x k/16 e4m3 codes, row-major
+  std::vector<uint8_t> sfa; // m x k/16 UE4M3 codes (bit 7 clear), row-major
   std::vector<uint8_t> sfb; // n x k/16
   float alpha = 1.0f;
 };
@@ -34,9 +34,10 @@ struct Shape {
 };
 
 /// Seeded inputs: every e2m1 code (all 16, both signs, both zeros) equally
-/// likely; scales spread over many binades of e4m3 (subnormals and both
-/// signs included, NaN excluded); alpha, when asked for, over several
-/// binades too. The same seed gives the same data on every machine.
+/// likely; scales non-negative (UE4M3, bit 7 clear) and spread over many
+/// binades (zero and subnormals included, NaN 0x7F excluded); alpha, when
+/// asked for, over several binades and both signs. The same seed gives the
+/// same data on every machine.
 Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
                         bool withAlpha);
 
@@ -64,7 +65,9 @@ struct GroupResult {
 /// (split-K, tensor cores) is allowed to change.
 double reassociationTolerance(double exact, double absSum, int64_t k);
 
-/// C_g = alpha_g * sum_k A*SFA * B*SFB (DESIGN.md section 1), plain loops.
+/// C_g = alpha_g * sum_k A*SFA * B*SFB (dialects/GGemm/GGemm.md), plain loops.
+/// Scales decode as UE4M3 (decodeUE4M3): one with bit 7 set makes every
+/// output that uses it NaN.
 /// The f32 path adds the (exact) products in increasing k, which is the
 /// order convert-ggemm-to-loops uses, so its f16 bits must match exactly.
 std::vector<GroupResult> referenceProduct(const Problem &problem);
