@@ -60,6 +60,17 @@ Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
   return problem;
 }
 
+double problemHostBytes(const std::vector<Shape> &shapes) {
+  double bytes = 0;
+  for (const Shape &s : shapes) {
+    double m = s.m > 0 ? double(s.m) : 0, n = double(s.n), k = double(s.k);
+    // A, B packed (K/2 bytes a row), one scale byte per 16 K; exact,
+    // absSum (double), f32 and f16 per output.
+    bytes += (m + n) * k * (0.5 + 1.0 / 16) + m * n * (8 + 8 + 4 + 2);
+  }
+  return bytes;
+}
+
 std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups) {
   SplitMix64 rng(seed ^ 0x5A5A5A5Aull); // apart from the data's stream
   std::vector<int64_t> sizes(groups);

@@ -34,6 +34,18 @@ std::string problemShapes(const rt::Manifest &manifest,
                           const std::vector<int64_t> &groupSizes, uint64_t seed,
                           bool sizesFromFiles, std::vector<ref::Shape> &out);
 
+/// Checks contiguous group sizes (-1: not known yet) against group_sizes
+/// (int32) and the rows the kernel was compiled for; "" in list form.
+std::string checkShapes(const rt::Manifest &manifest,
+                        const std::vector<ref::Shape> &shapes);
+
+/// Refuses a problem whose host data (inputs, one input set's image, the
+/// reference results) would not fit this machine's physical memory, so
+/// that a huge manifest or file is a message rather than a failed
+/// allocation.
+std::string checkHostMemory(const rt::Manifest &manifest,
+                            const std::vector<ref::Shape> &shapes);
+
 /// A byte range of an input set's allocation.
 struct Piece {
   size_t offset = 0, bytes = 0;

@@ -21,6 +21,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <new>
 
 using namespace ggemm::run;
 
@@ -53,13 +55,15 @@ struct Options {
   int64_t iters = 200, warmup = 20;
 };
 
-bool parseInteger(const std::string &text, int64_t min, int64_t &out) {
+/// A decimal integer in [min, max], the whole of `text`.
+bool parseInteger(const std::string &text, int64_t min, int64_t max,
+                  int64_t &out) {
   if (text.empty())
     return false;
   errno = 0;
   char *end = nullptr;
   long long value = std::strtoll(text.c_str(), &end, 10);
-  if (errno || *end != '\0' || value < min)
+  if (errno || *end != '\0' || value < min || value > max)
     return false;
   out = value;
   return true;
@@ -112,20 +116,24 @@ std::string parseOptions(int argc, char **argv, Options &out) {
       while (true) {
         size_t comma = value.find(',', start);
         std::string item = value.substr(start, comma - start);
-        if (!parseInteger(item, 0, number))
-          return "--group-sizes needs integers >= 0 separated by commas, "
-                 "not '" +
+        if (!parseInteger(item, 0, std::numeric_limits<int32_t>::max(), number))
+          return "--group-sizes needs integers in [0, 2^31 - 1] separated "
+                 "by commas, not '" +
                  value + "'";
+        if (out.groupSizes.size() == 1 << 20)
+          return "--group-sizes: more than 2^20 values";
         out.groupSizes.push_back(number);
         if (comma == std::string::npos)
           break;
         start = comma + 1;
       }
     } else {
+      // Bounded: --iters sizes the event arrays, and a million replays
+      // of even the smallest kernel take seconds.
       bool iters = name == "--iters";
-      if (!parseInteger(value, iters ? 1 : 0, number))
-        return name + " needs an integer >= " + (iters ? "1" : "0") +
-               ", not '" + value + "'";
+      if (!parseInteger(value, iters ? 1 : 0, 1000000, number))
+        return name + " needs an integer in [" + (iters ? "1" : "0") +
+               ", 1000000], not '" + value + "'";
       (iters ? out.iters : out.warmup) = number;
     }
   }
@@ -242,9 +250,7 @@ std::string runBench(const rt::Context &context, const rt::Kernel &kernel,
   return "";
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
   // Line-buffered even into a pipe, so that logs interleave stdout and the
   // stderr lines about bad elements in the order they happened.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -259,33 +265,13 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  rt::Context context;
-  if (std::string err = rt::Context::create(0, context); !err.empty())
-    return fail(err);
-  const rt::DeviceInfo &device = context.info();
-  std::printf("device: %s, compute capability %d.%d, %d SMs, %.1f MiB L2\n",
-              device.name.c_str(), device.major, device.minor,
-              device.multiprocessors, double(device.l2CacheBytes) / kMiB);
-
+  // Everything that reads outside data comes before the GPU: a bad
+  // manifest, option or input file is refused without touching the device.
   rt::Manifest manifest;
   if (std::string err = rt::readManifest(options.manifest, manifest);
       !err.empty())
     return fail(err);
-  rt::Kernel kernel;
-  if (std::string err = rt::Kernel::load(context, manifest, kernel);
-      !err.empty())
-    return fail(err);
   bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
-  std::printf("kernel: %s (%s) from %s: grid [%u, %u, %u], block [%u, %u, "
-              "%u], cluster [%u, %u, %u], %u bytes of dynamic shared memory, "
-              "%zu tensor maps, rows %s\n",
-              manifest.kernel.c_str(),
-              manifest.chip.empty() ? "chip not given" : manifest.chip.c_str(),
-              manifest.cubinPath.c_str(), manifest.grid[0], manifest.grid[1],
-              manifest.grid[2], manifest.block[0], manifest.block[1],
-              manifest.block[2], manifest.cluster[0], manifest.cluster[1],
-              manifest.cluster[2], manifest.dynamicSharedMemory,
-              manifest.tensorMaps.size(), contiguous ? "contiguous" : "list");
 
   // The problem: generated from the seed, or read from --load. Like
   // ggemm-cpu-run, accept --group-sizes for list-form kernels too (a script
@@ -299,15 +285,44 @@ int main(int argc, char **argv) {
                         !options.loadDir.empty(), shapes);
       !err.empty())
     return fail(err);
+  if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
+    return fail(err);
   ref::Problem problem;
   if (!options.loadDir.empty()) {
-    if (std::string err =
-            ref::readProblemNpy(options.loadDir, shapes, manifest.alpha, problem);
+    if (std::string err = ref::readProblemNpy(options.loadDir, shapes,
+                                              manifest.alpha, problem);
         !err.empty())
+      return fail(err);
+    // The files fixed the contiguous sizes: check them and the memory.
+    if (std::string err = checkShapes(manifest, shapes); !err.empty())
+      return fail(options.loadDir + ": " + err);
+    if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
       return fail(err);
   } else {
     problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
   }
+
+  rt::Context context;
+  if (std::string err = rt::Context::create(0, context); !err.empty())
+    return fail(err);
+  const rt::DeviceInfo &device = context.info();
+  std::printf("device: %s, compute capability %d.%d, %d SMs, %.1f MiB L2\n",
+              device.name.c_str(), device.major, device.minor,
+              device.multiprocessors, double(device.l2CacheBytes) / kMiB);
+  rt::Kernel kernel;
+  if (std::string err = rt::Kernel::load(context, manifest, kernel);
+      !err.empty())
+    return fail(err);
+  std::printf("kernel: %s (%s) from %s: grid [%u, %u, %u], block [%u, %u, "
+              "%u], cluster [%u, %u, %u], %u bytes of dynamic shared memory, "
+              "%zu tensor maps, rows %s\n",
+              manifest.kernel.c_str(),
+              manifest.chip.empty() ? "chip not given" : manifest.chip.c_str(),
+              manifest.cubinPath.c_str(), manifest.grid[0], manifest.grid[1],
+              manifest.grid[2], manifest.block[0], manifest.block[1],
+              manifest.block[2], manifest.cluster[0], manifest.cluster[1],
+              manifest.cluster[2], manifest.dynamicSharedMemory,
+              manifest.tensorMaps.size(), contiguous ? "contiguous" : "list");
 
   InputImage image;
   if (std::string err = buildImage(manifest, problem, image); !err.empty())
@@ -356,4 +371,16 @@ int main(int argc, char **argv) {
     std::printf(", spare rows overwritten %" PRId64, summary.spareWritten);
   std::printf("\n%s\n", summary.pass ? "PASS" : "FAIL");
   return summary.pass ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // Sizes are checked before anything is allocated from them; this is the
+  // backstop for a machine with less free memory than its physical size.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc &) {
+    return fail("out of host memory");
+  }
 }

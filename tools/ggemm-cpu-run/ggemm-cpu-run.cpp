@@ -50,6 +50,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -193,7 +194,8 @@ int main(int argc, char **argv) {
     return fail("no function with a ggemm.grouped_matmul" +
                 (funcName.empty() ? "" : " named " + funcName));
 
-  // The problem: static shapes, or run-time sizes for rows<contiguous>.
+  // The problem: static shapes, or run-time sizes for rows<contiguous>
+  // (--group-sizes, else the files' rows with --load, else seeded sizes).
   // (Lowering erases `op`: read everything needed from it up front.)
   int64_t numGroups = op.getNumGroups();
   bool listForm = op.isListForm();
@@ -203,24 +205,60 @@ int main(int argc, char **argv) {
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
   for (int64_t size : groupSizes)
-    if (size < 0)
-      return fail("--group-sizes must be >= 0");
+    if (size < 0 || size > std::numeric_limits<int32_t>::max())
+      return fail("--group-sizes must be in [0, 2^31 - 1] (group_sizes "
+                  "holds i32), not " +
+                  llvm::Twine(size));
   for (int64_t g = 0; g < numGroups; ++g) {
     GroupShape s = op.getGroupShape(g);
     if (!listForm)
-      s.m = groupSizes.empty() ? seeded[g] : groupSizes[g];
+      s.m = !groupSizes.empty() ? groupSizes[g]
+            : loadDir.empty()   ? seeded[g]
+                                : -1;
     shapes.push_back({s.m, s.n, s.k});
   }
-  // Host memory for inputs, outputs and the reference (doubles): refuse
-  // shapes this machine cannot hold instead of dying in an allocation.
-  double bytes = 0;
-  for (const ref::Shape &s : shapes)
-    bytes += double(s.m + s.n) * s.k * (0.5 + 1.0 / 16) + double(s.m) * s.n * 24;
-  constexpr double kMaxBytes = 8.0 * (1ull << 30);
-  if (bytes > kMaxBytes)
-    return fail("the problem needs about " +
-                llvm::Twine(int64_t(bytes / (1 << 30))) +
-                " GiB of host memory; ggemm-cpu-run takes at most 8 GiB");
+  // rows<contiguous>: the rows of A, SFA and C are A's static row count, or
+  // the group sizes plus 3 spare rows that must stay untouched.
+  int64_t capacity =
+      listForm ? 0 : cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
+  int64_t totalRows = 0;
+  // Checks the sizes against A and the host memory the run will take, so
+  // that a huge problem is a message, not a failed allocation; once before
+  // generating or loading, and again when --load has read the sizes.
+  auto checkSizes = [&]() -> std::string {
+    totalRows = 0;
+    for (const ref::Shape &s : shapes)
+      totalRows += std::max<int64_t>(s.m, 0); // each below 2^31: no overflow
+    double bytes = ref::problemHostBytes(shapes);
+    if (!listForm) {
+      if (!ShapedType::isDynamic(capacity)) {
+        if (capacity < totalRows)
+          return "group sizes add up to " + std::to_string(totalRows) +
+                 " rows; A has " + std::to_string(capacity);
+        totalRows = capacity;
+      } else {
+        totalRows += 3;
+        if (totalRows > std::numeric_limits<int32_t>::max())
+          return "group sizes add up to " + std::to_string(totalRows - 3) +
+                 " rows; A holds at most 2^31 - 4 and 3 spare rows";
+      }
+      const ref::Shape &s = shapes.front();
+      bytes += double(totalRows) * (double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
+    }
+    // The buffers passed to the function: inputs again (list form) and C.
+    for (const ref::Shape &s : shapes)
+      bytes += listForm ? double(s.m + s.n) * s.k * (0.5 + 1.0 / 16) +
+                              2.0 * s.m * s.n
+                        : double(s.n) * s.k * (0.5 + 1.0 / 16);
+    constexpr double kMaxBytes = 8.0 * (1ull << 30);
+    if (bytes > kMaxBytes)
+      return "the problem needs about " +
+             std::to_string(int64_t(std::ceil(bytes / (1 << 30)))) +
+             " GiB of host memory; ggemm-cpu-run takes at most 8 GiB";
+    return "";
+  };
+  if (std::string err = checkSizes(); !err.empty())
+    return fail(err);
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
   if (!loadDir.empty()) {
@@ -228,6 +266,8 @@ int main(int argc, char **argv) {
             ref::readProblemNpy(loadDir, shapes, withAlpha, problem);
         !err.empty())
       return fail(err);
+    if (std::string err = checkSizes(); !err.empty())
+      return fail(loadDir + ": " + err);
   } else {
     problem = ref::generateProblem(shapes, seed, withAlpha);
   }
@@ -264,20 +304,6 @@ int main(int argc, char **argv) {
   }
 
   std::vector<Buffer> buffers;
-  int64_t totalRows = 0; // rows<contiguous>
-  for (const ref::Shape &s : shapes)
-    totalRows += s.m;
-  if (!listForm) {
-    int64_t capacity = cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
-    if (!ShapedType::isDynamic(capacity)) {
-      if (capacity < totalRows)
-        return fail("group sizes add up to " + llvm::Twine(totalRows) +
-                    " rows; A has " + llvm::Twine(capacity));
-      totalRows = capacity;
-    } else {
-      totalRows += 3; // spare rows that must stay untouched
-    }
-  }
   for (auto [role, g] : roles) {
     const ref::Group *gr = &problem.groups[g];
     if (listForm) {

@@ -41,6 +41,14 @@ struct Shape {
 Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
                         bool withAlpha);
 
+/// Bytes of host memory that a problem of `shapes` and its reference
+/// results take (packed inputs, scales, GroupResult per output): what a
+/// tool compares with what it may use before it generates, loads or checks
+/// a problem, so that a huge shape is a message rather than a failed
+/// allocation. M < 0 (not known yet) counts as 0. In double: it cannot
+/// overflow.
+double problemHostBytes(const std::vector<Shape> &shapes);
+
 /// Seeded run-time group sizes in [0, 300] for rows<contiguous> problems;
 /// ggemm-cpu-run and gemm-run both use it, so one seed names one problem.
 std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups);
