@@ -28,8 +28,8 @@ constexpr uint16_t kPoison = 0xFFFF;
 /// The problem's per-group shapes: the manifest's, except that in
 /// contiguous form M comes from `groupSizes` if given, else seeded random
 /// sizes in [0, 300] (the same as ggemm-cpu-run's for the same seed), or
-/// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List form ignores
-/// `groupSizes`: its sizes are compiled in.
+/// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List-form sizes are
+/// compiled in: the caller refuses `groupSizes` there.
 std::string problemShapes(const rt::Manifest &manifest,
                           const std::vector<int64_t> &groupSizes, uint64_t seed,
                           bool sizesFromFiles, std::vector<ref::Shape> &out);

@@ -34,9 +34,10 @@ constexpr const char *kUsageLine =
     "                [--check] [--bench] [--iters N] [--warmup N]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
-    "  --group-sizes L   rows per group for contiguous rows (default: seeded\n"
-    "                    random sizes in [0, 300], as ggemm-cpu-run);\n"
-    "                    ignored for list-form kernels\n"
+    "  --group-sizes L   rows per group for contiguous rows (default: the\n"
+    "                    files' rows with --load, else seeded random sizes\n"
+    "                    in [0, 300], as ggemm-cpu-run); an error for\n"
+    "                    list-form kernels\n"
     "  --load DIR        read DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical\n"
     "                    row-major; scales UE4M3, bit 7 clear) and\n"
     "                    DIR/alpha.npy (float32) instead\n"
@@ -273,12 +274,12 @@ int run(int argc, char **argv) {
     return fail(err);
   bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
 
-  // The problem: generated from the seed, or read from --load. Like
-  // ggemm-cpu-run, accept --group-sizes for list-form kernels too (a script
-  // may pass one list to every kernel), but say that it does nothing.
+  // The problem: generated from the seed, or read from --load. Group sizes
+  // given to a list-form kernel would be silently wrong: its sizes are
+  // compiled in.
   if (!contiguous && !options.groupSizes.empty())
-    std::fprintf(stderr, "gemm-run: note: --group-sizes ignored; this "
-                         "kernel's group sizes are static\n");
+    return fail("--group-sizes applies to contiguous rows; the group sizes "
+                "of this list-form kernel are static");
   std::vector<ref::Shape> shapes;
   if (std::string err =
           problemShapes(manifest, options.groupSizes, options.seed,

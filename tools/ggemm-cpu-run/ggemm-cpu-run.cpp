@@ -34,6 +34,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -50,6 +51,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -57,35 +60,52 @@ using namespace mlir::ggemm;
 namespace cl = llvm::cl;
 namespace ref = ::ggemm::ref;
 
+// --help lists these and LLVM's generic options (--help, --version) only:
+// libLLVM registers hundreds of backend options that are no concern here.
+static cl::OptionCategory toolCategory("ggemm-cpu-run options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> funcName("func",
                                      cl::desc("function to run (default: the "
-                                              "only one with a ggemm op)"));
-static cl::opt<uint64_t> seed("seed", cl::desc("generator seed"), cl::init(1));
+                                              "only one with a ggemm op)"),
+                                     cl::value_desc("name"),
+                                     cl::cat(toolCategory));
+static cl::opt<uint64_t> seed("seed", cl::desc("generator seed"), cl::init(1),
+                              cl::value_desc("n"), cl::cat(toolCategory));
 static cl::list<int64_t>
     groupSizes("group-sizes", cl::CommaSeparated,
-               cl::desc("rows per group for rows<contiguous> (default: "
-                        "seeded random sizes in [0, 300])"));
+               cl::desc("rows per group for rows<contiguous> (default: the "
+                        "files' rows with --load, else seeded random sizes "
+                        "in [0, 300]); an error for rows<list>"),
+               cl::value_desc("m0,m1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> deviceGroupSizes(
     "device-group-sizes", cl::CommaSeparated,
     cl::desc("values to put in the group_sizes buffer instead of the real "
-             "sizes, to exercise the kernel's run-time checks"));
+             "sizes, to exercise the kernel's run-time checks"),
+    cl::cat(toolCategory));
 static cl::opt<std::string> passes(
-    "passes", cl::desc("pass pipeline to run before ggemm-cpu-pipeline, e.g. "
-                       "'ggemm-tile,ggemm-fuse-persistent'"));
+    "passes",
+    cl::desc("pass pipeline to run before ggemm-cpu-pipeline, e.g. "
+             "'ggemm-tile,ggemm-fuse-persistent'"),
+    cl::value_desc("pipeline"), cl::cat(toolCategory));
 static cl::opt<bool> exact(
     "exact", cl::init(true),
     cl::desc("require identical f16 bits (default); with --exact=false each "
              "element must be within the error of any f32 summation order "
-             "(split-K reassociates the K sum)"));
+             "(split-K reassociates the K sum)"),
+    cl::cat(toolCategory));
 static cl::opt<std::string> loadDir(
-    "load", cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
-                     "row-major uint8 data; scales UE4M3, bit 7 clear) and "
-                     "DIR/alpha.npy"));
+    "load",
+    cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
+             "row-major uint8 data; scales UE4M3, bit 7 clear) and "
+             "DIR/alpha.npy"),
+    cl::value_desc("DIR"), cl::cat(toolCategory));
 static cl::opt<std::string>
-    saveDir("save", cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
-                             "DIR/ref<g>.npy (f16 reference)"));
+    saveDir("save",
+            cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
+                     "DIR/ref<g>.npy (f16 reference); creates DIR"),
+            cl::value_desc("DIR"), cl::cat(toolCategory));
 
 namespace {
 
@@ -162,6 +182,7 @@ std::string saveProblem(const ref::Problem &problem,
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::ggemm::registerGGemmTransformsPasses();
+  cl::HideUnrelatedOptions(toolCategory);
   cl::ParseCommandLineOptions(argc, argv, "ggemm CPU execution and check\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -173,26 +194,67 @@ int main(int argc, char **argv) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   MLIRContext context(registry);
+  context.printOpOnDiagnostic(false); // the source line says enough
 
+  // Diagnostics as "file:line:col: error: ..." with the source line.
   llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
   if (!module)
     return fail("cannot parse " + inputFile);
 
-  // Find the function and its ggemm op.
+  // Find the function and its ggemm op. The function is what gets called:
+  // a top-level func.func without results whose arguments are exactly the
+  // op's operands (each becomes a host buffer), holding only this op.
   func::FuncOp fn;
   GroupedMatmulOp op;
-  module->walk([&](GroupedMatmulOp candidate) {
+  WalkResult walk = module->walk([&](GroupedMatmulOp candidate) {
     auto parent = candidate->getParentOfType<func::FuncOp>();
+    if (!parent) {
+      candidate->emitError("is not inside a func.func; ggemm-cpu-run calls "
+                           "the function that holds the op");
+      return WalkResult::interrupt();
+    }
     if (!fn && (funcName.empty() || parent.getName() == funcName)) {
       fn = parent;
       op = candidate;
     }
+    return WalkResult::advance();
   });
+  if (walk.wasInterrupted())
+    return 2;
   if (!op)
     return fail("no function with a ggemm.grouped_matmul" +
                 (funcName.empty() ? "" : " named " + funcName));
+  if (fn->getParentOp() != module->getOperation()) {
+    fn.emitError("holds the ggemm op but is not a top-level function of the "
+                 "module; ggemm-cpu-run calls top-level functions");
+    return 2;
+  }
+  if (fn.getNumResults() != 0) {
+    fn.emitError("returns values; ggemm-cpu-run calls functions that return "
+                 "nothing");
+    return 2;
+  }
+  int64_t opsInFn = 0;
+  fn.walk([&](GroupedMatmulOp) { ++opsInFn; });
+  if (opsInFn != 1) {
+    fn.emitError() << "holds " << opsInFn
+                   << " ggemm.grouped_matmul ops; ggemm-cpu-run checks a "
+                      "function with one";
+    return 2;
+  }
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto arg = dyn_cast<BlockArgument>(operand.get());
+    if (!arg || arg.getOwner() != &fn.getBody().front()) {
+      op->emitError() << "operand #" << operand.getOperandNumber()
+                      << " is not an argument of @" << fn.getName()
+                      << "; ggemm-cpu-run passes every operand as a host "
+                         "buffer and checks the outputs it wrote";
+      return 2;
+    }
+  }
 
   // The problem: static shapes, or run-time sizes for rows<contiguous>
   // (--group-sizes, else the files' rows with --load, else seeded sizes).
@@ -201,6 +263,9 @@ int main(int argc, char **argv) {
   bool listForm = op.isListForm();
   std::vector<ref::Shape> shapes;
   std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
+  if (listForm && !groupSizes.empty())
+    return fail("--group-sizes applies to rows<contiguous>; the group sizes "
+                "of this rows<list> op are static");
   if (!listForm && !groupSizes.empty() &&
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
@@ -259,6 +324,13 @@ int main(int argc, char **argv) {
   };
   if (std::string err = checkSizes(); !err.empty())
     return fail(err);
+  // --save DIR: created up front, so that a bad path fails before the run.
+  if (!saveDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(saveDir.getValue(), ec);
+    if (ec)
+      return fail("cannot create " + saveDir + ": " + ec.message());
+  }
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
   if (!loadDir.empty()) {
@@ -395,8 +467,13 @@ int main(int argc, char **argv) {
   buildCPUPipeline(pm, CPUPipelineOptions());
   if (failed(pm.run(*module)))
     return fail("lowering with ggemm-cpu-pipeline failed");
+  // ExecutionEngineOptions holds a function_ref: the std::function behind
+  // it must outlive the engine (a temporary would dangle once the
+  // statement ends).
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(2, 0, nullptr);
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(2, 0, nullptr);
+  engineOptions.transformer = transformer;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return fail("JIT: " + llvm::toString(engine.takeError()));
