@@ -7,6 +7,7 @@
 #include "ggemm/Reference/Problem.h"
 #include "ggemm/Reference/NVFP4.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ggemm::ref {
@@ -61,14 +62,17 @@ Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
 }
 
 double problemHostBytes(const std::vector<Shape> &shapes) {
-  double bytes = 0;
+  double bytes = 0, decoded = 0;
   for (const Shape &s : shapes) {
     double m = s.m > 0 ? double(s.m) : 0, n = double(s.n), k = double(s.k);
     // A, B packed (K/2 bytes a row), one scale byte per 16 K; exact,
     // absSum (double), f32 and f16 per output.
     bytes += (m + n) * k * (0.5 + 1.0 / 16) + m * n * (8 + 8 + 4 + 2);
+    // referenceProductFast's decoded operands (values and magnitudes in
+    // f32, rows and columns padded), one group at a time.
+    decoded = std::max(decoded, (m + n + 32) * k * 8);
   }
-  return bytes;
+  return bytes + decoded;
 }
 
 std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups) {

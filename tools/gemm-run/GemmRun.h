@@ -97,9 +97,24 @@ struct CheckSummary {
   bool pass = false;
 };
 
-/// The reference product of `problem`, computed on all cores by running
-/// ref::referenceProduct on slices of rows.
+/// The reference product of `problem` by the plain loops of
+/// ref::referenceProduct, on all cores (slices of rows): how gemm-run
+/// checked before ref::referenceProductFast, kept as the baseline of
+/// --bench-reference.
 std::vector<ref::GroupResult> parallelReference(const ref::Problem &problem);
+
+/// What --bench-reference measured.
+struct ReferenceBench {
+  double plainMacs = 0, plainSeconds = 0; ///< parallelReference on a slice
+  double fastMacs = 0, fastSeconds = 0;   ///< referenceProductFast, whole
+  bool identical = false; ///< fast == plain on the slice, bit for bit
+};
+
+/// Times parallelReference on the first rows of each group (about 2^28
+/// multiply-adds: the plain loops take seconds for that) and
+/// referenceProductFast on the whole problem, compares their results on
+/// those rows bit for bit, and prints the rates.
+std::string benchReference(const ref::Problem &problem, ReferenceBench &out);
 
 /// Downloads set `set`'s C and checks every element against `expected`;
 /// prints the first few bad elements to stderr.

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -31,7 +32,8 @@ namespace {
 constexpr const char *kUsageLine =
     "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
     "[--load DIR]\n"
-    "                [--check] [--bench] [--iters N] [--warmup N]\n";
+    "                [--check] [--bench] [--iters N] [--warmup N]\n"
+    "                [--bench-reference]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
     "  --group-sizes L   rows per group for contiguous rows (default: the\n"
@@ -46,13 +48,17 @@ constexpr const char *kOptions =
     "  --bench           time graph replays, rotating input sets so that\n"
     "                    they do not stay in L2\n"
     "  --iters N         timed replays (default 200)\n"
-    "  --warmup N        untimed replays first (default 20)\n";
+    "  --warmup N        untimed replays first (default 20)\n"
+    "  --bench-reference time the host reference on this problem: the plain\n"
+    "                    loops (on a slice of rows) and the fast one that\n"
+    "                    --check uses, in GMAC/s, and compare their bits;\n"
+    "                    needs no GPU unless --check or --bench is given\n";
 
 struct Options {
   std::string manifest, loadDir;
   uint64_t seed = 1;
   std::vector<int64_t> groupSizes;
-  bool check = false, bench = false;
+  bool check = false, bench = false, benchReference = false;
   int64_t iters = 200, warmup = 20;
 };
 
@@ -88,10 +94,12 @@ std::string parseOptions(int argc, char **argv, Options &out) {
       value = arg.substr(eq + 1);
       inlineValue = true;
     }
-    if (name == "--check" || name == "--bench") {
+    if (name == "--check" || name == "--bench" || name == "--bench-reference") {
       if (inlineValue)
         return name + " takes no value";
-      (name == "--check" ? out.check : out.bench) = true;
+      (name == "--check"   ? out.check
+       : name == "--bench" ? out.bench
+                           : out.benchReference) = true;
       continue;
     }
     if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
@@ -140,7 +148,7 @@ std::string parseOptions(int argc, char **argv, Options &out) {
   }
   if (out.manifest.empty())
     return "no manifest given";
-  if (!out.check && !out.bench)
+  if (!out.check && !out.bench && !out.benchReference)
     out.check = true;
   return "";
 }
@@ -303,6 +311,16 @@ int run(int argc, char **argv) {
     problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
   }
 
+  if (options.benchReference) {
+    ReferenceBench result;
+    if (std::string err = benchReference(problem, result); !err.empty())
+      return fail(err);
+    if (!result.identical)
+      return 1;
+    if (!options.check && !options.bench)
+      return 0;
+  }
+
   rt::Context context;
   if (std::string err = rt::Context::create(0, context); !err.empty())
     return fail(err);
@@ -343,7 +361,11 @@ int run(int argc, char **argv) {
       return fail(err);
     if (std::string err = stream.synchronize(); !err.empty())
       return fail("running the kernel: " + err);
-    std::vector<ref::GroupResult> expected = parallelReference(problem);
+    auto start = std::chrono::steady_clock::now();
+    std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
+    std::chrono::duration<double> seconds =
+        std::chrono::steady_clock::now() - start;
+    std::printf("check: host reference in %.2f s\n", seconds.count());
     if (std::string err =
             checkOutputs(manifest, problem, expected, image, first, summary);
         !err.empty())

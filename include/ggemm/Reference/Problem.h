@@ -11,6 +11,7 @@
 #define GGEMM_REFERENCE_PROBLEM_H
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ggemm::ref {
@@ -42,7 +43,8 @@ Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
                         bool withAlpha);
 
 /// Bytes of host memory that a problem of `shapes` and its reference
-/// results take (packed inputs, scales, GroupResult per output): what a
+/// results take (packed inputs, scales, GroupResult per output, the fast
+/// reference's decoded operands): what a
 /// tool compares with what it may use before it generates, loads or checks
 /// a problem, so that a huge shape is a message rather than a failed
 /// allocation. M < 0 (not known yet) counts as 0. In double: it cannot
@@ -79,6 +81,23 @@ double reassociationTolerance(double exact, double absSum, int64_t k);
 /// The f32 path adds the (exact) products in increasing k, which is the
 /// order convert-ggemm-to-loops uses, so its f16 bits must match exactly.
 std::vector<GroupResult> referenceProduct(const Problem &problem);
+
+/// referenceProduct's results, fast: each operand decoded once into f32,
+/// the loops blocked for cache and vector registers, output tiles spread
+/// over `threads` threads (0: one per core). Each output still adds its
+/// exact f32 products in increasing K, so `f32` and `f16` are bit-identical
+/// to referenceProduct's; `exact` and `absSum` add the same products per
+/// 16-element scale block, equal to referenceProduct's whenever its double
+/// sums are exact (unless some partial sum reaches 2^33). Needs K to be a
+/// multiple of 16, as every problem has. `kernel` names one of
+/// referenceFastKernels() (default, or unknown: the first).
+std::vector<GroupResult> referenceProductFast(const Problem &problem,
+                                              unsigned threads = 0,
+                                              const std::string &kernel = "");
+
+/// The micro-kernels referenceProductFast can run on this CPU, fastest
+/// first: "avx512", "avx2" (x86-64), "baseline" (any target).
+std::vector<std::string> referenceFastKernels();
 
 /// Deterministic 64-bit generator (splitmix64).
 struct SplitMix64 {
