@@ -1,6 +1,6 @@
 //===- FastReference.cpp - the reference product, blocked and threaded ----===//
 //
-// referenceProduct's results, computed about a hundred times faster, so that
+// referenceProduct's results, computed hundreds of times faster, so that
 // checking a 100-GMAC layer takes seconds instead of minutes. The arithmetic
 // is the plain loop's; only the work around it changes:
 //
@@ -48,6 +48,8 @@ namespace {
 /// all the work.
 void parallelFor(int64_t count, unsigned threads,
                  const std::function<void(int64_t)> &body) {
+  if (count <= 0)
+    return;
   std::atomic<int64_t> next{0};
   auto worker = [&] {
     for (int64_t i; (i = next.fetch_add(1)) < count;)

@@ -11,9 +11,8 @@
 #include "ggemm/Runtime/Runtime.h"
 
 #include "JSON.h"
+#include "ReadFile.h"
 
-#include <filesystem>
-#include <fstream>
 #include <iterator>
 
 namespace ggemm::rt {
@@ -340,24 +339,11 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
 
 std::string readManifest(const std::string &path, Manifest &out) {
   out = Manifest();
-  std::error_code ec;
-  std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status))
-    return "cannot open manifest " + path;
-  if (!std::filesystem::is_regular_file(status))
-    return path + ": not a regular file";
-  uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return "cannot open manifest " + path;
-  if (size > kMaxManifestBytes)
-    return path + ": " + std::to_string(size) +
-           " bytes is too large for a manifest (at most 16 MiB)";
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return "cannot open manifest " + path;
-  std::string text(size, '\0');
-  if (!file.read(text.data(), std::streamsize(size)))
-    return "cannot read manifest " + path;
+  std::string text;
+  if (std::string err =
+          readFileBounded(path, kMaxManifestBytes, "manifest", text);
+      !err.empty())
+    return err;
   if (std::string err = parseManifest(text, dirName(path), out); !err.empty())
     return path + ": " + err;
   return "";
