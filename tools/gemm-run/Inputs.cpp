@@ -66,7 +66,7 @@ std::string checkShapes(const rt::Manifest &manifest,
            " rows; the kernel was compiled for " + std::to_string(capacity);
   if (capacity < 0 && totalRows + 3 > std::numeric_limits<int32_t>::max())
     return "the group sizes add up to " + std::to_string(totalRows) +
-           " rows; with 3 spare rows A holds at most 2^31 - 1";
+           " rows; with 3 spare rows, A would pass 2^31 - 1 rows";
   return "";
 }
 

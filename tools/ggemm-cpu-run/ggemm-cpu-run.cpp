@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
         totalRows += 3;
         if (totalRows > std::numeric_limits<int32_t>::max())
           return "group sizes add up to " + std::to_string(totalRows - 3) +
-                 " rows; A holds at most 2^31 - 4 and 3 spare rows";
+                 " rows; with 3 spare rows, A would pass 2^31 - 1 rows";
       }
       const ref::Shape &s = shapes.front();
       bytes += double(totalRows) * (double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
