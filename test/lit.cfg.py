@@ -34,6 +34,32 @@ config.substitutions.append(
     ("%ptx-loop-mix", "python3 " + os.path.join(config.ggemm_src_root, "scripts", "ptx-loop-mix.py")))
 config.substitutions.append(("%seed", os.environ.get("GGEMM_TEST_SEED", "1")))
 
+# gemm-run (built where the CUDA toolkit is) links the CUDA driver. It reads
+# its manifest, options and input files before any driver call, so those
+# checks are tested on machines without a GPU too: where no driver library
+# loads, the toolkit's stub libcuda (every call fails) lets gemm-run start.
+gemm_run = os.path.join(config.ggemm_tools_dir, "gemm-run")
+if os.path.exists(gemm_run):
+    import ctypes
+
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        config.available_features.add("gemm-run")
+        config.substitutions.append(("%gemm-run", gemm_run))
+    except OSError:
+        cuda = os.environ.get("GGEMM_CUDA", "/usr/local/cuda")
+        stub = os.path.join(cuda, "lib64", "stubs", "libcuda.so")
+        if os.path.exists(stub):
+            stub_dir = os.path.join(config.test_exec_root, "cuda-stub")
+            os.makedirs(stub_dir, exist_ok=True)
+            link = os.path.join(stub_dir, "libcuda.so.1")
+            if os.path.lexists(link):
+                os.remove(link)
+            os.symlink(stub, link)
+            config.available_features.update(["gemm-run", "cuda-stub"])
+            config.substitutions.append(
+                ("%gemm-run", "env LD_LIBRARY_PATH=%s %s" % (stub_dir, gemm_run)))
+
 # CUDA's ptxas assembles every emitted kernel (CI has CUDA 13 but no GPU).
 ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")
 if os.path.exists(ptxas):

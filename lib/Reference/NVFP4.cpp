@@ -30,6 +30,12 @@ double decodeE4M3(uint8_t code) {
   return sign ? -mag : mag;
 }
 
+double decodeUE4M3(uint8_t code) {
+  if (!isUE4M3(code))
+    return std::numeric_limits<double>::quiet_NaN();
+  return decodeE4M3(code); // sign clear: the same fields as e4m3
+}
+
 uint16_t floatToHalfBits(float x) {
   uint32_t f;
   std::memcpy(&f, &x, 4);

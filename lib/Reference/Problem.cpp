@@ -7,6 +7,7 @@
 #include "ggemm/Reference/Problem.h"
 #include "ggemm/Reference/NVFP4.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ggemm::ref {
@@ -18,14 +19,14 @@ uint64_t SplitMix64::next() {
   return z ^ (z >> 31);
 }
 
-/// A random e4m3 scale code: 1 in 8 a subnormal or zero (exponent field 0),
-/// otherwise an exponent field in [1, 9] (2^-6 .. 2^2), any mantissa, random
-/// sign. Keeps sums mostly inside the f16 range while spanning 9 binades.
+/// A random scale code (UE4M3: bit 7 always clear): 1 in 8 a subnormal or
+/// zero (exponent field 0), otherwise an exponent field in [1, 9] (2^-6 ..
+/// 2^2), any mantissa; never 0x7F (NaN). Keeps sums mostly inside the f16
+/// range while spanning 9 binades; the signs come from the e2m1 data.
 static uint8_t randomScale(SplitMix64 &rng) {
-  uint8_t sign = rng.below(2) << 7;
   uint8_t exp = rng.below(8) == 0 ? 0 : 1 + rng.below(9);
   uint8_t man = rng.below(8);
-  return sign | (exp << 3) | man;
+  return (exp << 3) | man;
 }
 
 Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
@@ -58,6 +59,20 @@ Problem generateProblem(const std::vector<Shape> &shapes, uint64_t seed,
     problem.groups.push_back(std::move(g));
   }
   return problem;
+}
+
+double problemHostBytes(const std::vector<Shape> &shapes) {
+  double bytes = 0, decoded = 0;
+  for (const Shape &s : shapes) {
+    double m = s.m > 0 ? double(s.m) : 0, n = double(s.n), k = double(s.k);
+    // A, B packed (K/2 bytes a row), one scale byte per 16 K; exact,
+    // absSum (double), f32 and f16 per output.
+    bytes += (m + n) * k * (0.5 + 1.0 / 16) + m * n * (8 + 8 + 4 + 2);
+    // referenceProductFast's decoded operands (values and magnitudes in
+    // f32, rows and columns padded), one group at a time.
+    decoded = std::max(decoded, (m + n + 32) * k * 8);
+  }
+  return bytes + decoded;
 }
 
 std::vector<int64_t> randomGroupSizes(uint64_t seed, int64_t groups) {
@@ -105,8 +120,8 @@ std::vector<GroupResult> referenceProduct(const Problem &problem) {
         for (int64_t k = 0; k < g.k; ++k) {
           double a = decodeE2M1(unpackE2M1(g.a[i * g.k / 2 + k / 2], k & 1));
           double b = decodeE2M1(unpackE2M1(g.b[j * g.k / 2 + k / 2], k & 1));
-          double sa = decodeE4M3(g.sfa[i * kb + k / 16]);
-          double sb = decodeE4M3(g.sfb[j * kb + k / 16]);
+          double sa = decodeUE4M3(g.sfa[i * kb + k / 16]);
+          double sb = decodeUE4M3(g.sfb[j * kb + k / 16]);
           double term = (a * sa) * (b * sb); // exact: at most 12 bits
           exact += term;
           absSum += std::fabs(term);

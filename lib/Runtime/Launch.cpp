@@ -10,9 +10,7 @@
 #include "ggemm/Runtime/Runtime.h"
 
 #include "Check.h"
-
-#include <fstream>
-#include <iterator>
+#include "ReadFile.h"
 
 namespace ggemm::rt {
 
@@ -30,14 +28,15 @@ std::string Kernel::load(const Context &context, Manifest manifest,
            " bytes of dynamic shared memory; " + device.name + " allows " +
            std::to_string(device.maxDynamicSharedMemory) + " per block";
 
-  std::ifstream file(manifest.cubinPath, std::ios::binary);
-  if (!file)
-    return "cannot open cubin " + manifest.cubinPath;
-  std::vector<char> image((std::istreambuf_iterator<char>(file)),
-                          std::istreambuf_iterator<char>());
-  // cuModuleLoadData also takes PTX, which must end in a NUL; a cubin
-  // ignores the extra byte.
-  image.push_back('\0');
+  // Kernels are kilobytes to a few megabytes; the bound only keeps a
+  // wrong path (a device, a data file) from being read whole.
+  std::string image;
+  if (std::string err =
+          readFileBounded(manifest.cubinPath, 256 << 20, "cubin", image);
+      !err.empty())
+    return err;
+  // cuModuleLoadData also takes PTX, which must end in a NUL (std::string
+  // keeps one past its size); a cubin ignores the extra byte.
 
   CUmodule module;
   CUresult loaded = cuModuleLoadData(&module, image.data());

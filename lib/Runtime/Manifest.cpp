@@ -11,10 +11,9 @@
 #include "ggemm/Runtime/Runtime.h"
 
 #include "JSON.h"
+#include "ReadFile.h"
 
-#include <fstream>
 #include <iterator>
-#include <sstream>
 
 namespace ggemm::rt {
 
@@ -110,6 +109,13 @@ private:
 
 constexpr int64_t kMaxU32 = 0xFFFFFFFFll;
 constexpr int64_t kMaxSize = int64_t(1) << 40;
+// Every size of a ggemm op is below 2^31 (dialects/GGemm/GGemm.md); keeping
+// M, N, K and the rows of a map there also keeps the products the runtime
+// and gemm-run form from them (rows * K, M * N) far from overflow.
+constexpr int64_t kMaxDim = (int64_t(1) << 31) - 1;
+// ggemm-pipeline writes a few kilobytes a kernel; anything near this is not
+// a manifest, and reading it whole would cost its size in memory.
+constexpr uint64_t kMaxManifestBytes = 16 << 20;
 
 /// The ABI's parameter list; a kernel expecting another is not ours to run.
 const char *const kParams[] = {"tensor_maps", "c_pointers", "scale_pointers",
@@ -129,10 +135,10 @@ std::string parseGroups(const Value &root, Manifest &out) {
     ObjectReader reader(group, path, error);
     GroupShape shape;
     // Contiguous rows take M from group_sizes: "m" is only a placeholder.
-    reader.getInteger("m", shape.m, contiguous ? INT64_MIN : 0, kMaxSize,
+    reader.getInteger("m", shape.m, contiguous ? INT64_MIN : 0, kMaxDim,
                       /*required=*/!contiguous);
-    reader.getInteger("n", shape.n, 1, kMaxSize);
-    reader.getInteger("k", shape.k, 1, kMaxSize);
+    reader.getInteger("n", shape.n, 1, kMaxDim);
+    reader.getInteger("k", shape.k, 1, kMaxDim);
     if (!error.empty())
       return error;
     // Two e2m1 per byte and one scale per 16 elements: K must split evenly.
@@ -168,7 +174,7 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
     std::array<int64_t, 1> strides{};
     reader.getInteger("group", spec.group, 0, out.numGroups() - 1);
     reader.getString("operand", operand);
-    reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxSize);
+    reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxDim);
     reader.getIntegers("strides", strides, 1, kMaxSize);
     reader.getIntegers("box", spec.box, 1, 256); // TMA's box limit
     std::string swizzle = "none";
@@ -332,13 +338,13 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
 }
 
 std::string readManifest(const std::string &path, Manifest &out) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file)
-    return "cannot open manifest " + path;
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (std::string err = parseManifest(text.str(), dirName(path), out);
+  out = Manifest();
+  std::string text;
+  if (std::string err =
+          readFileBounded(path, kMaxManifestBytes, "manifest", text);
       !err.empty())
+    return err;
+  if (std::string err = parseManifest(text, dirName(path), out); !err.empty())
     return path + ": " + err;
   return "";
 }

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
 using namespace ggemm::ref;
@@ -43,6 +44,26 @@ TEST(NVFP4, E4M3Landmarks) {
   EXPECT_TRUE(std::isnan(decodeE4M3(0x7F))); // S.1111.111 is NaN
   EXPECT_TRUE(std::isnan(decodeE4M3(0xFF)));
   EXPECT_EQ(decodeE4M3(0x77), 240.0); // 1.875 * 2^7: no inf in E4M3FN
+}
+
+TEST(NVFP4, UE4M3Scales) {
+  // The scale format: E4M3 without a sign. Bit 7 clear: the e4m3 value.
+  EXPECT_EQ(decodeUE4M3(0x00), 0.0);
+  EXPECT_FALSE(std::signbit(decodeUE4M3(0x00)));
+  EXPECT_EQ(decodeUE4M3(0x01), std::ldexp(1.0, -9)); // min subnormal
+  EXPECT_EQ(decodeUE4M3(0x38), 1.0);
+  EXPECT_EQ(decodeUE4M3(0x7E), 448.0); // max
+  EXPECT_TRUE(std::isnan(decodeUE4M3(0x7F)));
+  for (int code = 0; code < 0x7F; ++code) {
+    EXPECT_TRUE(isUE4M3(code));
+    EXPECT_EQ(decodeUE4M3(code), decodeE4M3(code)) << "code " << code;
+    EXPECT_GE(decodeUE4M3(code), 0.0) << "code " << code;
+  }
+  // Bit 7 set: outside the contract, NaN rather than either reading.
+  for (int code = 0x80; code < 0x100; ++code) {
+    EXPECT_FALSE(isUE4M3(code));
+    EXPECT_TRUE(std::isnan(decodeUE4M3(code))) << "code " << code;
+  }
 }
 
 TEST(NVFP4, PackedNibbleOrder) {
@@ -103,7 +124,7 @@ TEST(Generator, CoversCodesAndBinades) {
   EXPECT_EQ(lo.size(), 16u);
   EXPECT_EQ(hi.size(), 16u);
   for (uint8_t s : p.groups[0].sfa) {
-    EXPECT_FALSE(std::isnan(decodeE4M3(s)));
+    EXPECT_FALSE(std::isnan(decodeUE4M3(s)));
     exps.insert((s >> 3) & 0xF);
   }
   EXPECT_GE(exps.size(), 9u);
@@ -113,6 +134,29 @@ TEST(Generator, CoversCodesAndBinades) {
   EXPECT_EQ(again.groups[0].alpha, p.groups[0].alpha);
   Problem other = generateProblem({{64, 64, 256}, {0, 8, 64}}, 43, true);
   EXPECT_NE(other.groups[0].a, p.groups[0].a);
+}
+
+TEST(Generator, ScalesAreUnsigned) {
+  // Over many seeds: every scale byte has bit 7 clear and is not NaN
+  // (0x7F), and the draws still reach zero, subnormals and 9 binades.
+  std::set<int> exps;
+  int64_t zeros = 0, subnormals = 0, scales = 0;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    Problem p = generateProblem({{37, 24, 128}, {1, 8, 64}}, seed, false);
+    for (const Group &g : p.groups)
+      for (const std::vector<uint8_t> *codes : {&g.sfa, &g.sfb})
+        for (uint8_t s : *codes) {
+          ASSERT_EQ(s & 0x80, 0) << "seed " << seed;
+          ASSERT_NE(s, 0x7F) << "seed " << seed;
+          exps.insert(s >> 3);
+          zeros += s == 0;
+          subnormals += s != 0 && (s >> 3) == 0;
+          ++scales;
+        }
+  }
+  EXPECT_GE(exps.size(), 10u) << "exponent fields 0 (subnormal) to 9";
+  EXPECT_GT(zeros, 0);
+  EXPECT_GT(subnormals, scales / 16) << "about 7 in 64 are subnormal";
 }
 
 TEST(Reference, HandComputedProduct) {
@@ -155,4 +199,73 @@ TEST(Npy, RoundTrip) {
   EXPECT_NE(readNpy(path + ".missing", in), "");
   NpyArray bad{"<f8", {1}, std::vector<uint8_t>(8)};
   EXPECT_NE(writeNpy(path, bad), "");
+}
+
+namespace {
+
+/// A fresh, empty folder under the test's temporary directory.
+std::string freshDir(const std::string &name) {
+  std::string dir = ::testing::TempDir() + "/ggemm_" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+} // namespace
+
+TEST(Npy, ProblemRoundTrip) {
+  std::vector<Shape> shapes = {{5, 16, 64}, {0, 8, 128}};
+  Problem p = generateProblem(shapes, 3, true);
+  std::string dir = freshDir("problem");
+  ASSERT_EQ(writeProblemNpy(dir, p), "");
+  Problem in;
+  ASSERT_EQ(readProblemNpy(dir, shapes, true, in), "");
+  ASSERT_EQ(in.groups.size(), 2u);
+  for (size_t g = 0; g < 2; ++g) {
+    EXPECT_EQ(in.groups[g].a, p.groups[g].a);
+    EXPECT_EQ(in.groups[g].sfa, p.groups[g].sfa);
+    EXPECT_EQ(in.groups[g].b, p.groups[g].b);
+    EXPECT_EQ(in.groups[g].sfb, p.groups[g].sfb);
+    EXPECT_EQ(in.groups[g].alpha, p.groups[g].alpha);
+  }
+}
+
+TEST(Npy, RefusesSignedScales) {
+  std::vector<Shape> shapes = {{5, 16, 64}, {3, 8, 128}};
+  Problem p = generateProblem(shapes, 4, false);
+  // SFB of group 1 is 8 x 8: bit 7 at (2, 5), and a later one at (6, 0);
+  // the message names the first.
+  p.groups[1].sfb[2 * 8 + 5] = 0x80 | 0x38;
+  p.groups[1].sfb[6 * 8 + 0] = 0xFE;
+  std::string dir = freshDir("signed");
+  ASSERT_EQ(writeProblemNpy(dir, p), "");
+  Problem in;
+  std::string err = readProblemNpy(dir, shapes, false, in);
+  EXPECT_NE(err.find("sfb1.npy"), std::string::npos) << err;
+  EXPECT_NE(err.find("0xb8 at index (2, 5)"), std::string::npos) << err;
+  EXPECT_NE(err.find("bit 7"), std::string::npos) << err;
+  // Negative zero (0x80) is refused too: UE4M3 has no sign to carry.
+  p.groups[1].sfb[2 * 8 + 5] = 0x38;
+  p.groups[1].sfb[6 * 8 + 0] = 0x38;
+  p.groups[0].sfa[4 * 4 + 3] = 0x80;
+  ASSERT_EQ(writeProblemNpy(dir, p), "");
+  err = readProblemNpy(dir, shapes, false, in);
+  EXPECT_NE(err.find("sfa0.npy: scale byte 0x80 at index (4, 3)"),
+            std::string::npos)
+      << err;
+  // The largest UE4M3 (448) and NaN (0x7F) are inside the format.
+  p.groups[0].sfa[4 * 4 + 3] = 0x7E;
+  p.groups[0].sfa[0] = 0x7F;
+  ASSERT_EQ(writeProblemNpy(dir, p), "");
+  EXPECT_EQ(readProblemNpy(dir, shapes, false, in), "");
+}
+
+TEST(Reference, SignedScaleIsNaN) {
+  // A scale with bit 7 set poisons exactly the outputs that use it.
+  Problem p = generateProblem({{4, 8, 64}}, 9, false);
+  p.groups[0].sfa[1 * 4 + 2] = 0xB8; // row 1
+  GroupResult r = referenceProduct(p)[0];
+  for (int64_t i = 0; i < 4; ++i)
+    for (int64_t j = 0; j < 8; ++j)
+      EXPECT_EQ(std::isnan(r.f32[i * 8 + j]), i == 1) << i << ", " << j;
 }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace rt = ggemm::rt;
@@ -140,6 +142,67 @@ TEST(RuntimeManifest, SwizzledBoxWiderThan128BytesIsRefused) {
   EXPECT_NE(err.find("exceeds the 128 bytes of a 128B-swizzled row"),
             std::string::npos)
       << err;
+}
+
+TEST(RuntimeManifest, SizesStayBelow2To31) {
+  rt::Manifest m;
+  // N past 2^31 - 1 (every ggemm size is below 2^31): refused by name.
+  std::string text = replaced(kContiguous, R"({"k": 512, "m": -1, "n": 256})",
+                              R"({"k": 512, "m": -1, "n": 2147483648})");
+  EXPECT_EQ(parse(text, m), "manifest: \"groups[0].n\" must be an integer in "
+                            "[1, 2147483647]");
+  // A fractional K, and a K that is no integer at all.
+  text = replaced(kContiguous, R"({"k": 512, "m": -1, "n": 256})",
+                  R"({"k": 512.5, "m": -1, "n": 256})");
+  EXPECT_EQ(parse(text, m), "manifest: \"groups[0].k\" must be an integer in "
+                            "[1, 2147483647]");
+  text = replaced(kContiguous, R"({"k": 512, "m": -1, "n": 256})",
+                  R"({"k": "512", "m": -1, "n": 256})");
+  EXPECT_EQ(parse(text, m), "manifest: \"groups[0].k\" must be an integer in "
+                            "[1, 2147483647]");
+  // Rows of a map past 2^31 - 1 (the contiguous capacity comes from them).
+  text =
+      replaced(kContiguous, R"("dims": [256, 768])", R"("dims": [256, 1e12])");
+  EXPECT_EQ(parse(text, m),
+            "manifest: \"tensor_maps[1].dims\" must be an array of 2 "
+            "integers in [-9223372036854775808, 2147483647]");
+  // A number past the double range, and hostile nesting.
+  text = replaced(kContiguous, R"("split_k": 1)", R"("split_k": 1e999)");
+  EXPECT_NE(parse(text, m).find("number out of range"), std::string::npos);
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(parse(deep, m).find("nesting deeper than 64"), std::string::npos);
+  // A manifest cut short.
+  std::string cut = std::string(kContiguous).substr(0, 300);
+  EXPECT_NE(parse(cut, m).find("manifest: JSON line"), std::string::npos);
+}
+
+TEST(RuntimeManifest, ReadingFiles) {
+  std::string dir = ::testing::TempDir() + "/ggemm_manifest_test";
+  std::filesystem::create_directories(dir);
+  rt::Manifest m;
+  // A good file, its cubin resolved next to it.
+  std::string path = dir + "/k.json";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << kContiguous;
+  ASSERT_EQ(rt::readManifest(path, m), "");
+  EXPECT_EQ(m.cubinPath, dir + "/contiguous.ptx");
+  EXPECT_EQ(rt::readManifest(dir + "/absent.json", m),
+            "cannot open manifest " + dir + "/absent.json");
+  EXPECT_EQ(rt::readManifest(dir, m), dir + ": not a regular file");
+  // 17 MiB (sparse): refused by its size, before it is read.
+  std::string big = dir + "/big.json";
+  {
+    std::ofstream out(big, std::ios::binary | std::ios::trunc);
+    out.seekp((17 << 20) - 1);
+    out.put('}');
+  }
+  EXPECT_EQ(rt::readManifest(big, m),
+            big + ": 17825792 bytes is too large for a manifest (at most 16 "
+                  "MiB)");
+  // Binary junk: a parse error with the file's name.
+  std::string junk = dir + "/junk.json";
+  std::ofstream(junk, std::ios::binary | std::ios::trunc) << "\x93NUMPY\x01";
+  EXPECT_EQ(
+      rt::readManifest(junk, m).rfind(junk + ": manifest: JSON line 1", 0), 0u);
 }
 
 } // namespace

@@ -14,9 +14,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace ggemm::run {
@@ -80,6 +82,74 @@ std::vector<ref::GroupResult> parallelReference(const ref::Problem &problem) {
   for (std::thread &thread : pool)
     thread.join();
   return results;
+}
+
+std::string benchReference(const ref::Problem &problem, ReferenceBench &out) {
+  out = ReferenceBench();
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  double total = 0;
+  for (const ref::Group &g : problem.groups)
+    total += double(g.m) * double(g.n) * double(g.k);
+
+  // The plain loops on the same fraction of every group's rows (at least
+  // one row of a non-empty group), so that the slice has the problem's mix
+  // of shapes.
+  constexpr double kPlainBudget = double(1 << 28);
+  double fraction = total > 0 ? std::min(1.0, kPlainBudget / total) : 1.0;
+  ref::Problem slice = problem;
+  for (ref::Group &g : slice.groups) {
+    int64_t rows = std::min<int64_t>(
+        g.m, std::max<int64_t>(g.m > 0, int64_t(std::ceil(g.m * fraction))));
+    g.m = rows;
+    g.a.resize(size_t(rows * g.k / 2));
+    g.sfa.resize(size_t(rows * g.k / 16));
+    out.plainMacs += double(rows) * double(g.n) * double(g.k);
+  }
+  Clock::time_point start = Clock::now();
+  std::vector<ref::GroupResult> plain = parallelReference(slice);
+  out.plainSeconds = seconds(start);
+
+  start = Clock::now();
+  std::vector<ref::GroupResult> fast = ref::referenceProductFast(problem);
+  out.fastSeconds = seconds(start);
+  out.fastMacs = total;
+
+  // The slice's rows are the first rows of each group: a prefix of the
+  // row-major results.
+  int64_t compared = 0, different = 0;
+  for (size_t g = 0; g < plain.size(); ++g)
+    for (size_t e = 0; e < plain[g].f32.size(); ++e, ++compared)
+      different +=
+          std::memcmp(&plain[g].f32[e], &fast[g].f32[e], sizeof(float)) != 0 ||
+          plain[g].f16[e] != fast[g].f16[e] ||
+          plain[g].exact[e] != fast[g].exact[e] ||
+          plain[g].absSum[e] != fast[g].absSum[e];
+  out.identical = different == 0;
+
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  auto rate = [](double macs, double secs) {
+    return secs > 0 ? macs / secs / 1e9 : 0.0;
+  };
+  std::printf("reference: %.3g GMAC in %zu groups, %u threads\n", total / 1e9,
+              problem.groups.size(), threads);
+  std::printf("reference: plain loops: %.3g GMAC (%.3g%% of the rows) in "
+              "%.2f s: %.3g GMAC/s\n",
+              out.plainMacs / 1e9, 100 * fraction, out.plainSeconds,
+              rate(out.plainMacs, out.plainSeconds));
+  std::printf("reference: fast (%s): %.3g GMAC in %.2f s: %.3g GMAC/s, "
+              "%.0fx\n",
+              ref::referenceFastKernels().front().c_str(), total / 1e9,
+              out.fastSeconds, rate(total, out.fastSeconds),
+              rate(total, out.fastSeconds) /
+                  std::max(1e-12, rate(out.plainMacs, out.plainSeconds)));
+  std::printf("reference: fast vs plain on the %" PRId64
+              " outputs both computed: %" PRId64
+              " differ (f32, f16, exact, absSum)\n",
+              compared, different);
+  return "";
 }
 
 std::string checkOutputs(const rt::Manifest &manifest,

@@ -28,11 +28,23 @@ constexpr uint16_t kPoison = 0xFFFF;
 /// The problem's per-group shapes: the manifest's, except that in
 /// contiguous form M comes from `groupSizes` if given, else seeded random
 /// sizes in [0, 300] (the same as ggemm-cpu-run's for the same seed), or
-/// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List form ignores
-/// `groupSizes`: its sizes are compiled in.
+/// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List-form sizes are
+/// compiled in: the caller refuses `groupSizes` there.
 std::string problemShapes(const rt::Manifest &manifest,
                           const std::vector<int64_t> &groupSizes, uint64_t seed,
                           bool sizesFromFiles, std::vector<ref::Shape> &out);
+
+/// Checks contiguous group sizes (-1: not known yet) against group_sizes
+/// (int32) and the rows the kernel was compiled for; "" in list form.
+std::string checkShapes(const rt::Manifest &manifest,
+                        const std::vector<ref::Shape> &shapes);
+
+/// Refuses a problem whose host data (inputs, one input set's image, the
+/// reference results) would not fit this machine's physical memory, so
+/// that a huge manifest or file is a message rather than a failed
+/// allocation.
+std::string checkHostMemory(const rt::Manifest &manifest,
+                            const std::vector<ref::Shape> &shapes);
 
 /// A byte range of an input set's allocation.
 struct Piece {
@@ -85,9 +97,24 @@ struct CheckSummary {
   bool pass = false;
 };
 
-/// The reference product of `problem`, computed on all cores by running
-/// ref::referenceProduct on slices of rows.
+/// The reference product of `problem` by the plain loops of
+/// ref::referenceProduct, on all cores (slices of rows): how gemm-run
+/// checked before ref::referenceProductFast, kept as the baseline of
+/// --bench-reference.
 std::vector<ref::GroupResult> parallelReference(const ref::Problem &problem);
+
+/// What --bench-reference measured.
+struct ReferenceBench {
+  double plainMacs = 0, plainSeconds = 0; ///< parallelReference on a slice
+  double fastMacs = 0, fastSeconds = 0;   ///< referenceProductFast, whole
+  bool identical = false; ///< fast == plain on the slice, bit for bit
+};
+
+/// Times parallelReference on the first rows of each group (about 2^28
+/// multiply-adds: the plain loops take seconds for that) and
+/// referenceProductFast on the whole problem, compares their results on
+/// those rows bit for bit, and prints the rates.
+std::string benchReference(const ref::Problem &problem, ReferenceBench &out);
 
 /// Downloads set `set`'s C and checks every element against `expected`;
 /// prints the first few bad elements to stderr.

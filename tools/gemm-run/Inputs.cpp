@@ -10,8 +10,11 @@
 #include "ggemm/Reference/Npy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
+
+#include <unistd.h>
 
 namespace ggemm::run {
 
@@ -26,7 +29,6 @@ std::string problemShapes(const rt::Manifest &manifest,
     return "--group-sizes needs " + std::to_string(numGroups) +
            " values, one per group";
   std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
-  int64_t totalRows = 0;
   for (int64_t g = 0; g < numGroups; ++g) {
     const rt::GroupShape &shape = manifest.groups[g];
     int64_t m = shape.m;
@@ -39,18 +41,62 @@ std::string problemShapes(const rt::Manifest &manifest,
         m = seeded[g];
       if (m < -1 || (m == -1 && !sizesFromFiles))
         return "group sizes must be >= 0";
-      if (m > std::numeric_limits<int32_t>::max())
-        return "group size " + std::to_string(m) +
-               " does not fit group_sizes "
-               "(int32)";
-      totalRows += m > 0 ? m : 0;
     }
     out.push_back({m, shape.n, shape.k});
   }
+  return checkShapes(manifest, out);
+}
+
+std::string checkShapes(const rt::Manifest &manifest,
+                        const std::vector<ref::Shape> &shapes) {
+  if (manifest.rows != rt::RowsForm::Contiguous)
+    return "";
+  // Each size below 2^31 (the manifest's and the options' bounds): the
+  // sum of a few million of them cannot overflow.
+  int64_t totalRows = 0;
+  for (const ref::Shape &shape : shapes) {
+    if (shape.m > std::numeric_limits<int32_t>::max())
+      return "group size " + std::to_string(shape.m) +
+             " does not fit group_sizes (int32)";
+    totalRows += std::max<int64_t>(shape.m, 0);
+  }
   int64_t capacity = manifest.contiguousCapacity();
-  if (contiguous && capacity >= 0 && totalRows > capacity)
+  if (capacity >= 0 && totalRows > capacity)
     return "the group sizes add up to " + std::to_string(totalRows) +
            " rows; the kernel was compiled for " + std::to_string(capacity);
+  if (capacity < 0 && totalRows + 3 > std::numeric_limits<int32_t>::max())
+    return "the group sizes add up to " + std::to_string(totalRows) +
+           " rows; with 3 spare rows, A would pass 2^31 - 1 rows";
+  return "";
+}
+
+std::string checkHostMemory(const rt::Manifest &manifest,
+                            const std::vector<ref::Shape> &shapes) {
+  // The problem and its reference, the image of one input set (inputs
+  // again, C, 256-byte alignment), and C downloaded for the check.
+  double bytes = ref::problemHostBytes(shapes), rows = 0;
+  for (const ref::Shape &s : shapes) {
+    double m = std::max<int64_t>(s.m, 0);
+    bytes += double(s.n) * s.k * (0.5 + 1.0 / 16) + 5 * 256.0;
+    if (manifest.rows == rt::RowsForm::List)
+      bytes += m * s.k * (0.5 + 1.0 / 16) + 4.0 * m * s.n;
+    rows += m;
+  }
+  if (manifest.rows == rt::RowsForm::Contiguous && !shapes.empty()) {
+    int64_t capacity = manifest.contiguousCapacity();
+    rows = capacity >= 0 ? double(capacity) : rows + 3;
+    bytes += rows * (shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n);
+  }
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return ""; // unknown: let the allocations speak
+  double available = double(pages) * double(pageSize);
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  if (bytes > available)
+    return "the problem and its check need about " +
+           std::to_string(int64_t(std::ceil(bytes / kGiB))) +
+           " GiB of host memory; this machine has " +
+           std::to_string(int64_t(available / kGiB)) + " GiB";
   return "";
 }
 

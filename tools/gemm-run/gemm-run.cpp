@@ -16,11 +16,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <new>
 
 using namespace ggemm::run;
 
@@ -29,36 +32,45 @@ namespace {
 constexpr const char *kUsageLine =
     "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
     "[--load DIR]\n"
-    "                [--check] [--bench] [--iters N] [--warmup N]\n";
+    "                [--check] [--bench] [--iters N] [--warmup N]\n"
+    "                [--bench-reference]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
-    "  --group-sizes L   rows per group for contiguous rows (default: seeded\n"
-    "                    random sizes in [0, 300], as ggemm-cpu-run);\n"
-    "                    ignored for list-form kernels\n"
+    "  --group-sizes L   rows per group for contiguous rows (default: the\n"
+    "                    files' rows with --load, else seeded random sizes\n"
+    "                    in [0, 300], as ggemm-cpu-run); an error for\n"
+    "                    list-form kernels\n"
     "  --load DIR        read DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical\n"
-    "                    row-major) and DIR/alpha.npy (float32) instead\n"
+    "                    row-major; scales UE4M3, bit 7 clear) and\n"
+    "                    DIR/alpha.npy (float32) instead\n"
     "  --check           check every output against the host reference\n"
     "                    (the default when --bench is not given)\n"
     "  --bench           time graph replays, rotating input sets so that\n"
     "                    they do not stay in L2\n"
     "  --iters N         timed replays (default 200)\n"
-    "  --warmup N        untimed replays first (default 20)\n";
+    "  --warmup N        untimed replays first (default 20)\n"
+    "  --bench-reference time the host reference on this problem: the plain\n"
+    "                    loops (on a slice of rows) and the fast one that\n"
+    "                    --check uses, in GMAC/s, and compare their bits;\n"
+    "                    needs no GPU unless --check or --bench is given\n";
 
 struct Options {
   std::string manifest, loadDir;
   uint64_t seed = 1;
   std::vector<int64_t> groupSizes;
-  bool check = false, bench = false;
+  bool check = false, bench = false, benchReference = false;
   int64_t iters = 200, warmup = 20;
 };
 
-bool parseInteger(const std::string &text, int64_t min, int64_t &out) {
+/// A decimal integer in [min, max], the whole of `text`.
+bool parseInteger(const std::string &text, int64_t min, int64_t max,
+                  int64_t &out) {
   if (text.empty())
     return false;
   errno = 0;
   char *end = nullptr;
   long long value = std::strtoll(text.c_str(), &end, 10);
-  if (errno || *end != '\0' || value < min)
+  if (errno || *end != '\0' || value < min || value > max)
     return false;
   out = value;
   return true;
@@ -82,10 +94,12 @@ std::string parseOptions(int argc, char **argv, Options &out) {
       value = arg.substr(eq + 1);
       inlineValue = true;
     }
-    if (name == "--check" || name == "--bench") {
+    if (name == "--check" || name == "--bench" || name == "--bench-reference") {
       if (inlineValue)
         return name + " takes no value";
-      (name == "--check" ? out.check : out.bench) = true;
+      (name == "--check"   ? out.check
+       : name == "--bench" ? out.bench
+                           : out.benchReference) = true;
       continue;
     }
     if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
@@ -111,26 +125,30 @@ std::string parseOptions(int argc, char **argv, Options &out) {
       while (true) {
         size_t comma = value.find(',', start);
         std::string item = value.substr(start, comma - start);
-        if (!parseInteger(item, 0, number))
-          return "--group-sizes needs integers >= 0 separated by commas, "
-                 "not '" +
+        if (!parseInteger(item, 0, std::numeric_limits<int32_t>::max(), number))
+          return "--group-sizes needs integers in [0, 2^31 - 1] separated "
+                 "by commas, not '" +
                  value + "'";
+        if (out.groupSizes.size() == 1 << 20)
+          return "--group-sizes: more than 2^20 values";
         out.groupSizes.push_back(number);
         if (comma == std::string::npos)
           break;
         start = comma + 1;
       }
     } else {
+      // Bounded: --iters sizes the event arrays, and a million replays
+      // of even the smallest kernel take seconds.
       bool iters = name == "--iters";
-      if (!parseInteger(value, iters ? 1 : 0, number))
-        return name + " needs an integer >= " + (iters ? "1" : "0") +
-               ", not '" + value + "'";
+      if (!parseInteger(value, iters ? 1 : 0, 1000000, number))
+        return name + " needs an integer in [" + (iters ? "1" : "0") +
+               ", 1000000], not '" + value + "'";
       (iters ? out.iters : out.warmup) = number;
     }
   }
   if (out.manifest.empty())
     return "no manifest given";
-  if (!out.check && !out.bench)
+  if (!out.check && !out.bench && !out.benchReference)
     out.check = true;
   return "";
 }
@@ -241,9 +259,7 @@ std::string runBench(const rt::Context &context, const rt::Kernel &kernel,
   return "";
 }
 
-} // namespace
-
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
   // Line-buffered even into a pipe, so that logs interleave stdout and the
   // stderr lines about bad elements in the order they happened.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -258,6 +274,53 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  // Everything that reads outside data comes before the GPU: a bad
+  // manifest, option or input file is refused without touching the device.
+  rt::Manifest manifest;
+  if (std::string err = rt::readManifest(options.manifest, manifest);
+      !err.empty())
+    return fail(err);
+  bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
+
+  // The problem: generated from the seed, or read from --load. Group sizes
+  // given to a list-form kernel would be silently wrong: its sizes are
+  // compiled in.
+  if (!contiguous && !options.groupSizes.empty())
+    return fail("--group-sizes applies to contiguous rows; the group sizes "
+                "of this list-form kernel are static");
+  std::vector<ref::Shape> shapes;
+  if (std::string err =
+          problemShapes(manifest, options.groupSizes, options.seed,
+                        !options.loadDir.empty(), shapes);
+      !err.empty())
+    return fail(err);
+  if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
+    return fail(err);
+  ref::Problem problem;
+  if (!options.loadDir.empty()) {
+    if (std::string err = ref::readProblemNpy(options.loadDir, shapes,
+                                              manifest.alpha, problem);
+        !err.empty())
+      return fail(err);
+    // The files fixed the contiguous sizes: check them and the memory.
+    if (std::string err = checkShapes(manifest, shapes); !err.empty())
+      return fail(options.loadDir + ": " + err);
+    if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
+      return fail(err);
+  } else {
+    problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
+  }
+
+  if (options.benchReference) {
+    ReferenceBench result;
+    if (std::string err = benchReference(problem, result); !err.empty())
+      return fail(err);
+    if (!result.identical)
+      return 1;
+    if (!options.check && !options.bench)
+      return 0;
+  }
+
   rt::Context context;
   if (std::string err = rt::Context::create(0, context); !err.empty())
     return fail(err);
@@ -265,16 +328,10 @@ int main(int argc, char **argv) {
   std::printf("device: %s, compute capability %d.%d, %d SMs, %.1f MiB L2\n",
               device.name.c_str(), device.major, device.minor,
               device.multiprocessors, double(device.l2CacheBytes) / kMiB);
-
-  rt::Manifest manifest;
-  if (std::string err = rt::readManifest(options.manifest, manifest);
-      !err.empty())
-    return fail(err);
   rt::Kernel kernel;
   if (std::string err = rt::Kernel::load(context, manifest, kernel);
       !err.empty())
     return fail(err);
-  bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
   std::printf("kernel: %s (%s) from %s: grid [%u, %u, %u], block [%u, %u, "
               "%u], cluster [%u, %u, %u], %u bytes of dynamic shared memory, "
               "%zu tensor maps, rows %s\n",
@@ -285,28 +342,6 @@ int main(int argc, char **argv) {
               manifest.block[2], manifest.cluster[0], manifest.cluster[1],
               manifest.cluster[2], manifest.dynamicSharedMemory,
               manifest.tensorMaps.size(), contiguous ? "contiguous" : "list");
-
-  // The problem: generated from the seed, or read from --load. Like
-  // ggemm-cpu-run, accept --group-sizes for list-form kernels too (a script
-  // may pass one list to every kernel), but say that it does nothing.
-  if (!contiguous && !options.groupSizes.empty())
-    std::fprintf(stderr, "gemm-run: note: --group-sizes ignored; this "
-                         "kernel's group sizes are static\n");
-  std::vector<ref::Shape> shapes;
-  if (std::string err =
-          problemShapes(manifest, options.groupSizes, options.seed,
-                        !options.loadDir.empty(), shapes);
-      !err.empty())
-    return fail(err);
-  ref::Problem problem;
-  if (!options.loadDir.empty()) {
-    if (std::string err =
-            ref::readProblemNpy(options.loadDir, shapes, manifest.alpha, problem);
-        !err.empty())
-      return fail(err);
-  } else {
-    problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
-  }
 
   InputImage image;
   if (std::string err = buildImage(manifest, problem, image); !err.empty())
@@ -326,7 +361,11 @@ int main(int argc, char **argv) {
       return fail(err);
     if (std::string err = stream.synchronize(); !err.empty())
       return fail("running the kernel: " + err);
-    std::vector<ref::GroupResult> expected = parallelReference(problem);
+    auto start = std::chrono::steady_clock::now();
+    std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
+    std::chrono::duration<double> seconds =
+        std::chrono::steady_clock::now() - start;
+    std::printf("check: host reference in %.2f s\n", seconds.count());
     if (std::string err =
             checkOutputs(manifest, problem, expected, image, first, summary);
         !err.empty())
@@ -355,4 +394,16 @@ int main(int argc, char **argv) {
     std::printf(", spare rows overwritten %" PRId64, summary.spareWritten);
   std::printf("\n%s\n", summary.pass ? "PASS" : "FAIL");
   return summary.pass ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  // Sizes are checked before anything is allocated from them; this is the
+  // backstop for a machine with less free memory than its physical size.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc &) {
+    return fail("out of host memory");
+  }
 }

@@ -34,6 +34,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -50,40 +51,61 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::ggemm;
 namespace cl = llvm::cl;
 namespace ref = ::ggemm::ref;
 
+// --help lists these and LLVM's generic options (--help, --version) only:
+// libLLVM registers hundreds of backend options that are no concern here.
+static cl::OptionCategory toolCategory("ggemm-cpu-run options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> funcName("func",
                                      cl::desc("function to run (default: the "
-                                              "only one with a ggemm op)"));
-static cl::opt<uint64_t> seed("seed", cl::desc("generator seed"), cl::init(1));
+                                              "only one with a ggemm op)"),
+                                     cl::value_desc("name"),
+                                     cl::cat(toolCategory));
+static cl::opt<uint64_t> seed("seed", cl::desc("generator seed"), cl::init(1),
+                              cl::value_desc("n"), cl::cat(toolCategory));
 static cl::list<int64_t>
     groupSizes("group-sizes", cl::CommaSeparated,
-               cl::desc("rows per group for rows<contiguous> (default: "
-                        "seeded random sizes in [0, 300])"));
+               cl::desc("rows per group for rows<contiguous> (default: the "
+                        "files' rows with --load, else seeded random sizes "
+                        "in [0, 300]); an error for rows<list>"),
+               cl::value_desc("m0,m1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> deviceGroupSizes(
     "device-group-sizes", cl::CommaSeparated,
     cl::desc("values to put in the group_sizes buffer instead of the real "
-             "sizes, to exercise the kernel's run-time checks"));
+             "sizes, to exercise the kernel's run-time checks"),
+    cl::cat(toolCategory));
 static cl::opt<std::string> passes(
-    "passes", cl::desc("pass pipeline to run before ggemm-cpu-pipeline, e.g. "
-                       "'ggemm-tile,ggemm-fuse-persistent'"));
+    "passes",
+    cl::desc("pass pipeline to run before ggemm-cpu-pipeline, e.g. "
+             "'ggemm-tile,ggemm-fuse-persistent'"),
+    cl::value_desc("pipeline"), cl::cat(toolCategory));
 static cl::opt<bool> exact(
     "exact", cl::init(true),
     cl::desc("require identical f16 bits (default); with --exact=false each "
              "element must be within the error of any f32 summation order "
-             "(split-K reassociates the K sum)"));
+             "(split-K reassociates the K sum)"),
+    cl::cat(toolCategory));
 static cl::opt<std::string> loadDir(
-    "load", cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
-                     "row-major uint8 data) and DIR/alpha.npy"));
+    "load",
+    cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
+             "row-major uint8 data; scales UE4M3, bit 7 clear) and "
+             "DIR/alpha.npy"),
+    cl::value_desc("DIR"), cl::cat(toolCategory));
 static cl::opt<std::string>
-    saveDir("save", cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
-                             "DIR/ref<g>.npy (f16 reference)"));
+    saveDir("save",
+            cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
+                     "DIR/ref<g>.npy (f16 reference); creates DIR"),
+            cl::value_desc("DIR"), cl::cat(toolCategory));
 
 namespace {
 
@@ -130,40 +152,28 @@ int fail(const llvm::Twine &message) {
   return 2;
 }
 
+/// Writes the inputs (as --load reads them), the outputs DIR/c<g>.npy and
+/// the reference DIR/ref<g>.npy.
 std::string saveProblem(const ref::Problem &problem,
                         const std::vector<std::vector<uint16_t>> &outputs,
                         const std::vector<ref::GroupResult> &expected) {
-  auto save = [&](const std::string &name, const std::string &dtype,
-                  std::vector<int64_t> shape, const void *data,
-                  size_t bytes) {
-    ref::NpyArray array{dtype, std::move(shape), {}};
-    array.data.assign(static_cast<const uint8_t *>(data),
-                      static_cast<const uint8_t *>(data) + bytes);
+  if (std::string err = ref::writeProblemNpy(saveDir, problem); !err.empty())
+    return err;
+  auto saveF16 = [&](const std::string &name, const ref::Group &g,
+                     const std::vector<uint16_t> &values) {
+    ref::NpyArray array{"<f2", {g.m, g.n}, {}};
+    const auto *bytes = reinterpret_cast<const uint8_t *>(values.data());
+    array.data.assign(bytes, bytes + 2 * values.size());
     return ref::writeNpy(saveDir + "/" + name, array);
   };
-  std::vector<float> alphas;
   for (size_t g = 0; g < problem.groups.size(); ++g) {
-    const ref::Group &gr = problem.groups[g];
     std::string s = std::to_string(g);
-    int64_t m = gr.m, n = gr.n, k = gr.k;
-    for (auto err :
-         {save("a" + s + ".npy", "|u1", {m, k / 2}, gr.a.data(), gr.a.size()),
-          save("b" + s + ".npy", "|u1", {n, k / 2}, gr.b.data(), gr.b.size()),
-          save("sfa" + s + ".npy", "|u1", {m, k / 16}, gr.sfa.data(),
-               gr.sfa.size()),
-          save("sfb" + s + ".npy", "|u1", {n, k / 16}, gr.sfb.data(),
-               gr.sfb.size()),
-          save("c" + s + ".npy", "<f2", {m, n}, outputs[g].data(),
-               2 * outputs[g].size()),
-          save("ref" + s + ".npy", "<f2", {m, n}, expected[g].f16.data(),
-               2 * expected[g].f16.size())})
+    for (const std::string &err :
+         {saveF16("c" + s + ".npy", problem.groups[g], outputs[g]),
+          saveF16("ref" + s + ".npy", problem.groups[g], expected[g].f16)})
       if (!err.empty())
         return err;
-    alphas.push_back(gr.alpha);
   }
-  if (problem.hasAlpha)
-    return save("alpha.npy", "<f4", {int64_t(alphas.size())}, alphas.data(),
-                4 * alphas.size());
   return "";
 }
 
@@ -172,6 +182,7 @@ std::string saveProblem(const ref::Problem &problem,
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::ggemm::registerGGemmTransformsPasses();
+  cl::HideUnrelatedOptions(toolCategory);
   cl::ParseCommandLineOptions(argc, argv, "ggemm CPU execution and check\n");
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -183,55 +194,143 @@ int main(int argc, char **argv) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   MLIRContext context(registry);
+  context.printOpOnDiagnostic(false); // the source line says enough
 
+  // Diagnostics as "file:line:col: error: ..." with the source line.
   llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(inputFile, sourceMgr, &context);
   if (!module)
     return fail("cannot parse " + inputFile);
 
-  // Find the function and its ggemm op.
+  // Find the function and its ggemm op. The function is what gets called:
+  // a top-level func.func without results whose arguments are exactly the
+  // op's operands (each becomes a host buffer), holding only this op.
   func::FuncOp fn;
   GroupedMatmulOp op;
-  module->walk([&](GroupedMatmulOp candidate) {
+  WalkResult walk = module->walk([&](GroupedMatmulOp candidate) {
     auto parent = candidate->getParentOfType<func::FuncOp>();
+    if (!parent) {
+      candidate->emitError("is not inside a func.func; ggemm-cpu-run calls "
+                           "the function that holds the op");
+      return WalkResult::interrupt();
+    }
     if (!fn && (funcName.empty() || parent.getName() == funcName)) {
       fn = parent;
       op = candidate;
     }
+    return WalkResult::advance();
   });
+  if (walk.wasInterrupted())
+    return 2;
   if (!op)
     return fail("no function with a ggemm.grouped_matmul" +
                 (funcName.empty() ? "" : " named " + funcName));
+  if (fn->getParentOp() != module->getOperation()) {
+    fn.emitError("holds the ggemm op but is not a top-level function of the "
+                 "module; ggemm-cpu-run calls top-level functions");
+    return 2;
+  }
+  if (fn.getNumResults() != 0) {
+    fn.emitError("returns values; ggemm-cpu-run calls functions that return "
+                 "nothing");
+    return 2;
+  }
+  int64_t opsInFn = 0;
+  fn.walk([&](GroupedMatmulOp) { ++opsInFn; });
+  if (opsInFn != 1) {
+    fn.emitError() << "holds " << opsInFn
+                   << " ggemm.grouped_matmul ops; ggemm-cpu-run checks a "
+                      "function with one";
+    return 2;
+  }
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto arg = dyn_cast<BlockArgument>(operand.get());
+    if (!arg || arg.getOwner() != &fn.getBody().front()) {
+      op->emitError() << "operand #" << operand.getOperandNumber()
+                      << " is not an argument of @" << fn.getName()
+                      << "; ggemm-cpu-run passes every operand as a host "
+                         "buffer and checks the outputs it wrote";
+      return 2;
+    }
+  }
 
-  // The problem: static shapes, or run-time sizes for rows<contiguous>.
+  // The problem: static shapes, or run-time sizes for rows<contiguous>
+  // (--group-sizes, else the files' rows with --load, else seeded sizes).
   // (Lowering erases `op`: read everything needed from it up front.)
   int64_t numGroups = op.getNumGroups();
   bool listForm = op.isListForm();
   std::vector<ref::Shape> shapes;
   std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
+  if (listForm && !groupSizes.empty())
+    return fail("--group-sizes applies to rows<contiguous>; the group sizes "
+                "of this rows<list> op are static");
   if (!listForm && !groupSizes.empty() &&
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
   for (int64_t size : groupSizes)
-    if (size < 0)
-      return fail("--group-sizes must be >= 0");
+    if (size < 0 || size > std::numeric_limits<int32_t>::max())
+      return fail("--group-sizes must be in [0, 2^31 - 1] (group_sizes "
+                  "holds i32), not " +
+                  llvm::Twine(size));
   for (int64_t g = 0; g < numGroups; ++g) {
     GroupShape s = op.getGroupShape(g);
     if (!listForm)
-      s.m = groupSizes.empty() ? seeded[g] : groupSizes[g];
+      s.m = !groupSizes.empty() ? groupSizes[g]
+            : loadDir.empty()   ? seeded[g]
+                                : -1;
     shapes.push_back({s.m, s.n, s.k});
   }
-  // Host memory for inputs, outputs and the reference (doubles): refuse
-  // shapes this machine cannot hold instead of dying in an allocation.
-  double bytes = 0;
-  for (const ref::Shape &s : shapes)
-    bytes += double(s.m + s.n) * s.k * (0.5 + 1.0 / 16) + double(s.m) * s.n * 24;
-  constexpr double kMaxBytes = 8.0 * (1ull << 30);
-  if (bytes > kMaxBytes)
-    return fail("the problem needs about " +
-                llvm::Twine(int64_t(bytes / (1 << 30))) +
-                " GiB of host memory; ggemm-cpu-run takes at most 8 GiB");
+  // rows<contiguous>: the rows of A, SFA and C are A's static row count, or
+  // the group sizes plus 3 spare rows that must stay untouched.
+  int64_t capacity =
+      listForm ? 0 : cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
+  int64_t totalRows = 0;
+  // Checks the sizes against A and the host memory the run will take, so
+  // that a huge problem is a message, not a failed allocation; once before
+  // generating or loading, and again when --load has read the sizes.
+  auto checkSizes = [&]() -> std::string {
+    totalRows = 0;
+    for (const ref::Shape &s : shapes)
+      totalRows += std::max<int64_t>(s.m, 0); // each below 2^31: no overflow
+    double bytes = ref::problemHostBytes(shapes);
+    if (!listForm) {
+      if (!ShapedType::isDynamic(capacity)) {
+        if (capacity < totalRows)
+          return "group sizes add up to " + std::to_string(totalRows) +
+                 " rows; A has " + std::to_string(capacity);
+        totalRows = capacity;
+      } else {
+        totalRows += 3;
+        if (totalRows > std::numeric_limits<int32_t>::max())
+          return "group sizes add up to " + std::to_string(totalRows - 3) +
+                 " rows; with 3 spare rows, A would pass 2^31 - 1 rows";
+      }
+      const ref::Shape &s = shapes.front();
+      bytes += double(totalRows) * (double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
+    }
+    // The buffers passed to the function: inputs again (list form) and C.
+    for (const ref::Shape &s : shapes)
+      bytes += listForm ? double(s.m + s.n) * s.k * (0.5 + 1.0 / 16) +
+                              2.0 * s.m * s.n
+                        : double(s.n) * s.k * (0.5 + 1.0 / 16);
+    constexpr double kMaxBytes = 8.0 * (1ull << 30);
+    if (bytes > kMaxBytes)
+      return "the problem needs about " +
+             std::to_string(int64_t(std::ceil(bytes / (1 << 30)))) +
+             " GiB of host memory; ggemm-cpu-run takes at most 8 GiB";
+    return "";
+  };
+  if (std::string err = checkSizes(); !err.empty())
+    return fail(err);
+  // --save DIR: created up front, so that a bad path fails before the run.
+  if (!saveDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(saveDir.getValue(), ec);
+    if (ec)
+      return fail("cannot create " + saveDir + ": " + ec.message());
+  }
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
   if (!loadDir.empty()) {
@@ -239,10 +338,14 @@ int main(int argc, char **argv) {
             ref::readProblemNpy(loadDir, shapes, withAlpha, problem);
         !err.empty())
       return fail(err);
+    if (std::string err = checkSizes(); !err.empty())
+      return fail(loadDir + ": " + err);
   } else {
     problem = ref::generateProblem(shapes, seed, withAlpha);
   }
-  std::vector<ref::GroupResult> expected = ref::referenceProduct(problem);
+  // The fast reference: bit-identical to the plain loops (unit-tested),
+  // and quick enough for the benchmark shapes.
+  std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
 
   // Host buffers in the op's physical layout.
   bool blocked = op.getScaleLayout() == ScaleLayout::blocked_128x4;
@@ -275,20 +378,6 @@ int main(int argc, char **argv) {
   }
 
   std::vector<Buffer> buffers;
-  int64_t totalRows = 0; // rows<contiguous>
-  for (const ref::Shape &s : shapes)
-    totalRows += s.m;
-  if (!listForm) {
-    int64_t capacity = cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
-    if (!ShapedType::isDynamic(capacity)) {
-      if (capacity < totalRows)
-        return fail("group sizes add up to " + llvm::Twine(totalRows) +
-                    " rows; A has " + llvm::Twine(capacity));
-      totalRows = capacity;
-    } else {
-      totalRows += 3; // spare rows that must stay untouched
-    }
-  }
   for (auto [role, g] : roles) {
     const ref::Group *gr = &problem.groups[g];
     if (listForm) {
@@ -380,8 +469,13 @@ int main(int argc, char **argv) {
   buildCPUPipeline(pm, CPUPipelineOptions());
   if (failed(pm.run(*module)))
     return fail("lowering with ggemm-cpu-pipeline failed");
+  // ExecutionEngineOptions holds a function_ref: the std::function behind
+  // it must outlive the engine (a temporary would dangle once the
+  // statement ends).
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(2, 0, nullptr);
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = makeOptimizingTransformer(2, 0, nullptr);
+  engineOptions.transformer = transformer;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return fail("JIT: " + llvm::toString(engine.takeError()));

@@ -18,8 +18,20 @@ namespace ggemm::ref {
 double decodeE2M1(uint8_t code);
 
 /// e4m3 (f8E4M3FN): sign, 4 exponent bits (bias 7), 3 mantissa bits;
-/// subnormals, no inf, S.1111.111 is NaN.
+/// subnormals, no inf, S.1111.111 is NaN. MLIR's f8E4M3FN, as the CPU
+/// lowering's decode table reads all 256 codes.
 double decodeE4M3(uint8_t code);
+
+/// The scale-factor format (UE4M3): an e4m3 code whose sign bit (bit 7) is
+/// clear, i.e. 0, subnormals 2^-9 .. 0.875 * 2^-6, normals up to 448, and
+/// 0x7F NaN. tcgen05 kind::mxf4nvf4 reads scale bytes this way and NVFP4
+/// producers never set bit 7. A code with bit 7 set is outside the contract
+/// (targets read it differently) and decodes to NaN here, so that a
+/// reference that meets one shows it instead of siding with one target.
+double decodeUE4M3(uint8_t code);
+
+/// True for a scale byte inside the contract: bit 7 clear.
+inline bool isUE4M3(uint8_t code) { return (code & 0x80) == 0; }
 
 /// The even (`odd` false) or odd element of a packed byte: the lower nibble
 /// holds the even element (torch.float4_e2m1fn_x2).

@@ -36,9 +36,16 @@ std::string readNpy(const std::string &path, NpyArray &array);
 /// Reads a problem's logical inputs: DIR/{a,b,sfa,sfb}<g>.npy (uint8,
 /// row-major, A/B packed M x K/2, scales M x K/16) and, with `withAlpha`,
 /// DIR/alpha.npy (float32, one per group). A shape with m = -1 takes its M
-/// from a<g>.npy. Returns an error message or "".
+/// from a<g>.npy. Scale bytes must be UE4M3 (bit 7 clear): a file with one
+/// that is not is refused, naming the file and the first such index.
+/// Returns an error message or "".
 std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
                            bool withAlpha, Problem &out);
+
+/// Writes what readProblemNpy reads: DIR/{a,b,sfa,sfb}<g>.npy and, when the
+/// problem has alpha, DIR/alpha.npy. DIR must exist. Returns an error
+/// message or "".
+std::string writeProblemNpy(const std::string &dir, const Problem &problem);
 
 } // namespace ggemm::ref
 
