@@ -17,8 +17,8 @@ for f in examples/*.mlir bench/shapes/*.mlir; do
 done
 echo "$(ls out/kernels/*.json | wc -l) kernels in out/kernels"
 # The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): the benchmark
-# shapes without prefetch and with a deeper one.
-for d in 0 1 4; do
+# shapes with prefetch at distances 1, 2 and 4 (out/kernels has none).
+for d in 1 2 4; do
   rm -rf out/kernels-pf$d && mkdir -p out/kernels-pf$d
   for f in examples/bench_g?_n*_k????.mlir; do
     "$GGEMM_BUILD/bin/gemm-opt" "$f" \

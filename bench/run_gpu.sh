@@ -56,8 +56,8 @@ for sizes in 0,1,127,129,300 300,0,0,1,129; do
 done
 log "correctness failures: $fails"
 
-# compute-sanitizer on two shapes (memcheck and racecheck).
-for tool in memcheck racecheck; do
+# compute-sanitizer on two shapes (memcheck, racecheck, synccheck).
+for tool in memcheck racecheck synccheck; do
   for m in $K/test_03.json $K/edge_m_dynamic.json; do
     log "compute-sanitizer --tool $tool $(basename $m)"
     sizes=""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The TMA-prefetch ablation on the GPU machine: times the benchmark shapes
-# compiled with ggemm-insert-tma-prefetch at distance 0 (off), 1, 2 (the
-# default, out/kernels) and 4, in one run, then profiles one shape with and
+# compiled with ggemm-insert-tma-prefetch at distance 0 (off: the default
+# pipeline, out/kernels), 1, 2 and 4, in one run, then profiles one shape with and
 # without prefetch (ncu: duration, DRAM bytes, L2 hit rate, stall reasons).
 # Needs: out/kernels* from bench/compile.sh and the runtime that
 # bench/run_gpu.sh builds (out/build-runtime/bin/gemm-run).
@@ -18,7 +18,7 @@ seed=$(( $(date +%s) % 100000 ))
 for round in $([ "${ABLATION_TIMING:-1}" = 1 ] && echo 1 2); do
   for d in 0 1 2 4; do
     dir=out/kernels-pf$d
-    [ $d = 2 ] && dir=out/kernels
+    [ $d = 0 ] && dir=out/kernels
     for m in $dir/bench_g?_n*_k????.json; do
       t=$($RUN "$m" --seed $seed --bench 2>&1 | grep -o 'median [0-9.]* us' | head -1)
       echo "round $round distance $d $(basename $m .json) $t" | tee -a "$logs/prefetch.log"
@@ -31,7 +31,7 @@ what="--section SpeedOfLight --section MemoryWorkloadAnalysis --section WarpStat
 [ "${ABLATION_TIMING:-1}" = 1 ] || : > "$logs/prefetch.log"
 for d in 0 2; do
   dir=out/kernels-pf$d
-  [ $d = 2 ] && dir=out/kernels
+  [ $d = 0 ] && dir=out/kernels
   for shape in bench_g8_n7168_k2048 bench_g2_n4096_k1536; do
     echo "== ncu distance $d $shape" | tee -a "$logs/prefetch.log"
     ncu --clock-control none -k regex:ggemm_ --launch-skip 2 --launch-count 1 \

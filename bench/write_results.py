@@ -218,7 +218,7 @@ def prefetch_section(logs):
     lines = ["", "### TMA prefetch (ggemm-insert-tma-prefetch) in the same run",
              "",
              "ggemm sm_90a median us per prefetch distance (K tiles of the next "
-             "tile prefetched into L2; 0 = pass off; 2 = default), each "
+             "tile prefetched into L2; 0 = pass off, the default), each "
              "distance timed in every round:", "",
              "| shape | " + " | ".join(f"distance {d}" for d in distances) + " |",
              "| --- |" + " --- |" * len(distances)]

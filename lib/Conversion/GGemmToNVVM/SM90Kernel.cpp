@@ -179,14 +179,14 @@ void SM90KernelBuilder::emitPrologue() {
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), base64);
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
-  // full[s]: the producer's expect_tx (TMA bytes); empty[s]: every
-  // consumer thread once it read the stage.
+  // full[s]: the producer's expect_tx (TMA bytes); empty[s]: each
+  // consumer warp once it read the stage.
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
     for (int64_t s = 0; s < stages; ++s) {
       NVVM::MBarrierInitOp::create(b, loc, fullBarrier(idx(s)), i32(1),
                                    Value());
       NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)),
-                                   i32(kSM90ConsumerThreads), Value());
+                                   i32(kSM90ConsumerThreads / 32), Value());
     }
     scf::YieldOp::create(b, loc);
   });
@@ -420,10 +420,19 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
               scf::YieldOp::create(b, loc, out);
             });
 
-        // This thread is done with the stage: one of the empty barrier's
-        // arrivals (the producer refills it once all consumers arrived).
-        NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier(stage),
-                                       Value());
+        // This warp is done with the stage: once all its lanes' reads are
+        // done (bar.warp.sync), lane 0 gives one of the empty barrier's
+        // four arrivals; the producer refills the stage after all four.
+        NVVM::SyncWarpOp::create(b, loc, i32(-1));
+        scf::IfOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                  idx(0)),
+            [&](OpBuilder &, Location) {
+              NVVM::MBarrierArriveOp::create(b, loc, Type(),
+                                             emptyBarrier(stage), Value());
+              scf::YieldOp::create(b, loc);
+            });
         scf::YieldOp::create(b, loc, steps.getResults());
       });
   memref::StoreOp::create(b, loc,

@@ -15,7 +15,7 @@
 // CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 160, 1, 1>}
 // ggemm.ring: the roles' counters, decode tables (filled by the consumer
 // threads) and, per stage, a full mbarrier (1 arrival: the producer's
-// expect_tx) and an empty one (128 arrivals: every consumer thread), all
+// expect_tx) and an empty one (4 arrivals: one per consumer warp), all
 // in the one dynamic shared-memory region.
 // CHECK: memref.alloca() : memref<1xindex>
 // CHECK: memref.alloca() : memref<1xindex>
@@ -24,7 +24,7 @@
 // CHECK: memref.view {{.*}} to memref<256xbf16, #gpu.address_space<workgroup>>
 // CHECK: llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c1_i32
-// CHECK: nvvm.mbarrier.init %{{.*}}, %c128_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c4_i32
 // CHECK-COUNT-6: nvvm.mbarrier.init
 // CHECK-NOT: nvvm.mbarrier.init
 // CHECK: gpu.barrier
@@ -55,10 +55,13 @@
 // CHECK: arith.cmpi ult, %[[WARP]], %c4
 // CHECK: scf.if
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}}
-// Per K tile: wait until full, 16 K steps of 4 x 8 mma.sync, release.
+// Per K tile: wait until full, 16 K steps of 4 x 8 mma.sync, then the
+// warp's release (lane 0, after all lanes' reads).
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: arith.mulf {{.*}} : vector<2xbf16>
 // CHECK-COUNT-32: nvvm.mma.sync
+// CHECK: nvvm.bar.warp.sync
+// CHECK: scf.if
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // Epilogue: f16 pairs stored inside the group only.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
