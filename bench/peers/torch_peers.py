@@ -37,9 +37,10 @@ import argparse
 import json
 import math
 import os
-import statistics
 
 import torch
+
+from timing import median_us
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_PROBLEMS = os.path.join(os.path.dirname(HERE), "problems.json")
@@ -56,37 +57,6 @@ FP8_MAX = 448.0
 
 def emit(record):
     print(json.dumps(record), flush=True)
-
-
-def median_us(calls, reps, warmup=3):
-    """Median, min and max microseconds per call of `calls` (one zero-argument
-    function per input set) over `reps` replays of a CUDA graph that calls
-    each of them once."""
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):  # first calls outside the graph
-        for call in calls:
-            call()
-    torch.cuda.current_stream().wait_stream(side)
-    torch.cuda.synchronize()
-    graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph):
-        for call in calls:
-            call()
-    for _ in range(warmup):
-        graph.replay()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        start = torch.cuda.Event(enable_timing=True)
-        stop = torch.cuda.Event(enable_timing=True)
-        start.record()
-        graph.replay()
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop) * 1000.0 / len(calls))
-    del graph
-    return statistics.median(times), min(times), max(times)
 
 
 def ceilings(reps):

@@ -72,6 +72,18 @@ void emitRingLoop(OpBuilder &b, Location loc, Value first, Value count,
 void emitTmaLoad(OpBuilder &b, Location loc, Value dst, Value mapPtr, Value x,
                  Value row, Value bar);
 
+//===----------------------------------------------------------------------===//
+// The f16 epilogue (both kernels; F16Epilogue.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Stores the f32 accumulators `values` (a vector<N x f32>) of group `g` as
+/// f16 (after alpha, if the group has one; round to nearest even) to the N
+/// consecutive elements of C that start at element `element` (an index:
+/// row * N_g + column, rows counted from the group's first in C), with the
+/// given alignment in bytes.
+void emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
+                  Value values, Value element, unsigned alignment);
+
 } // namespace mlir::ggemm
 
 #endif // GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H

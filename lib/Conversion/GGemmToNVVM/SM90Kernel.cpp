@@ -304,8 +304,6 @@ Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
 void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                          Value m0, Value n0) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
-  Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
-  Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
   Value first = memref::LoadOp::create(b, loc, consumeIter, idx(0));
 
@@ -440,7 +438,6 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                           consumeIter, idx(0));
 
   // Epilogue: alpha, round to f16, store the pairs inside the group.
-  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
   for (int64_t i = 0; i < kFragsM; ++i)
     for (int64_t j = 0; j < kFragsN; ++j)
       for (int64_t h = 0; h < 2; ++h) {
@@ -465,31 +462,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             b, loc, VectorType::get({2}, b.getF32Type()),
             ValueRange{kLoop.getResult(slot), kLoop.getResult(slot + 1)});
         scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-          Value v = pairAcc;
-          if (g.alpha)
-            v = arith::MulFOp::create(
-                b, loc, v,
-                vector::BroadcastOp::create(
-                    b, loc, VectorType::get({2}, b.getF32Type()), g.alpha));
-          Value half = arith::TruncFOp::create(
-              b, loc, VectorType::get({2}, b.getF16Type()), v);
-          Value word = vector::ExtractOp::create(
-              b, loc,
-              vector::BitCastOp::create(
-                  b, loc, VectorType::get({1}, b.getI32Type()), half),
-              0);
           Value element = arith::AddIOp::create(
               b, loc,
               arith::MulIOp::create(
                   b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n),
               col);
-          Value addr = arith::AddIOp::create(
-              b, loc, g.c,
-              arith::IndexCastUIOp::create(
-                  b, loc, b.getI64Type(),
-                  arith::MulIOp::create(b, loc, element, idx(2))));
-          LLVM::StoreOp::create(b, loc, word,
-                                LLVM::IntToPtrOp::create(b, loc, global, addr));
+          emitF16Store(b, loc, g, pairAcc, element, /*alignment=*/4);
           scf::YieldOp::create(b, loc);
         });
       }

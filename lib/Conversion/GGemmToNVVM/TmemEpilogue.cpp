@@ -71,7 +71,6 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
   Value rowOk =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
-  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
   ifThen(rowOk, [&] {
     Value rowStart = arith::MulIOp::create(
         b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n);
@@ -89,23 +88,9 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
               LLVM::ShuffleVectorOp::create(b, loc, values, values, mask);
           Value v = arith::BitcastOp::create(
               b, loc, VectorType::get({8}, b.getF32Type()), words);
-          if (g.alpha)
-            v = arith::MulFOp::create(
-                b, loc, v,
-                vector::BroadcastOp::create(
-                    b, loc, VectorType::get({8}, b.getF32Type()), g.alpha));
-          Value half = arith::TruncFOp::create(
-              b, loc, VectorType::get({8}, b.getF16Type()), v);
-          Value addr = arith::AddIOp::create(
-              b, loc, g.c,
-              arith::IndexCastUIOp::create(
-                  b, loc, b.getI64Type(),
-                  arith::MulIOp::create(
-                      b, loc, arith::AddIOp::create(b, loc, rowStart, col),
-                      idx(2))));
-          LLVM::StoreOp::create(b, loc, half,
-                                LLVM::IntToPtrOp::create(b, loc, global, addr),
-                                /*alignment=*/16);
+          emitF16Store(b, loc, g, v,
+                       arith::AddIOp::create(b, loc, rowStart, col),
+                       /*alignment=*/16);
         });
       }
     }

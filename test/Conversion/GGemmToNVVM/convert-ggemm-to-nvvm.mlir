@@ -65,7 +65,7 @@
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
 // Epilogue: f16 pairs stored inside the group only.
 // CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
-// CHECK: llvm.store {{.*}} : i32, !llvm.ptr<1>
+// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : vector<2xf16>, !llvm.ptr<1>
 // CHECK: gpu.return
 
 module attributes {gpu.container_module} {
