@@ -5,16 +5,16 @@
 //
 //   ggemm.ring              the chip's prologue: shared memory, the ring's
 //                           mbarriers (and Tensor Memory on sm_100a)
-//   ggemm.warp_specialize   one scf.if per role on the warp index
-//   ggemm.load_tile         the producer: TMA into the ring (SM90Kernel.cpp,
-//                           SM100Kernel.cpp + SM100Scales.cpp)
-//   ggemm.compute_tile      by role: sm_90a consumer (SM90Kernel.cpp);
-//                           sm_100a mma (Tcgen05Mma.cpp), epilogue
-//                           (TmemEpilogue.cpp)
-//   ggemm.drain_ring        the producer's wait for the last releases
-//   ggemm.prefetch_tile     TMAPrefetch.cpp, by the thread that issues TMA
-//   num_tiles, tile_coords  the scheduler shared with the CPU path
-//                           (TileSpaceToArith)
+// and, by patterns behind one populate function per family:
+//   ggemm.warp_specialize   WarpRoles.cpp: one scf.if per role
+//   ggemm.load_tile,        the producer: TMA into the ring (SM90Kernel.cpp;
+//   ggemm.drain_ring        SM100Kernel.cpp + SM100Scales.cpp)
+//   ggemm.compute_tile      by role: sm_90a consumer (SM90Kernel.cpp:
+//                           decode + mma.sync); sm_100a "mma"
+//                           (Tcgen05Mma.cpp), "epilogue" (TmemEpilogue.cpp);
+//                           both end in F16Epilogue.cpp
+//   ggemm.prefetch_tile     TMAPrefetch.cpp, by lane 0 of the producer
+//   num_tiles, tile_coords  TileSpaceToArith, shared with the CPU path
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,8 +27,8 @@
 #include "ggemm/Conversion/TileSpaceToArith.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 #define DEBUG_TYPE "convert-ggemm-to-nvvm"
 
@@ -42,61 +42,42 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// ggemm.warp_specialize -> one scf.if per role on the warp index, with the
-/// role's region inlined (and its setmaxnreg budget, if any).
-void lowerWarpSpecialize(OpBuilder &b, WarpSpecializeOp ws) {
-  Location loc = ws.getLoc();
-  b.setInsertionPoint(ws);
-  Value warp = arith::DivUIOp::create(
-      b, loc, gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x),
-      arith::ConstantIndexOp::create(b, loc, 32));
-  for (auto [attr, region] : llvm::zip(ws.getRoles(), ws.getBodies())) {
-    auto role = cast<RoleAttr>(attr);
-    auto idx = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, loc, v).getResult();
-    };
-    Value fromFirst = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge, warp, idx(role.getFirstWarp()));
-    Value beforeEnd =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
-                              idx(role.getFirstWarp() + role.getNumWarps()));
-    Value inRole = arith::AndIOp::create(b, loc, fromFirst, beforeEnd);
-    auto ifRole = scf::IfOp::create(b, loc, inRole, /*withElseRegion=*/false);
-    Block *then = ifRole.thenBlock();
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(then);
-    if (int64_t regs = role.getMaxRegisters())
-      NVVM::SetMaxRegisterOp::create(
-          b, loc, regs,
-          regs > 128 ? NVVM::SetMaxRegisterAction::increase
-                     : NVVM::SetMaxRegisterAction::decrease);
-    Block &body = region.front();
-    body.getTerminator()->erase();
-    then->getOperations().splice(then->getTerminator()->getIterator(),
-                                 body.getOperations());
-  }
-  ws.erase();
-}
-
-/// The kernel-level ops under `root`, in program order.
-SmallVector<Operation *> kernelOps(Operation *root) {
-  SmallVector<Operation *> ops;
-  root->walk([&](Operation *op) {
-    if (isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp>(op))
-      ops.push_back(op);
-  });
-  return ops;
-}
-
-/// The role name of a kernel-level op ("" outside ggemm.warp_specialize).
-StringRef roleOf(Operation *op) {
-  RoleAttr role = WarpSpecializeOp::getRoleOf(op);
-  return role ? role.getName() : StringRef();
-}
-
 struct ConvertGGemmToNVVM final
     : public mlir::ggemm::impl::ConvertGGemmToNVVMBase<ConvertGGemmToNVVM> {
   using ConvertGGemmToNVVMBase::ConvertGGemmToNVVMBase;
+
+  /// Checks that `kernel` is at the level this pass lowers: one ring and
+  /// one ggemm.warp_specialize at its top, every kernel op inside a role.
+  LogicalResult checkLevel(gpu::GPUFuncOp kernel, RingOp &ring,
+                           WarpSpecializeOp &roles) {
+    WalkResult early = kernel.walk([&](TileOp op) {
+      op.emitOpError("is not lowered by convert-ggemm-to-nvvm; run "
+                     "ggemm-pipeline-loads and ggemm-warp-specialize first");
+      return WalkResult::interrupt();
+    });
+    if (early.wasInterrupted())
+      return failure();
+    SmallVector<RingOp> rings(kernel.getOps<RingOp>());
+    SmallVector<WarpSpecializeOp> specialized(
+        kernel.getOps<WarpSpecializeOp>());
+    if (rings.size() != 1 || specialized.size() != 1)
+      return kernel.emitOpError()
+             << "has " << rings.size() << " ggemm.ring and "
+             << specialized.size()
+             << " ggemm.warp_specialize ops at its top level; the lowering "
+                "takes one of each (ggemm-pipeline-loads, "
+                "ggemm-warp-specialize)";
+    WalkResult outside = kernel.walk([&](Operation *op) {
+      if (!isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp>(op) ||
+          WarpSpecializeOp::getRoleOf(op))
+        return WalkResult::advance();
+      op->emitOpError("must be inside a role of ggemm.warp_specialize");
+      return WalkResult::interrupt();
+    });
+    ring = rings.front();
+    roles = specialized.front();
+    return failure(outside.wasInterrupted());
+  }
 
   LogicalResult lowerKernel(gpu::GPUFuncOp kernel, KernelProblemAttr attr) {
     const TargetInfo *target = TargetInfo::lookup(attr.getChip());
@@ -113,88 +94,51 @@ struct ConvertGGemmToNVVM final
     if (std::string why = target->planKernel(p, resources); !why.empty())
       return kernel.emitOpError()
              << "cannot be lowered for " << target->chip << ": " << why;
-    // The kernel level this pass lowers: a ring, and roles that use it.
-    SmallVector<RingOp> rings(kernel.getOps<RingOp>());
-    SmallVector<WarpSpecializeOp> roles(kernel.getOps<WarpSpecializeOp>());
-    WalkResult early = kernel.walk([&](TileOp op) {
-      op.emitOpError("is not lowered by convert-ggemm-to-nvvm; run "
-                     "ggemm-pipeline-loads and ggemm-warp-specialize first");
+    RingOp ring;
+    WarpSpecializeOp roles;
+    if (failed(checkLevel(kernel, ring, roles)))
+      return failure();
+
+    // The ring is the chip's prologue; the roles and their ops are patterns
+    // of their families, applied once each (a post-order walk: a role's
+    // ops before the role).
+    ValueRange params = kernel.getBody().front().getArguments();
+    Location loc = ring.getLoc();
+    OpBuilder b(ring);
+    RewritePatternSet patterns(&getContext());
+    populateWarpSpecializeToNVVMPatterns(patterns);
+    populateTMAPrefetchPatterns(patterns, p, params);
+    SM90KernelState sm90;
+    SM100KernelState sm100;
+    SM100Plan plan;
+    std::optional<SM100Lowering> blackwell;
+    if (target->chip == "sm_90a") {
+      SM90KernelBuilder(b, loc, p, params, sm90).emitPrologue();
+      populateSM90KernelPatterns(patterns, p, params, sm90);
+    } else {
+      (void)planSM100Kernel(p, plan); // checked by planKernel above
+      SM100KernelBuilder(b, loc, p, plan, params, sm100).emitPrologue();
+      blackwell.emplace(SM100Lowering{p, plan, params, sm100});
+      populateSM100ProducerPatterns(patterns, *blackwell);
+      populateTcgen05MmaPatterns(patterns, *blackwell);
+      populateTmemEpiloguePatterns(patterns, *blackwell);
+    }
+    Operation *afterRoles = roles->getNextNode();
+    walkAndApplyPatterns(kernel, std::move(patterns));
+    if (blackwell) {
+      // Join the roles; the MMA warp frees Tensor Memory.
+      b.setInsertionPoint(afterRoles);
+      SM100KernelBuilder(b, loc, p, plan, params, sm100).emitTeardown();
+    }
+    ring.erase();
+    WalkResult left = kernel.walk([&](Operation *op) {
+      if (!isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp,
+               WarpSpecializeOp>(op))
+        return WalkResult::advance();
+      op->emitOpError("has no lowering for ") << target->chip << " here";
       return WalkResult::interrupt();
     });
-    if (early.wasInterrupted())
-      return failure();
-    if (rings.size() != 1 || roles.size() != 1)
-      return kernel.emitOpError()
-             << "has " << rings.size() << " ggemm.ring and " << roles.size()
-             << " ggemm.warp_specialize ops at its top level; the lowering "
-                "takes one of each (ggemm-pipeline-loads, "
-                "ggemm-warp-specialize)";
-    for (Operation *op : kernelOps(kernel))
-      if (roleOf(op).empty())
-        return op->emitOpError("must be inside a role of ggemm.warp_specialize");
-
-    ValueRange params = kernel.getBody().front().getArguments();
-    Location loc = kernel.getLoc();
-    OpBuilder b(rings.front());
-    auto replace = [&](Operation *op, function_ref<void()> emit) {
-      b.setInsertionPoint(op);
-      emit();
-      op->erase();
-    };
-    if (target->chip == "sm_90a") {
-      SM90KernelBuilder builder(b, loc, p, params);
-      builder.emitPrologue();
-      for (Operation *op : kernelOps(kernel)) {
-        replace(op, [&] {
-          if (auto load = dyn_cast<LoadTileOp>(op))
-            builder.emitProducerTile(load.getGroup(), load.getRowBase(),
-                                     load.getM0(), load.getN0());
-          else if (auto compute = dyn_cast<ComputeTileOp>(op))
-            builder.emitConsumerTile(compute.getGroup(), compute.getRowBase(),
-                                     compute.getM0(), compute.getN0());
-          else if (isa<DrainRingOp>(op))
-            builder.emitDrain();
-          else
-            builder.ifProducerLeader([&] {
-              emitTilePrefetch(b, p, params, cast<PrefetchTileOp>(op));
-            });
-        });
-      }
-      lowerWarpSpecialize(b, roles.front());
-      rings.front().erase();
-      return success();
-    }
-
-    // sm_100a: the producer, MMA and epilogue parts of each tile.
-    using Role = SM100KernelBuilder::Role;
-    SM100Plan plan;
-    (void)planSM100Kernel(p, plan); // checked by planKernel above
-    SM100KernelBuilder builder(b, loc, p, plan, params);
-    builder.emitPrologue();
-    for (Operation *op : kernelOps(kernel)) {
-      StringRef role = roleOf(op);
-      replace(op, [&] {
-        if (auto load = dyn_cast<LoadTileOp>(op))
-          builder.emitTile(Role::Producer, load.getGroup(), load.getRowBase(),
-                           load.getM0(), load.getN0());
-        else if (auto compute = dyn_cast<ComputeTileOp>(op))
-          builder.emitTile(role == "mma" ? Role::Mma : Role::Epilogue,
-                           compute.getGroup(), compute.getRowBase(),
-                           compute.getM0(), compute.getN0());
-        else if (isa<DrainRingOp>(op))
-          builder.emitRoleEnd(Role::Producer);
-        else
-          builder.ifProducerLeader([&] {
-            emitTilePrefetch(b, p, params, cast<PrefetchTileOp>(op));
-          });
-      });
-    }
-    Operation *after = roles.front()->getNextNode();
-    lowerWarpSpecialize(b, roles.front());
-    b.setInsertionPoint(after);
-    builder.emitTeardown();
-    rings.front().erase();
-    return success();
+    return failure(left.wasInterrupted());
   }
 
   void runOnOperation() override {

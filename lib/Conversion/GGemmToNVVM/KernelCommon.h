@@ -12,6 +12,7 @@
 #include "ggemm/Target/TargetInfo.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace mlir::ggemm {
 
@@ -71,6 +72,9 @@ void emitRingLoop(OpBuilder &b, Location loc, Value first, Value count,
 /// the mbarrier `bar`.
 void emitTmaLoad(OpBuilder &b, Location loc, Value dst, Value mapPtr, Value x,
                  Value row, Value bar);
+
+/// The pattern lowering ggemm.warp_specialize (WarpRoles.cpp).
+void populateWarpSpecializeToNVVMPatterns(RewritePatternSet &patterns);
 
 //===----------------------------------------------------------------------===//
 // The f16 epilogue (both kernels; F16Epilogue.cpp)

@@ -42,8 +42,13 @@ using namespace mlir::ggemm::sm100kernel;
 
 SM100KernelBuilder::SM100KernelBuilder(OpBuilder &b, Location loc,
                                        const KernelProblem &problem,
-                                       const SM100Plan &plan, ValueRange params)
-    : b(b), loc(loc), problem(problem), plan(plan), params(params) {
+                                       const SM100Plan &plan, ValueRange params,
+                                       SM100KernelState &state)
+    : b(b), loc(loc), problem(problem), plan(plan), params(params),
+      tid(state.tid), warp(state.warp), lane(state.lane),
+      smemBase(state.smemBase), smemBase64(state.smemBase64),
+      tmemBase(state.tmemBase), loadIter(state.loadIter),
+      mmaIter(state.mmaIter), tileIter(state.tileIter) {
   // K-major operand tiles with 128B swizzling: rows of 128 bytes, 8-row
   // groups 1024 bytes apart; LBO is unused for swizzled K-major layouts
   // (section 9.7.16.3.1) and set to 16 bytes ("assumed 1").
@@ -398,4 +403,47 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           emitScaleGather(g, kt, stage, rowBase, m0, n0);
       });
   storeCounter(loadIter, arith::AddIOp::create(b, loc, first, g.kTiles));
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns of the producer role
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct LoadTileToTMA final : public OpRewritePattern<LoadTileOp> {
+  LoadTileToTMA(MLIRContext *ctx, const SM100Lowering &lowering)
+      : OpRewritePattern(ctx), lowering(lowering) {}
+  LogicalResult matchAndRewrite(LoadTileOp op,
+                                PatternRewriter &rewriter) const override {
+    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
+                               lowering.plan, lowering.params, lowering.state);
+    builder.emitTile(SM100KernelBuilder::Role::Producer, op.getGroup(),
+                     op.getRowBase(), op.getM0(), op.getN0());
+    rewriter.eraseOp(op);
+    return success();
+  }
+  SM100Lowering lowering;
+};
+
+struct DrainRingToWaits final : public OpRewritePattern<DrainRingOp> {
+  DrainRingToWaits(MLIRContext *ctx, const SM100Lowering &lowering)
+      : OpRewritePattern(ctx), lowering(lowering) {}
+  LogicalResult matchAndRewrite(DrainRingOp op,
+                                PatternRewriter &rewriter) const override {
+    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
+                               lowering.plan, lowering.params, lowering.state);
+    builder.emitRoleEnd(SM100KernelBuilder::Role::Producer);
+    rewriter.eraseOp(op);
+    return success();
+  }
+  SM100Lowering lowering;
+};
+
+} // namespace
+
+void mlir::ggemm::populateSM100ProducerPatterns(
+    RewritePatternSet &patterns, const SM100Lowering &lowering) {
+  patterns.add<LoadTileToTMA, DrainRingToWaits>(patterns.getContext(),
+                                                lowering);
 }

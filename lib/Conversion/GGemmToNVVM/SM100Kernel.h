@@ -24,6 +24,8 @@
 #define GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM100KERNEL_H
 
 #include "KernelCommon.h"
+
+#include "mlir/IR/PatternMatch.h"
 #include "ggemm/Target/SM100/Encodings.h"
 #include "ggemm/Target/SM100/KernelPlan.h"
 
@@ -39,8 +41,15 @@ constexpr int64_t kProducerWarp = 0, kMmaWarp = 1, kFirstEpilogueWarp = 2;
 constexpr int64_t kEpilogueThreads = 128;
 } // namespace sm100kernel
 
-/// Builds the per-CTA state at the start of the kernel and the code of one
-/// role for one tile on request.
+/// What the prologue of one kernel defines and every role reads.
+struct SM100KernelState {
+  Value tid, warp, lane, smemBase, smemBase64, tmemBase;
+  Value loadIter, mmaIter, tileIter;
+};
+
+/// Builds the per-CTA state at the start of the kernel (into a
+/// SM100KernelState) and the code of one role for one tile on request (one
+/// builder per rewrite: `b` is the pattern's rewriter).
 class SM100KernelBuilder {
 public:
   enum class Role { Producer, Mma, Epilogue };
@@ -48,7 +57,8 @@ public:
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
   /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
   SM100KernelBuilder(OpBuilder &b, Location loc, const KernelProblem &problem,
-                     const SM100Plan &plan, ValueRange params);
+                     const SM100Plan &plan, ValueRange params,
+                     SM100KernelState &state);
 
   /// Shared memory base, mbarrier init, TMEM allocation (warp 1), counters.
   void emitPrologue();
@@ -115,9 +125,31 @@ private:
   const SM100Plan &plan;
   SmallVector<Value> params;
   uint64_t operandDescBits = 0, sfDescBits = 0;
-  Value tid, warp, lane, smemBase, smemBase64, tmemBase;
-  Value loadIter, mmaIter, tileIter;
+  Value &tid, &warp, &lane, &smemBase, &smemBase64, &tmemBase;
+  Value &loadIter, &mmaIter, &tileIter;
 };
+
+/// What the patterns of the sm_100a roles read: the problem, the plan, the
+/// kernel's parameters and its prologue's state.
+struct SM100Lowering {
+  const KernelProblem &problem;
+  const SM100Plan &plan;
+  ValueRange params;
+  SM100KernelState &state;
+};
+
+/// Patterns of the producer role (ggemm.load_tile, ggemm.drain_ring; this
+/// file and SM100Scales.cpp).
+void populateSM100ProducerPatterns(RewritePatternSet &patterns,
+                                   const SM100Lowering &lowering);
+/// Pattern of the MMA role (ggemm.compute_tile in role "mma";
+/// Tcgen05Mma.cpp).
+void populateTcgen05MmaPatterns(RewritePatternSet &patterns,
+                                const SM100Lowering &lowering);
+/// Pattern of the epilogue role (ggemm.compute_tile in role "epilogue";
+/// TmemEpilogue.cpp).
+void populateTmemEpiloguePatterns(RewritePatternSet &patterns,
+                                  const SM100Lowering &lowering);
 
 } // namespace mlir::ggemm
 

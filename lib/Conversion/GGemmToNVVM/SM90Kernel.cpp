@@ -36,8 +36,12 @@ constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
 
 SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
                                      const KernelProblem &problem,
-                                     ValueRange params)
-    : b(b), loc(loc), problem(problem), params(params) {
+                                     ValueRange params, SM90KernelState &state)
+    : b(b), loc(loc), problem(problem), params(params), tid(state.tid),
+      lane(state.lane), warpM(state.warpM), warpN(state.warpN),
+      smem(state.smem), smemBase(state.smemBase), pairTable(state.pairTable),
+      scaleTable(state.scaleTable), loadIter(state.loadIter),
+      consumeIter(state.consumeIter) {
   ScheduleAttr s = problem.schedule;
   tileM = s.getTileM();
   tileN = s.getTileN();
@@ -471,4 +475,49 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           scf::YieldOp::create(b, loc);
         });
       }
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns: the roles' ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Lowers one kernel op of the sm_90a roles with a builder on the rewriter.
+template <typename OpTy>
+struct SM90RolePattern : public OpRewritePattern<OpTy> {
+  SM90RolePattern(MLIRContext *ctx, const KernelProblem &problem,
+                  ValueRange params, SM90KernelState &state)
+      : OpRewritePattern<OpTy>(ctx), problem(problem), params(params),
+        state(state) {}
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    SM90KernelBuilder builder(rewriter, op.getLoc(), problem, params, state);
+    if constexpr (std::is_same_v<OpTy, LoadTileOp>)
+      builder.emitProducerTile(op.getGroup(), op.getRowBase(), op.getM0(),
+                               op.getN0());
+    else if constexpr (std::is_same_v<OpTy, ComputeTileOp>)
+      builder.emitConsumerTile(op.getGroup(), op.getRowBase(), op.getM0(),
+                               op.getN0());
+    else
+      builder.emitDrain();
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  const KernelProblem &problem;
+  ValueRange params;
+  SM90KernelState &state;
+};
+
+} // namespace
+
+void mlir::ggemm::populateSM90KernelPatterns(RewritePatternSet &patterns,
+                                             const KernelProblem &problem,
+                                             ValueRange params,
+                                             SM90KernelState &state) {
+  patterns.add<SM90RolePattern<LoadTileOp>, SM90RolePattern<ComputeTileOp>,
+               SM90RolePattern<DrainRingOp>>(patterns.getContext(), problem,
+                                             params, state);
 }

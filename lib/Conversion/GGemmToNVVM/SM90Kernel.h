@@ -14,17 +14,27 @@
 #include "ggemm/Target/SM90/KernelPlan.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace mlir::ggemm {
 
 /// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
 /// at the start of the kernel, then emits tiles on request.
+/// What the prologue of one kernel defines and every later part reads.
+struct SM90KernelState {
+  Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,
+      loadIter, consumeIter;
+};
+
+/// Emits the parts of one kernel at the builder's insertion point; the
+/// prologue fills `state`, which the other parts read (one builder per
+/// rewrite: `b` is the pattern's rewriter).
 class SM90KernelBuilder {
 public:
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
   /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
   SM90KernelBuilder(OpBuilder &b, Location loc, const KernelProblem &problem,
-                    ValueRange params);
+                    ValueRange params, SM90KernelState &state);
 
   /// Emits the prologue (ggemm.ring) at the current insertion point: decode
   /// tables, the ring's full/empty mbarriers, the roles' counters.
@@ -56,9 +66,16 @@ private:
   const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes;
-  Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,
-      loadIter, consumeIter;
+  Value &tid, &lane, &warpM, &warpN, &smem, &smemBase, &pairTable,
+      &scaleTable, &loadIter, &consumeIter;
 };
+
+/// Patterns lowering the ops of the sm_90a kernel's roles in one kernel
+/// (ggemm.load_tile, ggemm.compute_tile, ggemm.drain_ring) after its
+/// prologue filled `state`.
+void populateSM90KernelPatterns(RewritePatternSet &patterns,
+                                const KernelProblem &problem,
+                                ValueRange params, SM90KernelState &state);
 
 } // namespace mlir::ggemm
 

@@ -9,6 +9,7 @@
 #include "TMAPrefetch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -73,4 +74,39 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
         });
     scf::YieldOp::create(b, loc);
   });
+}
+
+namespace {
+
+struct PrefetchTileToNVVM final : public OpRewritePattern<PrefetchTileOp> {
+  PrefetchTileToNVVM(MLIRContext *ctx, const KernelProblem &problem,
+                     ValueRange params)
+      : OpRewritePattern(ctx), problem(problem), params(params) {}
+  LogicalResult matchAndRewrite(PrefetchTileOp op,
+                                PatternRewriter &rewriter) const override {
+    // One thread issues the hints: lane 0 of the producer warp.
+    Location loc = op.getLoc();
+    Value lane = arith::RemUIOp::create(
+        rewriter, loc, gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
+        arith::ConstantIndexOp::create(rewriter, loc, 32));
+    Value isLeader = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, lane,
+        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    scf::IfOp::create(rewriter, loc, isLeader, [&](OpBuilder &, Location) {
+      emitTilePrefetch(rewriter, problem, params, op);
+      scf::YieldOp::create(rewriter, loc);
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+  const KernelProblem &problem;
+  ValueRange params;
+};
+
+} // namespace
+
+void mlir::ggemm::populateTMAPrefetchPatterns(RewritePatternSet &patterns,
+                                              const KernelProblem &problem,
+                                              ValueRange params) {
+  patterns.add<PrefetchTileToNVVM>(patterns.getContext(), problem, params);
 }

@@ -9,6 +9,8 @@
 
 #include "KernelCommon.h"
 
+#include "mlir/IR/PatternMatch.h"
+
 namespace mlir::ggemm {
 
 /// Emits `op` at the builder's insertion point for the one thread that
@@ -17,6 +19,12 @@ namespace mlir::ggemm {
 /// of the first K tiles of the tile's A and B. `params` are the kernel's.
 void emitTilePrefetch(OpBuilder &b, const KernelProblem &problem,
                       ValueRange params, PrefetchTileOp op);
+
+/// The pattern lowering ggemm.prefetch_tile (in the producer role) to the
+/// above, issued by lane 0 of the producer warp.
+void populateTMAPrefetchPatterns(RewritePatternSet &patterns,
+                                 const KernelProblem &problem,
+                                 ValueRange params);
 
 } // namespace mlir::ggemm
 

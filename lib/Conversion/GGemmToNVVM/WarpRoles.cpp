@@ -1,0 +1,67 @@
+//===- WarpRoles.cpp - ggemm.warp_specialize to NVVM ----------------------===//
+//
+// Each role of ggemm.warp_specialize becomes an scf.if on the warp index
+// with the role's region inlined (and its setmaxnreg budget, if any). The
+// same for every chip: the roles' warps come from the attribute.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelCommon.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+struct WarpSpecializeToIfs final : public OpRewritePattern<WarpSpecializeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(WarpSpecializeOp ws,
+                                PatternRewriter &rewriter) const override {
+    Location loc = ws.getLoc();
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+    };
+    Value warp = arith::DivUIOp::create(
+        rewriter, loc, gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
+        idx(32));
+    for (auto [attr, region] : llvm::zip(ws.getRoles(), ws.getBodies())) {
+      auto role = cast<RoleAttr>(attr);
+      Value fromFirst =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge, warp,
+                                idx(role.getFirstWarp()));
+      Value beforeEnd = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ult, warp,
+          idx(role.getFirstWarp() + role.getNumWarps()));
+      Value inRole = arith::AndIOp::create(rewriter, loc, fromFirst, beforeEnd);
+      auto ifRole =
+          scf::IfOp::create(rewriter, loc, inRole, /*withElseRegion=*/false);
+      Block *then = ifRole.thenBlock();
+      if (int64_t regs = role.getMaxRegisters()) {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(then);
+        NVVM::SetMaxRegisterOp::create(
+            rewriter, loc, regs,
+            regs > 128 ? NVVM::SetMaxRegisterAction::increase
+                       : NVVM::SetMaxRegisterAction::decrease);
+      }
+      Block &body = region.front();
+      rewriter.eraseOp(body.getTerminator());
+      rewriter.inlineBlockBefore(&body, then->getTerminator());
+    }
+    rewriter.eraseOp(ws);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ggemm::populateWarpSpecializeToNVVMPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<WarpSpecializeToIfs>(patterns.getContext());
+}
