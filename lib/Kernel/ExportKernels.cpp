@@ -52,11 +52,15 @@ struct GGemmExportKernels final
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (dir.empty()) {
-      module.emitError("ggemm-export-kernels needs dir=<output directory>");
+      // Option errors name the option, not the IR: no location, no dump.
+      mlir::emitError(UnknownLoc::get(&getContext()))
+          << "ggemm-export-kernels needs dir=<output directory>";
       return signalPassFailure();
     }
     if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-      module.emitError() << "cannot create " << dir << ": " << ec.message();
+      mlir::emitError(UnknownLoc::get(&getContext()))
+          << "ggemm-export-kernels: cannot create dir=" << dir << ": "
+          << ec.message();
       return signalPassFailure();
     }
     WalkResult result = module.walk([&](func::FuncOp fn) {

@@ -67,7 +67,8 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
+  binary.compilationTarget =
+      options.format == GPUPipelineOptions::Format::isa ? "isa" : "bin";
   pm.addPass(createGpuModuleToBinaryPass(binary));
   if (!options.outDir.empty()) {
     GGemmExportKernelsOptions exportOptions;

@@ -26,9 +26,14 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> chip{*this, "chip",
                                         llvm::cl::desc("target chip"),
                                         llvm::cl::init("sm_90a")};
-  PassOptions::Option<std::string> format{
+  /// What the kernels become: bin (cubin) or isa (PTX). An enum, so an
+  /// unknown value is refused when the options are parsed, by name.
+  enum class Format { bin, isa };
+  PassOptions::Option<Format> format{
       *this, "format", llvm::cl::desc("bin (cubin) or isa (PTX)"),
-      llvm::cl::init("bin")};
+      llvm::cl::init(Format::bin),
+      llvm::cl::values(clEnumValN(Format::bin, "bin", "a cubin (ptxas)"),
+                       clEnumValN(Format::isa, "isa", "PTX"))};
   PassOptions::Option<std::string> outDir{
       *this, "out-dir",
       llvm::cl::desc("write <func>.cubin/.ptx and <func>.json here")};
