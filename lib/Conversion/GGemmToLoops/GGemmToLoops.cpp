@@ -138,6 +138,20 @@ LogicalResult checkConvertible(ModuleOp module) {
     for (Type type : types)
       if (failed(check(type)))
         return WalkResult::interrupt();
+    // The loops run on the host: the operands of a ggemm op must be host
+    // memory (the default memory space), not a GPU one.
+    if (isa<GGemmDialect>(op->getDialect())) {
+      for (Type type : op->getOperandTypes()) {
+        auto memref = dyn_cast<MemRefType>(type);
+        if (memref && memref.getMemorySpace()) {
+          op->emitOpError()
+              << "has an operand in memory space " << memref.getMemorySpace()
+              << "; convert-ggemm-to-loops runs on the host and takes memrefs "
+                 "in the default memory space";
+          return WalkResult::interrupt();
+        }
+      }
+    }
     bool handled = isa<GGemmDialect>(op->getDialect()) ||
                    isa<func::FuncOp, func::CallOp, func::ReturnOp>(op);
     if (!handled && llvm::any_of(types, isNVFP4MemRef)) {

@@ -30,3 +30,16 @@ func.func @other_op() {
   %0 = memref.alloc() : memref<4x8xf8E4M3FN>
   return
 }
+
+// -----
+
+// GPU memory is not what the host loops can read.
+func.func @gpu_memory(%a: memref<128x256xf4E2M1FN, #gpu.address_space<global>>, %sa: memref<128x16xf8E4M3FN>,
+    %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
+  // expected-error @+1 {{'ggemm.grouped_matmul' op has an operand in memory space #gpu.address_space<global>; convert-ggemm-to-loops runs on the host and takes memrefs in the default memory space}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x256xf4E2M1FN, #gpu.address_space<global>>) sfa(%sa : memref<128x16xf8E4M3FN>)
+      b(%b : memref<128x256xf4E2M1FN>) sfb(%sb : memref<128x16xf8E4M3FN>)
+      c(%c : memref<128x128xf16>)
+  return
+}
