@@ -7,7 +7,10 @@
 //
 // With static M and more than kMaxSelectChainGroups groups, the prefix sums
 // are a constant table and the group is found by a binary search over it,
-// so each tile_coords op is O(log G) IR instead of O(G).
+// so each tile_coords op is O(log G) IR instead of O(G). With run-time M
+// (group_sizes) and as many groups, the same running sums and selects as
+// the unrolled form are an scf.for over the groups: O(1) IR, the same
+// O(G) work at run time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +21,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -80,6 +84,10 @@ struct GroupTiles {
   SmallVector<Value> tilesM, tilesN, work, rows;
 };
 
+bool isUniform(ArrayRef<int64_t> values) {
+  return llvm::all_equal(values);
+}
+
 template <typename OpTy>
 GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
                          Value groupSizes) {
@@ -121,6 +129,30 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
           op, arith::ConstantIndexOp::create(rewriter, loc, total).getResult());
       return success();
     }
+    if (op.getTilesN().size() > kMaxSelectChainGroups &&
+        isUniform(op.getTilesN())) {
+      // Run-time M, many groups: the sum as a loop over the groups.
+      OpBuilder &b = rewriter;
+      ScheduleAttr s = op.getSchedule();
+      auto idx = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v).getResult();
+      };
+      Value perTileM = idx(op.getTilesN()[0] * s.getSplitK());
+      auto loop = scf::ForOp::create(
+          b, loc, idx(0), idx(op.getTilesN().size()), idx(1),
+          ValueRange{idx(0)},
+          [&](OpBuilder &, Location, Value g, ValueRange sums) {
+            Value rows = loadGroupSize(b, loc, adaptor.getGroupSizes(), g);
+            Value tm = arith::CeilDivUIOp::create(b, loc, rows,
+                                                  idx(s.getTileM()));
+            Value work = arith::MulIOp::create(b, loc, tm, perTileM);
+            scf::YieldOp::create(
+                b, loc, ValueRange{arith::AddIOp::create(b, loc, sums[0], work)
+                                       .getResult()});
+          });
+      rewriter.replaceOp(op, loop.getResult(0));
+      return success();
+    }
     GroupTiles t = getGroupTiles(rewriter, loc, op, adaptor.getGroupSizes());
     Value total = arith::ConstantIndexOp::create(rewriter, loc, 0);
     for (Value w : t.work)
@@ -146,6 +178,11 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     if (!adaptor.getGroupSizes() &&
         op.getTilesN().size() > kMaxSelectChainGroups)
       return lowerByTable(op, adaptor.getWork(), rewriter);
+    if (adaptor.getGroupSizes() &&
+        op.getTilesN().size() > kMaxSelectChainGroups &&
+        isUniform(op.getTilesN()))
+      return lowerByLoop(op, adaptor.getWork(), adaptor.getGroupSizes(),
+                         rewriter);
     GroupTiles t = getGroupTiles(b, loc, op, adaptor.getGroupSizes());
     Value work = adaptor.getWork();
     Value base = idx(0), rowBase = idx(0);
@@ -178,6 +215,71 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Value outer = arith::DivUIOp::create(b, loc, tile, fast);
     Value tm = s.getRaster() == Raster::along_m ? inner : outer;
     Value tn = s.getRaster() == Raster::along_m ? outer : inner;
+    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
+    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+    rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    return success();
+  }
+
+  /// Run-time M, many groups (rows<contiguous>: N, hence tiles_n, shared):
+  /// the select chain of matchAndRewrite as an scf.for over the groups,
+  /// carrying the running work and row sums and the selected values.
+  LogicalResult lowerByLoop(TileCoordsOp op, Value work, Value sizes,
+                            ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ScheduleAttr s = op.getSchedule();
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value tilesN = idx(op.getTilesN()[0]);
+    // Iteration values: base, rowBase, then the selected group, base, row
+    // base, tiles along M and along N (their values when no group holds
+    // `work`, as in the chain).
+    SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0),
+                            idx(0), idx(1), idx(1)};
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(op.getTilesN().size()), idx(1), init,
+        [&](OpBuilder &, Location, Value g, ValueRange it) {
+          Value base = it[0], rowBase = it[1];
+          Value rows = loadGroupSize(b, loc, sizes, g);
+          Value tm =
+              arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+          Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
+          Value groupWork =
+              arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK()));
+          Value end = arith::AddIOp::create(b, loc, base, groupWork);
+          Value afterBase = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::uge, work, base);
+          Value beforeEnd = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ult, work, end);
+          Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
+          auto pick = [&](Value yes, Value sel) {
+            return arith::SelectOp::create(b, loc, inGroup, yes, sel)
+                .getResult();
+          };
+          SmallVector<Value> next{
+              end,
+              arith::AddIOp::create(b, loc, rowBase, rows),
+              pick(g, it[2]),
+              pick(base, it[3]),
+              pick(rowBase, it[4]),
+              pick(tm, it[5]),
+              pick(tilesN, it[6])};
+          scf::YieldOp::create(b, loc, next);
+        });
+    Value selGroup = loop.getResult(2), selBase = loop.getResult(3),
+          selRowBase = loop.getResult(4), selTilesM = loop.getResult(5),
+          selTilesN = loop.getResult(6);
+    Value local = arith::SubIOp::create(b, loc, work, selBase);
+    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+    bool alongM = s.getRaster() == Raster::along_m;
+    Value fast = alongM ? selTilesM : selTilesN;
+    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
+    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
+    Value tm = alongM ? inner : outer;
+    Value tn = alongM ? outer : inner;
     Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
     Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
     rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
