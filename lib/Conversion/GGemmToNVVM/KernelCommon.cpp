@@ -37,9 +37,12 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
         SmallVector<int64_t> values;
         for (const GroupShape &s : p.groups)
           values.append({s.m, s.n, s.k});
-        table = getConstantIndexTable(b, loc,
-                                      b.getInsertionBlock()->getParentOp(),
-                                      "ggemm_group_shapes", values);
+        // Anchored at the kernel (the owner of `params`): the insertion
+        // point may be in a region whose op is still being built (the
+        // prefetch's scf.if), which has no parent yet.
+        Operation *kernel = params.front().getParentBlock()->getParentOp();
+        table = getConstantIndexTable(b, loc, kernel, "ggemm_group_shapes",
+                                      values);
       }
       Value row = arith::MulIOp::create(b, loc, group, idx(3));
       Value at = arith::AddIOp::create(b, loc, row, idx(column));
