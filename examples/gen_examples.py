@@ -3,11 +3,11 @@
 
 Usage: python3 examples/gen_examples.py [path/to/problems.json]
        python3 examples/gen_examples.py --random SEED [--contiguous]
-           [--blocked] [--alpha]     # one random problem on stdout
+           [--blocked] [--alpha] [--groups G]  # one random problem on stdout
        python3 examples/gen_examples.py --blocked-variants DIR
            # the list-form examples with blocked_128x4 scales, into DIR
 
-Random problems: G in [1, 16]; M_g in [0, 300], often 0, 1, 127, 128 or 129;
+Random problems: G in [1, 16] (or --groups G); M_g in [0, 300], often 0, 1, 127, 128 or 129;
 N a multiple of 8 up to 136; K a multiple of 64 up to 320. In the contiguous
 form the group sizes are chosen at run time (ggemm-cpu-run --seed).
 
@@ -106,9 +106,11 @@ def lit_test(name, ms, ns, ks, contiguous):
     return "\n".join(lines) + "\n"
 
 
-def random_problem(seed, contiguous, blocked, alpha):
+def random_problem(seed, contiguous, blocked, alpha, groups=None):
     rng = random.Random(seed)
     g = rng.randint(1, 16)
+    if groups is not None:
+        g = groups
     ms = [rng.choice([0, 1, 127, 128, 129]) if rng.random() < 0.3
           else rng.randint(0, 300) for _ in range(g)]
     pick_n = lambda: 8 * rng.randint(1, 17)
@@ -129,8 +131,14 @@ def main():
         p.add_argument("--contiguous", action="store_true")
         p.add_argument("--blocked", action="store_true")
         p.add_argument("--alpha", action="store_true")
+        p.add_argument("--groups", type=int,
+                       help="this many groups instead of a random count "
+                            "(compile-time tests use 1024)")
         a = p.parse_args()
-        sys.stdout.write(random_problem(a.random, a.contiguous, a.blocked, a.alpha))
+        if a.groups is not None and a.groups < 1:
+            p.error("--groups must be at least 1")
+        sys.stdout.write(random_problem(a.random, a.contiguous, a.blocked,
+                                        a.alpha, a.groups))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "--blocked-variants":
         # The shapes come from the shipped list-form examples' headers, so

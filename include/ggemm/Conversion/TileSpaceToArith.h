@@ -15,6 +15,21 @@ namespace mlir::ggemm {
 /// group_sizes[group] as an index, after a cf.assert that it is >= 0.
 Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
 
+/// Groups up to which per-group constants are picked by a chain of selects
+/// on the group index. Beyond it they come from a constant table in memory
+/// (and tile_coords finds the group by a binary search over it): a chain is
+/// O(G) IR at every use, and canonicalizing many such chains grew faster
+/// than G (a 1024-group kernel took minutes), while for a few groups the
+/// chain, all in registers, costs less at run time than the table's loads.
+constexpr size_t kMaxSelectChainGroups = 16;
+
+/// A `memref<N x index>` holding `values`: a private constant memref.global
+/// in the symbol table around `anchor` (the gpu.module of a kernel, the
+/// module of a CPU function), shared by every use with the same values,
+/// and its memref.get_global at `b`'s insertion point.
+Value getConstantIndexTable(OpBuilder &b, Location loc, Operation *anchor,
+                            StringRef namePrefix, ArrayRef<int64_t> values);
+
 /// Patterns lowering ggemm.num_tiles and ggemm.tile_coords (the scheduler)
 /// to index arithmetic.
 void populateTileSpaceToArithPatterns(const TypeConverter &converter,

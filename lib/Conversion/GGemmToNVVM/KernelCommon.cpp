@@ -2,6 +2,8 @@
 
 #include "KernelCommon.h"
 
+#include "ggemm/Conversion/TileSpaceToArith.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -17,8 +19,35 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   auto idx = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
-  // A per-group constant, chosen by a chain of selects on the group index.
-  auto select = [&](auto field) {
+  // A per-group constant: itself when every group has the same value; else
+  // chosen by a chain of selects on the group index for a few groups, or
+  // loaded from a table of (m, n, k) per group for many, where a chain at
+  // every use of every role made the IR O(G) per tile op (and its
+  // canonicalization superlinear).
+  bool byTable = p.groups.size() > kMaxSelectChainGroups;
+  Value table;
+  auto select = [&](int64_t column, auto field) {
+    bool uniform = llvm::all_of(p.groups, [&](const GroupShape &s) {
+      return field(s) == field(p.groups[0]);
+    });
+    if (uniform)
+      return idx(field(p.groups[0]));
+    if (byTable) {
+      if (!table) {
+        SmallVector<int64_t> values;
+        for (const GroupShape &s : p.groups)
+          values.append({s.m, s.n, s.k});
+        // Anchored at the kernel (the owner of `params`): the insertion
+        // point may be in a region whose op is still being built (the
+        // prefetch's scf.if), which has no parent yet.
+        Operation *kernel = params.front().getParentBlock()->getParentOp();
+        table = getConstantIndexTable(b, loc, kernel, "ggemm_group_shapes",
+                                      values);
+      }
+      Value row = arith::MulIOp::create(b, loc, group, idx(3));
+      Value at = arith::AddIOp::create(b, loc, row, idx(column));
+      return memref::LoadOp::create(b, loc, table, at).getResult();
+    }
     Value v = idx(field(p.groups[0]));
     for (size_t g = 1; g < p.groups.size(); ++g) {
       Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
@@ -31,8 +60,8 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
     return memref::LoadOp::create(b, loc, memref, i).getResult();
   };
   GroupFacts f;
-  f.n = select([](const GroupShape &s) { return s.n; });
-  f.k = select([](const GroupShape &s) { return s.k; });
+  f.n = select(1, [](const GroupShape &s) { return s.n; });
+  f.k = select(2, [](const GroupShape &s) { return s.k; });
   f.kTiles =
       arith::CeilDivUIOp::create(b, loc, f.k, idx(p.schedule.getTileK()));
   Value cPtrs = params[1], scalePtrs = params[2];
@@ -51,7 +80,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   f.sfa = loadI64(scalePtrs, twice);
   f.sfb = loadI64(scalePtrs, arith::AddIOp::create(b, loc, twice, idx(1)));
   if (p.listForm) {
-    f.m = select([](const GroupShape &s) { return s.m; });
+    f.m = select(0, [](const GroupShape &s) { return s.m; });
     f.bRowBase = idx(0);
   } else {
     Value size = memref::LoadOp::create(b, loc, params[3], group);

@@ -5,6 +5,13 @@
 // group_sizes otherwise), then split, then raster order. Shared by the CPU
 // and GPU lowerings, which must agree on the tile sequence.
 //
+// With static M and more than kMaxSelectChainGroups groups, the prefix sums
+// are a constant table and the group is found by a binary search over it,
+// so each tile_coords op is O(log G) IR instead of O(G). With run-time M
+// (group_sizes) and as many groups, the same running sums and selects as
+// the unrolled form are an scf.for over the groups: O(1) IR, the same
+// O(G) work at run time.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Conversion/TileSpaceToArith.h"
@@ -14,6 +21,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -29,6 +38,41 @@ Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
 }
 
+Value mlir::ggemm::getConstantIndexTable(OpBuilder &b, Location loc,
+                                         Operation *anchor,
+                                         StringRef namePrefix,
+                                         ArrayRef<int64_t> values) {
+  Operation *symbols = SymbolTable::getNearestSymbolTable(anchor);
+  assert(symbols && "no symbol table around a ggemm op");
+  auto type = MemRefType::get({int64_t(values.size())}, b.getIndexType());
+  auto init = DenseElementsAttr::get(
+      RankedTensorType::get(type.getShape(), b.getIndexType()), values);
+  Block &body = symbols->getRegion(0).front();
+  // Attributes are uniqued, so equal tables have the same `init`: the
+  // roles of a kernel and the phases of a CPU function share one global.
+  memref::GlobalOp global;
+  unsigned taken = 0;
+  for (auto existing : body.getOps<memref::GlobalOp>()) {
+    if (!existing.getSymName().starts_with(namePrefix))
+      continue;
+    ++taken;
+    if (existing.getConstant() && existing.getInitialValueAttr() == init &&
+        existing.getType() == type)
+      global = existing;
+  }
+  if (!global) {
+    std::string name = (namePrefix + "_" + Twine(taken)).str();
+    while (SymbolTable::lookupSymbolIn(symbols, name))
+      name = (namePrefix + "_" + Twine(++taken)).str();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&body);
+    global = memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"),
+                                      type, init, /*constant=*/true,
+                                      /*alignment=*/nullptr);
+  }
+  return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+}
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -39,6 +83,10 @@ namespace {
 struct GroupTiles {
   SmallVector<Value> tilesM, tilesN, work, rows;
 };
+
+bool isUniform(ArrayRef<int64_t> values) {
+  return llvm::all_equal(values);
+}
 
 template <typename OpTy>
 GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
@@ -71,6 +119,40 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
   matchAndRewrite(NumTilesOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    if (!adaptor.getGroupSizes()) {
+      // Static M: the sum is known here; summing it in IR would leave
+      // O(G) arithmetic for the canonicalizer in every role of a kernel.
+      int64_t total = 0;
+      for (auto [tm, tn] : llvm::zip(op.getTilesM(), op.getTilesN()))
+        total += tm * tn * op.getSchedule().getSplitK();
+      rewriter.replaceOp(
+          op, arith::ConstantIndexOp::create(rewriter, loc, total).getResult());
+      return success();
+    }
+    if (op.getTilesN().size() > kMaxSelectChainGroups &&
+        isUniform(op.getTilesN())) {
+      // Run-time M, many groups: the sum as a loop over the groups.
+      OpBuilder &b = rewriter;
+      ScheduleAttr s = op.getSchedule();
+      auto idx = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v).getResult();
+      };
+      Value perTileM = idx(op.getTilesN()[0] * s.getSplitK());
+      auto loop = scf::ForOp::create(
+          b, loc, idx(0), idx(op.getTilesN().size()), idx(1),
+          ValueRange{idx(0)},
+          [&](OpBuilder &, Location, Value g, ValueRange sums) {
+            Value rows = loadGroupSize(b, loc, adaptor.getGroupSizes(), g);
+            Value tm = arith::CeilDivUIOp::create(b, loc, rows,
+                                                  idx(s.getTileM()));
+            Value work = arith::MulIOp::create(b, loc, tm, perTileM);
+            scf::YieldOp::create(
+                b, loc, ValueRange{arith::AddIOp::create(b, loc, sums[0], work)
+                                       .getResult()});
+          });
+      rewriter.replaceOp(op, loop.getResult(0));
+      return success();
+    }
     GroupTiles t = getGroupTiles(rewriter, loc, op, adaptor.getGroupSizes());
     Value total = arith::ConstantIndexOp::create(rewriter, loc, 0);
     for (Value w : t.work)
@@ -93,6 +175,14 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     auto idx = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
+    if (!adaptor.getGroupSizes() &&
+        op.getTilesN().size() > kMaxSelectChainGroups)
+      return lowerByTable(op, adaptor.getWork(), rewriter);
+    if (adaptor.getGroupSizes() &&
+        op.getTilesN().size() > kMaxSelectChainGroups &&
+        isUniform(op.getTilesN()))
+      return lowerByLoop(op, adaptor.getWork(), adaptor.getGroupSizes(),
+                         rewriter);
     GroupTiles t = getGroupTiles(b, loc, op, adaptor.getGroupSizes());
     Value work = adaptor.getWork();
     Value base = idx(0), rowBase = idx(0);
@@ -128,6 +218,122 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
     Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
     rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    return success();
+  }
+
+  /// Run-time M, many groups (rows<contiguous>: N, hence tiles_n, shared):
+  /// the select chain of matchAndRewrite as an scf.for over the groups,
+  /// carrying the running work and row sums and the selected values.
+  LogicalResult lowerByLoop(TileCoordsOp op, Value work, Value sizes,
+                            ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ScheduleAttr s = op.getSchedule();
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    Value tilesN = idx(op.getTilesN()[0]);
+    // Iteration values: base, rowBase, then the selected group, base, row
+    // base, tiles along M and along N (their values when no group holds
+    // `work`, as in the chain).
+    SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0),
+                            idx(0), idx(1), idx(1)};
+    auto loop = scf::ForOp::create(
+        b, loc, idx(0), idx(op.getTilesN().size()), idx(1), init,
+        [&](OpBuilder &, Location, Value g, ValueRange it) {
+          Value base = it[0], rowBase = it[1];
+          Value rows = loadGroupSize(b, loc, sizes, g);
+          Value tm =
+              arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+          Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
+          Value groupWork =
+              arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK()));
+          Value end = arith::AddIOp::create(b, loc, base, groupWork);
+          Value afterBase = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::uge, work, base);
+          Value beforeEnd = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ult, work, end);
+          Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
+          auto pick = [&](Value yes, Value sel) {
+            return arith::SelectOp::create(b, loc, inGroup, yes, sel)
+                .getResult();
+          };
+          SmallVector<Value> next{
+              end,
+              arith::AddIOp::create(b, loc, rowBase, rows),
+              pick(g, it[2]),
+              pick(base, it[3]),
+              pick(rowBase, it[4]),
+              pick(tm, it[5]),
+              pick(tilesN, it[6])};
+          scf::YieldOp::create(b, loc, next);
+        });
+    Value selGroup = loop.getResult(2), selBase = loop.getResult(3),
+          selRowBase = loop.getResult(4), selTilesM = loop.getResult(5),
+          selTilesN = loop.getResult(6);
+    Value local = arith::SubIOp::create(b, loc, work, selBase);
+    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+    bool alongM = s.getRaster() == Raster::along_m;
+    Value fast = alongM ? selTilesM : selTilesN;
+    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
+    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
+    Value tm = alongM ? inner : outer;
+    Value tn = alongM ? outer : inner;
+    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
+    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+    rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    return success();
+  }
+
+  /// Static M, many groups: a constant table of the prefix sums of the work
+  /// counts (G + 1 entries) followed by each group's tile count along the
+  /// raster's fast dimension (G entries). The group is the last g with
+  /// prefix[g] <= work, which is the one whose range [prefix[g],
+  /// prefix[g + 1]) holds `work` (groups without work have empty ranges),
+  /// the same group the select chain picks; the row base is 0 (list form).
+  LogicalResult lowerByTable(TileCoordsOp op, Value work,
+                             ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ScheduleAttr s = op.getSchedule();
+    auto idx = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    ArrayRef<int64_t> tilesM = op.getTilesM(), tilesN = op.getTilesN();
+    int64_t groups = tilesN.size();
+    SmallVector<int64_t> table{0};
+    for (int64_t g = 0; g < groups; ++g)
+      table.push_back(table.back() + tilesM[g] * tilesN[g] * s.getSplitK());
+    bool alongM = s.getRaster() == Raster::along_m;
+    llvm::append_range(table, alongM ? tilesM : tilesN);
+    Value tableRef =
+        getConstantIndexTable(b, loc, op, "ggemm_tile_space", table);
+    auto load = [&](Value i) {
+      return memref::LoadOp::create(b, loc, tableRef, i).getResult();
+    };
+    // Branch-free binary search over prefix[0, G): ceil(log2 G) steps, each
+    // moving `group` up by half of what is left when prefix[candidate] <=
+    // work. prefix[0] = 0 <= work, so `group` starts valid.
+    Value group = idx(0);
+    for (int64_t left = groups; left > 1; left -= left / 2) {
+      Value candidate = arith::AddIOp::create(b, loc, group, idx(left / 2));
+      Value reached = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                            load(candidate), work);
+      group = arith::SelectOp::create(b, loc, reached, candidate, group);
+    }
+    Value local = arith::SubIOp::create(b, loc, work, load(group));
+    Value fast =
+        load(arith::AddIOp::create(b, loc, group, idx(groups + 1)));
+    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
+    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
+    Value tm = alongM ? inner : outer;
+    Value tn = alongM ? outer : inner;
+    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
+    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+    rewriter.replaceOp(op, {group, idx(0), m0, n0, split});
     return success();
   }
 };
