@@ -141,7 +141,10 @@ Buffer bytesBuffer(std::vector<uint8_t> bytes, std::vector<int64_t> shape) {
 template <typename T>
 Buffer typedBuffer(const std::vector<T> &values, std::vector<int64_t> shape) {
   std::vector<uint8_t> bytes(values.size() * sizeof(T));
-  std::memcpy(bytes.data(), values.data(), bytes.size());
+  // An empty group (M = 0) has no C: data() may be null, and memcpy must
+  // not be given a null pointer even for 0 bytes.
+  if (!bytes.empty())
+    std::memcpy(bytes.data(), values.data(), bytes.size());
   return {std::move(bytes), std::move(shape), sizeof(T), {}};
 }
 
