@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ggemm needs when it is missing and configures build/.
-# Sourced by build-and-run.sh and test.sh; safe to run again.
+# Sourced by build-and-run.sh, test.sh and test-sanitized.sh (which sets
+# GGEMM_BUILD and GGEMM_CMAKE_ARGS first); safe to run again.
 set -euo pipefail
 
 GGEMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +28,8 @@ fi
 if [ ! -f "$GGEMM_BUILD/build.ninja" ]; then
   cmake -G Ninja -S "$GGEMM_ROOT" -B "$GGEMM_BUILD" \
     -DCMAKE_BUILD_TYPE=Release \
-    -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir"
+    -DMLIR_DIR="$LLVM_PREFIX/lib/cmake/mlir" \
+    ${GGEMM_CMAKE_ARGS[@]+"${GGEMM_CMAKE_ARGS[@]}"}
 fi
 # Two cores: keep parallelism at the core count.
 GGEMM_JOBS="${GGEMM_JOBS:-$(nproc)}"

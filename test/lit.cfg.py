@@ -66,10 +66,25 @@ if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
 
+# A build with -DGGEMM_SANITIZE: every report fails the test (the options
+# scripts/test-sanitized.sh exports win; these are for a bare lit or ctest).
+sanitize_flags = []
+if config.ggemm_sanitize:
+    sanitize_flags = ["-fsanitize=" + config.ggemm_sanitize]
+    env = config.environment
+    # allow_user_poisoning=0: see scripts/test-sanitized.sh (LLVM's
+    # BumpPtrAllocator poisons slabs only where its header is instrumented).
+    env.setdefault("ASAN_OPTIONS", "allow_user_poisoning=0")
+    env.setdefault("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+    env.setdefault("ASAN_SYMBOLIZER_PATH", os.path.join(config.llvm_tools_dir, "llvm-symbolizer"))
+
 # Stock mlir-opt and the plugin it loads (Plugin/).
 if config.mlir_opt:
     config.available_features.add("mlir-opt")
-    config.substitutions.append(("%mlir-opt", config.mlir_opt))
+    mlir_opt = config.mlir_opt
+    if config.sanitizer_preload:
+        mlir_opt = "env LD_PRELOAD=%s %s" % (config.sanitizer_preload, mlir_opt)
+    config.substitutions.append(("%mlir-opt", mlir_opt))
 config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
 
 # Installing this build and building an out-of-tree user against it
@@ -77,7 +92,7 @@ config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
 config.substitutions.append(("%ggemm_obj_root", config.ggemm_obj_root))
 config.substitutions.append(("%ggemm_src_root", config.ggemm_src_root))
 config.substitutions.append(("%cmake", config.cmake))
-config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%cc", " ".join([config.c_compiler] + sanitize_flags)))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 consumer_flags = [
     "-G", '"%s"' % config.cmake_generator,
@@ -90,4 +105,8 @@ if config.compiler_launcher:
         "-DCMAKE_C_COMPILER_LAUNCHER=" + config.compiler_launcher,
         "-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.compiler_launcher,
     ]
+# The installed libraries are instrumented too: so must the consumer be.
+if sanitize_flags:
+    consumer_flags += ["-DCMAKE_C_FLAGS=" + sanitize_flags[0],
+                       "-DCMAKE_CXX_FLAGS=" + sanitize_flags[0]]
 config.substitutions.append(("%consumer_cmake_flags", " ".join(consumer_flags)))
