@@ -63,7 +63,7 @@ LogicalResult PrefetchTileOp::verify() {
   FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
   if (failed(problem))
     return failure();
-  if (getKTiles() > problem->getSchedule().getStages())
+  if (int64_t(getKTiles()) > problem->getSchedule().getStages())
     return emitOpError() << "prefetches " << getKTiles()
                          << " K tiles; at most the schedule's "
                          << problem->getSchedule().getStages()
