@@ -409,41 +409,9 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
 // Patterns of the producer role
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-struct LoadTileToTMA final : public OpRewritePattern<LoadTileOp> {
-  LoadTileToTMA(MLIRContext *ctx, const SM100Lowering &lowering)
-      : OpRewritePattern(ctx), lowering(lowering) {}
-  LogicalResult matchAndRewrite(LoadTileOp op,
-                                PatternRewriter &rewriter) const override {
-    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
-                               lowering.plan, lowering.params, lowering.state);
-    builder.emitTile(SM100KernelBuilder::Role::Producer, op.getGroup(),
-                     op.getRowBase(), op.getM0(), op.getN0());
-    rewriter.eraseOp(op);
-    return success();
-  }
-  SM100Lowering lowering;
-};
-
-struct DrainRingToWaits final : public OpRewritePattern<DrainRingOp> {
-  DrainRingToWaits(MLIRContext *ctx, const SM100Lowering &lowering)
-      : OpRewritePattern(ctx), lowering(lowering) {}
-  LogicalResult matchAndRewrite(DrainRingOp op,
-                                PatternRewriter &rewriter) const override {
-    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
-                               lowering.plan, lowering.params, lowering.state);
-    builder.emitRoleEnd(SM100KernelBuilder::Role::Producer);
-    rewriter.eraseOp(op);
-    return success();
-  }
-  SM100Lowering lowering;
-};
-
-} // namespace
-
 void mlir::ggemm::populateSM100ProducerPatterns(
     RewritePatternSet &patterns, const SM100Lowering &lowering) {
-  patterns.add<LoadTileToTMA, DrainRingToWaits>(patterns.getContext(),
-                                                lowering);
+  using Role = SM100KernelBuilder::Role;
+  patterns.add<SM100RolePattern<LoadTileOp>, SM100RolePattern<DrainRingOp>>(
+      patterns.getContext(), lowering, Role::Producer);
 }

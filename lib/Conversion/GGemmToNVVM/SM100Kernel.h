@@ -138,6 +138,41 @@ struct SM100Lowering {
   SM100KernelState &state;
 };
 
+/// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter:
+/// ggemm.load_tile and ggemm.compute_tile as `role`'s part of the tile,
+/// ggemm.drain_ring as the producer's end. With `roleName`, only inside the
+/// ggemm.warp_specialize role of that name (ggemm.compute_tile is lowered
+/// differently by the "mma" and "epilogue" roles).
+template <typename OpTy>
+struct SM100RolePattern final : public OpRewritePattern<OpTy> {
+  SM100RolePattern(MLIRContext *ctx, const SM100Lowering &lowering,
+                   SM100KernelBuilder::Role role, StringRef roleName = "")
+      : OpRewritePattern<OpTy>(ctx), lowering(lowering), role(role),
+        roleName(roleName) {}
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (!roleName.empty()) {
+      RoleAttr in = WarpSpecializeOp::getRoleOf(op);
+      if (!in || in.getName() != roleName)
+        return failure();
+    }
+    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
+                               lowering.plan, lowering.params, lowering.state);
+    if constexpr (std::is_same_v<OpTy, DrainRingOp>)
+      builder.emitRoleEnd(role);
+    else
+      builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
+                       op.getN0());
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  SM100Lowering lowering;
+  SM100KernelBuilder::Role role;
+  StringRef roleName;
+};
+
 /// Patterns of the producer role (ggemm.load_tile, ggemm.drain_ring; this
 /// file and SM100Scales.cpp).
 void populateSM100ProducerPatterns(RewritePatternSet &patterns,

@@ -146,30 +146,8 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
 // Pattern
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// ggemm.compute_tile in the "mma" role.
-struct ComputeTileToTcgen05Mma final : public OpRewritePattern<ComputeTileOp> {
-  ComputeTileToTcgen05Mma(MLIRContext *ctx, const SM100Lowering &lowering)
-      : OpRewritePattern(ctx), lowering(lowering) {}
-  LogicalResult matchAndRewrite(ComputeTileOp op,
-                                PatternRewriter &rewriter) const override {
-    RoleAttr role = WarpSpecializeOp::getRoleOf(op);
-    if (!role || role.getName() != "mma")
-      return failure();
-    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
-                               lowering.plan, lowering.params, lowering.state);
-    builder.emitTile(SM100KernelBuilder::Role::Mma, op.getGroup(),
-                     op.getRowBase(), op.getM0(), op.getN0());
-    rewriter.eraseOp(op);
-    return success();
-  }
-  SM100Lowering lowering;
-};
-
-} // namespace
-
 void mlir::ggemm::populateTcgen05MmaPatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
-  patterns.add<ComputeTileToTcgen05Mma>(patterns.getContext(), lowering);
+  patterns.add<SM100RolePattern<ComputeTileOp>>(
+      patterns.getContext(), lowering, SM100KernelBuilder::Role::Mma, "mma");
 }

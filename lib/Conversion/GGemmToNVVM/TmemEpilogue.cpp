@@ -101,30 +101,8 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
 // Pattern
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// ggemm.compute_tile in the "epilogue" role.
-struct ComputeTileToTmemEpilogue final : public OpRewritePattern<ComputeTileOp> {
-  ComputeTileToTmemEpilogue(MLIRContext *ctx, const SM100Lowering &lowering)
-      : OpRewritePattern(ctx), lowering(lowering) {}
-  LogicalResult matchAndRewrite(ComputeTileOp op,
-                                PatternRewriter &rewriter) const override {
-    RoleAttr role = WarpSpecializeOp::getRoleOf(op);
-    if (!role || role.getName() != "epilogue")
-      return failure();
-    SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
-                               lowering.plan, lowering.params, lowering.state);
-    builder.emitTile(SM100KernelBuilder::Role::Epilogue, op.getGroup(),
-                     op.getRowBase(), op.getM0(), op.getN0());
-    rewriter.eraseOp(op);
-    return success();
-  }
-  SM100Lowering lowering;
-};
-
-} // namespace
-
 void mlir::ggemm::populateTmemEpiloguePatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
-  patterns.add<ComputeTileToTmemEpilogue>(patterns.getContext(), lowering);
+  patterns.add<SM100RolePattern<ComputeTileOp>>(
+      patterns.getContext(), lowering, SM100KernelBuilder::Role::Epilogue, "epilogue");
 }
