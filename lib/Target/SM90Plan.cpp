@@ -6,6 +6,8 @@
 
 #include "ggemm/Target/SM90/KernelPlan.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlir::ggemm;
 
@@ -13,20 +15,35 @@ namespace {
 constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in
 } // namespace
 
+int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
+  ScheduleAttr s = p.schedule;
+  return (s.getTileM() + s.getTileN()) * kSM90DecodeK * 2;
+}
+
+int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {
+  return llvm::alignTo(kSM90DecodeOffset + 2 * sm90DecodeBufferBytes(p), 1024);
+}
+
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  return kSM90TableBytes +
+  return sm90RingOffset(p) +
          s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
 }
 
 std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  if (s.getTileM() != 128 || s.getTileN() != 128)
-    return "the sm_90a lowering takes 128 x 128 tiles (4 warps of 64 x 64); "
-           "the schedule has " +
-           std::to_string(s.getTileM()) + " x " + std::to_string(s.getTileN());
+  if (s.getTileM() != 128 || s.getTileN() != 128 || s.getTileK() != 256)
+    return "the sm_90a lowering takes 128 x 128 x 256 tiles (two warpgroups "
+           "of 64 weight rows x 128 tokens, one 128-byte swizzled row of "
+           "packed e2m1 per K tile); the schedule has " +
+           std::to_string(s.getTileM()) + " x " +
+           std::to_string(s.getTileN()) + " x " + std::to_string(s.getTileK());
   if (s.getSplitK() != 1)
     return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
+  if (s.getStages() > 32)
+    return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
+           "has " +
+           std::to_string(s.getStages());
   // TMA coordinates are 32-bit: B's rows in rows<contiguous> are G x N.
   int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
   if (bRows >= (int64_t{1} << 31))
@@ -40,4 +57,3 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            std::to_string(kMaxSharedMemory);
   return "";
 }
-

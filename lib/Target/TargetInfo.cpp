@@ -21,21 +21,22 @@ constexpr int64_t kSM100TileM[] = {128};
 constexpr int64_t kSM100TileN[] = {16,  32,  48,  64,  80,  96,  112, 128,
                                    144, 160, 176, 192, 208, 224, 240, 256};
 constexpr int64_t kSM100TileK[] = {256};
-// sm_90a: 4 warps of 64 x 64 (mma.sync m16n8k16): a 128 x 128 tile; K in
-// steps of 16, TMA boxes of tile K / 2 bytes (a multiple of 16).
+// sm_90a: two warpgroups of wgmma m64n128k16 (64 weight rows x 128 tokens
+// each): a 128 x 128 tile; one 128-byte swizzled row of packed e2m1 per K
+// tile (K = 256).
 constexpr int64_t kSM90TileM[] = {128};
 constexpr int64_t kSM90TileN[] = {128};
-constexpr int64_t kSM90TileK[] = {64, 128, 256};
+constexpr int64_t kSM90TileK[] = {256};
 
 // Warp roles. sm_100a: a TMA producer warp, an MMA warp (one elected
 // thread issues tcgen05), four epilogue warps (one per TMEM lane quarter).
-// sm_90a: four consumer warps (64 x 64 of the tile each: decode, mma.sync,
-// epilogue) and a TMA producer warp. Neither kernel's roles are whole
-// warpgroups, so neither rebalances registers with setmaxnreg.
+// sm_90a: two consumer warpgroups (decode, wgmma, epilogue) and a TMA
+// producer warp. The producer is not a whole warpgroup, so it cannot give
+// registers back with setmaxnreg, and neither kernel uses it.
 constexpr RoleSpec kSM100Roles[] = {
     {"producer", 0, 1, 0}, {"mma", 1, 1, 0}, {"epilogue", 2, 4, 0}};
-constexpr RoleSpec kSM90Roles[] = {{"producer", 4, 1, 0},
-                                   {"consumer", 0, 4, 0}};
+constexpr RoleSpec kSM90Roles[] = {{"producer", 8, 1, 0},
+                                   {"consumer", 0, 8, 0}};
 
 const TargetInfo kTargets[] = {
     {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK,
@@ -101,7 +102,7 @@ std::string TargetInfo::planKernel(KernelProblem &p,
   if (std::string why = sm90Unsupported(p); !why.empty())
     return why;
   p.scaleMaps = false;
-  resources = {kSM90Threads, sm90SharedMemoryBytes(p), 0, "none", false};
+  resources = {kSM90Threads, sm90SharedMemoryBytes(p), 0, "128B", false};
   return "";
 }
 

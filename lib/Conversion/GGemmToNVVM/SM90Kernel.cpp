@@ -1,16 +1,25 @@
 //===- SM90Kernel.cpp - the sm_90a tile code ------------------------------===//
 //
-// Hopper lowering of one output tile (see SM90Kernel.h). Exactness: an e2m1
-// value times an e4m3 scale has at most 6 significant bits and lies in
-// [2^-10, 2688], so it is exact in bf16; bf16 x bf16 products are exact in
-// the f32 accumulators; only the order of the f32 additions differs from
-// the CPU reference.
+// Hopper lowering of one output tile (see SM90Kernel.h and
+// docs/sm90-kernel.md).
 //
-// Layout of one CTA (128 threads): warp w computes rows (w % 2) * 64 and
-// columns (w / 2) * 64 of the 128 x 128 tile as 4 x 8 mma.sync m16n8k16
-// tiles. In an m16n8k16 fragment, lane l holds K elements 2 * (l % 4) + {0, 1}
-// (and + 8) of row or column l / 4: two consecutive K elements, i.e. one
-// packed byte, which one 256-entry table turns into a bf16 pair.
+// Operands are swapped: wgmma's M side is the weights (B, 64 rows per
+// warpgroup), its N side the tokens (A, the tile's 128 rows), so the
+// accumulators hold C transposed and no token row is padded to 64.
+//
+// Exactness. Each packed e2m1 code e.m (3 magnitude bits) is moved into an
+// f16's exponent/mantissa bits (code << 9), which is the e2m1 value times
+// 2^-14 (subnormals included); times the e4m3 scale (converted exactly by
+// cvt.f16x2.e4m3x2) it is a multiple of 2^-24 with at most 6 significant
+// bits, so the f16 product is exact. wgmma multiplies two of them exactly
+// into f32 (value x 2^-28) and accumulates in f32; the epilogue multiplies by
+// 2^28. Only the order of the f32 additions differs from the CPU reference.
+//
+// K order. Within a decode step the K elements may sit in any order that
+// both operands share: each 32-bit word of 8 codes n0..n7 becomes the f16
+// row n0 n4 n1 n5 n2 n6 n3 n7 (one shift and two masks per f16 pair), and
+// the K tile's 16-byte pieces are taken j, j + 4 in step j, so that every
+// thread's 8 scale bytes per K tile are contiguous.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,26 +37,36 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-// Shared memory: see kSM90TableBytes in ggemm/Target/SM90/KernelPlan.h.
-constexpr int64_t kWarpTile = 64;     // rows and columns per warp
-constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
-constexpr int64_t kFragsM = kWarpTile / kMmaM, kFragsN = kWarpTile / kMmaN;
+constexpr int64_t kWgmmaM = 64, kWgmmaK = 16;
+// A core matrix of wgmma's no-swizzle layout: 8 rows of 16 bytes.
+constexpr int64_t kCoreBytes = 128;
+// Bytes of one 8-row group of a decode buffer (kSM90DecodeK f16 per row):
+// the descriptor's stride byte offset; adjacent K cores are kCoreBytes apart
+// (its leading byte offset).
+constexpr int64_t kRowGroupBytes = kSM90DecodeK / 8 * kCoreBytes;
+// Bytes of a packed e2m1 row of a K tile (tile K 256) and of one piece a
+// thread decodes (32 codes).
+constexpr int64_t kPackedRowBytes = 128, kPieceBytes = 16;
+// 16-bit f16 exponent/mantissa of an e2m1 code: see the file comment.
+constexpr double kDecodeScale = 268435456.0; // 2^28
+// Named barrier of the two consumer warpgroups (0 is the CTA barrier).
+constexpr int64_t kConsumerBarrier = 1;
 } // namespace
 
 SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
                                      const KernelProblem &problem,
                                      ValueRange params, SM90KernelState &state)
     : b(b), loc(loc), problem(problem), params(params), tid(state.tid),
-      lane(state.lane), warpM(state.warpM), warpN(state.warpN),
-      smem(state.smem), smemBase(state.smemBase), pairTable(state.pairTable),
-      scaleTable(state.scaleTable), loadIter(state.loadIter),
-      consumeIter(state.consumeIter) {
+      lane(state.lane), smem(state.smem), smemBase(state.smemBase),
+      loadIter(state.loadIter), consumeIter(state.consumeIter) {
   ScheduleAttr s = problem.schedule;
   tileM = s.getTileM();
   tileN = s.getTileN();
   tileK = s.getTileK();
   stages = s.getStages();
   stageBytes = (tileM + tileN) * tileK / 2;
+  bufferBytes = sm90DecodeBufferBytes(problem);
+  ringOffset = sm90RingOffset(problem);
 }
 
 Value SM90KernelBuilder::idx(int64_t v) {
@@ -58,72 +77,8 @@ Value SM90KernelBuilder::i32(int64_t v) {
 }
 
 //===----------------------------------------------------------------------===//
-// Prologue: shared memory, decode tables, mbarriers
+// Prologue: shared memory, mbarriers
 //===----------------------------------------------------------------------===//
-
-/// bf16 bits (in an i32) of the e2m1 code in the low 4 bits of `code`:
-/// magnitude in halves is m (e = 0) or (2 + m) << (e - 1).
-static Value e2m1ToBF16Bits(OpBuilder &b, Location loc, Value code) {
-  auto c = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  };
-  Value e = arith::AndIOp::create(b, loc,
-                                  arith::ShRUIOp::create(b, loc, code, c(1)),
-                                  c(3));
-  Value m = arith::AndIOp::create(b, loc, code, c(1));
-  Value sign = arith::AndIOp::create(b, loc, code, c(8));
-  Value normal = arith::ShLIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, m, c(2)),
-      arith::SubIOp::create(b, loc, e, c(1)));
-  Value isSub =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, c(0));
-  Value halves = arith::SelectOp::create(b, loc, isSub, m, normal);
-  Value mag = arith::MulFOp::create(
-      b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), halves),
-      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.5f)));
-  Value isNeg =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, sign, c(0));
-  Value value = arith::SelectOp::create(
-      b, loc, isNeg, arith::NegFOp::create(b, loc, mag), mag);
-  Value bf = arith::TruncFOp::create(b, loc, b.getBF16Type(), value);
-  Value bits = arith::BitcastOp::create(b, loc, b.getI16Type(), bf);
-  return arith::ExtUIOp::create(b, loc, b.getI32Type(), bits);
-}
-
-/// bf16 of the e4m3 code `code` (i32): m * 2^-9 (e = 0) or
-/// (8 + m) * 2^(e - 10); S.1111.111 is NaN.
-static Value e4m3ToBF16(OpBuilder &b, Location loc, Value code) {
-  auto c = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  };
-  Value e = arith::AndIOp::create(b, loc,
-                                  arith::ShRUIOp::create(b, loc, code, c(3)),
-                                  c(15));
-  Value m = arith::AndIOp::create(b, loc, code, c(7));
-  Value isSub =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, e, c(0));
-  Value units = arith::SelectOp::create(
-      b, loc, isSub, m, arith::AddIOp::create(b, loc, m, c(8)));
-  // 2^(max(e, 1) - 10) as f32 bits: (max(e, 1) - 10 + 127) << 23.
-  Value exp = arith::MaxUIOp::create(b, loc, e, c(1));
-  Value pow2Bits = arith::ShLIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, exp, c(117)), c(23));
-  Value pow2 = arith::BitcastOp::create(b, loc, b.getF32Type(), pow2Bits);
-  Value mag = arith::MulFOp::create(
-      b, loc, arith::UIToFPOp::create(b, loc, b.getF32Type(), units), pow2);
-  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                      arith::AndIOp::create(b, loc, code, c(128)),
-                                      c(0));
-  Value value = arith::SelectOp::create(
-      b, loc, isNeg, arith::NegFOp::create(b, loc, mag), mag);
-  Value isNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      arith::AndIOp::create(b, loc, code, c(127)),
-                                      c(127));
-  Value nan = arith::ConstantOp::create(
-      b, loc, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
-  value = arith::SelectOp::create(b, loc, isNaN, nan, value);
-  return arith::TruncFOp::create(b, loc, b.getBF16Type(), value);
-}
 
 void SM90KernelBuilder::emitPrologue() {
   auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
@@ -138,45 +93,13 @@ void SM90KernelBuilder::emitPrologue() {
   }
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
-  Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
-  warpM = arith::RemUIOp::create(b, loc, warp, idx(2));
-  warpN = arith::DivUIOp::create(b, loc, warp, idx(2));
   smem = gpu::DynamicSharedMemoryOp::create(
       b, loc,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                       MemRefLayoutAttrInterface{}, workgroup));
-  auto view = [&](int64_t offset, int64_t size, Type element) {
-    return memref::ViewOp::create(
-        b, loc, MemRefType::get({size}, element, MemRefLayoutAttrInterface{},
-                                workgroup),
-        smem, idx(offset), ValueRange{});
-  };
-  pairTable = view(0, 256, b.getI32Type());
-  scaleTable = view(1024, 256, b.getBF16Type());
-
-  // Each consumer thread fills two entries of each 256-entry table.
-  Value isConsumer = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                           tid, idx(kSM90ConsumerThreads));
-  scf::IfOp::create(b, loc, isConsumer, [&](OpBuilder &, Location) {
-    for (int64_t half = 0; half < 2; ++half) {
-      Value entry = arith::AddIOp::create(b, loc, tid,
-                                          idx(half * kSM90ConsumerThreads));
-      Value code = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), entry);
-      Value lo = e2m1ToBF16Bits(b, loc,
-                                arith::AndIOp::create(b, loc, code, i32(15)));
-      Value hi = e2m1ToBF16Bits(b, loc,
-                                arith::ShRUIOp::create(b, loc, code, i32(4)));
-      Value pair = arith::OrIOp::create(
-          b, loc, lo, arith::ShLIOp::create(b, loc, hi, i32(16)));
-      memref::StoreOp::create(b, loc, pair, pairTable, entry);
-      memref::StoreOp::create(b, loc, e4m3ToBF16(b, loc, code), scaleTable,
-                              entry);
-    }
-    scf::YieldOp::create(b, loc);
-  });
 
   // The shared-window address of the region, for the NVVM ops that take
-  // shared pointers (mbarriers, TMA destinations).
+  // shared pointers (mbarriers, TMA destinations, wgmma descriptors).
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
   Value base64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
   smemBase = LLVM::IntToPtrOp::create(
@@ -184,7 +107,7 @@ void SM90KernelBuilder::emitPrologue() {
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
   // full[s]: the producer's expect_tx (TMA bytes); empty[s]: each
-  // consumer warp once it read the stage.
+  // consumer warp once it decoded the stage.
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
     for (int64_t s = 0; s < stages; ++s) {
       NVVM::MBarrierInitOp::create(b, loc, fullBarrier(idx(s)), i32(1),
@@ -233,18 +156,10 @@ Value SM90KernelBuilder::emptyBarrier(Value stage) {
   return fullBarrier(arith::AddIOp::create(b, loc, stage, idx(stages)));
 }
 
-Value SM90KernelBuilder::stageView(Value stage, int64_t offset, int64_t rows,
-                                   int64_t cols) {
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
-  Value shift = arith::AddIOp::create(
+Value SM90KernelBuilder::stageOffset(Value stage) {
+  return arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, stage, idx(stageBytes)),
-      idx(kSM90TableBytes + offset));
-  return memref::ViewOp::create(
-      b, loc,
-      MemRefType::get({rows, cols}, b.getI8Type(), MemRefLayoutAttrInterface{},
-                      workgroup),
-      smem, shift, ValueRange{});
+      idx(ringOffset));
 }
 
 void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
@@ -263,9 +178,7 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                              NVVM::MemScopeKind::CTA,
                                              /*relaxed=*/false, Value());
       Value x = arith::MulIOp::create(b, loc, kt, idx(tileK / 2));
-      Value stageStart = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, at.index, idx(stageBytes)),
-          idx(kSM90TableBytes));
+      Value stageStart = stageOffset(at.index);
       emitTmaLoad(b, loc, sharedPtr(stageStart),
                   emitTensorMapPtr(b, loc, params[0], g.mapA), x, rowA, full);
       emitTmaLoad(b, loc,
@@ -279,26 +192,119 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                           loadIter, idx(0));
 }
 
-/// The scale code at (row, kb) of a row-major `? x ld` byte matrix at device
-/// address `base`, as bf16. Rows and blocks past the limits are clamped: the
-/// data they would scale is zero (TMA fill) or never stored.
-Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
-                                   Value kb, Value kbLimit, Value ld) {
-  Value r = arith::MinUIOp::create(
-      b, loc, row, arith::SubIOp::create(b, loc, rowLimit, idx(1)));
-  Value k = arith::MinUIOp::create(
-      b, loc, kb, arith::SubIOp::create(b, loc, kbLimit, idx(1)));
-  Value offset = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, r, ld), k);
-  Value addr = arith::AddIOp::create(
-      b, loc, base, arith::IndexCastUIOp::create(b, loc, b.getI64Type(), offset));
+//===----------------------------------------------------------------------===//
+// Decode
+//===----------------------------------------------------------------------===//
+
+/// The eight scale bytes of blocks [block, block + 8) of the scale row
+/// starting at byte `row` of the matrix at global address `base`, as one
+/// little-endian i64. With every K a multiple of 128 the rows are 8-byte
+/// aligned and this is one load (blocks past the row clamped to its last
+/// eight); otherwise eight byte loads, each clamped to the row's last
+/// block. Clamped blocks only scale TMA's zero fill past K.
+Value SM90KernelBuilder::loadScales(Value base, Value row, Value block,
+                                    Value kBlocks) {
   auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
-  Value ptr = LLVM::IntToPtrOp::create(b, loc, global, addr);
-  Value code = LLVM::LoadOp::create(b, loc, b.getI8Type(), ptr);
-  Value entry = arith::IndexCastUIOp::create(
-      b, loc, b.getIndexType(),
-      arith::ExtUIOp::create(b, loc, b.getI32Type(), code));
-  return memref::LoadOp::create(b, loc, scaleTable, entry);
+  auto at = [&](Value blockIndex) {
+    Value offset =
+        arith::IndexCastUIOp::create(b, loc, b.getI64Type(), blockIndex);
+    Value addr = arith::AddIOp::create(
+        b, loc, base, arith::AddIOp::create(b, loc, row, offset));
+    return LLVM::IntToPtrOp::create(b, loc, global, addr).getResult();
+  };
+  bool aligned = llvm::all_of(problem.groups, [](const GroupShape &s) {
+    return s.k % (8 * kScaleBlock) == 0;
+  });
+  if (aligned) {
+    Value first = arith::MinUIOp::create(
+        b, loc, block, arith::SubIOp::create(b, loc, kBlocks, idx(8)));
+    return LLVM::LoadOp::create(b, loc, b.getI64Type(), at(first),
+                                /*alignment=*/8);
+  }
+  Value last = arith::SubIOp::create(b, loc, kBlocks, idx(1));
+  Value bytes = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  for (int64_t i = 0; i < 8; ++i) {
+    Value blockIndex = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, block, idx(i)), last);
+    Value byte = LLVM::LoadOp::create(b, loc, b.getI8Type(), at(blockIndex));
+    Value wide = arith::ShLIOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), byte),
+        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(8 * i)));
+    bytes = arith::OrIOp::create(b, loc, bytes, wide);
+  }
+  return bytes;
+}
+
+/// Decodes one 16-byte piece (32 e2m1 codes of one row) at shared byte
+/// `src` into four 16-byte f16 core-matrix rows at `dst`, `dst` + 128, ...;
+/// bytes 2 `step` and 2 `step` + 1 of `scales` scale its two 16-element
+/// blocks.
+void SM90KernelBuilder::decodeChunk(Value src, Value dst, Value scales,
+                                    int64_t step) {
+  MLIRContext *ctx = b.getContext();
+  auto words = VectorType::get({4}, b.getI32Type());
+  auto halves = VectorType::get({2}, b.getF16Type());
+  Value packed = LLVM::LoadOp::create(b, loc, words, sharedPtr(src),
+                                      /*alignment=*/16);
+  Value pairBits = arith::TruncIOp::create(
+      b, loc, b.getI16Type(),
+      arith::ShRUIOp::create(
+          b, loc, scales,
+          arith::ConstantOp::create(b, loc,
+                                    b.getI64IntegerAttr(16 * step))));
+  Value pair = LLVM::BitcastOp::create(
+      b, loc, VectorType::get({2}, b.getI8Type()), pairBits);
+  Value scale2 = NVVM::ConvertF8x2ToF16x2Op::create(
+      b, loc, halves, pair, b.getBoolAttr(false),
+      TypeAttr::get(Float8E4M3FNType::get(ctx)));
+  Value scaleOf[2] = {
+      vector::ShuffleOp::create(b, loc, scale2, scale2,
+                                ArrayRef<int64_t>{0, 0}),
+      vector::ShuffleOp::create(b, loc, scale2, scale2,
+                                ArrayRef<int64_t>{1, 1})};
+  for (int64_t w = 0; w < 4; ++w) {
+    Value word = vector::ExtractOp::create(b, loc, packed, w);
+    SmallVector<Value> out;
+    for (int64_t j = 0; j < 4; ++j) {
+      // Codes j (low half) and j + 4 (high half) of the word, as f16 bits.
+      Value t = arith::ShRUIOp::create(b, loc, word, i32(4 * j));
+      Value magnitude = arith::ShLIOp::create(
+          b, loc, arith::AndIOp::create(b, loc, t, i32(0x00070007)), i32(9));
+      Value sign = arith::ShLIOp::create(
+          b, loc, arith::AndIOp::create(b, loc, t, i32(0x00080008)), i32(12));
+      Value bits = arith::OrIOp::create(b, loc, magnitude, sign);
+      Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
+      Value scaled = arith::MulFOp::create(b, loc, values, scaleOf[w / 2]);
+      out.push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), scaled));
+    }
+    Value row = vector::FromElementsOp::create(b, loc, words, out);
+    LLVM::StoreOp::create(
+        b, loc, row,
+        sharedPtr(arith::AddIOp::create(b, loc, dst, idx(w * kCoreBytes))),
+        /*alignment=*/16);
+  }
+}
+
+/// The wgmma shared-memory descriptor of the K-major, unswizzled operand at
+/// shared byte `byteOffset`: start address, leading byte offset (adjacent
+/// core matrices in K), stride byte offset (adjacent 8-row groups), all in
+/// 16-byte units.
+Value SM90KernelBuilder::descriptor(Value byteOffset) {
+  Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(),
+                                        sharedPtr(byteOffset));
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value start = arith::ShRUIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
+  int64_t fixed = ((kCoreBytes >> 4) << 16) | ((kRowGroupBytes >> 4) << 32);
+  return arith::OrIOp::create(b, loc, start, c64(fixed));
+}
+
+void SM90KernelBuilder::consumerBarrier() {
+  NVVM::BarrierOp::create(b, loc, Type(), i32(kConsumerBarrier),
+                          i32(kSM90ConsumerThreads),
+                          NVVM::BarrierReductionAttr(), Value());
 }
 
 //===----------------------------------------------------------------------===//
@@ -307,174 +313,212 @@ Value SM90KernelBuilder::loadScale(Value base, Value row, Value rowLimit,
 
 void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                          Value m0, Value n0) {
+  MLIRContext *ctx = b.getContext();
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
   Value first = memref::LoadOp::create(b, loc, consumeIter, idx(0));
 
-  // Four f32 accumulators per m16n8 fragment: (row q, cols 2c, 2c + 1) and
-  // (row q + 8, same cols), q = lane / 4, c = lane % 4.
-  constexpr int64_t kAccPerFrag = 4;
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  SmallVector<Value> init(kFragsM * kFragsN * kAccPerFrag, zero);
-  Value rowQ = arith::DivUIOp::create(b, loc, lane, idx(4));
-  Value colQ = arith::RemUIOp::create(b, loc, lane, idx(4));
-  Value warpRow = arith::MulIOp::create(b, loc, warpM, idx(kWarpTile));
-  Value warpCol = arith::MulIOp::create(b, loc, warpN, idx(kWarpTile));
+  // The row (token and weight) and piece this thread decodes: 8 lanes take
+  // 8 consecutive rows of one piece, so their f16 stores hit 8 different
+  // bank groups and, through TMA's 128-byte swizzle, so do their loads.
+  Value warp = arith::DivUIOp::create(b, loc, tid, idx(32));
+  Value warpgroup = arith::DivUIOp::create(b, loc, tid, idx(128));
+  Value row = arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, lane, idx(8)),
+          arith::MulIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, lane, idx(16)), idx(8))),
+      arith::MulIOp::create(b, loc, warp, idx(16)));
+  Value piece = arith::RemUIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
+  Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
+
+  // This thread's rows of the scale matrices (rows past the group are
+  // clamped: the outputs they feed are never stored).
+  auto scaleRow = [&](Value base, Value first, Value limit) {
+    Value r = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, row),
+        arith::SubIOp::create(b, loc, limit, idx(1)));
+    return arith::IndexCastUIOp::create(
+        b, loc, b.getI64Type(), arith::MulIOp::create(b, loc, r, kBlocks));
+  };
+  Value tokenScaleRow = scaleRow(
+      g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
+      arith::AddIOp::create(b, loc, rowBase, g.m));
+  Value weightScaleRow = scaleRow(
+      g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
+      arith::AddIOp::create(b, loc, g.bRowBase, g.n));
+  // The 8 scale bytes of K tile `kt` this thread needs.
+  auto tileScales = [&](Value kt) -> std::pair<Value, Value> {
+    Value block = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / kScaleBlock)),
+        arith::MulIOp::create(b, loc, piece, idx(8)));
+    return {loadScales(g.sfa, tokenScaleRow, block, kBlocks),
+            loadScales(g.sfb, weightScaleRow, block, kBlocks)};
+  };
+
+  int64_t accCount = kWgmmaM * tileM / 128;
+  Type f32 = b.getF32Type();
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(accCount, f32));
+  Value zero = LLVM::ZeroOp::create(b, loc, accType);
+  auto [scalesA0, scalesB0] = tileScales(idx(0));
+  int64_t steps = tileK / kSM90DecodeK;
+  int64_t tokenBytes = tileM * kSM90DecodeK * 2;
+  // Where this thread's piece goes in a decode buffer: row group, first K
+  // core (4 per piece), row in the core.
+  Value dstInBuffer = arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc,
+                                arith::DivUIOp::create(b, loc, row, idx(8)),
+                                idx(kRowGroupBytes)),
+          arith::MulIOp::create(b, loc, piece, idx(4 * kCoreBytes))),
+      arith::MulIOp::create(b, loc, row8, idx(16)));
+  Value weightRows = arith::MulIOp::create(
+      b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
   auto kLoop = scf::ForOp::create(
-      b, loc, idx(0), g.kTiles, idx(1), init,
-      [&](OpBuilder &, Location, Value kt, ValueRange accIn) {
+      b, loc, idx(0), g.kTiles, idx(1),
+      ValueRange{zero, scalesA0, scalesB0},
+      [&](OpBuilder &, Location, Value kt, ValueRange carried) {
+        Value acc = carried[0];
         RingPosition at = emitRingPosition(
             b, loc, arith::AddIOp::create(b, loc, first, kt), stages);
-        Value stage = at.index;
-        emitWaitParity(b, loc, fullBarrier(stage), at.phase);
-        Value tileA = stageView(stage, 0, tileM, tileK / 2);
-        Value tileB = stageView(stage, tileM * tileK / 2, tileN, tileK / 2);
+        // The next K tile's scales, loaded while this one is decoded.
+        Value nextKt = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, kt, idx(1)),
+            arith::SubIOp::create(b, loc, g.kTiles, idx(1)));
+        auto [nextA, nextB] = tileScales(nextKt);
+        emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
+        Value tokenTile = stageOffset(at.index);
+        Value weightTile =
+            arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
+        Value rowStart = arith::MulIOp::create(b, loc, row, idx(kPackedRowBytes));
 
-        auto steps = scf::ForOp::create(
-            b, loc, idx(0), idx(tileK / kMmaK), idx(1), accIn,
-            [&](OpBuilder &, Location, Value ks, ValueRange acc) {
-              Value kb = arith::AddIOp::create(
-                  b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / kMmaK)),
-                  ks);
-              Value byteLo = arith::AddIOp::create(
-                  b, loc, arith::MulIOp::create(b, loc, ks, idx(kMmaK / 2)),
-                  colQ);
-              Value byteHi = arith::AddIOp::create(b, loc, byteLo, idx(4));
-              // A pair of bf16: decoded byte times the row's scale.
-              auto pair = [&](Value tile, Value row, Value byte, Value scale) {
-                Value raw = memref::LoadOp::create(b, loc, tile,
-                                                   ValueRange{row, byte});
-                Value entry = arith::IndexCastUIOp::create(
-                    b, loc, b.getIndexType(),
-                    arith::ExtUIOp::create(b, loc, b.getI32Type(), raw));
-                Value bits = memref::LoadOp::create(b, loc, pairTable, entry);
-                auto v2 = VectorType::get({2}, b.getBF16Type());
-                Value values = vector::BitCastOp::create(
-                    b, loc, v2,
-                    vector::BroadcastOp::create(
-                        b, loc, VectorType::get({1}, b.getI32Type()), bits));
-                Value s = vector::BroadcastOp::create(b, loc, v2, scale);
-                Value scaled = arith::MulFOp::create(b, loc, values, s);
-                // The mma operand register: the bf16 pair as one b32.
-                return vector::ExtractOp::create(
-                           b, loc,
-                           vector::BitCastOp::create(
-                               b, loc, VectorType::get({1}, b.getI32Type()),
-                               scaled),
-                           0)
-                    .getResult();
-              };
-              auto assemble = [](ArrayRef<Value> regs) {
-                return SmallVector<Value>(regs);
-              };
-              SmallVector<SmallVector<Value>> aFrags, bFrags;
-              for (int64_t i = 0; i < kFragsM; ++i) {
-                Value r0 = arith::AddIOp::create(
-                    b, loc, arith::AddIOp::create(b, loc, warpRow, idx(i * kMmaM)),
-                    rowQ);
-                Value r1 = arith::AddIOp::create(b, loc, r0, idx(8));
-                auto scaleOf = [&](Value r) {
-                  return loadScale(g.sfa,
-                                   arith::AddIOp::create(b, loc, rowBase,
-                                                         arith::AddIOp::create(b, loc, m0, r)),
-                                   arith::AddIOp::create(b, loc, rowBase, g.m),
-                                   kb, kBlocks, kBlocks);
-                };
-                Value s0 = scaleOf(r0), s1 = scaleOf(r1);
-                aFrags.push_back(assemble({pair(tileA, r0, byteLo, s0),
-                                           pair(tileA, r1, byteLo, s1),
-                                           pair(tileA, r0, byteHi, s0),
-                                           pair(tileA, r1, byteHi, s1)}));
-              }
-              for (int64_t j = 0; j < kFragsN; ++j) {
-                Value c = arith::AddIOp::create(
-                    b, loc, arith::AddIOp::create(b, loc, warpCol, idx(j * kMmaN)),
-                    rowQ);
-                Value s = loadScale(
-                    g.sfb,
-                    arith::AddIOp::create(b, loc, g.bRowBase,
-                                          arith::AddIOp::create(b, loc, n0, c)),
-                    arith::AddIOp::create(b, loc, g.bRowBase, g.n), kb, kBlocks,
-                    kBlocks);
-                bFrags.push_back(assemble({pair(tileB, c, byteLo, s),
-                                           pair(tileB, c, byteHi, s)}));
-              }
-              SmallVector<Value> out;
-              Type f32 = b.getF32Type();
-              auto resultType = LLVM::LLVMStructType::getLiteral(
-                  b.getContext(), {f32, f32, f32, f32});
-              for (int64_t i = 0; i < kFragsM; ++i)
-                for (int64_t j = 0; j < kFragsN; ++j) {
-                  ValueRange c =
-                      acc.slice((i * kFragsN + j) * kAccPerFrag, kAccPerFrag);
-                  Value d = NVVM::MmaOp::create(
-                      b, loc, resultType, aFrags[i], bFrags[j], c,
-                      ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK}, std::nullopt,
-                      std::nullopt,
-                      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                                    NVVM::MMATypes::bf16},
-                      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                                     NVVM::MMALayout::col});
-                  for (int64_t e = 0; e < kAccPerFrag; ++e)
-                    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, e));
-                }
-              scf::YieldOp::create(b, loc, out);
-            });
-
-        // This warp is done with the stage: once all its lanes' reads are
-        // done (bar.warp.sync), lane 0 gives one of the empty barrier's
-        // four arrivals; the producer refills the stage after all four.
-        NVVM::SyncWarpOp::create(b, loc, i32(-1));
-        scf::IfOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
-                                  idx(0)),
-            [&](OpBuilder &, Location) {
-              NVVM::MBarrierArriveOp::create(b, loc, Type(),
-                                             emptyBarrier(stage), Value());
-              scf::YieldOp::create(b, loc);
-            });
-        scf::YieldOp::create(b, loc, steps.getResults());
+        for (int64_t step = 0; step < steps; ++step) {
+          Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
+          // The buffer was last read by the wgmmas two steps ago: this
+          // warpgroup's are done after wait_group 1, the other's after the
+          // barrier.
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
+          consumerBarrier();
+          // Piece step + 4 * piece of the row; TMA's 128-byte swizzle put
+          // 16-byte piece p of row r at p ^ (r % 8).
+          Value p = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, piece, idx(steps)),
+              idx(step));
+          Value src = arith::AddIOp::create(
+              b, loc, rowStart,
+              arith::MulIOp::create(b, loc,
+                                    arith::XOrIOp::create(b, loc, p, row8),
+                                    idx(kPieceBytes)));
+          Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
+          decodeChunk(arith::AddIOp::create(b, loc, tokenTile, src), dst,
+                      carried[1], step);
+          decodeChunk(arith::AddIOp::create(b, loc, weightTile, src),
+                      arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
+                      carried[2], step);
+          if (step == steps - 1) {
+            // This warp is done with the stage: once all its lanes' reads
+            // are done (bar.warp.sync), lane 0 gives one of the empty
+            // barrier's arrivals; the producer refills it after all eight.
+            NVVM::SyncWarpOp::create(b, loc, i32(-1));
+            scf::IfOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                      idx(0)),
+                [&](OpBuilder &, Location) {
+                  NVVM::MBarrierArriveOp::create(b, loc, Type(),
+                                                 emptyBarrier(at.index),
+                                                 Value());
+                  scf::YieldOp::create(b, loc);
+                });
+          }
+          // The decoded operands are written by the generic proxy and read
+          // by wgmma through the async proxy.
+          NVVM::FenceProxyOp::create(
+              b, loc,
+              NVVM::ProxyKindAttr::get(ctx, NVVM::ProxyKind::async_shared),
+              NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+          consumerBarrier();
+          NVVM::WgmmaFenceAlignedOp::create(b, loc);
+          for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
+            Value kOffset = idx(ks * 2 * kCoreBytes);
+            Value descA = descriptor(arith::AddIOp::create(
+                b, loc,
+                arith::AddIOp::create(b, loc, buffer, idx(tokenBytes)),
+                arith::AddIOp::create(b, loc, weightRows, kOffset)));
+            Value descB = descriptor(arith::AddIOp::create(b, loc, buffer,
+                                                           kOffset));
+            acc = NVVM::WgmmaMmaAsyncOp::create(
+                b, loc, accType, acc, descA, descB,
+                NVVM::MMAShapeAttr::get(ctx, kWgmmaM, tileM, kWgmmaK),
+                NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f16),
+                NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f16),
+                NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+                NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+                NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+                NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+                NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+                NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::col),
+                NVVM::MMAIntOverflowAttr());
+          }
+          NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+        }
+        scf::YieldOp::create(b, loc, ValueRange{acc, nextA, nextB});
       });
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
                           consumeIter, idx(0));
 
-  // Epilogue: alpha, round to f16, store the pairs inside the group.
-  for (int64_t i = 0; i < kFragsM; ++i)
-    for (int64_t j = 0; j < kFragsN; ++j)
-      for (int64_t h = 0; h < 2; ++h) {
-        Value row = arith::AddIOp::create(
-            b, loc, m0,
-            arith::AddIOp::create(
-                b, loc, warpRow,
-                arith::AddIOp::create(b, loc, rowQ, idx(i * kMmaM + h * 8))));
-        Value col = arith::AddIOp::create(
-            b, loc, n0,
-            arith::AddIOp::create(
-                b, loc, warpCol,
-                arith::AddIOp::create(
-                    b, loc, idx(j * kMmaN),
-                    arith::MulIOp::create(b, loc, colQ, idx(2)))));
-        Value inside = arith::AndIOp::create(
+  // Epilogue. Accumulator 4 j + e of a thread holds weight row
+  // 16 (warp % 4) + lane / 4 + 8 (e / 2) of the warpgroup's 64 and token
+  // 8 j + 2 (lane % 4) + e % 2: C transposed, one f16 per store.
+  Value result = kLoop.getResult(0);
+  Value weightRow = arith::AddIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, warpgroup, idx(kWgmmaM)),
+          arith::MulIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, warp, idx(4)), idx(16))),
+      arith::AddIOp::create(b, loc, n0,
+                            arith::DivUIOp::create(b, loc, lane, idx(4))));
+  Value token = arith::AddIOp::create(
+      b, loc, m0,
+      arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, lane, idx(4)),
+                            idx(2)));
+  Value scale = arith::ConstantOp::create(
+      b, loc, b.getF32FloatAttr(static_cast<float>(kDecodeScale)));
+  for (int64_t j = 0; j < tileM / 8; ++j)
+    for (int64_t e = 0; e < 4; ++e) {
+      Value col = arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
+      Value tokenRow =
+          arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
+      Value inside = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tokenRow,
+                                g.m),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n));
+      Value value = arith::MulFOp::create(
+          b, loc, LLVM::ExtractValueOp::create(b, loc, result, 4 * j + e),
+          scale);
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+        Value element = arith::AddIOp::create(
             b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n));
-        int64_t slot = (i * kFragsN + j) * kAccPerFrag + 2 * h;
-        Value pairAcc = vector::FromElementsOp::create(
-            b, loc, VectorType::get({2}, b.getF32Type()),
-            ValueRange{kLoop.getResult(slot), kLoop.getResult(slot + 1)});
-        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-          Value element = arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(
-                  b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n),
-              col);
-          emitF16Store(b, loc, g, pairAcc, element, /*alignment=*/4);
-          scf::YieldOp::create(b, loc);
-        });
-      }
+            arith::MulIOp::create(
+                b, loc, arith::AddIOp::create(b, loc, rowBase, tokenRow), g.n),
+            col);
+        emitF16Store(b, loc, g,
+                     vector::FromElementsOp::create(
+                         b, loc, VectorType::get({1}, f32), ValueRange{value}),
+                     element, /*alignment=*/2);
+        scf::YieldOp::create(b, loc);
+      });
+    }
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,9 +1,10 @@
 //===- SM90Kernel.h - the sm_90a tile code (private) ------------*- C++ -*-===//
 //
 // The Hopper kernel's roles: a producer warp (TMA loads of packed A/B into
-// the ring of shared-memory stages) and four consumer warps (exact NVFP4 ->
-// bf16 dequantization in registers, mma.sync m16n8k16 bf16 with f32
-// accumulators, f16 epilogue), joined by the ring's full/empty mbarriers.
+// the ring of 128B-swizzled shared-memory stages) and two consumer
+// warpgroups (exact NVFP4 -> f16 decode into shared operand buffers, wgmma
+// m64n128k16 with f32 accumulators, weights on wgmma's M side and tokens on
+// its N side, f16 epilogue), joined by the ring's full/empty mbarriers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,8 +23,7 @@ namespace mlir::ggemm {
 /// at the start of the kernel, then emits tiles on request.
 /// What the prologue of one kernel defines and every later part reads.
 struct SM90KernelState {
-  Value tid, lane, warpM, warpN, smem, smemBase, pairTable, scaleTable,
-      loadIter, consumeIter;
+  Value tid, lane, smem, smemBase, loadIter, consumeIter;
 };
 
 /// Emits the parts of one kernel at the builder's insertion point; the
@@ -36,14 +36,15 @@ public:
   SM90KernelBuilder(OpBuilder &b, Location loc, const KernelProblem &problem,
                     ValueRange params, SM90KernelState &state);
 
-  /// Emits the prologue (ggemm.ring) at the current insertion point: decode
-  /// tables, the ring's full/empty mbarriers, the roles' counters.
+  /// Emits the prologue (ggemm.ring) at the current insertion point: the
+  /// ring's full/empty mbarriers, the roles' counters.
   void emitPrologue();
   /// The producer warp's part of one tile (ggemm.load_tile): every K tile
   /// into the next free stage by TMA.
   void emitProducerTile(Value group, Value rowBase, Value m0, Value n0);
-  /// The consumer warps' part (ggemm.compute_tile): decode, mma.sync over
-  /// the stages, release each, then the f16 epilogue.
+  /// The consumer warpgroups' part (ggemm.compute_tile): per K tile and
+  /// decode step, decode into an f16 buffer and issue wgmma on it; release
+  /// each stage; then the f16 epilogue.
   void emitConsumerTile(Value group, Value rowBase, Value m0, Value n0);
   /// The producer after its last tile (ggemm.drain_ring).
   void emitDrain();
@@ -52,12 +53,14 @@ public:
   void ifProducerLeader(function_ref<void()> body);
 
 private:
-  Value stageView(Value stage, int64_t offset, int64_t rows, int64_t cols);
   Value sharedPtr(Value byteOffset);
   Value fullBarrier(Value stage);
   Value emptyBarrier(Value stage);
-  Value loadScale(Value base, Value row, Value rowLimit, Value kb,
-                  Value kbLimit, Value ld);
+  Value stageOffset(Value stage);
+  Value loadScales(Value base, Value row, Value block, Value kBlocks);
+  void decodeChunk(Value src, Value dst, Value scales, int64_t step);
+  Value descriptor(Value byteOffset);
+  void consumerBarrier();
   Value idx(int64_t v);
   Value i32(int64_t v);
 
@@ -65,9 +68,8 @@ private:
   Location loc;
   const KernelProblem &problem;
   SmallVector<Value> params;
-  int64_t tileM, tileN, tileK, stages, stageBytes;
-  Value &tid, &lane, &warpM, &warpN, &smem, &smemBase, &pairTable,
-      &scaleTable, &loadIter, &consumeIter;
+  int64_t tileM, tileN, tileK, stages, stageBytes, bufferBytes, ringOffset;
+  Value &tid, &lane, &smem, &smemBase, &loadIter, &consumeIter;
 };
 
 /// Patterns lowering the ops of the sm_90a kernel's roles in one kernel

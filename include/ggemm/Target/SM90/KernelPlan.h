@@ -1,7 +1,7 @@
 //===- KernelPlan.h - compile-time layout of the sm_90a kernel --*- C++ -*-===//
 //
 // Shared-memory layout and limits of the Hopper kernel, read by the target
-// description and by the lowering.
+// description and by the lowering (docs/sm90-kernel.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,20 +12,34 @@
 
 namespace mlir::ggemm {
 
-// Dynamic shared memory: pair table [0, 1024), scale table [1024, 1536),
-// the ring's 8-byte mbarriers from 1536 (full[s] at 1536 + 8 s, empty[s]
-// after the full ones; at most 32 stages), stages from 2048. Everything
-// lives in the one dynamic region: the kernel declares no static shared
-// memory whose placement relative to it would be up to ptxas.
-constexpr int64_t kSM90BarrierOffset = 1536;
-constexpr int64_t kSM90TableBytes = 2048;
-
-/// Threads of one CTA: 4 consumer warps, each a 64 x 64 quarter of a
-/// 128 x 128 tile, and a TMA producer warp.
-constexpr int64_t kSM90ConsumerThreads = 128;
+/// Threads of one CTA: two consumer warpgroups (decode + wgmma; warpgroup w
+/// computes weight rows [64 w, 64 w + 64) of the tile against all of its
+/// tokens) and a TMA producer warp after them.
+constexpr int64_t kSM90ConsumerThreads = 256;
 constexpr int64_t kSM90Threads = kSM90ConsumerThreads + 32;
 
-/// Dynamic shared memory the kernel needs (decode tables + stages).
+/// The consumers decode each K tile in steps of this many K elements into
+/// f16 operand buffers that wgmma reads.
+constexpr int64_t kSM90DecodeK = 64;
+
+/// Dynamic shared memory, in order:
+///   [0, 512)       the ring's 8-byte mbarriers: full[s] at 8 s, empty[s]
+///                  at 8 (stages + s) (at most 32 stages);
+///   [1024, ...)    two f16 operand buffers, each the tile's tokens then its
+///                  weights, kSM90DecodeK wide, in wgmma's K-major
+///                  no-swizzle layout;
+///   ring offset    the stages (1024-aligned: TMA writes them 128B-swizzled),
+///                  each the packed e2m1 token tile then the weight tile.
+/// Everything lives in the one dynamic region: the kernel declares no static
+/// shared memory whose placement relative to it would be up to ptxas.
+constexpr int64_t kSM90BarrierOffset = 0;
+constexpr int64_t kSM90DecodeOffset = 1024;
+
+/// Bytes of one f16 operand buffer (tokens + weights of one decode step).
+int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
+/// Offset of stage 0 of the ring.
+int64_t sm90RingOffset(const KernelProblem &problem);
+/// Dynamic shared memory the kernel needs (barriers, buffers, stages).
 int64_t sm90SharedMemoryBytes(const KernelProblem &problem);
 
 /// Why the sm_90a lowering cannot take this problem, or "" if it can.
