@@ -21,7 +21,7 @@ int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
 }
 
 int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {
-  return llvm::alignTo(kSM90DecodeOffset + 2 * sm90DecodeBufferBytes(p), 1024);
+  return llvm::alignTo(kSM90DecodeOffset + kSM90DecodeBuffers * sm90DecodeBufferBytes(p), 1024);
 }
 
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {

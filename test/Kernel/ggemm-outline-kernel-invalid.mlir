@@ -35,14 +35,31 @@ func.func @blocked(%a: memref<128x512xf4E2M1FN>, %sa: memref<1x8x32x16xf8E4M3FN>
 
 // -----
 
-func.func @shared_memory(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+// A K tile the mma.sync kernel took: the wgmma kernel reads one 128-byte
+// swizzled row of packed e2m1 (K = 256) per stage.
+func.func @short_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<128x512xf4E2M1FN>, %sb: memref<128x32xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_90a: 8 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232448}}
+  // expected-error @+1 {{cannot be lowered for sm_90a: the sm_90a kernel takes tile K in {256}; got 128}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 8>
+      schedule <tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 132, stages = 4>
+  return
+}
+
+// -----
+
+// 6 stages, the fewest that do not fit: the ring starts at 66560 (barriers,
+// two f16 decode buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes.
+func.func @shared_memory(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<128x512xf4E2M1FN>, %sb: memref<128x32xf8E4M3FN>, %c: memref<128x128xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_90a: 6 stages of tile K 256 need 263168 bytes of shared memory; sm_90a has 232448}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
+      c(%c : memref<128x128xf16>)
+      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 6>
   return
 }
 

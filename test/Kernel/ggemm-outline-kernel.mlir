@@ -7,18 +7,20 @@
 // The host function keeps its signature, loses the loop and carries the
 // launch: grid, block, shared memory, the problem and one tensor map per A
 // and B of each group (the runtime builds them; docs/kernel-abi.md).
+// sm_90a: 288 threads (two consumer warpgroups and a producer warp), the
+// ring at 66560 then 4 stages of 32768 bytes, 128B-swizzled TMA boxes.
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @two_groups(
-// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [160, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0,
+// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0,
 // CHECK-SAME: problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>
-// CHECK-SAME: tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>
+// CHECK-SAME: tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>
 // CHECK-NEXT: return
 // The kernel: parameters of the ABI, the problem it is specialised for,
 // %cta = blockIdx.x, %num_ctas = gridDim.x, the scheduler kept.
 // CHECK: gpu.module @ggemm_two_groups {
 // CHECK: gpu.func @ggemm_two_groups(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>) kernel
 // CHECK-SAME: ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list
-// CHECK-SAME: known_block_size = array<i32: 160, 1, 1>
+// CHECK-SAME: known_block_size = array<i32: 288, 1, 1>
 // CHECK: %[[CTA:.*]] = gpu.block_id x
 // CHECK: %[[NUM:.*]] = gpu.grid_dim x
 // CHECK: %[[N:.*]] = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2]

@@ -3,11 +3,11 @@
 // persistent loop with only its role's ops.
 // RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(gpu.module(ggemm-warp-specialize))' | FileCheck %s --enable-var-scope
 
-// sm_90a: a producer warp (4) with the loads, the prefetch and the drain;
-// four consumer warps (0-3) with the MMAs and the epilogue.
+// sm_90a: a producer warp (8) with the loads, the prefetch and the drain;
+// eight consumer warps (0-7, two warpgroups) with the MMAs and the epilogue.
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
 // CHECK: %[[RING:.*]] = ggemm.ring : <4>
-// CHECK-NEXT: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 4, max_registers = 0>] {
+// CHECK-NEXT: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
 // CHECK: scf.for
 // CHECK: ggemm.prefetch_tile
 // CHECK-NOT: ggemm.compute_tile
@@ -26,11 +26,11 @@
 // CHECK-NEXT: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [160, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 160, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x

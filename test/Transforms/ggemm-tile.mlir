@@ -1,5 +1,5 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-tile | FileCheck %s
-// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_90a tile-k=64 raster=along_n stages=3" | FileCheck %s --check-prefix=HOPPER
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_90a tile-k=256 raster=along_n stages=5" | FileCheck %s --check-prefix=HOPPER
 // RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_100a tile-n=48" | FileCheck %s --check-prefix=B200
 // RUN: gemm-opt %s -split-input-file --ggemm-tile="grid=7" | FileCheck %s --check-prefix=GRID
 
@@ -10,7 +10,9 @@
 // CHECK: ggemm.grouped_matmul rows<list> scales<row_major>
 // CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // HOPPER-LABEL: func.func @tail
-// HOPPER: schedule <tile = [128, 128, 64], raster = along_n, split_k = 1, grid = 132, stages = 3>
+// sm_90a takes only tile K 256; 5 stages are the most that fit its shared
+// memory (66560 + 5 * 32768 = 230400 bytes of 232448).
+// HOPPER: schedule <tile = [128, 128, 256], raster = along_n, split_k = 1, grid = 132, stages = 5>
 // B200-LABEL: func.func @tail
 // B200: schedule <tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
 // GRID: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 7, stages = 4>

@@ -17,9 +17,16 @@
 //
 // K order. Within a decode step the K elements may sit in any order that
 // both operands share: each 32-bit word of 8 codes n0..n7 becomes the f16
-// row n0 n4 n1 n5 n2 n6 n3 n7 (one shift and two masks per f16 pair), and
-// the K tile's 16-byte pieces are taken j, j + 4 in step j, so that every
-// thread's 8 scale bytes per K tile are contiguous.
+// row n0 n2 n4 n6 n1 n3 n5 n7 (byte arithmetic on four codes at once, then
+// byte permutes), and the K tile's 16-byte pieces are taken j, j + 4 in
+// step j, so that every thread's 8 scale bytes per K tile are contiguous.
+//
+// Buffers. Step s of a K tile decodes into buffer s % 2 once both
+// warpgroups' step s - 2 wgmmas are done (wgmma.wait_group 1, then a
+// barrier of the two warpgroups), then a second barrier, then its wgmmas:
+// step s's decode overlaps step s - 1's wgmmas. (Three buffers with one
+// barrier per step measured slower: the extra 32 KiB of shared memory and
+// the registers of a rotating index cost more than the barrier.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -239,13 +246,16 @@ Value SM90KernelBuilder::loadScales(Value base, Value row, Value block,
 /// `src` into four 16-byte f16 core-matrix rows at `dst`, `dst` + 128, ...;
 /// bytes 2 `step` and 2 `step` + 1 of `scales` scale its two 16-element
 /// blocks.
-void SM90KernelBuilder::decodeChunk(Value src, Value dst, Value scales,
+Value SM90KernelBuilder::loadPiece(Value src) {
+  return LLVM::LoadOp::create(b, loc, VectorType::get({4}, b.getI32Type()),
+                              sharedPtr(src), /*alignment=*/16);
+}
+
+void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
                                     int64_t step) {
   MLIRContext *ctx = b.getContext();
   auto words = VectorType::get({4}, b.getI32Type());
   auto halves = VectorType::get({2}, b.getF16Type());
-  Value packed = LLVM::LoadOp::create(b, loc, words, sharedPtr(src),
-                                      /*alignment=*/16);
   Value pairBits = arith::TruncIOp::create(
       b, loc, b.getI16Type(),
       arith::ShRUIOp::create(
@@ -262,20 +272,33 @@ void SM90KernelBuilder::decodeChunk(Value src, Value dst, Value scales,
                                 ArrayRef<int64_t>{0, 0}),
       vector::ShuffleOp::create(b, loc, scale2, scale2,
                                 ArrayRef<int64_t>{1, 1})};
+  // Each byte of a word holds codes 2 i (low nibble) and 2 i + 1. The f16
+  // of code s.eem is (s << 15) | (eem << 9): its low byte is zero and its
+  // high byte is 2 n + 14 (n & 8) for the nibble n, computed for four codes
+  // at once (no carries cross bytes); byte permutes put each beside a zero
+  // byte. The row of eight f16 is codes 0 2 4 6 1 3 5 7 of the word.
+  Value zero = i32(0);
   for (int64_t w = 0; w < 4; ++w) {
     Value word = vector::ExtractOp::create(b, loc, packed, w);
     SmallVector<Value> out;
-    for (int64_t j = 0; j < 4; ++j) {
-      // Codes j (low half) and j + 4 (high half) of the word, as f16 bits.
-      Value t = arith::ShRUIOp::create(b, loc, word, i32(4 * j));
-      Value magnitude = arith::ShLIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, t, i32(0x00070007)), i32(9));
-      Value sign = arith::ShLIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, t, i32(0x00080008)), i32(12));
-      Value bits = arith::OrIOp::create(b, loc, magnitude, sign);
-      Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
-      Value scaled = arith::MulFOp::create(b, loc, values, scaleOf[w / 2]);
-      out.push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), scaled));
+    for (int64_t high = 0; high < 2; ++high) {
+      Value codes = arith::AndIOp::create(
+          b, loc,
+          high ? arith::ShRUIOp::create(b, loc, word, i32(4)).getResult()
+               : word,
+          i32(0x0F0F0F0F));
+      Value signs = arith::AndIOp::create(b, loc, codes, i32(0x08080808));
+      Value bytes = arith::AddIOp::create(
+          b, loc, arith::ShLIOp::create(b, loc, codes, i32(1)),
+          arith::MulIOp::create(b, loc, signs, i32(14)));
+      for (int64_t selector : {0x1404, 0x3424}) {
+        Value bits = NVVM::PermuteOp::create(
+            b, loc, b.getI32Type(), bytes, zero, i32(selector),
+            NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
+        Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
+        Value scaled = arith::MulFOp::create(b, loc, values, scaleOf[w / 2]);
+        out.push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), scaled));
+      }
     }
     Value row = vector::FromElementsOp::create(b, loc, words, out);
     LLVM::StoreOp::create(
@@ -398,15 +421,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
         Value rowStart = arith::MulIOp::create(b, loc, row, idx(kPackedRowBytes));
 
-        for (int64_t step = 0; step < steps; ++step) {
-          Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
-          // The buffer was last read by the wgmmas two steps ago: this
-          // warpgroup's are done after wait_group 1, the other's after the
-          // barrier.
-          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
-          consumerBarrier();
-          // Piece step + 4 * piece of the row; TMA's 128-byte swizzle put
-          // 16-byte piece p of row r at p ^ (r % 8).
+        // Piece step + 4 * piece of the row; TMA's 128-byte swizzle put
+        // 16-byte piece p of row r at p ^ (r % 8).
+        auto pieces = [&](int64_t step) -> std::pair<Value, Value> {
           Value p = arith::AddIOp::create(
               b, loc, arith::MulIOp::create(b, loc, piece, idx(steps)),
               idx(step));
@@ -415,10 +432,25 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
               arith::MulIOp::create(b, loc,
                                     arith::XOrIOp::create(b, loc, p, row8),
                                     idx(kPieceBytes)));
+          return {loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)),
+                  loadPiece(arith::AddIOp::create(b, loc, weightTile, src))};
+        };
+        // Each step's pieces are loaded one step ahead (the barriers keep
+        // the compiler from hoisting the loads itself).
+        std::pair<Value, Value> next = pieces(0);
+        for (int64_t step = 0; step < steps; ++step) {
+          Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
+          // The buffer was last read by the wgmmas two steps ago: this
+          // warpgroup's are done after wait_group 1, the other's after the
+          // barrier.
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
+          consumerBarrier();
+          std::pair<Value, Value> current = next;
+          if (step + 1 < steps)
+            next = pieces(step + 1);
           Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
-          decodeChunk(arith::AddIOp::create(b, loc, tokenTile, src), dst,
-                      carried[1], step);
-          decodeChunk(arith::AddIOp::create(b, loc, weightTile, src),
+          decodeChunk(current.first, dst, carried[1], step);
+          decodeChunk(current.second,
                       arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
                       carried[2], step);
           if (step == steps - 1) {

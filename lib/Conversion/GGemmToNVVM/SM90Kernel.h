@@ -58,7 +58,8 @@ private:
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
-  void decodeChunk(Value src, Value dst, Value scales, int64_t step);
+  Value loadPiece(Value src);
+  void decodeChunk(Value packed, Value dst, Value scales, int64_t step);
   Value descriptor(Value byteOffset);
   void consumerBarrier();
   Value idx(int64_t v);

@@ -21,6 +21,8 @@ constexpr int64_t kSM90Threads = kSM90ConsumerThreads + 32;
 /// The consumers decode each K tile in steps of this many K elements into
 /// f16 operand buffers that wgmma reads.
 constexpr int64_t kSM90DecodeK = 64;
+/// How many such buffers alternate (see SM90Kernel.cpp).
+constexpr int64_t kSM90DecodeBuffers = 2;
 
 /// Dynamic shared memory, in order:
 ///   [0, 512)       the ring's 8-byte mbarriers: full[s] at 8 s, empty[s]
