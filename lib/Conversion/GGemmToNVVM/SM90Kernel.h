@@ -61,6 +61,8 @@ private:
   Value loadPiece(Value src);
   void decodeChunk(Value packed, Value dst, Value scales, int64_t step);
   Value descriptor(Value byteOffset);
+  void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
+                    Value m0, Value n0, Value warp, Value warpgroup);
   void consumerBarrier();
   Value idx(int64_t v);
   Value i32(int64_t v);
