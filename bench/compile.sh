@@ -16,12 +16,16 @@ for f in examples/*.mlir bench/shapes/*.mlir; do
     --ggemm-pipeline="chip=$chip out-dir=out/kernels" -o /dev/null
 done
 echo "$(ls out/kernels/*.json | wc -l) kernels in out/kernels"
-# The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): the benchmark
-# shapes with prefetch at distances 1, 2 and 4 (out/kernels has none).
+# The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): four benchmark
+# shapes with prefetch at distances 1, 2 and 4 (out/kernels has none). The
+# shapes are named, not globbed (bench_g?_n*_k???? would pick up or drop
+# shapes as bench/problems.json grows); run_prefetch_ablation.sh times the
+# same list.
+ablation_shapes="g8_n4096_k7168 g8_n7168_k2048 g2_n3072_k4096 g2_n4096_k1536"
 for d in 1 2 4; do
   rm -rf out/kernels-pf$d && mkdir -p out/kernels-pf$d
-  for f in examples/bench_g?_n*_k????.mlir; do
-    "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+  for shape in $ablation_shapes; do
+    "$GGEMM_BUILD/bin/gemm-opt" "examples/bench_$shape.mlir" \
       --ggemm-pipeline="chip=$chip prefetch-distance=$d out-dir=out/kernels-pf$d" \
       -o /dev/null
   done

@@ -3,7 +3,8 @@
 # CUDA-driver runtime and gemm-run (no LLVM/MLIR needed), checks every ggemm
 # kernel against the CPU reference on fresh random data, runs
 # compute-sanitizer, then times ggemm and the peers of bench/peers/ (PyTorch
-# and Triton) on the benchmark shapes of bench/problems.json.
+# and Triton) on the benchmark shapes of bench/problems.json (list form; the
+# MoE shape g128_n2048_k1024 in its contiguous form as well).
 # Logs go to LOG_DIR; bench/write_results.py then writes LOG_DIR/RESULTS.md:
 # this run on top of the earlier runs of bench/RESULTS.md, ready to replace it.
 # Needs: out/kernels from bench/compile.sh (run where LLVM/MLIR are); here the
@@ -29,6 +30,16 @@ sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
 print(",".join(str(m) for m in sizes[sys.argv[2]]))' bench/problems.json "$1"
 }
 
+# The list-form benchmark kernels: every bench_*.json but the _dynamic ones
+# (rows<contiguous>, run-time group sizes), whatever the group count.
+bench_list=()
+for m in $K/bench_*.json; do
+  case "$m" in *_dynamic.json) ;; *) [ -f "$m" ] && bench_list+=("$m") ;; esac
+done
+# The MoE-like shape, also timed in its contiguous form with the group sizes
+# of bench/problems.json (its own row in RESULTS.md: ..._dynamic).
+moe=g128_n2048_k1024
+
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$logs/device.txt"
 date -u +%Y-%m-%d >> "$logs/device.txt"
 BUILD=out/build-runtime
@@ -41,7 +52,7 @@ fails=0
 if [ "$what" != bench ]; then
 : > "$logs/check.log"
 # Correctness: every test and benchmark shape, edge M, run-time sizes.
-for m in $K/test_0*.json $K/bench_g?_n*_k????.json $K/edge_m.json; do
+for m in $K/test_0*.json "${bench_list[@]}" $K/edge_m.json; do
   log "check $(basename $m) seed $seed"
   $RUN "$m" --seed $seed --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
 done
@@ -73,10 +84,17 @@ fi
 if [ "$what" != check ]; then
 # Timing: ggemm, then the peers, in the same run.
 : > "$logs/bench.log"
-for m in $K/bench_g?_n*_k????.json; do
+for m in "${bench_list[@]}"; do
   echo "== bench $(basename $m)" | tee -a "$logs/bench.log"
   $RUN "$m" --seed $seed --bench 2>&1 | tee -a "$logs/bench.log"
 done
+m=$K/bench_${moe}_dynamic.json
+if [ -f "$m" ]; then
+  echo "== bench $(basename $m) sizes of $moe" | tee -a "$logs/bench.log"
+  $RUN "$m" --seed $seed --group-sizes "$(sizes_of $moe)" --bench 2>&1 | tee -a "$logs/bench.log"
+else
+  echo "== no $m: not timed" | tee -a "$logs/bench.log"
+fi
 python3 bench/peers/torch_peers.py > "$logs/torch_peers.log" 2>&1; tail -8 "$logs/torch_peers.log"
 python3 bench/peers/triton_nvfp4.py > "$logs/triton.log" 2>&1; tail -8 "$logs/triton.log"
 fi

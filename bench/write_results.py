@@ -129,7 +129,20 @@ def run_section(logs):
     for name in list(ggemm) + [s for s, _ in peers]:
         if name not in names:
             names.append(name)
+    # A contiguous-form (run-time group sizes) timing, kernel
+    # ggemm_bench_<shape>_dynamic, is its own row right after <shape>'s, with
+    # the floor of the same problem.
+    for name in [n for n in names if n.endswith("_dynamic")]:
+        base = name[:-len("_dynamic")]
+        if base in names:
+            names.remove(name)
+            names.insert(names.index(base) + 1, name)
     floor_of = {f["shape"]: f for f in floors}
+    for name in names:
+        if name.endswith("_dynamic") and name not in floor_of:
+            base = floor_of.get(name[:-len("_dynamic")])
+            if base:
+                floor_of[name] = base
     columns = ("grouped_mm_bf16", "matmul_loop_bf16", "scaled_grouped_mm_fp8",
                "triton_nvfp4")
 

@@ -238,35 +238,66 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     // `work`, as in the chain).
     SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0),
                             idx(0), idx(1), idx(1)};
+    // Groups are visited `unroll` at a time: their sizes are loaded (and
+    // checked) together, so the loads overlap instead of each waiting for
+    // the previous iteration (on a GPU this loop runs once per tile).
+    int64_t groups = op.getTilesN().size();
+    int64_t unroll = 8;
+    while (groups % unroll != 0)
+      unroll /= 2;
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(op.getTilesN().size()), idx(1), init,
-        [&](OpBuilder &, Location, Value g, ValueRange it) {
-          Value base = it[0], rowBase = it[1];
-          Value rows = loadGroupSize(b, loc, sizes, g);
-          Value tm =
-              arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
-          Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
-          Value groupWork =
-              arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK()));
-          Value end = arith::AddIOp::create(b, loc, base, groupWork);
-          Value afterBase = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::uge, work, base);
-          Value beforeEnd = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ult, work, end);
-          Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
-          auto pick = [&](Value yes, Value sel) {
-            return arith::SelectOp::create(b, loc, inGroup, yes, sel)
-                .getResult();
-          };
-          SmallVector<Value> next{
-              end,
-              arith::AddIOp::create(b, loc, rowBase, rows),
-              pick(g, it[2]),
-              pick(base, it[3]),
-              pick(rowBase, it[4]),
-              pick(tm, it[5]),
-              pick(tilesN, it[6])};
-          scf::YieldOp::create(b, loc, next);
+        b, loc, idx(0), idx(groups), idx(unroll), init,
+        [&](OpBuilder &, Location, Value first, ValueRange carried) {
+          SmallVector<Value> it(carried);
+          SmallVector<Value> sizes32;
+          Value anyNegative;
+          Value zero32 = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value g = arith::AddIOp::create(b, loc, first, idx(u));
+            sizes32.push_back(memref::LoadOp::create(b, loc, sizes, g));
+            Value negative = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::slt, sizes32.back(), zero32);
+            anyNegative = anyNegative ? arith::OrIOp::create(
+                                            b, loc, anyNegative, negative)
+                                            .getResult()
+                                      : negative;
+          }
+          cf::AssertOp::create(
+              b, loc,
+              arith::XOrIOp::create(
+                  b, loc, anyNegative,
+                  arith::ConstantOp::create(b, loc, b.getBoolAttr(true))),
+              "ggemm.grouped_matmul: negative group size");
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value g = arith::AddIOp::create(b, loc, first, idx(u));
+            Value base = it[0], rowBase = it[1];
+            Value rows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                                    sizes32[u]);
+            Value tm =
+                arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+            Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
+            Value groupWork =
+                arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK()));
+            Value end = arith::AddIOp::create(b, loc, base, groupWork);
+            Value afterBase = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::uge, work, base);
+            Value beforeEnd = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ult, work, end);
+            Value inGroup =
+                arith::AndIOp::create(b, loc, afterBase, beforeEnd);
+            auto pick = [&](Value yes, Value sel) {
+              return arith::SelectOp::create(b, loc, inGroup, yes, sel)
+                  .getResult();
+            };
+            it = {end,
+                  arith::AddIOp::create(b, loc, rowBase, rows),
+                  pick(g, it[2]),
+                  pick(base, it[3]),
+                  pick(rowBase, it[4]),
+                  pick(tm, it[5]),
+                  pick(tilesN, it[6])};
+          }
+          scf::YieldOp::create(b, loc, it);
         });
     Value selGroup = loop.getResult(2), selBase = loop.getResult(3),
           selRowBase = loop.getResult(4), selTilesM = loop.getResult(5),
