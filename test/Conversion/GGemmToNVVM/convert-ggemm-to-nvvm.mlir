@@ -1,7 +1,8 @@
 // convert-ggemm-to-nvvm on an outlined, pipelined, warp-specialized sm_90a
 // kernel (with a prefetch of the next tile): the prologue for ggemm.ring,
 // one scf.if per warp role, the producer's TMA loop and drain, the
-// consumers' mma.sync loop and f16 epilogue, the scheduler as arithmetic.
+// consumers' decode + wgmma loop and staged f16 epilogue, the scheduler as
+// arithmetic.
 // RUN: gemm-opt %s --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.load_tile --implicit-check-not=ggemm.compute_tile --implicit-check-not=ggemm.prefetch_tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles --implicit-check-not=ggemm.problem --implicit-check-not=ggemm.ring --implicit-check-not=ggemm.warp_specialize
 
 // The host side is untouched: it keeps its launch description.
@@ -12,26 +13,24 @@
 
 // One persistent kernel, parameters as in docs/kernel-abi.md.
 // CHECK: gpu.module @ggemm_two_groups {
-// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 160, 1, 1>}
-// ggemm.ring: the roles' counters, decode tables (filled by the consumer
-// threads) and, per stage, a full mbarrier (1 arrival: the producer's
-// expect_tx) and an empty one (4 arrivals: one per consumer warp), all
-// in the one dynamic shared-memory region.
+// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 288, 1, 1>}
+// ggemm.ring: the roles' counters and, per stage, a full mbarrier (1
+// arrival: the producer's expect_tx) and an empty one (8 arrivals: one per
+// consumer warp), all in the one dynamic shared-memory region.
 // CHECK: memref.alloca() : memref<1xindex>
 // CHECK: memref.alloca() : memref<1xindex>
 // CHECK: gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
-// CHECK: memref.view {{.*}} to memref<256xi32, #gpu.address_space<workgroup>>
-// CHECK: memref.view {{.*}} to memref<256xbf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: memref.view
 // CHECK: llvm.inttoptr %{{.*}} : i64 to !llvm.ptr<3>
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c1_i32
-// CHECK: nvvm.mbarrier.init %{{.*}}, %c4_i32
+// CHECK: nvvm.mbarrier.init %{{.*}}, %c8_i32
 // CHECK-COUNT-6: nvvm.mbarrier.init
 // CHECK-NOT: nvvm.mbarrier.init
 // CHECK: gpu.barrier
-// Roles: warp 4 is the producer, warps 0-3 the consumers.
+// Roles: warp 8 is the producer, warps 0-7 (two warpgroups) the consumers.
 // CHECK: %[[WARP:.*]] = arith.divui %{{.*}}, %c32
-// CHECK: arith.cmpi uge, %[[WARP]], %c4
-// CHECK: arith.cmpi ult, %[[WARP]], %c5
+// CHECK: arith.cmpi uge, %[[WARP]], %c8
+// CHECK: arith.cmpi ult, %[[WARP]], %c9
 // CHECK: scf.if
 // CHECK: %[[CTA:[^ ,)]*]] = gpu.block_id  x
 // CHECK: %[[NCTAS:[^ ,)]*]] = gpu.grid_dim  x
@@ -52,30 +51,74 @@
 // Drain: the last release of each of the 4 stages.
 // CHECK-COUNT-4: nvvm.mbarrier.try_wait.parity
 // CHECK: arith.cmpi uge, %[[WARP]], %c0
-// CHECK: arith.cmpi ult, %[[WARP]], %c4
+// CHECK: arith.cmpi ult, %[[WARP]], %c8
 // CHECK: scf.if
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}}
-// Per K tile: wait until full, 16 K steps of 4 x 8 mma.sync, then the
-// warp's release (lane 0, after all lanes' reads).
+// The first K tile's scale bytes (8 per row, one load each), then the K
+// loop carrying the 64 f32 accumulators of wgmma m64n128 and the scales.
+// CHECK: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> i64
+// CHECK: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> i64
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (!llvm.struct<({{(f32, )+}}f32)>, i64, i64)
+// Per K tile: the next tile's scales, wait until full, load step 0's
+// packed pieces (token and weight row, 16 bytes each).
+// CHECK: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> i64
+// CHECK: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> i64
 // CHECK: nvvm.mbarrier.try_wait.parity
-// CHECK: arith.mulf {{.*}} : vector<2xbf16>
-// CHECK-COUNT-32: nvvm.mma.sync
+// CHECK: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
+// Four 64-K steps, each: the buffer's last wgmmas done (wait_group 1,
+// then both warpgroups' barrier), the next step's pieces loaded, decode
+// (scales by cvt e4m3x2 -> f16x2; codes by byte arithmetic and prmt; one
+// exact f16 multiply per pair; 16-byte rows of wgmma cores), proxy fence,
+// barrier, four wgmma m64n128k16 on the buffer, commit.
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK: llvm.load %{{.*}} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK: nvvm.convert.f8x2.to.f16x2 %{{.*}} : vector<2xi8>(f8E4M3FN) -> vector<2xf16>
+// CHECK: arith.muli %{{.*}}, %c14_i32
+// CHECK: nvvm.prmt <default> %c5124_i32
+// CHECK: arith.mulf %{{.*}} : vector<2xf16>
+// CHECK: nvvm.prmt <default> %c13348_i32
+// CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK-COUNT-7: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<3>
+// CHECK-NOT: llvm.store
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <col>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-COUNT-2: nvvm.wgmma.commit.group.sync.aligned
+// The last step releases the stage once decoded: each warp, lane 0, after
+// all lanes' reads; then its wgmmas.
 // CHECK: nvvm.bar.warp.sync
 // CHECK: scf.if
 // CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<3>
-// Epilogue: f16 pairs stored inside the group only.
-// CHECK: arith.truncf {{.*}} : vector<2xf32> to vector<2xf16>
-// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : vector<2xf16>, !llvm.ptr<1>
+// CHECK: nvvm.fence.proxy
+// CHECK-COUNT-4: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// After the loop: all wgmmas done, then the epilogue: f16 of the
+// accumulators x 2^28 into shared memory as rows of C, both warpgroups'
+// barrier, then 16-byte stores of whole rows inside the group.
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK: arith.mulf %{{.*}}, %cst{{.*}} : f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: llvm.store %{{.*}} {alignment = 2 : i64} : f16, !llvm.ptr<3>
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c256_i32
+// CHECK: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK: scf.if
+// CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<4xi32>, !llvm.ptr<1>
 // CHECK: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [160, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 133120, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "none">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "none">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 160, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 4, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
         %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
