@@ -233,11 +233,11 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
       return arith::ConstantIndexOp::create(b, loc, v).getResult();
     };
     Value tilesN = idx(op.getTilesN()[0]);
-    // Iteration values: base, rowBase, then the selected group, base, row
-    // base, tiles along M and along N (their values when no group holds
-    // `work`, as in the chain).
-    SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0),
-                            idx(0), idx(1), idx(1)};
+    // Iteration values: base, rowBase, then the selected group, base and
+    // row base (their values when no group holds `work`, as in the chain).
+    // The selected group's tiles along M are recomputed after the loop
+    // (along N they are the shared tilesN): fewer values live across it.
+    SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0), idx(0)};
     // Groups are visited `unroll` at a time: their sizes are loaded (and
     // checked) together, so the loads overlap instead of each waiting for
     // the previous iteration (on a GPU this loop runs once per tile).
@@ -251,7 +251,8 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
           SmallVector<Value> it(carried);
           SmallVector<Value> sizes32;
           Value anyNegative;
-          Value zero32 = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+          Value zero32 =
+              arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
           for (int64_t u = 0; u < unroll; ++u) {
             Value g = arith::AddIOp::create(b, loc, first, idx(u));
             sizes32.push_back(memref::LoadOp::create(b, loc, sizes, g));
@@ -289,19 +290,22 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
               return arith::SelectOp::create(b, loc, inGroup, yes, sel)
                   .getResult();
             };
-            it = {end,
-                  arith::AddIOp::create(b, loc, rowBase, rows),
-                  pick(g, it[2]),
-                  pick(base, it[3]),
-                  pick(rowBase, it[4]),
-                  pick(tm, it[5]),
-                  pick(tilesN, it[6])};
+            it = {end, arith::AddIOp::create(b, loc, rowBase, rows),
+                  pick(g, it[2]), pick(base, it[3]), pick(rowBase, it[4])};
           }
           scf::YieldOp::create(b, loc, it);
         });
     Value selGroup = loop.getResult(2), selBase = loop.getResult(3),
-          selRowBase = loop.getResult(4), selTilesM = loop.getResult(5),
-          selTilesN = loop.getResult(6);
+          selRowBase = loop.getResult(4);
+    // No group holds `work` (past the last tile): 1 x 1 tiles, as the chain.
+    Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        work, loop.getResult(0));
+    Value selTilesM = arith::SelectOp::create(
+        b, loc, found,
+        arith::CeilDivUIOp::create(
+            b, loc, loadGroupSize(b, loc, sizes, selGroup), idx(s.getTileM())),
+        idx(1));
+    Value selTilesN = arith::SelectOp::create(b, loc, found, tilesN, idx(1));
     Value local = arith::SubIOp::create(b, loc, work, selBase);
     Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
     Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
