@@ -38,7 +38,8 @@ std::string kernelName(StringRef function) {
 }
 
 /// The kernel's parameters (docs/kernel-abi.md): tensor maps (128 bytes
-/// each), C pointers, SFA/SFB pointers, group sizes, alpha.
+/// each), C pointers, SFA/SFB pointers, group sizes, alpha, status (rows
+/// of A in, error flags out).
 SmallVector<Type> kernelParams(OpBuilder &b, const KernelProblem &p) {
   auto global = IntegerAttr::get(IntegerType::get(b.getContext(), 64), 1);
   auto buffer = [&](int64_t size, Type element, ArrayRef<int64_t> inner = {}) {
@@ -50,7 +51,8 @@ SmallVector<Type> kernelParams(OpBuilder &b, const KernelProblem &p) {
   int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
   return {buffer(p.mapsPerSet() * sets, b.getI8Type(), {128}),
           buffer(sets, b.getI64Type()), buffer(2 * sets, b.getI64Type()),
-          buffer(groups, b.getI32Type()), buffer(groups, b.getF32Type())};
+          buffer(groups, b.getI32Type()), buffer(groups, b.getF32Type()),
+          buffer(2, b.getI32Type())};
 }
 
 struct GGemmOutlineKernel final

@@ -9,6 +9,8 @@
 
 #include "ggemm/Runtime/Runtime.h"
 
+#include <limits>
+
 #include "Check.h"
 #include "ReadFile.h"
 
@@ -219,10 +221,29 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
     }
   }
 
+  // status: {rows of A, error flags}, the flags cleared here.
+  if (operands.contiguousRows > std::numeric_limits<int32_t>::max())
+    return "operands: contiguousRows " +
+           std::to_string(operands.contiguousRows) + " exceeds 2^31 - 1";
+  std::vector<int32_t> statusValues = {
+      contiguous ? int32_t(operands.contiguousRows) : 0, 0};
+  if (std::string err = makeArray(statusValues, out.status); !err.empty())
+    return err;
+
   out.kernel = &kernel;
   out.parameters = {maps.empty() ? 0 : out.tensorMaps.address(),
                     out.cPointers.address(), out.scalePointers.address(),
-                    groupSizes, alpha};
+                    groupSizes, alpha, out.status.address()};
+  return "";
+}
+
+std::string Launch::errorFlags(int32_t &flags) const {
+  if (!kernel)
+    return "launch: not created";
+  int32_t values[2] = {0, 0};
+  if (std::string err = status.download(values, sizeof(values)); !err.empty())
+    return err;
+  flags = values[1];
   return "";
 }
 

@@ -119,7 +119,7 @@ constexpr uint64_t kMaxManifestBytes = 16 << 20;
 
 /// The ABI's parameter list; a kernel expecting another is not ours to run.
 const char *const kParams[] = {"tensor_maps", "c_pointers", "scale_pointers",
-                               "group_sizes", "alpha"};
+                               "group_sizes", "alpha",       "status"};
 
 std::string parseGroups(const Value &root, Manifest &out) {
   std::string error;
@@ -328,7 +328,8 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
                params->array[i].string == kParams[i];
   if (!paramsOk)
     return "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
-           "\"scale_pointers\", \"group_sizes\", \"alpha\"] (ABI version 1)";
+           "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\"] "
+           "(docs/kernel-abi.md)";
 
   if (std::string err = parseGroups(root, out); !err.empty())
     return err;

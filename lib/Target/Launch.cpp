@@ -93,7 +93,8 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"split_k", s.getSplitK()},
       {"groups", std::move(groups)},
       {"params", llvm::json::Array{"tensor_maps", "c_pointers",
-                                   "scale_pointers", "group_sizes", "alpha"}},
+                                   "scale_pointers", "group_sizes", "alpha",
+                                   "status"}},
       {"tensor_maps", std::move(maps)}};
   if (launch.getTensorMemoryColumns())
     manifest["tensor_memory_columns"] = launch.getTensorMemoryColumns();

@@ -18,7 +18,7 @@
 // The kernel: parameters of the ABI, the problem it is specialised for,
 // %cta = blockIdx.x, %num_ctas = gridDim.x, the scheduler kept.
 // CHECK: gpu.module @ggemm_two_groups {
-// CHECK: gpu.func @ggemm_two_groups(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>) kernel
+// CHECK: gpu.func @ggemm_two_groups(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel
 // CHECK-SAME: ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list
 // CHECK-SAME: known_block_size = array<i32: 288, 1, 1>
 // CHECK: %[[CTA:.*]] = gpu.block_id x
@@ -57,7 +57,7 @@ func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2
 // CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_moe_layer_0::@ggemm_moe_layer_0
 // CHECK-SAME: rows = contiguous, scales = row_major, alpha = true, groups = [-1, 128, 256, -1, 128, 256]
 // CHECK-SAME: tensor_maps = [<group = 0, operand = "a", dims = [128, -1]
-// CHECK: gpu.func @ggemm_moe_layer_0(%{{.*}}: memref<2x128xi8, 1>, %{{.*}}: memref<1xi64, 1>, %{{.*}}: memref<2xi64, 1>, %[[SIZES:.*]]: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>) kernel
+// CHECK: gpu.func @ggemm_moe_layer_0(%{{.*}}: memref<2x128xi8, 1>, %{{.*}}: memref<1xi64, 1>, %{{.*}}: memref<2xi64, 1>, %[[SIZES:.*]]: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel
 // CHECK: ggemm.num_tiles tiles_m [] tiles_n [1, 1] group_sizes(%[[SIZES]] : memref<2xi32, 1>)
 // CHECK: ggemm.tile_coords %{{.*}} group_sizes(%[[SIZES]] : memref<2xi32, 1>)
 // CHECK: ggemm.tile group

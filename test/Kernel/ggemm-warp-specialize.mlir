@@ -30,7 +30,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x
@@ -71,7 +71,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x

@@ -28,7 +28,7 @@ const char *const kContiguous = R"({"alpha": false, "block": [192, 1, 1],
  "groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256},
             {"k": 512, "m": -1, "n": 256}],
  "kernel": "ggemm_contiguous",
- "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha"],
+ "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status"],
  "rows": "contiguous", "scales": "row_major", "split_k": 1,
  "tensor_maps": [
   {"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"},

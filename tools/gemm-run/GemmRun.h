@@ -77,12 +77,17 @@ std::string buildImage(const rt::Manifest &manifest,
 /// One input set on the device, bound to the kernel.
 struct DeviceSet {
   rt::DeviceBuffer memory;
+  rt::DeviceBuffer deviceSizes; ///< see uploadSet's `deviceSizes`
   rt::Launch launch;
 };
 
-/// Uploads `image` into a fresh allocation and binds it to `kernel`.
+/// Uploads `image` into a fresh allocation and binds it to `kernel`. With
+/// `deviceSizes`, the kernel reads those group sizes from a device array of
+/// their own (unchecked by the runtime, as a router's counts would be)
+/// instead of the image's.
 std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
-                      DeviceSet &out);
+                      DeviceSet &out,
+                      const std::vector<int32_t> *deviceSizes = nullptr);
 
 /// What the check of one output found.
 struct CheckSummary {

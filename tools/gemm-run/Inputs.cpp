@@ -207,7 +207,8 @@ std::string buildImage(const rt::Manifest &manifest,
 }
 
 std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
-                      DeviceSet &out) {
+                      DeviceSet &out,
+                      const std::vector<int32_t> *deviceSizes) {
   if (std::string err =
           rt::DeviceBuffer::allocate(image.bytes.size(), out.memory);
       !err.empty())
@@ -230,6 +231,16 @@ std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
   operands.sfb = addresses(image.sfb);
   operands.c = addresses(image.c);
   operands.groupSizeValues = image.groupSizes;
+  if (deviceSizes) {
+    size_t bytes = deviceSizes->size() * sizeof(int32_t);
+    if (std::string err = rt::DeviceBuffer::allocate(bytes, out.deviceSizes);
+        !err.empty())
+      return err;
+    if (std::string err = out.deviceSizes.upload(deviceSizes->data(), bytes);
+        !err.empty())
+      return err;
+    operands.groupSizes = out.deviceSizes.address();
+  }
   operands.alphaValues = image.alpha;
   operands.contiguousRows = image.rows;
   return rt::Launch::create(kernel, operands, out.launch);

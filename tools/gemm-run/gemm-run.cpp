@@ -33,7 +33,7 @@ constexpr const char *kUsageLine =
     "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
     "[--load DIR]\n"
     "                [--check] [--bench] [--iters N] [--warmup N]\n"
-    "                [--bench-reference]\n";
+    "                [--bench-reference] [--overrun-device-sizes N]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
     "  --group-sizes L   rows per group for contiguous rows (default: the\n"
@@ -52,7 +52,13 @@ constexpr const char *kOptions =
     "  --bench-reference time the host reference on this problem: the plain\n"
     "                    loops (on a slice of rows) and the fast one that\n"
     "                    --check uses, in GMAC/s, and compare their bits;\n"
-    "                    needs no GPU unless --check or --bench is given\n";
+    "                    needs no GPU unless --check or --bench is given\n"
+    "  --overrun-device-sizes N\n"
+    "                    contiguous rows: hand the kernel group sizes in a\n"
+    "                    device array whose last non-empty group claims N\n"
+    "                    rows past A (a robustness test: the kernel must\n"
+    "                    clamp them, raise its error flag and still compute\n"
+    "                    the rows that exist)\n";
 
 struct Options {
   std::string manifest, loadDir;
@@ -60,6 +66,8 @@ struct Options {
   std::vector<int64_t> groupSizes;
   bool check = false, bench = false, benchReference = false;
   int64_t iters = 200, warmup = 20;
+  /// --overrun-device-sizes: rows the device's group sizes claim past A.
+  int64_t overrun = 0;
 };
 
 /// A decimal integer in [min, max], the whole of `text`.
@@ -103,7 +111,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
       continue;
     }
     if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
-        name != "--iters" && name != "--warmup")
+        name != "--iters" && name != "--warmup" &&
+        name != "--overrun-device-sizes")
       return "unknown option " + name;
     if (!inlineValue) {
       if (i + 1 >= argc)
@@ -136,6 +145,11 @@ std::string parseOptions(int argc, char **argv, Options &out) {
           break;
         start = comma + 1;
       }
+    } else if (name == "--overrun-device-sizes") {
+      if (!parseInteger(value, 1, 1 << 20, number))
+        return "--overrun-device-sizes needs an integer in [1, 2^20], not '" +
+               value + "'";
+      out.overrun = number;
     } else {
       // Bounded: --iters sizes the event arrays, and a million replays
       // of even the smallest kernel take seconds.
@@ -349,8 +363,26 @@ int run(int argc, char **argv) {
   rt::Stream stream;
   if (std::string err = rt::Stream::create(stream); !err.empty())
     return fail(err);
+  // --overrun-device-sizes: the same sizes, the last non-empty group's
+  // grown past the buffers, in a device array the runtime does not check.
+  std::vector<int32_t> overrunSizes;
+  if (options.overrun) {
+    if (!contiguous)
+      return fail("--overrun-device-sizes applies to contiguous rows");
+    overrunSizes = image.groupSizes;
+    auto last = std::find_if(overrunSizes.rbegin(), overrunSizes.rend(),
+                             [](int32_t m) { return m > 0; });
+    if (last == overrunSizes.rend())
+      return fail("--overrun-device-sizes needs a non-empty group");
+    int64_t grown = *last + image.rows + options.overrun;
+    if (grown > std::numeric_limits<int32_t>::max())
+      return fail("--overrun-device-sizes: the grown size passes 2^31 - 1");
+    *last = int32_t(grown);
+  }
   DeviceSet first;
-  if (std::string err = uploadSet(kernel, image, first); !err.empty())
+  if (std::string err = uploadSet(kernel, image, first,
+                                  options.overrun ? &overrunSizes : nullptr);
+      !err.empty())
     return fail(err);
 
   // One launch on the poisoned C of the first set, checked before any
@@ -370,6 +402,24 @@ int run(int argc, char **argv) {
             checkOutputs(manifest, problem, expected, image, first, summary);
         !err.empty())
       return fail(err);
+    // The kernel's error flags: none, or exactly the overrun asked for (the
+    // rows it then computes past the groups' are inside the buffers: the
+    // spare rows may be written).
+    int32_t flags = 0;
+    if (std::string err = first.launch.errorFlags(flags); !err.empty())
+      return fail(err);
+    std::printf("status: kernel error flags 0x%x%s\n", unsigned(flags),
+                flags & rt::kGroupSizesOverrun
+                    ? " (group sizes passed the rows of A: clamped)"
+                    : "");
+    if (options.overrun) {
+      bool flagged = flags == rt::kGroupSizesOverrun;
+      summary.pass = flagged && summary.elements > 0 &&
+                     summary.unwritten == 0 && summary.nonFinite == 0 &&
+                     summary.beyondBound == 0 && summary.relError < 1e-3;
+    } else if (flags != 0) {
+      summary.pass = false;
+    }
   }
   if (options.bench)
     if (std::string err =

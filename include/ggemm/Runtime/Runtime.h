@@ -303,7 +303,9 @@ private:
 struct Operands {
   std::vector<CUdeviceptr> a, b, sfa, sfb, c;
   /// Contiguous form: int32_t[G] on the device, or null to use
-  /// `groupSizeValues`.
+  /// `groupSizeValues`. Sizes on the device are not checked here: the
+  /// kernel clamps them to `contiguousRows` and raises a flag
+  /// (Launch::errorFlags).
   CUdeviceptr groupSizes = 0;
   std::vector<int32_t> groupSizeValues;
   /// When the manifest has alpha: float[G] on the device, or null to use
@@ -337,14 +339,24 @@ public:
                                     const LaunchOptions &options = {}) const;
 
   /// The kernel parameters, in ABI order: tensor_maps, c_pointers,
-  /// scale_pointers, group_sizes, alpha.
-  const std::array<CUdeviceptr, 5> &params() const { return parameters; }
+  /// scale_pointers, group_sizes, alpha, status.
+  const std::array<CUdeviceptr, 6> &params() const { return parameters; }
+
+  /// The error flags the kernel raised in all launches so far (status[1]:
+  /// bit 0, run-time group sizes passed the rows of A; the kernel clamped
+  /// them and computed no row past the buffers). Synchronous: call after
+  /// the launches finished.
+  [[nodiscard]] std::string errorFlags(int32_t &flags) const;
 
 private:
   const Kernel *kernel = nullptr;
-  DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha;
-  std::array<CUdeviceptr, 5> parameters{};
+  DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha,
+      status;
+  std::array<CUdeviceptr, 6> parameters{};
 };
+
+/// Bit of Launch::errorFlags: run-time group sizes passed the rows of A.
+constexpr int32_t kGroupSizesOverrun = 1;
 
 /// An executable graph holding one launch, replayed without host work.
 class Graph {

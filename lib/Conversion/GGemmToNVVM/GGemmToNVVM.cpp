@@ -94,6 +94,16 @@ struct ConvertGGemmToNVVM final
     if (std::string why = target->planKernel(p, resources); !why.empty())
       return kernel.emitOpError()
              << "cannot be lowered for " << target->chip << ": " << why;
+    // The kernel ABI (docs/kernel-abi.md): tensor maps, C pointers, scale
+    // pointers, group sizes, alpha, status, as ggemm-outline-kernel makes.
+    if (kernel.getNumArguments() != 6 ||
+        !llvm::all_of(kernel.getArgumentTypes(),
+                      [](Type t) { return isa<MemRefType>(t); }))
+      return kernel.emitOpError()
+             << "has " << kernel.getNumArguments()
+             << " parameters; the ggemm kernel ABI has 6 memrefs (tensor "
+                "maps, C pointers, scale pointers, group sizes, alpha, "
+                "status), as ggemm-outline-kernel makes them";
     RingOp ring;
     WarpSpecializeOp roles;
     if (failed(checkLevel(kernel, ring, roles)))

@@ -15,7 +15,8 @@ using namespace mlir::ggemm;
 
 GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
                                        const KernelProblem &p,
-                                       ValueRange params, Value group) {
+                                       ValueRange params, Value group,
+                                       Value rowBase) {
   auto idx = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
@@ -86,6 +87,29 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
     Value size = memref::LoadOp::create(b, loc, params[3], group);
     f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
+    if (rowBase) {
+      // The rows of A (and C) left from rowBase; sizes that pass them are
+      // clamped and flagged (docs/kernel-abi.md, parameter 5).
+      Value status = params[5];
+      Value rows = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          memref::LoadOp::create(b, loc, status, idx(0)));
+      f.rowsA = rows;
+      Value room = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, rows,
+                                rowBase),
+          arith::SubIOp::create(b, loc, rows, rowBase), idx(0));
+      Value over =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
+      scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
+        memref::StoreOp::create(
+            b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1)),
+            status, idx(1));
+        scf::YieldOp::create(b, loc);
+      });
+      f.m = arith::SelectOp::create(b, loc, over, room, f.m);
+    }
   }
   if (p.hasAlpha)
     f.alpha = memref::LoadOp::create(b, loc, params[4], group);

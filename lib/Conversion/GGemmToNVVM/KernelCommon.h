@@ -21,13 +21,21 @@ namespace mlir::ggemm {
 struct GroupFacts {
   Value m, n, k, kTiles, mapA, mapB, mapSfa, mapSfb, c, sfa, sfb, bRowBase,
       alpha;
+  /// Rows of A (and SFA, C) in device memory: set with run-time sizes and
+  /// a row base (see emitGroupFacts), else null.
+  Value rowsA;
 };
 
 /// Emits the facts of group `group` (an index) from the kernel parameters
 /// (mapSfa/mapSfb only with KernelProblem::scaleMaps)
-/// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha).
+/// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha,
+/// status). With run-time sizes (rows<contiguous>) and the group's first
+/// row `rowBase`, m is clamped to the rows of A left after rowBase
+/// (status[0]), and a group that passes them sets bit 0 of status[1]: device
+/// data never makes the kernel read or write past its buffers.
 GroupFacts emitGroupFacts(OpBuilder &b, Location loc, const KernelProblem &p,
-                          ValueRange params, Value group);
+                          ValueRange params, Value group,
+                          Value rowBase = Value());
 
 /// The generic address of tensor map `index` in the kernel's array of
 /// 128-byte CUtensorMaps.

@@ -283,7 +283,7 @@ void SM100KernelBuilder::emitTeardown() {
 
 void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
                                   Value m0, Value n0) {
-  GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
+  GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
   switch (role) {
   case Role::Producer:
     return emitProducerTile(g, rowBase, m0, n0);

@@ -171,7 +171,7 @@ Value SM90KernelBuilder::stageOffset(Value stage) {
 
 void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                          Value m0, Value n0) {
-  GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
+  GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value first = memref::LoadOp::create(b, loc, loadIter, idx(0));
@@ -337,7 +337,7 @@ void SM90KernelBuilder::consumerBarrier() {
 void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                          Value m0, Value n0) {
   MLIRContext *ctx = b.getContext();
-  GroupFacts g = emitGroupFacts(b, loc, problem, params, group);
+  GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
   Value first = memref::LoadOp::create(b, loc, consumeIter, idx(0));
 
@@ -366,9 +366,16 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
     return arith::IndexCastUIOp::create(
         b, loc, b.getI64Type(), arith::MulIOp::create(b, loc, r, kBlocks));
   };
+  // The rows of A this group may read: to its end, and never past the
+  // buffer when run-time sizes overrun it (g.m is then clamped, possibly to
+  // 0: the last row read is the buffer's).
+  Value tokenLimit = arith::AddIOp::create(b, loc, rowBase, g.m);
+  if (g.rowsA)
+    tokenLimit = arith::MaxUIOp::create(
+        b, loc, arith::MinUIOp::create(b, loc, tokenLimit, g.rowsA), idx(1));
   Value tokenScaleRow = scaleRow(
       g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
-      arith::AddIOp::create(b, loc, rowBase, g.m));
+      tokenLimit);
   Value weightScaleRow = scaleRow(
       g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
       arith::AddIOp::create(b, loc, g.bRowBase, g.n));

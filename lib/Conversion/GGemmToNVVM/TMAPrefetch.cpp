@@ -26,7 +26,8 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
   auto toI32 = [&](Value v) {
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
   };
-  GroupFacts g = emitGroupFacts(b, loc, p, params, op.getGroup());
+  GroupFacts g =
+      emitGroupFacts(b, loc, p, params, op.getGroup(), op.getRowBase());
   Value mapA = emitTensorMapPtr(b, loc, params[0], g.mapA);
   Value mapB = emitTensorMapPtr(b, loc, params[0], g.mapB);
 

@@ -1,6 +1,7 @@
 // What convert-ggemm-to-nvvm refuses: IR of an earlier level (never a
 // silent rc 0), kernels not yet pipelined and warp-specialized, and a
-// kernel outlined for another chip than asked for.
+// kernel outlined for another chip than asked for, and a kernel whose
+// parameters are not the ABI's.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm -verify-diagnostics
 // RUN: not gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
 // CHIP: error: 'gpu.func' op was outlined for sm_90a but convert-ggemm-to-nvvm was asked for sm_100a
@@ -32,7 +33,7 @@ func.func @not_outlined(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3F
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{'gpu.func' op cannot be lowered for sm_90a: the sm_90a kernel takes tile N in {128}; got 64}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       gpu.return
     }
   }
@@ -43,7 +44,7 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{'gpu.func' op is for unknown chip 'sm_80' (known: sm_100a, sm_90a)}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_80", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_80", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       gpu.return
     }
   }
@@ -54,7 +55,7 @@ module attributes {gpu.container_module} {
 // An outlined kernel that was not pipelined yet.
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       %i = arith.constant 0 : index
       // expected-error @+1 {{'ggemm.tile' op is not lowered by convert-ggemm-to-nvvm; run ggemm-pipeline-loads and ggemm-warp-specialize first}}
       ggemm.tile group(%i) row_base(%i) at(%i, %i)
@@ -69,8 +70,20 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{has 1 ggemm.ring and 0 ggemm.warp_specialize ops at its top level; the lowering takes one of each (ggemm-pipeline-loads, ggemm-warp-specialize)}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       %r = ggemm.ring : !ggemm.ring<4>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A kernel whose parameters are not the ABI's six (here: no status).
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    // expected-error @+1 {{'gpu.func' op has 5 parameters; the ggemm kernel ABI has 6 memrefs (tensor maps, C pointers, scale pointers, group sizes, alpha, status), as ggemm-outline-kernel makes them}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       gpu.return
     }
   }

@@ -9,7 +9,7 @@
 // CHECK-LABEL: func.func @blocked(
 // CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked
 // CHECK: gpu.module @ggemm_blocked {
-// CHECK: gpu.func @ggemm_blocked(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 192, 1, 1>}
+// CHECK: gpu.func @ggemm_blocked(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel attributes {known_block_size = array<i32: 192, 1, 1>}
 // Prologue: 4 full + 4 empty + 2 accumulator-full + 2 accumulator-empty
 // barriers; full expects 1 arrival (TMA bytes), accumulator-empty 128.
 // CHECK: %[[TID:.*]] = gpu.thread_id  x
@@ -108,7 +108,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_blocked {
-    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
       %0 = ggemm.ring : <4>
       ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
@@ -182,7 +182,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_contiguous {
-    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
       %0 = ggemm.ring : <4>
       ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
@@ -251,7 +251,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_k_tail {
-    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
       %0 = ggemm.ring : <4>
       ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
         %block_id_x = gpu.block_id  x

@@ -13,7 +13,7 @@
 
 // One persistent kernel, parameters as in docs/kernel-abi.md.
 // CHECK: gpu.module @ggemm_two_groups {
-// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>) kernel attributes {known_block_size = array<i32: 288, 1, 1>}
+// CHECK: gpu.func @ggemm_two_groups(%{{[^ ,)]*}}: memref<4x128xi8, 1>, %{{[^ ,)]*}}: memref<2xi64, 1>, %{{[^ ,)]*}}: memref<4xi64, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>, %{{[^ ,)]*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel attributes {known_block_size = array<i32: 288, 1, 1>}
 // ggemm.ring: the roles' counters and, per stage, a full mbarrier (1
 // arrival: the producer's expect_tx) and an empty one (8 arrivals: one per
 // consumer warp), all in the one dynamic shared-memory region.
@@ -116,7 +116,7 @@ module attributes {gpu.container_module} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
       %0 = ggemm.ring : <4>
       ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
