@@ -25,7 +25,8 @@
 // CHECK: %[[ROOM:.*]] = arith.select %[[LEFT]], %[[DIFF]], %c0
 // CHECK: %[[OVER:.*]] = arith.cmpi ugt, %[[SIZE:[^ ,]*]], %[[ROOM]]
 // CHECK: scf.if %[[OVER]] {
-// CHECK-NEXT: memref.store %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : memref<2xi32, 1>
+// CHECK: memref.store %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : memref<2xi32, 1>
+// CHECK-NEXT: }
 // CHECK: arith.select %[[OVER]], %[[ROOM]], %[[SIZE]]
 
 func.func @cont(%a: memref<?x256xf4E2M1FN>, %sa: memref<?x16xf8E4M3FN>,
