@@ -65,6 +65,11 @@ for sizes in 0,1,127,129,300 300,0,0,1,129; do
   log "check edge_m_dynamic sizes $sizes"
   $RUN $K/edge_m_dynamic.json --seed $seed --group-sizes $sizes --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
 done
+# Device group sizes that pass the rows of A (a router's bad counts): the
+# kernel must clamp them, flag them and compute the rows that exist; under
+# memcheck it must not touch memory past the buffers.
+log "check edge_m_dynamic sizes 0,1,127,129,300, the last claiming 1000 rows past A on the device"
+$RUN $K/edge_m_dynamic.json --seed $seed --group-sizes 0,1,127,129,300 --overrun-device-sizes 1000 --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
 log "correctness failures: $fails"
 
 # compute-sanitizer on two shapes (memcheck, racecheck, synccheck).
@@ -79,6 +84,12 @@ for tool in memcheck racecheck synccheck; do
     tail -3 "$logs/sanitizer_${tool}_$(basename $m .json).log" | tee -a "$logs/check.log"
   done
 done
+log "compute-sanitizer --tool memcheck edge_m_dynamic.json, group sizes overrunning A on the device"
+compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $K/edge_m_dynamic.json --seed $seed \
+  --group-sizes 0,1,127,129,300 --overrun-device-sizes 1000 --check \
+  > "$logs/sanitizer_memcheck_overrun.log" 2>&1
+echo "exit $?" | tee -a "$logs/check.log"
+tail -3 "$logs/sanitizer_memcheck_overrun.log" | tee -a "$logs/check.log"
 fi
 
 if [ "$what" != check ]; then
