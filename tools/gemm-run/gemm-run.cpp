@@ -302,6 +302,9 @@ int run(int argc, char **argv) {
   if (!contiguous && !options.groupSizes.empty())
     return fail("--group-sizes applies to contiguous rows; the group sizes "
                 "of this list-form kernel are static");
+  if (!contiguous && options.overrun)
+    return fail("--overrun-device-sizes applies to contiguous rows; the "
+                "group sizes of this list-form kernel are static");
   std::vector<ref::Shape> shapes;
   if (std::string err =
           problemShapes(manifest, options.groupSizes, options.seed,
@@ -367,8 +370,6 @@ int run(int argc, char **argv) {
   // grown past the buffers, in a device array the runtime does not check.
   std::vector<int32_t> overrunSizes;
   if (options.overrun) {
-    if (!contiguous)
-      return fail("--overrun-device-sizes applies to contiguous rows");
     overrunSizes = image.groupSizes;
     auto last = std::find_if(overrunSizes.rbegin(), overrunSizes.rend(),
                              [](int32_t m) { return m > 0; });
