@@ -35,6 +35,13 @@ Value getConstantIndexTable(OpBuilder &b, Location loc, Operation *anchor,
 void populateTileSpaceToArithPatterns(const TypeConverter &converter,
                                       RewritePatternSet &patterns);
 
+/// Rewrites the tile_coords ops of many groups with run-time sizes that sit
+/// in a loop over increasing work items (the GPU kernels' persistent loops)
+/// into a forward walk from a cursor the loop carries: O(G + tiles) work per
+/// loop instead of O(G) per tile. Other tile_coords ops are left to the
+/// patterns above.
+void useTileSpaceCursors(Operation *root);
+
 } // namespace mlir::ggemm
 
 #endif // GGEMM_CONVERSION_TILESPACETOARITH_H

@@ -176,7 +176,11 @@ struct ConvertGGemmToNVVM final
                                          kProblemAttrName))))
         return signalPassFailure();
 
-    // The scheduler inside the kernels: the same arithmetic as on the CPU.
+    // The scheduler inside the kernels: the same arithmetic as on the CPU,
+    // except that the roles' loops over many run-time-size groups walk the
+    // groups from a cursor they carry.
+    for (gpu::GPUFuncOp kernel : kernels)
+      useTileSpaceCursors(kernel);
     TypeConverter identity;
     identity.addConversion([](Type t) { return t; });
     ConversionTarget target(getContext());

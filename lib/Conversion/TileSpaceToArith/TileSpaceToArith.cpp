@@ -162,6 +162,29 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
   }
 };
 
+/// tile_coords' results once the group holding `work` is known: its index,
+/// first work item and row base, and its tiles along M and N; then split,
+/// then raster order.
+SmallVector<Value> tileCoordsOf(OpBuilder &b, Location loc, ScheduleAttr s,
+                                Value work, Value group, Value base,
+                                Value rowBase, Value tilesM, Value tilesN) {
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  Value local = arith::SubIOp::create(b, loc, work, base);
+  Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
+  Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+  bool alongM = s.getRaster() == Raster::along_m;
+  Value fast = alongM ? tilesM : tilesN;
+  Value inner = arith::RemUIOp::create(b, loc, tile, fast);
+  Value outer = arith::DivUIOp::create(b, loc, tile, fast);
+  Value tm = alongM ? inner : outer;
+  Value tn = alongM ? outer : inner;
+  Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
+  Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+  return {group, rowBase, m0, n0, split};
+}
+
 /// The group-aware scheduler: the group whose range of work items holds
 /// `work` (prefix sums of the work counts), then split, then raster order.
 struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
@@ -306,18 +329,8 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
             b, loc, loadGroupSize(b, loc, sizes, selGroup), idx(s.getTileM())),
         idx(1));
     Value selTilesN = arith::SelectOp::create(b, loc, found, tilesN, idx(1));
-    Value local = arith::SubIOp::create(b, loc, work, selBase);
-    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
-    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
-    bool alongM = s.getRaster() == Raster::along_m;
-    Value fast = alongM ? selTilesM : selTilesN;
-    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
-    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
-    Value tm = alongM ? inner : outer;
-    Value tn = alongM ? outer : inner;
-    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
-    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
-    rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, selGroup, selBase,
+                                        selRowBase, selTilesM, selTilesN));
     return success();
   }
 
@@ -374,6 +387,95 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
 };
 
 } // namespace
+
+/// Many groups with run-time sizes, inside a loop over increasing work items
+/// (`scf.for %w = %first to %total step %grid`, the persistent loop of a
+/// role): the loop carries a cursor (group, its first work item, its row
+/// base) from one work item to the next, and each tile_coords walks the
+/// groups forward from it, so a CTA visits each group once in all instead
+/// of all groups on every tile.
+void mlir::ggemm::useTileSpaceCursors(Operation *root) {
+  SmallVector<TileCoordsOp> ops;
+  root->walk([&](TileCoordsOp op) {
+    auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
+    if (op.getGroupSizes() &&
+        op.getTilesN().size() > kMaxSelectChainGroups &&
+        isUniform(op.getTilesN()) && loop &&
+        op.getWork() == loop.getInductionVar())
+      ops.push_back(op);
+  });
+  for (TileCoordsOp op : ops) {
+    auto loop = cast<scf::ForOp>(op->getParentOp());
+    Location loc = op.getLoc();
+    IRRewriter rewriter(op->getContext());
+    rewriter.setInsertionPoint(loop);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    auto yields = [&](OpBuilder &b, Location, ArrayRef<BlockArgument> cursor)
+        -> SmallVector<Value> {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(op);
+      ScheduleAttr s = op.getSchedule();
+      auto idx = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v).getResult();
+      };
+      Value work = op.getWork(), sizes = op.getGroupSizes();
+      Value tilesN = idx(op.getTilesN()[0]);
+      int64_t groups = op.getTilesN().size();
+      Type index = b.getIndexType();
+      SmallVector<Type> types(5, index);
+      // (group, its first work item, its row base) -> advance while the
+      // group ends at or before `work` and is not the last.
+      auto walk = scf::WhileOp::create(
+          b, loc, types,
+          ValueRange{cursor[0], cursor[1], cursor[2], zero, zero},
+          [&](OpBuilder &, Location, ValueRange it) {
+            Value rows = loadGroupSize(b, loc, sizes, it[0]);
+            Value tm =
+                arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+            Value end = arith::AddIOp::create(
+                b, loc, it[1],
+                arith::MulIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, tm, tilesN),
+                    idx(s.getSplitK())));
+            Value past = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::uge, work, end);
+            Value notLast = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ult, it[0], idx(groups - 1));
+            scf::ConditionOp::create(
+                b, loc, arith::AndIOp::create(b, loc, past, notLast),
+                ValueRange{it[0], it[1], it[2], end, rows});
+          },
+          [&](OpBuilder &, Location, ValueRange it) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{arith::AddIOp::create(b, loc, it[0], idx(1)),
+                           it[3], arith::AddIOp::create(b, loc, it[2], it[4]),
+                           zero, zero});
+          });
+      Value group = walk.getResult(0), base = walk.getResult(1),
+            rowBase = walk.getResult(2);
+      // No group holds `work` (past the last tile): 1 x 1 tiles, as the
+      // other lowerings give.
+      Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                          work, walk.getResult(3));
+      Value tilesM = arith::SelectOp::create(
+          b, loc, found,
+          arith::CeilDivUIOp::create(b, loc, walk.getResult(4),
+                                     idx(s.getTileM())),
+          idx(1));
+      Value fastN = arith::SelectOp::create(b, loc, found, tilesN, idx(1));
+      SmallVector<Value> results = tileCoordsOf(b, loc, s, work, group, base,
+                                                rowBase, tilesM, fastN);
+      op->replaceAllUsesWith(results);
+      return {group, base, rowBase};
+    };
+    if (failed(loop.replaceWithAdditionalYields(
+            rewriter, ValueRange{zero, zero, zero},
+            /*replaceInitOperandUsesInLoop=*/false, yields)))
+      continue;
+    op->erase();
+  }
+}
 
 void mlir::ggemm::populateTileSpaceToArithPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
