@@ -38,8 +38,10 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.kTail = llvm::any_of(
       p.groups, [&](const GroupShape &g) { return g.k % plan.tileK != 0; });
   // Tile M 128 (cta_group::1), tile K 256 (one 128-byte swizzled row of
-  // packed e2m1 per row: 4 MMAs of K = 64) and N in steps of 16 are the
-  // target's tile table (TargetInfo::checkTile), checked before this.
+  // packed e2m1 per row: 4 MMAs of K = 64) and N in {64, 128, 192, 256}
+  // are the target's tile table (TargetInfo::checkTile), checked before
+  // this. N = 256 never fits below: its two accumulators alone take all
+  // 512 Tensor Memory columns.
   sm100::InstrDescBlockScaled desc;
   desc.m = plan.tileM;
   desc.n = plan.tileN;

@@ -15,11 +15,16 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-// sm_100a: tcgen05.mma cta_group::1 computes 128 rows; N in steps of 16;
-// one 128-byte swizzled row of packed e2m1 per K tile (K = 256).
+// sm_100a: tcgen05.mma cta_group::1 computes 128 rows; one 128-byte
+// swizzled row of packed e2m1 per K tile (K = 256). The instruction takes
+// N = 8..256 in steps of 8 (PTX ISA Table 39), but the ISA text gives no
+// rule for where the block16 scale factors of B sit in Tensor Memory for a
+// given N (only Figure 242, an image); the widths below are the ones whose
+// placement a reference confirms: CUTLASS's block-scaled sm_100 kernels,
+// which take CTA tile N in {64, 128, 192, 256} (docs/sm100-encodings.md,
+// "Tile N").
 constexpr int64_t kSM100TileM[] = {128};
-constexpr int64_t kSM100TileN[] = {16,  32,  48,  64,  80,  96,  112, 128,
-                                   144, 160, 176, 192, 208, 224, 240, 256};
+constexpr int64_t kSM100TileN[] = {64, 128, 192, 256};
 constexpr int64_t kSM100TileK[] = {256};
 // sm_90a: two warpgroups of wgmma m64n128k16 (64 weight rows x 128 tokens
 // each): a 128 x 128 tile; one 128-byte swizzled row of packed e2m1 per K
@@ -40,9 +45,11 @@ constexpr RoleSpec kSM90Roles[] = {{"producer", 8, 1, 0},
 
 const TargetInfo kTargets[] = {
     {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK,
-     kSM100Roles},
+     kSM100Roles,
+     "the widths whose tcgen05 scale-factor layout in Tensor Memory is "
+     "confirmed; docs/sm100-encodings.md"},
     {"sm_90a", 132, 227 * 1024, kSM90TileM, kSM90TileN, kSM90TileK,
-     kSM90Roles},
+     kSM90Roles, ""},
 };
 
 std::string joined(ArrayRef<int64_t> values) {
@@ -68,14 +75,19 @@ std::string TargetInfo::knownChips() {
 }
 
 std::string TargetInfo::checkTile(int64_t m, int64_t n, int64_t k) const {
-  auto check = [&](const char *what, int64_t v, ArrayRef<int64_t> ok) {
+  auto check = [&](const char *what, int64_t v, ArrayRef<int64_t> ok,
+                   StringRef reason = "") {
     if (llvm::is_contained(ok, v))
       return std::string();
-    return std::string("the ") + chip.str() + " kernel takes tile " + what +
-           " in {" + joined(ok) + "}; got " + std::to_string(v);
+    std::string why = std::string("the ") + chip.str() + " kernel takes tile " +
+                      what + " in {" + joined(ok) + "}";
+    if (!reason.empty())
+      why += " (" + reason.str() + ")";
+    return why + "; got " + std::to_string(v);
   };
-  for (std::string why : {check("M", m, tileM), check("N", n, tileN),
-                          check("K", k, tileK)})
+  for (std::string why :
+       {check("M", m, tileM), check("N", n, tileN, tileNReason),
+        check("K", k, tileK)})
     if (!why.empty())
       return why;
   return "";

@@ -1,8 +1,9 @@
 // What ggemm-outline-kernel{chip=sm_100a} refuses (the target's plan), each with a located
 // diagnostic: resources over the sm_100a budgets (Tensor Memory columns,
-// shared memory, registers of the epilogue role), tile shapes tcgen05 does
-// not have, and scale atoms a tile would cut. The schedules are written out
-// so that each input tests one rule.
+// shared memory), tile shapes the kernel does not take (tile N outside the
+// widths whose tcgen05 scale-factor layout is confirmed), and scale atoms a
+// tile would cut. The schedules are written out so that each input tests
+// one rule.
 // RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a -verify-diagnostics
 // RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
 
@@ -47,14 +48,17 @@ func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 // -----
 
-func.func @registers(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+// The widest tile the kernel lowers, N = 192, fits the epilogue's
+// registers (192 + about 40); N = 256 is refused for Tensor Memory (above)
+// before its registers are counted, so the register rule has no case here.
+func.func @widest(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: the epilogue role holds a 224-column accumulator row per thread: about 264 registers, above the 255 a thread can have}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: needs 528 Tensor Memory columns (2 accumulators of 192 + 3 stages x 48 scale-factor columns); sm_100a has 512}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 224, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
+      schedule <tile = [128, 192, 256], raster = along_m, split_k = 1, grid = 148, stages = 3>
   return
 }
 
@@ -86,14 +90,44 @@ func.func @tile_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 // -----
 
+// N = 40: not one of the four widths.
 func.func @tile_n(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile N in {16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256}; got 40}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile N in {64, 128, 192, 256} (the widths whose tcgen05 scale-factor layout in Tensor Memory is confirmed; docs/sm100-encodings.md); got 40}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
       schedule <tile = [128, 40, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
+
+// -----
+
+// N = 48, 144 and 208 are valid tcgen05.mma shapes (N = 8..256, step 8)
+// that the kernel took before, but no reference confirms where the scale
+// factors of B sit in Tensor Memory for them (docs/sm100-encodings.md).
+func.func @tile_n_48(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile N in {64, 128, 192, 256} (the widths whose tcgen05 scale-factor layout in Tensor Memory is confirmed; docs/sm100-encodings.md); got 48}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+  return
+}
+
+// -----
+
+func.func @tile_n_208(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
+  // expected-error @+1 {{cannot be lowered for sm_100a: the sm_100a kernel takes tile N in {64, 128, 192, 256} (the widths whose tcgen05 scale-factor layout in Tensor Memory is confirmed; docs/sm100-encodings.md); got 208}}
+  ggemm.grouped_matmul rows<list> scales<row_major>
+      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
+      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
+      c(%c : memref<128x256xf16>)
+      schedule <tile = [128, 208, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
   return
 }
 

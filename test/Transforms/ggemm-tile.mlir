@@ -1,6 +1,6 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-tile | FileCheck %s
 // RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_90a tile-k=256 raster=along_n stages=5" | FileCheck %s --check-prefix=HOPPER
-// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_100a tile-n=48" | FileCheck %s --check-prefix=B200
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="chip=sm_100a tile-n=64" | FileCheck %s --check-prefix=B200
 // RUN: gemm-opt %s -split-input-file --ggemm-tile="grid=7" | FileCheck %s --check-prefix=GRID
 
 // Defaults: the default chip (sm_90a): a 128 x 128 x 256 tile, one CTA
@@ -14,7 +14,7 @@
 // memory (66560 + 5 * 32768 = 230400 bytes of 232448).
 // HOPPER: schedule <tile = [128, 128, 256], raster = along_n, split_k = 1, grid = 132, stages = 5>
 // B200-LABEL: func.func @tail
-// B200: schedule <tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+// B200: schedule <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
 // GRID: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 7, stages = 4>
 func.func @tail(%a: memref<80x192xf4E2M1FN>, %sa: memref<80x12xf8E4M3FN>,
     %b: memref<144x192xf4E2M1FN>, %sb: memref<144x12xf8E4M3FN>, %c: memref<80x144xf16>) {

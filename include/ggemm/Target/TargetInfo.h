@@ -72,6 +72,8 @@ struct TargetInfo {
   /// The warp roles of its kernel, in the order ggemm-warp-specialize
   /// creates them.
   ArrayRef<RoleSpec> roles;
+  /// Why tile N is limited to `tileN`, for the diagnostic; may be empty.
+  StringRef tileNReason;
 
   /// The target named `chip`, or null.
   static const TargetInfo *lookup(StringRef chip);
