@@ -12,6 +12,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -445,6 +446,12 @@ static LogicalResult verifyTileSpace(OpTy op) {
     return op.emitOpError("tiles_n is empty; it needs one entry per group");
   if (llvm::any_of(tilesN, [](int64_t t) { return t <= 0; }))
     return op.emitOpError("tiles_n entries must be positive");
+  // The lowering multiplies tile counts in index arithmetic at compile time.
+  int64_t splitK = op.getSchedule().getSplitK(), product;
+  for (auto [g, tn] : llvm::enumerate(tilesN))
+    if (llvm::MulOverflow(tn, splitK, product))
+      return op.emitOpError() << "tiles_n x split_k of group " << g
+                              << " overflows an int64_t";
   if (op.getGroupSizes()) {
     if (!tilesM.empty())
       return op.emitOpError("takes tiles_m or group_sizes, not both");
@@ -462,6 +469,19 @@ static LogicalResult verifyTileSpace(OpTy op) {
                             << " tiles_n entries; expected one per group";
   if (llvm::any_of(tilesM, [](int64_t t) { return t < 0; }))
     return op.emitOpError("tiles_m entries must be >= 0");
+  // With static M it sums the work items (tiles_m x tiles_n x split_k per
+  // group) at compile time: the sum must be an int64_t.
+  int64_t total = 0;
+  for (auto [g, tm, tn] : llvm::enumerate(tilesM, tilesN)) {
+    int64_t work;
+    if (llvm::MulOverflow(tm, tn, work) ||
+        llvm::MulOverflow(work, splitK, work) ||
+        llvm::AddOverflow(total, work, total))
+      return op.emitOpError()
+             << "has more work items than an int64_t holds (tiles_m x "
+                "tiles_n x split_k summed over the groups overflows at group "
+             << g << ")";
+  }
   return success();
 }
 

@@ -78,8 +78,14 @@ struct GGemmInsertTMAPrefetch final
         tiles.push_back(op);
     });
     for (Operation *tile : tiles) {
+      // Only outlined kernels prefetch (as ggemm-pipeline-loads, the pass
+      // leaves tiles in other functions alone; the verifier only requires
+      // some function around them to carry the problem).
       auto fn = tile->getParentOfType<gpu::GPUFuncOp>();
-      auto problem = fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
+      auto problem =
+          fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+      if (!problem)
+        continue;
       // More K tiles than stages would only evict what the ring holds.
       int64_t k = std::min<int64_t>(distance,
                                     problem.getSchedule().getStages());

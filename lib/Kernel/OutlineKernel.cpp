@@ -37,24 +37,6 @@ std::string kernelName(StringRef function) {
   return name;
 }
 
-/// The kernel's parameters (docs/kernel-abi.md): tensor maps (128 bytes
-/// each), C pointers, SFA/SFB pointers, group sizes, alpha, status (rows
-/// of A in, error flags out).
-SmallVector<Type> kernelParams(OpBuilder &b, const KernelProblem &p) {
-  auto global = IntegerAttr::get(IntegerType::get(b.getContext(), 64), 1);
-  auto buffer = [&](int64_t size, Type element, ArrayRef<int64_t> inner = {}) {
-    SmallVector<int64_t> shape{std::max<int64_t>(size, 1)};
-    llvm::append_range(shape, inner);
-    return MemRefType::get(shape, element, MemRefLayoutAttrInterface{},
-                           global);
-  };
-  int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
-  return {buffer(p.mapsPerSet() * sets, b.getI8Type(), {128}),
-          buffer(sets, b.getI64Type()), buffer(2 * sets, b.getI64Type()),
-          buffer(groups, b.getI32Type()), buffer(groups, b.getF32Type()),
-          buffer(2, b.getI32Type())};
-}
-
 struct GGemmOutlineKernel final
     : public ggemm::impl::GGemmOutlineKernelBase<GGemmOutlineKernel> {
   using GGemmOutlineKernelBase::GGemmOutlineKernelBase;
@@ -161,7 +143,7 @@ struct GGemmOutlineKernel final
     auto gpuModule = gpu::GPUModuleOp::create(b, loc, name);
     b.setInsertionPointToStart(gpuModule.getBody());
     auto kernel = gpu::GPUFuncOp::create(
-        b, loc, name, b.getFunctionType(kernelParams(b, p), {}));
+        b, loc, name, b.getFunctionType(getKernelParamTypes(ctx, p), {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
     kernel.setKnownBlockSizeAttr(

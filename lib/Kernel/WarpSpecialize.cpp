@@ -118,10 +118,29 @@ struct GGemmWarpSpecialize final
   }
 
   void runOnOperation() override {
+    // One ring per outlined kernel (ggemm-pipeline-loads makes it): the
+    // roles are built around it, and the ops after it move into them.
     SmallVector<std::pair<gpu::GPUFuncOp, RingOp>> kernels;
-    getOperation().walk([&](RingOp ring) {
-      kernels.push_back({ring->getParentOfType<gpu::GPUFuncOp>(), ring});
+    WalkResult result = getOperation().walk([&](RingOp ring) {
+      auto kernel = ring->getParentOfType<gpu::GPUFuncOp>();
+      if (!kernel || !kernel->getAttrOfType<KernelProblemAttr>(kProblemAttrName)) {
+        ring.emitOpError() << "must be in an outlined kernel: a gpu.func with "
+                              "a '"
+                           << kProblemAttrName
+                           << "' attribute (run ggemm-outline-kernel)";
+        return WalkResult::interrupt();
+      }
+      if (llvm::any_of(kernels, [&](auto &k) { return k.first == kernel; })) {
+        ring.emitOpError() << "is the second ggemm.ring of @"
+                           << kernel.getName()
+                           << "; a kernel takes one ring";
+        return WalkResult::interrupt();
+      }
+      kernels.push_back({kernel, ring});
+      return WalkResult::advance();
     });
+    if (result.wasInterrupted())
+      return signalPassFailure();
     for (auto [kernel, ring] : kernels)
       if (failed(specialize(kernel, ring)))
         return signalPassFailure();

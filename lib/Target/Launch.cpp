@@ -7,6 +7,7 @@
 
 #include "ggemm/Target/Launch.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -48,6 +49,23 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                          {resources.threads, 1, 1}, {1, 1, 1},
                          resources.sharedBytes, resources.tensorMemoryColumns,
                          p.toAttr(ctx, chip), maps);
+}
+
+SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
+                                                   const KernelProblem &p) {
+  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
+  auto buffer = [&](int64_t size, Type element, ArrayRef<int64_t> inner = {}) {
+    SmallVector<int64_t> shape{std::max<int64_t>(size, 1)};
+    llvm::append_range(shape, inner);
+    return MemRefType::get(shape, element, MemRefLayoutAttrInterface{},
+                           global);
+  };
+  Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
+       i64 = IntegerType::get(ctx, 64), f32 = Float32Type::get(ctx);
+  int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
+  return {buffer(p.mapsPerSet() * sets, i8, {128}), buffer(sets, i64),
+          buffer(2 * sets, i64), buffer(groups, i32), buffer(groups, f32),
+          buffer(2, i32)};
 }
 
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,

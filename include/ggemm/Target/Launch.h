@@ -19,6 +19,14 @@ LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                        StringRef chip, const KernelProblem &problem,
                        const KernelResources &resources);
 
+/// The parameter types of the kernel for `problem` (docs/kernel-abi.md):
+/// tensor maps (128 bytes each), C pointers, SFA/SFB pointers, group sizes,
+/// alpha, status (rows of A in, error flags out), all in the global memory
+/// space. ggemm-outline-kernel makes the
+/// kernel's signature from it; convert-ggemm-to-nvvm checks it.
+SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
+                                      const KernelProblem &problem);
+
 /// The manifest of docs/kernel-abi.md for `launch`, naming `imageFile`
 /// (the cubin or PTX written beside it).
 std::string buildManifest(LaunchAttr launch, StringRef imageFile);

@@ -25,6 +25,7 @@
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Conversion/Passes.h"
 #include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -94,16 +95,21 @@ struct ConvertGGemmToNVVM final
     if (std::string why = target->planKernel(p, resources); !why.empty())
       return kernel.emitOpError()
              << "cannot be lowered for " << target->chip << ": " << why;
-    // The kernel ABI (docs/kernel-abi.md): tensor maps, C pointers, scale
-    // pointers, group sizes, alpha, status, as ggemm-outline-kernel makes.
-    if (kernel.getNumArguments() != 6 ||
-        !llvm::all_of(kernel.getArgumentTypes(),
-                      [](Type t) { return isa<MemRefType>(t); }))
+    // The lowering reads the parameters of docs/kernel-abi.md by position
+    // (tensor maps, C and scale pointers, group sizes, alpha, status): a kernel
+    // whose signature is not the one its problem implies (written or edited
+    // by hand) is refused, not indexed past its arguments.
+    SmallVector<Type> expected = getKernelParamTypes(&getContext(), p);
+    if (kernel.getArgumentTypes() != ArrayRef<Type>(expected)) {
+      std::string got, want;
+      llvm::raw_string_ostream gotOs(got), wantOs(want);
+      llvm::interleaveComma(kernel.getArgumentTypes(), gotOs);
+      llvm::interleaveComma(expected, wantOs);
       return kernel.emitOpError()
-             << "has " << kernel.getNumArguments()
-             << " parameters; the ggemm kernel ABI has 6 memrefs (tensor "
-                "maps, C pointers, scale pointers, group sizes, alpha, "
-                "status), as ggemm-outline-kernel makes them";
+             << "has parameters (" << got << "); the kernel of its "
+             << kProblemAttrName << " takes (" << want
+             << ") (docs/kernel-abi.md; ggemm-outline-kernel makes them)";
+    }
     RingOp ring;
     WarpSpecializeOp roles;
     if (failed(checkLevel(kernel, ring, roles)))

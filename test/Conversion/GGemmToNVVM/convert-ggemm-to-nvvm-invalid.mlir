@@ -79,11 +79,24 @@ module attributes {gpu.container_module} {
 
 // -----
 
-// A kernel whose parameters are not the ABI's six (here: no status).
+// A kernel whose parameters are not the ABI's for its problem (found by
+// ggemm-fuzz, scripts/fuzz.sh: the lowering read parameter 1 of a kernel
+// without any and failed an assertion). The signature is checked first.
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
-    // expected-error @+1 {{'gpu.func' op has 5 parameters; the ggemm kernel ABI has 6 memrefs (tensor maps, C pointers, scale pointers, group sizes, alpha, status), as ggemm-outline-kernel makes them}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    // expected-error @+1 {{'gpu.func' op has parameters (memref<2x128xi8, 1>); the kernel of its ggemm.problem takes (memref<2x128xi8, 1>, memref<1xi64, 1>, memref<2xi64, 1>, memref<1xi32, 1>, memref<1xf32, 1>, memref<2xi32, 1>) (docs/kernel-abi.md; ggemm-outline-kernel makes them)}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+      %r = ggemm.ring : !ggemm.ring<4>
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
+        %i = arith.constant 0 : index
+        ggemm.load_tile %r group(%i) row_base(%i) at(%i, %i) : <4>
+        ggemm.drain_ring %r : <4>
+        ggemm.yield
+      }, {
+        %i = arith.constant 0 : index
+        ggemm.compute_tile %r group(%i) row_base(%i) at(%i, %i) : <4>
+        ggemm.yield
+      }
       gpu.return
     }
   }

@@ -91,6 +91,32 @@ func.func @zero_tiles_n(%t: index) {
 
 // -----
 
+// Tile spaces whose work count overflows int64_t (found by ggemm-fuzz: the
+// lowering summed them at compile time, a signed overflow).
+func.func @work_overflow(%t: index) -> index {
+  // expected-error @+1 {{has more work items than an int64_t holds (tiles_m x tiles_n x split_k summed over the groups overflows at group 0)}}
+  %n = ggemm.num_tiles tiles_m [4611686018427387904] tiles_n [4611686018427387904] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  return %n : index
+}
+
+// -----
+
+func.func @work_sum_overflow(%t: index) {
+  // expected-error @+1 {{overflows at group 1}}
+  %g:5 = ggemm.tile_coords %t tiles_m [1, 1] tiles_n [4611686018427387904, 4611686018427387904] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  return
+}
+
+// -----
+
+func.func @tiles_n_overflow(%t: index, %s: memref<1xi32>) -> index {
+  // expected-error @+1 {{tiles_n x split_k of group 0 overflows an int64_t}}
+  %n = ggemm.num_tiles tiles_m [] tiles_n [4611686018427387904] group_sizes(%s : memref<1xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
+  return %n : index
+}
+
+// -----
+
 func.func @split_without_workspace(%i: index, %a: memref<128x64xf4E2M1FN>, %sa: memref<128x4xf8E4M3FN>,
     %b: memref<128x64xf4E2M1FN>, %sb: memref<128x4xf8E4M3FN>, %c: memref<128x128xf16>) {
   // expected-error @+1 {{with split_k = 2 needs a workspace for its f32 partials}}
