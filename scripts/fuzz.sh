@@ -18,19 +18,8 @@ GGEMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FUZZ_BUILD="${GGEMM_FUZZ_BUILD:-$GGEMM_ROOT/build-fuzz}"
 LLVM_PREFIX=/usr/lib/llvm-22
 
-missing=()
-for p in clang-22 libclang-rt-22-dev llvm-22-dev libmlir-22-dev mlir-22-tools \
-         cmake ninja-build python3; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "ggemm-fuzz: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+"$GGEMM_ROOT/scripts/install-packages.sh" clang-22 libclang-rt-22-dev llvm-22-dev libmlir-22-dev mlir-22-tools \
+         cmake ninja-build python3
 
 if [ ! -f "$FUZZ_BUILD/build.ninja" ]; then
   launcher=()

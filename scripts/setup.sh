@@ -12,18 +12,7 @@ LLVM_PREFIX=/usr/lib/llvm-22
 # build tools.
 PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools llvm-22
           cmake ninja-build g++ python3 libgtest-dev)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "ggemm: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+"$GGEMM_ROOT/scripts/install-packages.sh" "${PACKAGES[@]}"
 
 if [ ! -f "$GGEMM_BUILD/build.ninja" ]; then
   cmake -G Ninja -S "$GGEMM_ROOT" -B "$GGEMM_BUILD" \

@@ -185,6 +185,26 @@ SmallVector<Value> tileCoordsOf(OpBuilder &b, Location loc, ScheduleAttr s,
   return {group, rowBase, m0, n0, split};
 }
 
+/// tileCoordsOf for a group found by a search that ends at `end` (the
+/// group's last work item + 1) with `rows` rows: when `work` is past it (no
+/// group holds `work`: past the last tile), 1 x 1 tiles, as the select
+/// chain gives.
+SmallVector<Value> tileCoordsOfFound(OpBuilder &b, Location loc,
+                                     ScheduleAttr s, Value work, Value end,
+                                     Value group, Value base, Value rowBase,
+                                     Value rows, Value tilesN) {
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value found =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end);
+  Value tilesM = arith::SelectOp::create(
+      b, loc, found,
+      arith::CeilDivUIOp::create(
+          b, loc, rows, arith::ConstantIndexOp::create(b, loc, s.getTileM())),
+      one);
+  Value fastN = arith::SelectOp::create(b, loc, found, tilesN, one);
+  return tileCoordsOf(b, loc, s, work, group, base, rowBase, tilesM, fastN);
+}
+
 /// The group-aware scheduler: the group whose range of work items holds
 /// `work` (prefix sums of the work counts), then split, then raster order.
 struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
@@ -318,19 +338,11 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
           }
           scf::YieldOp::create(b, loc, it);
         });
-    Value selGroup = loop.getResult(2), selBase = loop.getResult(3),
-          selRowBase = loop.getResult(4);
-    // No group holds `work` (past the last tile): 1 x 1 tiles, as the chain.
-    Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                        work, loop.getResult(0));
-    Value selTilesM = arith::SelectOp::create(
-        b, loc, found,
-        arith::CeilDivUIOp::create(
-            b, loc, loadGroupSize(b, loc, sizes, selGroup), idx(s.getTileM())),
-        idx(1));
-    Value selTilesN = arith::SelectOp::create(b, loc, found, tilesN, idx(1));
-    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, selGroup, selBase,
-                                        selRowBase, selTilesM, selTilesN));
+    Value selGroup = loop.getResult(2);
+    rewriter.replaceOp(
+        op, tileCoordsOfFound(b, loc, s, work, loop.getResult(0), selGroup,
+                              loop.getResult(3), loop.getResult(4),
+                              loadGroupSize(b, loc, sizes, selGroup), tilesN));
     return success();
   }
 
@@ -454,18 +466,9 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
           });
       Value group = walk.getResult(0), base = walk.getResult(1),
             rowBase = walk.getResult(2);
-      // No group holds `work` (past the last tile): 1 x 1 tiles, as the
-      // other lowerings give.
-      Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                          work, walk.getResult(3));
-      Value tilesM = arith::SelectOp::create(
-          b, loc, found,
-          arith::CeilDivUIOp::create(b, loc, walk.getResult(4),
-                                     idx(s.getTileM())),
-          idx(1));
-      Value fastN = arith::SelectOp::create(b, loc, found, tilesN, idx(1));
-      SmallVector<Value> results = tileCoordsOf(b, loc, s, work, group, base,
-                                                rowBase, tilesM, fastN);
+      SmallVector<Value> results =
+          tileCoordsOfFound(b, loc, s, work, walk.getResult(3), group, base,
+                            rowBase, walk.getResult(4), tilesN);
       op->replaceAllUsesWith(results);
       return {group, base, rowBase};
     };
