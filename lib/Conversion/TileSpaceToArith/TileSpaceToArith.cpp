@@ -382,18 +382,13 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
                                             load(candidate), work);
       group = arith::SelectOp::create(b, loc, reached, candidate, group);
     }
-    Value local = arith::SubIOp::create(b, loc, work, load(group));
+    Value base = load(group);
+    // The table holds the tile count along the raster's fast dimension
+    // only; tileCoordsOf reads just that one.
     Value fast =
         load(arith::AddIOp::create(b, loc, group, idx(groups + 1)));
-    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
-    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
-    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
-    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
-    Value tm = alongM ? inner : outer;
-    Value tn = alongM ? outer : inner;
-    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
-    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
-    rewriter.replaceOp(op, {group, idx(0), m0, n0, split});
+    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, group, base, idx(0),
+                                        fast, fast));
     return success();
   }
 };
