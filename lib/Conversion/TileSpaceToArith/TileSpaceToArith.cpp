@@ -250,17 +250,8 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
       if (!t.rows.empty())
         rowBase = arith::AddIOp::create(b, loc, rowBase, t.rows[g]);
     }
-    Value local = arith::SubIOp::create(b, loc, work, selBase);
-    Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
-    Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
-    Value fast = s.getRaster() == Raster::along_m ? selTilesM : selTilesN;
-    Value inner = arith::RemUIOp::create(b, loc, tile, fast);
-    Value outer = arith::DivUIOp::create(b, loc, tile, fast);
-    Value tm = s.getRaster() == Raster::along_m ? inner : outer;
-    Value tn = s.getRaster() == Raster::along_m ? outer : inner;
-    Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
-    Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
-    rewriter.replaceOp(op, {selGroup, selRowBase, m0, n0, split});
+    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, selGroup, selBase,
+                                        selRowBase, selTilesM, selTilesN));
     return success();
   }
 
