@@ -51,10 +51,10 @@ constexpr int64_t kCoreBytes = 128;
 // the descriptor's stride byte offset; adjacent K cores are kCoreBytes apart
 // (its leading byte offset).
 constexpr int64_t kRowGroupBytes = kSM90DecodeK / 8 * kCoreBytes;
-// Bytes of a packed e2m1 row of a K tile (tile K 256) and of one piece a
-// thread decodes (32 codes).
-constexpr int64_t kPackedRowBytes = 128, kPieceBytes = 16;
-// 16-bit f16 exponent/mantissa of an e2m1 code: see the file comment.
+// Bytes of one piece a thread decodes (32 codes).
+constexpr int64_t kPieceBytes = 16;
+// Each decoded operand is its value times 2^-14 (see the file comment), so
+// a product in the accumulators is times 2^-28; the epilogue undoes it.
 constexpr double kDecodeScale = 268435456.0; // 2^28
 // Named barrier of the two consumer warpgroups (0 is the CTA barrier).
 constexpr int64_t kConsumerBarrier = 1;
@@ -426,7 +426,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         Value tokenTile = stageOffset(at.index);
         Value weightTile =
             arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
-        Value rowStart = arith::MulIOp::create(b, loc, row, idx(kPackedRowBytes));
+        Value rowStart = arith::MulIOp::create(b, loc, row, idx(tileK / 2));
 
         // Piece step + 4 * piece of the row; TMA's 128-byte swizzle put
         // 16-byte piece p of row r at p ^ (r % 8).
