@@ -42,8 +42,13 @@ struct SM100Plan {
   /// Dynamic shared memory to request (with 1024 bytes to align the base).
   int64_t sharedBytes = 0;
   /// Tensor Memory columns: accumulator b at b * tile N, the scale factors
-  /// of stage s at 2 * tile N + s * sfColumnsPerStage.
-  int64_t sfColumnsPerStage = 0, tmemColumnsUsed = 0, tmemAllocColumns = 0;
+  /// of the j-th K tile the MMA warp consumes in slot j % sfSlots, at
+  /// 2 * tile N + slot * sfColumnsPerStage. sfSlots is the stage count
+  /// where that fits in 512 columns, else as many slots as fit (the MMA
+  /// warp then waits for the MMAs that read a slot before it copies the
+  /// next K tile's factors into it).
+  int64_t sfColumnsPerStage = 0, sfSlots = 0;
+  int64_t tmemColumnsUsed = 0, tmemAllocColumns = 0;
   /// Registers an epilogue thread needs: a row of the accumulator plus the
   /// addressing around it (the largest role; see planSM100Kernel).
   int64_t epilogueRegisters = 0;
