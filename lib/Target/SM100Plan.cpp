@@ -94,16 +94,18 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.scaleTma = !plan.blockedScales && !plan.kTail;
   plan.stageBytes = llvm::alignTo(
       plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes, 1024);
-  // One staging area for TMA of row-major scale rows: the producer moves
-  // them into the stage's atoms before it issues the next K tile's loads.
+  // A staging area per stage for TMA of row-major scale rows: the producer
+  // loads them with the stage's A and B, and the scale warp moves them
+  // into the stage's atoms before the stage is refilled.
   plan.stagingOffset = plan.stages * plan.stageBytes;
   if (plan.scaleTma) {
     plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
     plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
   }
-  plan.barrierOffset = plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
-  // full[S], empty[S], accFull[2], accEmpty[2] (, scale).
-  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? 1 : 0);
+  plan.barrierOffset = plan.stagingOffset +
+                       plan.stages * (plan.rawSfaBytes + plan.rawSfbBytes);
+  // full[S], empty[S], accFull[2], accEmpty[2] (, scaleFull[S]).
+  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? plan.stages : 0);
   plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
   plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
   if (plan.sharedBytes > kMaxSharedMemory)
