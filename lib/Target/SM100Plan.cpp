@@ -102,8 +102,12 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
     plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
   }
-  plan.barrierOffset = plan.stagingOffset +
-                       plan.stages * (plan.rawSfaBytes + plan.rawSfbBytes);
+  // The epilogue's f16 rows of C, stored by bulk copies (one per row).
+  plan.epilogueOffset = plan.stagingOffset +
+                        plan.stages * (plan.rawSfaBytes + plan.rawSfbBytes);
+  plan.epilogueRowPitch = plan.tileN * 2 + 16;
+  plan.barrierOffset =
+      plan.epilogueOffset + plan.tileM * plan.epilogueRowPitch;
   // full[S], empty[S], accFull[2], accEmpty[2] (, scaleFull[S]).
   int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? plan.stages : 0);
   plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;

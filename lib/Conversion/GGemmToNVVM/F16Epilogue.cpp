@@ -15,16 +15,21 @@
 using namespace mlir;
 using namespace mlir::ggemm;
 
-void mlir::ggemm::emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
-                               Value values, Value element,
-                               unsigned alignment) {
+Value mlir::ggemm::emitF16Values(OpBuilder &b, Location loc,
+                                 const GroupFacts &g, Value values) {
   auto type = cast<VectorType>(values.getType());
   Value v = values;
   if (g.alpha)
     v = arith::MulFOp::create(b, loc, v,
                               vector::BroadcastOp::create(b, loc, type, g.alpha));
-  Value half = arith::TruncFOp::create(
+  return arith::TruncFOp::create(
       b, loc, VectorType::get(type.getShape(), b.getF16Type()), v);
+}
+
+void mlir::ggemm::emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
+                               Value values, Value element,
+                               unsigned alignment) {
+  Value half = emitF16Values(b, loc, g, values);
   Value bytes = arith::MulIOp::create(
       b, loc, element, arith::ConstantIndexOp::create(b, loc, 2));
   Value addr = arith::AddIOp::create(

@@ -96,6 +96,11 @@ void populateWarpSpecializeToNVVMPatterns(RewritePatternSet &patterns);
 void emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
                   Value values, Value element, unsigned alignment);
 
+/// alpha (when the problem has it) times the f32 vector `values`, rounded
+/// to f16: what emitF16Store stores.
+Value emitF16Values(OpBuilder &b, Location loc, const GroupFacts &g,
+                    Value values);
+
 } // namespace mlir::ggemm
 
 #endif // GGEMM_LIB_CONVERSION_GGEMMTONVVM_KERNELCOMMON_H

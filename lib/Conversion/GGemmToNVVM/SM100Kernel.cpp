@@ -292,6 +292,10 @@ void SM100KernelBuilder::emitRoleEnd(Role role) {
 }
 
 void SM100KernelBuilder::emitTeardown() {
+  // The epilogue's last bulk copies of C complete before the CTA exits
+  // (other threads have none: the wait returns at once).
+  NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                       UnitAttr());
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
   gpu::BarrierOp::create(b, loc);

@@ -67,33 +67,72 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
                                  Value());
   storeCounter(tileIter, arith::AddIOp::create(b, loc, t, idx(1)));
 
-  // alpha, f16, 16-byte stores of 8 columns inside the group.
+  // Rows inside the group: alpha and f16 into the thread's row of the
+  // epilogue area, then one bulk copy of the row into C. All of it stays
+  // inside this branch, after tcgen05.wait::ld: the registers of a
+  // tcgen05.ld may be read only after the wait, and LLVM keeps the
+  // branch's instructions below it (the pipeline test pins the PTX order).
   Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
   Value rowOk =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
   ifThen(rowOk, [&] {
-    Value rowStart = arith::MulIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n);
+    // The bulk copy that stored the thread's row of the previous tile must
+    // have read it (each thread waits for its own copies only).
+    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                         b.getUnitAttr());
+    // 16-byte shared stores: the row pitch puts a warp's 32 rows on
+    // different banks.
+    Value rowOffset = arith::AddIOp::create(
+        b, loc, idx(plan.epilogueOffset),
+        arith::MulIOp::create(b, loc, rowInTile, idx(plan.epilogueRowPitch)));
     for (auto [col0, values] : pieces) {
       int64_t width = cast<VectorType>(values.getType()).getDimSize(0);
       for (int64_t c = 0; c < width; c += 8) {
-        Value col = arith::AddIOp::create(b, loc, n0, idx(col0 + c));
-        Value colOk =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, g.n);
-        ifThen(colOk, [&] {
-          SmallVector<int32_t> mask;
-          for (int64_t e = 0; e < 8; ++e)
-            mask.push_back(int32_t(c + e));
-          Value words =
-              LLVM::ShuffleVectorOp::create(b, loc, values, values, mask);
-          Value v = arith::BitcastOp::create(
-              b, loc, VectorType::get({8}, b.getF32Type()), words);
-          emitF16Store(b, loc, g, v,
-                       arith::AddIOp::create(b, loc, rowStart, col),
-                       /*alignment=*/16);
-        });
+        SmallVector<int32_t> mask;
+        for (int64_t e = 0; e < 8; ++e)
+          mask.push_back(int32_t(c + e));
+        Value words =
+            LLVM::ShuffleVectorOp::create(b, loc, values, values, mask);
+        Value half = emitF16Values(
+            b, loc, g,
+            arith::BitcastOp::create(
+                b, loc, VectorType::get({8}, b.getF32Type()), words));
+        LLVM::StoreOp::create(
+            b, loc, half,
+            sharedPtr(arith::AddIOp::create(b, loc, rowOffset,
+                                            idx(2 * (col0 + c)))),
+            /*alignment=*/16);
       }
     }
+    // The generic-proxy stores are read by the bulk copy (async proxy).
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    // The row's columns inside the group (N - n0 < tile N in an N tail; N
+    // is a multiple of 8, so whole 16-byte pieces). The copy runs while
+    // the warp waits for the next tile's accumulator; teardown waits for
+    // the last ones.
+    Value columns = arith::MinUIOp::create(
+        b, loc, idx(plan.tileN), arith::SubIOp::create(b, loc, g.n, n0));
+    Value element = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, rowBase, row), g.n),
+        n0);
+    Value dst = arith::AddIOp::create(
+        b, loc, g.c,
+        arith::IndexCastUIOp::create(
+            b, loc, b.getI64Type(),
+            arith::MulIOp::create(b, loc, element, idx(2))));
+    NVVM::CpAsyncBulkSharedCTAToGlobalOp::create(
+        b, loc,
+        LLVM::IntToPtrOp::create(
+            b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1), dst),
+        sharedPtr(rowOffset),
+        toI32(arith::MulIOp::create(b, loc, columns, idx(2))), Value(),
+        Value());
+    NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
   });
 }
 

@@ -81,7 +81,10 @@
 // CHECK: nvvm.tcgen05.commit %{{.*}} : !llvm.ptr<3>
 //
 // Epilogue (warps 2-5): wait for the accumulator, one 128-column TMEM row
-// per thread, release the accumulator, alpha, f16, 16-byte stores.
+// per thread, release the accumulator; once the previous tile's bulk copy
+// read the thread's row of the epilogue area: alpha, f16, 16-byte shared
+// stores into it, a proxy fence, and one bulk copy of the row into C (rows
+// inside the group).
 // CHECK: arith.cmpi uge, %[[RWARP]], %c2
 // CHECK: arith.cmpi ult, %[[RWARP]], %c6
 // CHECK: scf.if %{{.*}} {
@@ -92,11 +95,18 @@
 // CHECK-NEXT: nvvm.tcgen05.wait <load>
 // CHECK-NEXT: nvvm.tcgen05.fence <before>
 // CHECK: nvvm.mbarrier.arrive
+// CHECK: scf.if
+// CHECK-NEXT: nvvm.cp.async.bulk.wait_group 0 {read}
 // CHECK: arith.mulf %{{.*}} : vector<8xf32>
 // CHECK: arith.truncf %{{.*}} : vector<8xf32> to vector<8xf16>
-// CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xf16>, !llvm.ptr<1>
-// Teardown.
-// CHECK: nvvm.tcgen05.fence <before>
+// CHECK: llvm.store %{{.*}} {alignment = 16 : i64} : vector<8xf16>, !llvm.ptr<3>
+// CHECK-NOT: !llvm.ptr<1>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.cp.async.bulk.global.shared.cta %{{.*}}, %{{.*}}, %{{.*}} : <1>, <3>
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// Teardown: the last bulk copies complete first.
+// CHECK: nvvm.cp.async.bulk.wait_group 0
+// CHECK-NEXT: nvvm.tcgen05.fence <before>
 // CHECK-NEXT: gpu.barrier
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
 // CHECK: scf.if %{{.*}} {

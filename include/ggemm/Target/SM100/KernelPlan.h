@@ -36,10 +36,14 @@ struct SM100Plan {
   /// A, B, SFA (4 atoms), SFB (4 x sfbAtoms atoms, atom a of MMA i at
   /// (a * 4 + i) * 512); after the stages, with scaleTma, one staging area
   /// per stage for the tile's rows of SFA and SFB (16 bytes each; stage s
-  /// at stagingOffset + s * (rawSfaBytes + rawSfbBytes)); then the
-  /// mbarriers and the TMEM address slot.
+  /// at stagingOffset + s * (rawSfaBytes + rawSfbBytes)); the epilogue's
+  /// rows of C; then the mbarriers and the TMEM address slot.
   int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0, stageBytes = 0;
   int64_t stagingOffset = 0, rawSfaBytes = 0, rawSfbBytes = 0;
+  /// The epilogue's f16 rows of C (one per accumulator row, rows
+  /// epilogueRowPitch bytes apart: tile N x 2 + 16, so that 16-byte stores
+  /// of 32 rows hit every bank), which bulk copies store to global memory.
+  int64_t epilogueOffset = 0, epilogueRowPitch = 0;
   int64_t barrierOffset = 0, tmemSlotOffset = 0;
   /// Dynamic shared memory to request (with 1024 bytes to align the base).
   int64_t sharedBytes = 0;
