@@ -350,6 +350,15 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
   void runOnOperation() override {
     // The groups of each block, in the order of their truncations.
     llvm::MapVector<Block *, SmallVector<Group>> groups;
+    getOperation().walk([&](linalg::BatchMatmulOp batched) {
+      // A batch of equal-M groups would become rows<contiguous> over
+      // collapsed [G * M, K] views of the f4E2M1FN codes: view ops on NVFP4
+      // buffers, which ggemm's lowerings do not take.
+      if (explain)
+        batched.emitRemark(
+            "not raised: ggemm-raise does not raise linalg.batch_matmul; "
+            "write one linalg.matmul per group");
+    });
     getOperation().walk([&](linalg::MatmulOp matmul) {
       GroupMatcher matcher;
       FailureOr<Group> group = matcher.match(matmul);

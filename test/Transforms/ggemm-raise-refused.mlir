@@ -835,3 +835,15 @@ func.func @buffers(%a: memref<64x64xf32>, %b: memref<8x64xf32>, %c: memref<64x8x
   linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%a, %b : memref<64x64xf32>, memref<8x64xf32>) outs(%c : memref<64x8xf32>)
   return
 }
+
+// -----
+
+// Batched matmuls are not raised (docs/raising.md says why).
+// CHECK-LABEL: func.func @batched(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+func.func @batched(%a: tensor<2x64x64xf32>, %b: tensor<2x64x8xf32>, %c: tensor<2x64x8xf32>) -> tensor<2x64x8xf32> {
+  // expected-remark @+1 {{not raised: ggemm-raise does not raise linalg.batch_matmul; write one linalg.matmul per group}}
+  %r = linalg.batch_matmul ins(%a, %b : tensor<2x64x64xf32>, tensor<2x64x8xf32>) outs(%c : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return %r : tensor<2x64x8xf32>
+}
