@@ -48,6 +48,22 @@ def GGemmRaise : Pass<"ggemm-raise", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def GGemmExpandE4M3ExtF : Pass<"ggemm-expand-e4m3-extf"> {
+  let summary = "Expand arith.extf from f8E4M3FN into exact integer arithmetic";
+  let description = [{
+    Rewrites each scalar `arith.extf` from `f8E4M3FN` into integer and f32
+    arithmetic that decodes the byte exactly (normals by placing exponent
+    and mantissa into an f32, subnormals as `m * 2^-9`, `0x7F`/`0xFF` as NaN,
+    the sign from bit 7), then converts to the result type (exact: every
+    e4m3 value is an f16, bf16 and f32 value). Upstream's `arith-expand`
+    does this for `f4E2M1FN` and `f8E8M0FNU` but not for `f8E4M3FN`, which
+    the LLVM dialect has no type for; with this pass a grouped NVFP4 matmul
+    written with linalg and arith (what `ggemm-raise` raises) runs on the
+    CPU through upstream lowerings, so its bits can be compared with the
+    raised op's.
+  }];
+}
+
 def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
   let summary = "Attach a schedule (tile shape, raster, grid) to ggemm ops";
   let description = [{
