@@ -67,7 +67,11 @@ private:
     reason = message.str();
     return failure();
   }
-  FailureOr<Dequant> matchDequant(Value value, StringRef name);
+  /// With `transposed`, the dequantization writes the K x N transpose of
+  /// N x K codes (it reads codes at (n, k) and scales at (n, k floordiv 16)
+  /// for result element (k, n)).
+  FailureOr<Dequant> matchDequant(Value value, StringRef name,
+                                  bool transposed = false);
   LogicalResult matchZeroFill(Value acc, Group &group);
   LogicalResult matchEpilogue(Value product, Group &group);
   LogicalResult checkShapes(const Group &group);
@@ -111,8 +115,8 @@ bool roundsToNearestEven(arith::TruncFOp op) {
              arith::FastMathFlags::none;
 }
 
-FailureOr<GroupMatcher::Dequant> GroupMatcher::matchDequant(Value value,
-                                                            StringRef name) {
+FailureOr<GroupMatcher::Dequant>
+GroupMatcher::matchDequant(Value value, StringRef name, bool transposed) {
   auto generic = value.getDefiningOp<linalg::GenericOp>();
   if (!generic)
     return refuse(name + " is not produced by a linalg.generic that "
@@ -130,21 +134,27 @@ FailureOr<GroupMatcher::Dequant> GroupMatcher::matchDequant(Value value,
     else if (isa<Float8E4M3FNType>(element))
       scales = input;
   }
-  if (!codes || !scales)
-    return refuse(name + "'s dequantization does not read f4E2M1FN codes "
-                         "and f8E4M3FN scales (it reads " +
+  if (!codes || !scales || !isa<RankedTensorType>(codes->get().getType()) ||
+      !isa<RankedTensorType>(scales->get().getType()))
+    return refuse(name + "'s dequantization does not read tensors of "
+                         "f4E2M1FN codes and f8E4M3FN scales (it reads " +
                   typeStr(generic.getDpsInputs()[0].getType()) + " and " +
                   typeStr(generic.getDpsInputs()[1].getType()) + ")");
 
-  // Codes and result indexed by (row, k); scales by (row, k floordiv 16).
+  // Codes indexed by (row, k), scales by (row, k floordiv 16); the result
+  // at (row, k), or at (k, row) when transposed.
   MLIRContext *ctx = generic.getContext();
-  AffineExpr row = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  AffineExpr row = transposed ? d1 : d0, k = transposed ? d0 : d1;
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
-  AffineMap scaleMap = AffineMap::get(2, 0, {row, k.floorDiv(kScaleBlock)}, ctx);
-  if (generic.getMatchingIndexingMap(codes) != identity ||
+  AffineMap codesMap = AffineMap::get(2, 0, {row, k}, ctx);
+  AffineMap scaleMap =
+      AffineMap::get(2, 0, {row, k.floorDiv(kScaleBlock)}, ctx);
+  if (generic.getMatchingIndexingMap(codes) != codesMap ||
       generic.getIndexingMapMatchingResult(generic->getResult(0)) != identity)
-    return refuse(name + "'s dequantization does not read the codes and "
-                         "write its result at (row, k)");
+    return refuse(name + "'s dequantization does not read the codes at " +
+                  mapStr(codesMap) + " and write its result at " +
+                  mapStr(identity));
   if (generic.getMatchingIndexingMap(scales) != scaleMap)
     return refuse(name + "'s scales are read at " +
                   mapStr(generic.getMatchingIndexingMap(scales)) +
@@ -292,16 +302,26 @@ FailureOr<Group> GroupMatcher::match(linalg::MatmulOp matmul) {
   group.matmul = matmul;
   Value lhs = matmul.getDpsInputs()[0], rhs = matmul.getDpsInputs()[1];
   Value bSource;
+  std::optional<Dequant> transposedB;
   if (maps == SmallVector<AffineMap>{map(m, k), map(n, k), map(m, n)}) {
     bSource = rhs;
   } else if (maps == SmallVector<AffineMap>{map(m, k), map(k, n), map(m, n)}) {
+    // B is K x N: a linalg.transpose of the N x K dequantization, or a
+    // dequantization that transposes N x K codes itself.
     auto transpose = rhs.getDefiningOp<linalg::TransposeOp>();
-    if (!transpose ||
-        transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
-      return refuse("B is K x N and not a linalg.transpose of an N x K "
-                    "tensor; ggemm computes A * B^T with B stored N x K");
-    bSource = transpose.getInput();
-    group.chain.push_back(transpose);
+    if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
+      bSource = transpose.getInput();
+      group.chain.push_back(transpose);
+    } else if (FailureOr<Dequant> b =
+                   matchDequant(rhs, "B", /*transposed=*/true);
+               succeeded(b)) {
+      transposedB = *b;
+    } else {
+      return refuse("B is K x N and neither a linalg.transpose of an N x K "
+                    "tensor nor dequantized from N x K codes (" +
+                    Twine(reason) +
+                    "); ggemm computes A * B^T with B stored N x K");
+    }
   } else {
     return refuse("its indexing maps are neither those of A * B nor of "
                   "A * B^T");
@@ -310,7 +330,8 @@ FailureOr<Group> GroupMatcher::match(linalg::MatmulOp matmul) {
   FailureOr<Dequant> a = matchDequant(lhs, "A");
   if (failed(a))
     return failure();
-  FailureOr<Dequant> b = matchDequant(bSource, "B");
+  FailureOr<Dequant> b =
+      transposedB ? FailureOr<Dequant>(*transposedB) : matchDequant(bSource, "B");
   if (failed(b))
     return failure();
   group.a = a->codes, group.sfa = a->scales;

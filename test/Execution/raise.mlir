@@ -1,5 +1,5 @@
-// A grouped NVFP4 matmul written with linalg and arith (two groups, both
-// matmul forms, f32 and f16 dequantization), raised by ggemm-raise,
+// A grouped NVFP4 matmul written with linalg and arith (three groups, the three
+// forms of B^T, f32, f16 and bf16 dequantization), raised by ggemm-raise,
 // bufferized in place into the function's arguments, lowered with
 // ggemm-cpu-pipeline and run by ggemm-cpu-run, which checks every output
 // bit against the C++ reference (an f32 sum of exact products in increasing
@@ -14,7 +14,7 @@
 // IR: ggemm.grouped_matmul rows<list> scales<row_major>
 // IR-NEXT: return{{$}}
 
-// CHECK: moe: 2 groups, M = [96, 40], 11584 elements, f16 mismatches 0, untouched rows overwritten 0
+// CHECK: moe: 3 groups, M = [96, 40, 16], 11712 elements, f16 mismatches 0, untouched rows overwritten 0
 // CHECK-NEXT: PASS
 
 #id = affine_map<(r, k) -> (r, k)>
@@ -26,12 +26,16 @@
 #km = affine_map<(m, n, k) -> (k, m)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
+#tc = affine_map<(k, n) -> (n, k)>
+#tsc = affine_map<(k, n) -> (n, k floordiv 16)>
 
 func.func private @moe(%a0: tensor<96x128xf4E2M1FN>, %sa0: tensor<96x8xf8E4M3FN>,
     %b0: tensor<64x128xf4E2M1FN>, %sb0: tensor<64x8xf8E4M3FN>, %c0: tensor<96x64xf16>,
     %a1: tensor<40x320xf4E2M1FN>, %sa1: tensor<40x20xf8E4M3FN>,
-    %b1: tensor<136x320xf4E2M1FN>, %sb1: tensor<136x20xf8E4M3FN>, %c1: tensor<40x136xf16>)
-    -> (tensor<96x64xf16>, tensor<40x136xf16>) {
+    %b1: tensor<136x320xf4E2M1FN>, %sb1: tensor<136x20xf8E4M3FN>, %c1: tensor<40x136xf16>,
+    %a2: tensor<16x64xf4E2M1FN>, %sa2: tensor<16x4xf8E4M3FN>,
+    %b2: tensor<8x64xf4E2M1FN>, %sb2: tensor<8x4xf8E4M3FN>, %c2: tensor<16x8xf16>)
+    -> (tensor<96x64xf16>, tensor<40x136xf16>, tensor<16x8xf16>) {
   %qa0_e = tensor.empty() : tensor<96x128xf32>
   %qa0 = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a0, %sa0 : tensor<96x128xf4E2M1FN>, tensor<96x8xf8E4M3FN>) outs(%qa0_e : tensor<96x128xf32>) {
@@ -90,5 +94,33 @@ func.func private @moe(%a0: tensor<96x128xf4E2M1FN>, %sa0: tensor<96x8xf8E4M3FN>
     %h = arith.truncf %v : f32 to f16
     linalg.yield %h : f16
   } -> tensor<40x136xf16>
-  return %r0, %r1 : tensor<96x64xf16>, tensor<40x136xf16>
+  %qa2_e = tensor.empty() : tensor<16x64xbf16>
+  %qa2 = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a2, %sa2 : tensor<16x64xf4E2M1FN>, tensor<16x4xf8E4M3FN>) outs(%qa2_e : tensor<16x64xbf16>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: bf16):
+    %xf = arith.extf %x : f4E2M1FN to bf16
+    %sf = arith.extf %s : f8E4M3FN to bf16
+    %p = arith.mulf %xf, %sf : bf16
+    linalg.yield %p : bf16
+  } -> tensor<16x64xbf16>
+  %qb2_e = tensor.empty() : tensor<64x8xbf16>
+  %qb2 = linalg.generic {indexing_maps = [#tc, #tsc, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b2, %sb2 : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb2_e : tensor<64x8xbf16>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: bf16):
+    %xf = arith.extf %x : f4E2M1FN to bf16
+    %sf = arith.extf %s : f8E4M3FN to bf16
+    %p = arith.mulf %xf, %sf : bf16
+    linalg.yield %p : bf16
+  } -> tensor<64x8xbf16>
+  %z2_zero = arith.constant 0.0 : f32
+  %z2_e = tensor.empty() : tensor<16x8xf32>
+  %z2 = linalg.fill ins(%z2_zero : f32) outs(%z2_e : tensor<16x8xf32>) -> tensor<16x8xf32>
+  %p2 = linalg.matmul ins(%qa2, %qb2 : tensor<16x64xbf16>, tensor<64x8xbf16>) outs(%z2 : tensor<16x8xf32>) -> tensor<16x8xf32>
+  %r2 = linalg.generic {indexing_maps = [#ew, #ew], iterator_types = ["parallel", "parallel"]}
+      ins(%p2 : tensor<16x8xf32>) outs(%c2 : tensor<16x8xf16>) {
+  ^bb0(%v: f32, %o: f16):
+    %h = arith.truncf %v : f32 to f16
+    linalg.yield %h : f16
+  } -> tensor<16x8xf16>
+  return %r0, %r1, %r2 : tensor<96x64xf16>, tensor<40x136xf16>, tensor<16x8xf16>
 }

@@ -188,7 +188,7 @@ func.func @accumulator_argument(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
 
-// A plain A * B with B stored K x N: ggemm takes B as N x K.
+// A plain A * B with B stored (and dequantized) K x N: ggemm takes B as N x K.
 // CHECK-LABEL: func.func @b_not_transposed(
 // CHECK-NOT: ggemm.grouped_matmul
 // CHECK: linalg.matmul
@@ -216,7 +216,7 @@ func.func @b_not_transposed(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3F
   %z_zero = arith.constant 0.0 : f32
   %z_e = tensor.empty() : tensor<64x8xf32>
   %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
-  // expected-remark @+1 {{not raised: B is K x N and not a linalg.transpose of an N x K tensor; ggemm computes A * B^T with B stored N x K}}
+  // expected-remark @+1 {{not raised: B is K x N and neither a linalg.transpose of an N x K tensor nor dequantized from N x K codes (B's dequantization does not read the codes at (d0, d1) -> (d1, d0) and write its result at (d0, d1) -> (d0, d1)); ggemm computes A * B^T with B stored N x K}}
   %p = linalg.matmul ins(%qa, %qb : tensor<64x64xf32>, tensor<64x8xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
   %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
   return %r : tensor<64x8xf16>
@@ -351,7 +351,7 @@ func.func @fp8_codes(%a: tensor<64x64xf8E4M3FN>, %sa: tensor<64x4xf8E4M3FN>, %b:
   %z_zero = arith.constant 0.0 : f32
   %z_e = tensor.empty() : tensor<64x8xf32>
   %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
-  // expected-remark @+1 {{not raised: A's dequantization does not read f4E2M1FN codes and f8E4M3FN scales (it reads tensor<64x64xf8E4M3FN> and tensor<64x4xf8E4M3FN>)}}
+  // expected-remark @+1 {{not raised: A's dequantization does not read tensors of f4E2M1FN codes and f8E4M3FN scales (it reads tensor<64x64xf8E4M3FN> and tensor<64x4xf8E4M3FN>)}}
   %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
   %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
   return %r : tensor<64x8xf16>

@@ -12,6 +12,8 @@
 #km = affine_map<(m, n, k) -> (k, m)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
+#tc = affine_map<(k, n) -> (n, k)>
+#tsc = affine_map<(k, n) -> (n, k floordiv 16)>
 // Two groups in one op: group 0 is linalg.matmul with B^T indexing maps,
 // f32 dequantization and a linalg.generic truncation into %c0; group 1 a
 // plain linalg.matmul of a linalg.transpose, f16 dequantization (exact as
@@ -107,6 +109,8 @@ func.func @two_groups(%a0: tensor<96x128xf4E2M1FN>, %sa0: tensor<96x8xf8E4M3FN>,
 #km = affine_map<(m, n, k) -> (k, m)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
+#tc = affine_map<(k, n) -> (n, k)>
+#tsc = affine_map<(k, n) -> (n, k floordiv 16)>
 
 // Group 0's result is used before group 1's truncation: one op each, each
 // placed where its truncation was. bf16 dequantization is exact too, and
@@ -162,4 +166,53 @@ func.func @used_between(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>,
   %p1 = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb1 : tensor<64x64xbf16>, tensor<16x64xbf16>) outs(%z1 : tensor<64x16xf32>) -> tensor<64x16xf32>
   %r1 = arith.truncf %p1 : tensor<64x16xf32> to tensor<64x16xf16>
   return %r1 : tensor<64x16xf16>
+}
+
+// -----
+
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+#tc = affine_map<(k, n) -> (n, k)>
+#tsc = affine_map<(k, n) -> (n, k floordiv 16)>
+
+// A plain linalg.matmul whose B is dequantized straight into its K x N
+// transpose from N x K codes.
+// CHECK-LABEL: func.func @transposing_dequant(
+// CHECK-SAME: %[[B:[^:]*]]: tensor<8x64xf4E2M1FN>, %[[SB:[^:]*]]: tensor<8x4xf8E4M3FN>)
+// CHECK-NOT: linalg.
+// CHECK: ggemm.grouped_matmul rows<list> scales<row_major> a(%{{.*}} : tensor<32x64xf4E2M1FN>) sfa(%{{.*}} : tensor<32x4xf8E4M3FN>) b(%[[B]] : tensor<8x64xf4E2M1FN>) sfb(%[[SB]] : tensor<8x4xf8E4M3FN>)
+func.func @transposing_dequant(%a: tensor<32x64xf4E2M1FN>, %sa: tensor<32x4xf8E4M3FN>,
+    %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<32x8xf16> {
+  %qa_e = tensor.empty() : tensor<32x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<32x64xf4E2M1FN>, tensor<32x4xf8E4M3FN>) outs(%qa_e : tensor<32x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<32x64xf32>
+  %qb_e = tensor.empty() : tensor<64x8xf32>
+  %qb = linalg.generic {indexing_maps = [#tc, #tsc, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<64x8xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x8xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<32x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<32x8xf32>) -> tensor<32x8xf32>
+  // expected-remark @+1 {{raised into ggemm.grouped_matmul as group 0 of 1}}
+  %p = linalg.matmul ins(%qa, %qb : tensor<32x64xf32>, tensor<64x8xf32>) outs(%z : tensor<32x8xf32>) -> tensor<32x8xf32>
+  %r = arith.truncf %p : tensor<32x8xf32> to tensor<32x8xf16>
+  return %r : tensor<32x8xf16>
 }

@@ -27,7 +27,8 @@ def GGemmRaise : Pass<"ggemm-raise", "ModuleOp"> {
     %p = linalg.matmul indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (n, k),
                                         (m, n, k) -> (m, n)]
         ins(%a, %b) outs(%z) -> tensor<M x N x f32>
-      // or a plain linalg.matmul of %a and linalg.transpose(%b, [1, 0])
+      // or a plain linalg.matmul of %a and linalg.transpose(%b, [1, 0]),
+      // or of %a and a dequantization writing B^T (K x N) from N x K codes
     %c = arith.truncf %p : tensor<M x N x f32> to tensor<M x N x f16>
       // or an elementwise linalg.generic whose body is that truncf
     ```
