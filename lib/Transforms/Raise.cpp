@@ -43,6 +43,9 @@ struct Group {
   /// The f16 init of the truncation (an elementwise linalg.generic's), or
   /// null for an arith.truncf on tensors.
   Value init;
+  /// The f32 scalar the sum is multiplied by before the truncation (the
+  /// op's alpha), or null.
+  Value alpha;
   /// The truncation to f16, whose result the ggemm op replaces.
   Operation *epilogue;
   /// Everything the group computed with, erased once it has no users.
@@ -235,11 +238,31 @@ LogicalResult GroupMatcher::matchEpilogue(Value product, Group &group) {
       generic.getNumParallelLoops() == generic.getNumLoops() &&
       llvm::all_of(generic.getIndexingMapsArray(),
                    [](AffineMap map) { return map.isIdentity(); });
-  if (!elementwise || body.getOperations().size() != 2 || !trunc ||
-      trunc.getIn() != body.getArgument(0))
+  // The body: truncf(x), or truncf(x * alpha) with alpha an f32 scalar
+  // defined outside the generic (alpha * x is the same product).
+  Value sum = body.getArgument(0);
+  auto scaled = trunc ? trunc.getIn().getDefiningOp<arith::MulFOp>()
+                      : arith::MulFOp();
+  Value alpha;
+  if (scaled && scaled->getBlock() == &body &&
+      scaled.getFastmath() == arith::FastMathFlags::none) {
+    Value lhs = scaled.getLhs(), rhs = scaled.getRhs();
+    auto definedOutside = [&](Value v) {
+      return v.getType().isF32() &&
+             !generic.getRegion().isAncestor(v.getParentRegion());
+    };
+    if (lhs == sum && definedOutside(rhs))
+      alpha = rhs;
+    else if (rhs == sum && definedOutside(lhs))
+      alpha = lhs;
+  }
+  size_t expectedOps = alpha ? 3 : 2;
+  if (!elementwise || body.getOperations().size() != expectedOps || !trunc ||
+      trunc.getIn() != (alpha ? scaled.getResult() : sum))
     return refuse("the f32 product is used by a linalg.generic that is not "
-                  "an elementwise arith.truncf (its body must be exactly "
-                  "truncf and yield)");
+                  "an elementwise truncation to f16 (its body must be "
+                  "exactly arith.truncf, or arith.truncf of an arith.mulf by "
+                  "an f32 scalar defined outside it, and linalg.yield)");
   if (!f16Tensor(generic->getResult(0).getType()))
     return refuse("the f32 product is truncated to " +
                   typeStr(generic->getResult(0).getType()) +
@@ -249,6 +272,7 @@ LogicalResult GroupMatcher::matchEpilogue(Value product, Group &group) {
                   "(a rounding mode or fast-math flags are set)");
   group.epilogue = generic;
   group.init = generic.getDpsInits()[0];
+  group.alpha = alpha;
   return success();
 }
 
@@ -419,8 +443,11 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
       return;
     Operation *point = groups.back().epilogue;
     rewriter.setInsertionPoint(point);
-    SmallVector<Value> a, sfa, b, sfb, inits;
+    SmallVector<Value> a, sfa, b, sfb, inits, alphas;
     SmallVector<Location> locs;
+    bool withAlpha = llvm::any_of(
+        groups, [](const Group &group) { return bool(group.alpha); });
+    Value one;
     for (Group &group : groups) {
       a.push_back(group.a), sfa.push_back(group.sfa);
       b.push_back(group.b), sfb.push_back(group.sfb);
@@ -432,11 +459,25 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
       }
       inits.push_back(init);
       locs.push_back(group.matmul->getLoc());
+      if (!withAlpha)
+        continue;
+      // A group without a scale gets 1.0: x * 1.0 is x, bit for bit.
+      if (!group.alpha && !one)
+        one = arith::ConstantOp::create(rewriter, group.epilogue->getLoc(),
+                                        rewriter.getF32FloatAttr(1.0f));
+      alphas.push_back(group.alpha ? group.alpha : one);
     }
+    Value alpha;
+    if (withAlpha)
+      alpha = tensor::FromElementsOp::create(
+          rewriter, point->getLoc(),
+          RankedTensorType::get({int64_t(groups.size())},
+                                rewriter.getF32Type()),
+          alphas);
     auto op = GroupedMatmulOp::create(
         rewriter, rewriter.getFusedLoc(locs), ValueRange(inits).getTypes(),
         RowsKind::list, ScaleLayout::row_major, a, sfa, b, sfb, inits,
-        /*group_sizes=*/Value(), /*alpha=*/Value(), /*schedule=*/nullptr);
+        /*group_sizes=*/Value(), alpha, /*schedule=*/nullptr);
     for (auto [g, group] : llvm::enumerate(groups)) {
       if (explain)
         group.matmul->emitRemark()

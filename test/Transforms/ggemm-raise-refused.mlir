@@ -628,23 +628,21 @@ func.func @two_uses(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: 
 }
 
 // -----
+
 #id = affine_map<(r, k) -> (r, k)>
 #sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
-#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
-#mk = affine_map<(m, n, k) -> (m, k)>
 #nk = affine_map<(m, n, k) -> (n, k)>
-#kn = affine_map<(m, n, k) -> (k, n)>
-#km = affine_map<(m, n, k) -> (k, m)>
+#mk = affine_map<(m, n, k) -> (m, k)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
 
-// The epilogue scales before truncating (an alpha): not raised.
-// CHECK-LABEL: func.func @scaled_epilogue(
+// The epilogue scales by a tensor read elementwise, not by one scalar.
+// CHECK-LABEL: func.func @scaled_by_tensor(
 // CHECK-NOT: ggemm.grouped_matmul
 // CHECK: linalg.matmul
 // CHECK-NOT: ggemm.grouped_matmul
 // CHECK: return
-func.func @scaled_epilogue(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+func.func @scaled_by_tensor(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %scale: tensor<64x8xf32>) -> tensor<64x8xf16> {
   %qa_e = tensor.empty() : tensor<64x64xf32>
   %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
       ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
@@ -666,14 +664,13 @@ func.func @scaled_epilogue(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN
   %z_zero = arith.constant 0.0 : f32
   %z_e = tensor.empty() : tensor<64x8xf32>
   %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
-  // expected-remark @+1 {{not raised: the f32 product is used by a linalg.generic that is not an elementwise arith.truncf (its body must be exactly truncf and yield)}}
+  // expected-remark @+1 {{not raised: the f32 product is used by a linalg.generic that is not an elementwise truncation to f16 (its body must be exactly arith.truncf, or arith.truncf of an arith.mulf by an f32 scalar defined outside it, and linalg.yield)}}
   %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
-  %alpha = arith.constant 2.0 : f32
   %ep_e = tensor.empty() : tensor<64x8xf16>
-  %r = linalg.generic {indexing_maps = [#ew, #ew], iterator_types = ["parallel", "parallel"]}
-      ins(%p : tensor<64x8xf32>) outs(%ep_e : tensor<64x8xf16>) {
-  ^bb0(%v: f32, %o: f16):
-    %s = arith.mulf %v, %alpha : f32
+  %r = linalg.generic {indexing_maps = [#ew, #ew, #ew], iterator_types = ["parallel", "parallel"]}
+      ins(%p, %scale : tensor<64x8xf32>, tensor<64x8xf32>) outs(%ep_e : tensor<64x8xf16>) {
+  ^bb0(%v: f32, %w: f32, %o: f16):
+    %s = arith.mulf %v, %w : f32
     %h = arith.truncf %s : f32 to f16
     linalg.yield %h : f16
   } -> tensor<64x8xf16>

@@ -216,3 +216,65 @@ func.func @transposing_dequant(%a: tensor<32x64xf4E2M1FN>, %sa: tensor<32x4xf8E4
   %r = arith.truncf %p : tensor<32x8xf32> to tensor<32x8xf16>
   return %r : tensor<32x8xf16>
 }
+
+// -----
+
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+#tc = affine_map<(k, n) -> (n, k)>
+#tsc = affine_map<(k, n) -> (n, k floordiv 16)>
+
+// An epilogue that scales the f32 sum by a scalar (alpha * sum, then the
+// truncation) gives the op's alpha; a group without one gets 1.0.
+// CHECK-LABEL: func.func @alpha(
+// CHECK-SAME: %[[ALPHA:[^:]*]]: f32)
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[AL:.*]] = tensor.from_elements %[[ALPHA]], %[[ONE]] : tensor<2xf32>
+// CHECK: ggemm.grouped_matmul rows<list> scales<row_major>
+// CHECK-SAME: alpha(%[[AL]] : tensor<2xf32>) -> tensor<32x8xf16>, tensor<32x8xf16>
+func.func @alpha(%a: tensor<32x64xf4E2M1FN>, %sa: tensor<32x4xf8E4M3FN>,
+    %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %alpha: f32)
+    -> (tensor<32x8xf16>, tensor<32x8xf16>) {
+  %qa_e = tensor.empty() : tensor<32x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<32x64xf4E2M1FN>, tensor<32x4xf8E4M3FN>) outs(%qa_e : tensor<32x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<32x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<32x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<32x8xf32>) -> tensor<32x8xf32>
+  // expected-remark @+1 {{raised into ggemm.grouped_matmul as group 0 of 2}}
+  %p0 = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<32x64xf32>, tensor<8x64xf32>) outs(%z : tensor<32x8xf32>) -> tensor<32x8xf32>
+  %e0 = tensor.empty() : tensor<32x8xf16>
+  %r0 = linalg.generic {indexing_maps = [#ew, #ew], iterator_types = ["parallel", "parallel"]}
+      ins(%p0 : tensor<32x8xf32>) outs(%e0 : tensor<32x8xf16>) {
+  ^bb0(%v: f32, %o: f16):
+    %s = arith.mulf %alpha, %v : f32
+    %h = arith.truncf %s : f32 to f16
+    linalg.yield %h : f16
+  } -> tensor<32x8xf16>
+  // expected-remark @+1 {{raised into ggemm.grouped_matmul as group 1 of 2}}
+  %p1 = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<32x64xf32>, tensor<8x64xf32>) outs(%z : tensor<32x8xf32>) -> tensor<32x8xf32>
+  %r1 = arith.truncf %p1 : tensor<32x8xf32> to tensor<32x8xf16>
+  return %r0, %r1 : tensor<32x8xf16>, tensor<32x8xf16>
+}

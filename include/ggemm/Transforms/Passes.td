@@ -30,7 +30,8 @@ def GGemmRaise : Pass<"ggemm-raise", "ModuleOp"> {
       // or a plain linalg.matmul of %a and linalg.transpose(%b, [1, 0]),
       // or of %a and a dequantization writing B^T (K x N) from N x K codes
     %c = arith.truncf %p : tensor<M x N x f32> to tensor<M x N x f16>
-      // or an elementwise linalg.generic whose body is that truncf
+      // or an elementwise linalg.generic whose body is that truncf, or the
+      // truncf of an arith.mulf by an f32 scalar (the op's alpha)
     ```
 
     Every group of a block whose results are not used before the last
