@@ -235,6 +235,7 @@ LogicalResult GroupMatcher::matchEpilogue(Value product, Group &group) {
                    : yield.getValues()[0].getDefiningOp<arith::TruncFOp>();
   bool elementwise =
       generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
+      generic.getDpsInputs()[0] == product &&
       generic.getNumParallelLoops() == generic.getNumLoops() &&
       llvm::all_of(generic.getIndexingMapsArray(),
                    [](AffineMap map) { return map.isIdentity(); });
