@@ -12,6 +12,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <limits>
+
 namespace mlir::ggemm {
 #define GEN_PASS_DEF_GGEMMEXPANDE4M3EXTF
 #include "ggemm/Transforms/Passes.h.inc"
