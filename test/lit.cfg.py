@@ -87,6 +87,20 @@ if config.mlir_opt:
     config.substitutions.append(("%mlir-opt", mlir_opt))
 config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
 
+# Stock mlir-runner with MLIR's runtime libraries: runs programs lowered with
+# upstream passes only (the un-raised linalg programs of ggemm-raise).
+mlir_runner = os.path.join(config.llvm_tools_dir, "mlir-runner")
+runner_libs = [
+    os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", name)
+    for name in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")
+]
+if os.path.exists(mlir_runner) and all(os.path.exists(l) for l in runner_libs):
+    config.available_features.add("mlir-runner")
+    config.substitutions.append(
+        ("%mlir-runner",
+         "%s -e main -entry-point-result=void -shared-libs=%s"
+         % (mlir_runner, ",".join(runner_libs))))
+
 # Installing this build and building an out-of-tree user against it
 # (Integration/): the same CMake, generator and compilers as this build.
 config.substitutions.append(("%ggemm_obj_root", config.ggemm_obj_root))

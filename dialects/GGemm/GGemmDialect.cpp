@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmDialect.h"
+#include "GGemm/BufferizableOpInterfaceImpl.h"
 #include "GGemm/GGemmOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -34,4 +35,7 @@ void GGemmDialect::initialize() {
 #define GET_TYPEDEF_LIST
 #include "GGemm/GGemmTypes.cpp.inc"
       >();
+  // The tensor form bufferizes wherever the dialect is loaded (gemm-opt,
+  // the mlir-opt plugin, the C API's dialect handle, installed users).
+  attachBufferizableOpInterface(getContext());
 }

@@ -49,12 +49,14 @@ std::string shapeStr(ArrayRef<int64_t> shape) {
   return s;
 }
 
-/// Checks one operand: a memref with the identity layout, the given element
-/// type and rank, and sizes that fit in 32 bits. `name` is how messages refer
-/// to it ("A of group 1"). Returns the memref type or null after an error.
-MemRefType checkOperand(const GroupedOperands &op, Value v, const Twine &name,
+/// Checks one operand: a memref with the identity layout or a tensor without
+/// an encoding, the given element type and rank, and sizes that fit in 32
+/// bits. `name` is how messages refer to it ("A of group 1"). Returns the
+/// type or null after an error.
+ShapedType checkOperand(const GroupedOperands &op, Value v, const Twine &name,
                         Type elementType, int64_t rank) {
-  auto type = cast<MemRefType>(v.getType()); // ODS: AnyMemRef.
+  // ODS: a memref or a ranked tensor.
+  auto type = cast<ShapedType>(v.getType());
   if (type.getElementType() != elementType) {
     op.op->emitOpError() << name << " has element type " << type.getElementType()
                      << "; expected " << elementType;
@@ -65,9 +67,17 @@ MemRefType checkOperand(const GroupedOperands &op, Value v, const Twine &name,
                      << "; expected rank " << rank;
     return {};
   }
-  if (!type.getLayout().isIdentity()) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (memref && !memref.getLayout().isIdentity()) {
     op.op->emitOpError() << name
                      << " must have the identity (dense row-major) layout";
+    return {};
+  }
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (tensor && tensor.getEncoding()) {
+    op.op->emitOpError() << name << " has the tensor encoding "
+                         << tensor.getEncoding()
+                         << "; the tensor form takes tensors without one";
     return {};
   }
   for (int64_t d : type.getShape()) {
@@ -82,7 +92,7 @@ MemRefType checkOperand(const GroupedOperands &op, Value v, const Twine &name,
 
 /// Requires every dimension of `type` to be static, except dimension 0 when
 /// `dynamicRows` is set. `hint` is appended to the message.
-LogicalResult requireStatic(const GroupedOperands &op, MemRefType type,
+LogicalResult requireStatic(const GroupedOperands &op, ShapedType type,
                             const Twine &name, bool dynamicRows = false,
                             StringRef hint = "") {
   for (auto [i, d] : llvm::enumerate(type.getShape())) {
@@ -96,7 +106,7 @@ LogicalResult requireStatic(const GroupedOperands &op, MemRefType type,
 
 /// Checks that `type` has exactly `expected` (dynamic entries must match
 /// dynamic entries); `rule` explains where the expectation comes from.
-LogicalResult checkShape(const GroupedOperands &op, MemRefType type,
+LogicalResult checkShape(const GroupedOperands &op, ShapedType type,
                          const Twine &name, ArrayRef<int64_t> expected,
                          const Twine &rule) {
   if (type.getShape() == expected)
@@ -134,7 +144,7 @@ LogicalResult checkScales(const GroupedOperands &op, Value v, const Twine &name,
     llvm::append_range(expected, getBlockedScaleShape(rows, k));
   else
     llvm::append_range(expected, ArrayRef<int64_t>{rows, k / kScaleBlock});
-  MemRefType type = checkOperand(op, v, name, b.getType<Float8E4M3FNType>(),
+  ShapedType type = checkOperand(op, v, name, b.getType<Float8E4M3FNType>(),
                                  expected.size());
   if (!type)
     return failure();
@@ -156,16 +166,16 @@ LogicalResult checkScales(const GroupedOperands &op, Value v, const Twine &name,
 int64_t GroupedOperands::getNumGroups() const {
   if (isListForm())
     return a.size();
-  return cast<MemRefType>(groupSizes.getType()).getDimSize(0);
+  return cast<ShapedType>(groupSizes.getType()).getDimSize(0);
 }
 
 GroupShape GroupedOperands::getGroupShape(int64_t g) const {
   if (isListForm()) {
-    auto at = cast<MemRefType>(a[g].getType());
-    auto bt = cast<MemRefType>(b[g].getType());
+    auto at = cast<ShapedType>(a[g].getType());
+    auto bt = cast<ShapedType>(b[g].getType());
     return {at.getDimSize(0), bt.getDimSize(0), at.getDimSize(1)};
   }
-  auto bt = cast<MemRefType>(b[0].getType());
+  auto bt = cast<ShapedType>(b[0].getType());
   return {ShapedType::kDynamic, bt.getDimSize(1), bt.getDimSize(2)};
 }
 
@@ -248,7 +258,7 @@ static LogicalResult verifyAlpha(const GroupedOperands &op, int64_t numGroups) {
   if (!op.alpha)
     return success();
   Builder b(op.op->getContext());
-  MemRefType type =
+  ShapedType type =
       checkOperand(op, op.alpha, "alpha", b.getF32Type(), /*rank=*/1);
   if (!type)
     return failure();
@@ -277,7 +287,7 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
 
   for (int64_t g = 0; g < numGroups; ++g) {
     std::string grp = llvm::formatv(" of group {0}", g).str();
-    MemRefType a = checkOperand(op, op.a[g], "A" + grp, f4, 2);
+    ShapedType a = checkOperand(op, op.a[g], "A" + grp, f4, 2);
     if (!a || failed(requireStatic(
                   op, a, "A" + grp, /*dynamicRows=*/false,
                   "; use rows<contiguous> for run-time group sizes")))
@@ -286,7 +296,7 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
     if (failed(checkK(op, k, "A" + grp)))
       return failure();
 
-    MemRefType bt = checkOperand(op, op.b[g], "B" + grp, f4, 2);
+    ShapedType bt = checkOperand(op, op.b[g], "B" + grp, f4, 2);
     if (!bt || failed(requireStatic(op, bt, "B" + grp)))
       return failure();
     int64_t n = bt.getDimSize(0);
@@ -301,7 +311,7 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
         failed(checkScales(op, op.sfb[g], "SFB" + grp, n, k, {}, "N")))
       return failure();
 
-    MemRefType c = checkOperand(op, op.c[g], "C" + grp, f16, 2);
+    ShapedType c = checkOperand(op, op.c[g], "C" + grp, f16, 2);
     if (!c || failed(checkShape(op, c, "C" + grp, {m, n}, "M x N")))
       return failure();
   }
@@ -328,7 +338,7 @@ static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
                           "rows<list>; contiguous rows take row_major scales "
                           "(blocked atoms would need per-group row padding)");
 
-  MemRefType sizes = checkOperand(op, op.groupSizes, "group_sizes",
+  ShapedType sizes = checkOperand(op, op.groupSizes, "group_sizes",
                                   b.getI32Type(), /*rank=*/1);
   if (!sizes || failed(requireStatic(op, sizes, "group_sizes",
                                      /*dynamicRows=*/false,
@@ -339,14 +349,14 @@ static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
     return op.op->emitOpError("has an empty group list (group_sizes has length "
                           "0); it needs at least one group");
 
-  MemRefType a = checkOperand(op, op.a[0], "A", f4, 2);
+  ShapedType a = checkOperand(op, op.a[0], "A", f4, 2);
   if (!a || failed(requireStatic(op, a, "A", /*dynamicRows=*/true)))
     return failure();
   int64_t rows = a.getDimSize(0), k = a.getDimSize(1);
   if (failed(checkK(op, k, "A")))
     return failure();
 
-  MemRefType bt = checkOperand(op, op.b[0], "B", f4, 3);
+  ShapedType bt = checkOperand(op, op.b[0], "B", f4, 3);
   if (!bt || failed(requireStatic(op, bt, "B")))
     return failure();
   int64_t n = bt.getDimSize(1);
@@ -364,17 +374,75 @@ static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
   if (failed(checkScales(op, op.sfa[0], "SFA", rows, k, {}, "M_total")) ||
       failed(checkScales(op, op.sfb[0], "SFB", n, k, {numGroups}, "N")))
     return failure();
-  MemRefType c = checkOperand(op, op.c[0], "C", f16, 2);
+  ShapedType c = checkOperand(op, op.c[0], "C", f16, 2);
   if (!c || failed(checkShape(op, c, "C", {rows, n}, "M_total x N")))
     return failure();
   return verifyAlpha(op, numGroups);
 }
 
+/// The operands are all memrefs (memref form) or all tensors (tensor form).
+static LogicalResult verifyOneKind(const GroupedOperands &op) {
+  std::string tensor, memref;
+  auto note = [&](Value v, const Twine &name) {
+    std::string &first = isa<TensorType>(v.getType()) ? tensor : memref;
+    if (first.empty())
+      first = name.str();
+  };
+  auto noteAll = [&](OperandRange range, StringRef name) {
+    for (auto [g, v] : llvm::enumerate(range))
+      note(v, op.isListForm() ? name + " of group " + Twine(g) : Twine(name));
+  };
+  noteAll(op.a, "A");
+  noteAll(op.sfa, "SFA");
+  noteAll(op.b, "B");
+  noteAll(op.sfb, "SFB");
+  noteAll(op.c, "C");
+  if (op.groupSizes)
+    note(op.groupSizes, "group_sizes");
+  if (op.alpha)
+    note(op.alpha, "alpha");
+  if (tensor.empty() || memref.empty())
+    return success();
+  return op.op->emitOpError()
+         << "mixes tensor and memref operands (" << tensor
+         << " is a tensor, " << memref
+         << " a memref); the operands are all tensors (tensor form) or all "
+            "memrefs (memref form)";
+}
+
 LogicalResult GroupedOperands::verify() const {
+  if (failed(verifyOneKind(*this)))
+    return failure();
   return isListForm() ? verifyListForm(*this) : verifyContiguousForm(*this);
 }
 
-LogicalResult GroupedMatmulOp::verify() { return getProblem().verify(); }
+LogicalResult GroupedMatmulOp::verify() {
+  if (failed(getProblem().verify()))
+    return failure();
+  if (!hasTensorSemantics()) {
+    if (getNumResults() != 0)
+      return emitOpError() << "has " << getNumResults()
+                           << " results; the memref form writes C in place "
+                              "and returns nothing";
+    return success();
+  }
+  // Tensor form: one result per C operand, of its type.
+  if (getNumResults() != getC().size())
+    return emitOpError() << "has " << getNumResults()
+                         << " results; the tensor form returns one tensor "
+                            "per C operand ("
+                         << getC().size() << ")";
+  for (auto [i, result, init] :
+       llvm::enumerate(getResultTypes(), getC().getTypes())) {
+    if (result != init)
+      return emitOpError() << "result #" << i << " has type " << result
+                           << "; expected " << init << ", the type of C"
+                           << (isListForm() ? " of group " + Twine(i)
+                                            : Twine())
+                           << " (its initial value)";
+  }
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // Schedule and persistent level

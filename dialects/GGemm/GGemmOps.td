@@ -10,6 +10,7 @@
 include "GGemm/GGemmDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/IR/OpBase.td"
 
 //===----------------------------------------------------------------------===//
@@ -47,9 +48,15 @@ defvar GGemm_GroupedDecls = [{
     GroupShape getGroupShape(int64_t g) { return getProblem().getGroupShape(g); }
 }];
 
+/// An operand of ggemm.grouped_matmul: a memref (memref form) or a ranked
+/// tensor (tensor form); the verifier requires one kind for all operands.
+def GGemm_TensorOrMemRef : AnyTypeOf<[AnyRankedTensor, AnyMemRef],
+                                     "ranked tensor or memref">;
+
 def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
     [AttrSizedOperandSegments,
-     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+     DestinationStyleOpInterface]> {
   let summary = "grouped NVFP4 block-scaled matrix product (TN, f16 output)";
   let description = [{
     Computes `G` independent products `C_g = alpha_g * (A_g * SFA_g) (B_g *
@@ -93,14 +100,49 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
     `schedule`, when present, is the scheduled level of docs/architecture.md:
     set by `ggemm-tile` and `ggemm-split-k`, consumed by
     `ggemm-fuse-persistent`.
+
+    Tensor form: with ranked tensors in place of every memref, the op is in
+    destination-passing style. The `c` operands are the initial values of
+    the results, one result per `c` operand and of its type; the op has no
+    side effects. In `rows<contiguous>` the rows past the sum of the group
+    sizes carry the init's values into the result. `one-shot-bufferize`
+    turns it into the memref form (BufferizableOpInterface):
+
+    ```mlir
+    %c:2 = ggemm.grouped_matmul rows<list> scales<row_major>
+        a(%a0, %a1 : tensor<96x128xf4E2M1FN>, tensor<128x512xf4E2M1FN>)
+        ...
+        c(%i0, %i1 : tensor<96x128xf16>, tensor<128x256xf16>)
+        -> tensor<96x128xf16>, tensor<128x256xf16>
+    ```
   }];
 
-  let arguments = !con(GGemm_GroupedArgs,
-                       (ins OptionalAttr<GGemm_ScheduleAttr>:$schedule));
-  let assemblyFormat = !strconcat(GGemm_GroupedFormat,
-                                  [{ (`schedule` $schedule^)? attr-dict }]);
+  let arguments = (ins
+      GGemm_RowsAttr:$rows,
+      GGemm_ScaleLayoutAttr:$scale_layout,
+      Variadic<GGemm_TensorOrMemRef>:$a,
+      Variadic<GGemm_TensorOrMemRef>:$sfa,
+      Variadic<GGemm_TensorOrMemRef>:$b,
+      Variadic<GGemm_TensorOrMemRef>:$sfb,
+      Variadic<GGemm_TensorOrMemRef>:$c,
+      Optional<GGemm_TensorOrMemRef>:$group_sizes,
+      Optional<GGemm_TensorOrMemRef>:$alpha,
+      OptionalAttr<GGemm_ScheduleAttr>:$schedule);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = !strconcat(GGemm_GroupedFormat, [{
+      (`schedule` $schedule^)? attr-dict (`->` type($results)^)?
+  }]);
   let hasVerifier = 1;
-  let extraClassDeclaration = GGemm_GroupedDecls;
+  let extraClassDeclaration = !strconcat(GGemm_GroupedDecls, [{
+    /// The tensor form: the operands are tensors (the verifier rejects a
+    /// mix of tensors and memrefs).
+    bool hasTensorSemantics() {
+      return llvm::any_of(getOperandTypes(),
+                          [](Type t) { return isa<TensorType>(t); });
+    }
+    /// DestinationStyleOpInterface: the C operands are the inits.
+    MutableOperandRange getDpsInitsMutable() { return getCMutable(); }
+  }]);
 }
 
 

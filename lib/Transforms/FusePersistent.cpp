@@ -133,6 +133,11 @@ struct GGemmFusePersistent final
                        "ggemm-fuse-persistent");
         return WalkResult::interrupt();
       }
+      if (op.hasTensorSemantics()) {
+        op.emitOpError("is in tensor form; bufferize it (one-shot-bufferize) "
+                       "before ggemm-fuse-persistent");
+        return WalkResult::interrupt();
+      }
       ops.push_back(op);
       return WalkResult::advance();
     });

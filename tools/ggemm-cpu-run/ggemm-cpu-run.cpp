@@ -230,6 +230,14 @@ int main(int argc, char **argv) {
   if (!op)
     return fail("no function with a ggemm.grouped_matmul" +
                 (funcName.empty() ? "" : " named " + funcName));
+  if (op.hasTensorSemantics()) {
+    op.emitError("is in tensor form; ggemm-cpu-run passes host buffers to the "
+                 "memref form (bufferize first: one-shot-bufferize with "
+                 "bufferize-function-boundaries and "
+                 "function-boundary-type-conversion=identity-layout-map, then "
+                 "drop-equivalent-buffer-results)");
+    return 2;
+  }
   if (fn->getParentOp() != module->getOperation()) {
     fn.emitError("holds the ggemm op but is not a top-level function of the "
                  "module; ggemm-cpu-run calls top-level functions");
@@ -466,6 +474,9 @@ int main(int argc, char **argv) {
       other.erase();
   fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
               UnitAttr::get(&context));
+  // A private function (as drop-equivalent-buffer-results needs them) is
+  // called too: the JIT looks its wrapper up by name.
+  fn.setPublic();
   PassManager pm(&context);
   if (!passes.empty() && failed(parsePassPipeline(passes, pm)))
     return fail("bad --passes pipeline: " + passes);

@@ -9,6 +9,63 @@
 
 include "mlir/Pass/PassBase.td"
 
+def GGemmRaise : Pass<"ggemm-raise", "ModuleOp"> {
+  let summary = "Raise dequantized NVFP4 linalg matmuls into ggemm.grouped_matmul";
+  let description = [{
+    Recognizes, on tensors, the grouped NVFP4 matmul that front ends write
+    with linalg and arith, and rewrites it into the tensor form of
+    `ggemm.grouped_matmul`. One group is:
+
+    ```mlir
+    // A: M x K codes (f4E2M1FN), SFA: M x K/16 scales (f8E4M3FN); B likewise N x K
+    %a = linalg.generic {indexing_maps = [(m, k) -> (m, k),
+                                          (m, k) -> (m, k floordiv 16),
+                                          (m, k) -> (m, k)], parallel x 2}
+        ins(%A, %SFA) outs(...) { extf, extf, mulf, yield }   // to f32, f16 or bf16
+    %b = ... the same for B and SFB ...
+    %z = linalg.fill ins(%zero : f32) outs(...)                 // %zero = +0.0
+    %p = linalg.matmul indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (n, k),
+                                        (m, n, k) -> (m, n)]
+        ins(%a, %b) outs(%z) -> tensor<M x N x f32>
+      // or a plain linalg.matmul of %a and linalg.transpose(%b, [1, 0]),
+      // or of %a and a dequantization writing B^T (K x N) from N x K codes
+    %c = arith.truncf %p : tensor<M x N x f32> to tensor<M x N x f16>
+      // or an elementwise linalg.generic whose body is that truncf, or the
+      // truncf of an arith.mulf by an f32 scalar (the op's alpha)
+    ```
+
+    Every group of a block whose results are not used before the last
+    group's truncation becomes one `rows<list>` op. That program computes
+    the op's exact bits (docs/raising.md says why, and lists what is
+    refused). Anything else is left as it is; with `explain`, each
+    linalg.matmul that is not raised gets a remark saying why, and each
+    raised one a remark naming its op and group.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "emit a remark for every linalg.matmul: why it was not raised, "
+           "or which op and group it became">,
+  ];
+  let dependentDialects = ["::mlir::ggemm::GGemmDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def GGemmExpandE4M3ExtF : Pass<"ggemm-expand-e4m3-extf"> {
+  let summary = "Expand arith.extf from f8E4M3FN into exact integer arithmetic";
+  let description = [{
+    Rewrites each scalar `arith.extf` from `f8E4M3FN` into integer and f32
+    arithmetic that decodes the byte exactly (normals by placing exponent
+    and mantissa into an f32, subnormals as `m * 2^-9`, `0x7F`/`0xFF` as NaN,
+    the sign from bit 7), then converts to the result type (exact: every
+    e4m3 value is an f16, bf16 and f32 value). Upstream's `arith-expand`
+    does this for `f4E2M1FN` and `f8E8M0FNU` but not for `f8E4M3FN`, which
+    the LLVM dialect has no type for; with this pass a grouped NVFP4 matmul
+    written with linalg and arith (what `ggemm-raise` raises) runs on the
+    CPU through upstream lowerings, so its bits can be compared with the
+    raised op's.
+  }];
+}
+
 def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
   let summary = "Attach a schedule (tile shape, raster, grid) to ggemm ops";
   let description = [{

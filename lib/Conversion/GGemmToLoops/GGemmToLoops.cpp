@@ -141,6 +141,11 @@ LogicalResult checkConvertible(ModuleOp module) {
     // The loops run on the host: the operands of a ggemm op must be host
     // memory (the default memory space), not a GPU one.
     if (isa<GGemmDialect>(op->getDialect())) {
+      if (llvm::any_of(op->getOperandTypes(), llvm::IsaPred<TensorType>)) {
+        op->emitOpError("is in tensor form; bufferize it (one-shot-bufferize) "
+                        "before convert-ggemm-to-loops");
+        return WalkResult::interrupt();
+      }
       for (Type type : op->getOperandTypes()) {
         auto memref = dyn_cast<MemRefType>(type);
         if (memref && memref.getMemorySpace()) {

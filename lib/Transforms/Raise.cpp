@@ -1,0 +1,499 @@
+//===- Raise.cpp - the ggemm-raise pass -----------------------------------===//
+//
+// Recognizes grouped NVFP4 matmuls written with linalg and arith on tensors
+// (per group: dequantize A and B by a linalg.generic, multiply in f32 with
+// linalg.matmul against B^T, truncate to f16) and rewrites them into the
+// tensor form of ggemm.grouped_matmul. docs/raising.md describes the
+// accepted pattern, why it computes the op's exact bits, and what is
+// refused.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GGemm/GGemmDialect.h"
+#include "GGemm/GGemmOps.h"
+#include "ggemm/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "ggemm-raise"
+
+namespace mlir::ggemm {
+#define GEN_PASS_DEF_GGEMMRAISE
+#include "ggemm/Transforms/Passes.h.inc"
+} // namespace mlir::ggemm
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+
+/// Largest size the problem level accepts (32-bit indexing).
+constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
+
+/// The tensors and ops of one recognized group.
+struct Group {
+  Operation *matmul;
+  Value a, sfa, b, sfb; // codes and scales, as the ggemm op takes them
+  /// The f16 init of the truncation (an elementwise linalg.generic's), or
+  /// null for an arith.truncf on tensors.
+  Value init;
+  /// The f32 scalar the sum is multiplied by before the truncation (the
+  /// op's alpha), or null.
+  Value alpha;
+  /// The truncation to f16, whose result the ggemm op replaces.
+  Operation *epilogue;
+  /// Everything the group computed with, erased once it has no users.
+  SmallVector<Operation *> chain;
+};
+
+/// Matches one linalg.matmul and the ops around it; on failure, `reason`
+/// says what did not match.
+class GroupMatcher {
+public:
+  FailureOr<Group> match(linalg::MatmulOp matmul);
+  std::string reason;
+
+private:
+  /// The codes and scales of one dequantized operand.
+  struct Dequant {
+    Value codes, scales;
+    Operation *op;
+  };
+
+  LogicalResult refuse(const Twine &message) {
+    reason = message.str();
+    return failure();
+  }
+  /// With `transposed`, the dequantization writes the K x N transpose of
+  /// N x K codes (it reads codes at (n, k) and scales at (n, k floordiv 16)
+  /// for result element (k, n)).
+  FailureOr<Dequant> matchDequant(Value value, StringRef name,
+                                  bool transposed = false);
+  LogicalResult matchZeroFill(Value acc, Group &group);
+  LogicalResult matchEpilogue(Value product, Group &group);
+  LogicalResult checkShapes(const Group &group);
+};
+
+std::string typeStr(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+std::string mapStr(AffineMap map) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << map;
+  return s;
+}
+
+/// Whether `type` is a float type that holds every product of an e2m1 and an
+/// e4m3 value exactly: at most 6 significant bits, the least nonzero
+/// magnitude 2^-10 (0.5 x 2^-9), the largest 2688 (6 x 448) or NaN. f16,
+/// bf16, f32 and f64 do.
+bool holdsDequantExactly(Type type) {
+  auto floatType = dyn_cast<FloatType>(type);
+  if (!floatType)
+    return false;
+  const llvm::fltSemantics &sem = floatType.getFloatSemantics();
+  return llvm::APFloat::semanticsPrecision(sem) >= 6 &&
+         llvm::APFloat::semanticsMinExponent(sem) <= -10 &&
+         llvm::APFloat::semanticsMaxExponent(sem) >= 11 &&
+         llvm::APFloat::semanticsHasNaN(sem);
+}
+
+/// Whether `op` rounds to nearest even: an arith.truncf with no rounding
+/// mode (LLVM's default) or to_nearest_even, and no fast-math flags.
+bool roundsToNearestEven(arith::TruncFOp op) {
+  std::optional<arith::RoundingMode> mode = op.getRoundingmode();
+  return (!mode || *mode == arith::RoundingMode::to_nearest_even) &&
+         op.getFastmath().value_or(arith::FastMathFlags::none) ==
+             arith::FastMathFlags::none;
+}
+
+FailureOr<GroupMatcher::Dequant>
+GroupMatcher::matchDequant(Value value, StringRef name, bool transposed) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic)
+    return refuse(name + " is not produced by a linalg.generic that "
+                         "dequantizes f4E2M1FN codes with f8E4M3FN scales");
+  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      generic.getNumLoops() != 2 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return refuse(name + "'s dequantization is not a 2-D all-parallel "
+                         "linalg.generic with two inputs (codes, scales)");
+  OpOperand *codes = nullptr, *scales = nullptr;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    Type element = getElementTypeOrSelf(input->get().getType());
+    if (isa<Float4E2M1FNType>(element))
+      codes = input;
+    else if (isa<Float8E4M3FNType>(element))
+      scales = input;
+  }
+  if (!codes || !scales || !isa<RankedTensorType>(codes->get().getType()) ||
+      !isa<RankedTensorType>(scales->get().getType()))
+    return refuse(name + "'s dequantization does not read tensors of "
+                         "f4E2M1FN codes and f8E4M3FN scales (it reads " +
+                  typeStr(generic.getDpsInputs()[0].getType()) + " and " +
+                  typeStr(generic.getDpsInputs()[1].getType()) + ")");
+
+  // Codes indexed by (row, k), scales by (row, k floordiv 16); the result
+  // at (row, k), or at (k, row) when transposed.
+  MLIRContext *ctx = generic.getContext();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  AffineExpr row = transposed ? d1 : d0, k = transposed ? d0 : d1;
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap codesMap = AffineMap::get(2, 0, {row, k}, ctx);
+  AffineMap scaleMap =
+      AffineMap::get(2, 0, {row, k.floorDiv(kScaleBlock)}, ctx);
+  if (generic.getMatchingIndexingMap(codes) != codesMap ||
+      generic.getIndexingMapMatchingResult(generic->getResult(0)) != identity)
+    return refuse(name + "'s dequantization does not read the codes at " +
+                  mapStr(codesMap) + " and write its result at " +
+                  mapStr(identity));
+  if (generic.getMatchingIndexingMap(scales) != scaleMap)
+    return refuse(name + "'s scales are read at " +
+                  mapStr(generic.getMatchingIndexingMap(scales)) +
+                  "; expected one scale per 16 K elements, " +
+                  mapStr(scaleMap));
+
+  // The body: extf(code) * extf(scale), in a type that holds it exactly.
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto mul = yield.getValues()[0].getDefiningOp<arith::MulFOp>();
+  auto isExtOf = [&](Value v, OpOperand *input) {
+    auto ext = v.getDefiningOp<arith::ExtFOp>();
+    return ext && ext.getIn() == generic.getMatchingBlockArgument(input);
+  };
+  if (body.getOperations().size() != 4 || !mul ||
+      !((isExtOf(mul.getLhs(), codes) && isExtOf(mul.getRhs(), scales)) ||
+        (isExtOf(mul.getLhs(), scales) && isExtOf(mul.getRhs(), codes))))
+    return refuse(name + "'s dequantization body is not exactly "
+                         "arith.mulf(arith.extf(code), arith.extf(scale))");
+  if (mul.getFastmath() != arith::FastMathFlags::none)
+    return refuse(name + "'s dequantization multiplies with fast-math flags");
+  if (!holdsDequantExactly(mul.getType()))
+    return refuse(name + " is dequantized to " + typeStr(mul.getType()) +
+                  ", which does not hold every e2m1 x e4m3 product exactly "
+                  "(f16, bf16, f32 and f64 do)");
+  return Dequant{codes->get(), scales->get(), generic};
+}
+
+LogicalResult GroupMatcher::matchZeroFill(Value acc, Group &group) {
+  auto fill = acc.getDefiningOp<linalg::FillOp>();
+  FloatAttr value;
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&value)))
+    return refuse("the accumulator is not a linalg.fill of a constant; "
+                  "ggemm sums from +0.0");
+  if (!value.getValue().isPosZero())
+    return refuse("the accumulator is filled with " +
+                  std::to_string(value.getValueAsDouble()) +
+                  (value.getValue().isNegZero() ? " (-0.0)" : "") +
+                  "; ggemm sums from +0.0");
+  group.chain.push_back(fill);
+  return success();
+}
+
+LogicalResult GroupMatcher::matchEpilogue(Value product, Group &group) {
+  if (!product.hasOneUse())
+    return refuse("the f32 product has " +
+                  std::to_string(std::distance(product.use_begin(),
+                                               product.use_end())) +
+                  " uses; raising needs exactly one, its truncation to f16");
+  Operation *user = *product.getUsers().begin();
+  auto f16Tensor = [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && tensor.getElementType().isF16();
+  };
+  if (auto trunc = dyn_cast<arith::TruncFOp>(user)) {
+    if (!f16Tensor(trunc.getType()))
+      return refuse("the f32 product is truncated to " +
+                    typeStr(trunc.getType()) + "; ggemm writes f16");
+    if (!roundsToNearestEven(trunc))
+      return refuse("the truncation to f16 does not round to nearest even "
+                    "(a rounding mode or fast-math flags are set)");
+    group.epilogue = trunc;
+    return success();
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  if (!generic)
+    return refuse("the f32 product is used by '" +
+                  user->getName().getStringRef() +
+                  "', not by an arith.truncf to f16 (on tensors or as the "
+                  "body of an elementwise linalg.generic)");
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto trunc = yield.getValues().empty()
+                   ? arith::TruncFOp()
+                   : yield.getValues()[0].getDefiningOp<arith::TruncFOp>();
+  bool elementwise =
+      generic.getNumDpsInputs() == 1 && generic.getNumDpsInits() == 1 &&
+      generic.getDpsInputs()[0] == product &&
+      generic.getNumParallelLoops() == generic.getNumLoops() &&
+      llvm::all_of(generic.getIndexingMapsArray(),
+                   [](AffineMap map) { return map.isIdentity(); });
+  // The body: truncf(x), or truncf(x * alpha) with alpha an f32 scalar
+  // defined outside the generic (alpha * x is the same product).
+  Value sum = body.getArgument(0);
+  auto scaled = trunc ? trunc.getIn().getDefiningOp<arith::MulFOp>()
+                      : arith::MulFOp();
+  Value alpha;
+  if (scaled && scaled->getBlock() == &body &&
+      scaled.getFastmath() == arith::FastMathFlags::none) {
+    Value lhs = scaled.getLhs(), rhs = scaled.getRhs();
+    auto definedOutside = [&](Value v) {
+      return v.getType().isF32() &&
+             !generic.getRegion().isAncestor(v.getParentRegion());
+    };
+    if (lhs == sum && definedOutside(rhs))
+      alpha = rhs;
+    else if (rhs == sum && definedOutside(lhs))
+      alpha = lhs;
+  }
+  size_t expectedOps = alpha ? 3 : 2;
+  if (!elementwise || body.getOperations().size() != expectedOps || !trunc ||
+      trunc.getIn() != (alpha ? scaled.getResult() : sum))
+    return refuse("the f32 product is used by a linalg.generic that is not "
+                  "an elementwise truncation to f16 (its body must be "
+                  "exactly arith.truncf, or arith.truncf of an arith.mulf by "
+                  "an f32 scalar defined outside it, and linalg.yield)");
+  if (!f16Tensor(generic->getResult(0).getType()))
+    return refuse("the f32 product is truncated to " +
+                  typeStr(generic->getResult(0).getType()) +
+                  "; ggemm writes f16");
+  if (!roundsToNearestEven(trunc))
+    return refuse("the truncation to f16 does not round to nearest even "
+                  "(a rounding mode or fast-math flags are set)");
+  group.epilogue = generic;
+  group.init = generic.getDpsInits()[0];
+  group.alpha = alpha;
+  return success();
+}
+
+LogicalResult GroupMatcher::checkShapes(const Group &group) {
+  auto a = cast<RankedTensorType>(group.a.getType());
+  auto b = cast<RankedTensorType>(group.b.getType());
+  auto sfa = cast<RankedTensorType>(group.sfa.getType());
+  auto sfb = cast<RankedTensorType>(group.sfb.getType());
+  if (!a.hasStaticShape() || !b.hasStaticShape() || !sfa.hasStaticShape() ||
+      !sfb.hasStaticShape())
+    return refuse("the operands have dynamic shapes; the raised rows<list> "
+                  "op needs static M, N and K");
+  int64_t m = a.getDimSize(0), k = a.getDimSize(1), n = b.getDimSize(0);
+  if (k % kKGranularity != 0 || k <= 0)
+    return refuse("K = " + Twine(k) + " is not a positive multiple of " +
+                  Twine(kKGranularity) + ", which ggemm requires");
+  if (n % kNGranularity != 0 || n <= 0)
+    return refuse("N = " + Twine(n) + " is not a positive multiple of " +
+                  Twine(kNGranularity) + ", which ggemm requires");
+  if (m > kMaxDim || n > kMaxDim || k > kMaxDim)
+    return refuse("a size is 2^31 or more; ggemm indexes with 32 bits");
+  if (b.getDimSize(1) != k)
+    return refuse("A and B have different K");
+  if (sfa.getShape() != ArrayRef<int64_t>{m, k / kScaleBlock} ||
+      sfb.getShape() != ArrayRef<int64_t>{n, k / kScaleBlock})
+    return refuse("the scales are not M x K/16 and N x K/16");
+  return success();
+}
+
+FailureOr<Group> GroupMatcher::match(linalg::MatmulOp matmul) {
+  if (!matmul.hasPureTensorSemantics())
+    return refuse("it works on buffers; ggemm-raise raises matmuls on "
+                  "tensors");
+  Value acc = matmul.getDpsInits()[0];
+  Type accElement = getElementTypeOrSelf(acc.getType());
+  if (!accElement.isF32())
+    return refuse("it accumulates in " + typeStr(accElement) +
+                  "; ggemm accumulates in f32 and rounds to f16 once, which "
+                  "only an f32 matmul followed by a truncation to f16 "
+                  "matches");
+
+  // C = A * B^T: B's maps read (n, k), or a plain matmul of a transposed B.
+  MLIRContext *ctx = matmul.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  auto map = [&](AffineExpr r, AffineExpr c) {
+    return AffineMap::get(3, 0, {r, c}, ctx);
+  };
+  SmallVector<AffineMap> maps = matmul.getIndexingMapsArray();
+  Group group;
+  group.matmul = matmul;
+  Value lhs = matmul.getDpsInputs()[0], rhs = matmul.getDpsInputs()[1];
+  Value bSource;
+  std::optional<Dequant> transposedB;
+  if (maps == SmallVector<AffineMap>{map(m, k), map(n, k), map(m, n)}) {
+    bSource = rhs;
+  } else if (maps == SmallVector<AffineMap>{map(m, k), map(k, n), map(m, n)}) {
+    // B is K x N: a linalg.transpose of the N x K dequantization, or a
+    // dequantization that transposes N x K codes itself.
+    auto transpose = rhs.getDefiningOp<linalg::TransposeOp>();
+    if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
+      bSource = transpose.getInput();
+      group.chain.push_back(transpose);
+    } else if (FailureOr<Dequant> b =
+                   matchDequant(rhs, "B", /*transposed=*/true);
+               succeeded(b)) {
+      transposedB = *b;
+    } else {
+      return refuse("B is K x N and neither a linalg.transpose of an N x K "
+                    "tensor nor dequantized from N x K codes (" +
+                    Twine(reason) +
+                    "); ggemm computes A * B^T with B stored N x K");
+    }
+  } else {
+    return refuse("its indexing maps are neither those of A * B nor of "
+                  "A * B^T");
+  }
+
+  FailureOr<Dequant> a = matchDequant(lhs, "A");
+  if (failed(a))
+    return failure();
+  FailureOr<Dequant> b =
+      transposedB ? FailureOr<Dequant>(*transposedB) : matchDequant(bSource, "B");
+  if (failed(b))
+    return failure();
+  group.a = a->codes, group.sfa = a->scales;
+  group.b = b->codes, group.sfb = b->scales;
+  group.chain.append({a->op, b->op});
+  if (failed(matchZeroFill(acc, group)) ||
+      failed(matchEpilogue(matmul->getResult(0), group)) ||
+      failed(checkShapes(group)))
+    return failure();
+  return group;
+}
+
+/// The op of `block` that is or holds `op`.
+Operation *inBlock(Block *block, Operation *op) {
+  return block->findAncestorOpInBlock(*op);
+}
+
+/// Whether every use of `group`'s result comes after `point` (its op of the
+/// group's block), so that a ggemm op created at `point` can replace it.
+bool usedOnlyAfter(const Group &group, Operation *point) {
+  Block *block = point->getBlock();
+  return llvm::all_of(group.epilogue->getUsers(), [&](Operation *user) {
+    Operation *ancestor = inBlock(block, user);
+    return ancestor && point->isBeforeInBlock(ancestor);
+  });
+}
+
+/// Erases `op` if nothing uses its results any more.
+void eraseIfDead(RewriterBase &rewriter, Operation *op) {
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+}
+
+struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
+  using GGemmRaiseBase::GGemmRaiseBase;
+
+  void runOnOperation() override {
+    // The groups of each block, in the order of their truncations.
+    llvm::MapVector<Block *, SmallVector<Group>> groups;
+    getOperation().walk([&](linalg::BatchMatmulOp batched) {
+      // A batch of equal-M groups would become rows<contiguous> over
+      // collapsed [G * M, K] views of the f4E2M1FN codes: view ops on NVFP4
+      // buffers, which ggemm's lowerings do not take.
+      if (explain)
+        batched.emitRemark(
+            "not raised: ggemm-raise does not raise linalg.batch_matmul; "
+            "write one linalg.matmul per group");
+    });
+    getOperation().walk([&](linalg::MatmulOp matmul) {
+      GroupMatcher matcher;
+      FailureOr<Group> group = matcher.match(matmul);
+      if (failed(group)) {
+        LLVM_DEBUG(llvm::dbgs() << "ggemm-raise: not raised: " << matcher.reason
+                                << " at " << matmul.getLoc() << "\n");
+        if (explain)
+          matmul.emitRemark() << "not raised: " << matcher.reason;
+        return;
+      }
+      groups[group->epilogue->getBlock()].push_back(std::move(*group));
+    });
+
+    IRRewriter rewriter(&getContext());
+    for (auto &[block, list] : groups) {
+      llvm::sort(list, [](const Group &x, const Group &y) {
+        return x.epilogue->isBeforeInBlock(y.epilogue);
+      });
+      // Greedily: a group joins the current op when no result of the op is
+      // used before the group's truncation (where the op would then sit).
+      SmallVector<Group> current;
+      for (Group &group : list) {
+        if (!llvm::all_of(current, [&](const Group &member) {
+              return usedOnlyAfter(member, group.epilogue);
+            }))
+          raise(rewriter, current);
+        current.push_back(std::move(group));
+      }
+      raise(rewriter, current);
+    }
+  }
+
+  /// Replaces `groups` (then cleared) by one rows<list> ggemm op placed at
+  /// the last group's truncation.
+  void raise(RewriterBase &rewriter, SmallVector<Group> &groups) {
+    if (groups.empty())
+      return;
+    Operation *point = groups.back().epilogue;
+    rewriter.setInsertionPoint(point);
+    SmallVector<Value> a, sfa, b, sfb, inits, alphas;
+    SmallVector<Location> locs;
+    bool withAlpha = llvm::any_of(
+        groups, [](const Group &group) { return bool(group.alpha); });
+    Value one;
+    for (Group &group : groups) {
+      a.push_back(group.a), sfa.push_back(group.sfa);
+      b.push_back(group.b), sfb.push_back(group.sfb);
+      Value init = group.init;
+      if (!init) {
+        auto type = cast<RankedTensorType>(group.epilogue->getResultTypes()[0]);
+        init = tensor::EmptyOp::create(rewriter, group.epilogue->getLoc(),
+                                       type.getShape(), type.getElementType());
+      }
+      inits.push_back(init);
+      locs.push_back(group.matmul->getLoc());
+      if (!withAlpha)
+        continue;
+      // A group without a scale gets 1.0: x * 1.0 is x, bit for bit.
+      if (!group.alpha && !one)
+        one = arith::ConstantOp::create(rewriter, group.epilogue->getLoc(),
+                                        rewriter.getF32FloatAttr(1.0f));
+      alphas.push_back(group.alpha ? group.alpha : one);
+    }
+    Value alpha;
+    if (withAlpha)
+      alpha = tensor::FromElementsOp::create(
+          rewriter, point->getLoc(),
+          RankedTensorType::get({int64_t(groups.size())},
+                                rewriter.getF32Type()),
+          alphas);
+    auto op = GroupedMatmulOp::create(
+        rewriter, rewriter.getFusedLoc(locs), ValueRange(inits).getTypes(),
+        RowsKind::list, ScaleLayout::row_major, a, sfa, b, sfb, inits,
+        /*group_sizes=*/Value(), alpha, /*schedule=*/nullptr);
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      if (explain)
+        group.matmul->emitRemark()
+            << "raised into ggemm.grouped_matmul as group " << g << " of "
+            << groups.size();
+      rewriter.replaceOp(group.epilogue, op.getResult(g));
+      eraseIfDead(rewriter, group.matmul);
+      // A chain may name an op twice (A and B from one dequantization).
+      SmallPtrSet<Operation *, 4> erased;
+      for (Operation *used : group.chain)
+        if (erased.insert(used).second)
+          eraseIfDead(rewriter, used);
+    }
+    groups.clear();
+  }
+};
+
+} // namespace

@@ -1,0 +1,846 @@
+// ggemm-raise leaves every near miss of the accepted pattern untouched; with
+// explain=true it says why in a remark on the linalg.matmul.
+// RUN: gemm-opt %s -split-input-file --ggemm-raise | FileCheck %s
+// RUN: gemm-opt %s -split-input-file --ggemm-raise=explain=true -verify-diagnostics -o /dev/null
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// linalg.matmul with an f16 result accumulates in f16: not the op's f32 sum.
+// CHECK-LABEL: func.func @f16_accumulator(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @f16_accumulator(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f16
+  %z_e = tensor.empty() : tensor<64x8xf16>
+  %z = linalg.fill ins(%z_zero : f16) outs(%z_e : tensor<64x8xf16>) -> tensor<64x8xf16>
+  // expected-remark @+1 {{not raised: it accumulates in f16; ggemm accumulates in f32 and rounds to f16 once}}
+  %r = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf16>) -> tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The accumulator starts at 1.0, not +0.0.
+// CHECK-LABEL: func.func @nonzero_init(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @nonzero_init(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 1.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the accumulator is filled with 1.000000; ggemm sums from +0.0}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// -0.0 + -0.0 is -0.0 where the op's +0.0 + -0.0 is +0.0.
+// CHECK-LABEL: func.func @negative_zero_init(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @negative_zero_init(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant -0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the accumulator is filled with -0.000000 (-0.0); ggemm sums from +0.0}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// An accumulator passed in is not known to be +0.0.
+// CHECK-LABEL: func.func @accumulator_argument(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @accumulator_argument(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %acc: tensor<64x8xf32>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  // expected-remark @+1 {{not raised: the accumulator is not a linalg.fill of a constant; ggemm sums from +0.0}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%acc : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// A plain A * B with B stored (and dequantized) K x N: ggemm takes B as N x K.
+// CHECK-LABEL: func.func @b_not_transposed(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @b_not_transposed(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<64x8xf4E2M1FN>, %sb: tensor<64x1xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<64x8xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<64x8xf4E2M1FN>, tensor<64x1xf8E4M3FN>) outs(%qb_e : tensor<64x8xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x8xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: B is K x N and neither a linalg.transpose of an N x K tensor nor dequantized from N x K codes (B's dequantization does not read the codes at (d0, d1) -> (d1, d0) and write its result at (d0, d1) -> (d0, d1)); ggemm computes A * B^T with B stored N x K}}
+  %p = linalg.matmul ins(%qa, %qb : tensor<64x64xf32>, tensor<64x8xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// A^T * B^T: the maps are neither A * B nor A * B^T.
+// CHECK-LABEL: func.func @a_transposed(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @a_transposed(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: its indexing maps are neither those of A * B nor of A * B^T}}
+  %p = linalg.matmul indexing_maps = [#km, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// One scale per 32 K elements (MXFP4-like blocks), not 16.
+// CHECK-LABEL: func.func @scale_block_32(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @scale_block_32(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x2xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc32, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x2xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: A's scales are read at (d0, d1) -> (d0, d1 floordiv 32); expected one scale per 16 K elements, (d0, d1) -> (d0, d1 floordiv 16)}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The codes are e4m3 (an FP8 matmul), not e2m1.
+// CHECK-LABEL: func.func @fp8_codes(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @fp8_codes(%a: tensor<64x64xf8E4M3FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf8E4M3FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f8E4M3FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f8E4M3FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: A's dequantization does not read tensors of f4E2M1FN codes and f8E4M3FN scales (it reads tensor<64x64xf8E4M3FN> and tensor<64x4xf8E4M3FN>)}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The dequantization adds its init: more than extf, extf, mulf.
+// CHECK-LABEL: func.func @dequant_body(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @dequant_body(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    %q = arith.addf %p, %o : f32
+    linalg.yield %q : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: A's dequantization body is not exactly arith.mulf(arith.extf(code), arith.extf(scale))}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// Fast-math flags on the dequantization.
+// CHECK-LABEL: func.func @dequant_fastmath(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @dequant_fastmath(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf fastmath<fast> : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: B's dequantization multiplies with fast-math flags}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The truncation rounds toward zero; the op rounds to nearest even.
+// CHECK-LABEL: func.func @round_toward_zero(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @round_toward_zero(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the truncation to f16 does not round to nearest even (a rounding mode or fast-math flags are set)}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p toward_zero : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The product is truncated to bf16, not f16.
+// CHECK-LABEL: func.func @bf16_result(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @bf16_result(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xbf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the f32 product is truncated to tensor<64x8xbf16>; ggemm writes f16}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xbf16>
+  return %r : tensor<64x8xbf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// No truncation: the f32 product is returned.
+// CHECK-LABEL: func.func @f32_result(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @f32_result(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> tensor<64x8xf32> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the f32 product is used by 'func.return', not by an arith.truncf to f16 (on tensors or as the body of an elementwise linalg.generic)}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  return %p : tensor<64x8xf32>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The f32 product is also returned: raising would compute it twice.
+// CHECK-LABEL: func.func @two_uses(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @two_uses(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>) -> (tensor<64x8xf16>, tensor<64x8xf32>) {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the f32 product has 2 uses; raising needs exactly one, its truncation to f16}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r, %p : tensor<64x8xf16>, tensor<64x8xf32>
+}
+
+// -----
+
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// The epilogue scales by a tensor read elementwise, not by one scalar.
+// CHECK-LABEL: func.func @scaled_by_tensor(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @scaled_by_tensor(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %scale: tensor<64x8xf32>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: the f32 product is used by a linalg.generic that is not an elementwise truncation to f16 (its body must be exactly arith.truncf, or arith.truncf of an arith.mulf by an f32 scalar defined outside it, and linalg.yield)}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<8x64xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %ep_e = tensor.empty() : tensor<64x8xf16>
+  %r = linalg.generic {indexing_maps = [#ew, #ew, #ew], iterator_types = ["parallel", "parallel"]}
+      ins(%p, %scale : tensor<64x8xf32>, tensor<64x8xf32>) outs(%ep_e : tensor<64x8xf16>) {
+  ^bb0(%v: f32, %w: f32, %o: f16):
+    %s = arith.mulf %v, %w : f32
+    %h = arith.truncf %s : f32 to f16
+    linalg.yield %h : f16
+  } -> tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// K = 32 is not a multiple of 64.
+// CHECK-LABEL: func.func @k_32(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @k_32(%a: tensor<64x32xf4E2M1FN>, %sa: tensor<64x2xf8E4M3FN>, %b: tensor<8x32xf4E2M1FN>, %sb: tensor<8x2xf8E4M3FN>) -> tensor<64x8xf16> {
+  %qa_e = tensor.empty() : tensor<64x32xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x32xf4E2M1FN>, tensor<64x2xf8E4M3FN>) outs(%qa_e : tensor<64x32xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x32xf32>
+  %qb_e = tensor.empty() : tensor<8x32xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x32xf4E2M1FN>, tensor<8x2xf8E4M3FN>) outs(%qb_e : tensor<8x32xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x32xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x8xf32>) -> tensor<64x8xf32>
+  // expected-remark @+1 {{not raised: K = 32 is not a positive multiple of 64, which ggemm requires}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x32xf32>, tensor<8x32xf32>) outs(%z : tensor<64x8xf32>) -> tensor<64x8xf32>
+  %r = arith.truncf %p : tensor<64x8xf32> to tensor<64x8xf16>
+  return %r : tensor<64x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// N = 12 is not a multiple of 8.
+// CHECK-LABEL: func.func @n_12(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @n_12(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tensor<12x64xf4E2M1FN>, %sb: tensor<12x4xf8E4M3FN>) -> tensor<64x12xf16> {
+  %qa_e = tensor.empty() : tensor<64x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<64x64xf4E2M1FN>, tensor<64x4xf8E4M3FN>) outs(%qa_e : tensor<64x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %qb_e = tensor.empty() : tensor<12x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<12x64xf4E2M1FN>, tensor<12x4xf8E4M3FN>) outs(%qb_e : tensor<12x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<12x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<64x12xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<64x12xf32>) -> tensor<64x12xf32>
+  // expected-remark @+1 {{not raised: N = 12 is not a positive multiple of 8, which ggemm requires}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<64x64xf32>, tensor<12x64xf32>) outs(%z : tensor<64x12xf32>) -> tensor<64x12xf32>
+  %r = arith.truncf %p : tensor<64x12xf32> to tensor<64x12xf16>
+  return %r : tensor<64x12xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// A dynamic row count: the raised rows<list> op needs static shapes.
+// CHECK-LABEL: func.func @dynamic_m(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @dynamic_m(%a: tensor<?x64xf4E2M1FN>, %sa: tensor<?x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %m: index) -> tensor<?x8xf16> {
+  %qa_e = tensor.empty(%m) : tensor<?x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<?x64xf4E2M1FN>, tensor<?x4xf8E4M3FN>) outs(%qa_e : tensor<?x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<?x64xf32>
+  %qb_e = tensor.empty() : tensor<8x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<8x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty(%m) : tensor<?x8xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<?x8xf32>) -> tensor<?x8xf32>
+  // expected-remark @+1 {{not raised: the operands have dynamic shapes; the raised rows<list> op needs static M, N and K}}
+  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<?x64xf32>, tensor<8x64xf32>) outs(%z : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %r = arith.truncf %p : tensor<?x8xf32> to tensor<?x8xf16>
+  return %r : tensor<?x8xf16>
+}
+
+// -----
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#km = affine_map<(m, n, k) -> (k, m)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#ew = affine_map<(m, n) -> (m, n)>
+
+// A matmul on buffers is not raised.
+// CHECK-LABEL: func.func @buffers(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.matmul
+func.func @buffers(%a: memref<64x64xf32>, %b: memref<8x64xf32>, %c: memref<64x8xf32>) {
+  // expected-remark @+1 {{not raised: it works on buffers; ggemm-raise raises matmuls on tensors}}
+  linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%a, %b : memref<64x64xf32>, memref<8x64xf32>) outs(%c : memref<64x8xf32>)
+  return
+}
+
+// -----
+
+// Batched matmuls are not raised (docs/raising.md says why).
+// CHECK-LABEL: func.func @batched(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+func.func @batched(%a: tensor<2x64x64xf32>, %b: tensor<2x64x8xf32>, %c: tensor<2x64x8xf32>) -> tensor<2x64x8xf32> {
+  // expected-remark @+1 {{not raised: ggemm-raise does not raise linalg.batch_matmul; write one linalg.matmul per group}}
+  %r = linalg.batch_matmul ins(%a, %b : tensor<2x64x64xf32>, tensor<2x64x8xf32>) outs(%c : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return %r : tensor<2x64x8xf32>
+}
