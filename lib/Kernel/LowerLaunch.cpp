@@ -132,6 +132,32 @@ struct GGemmLowerLaunch final
     Type f4 = Float4E2M1FNType::get(ctx), f8 = Float8E4M3FNType::get(ctx),
          f16 = Float16Type::get(ctx), i32 = IntegerType::get(ctx, 32),
          f32 = Float32Type::get(ctx);
+    // The shape operand `name` of set `s` has in the problem (ggemm's
+    // verifier rules, GGemm.md); kDynamic: any size (contiguous rows).
+    // Blocked scales are not checked (their atoms' shape).
+    bool list = problem.isListForm();
+    bool blocked = problem.getScales() != ScaleLayout::row_major;
+    int64_t dyn = ShapedType::kDynamic;
+    auto expectedShape = [&](StringRef name,
+                             int64_t s) -> std::optional<SmallVector<int64_t>> {
+      GroupShape g = problem.getGroupShape(s);
+      int64_t m = list ? g.m : dyn, n = g.n, k = g.k;
+      if (name == "a")
+        return SmallVector<int64_t>{m, k};
+      if (name == "c")
+        return SmallVector<int64_t>{m, n};
+      if (name == "b")
+        return list ? SmallVector<int64_t>{n, k}
+                    : SmallVector<int64_t>{groups, n, k};
+      if (name == "sfa" && !blocked)
+        return SmallVector<int64_t>{m, k / 16};
+      if (name == "sfb" && !blocked)
+        return list ? SmallVector<int64_t>{n, k / 16}
+                    : SmallVector<int64_t>{groups, n, k / 16};
+      if (name == "group_sizes" || name == "alpha")
+        return SmallVector<int64_t>{groups};
+      return std::nullopt;
+    };
     auto read = [&](StringRef name, int64_t count, Type element,
                     SmallVectorImpl<Value> &values) -> LogicalResult {
       auto numbers = record.getAs<DenseI64ArrayAttr>(name);
@@ -158,6 +184,22 @@ struct GGemmLowerLaunch final
                  << "argument " << n << " (" << name << ") has type "
                  << arg.getType() << "; expected a memref of " << element
                  << " with an identity layout in the default memory space";
+        if (auto shape = expectedShape(name, values.size())) {
+          bool same = shape->size() == size_t(type.getRank());
+          for (size_t d = 0; same && d < shape->size(); ++d)
+            same = (*shape)[d] == dyn ||
+                   (*shape)[d] == type.getDimSize(d);
+          if (!same)
+            return fn.emitOpError()
+                   << "argument " << n << " (" << name << " of set "
+                   << values.size() << ") has type " << arg.getType()
+                   << "; the kernel's problem has shape ["
+                   << llvm::map_range(*shape, [](int64_t v) {
+                        return ShapedType::isDynamic(v) ? std::string("?")
+                                                        : std::to_string(v);
+                      })
+                   << "]";
+        }
         values.push_back(arg);
       }
       return success();
@@ -187,8 +229,8 @@ struct GGemmLowerLaunch final
     if (!isa_and_nonnull<gpu::GPUModuleOp, gpu::BinaryOp>(container))
       return fn.emitOpError() << "launches " << kernel
                               << ", but the module has no gpu.module or "
-                                 "gpu.binary named "
-                              << kernel.getRootReference();
+                                 "gpu.binary named @"
+                              << kernel.getRootReference().getValue();
     if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
       return fn.emitOpError()
              << "has a cluster launch (cluster = [" << launch.getCluster()
