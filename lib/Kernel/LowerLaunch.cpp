@@ -220,6 +220,72 @@ struct GGemmLowerLaunch final
     return success();
   }
 
+  /// Grid, block and cluster of three positive sizes each, and a dynamic
+  /// shared memory size a launch can take.
+  LogicalResult checkShape(func::FuncOp fn, LaunchAttr launch) {
+    auto check = [&](StringRef name, ArrayRef<int64_t> dims) -> LogicalResult {
+      if (dims.size() == 3 && llvm::all_of(dims, [](int64_t d) {
+            return d >= 1 && d <= INT32_MAX;
+          }))
+        return success();
+      return fn.emitOpError() << "has " << name << " = [" << dims
+                              << "] in its ggemm.launch; expected three "
+                                 "sizes from 1 to 2^31 - 1";
+    };
+    if (failed(check("grid", launch.getGrid())) ||
+        failed(check("block", launch.getBlock())) ||
+        failed(check("cluster", launch.getCluster())))
+      return failure();
+    if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
+      return fn.emitOpError()
+             << "has a cluster launch (cluster = [" << launch.getCluster()
+             << "]); ggemm-lower-launch launches without clusters";
+    int64_t smem = launch.getDynamicSharedMemory();
+    if (smem < 0 || smem > INT32_MAX)
+      return fn.emitOpError() << "has dynamic_shared_memory = " << smem
+                              << " in its ggemm.launch; expected 0 to "
+                                 "2^31 - 1 bytes";
+    return success();
+  }
+
+  /// Tensor map `i`: a dense rank-2 byte map of A, B, SFA or SFB of an
+  /// operand set the problem has, whose rows are known (or, for A and SFA
+  /// of a contiguous problem, -1: the rows of A at run time), with a box
+  /// TMA takes and a swizzle the kernels use.
+  LogicalResult checkMap(func::FuncOp fn, size_t i, TensorMapAttr map,
+                         bool list, int64_t sets) {
+    ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
+    if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
+        dims[0] <= 0 || map.getStrides()[0] != dims[0])
+      return fn.emitOpError()
+             << "tensor map " << i
+             << " is not a dense rank-2 byte map (dims = [" << dims
+             << "], strides = [" << map.getStrides() << "])";
+    int64_t set = list ? map.getGroup() : 0;
+    if (map.getGroup() < 0 || set >= sets)
+      return fn.emitOpError() << "tensor map " << i << " is of group "
+                              << map.getGroup() << "; the problem has " << sets
+                              << " operand set(s)";
+    StringRef operand = map.getOperand();
+    if (operand != "a" && operand != "b" && operand != "sfa" &&
+        operand != "sfb")
+      return fn.emitOpError() << "tensor map " << i << " is of operand '"
+                              << operand << "'; expected a, b, sfa or sfb";
+    bool runTimeRows = !list && (operand == "a" || operand == "sfa");
+    if (dims[1] < 0 && !(dims[1] == -1 && runTimeRows))
+      return fn.emitOpError()
+             << "tensor map " << i << " has " << dims[1]
+             << " rows; only A and SFA of rows<contiguous> have rows known "
+                "at run time (-1)";
+    if (box[0] < 1 || box[0] > 256 || box[1] < 1 || box[1] > 256)
+      return fn.emitOpError() << "tensor map " << i << " has box = [" << box
+                              << "]; TMA boxes are 1 to 256 elements a side";
+    if (map.getSwizzle() != "128B" && map.getSwizzle() != "none")
+      return fn.emitOpError() << "tensor map " << i << " has swizzle '"
+                              << map.getSwizzle() << "'; expected 128B or none";
+    return success();
+  }
+
   LogicalResult lower(func::FuncOp fn, LaunchAttr launch,
                       const LLVMTypeConverter &converter) {
     ModuleOp module = getOperation();
@@ -231,10 +297,11 @@ struct GGemmLowerLaunch final
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
-    if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
-      return fn.emitOpError()
-             << "has a cluster launch (cluster = [" << launch.getCluster()
-             << "]); ggemm-lower-launch launches without clusters";
+    if (failed(checkShape(fn, launch)))
+      return failure();
+    if (fn.isExternal())
+      return fn.emitOpError() << "carries a ggemm.launch but has no body to "
+                                 "launch from";
     Block &body = fn.getBody().front();
     if (!llvm::hasSingleElement(body.getOperations()))
       return fn.emitOpError()
@@ -258,6 +325,25 @@ struct GGemmLowerLaunch final
                                  "per set";
     problem.scaleMaps = numMaps == 4 * sets;
     SmallVector<Type> params = getKernelParamTypes(&getContext(), problem);
+    for (auto [i, map] : llvm::enumerate(maps))
+      if (failed(checkMap(fn, i, map, list, sets)))
+        return failure();
+    // A kernel still in a gpu.module must take what the launch passes (a
+    // gpu.binary's signature is not visible).
+    if (auto gpuModule = dyn_cast<gpu::GPUModuleOp>(container)) {
+      auto kernelFn =
+          gpuModule.lookupSymbol<gpu::GPUFuncOp>(kernel.getLeafReference());
+      if (!kernelFn)
+        return fn.emitOpError()
+               << "launches " << kernel << ", but gpu.module @"
+               << kernel.getRootReference().getValue() << " has no gpu.func @"
+               << kernel.getLeafReference().getValue();
+      if (kernelFn.getArgumentTypes() != ArrayRef<Type>(params))
+        return fn.emitOpError()
+               << "launches " << kernel << ", which takes ("
+               << kernelFn.getArgumentTypes() << "); the launch's problem "
+               << "gives (" << params << ")";
+    }
 
     OpBuilder b(body.getTerminator());
     Location loc = fn.getLoc();
@@ -312,26 +398,12 @@ struct GGemmLowerLaunch final
     Value mapArrayAddress = lb.address(mapArray);
     for (auto [i, map] : llvm::enumerate(maps)) {
       ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
-      if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
-          map.getStrides()[0] != dims[0])
-        return fn.emitOpError()
-               << "tensor map " << i
-               << " is not a dense rank-2 byte map (dims = [" << dims
-               << "], strides = [" << map.getStrides() << "])";
       int64_t set = list ? map.getGroup() : 0;
-      if (map.getGroup() < 0 || set >= sets)
-        return fn.emitOpError() << "tensor map " << i << " is of group "
-                                << map.getGroup() << "; the problem has "
-                                << sets << " operand set(s)";
       StringRef operand = map.getOperand();
       Value buffer = operand == "a"     ? ops.a[set]
                      : operand == "b"   ? ops.b[set]
                      : operand == "sfa" ? ops.sfa[set]
-                     : operand == "sfb" ? ops.sfb[set]
-                                        : Value();
-      if (!buffer)
-        return fn.emitOpError() << "tensor map " << i << " is of operand '"
-                                << operand << "'; expected a, b, sfa or sfb";
+                                        : ops.sfb[set];
       // Rows: the operand's (the run-time rows of A in contiguous form);
       // TMA cannot describe an empty tensor, so a group of no rows gets one
       // (its buffer holds a readable row, which the kernel never loads).
@@ -352,10 +424,6 @@ struct GGemmLowerLaunch final
       auto swizzle = map.getSwizzle() == "128B"
                          ? nvgpu::TensorMapSwizzleKind::SWIZZLE_128B
                          : nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE;
-      if (map.getSwizzle() != "128B" && map.getSwizzle() != "none")
-        return fn.emitOpError() << "tensor map " << i << " has swizzle '"
-                                << map.getSwizzle()
-                                << "'; expected 128B or none";
       auto descType = nvgpu::TensorMapDescriptorType::get(
           ctx,
           MemRefType::get({box[1], box[0]}, ui8, MemRefLayoutAttrInterface{},

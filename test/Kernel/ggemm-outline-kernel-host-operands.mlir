@@ -3,11 +3,18 @@
 // order, for ggemm-lower-launch; without the option nothing is recorded.
 // RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(ggemm-tile,ggemm-fuse-persistent,ggemm-outline-kernel{host-operands=true})' | FileCheck %s
 // RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(ggemm-tile,ggemm-fuse-persistent,ggemm-outline-kernel)' | FileCheck %s --check-prefix=DEFAULT
+// ggemm-lower-launch takes the record right away, the kernel still a
+// gpu.module whose signature matches the launch.
+// RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(ggemm-tile,ggemm-fuse-persistent,ggemm-outline-kernel{host-operands=true},ggemm-lower-launch)' | FileCheck %s --check-prefix=LAUNCH
 
 // Arguments in an order of their own: C first, the groups interleaved.
 // CHECK-LABEL: func.func @list(
 // CHECK-SAME: ggemm.launch = #ggemm.launch<
 // CHECK-SAME: ggemm.launch_operands = {a = array<i64: 1, 6>, alpha = array<i64>, b = array<i64: 3, 8>, c = array<i64: 0, 5>, group_sizes = array<i64>, sfa = array<i64: 2, 7>, sfb = array<i64: 4, 9>}
+// LAUNCH-LABEL: func.func @list(
+// LAUNCH-NOT: ggemm.launch
+// LAUNCH: gpu.launch_func async [%{{.*}}] @ggemm_list::@ggemm_list {{.*}} args(%{{.*}} : memref<4x128xi8, 1>, %{{.*}} : memref<2xi64, 1>, %{{.*}} : memref<4xi64, 1>, %{{.*}} : memref<2xi32, 1>, %{{.*}} : memref<2xf32, 1>, %{{.*}} : memref<2xi32, 1>)
+// LAUNCH: gpu.module @ggemm_list
 // DEFAULT-LABEL: func.func @list(
 // DEFAULT-NOT: ggemm.launch_operands
 // DEFAULT: return
@@ -31,6 +38,8 @@ func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
 // Run-time group sizes and alpha: one argument each.
 // CHECK-LABEL: func.func @moe(
 // CHECK-SAME: ggemm.launch_operands = {a = array<i64: 1>, alpha = array<i64: 0>, b = array<i64: 3>, c = array<i64: 5>, group_sizes = array<i64: 6>, sfa = array<i64: 2>, sfb = array<i64: 4>}
+// LAUNCH-LABEL: func.func @moe(
+// LAUNCH: gpu.launch_func async [%{{.*}}] @ggemm_moe::@ggemm_moe {{.*}} args(%{{.*}} : memref<2x128xi8, 1>, %{{.*}} : memref<1xi64, 1>, %{{.*}} : memref<2xi64, 1>, %{{.*}} : memref<3xi32, 1>, %{{.*}} : memref<3xf32, 1>, %{{.*}} : memref<2xi32, 1>)
 // DEFAULT-LABEL: func.func @moe(
 // DEFAULT-NOT: ggemm.launch_operands
 // DEFAULT: return
