@@ -60,8 +60,8 @@ using M3 = MemRef<3>;
 extern "C" {
 void _mlir_ciface_run_list(M2 *a0, M2 *a1, M2 *sfa0, M2 *sfa1, M2 *b0, M2 *b1,
                            M2 *sfb0, M2 *sfb1, M2 *out0, M2 *out1);
-void _mlir_ciface_run_moe(M2 *a, M2 *sfa, M3 *b, M3 *sfb, M1 *sizes,
-                          M1 *alpha, M2 *out);
+void _mlir_ciface_run_moe(M2 *a, M2 *sfa, M3 *b, M3 *sfb, M1 *sizes, M1 *alpha,
+                          M2 *out);
 }
 
 namespace {
@@ -117,8 +117,8 @@ struct Tally {
 
 /// Compares `rows x n` f16 values at `c` (row stride n) with `ref` of a
 /// group of depth `k`.
-void compare(const uint16_t *c, const GroupResult &ref, int64_t rows,
-             int64_t n, int64_t k, Tally &t) {
+void compare(const uint16_t *c, const GroupResult &ref, int64_t rows, int64_t n,
+             int64_t k, Tally &t) {
   for (int64_t i = 0; i < rows * n; ++i) {
     ++t.elements;
     t.bitEqual += c[i] == ref.f16[i];
@@ -136,8 +136,8 @@ void compare(const uint16_t *c, const GroupResult &ref, int64_t rows,
       continue; // overflows exactly where the reference does
     double error = std::fabs(got - exact);
     t.maxAbsError = std::max(t.maxAbsError, error);
-    if (!(error <= 4 * ggemm::ref::reassociationTolerance(exact, ref.absSum[i],
-                                                          k)))
+    if (!(error <=
+          4 * ggemm::ref::reassociationTolerance(exact, ref.absSum[i], k)))
       ++t.beyondBound;
     if (!refInf) {
       t.errorSquares += (got - exact) * (got - exact);
@@ -167,8 +167,8 @@ template <typename F> double timeMs(F &&f) {
 
 /// grouped_list: test_00's shapes, one buffer per group.
 void runList(uint64_t seed) {
-  Problem p = ggemm::ref::generateProblem(
-      {{96, 128, 128}, {128, 256, 512}}, seed, /*withAlpha=*/false);
+  Problem p = ggemm::ref::generateProblem({{96, 128, 128}, {128, 256, 512}},
+                                          seed, /*withAlpha=*/false);
   std::vector<GroupResult> ref = ggemm::ref::referenceProduct(p);
   Device dev;
   std::vector<M2> a, sfa, b, sfb, out;
@@ -176,24 +176,25 @@ void runList(uint64_t seed) {
   for (int g = 0; g < 2; ++g) {
     const Group &gr = p.groups[g];
     a.push_back(memref<2>(dev.upload(gr.a.data(), gr.a.size()), {gr.m, gr.k}));
-    sfa.push_back(memref<2>(dev.upload(gr.sfa.data(), gr.sfa.size()),
-                            {gr.m, gr.k / 16}));
+    sfa.push_back(
+        memref<2>(dev.upload(gr.sfa.data(), gr.sfa.size()), {gr.m, gr.k / 16}));
     b.push_back(memref<2>(dev.upload(gr.b.data(), gr.b.size()), {gr.n, gr.k}));
-    sfb.push_back(memref<2>(dev.upload(gr.sfb.data(), gr.sfb.size()),
-                            {gr.n, gr.k / 16}));
+    sfb.push_back(
+        memref<2>(dev.upload(gr.sfb.data(), gr.sfb.size()), {gr.n, gr.k / 16}));
     c[g].assign(gr.m * gr.n, 0);
   }
   out.push_back(memref<2>(c[0].data(), {96, 128}));
   out.push_back(memref<2>(c[1].data(), {128, 256}));
   mgpuStreamSynchronize(nullptr);
   auto call = [&] {
-    _mlir_ciface_run_list(&a[0], &a[1], &sfa[0], &sfa[1], &b[0], &b[1],
-                          &sfb[0], &sfb[1], &out[0], &out[1]);
+    _mlir_ciface_run_list(&a[0], &a[1], &sfa[0], &sfa[1], &b[0], &b[1], &sfb[0],
+                          &sfb[1], &out[0], &out[1]);
   };
   call();
   Tally t;
   for (int g = 0; g < 2; ++g)
-    compare(c[g].data(), ref[g], p.groups[g].m, p.groups[g].n, p.groups[g].k, t);
+    compare(c[g].data(), ref[g], p.groups[g].m, p.groups[g].n, p.groups[g].k,
+            t);
   // Again, on poisoned outputs, timed (tensor maps, parameter arrays,
   // launch, copy of C back).
   for (auto &v : c)
@@ -202,7 +203,7 @@ void runList(uint64_t seed) {
   Tally again;
   for (int g = 0; g < 2; ++g)
     compare(c[g].data(), ref[g], p.groups[g].m, p.groups[g].n, p.groups[g].k,
-              again);
+            again);
   expect(again.bitEqual == t.bitEqual && again.pass(),
          "list: the second call differs");
   report("list", seed, t, ms);

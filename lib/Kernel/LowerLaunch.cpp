@@ -162,13 +162,12 @@ struct GGemmLowerLaunch final
                     SmallVectorImpl<Value> &values) -> LogicalResult {
       auto numbers = record.getAs<DenseI64ArrayAttr>(name);
       if (!numbers)
-        return fn.emitOpError()
-               << "'" << kLaunchOperandsAttrName << "' has no array<i64> '"
-               << name << "'";
+        return fn.emitOpError() << "'" << kLaunchOperandsAttrName
+                                << "' has no array<i64> '" << name << "'";
       if (int64_t(numbers.size()) != count)
         return fn.emitOpError()
-               << "'" << kLaunchOperandsAttrName << "' names "
-               << numbers.size() << " argument(s) for '" << name
+               << "'" << kLaunchOperandsAttrName << "' names " << numbers.size()
+               << " argument(s) for '" << name
                << "'; the kernel's problem needs " << count;
       for (int64_t n : numbers.asArrayRef()) {
         if (n < 0 || n >= int64_t(entry.getNumArguments()))
@@ -187,17 +186,18 @@ struct GGemmLowerLaunch final
         if (auto shape = expectedShape(name, values.size())) {
           bool same = shape->size() == size_t(type.getRank());
           for (size_t d = 0; same && d < shape->size(); ++d)
-            same = (*shape)[d] == dyn ||
-                   (*shape)[d] == type.getDimSize(d);
+            same = (*shape)[d] == dyn || (*shape)[d] == type.getDimSize(d);
           if (!same)
             return fn.emitOpError()
                    << "argument " << n << " (" << name << " of set "
                    << values.size() << ") has type " << arg.getType()
                    << "; the kernel's problem has shape ["
-                   << llvm::map_range(*shape, [](int64_t v) {
-                        return ShapedType::isDynamic(v) ? std::string("?")
-                                                        : std::to_string(v);
-                      })
+                   << llvm::map_range(*shape,
+                                      [](int64_t v) {
+                                        return ShapedType::isDynamic(v)
+                                                   ? std::string("?")
+                                                   : std::to_string(v);
+                                      })
                    << "]";
         }
         values.push_back(arg);
@@ -263,9 +263,9 @@ struct GGemmLowerLaunch final
              << "], strides = [" << map.getStrides() << "])";
     int64_t set = list ? map.getGroup() : 0;
     if (map.getGroup() < 0 || set >= sets)
-      return fn.emitOpError() << "tensor map " << i << " is of group "
-                              << map.getGroup() << "; the problem has " << sets
-                              << " operand set(s)";
+      return fn.emitOpError()
+             << "tensor map " << i << " is of group " << map.getGroup()
+             << "; the problem has " << sets << " operand set(s)";
     StringRef operand = map.getOperand();
     if (operand != "a" && operand != "b" && operand != "sfa" &&
         operand != "sfb")
@@ -320,9 +320,10 @@ struct GGemmLowerLaunch final
     ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
     int64_t numMaps = maps.size();
     if (numMaps != 2 * sets && numMaps != 4 * sets)
-      return fn.emitOpError() << "has " << numMaps << " tensor maps for "
-                              << sets << " operand set(s); expected 2 or 4 "
-                                 "per set";
+      return fn.emitOpError()
+             << "has " << numMaps << " tensor maps for " << sets
+             << " operand set(s); expected 2 or 4 "
+                "per set";
     problem.scaleMaps = numMaps == 4 * sets;
     SmallVector<Type> params = getKernelParamTypes(&getContext(), problem);
     for (auto [i, map] : llvm::enumerate(maps))
@@ -349,11 +350,12 @@ struct GGemmLowerLaunch final
     Location loc = fn.getLoc();
     LaunchBuilder lb(b, loc, converter);
     MLIRContext *ctx = &getContext();
-    Type i8 = b.getI8Type(), ui8 = IntegerType::get(ctx, 8, IntegerType::Unsigned),
+    Type i8 = b.getI8Type(),
+         ui8 = IntegerType::get(ctx, 8, IntegerType::Unsigned),
          i32 = b.getI32Type(), i64 = b.getI64Type();
     auto tokenType = gpu::AsyncTokenType::get(ctx);
-    Value token = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
-                      .getAsyncToken();
+    Value token =
+        gpu::WaitOp::create(b, loc, tokenType, ValueRange{}).getAsyncToken();
     // A device array of `type`, allocated on the stream.
     auto alloc = [&](MemRefType type) {
       auto op = gpu::AllocOp::create(b, loc, type, tokenType, ValueRange{token},
@@ -362,14 +364,14 @@ struct GGemmLowerLaunch final
       return op.getMemref();
     };
     auto memcpy = [&](Value dst, Value src) {
-      token = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token}, dst,
-                                    src)
-                  .getAsyncToken();
+      token =
+          gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token}, dst, src)
+              .getAsyncToken();
     };
     auto dealloc = [&](Value memref) {
-      token = gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token},
-                                     memref)
-                  .getAsyncToken();
+      token =
+          gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token}, memref)
+              .getAsyncToken();
     };
     // A host array of i64 or i32 values, copied into a new device array.
     SmallVector<Value> deviceArrays;
@@ -392,7 +394,8 @@ struct GGemmLowerLaunch final
 
     // Tensor maps: one nvgpu.tma.create.descriptor each over a byte view of
     // its operand, copied into row i of the array.
-    auto mapArrayType = MemRefType::get({std::max<int64_t>(numMaps, 1), 128}, i8);
+    auto mapArrayType =
+        MemRefType::get({std::max<int64_t>(numMaps, 1), 128}, i8);
     Value mapArray = alloc(mapArrayType);
     deviceArrays.push_back(mapArray);
     Value mapArrayAddress = lb.address(mapArray);
@@ -418,7 +421,8 @@ struct GGemmLowerLaunch final
         rows = std::max<int64_t>(rows, 1);
       }
       auto viewType = MemRefType::get({rows, dims[0]}, ui8);
-      Value view = lb.memrefAtAddress(lb.address(buffer), viewType, dynamicRows);
+      Value view =
+          lb.memrefAtAddress(lb.address(buffer), viewType, dynamicRows);
       Value unranked = memref::CastOp::create(
           b, loc, UnrankedMemRefType::get(ui8, Attribute()), view);
       auto swizzle = map.getSwizzle() == "128B"
@@ -426,9 +430,9 @@ struct GGemmLowerLaunch final
                          : nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE;
       auto descType = nvgpu::TensorMapDescriptorType::get(
           ctx,
-          MemRefType::get({box[1], box[0]}, ui8, MemRefLayoutAttrInterface{},
-                          gpu::AddressSpaceAttr::get(
-                              ctx, gpu::AddressSpace::Workgroup)),
+          MemRefType::get(
+              {box[1], box[0]}, ui8, MemRefLayoutAttrInterface{},
+              gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)),
           swizzle, nvgpu::TensorMapL2PromoKind::L2PROMO_128B,
           nvgpu::TensorMapOOBKind::OOB_ZERO,
           nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
@@ -436,10 +440,9 @@ struct GGemmLowerLaunch final
           b, loc, descType, unranked,
           ValueRange{lb.index(box[1]), lb.index(box[0])});
       // The descriptor is the device address of a 128-byte CUtensorMap.
-      Value descPtr =
-          UnrealizedConversionCastOp::create(
-              b, loc, LLVM::LLVMPointerType::get(ctx), desc)
-              .getResult(0);
+      Value descPtr = UnrealizedConversionCastOp::create(
+                          b, loc, LLVM::LLVMPointerType::get(ctx), desc)
+                          .getResult(0);
       Value encoded =
           lb.memrefAt(descPtr, MemRefType::get({128}, i8), ValueRange{});
       // Row i of the array, as a memref of its own: upstream's gpu.memcpy
@@ -491,8 +494,10 @@ struct GGemmLowerLaunch final
     Value smem = lb.i32(launch.getDynamicSharedMemory());
     SmallVector<Value> args = {lb.asParam(mapArray, params[0]),
                                lb.asParam(cArray, params[1]),
-                               lb.asParam(scaleArray, params[2]), groupSizes,
-                               alpha, lb.asParam(status, params[5])};
+                               lb.asParam(scaleArray, params[2]),
+                               groupSizes,
+                               alpha,
+                               lb.asParam(status, params[5])};
     auto kernelSymbol = SymbolRefAttr::get(
         ctx, kernel.getRootReference(),
         {FlatSymbolRefAttr::get(ctx, kernel.getLeafReference())});
@@ -513,8 +518,8 @@ struct GGemmLowerLaunch final
       dealloc(array);
     gpu::WaitOp::create(b, loc, Type(), ValueRange{token});
     if (!list) {
-      Value flags = memref::LoadOp::create(b, loc, statusHost,
-                                           ValueRange{lb.index(1)});
+      Value flags =
+          memref::LoadOp::create(b, loc, statusHost, ValueRange{lb.index(1)});
       Value clean = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                           flags, lb.i32(0));
       cf::AssertOp::create(

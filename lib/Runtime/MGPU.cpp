@@ -138,9 +138,8 @@ struct MemRefView {
 
 MemRefView viewOf(const void *descriptor, int64_t rank) {
   auto *pointers = static_cast<char *const *>(descriptor);
-  auto *fields =
-      reinterpret_cast<const int64_t *>(static_cast<const char *>(descriptor) +
-                                        2 * sizeof(char *));
+  auto *fields = reinterpret_cast<const int64_t *>(
+      static_cast<const char *>(descriptor) + 2 * sizeof(char *));
   return {pointers[1], fields[0], fields + 1, fields + 1 + rank};
 }
 
@@ -198,8 +197,8 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   }
   ScopedContext scope;
   CUfunction function = nullptr;
-  if (!GGEMM_CHECK(cuModuleGetFunction(&function, static_cast<CUmodule>(module),
-                                       name)))
+  if (!GGEMM_CHECK(
+          cuModuleGetFunction(&function, static_cast<CUmodule>(module), name)))
     std::fprintf(stderr, "ggemm mgpu: (kernel %s)\n", name);
   return function;
 }
@@ -226,10 +225,10 @@ static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
     errorCount.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  return check(cuFuncSetAttribute(function,
-                                  CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                  smem),
-               entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+  return check(
+      cuFuncSetAttribute(function,
+                         CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
+      entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
 }
 
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
@@ -246,8 +245,8 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   if (!allowDynamicSharedMemory(fn, smem, __func__))
     return;
   GGEMM_CHECK(cuLaunchKernel(fn, unsigned(gridX), unsigned(gridY),
-                             unsigned(gridZ), unsigned(blockX), unsigned(blockY),
-                             unsigned(blockZ), unsigned(smem),
+                             unsigned(gridZ), unsigned(blockX),
+                             unsigned(blockY), unsigned(blockZ), unsigned(smem),
                              static_cast<CUstream>(stream), params, extra));
 }
 
@@ -330,8 +329,8 @@ void mgpuEventSynchronize(void *event) {
 
 void mgpuEventRecord(void *event, void *stream) {
   ScopedContext scope;
-  GGEMM_CHECK(
-      cuEventRecord(static_cast<CUevent>(event), static_cast<CUstream>(stream)));
+  GGEMM_CHECK(cuEventRecord(static_cast<CUevent>(event),
+                            static_cast<CUstream>(stream)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -369,8 +368,7 @@ void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream) {
                             static_cast<CUstream>(stream)));
 }
 
-void mgpuMemset16(void *dst, unsigned short value, size_t count,
-                  void *stream) {
+void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream) {
   if (count == 0)
     return;
   ScopedContext scope;
@@ -455,8 +453,8 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
           strides, box, elementStrides, CUtensorMapInterleave(interleave),
           CUtensorMapSwizzle(swizzle), CUtensorMapL2promotion(l2Promotion),
           CUtensorMapFloatOOBfill(oobFill)))) {
-    std::fprintf(stderr, "ggemm mgpu: (rank %d, address %p, dims [",
-                 int(rank), address);
+    std::fprintf(stderr, "ggemm mgpu: (rank %d, address %p, dims [", int(rank),
+                 address);
     for (int64_t i = 0; i < rank; ++i)
       std::fprintf(stderr, "%s%llu", i ? ", " : "",
                    (unsigned long long)dims[i]);

@@ -86,9 +86,17 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
   // dimension first; the record lists dimensions innermost first, as the
   // driver takes them.
   auto *fields = static_cast<int64_t *>(descriptor);
-  RecordedMap m = {kMapMagic, uint64_t(rank), uint64_t(dataType),
-                   uint64_t(interleave), uint64_t(swizzle), uint64_t(l2),
-                   uint64_t(oob), uint64_t(fields[1] + fields[2]), {}, {}, {}};
+  RecordedMap m = {kMapMagic,
+                   uint64_t(rank),
+                   uint64_t(dataType),
+                   uint64_t(interleave),
+                   uint64_t(swizzle),
+                   uint64_t(l2),
+                   uint64_t(oob),
+                   uint64_t(fields[1] + fields[2]),
+                   {},
+                   {},
+                   {}};
   const int64_t *sizes = fields + 3, *strides = fields + 3 + rank;
   m.dims[0] = sizes[1];
   m.dims[1] = sizes[0];
@@ -106,8 +114,8 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
                       void *, void **params, void **, size_t count) {
   std::printf("launch %s grid [%ld, %ld, %ld] block [%ld, %ld, %ld] "
               "shared %d params %zu\n",
-              static_cast<const char *>(function), long(gx), long(gy),
-              long(gz), long(bx), long(by), long(bz), int(smem), count);
+              static_cast<const char *>(function), long(gx), long(gy), long(gz),
+              long(bx), long(by), long(bz), int(smem), count);
   uint64_t p[6];
   for (int i = 0; i < 6; ++i)
     std::memcpy(&p[i], params[i], 8);
@@ -201,7 +209,8 @@ int main() {
                         &c1);
   // C came back from the device copy, which the "kernel" never wrote: the
   // poison the entry point set.
-  std::printf("c0[0] = 0x%04x\n", unsigned(static_cast<uint16_t *>(c0.aligned)[0]));
+  std::printf("c0[0] = 0x%04x\n",
+              unsigned(static_cast<uint16_t *>(c0.aligned)[0]));
 
   const int64_t rows = 320;
   auto a = buffer<2>("a", rows * 256, {rows, 512});
