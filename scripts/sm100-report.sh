@@ -3,8 +3,10 @@
 # example (and the list-form shapes with blocked_128x4 scales) compiled by
 # ggemm-pipeline{chip=sm_100a}, then per kernel the shared memory and
 # Tensor Memory it asks for (manifest), the registers ptxas gives it, and
-# the opcode mix of one iteration of the MMA warp's and the producer warp's
-# main loops (scripts/ptx-loop-mix.py). The loop is the innermost PTX loop
+# the opcode mix of one iteration of the MMA warp's, the producer warp's and
+# the scale warp's main loops (scripts/ptx-loop-mix.py; the scale warp's
+# loop is the one around its proxy fence, and kernels with blocked_128x4
+# scales have none). The loop is the innermost PTX loop
 # around the anchor instruction: usually one K tile, but where LLVM unrolled
 # a K loop of constant trip count, or removed a one-trip K loop, it is the
 # persistent tile loop; the "K tiles" figure says how many K tiles the
@@ -29,8 +31,8 @@ count() { # count <mix file> <section> <opcode prefix>
     on && index($2, p) == 1 { n += $1 } END { print n + 0 }' "$1"
 }
 total() { grep "^loop $2:" "$1" | awk '{ print $(NF-1) }'; }
-echo "| kernel | smem (B) | TMEM cols | regs | MMA loop: K tiles / insts / tcgen05.cp / tcgen05.mma / commit | producer loop: K tiles / insts / TMA / bulk / ld.global / st.shared |"
-echo "|---|---|---|---|---|---|"
+echo "| kernel | smem (B) | TMEM cols | regs | MMA loop: K tiles / insts / waits / tcgen05.cp / tcgen05.mma / commit | producer loop: K tiles / insts / waits / TMA / bulk / ld.global / st.shared | scale warp loop: insts / waits / ld.global / ld.shared / st.shared |"
+echo "|---|---|---|---|---|---|---|"
 for ptx in "$work"/out/*.ptx; do
   name="$(basename "$ptx" .ptx)"
   json="${ptx%.ptx}.json"
@@ -38,9 +40,17 @@ for ptx in "$work"/out/*.ptx; do
   tmem="$(grep '"tensor_memory_columns"' "$json" | tr -dc 0-9)"
   regs="$("$ptxas" -arch=sm_100a -v "$ptx" -o /dev/null 2>&1 | sed -n 's/.*Used \([0-9]*\) registers.*/\1/p')"
   python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor tcgen05.mma --anchor cp.async.bulk.tensor > "$work/mix"
-  mma="$(( $(count "$work/mix" tcgen05.mma tcgen05.cp) / 8 )) / $(total "$work/mix" tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.cp) / $(count "$work/mix" tcgen05.mma tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.commit)"
+  python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor fence.proxy.async.shared::cta >> "$work/mix" || true
+  wait=mbarrier.try_wait
+  mma="$(( $(count "$work/mix" tcgen05.mma tcgen05.cp) / 8 )) / $(total "$work/mix" tcgen05.mma) / $(count "$work/mix" tcgen05.mma $wait) / $(count "$work/mix" tcgen05.mma tcgen05.cp) / $(count "$work/mix" tcgen05.mma tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.commit)"
   loads=2
   grep -q '"operand": "sfa"' "$json" && loads=4
-  prod="$(( $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / loads )) / $(total "$work/mix" cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.shared) / $(count "$work/mix" cp.async.bulk.tensor ld.global) / $(count "$work/mix" cp.async.bulk.tensor st.shared)"
-  echo "| $name | $smem | $tmem | $regs | $mma | $prod |"
+  prod="$(( $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / loads )) / $(total "$work/mix" cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor $wait) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.tensor) / $(count "$work/mix" cp.async.bulk.tensor cp.async.bulk.shared) / $(count "$work/mix" cp.async.bulk.tensor ld.global) / $(count "$work/mix" cp.async.bulk.tensor st.shared)"
+  fence=fence.proxy.async.shared::cta
+  if grep -q "^loop $fence: not found" "$work/mix"; then
+    scales="-"
+  else
+    scales="$(total "$work/mix" $fence) / $(count "$work/mix" $fence $wait) / $(count "$work/mix" $fence ld.global) / $(count "$work/mix" $fence ld.shared) / $(count "$work/mix" $fence st.shared)"
+  fi
+  echo "| $name | $smem | $tmem | $regs | $mma | $prod | $scales |"
 done

@@ -26,14 +26,26 @@ KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "groups must list (m, n, k) of at least one group; "
                           "it has "
                        << groups.size() << " values";
+  // The rules of the problem level (GGemmOps.cpp), so that a kernel written
+  // by hand cannot describe a shape ggemm.grouped_matmul refuses.
+  constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
   for (size_t i = 0; i < groups.size(); i += 3) {
-    bool dynamicM = groups[i] == -1;
-    if ((groups[i] < 0 && !dynamicM) || groups[i + 1] <= 0 ||
-        groups[i + 2] <= 0)
-      return emitError() << "group " << i / 3 << " has (m, n, k) = ("
-                         << groups[i] << ", " << groups[i + 1] << ", "
-                         << groups[i + 2]
+    int64_t m = groups[i], n = groups[i + 1], k = groups[i + 2];
+    bool dynamicM = m == -1;
+    if ((m < 0 && !dynamicM) || n <= 0 || k <= 0)
+      return emitError() << "group " << i / 3 << " has (m, n, k) = (" << m
+                         << ", " << n << ", " << k
                          << "); expected m >= 0 (or -1: run time), n, k > 0";
+    if (m > kMaxDim || n > kMaxDim || k > kMaxDim)
+      return emitError() << "group " << i / 3 << " has (m, n, k) = (" << m
+                         << ", " << n << ", " << k
+                         << "); sizes must be below 2^31 (32-bit indexing)";
+    if (k % kKGranularity != 0)
+      return emitError() << "group " << i / 3 << " has K = " << k
+                         << "; K must be a multiple of " << kKGranularity;
+    if (n % kNGranularity != 0)
+      return emitError() << "group " << i / 3 << " has N = " << n
+                         << "; N must be a multiple of " << kNGranularity;
     if (dynamicM != (rows == RowsKind::contiguous))
       return emitError() << "group " << i / 3
                          << (dynamicM ? " has a run-time M (-1) but rows are "
@@ -72,10 +84,17 @@ LogicalResult PrefetchTileOp::verify() {
 }
 
 LogicalResult RingOp::verify() {
-  if (getRing().getType().getStages() < 1)
+  int64_t stages = getRing().getType().getStages();
+  if (stages < 1)
     return emitOpError("needs at least one stage");
   FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
-  return problem;
+  if (failed(problem))
+    return failure();
+  // The shared-memory plan of the kernel is sized for the schedule's stages.
+  if (stages != problem->getSchedule().getStages())
+    return emitOpError() << "has " << stages << " stages; the kernel's "
+                         << "schedule has " << problem->getSchedule().getStages();
+  return success();
 }
 
 RoleAttr WarpSpecializeOp::getRoleOf(Operation *op) {

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -446,6 +447,14 @@ static LogicalResult verifyTileSpace(OpTy op) {
     return op.emitOpError("tiles_n is empty; it needs one entry per group");
   if (llvm::any_of(tilesN, [](int64_t t) { return t <= 0; }))
     return op.emitOpError("tiles_n entries must be positive");
+  // Inside an outlined kernel the tile space covers the kernel's groups.
+  if (auto fn = op->template getParentOfType<FunctionOpInterface>())
+    if (auto problem = fn->template getAttrOfType<KernelProblemAttr>(
+            kProblemAttrName))
+      if (problem.getNumGroups() != int64_t(tilesN.size()))
+        return op.emitOpError()
+               << "has " << tilesN.size() << " groups; the kernel's "
+               << kProblemAttrName << " has " << problem.getNumGroups();
   // The lowering multiplies tile counts in index arithmetic at compile time.
   int64_t splitK = op.getSchedule().getSplitK(), product;
   for (auto [g, tn] : llvm::enumerate(tilesN))

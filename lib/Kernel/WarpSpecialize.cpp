@@ -57,12 +57,17 @@ void dropDeadCode(Operation *root) {
   }
 }
 
-/// Whether `op` belongs to the role named `role`.
+/// Whether `op` belongs to the role named `role`. The "producer" loads
+/// tiles (TMA), a "scales" role (sm_100a) loads the same tiles' scale
+/// factors into the layout the MMA reads, and every other role computes.
 bool keep(Operation *op, StringRef role) {
-  if (isa<LoadTileOp, PrefetchTileOp>(op))
+  bool loads = role == "producer" || role == "scales";
+  if (isa<PrefetchTileOp>(op))
     return role == "producer";
+  if (isa<LoadTileOp>(op))
+    return loads;
   if (isa<ComputeTileOp>(op))
-    return role != "producer";
+    return !loads;
   return true;
 }
 

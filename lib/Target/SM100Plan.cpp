@@ -60,18 +60,30 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     return "B has " + str(bRows) +
            " rows (G x N); TMA coordinates must stay below 2^31";
 
-  // Tensor Memory: two accumulators, then one scale-factor slot per stage.
+  // Tensor Memory: two accumulators, then the scale-factor slots. One slot
+  // per stage needs no synchronisation beyond the ring's: the MMA warp
+  // copies K tile j's factors after full[j % stages], and the producer
+  // refilled that stage only after the MMAs of K tile j - stages, the last
+  // reader of the slot, completed. Where a slot per stage does not fit,
+  // fewer slots are used and the MMA warp waits for the MMAs of K tile
+  // j - slots itself (on their empty barrier) before it overwrites the
+  // slot: the PTX ISA orders tcgen05.cp before a later tcgen05.mma of the
+  // same thread, but not a tcgen05.mma before a later tcgen05.cp
+  // ("Pipelined tcgen05 instructions"), so a copy may not overtake the
+  // MMAs still reading the slot (docs/sm100-kernel.md).
   plan.sfbAtoms =
       sm100::block16SfbColumnsPerMma(plan.tileN) / sm100::kSfAtomColumns;
   plan.sfColumnsPerStage = sm100::block16SfColumns(plan.tileN, plan.tileK);
-  plan.tmemColumnsUsed = 2 * plan.tileN + plan.stages * plan.sfColumnsPerStage;
-  plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(plan.tmemColumnsUsed);
-  if (plan.tmemAllocColumns == 0)
-    return "needs " + str(plan.tmemColumnsUsed) +
+  int64_t freeColumns = sm100::kTmemColumns - 2 * plan.tileN;
+  plan.sfSlots = std::min(plan.stages, freeColumns / plan.sfColumnsPerStage);
+  if (plan.sfSlots < 1)
+    return "needs " + str(2 * plan.tileN + plan.sfColumnsPerStage) +
            " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
-           " + " + str(plan.stages) + " stages x " +
-           str(plan.sfColumnsPerStage) +
+           " + one slot of " + str(plan.sfColumnsPerStage) +
            " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
+  plan.tmemColumnsUsed =
+      2 * plan.tileN + plan.sfSlots * plan.sfColumnsPerStage;
+  plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(plan.tmemColumnsUsed);
 
   // Shared memory.
   plan.aBytes = plan.tileM * plan.tileK / 2;
@@ -82,16 +94,18 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.scaleTma = !plan.blockedScales && !plan.kTail;
   plan.stageBytes = llvm::alignTo(
       plan.aBytes + plan.bBytes + plan.sfaBytes + plan.sfbBytes, 1024);
-  // One staging area for TMA of row-major scale rows: the producer moves
-  // them into the stage's atoms before it issues the next K tile's loads.
+  // A staging area per stage for TMA of row-major scale rows: the producer
+  // loads them with the stage's A and B, and the scale warp moves them
+  // into the stage's atoms before the stage is refilled.
   plan.stagingOffset = plan.stages * plan.stageBytes;
   if (plan.scaleTma) {
     plan.rawSfaBytes = plan.tileM * plan.tileK / kScaleBlock;
     plan.rawSfbBytes = plan.tileN * plan.tileK / kScaleBlock;
   }
-  plan.barrierOffset = plan.stagingOffset + plan.rawSfaBytes + plan.rawSfbBytes;
-  // full[S], empty[S], accFull[2], accEmpty[2] (, scale).
-  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? 1 : 0);
+  plan.barrierOffset = plan.stagingOffset +
+                       plan.stages * (plan.rawSfaBytes + plan.rawSfbBytes);
+  // full[S], empty[S], accFull[2], accEmpty[2] (, scaleFull[S]).
+  int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? plan.stages : 0);
   plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
   plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
   if (plan.sharedBytes > kMaxSharedMemory)

@@ -34,12 +34,17 @@ constexpr int64_t kSM90TileN[] = {128};
 constexpr int64_t kSM90TileK[] = {256};
 
 // Warp roles. sm_100a: a TMA producer warp, an MMA warp (one elected
-// thread issues tcgen05), four epilogue warps (one per TMEM lane quarter).
+// thread issues tcgen05), four epilogue warps (one per TMEM lane quarter),
+// and a scale warp that moves row-major scale factors into the atoms
+// tcgen05.cp reads, so that the producer never waits on its own loads.
 // sm_90a: two consumer warpgroups (decode, wgmma, epilogue) and a TMA
 // producer warp. The producer is not a whole warpgroup, so it cannot give
 // registers back with setmaxnreg, and neither kernel uses it.
 constexpr RoleSpec kSM100Roles[] = {
-    {"producer", 0, 1, 0}, {"mma", 1, 1, 0}, {"epilogue", 2, 4, 0}};
+    {"producer", 0, 1, 0},
+    {"mma", 1, 1, 0},
+    {"epilogue", 2, 4, 0},
+    {"scales", 6, 1, 0}};
 constexpr RoleSpec kSM90Roles[] = {{"producer", 8, 1, 0},
                                    {"consumer", 0, 8, 0}};
 

@@ -9,22 +9,9 @@
 
 // SPLIT: error: 'ggemm.persistent' op has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 for now
 
-func.func @tmem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
-    %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: needs 544 Tensor Memory columns (2 accumulators of 128 + 9 stages x 32 scale-factor columns); sm_100a has 512}}
-  ggemm.grouped_matmul rows<list> scales<row_major>
-      a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
-      b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
-      c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 9>
-  return
-}
-
-// -----
-
 func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: needs 560 Tensor Memory columns (2 accumulators of 256 + 1 stages x 48 scale-factor columns); sm_100a has 512}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: needs 560 Tensor Memory columns (2 accumulators of 256 + one slot of 48 scale-factor columns); sm_100a has 512}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
@@ -37,7 +24,7 @@ func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: 7 stages of 36864 bytes need 263336 bytes of shared memory; sm_100a has 232448}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: 7 stages of 36864 bytes need 287960 bytes of shared memory; sm_100a has 232448}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
@@ -51,9 +38,10 @@ func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 // The widest tile the kernel lowers, N = 192, fits the epilogue's
 // registers (192 + about 40); N = 256 is refused for Tensor Memory (above)
 // before its registers are counted, so the register rule has no case here.
+// With 3 stages it is accepted: a scale-factor slot per stage would need
+// 384 + 3 x 48 = 528 columns, so the kernel keeps 2 slots (480 columns).
 func.func @widest(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: needs 528 Tensor Memory columns (2 accumulators of 192 + 3 stages x 48 scale-factor columns); sm_100a has 512}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)

@@ -31,10 +31,10 @@
 // ROUND-LABEL: func.func @two_groups(
 // ROUND: ggemm.tile group
 // SM100-LABEL: func.func @two_groups(
-// SM100-SAME: block = [192, 1, 1]
+// SM100-SAME: block = [224, 1, 1]
 // SM100-SAME: tensor_memory_columns = 512
 // SM100-SAME: swizzle = "128B"
-// SM100: known_block_size = array<i32: 192, 1, 1>
+// SM100: known_block_size = array<i32: 224, 1, 1>
 func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) {
   ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4> {
   ^bb0(%arg10: index, %arg11: index):

@@ -54,24 +54,34 @@ module attributes {gpu.container_module} {
 
 // -----
 
-// sm_100a: producer (warp 0), MMA (warp 1) and epilogue (warps 2-5) roles;
-// the MMA and epilogue roles each hold the consumer half of the tile.
+// sm_100a: producer (warp 0), MMA (warp 1), epilogue (warps 2-5) and
+// scale (warp 6) roles; the MMA and epilogue roles each hold the consumer
+// half of the tile, the scale role the load (its scale-factor part).
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
-// CHECK: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+// CHECK: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
 // CHECK: ggemm.load_tile
+// CHECK-NOT: ggemm.compute_tile
 // CHECK: ggemm.drain_ring
 // CHECK: }, {
+// CHECK-NOT: ggemm.load_tile
 // CHECK: ggemm.compute_tile
 // CHECK: }, {
+// CHECK-NOT: ggemm.load_tile
 // CHECK: ggemm.compute_tile
-// CHECK: }
+// CHECK: }, {
+// CHECK-NOT: ggemm.compute_tile
+// CHECK: ggemm.load_tile
+// CHECK-NOT: ggemm.compute_tile
+// CHECK-NOT: ggemm.drain_ring
+// CHECK: ggemm.yield
+// CHECK-NEXT: }
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 152696, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [16, 80], strides = [16], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [16, 384], strides = [16], box = [16, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "sfa", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">, <group = 1, operand = "sfb", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 165008, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [16, 80], strides = [16], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [16, 384], strides = [16], box = [16, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "sfa", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">, <group = 1, operand = "sfb", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x

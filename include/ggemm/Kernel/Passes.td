@@ -84,8 +84,11 @@ def GGemmWarpSpecialize
 
     * `producer` (one warp): `ggemm.load_tile` and `ggemm.prefetch_tile`,
       then `ggemm.drain_ring`;
+    * sm_100a `scales` (one warp): `ggemm.load_tile` too; the lowering
+      emits its part of the load, moving the tile's row-major scale factors
+      into the layout the MMA reads (docs/sm100-kernel.md);
     * sm_100a `mma` (one warp) and `epilogue` (four warps), sm_90a
-      `consumer` (four warps): `ggemm.compute_tile` (the lowering emits
+      `consumer` (eight warps): `ggemm.compute_tile` (the lowering emits
       the role's part of it).
 
     A role made of whole warpgroups may carry a `setmaxnreg` budget

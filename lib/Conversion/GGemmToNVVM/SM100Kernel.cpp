@@ -9,14 +9,16 @@
 // mbarriers (all in the dynamic shared-memory region):
 //   full[s]      producer -> MMA: stage s holds K tile data. Arrivals: the
 //                producer's arrive.expect_tx (TMA bytes), plus, with
-//                row-major scales, one more once it wrote the scale atoms.
-//   empty[s]     MMA -> producer: tcgen05.commit after the MMAs reading s.
+//                row-major scales, the scale warp's once it wrote the
+//                stage's scale atoms.
+//   empty[s]     MMA -> producer (and scale warp): tcgen05.commit after
+//                the MMAs reading s.
 //   accFull[b]   MMA -> epilogue: tcgen05.commit after a tile's last MMA.
 //   accEmpty[b]  epilogue -> MMA: every epilogue thread arrives after its
 //                tcgen05.ld of accumulator b completed.
-//   scale        producer -> producer: TMA of the tile's row-major scale
-//                rows landed in the staging area (only where every K is a
-//                multiple of 256).
+//   scaleFull[s] producer -> scale warp: TMA of the K tile's row-major
+//                scale rows landed in stage s's staging area (only where
+//                every K is a multiple of 256).
 // Each role counts what it consumed (K tiles, output tiles) in a private
 // counter; the counter picks the buffer and the phase parity to wait for.
 //
@@ -120,8 +122,19 @@ Value SM100KernelBuilder::accEmptyBarrier(Value buffer) {
   return barrierAt(
       arith::AddIOp::create(b, loc, buffer, idx(2 * plan.stages + 2)));
 }
-Value SM100KernelBuilder::scaleBarrier() {
-  return barrierAt(idx(2 * plan.stages + 4));
+Value SM100KernelBuilder::scaleFullBarrier(Value stage) {
+  return barrierAt(
+      arith::AddIOp::create(b, loc, stage, idx(2 * plan.stages + 4)));
+}
+
+/// Byte offset of stage `stage`'s staging area: the K tile's rows of SFA,
+/// then of SFB.
+Value SM100KernelBuilder::stagingOffset(Value stage) {
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, stage,
+                            idx(plan.rawSfaBytes + plan.rawSfbBytes)),
+      idx(plan.stagingOffset));
 }
 
 void SM100KernelBuilder::waitParity(Value barrier, Value parity) {
@@ -207,7 +220,9 @@ void SM100KernelBuilder::emitPrologue() {
                                    Value());
     }
     if (plan.scaleTma)
-      NVVM::MBarrierInitOp::create(b, loc, scaleBarrier(), i32(1), Value());
+      for (int64_t s = 0; s < plan.stages; ++s)
+        NVVM::MBarrierInitOp::create(b, loc, scaleFullBarrier(idx(s)), i32(1),
+                                     Value());
     for (int64_t buf = 0; buf < 2; ++buf) {
       NVVM::MBarrierInitOp::create(b, loc, accFullBarrier(idx(buf)), i32(1),
                                    Value());
@@ -245,8 +260,15 @@ Value SM100KernelBuilder::isRole(Role role) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
                                  idx(kMmaWarp));
   case Role::Epilogue:
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, warp,
-                                 idx(kFirstEpilogueWarp));
+    return arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, warp,
+                              idx(kFirstEpilogueWarp)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
+                              idx(kFirstEpilogueWarp + 4)));
+  case Role::Scales:
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
+                                 idx(kScaleWarp));
   }
   llvm_unreachable("unknown role");
 }
@@ -291,6 +313,8 @@ void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
     return emitMmaTile(g);
   case Role::Epilogue:
     return emitEpilogueTile(g, rowBase, m0, n0);
+  case Role::Scales:
+    return emitScaleTile(g, rowBase, m0, n0);
   }
 }
 
@@ -354,16 +378,19 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           tma(g.mapA, x, rowA, stageOffset(stage, 0), full);
           tma(g.mapB, x, rowB, stageOffset(stage, plan.aBytes), full);
           if (plan.scaleTma) {
-            // The tile's rows of row-major SFA and SFB: 16 bytes a row.
-            Value scales = scaleBarrier();
+            // The tile's rows of row-major SFA and SFB (16 bytes a row)
+            // into the stage's staging area, for the scale warp.
+            Value scales = scaleFullBarrier(stage);
             NVVM::MBarrierArriveExpectTxOp::create(
                 b, loc, Type(), scales,
                 i32(plan.rawSfaBytes + plan.rawSfbBytes),
                 NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
             Value xs = arith::MulIOp::create(b, loc, kt,
                                              idx(plan.tileK / kScaleBlock));
-            tma(g.mapSfa, xs, rowA, idx(plan.stagingOffset), scales);
-            tma(g.mapSfb, xs, rowB, idx(plan.stagingOffset + plan.rawSfaBytes),
+            Value staging = stagingOffset(stage);
+            tma(g.mapSfa, xs, rowA, staging, scales);
+            tma(g.mapSfb, xs, rowB,
+                arith::AddIOp::create(b, loc, staging, idx(plan.rawSfaBytes)),
                 scales);
           }
           if (!plan.blockedScales)
@@ -397,10 +424,6 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
           atoms(g.sfa, m0, plan.aBytes + plan.bBytes);
           atoms(g.sfb, n0, plan.aBytes + plan.bBytes + plan.sfaBytes);
         });
-        if (plan.scaleTma)
-          emitScaleTranspose(stage, arith::AddIOp::create(b, loc, first, kt));
-        else if (!plan.blockedScales)
-          emitScaleGather(g, kt, stage, rowBase, m0, n0);
       });
   storeCounter(loadIter, arith::AddIOp::create(b, loc, first, g.kTiles));
 }
@@ -412,6 +435,10 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
 void mlir::ggemm::populateSM100ProducerPatterns(
     RewritePatternSet &patterns, const SM100Lowering &lowering) {
   using Role = SM100KernelBuilder::Role;
-  patterns.add<SM100RolePattern<LoadTileOp>, SM100RolePattern<DrainRingOp>>(
-      patterns.getContext(), lowering, Role::Producer);
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, Role::Producer,
+                                             "producer");
+  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, Role::Scales,
+                                             "scales");
+  patterns.add<SM100RolePattern<DrainRingOp>>(ctx, lowering, Role::Producer);
 }

@@ -1,17 +1,22 @@
 //===- SM100Kernel.h - the sm_100a tcgen05 kernel (private) -----*- C++ -*-===//
 //
 // Emits the persistent, warp-specialized Blackwell kernel of one grouped
-// NVFP4 GEMM from upstream NVVM ops. Three roles, one CTA of 6 warps:
+// NVFP4 GEMM from upstream NVVM ops. Four roles, one CTA of 7 warps:
 //
 //   warp 0     producer: TMA loads of packed A/B (128B swizzle) and of the
 //              scale factors into a ring of `stages` shared-memory buffers;
+//              it waits only for free stages;
 //   warp 1     MMA: owns Tensor Memory; one elected thread copies the scale
 //              factors into TMEM (tcgen05.cp) and issues 4 tcgen05.mma
 //              block_scale kind::mxf4nvf4 block16 (K = 64 each) per 256-wide
 //              K tile into one of two TMEM accumulators, and commits to
 //              mbarriers;
 //   warps 2-5  epilogue: tcgen05.ld of the accumulator (warp w reads lanes
-//              32 * (w % 4) ..), alpha, f16, masked vector stores.
+//              32 * (w % 4) ..), alpha, f16, masked vector stores;
+//   warp 6     scales: row-major scale factors into the 512-byte atoms
+//              tcgen05.cp reads (a transpose of the rows the producer
+//              loaded, or plain loads where K has tails); nothing with
+//              blocked_128x4 scales, which the producer copies as atoms.
 //
 // Every role runs the same persistent tile loop (the scheduler shared with
 // the CPU path), so they agree on the tile sequence without talking about
@@ -37,7 +42,8 @@ constexpr int64_t kMmaK = ::ggemm::sm100::kBlock16MmaK;      // 64 elements
 constexpr int64_t kMmaKBytes = kMmaK / 2;                    // 32 bytes
 constexpr int64_t kAtomBytes = ::ggemm::sm100::kSfAtomBytes; // 512
 constexpr int64_t kSwizzleBytes = 128; // one swizzled row
-constexpr int64_t kProducerWarp = 0, kMmaWarp = 1, kFirstEpilogueWarp = 2;
+constexpr int64_t kProducerWarp = 0, kMmaWarp = 1, kFirstEpilogueWarp = 2,
+                  kScaleWarp = 6;
 constexpr int64_t kEpilogueThreads = 128;
 } // namespace sm100kernel
 
@@ -52,7 +58,7 @@ struct SM100KernelState {
 /// builder per rewrite: `b` is the pattern's rewriter).
 class SM100KernelBuilder {
 public:
-  enum class Role { Producer, Mma, Epilogue };
+  enum class Role { Producer, Mma, Epilogue, Scales };
 
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
   /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
@@ -82,9 +88,10 @@ private:
       function_ref<void(Value kt, Value stage, Value phase, Value validSteps)>
           body);
   void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
+  void emitScaleTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleGather(const GroupFacts &g, Value kt, Value stage,
                        Value rowBase, Value m0, Value n0);
-  void emitScaleTranspose(Value stage, Value loaded);
+  void emitScaleTranspose(Value stage, Value phase);
   void storeScaleWord(Value word, Value stage, int64_t part, int64_t q,
                       int64_t mma);
   void publishScales(Value stage);
@@ -99,7 +106,8 @@ private:
   Value emptyBarrier(Value stage);
   Value accFullBarrier(Value buffer);
   Value accEmptyBarrier(Value buffer);
-  Value scaleBarrier();
+  Value scaleFullBarrier(Value stage);
+  Value stagingOffset(Value stage);
   Value barrierAt(Value index);
   void waitParity(Value barrier, Value parity);
   /// Waits until the consumer released a buffer whose current round has
@@ -173,8 +181,8 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
   StringRef roleName;
 };
 
-/// Patterns of the producer role (ggemm.load_tile, ggemm.drain_ring; this
-/// file and SM100Scales.cpp).
+/// Patterns of the producer and scale roles (ggemm.load_tile,
+/// ggemm.drain_ring; SM100Kernel.cpp and SM100Scales.cpp).
 void populateSM100ProducerPatterns(RewritePatternSet &patterns,
                                    const SM100Lowering &lowering);
 /// Pattern of the MMA role (ggemm.compute_tile in role "mma";

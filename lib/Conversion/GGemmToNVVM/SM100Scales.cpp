@@ -1,8 +1,11 @@
 //===- SM100Scales.cpp - scale factors into the atoms ---------------------===//
 //
-// The producer's part of the tcgen05 kernel for row-major scale factors:
-// moved from a TMA staging area, or gathered with plain loads, into the
-// 512-byte atoms tcgen05.cp copies into Tensor Memory (see SM100Kernel.h).
+// The scale warp of the tcgen05 kernel (row-major scale factors): moved
+// from the TMA staging area the producer filled, or gathered with plain
+// loads, into the 512-byte atoms tcgen05.cp copies into Tensor Memory (see
+// SM100Kernel.h). The producer never waits for these loads: it waits only
+// for free stages, and the scale warp's arrival completes a stage's full
+// barrier together with the producer's TMA bytes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,9 +39,11 @@ void SM100KernelBuilder::storeScaleWord(Value word, Value stage, int64_t part,
   LLVM::StoreOp::create(b, loc, word, sharedPtr(offset), /*alignment=*/4);
 }
 
-/// After the producer warp wrote atoms with generic-proxy stores, which
-/// tcgen05.cp (async proxy) reads: fence, then the warp's second arrival
-/// on the full barrier.
+/// After the scale warp wrote atoms with generic-proxy stores, which
+/// tcgen05.cp (async proxy) reads: fence, then the warp's arrival (the
+/// second, after the producer's) on the stage's full barrier. The fence
+/// also orders the warp's reads of the staging area before the TMA that
+/// refills it once the stage comes round again.
 void SM100KernelBuilder::publishScales(Value stage) {
   NVVM::FenceProxyOp::create(
       b, loc, NVVM::ProxyKind::async_shared,
@@ -52,17 +57,40 @@ void SM100KernelBuilder::publishScales(Value stage) {
          });
 }
 
+/// The scale warp's part of one output tile: for each K tile, in the ring
+/// order the producer and the MMA warp use, the tile's scale factors into
+/// the stage's atoms. Nothing for blocked_128x4 scales (the producer
+/// copies those atoms itself).
+void SM100KernelBuilder::emitScaleTile(const GroupFacts &g, Value rowBase,
+                                       Value m0, Value n0) {
+  if (plan.blockedScales)
+    return;
+  Value first = loadCounter(loadIter);
+  forEachKTile(g, first,
+               [&](Value kt, Value stage, Value phase, Value validSteps) {
+                 if (plan.scaleTma)
+                   return emitScaleTranspose(stage, phase);
+                 // The atoms are free once the MMAs of the stage's previous
+                 // round completed (the producer waits for the same).
+                 waitReleased(emptyBarrier(stage), phase);
+                 emitScaleGather(g, kt, stage, rowBase, m0, n0);
+               });
+  storeCounter(loadIter, arith::AddIOp::create(b, loc, first, g.kTiles));
+}
+
 /// Row-major scale factors loaded by TMA (every K a multiple of 256): the
-/// staging area holds the tile's rows of SFA and SFB, 16 bytes each, the
-/// word of MMA i at byte 4 i. TMA cannot write the atom layout itself (an
-/// atom row interleaves rows r, r + 32, r + 64, r + 96), so once the bytes
-/// landed (the scale barrier completes once per K tile the producer loaded:
-/// the `loaded`-th completion has parity loaded % 2), lane l moves row
-/// 32 q + l's words into the stage's atoms. Rows past the tensor arrive as
-/// zeros (TMA fill), and atom rows past the tile get zeros: scale 0, never
-/// a NaN code.
-void SM100KernelBuilder::emitScaleTranspose(Value stage, Value loaded) {
-  waitParity(scaleBarrier(), arith::RemUIOp::create(b, loc, loaded, idx(2)));
+/// stage's staging area holds the tile's rows of SFA and SFB, 16 bytes
+/// each, the word of MMA i at byte 4 i. TMA cannot write the atom layout
+/// itself (an atom row interleaves rows r, r + 32, r + 64, r + 96), so once
+/// the bytes landed (scaleFull[stage] completes once per round of the
+/// stage, with the round's parity `phase`, like full[stage]), lane l moves
+/// row 32 q + l's words into the stage's atoms. The producer armed
+/// scaleFull[stage] only after the stage's previous MMAs completed, so the
+/// atoms are free. Rows past the tensor arrive as zeros (TMA fill), and
+/// atom rows past the tile get zeros: scale 0, never a NaN code.
+void SM100KernelBuilder::emitScaleTranspose(Value stage, Value phase) {
+  waitParity(scaleFullBarrier(stage), phase);
+  Value staging = stagingOffset(stage);
   int64_t mmas = plan.tileK / kMmaK;
   auto v4 = VectorType::get({mmas}, b.getI32Type());
   // Per 128-row atom: lane l loads its rows l, l + 32, l + 64, l + 96
@@ -77,7 +105,7 @@ void SM100KernelBuilder::emitScaleTranspose(Value stage, Value loaded) {
         Value row = arith::AddIOp::create(b, loc, lane, idx(32 * q));
         auto load = [&] {
           Value src = arith::AddIOp::create(
-              b, loc, idx(plan.stagingOffset + from),
+              b, loc, arith::AddIOp::create(b, loc, staging, idx(from)),
               arith::MulIOp::create(b, loc, row,
                                     idx(plan.tileK / kScaleBlock)));
           return LLVM::LoadOp::create(b, loc, v4, sharedPtr(src),
@@ -122,9 +150,9 @@ void SM100KernelBuilder::emitScaleTranspose(Value stage, Value loaded) {
 }
 
 /// Row-major scale factors where some K is not a multiple of 256 (their
-/// rows are not 16-byte aligned for TMA): the producer warp gathers them
-/// with plain loads, lane l the word of each MMA of row 32 q + l. Rows
-/// outside the group and K blocks past K read as 0 (scale 0, never NaN).
+/// rows are not 16-byte aligned for TMA): the scale warp gathers them with
+/// plain loads, lane l the word of each MMA of row 32 q + l. Rows outside
+/// the group and K blocks past K read as 0 (scale 0, never NaN).
 void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
                                          Value stage, Value rowBase, Value m0,
                                          Value n0) {

@@ -52,6 +52,23 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
   forEachKTile(
       g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
         waitParity(fullBarrier(stage), phase);
+        // The Tensor Memory slot of this K tile's scale factors (the
+        // stage's own, unless fewer slots than stages fit: then wait until
+        // the MMAs of K tile j - slots, the slot's last readers, completed;
+        // their commit arrived on that tile's empty barrier).
+        Value slot = stage;
+        if (plan.sfSlots < plan.stages) {
+          Value j = arith::AddIOp::create(b, loc, first, kt);
+          slot = arith::RemUIOp::create(b, loc, j, idx(plan.sfSlots));
+          ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, j,
+                                       idx(plan.sfSlots)),
+                 [&] {
+                   RingPosition reader = ringPosition(
+                       arith::SubIOp::create(b, loc, j, idx(plan.sfSlots)),
+                       plan.stages);
+                   waitParity(emptyBarrier(reader.index), reader.phase);
+                 });
+        }
         NVVM::Tcgen05FenceOp::create(b, loc,
                                      NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
         Value elected =
@@ -61,7 +78,7 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
               b, loc, tmemBase,
               toI32(arith::AddIOp::create(
                   b, loc, idx(2 * plan.tileN),
-                  arith::MulIOp::create(b, loc, stage,
+                  arith::MulIOp::create(b, loc, slot,
                                         idx(plan.sfColumnsPerStage)))));
           auto column = [&](uint32_t offset) {
             return tmemPtr(

@@ -1,5 +1,5 @@
 // The sm_100a kernel from an outlined, pipelined, warp-specialized kernel:
-// prologue (ggemm.ring), the three warp roles each walking the same
+// prologue (ggemm.ring), the four warp roles each walking the same
 // persistent tile loop, teardown.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a | FileCheck %s --implicit-check-not=ggemm.tile
@@ -9,7 +9,7 @@
 // CHECK-LABEL: func.func @blocked(
 // CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked
 // CHECK: gpu.module @ggemm_blocked {
-// CHECK: gpu.func @ggemm_blocked(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel attributes {known_block_size = array<i32: 192, 1, 1>}
+// CHECK: gpu.func @ggemm_blocked(%{{.*}}: memref<4x128xi8, 1>, %{{.*}}: memref<2xi64, 1>, %{{.*}}: memref<4xi64, 1>, %{{.*}}: memref<2xi32, 1>, %{{.*}}: memref<2xf32, 1>, %{{[^ ,)]*}}: memref<2xi32, 1>) kernel attributes {known_block_size = array<i32: 224, 1, 1>}
 // Prologue: 4 full + 4 empty + 2 accumulator-full + 2 accumulator-empty
 // barriers; full expects 1 arrival (TMA bytes), accumulator-empty 128.
 // CHECK: %[[TID:.*]] = gpu.thread_id  x
@@ -104,13 +104,13 @@
 // CHECK: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @blocked(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<200x128xf4E2M1FN>, %arg2: memref<1x4x32x16xf8E4M3FN>, %arg3: memref<2x2x32x16xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<128x128xf4E2M1FN>, %arg6: memref<3x4x32x16xf8E4M3FN>, %arg7: memref<1x2x32x16xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<200x128xf16>, %arg10: memref<2xf32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [64, 200], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @blocked(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<200x128xf4E2M1FN>, %arg2: memref<1x4x32x16xf8E4M3FN>, %arg3: memref<2x2x32x16xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<128x128xf4E2M1FN>, %arg6: memref<3x4x32x16xf8E4M3FN>, %arg7: memref<1x2x32x16xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<200x128xf16>, %arg10: memref<2xf32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [64, 200], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_blocked {
-    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
         %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
@@ -136,6 +136,15 @@ module attributes {gpu.container_module} {
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
           %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }
@@ -150,16 +159,20 @@ module attributes {gpu.container_module} {
 
 // Run-time group sizes and row-major scales, every K a multiple of 256:
 // the producer also loads the tile's scale rows with TMA (16 bytes a row,
-// into a staging area, on the stage's scale barrier), waits for them, moves
-// each lane's rows into the atom layout, fences them for the async proxy
-// and arrives a second time on the full barrier (which expects 2).
+// into the stage's staging area, on the stage's scaleFull barrier) and goes
+// on to the next stage without waiting for them. The scale warp (the
+// fourth role) waits for them, moves each lane's rows into the atom
+// layout, fences them for the async proxy and arrives on the full barrier
+// (which expects the producer's arrival and this one).
 // CHECK-LABEL: func.func @contiguous(
 // CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous
 // CHECK: gpu.func @ggemm_contiguous(%{{.*}}: memref<4x128xi8, 1>,
-// CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
+// CHECK-COUNT-4: nvvm.mbarrier.init %{{.*}}, %c2_i32
+// Producer: one wait (a free stage), then A, B and the scale rows.
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-NOT: nvvm.mbarrier.try_wait.parity
 // CHECK: nvvm.mbarrier.arrive.expect_tx
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
@@ -167,24 +180,32 @@ module attributes {gpu.container_module} {
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK-NOT: nvvm.cp.async.bulk.shared.cluster.global
+// CHECK-NOT: nvvm.fence.proxy
+// CHECK-NOT: vector<4xi32>
+// MMA warp.
+// CHECK: nvvm.elect.sync
+// CHECK-COUNT-4: nvvm.tcgen05.mma.block_scale
+// CHECK: nvvm.tcgen05.commit
+// Scale warp, after the epilogue: wait for the stage's scale rows, move
+// them, publish the atoms.
+// CHECK: nvvm.tcgen05.ld
+// CHECK: scf.for
+// CHECK: scf.for
 // CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK-COUNT-4: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
 // CHECK-NOT: !llvm.ptr<1> -> i32
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync
 // CHECK: nvvm.mbarrier.arrive
-// CHECK: nvvm.elect.sync
-// CHECK-COUNT-4: nvvm.tcgen05.mma.block_scale
-// CHECK: nvvm.tcgen05.commit
 
 module attributes {gpu.container_module} {
-  func.func @contiguous(%arg0: memref<?x512xf4E2M1FN>, %arg1: memref<?x32xf8E4M3FN>, %arg2: memref<3x256x512xf4E2M1FN>, %arg3: memref<3x256x32xf8E4M3FN>, %arg4: memref<?x256xf16>, %arg5: memref<3xi32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 152696, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 768], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 768], strides = [32], box = [16, 128], swizzle = "none">]>} {
+  func.func @contiguous(%arg0: memref<?x512xf4E2M1FN>, %arg1: memref<?x32xf8E4M3FN>, %arg2: memref<3x256x512xf4E2M1FN>, %arg3: memref<3x256x32xf8E4M3FN>, %arg4: memref<?x256xf16>, %arg5: memref<3xi32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 165008, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 768], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 768], strides = [32], box = [16, 128], swizzle = "none">]>} {
     return
   }
   gpu.module @ggemm_contiguous {
-    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
         %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
@@ -210,6 +231,15 @@ module attributes {gpu.container_module} {
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
           %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }
@@ -223,9 +253,10 @@ module attributes {gpu.container_module} {
 
 
 // Row-major scales with K = 320 (not a multiple of 256): scale rows are not
-// 16-byte aligned for TMA, so the producer gathers one guarded word per row
-// and MMA with plain loads (rows outside the group and K blocks past K read
-// as 0), and the last K tile guards MMAs 2-4.
+// 16-byte aligned for TMA, so the scale warp gathers one guarded word per
+// row and MMA with plain loads (rows outside the group and K blocks past K
+// read as 0) once the stage is free, and the last K tile guards MMAs 2-4.
+// The producer loads A and B only.
 // CHECK-LABEL: func.func @k_tail(
 // CHECK: gpu.func @ggemm_k_tail(%{{.*}}: memref<2x128xi8, 1>,
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c2_i32
@@ -233,6 +264,13 @@ module attributes {gpu.container_module} {
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK-NOT: nvvm.mbarrier.arrive.expect_tx
+// CHECK-NOT: !llvm.ptr<1> -> i32
+// CHECK: nvvm.elect.sync
+// CHECK: nvvm.tcgen05.mma.block_scale
+// CHECK: scf.if
+// CHECK: nvvm.tcgen05.mma.block_scale
+// CHECK: nvvm.tcgen05.ld
+// CHECK: nvvm.mbarrier.try_wait.parity
 // CHECK: scf.if %{{.*}} -> (i32) {
 // CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<1> -> i32
 // CHECK: } else {
@@ -241,19 +279,15 @@ module attributes {gpu.container_module} {
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync
 // CHECK: nvvm.mbarrier.arrive
-// CHECK: nvvm.elect.sync
-// CHECK: nvvm.tcgen05.mma.block_scale
-// CHECK: scf.if
-// CHECK: nvvm.tcgen05.mma.block_scale
 
 module attributes {gpu.container_module} {
-  func.func @k_tail(%arg0: memref<100x320xf4E2M1FN>, %arg1: memref<100x20xf8E4M3FN>, %arg2: memref<64x320xf4E2M1FN>, %arg3: memref<64x20xf8E4M3FN>, %arg4: memref<100x64xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k_tail::@ggemm_k_tail, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [160, 100], strides = [160], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [160, 64], strides = [160], box = [128, 128], swizzle = "128B">]>} {
+  func.func @k_tail(%arg0: memref<100x320xf4E2M1FN>, %arg1: memref<100x20xf8E4M3FN>, %arg2: memref<64x320xf4E2M1FN>, %arg3: memref<64x20xf8E4M3FN>, %arg4: memref<100x64xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k_tail::@ggemm_k_tail, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [160, 100], strides = [160], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [160, 64], strides = [160], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_k_tail {
-    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 192, 1, 1>} {
+    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
         %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
@@ -279,6 +313,15 @@ module attributes {gpu.container_module} {
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
           %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
+        }
+        ggemm.yield
+      }, {
+        %block_id_x = gpu.block_id  x
+        %grid_dim_x = gpu.grid_dim  x
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }

@@ -75,3 +75,41 @@ func.func @ring_outside_kernel() {
   %r = ggemm.ring : !ggemm.ring<4>
   return
 }
+
+// -----
+
+// The problem level's shape rules hold for a kernel written by hand.
+// expected-error @+1 {{group 0 has K = 96; K must be a multiple of 64}}
+func.func @k_not_64() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 96], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{group 0 has N = 100; N must be a multiple of 8}}
+func.func @n_not_8() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 100, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{group 1 has (m, n, k) = (2147483648, 128, 256); sizes must be below 2^31 (32-bit indexing)}}
+func.func @m_too_big() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [1, 128, 256, 2147483648, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  return
+}
+
+// -----
+
+func.func @ring_stages() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.ring' op has 2 stages; the kernel's schedule has 4}}
+  %ring = ggemm.ring : !ggemm.ring<2>
+  return
+}
+
+// -----
+
+func.func @tile_space_groups() -> index attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.num_tiles' op has 2 groups; the kernel's ggemm.problem has 1}}
+  %n = ggemm.num_tiles tiles_m [1, 1] tiles_n [1, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+  return %n : index
+}

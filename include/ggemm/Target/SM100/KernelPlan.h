@@ -13,8 +13,9 @@
 
 namespace mlir::ggemm {
 
-/// Threads of one CTA: producer warp, MMA warp, 4 epilogue warps.
-constexpr int64_t kSM100Threads = 192;
+/// Threads of one CTA: producer warp, MMA warp, 4 epilogue warps, scale
+/// warp.
+constexpr int64_t kSM100Threads = 224;
 
 /// The compile-time layout of one kernel: shared memory, Tensor Memory,
 /// descriptors, and the resource estimates checked against sm_100a.
@@ -26,24 +27,30 @@ struct SM100Plan {
   bool kTail = false;
   /// 128-row scale-factor atoms of B per MMA: ceil(tile N / 128).
   int64_t sfbAtoms = 0;
-  /// How row-major scale factors reach the atoms: TMA of the tile's rows
-  /// into a staging area, then a transpose by the producer warp (every K a
-  /// multiple of 256, so a row's factors of a K tile are 16 aligned bytes),
-  /// or else plain loads by the producer warp.
+  /// How row-major scale factors reach the atoms: the producer's TMA of
+  /// the tile's rows into the stage's staging area, then a transpose by the
+  /// scale warp (every K a multiple of 256, so a row's factors of a K tile
+  /// are 16 aligned bytes), or else plain loads by the scale warp.
   bool scaleTma = false;
   /// Shared memory, in bytes from the 1024-aligned base: stage s holds
   /// A, B, SFA (4 atoms), SFB (4 x sfbAtoms atoms, atom a of MMA i at
   /// (a * 4 + i) * 512); after the stages, with scaleTma, one staging area
-  /// for the tile's rows of SFA and SFB (16 bytes each); then the mbarriers
-  /// and the TMEM address slot.
+  /// per stage for the tile's rows of SFA and SFB (16 bytes each; stage s
+  /// at stagingOffset + s * (rawSfaBytes + rawSfbBytes)); then the
+  /// mbarriers and the TMEM address slot.
   int64_t aBytes = 0, bBytes = 0, sfaBytes = 0, sfbBytes = 0, stageBytes = 0;
   int64_t stagingOffset = 0, rawSfaBytes = 0, rawSfbBytes = 0;
   int64_t barrierOffset = 0, tmemSlotOffset = 0;
   /// Dynamic shared memory to request (with 1024 bytes to align the base).
   int64_t sharedBytes = 0;
   /// Tensor Memory columns: accumulator b at b * tile N, the scale factors
-  /// of stage s at 2 * tile N + s * sfColumnsPerStage.
-  int64_t sfColumnsPerStage = 0, tmemColumnsUsed = 0, tmemAllocColumns = 0;
+  /// of the j-th K tile the MMA warp consumes in slot j % sfSlots, at
+  /// 2 * tile N + slot * sfColumnsPerStage. sfSlots is the stage count
+  /// where that fits in 512 columns, else as many slots as fit (the MMA
+  /// warp then waits for the MMAs that read a slot before it copies the
+  /// next K tile's factors into it).
+  int64_t sfColumnsPerStage = 0, sfSlots = 0;
+  int64_t tmemColumnsUsed = 0, tmemAllocColumns = 0;
   /// Registers an epilogue thread needs: a row of the accumulator plus the
   /// addressing around it (the largest role; see planSM100Kernel).
   int64_t epilogueRegisters = 0;
