@@ -60,6 +60,18 @@ if os.path.exists(gemm_run):
             config.substitutions.append(
                 ("%gemm-run", "env LD_LIBRARY_PATH=%s %s" % (stub_dir, gemm_run)))
 
+# An ahead-of-time compiled host program (AOT/, docs/aot-host.md) links
+# libGGemmMGPU (built where the CUDA toolkit is) and libcuda: here the
+# toolkit's stub, which every machine with the toolkit has, GPU or not.
+cuda_root = os.environ.get("GGEMM_CUDA", "/usr/local/cuda")
+cuda_stub = os.path.join(cuda_root, "lib64", "stubs", "libcuda.so")
+mgpu_lib = os.path.join(config.ggemm_obj_root, "lib", "Runtime", "libGGemmMGPU.a")
+if os.path.exists(mgpu_lib) and os.path.exists(cuda_stub):
+    config.available_features.add("aot-build")
+    config.substitutions.append(("%cuda_stub_dir", os.path.dirname(cuda_stub)))
+    config.substitutions.append(
+        ("%build-aot", os.path.join(config.ggemm_src_root, "scripts", "build-aot.sh")))
+
 # CUDA's ptxas assembles every emitted kernel (CI has CUDA 13 but no GPU).
 ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")
 if os.path.exists(ptxas):
@@ -107,6 +119,8 @@ config.substitutions.append(("%ggemm_obj_root", config.ggemm_obj_root))
 config.substitutions.append(("%ggemm_src_root", config.ggemm_src_root))
 config.substitutions.append(("%cmake", config.cmake))
 config.substitutions.append(("%cc", " ".join([config.c_compiler] + sanitize_flags)))
+config.substitutions.append(("%cxx_flags", " ".join(sanitize_flags)))
+config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 consumer_flags = [
     "-G", '"%s"' % config.cmake_generator,

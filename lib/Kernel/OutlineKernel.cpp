@@ -177,6 +177,25 @@ struct GGemmOutlineKernel final
         SymbolRefAttr::get(ctx, name, {FlatSymbolRefAttr::get(ctx, name)});
     fn->setAttr(kLaunchAttrName,
                 buildLaunch(ctx, symbol, target.chip, p, resources));
+    if (hostOperands) {
+      // check() made sure that every operand is an argument of `fn`.
+      auto numbers = [&](ValueRange values) {
+        SmallVector<int64_t> args;
+        for (Value v : values)
+          if (v)
+            args.push_back(cast<BlockArgument>(v).getArgNumber());
+        return b.getDenseI64ArrayAttr(args);
+      };
+      SmallVector<NamedAttribute> record = {
+          b.getNamedAttr("a", numbers(problem.a)),
+          b.getNamedAttr("sfa", numbers(problem.sfa)),
+          b.getNamedAttr("b", numbers(problem.b)),
+          b.getNamedAttr("sfb", numbers(problem.sfb)),
+          b.getNamedAttr("c", numbers(problem.c)),
+          b.getNamedAttr("group_sizes", numbers(ValueRange{problem.groupSizes})),
+          b.getNamedAttr("alpha", numbers(ValueRange{problem.alpha}))};
+      fn->setAttr(kLaunchOperandsAttrName, b.getDictionaryAttr(record));
+    }
     persistent.erase();
     return success();
   }

@@ -32,6 +32,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createGGemmFusePersistent());
   GGemmOutlineKernelOptions outline;
   outline.chip = options.chip;
+  outline.hostOperands = options.host == GPUPipelineOptions::Host::launch;
   pm.addPass(createGGemmOutlineKernel(outline));
   {
     // The kernel level: the load ring, the warp roles, TMA prefetch.
@@ -75,4 +76,8 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
     exportOptions.dir = options.outDir;
     pm.addPass(createGGemmExportKernels(exportOptions));
   }
+  // Last: the manifest above is written from the same #ggemm.launch that
+  // this pass turns into host code (and consumes).
+  if (options.host == GPUPipelineOptions::Host::launch)
+    pm.addPass(createGGemmLowerLaunch());
 }

@@ -30,10 +30,18 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     refused: a ggemm op that was not fused into a persistent loop, split-K
     (a `ggemm.grid_barrier`), a second ggemm op in one function, and
     operands that are not arguments of the function.
+
+    `host-operands=true` also puts `ggemm.launch_operands` on the host
+    function: for each operand (`a`, `sfa`, `b`, `sfb`, `c`, `group_sizes`,
+    `alpha`) the numbers of the function arguments that hold it, in group
+    order. `ggemm-lower-launch` needs it to build the launch.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
            "target chip (sm_100a or sm_90a)">,
+    Option<"hostOperands", "host-operands", "bool", /*default=*/"false",
+           "also record which function argument is which operand "
+           "(ggemm.launch_operands), for ggemm-lower-launch">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -113,6 +121,54 @@ def GGemmInsertTMAPrefetch
   let options = [
     Option<"distance", "distance", "int64_t", /*default=*/"2",
            "K tiles of the next tile to prefetch into L2 (0: none)">,
+  ];
+}
+
+def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
+  let summary = "Build the launch of each kernel in its host function";
+  let description = [{
+    For every function carrying `ggemm.launch` and `ggemm.launch_operands`
+    (`ggemm-outline-kernel{host-operands=true}`), replaces the description
+    by host code in upstream ops that performs it (docs/aot-host.md):
+
+    * each tensor map of the launch: `nvgpu.tma.create.descriptor` over a
+      byte view (`ui8`) of its operand, copied into one device array
+      (`gpu.alloc`, `gpu.memcpy`) in launch order, the descriptor then
+      freed (`gpu.dealloc`);
+    * `c_pointers`, `scale_pointers` and `status` filled on the host
+      (`memref.extract_aligned_pointer_as_index`, `memref.alloca`) and
+      copied to the device; `group_sizes` and `alpha` are the function's
+      own buffers or null;
+    * `gpu.launch_func` of the kernel with the launch's grid, block and
+      dynamic shared memory, all on one stream (`gpu.wait async` tokens),
+      then the arrays freed and the stream waited for; in
+      `rows<contiguous>` the kernel's error flags are read back and a
+      nonzero flag fails a `cf.assert`.
+
+    The function's memrefs must hold device addresses (from `gpu.alloc`,
+    say). A byte view, the descriptor's device address as a memref and a
+    null buffer are memrefs upstream has no op to build from an address:
+    they are built as LLVM-dialect memref descriptors and cast to memrefs
+    with `builtin.unrealized_conversion_cast`, which upstream
+    `gpu-to-llvm`/`finalize-memref-to-llvm` and `reconcile-unrealized-casts`
+    fold away. The kernel takes bare pointers: lower the host with
+    `gpu-to-llvm{use-bare-pointers-for-kernels=1}`.
+
+    The attributes are consumed. Refused, with the reason: a function whose
+    body holds anything but the `return` (the launch would have no place
+    among its operations), a missing or inconsistent operand record, a
+    kernel that is neither a `gpu.module` nor a `gpu.binary` of the module,
+    and a cluster launch. Run it after every pass that changes the launch
+    (`ggemm-pipeline-loads{stages}`); `ggemm-pipeline{host=launch}` runs it
+    last.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
   ];
 }
 

@@ -55,6 +55,22 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> grid{
       *this, "grid", llvm::cl::desc("persistent CTAs (0: the SM count)"),
       llvm::cl::init(0)};
+  /// What the host function becomes: a description only (`#ggemm.launch`,
+  /// for the manifest and ggemm's runtime) or code in upstream ops that
+  /// builds the parameters and launches the kernel (ggemm-lower-launch;
+  /// docs/aot-host.md).
+  enum class Host { manifest, launch };
+  PassOptions::Option<Host> host{
+      *this, "host",
+      llvm::cl::desc("manifest (#ggemm.launch only) or launch "
+                     "(gpu.launch_func and the parameters, in upstream ops)"),
+      llvm::cl::init(Host::manifest),
+      llvm::cl::values(
+          clEnumValN(Host::manifest, "manifest",
+                     "keep #ggemm.launch for the manifest and ggemm's runtime"),
+          clEnumValN(Host::launch, "launch",
+                     "build the launch in the host function "
+                     "(ggemm-lower-launch)"))};
 };
 
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);

@@ -1,0 +1,478 @@
+//===- MGPU.cpp - the GPU runtime ABI of upstream MLIR lowerings ----------===//
+//
+// The C entry points (`mgpu*`) that MLIR 22's host-side lowerings call:
+// gpu-to-llvm (streams, events, memory, memset, host registration), the
+// LLVM IR translation of gpu.binary/gpu.launch_func (module load/unload,
+// function lookup, kernel launch) and convert-nvgpu-to-nvvm
+// (nvgpu.tma.create.descriptor). With it, a program whose host side went
+// through those upstream lowerings links against this library and the CUDA
+// driver (-lcuda) alone: no LLVM/MLIR at run time (docs/aot-host.md).
+//
+// Written from the ABI the lowerings emit (the signatures in
+// include/ggemm/Runtime/MGPU.h), on the CUDA driver API only.
+//
+// Every entry works in the primary context of the default device (0, or
+// mgpuSetDefaultDevice's), made current for the call. The ABI has no error
+// results: a failed driver call is reported on stderr with the entry point,
+// the driver call and its CUresult name, and counted
+// (ggemmMgpuErrorCount), so that a caller can check after the fact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Runtime/MGPU.h"
+
+#include <cuda.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+std::atomic<int64_t> errorCount{0};
+thread_local int32_t defaultDevice = 0;
+
+/// Reports a failed driver call; returns whether it succeeded.
+bool check(CUresult result, const char *entry, const char *call) {
+  if (result == CUDA_SUCCESS)
+    return true;
+  const char *name = nullptr, *text = nullptr;
+  cuGetErrorName(result, &name);
+  cuGetErrorString(result, &text);
+  std::fprintf(stderr, "ggemm mgpu: %s: %s failed: %s (%d, %s)\n", entry, call,
+               name ? name : "unknown", int(result), text ? text : "");
+  errorCount.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+#define GGEMM_CHECK(call) check((call), __func__, #call)
+
+/// Reports a misuse of the ABI (not a driver failure).
+void fail(const char *entry, const char *what) {
+  std::fprintf(stderr, "ggemm mgpu: %s: %s\n", entry, what);
+  errorCount.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// The primary context of device `ordinal`, retained once per device.
+CUcontext primaryContext(int32_t ordinal) {
+  constexpr int kMaxDevices = 64;
+  static std::atomic<CUcontext> contexts[kMaxDevices];
+  if (ordinal < 0 || ordinal >= kMaxDevices) {
+    fail("mgpu", "device ordinal out of range");
+    return nullptr;
+  }
+  if (CUcontext ctx = contexts[ordinal].load())
+    return ctx;
+  if (!check(cuInit(0), "mgpu", "cuInit(0)"))
+    return nullptr;
+  CUdevice device;
+  if (!check(cuDeviceGet(&device, ordinal), "mgpu", "cuDeviceGet"))
+    return nullptr;
+  CUcontext ctx = nullptr;
+  if (!check(cuDevicePrimaryCtxRetain(&ctx, device), "mgpu",
+             "cuDevicePrimaryCtxRetain"))
+    return nullptr;
+  CUcontext expected = nullptr;
+  if (!contexts[ordinal].compare_exchange_strong(expected, ctx)) {
+    // Another thread retained it first: keep one reference.
+    cuDevicePrimaryCtxRelease(device);
+    return expected;
+  }
+  return ctx;
+}
+
+/// Makes the default device's primary context current for its lifetime.
+class ScopedContext {
+public:
+  ScopedContext() {
+    if (CUcontext ctx = primaryContext(defaultDevice))
+      pushed = GGEMM_CHECK(cuCtxPushCurrent(ctx));
+  }
+  ~ScopedContext() {
+    if (pushed)
+      cuCtxPopCurrent(nullptr);
+  }
+  ScopedContext(const ScopedContext &) = delete;
+  ScopedContext &operator=(const ScopedContext &) = delete;
+
+private:
+  bool pushed = false;
+};
+
+CUdeviceptr devicePtr(const void *p) {
+  return reinterpret_cast<CUdeviceptr>(p);
+}
+
+/// Bytes of one element of a tensor map's data type, 0 if unknown.
+int64_t tensorMapElementBytes(int64_t dataType) {
+  switch (dataType) {
+  case CU_TENSOR_MAP_DATA_TYPE_UINT8:
+    return 1;
+  case CU_TENSOR_MAP_DATA_TYPE_UINT16:
+  case CU_TENSOR_MAP_DATA_TYPE_FLOAT16:
+  case CU_TENSOR_MAP_DATA_TYPE_BFLOAT16:
+    return 2;
+  case CU_TENSOR_MAP_DATA_TYPE_UINT32:
+  case CU_TENSOR_MAP_DATA_TYPE_INT32:
+  case CU_TENSOR_MAP_DATA_TYPE_FLOAT32:
+  case CU_TENSOR_MAP_DATA_TYPE_FLOAT32_FTZ:
+  case CU_TENSOR_MAP_DATA_TYPE_TFLOAT32:
+  case CU_TENSOR_MAP_DATA_TYPE_TFLOAT32_FTZ:
+    return 4;
+  case CU_TENSOR_MAP_DATA_TYPE_UINT64:
+  case CU_TENSOR_MAP_DATA_TYPE_INT64:
+  case CU_TENSOR_MAP_DATA_TYPE_FLOAT64:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+/// The fields of a ranked memref descriptor ({allocated, aligned, offset,
+/// sizes[rank], strides[rank]}) that the entry points read.
+struct MemRefView {
+  char *aligned;
+  int64_t offset;
+  const int64_t *sizes, *strides;
+};
+
+MemRefView viewOf(const void *descriptor, int64_t rank) {
+  auto *pointers = static_cast<char *const *>(descriptor);
+  auto *fields = reinterpret_cast<const int64_t *>(
+      static_cast<const char *>(descriptor) + 2 * sizeof(char *));
+  return {pointers[1], fields[0], fields + 1, fields + 1 + rank};
+}
+
+} // namespace
+
+extern "C" {
+
+int64_t ggemmMgpuErrorCount(void) { return errorCount.load(); }
+
+void mgpuSetDefaultDevice(int32_t device) { defaultDevice = device; }
+
+//===----------------------------------------------------------------------===//
+// Modules and launches
+//===----------------------------------------------------------------------===//
+
+void *mgpuModuleLoad(void *data, size_t size) {
+  (void)size; // a cubin or fatbin carries its own size
+  ScopedContext scope;
+  CUmodule module = nullptr;
+  GGEMM_CHECK(cuModuleLoadData(&module, data));
+  return module;
+}
+
+void *mgpuModuleLoadJIT(void *data, int optLevel) {
+  ScopedContext scope;
+  CUmodule module = nullptr;
+  char log[8192] = {0};
+  CUjit_option options[] = {CU_JIT_OPTIMIZATION_LEVEL, CU_JIT_ERROR_LOG_BUFFER,
+                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+  void *values[] = {reinterpret_cast<void *>(intptr_t(optLevel)), log,
+                    reinterpret_cast<void *>(intptr_t(sizeof(log)))};
+  if (!GGEMM_CHECK(cuModuleLoadDataEx(&module, data, 3, options, values)) &&
+      log[0])
+    std::fprintf(stderr, "ggemm mgpu: PTX JIT log:\n%s\n", log);
+  return module;
+}
+
+void mgpuModuleUnload(void *module) {
+  if (!module)
+    return;
+  // Modules are unloaded from a global destructor, which may run after the
+  // driver tore itself down at exit, taking every module with it: nothing
+  // is left to unload then.
+  CUcontext current = nullptr;
+  if (cuCtxGetCurrent(&current) == CUDA_ERROR_DEINITIALIZED)
+    return;
+  ScopedContext scope;
+  GGEMM_CHECK(cuModuleUnload(static_cast<CUmodule>(module)));
+}
+
+void *mgpuModuleGetFunction(void *module, const char *name) {
+  if (!module) {
+    fail(__func__, "no module (its load failed)");
+    return nullptr;
+  }
+  ScopedContext scope;
+  CUfunction function = nullptr;
+  if (!GGEMM_CHECK(
+          cuModuleGetFunction(&function, static_cast<CUmodule>(module), name)))
+    std::fprintf(stderr, "ggemm mgpu: (kernel %s)\n", name);
+  return function;
+}
+
+/// Allows `smem` bytes of dynamic shared memory for `function`: above
+/// 48 KiB a launch fails unless the function opts in first.
+static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
+                                     const char *entry) {
+  if (smem <= 0)
+    return true;
+  CUdevice device;
+  int limit = 0;
+  if (!check(cuCtxGetDevice(&device), entry, "cuCtxGetDevice") ||
+      !check(cuDeviceGetAttribute(
+                 &limit, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
+                 device),
+             entry, "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)"))
+    return false;
+  if (smem > limit) {
+    std::fprintf(stderr,
+                 "ggemm mgpu: %s: %d bytes of dynamic shared memory asked; "
+                 "the device allows %d per block\n",
+                 entry, int(smem), limit);
+    errorCount.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return check(
+      cuFuncSetAttribute(function,
+                         CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
+      entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+}
+
+void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
+                      intptr_t gridZ, intptr_t blockX, intptr_t blockY,
+                      intptr_t blockZ, int32_t smem, void *stream,
+                      void **params, void **extra, size_t paramsCount) {
+  (void)paramsCount; // the driver knows the kernel's parameters
+  if (!function) {
+    fail(__func__, "no function (its lookup failed)");
+    return;
+  }
+  ScopedContext scope;
+  auto fn = static_cast<CUfunction>(function);
+  if (!allowDynamicSharedMemory(fn, smem, __func__))
+    return;
+  GGEMM_CHECK(cuLaunchKernel(fn, unsigned(gridX), unsigned(gridY),
+                             unsigned(gridZ), unsigned(blockX),
+                             unsigned(blockY), unsigned(blockZ), unsigned(smem),
+                             static_cast<CUstream>(stream), params, extra));
+}
+
+void mgpuLaunchClusterKernel(void *function, intptr_t clusterX,
+                             intptr_t clusterY, intptr_t clusterZ,
+                             intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                             intptr_t blockX, intptr_t blockY, intptr_t blockZ,
+                             int32_t smem, void *stream, void **params,
+                             void **extra) {
+  if (!function) {
+    fail(__func__, "no function (its lookup failed)");
+    return;
+  }
+  ScopedContext scope;
+  auto fn = static_cast<CUfunction>(function);
+  if (!allowDynamicSharedMemory(fn, smem, __func__))
+    return;
+  CUlaunchConfig config = {};
+  config.gridDimX = unsigned(gridX);
+  config.gridDimY = unsigned(gridY);
+  config.gridDimZ = unsigned(gridZ);
+  config.blockDimX = unsigned(blockX);
+  config.blockDimY = unsigned(blockY);
+  config.blockDimZ = unsigned(blockZ);
+  config.sharedMemBytes = unsigned(smem);
+  config.hStream = static_cast<CUstream>(stream);
+  CUlaunchAttribute cluster = {};
+  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+  cluster.value.clusterDim.x = unsigned(clusterX);
+  cluster.value.clusterDim.y = unsigned(clusterY);
+  cluster.value.clusterDim.z = unsigned(clusterZ);
+  config.attrs = &cluster;
+  config.numAttrs = 1;
+  GGEMM_CHECK(cuLaunchKernelEx(&config, fn, params, extra));
+}
+
+//===----------------------------------------------------------------------===//
+// Streams and events
+//===----------------------------------------------------------------------===//
+
+void *mgpuStreamCreate(void) {
+  ScopedContext scope;
+  CUstream stream = nullptr;
+  GGEMM_CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  return stream;
+}
+
+void mgpuStreamDestroy(void *stream) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuStreamDestroy(static_cast<CUstream>(stream)));
+}
+
+void mgpuStreamSynchronize(void *stream) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuStreamSynchronize(static_cast<CUstream>(stream)));
+}
+
+void mgpuStreamWaitEvent(void *stream, void *event) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuStreamWaitEvent(static_cast<CUstream>(stream),
+                                static_cast<CUevent>(event), 0));
+}
+
+void *mgpuEventCreate(void) {
+  ScopedContext scope;
+  CUevent event = nullptr;
+  GGEMM_CHECK(cuEventCreate(&event, CU_EVENT_DISABLE_TIMING));
+  return event;
+}
+
+void mgpuEventDestroy(void *event) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuEventDestroy(static_cast<CUevent>(event)));
+}
+
+void mgpuEventSynchronize(void *event) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuEventSynchronize(static_cast<CUevent>(event)));
+}
+
+void mgpuEventRecord(void *event, void *stream) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuEventRecord(static_cast<CUevent>(event),
+                            static_cast<CUstream>(stream)));
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+void *mgpuMemAlloc(uint64_t bytes, void *stream, bool isHostShared) {
+  (void)stream; // allocations are not stream-ordered here
+  if (bytes == 0)
+    return nullptr;
+  ScopedContext scope;
+  CUdeviceptr ptr = 0;
+  if (isHostShared)
+    GGEMM_CHECK(cuMemAllocManaged(&ptr, bytes, CU_MEM_ATTACH_GLOBAL));
+  else
+    GGEMM_CHECK(cuMemAlloc(&ptr, bytes));
+  return reinterpret_cast<void *>(ptr);
+}
+
+void mgpuMemFree(void *ptr, void *stream) {
+  if (!ptr)
+    return;
+  ScopedContext scope;
+  // Work queued on the stream before the free may still use the memory.
+  if (stream)
+    GGEMM_CHECK(cuStreamSynchronize(static_cast<CUstream>(stream)));
+  GGEMM_CHECK(cuMemFree(devicePtr(ptr)));
+}
+
+void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream) {
+  if (bytes == 0)
+    return;
+  ScopedContext scope;
+  GGEMM_CHECK(cuMemcpyAsync(devicePtr(dst), devicePtr(src), bytes,
+                            static_cast<CUstream>(stream)));
+}
+
+void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream) {
+  if (count == 0)
+    return;
+  ScopedContext scope;
+  GGEMM_CHECK(cuMemsetD16Async(devicePtr(dst), value, count,
+                               static_cast<CUstream>(stream)));
+}
+
+void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream) {
+  if (count == 0)
+    return;
+  ScopedContext scope;
+  GGEMM_CHECK(cuMemsetD32Async(devicePtr(dst), value, count,
+                               static_cast<CUstream>(stream)));
+}
+
+void mgpuMemHostRegister(void *ptr, uint64_t bytes) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuMemHostRegister(ptr, bytes, 0));
+}
+
+void mgpuMemHostUnregister(void *ptr) {
+  ScopedContext scope;
+  GGEMM_CHECK(cuMemHostUnregister(ptr));
+}
+
+void mgpuMemHostRegisterMemRef(int64_t rank, void *descriptor,
+                               int64_t elementBytes) {
+  MemRefView view = viewOf(descriptor, rank);
+  // The span from the first to one past the last element.
+  int64_t bytes = elementBytes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (view.sizes[d] == 0)
+      return; // nothing to register
+    bytes += (view.sizes[d] - 1) * view.strides[d] * elementBytes;
+  }
+  mgpuMemHostRegister(view.aligned + view.offset * elementBytes,
+                      uint64_t(bytes));
+}
+
+void mgpuMemHostUnregisterMemRef(int64_t rank, void *descriptor,
+                                 int64_t elementBytes) {
+  MemRefView view = viewOf(descriptor, rank);
+  mgpuMemHostUnregister(view.aligned + view.offset * elementBytes);
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor maps
+//===----------------------------------------------------------------------===//
+
+void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
+                                     int64_t dataType, int64_t interleave,
+                                     int64_t swizzle, int64_t l2Promotion,
+                                     int64_t oobFill, int64_t *boxDims) {
+  constexpr int64_t kMaxRank = 5;
+  if (rank < 1 || rank > kMaxRank) {
+    fail(__func__, "tensor maps have rank 1 to 5");
+    return nullptr;
+  }
+  int64_t elementBytes = tensorMapElementBytes(dataType);
+  if (elementBytes == 0) {
+    fail(__func__, "unknown tensor map data type");
+    return nullptr;
+  }
+  // The memref lists dimensions outermost first; the driver innermost first.
+  MemRefView view = viewOf(descriptor, rank);
+  cuuint64_t dims[kMaxRank], strides[kMaxRank];
+  cuuint32_t box[kMaxRank], elementStrides[kMaxRank];
+  for (int64_t i = 0; i < rank; ++i) {
+    dims[i] = cuuint64_t(view.sizes[rank - 1 - i]);
+    box[i] = cuuint32_t(boxDims[rank - 1 - i]);
+    elementStrides[i] = 1;
+  }
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    strides[i] = cuuint64_t(view.strides[rank - 2 - i] * elementBytes);
+  void *address = view.aligned + view.offset * elementBytes;
+
+  ScopedContext scope;
+  CUtensorMap map;
+  std::memset(&map, 0, sizeof(map));
+  if (!GGEMM_CHECK(cuTensorMapEncodeTiled(
+          &map, CUtensorMapDataType(dataType), cuuint32_t(rank), address, dims,
+          strides, box, elementStrides, CUtensorMapInterleave(interleave),
+          CUtensorMapSwizzle(swizzle), CUtensorMapL2promotion(l2Promotion),
+          CUtensorMapFloatOOBfill(oobFill)))) {
+    std::fprintf(stderr, "ggemm mgpu: (rank %d, address %p, dims [", int(rank),
+                 address);
+    for (int64_t i = 0; i < rank; ++i)
+      std::fprintf(stderr, "%s%llu", i ? ", " : "",
+                   (unsigned long long)dims[i]);
+    std::fprintf(stderr, "], box [");
+    for (int64_t i = 0; i < rank; ++i)
+      std::fprintf(stderr, "%s%u", i ? ", " : "", unsigned(box[i]));
+    std::fprintf(stderr, "])\n");
+    return nullptr;
+  }
+  // The map lives in device memory, where a kernel parameter can point.
+  CUdeviceptr device = 0;
+  if (!GGEMM_CHECK(cuMemAlloc(&device, sizeof(map))))
+    return nullptr;
+  if (!GGEMM_CHECK(cuMemcpyHtoD(device, &map, sizeof(map)))) {
+    cuMemFree(device);
+    return nullptr;
+  }
+  return reinterpret_cast<void *>(device);
+}
+
+} // extern "C"
