@@ -11,8 +11,9 @@
 //                producer's arrive.expect_tx (TMA bytes), plus, with
 //                row-major scales, the scale warp's once it wrote the
 //                stage's scale atoms.
-//   empty[s]     MMA -> producer (and scale warp): tcgen05.commit after
-//                the MMAs reading s.
+//   empty[s]     MMA -> producer (and scale warp; and the MMA warp itself
+//                when Tensor Memory holds fewer scale slots than stages):
+//                tcgen05.commit after the MMAs reading s.
 //   accFull[b]   MMA -> epilogue: tcgen05.commit after a tile's last MMA.
 //   accEmpty[b]  epilogue -> MMA: every epilogue thread arrives after its
 //                tcgen05.ld of accumulator b completed.

@@ -12,7 +12,8 @@
 //              K tile into one of two TMEM accumulators, and commits to
 //              mbarriers;
 //   warps 2-5  epilogue: tcgen05.ld of the accumulator (warp w reads lanes
-//              32 * (w % 4) ..), alpha, f16, masked vector stores;
+//              32 * (w % 4) ..), alpha, f16 into shared memory, one bulk
+//              copy per row into C;
 //   warp 6     scales: row-major scale factors into the 512-byte atoms
 //              tcgen05.cp reads (a transpose of the rows the producer
 //              loaded, or plain loads where K has tails); nothing with

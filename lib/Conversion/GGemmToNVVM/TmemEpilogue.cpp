@@ -1,7 +1,7 @@
 //===- TmemEpilogue.cpp - the epilogue warps of sm_100a -------------------===//
 //
-// tcgen05.ld of a TMEM accumulator row, alpha, f16, masked 16-byte stores
-// (see SM100Kernel.h).
+// tcgen05.ld of a TMEM accumulator row, alpha, f16 into shared memory, one
+// bulk copy of the row into C (see SM100Kernel.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,10 +68,9 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   storeCounter(tileIter, arith::AddIOp::create(b, loc, t, idx(1)));
 
   // Rows inside the group: alpha and f16 into the thread's row of the
-  // epilogue area, then one bulk copy of the row into C. All of it stays
-  // inside this branch, after tcgen05.wait::ld: the registers of a
-  // tcgen05.ld may be read only after the wait, and LLVM keeps the
-  // branch's instructions below it (the pipeline test pins the PTX order).
+  // epilogue area, then one bulk copy of the row into C. (Reading the
+  // tcgen05.ld registers needs no wait: the register dependency orders
+  // it. The wait above is for releasing the accumulator.)
   Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
   Value rowOk =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
