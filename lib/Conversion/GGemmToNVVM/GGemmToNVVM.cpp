@@ -28,6 +28,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -157,6 +158,52 @@ struct ConvertGGemmToNVVM final
     return failure(left.wasInterrupted());
   }
 
+  /// The upstream lowerings after this pass turn a memref's integer memory
+  /// space into an LLVM address space, which has 24 bits; a space outside
+  /// [0, 2^24) (`memref<4xi8, -1>` parses) crashes LLVM IR translation.
+  /// Refuses such memrefs anywhere in a gpu.module, with their location.
+  static LogicalResult checkAddressSpaces(ModuleOp module) {
+    constexpr int64_t kAddressSpaces = int64_t{1} << 24;
+    auto bad = [&](Type type) {
+      bool found = false;
+      type.walk([&](MemRefType memref) {
+        if (auto space =
+                dyn_cast_or_null<IntegerAttr>(memref.getMemorySpace())) {
+          int64_t v = space.getValue().getSExtValue();
+          found |= v < 0 || v >= kAddressSpaces;
+        }
+      });
+      return found;
+    };
+    WalkResult result = module.walk([&](gpu::GPUModuleOp gpuModule) {
+      return gpuModule.walk([&](Operation *op) {
+        auto report = [&](Type type) {
+          op->emitOpError() << "uses " << type
+                            << ", whose memory space is not an LLVM address "
+                               "space (0 to 2^24 - 1); the GPU lowering "
+                               "cannot translate it";
+          return WalkResult::interrupt();
+        };
+        for (Type t : op->getResultTypes())
+          if (bad(t))
+            return report(t);
+        for (Type t : op->getOperandTypes())
+          if (bad(t))
+            return report(t);
+        for (Region &region : op->getRegions())
+          for (Block &block : region)
+            for (BlockArgument arg : block.getArguments())
+              if (bad(arg.getType()))
+                return report(arg.getType());
+        if (auto fn = dyn_cast<FunctionOpInterface>(op))
+          if (bad(fn.getFunctionType()))
+            return report(fn.getFunctionType());
+        return WalkResult::advance();
+      });
+    });
+    return failure(result.wasInterrupted());
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Only outlined kernels are lowered: anything of an earlier level left
@@ -170,6 +217,8 @@ struct ConvertGGemmToNVVM final
       return WalkResult::interrupt();
     });
     if (early.wasInterrupted())
+      return signalPassFailure();
+    if (failed(checkAddressSpaces(module)))
       return signalPassFailure();
 
     SmallVector<gpu::GPUFuncOp> kernels;
