@@ -28,7 +28,6 @@ KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << groups.size() << " values";
   // The rules of the problem level (GGemmOps.cpp), so that a kernel written
   // by hand cannot describe a shape ggemm.grouped_matmul refuses.
-  constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
   for (size_t i = 0; i < groups.size(); i += 3) {
     int64_t m = groups[i], n = groups[i + 1], k = groups[i + 2];
     bool dynamicM = m == -1;
@@ -56,11 +55,14 @@ KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+KernelProblemAttr mlir::ggemm::getEnclosingKernelProblem(Operation *op) {
+  auto fn = op->getParentOfType<FunctionOpInterface>();
+  return fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+}
+
 /// The `ggemm.problem` of the kernel around `op`, or a diagnostic.
 static FailureOr<KernelProblemAttr> getKernelProblem(Operation *op) {
-  auto fn = op->getParentOfType<FunctionOpInterface>();
-  auto problem =
-      fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+  KernelProblemAttr problem = getEnclosingKernelProblem(op);
   if (!problem)
     return op->emitOpError()
            << "must be inside an outlined kernel: a function with a '"

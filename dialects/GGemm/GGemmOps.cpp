@@ -10,7 +10,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -30,9 +29,6 @@ SmallVector<int64_t, 4> mlir::ggemm::getBlockedScaleShape(int64_t rows,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Largest static size the problem level accepts: kernels index rows and
-/// columns with 32-bit integers.
-constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
 
 std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s;
@@ -516,13 +512,11 @@ static LogicalResult verifyTileSpace(OpTy op) {
   if (llvm::any_of(tilesN, [](int64_t t) { return t <= 0; }))
     return op.emitOpError("tiles_n entries must be positive");
   // Inside an outlined kernel the tile space covers the kernel's groups.
-  if (auto fn = op->template getParentOfType<FunctionOpInterface>())
-    if (auto problem = fn->template getAttrOfType<KernelProblemAttr>(
-            kProblemAttrName))
-      if (problem.getNumGroups() != int64_t(tilesN.size()))
-        return op.emitOpError()
-               << "has " << tilesN.size() << " groups; the kernel's "
-               << kProblemAttrName << " has " << problem.getNumGroups();
+  if (KernelProblemAttr problem = getEnclosingKernelProblem(op))
+    if (problem.getNumGroups() != int64_t(tilesN.size()))
+      return op.emitOpError()
+             << "has " << tilesN.size() << " groups; the kernel's "
+             << kProblemAttrName << " has " << problem.getNumGroups();
   // The lowering multiplies tile counts in index arithmetic at compile time.
   int64_t splitK = op.getSchedule().getSplitK(), product;
   for (auto [g, tn] : llvm::enumerate(tilesN))

@@ -45,6 +45,9 @@ constexpr int64_t kScaleBlock = 16;
 constexpr int64_t kKGranularity = 64;
 /// N granularity: rows of the f16 output are whole 16-byte vectors.
 constexpr int64_t kNGranularity = 8;
+/// Largest size the problem level accepts: kernels index rows and columns
+/// with 32-bit integers.
+constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
 /// Shape of one blocked scale-factor atom: 128 rows x 4 scale columns
 /// stored as 32 x 16 bytes.
 constexpr int64_t kAtomRows = 128, kAtomCols = 4;
@@ -76,6 +79,10 @@ struct GroupedOperands {
   /// Checks every shape and type rule (docs/architecture.md section 1).
   LogicalResult verify() const;
 };
+
+/// The #ggemm.kernel_problem (`ggemm.problem`) of the function around
+/// `op`, or null outside an outlined kernel.
+KernelProblemAttr getEnclosingKernelProblem(Operation *op);
 
 } // namespace mlir::ggemm
 

@@ -33,9 +33,6 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// Largest size the problem level accepts (32-bit indexing).
-constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
-
 /// The tensors and ops of one recognized group.
 struct Group {
   Operation *matmul;
