@@ -18,6 +18,8 @@
 #include "ggemm/Reference/Problem.h"
 #include "ggemm/Runtime/MGPU.h"
 
+#include "MemRefDescriptor.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,28 +29,6 @@
 #include <vector>
 
 namespace {
-
-/// A ranked memref descriptor, as the C interface of a lowered function
-/// takes it (llvm.emit_c_interface).
-template <int Rank> struct MemRef {
-  void *allocated;
-  void *aligned;
-  int64_t offset;
-  int64_t sizes[Rank];
-  int64_t strides[Rank];
-};
-
-template <int Rank>
-MemRef<Rank> memref(void *data, const int64_t (&sizes)[Rank]) {
-  MemRef<Rank> m{data, data, 0, {}, {}};
-  int64_t stride = 1;
-  for (int d = Rank - 1; d >= 0; --d) {
-    m.sizes[d] = sizes[d];
-    m.strides[d] = stride;
-    stride *= sizes[d];
-  }
-  return m;
-}
 
 using M1 = MemRef<1>;
 using M2 = MemRef<2>;
@@ -175,16 +155,20 @@ void runList(uint64_t seed) {
   std::vector<std::vector<uint16_t>> c(2);
   for (int g = 0; g < 2; ++g) {
     const Group &gr = p.groups[g];
-    a.push_back(memref<2>(dev.upload(gr.a.data(), gr.a.size()), {gr.m, gr.k}));
+    a.push_back(denseMemRef<2>(
+        dev.upload(gr.a.data(), gr.a.size()), {gr.m, gr.k}));
     sfa.push_back(
-        memref<2>(dev.upload(gr.sfa.data(), gr.sfa.size()), {gr.m, gr.k / 16}));
-    b.push_back(memref<2>(dev.upload(gr.b.data(), gr.b.size()), {gr.n, gr.k}));
+        denseMemRef<2>(dev.upload(gr.sfa.data(), gr.sfa.size()),
+                       {gr.m, gr.k / 16}));
+    b.push_back(denseMemRef<2>(
+        dev.upload(gr.b.data(), gr.b.size()), {gr.n, gr.k}));
     sfb.push_back(
-        memref<2>(dev.upload(gr.sfb.data(), gr.sfb.size()), {gr.n, gr.k / 16}));
+        denseMemRef<2>(dev.upload(gr.sfb.data(), gr.sfb.size()),
+                       {gr.n, gr.k / 16}));
     c[g].assign(gr.m * gr.n, 0);
   }
-  out.push_back(memref<2>(c[0].data(), {96, 128}));
-  out.push_back(memref<2>(c[1].data(), {128, 256}));
+  out.push_back(denseMemRef<2>(c[0].data(), {96, 128}));
+  out.push_back(denseMemRef<2>(c[1].data(), {128, 256}));
   mgpuStreamSynchronize(nullptr);
   auto call = [&] {
     _mlir_ciface_run_list(&a[0], &a[1], &sfa[0], &sfa[1], &b[0], &b[1], &sfb[0],
@@ -240,14 +224,18 @@ void runMoe(uint64_t seed) {
   }
   const int64_t used = row;
   Device dev;
-  M2 ma = memref<2>(dev.upload(a.data(), a.size()), {capacity, k});
-  M2 msfa = memref<2>(dev.upload(sfa.data(), sfa.size()), {capacity, k / 16});
-  M3 mb = memref<3>(dev.upload(b.data(), b.size()), {groups, n, k});
-  M3 msfb = memref<3>(dev.upload(sfb.data(), sfb.size()), {groups, n, k / 16});
-  M1 msizes = memref<1>(dev.upload(sizes.data(), sizes.size() * 4), {groups});
-  M1 malpha = memref<1>(dev.upload(alpha.data(), alpha.size() * 4), {groups});
+  M2 ma = denseMemRef<2>(dev.upload(a.data(), a.size()), {capacity, k});
+  M2 msfa = denseMemRef<2>(
+      dev.upload(sfa.data(), sfa.size()), {capacity, k / 16});
+  M3 mb = denseMemRef<3>(dev.upload(b.data(), b.size()), {groups, n, k});
+  M3 msfb = denseMemRef<3>(
+      dev.upload(sfb.data(), sfb.size()), {groups, n, k / 16});
+  M1 msizes = denseMemRef<1>(
+      dev.upload(sizes.data(), sizes.size() * 4), {groups});
+  M1 malpha = denseMemRef<1>(
+      dev.upload(alpha.data(), alpha.size() * 4), {groups});
   std::vector<uint16_t> c(capacity * n, 0);
-  M2 out = memref<2>(c.data(), {capacity, n});
+  M2 out = denseMemRef<2>(c.data(), {capacity, n});
   mgpuStreamSynchronize(nullptr);
   auto call = [&] {
     _mlir_ciface_run_moe(&ma, &msfa, &mb, &msfb, &msizes, &malpha, &out);

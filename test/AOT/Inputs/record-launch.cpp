@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "../../../examples/aot/MemRefDescriptor.h"
+
 namespace {
 
 /// Every live allocation and named buffer: base -> (bytes, name).
@@ -161,25 +163,13 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
 // The driver: named host buffers in, the compiled entry points called.
 //===----------------------------------------------------------------------===//
 
-template <int Rank> struct MemRef {
-  void *allocated, *aligned;
-  int64_t offset, sizes[Rank], strides[Rank];
-};
-
 template <int Rank>
 MemRef<Rank> buffer(const char *name, size_t bytes,
                     const int64_t (&sizes)[Rank]) {
   void *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
   std::memset(p, 0, bytes);
   buffers[uintptr_t(p)] = {bytes, name};
-  MemRef<Rank> m{p, p, 0, {}, {}};
-  int64_t stride = 1;
-  for (int d = Rank - 1; d >= 0; --d) {
-    m.sizes[d] = sizes[d];
-    m.strides[d] = stride;
-    stride *= sizes[d];
-  }
-  return m;
+  return denseMemRef(p, sizes);
 }
 
 extern "C" {
