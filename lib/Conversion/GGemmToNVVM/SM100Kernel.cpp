@@ -238,9 +238,7 @@ void SM100KernelBuilder::emitPrologue() {
   // Warp 1 allocates Tensor Memory (a warp-wide instruction) and writes its
   // address into shared memory for everyone.
   Value slot = sharedPtr(idx(plan.tmemSlotOffset));
-  Value isMmaWarp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          warp, idx(kMmaWarp));
-  ifThen(isMmaWarp, [&] {
+  ifThen(isMmaWarp(), [&] {
     NVVM::Tcgen05AllocOp::create(b, loc, slot, i32(plan.tmemAllocColumns));
     NVVM::Tcgen05RelinquishAllocPermitOp::create(b, loc);
   });
@@ -252,26 +250,9 @@ void SM100KernelBuilder::emitPrologue() {
   tmemBase = LLVM::LoadOp::create(b, loc, b.getI32Type(), slot);
 }
 
-Value SM100KernelBuilder::isRole(Role role) {
-  switch (role) {
-  case Role::Producer:
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
-                                 idx(kProducerWarp));
-  case Role::Mma:
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
-                                 idx(kMmaWarp));
-  case Role::Epilogue:
-    return arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, warp,
-                              idx(kFirstEpilogueWarp)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
-                              idx(kFirstEpilogueWarp + 4)));
-  case Role::Scales:
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
-                                 idx(kScaleWarp));
-  }
-  llvm_unreachable("unknown role");
+Value SM100KernelBuilder::isMmaWarp() {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, warp,
+                               idx(kMmaWarp));
 }
 
 void SM100KernelBuilder::ifProducerLeader(function_ref<void()> body) {
@@ -302,7 +283,7 @@ void SM100KernelBuilder::emitTeardown() {
   gpu::BarrierOp::create(b, loc);
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC);
-  ifThen(isRole(Role::Mma), [&] {
+  ifThen(isMmaWarp(), [&] {
     NVVM::Tcgen05DeallocOp::create(b, loc, tmemPtr(tmemBase),
                                    i32(plan.tmemAllocColumns));
   });

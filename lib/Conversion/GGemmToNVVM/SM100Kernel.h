@@ -43,8 +43,10 @@ constexpr int64_t kMmaK = ::ggemm::sm100::kBlock16MmaK;      // 64 elements
 constexpr int64_t kMmaKBytes = kMmaK / 2;                    // 32 bytes
 constexpr int64_t kAtomBytes = ::ggemm::sm100::kSfAtomBytes; // 512
 constexpr int64_t kSwizzleBytes = 128; // one swizzled row
-constexpr int64_t kProducerWarp = 0, kMmaWarp = 1, kFirstEpilogueWarp = 2,
-                  kScaleWarp = 6;
+/// The warp that owns Tensor Memory (the roles' warps come from the
+/// target's role table, TargetInfo.cpp; only the MMA warp's is needed here,
+/// for allocating and freeing Tensor Memory).
+constexpr int64_t kMmaWarp = 1;
 constexpr int64_t kEpilogueThreads = 128;
 } // namespace sm100kernel
 
@@ -69,8 +71,8 @@ public:
 
   /// Shared memory base, mbarrier init, TMEM allocation (warp 1), counters.
   void emitPrologue();
-  /// True (i1) in the threads of `role`.
-  Value isRole(Role role);
+  /// True (i1) in the threads of the MMA warp.
+  Value isMmaWarp();
   /// `role`'s part of one output tile (the body of one ggemm.mma_tile).
   void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0);
   /// What `role` does after its last tile (the producer waits until the
