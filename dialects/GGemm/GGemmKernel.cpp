@@ -71,7 +71,59 @@ static FailureOr<KernelProblemAttr> getKernelProblem(Operation *op) {
   return problem;
 }
 
-LogicalResult TileOp::verify() { return getKernelProblem(*this); }
+/// A kernel tile op carries `split(..) work(..)` exactly when its kernel's
+/// problem has split_k > 1.
+template <typename OpTy>
+static LogicalResult verifySplit(OpTy op) {
+  FailureOr<KernelProblemAttr> problem = getKernelProblem(op);
+  if (failed(problem))
+    return failure();
+  int64_t splitK = problem->getSchedule().getSplitK();
+  bool hasSplit = bool(op.getSplit());
+  if (hasSplit != bool(op.getWork()))
+    return op.emitOpError("takes split and work together");
+  if (hasSplit && splitK == 1)
+    return op.emitOpError("has a K split, but its kernel's schedule has "
+                          "split_k = 1");
+  if (!hasSplit && splitK > 1)
+    return op.emitOpError() << "needs split(..) work(..): its kernel's "
+                               "schedule has split_k = "
+                            << splitK;
+  return success();
+}
+
+LogicalResult TileOp::verify() { return verifySplit(*this); }
+LogicalResult LoadTileOp::verify() { return verifySplit(*this); }
+LogicalResult ComputeTileOp::verify() { return verifySplit(*this); }
+
+LogicalResult ReducePartialsOp::verify() {
+  FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
+  if (failed(problem))
+    return failure();
+  if (problem->getSchedule().getSplitK() == 1)
+    return emitOpError("reduces split-K partials, but its kernel's schedule "
+                       "has split_k = 1");
+  if ((*this)->getParentOfType<WarpSpecializeOp>())
+    return emitOpError("runs in every thread of the CTA; it must not be "
+                       "inside ggemm.warp_specialize");
+  return success();
+}
+
+LogicalResult GridBarrierOp::verify() {
+  Operation *parent = (*this)->getParentOp();
+  if (isa_and_nonnull<PersistentOp>(parent))
+    return success();
+  auto fn = dyn_cast_or_null<FunctionOpInterface>(parent);
+  auto problem =
+      fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+  if (!problem)
+    return emitOpError("must be directly in a ggemm.persistent body or in "
+                       "the body of an outlined kernel");
+  if (problem.getSchedule().getSplitK() == 1)
+    return emitOpError("is in a kernel whose schedule has split_k = 1; only "
+                       "split-K kernels have a workspace to synchronise on");
+  return success();
+}
 
 LogicalResult PrefetchTileOp::verify() {
   FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);

@@ -152,7 +152,15 @@ defvar GGemm_KernelTileFormat = [{
   `at` `(` $m0 `,` $n0 `)`
 }];
 
-def GGemm_TileOp : GGemm_Op<"tile"> {
+/// With split_k > 1 in the kernel's problem: the tile's K split and its
+/// work item (the slot of its f32 partial in the workspace parameter).
+defvar GGemm_KernelSplitArgs = (ins Optional<Index>:$split,
+                                    Optional<Index>:$work);
+defvar GGemm_KernelSplitFormat = [{
+  (`split` `(` $split^ `)` `work` `(` $work `)`)?
+}];
+
+def GGemm_TileOp : GGemm_Op<"tile", [AttrSizedOperandSegments]> {
   let summary = "one output tile of the enclosing persistent kernel";
   let description = [{
     Computes rows `[m0, m0 + tile_m)` and columns `[n0, n0 + tile_n)` of
@@ -162,12 +170,19 @@ def GGemm_TileOp : GGemm_Op<"tile"> {
     `ggemm.mma_tile` after `ggemm-outline-kernel`: it lives in a `gpu.func`
     that carries a `ggemm.problem` (`#ggemm.kernel_problem`).
 
+    With `split_k` > 1 in the problem the tile carries its K split and work
+    item: it covers only the split's K tiles (as `ggemm.mma_tile`) and
+    stores its f32 partial, without alpha, in slot `%work` of the
+    workspace parameter, for `ggemm.reduce_partials`.
+
     ```mlir
     ggemm.tile group(%g) row_base(%rb) at(%m0, %n0)
+    ggemm.tile group(%g) row_base(%rb) at(%m0, %n0) split(%s) work(%w)
     ```
   }];
-  let arguments = GGemm_KernelTileArgs;
-  let assemblyFormat = !strconcat(GGemm_KernelTileFormat, "attr-dict");
+  let arguments = !con(GGemm_KernelTileArgs, GGemm_KernelSplitArgs);
+  let assemblyFormat = !strconcat(GGemm_KernelTileFormat,
+                                  GGemm_KernelSplitFormat, "attr-dict");
   let hasVerifier = 1;
 }
 
@@ -211,7 +226,7 @@ def GGemm_RingOp : GGemm_Op<"ring"> {
   let hasVerifier = 1;
 }
 
-def GGemm_LoadTileOp : GGemm_Op<"load_tile"> {
+def GGemm_LoadTileOp : GGemm_Op<"load_tile", [AttrSizedOperandSegments]> {
   let summary = "producer: every K tile of one output tile through the ring";
   let description = [{
     For each K tile of the output tile, in order: wait until the next stage
@@ -220,17 +235,23 @@ def GGemm_LoadTileOp : GGemm_Op<"load_tile"> {
     on the stage's full barrier. Paired with a `ggemm.compute_tile` of the
     same tile, which consumes the stages in the same order.
 
+    With `split(%s) work(%w)` (split_k > 1) only the K tiles of split
+    `%s`, as in `ggemm.tile`.
+
     ```mlir
     ggemm.load_tile %ring group(%g) row_base(%rb) at(%m0, %n0)
         : !ggemm.ring<4>
     ```
   }];
-  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs);
+  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs,
+                       GGemm_KernelSplitArgs);
   let assemblyFormat = !strconcat("$ring ", GGemm_KernelTileFormat,
+                                  GGemm_KernelSplitFormat,
                                   "attr-dict `:` type($ring)");
+  let hasVerifier = 1;
 }
 
-def GGemm_ComputeTileOp : GGemm_Op<"compute_tile"> {
+def GGemm_ComputeTileOp : GGemm_Op<"compute_tile", [AttrSizedOperandSegments]> {
   let summary = "consumer: the MMAs of one output tile over the ring, and its epilogue";
   let description = [{
     For each K tile: wait until the next stage of `%ring` is full, issue
@@ -240,14 +261,21 @@ def GGemm_ComputeTileOp : GGemm_Op<"compute_tile"> {
     Tensor Memory, the `epilogue` role stores; sm_90a: the `consumer` role
     does both).
 
+    With `split(%s) work(%w)` (split_k > 1): the K tiles of split `%s`,
+    and the f32 partial, without alpha, stored in workspace slot `%w`
+    instead of C.
+
     ```mlir
     ggemm.compute_tile %ring group(%g) row_base(%rb) at(%m0, %n0)
         : !ggemm.ring<4>
     ```
   }];
-  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs);
+  let arguments = !con((ins GGemm_RingType:$ring), GGemm_KernelTileArgs,
+                       GGemm_KernelSplitArgs);
   let assemblyFormat = !strconcat("$ring ", GGemm_KernelTileFormat,
+                                  GGemm_KernelSplitFormat,
                                   "attr-dict `:` type($ring)");
+  let hasVerifier = 1;
 }
 
 def GGemm_DrainRingOp : GGemm_Op<"drain_ring"> {
@@ -259,6 +287,26 @@ def GGemm_DrainRingOp : GGemm_Op<"drain_ring"> {
   }];
   let arguments = (ins GGemm_RingType:$ring);
   let assemblyFormat = "$ring attr-dict `:` type($ring)";
+}
+
+def GGemm_ReducePartialsOp : GGemm_Op<"reduce_partials"> {
+  let summary = "every thread of the CTA: C of one output tile from its split-K partials";
+  let description = [{
+    The kernel-level form of `ggemm.reduce_tile`, after the kernel's
+    `ggemm.grid_barrier`: for the output tile whose split-0 work item is
+    `%work`, `C = f16(alpha * (((p_0 + p_1) + p_2) + ...))` over the
+    `split_k` partials `p_s` in workspace slots `%work + s`, in that fixed
+    order, for rows `< M_g` and columns `< N_g` of the tile. Run by every
+    thread of the CTA (outside `ggemm.warp_specialize`).
+
+    ```mlir
+    ggemm.reduce_partials group(%g) row_base(%rb) at(%m0, %n0) work(%w)
+    ```
+  }];
+  let arguments = !con(GGemm_KernelTileArgs, (ins Index:$work));
+  let assemblyFormat = !strconcat(GGemm_KernelTileFormat,
+                                  "`work` `(` $work `)` attr-dict");
+  let hasVerifier = 1;
 }
 
 def GGemm_WarpSpecializeOp : GGemm_Op<"warp_specialize",

@@ -186,14 +186,18 @@ def GGemm_YieldOp : GGemm_Op<"yield",
   let assemblyFormat = "attr-dict";
 }
 
-def GGemm_GridBarrierOp : GGemm_Op<"grid_barrier",
-    [HasParent<"PersistentOp">]> {
+def GGemm_GridBarrierOp : GGemm_Op<"grid_barrier"> {
   let summary = "all CTAs finish what precedes before any CTA goes on";
   let description = [{
     Splits a `ggemm.persistent` body into phases (e.g. split-K partial
-    products, then their reduction). Only directly in the persistent body.
+    products, then their reduction). Only directly in the persistent body,
+    or, after `ggemm-outline-kernel`, directly in the body of an outlined
+    kernel whose problem has split_k > 1 (the GPU lowering synchronises the
+    CTAs through the workspace parameter's barrier word; the kernel is
+    launched cooperatively so that every CTA is resident).
   }];
   let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
 }
 
 /// Attributes describing the linear tile space, shared by num_tiles and

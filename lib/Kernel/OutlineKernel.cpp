@@ -49,10 +49,6 @@ struct GGemmOutlineKernel final
     if (!fn || tiles.empty())
       return persistent.emitOpError(
           "has no ggemm.mma_tile inside a func.func to outline");
-    if (!persistent.getOps<GridBarrierOp>().empty())
-      return persistent.emitOpError(
-          "has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 "
-          "for now");
     if (fn->hasAttr(kLaunchAttrName))
       return persistent.emitOpError()
              << "is the second ggemm op in @" << fn.getName()
@@ -100,7 +96,7 @@ struct GGemmOutlineKernel final
     // Nothing else from the host may flow into the kernel.
     Value groupSizes = problem.groupSizes;
     WalkResult captured = persistent.getBody().walk([&](Operation *op) {
-      if (isa<MmaTileOp>(op))
+      if (isa<MmaTileOp, ReduceTileOp>(op))
         return WalkResult::skip();
       for (Value v : op->getOperands()) {
         if (v == groupSizes ||
@@ -162,14 +158,28 @@ struct GGemmOutlineKernel final
                 gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
     if (problem.groupSizes)
       mapping.map(problem.groupSizes, entry.getArgument(3));
-    SmallVector<MmaTileOp> cloned;
+    // With split-K (a grid barrier between the phases) the tiles carry
+    // their split and work item, and each ggemm.reduce_tile becomes a
+    // ggemm.reduce_partials over the workspace parameter.
+    bool split = p.schedule.getSplitK() > 1;
+    SmallVector<Operation *> cloned;
     for (Operation &op : body.without_terminator())
-      b.clone(op, mapping)->walk([&](MmaTileOp t) { cloned.push_back(t); });
-    for (MmaTileOp op : cloned) {
+      b.clone(op, mapping)->walk([&](Operation *t) {
+        if (isa<MmaTileOp, ReduceTileOp>(t))
+          cloned.push_back(t);
+      });
+    for (Operation *op : cloned) {
       OpBuilder at(op);
-      TileOp::create(at, op.getLoc(), op.getGroup(), op.getRowBase(),
-                     op.getM0(), op.getN0());
-      op.erase();
+      if (auto tile = dyn_cast<MmaTileOp>(op))
+        TileOp::create(at, op->getLoc(), tile.getGroup(), tile.getRowBase(),
+                       tile.getM0(), tile.getN0(),
+                       split ? tile.getSplit() : Value(),
+                       split ? tile.getWork() : Value());
+      else if (auto reduce = dyn_cast<ReduceTileOp>(op))
+        ReducePartialsOp::create(at, op->getLoc(), reduce.getGroup(),
+                                 reduce.getRowBase(), reduce.getM0(),
+                                 reduce.getN0(), reduce.getWork());
+      op->erase();
     }
     gpu::ReturnOp::create(b, loc);
 
@@ -196,7 +206,24 @@ struct GGemmOutlineKernel final
           b.getNamedAttr("alpha", numbers(ValueRange{problem.alpha}))};
       fn->setAttr(kLaunchOperandsAttrName, b.getDictionaryAttr(record));
     }
+    // The host's split-K workspace (ggemm-fuse-persistent's alloc and
+    // dealloc) had no other user: the kernel's workspace is a parameter
+    // now (docs/kernel-abi.md).
+    Value workspace = tiles->front().getWorkspace();
     persistent.erase();
+    if (workspace && llvm::all_of(workspace.getUsers(), [](Operation *user) {
+          return isa<memref::DeallocOp>(user);
+        })) {
+      for (Operation *user : llvm::make_early_inc_range(workspace.getUsers()))
+        user->erase();
+      if (Operation *alloc = workspace.getDefiningOp()) {
+        SmallVector<Value> sizes(alloc->getOperands());
+        alloc->erase();
+        for (Value size : sizes)
+          if (size.use_empty() && isa_and_nonnull<NumTilesOp>(size.getDefiningOp()))
+            size.getDefiningOp()->erase();
+      }
+    }
     return success();
   }
 

@@ -96,9 +96,11 @@ struct GGemmPipelineLoads final
       for (TileOp tile : tiles) {
         b.setInsertionPoint(tile);
         LoadTileOp::create(b, tile.getLoc(), ring, tile.getGroup(),
-                           tile.getRowBase(), tile.getM0(), tile.getN0());
+                           tile.getRowBase(), tile.getM0(), tile.getN0(),
+                           tile.getSplit(), tile.getWork());
         ComputeTileOp::create(b, tile.getLoc(), ring, tile.getGroup(),
-                              tile.getRowBase(), tile.getM0(), tile.getN0());
+                              tile.getRowBase(), tile.getM0(), tile.getN0(),
+                              tile.getSplit(), tile.getWork());
         tile.erase();
       }
     }

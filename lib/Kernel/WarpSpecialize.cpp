@@ -84,9 +84,12 @@ struct GGemmWarpSpecialize final
     Block &entry = kernel.getBody().front();
     if (ring->getBlock() != &entry)
       return ring.emitOpError("must be in the kernel's entry block");
-    // Everything after the ring, but the terminator, is the roles' work.
+    // Everything after the ring, up to the terminator or a split-K
+    // kernel's grid barrier, is the roles' work; the barrier and the
+    // reduction after it run in every thread.
     SmallVector<Operation *> body;
-    for (Operation *op = ring->getNextNode(); op != entry.getTerminator();
+    for (Operation *op = ring->getNextNode();
+         op != entry.getTerminator() && !isa<GridBarrierOp>(op);
          op = op->getNextNode())
       body.push_back(op);
 
@@ -95,7 +98,7 @@ struct GGemmWarpSpecialize final
     for (const RoleSpec &r : target->roles)
       roles.push_back(RoleAttr::get(ctx, r.name, r.firstWarp, r.numWarps,
                                     r.maxRegisters));
-    OpBuilder b(entry.getTerminator());
+    OpBuilder b(body.empty() ? ring->getNextNode() : body.back()->getNextNode());
     auto ws = WarpSpecializeOp::create(b, kernel.getLoc(), TypeRange{},
                                        b.getArrayAttr(roles), roles.size());
     for (auto [i, spec] : llvm::enumerate(target->roles)) {
@@ -117,8 +120,11 @@ struct GGemmWarpSpecialize final
         DrainRingOp::create(b, kernel.getLoc(), ring);
       YieldOp::create(b, kernel.getLoc());
     }
+    // What the roles copied goes, but for values a split-K reduction after
+    // the grid barrier still reads (%cta, %num_ctas).
     for (Operation *op : llvm::reverse(body))
-      op->erase();
+      if (op->use_empty())
+        op->erase();
     return success();
   }
 

@@ -29,6 +29,13 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.stages = options.stages;
   tile.grid = options.grid;
   pm.addPass(createGGemmTile(tile));
+  if (options.splitK != 1) {
+    // Split-K: the partials go to a workspace parameter and a grid barrier
+    // separates them from their reduction (docs/kernel-abi.md).
+    GGemmSplitKOptions split;
+    split.split = options.splitK;
+    pm.addPass(createGGemmSplitK(split));
+  }
   pm.addPass(createGGemmFusePersistent());
   GGemmOutlineKernelOptions outline;
   outline.chip = options.chip;

@@ -63,9 +63,16 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
   Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
        i64 = IntegerType::get(ctx, 64), f32 = Float32Type::get(ctx);
   int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
-  return {buffer(p.mapsPerSet() * sets, i8, {128}), buffer(sets, i64),
-          buffer(2 * sets, i64), buffer(groups, i32), buffer(groups, f32),
-          buffer(2, i32)};
+  SmallVector<Type> params = {buffer(p.mapsPerSet() * sets, i8, {128}),
+                              buffer(sets, i64),
+                              buffer(2 * sets, i64),
+                              buffer(groups, i32),
+                              buffer(groups, f32),
+                              buffer(2, i32)};
+  // Split-K: the workspace (its 128-byte header; the partials follow).
+  if (p.schedule.getSplitK() > 1)
+    params.push_back(buffer(32, i32));
+  return params;
 }
 
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,

@@ -53,8 +53,6 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
     return "blocked_128x4 scales are copied as one whole 128-row atom per "
            "tile and K step, so tile N must be 128; the schedule has " +
            str(plan.tileN);
-  if (s.getSplitK() != 1)
-    return "split-K is not lowered for sm_100a yet; schedule split_k = 1";
   int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
   if (bRows >= (int64_t{1} << 31))
     return "B has " + str(bRows) +

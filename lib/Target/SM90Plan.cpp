@@ -38,8 +38,6 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            "packed e2m1 per K tile); the schedule has " +
            std::to_string(s.getTileM()) + " x " +
            std::to_string(s.getTileN()) + " x " + std::to_string(s.getTileK());
-  if (s.getSplitK() != 1)
-    return "split-K is not lowered for sm_90a yet; schedule split_k = 1";
   if (s.getStages() > 32)
     return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
            "has " +

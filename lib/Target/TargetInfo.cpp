@@ -98,11 +98,40 @@ std::string TargetInfo::checkTile(int64_t m, int64_t n, int64_t k) const {
   return "";
 }
 
+std::string TargetInfo::checkSplitK(const KernelProblem &p) const {
+  ScheduleAttr s = p.schedule;
+  int64_t splitK = s.getSplitK();
+  if (splitK == 1)
+    return "";
+  // The CTAs meet at a grid barrier between the partials and their
+  // reduction: all must be resident at once (one CTA per SM; the runtime
+  // launches the kernel cooperatively).
+  if (s.getGrid() > numSMs)
+    return "split_k = " + std::to_string(splitK) +
+           " makes the CTAs wait for each other at a grid barrier, so all " +
+           "of them must be resident: grid = " + std::to_string(s.getGrid()) +
+           " must be at most the " + std::to_string(numSMs) + " SMs of " +
+           chip.str();
+  for (auto [g, shape] : llvm::enumerate(p.groups)) {
+    int64_t kTiles = llvm::divideCeil(shape.k, s.getTileK());
+    int64_t perSplit = llvm::divideCeil(kTiles, splitK);
+    if ((splitK - 1) * perSplit >= kTiles)
+      return "split_k = " + std::to_string(splitK) + " leaves a K split of " +
+             "group " + std::to_string(g) + " empty (K = " +
+             std::to_string(shape.k) + ": " + std::to_string(kTiles) +
+             " K tiles, " + std::to_string(perSplit) +
+             " a split); the kernel needs every split to have K tiles";
+  }
+  return "";
+}
+
 std::string TargetInfo::planKernel(KernelProblem &p,
                                    KernelResources &resources) const {
   ScheduleAttr s = p.schedule;
   if (std::string why = checkTile(s.getTileM(), s.getTileN(), s.getTileK());
       !why.empty())
+    return why;
+  if (std::string why = checkSplitK(p); !why.empty())
     return why;
   if (chip == "sm_100a") {
     SM100Plan plan;

@@ -55,6 +55,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> grid{
       *this, "grid", llvm::cl::desc("persistent CTAs (0: the SM count)"),
       llvm::cl::init(0)};
+  PassOptions::Option<int64_t> splitK{
+      *this, "split-k",
+      llvm::cl::desc("CTAs sharing the K loop of an output tile "
+                     "(ggemm-split-k; 1, the default: no split; 0: its cost "
+                     "rule)"),
+      llvm::cl::init(1)};
   /// What the host function becomes: a description only (`#ggemm.launch`,
   /// for the manifest and ggemm's runtime) or code in upstream ops that
   /// builds the parameters and launches the kernel (ggemm-lower-launch;

@@ -140,17 +140,19 @@ struct ConvertGGemmToNVVM final
       populateTcgen05MmaPatterns(patterns, *blackwell);
       populateTmemEpiloguePatterns(patterns, *blackwell);
     }
-    Operation *afterRoles = roles->getNextNode();
-    walkAndApplyPatterns(kernel, std::move(patterns));
+    if (p.schedule.getSplitK() > 1)
+      populateSplitKPatterns(patterns, p, params, resources.threads);
     if (blackwell) {
-      // Join the roles; the MMA warp frees Tensor Memory.
-      b.setInsertionPoint(afterRoles);
+      // After the roles (and before a split-K kernel's grid barrier): join
+      // them; the MMA warp frees Tensor Memory.
+      b.setInsertionPointAfter(roles);
       SM100KernelBuilder(b, loc, p, plan, params, sm100).emitTeardown();
     }
+    walkAndApplyPatterns(kernel, std::move(patterns));
     ring.erase();
     WalkResult left = kernel.walk([&](Operation *op) {
       if (!isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp,
-               WarpSpecializeOp>(op))
+               WarpSpecializeOp, GridBarrierOp, ReducePartialsOp>(op))
         return WalkResult::advance();
       op->emitOpError("has no lowering for ") << target->chip << " here";
       return WalkResult::interrupt();

@@ -65,6 +65,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   f.k = select(2, [](const GroupShape &s) { return s.k; });
   f.kTiles =
       arith::CeilDivUIOp::create(b, loc, f.k, idx(p.schedule.getTileK()));
+  f.kFirst = idx(0);
   Value cPtrs = params[1], scalePtrs = params[2];
   // The operand set's tensor maps: a, b (, sfa, sfb) of the group in list
   // form, of the one set in contiguous form.

@@ -21,6 +21,9 @@ namespace mlir::ggemm {
 struct GroupFacts {
   Value m, n, k, kTiles, mapA, mapB, mapSfa, mapSfb, c, sfa, sfb, bRowBase,
       alpha;
+  /// The tile's K tiles are kFirst .. kFirst + kTiles - 1: all of K (kFirst
+  /// 0) unless emitSplitRange narrowed them to one K split.
+  Value kFirst;
   /// Rows of A (and SFA, C) in device memory: set with run-time sizes and
   /// a row base (see emitGroupFacts), else null.
   Value rowsA;
@@ -100,6 +103,40 @@ void emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
 /// to f16: what emitF16Store stores.
 Value emitF16Values(OpBuilder &b, Location loc, const GroupFacts &g,
                     Value values);
+
+//===----------------------------------------------------------------------===//
+// Split-K (both kernels; SplitK.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Narrows `g` to the K tiles of split `split` (an index): with
+/// q = ceil(kTiles / split_k) K tiles a split, tiles [split * q,
+/// min((split + 1) * q, kTiles)), as the CPU lowering computes them.
+/// planKernel made sure no split of any group is empty.
+void emitSplitRange(OpBuilder &b, Location loc, const KernelProblem &p,
+                    GroupFacts &g, Value split);
+
+/// The workspace parameter (docs/kernel-abi.md, parameter 6) as an i64
+/// global address.
+Value emitWorkspaceBase(OpBuilder &b, Location loc, ValueRange params);
+
+/// How many partial tiles the workspace holds (an index): the exact work
+/// count with static sizes, else the bound docs/kernel-abi.md gives from
+/// the rows of A (status[0]). A work item at or past it is not stored or
+/// read (its group sizes passed the rows, which sets the error flag).
+Value emitWorkspaceTiles(OpBuilder &b, Location loc, const KernelProblem &p,
+                         ValueRange params);
+
+/// The i64 global address of the 16 bytes holding columns column ..
+/// column + 3 (column a multiple of 4) of row `row` of the f32 partial in
+/// workspace slot `work` (docs/kernel-abi.md, "Split-K workspace").
+Value emitPartialAddress(OpBuilder &b, Location loc, const KernelProblem &p,
+                         Value workspace, Value work, Value row, Value column);
+
+/// Lowers ggemm.grid_barrier and ggemm.reduce_partials for a kernel of
+/// `threads` threads a CTA.
+void populateSplitKPatterns(RewritePatternSet &patterns,
+                            const KernelProblem &p, ValueRange params,
+                            int64_t threads);
 
 } // namespace mlir::ggemm
 

@@ -290,38 +290,44 @@ void SM100KernelBuilder::emitTeardown() {
 }
 
 void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
-                                  Value m0, Value n0) {
+                                  Value m0, Value n0, Value split,
+                                  Value work) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
+  if (split)
+    emitSplitRange(b, loc, problem, g, split);
   switch (role) {
   case Role::Producer:
     return emitProducerTile(g, rowBase, m0, n0);
   case Role::Mma:
     return emitMmaTile(g);
   case Role::Epilogue:
-    return emitEpilogueTile(g, rowBase, m0, n0);
+    return emitEpilogueTile(g, rowBase, m0, n0, work);
   case Role::Scales:
     return emitScaleTile(g, rowBase, m0, n0);
   }
 }
 
-/// The K-tile loop of a role: K tile kt is the role's (first + kt)-th,
-/// which selects stage (first + kt) % stages and the barrier phase parity
-/// of that stage's round; validSteps is how many of the tile's 64-wide K
-/// steps lie inside K.
+/// The K-tile loop of a role over the tile's K tiles kt = g.kFirst + i for
+/// i in [0, g.kTiles) (all of K, or one split): K tile kt is the role's
+/// (first + i)-th, which selects stage (first + i) % stages and the
+/// barrier phase parity of that stage's round; validSteps is how many of
+/// the tile's 64-wide K steps lie inside K.
 void SM100KernelBuilder::forEachKTile(
     const GroupFacts &g, Value first,
-    function_ref<void(Value kt, Value stage, Value phase, Value validSteps)>
+    function_ref<void(Value kt, Value i, Value stage, Value phase,
+                      Value validSteps)>
         body) {
   int64_t mmas = plan.tileK / kMmaK;
   Value kSteps = arith::DivUIOp::create(b, loc, g.k, idx(kMmaK));
   emitRingLoop(b, loc, first, g.kTiles, plan.stages,
-               [&](Value kt, RingPosition slot) {
+               [&](Value i, RingPosition slot) {
+                 Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
                  Value validSteps = arith::MinUIOp::create(
                      b, loc, idx(mmas),
                      arith::SubIOp::create(
                          b, loc, kSteps,
                          arith::MulIOp::create(b, loc, kt, idx(mmas))));
-                 body(kt, slot.index, slot.phase, validSteps);
+                 body(kt, i, slot.index, slot.phase, validSteps);
                });
 }
 
@@ -340,7 +346,8 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
   int64_t mmas = plan.tileK / kMmaK;
 
   forEachKTile(
-      g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
+      g, first,
+      [&](Value kt, Value, Value stage, Value phase, Value validSteps) {
         // Wait until the MMAs of the stage's previous round released it.
         waitReleased(emptyBarrier(stage), phase);
         ifThen(isLeader, [&] {

@@ -73,8 +73,11 @@ public:
   void emitPrologue();
   /// True (i1) in the threads of the MMA warp.
   Value isMmaWarp();
-  /// `role`'s part of one output tile (the body of one ggemm.mma_tile).
-  void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0);
+  /// `role`'s part of one output tile (the body of one ggemm.mma_tile);
+  /// with split_k > 1 of K split `split` only, its partial stored in
+  /// workspace slot `work` (both null otherwise).
+  void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0,
+                Value split = Value(), Value work = Value());
   /// What `role` does after its last tile (the producer waits until the
   /// MMAs released every stage, so no tcgen05.commit arrives on a barrier
   /// of a CTA that has exited).
@@ -88,7 +91,8 @@ public:
 private:
   void forEachKTile(
       const GroupFacts &g, Value first,
-      function_ref<void(Value kt, Value stage, Value phase, Value validSteps)>
+      function_ref<void(Value kt, Value i, Value stage, Value phase,
+                        Value validSteps)>
           body);
   void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
@@ -99,7 +103,8 @@ private:
                       int64_t mma);
   void publishScales(Value stage);
   void emitMmaTile(const GroupFacts &g);
-  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
+  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0,
+                        Value work);
 
   // Shared memory: pointers and 32-bit shared-window addresses.
   Value sharedPtr(Value byteOffset);
@@ -174,7 +179,7 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
       builder.emitRoleEnd(role);
     else
       builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
-                       op.getN0());
+                       op.getN0(), op.getSplit(), op.getWork());
     rewriter.eraseOp(op);
     return success();
   }

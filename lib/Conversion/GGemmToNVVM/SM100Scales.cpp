@@ -67,7 +67,8 @@ void SM100KernelBuilder::emitScaleTile(const GroupFacts &g, Value rowBase,
     return;
   Value first = loadCounter(loadIter);
   forEachKTile(g, first,
-               [&](Value kt, Value stage, Value phase, Value validSteps) {
+               [&](Value kt, Value, Value stage, Value phase,
+                   Value validSteps) {
                  if (plan.scaleTma)
                    return emitScaleTranspose(stage, phase);
                  // The atoms are free once the MMAs of the stage's previous

@@ -170,12 +170,15 @@ Value SM90KernelBuilder::stageOffset(Value stage) {
 }
 
 void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
-                                         Value m0, Value n0) {
+                                         Value m0, Value n0, Value split) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
+  if (split)
+    emitSplitRange(b, loc, problem, g, split);
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value first = memref::LoadOp::create(b, loc, loadIter, idx(0));
-  emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value kt, RingPosition at) {
+  emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value i, RingPosition at) {
+    Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     // Wait until the consumers released the stage's previous round.
     emitWaitReleased(b, loc, emptyBarrier(at.index), at.phase);
     ifProducerLeader([&] {
@@ -335,9 +338,12 @@ void SM90KernelBuilder::consumerBarrier() {
 //===----------------------------------------------------------------------===//
 
 void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
-                                         Value m0, Value n0) {
+                                         Value m0, Value n0, Value split,
+                                         Value work) {
   MLIRContext *ctx = b.getContext();
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
+  if (split)
+    emitSplitRange(b, loc, problem, g, split);
   Value kBlocks = arith::DivUIOp::create(b, loc, g.k, idx(kScaleBlock));
   Value first = memref::LoadOp::create(b, loc, consumeIter, idx(0));
 
@@ -379,8 +385,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value weightScaleRow = scaleRow(
       g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
       arith::AddIOp::create(b, loc, g.bRowBase, g.n));
-  // The 8 scale bytes of K tile `kt` this thread needs.
-  auto tileScales = [&](Value kt) -> std::pair<Value, Value> {
+  // The 8 scale bytes of the tile's K tile `i` (K tile kFirst + i) this
+  // thread needs.
+  auto tileScales = [&](Value i) -> std::pair<Value, Value> {
+    Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     Value block = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / kScaleBlock)),
         arith::MulIOp::create(b, loc, piece, idx(8)));
@@ -414,6 +422,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
       b, loc, idx(0), g.kTiles, idx(1),
       ValueRange{zero, scalesA0, scalesB0},
       [&](OpBuilder &, Location, Value kt, ValueRange carried) {
+        // kt counts the tile's K tiles (from its split's first).
         Value acc = carried[0];
         RingPosition at = emitRingPosition(
             b, loc, arith::AddIOp::create(b, loc, first, kt), stages);
@@ -517,7 +526,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
                           consumeIter, idx(0));
 
-  emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup);
+  emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup,
+               work);
 }
 
 /// Accumulator 4 j + e of a thread holds weight row 16 (warp % 4) +
@@ -528,7 +538,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
 /// stores, 16 lanes per row; otherwise one f16 per store.
 void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
                                      Value rowBase, Value m0, Value n0,
-                                     Value warp, Value warpgroup) {
+                                     Value warp, Value warpgroup,
+                                     Value work) {
   Type f32 = b.getF32Type();
   Value weightRow = arith::AddIOp::create(
       b, loc,
@@ -557,6 +568,63 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
             g.n),
         arith::AddIOp::create(b, loc, n0, col));
   };
+
+  if (work) {
+    // Split-K: the f32 partial (decode scale applied, no alpha) of the
+    // tile's elements inside the group into workspace slot `work`, for the
+    // reduction after the grid barrier; a slot past the workspace belongs
+    // to sizes that passed the rows of A (flagged): nothing is stored.
+    Value stored =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work,
+                              emitWorkspaceTiles(b, loc, problem, params));
+    // The thread's first element (token row `token`, column `weightRow`):
+    // its others are constant offsets from it, 8 columns = 2 column quads
+    // and one row = 16 bytes apart.
+    Value quadStart = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, weightRow, idx(4)), idx(4));
+    Value threadBase = arith::AddIOp::create(
+        b, loc,
+        emitPartialAddress(b, loc, problem, emitWorkspaceBase(b, loc, params),
+                           work, token, quadStart),
+        arith::IndexCastUIOp::create(
+            b, loc, b.getI64Type(),
+            arith::MulIOp::create(
+                b, loc, arith::RemUIOp::create(b, loc, weightRow, idx(4)),
+                idx(4))));
+    for (int64_t j = 0; j < tileM / 8; ++j)
+      for (int64_t e = 0; e < 4; ++e) {
+        Value col = arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
+        Value tokenRow =
+            arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
+        Value inside = arith::AndIOp::create(
+            b, loc, stored,
+            arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::ult,
+                    arith::AddIOp::create(b, loc, m0, tokenRow), g.m),
+                arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::ult,
+                    arith::AddIOp::create(b, loc, n0, col), g.n)));
+        Value value = arith::MulFOp::create(
+            b, loc, LLVM::ExtractValueOp::create(b, loc, result, 4 * j + e),
+            scale);
+        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+          int64_t offset = ((e / 2) * 2 * tileM + 8 * j + e % 2) * 16;
+          Value address = arith::AddIOp::create(
+              b, loc, threadBase,
+              arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(offset)));
+          LLVM::StoreOp::create(
+              b, loc, value,
+              LLVM::IntToPtrOp::create(
+                  b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
+                  address),
+              /*alignment=*/4);
+          scf::YieldOp::create(b, loc);
+        });
+      }
+    return;
+  }
 
   bool staged = llvm::all_of(problem.groups, [](const GroupShape &s) {
     return s.n % 8 == 0;
@@ -667,10 +735,10 @@ struct SM90RolePattern : public OpRewritePattern<OpTy> {
     SM90KernelBuilder builder(rewriter, op.getLoc(), problem, params, state);
     if constexpr (std::is_same_v<OpTy, LoadTileOp>)
       builder.emitProducerTile(op.getGroup(), op.getRowBase(), op.getM0(),
-                               op.getN0());
+                               op.getN0(), op.getSplit());
     else if constexpr (std::is_same_v<OpTy, ComputeTileOp>)
       builder.emitConsumerTile(op.getGroup(), op.getRowBase(), op.getM0(),
-                               op.getN0());
+                               op.getN0(), op.getSplit(), op.getWork());
     else
       builder.emitDrain();
     rewriter.eraseOp(op);

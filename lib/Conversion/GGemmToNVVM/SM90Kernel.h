@@ -40,12 +40,15 @@ public:
   /// ring's full/empty mbarriers, the roles' counters.
   void emitPrologue();
   /// The producer warp's part of one tile (ggemm.load_tile): every K tile
-  /// into the next free stage by TMA.
-  void emitProducerTile(Value group, Value rowBase, Value m0, Value n0);
+  /// (of K split `split`, when not null) into the next free stage by TMA.
+  void emitProducerTile(Value group, Value rowBase, Value m0, Value n0,
+                        Value split = Value());
   /// The consumer warpgroups' part (ggemm.compute_tile): per K tile and
   /// decode step, decode into an f16 buffer and issue wgmma on it; release
-  /// each stage; then the f16 epilogue.
-  void emitConsumerTile(Value group, Value rowBase, Value m0, Value n0);
+  /// each stage; then the f16 epilogue, or with split-K (`split`, `work`
+  /// not null) the f32 partial into workspace slot `work`.
+  void emitConsumerTile(Value group, Value rowBase, Value m0, Value n0,
+                        Value split = Value(), Value work = Value());
   /// The producer after its last tile (ggemm.drain_ring).
   void emitDrain();
   /// Emits `body` for lane 0 of the producer warp (inside the producer
@@ -62,7 +65,8 @@ private:
   void decodeChunk(Value packed, Value dst, Value scales, int64_t step);
   Value descriptor(Value byteOffset);
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
-                    Value m0, Value n0, Value warp, Value warpgroup);
+                    Value m0, Value n0, Value warp, Value warpgroup,
+                    Value work);
   void consumerBarrier();
   Value idx(int64_t v);
   Value i32(int64_t v);

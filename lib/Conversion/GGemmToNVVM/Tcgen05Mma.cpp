@@ -50,7 +50,8 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
   sf.sfbBaseColumn = mmas * sm100::kBlock16SfaColumnsPerMma;
 
   forEachKTile(
-      g, first, [&](Value kt, Value stage, Value phase, Value validSteps) {
+      g, first,
+      [&](Value, Value i, Value stage, Value phase, Value validSteps) {
         waitParity(fullBarrier(stage), phase);
         // The Tensor Memory slot of this K tile's scale factors (the
         // stage's own, unless fewer slots than stages fit: then wait until
@@ -58,7 +59,7 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
         // their commit arrived on that tile's empty barrier).
         Value slot = stage;
         if (plan.sfSlots < plan.stages) {
-          Value j = arith::AddIOp::create(b, loc, first, kt);
+          Value j = arith::AddIOp::create(b, loc, first, i);
           slot = arith::RemUIOp::create(b, loc, j, idx(plan.sfSlots));
           ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, j,
                                        idx(plan.sfSlots)),
@@ -107,44 +108,46 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
                 NVVM::Tcgen05CpSrcFormatAttr(), column(tmemColumn),
                 at(sfBase, part));
           };
-          for (int64_t i = 0; i < mmas; ++i) {
-            copyAtom(sm100::block16SfaAtomColumn(sf, i), sfa + i * kAtomBytes);
+          for (int64_t step = 0; step < mmas; ++step) {
+            copyAtom(sm100::block16SfaAtomColumn(sf, step),
+                     sfa + step * kAtomBytes);
             for (int64_t a = 0; a < plan.sfbAtoms; ++a)
-              copyAtom(sm100::block16SfbAtomColumn(sf, i, a),
-                       sfb + (a * mmas + i) * kAtomBytes);
+              copyAtom(sm100::block16SfbAtomColumn(sf, step, a),
+                       sfb + (a * mmas + step) * kAtomBytes);
           }
-          // The MMAs: K step i reads bytes 32 i .. 32 i + 31 of every
+          // The MMAs: K step s reads bytes 32 s .. 32 s + 31 of every
           // swizzled 128-byte row (the descriptor start advances inside
-          // the swizzle atom; the base offset stays 0).
-          for (int64_t i = 0; i < mmas; ++i) {
+          // the swizzle atom; the base offset stays 0). The tile's first
+          // MMA overwrites the accumulator.
+          for (int64_t step = 0; step < mmas; ++step) {
             auto issue = [&] {
               Value accumulate =
-                  i == 0
+                  step == 0
                       ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                              kt, idx(0))
+                                              i, idx(0))
                             .getResult()
                       : arith::ConstantOp::create(b, loc, b.getBoolAttr(true))
                             .getResult();
               sm100::Block16MmaScaleOperands scales =
-                  sm100::block16MmaScaleOperands(sf, i);
+                  sm100::block16MmaScaleOperands(sf, step);
               NVVM::Tcgen05MMABlockScaleOp::create(
                   b, loc, NVVM::MMABlockScaleKind::MXF4NVF4,
                   NVVM::CTAGroupKind::CTA_1,
                   NVVM::Tcgen05MMABlockScale::BLOCK16,
                   NVVM::Tcgen05MMACollectorOp::DISCARD, acc,
-                  at(operandBase, i * kMmaKBytes),
-                  at(operandBase, plan.aBytes + i * kMmaKBytes), idesc,
+                  at(operandBase, step * kMmaKBytes),
+                  at(operandBase, plan.aBytes + step * kMmaKBytes), idesc,
                   accumulate, column(scales.sfaTmemAddress),
                   column(scales.sfbTmemAddress));
             };
             // Every K tile has its first K step; the others only where
             // some group's K is not a multiple of the tile.
-            if (i == 0 || !plan.kTail) {
+            if (step == 0 || !plan.kTail) {
               issue();
               continue;
             }
             ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         idx(i), validSteps),
+                                         idx(step), validSteps),
                    issue);
           }
           // Release the stage once these MMAs (and copies) completed.

@@ -27,7 +27,7 @@ using namespace mlir::ggemm::sm100kernel;
 //===----------------------------------------------------------------------===//
 
 void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
-                                          Value m0, Value n0) {
+                                          Value m0, Value n0, Value work) {
   Value t = loadCounter(tileIter);
   RingPosition accumulator = ringPosition(t, 2);
   Value buffer = accumulator.index;
@@ -67,13 +67,62 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
                                  Value());
   storeCounter(tileIter, arith::AddIOp::create(b, loc, t, idx(1)));
 
+  Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
+  Value rowOk =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
+  if (work) {
+    // Split-K: the f32 row, without alpha, into the tile's workspace slot,
+    // for the reduction after the grid barrier (16-byte stores: a warp's
+    // store of one column quad covers 512 contiguous bytes). A slot past
+    // the workspace belongs to sizes that passed the rows of A (flagged):
+    // nothing is stored.
+    Value stored = arith::AndIOp::create(
+        b, loc, rowOk,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work,
+                              emitWorkspaceTiles(b, loc, problem, params)));
+    bool nTail = llvm::any_of(problem.groups, [&](const GroupShape &s) {
+      return s.n % plan.tileN != 0;
+    });
+    ifThen(stored, [&] {
+      Value workspace = emitWorkspaceBase(b, loc, params);
+      Value columns = arith::SubIOp::create(b, loc, g.n, n0);
+      for (auto [col0, values] : pieces) {
+        int64_t width = cast<VectorType>(values.getType()).getDimSize(0);
+        for (int64_t c = 0; c < width; c += 4) {
+          auto store = [&] {
+            Value words = LLVM::ShuffleVectorOp::create(
+                b, loc, values, values,
+                ArrayRef<int32_t>{int32_t(c), int32_t(c + 1), int32_t(c + 2),
+                                  int32_t(c + 3)});
+            Value address = emitPartialAddress(b, loc, problem, workspace,
+                                               work, rowInTile, idx(col0 + c));
+            LLVM::StoreOp::create(
+                b, loc,
+                arith::BitcastOp::create(
+                    b, loc, VectorType::get({4}, b.getF32Type()), words),
+                LLVM::IntToPtrOp::create(
+                    b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
+                    address),
+                /*alignment=*/16);
+          };
+          // Columns past N (a multiple of 8) only in an N tail.
+          if (!nTail) {
+            store();
+            continue;
+          }
+          ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       idx(col0 + c), columns),
+                 store);
+        }
+      }
+    });
+    return;
+  }
+
   // Rows inside the group: alpha and f16 into the thread's row of the
   // epilogue area, then one bulk copy of the row into C. (Reading the
   // tcgen05.ld registers needs no wait: the register dependency orders
   // it. The wait above is for releasing the accumulator.)
-  Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
-  Value rowOk =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
   ifThen(rowOk, [&] {
     // The bulk copy that stored the thread's row of the previous tile must
     // have read it (each thread waits for its own copies only).

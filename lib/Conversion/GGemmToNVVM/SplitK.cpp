@@ -1,0 +1,278 @@
+//===- SplitK.cpp - split-K in both GPU kernels ---------------------------===//
+//
+// What a split-K kernel adds to the one-phase kernel (docs/kernel-abi.md,
+// parameter 6; docs/sm100-kernel.md, "Split-K"):
+//
+//   phase 1   each work item's tile covers the K tiles of its split and
+//             stores its f32 partial (no alpha) in its workspace slot
+//             (the roles' patterns, with emitSplitRange and
+//             emitPartialAddress);
+//   barrier   ggemm.grid_barrier: every CTA's partials are written and
+//             visible before any CTA reads one;
+//   phase 2   ggemm.reduce_partials: every thread of the CTA sums an output
+//             tile's partials in split order, alpha, f16, into C.
+//
+// The grid barrier is one 32-bit word (workspace header word 0): CTA 0 adds
+// 2^31 - (CTAs - 1), every other CTA adds 1, so the word's bit 31 flips
+// once all CTAs arrived and its low 31 bits are what they were (zero: the
+// caller zeroes the header once; every launch leaves it so). Each CTA's
+// first thread waits for the flip. The kernel is launched cooperatively:
+// every CTA is resident, so the wait ends.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelCommon.h"
+
+#include "GGemm/GGemmOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+/// Bytes before the first partial: the barrier word and padding, so that
+/// every partial starts 128-byte aligned.
+constexpr int64_t kWorkspaceHeaderBytes = 128;
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+} // namespace
+
+void mlir::ggemm::emitSplitRange(OpBuilder &b, Location loc,
+                                 const KernelProblem &p, GroupFacts &g,
+                                 Value split) {
+  Value perSplit = arith::CeilDivUIOp::create(
+      b, loc, g.kTiles, idx(b, loc, p.schedule.getSplitK()));
+  Value first = arith::MulIOp::create(b, loc, split, perSplit);
+  Value end = arith::MinUIOp::create(
+      b, loc, g.kTiles, arith::AddIOp::create(b, loc, first, perSplit));
+  g.kFirst = first;
+  g.kTiles = arith::SubIOp::create(b, loc, end, first);
+}
+
+Value mlir::ggemm::emitWorkspaceBase(OpBuilder &b, Location loc,
+                                     ValueRange params) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, params[6]);
+  return arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
+}
+
+Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
+                                      const KernelProblem &p,
+                                      ValueRange params) {
+  ScheduleAttr s = p.schedule;
+  int64_t splitK = s.getSplitK();
+  if (p.listForm) {
+    int64_t tiles = 0;
+    for (const GroupShape &g : p.groups)
+      tiles += llvm::divideCeil(g.m, s.getTileM()) *
+               llvm::divideCeil(g.n, s.getTileN()) * splitK;
+    return idx(b, loc, tiles);
+  }
+  // (ceil(rows / tile_m) + G) * max_g ceil(N_g / tile_n) * split_k: every
+  // group whose sizes stay inside the rows wastes at most one M tile.
+  int64_t tilesN = 0;
+  for (const GroupShape &g : p.groups)
+    tilesN = std::max<int64_t>(tilesN, llvm::divideCeil(g.n, s.getTileN()));
+  Value rows = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, params[5], idx(b, loc, 0)));
+  rows = arith::MaxSIOp::create(b, loc, rows, idx(b, loc, 0));
+  Value tilesM = arith::AddIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, rows, idx(b, loc, s.getTileM())),
+      idx(b, loc, int64_t(p.groups.size())));
+  return arith::MulIOp::create(b, loc, tilesM, idx(b, loc, tilesN * splitK));
+}
+
+Value mlir::ggemm::emitPartialAddress(OpBuilder &b, Location loc,
+                                      const KernelProblem &p, Value workspace,
+                                      Value work, Value row, Value column) {
+  ScheduleAttr s = p.schedule;
+  // Slot `work` holds tile_n / 4 column quads, each tile_m rows of 16
+  // bytes: a warp's 32 consecutive rows of one quad are 512 contiguous
+  // bytes, in both phases.
+  Value quad = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, work, idx(b, loc, s.getTileN() / 4)),
+      arith::DivUIOp::create(b, loc, column, idx(b, loc, 4)));
+  Value piece = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, quad, idx(b, loc, s.getTileM())),
+      row);
+  Value bytes = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, piece, idx(b, loc, 16)),
+      idx(b, loc, kWorkspaceHeaderBytes));
+  return arith::AddIOp::create(
+      b, loc, workspace,
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), bytes));
+}
+
+namespace {
+
+Value globalPtr(OpBuilder &b, Location loc, Value address) {
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1), address);
+}
+
+/// ggemm.grid_barrier: the CTA's threads meet, its first thread arrives on
+/// the barrier word and waits for the last CTA's arrival, the CTA meets
+/// again. The fences make the writes before the barrier (ordered before
+/// the arrival by the CTA barrier) visible to every thread after it.
+struct GridBarrierToNVVM final : public OpRewritePattern<GridBarrierOp> {
+  GridBarrierToNVVM(MLIRContext *ctx, ValueRange params)
+      : OpRewritePattern(ctx), params(params) {}
+
+  LogicalResult matchAndRewrite(GridBarrierOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto i32 = [&](int64_t v) {
+      return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(int32_t(v)));
+    };
+    gpu::BarrierOp::create(b, loc);
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                        idx(b, loc, 0));
+    scf::IfOp::create(b, loc, first, [&](OpBuilder &, Location) {
+      Value word = globalPtr(b, loc, emitWorkspaceBase(b, loc, params));
+      Value ctas = arith::IndexCastUIOp::create(
+          b, loc, b.getI32Type(),
+          gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
+      Value isCta0 = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq,
+          gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), idx(b, loc, 0));
+      // CTA 0: 2^31 - (CTAs - 1) = 2^31 + 1 - CTAs (mod 2^32).
+      Value add = arith::SelectOp::create(
+          b, loc, isCta0,
+          arith::SubIOp::create(b, loc, i32(int64_t{0x80000001}), ctas), i32(1));
+      LLVM::FenceOp::create(b, loc, LLVM::AtomicOrdering::acq_rel, "device");
+      Value old = LLVM::AtomicRMWOp::create(
+          b, loc, LLVM::AtomicBinOp::add, word, add,
+          LLVM::AtomicOrdering::monotonic, StringRef("device"),
+          /*alignment=*/4);
+      Value flip = arith::AndIOp::create(b, loc, old, i32(int64_t{0x80000000}));
+      scf::WhileOp::create(
+          b, loc, TypeRange{}, ValueRange{},
+          [&](OpBuilder &, Location, ValueRange) {
+            Value now = LLVM::LoadOp::create(
+                b, loc, b.getI32Type(), word, /*alignment=*/4,
+                /*isVolatile=*/false, /*isNonTemporal=*/false,
+                /*isInvariant=*/false, /*isInvariantGroup=*/false,
+                LLVM::AtomicOrdering::monotonic, StringRef("device"));
+            Value same = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq,
+                arith::AndIOp::create(b, loc, now, i32(int64_t{0x80000000})),
+                flip);
+            scf::ConditionOp::create(b, loc, same, ValueRange{});
+          },
+          [&](OpBuilder &, Location, ValueRange) {
+            scf::YieldOp::create(b, loc);
+          });
+      LLVM::FenceOp::create(b, loc, LLVM::AtomicOrdering::acq_rel, "device");
+      scf::YieldOp::create(b, loc);
+    });
+    gpu::BarrierOp::create(b, loc);
+    b.eraseOp(op);
+    return success();
+  }
+
+  ValueRange params;
+};
+
+/// ggemm.reduce_partials: the CTA's threads take the tile's 4-column
+/// pieces in the partials' order (consecutive threads, consecutive rows of
+/// one column quad: coalesced loads); each sums the split_k partials of its
+/// piece in split order and stores it as f16.
+struct ReducePartialsToNVVM final
+    : public OpRewritePattern<ReducePartialsOp> {
+  ReducePartialsToNVVM(MLIRContext *ctx, const KernelProblem &p,
+                       ValueRange params, int64_t threads)
+      : OpRewritePattern(ctx), p(p), params(params), threads(threads) {}
+
+  LogicalResult matchAndRewrite(ReducePartialsOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    ScheduleAttr s = p.schedule;
+    int64_t splitK = s.getSplitK(), tileM = s.getTileM();
+    GroupFacts g =
+        emitGroupFacts(b, loc, p, params, op.getGroup(), op.getRowBase());
+    Value workspace = emitWorkspaceBase(b, loc, params);
+    // The tile's rows and columns inside the group (none past a clamped
+    // group's rows), and whether all its partials are in the workspace.
+    auto inside = [&](Value size, Value start, int64_t tile) {
+      Value left = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, size, start),
+          arith::SubIOp::create(b, loc, size, start), idx(b, loc, 0));
+      return arith::MinUIOp::create(b, loc, left, idx(b, loc, tile));
+    };
+    Value rows = inside(g.m, op.getM0(), s.getTileM());
+    Value columns = inside(g.n, op.getN0(), s.getTileN());
+    Value stored = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ule,
+        arith::AddIOp::create(b, loc, op.getWork(), idx(b, loc, splitK)),
+        emitWorkspaceTiles(b, loc, p, params));
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    auto f32x4 = VectorType::get({4}, b.getF32Type());
+    scf::ForOp::create(
+        b, loc, tid, idx(b, loc, tileM * (s.getTileN() / 4)),
+        idx(b, loc, threads), ValueRange{},
+        [&](OpBuilder &, Location, Value piece, ValueRange) {
+          Value row = arith::RemUIOp::create(b, loc, piece, idx(b, loc, tileM));
+          Value column = arith::MulIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, piece, idx(b, loc, tileM)),
+              idx(b, loc, 4));
+          Value ok = arith::AndIOp::create(
+              b, loc, stored,
+              arith::AndIOp::create(
+                  b, loc,
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                        rows),
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        column, columns)));
+          scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+            Value sum;
+            for (int64_t split = 0; split < splitK; ++split) {
+              Value work = arith::AddIOp::create(b, loc, op.getWork(),
+                                                 idx(b, loc, split));
+              Value part = LLVM::LoadOp::create(
+                  b, loc, f32x4,
+                  globalPtr(b, loc,
+                            emitPartialAddress(b, loc, p, workspace, work, row,
+                                               column)),
+                  /*alignment=*/16);
+              sum = sum ? arith::AddFOp::create(b, loc, sum, part).getResult()
+                        : part;
+            }
+            Value cRow = arith::AddIOp::create(
+                b, loc, op.getRowBase(),
+                arith::AddIOp::create(b, loc, op.getM0(), row));
+            Value element = arith::AddIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, cRow, g.n),
+                arith::AddIOp::create(b, loc, op.getN0(), column));
+            emitF16Store(b, loc, g, sum, element, /*alignment=*/8);
+            scf::YieldOp::create(b, loc);
+          });
+          scf::YieldOp::create(b, loc);
+        });
+    b.eraseOp(op);
+    return success();
+  }
+
+  const KernelProblem &p;
+  ValueRange params;
+  int64_t threads;
+};
+
+} // namespace
+
+void mlir::ggemm::populateSplitKPatterns(RewritePatternSet &patterns,
+                                         const KernelProblem &p,
+                                         ValueRange params, int64_t threads) {
+  patterns.add<GridBarrierToNVVM>(patterns.getContext(), params);
+  patterns.add<ReducePartialsToNVVM>(patterns.getContext(), p, params, threads);
+}
