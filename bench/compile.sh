@@ -30,3 +30,13 @@ for d in 1 2 4; do
       -o /dev/null
   done
 done
+# Split-K kernels (bench/run_splitk.sh checks and times them): the
+# benchmark shapes, list and contiguous, and the edge shapes, at S = 2 and 4.
+for s in 2 4; do
+  rm -rf out/kernels-s$s && mkdir -p out/kernels-s$s
+  for f in examples/bench_*.mlir bench/shapes/*.mlir; do
+    "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+      --ggemm-pipeline="chip=$chip split-k=$s out-dir=out/kernels-s$s" -o /dev/null
+  done
+  echo "$(ls out/kernels-s$s/*.json | wc -l) split_k = $s kernels in out/kernels-s$s"
+done

@@ -315,6 +315,12 @@ struct GGemmLowerLaunch final
     if (failed(readOperands(fn, problemAttr, ops)))
       return failure();
     KernelProblem problem = KernelProblem::fromAttr(problemAttr);
+    if (int64_t split = problem.schedule.getSplitK(); split > 1)
+      return fn.emitOpError()
+             << "launches a split-K kernel (split_k = " << split
+             << "): its CTAs meet at a grid barrier, so it needs a "
+                "cooperative launch, which gpu.launch_func cannot ask for; "
+                "use the manifest and ggemm's runtime (host=manifest)";
     bool list = problem.listForm;
     int64_t groups = problem.groups.size(), sets = list ? groups : 1;
     ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();

@@ -230,11 +230,52 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   if (std::string err = makeArray(statusValues, out.status); !err.empty())
     return err;
 
+  // Split-K: the workspace (docs/kernel-abi.md, "Split-K workspace"), its
+  // header zeroed once; every launch leaves it so.
+  CUdeviceptr workspace = 0;
+  if (manifest.splitK > 1) {
+    std::vector<uint8_t> image(size_t(kWorkspaceHeaderBytes), 0);
+    if (std::string err = DeviceBuffer::allocate(
+            size_t(workspaceBytes(manifest, operands.contiguousRows)),
+            out.workspace);
+        !err.empty())
+      return err;
+    if (std::string err = out.workspace.upload(image.data(), image.size());
+        !err.empty())
+      return err;
+    workspace = out.workspace.address();
+  }
+
   out.kernel = &kernel;
   out.parameters = {maps.empty() ? 0 : out.tensorMaps.address(),
-                    out.cPointers.address(), out.scalePointers.address(),
-                    groupSizes, alpha, out.status.address()};
+                    out.cPointers.address(),
+                    out.scalePointers.address(),
+                    groupSizes,
+                    alpha,
+                    out.status.address(),
+                    workspace};
   return "";
+}
+
+int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows) {
+  if (manifest.splitK <= 1)
+    return 0;
+  int64_t tileM = manifest.tile[0], tileN = manifest.tile[1];
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  int64_t tiles = 0;
+  if (manifest.rows == RowsForm::List) {
+    for (const GroupShape &g : manifest.groups)
+      tiles += ceilDiv(g.m, tileM) * ceilDiv(g.n, tileN);
+  } else {
+    // Sizes inside the rows waste at most one M tile a group.
+    int64_t tilesN = 0;
+    for (const GroupShape &g : manifest.groups)
+      tilesN = std::max(tilesN, ceilDiv(g.n, tileN));
+    tiles = (ceilDiv(std::max<int64_t>(contiguousRows, 0), tileM) +
+             int64_t(manifest.groups.size())) *
+            tilesN;
+  }
+  return kWorkspaceHeaderBytes + tiles * manifest.splitK * tileM * tileN * 4;
 }
 
 std::string Launch::errorFlags(int32_t &flags) const {
@@ -262,8 +303,15 @@ std::string Launch::enqueue(CUstream stream,
   config.sharedMemBytes = manifest.dynamicSharedMemory;
   config.hStream = stream;
 
-  CUlaunchAttribute attributes[2] = {};
+  CUlaunchAttribute attributes[3] = {};
   unsigned count = 0;
+  if (manifest.splitK > 1) {
+    // The CTAs wait for each other at the grid barrier: the driver must
+    // make them all resident, or refuse the launch.
+    CUlaunchAttribute &cooperative = attributes[count++];
+    cooperative.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+    cooperative.value.cooperative = 1;
+  }
   if (manifest.cluster != std::array<uint32_t, 3>{1, 1, 1}) {
     CUlaunchAttribute &cluster = attributes[count++];
     cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
@@ -281,8 +329,9 @@ std::string Launch::enqueue(CUstream stream,
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards.
-  std::array<void *, std::tuple_size_v<decltype(parameters)>> args;
-  for (size_t i = 0; i < parameters.size(); ++i)
+  std::array<void *, std::tuple_size_v<decltype(parameters)>> args{};
+  size_t numParams = parameters.size() - (manifest.splitK > 1 ? 0 : 1);
+  for (size_t i = 0; i < numParams; ++i)
     args[i] = const_cast<CUdeviceptr *>(&parameters[i]);
   GGEMM_CU_CHECK_IN(
       "kernel " + manifest.kernel,

@@ -119,7 +119,8 @@ constexpr uint64_t kMaxManifestBytes = 16 << 20;
 
 /// The ABI's parameter list; a kernel expecting another is not ours to run.
 const char *const kParams[] = {"tensor_maps", "c_pointers", "scale_pointers",
-                               "group_sizes", "alpha",       "status"};
+                               "group_sizes", "alpha",       "status",
+                               "workspace"};
 
 std::string parseGroups(const Value &root, Manifest &out) {
   std::string error;
@@ -288,7 +289,11 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
   reader.getString("scales", scales, /*required=*/false);
   reader.getBool("alpha", out.alpha, /*required=*/false);
   reader.getIntegers("tile", out.tile, 1, kMaxSize, /*required=*/false);
-  reader.getInteger("split_k", out.splitK, 1, kMaxSize, /*required=*/false);
+  reader.getInteger("split_k", out.splitK, 1, 64, /*required=*/false);
+  // The workspace of a split-K kernel is sized from the tile.
+  if (error.empty() && out.splitK > 1 && !root.get("tile"))
+    return "manifest: split_k > 1 needs \"tile\" (the workspace holds one "
+           "tile_m x tile_n f32 partial per work item)";
   if (!error.empty())
     return error;
   out.dynamicSharedMemory = uint32_t(smem);
@@ -320,16 +325,20 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
     return "manifest: blocked_128x4 scales need rows \"list\" (contiguous "
            "rows would need per-group padding)";
 
+  // A split-K kernel takes the workspace after the six others.
   const Value *params = root.get("params");
+  size_t numParams = std::size(kParams) - (out.splitK > 1 ? 0 : 1);
   bool paramsOk = params && params->kind == Value::Kind::Array &&
-                  params->array.size() == std::size(kParams);
-  for (size_t i = 0; paramsOk && i < std::size(kParams); ++i)
+                  params->array.size() == numParams;
+  for (size_t i = 0; paramsOk && i < numParams; ++i)
     paramsOk = params->array[i].kind == Value::Kind::String &&
                params->array[i].string == kParams[i];
   if (!paramsOk)
-    return "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
-           "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\"] "
-           "(docs/kernel-abi.md)";
+    return std::string("manifest: \"params\" must be [\"tensor_maps\", "
+                       "\"c_pointers\", \"scale_pointers\", \"group_sizes\", "
+                       "\"alpha\", \"status\"") +
+           (out.splitK > 1 ? ", \"workspace\"] (split_k > 1)"
+                           : "] (docs/kernel-abi.md)");
 
   if (std::string err = parseGroups(root, out); !err.empty())
     return err;

@@ -100,6 +100,10 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
                                       {"strides", array(map.getStrides())},
                                       {"box", array(map.getBox())},
                                       {"swizzle", map.getSwizzle()}});
+  llvm::json::Array params{"tensor_maps",  "c_pointers", "scale_pointers",
+                           "group_sizes", "alpha",      "status"};
+  if (s.getSplitK() > 1)
+    params.push_back("workspace");
   llvm::json::Object manifest{
       {"format", "ggemm-manifest-1"},
       {"chip", problem.getChip()},
@@ -117,9 +121,7 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"tile", llvm::json::Array{s.getTileM(), s.getTileN(), s.getTileK()}},
       {"split_k", s.getSplitK()},
       {"groups", std::move(groups)},
-      {"params", llvm::json::Array{"tensor_maps", "c_pointers",
-                                   "scale_pointers", "group_sizes", "alpha",
-                                   "status"}},
+      {"params", std::move(params)},
       {"tensor_maps", std::move(maps)}};
   if (launch.getTensorMemoryColumns())
     manifest["tensor_memory_columns"] = launch.getTensorMemoryColumns();

@@ -112,16 +112,6 @@ std::string TargetInfo::checkSplitK(const KernelProblem &p) const {
            "of them must be resident: grid = " + std::to_string(s.getGrid()) +
            " must be at most the " + std::to_string(numSMs) + " SMs of " +
            chip.str();
-  for (auto [g, shape] : llvm::enumerate(p.groups)) {
-    int64_t kTiles = llvm::divideCeil(shape.k, s.getTileK());
-    int64_t perSplit = llvm::divideCeil(kTiles, splitK);
-    if ((splitK - 1) * perSplit >= kTiles)
-      return "split_k = " + std::to_string(splitK) + " leaves a K split of " +
-             "group " + std::to_string(g) + " empty (K = " +
-             std::to_string(shape.k) + ": " + std::to_string(kTiles) +
-             " K tiles, " + std::to_string(perSplit) +
-             " a split); the kernel needs every split to have K tiles";
-  }
   return "";
 }
 

@@ -78,8 +78,8 @@ struct Manifest {
   RowsForm rows = RowsForm::List;
   ScaleLayout scales = ScaleLayout::RowMajor;
   bool alpha = false;
-  std::array<int64_t, 3> tile{}; ///< informational
-  int64_t splitK = 1;            ///< informational
+  std::array<int64_t, 3> tile{}; ///< M, N, K; sizes a split-K workspace
+  int64_t splitK = 1; ///< > 1: the kernel takes a workspace (parameter 6)
   std::vector<GroupShape> groups;
   std::vector<TensorMapSpec> tensorMaps;
 
@@ -326,9 +326,10 @@ struct LaunchOptions {
 
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /
-/// alpha) arrays, all in device memory owned here. It points to its
-/// Kernel, which must outlive it and stay where it is (not be moved from).
-/// Launching it again reuses everything.
+/// alpha) arrays, all in device memory owned here; for a split-K kernel
+/// also its workspace (so launches of one Launch must not run
+/// concurrently). It points to its Kernel, which must outlive it and stay
+/// where it is (not be moved from). Launching it again reuses everything.
 class Launch {
 public:
   [[nodiscard]] static std::string
@@ -339,8 +340,9 @@ public:
                                     const LaunchOptions &options = {}) const;
 
   /// The kernel parameters, in ABI order: tensor_maps, c_pointers,
-  /// scale_pointers, group_sizes, alpha, status.
-  const std::array<CUdeviceptr, 6> &params() const { return parameters; }
+  /// scale_pointers, group_sizes, alpha, status, and with split_k > 1 the
+  /// workspace (0 otherwise, and not passed).
+  const std::array<CUdeviceptr, 7> &params() const { return parameters; }
 
   /// The error flags the kernel raised in all launches so far (status[1]:
   /// bit 0, run-time group sizes passed the rows of A; the kernel clamped
@@ -351,9 +353,19 @@ public:
 private:
   const Kernel *kernel = nullptr;
   DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha,
-      status;
-  std::array<CUdeviceptr, 6> parameters{};
+      status, workspace;
+  std::array<CUdeviceptr, 7> parameters{};
 };
+
+/// Bytes before the first split-K partial in the workspace (the grid
+/// barrier's word, zero before the first launch).
+constexpr int64_t kWorkspaceHeaderBytes = 128;
+
+/// The workspace a split-K kernel needs (0 for split_k = 1): the header
+/// and one tile_m x tile_n f32 partial per work item, counted from the
+/// static sizes, or bounded from the rows of A in contiguous rows
+/// (docs/kernel-abi.md, "Split-K workspace").
+int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows);
 
 /// Bit of Launch::errorFlags: run-time group sizes passed the rows of A.
 constexpr int32_t kGroupSizesOverrun = 1;

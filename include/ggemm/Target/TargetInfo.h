@@ -82,8 +82,8 @@ struct TargetInfo {
 
   /// Why the kernel cannot take these tile sizes, or "".
   std::string checkTile(int64_t m, int64_t n, int64_t k) const;
-  /// Why a split-K kernel of this chip cannot take `problem` (all CTAs
-  /// resident; no empty K split), or "" (also for split_k = 1).
+  /// Why a split-K kernel of this chip cannot take `problem` (all its CTAs
+  /// must be resident), or "" (also for split_k = 1).
   std::string checkSplitK(const KernelProblem &p) const;
   /// Why the kernel for this chip cannot take `problem` (tile, split-K,
   /// scale layout, resources), or "". On success fills `resources` and

@@ -110,8 +110,9 @@ Value emitF16Values(OpBuilder &b, Location loc, const GroupFacts &g,
 
 /// Narrows `g` to the K tiles of split `split` (an index): with
 /// q = ceil(kTiles / split_k) K tiles a split, tiles [split * q,
-/// min((split + 1) * q, kTiles)), as the CPU lowering computes them.
-/// planKernel made sure no split of any group is empty.
+/// min((split + 1) * q, kTiles)), as the CPU lowering computes them. A
+/// split may be empty (a group with fewer K tiles than split_k): its
+/// partial is zero.
 void emitSplitRange(OpBuilder &b, Location loc, const KernelProblem &p,
                     GroupFacts &g, Value split);
 
@@ -121,16 +122,26 @@ Value emitWorkspaceBase(OpBuilder &b, Location loc, ValueRange params);
 
 /// How many partial tiles the workspace holds (an index): the exact work
 /// count with static sizes, else the bound docs/kernel-abi.md gives from
-/// the rows of A (status[0]). A work item at or past it is not stored or
-/// read (its group sizes passed the rows, which sets the error flag).
+/// the rows of A (status[0]). emitPartialSlot stays below it for every
+/// tile with rows in A; a slot at or past it is neither stored nor read.
 Value emitWorkspaceTiles(OpBuilder &b, Location loc, const KernelProblem &p,
                          ValueRange params);
 
+/// The workspace slot of K split `split` of the output tile at (m0, n0) of
+/// group `group` whose K split `split` is work item `work`: `work` itself
+/// with static sizes; with run-time sizes a slot that does not depend on
+/// the sizes of other groups' tiles, ((floor((rowBase + m0) / tile_m) +
+/// group) * max_g tiles_n + n0 / tile_n) * split_k + split, so that sizes
+/// passing the rows of A (whose work items run past any bound) still leave
+/// the rows that exist a slot below emitWorkspaceTiles.
+Value emitPartialSlot(OpBuilder &b, Location loc, const KernelProblem &p,
+                      Value group, Value rowBase, Value m0, Value n0,
+                      Value split, Value work);
 /// The i64 global address of the 16 bytes holding columns column ..
 /// column + 3 (column a multiple of 4) of row `row` of the f32 partial in
-/// workspace slot `work` (docs/kernel-abi.md, "Split-K workspace").
+/// workspace slot `slot` (docs/kernel-abi.md, "Split-K workspace").
 Value emitPartialAddress(OpBuilder &b, Location loc, const KernelProblem &p,
-                         Value workspace, Value work, Value row, Value column);
+                         Value workspace, Value slot, Value row, Value column);
 
 /// Lowers ggemm.grid_barrier and ggemm.reduce_partials for a kernel of
 /// `threads` threads a CTA.

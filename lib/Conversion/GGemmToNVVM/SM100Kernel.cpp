@@ -301,7 +301,11 @@ void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
   case Role::Mma:
     return emitMmaTile(g);
   case Role::Epilogue:
-    return emitEpilogueTile(g, rowBase, m0, n0, work);
+    return emitEpilogueTile(
+        g, rowBase, m0, n0,
+        work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0, split,
+                               work)
+             : Value());
   case Role::Scales:
     return emitScaleTile(g, rowBase, m0, n0);
   }

@@ -104,7 +104,7 @@ private:
   void publishScales(Value stage);
   void emitMmaTile(const GroupFacts &g);
   void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0,
-                        Value work);
+                        Value slot);
 
   // Shared memory: pointers and 32-bit shared-window addresses.
   Value sharedPtr(Value byteOffset);

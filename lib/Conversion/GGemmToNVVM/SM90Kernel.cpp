@@ -527,7 +527,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                           consumeIter, idx(0));
 
   emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup,
-               work);
+               work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0,
+                                      split, work)
+                    : Value());
 }
 
 /// Accumulator 4 j + e of a thread holds weight row 16 (warp % 4) +
@@ -539,7 +541,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
 void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
                                      Value rowBase, Value m0, Value n0,
                                      Value warp, Value warpgroup,
-                                     Value work) {
+                                     Value slot) {
   Type f32 = b.getF32Type();
   Value weightRow = arith::AddIOp::create(
       b, loc,
@@ -569,13 +571,12 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
         arith::AddIOp::create(b, loc, n0, col));
   };
 
-  if (work) {
+  if (slot) {
     // Split-K: the f32 partial (decode scale applied, no alpha) of the
-    // tile's elements inside the group into workspace slot `work`, for the
-    // reduction after the grid barrier; a slot past the workspace belongs
-    // to sizes that passed the rows of A (flagged): nothing is stored.
+    // tile's elements inside the group into its workspace slot, for the
+    // reduction after the grid barrier.
     Value stored =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, slot,
                               emitWorkspaceTiles(b, loc, problem, params));
     // The thread's first element (token row `token`, column `weightRow`):
     // its others are constant offsets from it, 8 columns = 2 column quads
@@ -585,7 +586,7 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
     Value threadBase = arith::AddIOp::create(
         b, loc,
         emitPartialAddress(b, loc, problem, emitWorkspaceBase(b, loc, params),
-                           work, token, quadStart),
+                           slot, token, quadStart),
         arith::IndexCastUIOp::create(
             b, loc, b.getI64Type(),
             arith::MulIOp::create(

@@ -66,7 +66,7 @@ private:
   Value descriptor(Value byteOffset);
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,
-                    Value work);
+                    Value slot);
   void consumerBarrier();
   Value idx(int64_t v);
   Value i32(int64_t v);

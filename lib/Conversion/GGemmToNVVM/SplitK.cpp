@@ -43,6 +43,15 @@ constexpr int64_t kWorkspaceHeaderBytes = 128;
 Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
+
+/// max_g ceil(N_g / tile_n).
+int64_t maxTilesN(const KernelProblem &p) {
+  int64_t tilesN = 0;
+  for (const GroupShape &g : p.groups)
+    tilesN = std::max<int64_t>(tilesN,
+                               llvm::divideCeil(g.n, p.schedule.getTileN()));
+  return tilesN;
+}
 } // namespace
 
 void mlir::ggemm::emitSplitRange(OpBuilder &b, Location loc,
@@ -50,7 +59,8 @@ void mlir::ggemm::emitSplitRange(OpBuilder &b, Location loc,
                                  Value split) {
   Value perSplit = arith::CeilDivUIOp::create(
       b, loc, g.kTiles, idx(b, loc, p.schedule.getSplitK()));
-  Value first = arith::MulIOp::create(b, loc, split, perSplit);
+  Value first = arith::MinUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, split, perSplit), g.kTiles);
   Value end = arith::MinUIOp::create(
       b, loc, g.kTiles, arith::AddIOp::create(b, loc, first, perSplit));
   g.kFirst = first;
@@ -75,11 +85,9 @@ Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
                llvm::divideCeil(g.n, s.getTileN()) * splitK;
     return idx(b, loc, tiles);
   }
-  // (ceil(rows / tile_m) + G) * max_g ceil(N_g / tile_n) * split_k: every
-  // group whose sizes stay inside the rows wastes at most one M tile.
-  int64_t tilesN = 0;
-  for (const GroupShape &g : p.groups)
-    tilesN = std::max<int64_t>(tilesN, llvm::divideCeil(g.n, s.getTileN()));
+  // (ceil(rows / tile_m) + G) * max_g ceil(N_g / tile_n) * split_k: the
+  // slots of emitPartialSlot for tiles starting inside the rows.
+  int64_t tilesN = maxTilesN(p);
   Value rows = arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
       memref::LoadOp::create(b, loc, params[5], idx(b, loc, 0)));
@@ -90,16 +98,36 @@ Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
   return arith::MulIOp::create(b, loc, tilesM, idx(b, loc, tilesN * splitK));
 }
 
+Value mlir::ggemm::emitPartialSlot(OpBuilder &b, Location loc,
+                                   const KernelProblem &p, Value group,
+                                   Value rowBase, Value m0, Value n0,
+                                   Value split, Value work) {
+  if (p.listForm)
+    return work;
+  ScheduleAttr s = p.schedule;
+  Value mSlot = arith::AddIOp::create(
+      b, loc,
+      arith::DivUIOp::create(b, loc, arith::AddIOp::create(b, loc, rowBase, m0),
+                             idx(b, loc, s.getTileM())),
+      group);
+  Value tile = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, mSlot, idx(b, loc, maxTilesN(p))),
+      arith::DivUIOp::create(b, loc, n0, idx(b, loc, s.getTileN())));
+  return arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, tile, idx(b, loc, s.getSplitK())),
+      split);
+}
+
 Value mlir::ggemm::emitPartialAddress(OpBuilder &b, Location loc,
                                       const KernelProblem &p, Value workspace,
-                                      Value work, Value row, Value column) {
+                                      Value slot, Value row, Value column) {
   ScheduleAttr s = p.schedule;
-  // Slot `work` holds tile_n / 4 column quads, each tile_m rows of 16
+  // Slot `slot` holds tile_n / 4 column quads, each tile_m rows of 16
   // bytes: a warp's 32 consecutive rows of one quad are 512 contiguous
   // bytes, in both phases.
   Value quad = arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(b, loc, work, idx(b, loc, s.getTileN() / 4)),
+      arith::MulIOp::create(b, loc, slot, idx(b, loc, s.getTileN() / 4)),
       arith::DivUIOp::create(b, loc, column, idx(b, loc, 4)));
   Value piece = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, quad, idx(b, loc, s.getTileM())),
@@ -212,9 +240,13 @@ struct ReducePartialsToNVVM final
     };
     Value rows = inside(g.m, op.getM0(), s.getTileM());
     Value columns = inside(g.n, op.getN0(), s.getTileN());
+    // The tile's slots: split s's at slot(s) (consecutive: slot(0) + s).
+    Value firstSlot =
+        emitPartialSlot(b, loc, p, op.getGroup(), op.getRowBase(), op.getM0(),
+                        op.getN0(), idx(b, loc, 0), op.getWork());
     Value stored = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ule,
-        arith::AddIOp::create(b, loc, op.getWork(), idx(b, loc, splitK)),
+        arith::AddIOp::create(b, loc, firstSlot, idx(b, loc, splitK)),
         emitWorkspaceTiles(b, loc, p, params));
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     auto f32x4 = VectorType::get({4}, b.getF32Type());
@@ -237,12 +269,12 @@ struct ReducePartialsToNVVM final
           scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
             Value sum;
             for (int64_t split = 0; split < splitK; ++split) {
-              Value work = arith::AddIOp::create(b, loc, op.getWork(),
+              Value slot = arith::AddIOp::create(b, loc, firstSlot,
                                                  idx(b, loc, split));
               Value part = LLVM::LoadOp::create(
                   b, loc, f32x4,
                   globalPtr(b, loc,
-                            emitPartialAddress(b, loc, p, workspace, work, row,
+                            emitPartialAddress(b, loc, p, workspace, slot, row,
                                                column)),
                   /*alignment=*/16);
               sum = sum ? arith::AddFOp::create(b, loc, sum, part).getResult()

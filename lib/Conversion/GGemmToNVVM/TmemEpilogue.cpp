@@ -27,7 +27,7 @@ using namespace mlir::ggemm::sm100kernel;
 //===----------------------------------------------------------------------===//
 
 void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
-                                          Value m0, Value n0, Value work) {
+                                          Value m0, Value n0, Value slot) {
   Value t = loadCounter(tileIter);
   RingPosition accumulator = ringPosition(t, 2);
   Value buffer = accumulator.index;
@@ -70,15 +70,13 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   Value row = arith::AddIOp::create(b, loc, m0, rowInTile);
   Value rowOk =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, g.m);
-  if (work) {
+  if (slot) {
     // Split-K: the f32 row, without alpha, into the tile's workspace slot,
     // for the reduction after the grid barrier (16-byte stores: a warp's
-    // store of one column quad covers 512 contiguous bytes). A slot past
-    // the workspace belongs to sizes that passed the rows of A (flagged):
-    // nothing is stored.
+    // store of one column quad covers 512 contiguous bytes).
     Value stored = arith::AndIOp::create(
         b, loc, rowOk,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, slot,
                               emitWorkspaceTiles(b, loc, problem, params)));
     bool nTail = llvm::any_of(problem.groups, [&](const GroupShape &s) {
       return s.n % plan.tileN != 0;
@@ -86,6 +84,13 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
     ifThen(stored, [&] {
       Value workspace = emitWorkspaceBase(b, loc, params);
       Value columns = arith::SubIOp::create(b, loc, g.n, n0);
+      // A split without K tiles (K shorter than split_k tiles) issued no
+      // MMA: its partial is zero, not the accumulator's stale contents.
+      auto f32x4 = VectorType::get({4}, b.getF32Type());
+      Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          g.kTiles, idx(0));
+      Value zeros = arith::ConstantOp::create(
+          b, loc, f32x4, DenseElementsAttr::get(f32x4, 0.0f));
       for (auto [col0, values] : pieces) {
         int64_t width = cast<VectorType>(values.getType()).getDimSize(0);
         for (int64_t c = 0; c < width; c += 4) {
@@ -95,11 +100,12 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
                 ArrayRef<int32_t>{int32_t(c), int32_t(c + 1), int32_t(c + 2),
                                   int32_t(c + 3)});
             Value address = emitPartialAddress(b, loc, problem, workspace,
-                                               work, rowInTile, idx(col0 + c));
+                                               slot, rowInTile, idx(col0 + c));
             LLVM::StoreOp::create(
                 b, loc,
-                arith::BitcastOp::create(
-                    b, loc, VectorType::get({4}, b.getF32Type()), words),
+                arith::SelectOp::create(
+                    b, loc, empty, zeros,
+                    arith::BitcastOp::create(b, loc, f32x4, words)),
                 LLVM::IntToPtrOp::create(
                     b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
                     address),
