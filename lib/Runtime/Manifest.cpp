@@ -411,4 +411,26 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   return "";
 }
 
+int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows) {
+  if (manifest.splitK <= 1)
+    return 0;
+  int64_t tileM = manifest.tile[0], tileN = manifest.tile[1];
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  int64_t tiles = 0;
+  if (manifest.rows == RowsForm::List) {
+    for (const GroupShape &g : manifest.groups)
+      tiles += ceilDiv(g.m, tileM) * ceilDiv(g.n, tileN);
+  } else {
+    // The kernel's slots of tiles that start inside the rows: an M tile
+    // index below ceil(rows / tile_m) plus the group index.
+    int64_t tilesN = 0;
+    for (const GroupShape &g : manifest.groups)
+      tilesN = std::max(tilesN, ceilDiv(g.n, tileN));
+    tiles = (ceilDiv(std::max<int64_t>(contiguousRows, 0), tileM) +
+             int64_t(manifest.groups.size())) *
+            tilesN;
+  }
+  return kWorkspaceHeaderBytes + tiles * manifest.splitK * tileM * tileN * 4;
+}
+
 } // namespace ggemm::rt

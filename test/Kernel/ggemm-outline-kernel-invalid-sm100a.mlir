@@ -5,9 +5,10 @@
 // tile would cut. The schedules are written out so that each input tests
 // one rule.
 // RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a -verify-diagnostics
-// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
+// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent=grid=149 --ggemm-outline-kernel=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
 
-// SPLIT: error: 'ggemm.persistent' op has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 for now
+// A split-K kernel's CTAs meet at a grid barrier: all must be resident.
+// SPLIT: error: 'ggemm.persistent' op cannot be lowered for sm_100a: split_k = 2 makes the CTAs wait for each other at a grid barrier, so all of them must be resident: grid = 149 must be at most the 148 SMs of sm_100a
 
 func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {

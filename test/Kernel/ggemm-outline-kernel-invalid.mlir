@@ -65,16 +65,16 @@ func.func @shared_memory(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3
 
 // -----
 
-// Split-K partials are reduced after a grid barrier, which no GPU kernel
-// lowers yet.
-func.func @split(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
+// A split-K kernel's CTAs wait for each other at its grid barrier: all of
+// them must be resident, one per SM.
+func.func @split_grid(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<128x512xf4E2M1FN>, %sb: memref<128x32xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{has a ggemm.grid_barrier (split-K); GPU kernels take split_k = 1 for now}}
+  // expected-error @+1 {{cannot be lowered for sm_90a: split_k = 2 makes the CTAs wait for each other at a grid barrier, so all of them must be resident: grid = 133 must be at most the 132 SMs of sm_90a}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>
+      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 133, stages = 4>
   return
 }
 

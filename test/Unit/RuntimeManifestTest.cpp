@@ -128,6 +128,51 @@ TEST(RuntimeManifest, Refusals) {
             "\"sfa\" or \"sfb\", not \"c\"");
 }
 
+// A split-K kernel takes the workspace as its seventh parameter; the
+// runtime sizes it from the tile, the split and the groups (the rows of A in
+// contiguous rows).
+TEST(RuntimeManifest, SplitKWorkspace) {
+  rt::Manifest m;
+  ASSERT_EQ(parse(kContiguous, m), "");
+  EXPECT_EQ(rt::workspaceBytes(m, 300), 0);
+  std::string split =
+      replaced(replaced(kContiguous, R"("split_k": 1)", R"("split_k": 2)"),
+               R"("alpha", "status"])", R"("alpha", "status", "workspace"])");
+  ASSERT_EQ(parse(split, m), "");
+  EXPECT_EQ(m.splitK, 2);
+  // (ceil(300 / 128) + 3 groups) x 2 N tiles x 2 splits x 64 KiB + header.
+  EXPECT_EQ(rt::workspaceBytes(m, 300), 128 + (3 + 3) * 2 * 2 * 65536);
+  EXPECT_EQ(rt::workspaceBytes(m, 0), 128 + 3 * 2 * 2 * 65536);
+  // List rows: the exact tile count.
+  std::string list = replaced(
+      replaced(replaced(split, R"("rows": "contiguous")", R"("rows": "list")"),
+               R"("groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256},
+            {"k": 512, "m": -1, "n": 256}])",
+               R"("groups": [{"k": 512, "m": 129, "n": 256}])"),
+      R"("dims": [256, -1])", R"("dims": [256, 129])");
+  list = replaced(list, R"("dims": [32, -1])", R"("dims": [32, 129])");
+  list = replaced(list, R"("dims": [256, 768])", R"("dims": [256, 256])");
+  list = replaced(list, R"("dims": [32, 768])", R"("dims": [32, 256])");
+  ASSERT_EQ(parse(list, m), "");
+  EXPECT_EQ(rt::workspaceBytes(m, 0), 128 + 2 * 2 * 2 * 65536);
+  // The parameter list must match split_k.
+  EXPECT_EQ(parse(replaced(kContiguous, R"("alpha", "status"])",
+                           R"("alpha", "status", "workspace"])"),
+                  m),
+            "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
+            "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\"] "
+            "(docs/kernel-abi.md)");
+  EXPECT_EQ(parse(replaced(kContiguous, R"("split_k": 1)", R"("split_k": 2)"),
+                  m),
+            "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
+            "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\", "
+            "\"workspace\"] (split_k > 1)");
+  // The workspace is sized from the tile.
+  EXPECT_EQ(parse(replaced(split, R"(, "tile": [128, 128, 256])", ""), m),
+            "manifest: split_k > 1 needs \"tile\" (the workspace holds one "
+            "tile_m x tile_n f32 partial per work item)");
+}
+
 TEST(RuntimeManifest, SwizzledBoxWiderThan128BytesIsRefused) {
   rt::Manifest m;
   // K = 1024: 512-byte rows, and a 256-byte box under 128B swizzling.

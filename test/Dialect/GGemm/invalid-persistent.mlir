@@ -52,7 +52,7 @@ func.func @across_barrier() {
 // -----
 
 func.func @barrier_outside() {
-  // expected-error @+1 {{expects parent op 'ggemm.persistent'}}
+  // expected-error @+1 {{must be directly in a ggemm.persistent body or in the body of an outlined kernel}}
   ggemm.grid_barrier
   return
 }

@@ -113,3 +113,76 @@ func.func @tile_space_groups() -> index attributes {ggemm.problem = #ggemm.kerne
   %n = ggemm.num_tiles tiles_m [1, 1] tiles_n [1, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return %n : index
 }
+
+// -----
+
+// Split-K: a kernel's tiles carry split(..) work(..) exactly when its
+// schedule has split_k > 1; the reduction and the grid barrier only exist
+// in split-K kernels; the reduction runs in every thread.
+func.func @split_in_unsplit_kernel(%i: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.tile' op has a K split, but its kernel's schedule has split_k = 1}}
+  ggemm.tile group(%i) row_base(%i) at(%i, %i) split(%i) work(%i)
+  return
+}
+
+// -----
+
+func.func @unsplit_in_split_kernel(%i: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>>} {
+  %ring = ggemm.ring : !ggemm.ring<4>
+  // expected-error @+1 {{'ggemm.compute_tile' op needs split(..) work(..): its kernel's schedule has split_k = 2}}
+  ggemm.compute_tile %ring group(%i) row_base(%i) at(%i, %i) : !ggemm.ring<4>
+  return
+}
+
+// -----
+
+func.func @split_without_work(%i: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.tile' op takes split and work together}}
+  "ggemm.tile"(%i, %i, %i, %i, %i) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0>}> : (index, index, index, index, index) -> ()
+  return
+}
+
+// -----
+
+func.func @reduce_unsplit(%i: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.reduce_partials' op reduces split-K partials, but its kernel's schedule has split_k = 1}}
+  ggemm.reduce_partials group(%i) row_base(%i) at(%i, %i) work(%i)
+  return
+}
+
+// -----
+
+func.func @reduce_in_role(%i: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>} {
+  ggemm.warp_specialize [#ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
+    // expected-error @+1 {{'ggemm.reduce_partials' op runs in every thread of the CTA; it must not be inside ggemm.warp_specialize}}
+    ggemm.reduce_partials group(%i) row_base(%i) at(%i, %i) work(%i)
+    ggemm.yield
+  }
+  return
+}
+
+// -----
+
+func.func @reduce_outside_kernel(%i: index) {
+  // expected-error @+1 {{'ggemm.reduce_partials' op must be inside an outlined kernel}}
+  ggemm.reduce_partials group(%i) row_base(%i) at(%i, %i) work(%i)
+  return
+}
+
+// -----
+
+func.func @barrier_unsplit() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+  // expected-error @+1 {{'ggemm.grid_barrier' op is in a kernel whose schedule has split_k = 1; only split-K kernels have a workspace to synchronise on}}
+  ggemm.grid_barrier
+  return
+}
+
+// -----
+
+func.func @barrier_nested(%c: i1) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>} {
+  scf.if %c {
+    // expected-error @+1 {{'ggemm.grid_barrier' op must be directly in a ggemm.persistent body or in the body of an outlined kernel}}
+    ggemm.grid_barrier
+  }
+  return
+}

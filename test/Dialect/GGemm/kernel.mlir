@@ -36,3 +36,21 @@ func.func @roles(%g: index) attributes {ggemm.problem = #ggemm.kernel_problem<ch
   }
   return
 }
+
+// A split-K kernel: tiles with their split and work item, the grid barrier
+// and the reduction in the kernel body.
+// CHECK-LABEL: func.func @split(
+// CHECK: ggemm.tile group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) split(%{{.*}}) work(%{{.*}})
+// CHECK: ggemm.load_tile %{{.*}} group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) split(%{{.*}}) work(%{{.*}}) : <2>
+// CHECK: ggemm.compute_tile %{{.*}} group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) split(%{{.*}}) work(%{{.*}}) : <2>
+// CHECK: ggemm.grid_barrier
+// CHECK: ggemm.reduce_partials group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) work(%{{.*}})
+func.func @split(%g: index) attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 1024], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 2>>} {
+  ggemm.tile group(%g) row_base(%g) at(%g, %g) split(%g) work(%g)
+  %ring = ggemm.ring : !ggemm.ring<2>
+  ggemm.load_tile %ring group(%g) row_base(%g) at(%g, %g) split(%g) work(%g) : !ggemm.ring<2>
+  ggemm.compute_tile %ring group(%g) row_base(%g) at(%g, %g) split(%g) work(%g) : !ggemm.ring<2>
+  ggemm.grid_barrier
+  ggemm.reduce_partials group(%g) row_base(%g) at(%g, %g) work(%g)
+  return
+}
