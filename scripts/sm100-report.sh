@@ -12,6 +12,10 @@
 # persistent tile loop; the "K tiles" figure says how many K tiles the
 # counted iteration holds (8 tcgen05.cp per K tile; 2 TMA loads per K tile,
 # 4 where the manifest has "sfa"/"sfb" maps for TMA of row-major scales).
+# The epilogue's loop is the one around its tcgen05.ld. The list-form
+# benchmark shapes are also compiled with split_k = 2 (rows "..._split2":
+# the epilogue stores f32 partials into the workspace instead of bulk
+# copies of C; the reduction after the grid barrier is not in the table).
 # Needs a build and CUDA's ptxas.
 #   scripts/sm100-report.sh [build-dir]
 set -euo pipefail
@@ -25,14 +29,22 @@ python3 "$root/examples/gen_examples.py" --blocked-variants "$work/blocked" >/de
 for f in "$root"/examples/*.mlir "$work"/blocked/*.mlir; do
   "$build/bin/gemm-opt" "$f" --ggemm-pipeline="chip=sm_100a format=isa out-dir=$work/out" -o /dev/null
 done
+mkdir -p "$work/split"
+for f in "$root"/examples/bench_*.mlir; do
+  case "$f" in *_dynamic.mlir) continue ;; esac
+  "$build/bin/gemm-opt" "$f" --ggemm-pipeline="chip=sm_100a format=isa split-k=2 out-dir=$work/split" -o /dev/null
+  name="$(basename "$f" .mlir)"
+  mv "$work/split/$name.ptx" "$work/out/${name}_split2.ptx"
+  mv "$work/split/$name.json" "$work/out/${name}_split2.json"
+done
 count() { # count <mix file> <section> <opcode prefix>
   awk -v s="loop $2:" -v p="$3" '
     index($0, "loop ") == 1 { on = (index($0, s) == 1) ; next }
     on && index($2, p) == 1 { n += $1 } END { print n + 0 }' "$1"
 }
 total() { grep "^loop $2:" "$1" | awk '{ print $(NF-1) }'; }
-echo "| kernel | smem (B) | TMEM cols | regs | MMA loop: K tiles / insts / waits / tcgen05.cp / tcgen05.mma / commit | producer loop: K tiles / insts / waits / TMA / bulk / ld.global / st.shared | scale warp loop: insts / waits / ld.global / ld.shared / st.shared |"
-echo "|---|---|---|---|---|---|---|"
+echo "| kernel | smem (B) | TMEM cols | regs | MMA loop: K tiles / insts / waits / tcgen05.cp / tcgen05.mma / commit | producer loop: K tiles / insts / waits / TMA / bulk / ld.global / st.shared | scale warp loop: insts / waits / ld.global / ld.shared / st.shared | epilogue loop: insts / tcgen05.ld / st.shared / bulk stores / st.global |"
+echo "|---|---|---|---|---|---|---|---|"
 for ptx in "$work"/out/*.ptx; do
   name="$(basename "$ptx" .ptx)"
   json="${ptx%.ptx}.json"
@@ -41,6 +53,7 @@ for ptx in "$work"/out/*.ptx; do
   regs="$("$ptxas" -arch=sm_100a -v "$ptx" -o /dev/null 2>&1 | sed -n 's/.*Used \([0-9]*\) registers.*/\1/p')"
   python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor tcgen05.mma --anchor cp.async.bulk.tensor > "$work/mix"
   python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor bar.warp.sync >> "$work/mix" || true
+  python3 "$root/scripts/ptx-loop-mix.py" "$ptx" --anchor tcgen05.ld >> "$work/mix"
   wait=mbarrier.try_wait
   mma="$(( $(count "$work/mix" tcgen05.mma tcgen05.cp) / 8 )) / $(total "$work/mix" tcgen05.mma) / $(count "$work/mix" tcgen05.mma $wait) / $(count "$work/mix" tcgen05.mma tcgen05.cp) / $(count "$work/mix" tcgen05.mma tcgen05.mma) / $(count "$work/mix" tcgen05.mma tcgen05.commit)"
   loads=2
@@ -52,5 +65,7 @@ for ptx in "$work"/out/*.ptx; do
   else
     scales="$(total "$work/mix" $sync) / $(count "$work/mix" $sync $wait) / $(count "$work/mix" $sync ld.global) / $(count "$work/mix" $sync ld.shared) / $(count "$work/mix" $sync st.shared)"
   fi
-  echo "| $name | $smem | $tmem | $regs | $mma | $prod | $scales |"
+  ld=tcgen05.ld
+  epilogue="$(total "$work/mix" $ld) / $(count "$work/mix" $ld $ld) / $(count "$work/mix" $ld st.shared) / $(count "$work/mix" $ld cp.async.bulk.global) / $(count "$work/mix" $ld st.global)"
+  echo "| $name | $smem | $tmem | $regs | $mma | $prod | $scales | $epilogue |"
 done

@@ -86,6 +86,15 @@ struct GGemmInsertTMAPrefetch final
           fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
       if (!problem)
         continue;
+      // The hint fetches the next work item's first K tiles; a split
+      // starts inside K (and the prefetch op has no split to say where).
+      if (int64_t split = problem.getSchedule().getSplitK(); split > 1) {
+        fn.emitOpError() << "has split_k = " << split
+                         << "; ggemm-insert-tma-prefetch prefetches the first "
+                            "K tiles of the next work item, but a K split "
+                            "starts inside K (use prefetch distance 0)";
+        return signalPassFailure();
+      }
       // More K tiles than stages would only evict what the ring holds.
       int64_t k = std::min<int64_t>(distance,
                                     problem.getSchedule().getStages());

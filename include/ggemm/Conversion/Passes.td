@@ -55,8 +55,8 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     memory buffers with mbarriers, exact in-register NVFP4 -> bf16
     dequantization (e2m1 x e4m3 is exact in bf16), `mma.sync` m16n8k16 bf16
     with f32 accumulators, alpha and an f16 epilogue masked to each group.
-    Takes 128 x 128 tiles, split_k = 1 and row-major scales; anything else is
-    refused with a diagnostic.
+    Takes 128 x 128 tiles and row-major scales; anything else is refused
+    with a diagnostic.
 
     `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 192
     threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled
@@ -66,8 +66,14 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     kind::mxf4nvf4 block16 per 256-wide K tile, tcgen05.commit to mbarriers,
     two TMEM accumulators) and four epilogue warps (tcgen05.ld, alpha, f16).
     Tensor Memory columns, shared memory and the epilogue's registers are
-    checked against sm_100a at compile time; tile M 128, tile K 256 and
-    split_k = 1 are required.
+    checked against sm_100a at compile time; tile M 128 and tile K 256 are
+    required.
+
+    Split-K kernels (both chips): each tile covers its split's K tiles and
+    stores its f32 partial in its workspace slot; `ggemm.grid_barrier`
+    becomes a CTA barrier around one thread's arrival on the workspace's
+    barrier word (fences at GPU scope); `ggemm.reduce_partials` sums a
+    tile's partials in split order in every thread, then alpha and f16.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"\"",

@@ -27,9 +27,16 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     The problem is checked against the target (`chip`, read from the
     target description): a schedule, scale layout or resource use the
     chip's kernel cannot take is refused here with the reason. Also
-    refused: a ggemm op that was not fused into a persistent loop, split-K
-    (a `ggemm.grid_barrier`), a second ggemm op in one function, and
-    operands that are not arguments of the function.
+    refused: a ggemm op that was not fused into a persistent loop, a second
+    ggemm op in one function, and operands that are not arguments of the
+    function.
+
+    Split-K (a `ggemm.grid_barrier` between the phases): the kernel takes
+    the workspace as a seventh parameter (docs/kernel-abi.md), each tile
+    carries `split(..) work(..)`, the barrier stays in the kernel body and
+    each `ggemm.reduce_tile` becomes a `ggemm.reduce_partials`; the host's
+    workspace allocation goes. The grid must not exceed the chip's SM
+    count (the CTAs wait for each other, so all must be resident).
 
     `host-operands=true` also puts `ggemm.launch_operands` on the host
     function: for each operand (`a`, `sfa`, `b`, `sfb`, `c`, `group_sizes`,
