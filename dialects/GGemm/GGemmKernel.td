@@ -153,7 +153,8 @@ defvar GGemm_KernelTileFormat = [{
 }];
 
 /// With split_k > 1 in the kernel's problem: the tile's K split and its
-/// work item (the slot of its f32 partial in the workspace parameter).
+/// work item (which give the slot of its f32 partial in the workspace
+/// parameter).
 defvar GGemm_KernelSplitArgs = (ins Optional<Index>:$split,
                                     Optional<Index>:$work);
 defvar GGemm_KernelSplitFormat = [{
@@ -172,8 +173,10 @@ def GGemm_TileOp : GGemm_Op<"tile", [AttrSizedOperandSegments]> {
 
     With `split_k` > 1 in the problem the tile carries its K split and work
     item: it covers only the split's K tiles (as `ggemm.mma_tile`) and
-    stores its f32 partial, without alpha, in slot `%work` of the
-    workspace parameter, for `ggemm.reduce_partials`.
+    stores its f32 partial, without alpha, in its slot of the workspace
+    parameter, for `ggemm.reduce_partials`: slot `%work` with `rows<list>`,
+    and with `rows<contiguous>` a slot numbered from the tile's rows, group,
+    column and split (docs/kernel-abi.md, "Split-K workspace").
 
     ```mlir
     ggemm.tile group(%g) row_base(%rb) at(%m0, %n0)
@@ -262,8 +265,8 @@ def GGemm_ComputeTileOp : GGemm_Op<"compute_tile", [AttrSizedOperandSegments]> {
     does both).
 
     With `split(%s) work(%w)` (split_k > 1): the K tiles of split `%s`,
-    and the f32 partial, without alpha, stored in workspace slot `%w`
-    instead of C.
+    and the f32 partial, without alpha, stored in the tile's workspace slot
+    (as for `ggemm.tile`) instead of C.
 
     ```mlir
     ggemm.compute_tile %ring group(%g) row_base(%rb) at(%m0, %n0)
@@ -295,8 +298,8 @@ def GGemm_ReducePartialsOp : GGemm_Op<"reduce_partials"> {
     The kernel-level form of `ggemm.reduce_tile`, after the kernel's
     `ggemm.grid_barrier`: for the output tile whose split-0 work item is
     `%work`, `C = f16(alpha * (((p_0 + p_1) + p_2) + ...))` over the
-    `split_k` partials `p_s` in workspace slots `%work + s`, in that fixed
-    order, for rows `< M_g` and columns `< N_g` of the tile. Run by every
+    `split_k` partials `p_s` in the tile's workspace slots (`%work + s`
+    with `rows<list>`; docs/kernel-abi.md), in that fixed order, for rows `< M_g` and columns `< N_g` of the tile. Run by every
     thread of the CTA (outside `ggemm.warp_specialize`).
 
     ```mlir

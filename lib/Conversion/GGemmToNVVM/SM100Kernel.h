@@ -21,7 +21,10 @@
 //
 // Every role runs the same persistent tile loop (the scheduler shared with
 // the CPU path), so they agree on the tile sequence without talking about
-// it; they talk only through mbarriers. docs/sm100-kernel.md has the
+// it; they talk only through mbarriers. With split_k > 1 each role covers
+// the K tiles of the work item's split, the epilogue stores f32 partials
+// into the workspace, and the grid barrier and the reduction follow the
+// roles (SplitK.cpp). docs/sm100-kernel.md has the
 // protocol, the memory budgets and what verified this code.
 //
 //===----------------------------------------------------------------------===//
@@ -75,7 +78,8 @@ public:
   Value isMmaWarp();
   /// `role`'s part of one output tile (the body of one ggemm.mma_tile);
   /// with split_k > 1 of K split `split` only, its partial stored in
-  /// workspace slot `work` (both null otherwise).
+  /// its workspace slot (emitPartialSlot of work item `work`; both null
+  /// otherwise).
   void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0,
                 Value split = Value(), Value work = Value());
   /// What `role` does after its last tile (the producer waits until the

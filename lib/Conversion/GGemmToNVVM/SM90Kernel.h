@@ -46,7 +46,7 @@ public:
   /// The consumer warpgroups' part (ggemm.compute_tile): per K tile and
   /// decode step, decode into an f16 buffer and issue wgmma on it; release
   /// each stage; then the f16 epilogue, or with split-K (`split`, `work`
-  /// not null) the f32 partial into workspace slot `work`.
+  /// not null) the f32 partial into its workspace slot (emitPartialSlot).
   void emitConsumerTile(Value group, Value rowBase, Value m0, Value n0,
                         Value split = Value(), Value work = Value());
   /// The producer after its last tile (ggemm.drain_ring).
