@@ -21,14 +21,7 @@ K=out/kernels
 if ! ls $K/*.json > /dev/null 2>&1; then
   echo "no kernels in $K: run bench/compile.sh first"; exit 1
 fi
-seed=$(( $(date +%s) % 100000 ))
-log() { echo "== $*" | tee -a "$logs/check.log"; }
-# Group sizes of a benchmark shape of bench/problems.json, comma-separated.
-sizes_of() {
-  python3 -c 'import json, sys
-sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
-print(",".join(str(m) for m in sizes[sys.argv[2]]))' bench/problems.json "$1"
-}
+source bench/common.sh
 
 # The list-form benchmark kernels: every bench_*.json but the _dynamic ones
 # (rows<contiguous>, run-time group sizes), whatever the group count.

@@ -9,13 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 logs="${1:-out/logs-splitk}"
 mkdir -p "$logs"
-seed=$(( $(date +%s) % 100000 ))
-log() { echo "== $*" | tee -a "$logs/check.log"; }
-sizes_of() {
-  python3 -c 'import json, sys
-sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
-print(",".join(str(m) for m in sizes[sys.argv[2]]))' bench/problems.json "$1"
-}
+source bench/common.sh
 BUILD=out/build-runtime
 if [ ! -x $BUILD/bin/gemm-run ]; then
   cmake -S runtime -B $BUILD -DCMAKE_BUILD_TYPE=Release > "$logs/build.log" 2>&1 &&

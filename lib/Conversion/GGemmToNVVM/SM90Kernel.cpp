@@ -560,6 +560,29 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
     return g.alpha ? arith::MulFOp::create(b, loc, v, g.alpha).getResult() : v;
   };
   // C's element (token, column) of this tile.
+  // Each accumulator 4 j + e of the thread, with its token row and column
+  // in the tile and whether that element lies inside the group.
+  auto forEachAccumulator =
+      [&](function_ref<void(int64_t j, int64_t e, Value tokenRow, Value col,
+                            Value inside)>
+              body) {
+        for (int64_t j = 0; j < tileM / 8; ++j)
+          for (int64_t e = 0; e < 4; ++e) {
+            Value col =
+                arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
+            Value tokenRow =
+                arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
+            Value inside = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::ult,
+                    arith::AddIOp::create(b, loc, m0, tokenRow), g.m),
+                arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::ult,
+                    arith::AddIOp::create(b, loc, n0, col), g.n));
+            body(j, e, tokenRow, col, inside);
+          }
+      };
   auto element = [&](Value tokenRow, Value col) {
     return arith::AddIOp::create(
         b, loc,
@@ -592,38 +615,24 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
             arith::MulIOp::create(
                 b, loc, arith::RemUIOp::create(b, loc, weightRow, idx(4)),
                 idx(4))));
-    for (int64_t j = 0; j < tileM / 8; ++j)
-      for (int64_t e = 0; e < 4; ++e) {
-        Value col = arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
-        Value tokenRow =
-            arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
-        Value inside = arith::AndIOp::create(
-            b, loc, stored,
-            arith::AndIOp::create(
-                b, loc,
-                arith::CmpIOp::create(
-                    b, loc, arith::CmpIPredicate::ult,
-                    arith::AddIOp::create(b, loc, m0, tokenRow), g.m),
-                arith::CmpIOp::create(
-                    b, loc, arith::CmpIPredicate::ult,
-                    arith::AddIOp::create(b, loc, n0, col), g.n)));
-        Value value = arith::MulFOp::create(
-            b, loc, LLVM::ExtractValueOp::create(b, loc, result, 4 * j + e),
-            scale);
-        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-          int64_t offset = ((e / 2) * 2 * tileM + 8 * j + e % 2) * 16;
-          Value address = arith::AddIOp::create(
-              b, loc, threadBase,
-              arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(offset)));
-          LLVM::StoreOp::create(
-              b, loc, value,
-              LLVM::IntToPtrOp::create(
-                  b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1),
-                  address),
-              /*alignment=*/4);
-          scf::YieldOp::create(b, loc);
-        });
-      }
+    forEachAccumulator([&](int64_t j, int64_t e, Value, Value, Value inside) {
+      Value value = arith::MulFOp::create(
+          b, loc, LLVM::ExtractValueOp::create(b, loc, result, 4 * j + e),
+          scale);
+      Value ok = arith::AndIOp::create(b, loc, stored, inside);
+      scf::IfOp::create(b, loc, ok, [&](OpBuilder &, Location) {
+        int64_t offset = ((e / 2) * 2 * tileM + 8 * j + e % 2) * 16;
+        Value address = arith::AddIOp::create(
+            b, loc, threadBase,
+            arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(offset)));
+        LLVM::StoreOp::create(
+            b, loc, value,
+            LLVM::IntToPtrOp::create(
+                b, loc, LLVM::LLVMPointerType::get(b.getContext(), 1), address),
+            /*alignment=*/4);
+        scf::YieldOp::create(b, loc);
+      });
+    });
     return;
   }
 
@@ -633,28 +642,17 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
   if (!staged) {
     GroupFacts unscaled = g;
     unscaled.alpha = Value();
-    for (int64_t j = 0; j < tileM / 8; ++j)
-      for (int64_t e = 0; e < 4; ++e) {
-        Value col = arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
-        Value tokenRow =
-            arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
-        Value inside = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::ult,
-                arith::AddIOp::create(b, loc, m0, tokenRow), g.m),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                  arith::AddIOp::create(b, loc, n0, col), g.n));
-        Value value = accumulator(4 * j + e);
-        scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-          emitF16Store(b, loc, unscaled,
-                       vector::FromElementsOp::create(
-                           b, loc, VectorType::get({1}, f32),
-                           ValueRange{value}),
-                       element(tokenRow, col), /*alignment=*/2);
-          scf::YieldOp::create(b, loc);
-        });
-      }
+    forEachAccumulator([&](int64_t j, int64_t e, Value tokenRow, Value col,
+                           Value inside) {
+      Value value = accumulator(4 * j + e);
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+        emitF16Store(b, loc, unscaled,
+                     vector::FromElementsOp::create(
+                         b, loc, VectorType::get({1}, f32), ValueRange{value}),
+                     element(tokenRow, col), /*alignment=*/2);
+        scf::YieldOp::create(b, loc);
+      });
+    });
     return;
   }
 
