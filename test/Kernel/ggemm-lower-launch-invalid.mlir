@@ -300,3 +300,17 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// A split-K kernel: its CTAs meet at a grid barrier, which needs a
+// cooperative launch.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  // expected-error @below {{launches a split-K kernel (split_k = 2): its CTAs meet at a grid barrier, so it needs a cooperative launch, which gpu.launch_func cannot ask for; use the manifest and ggemm's runtime (host=manifest)}}
+  func.func @f(%a: memref<96x512xf4E2M1FN>, %sfa: memref<96x32xf8E4M3FN>, %b: memref<128x512xf4E2M1FN>, %sfb: memref<128x32xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [96, 128, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, 96], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 128], strides = [256], box = [128, 128], swizzle = "128B">]>,
+      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+    return
+  }
+}
