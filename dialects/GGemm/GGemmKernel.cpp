@@ -113,9 +113,9 @@ LogicalResult GridBarrierOp::verify() {
   Operation *parent = (*this)->getParentOp();
   if (isa_and_nonnull<PersistentOp>(parent))
     return success();
-  auto fn = dyn_cast_or_null<FunctionOpInterface>(parent);
-  auto problem =
-      fn ? fn->getAttrOfType<KernelProblemAttr>(kProblemAttrName) : nullptr;
+  KernelProblemAttr problem = isa_and_nonnull<FunctionOpInterface>(parent)
+                                  ? getEnclosingKernelProblem(*this)
+                                  : nullptr;
   if (!problem)
     return emitOpError("must be directly in a ggemm.persistent body or in "
                        "the body of an outlined kernel");

@@ -257,7 +257,6 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   return "";
 }
 
-
 std::string Launch::errorFlags(int32_t &flags) const {
   if (!kernel)
     return "launch: not created";

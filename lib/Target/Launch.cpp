@@ -69,9 +69,9 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
                               buffer(groups, i32),
                               buffer(groups, f32),
                               buffer(2, i32)};
-  // Split-K: the workspace (its 128-byte header; the partials follow).
+  // Split-K: the workspace (its header; the partials follow).
   if (p.schedule.getSplitK() > 1)
-    params.push_back(buffer(32, i32));
+    params.push_back(buffer(kWorkspaceHeaderBytes / 4, i32));
   return params;
 }
 

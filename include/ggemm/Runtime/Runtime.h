@@ -358,7 +358,8 @@ private:
 };
 
 /// Bytes before the first split-K partial in the workspace (the grid
-/// barrier's word, zero before the first launch).
+/// barrier's word, zero before the first launch; the compiler's
+/// kWorkspaceHeaderBytes in ggemm/Target/Launch.h).
 constexpr int64_t kWorkspaceHeaderBytes = 128;
 
 /// The workspace a split-K kernel needs (0 for split_k = 1): the header

@@ -26,10 +26,15 @@ LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                        StringRef chip, const KernelProblem &problem,
                        const KernelResources &resources);
 
+/// Bytes of a split-K workspace before its first partial: the grid
+/// barrier's word and padding (docs/kernel-abi.md, "Split-K workspace";
+/// the runtime has its own copy, rt::kWorkspaceHeaderBytes).
+inline constexpr int64_t kWorkspaceHeaderBytes = 128;
+
 /// The parameter types of the kernel for `problem` (docs/kernel-abi.md):
 /// tensor maps (128 bytes each), C pointers, SFA/SFB pointers, group sizes,
-/// alpha, status (rows of A in, error flags out), all in the global memory
-/// space. ggemm-outline-kernel makes the
+/// alpha, status (rows of A in, error flags out), and with split_k > 1 the
+/// workspace (typed as its header), all in the global memory space. ggemm-outline-kernel makes the
 /// kernel's signature from it; convert-ggemm-to-nvvm checks it.
 SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
                                       const KernelProblem &problem);

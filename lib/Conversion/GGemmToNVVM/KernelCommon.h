@@ -122,10 +122,11 @@ Value emitWorkspaceBase(OpBuilder &b, Location loc, ValueRange params);
 
 /// How many partial tiles the workspace holds (an index): the exact work
 /// count with static sizes, else the bound docs/kernel-abi.md gives from
-/// the rows of A (status[0]). emitPartialSlot stays below it for every
-/// tile with rows in A; a slot at or past it is neither stored nor read.
+/// the rows of A (status[0], which `g`, the facts of a group read with its
+/// row base, already holds). emitPartialSlot stays below it for every tile
+/// with rows in A; a slot at or past it is neither stored nor read.
 Value emitWorkspaceTiles(OpBuilder &b, Location loc, const KernelProblem &p,
-                         ValueRange params);
+                         const GroupFacts &g);
 
 /// The workspace slot of K split `split` of the output tile at (m0, n0) of
 /// group `group` whose K split `split` is work item `work`: `work` itself

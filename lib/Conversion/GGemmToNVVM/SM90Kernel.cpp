@@ -559,7 +559,6 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
         b, loc, LLVM::ExtractValueOp::create(b, loc, result, i), scale);
     return g.alpha ? arith::MulFOp::create(b, loc, v, g.alpha).getResult() : v;
   };
-  // C's element (token, column) of this tile.
   // Each accumulator 4 j + e of the thread, with its token row and column
   // in the tile and whether that element lies inside the group.
   auto forEachAccumulator =
@@ -583,6 +582,7 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
             body(j, e, tokenRow, col, inside);
           }
       };
+  // C's element (token, column) of this tile.
   auto element = [&](Value tokenRow, Value col) {
     return arith::AddIOp::create(
         b, loc,
@@ -600,7 +600,7 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
     // reduction after the grid barrier.
     Value stored =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, slot,
-                              emitWorkspaceTiles(b, loc, problem, params));
+                              emitWorkspaceTiles(b, loc, problem, g));
     // The thread's first element (token row `token`, column `weightRow`):
     // its others are constant offsets from it, 8 columns = 2 column quads
     // and one row = 16 bytes apart.

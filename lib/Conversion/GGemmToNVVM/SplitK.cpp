@@ -24,6 +24,7 @@
 #include "KernelCommon.h"
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -36,10 +37,6 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-/// Bytes before the first partial: the barrier word and padding, so that
-/// every partial starts 128-byte aligned.
-constexpr int64_t kWorkspaceHeaderBytes = 128;
-
 Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
@@ -75,23 +72,21 @@ Value mlir::ggemm::emitWorkspaceBase(OpBuilder &b, Location loc,
 
 Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
                                       const KernelProblem &p,
-                                      ValueRange params) {
+                                      const GroupFacts &g) {
   ScheduleAttr s = p.schedule;
   int64_t splitK = s.getSplitK();
   if (p.listForm) {
     int64_t tiles = 0;
-    for (const GroupShape &g : p.groups)
-      tiles += llvm::divideCeil(g.m, s.getTileM()) *
-               llvm::divideCeil(g.n, s.getTileN()) * splitK;
+    for (const GroupShape &shape : p.groups)
+      tiles += llvm::divideCeil(shape.m, s.getTileM()) *
+               llvm::divideCeil(shape.n, s.getTileN()) * splitK;
     return idx(b, loc, tiles);
   }
   // (ceil(rows / tile_m) + G) * max_g ceil(N_g / tile_n) * split_k: the
   // slots of emitPartialSlot for tiles starting inside the rows.
   int64_t tilesN = maxTilesN(p);
-  Value rows = arith::IndexCastOp::create(
-      b, loc, b.getIndexType(),
-      memref::LoadOp::create(b, loc, params[5], idx(b, loc, 0)));
-  rows = arith::MaxSIOp::create(b, loc, rows, idx(b, loc, 0));
+  assert(g.rowsA && "emitGroupFacts with a row base reads the rows of A");
+  Value rows = arith::MaxSIOp::create(b, loc, g.rowsA, idx(b, loc, 0));
   Value tilesM = arith::AddIOp::create(
       b, loc, arith::CeilDivUIOp::create(b, loc, rows, idx(b, loc, s.getTileM())),
       idx(b, loc, int64_t(p.groups.size())));
@@ -247,7 +242,7 @@ struct ReducePartialsToNVVM final
     Value stored = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ule,
         arith::AddIOp::create(b, loc, firstSlot, idx(b, loc, splitK)),
-        emitWorkspaceTiles(b, loc, p, params));
+        emitWorkspaceTiles(b, loc, p, g));
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     auto f32x4 = VectorType::get({4}, b.getF32Type());
     scf::ForOp::create(

@@ -77,7 +77,7 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
     Value stored = arith::AndIOp::create(
         b, loc, rowOk,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, slot,
-                              emitWorkspaceTiles(b, loc, problem, params)));
+                              emitWorkspaceTiles(b, loc, problem, g)));
     bool nTail = llvm::any_of(problem.groups, [&](const GroupShape &s) {
       return s.n % plan.tileN != 0;
     });
