@@ -70,8 +70,9 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
 
   GpuNVVMAttachTargetOptions target;
   target.chip = options.chip;
-  // tcgen05 needs PTX ISA 8.6 or later; PTX 8.0 is enough for sm_90a.
-  target.features = options.chip == "sm_100a" ? "+ptx88" : "+ptx80";
+  // tcgen05 needs PTX ISA 8.6 or later; sm_90a needs 8.3, for
+  // fence.proxy.tensormap::generic.acquire (the tensor maps' fence).
+  target.features = options.chip == "sm_100a" ? "+ptx88" : "+ptx83";
   target.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;

@@ -130,6 +130,23 @@ Value mlir::ggemm::emitTensorMapPtr(OpBuilder &b, Location loc,
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
 }
 
+void mlir::ggemm::emitTensorMapAcquire(OpBuilder &b, Location loc,
+                                       const KernelProblem &p,
+                                       Value tensorMaps) {
+  int64_t sets = p.listForm ? int64_t(p.groups.size()) : 1;
+  Value size = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(128));
+  scf::ForOp::create(
+      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+      arith::ConstantIndexOp::create(b, loc, sets * p.mapsPerSet()),
+      arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
+      [&](OpBuilder &, Location, Value map, ValueRange) {
+        NVVM::FenceProxyAcquireOp::create(
+            b, loc, NVVM::MemScopeKind::GPU,
+            emitTensorMapPtr(b, loc, tensorMaps, map), size);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
 Value mlir::ggemm::emitSharedGEP(OpBuilder &b, Location loc, Value base,
                                  Value byteOffset) {
   Value offset =

@@ -45,6 +45,15 @@ GroupFacts emitGroupFacts(OpBuilder &b, Location loc, const KernelProblem &p,
 Value emitTensorMapPtr(OpBuilder &b, Location loc, Value tensorMaps,
                        Value index);
 
+/// Makes every tensor map of the launch usable by the calling thread's
+/// TMA: one `fence.proxy.tensormap::generic.acquire.gpu` over each map's
+/// 128 bytes. The host writes the maps into global memory (a generic-proxy
+/// write) and TMA reads them through the tensormap proxy; the CUDA
+/// Programming Guide asks for this acquire before such a map's first use.
+/// Emitted in both prologues, for the threads that issue TMA.
+void emitTensorMapAcquire(OpBuilder &b, Location loc, const KernelProblem &p,
+                          Value tensorMaps);
+
 /// `base` (a shared-memory pointer) advanced by `byteOffset` (an index).
 Value emitSharedGEP(OpBuilder &b, Location loc, Value base, Value byteOffset);
 

@@ -235,6 +235,10 @@ void SM100KernelBuilder::emitPrologue() {
     NVVM::FenceMbarrierInitOp::create(b, loc);
   });
 
+  // The tensor maps, acquired by lane 0 of each warp (the producer warp's
+  // lane 0 issues every TMA).
+  ifProducerLeader([&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
+
   // Warp 1 allocates Tensor Memory (a warp-wide instruction) and writes its
   // address into shared memory for everyone.
   Value slot = sharedPtr(idx(plan.tmemSlotOffset));

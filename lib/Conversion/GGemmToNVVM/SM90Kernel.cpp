@@ -124,6 +124,9 @@ void SM90KernelBuilder::emitPrologue() {
     }
     scf::YieldOp::create(b, loc);
   });
+  // The tensor maps, acquired by lane 0 of each warp (the producer warp's
+  // lane 0 issues every TMA).
+  ifProducerLeader([&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
   gpu::BarrierOp::create(b, loc);
 }
 

@@ -20,6 +20,9 @@
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c128_i32
 // CHECK-NOT: nvvm.mbarrier.init
 // CHECK: nvvm.fence.mbarrier.init
+// Lane 0 of each warp acquires the 4 tensor maps for TMA.
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4 step %c1{{[_0-9]*}} {
+// CHECK: nvvm.fence.proxy.acquire <gpu> %{{.*}}, %c128_i32{{$}}
 // Warp 1 allocates 512 TMEM columns (256 accumulator + 4 x 32 scale).
 // CHECK: %[[IS_MMA:.*]] = arith.cmpi eq, %[[WARP]], %c1
 // CHECK: scf.if %[[IS_MMA]] {

@@ -26,6 +26,14 @@
 // CHECK: nvvm.mbarrier.init %{{.*}}, %c8_i32
 // CHECK-COUNT-6: nvvm.mbarrier.init
 // CHECK-NOT: nvvm.mbarrier.init
+// Lane 0 of each warp acquires the 4 host-written tensor maps (128 bytes
+// each) for TMA before the CTA's first barrier.
+// CHECK: scf.if %{{.*}} {
+// CHECK: scf.for %[[MAP:.*]] = %c0{{.*}} to %c4 step %c1{{[_0-9]*}} {
+// CHECK: arith.muli %[[MAP]], %c128
+// CHECK: %[[PTR:.*]] = llvm.inttoptr
+// CHECK: nvvm.fence.proxy.acquire <gpu> %[[PTR]], %c128_i32{{$}}
+// CHECK-NOT: nvvm.
 // CHECK: gpu.barrier
 // Roles: warp 8 is the producer, warps 0-7 (two warpgroups) the consumers.
 // CHECK: %[[WARP:.*]] = arith.divui %{{.*}}, %c32
