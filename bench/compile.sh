@@ -40,3 +40,16 @@ for s in 2 4; do
   done
   echo "$(ls out/kernels-s$s/*.json | wc -l) split_k = $s kernels in out/kernels-s$s"
 done
+# The emulator calibration (bench/run_emu_calibration.sh): the test examples
+# and the edge shapes as PTX (format=isa), which both the H200 (the driver
+# JIT-compiles it) and the emulator run from one manifest; and the same at
+# split_k = 2 (grid barrier, cooperative launch).
+rm -rf out/emu-kernels out/emu-kernels-s2
+mkdir -p out/emu-kernels out/emu-kernels-s2
+for f in examples/test_*.mlir bench/shapes/*.mlir; do
+  "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+    --ggemm-pipeline="chip=$chip format=isa out-dir=out/emu-kernels" -o /dev/null
+  "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+    --ggemm-pipeline="chip=$chip format=isa split-k=2 out-dir=out/emu-kernels-s2" -o /dev/null
+done
+echo "$(ls out/emu-kernels/*.json | wc -l) + $(ls out/emu-kernels-s2/*.json | wc -l) PTX kernels in out/emu-kernels(-s2)"
