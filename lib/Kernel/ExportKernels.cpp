@@ -26,16 +26,6 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// `name` with every character other than a letter, a digit or `_` made
-/// `_`: a file name that stays inside the output directory.
-std::string fileStem(StringRef name) {
-  std::string stem = name.str();
-  for (char &c : stem)
-    if (!llvm::isAlnum(c) && c != '_')
-      c = '_';
-  return stem;
-}
-
 LogicalResult writeFile(Operation *op, StringRef path, StringRef bytes) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
@@ -82,7 +72,7 @@ struct GGemmExportKernels final
         fn.emitOpError("exports format bin (cubin) or isa (PTX) only");
         return WalkResult::interrupt();
       }
-      std::string stem = fileStem(fn.getName());
+      std::string stem = toIdentifier(fn.getName());
       std::string image = stem + (isPtx ? ".ptx" : ".cubin");
       SmallString<128> imagePath(dir), jsonPath(dir);
       llvm::sys::path::append(imagePath, image);

@@ -30,11 +30,7 @@ namespace {
 /// identifier made `_`, so that any MLIR function name gives a kernel
 /// symbol ptxas accepts.
 std::string kernelName(StringRef function) {
-  std::string name = "ggemm_" + function.str();
-  for (char &c : name)
-    if (!llvm::isAlnum(c) && c != '_')
-      c = '_';
-  return name;
+  return toIdentifier("ggemm_" + function.str());
 }
 
 struct GGemmOutlineKernel final

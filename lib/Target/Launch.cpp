@@ -8,6 +8,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -129,4 +130,19 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));
   return text;
+}
+
+std::string mlir::ggemm::toIdentifier(StringRef name) {
+  std::string id = name.str();
+  for (char &c : id)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  return id;
+}
+
+bool mlir::ggemm::isPtxIdentifier(StringRef name) {
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, [](char c) {
+           return llvm::isAlnum(c) || c == '_' || c == '$';
+         });
 }

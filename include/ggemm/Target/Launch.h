@@ -26,6 +26,16 @@ LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                        StringRef chip, const KernelProblem &problem,
                        const KernelResources &resources);
 
+/// `name` with every character other than a letter, a digit or `_` made
+/// `_`: a PTX identifier (when it does not start with a digit) and a file
+/// stem that stays inside its directory. Kernel names
+/// (`ggemm_<function>`) and exported file names are made with it.
+std::string toIdentifier(StringRef name);
+
+/// Whether the NVPTX backend can print `name` as a symbol: letters,
+/// digits, `_` and `$`, not starting with a digit (PTX ISA, "Identifiers").
+bool isPtxIdentifier(StringRef name);
+
 /// Bytes of a split-K workspace before its first partial: the grid
 /// barrier's word and padding (docs/kernel-abi.md, "Split-K workspace";
 /// the runtime has its own copy, rt::kWorkspaceHeaderBytes).

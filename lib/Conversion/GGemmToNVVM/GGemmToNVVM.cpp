@@ -206,6 +206,28 @@ struct ConvertGGemmToNVVM final
     return failure(result.wasInterrupted());
   }
 
+  /// The NVPTX backend aborts on a symbol it cannot print ("Symbol name
+  /// with unsupported characters"): refuses any symbol in a gpu.module
+  /// that is not a PTX identifier, with its location. ggemm-outline-kernel
+  /// never makes one; kernel-level input written by hand can.
+  static LogicalResult checkSymbolNames(ModuleOp module) {
+    WalkResult result = module.walk([&](gpu::GPUModuleOp gpuModule) {
+      return gpuModule.walk([&](SymbolOpInterface symbol) {
+        if (symbol.getOperation() == gpuModule.getOperation() ||
+            isPtxIdentifier(symbol.getName()))
+          return WalkResult::advance();
+        symbol->emitOpError()
+            << "is named '" << symbol.getName()
+            << "', which is not a PTX identifier (letters, digits, '_' and "
+               "'$', not starting with a digit): the NVPTX backend cannot "
+               "print it; rename it (ggemm-outline-kernel names kernels "
+               "ggemm_<function>, other characters made '_')";
+        return WalkResult::interrupt();
+      });
+    });
+    return failure(result.wasInterrupted());
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Only outlined kernels are lowered: anything of an earlier level left
@@ -220,7 +242,7 @@ struct ConvertGGemmToNVVM final
     });
     if (early.wasInterrupted())
       return signalPassFailure();
-    if (failed(checkAddressSpaces(module)))
+    if (failed(checkAddressSpaces(module)) || failed(checkSymbolNames(module)))
       return signalPassFailure();
 
     SmallVector<gpu::GPUFuncOp> kernels;
