@@ -138,6 +138,20 @@ LogicalResult checkConvertible(ModuleOp module) {
     for (Type type : types)
       if (failed(check(type)))
         return WalkResult::interrupt();
+    // Kernel-level IR (ggemm-outline-kernel's #ggemm.launch on the host
+    // function, #ggemm.kernel_problem on the kernel) is the GPU path's: the
+    // upstream lowerings after this pass would keep those attributes and
+    // LLVM IR translation would reject them.
+    for (NamedAttribute attr : op->getDiscardableAttrs()) {
+      if (!attr.getName().strref().starts_with("ggemm."))
+        continue;
+      op->emitOpError()
+          << "carries '" << attr.getName().strref()
+          << "': it is kernel-level IR (after ggemm-outline-kernel), which "
+             "the host lowering does not run; give convert-ggemm-to-loops "
+             "(ggemm-cpu-pipeline) the problem or persistent level";
+      return WalkResult::interrupt();
+    }
     // The loops run on the host: the operands of a ggemm op must be host
     // memory (the default memory space), not a GPU one.
     if (isa<GGemmDialect>(op->getDialect())) {
