@@ -16,7 +16,9 @@
 set -euo pipefail
 GGEMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FUZZ_BUILD="${GGEMM_FUZZ_BUILD:-$GGEMM_ROOT/build-fuzz}"
-LLVM_PREFIX=/usr/lib/llvm-22
+# GGEMM_LLVM_PREFIX: where LLVM/MLIR 22 are installed (Debian's packages put
+# them in /usr/lib/llvm-22).
+LLVM_PREFIX="${GGEMM_LLVM_PREFIX:-/usr/lib/llvm-22}"
 
 "$GGEMM_ROOT/scripts/install-packages.sh" clang-22 libclang-rt-22-dev llvm-22-dev libmlir-22-dev mlir-22-tools \
          cmake ninja-build python3

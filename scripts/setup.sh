@@ -6,7 +6,9 @@ set -euo pipefail
 
 GGEMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GGEMM_BUILD="${GGEMM_BUILD:-$GGEMM_ROOT/build}"
-LLVM_PREFIX=/usr/lib/llvm-22
+# GGEMM_LLVM_PREFIX: where LLVM/MLIR 22 are installed (Debian's packages put
+# them in /usr/lib/llvm-22).
+LLVM_PREFIX="${GGEMM_LLVM_PREFIX:-/usr/lib/llvm-22}"
 
 # Debian packages: LLVM/MLIR 22 (libraries, TableGen, FileCheck, lit) and the
 # build tools.

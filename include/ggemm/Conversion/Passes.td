@@ -41,27 +41,36 @@ def ConvertGGemmToLoops : Pass<"convert-ggemm-to-loops", "ModuleOp"> {
 }
 
 def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
-  let summary = "Lower the persistent level to one GPU kernel per function";
+  let summary = "Lower the kernel-level ggemm ops of outlined kernels to NVVM";
   let description = [{
-    Turns every `ggemm.persistent` (from `ggemm-fuse-persistent`) into a
-    `gpu.module` holding one persistent `gpu.func` kernel, written with
-    upstream gpu, nvgpu, memref, vector and LLVM ops; the kernel's ABI and the
-    manifest the runtime reads are in docs/kernel-abi.md. The host function
-    keeps its signature, loses the persistent op, and gets two attributes:
-    `ggemm.kernel` (the kernel symbol) and `ggemm.manifest` (the JSON
-    manifest).
+    Lowers every kernel that `ggemm-outline-kernel` made (a `gpu.func` with
+    `#ggemm.kernel_problem`), after `ggemm-pipeline-loads` and
+    `ggemm-warp-specialize`: `ggemm.ring` becomes the chip's prologue
+    (shared memory, the ring's mbarriers, the tensor maps' acquire fence,
+    Tensor Memory on sm_100a), each role of `ggemm.warp_specialize` an
+    `scf.if` on the warp index, and `ggemm.load_tile`,
+    `ggemm.compute_tile`, `ggemm.drain_ring` and `ggemm.prefetch_tile` the
+    chip's instructions, in upstream gpu, NVVM, LLVM, memref and scf ops;
+    the tile-space ops become arithmetic shared with the CPU path. The
+    kernel's ABI and manifest are in docs/kernel-abi.md. Symbols in a
+    `gpu.module` that are not PTX identifiers, and memrefs whose memory
+    space is not an LLVM address space, are refused.
 
-    `chip=sm_90a`: TMA loads of packed A/B into a ring of `stages` shared
-    memory buffers with mbarriers, exact in-register NVFP4 -> bf16
-    dequantization (e2m1 x e4m3 is exact in bf16), `mma.sync` m16n8k16 bf16
-    with f32 accumulators, alpha and an f16 epilogue masked to each group.
-    Takes 128 x 128 tiles and row-major scales; anything else is refused
-    with a diagnostic.
+    `chip=sm_90a`: a persistent, warp-specialized kernel of 288 threads
+    (docs/sm90-kernel.md): a producer warp (TMA of 128B-swizzled packed A/B
+    into a ring of `stages` shared-memory buffers with mbarriers) and two
+    consumer warpgroups that decode NVFP4 exactly to f16 (e2m1 x e4m3 is
+    exact in f16) into shared memory and multiply with `wgmma`
+    m64n128k16 f16 -> f32 (weights on wgmma's M side, tokens on N), then
+    alpha and an f16 epilogue masked to each group. Takes 128 x 128 x 256
+    tiles and row-major scales; anything else is refused with a
+    diagnostic.
 
-    `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 192
+    `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 224
     threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled
     packed A/B; scale factors by bulk copy of blocked_128x4 atoms, or by
-    TMA of row-major rows moved into atoms in shared memory), an MMA warp (TMEM
+    TMA of row-major rows), a scale warp (row-major rows moved into atoms in
+    shared memory), an MMA warp (TMEM
     allocation, tcgen05.cp of the scale factors, 4 tcgen05.mma block_scale
     kind::mxf4nvf4 block16 per 256-wide K tile, tcgen05.commit to mbarriers,
     two TMEM accumulators) and four epilogue warps (tcgen05.ld, alpha, f16).

@@ -83,7 +83,7 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     | chip | tile M | tile N | tile K | grid |
     | --- | --- | --- | --- | --- |
     | sm_100a (tcgen05, cta_group::1) | 128 | 64, 128, 192 or 256 (docs/sm100-encodings.md, "Tile N") | 256 | 148 |
-    | sm_90a (4 warps of mma.sync) | 128 | 128 | 64, 128 or 256 | 132 |
+    | sm_90a (two consumer warpgroups of wgmma m64n128k16) | 128 | 128 | 256 | 132 |
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",

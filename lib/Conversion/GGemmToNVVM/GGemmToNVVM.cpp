@@ -10,7 +10,7 @@
 //   ggemm.load_tile,        the producer: TMA into the ring (SM90Kernel.cpp;
 //   ggemm.drain_ring        SM100Kernel.cpp + SM100Scales.cpp)
 //   ggemm.compute_tile      by role: sm_90a consumer (SM90Kernel.cpp:
-//                           decode + mma.sync); sm_100a "mma"
+//                           decode + wgmma); sm_100a "mma"
 //                           (Tcgen05Mma.cpp), "epilogue" (TmemEpilogue.cpp);
 //                           both end in F16Epilogue.cpp
 //   ggemm.prefetch_tile     TMAPrefetch.cpp, by lane 0 of the producer
