@@ -26,8 +26,12 @@ int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {
 
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
+  // + 1024: the kernel rounds the region's base up to 1024 bytes (the
+  // 128-byte swizzle's pattern repeats on 1024 bytes of address; the ISA
+  // aligns dynamic shared memory to 16 bytes only).
   return sm90RingOffset(p) +
-         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2;
+         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2 +
+         1024;
 }
 
 std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {

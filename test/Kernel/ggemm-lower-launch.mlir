@@ -61,7 +61,7 @@
 // CHECK: %[[P1:.*]] = memref.memory_space_cast %[[CD]] : memref<1xi64> to memref<1xi64, 1>
 // CHECK: %[[P2:.*]] = memref.memory_space_cast %[[SD]] : memref<2xi64> to memref<2xi64, 1>
 // CHECK: %[[P5:.*]] = memref.memory_space_cast %[[STD]] : memref<2xi32> to memref<2xi32, 1>
-// CHECK: %[[T12:.*]] = gpu.launch_func async [%[[T11]]] @ggemm_list::@ggemm_list blocks in (%c132, %c1{{.*}}, %c1{{.*}}) threads in (%c288, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c197632_i32 args(%[[P0]] : memref<2x128xi8, 1>, %[[P1]] : memref<1xi64, 1>, %[[P2]] : memref<2xi64, 1>, %[[NULLSIZES]] : memref<1xi32, 1>, %[[NULLALPHA]] : memref<1xf32, 1>, %[[P5]] : memref<2xi32, 1>)
+// CHECK: %[[T12:.*]] = gpu.launch_func async [%[[T11]]] @ggemm_list::@ggemm_list blocks in (%c132, %c1{{.*}}, %c1{{.*}}) threads in (%c288, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c198656_i32 args(%[[P0]] : memref<2x128xi8, 1>, %[[P1]] : memref<1xi64, 1>, %[[P2]] : memref<2xi64, 1>, %[[NULLSIZES]] : memref<1xi32, 1>, %[[NULLALPHA]] : memref<1xf32, 1>, %[[P5]] : memref<2xi32, 1>)
 // CHECK: %[[T13:.*]] = gpu.dealloc async [%[[T12]]] %[[MAPS]]
 // CHECK: %[[T14:.*]] = gpu.dealloc async [%[[T13]]] %[[CD]]
 // CHECK: %[[T15:.*]] = gpu.dealloc async [%[[T14]]] %[[SD]]
@@ -74,7 +74,7 @@ module attributes {gpu.container_module} {
   func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
                   %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>,
                   %sfb0: memref<128x8xf8E4M3FN>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 198656, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
       ggemm.launch_operands = {a = array<i64: 1>, sfa = array<i64: 2>, b = array<i64: 3>, sfb = array<i64: 4>, c = array<i64: 0>, group_sizes = array<i64>, alpha = array<i64>}} {
     return
   }

@@ -11,7 +11,7 @@
 // ring at 66560 then 4 stages of 32768 bytes, 128B-swizzled TMA boxes.
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: func.func @two_groups(
-// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 197632, tensor_memory_columns = 0,
+// CHECK-SAME: ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 198656, tensor_memory_columns = 0,
 // CHECK-SAME: problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>
 // CHECK-SAME: tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>
 // CHECK-NEXT: return

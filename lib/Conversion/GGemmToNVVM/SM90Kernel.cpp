@@ -106,9 +106,19 @@ void SM90KernelBuilder::emitPrologue() {
                       MemRefLayoutAttrInterface{}, workgroup));
 
   // The shared-window address of the region, for the NVVM ops that take
-  // shared pointers (mbarriers, TMA destinations, wgmma descriptors).
+  // shared pointers (mbarriers, TMA destinations, wgmma descriptors),
+  // rounded up to 1024 bytes: the ring's 128B-swizzled TMA destinations and
+  // the decode's swizzled reads assume the swizzle pattern's alignment, and
+  // the ISA aligns dynamic shared memory to 16 bytes only (a run on the
+  // emulator, which places it so, failed before this).
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
-  Value base64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
+  Value raw = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value base64 = arith::AndIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)),
+      c64(~int64_t(1023)));
   smemBase = LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), base64);
   Value isLeader =

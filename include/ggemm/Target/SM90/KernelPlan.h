@@ -41,7 +41,9 @@ constexpr int64_t kSM90DecodeOffset = 1024;
 int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
 /// Offset of stage 0 of the ring.
 int64_t sm90RingOffset(const KernelProblem &problem);
-/// Dynamic shared memory the kernel needs (barriers, buffers, stages).
+/// Dynamic shared memory the kernel needs (barriers, buffers, stages, and
+/// up to 1024 bytes before them: the offsets here count from the region's
+/// base rounded up to 1024).
 int64_t sm90SharedMemoryBytes(const KernelProblem &problem);
 
 /// Why the sm_90a lowering cannot take this problem, or "" if it can.
