@@ -1,0 +1,706 @@
+//===- EmulatorTest.cpp - the checked PTX emulator's core ----------------===//
+//
+// Small hand-written PTX kernels run through ggemm::emu::Machine: plain
+// arithmetic and branches, barriers, elect.sync, mbarriers, TMA, bulk
+// stores, and one kernel per checker event (the launch must fail naming
+// the event and the faulting PTX line).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Emulator/Emulator.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace ggemm::emu;
+
+namespace {
+
+const char *kHeader = ".version 8.0\n.target sm_90a\n.address_size 64\n";
+
+std::vector<uint8_t> u64Param(uint64_t v) {
+  std::vector<uint8_t> p(8);
+  std::memcpy(p.data(), &v, 8);
+  return p;
+}
+
+struct Env {
+  Machine m;
+  int mod = -1;
+  std::string load(const std::string &body, const char *name = "t.ptx") {
+    return m.loadModule(std::string(kHeader) + body, name, mod);
+  }
+  uint64_t alloc(size_t n) {
+    uint64_t a = 0;
+    EXPECT_EQ(m.allocate(n, a), "");
+    return a;
+  }
+  std::string run(const char *kernel, std::array<uint32_t, 3> block,
+                  std::vector<std::vector<uint8_t>> params, uint64_t seed = 1,
+                  uint32_t dyn = 0, std::array<uint32_t, 3> grid = {1, 1, 1},
+                  LaunchStats *st = nullptr) {
+    LaunchConfig c;
+    c.block = block;
+    c.grid = grid;
+    c.dynamicSharedBytes = dyn;
+    Options o;
+    o.seed = seed;
+    o.maxInstructions = 50000000;
+    return m.launch(mod, kernel, c, params, o, st);
+  }
+};
+
+// Line numbers in reports count the 3 header lines.
+#define EXPECT_HAS(err, s) EXPECT_NE((err).find(s), std::string::npos) << (err)
+
+TEST(Emulator, ArithmeticAndBranches) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  mov.u32 %r1, %tid.x;
+  mov.b32 %r2, 0;
+  mov.b32 %r3, 0;
+$L_loop:
+  setp.gt.u32 %p1, %r3, %r1;
+  @%p1 bra $L_done;
+  add.s32 %r2, %r2, %r3;
+  add.s32 %r3, %r3, 1;
+  bra.uni $L_loop;
+$L_done:
+  mul.lo.s32 %r4, %r1, 3;
+  xor.b32 %r4, %r4, 0x5U;
+  add.s32 %r2, %r2, %r4;
+  selp.b32 %r5, -1, 7, %p1;
+  bfe.u32 %r6, %r4, 1, 3;
+  shl.b32 %r6, %r6, 24;
+  add.s32 %r2, %r2, %r6;
+  ld.param.u64 %rd1, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  mul.wide.u32 %rd2, %r1, 8;
+  add.s64 %rd3, %rd1, %rd2;
+  st.global.v2.u32 [%rd3], {%r2, %r5};
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(8 * 96);
+  LaunchStats st;
+  ASSERT_EQ(e.run("k", {96, 1, 1}, {u64Param(out)}, 1, 0, {1, 1, 1}, &st), "");
+  std::vector<uint32_t> h(2 * 96);
+  ASSERT_EQ(e.m.read(out, h.data(), 8 * 96), "");
+  for (uint32_t t = 0; t < 96; ++t) {
+    uint32_t x = (3 * t) ^ 5;
+    EXPECT_EQ(h[2 * t], t * (t + 1) / 2 + x + (((x >> 1) & 7) << 24)) << t;
+    EXPECT_EQ(h[2 * t + 1], (uint32_t)-1);
+  }
+  EXPECT_GT(st.instructions, 96u * 10);
+}
+
+TEST(Emulator, FloatAndConversions) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .b16 %rs<4>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<3>;
+  mov.b32 %r1, 0f3FC00000;
+  mul.rn.f32 %r2, %r1, %r1;
+  cvt.rn.f16.f32 %rs1, %r2;
+  mov.b32 %r3, {%rs1, %rs1};
+  mul.rn.f16x2 %r4, %r3, %r3;
+  mov.b32 {%rs2, %rs3}, %r4;
+  cvt.f32.f16 %r5, %rs3;
+  cvt.rn.f16x2.f32 %r6, %r1, %r2;
+  mov.b16 %rs1, 0x3830;
+  cvt.rn.f16x2.e4m3x2 %r7, %rs1;
+  prmt.b32 %r8, %r6, %r7, 0x5140;
+  ld.param.u64 %rd1, [out];
+  st.global.v4.b32 [%rd1], {%r2, %r5, %r6, %r7};
+  st.global.b32 [%rd1+16], %r8;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(32);
+  ASSERT_EQ(e.run("k", {1, 1, 1}, {u64Param(out)}), "");
+  uint32_t h[5];
+  ASSERT_EQ(e.m.read(out, h, 20), "");
+  float f;
+  std::memcpy(&f, &h[0], 4);
+  EXPECT_EQ(f, 2.25f);
+  std::memcpy(&f, &h[1], 4);
+  EXPECT_EQ(f, 5.0625f);
+  EXPECT_EQ(h[2], 0x3E004080u); // hi = f16(1.5), lo = f16(2.25)
+  EXPECT_EQ(h[3], 0x3C003800u); // e4m3 0x38 = 1.0 (high), 0x30 = 0.5 (low)
+  EXPECT_EQ(h[4], 0x38400080u); // prmt bytes {0, 4, 1, 5}
+}
+
+TEST(Emulator, NamedBarrierAndShared) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  .shared .align 16 .b8 buf[256];
+  mov.u32 %r1, %tid.x;
+  setp.ge.u32 %p1, %r1, 64;
+  @%p1 bra $L_exit;
+  shl.b32 %r2, %r1, 2;
+  mov.u32 %r3, buf;
+  add.s32 %r4, %r3, %r2;
+  mul.lo.s32 %r5, %r1, 7;
+  st.shared.u32 [%r4], %r5;
+  bar.sync 1, 64;
+  xor.b32 %r6, %r1, 1;
+  shl.b32 %r6, %r6, 2;
+  add.s32 %r6, %r3, %r6;
+  ld.shared.u32 %r7, [%r6];
+  ld.param.u64 %rd1, [out];
+  mul.wide.u32 %rd2, %r1, 4;
+  add.s64 %rd3, %rd1, %rd2;
+  st.global.u32 [%rd3], %r7;
+$L_exit:
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(4 * 64);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    ASSERT_EQ(e.run("k", {128, 1, 1}, {u64Param(out)}, seed), "");
+    std::vector<uint32_t> h(64);
+    ASSERT_EQ(e.m.read(out, h.data(), 4 * 64), "");
+    for (uint32_t t = 0; t < 64; ++t)
+      EXPECT_EQ(h[t], (t ^ 1) * 7);
+  }
+}
+
+TEST(Emulator, ElectSync) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  mov.u32 %r1, %tid.x;
+  setp.lt.u32 %p2, %r1, 3;
+  @%p2 bra $L_exit;
+  elect.sync %r2|%p1, -1;
+  @!%p1 bra $L_exit;
+  shr.u32 %r3, %r1, 5;
+  ld.param.u64 %rd1, [out];
+  mul.wide.u32 %rd2, %r3, 4;
+  add.s64 %rd3, %rd1, %rd2;
+  mov.u32 %r4, %laneid;
+  st.global.u32 [%rd3], %r4;
+$L_exit:
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(8);
+  ASSERT_EQ(e.run("k", {64, 1, 1}, {u64Param(out)}), "");
+  uint32_t h[2];
+  ASSERT_EQ(e.m.read(out, h, 8), "");
+  EXPECT_EQ(h[0], 3u); // lanes 0..2 exited before elect.sync
+  EXPECT_EQ(h[1], 0u);
+}
+
+// Warp 1 lane 0 produces into shared memory and arrives; warp 0 waits.
+const char *kMbarKernel = R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<12>;
+  .reg .b64 %rd<6>;
+  .shared .align 16 .b8 __dynamic_shmem__0;
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, __dynamic_shmem__0;
+  setp.ne.b32 %p1, %r1, 0;
+  @%p1 bra $L_init_done;
+  mbarrier.init.shared.b64 [__dynamic_shmem__0], 1;
+  fence.mbarrier_init.release.cluster;
+$L_init_done:
+  bar.sync 0;
+  setp.eq.b32 %p2, %r1, 32;
+  @%p2 bra $L_produce;
+  setp.ge.u32 %p3, %r1, 32;
+  @%p3 bra $L_exit;
+  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0, 10000000;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+  ld.shared.u32 %r5, [%r2+16];
+  add.s32 %r5, %r5, %r1;
+  ld.param.u64 %rd1, [out];
+  mul.wide.u32 %rd2, %r1, 4;
+  add.s64 %rd3, %rd1, %rd2;
+  st.global.u32 [%rd3], %r5;
+  bra.uni $L_exit;
+$L_produce:
+  mov.b32 %r6, 1000;
+  st.shared.u32 [%r2+16], %r6;
+  mbarrier.arrive.shared.b64 %rd4, [%r2];
+$L_exit:
+  ret;
+}
+)";
+
+TEST(Emulator, MbarrierProducerConsumer) {
+  Env e;
+  ASSERT_EQ(e.load(kMbarKernel), "");
+  uint64_t out = e.alloc(4 * 32);
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    ASSERT_EQ(e.run("k", {64, 1, 1}, {u64Param(out)}, seed, 64), "");
+    std::vector<uint32_t> h(32);
+    ASSERT_EQ(e.m.read(out, h.data(), 4 * 32), "");
+    for (uint32_t t = 0; t < 32; ++t)
+      EXPECT_EQ(h[t], 1000 + t);
+  }
+}
+
+TEST(Emulator, ManyCtasAndGridSpecials) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  mov.u32 %r1, %ctaid.x;
+  mov.u32 %r2, %ctaid.y;
+  mov.u32 %r3, %nctaid.x;
+  mad.lo.s32 %r4, %r2, %r3, %r1;
+  mov.u32 %r5, %tid.x;
+  ld.param.u64 %rd1, [out];
+  mul.wide.u32 %rd2, %r4, 4;
+  add.s64 %rd3, %rd1, %rd2;
+  atom.global.add.u32 %r6, [%rd3], %r5;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(4 * 15);
+  ASSERT_EQ(e.run("k", {32, 1, 1}, {u64Param(out)}, 3, 0, {5, 3, 1}), "");
+  std::vector<uint32_t> h(15);
+  ASSERT_EQ(e.m.read(out, h.data(), 4 * 15), "");
+  for (uint32_t i = 0; i < 15; ++i)
+    EXPECT_EQ(h[i], 31u * 32 / 2);
+}
+
+// Shared -> global bulk copy; `fence` and `wait` select the faulty forms.
+std::string bulkKernel(bool fence, bool wait) {
+  std::string s = R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  .shared .align 16 .b8 buf[256];
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, buf;
+  shl.b32 %r3, %r1, 2;
+  add.s32 %r4, %r2, %r3;
+  add.s32 %r5, %r1, 100;
+  st.shared.u32 [%r4], %r5;
+)";
+  if (fence)
+    s += "  fence.proxy.async.shared::cta;\n";
+  else
+    s += "  membar.cta;\n";
+  s += R"(  bar.sync 0;
+  setp.ne.b32 %p1, %r1, 0;
+  @%p1 bra $L_exit;
+  ld.param.u64 %rd1, [out];
+  cp.async.bulk.global.shared::cta.bulk_group [%rd1], [%r2], 256;
+  cp.async.bulk.commit_group;
+)";
+  if (wait)
+    s += "  cp.async.bulk.wait_group.read 0;\n";
+  else
+    s += "  membar.cta;\n";
+  s += "$L_exit:\n  ret;\n}\n";
+  return s;
+}
+
+TEST(Emulator, BulkStoreAndWaitGroup) {
+  Env e;
+  ASSERT_EQ(e.load(bulkKernel(true, true)), "");
+  uint64_t out = e.alloc(256);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ASSERT_EQ(e.run("k", {64, 1, 1}, {u64Param(out)}, seed), "");
+    std::vector<uint32_t> h(64);
+    ASSERT_EQ(e.m.read(out, h.data(), 256), "");
+    for (uint32_t t = 0; t < 64; ++t)
+      EXPECT_EQ(h[t], 100 + t);
+  }
+}
+
+//--- TMA -------------------------------------------------------------------//
+
+// One 2D TMA load of a 64 x 4 byte box from a 64 x 8 uint8 matrix into
+// shared memory, then warp 0 reads it. `fence`: the tensor-map fence;
+// `wait`: the consumer waits on the mbarrier before reading.
+std::string tmaKernel(bool fence, bool wait) {
+  std::string s = R"(
+.visible .entry k(.param .u64 map, .param .u64 out)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<12>;
+  .reg .b64 %rd<6>;
+  .shared .align 16 .b8 __dynamic_shmem__0;
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, __dynamic_shmem__0;
+  add.s32 %r3, %r2, 1024;
+  and.b32 %r3, %r3, -1024;
+  ld.param.u64 %rd1, [map];
+  setp.ne.b32 %p1, %r1, 0;
+  @%p1 bra $L_init_done;
+  mbarrier.init.shared.b64 [%r2], 1;
+)";
+  if (fence)
+    s += "  fence.proxy.tensormap::generic.acquire.gpu [%rd1], 128;\n";
+  else
+    s += "  membar.gl;\n";
+  s += R"(  mbarrier.arrive.expect_tx.shared.b64 %rd4, [%r2], 256;
+  mov.b32 %r4, 0;
+  mov.b32 %r5, 2;
+  cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r3], [%rd1, {%r4, %r5}], [%r2];
+$L_init_done:
+  bar.sync 0;
+)";
+  if (wait)
+    s += R"(  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0, 10000000;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+)";
+  s += R"(  shl.b32 %r6, %r1, 2;
+  add.s32 %r6, %r3, %r6;
+  ld.shared.u32 %r7, [%r6];
+  ld.param.u64 %rd2, [out];
+  mul.wide.u32 %rd3, %r1, 4;
+  add.s64 %rd3, %rd2, %rd3;
+  st.global.u32 [%rd3], %r7;
+  ret;
+}
+)";
+  return s;
+}
+
+struct TmaEnv : Env {
+  uint64_t mapAddr = 0, data = 0, out = 0;
+  void prepare() {
+    data = alloc(64 * 8);
+    std::vector<uint8_t> h(64 * 8);
+    for (size_t i = 0; i < h.size(); ++i)
+      h[i] = (uint8_t)(i * 7 + 3);
+    ASSERT_EQ(m.write(data, h.data(), h.size()), "");
+    TiledMapSpec s;
+    s.dataType = MapDataType::UInt8;
+    s.rank = 2;
+    s.globalAddress = data;
+    s.globalDim = {64, 8, 1, 1, 1};
+    s.globalStrides = {64, 0, 0, 0};
+    s.boxDim = {64, 4, 1, 1, 1};
+    uint8_t enc[128];
+    ASSERT_EQ(encodeTiledMap(s, enc), "");
+    mapAddr = alloc(128);
+    ASSERT_EQ(m.write(mapAddr, enc, 128), "");
+    out = alloc(4 * 64);
+  }
+};
+
+TEST(Emulator, TmaLoadAndWait) {
+  TmaEnv e;
+  e.prepare();
+  ASSERT_EQ(e.load(tmaKernel(true, true)), "");
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    ASSERT_EQ(e.run("k", {64, 1, 1}, {u64Param(e.mapAddr), u64Param(e.out)},
+                    seed, 4096),
+              "");
+    std::vector<uint8_t> h(256);
+    ASSERT_EQ(e.m.read(e.out, h.data(), 256), "");
+    for (size_t i = 0; i < 256; ++i)
+      EXPECT_EQ(h[i], (uint8_t)((i + 128) * 7 + 3)) << i;
+  }
+}
+
+// One warpgroup: A (64 x 16) and B (16 x 8) all 1.0 in shared memory
+// (generic stores, fence.proxy.async, bar.sync), one wgmma m64n8k16 with
+// scale-d false: every accumulator is 16. `early`: the first accumulator is
+// read before wgmma.wait_group.
+std::string wgmmaKernel(bool early) {
+  std::string s = R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<24>;
+  .reg .b64 %rd<10>;
+  .shared .align 128 .b8 buf[2304];
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, buf;
+  mov.u32 %r3, %r1;
+$L_fill:
+  shl.b32 %r4, %r3, 2;
+  add.s32 %r4, %r2, %r4;
+  st.shared.u32 [%r4], 0x3C003C00;
+  add.s32 %r3, %r3, 128;
+  setp.lt.u32 %p1, %r3, 576;
+  @%p1 bra $L_fill;
+  fence.proxy.async.shared::cta;
+  bar.sync 0;
+  cvt.u64.u32 %rd1, %r2;
+  shr.u64 %rd1, %rd1, 4;
+  or.b64 %rd2, %rd1, 0x1000080000;
+  add.s64 %rd3, %rd2, 128;
+  setp.ne.b32 %p2, 0, 0;
+  wgmma.fence.sync.aligned;
+  wgmma.mma_async.sync.aligned.m64n8k16.f32.f16.f16 {%r10, %r11, %r12, %r13}, %rd2, %rd3, %p2, 1, 1, 0, 0;
+  wgmma.commit_group.sync.aligned;
+)";
+  if (early)
+    s += "  mov.b32 %r20, %r10;\n";
+  s += R"(  wgmma.wait_group.sync.aligned 0;
+  ld.param.u64 %rd4, [out];
+  mul.wide.u32 %rd5, %r1, 16;
+  add.s64 %rd6, %rd4, %rd5;
+  st.global.v4.b32 [%rd6], {%r10, %r11, %r12, %r13};
+  ret;
+}
+)";
+  return s;
+}
+
+TEST(Emulator, Wgmma) {
+  Env e;
+  ASSERT_EQ(e.load(wgmmaKernel(false)), "");
+  uint64_t out = e.alloc(16 * 128);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ASSERT_EQ(e.run("k", {128, 1, 1}, {u64Param(out)}, seed), "");
+    std::vector<float> h(4 * 128);
+    ASSERT_EQ(e.m.read(out, h.data(), 16 * 128), "");
+    for (float v : h)
+      EXPECT_EQ(v, 16.0f);
+  }
+}
+
+//--- checker events ---------------------------------------------------------//
+
+TEST(EmulatorChecks, WgmmaAccumulatorRace) {
+  Env e;
+  ASSERT_EQ(e.load(wgmmaKernel(true)), "");
+  uint64_t out = e.alloc(16 * 128);
+  std::string err = e.run("k", {128, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: wgmma accumulator race");
+  EXPECT_HAS(err, "t.ptx:31: mov.b32 %r20, %r10");
+}
+
+
+
+TEST(EmulatorChecks, UnknownInstruction) {
+  Env e;
+  std::string err = e.load(R"(
+.visible .entry k()
+{
+  .reg .b32 %r<3>;
+  mov.b32 %r1, 1;
+  frobnicate.b32 %r2, %r1;
+  ret;
+}
+)");
+  EXPECT_HAS(err, "t.ptx:9: unknown instruction 'frobnicate.b32'");
+}
+
+TEST(EmulatorChecks, Deadlock) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<3>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared.b64 [%r2], 2;
+  mbarrier.arrive.shared.b64 %rd1, [%r2];
+  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+  ret;
+}
+)"),
+            "");
+  std::string err = e.run("k", {1, 1, 1}, {});
+  EXPECT_HAS(err, "checker: deadlock");
+  EXPECT_HAS(err, "t.ptx:17:");
+  EXPECT_HAS(err, "1 of 2 arrivals pending");
+}
+
+TEST(EmulatorChecks, MbarrierArrivalPastExpected) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k()
+{
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<3>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared.b64 [%r2], 1;
+  mbarrier.arrive.expect_tx.shared.b64 %rd1, [%r2], 64;
+  mbarrier.arrive.shared.b64 %rd1, [%r2];
+  ret;
+}
+)"),
+            "");
+  std::string err = e.run("k", {1, 1, 1}, {});
+  EXPECT_HAS(err, "checker: mbarrier error");
+  EXPECT_HAS(err, "arrival past the expected count");
+  EXPECT_HAS(err, "t.ptx:13:");
+}
+
+TEST(EmulatorChecks, MbarrierUninitialised) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.try_wait.parity.shared.b64 %p1, [%r2], 0;
+  ret;
+}
+)"),
+            "");
+  std::string err = e.run("k", {1, 1, 1}, {});
+  EXPECT_HAS(err, "checker: mbarrier error");
+  EXPECT_HAS(err, "uninitialised mbarrier");
+  EXPECT_HAS(err, "t.ptx:11:");
+}
+
+TEST(EmulatorChecks, TmaRaceReadBeforeWait) {
+  TmaEnv e;
+  e.prepare();
+  ASSERT_EQ(e.load(tmaKernel(true, false)), "");
+  std::string err = e.run("k", {64, 1, 1},
+                          {u64Param(e.mapAddr), u64Param(e.out)}, 1, 4096);
+  EXPECT_HAS(err, "checker: TMA race");
+  EXPECT_HAS(err, "t.ptx:27:"); // the ld.shared
+}
+
+TEST(EmulatorChecks, MissingTensormapFence) {
+  TmaEnv e;
+  e.prepare();
+  ASSERT_EQ(e.load(tmaKernel(false, true)), "");
+  std::string err = e.run("k", {64, 1, 1},
+                          {u64Param(e.mapAddr), u64Param(e.out)}, 1, 4096);
+  EXPECT_HAS(err, "checker: missing tensormap fence");
+  EXPECT_HAS(err, "t.ptx:21:"); // the cp.async.bulk.tensor
+}
+
+TEST(EmulatorChecks, MissingProxyFence) {
+  Env e;
+  ASSERT_EQ(e.load(bulkKernel(false, true)), "");
+  uint64_t out = e.alloc(256);
+  std::string err = e.run("k", {64, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: missing fence.proxy.async");
+  EXPECT_HAS(err, "t.ptx:20:");
+}
+
+TEST(EmulatorChecks, PendingBulkStoreAtExit) {
+  Env e;
+  ASSERT_EQ(e.load(bulkKernel(true, false)), "");
+  uint64_t out = e.alloc(256);
+  std::string err = e.run("k", {64, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: pending bulk store at exit");
+  EXPECT_HAS(err, "t.ptx:24:"); // the ret
+}
+
+TEST(EmulatorChecks, OutOfBoundsAndMisaligned) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry oob(.param .u64 out)
+{
+  .reg .b32 %r<3>;
+  .reg .b64 %rd<3>;
+  ld.param.u64 %rd1, [out];
+  mov.b32 %r1, 5;
+  st.global.u32 [%rd1+64], %r1;
+  ret;
+}
+.visible .entry mis(.param .u64 out)
+{
+  .reg .b32 %r<3>;
+  .reg .b64 %rd<3>;
+  ld.param.u64 %rd1, [out];
+  ld.global.u32 %r1, [%rd1+2];
+  ret;
+}
+.visible .entry shoob()
+{
+  .reg .b32 %r<3>;
+  .shared .align 16 .b8 buf[64];
+  mov.u32 %r1, buf;
+  ld.shared.u32 %r2, [%r1+4096];
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(64);
+  std::string err = e.run("oob", {1, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: out-of-bounds access");
+  EXPECT_HAS(err, "t.ptx:10:");
+  err = e.run("mis", {1, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: misaligned access");
+  EXPECT_HAS(err, "t.ptx:18:");
+  err = e.run("shoob", {1, 1, 1}, {});
+  EXPECT_HAS(err, "checker: out-of-bounds access");
+  EXPECT_HAS(err, "t.ptx:26:");
+}
+
+TEST(EmulatorChecks, ReportHasHistory) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .b32 %r<3>;
+  .reg .b64 %rd<3>;
+  mov.b32 %r1, 5;
+  ld.param.u64 %rd1, [out];
+  st.global.u32 [%rd1+64], %r1;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(64);
+  std::string err = e.run("k", {1, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "history");
+  EXPECT_HAS(err, "t.ptx:9: mov.b32 %r1, 5");
+  EXPECT_HAS(err, "CTA (0,0,0)");
+  EXPECT_HAS(err, "thread (0,0,0)");
+}
+
+} // namespace
