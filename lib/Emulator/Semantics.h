@@ -6,7 +6,9 @@
 // swizzle, a TMA tile load, wgmma.mma_async (f16/bf16 inputs) and the
 // cp.async.bulk argument rules. The interpreter (core) decodes operands
 // and calls these; each function cites the PTX ISA (or CUDA driver API)
-// section it follows. Fallible functions return an empty string on
+// section it follows. Defined in Numbers.cpp (formats, f16 arithmetic,
+// prmt), Tma.cpp (swizzles, tile copies, bulk copies) and Wgmma.cpp
+// (descriptors, fragments, the MMA). Fallible functions return an empty string on
 // success and a message otherwise. No exceptions, no RTTI.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +24,9 @@
 #include <string>
 
 namespace ggemm::emu::sem {
+
+/// "0x" and the lower-case hex digits of v (for messages; Numbers.cpp).
+std::string hexString(uint64_t v);
 
 //===----------------------------------------------------------------------===//
 // Number formats (PTX ISA: "cvt", "Half Precision Floating-Point

@@ -20,6 +20,8 @@
 
 #include "ggemm/Emulator/Emulator.h"
 
+#include "Semantics.h"
+
 #include <cstring>
 #include <string>
 
@@ -28,26 +30,6 @@ namespace ggemm::emu {
 namespace {
 
 constexpr uint32_t kMagic = 0x504D5447; // "GTMP"
-
-uint32_t elementBytes(MapDataType t) {
-  switch (t) {
-  case MapDataType::UInt8:
-    return 1;
-  case MapDataType::UInt16:
-  case MapDataType::Float16:
-  case MapDataType::BFloat16:
-    return 2;
-  case MapDataType::UInt32:
-  case MapDataType::Int32:
-  case MapDataType::Float32:
-    return 4;
-  case MapDataType::UInt64:
-  case MapDataType::Int64:
-  case MapDataType::Float64:
-    return 8;
-  }
-  return 0;
-}
 
 bool isFloat(MapDataType t) {
   return t == MapDataType::Float16 || t == MapDataType::Float32 ||
@@ -92,7 +74,7 @@ std::string encodeTiledMap(const TiledMapSpec &s, uint8_t (&out)[128]) {
     return rule("tensorDataType " + std::to_string(type) +
                 " is not a CUtensorMapDataType enum value");
   }
-  uint32_t es = elementBytes(s.dataType);
+  uint32_t es = sem::mapElementBytes(s.dataType);
   if (s.rank < 1 || s.rank > 5)
     return rule("tensorRank " + std::to_string(s.rank) +
                 " must be non-zero and at most 5");

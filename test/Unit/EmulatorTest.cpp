@@ -581,6 +581,86 @@ TEST(EmulatorChecks, MbarrierArrivalPastExpected) {
   EXPECT_HAS(err, "t.ptx:13:");
 }
 
+// One thread expects 64 transaction bytes and issues a TMA copy of a
+// 64 x 4 u8 box (256 bytes): the copy's complete_tx takes the tx-count
+// below zero. The event is blamed on the issuing thread, reported at the
+// instruction it is at when the copy completes (its try_wait).
+TEST(EmulatorChecks, MbarrierTxCountNegative) {
+  TmaEnv e;
+  e.prepare();
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 map)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<4>;
+  .shared .align 1024 .b8 buf[1024];
+  .shared .align 16 .b8 bar[8];
+  ld.param.u64 %rd1, [map];
+  fence.proxy.tensormap::generic.acquire.gpu [%rd1], 128;
+  mov.u32 %r2, bar;
+  mov.u32 %r3, buf;
+  mbarrier.init.shared.b64 [%r2], 1;
+  mbarrier.arrive.expect_tx.shared.b64 %rd2, [%r2], 64;
+  mov.b32 %r4, 0;
+  mov.b32 %r5, 2;
+  cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r3], [%rd1, {%r4, %r5}], [%r2];
+  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+  ret;
+}
+)"),
+            "");
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    std::string err = e.run("k", {1, 1, 1}, {u64Param(e.mapAddr)}, seed);
+    EXPECT_HAS(err, "checker: mbarrier error");
+    EXPECT_HAS(err, "transaction bytes completed past expect_tx");
+    EXPECT_HAS(err, "tx-count -192, phase 0");
+    EXPECT_HAS(err, "t.ptx:24: mbarrier.try_wait"); // where the issuer waits
+    EXPECT_HAS(err, "t.ptx:20: cp.async.bulk.tensor"); // in its history
+  }
+}
+
+// A wait on a phase that cannot complete (the arrival count is met but the
+// 64 expected transaction bytes never come) is reported as a deadlock that
+// names the mbarrier, its phase and what it still lacks.
+TEST(EmulatorChecks, WaitOnPhaseThatCannotComplete) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<3>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared.b64 [%r2], 1;
+  mbarrier.arrive.expect_tx.shared.b64 %rd1, [%r2], 64;
+  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+  ret;
+}
+)"),
+            "");
+  std::string err = e.run("k", {1, 1, 1}, {});
+  EXPECT_HAS(err, "checker: deadlock");
+  EXPECT_HAS(err, "t.ptx:17: mbarrier.try_wait");
+  EXPECT_HAS(err, "waits on the mbarrier at 0x");
+  EXPECT_HAS(err, "(phase 0 incomplete: 0 of 1 arrivals pending, tx-count 64)");
+}
+
 TEST(EmulatorChecks, MbarrierUninitialised) {
   Env e;
   ASSERT_EQ(e.load(R"(

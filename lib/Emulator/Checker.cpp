@@ -1,0 +1,257 @@
+//===- Checker.cpp - checker reports and checked accesses -------------------===//
+//
+// How a checker event is reported (fail: the event, the instruction, the
+// thread and its recent history), the checked accesses to shared, global
+// and parameter memory with the shadow state of shared memory (which TMA
+// copy or generic-proxy writer last wrote each 16-byte granule), the
+// checks of async-proxy reads and of bulk stores pending at exit, and the
+// deadlock report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "MachineImpl.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace ggemm::emu {
+namespace exec {
+
+std::string Launch::where(const Thread &t) const {
+  std::ostringstream os;
+  const Cta &c = *t.cta;
+  os << "thread (" << t.tid[0] << "," << t.tid[1] << "," << t.tid[2]
+     << ") warp " << t.lin / 32 << " lane " << t.lin % 32 << ", CTA ("
+     << c.id[0] << "," << c.id[1] << "," << c.id[2] << ")";
+  return os.str();
+}
+
+void Launch::fail(const Thread &t, const std::string &kind,
+                  const std::string &msg) {
+  if (!error.empty())
+    return;
+  std::ostringstream os;
+  os << "checker: " << kind << ": " << msg << "\n  at "
+     << instText(std::min<uint32_t>(t.pc, (uint32_t)code.size() - 1)) << "\n  "
+     << where(t) << "\n  history (oldest first):";
+  uint32_t H = opt.historyLength;
+  uint64_t n = std::min<uint64_t>(t.histCount, H);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint32_t idx = (uint32_t)((t.histPos + H - n + i) % H);
+    os << "\n    " << instText(t.hist[idx]);
+  }
+  error = os.str();
+  stop = true;
+}
+
+uint8_t *Launch::sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
+                           bool check) {
+  Cta &c = *t.cta;
+  if (addr < kSharedReserved || addr + n > sharedSize) {
+    std::ostringstream os;
+    os << "shared " << (write ? "write" : "read") << " of " << n
+       << " bytes at 0x" << std::hex << addr << std::dec
+       << " is outside the CTA's shared memory [0x" << std::hex
+       << kSharedReserved << ", 0x" << sharedSize << ")";
+    fail(t, "out-of-bounds access", os.str());
+    return nullptr;
+  }
+  if (n && addr % n) {
+    std::ostringstream os;
+    os << n << "-byte shared access at 0x" << std::hex << addr;
+    fail(t, "misaligned access", os.str());
+    return nullptr;
+  }
+  uint32_t a = (uint32_t)addr;
+  uint32_t g0 = a / kGranule, g1 = (a + n - 1) / kGranule;
+  for (uint32_t g = g0; g <= g1; ++g) {
+    if (write) {
+      c.tmaTag[g] = 0;
+      c.genWriter[g] = (uint16_t)(t.lin + 1);
+      c.genEpoch[g] = t.fenceEpoch;
+    } else if (check && c.tmaTag[g]) {
+      const TmaRec &r = c.tmaRecs[c.tmaTag[g] - 1];
+      if (!r.done) {
+        std::ostringstream os;
+        os << "shared read at 0x" << std::hex << a << std::dec
+           << " of bytes a TMA copy is still writing (it completes on the "
+              "mbarrier at 0x"
+           << std::hex << c.mbars[r.mbar].addr << ")";
+        fail(t, "TMA race", os.str());
+        return nullptr;
+      }
+      if (r.mbar >= 0 && (t.observed.size() <= (size_t)r.mbar ||
+                          t.observed[r.mbar] <= r.phase)) {
+        std::ostringstream os;
+        os << "shared read at 0x" << std::hex << a << std::dec
+           << " of bytes a TMA copy wrote, before this thread observed its "
+              "completion (phase "
+           << r.phase << " of the mbarrier at 0x" << std::hex
+           << c.mbars[r.mbar].addr << std::dec
+           << "; wait on it or synchronise with a thread that did)";
+        fail(t, "TMA race", os.str());
+        return nullptr;
+      }
+    }
+  }
+  return c.shared.data() + a;
+}
+
+uint8_t *Launch::genericPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
+                            Space sp, bool &isShared, uint32_t &window) {
+  isShared = false;
+  if (sp == Space::Shared || sp == Space::SharedCluster) {
+    isShared = true;
+    window = (uint32_t)addr;
+    if (addr >> 32) {
+      fail(t, "out-of-bounds access", "shared address above 32 bits");
+      return nullptr;
+    }
+    return sharedPtr(t, addr, n, write, true);
+  }
+  if (sp == Space::Generic && addr >= kSharedGenericBase &&
+      addr < kSharedGenericBase + (uint64_t)nCtas * kSharedGenericStride) {
+    uint64_t cta = (addr - kSharedGenericBase) / kSharedGenericStride;
+    if (cta != t.cta->linear) {
+      fail(t, "out-of-bounds access",
+           "generic address in another CTA's shared memory");
+      return nullptr;
+    }
+    isShared = true;
+    window = (uint32_t)(addr - kSharedGenericBase - cta * kSharedGenericStride);
+    return sharedPtr(t, window, n, write, true);
+  }
+  if (sp == Space::Param) {
+    if (addr + n > param.size()) {
+      fail(t, "out-of-bounds access", "kernel parameter access past the end");
+      return nullptr;
+    }
+    if (write) {
+      fail(t, "out-of-bounds access", "store to a kernel parameter");
+      return nullptr;
+    }
+    return param.data() + addr;
+  }
+  uint8_t *p = M.ptr(addr, n);
+  if (!p) {
+    std::ostringstream os;
+    os << "global " << (write ? "write" : "read") << " of " << n
+       << " bytes at 0x" << std::hex << addr
+       << " is outside every allocation";
+    fail(t, "out-of-bounds access", os.str());
+    return nullptr;
+  }
+  if (n && addr % n) {
+    std::ostringstream os;
+    os << n << "-byte global access at 0x" << std::hex << addr;
+    fail(t, "misaligned access", os.str());
+    return nullptr;
+  }
+  return p;
+}
+
+bool Launch::checkAsyncRead(Thread &issuer, uint32_t addr, uint32_t n,
+                            const char *what) {
+  Cta &c = *issuer.cta;
+  if (addr < kSharedReserved || (uint64_t)addr + n > sharedSize) {
+    std::ostringstream os;
+    os << what << " reads shared [0x" << std::hex << addr << ", +0x" << n
+       << ") outside the CTA's shared memory";
+    fail(issuer, "out-of-bounds access", os.str());
+    return false;
+  }
+  uint32_t g0 = addr / kGranule, g1 = (addr + n - 1) / kGranule;
+  for (uint32_t g = g0; g <= g1; ++g) {
+    if (c.tmaTag[g]) {
+      const TmaRec &r = c.tmaRecs[c.tmaTag[g] - 1];
+      if (!r.done || issuer.observed.size() <= (size_t)r.mbar ||
+          issuer.observed[r.mbar] <= r.phase) {
+        std::ostringstream os;
+        os << what << " reads shared 0x" << std::hex << g * kGranule
+           << std::dec
+           << (r.done ? " written by a TMA copy whose completion the issuing "
+                        "thread has not observed"
+                      : " while a TMA copy still writes it");
+        fail(issuer, "TMA race", os.str());
+        return false;
+      }
+    }
+    if (uint16_t w = c.genWriter[g]) {
+      const Thread &wt = c.threads[w - 1];
+      if (wt.fenceEpoch <= c.genEpoch[g]) {
+        std::ostringstream os;
+        os << what << " (async proxy) reads shared 0x" << std::hex
+           << g * kGranule << std::dec << " written by thread ("
+           << wt.tid[0] << "," << wt.tid[1] << "," << wt.tid[2]
+           << ") through the generic proxy without a later "
+              "fence.proxy.async by that thread";
+        fail(issuer, "missing fence.proxy.async", os.str());
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void Launch::checkBulkExit(Thread &t) {
+  for (uint32_t g = t.bulkWaited; g <= t.bulkOpen; ++g)
+    if (t.bulkIssued[g]) {
+      fail(t, "pending bulk store at exit",
+           g == t.bulkOpen
+               ? "the thread exits with bulk copies it never committed and "
+                 "waited for (cp.async.bulk.commit_group + wait_group)"
+               : "the thread exits with committed bulk copies it did not "
+                 "wait for (cp.async.bulk.wait_group[.read])");
+      return;
+    }
+}
+
+void Launch::reportDeadlock() {
+  Thread *w = nullptr;
+  for (auto &c : ctas) {
+    if (c->done)
+      continue;
+    for (auto &th : c->threads)
+      if (th.state != Exited) {
+        w = &th;
+        break;
+      }
+    if (w)
+      break;
+  }
+  std::ostringstream os;
+  os << "every live thread waits and no asynchronous operation is in "
+        "flight";
+  if (w) {
+    const Cta &c = *w->cta;
+    switch (w->state) {
+    case WaitMbar: {
+      const Mbar &b = c.mbars[w->waitMbar];
+      os << "; this thread waits on the mbarrier at 0x" << std::hex
+         << b.addr << std::dec << " (phase " << b.phase
+         << " incomplete: " << b.pending << " of " << b.expected
+         << " arrivals pending, tx-count " << b.tx << ")";
+      break;
+    }
+    case WaitBar: os << "; this thread waits at a CTA barrier"; break;
+    case WaitColl: os << "; this thread waits for its warp/warpgroup at a "
+                         ".sync.aligned instruction"; break;
+    case WaitBulk: os << "; this thread waits for bulk copies"; break;
+    case WaitWgmma: os << "; this thread waits for wgmma groups"; break;
+    default: break;
+    }
+    uint32_t cnt[8] = {0};
+    for (auto &cc : ctas)
+      if (!cc->done)
+        for (auto &th : cc->threads)
+          cnt[th.state]++;
+    os << " [threads waiting: " << cnt[WaitMbar] << " on mbarriers, "
+       << cnt[WaitBar] << " at barriers, " << cnt[WaitColl]
+       << " at collectives]";
+    fail(*w, "deadlock", os.str());
+  } else
+    failNoThread("deadlock", os.str());
+}
+
+} // namespace exec
+} // namespace ggemm::emu

@@ -1,0 +1,412 @@
+//===- MachineImpl.h - the state of one launch, shared by the interpreter -===//
+//
+// Private to lib/Emulator. Machine::Impl (global memory, modules) and, in
+// namespace exec, the state of one launch: threads, warps, CTAs, mbarriers,
+// named barriers, in-flight asynchronous operations, and class Launch whose
+// members are defined across the files of this directory:
+//   Memory.cpp       Machine's public API: global memory and modules
+//   Launch.cpp       setup, CTA residency, the warp scheduler (run)
+//   Interpreter.cpp  step(): fetch, guard, dispatch of every opcode;
+//                    loads, stores, atomics, branches, fences
+//   Arithmetic.cpp   integer, float, logic, setp and cvt instructions
+//   Sync.cpp         bar.*, warp/warpgroup collectives, thread exit
+//   Mbarrier.cpp     mbarrier state and instructions, tx counting
+//   AsyncUnits.cpp   TMA loads, bulk stores, wgmma issue and completion
+//   Checker.cpp      event reports (fail), checked shared/global access,
+//                    the shadow state of shared memory, deadlocks
+// A checker event is raised by a call to Launch::fail / failNoThread;
+// grep for the event name ("TMA race", "mbarrier error", ...).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_LIB_EMULATOR_MACHINEIMPL_H
+#define GGEMM_LIB_EMULATOR_MACHINEIMPL_H
+
+#include "ggemm/Emulator/Emulator.h"
+
+#include "Program.h"
+#include "Semantics.h"
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace ggemm::emu {
+namespace exec {
+constexpr uint64_t kGlobalBase = 0x10000000ull;
+constexpr uint64_t kGlobalLimit = 64ull << 30; // emulated memory size
+constexpr uint64_t kSharedGenericBase = 0x7f0000000000ull;
+constexpr uint64_t kSharedGenericStride = 1ull << 24;
+constexpr uint32_t kSharedReserved = 1024; // window [0, 1024) is reserved
+constexpr uint32_t kMaxShared = 232448;    // 227 KiB per CTA (sm_90)
+constexpr uint32_t kGranule = 16;          // shadow-state granule (bytes)
+
+struct Alloc {
+  uint64_t base = 0, size = 0;
+  std::vector<uint8_t> data;
+  bool module = false;
+};
+} // namespace exec
+
+struct Machine::Impl {
+  std::map<uint64_t, exec::Alloc> allocs;
+  uint64_t next = exec::kGlobalBase;
+  size_t used = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> hostWritten; // [begin, end)
+  std::vector<std::unique_ptr<Module>> modules;
+  mutable const exec::Alloc *cache = nullptr;
+
+  exec::Alloc *find(uint64_t addr) {
+    if (cache && addr - cache->base < cache->size)
+      return const_cast<exec::Alloc *>(cache);
+    auto it = allocs.upper_bound(addr);
+    if (it == allocs.begin())
+      return nullptr;
+    --it;
+    if (addr - it->second.base >= it->second.size)
+      return nullptr;
+    cache = &it->second;
+    return &it->second;
+  }
+  /// Host pointer to [addr, addr+n) of one allocation, or null.
+  uint8_t *ptr(uint64_t addr, uint64_t n) {
+    exec::Alloc *a = find(addr);
+    if (!a || addr + n > a->base + a->size || addr + n < addr)
+      return nullptr;
+    return a->data.data() + (addr - a->base);
+  }
+  std::string alloc(size_t bytes, uint64_t &address, bool module) {
+    if (bytes == 0)
+      return "allocate: zero bytes";
+    if (used + bytes > exec::kGlobalLimit)
+      return "allocate: out of emulated memory";
+    uint64_t base = next;
+    next = (next + bytes + 255 + 256) / 256 * 256; // a gap between buffers
+    exec::Alloc a;
+    a.base = base;
+    a.size = bytes;
+    a.data.assign(bytes, 0);
+    a.module = module;
+    allocs[base] = std::move(a);
+    used += bytes;
+    address = base;
+    cache = nullptr;
+    return "";
+  }
+  bool hostWrittenOverlaps(uint64_t b, uint64_t e) const {
+    for (auto &r : hostWritten)
+      if (r.first < e && b < r.second)
+        return true;
+    return false;
+  }
+  std::string launch(const Module &m, const Kernel &k, const LaunchConfig &c,
+                     const std::vector<std::vector<uint8_t>> &params,
+                     const Options &o, LaunchStats *stats);
+};
+
+namespace exec {
+enum TState : uint8_t {
+  Ready, Exited, WaitBar, WaitMbar, WaitColl, WaitBulk, WaitWgmma,
+};
+
+struct Cta;
+struct Warp;
+
+struct Thread {
+  uint64_t *R = nullptr;
+  uint32_t pc = 0;
+  uint8_t state = Ready;
+  uint32_t lin = 0; // index in the CTA
+  uint32_t tid[3] = {0, 0, 0};
+  Cta *cta = nullptr;
+  Warp *warp = nullptr;
+  uint32_t *hist = nullptr;
+  uint32_t histPos = 0;
+  uint64_t histCount = 0;
+  uint32_t fenceEpoch = 1; // incremented by fence.proxy.async
+  std::vector<std::pair<uint64_t, uint64_t>> tmFenced;
+  std::vector<uint64_t> observed; // per mbarrier id: completed phases seen
+  int32_t waitMbar = -1;
+  // bulk async-groups
+  std::vector<uint32_t> bulkPending; // per group: incomplete operations
+  std::vector<uint32_t> bulkIssued;  // per group: operations issued
+  uint32_t bulkOpen = 0;             // index of the uncommitted group
+  uint32_t bulkWaited = 0;           // groups below this were waited for
+  // wgmma accumulators in flight
+  std::vector<uint8_t> busy;
+  std::vector<uint64_t> shadow;
+  uint32_t busyCount = 0;
+};
+
+struct Warp {
+  Cta *cta = nullptr;
+  uint32_t first = 0, count = 0; // threads [first, first+count) of the CTA
+  uint32_t ready = 0;
+  int32_t runIdx = -1;
+};
+
+struct Mbar {
+  bool init = false;
+  int32_t expected = 0, pending = 0;
+  int64_t tx = 0;
+  uint64_t phase = 0; // completed phases
+  uint32_t addr = 0;
+  std::vector<Thread *> waiters;
+};
+
+struct TmaRec {
+  int32_t mbar = -1;
+  uint64_t phase = 0;
+  bool done = false;
+};
+
+struct Barrier {
+  uint32_t arrived = 0, expected = 0;
+  std::vector<Thread *> waiting;
+};
+
+struct WGroup {
+  std::vector<uint32_t> pending; // per committed group (+ open one)
+  uint32_t open = 0;
+  uint64_t lastDue = 0;
+};
+
+struct Cta {
+  uint32_t id[3] = {0, 0, 0};
+  uint32_t linear = 0;
+  std::vector<uint8_t> shared;
+  std::vector<Thread> threads;
+  std::vector<Warp> warps;
+  std::vector<uint64_t> regs;
+  std::vector<uint32_t> hist;
+  std::vector<Mbar> mbars;
+  std::vector<int32_t> mbarAt; // per 8 bytes of shared: mbar id + 1
+  std::vector<TmaRec> tmaRecs;
+  std::vector<uint32_t> tmaTag;    // per granule: tma rec + 1
+  std::vector<uint16_t> genWriter; // per granule: thread + 1
+  std::vector<uint32_t> genEpoch;  // per granule: writer's epoch at write
+  Barrier bars[16];
+  std::vector<WGroup> wgroups;
+  uint32_t live = 0;   // threads not exited
+  uint32_t exited = 0;
+  uint32_t asyncInFlight = 0;
+  bool done = false;
+};
+
+enum class AKind : uint8_t { Tma, Bulk, Wgmma };
+
+struct AsyncOp {
+  AKind kind = AKind::Tma;
+  Cta *cta = nullptr;
+  Thread *thread = nullptr; // issuer
+  // TMA
+  TiledMapSpec map;
+  int32_t coords[5] = {0, 0, 0, 0, 0};
+  uint32_t dst = 0, bytes = 0;
+  int32_t mbar = -1;
+  uint32_t rec = 0;
+  // bulk store
+  uint64_t gdst = 0;
+  uint32_t src = 0, size = 0, group = 0;
+  // wgmma
+  uint32_t wg = 0, wgGroup = 0;
+  std::vector<int32_t> slots;
+  std::vector<float> acc;
+  uint32_t inst = 0;
+};
+
+struct Event {
+  uint64_t due, seq;
+  uint32_t op;
+  bool operator>(const Event &o) const {
+    return due != o.due ? due > o.due : seq > o.seq;
+  }
+};
+
+inline uint64_t maskBits(unsigned bits) {
+  return bits >= 64 ? ~0ull : ((1ull << bits) - 1);
+}
+inline int64_t sext(uint64_t v, unsigned bits) {
+  if (bits >= 64)
+    return (int64_t)v;
+  uint64_t m = 1ull << (bits - 1);
+  v &= maskBits(bits);
+  return (int64_t)((v ^ m) - m);
+}
+inline float asF(uint64_t v) {
+  uint32_t u = (uint32_t)v;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+inline uint64_t fromF(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline double asD(uint64_t v) {
+  double d;
+  std::memcpy(&d, &v, 8);
+  return d;
+}
+inline uint64_t fromD(double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u;
+}
+
+class Launch {
+public:
+  Launch(Machine::Impl &M, const Module &mod, const Kernel &k,
+         const LaunchConfig &c, const Options &o)
+      : M(M), mod(mod), K(k), cfg(c), opt(o), rng(o.seed) {}
+
+  std::string run(const std::vector<std::vector<uint8_t>> &params,
+                  LaunchStats *stats);
+
+private:
+  // --- setup
+  std::string setup(const std::vector<std::vector<uint8_t>> &params);
+  Cta *admit(uint32_t linear);
+  void retire(Cta *c);
+  // --- scheduling
+  void setState(Thread &t, uint8_t s) {
+    bool was = t.state == Ready, is = s == Ready;
+    t.state = s;
+    if (was == is)
+      return;
+    Warp &w = *t.warp;
+    if (is) {
+      if (w.ready++ == 0) {
+        w.runIdx = (int32_t)runnable.size();
+        runnable.push_back(&w);
+      }
+    } else if (--w.ready == 0) {
+      Warp *last = runnable.back();
+      runnable[w.runIdx] = last;
+      last->runIdx = w.runIdx;
+      runnable.pop_back();
+      w.runIdx = -1;
+    }
+  }
+  void wake(Thread &t) {
+    if (t.state != Exited)
+      setState(t, Ready);
+  }
+  void step(Thread &t, uint32_t quantum);
+  // --- reports
+  std::string where(const Thread &t) const;
+  void fail(const Thread &t, const std::string &kind, const std::string &msg);
+  void failNoThread(const std::string &kind, const std::string &msg) {
+    if (!error.empty())
+      return;
+    error = "checker: " + kind + ": " + msg;
+  }
+  /// fail(*t, ...) or, without a thread, failNoThread.
+  void failAt(const Thread *t, const std::string &kind,
+              const std::string &msg) {
+    if (t)
+      fail(*t, kind, msg);
+    else
+      failNoThread(kind, msg);
+  }
+  std::string instText(uint32_t pc) const {
+    return locate(mod.name, code[pc].line) + ": " + code[pc].text;
+  }
+  // --- memory
+  uint8_t *sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
+                     bool check);
+  uint8_t *genericPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
+                      Space sp, bool &isShared, uint32_t &window);
+  uint64_t special(const Thread &t, int id) const;
+  // --- mbarriers
+  Mbar *mbarAt(Thread &t, uint32_t addr, const char *what);
+  void mbarComplete(Cta &c, Mbar &b);
+  bool mbarArrive(Thread *t, Cta &c, Mbar &b, int32_t count, bool nocomplete);
+  bool completeTx(Cta &c, int32_t mbarId, int64_t bytes, Thread *blame);
+  // --- async
+  uint64_t delay(uint32_t lo, uint32_t hi) { return lo + rng() % (hi - lo + 1); }
+  void schedule(uint32_t op, uint64_t due) {
+    events.push({due, seqNo++, op});
+  }
+  uint32_t newOp() {
+    if (!freeOps.empty()) {
+      uint32_t i = freeOps.back();
+      freeOps.pop_back();
+      ops[i] = AsyncOp();
+      return i;
+    }
+    ops.emplace_back();
+    return (uint32_t)ops.size() - 1;
+  }
+  void completeOp(uint32_t i);
+  bool checkAsyncRead(Thread &issuer, uint32_t addr, uint32_t n,
+                      const char *what);
+  bool tryBulkWait(Thread &t);
+  void checkBulkExit(Thread &t);
+  // --- collectives
+  bool collectiveReady(Cta &c, uint32_t first, uint32_t count, uint32_t pc,
+                       Thread &self);
+  void runCollective(Thread &t, const Inst &in);
+  bool wgWaitReady(Cta &c, uint32_t wg, uint32_t n);
+  void barArrive(Thread &t, uint32_t id, uint32_t count, bool wait);
+  void barCheck(Cta &c, uint32_t id);
+  void threadExit(Thread &t);
+  void wgmmaIssue(Thread &t, const Inst &in, uint32_t pc);
+
+  // --- the interpreter: step() (Interpreter.cpp) dispatches one opcode;
+  // arithmetic, logic and conversions run in execArith (Arithmetic.cpp);
+  // mbarrier instructions in execMbar* (Mbarrier.cpp); TMA and bulk copies
+  // in execTma / execBulkStore (AsyncUnits.cpp). The exec* functions return
+  // false when the thread must not advance (it waits, or a checker event
+  // stopped the launch).
+  uint64_t val(const Thread &t, const Operand &o) const {
+    return o.kind == OpdKind::Reg
+               ? (o.count ? (uint64_t)(t.R[o.reg] == 0) : t.R[o.reg])
+           : o.kind == OpdKind::Imm ? (uint64_t)o.imm
+                                    : special(t, (int)o.imm);
+  }
+  /// Writes `v` to a register operand, masked to the register's width.
+  void writeReg(Thread &t, const Operand &o, uint64_t v) const {
+    if (o.kind == OpdKind::Reg)
+      t.R[o.reg] =
+          v & maskBits(K.slotBits[o.reg] == 1 ? 64 : K.slotBits[o.reg]);
+  }
+  void execArith(Thread &t, const Inst &in);
+  bool execMbarInit(Thread &t, const Inst &in);
+  bool execMbar(Thread &t, const Inst &in);
+  bool execTma(Thread &t, const Inst &in);
+  bool execBulkStore(Thread &t, const Inst &in);
+  // --- the deadlock report (Checker.cpp)
+  void reportDeadlock();
+
+
+  Machine::Impl &M;
+  const Module &mod;
+  const Kernel &K;
+  LaunchConfig cfg;
+  Options opt;
+  std::mt19937_64 rng;
+  std::vector<Inst> code;
+  std::vector<uint8_t> param;
+  uint32_t dynBase = 0, sharedSize = 0, nThreads = 0, nCtas = 0;
+  std::vector<uint32_t> symAddr;
+  std::vector<std::unique_ptr<Cta>> ctas; // resident (or finishing)
+  uint32_t nextCta = 0, residentLimit = 1, liveCtas = 0;
+  std::vector<Warp *> runnable;
+  std::vector<AsyncOp> ops;
+  std::vector<uint32_t> freeOps;
+  std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
+  uint64_t seqNo = 0, now = 0, executed = 0;
+  std::string error;
+  bool stop = false;
+};
+
+} // namespace exec
+} // namespace ggemm::emu
+
+#endif // GGEMM_LIB_EMULATOR_MACHINEIMPL_H
