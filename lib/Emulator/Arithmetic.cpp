@@ -14,14 +14,29 @@
 namespace ggemm::emu {
 namespace exec {
 
+/// cvt.{rn,rz,rm,rp}.f32.f64: v rounded to float in the mode (the F_CvtRound
+/// index: 0 rn, 1 rz, 2 rm, 3 rp). The nearest float is corrected by one ulp
+/// where it lies on the wrong side of v.
+static float roundF64ToF32(double v, uint8_t mode) {
+  float f = (float)v;
+  if (std::isnan(v) || (double)f == v)
+    return f;
+  bool above = (double)f > v; // f is v rounded up
+  if ((mode == 1 && above == (v > 0)) || (mode == 2 && above))
+    return std::nextafter(f, above ? -INFINITY : INFINITY);
+  if (mode == 3 && !above)
+    return std::nextafter(f, INFINITY);
+  return f;
+}
+
 void Launch::execArith(Thread &t, const Inst &in) {
-  uint64_t *R = t.R;
-  const Operand &d = in.o[0];
-  const Operand &a = in.o[1];
-  const Operand &b = in.o[2];
-  const unsigned bits = in.type.bits;
-  const uint8_t tk = in.type.kind;
-  auto wrT = [&](uint64_t v) { R[d.reg] = v & maskBits(bits); };
+  // short names for the fields of Args, used on nearly every line below
+  const Args args(t, in);
+  uint64_t *R = args.R;
+  const Operand &d = args.d, &a = args.a, &b = args.b;
+  const unsigned bits = args.bits;
+  const uint8_t tk = args.tk;
+  auto wrT = [&](uint64_t v) { args.wr(v); };
   switch (in.op) {
   case Op::Mov:
     if (tk == TPred)
@@ -370,7 +385,8 @@ void Launch::execArith(Thread &t, const Inst &in) {
       double v = st.bits == 32 ? asF(x) : st.bits == 64 ? asD(x)
                                                         : sem::f16ToF32((uint16_t)x);
       if (dt.bits == 32) {
-        float f = st.bits == 64 ? (float)v : (float)v;
+        // exact from f16/f32; from f64 one rounding, in the mode asked for
+        float f = st.bits == 64 ? roundF64ToF32(v, in.cmp) : (float)v;
         if (in.flags & F_Ftz)
           f = sem::flushF32(f);
         wrT(fromF(f));

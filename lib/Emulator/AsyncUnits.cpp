@@ -34,18 +34,18 @@ void Launch::completeOp(uint32_t i) {
       std::string e = sem::tmaTileLoad(op.map, op.coords, rd, c.shared.data(),
                                        0, sharedSize, op.dst, written);
       if (!e.empty()) {
-        fail(*op.thread, "TMA error", e);
+        failIssued(op, "TMA error", e);
       } else {
         c.tmaRecs[op.rec].done = true;
         c.tmaRecs[op.rec].phase = c.mbars[op.mbar].phase;
-        completeTx(c, op.mbar, op.bytes, op.thread);
+        completeTx(c, op.mbar, op.bytes, op);
       }
     }
   } else if (op.kind == AKind::Bulk) {
     uint8_t *dst = M.ptr(op.gdst, op.size);
     if (!dst)
-      fail(*op.thread, "out-of-bounds access", "bulk store destination "
-                                               "outside every allocation");
+      failIssued(op, "out-of-bounds access", "bulk store destination "
+                                             "outside every allocation");
     else
       std::memcpy(dst, c.shared.data() + op.src, op.size);
     Thread &t = *op.thread;
@@ -295,6 +295,7 @@ bool Launch::execTma(Thread &t, const Inst &in) {
   op.kind = AKind::Tma;
   op.cta = &c;
   op.thread = &t;
+  op.inst = t.pc;
   op.map = map;
   for (int j = 0; j < in.aux && j < 5; ++j)
     op.coords[j] = (int32_t)R[in.vec[mo.vec2 + j]];
@@ -336,6 +337,7 @@ bool Launch::execBulkStore(Thread &t, const Inst &in) {
   op.kind = AKind::Bulk;
   op.cta = t.cta;
   op.thread = &t;
+  op.inst = t.pc;
   op.gdst = gdst;
   op.src = (uint32_t)src;
   op.size = (uint32_t)size;

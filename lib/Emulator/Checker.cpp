@@ -26,13 +26,13 @@ std::string Launch::where(const Thread &t) const {
   return os.str();
 }
 
-void Launch::fail(const Thread &t, const std::string &kind,
-                  const std::string &msg) {
+void Launch::report(const Thread &t, uint32_t pc, const std::string &kind,
+                    const std::string &msg) {
   if (!error.empty())
     return;
   std::ostringstream os;
   os << "checker: " << kind << ": " << msg << "\n  at "
-     << instText(std::min<uint32_t>(t.pc, (uint32_t)code.size() - 1)) << "\n  "
+     << instText(std::min<uint32_t>(pc, (uint32_t)code.size() - 1)) << "\n  "
      << where(t) << "\n  history (oldest first):";
   uint32_t H = opt.historyLength;
   uint64_t n = std::min<uint64_t>(t.histCount, H);
@@ -42,6 +42,19 @@ void Launch::fail(const Thread &t, const std::string &kind,
   }
   error = os.str();
   stop = true;
+}
+
+void Launch::failIssued(const AsyncOp &op, const std::string &kind,
+                        const std::string &msg) {
+  const Thread &t = *op.thread;
+  uint32_t now = std::min<uint32_t>(t.pc, (uint32_t)code.size() - 1);
+  std::ostringstream os;
+  os << msg << " (detected at completion: issued at "
+     << locate(mod.name, code[op.inst].line) << ", completed "
+     << (t.state == Exited ? "after the issuing thread exited at "
+                           : "while the issuing thread was at ")
+     << locate(mod.name, code[now].line) << ")";
+  report(t, op.inst, kind, os.str());
 }
 
 uint8_t *Launch::sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
@@ -207,50 +220,81 @@ void Launch::checkBulkExit(Thread &t) {
 }
 
 void Launch::reportDeadlock() {
+  // the thread named: one waiting on an mbarrier if any, else any waiting
   Thread *w = nullptr;
-  for (auto &c : ctas) {
-    if (c->done)
-      continue;
+  for (auto &c : ctas)
     for (auto &th : c->threads)
-      if (th.state != Exited) {
+      if (!c->done && th.state != Exited && th.state != Ready &&
+          (!w || (th.state == WaitMbar && w->state != WaitMbar)))
         w = &th;
-        break;
-      }
-    if (w)
-      break;
-  }
   std::ostringstream os;
   os << "every live thread waits and no asynchronous operation is in "
         "flight";
-  if (w) {
-    const Cta &c = *w->cta;
-    switch (w->state) {
-    case WaitMbar: {
-      const Mbar &b = c.mbars[w->waitMbar];
-      os << "; this thread waits on the mbarrier at 0x" << std::hex
-         << b.addr << std::dec << " (phase " << b.phase
-         << " incomplete: " << b.pending << " of " << b.expected
-         << " arrivals pending, tx-count " << b.tx << ")";
-      break;
-    }
-    case WaitBar: os << "; this thread waits at a CTA barrier"; break;
-    case WaitColl: os << "; this thread waits for its warp/warpgroup at a "
-                         ".sync.aligned instruction"; break;
-    case WaitBulk: os << "; this thread waits for bulk copies"; break;
-    case WaitWgmma: os << "; this thread waits for wgmma groups"; break;
-    default: break;
-    }
-    uint32_t cnt[8] = {0};
-    for (auto &cc : ctas)
-      if (!cc->done)
-        for (auto &th : cc->threads)
-          cnt[th.state]++;
-    os << " [threads waiting: " << cnt[WaitMbar] << " on mbarriers, "
-       << cnt[WaitBar] << " at barriers, " << cnt[WaitColl]
-       << " at collectives]";
-    fail(*w, "deadlock", os.str());
-  } else
+  if (!w) {
     failNoThread("deadlock", os.str());
+    return;
+  }
+  const Cta &wc = *w->cta;
+  if (w->state == WaitMbar) {
+    const Mbar &b = wc.mbars[w->waitMbar];
+    os << "; this thread waits on the mbarrier at 0x" << std::hex << b.addr
+       << std::dec << " (phase " << b.phase << " incomplete: " << b.pending
+       << " of " << b.expected << " arrivals pending, tx-count " << b.tx
+       << ")";
+  }
+  // per live CTA: how many threads wait where, grouped by instruction and
+  // (for mbarriers) by the object waited on
+  struct Group {
+    uint8_t state;
+    uint32_t pc;
+    int64_t what; // mbarrier id, barrier id
+    uint32_t n;
+  };
+  os << "; waiting threads:";
+  uint32_t shown = 0, hidden = 0;
+  for (auto &c : ctas) {
+    if (c->done)
+      continue;
+    if (shown == 4) {
+      ++hidden;
+      continue;
+    }
+    std::vector<Group> gs;
+    for (auto &th : c->threads) {
+      if (th.state == Exited)
+        continue;
+      int64_t what = th.state == WaitMbar ? th.waitMbar
+                     : th.state == WaitBar && code[th.pc].nOpd
+                         ? (int64_t)val(th, code[th.pc].o[0])
+                         : -1;
+      auto g = std::find_if(gs.begin(), gs.end(), [&](const Group &x) {
+        return x.state == th.state && x.pc == th.pc && x.what == what;
+      });
+      if (g == gs.end())
+        gs.push_back({th.state, th.pc, what, 1});
+      else
+        g->n++;
+    }
+    os << "\n    CTA (" << c->id[0] << "," << c->id[1] << "," << c->id[2]
+       << "):";
+    for (size_t i = 0; i < gs.size(); ++i) {
+      const Group &g = gs[i];
+      const std::string &text = code[g.pc].text;
+      os << (i ? ", " : " ") << g.n << (g.n == 1 ? " thread " : " threads ")
+         << (g.state == Ready ? "ready at " : "at ")
+         << text.substr(0, text.find(' '));
+      if (g.state == WaitMbar)
+        os << " on 0x" << std::hex << c->mbars[g.what].addr << std::dec
+           << " phase " << c->mbars[g.what].phase;
+      else if (g.state == WaitBar)
+        os << " " << (g.what < 0 ? 0 : g.what);
+      os << " (" << locate(mod.name, code[g.pc].line) << ")";
+    }
+    ++shown;
+  }
+  if (hidden)
+    os << "\n    and " << hidden << " more CTAs";
+  fail(*w, "deadlock", os.str());
 }
 
 } // namespace exec

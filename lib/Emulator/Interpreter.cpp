@@ -53,37 +53,32 @@ void Launch::step(Thread &t, uint32_t quantum) {
         break;
       }
     }
-    const Operand &d = in.o[0];
-    const Operand &a = in.o[1];
-    const Operand &b = in.o[2];
-    const unsigned bits = in.type.bits;
-    const uint8_t tk = in.type.kind;
-    auto wrT = [&](uint64_t v) { R[d.reg] = v & maskBits(bits); };
+    const Args x(t, in);
     switch (in.op) {
     case Op::Nop:
       break;
     case Op::Cvta:
       if (in.space == Space::Shared || in.space == Space::SharedCluster)
-        wrT(kSharedGenericBase + t.cta->linear * kSharedGenericStride +
-            (val(t, a) & 0xffffffffu));
+        x.wr(kSharedGenericBase + t.cta->linear * kSharedGenericStride +
+            (val(t, x.a) & 0xffffffffu));
       else
-        wrT(val(t, a));
+        x.wr(val(t, x.a));
       break;
     case Op::CvtaTo:
       if (in.space == Space::Shared || in.space == Space::SharedCluster) {
-        uint64_t g = val(t, a);
+        uint64_t g = val(t, x.a);
         uint64_t base = kSharedGenericBase + t.cta->linear * kSharedGenericStride;
-        wrT(g >= base && g < base + kSharedGenericStride ? g - base
+        x.wr(g >= base && g < base + kSharedGenericStride ? g - base
                                                          : 0xffffffffull);
       } else
-        wrT(val(t, a));
+        x.wr(val(t, x.a));
       break;
     case Op::Ld:
     case Op::St: {
-      const Operand &ao = in.op == Op::Ld ? a : d;
-      const Operand &vo = in.op == Op::Ld ? d : a;
+      const Operand &ao = in.op == Op::Ld ? x.a : x.d;
+      const Operand &vo = in.op == Op::Ld ? x.d : x.a;
       uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
-      uint32_t esz = bits / 8, total = esz * in.vecN;
+      uint32_t esz = x.bits / 8, total = esz * in.vecN;
       bool isSh;
       uint32_t win;
       Space sp = in.space == Space::Const ? Space::Global : in.space;
@@ -97,8 +92,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
           int32_t s = vo.kind == OpdKind::Vec ? in.vec[vo.vec + j] : vo.reg;
           if (s < 0)
             continue;
-          if (tk == TS)
-            v = (uint64_t)sext(v, bits);
+          if (x.tk == TS)
+            v = (uint64_t)sext(v, x.bits);
           uint8_t rb = K.slotBits[s];
           R[s] = v & maskBits(rb == 1 ? 64 : rb);
         }
@@ -117,10 +112,10 @@ void Launch::step(Thread &t, uint32_t quantum) {
     }
     case Op::Atom:
     case Op::Red: {
-      const Operand &ao = in.op == Op::Atom ? a : d;
-      const Operand &v1 = in.op == Op::Atom ? b : a;
+      const Operand &ao = in.op == Op::Atom ? x.a : x.d;
+      const Operand &v1 = in.op == Op::Atom ? x.b : x.a;
       uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
-      uint32_t esz = bits / 8;
+      uint32_t esz = x.bits / 8;
       bool isSh;
       uint32_t win;
       uint8_t *p = genericPtr(t, addr, esz, true, in.space, isSh, win);
@@ -129,15 +124,15 @@ void Launch::step(Thread &t, uint32_t quantum) {
       uint64_t old = 0;
       std::memcpy(&old, p, esz);
       uint64_t y = val(t, v1), nv = old;
-      uint64_t m = maskBits(bits);
+      uint64_t m = maskBits(x.bits);
       switch (in.cmp) {
       case AAdd: nv = old + y; break;
       case AMin:
-        nv = tk == TS ? (sext(old, bits) < sext(y, bits) ? old : y)
+        nv = x.tk == TS ? (sext(old, x.bits) < sext(y, x.bits) ? old : y)
                       : std::min(old & m, y & m);
         break;
       case AMax:
-        nv = tk == TS ? (sext(old, bits) > sext(y, bits) ? old : y)
+        nv = x.tk == TS ? (sext(old, x.bits) > sext(y, x.bits) ? old : y)
                       : std::max(old & m, y & m);
         break;
       case AExch: nv = y; break;
@@ -152,11 +147,11 @@ void Launch::step(Thread &t, uint32_t quantum) {
       }
       std::memcpy(p, &nv, esz);
       if (in.op == Op::Atom)
-        wrT(old);
+        x.wr(old);
       break;
     }
     case Op::Bra:
-      t.pc = (uint32_t)d.imm;
+      t.pc = (uint32_t)x.d.imm;
       continue;
     case Op::Ret:
     case Op::Exit:
@@ -174,8 +169,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       continue;
     case Op::BarSync:
     case Op::BarArrive: {
-      uint32_t id = in.nOpd ? (uint32_t)val(t, d) : 0;
-      uint32_t cnt = in.nOpd > 1 ? (uint32_t)val(t, a) : 0;
+      uint32_t id = in.nOpd ? (uint32_t)val(t, x.d) : 0;
+      uint32_t cnt = in.nOpd > 1 ? (uint32_t)val(t, x.a) : 0;
       if (id >= 16) {
         fail(t, "barrier error", "barrier id out of range");
         continue;
@@ -212,8 +207,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       t.fenceEpoch++;
       break;
     case Op::FenceTensormapAcquire: {
-      uint64_t addr = (d.reg >= 0 ? R[d.reg] : 0) + (uint64_t)d.imm;
-      uint64_t size = in.nOpd > 1 ? val(t, a) : 128;
+      uint64_t addr = (x.d.reg >= 0 ? R[x.d.reg] : 0) + (uint64_t)x.d.imm;
+      uint64_t size = in.nOpd > 1 ? val(t, x.a) : 128;
       t.tmFenced.push_back({addr, addr + size});
       break;
     }

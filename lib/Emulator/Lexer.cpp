@@ -49,6 +49,27 @@ bool startsWith(const std::string &s, const char *p) {
   return s.compare(0, std::strlen(p), p) == 0;
 }
 
+/// Appends src[i+1 ..] up to and including the brace that closes the one
+/// already open (nested braces counted; newlines become spaces and are
+/// counted in `line`); leaves i on the closing brace.
+static void copyToMatchingBrace(const std::string &src, size_t &i,
+                                std::string &cur, uint32_t &line) {
+  size_t n = src.size();
+  int d = 1;
+  while (++i < n && d > 0) {
+    if (src[i] == '{')
+      ++d;
+    else if (src[i] == '}')
+      --d;
+    if (src[i] == '\n') {
+      ++line;
+      cur += ' ';
+    } else
+      cur += src[i];
+  }
+  --i;
+}
+
 /// Splits the text into statements.
 void lex(const std::string &src, std::vector<Stmt> &out) {
   std::string cur;
@@ -118,41 +139,15 @@ void lex(const std::string &src, std::vector<Stmt> &out) {
         cur += c;
         if (t.back() == '=')
           initDepth = 1;
-        else {
-          // vector operand: copy to the matching brace
-          int d = 1;
-          while (++i < n && d > 0) {
-            if (src[i] == '{')
-              ++d;
-            else if (src[i] == '}')
-              --d;
-            if (src[i] == '\n') {
-              ++line;
-              cur += ' ';
-            } else
-              cur += src[i];
-          }
-          --i;
-        }
+        else // vector operand: copy to the matching brace
+          copyToMatchingBrace(src, i, cur, line);
         continue;
       }
       if (!t.empty() && t.find('.') != std::string::npos &&
           (t[0] != '.' || startsWith(t, ".reg"))) {
         // an instruction operand vector: `mov.b32 {%rs3, %rs4}, %r55`
-        int d = 1;
         cur += c;
-        while (++i < n && d > 0) {
-          if (src[i] == '{')
-            ++d;
-          else if (src[i] == '}')
-            --d;
-          if (src[i] == '\n') {
-            ++line;
-            cur += ' ';
-          } else
-            cur += src[i];
-        }
-        --i;
+        copyToMatchingBrace(src, i, cur, line);
         continue;
       }
       emit(Stmt::Plain);

@@ -203,6 +203,7 @@ struct AsyncOp {
   AKind kind = AKind::Tma;
   Cta *cta = nullptr;
   Thread *thread = nullptr; // issuer
+  uint32_t inst = 0;        // pc of the issuing instruction (reports)
   // TMA
   TiledMapSpec map;
   int32_t coords[5] = {0, 0, 0, 0, 0};
@@ -216,7 +217,6 @@ struct AsyncOp {
   uint32_t wg = 0, wgGroup = 0;
   std::vector<int32_t> slots;
   std::vector<float> acc;
-  uint32_t inst = 0;
 };
 
 struct Event {
@@ -300,19 +300,19 @@ private:
   void step(Thread &t, uint32_t quantum);
   // --- reports
   std::string where(const Thread &t) const;
-  void fail(const Thread &t, const std::string &kind, const std::string &msg);
+  void fail(const Thread &t, const std::string &kind, const std::string &msg) {
+    report(t, t.pc, kind, msg);
+  }
+  /// An event detected when asynchronous operation `op` completes: reported
+  /// at the instruction that issued it, for the thread that issued it.
+  void failIssued(const AsyncOp &op, const std::string &kind,
+                  const std::string &msg);
+  void report(const Thread &t, uint32_t pc, const std::string &kind,
+              const std::string &msg);
   void failNoThread(const std::string &kind, const std::string &msg) {
     if (!error.empty())
       return;
     error = "checker: " + kind + ": " + msg;
-  }
-  /// fail(*t, ...) or, without a thread, failNoThread.
-  void failAt(const Thread *t, const std::string &kind,
-              const std::string &msg) {
-    if (t)
-      fail(*t, kind, msg);
-    else
-      failNoThread(kind, msg);
   }
   std::string instText(uint32_t pc) const {
     return locate(mod.name, code[pc].line) + ": " + code[pc].text;
@@ -326,8 +326,8 @@ private:
   // --- mbarriers
   Mbar *mbarAt(Thread &t, uint32_t addr, const char *what);
   void mbarComplete(Cta &c, Mbar &b);
-  bool mbarArrive(Thread *t, Cta &c, Mbar &b, int32_t count, bool nocomplete);
-  bool completeTx(Cta &c, int32_t mbarId, int64_t bytes, Thread *blame);
+  bool mbarArrive(Thread &t, Cta &c, Mbar &b, int32_t count);
+  bool completeTx(Cta &c, int32_t mbarId, int64_t bytes, const AsyncOp &op);
   // --- async
   uint64_t delay(uint32_t lo, uint32_t hi) { return lo + rng() % (hi - lo + 1); }
   void schedule(uint32_t op, uint64_t due) {
@@ -349,8 +349,7 @@ private:
   bool tryBulkWait(Thread &t);
   void checkBulkExit(Thread &t);
   // --- collectives
-  bool collectiveReady(Cta &c, uint32_t first, uint32_t count, uint32_t pc,
-                       Thread &self);
+  bool collectiveReady(Cta &c, uint32_t first, uint32_t count, uint32_t pc);
   void runCollective(Thread &t, const Inst &in);
   bool wgWaitReady(Cta &c, uint32_t wg, uint32_t n);
   void barArrive(Thread &t, uint32_t id, uint32_t count, bool wait);
@@ -376,6 +375,18 @@ private:
       t.R[o.reg] =
           v & maskBits(K.slotBits[o.reg] == 1 ? 64 : K.slotBits[o.reg]);
   }
+  /// The fields most instructions read: destination d, sources a and b,
+  /// the type's width and kind; wr() writes d masked to that width.
+  struct Args {
+    uint64_t *const R;
+    const Operand &d, &a, &b;
+    const unsigned bits;
+    const uint8_t tk;
+    Args(Thread &t, const Inst &in)
+        : R(t.R), d(in.o[0]), a(in.o[1]), b(in.o[2]), bits(in.type.bits),
+          tk(in.type.kind) {}
+    void wr(uint64_t v) const { R[d.reg] = v & maskBits(bits); }
+  };
   void execArith(Thread &t, const Inst &in);
   bool execMbarInit(Thread &t, const Inst &in);
   bool execMbar(Thread &t, const Inst &in);

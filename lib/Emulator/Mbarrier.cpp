@@ -45,16 +45,14 @@ void Launch::mbarComplete(Cta &c, Mbar &b) {
   b.waiters.clear();
 }
 
-bool Launch::mbarArrive(Thread *t, Cta &c, Mbar &b, int32_t count,
-                        bool nocomplete) {
-  (void)nocomplete;
+bool Launch::mbarArrive(Thread &t, Cta &c, Mbar &b, int32_t count) {
   b.pending -= count;
   if (b.pending < 0) {
     std::ostringstream os;
     os << "arrival past the expected count of the mbarrier at 0x" << std::hex
        << b.addr << std::dec << " (expected " << b.expected
        << " arrivals per phase, phase " << b.phase << ")";
-    failAt(t, "mbarrier error", os.str());
+    fail(t, "mbarrier error", os.str());
     return false;
   }
   if (b.pending == 0 && b.tx == 0)
@@ -62,7 +60,8 @@ bool Launch::mbarArrive(Thread *t, Cta &c, Mbar &b, int32_t count,
   return true;
 }
 
-bool Launch::completeTx(Cta &c, int32_t id, int64_t bytes, Thread *blame) {
+bool Launch::completeTx(Cta &c, int32_t id, int64_t bytes,
+                        const AsyncOp &op) {
   Mbar &b = c.mbars[id];
   b.tx -= bytes;
   if (b.tx < 0) {
@@ -70,7 +69,7 @@ bool Launch::completeTx(Cta &c, int32_t id, int64_t bytes, Thread *blame) {
     os << "transaction bytes completed past expect_tx on the mbarrier at 0x"
        << std::hex << b.addr << std::dec << " (tx-count " << b.tx
        << ", phase " << b.phase << ")";
-    failAt(blame, "mbarrier error", os.str());
+    failIssued(op, "mbarrier error", os.str());
     return false;
   }
   if (b.pending == 0 && b.tx == 0)
@@ -91,24 +90,34 @@ bool Launch::execMbarInit(Thread &t, const Inst &in) {
     fail(t, "mbarrier error", "mbarrier.init on a non-shared address");
     return false;
   }
-  Cta &c = *t.cta;
-  int32_t &slot = c.mbarAt[win / 8];
-  if (!slot) {
-    c.mbars.emplace_back();
-    slot = (int32_t)c.mbars.size();
-  }
-  Mbar &mb = c.mbars[slot - 1];
   int64_t cnt = (int64_t)val(t, a);
   if (cnt < 1 || cnt > (1 << 20) - 1) {
     fail(t, "mbarrier error", "mbarrier.init count out of range");
     return false;
   }
+  // PTX ISA mbarrier.init: the current phase is 0, pending and expected
+  // arrival counts are `count`, tx-count is 0. A re-initialised mbarrier
+  // is a new object (a new id): what threads observed of the old one's
+  // phases, and the TMA copies that completed on it, stay attached to the
+  // old id. Threads waiting on the old object re-test the new one.
+  Cta &c = *t.cta;
+  int32_t &slot = c.mbarAt[win / 8];
+  if (slot) {
+    Mbar &old = c.mbars[slot - 1];
+    old.init = false;
+    for (Thread *w : old.waiters)
+      if (w->state == WaitMbar)
+        wake(*w);
+    old.waiters.clear();
+  }
+  c.mbars.emplace_back();
+  slot = (int32_t)c.mbars.size();
+  Mbar &mb = c.mbars.back();
   mb.init = true;
   mb.expected = mb.pending = (int32_t)cnt;
   mb.tx = 0;
+  mb.phase = 0;
   mb.addr = win;
-  // keep the phase count: re-initialising does not reset what threads
-  // have observed of earlier TMA completions
   std::memset(p, 0, 8);
   return true;
 }
@@ -160,7 +169,7 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
       cnt = (int32_t)val(t, in.o[ai + 1]);
     if (ai == 1)
       writeReg(t, in.o[0], token);
-    if (!mbarArrive(&t, c, *mb, cnt, false))
+    if (!mbarArrive(t, c, *mb, cnt))
       return false;
     return true;
   }

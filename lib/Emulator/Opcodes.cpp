@@ -227,10 +227,14 @@ std::string Parser::parseInst(const Stmt &s) {
     in.op = Op::SetMaxNReg;
   } else if (base == "mbarrier") {
     spaceOf(in.space);
+    if (modHas("noComplete"))
+      return err(s.line, "unsupported instruction '" + opc +
+                             "': mbarrier.arrive.noComplete is not emulated "
+                             "(an arrival that must not complete the phase)");
     if (modHas("init"))
       in.op = Op::MbarInit;
     else if (modHas("arrive") && modHas("expect_tx"))
-      in.op = Op::MbarArrive, in.flags |= F_NoComplete, in.aux = 1;
+      in.op = Op::MbarArrive, in.aux = 1;
     else if (modHas("arrive"))
       in.op = Op::MbarArrive;
     else if (modHas("expect_tx"))
@@ -242,10 +246,6 @@ std::string Parser::parseInst(const Stmt &s) {
       in.op = Op::MbarInval;
     else
       return unknown();
-    if (modHas("noComplete"))
-      return unknown();
-    if (in.op == Op::MbarArrive && in.aux == 0)
-      in.flags &= ~F_NoComplete;
   } else if (base == "fence" || base == "membar") {
     if (base == "fence" && modHas("proxy") && modHas("async"))
       in.op = Op::FenceProxyAsync;

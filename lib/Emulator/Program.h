@@ -119,7 +119,6 @@ enum : uint8_t {
   F_Uni = 8,
   F_Read = 16,     // cp.async.bulk.wait_group.read
   F_Shared = 32,   // a 64-bit/32-bit shared mbarrier address etc.
-  F_NoComplete = 64,
 };
 
 struct Symbol {

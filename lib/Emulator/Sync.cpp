@@ -16,7 +16,7 @@ namespace ggemm::emu {
 namespace exec {
 
 bool Launch::collectiveReady(Cta &c, uint32_t first, uint32_t count,
-                             uint32_t pc, Thread &self) {
+                             uint32_t pc) {
   for (uint32_t i = first; i < first + count && i < nThreads; ++i) {
     Thread &o = c.threads[i];
     if (o.state == Exited)
@@ -25,17 +25,12 @@ bool Launch::collectiveReady(Cta &c, uint32_t first, uint32_t count,
       return false;
     if (o.pc != pc && code[o.pc].op != code[pc].op)
       return false; // elsewhere (a deadlock if it never resolves)
-    (void)self;
   }
   return true;
 }
 
 bool Launch::wgWaitReady(Cta &c, uint32_t wg, uint32_t n) {
   WGroup &g = c.wgroups[wg];
-  uint32_t pendingGroups = 0;
-  for (uint32_t i = 0; i < g.open; ++i)
-    if (g.pending[i])
-      ++pendingGroups;
   // the groups must complete oldest first: count from the oldest pending
   uint32_t firstPending = g.open;
   for (uint32_t i = 0; i < g.open; ++i)
@@ -44,7 +39,6 @@ bool Launch::wgWaitReady(Cta &c, uint32_t wg, uint32_t n) {
       break;
     }
   return g.open - firstPending <= n;
-  (void)pendingGroups;
 }
 
 void Launch::runCollective(Thread &t, const Inst &in) {
@@ -55,7 +49,7 @@ void Launch::runCollective(Thread &t, const Inst &in) {
   uint32_t count = wgScope ? 128 : 32;
   uint32_t pc = t.pc;
   setState(t, WaitColl);
-  if (!collectiveReady(c, first, count, pc, t))
+  if (!collectiveReady(c, first, count, pc))
     return;
   uint32_t end = std::min(first + count, nThreads);
   auto releaseAll = [&]() {
@@ -187,7 +181,7 @@ void Launch::threadExit(Thread &t) {
   for (uint32_t i = wf; i < std::min(wf + 32, nThreads); ++i)
     if (c.threads[i].state == WaitColl) {
       Thread &o = c.threads[i];
-      if (collectiveReady(c, wf, 32, o.pc, o) &&
+      if (collectiveReady(c, wf, 32, o.pc) &&
           code[o.pc].op != Op::WgmmaMma && code[o.pc].op != Op::WgmmaFence &&
           code[o.pc].op != Op::WgmmaCommit && code[o.pc].op != Op::WgmmaWait) {
         setState(o, Ready); // re-executes and completes the collective

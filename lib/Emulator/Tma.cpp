@@ -177,6 +177,31 @@ uint64_t rowAddress(const TiledMapSpec &map, const int64_t *c) {
     a += static_cast<uint64_t>(c[i]) * map.globalStrides[i - 1];
   return a;
 }
+
+/// Visits the part of each row of the box that lies inside the tensor (rows
+/// outside it, and the elements of a row past either end of dim 0, are
+/// skipped): fn(global address, dense shared offset, bytes) returns false
+/// to stop.
+template <typename Fn>
+void forEachClippedRow(const TiledMapSpec &map, const int32_t *coords,
+                       uint32_t rowBytes, Fn fn) {
+  uint32_t es = mapElementBytes(map.dataType);
+  int64_t dim0 = static_cast<int64_t>(map.globalDim[0]);
+  bool going = true;
+  forEachRow(map, coords, rowBytes, [&](const int64_t *c, uint64_t off) {
+    if (!going || !outerInBounds(map, c))
+      return;
+    int64_t lo = c[0] < 0 ? 0 : c[0];
+    int64_t hi = c[0] + map.boxDim[0];
+    if (hi > dim0)
+      hi = dim0;
+    if (lo >= hi)
+      return;
+    going = fn(rowAddress(map, c) + static_cast<uint64_t>(lo) * es,
+               off + static_cast<uint64_t>(lo - c[0]) * es,
+               static_cast<size_t>(hi - lo) * es);
+  });
+}
 } // namespace
 
 uint32_t tmaBoxBytes(const TiledMapSpec &map) {
@@ -202,24 +227,15 @@ std::string tmaTileLoad(const TiledMapSpec &map, const int32_t *coords,
     return err;
   if (map.oobFill != 0)
     return "tensor map OOB NaN fill is not modelled by the emulator";
-  uint32_t es = mapElementBytes(map.dataType);
   std::vector<uint8_t> dense(bytes, 0);
-  int64_t dim0 = static_cast<int64_t>(map.globalDim[0]);
-  forEachRow(map, coords, rowBytes, [&](const int64_t *c, uint64_t off) {
-    if (!err.empty() || !outerInBounds(map, c))
-      return;
-    int64_t lo = c[0] < 0 ? 0 : c[0];
-    int64_t hi = c[0] + map.boxDim[0];
-    if (hi > dim0)
-      hi = dim0;
-    if (lo >= hi)
-      return;
-    uint64_t g = rowAddress(map, c) + static_cast<uint64_t>(lo) * es;
-    size_t n = static_cast<size_t>(hi - lo) * es;
-    if (!read(g, dense.data() + off + static_cast<uint64_t>(lo - c[0]) * es, n))
-      err = "tensor copy reads global [" + hexString(g) + ", +" + std::to_string(n) +
-            ") outside valid memory";
-  });
+  forEachClippedRow(map, coords, rowBytes,
+                    [&](uint64_t g, uint64_t off, size_t n) {
+                      if (read(g, dense.data() + off, n))
+                        return true;
+                      err = "tensor copy reads global [" + hexString(g) +
+                            ", +" + std::to_string(n) + ") outside valid memory";
+                      return false;
+                    });
   if (!err.empty())
     return err;
   for (uint32_t chunk = 0; chunk < bytes; chunk += 16) {
@@ -239,28 +255,19 @@ std::string tmaTileStore(const TiledMapSpec &map, const int32_t *coords,
                                  bytes, rowBytes, rows);
   if (!err.empty())
     return err;
-  uint32_t es = mapElementBytes(map.dataType);
   std::vector<uint8_t> dense(bytes);
   for (uint32_t chunk = 0; chunk < bytes; chunk += 16) {
     uint32_t phys = swizzleAddress(map.swizzle, srcAddress + chunk);
     std::memcpy(dense.data() + chunk, sharedBytes + (phys - sharedBase), 16);
   }
-  int64_t dim0 = static_cast<int64_t>(map.globalDim[0]);
-  forEachRow(map, coords, rowBytes, [&](const int64_t *c, uint64_t off) {
-    if (!err.empty() || !outerInBounds(map, c))
-      return;
-    int64_t lo = c[0] < 0 ? 0 : c[0];
-    int64_t hi = c[0] + map.boxDim[0];
-    if (hi > dim0)
-      hi = dim0;
-    if (lo >= hi)
-      return;
-    uint64_t g = rowAddress(map, c) + static_cast<uint64_t>(lo) * es;
-    size_t n = static_cast<size_t>(hi - lo) * es;
-    if (!write(g, dense.data() + off + static_cast<uint64_t>(lo - c[0]) * es, n))
-      err = "tensor copy writes global [" + hexString(g) + ", +" + std::to_string(n) +
-            ") outside valid memory";
-  });
+  forEachClippedRow(map, coords, rowBytes,
+                    [&](uint64_t g, uint64_t off, size_t n) {
+                      if (write(g, dense.data() + off, n))
+                        return true;
+                      err = "tensor copy writes global [" + hexString(g) +
+                            ", +" + std::to_string(n) + ") outside valid memory";
+                      return false;
+                    });
   return err;
 }
 

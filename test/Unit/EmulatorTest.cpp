@@ -557,6 +557,146 @@ TEST(EmulatorChecks, Deadlock) {
   EXPECT_HAS(err, "checker: deadlock");
   EXPECT_HAS(err, "t.ptx:17:");
   EXPECT_HAS(err, "1 of 2 arrivals pending");
+  EXPECT_HAS(err, "CTA (0,0,0): 1 thread at mbarrier.try_wait.parity.shared."
+                  "b64 on 0x");
+  EXPECT_HAS(err, " phase 0 (t.ptx:17)");
+}
+
+// The report names a thread that waits on an mbarrier (warp 1 here, not
+// thread 0 which waits at a named barrier) and counts the waiters per place.
+TEST(EmulatorChecks, DeadlockNamesMbarrierWaiterAndCountsWaiters) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, bar;
+  setp.ne.u32 %p1, %r1, 0;
+  @%p1 bra $L_synced;
+  mbarrier.init.shared.b64 [%r2], 2;
+$L_synced:
+  bar.sync 0;
+  setp.ge.u32 %p2, %r1, 32;
+  @%p2 bra $L_wait;
+  bar.sync 1, 64;
+  ret;
+$L_wait:
+  mbarrier.try_wait.parity.shared.b64 %p1, [%r2], 0;
+  @!%p1 bra.uni $L_wait;
+  ret;
+}
+)"),
+            "");
+  std::string err = e.run("k", {64, 1, 1}, {});
+  EXPECT_HAS(err, "checker: deadlock");
+  EXPECT_HAS(err, "warp 1 lane 0");
+  EXPECT_HAS(err, "\n  at t.ptx:22: mbarrier.try_wait");
+  EXPECT_HAS(err, "2 of 2 arrivals pending");
+  EXPECT_HAS(err, "CTA (0,0,0): 32 threads at bar.sync 1 (t.ptx:19), 32 "
+                  "threads at mbarrier.try_wait.parity.shared.b64 on 0x");
+  EXPECT_HAS(err, " phase 0 (t.ptx:22)");
+}
+
+// mbarrier.init sets the current phase to 0 (PTX ISA), also on an mbarrier
+// that already completed phases. Re-initialised after completing phase 0,
+// the barrier's next completion is phase 0 again, so a wait for parity 0
+// succeeds (kept at phase 1, it would complete phase 1 and the wait for
+// parity 0 would never succeed: a deadlock).
+TEST(Emulator, MbarrierReinitResetsPhase) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared.b64 [%r2], 1;
+  mbarrier.arrive.shared.b64 %rd1, [%r2];
+  mbarrier.try_wait.parity.shared.b64 %p1, [%r2], 0;
+  mbarrier.init.shared.b64 [%r2], 1;
+  mbarrier.arrive.shared.b64 %rd2, [%r2];
+  mbarrier.try_wait.parity.shared.b64 %p2, [%r2], 0;
+  mbarrier.try_wait.shared.b64 %p3, [%r2], %rd2;
+  selp.u32 %r3, 1, 0, %p1;
+  selp.u32 %r4, 1, 0, %p2;
+  selp.u32 %r5, 1, 0, %p3;
+  ld.param.u64 %rd3, [out];
+  st.global.v4.u32 [%rd3], {%r3, %r4, %r5, %r5};
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(16);
+  ASSERT_EQ(e.run("k", {1, 1, 1}, {u64Param(out)}), "");
+  uint32_t h[4];
+  ASSERT_EQ(e.m.read(out, h, 16), "");
+  EXPECT_EQ(h[0], 1u); // phase 0 completed
+  EXPECT_EQ(h[1], 1u); // re-initialised: phase 0 again, completed
+  EXPECT_EQ(h[2], 1u); // the token of the arrival names that phase
+}
+
+TEST(EmulatorChecks, MbarrierNoCompleteRefusedAtLoad) {
+  Env e;
+  std::string err = e.load(R"(
+.visible .entry k()
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<3>;
+  .shared .align 16 .b8 bar[8];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared.b64 [%r2], 2;
+  mbarrier.arrive.noComplete.shared.b64 %rd1, [%r2], 1;
+  ret;
+}
+)");
+  EXPECT_HAS(err, "t.ptx:12: unsupported instruction "
+                  "'mbarrier.arrive.noComplete.shared.b64'");
+  EXPECT_HAS(err, "mbarrier.arrive.noComplete is not emulated");
+}
+
+// cvt.f32.f64 rounds once, in the mode the instruction names.
+TEST(Emulator, CvtF32F64RoundingModes) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  mov.b64 %rd1, 0d3FD5555555555555;
+  mov.b64 %rd2, 0dBFD5555555555555;
+  cvt.rn.f32.f64 %r1, %rd1;
+  cvt.rz.f32.f64 %r2, %rd1;
+  cvt.rm.f32.f64 %r3, %rd1;
+  cvt.rp.f32.f64 %r4, %rd1;
+  cvt.rn.f32.f64 %r5, %rd2;
+  cvt.rz.f32.f64 %r6, %rd2;
+  cvt.rm.f32.f64 %r7, %rd2;
+  cvt.rp.f32.f64 %r8, %rd2;
+  ld.param.u64 %rd3, [out];
+  st.global.v4.b32 [%rd3], {%r1, %r2, %r3, %r4};
+  st.global.v4.b32 [%rd3+16], {%r5, %r6, %r7, %r8};
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(32);
+  ASSERT_EQ(e.run("k", {1, 1, 1}, {u64Param(out)}), "");
+  uint32_t h[8];
+  ASSERT_EQ(e.m.read(out, h, 32), "");
+  // 1/3 = 0x3EAAAAAA.AA..: nearest rounds up to ...AB
+  EXPECT_EQ(h[0], 0x3EAAAAABu);
+  EXPECT_EQ(h[1], 0x3EAAAAAAu);
+  EXPECT_EQ(h[2], 0x3EAAAAAAu);
+  EXPECT_EQ(h[3], 0x3EAAAAABu);
+  EXPECT_EQ(h[4], 0xBEAAAAABu);
+  EXPECT_EQ(h[5], 0xBEAAAAAAu);
+  EXPECT_EQ(h[6], 0xBEAAAAABu);
+  EXPECT_EQ(h[7], 0xBEAAAAAAu);
 }
 
 TEST(EmulatorChecks, MbarrierArrivalPastExpected) {
@@ -622,8 +762,11 @@ TEST(EmulatorChecks, MbarrierTxCountNegative) {
     EXPECT_HAS(err, "checker: mbarrier error");
     EXPECT_HAS(err, "transaction bytes completed past expect_tx");
     EXPECT_HAS(err, "tx-count -192, phase 0");
-    EXPECT_HAS(err, "t.ptx:24: mbarrier.try_wait"); // where the issuer waits
-    EXPECT_HAS(err, "t.ptx:20: cp.async.bulk.tensor"); // in its history
+    // reported at the copy that issued it, detected at its completion
+    EXPECT_HAS(err, "\n  at t.ptx:20: cp.async.bulk.tensor");
+    EXPECT_HAS(err, "(detected at completion: issued at t.ptx:20, completed "
+                    "while the issuing thread was at t.ptx:24)");
+    EXPECT_HAS(err, "t.ptx:24: mbarrier.try_wait"); // in its history
   }
 }
 
