@@ -60,6 +60,14 @@ if os.path.exists(gemm_run):
             config.substitutions.append(
                 ("%gemm-run", "env LD_LIBRARY_PATH=%s %s" % (stub_dir, gemm_run)))
 
+# ggemm-probe (built with gemm-run) runs hand-written PTX probes through the
+# runtime's driver table; on `--device emu` it needs no driver library at
+# all, and neither does gemm-run (Emulator/).
+ggemm_probe = os.path.join(config.ggemm_tools_dir, "ggemm-probe")
+if os.path.exists(ggemm_probe):
+    config.available_features.add("ggemm-probe")
+    config.substitutions.append(("%ggemm-probe", ggemm_probe))
+
 # An ahead-of-time compiled host program (AOT/, docs/aot-host.md) links
 # libGGemmMGPU (built where the CUDA toolkit is) and libcuda: here the
 # toolkit's stub, which every machine with the toolkit has, GPU or not.

@@ -41,7 +41,9 @@ std::string Kernel::load(const Context &context, Manifest manifest,
   // keeps one past its size); a cubin ignores the extra byte.
 
   CUmodule module;
-  CUresult loaded = cuModuleLoadData(&module, image.data());
+  if (emulated())
+    setEmuModuleName(manifest.cubinPath); // names its lines in reports
+  CUresult loaded = GGEMM_CU(cuModuleLoadData(&module, image.data()));
   if (loaded != CUDA_SUCCESS) {
     // The usual cause is a cubin for another chip: say which is which.
     std::string message =
@@ -333,7 +335,7 @@ std::string Graph::capture(const Launch &launch, CUstream stream, Graph &out,
   // End the capture even after a failed launch, or the stream stays in
   // capture mode and every later use of it fails.
   CUgraph graph = nullptr;
-  CUresult ended = cuStreamEndCapture(stream, &graph);
+  CUresult ended = GGEMM_CU(cuStreamEndCapture(stream, &graph));
   out.graph.reset(graph);
   if (!launched.empty())
     return "while capturing a graph: " + launched;

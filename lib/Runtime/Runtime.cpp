@@ -16,23 +16,36 @@ namespace ggemm::rt {
 std::string cuError(CUresult result, const char *call) {
   if (result == CUDA_SUCCESS)
     return "";
+  const Driver &table = driver();
   const char *name = nullptr, *description = nullptr;
-  // Both fail only for an unknown code; the number is still worth showing.
-  if (cuGetErrorName(result, &name) != CUDA_SUCCESS || !name)
+  // Both fail only for an unknown code (or a driver that did not load);
+  // the number is still worth showing.
+  // The emulator's names stand in where libcuda did not load.
+  const Driver &names = &table == &emuDriver() ? table : emuDriver();
+  if ((table.cuGetErrorName(result, &name) != CUDA_SUCCESS || !name) &&
+      (names.cuGetErrorName(result, &name) != CUDA_SUCCESS || !name))
     name = "unknown CUresult";
-  if (cuGetErrorString(result, &description) != CUDA_SUCCESS || !description)
+  if ((table.cuGetErrorString(result, &description) != CUDA_SUCCESS ||
+       !description) &&
+      (names.cuGetErrorString(result, &description) != CUDA_SUCCESS ||
+       !description))
     description = "no description";
-  return std::string(call) + " failed: " + name + " (" +
-         std::to_string(int(result)) + ", " + description + ")";
+  std::string message = std::string(call) + " failed: " + name + " (" +
+                        std::to_string(int(result)) + ", " + description + ")";
+  // The emulator's reason (a refusal, a checker report) or why libcuda did
+  // not load.
+  if (std::string detail = table.lastErrorDetail(); !detail.empty())
+    message += ": " + detail;
+  return message;
 }
 
 namespace detail {
-void releaseMemory(CUdeviceptr address) { (void)cuMemFree(address); }
-void releaseStream(CUstream stream) { (void)cuStreamDestroy(stream); }
-void releaseEvent(CUevent event) { (void)cuEventDestroy(event); }
-void releaseModule(CUmodule module) { (void)cuModuleUnload(module); }
-void releaseGraph(CUgraph graph) { (void)cuGraphDestroy(graph); }
-void releaseGraphExec(CUgraphExec exec) { (void)cuGraphExecDestroy(exec); }
+void releaseMemory(CUdeviceptr address) { (void)GGEMM_CU(cuMemFree(address)); }
+void releaseStream(CUstream stream) { (void)GGEMM_CU(cuStreamDestroy(stream)); }
+void releaseEvent(CUevent event) { (void)GGEMM_CU(cuEventDestroy(event)); }
+void releaseModule(CUmodule module) { (void)GGEMM_CU(cuModuleUnload(module)); }
+void releaseGraph(CUgraph graph) { (void)GGEMM_CU(cuGraphDestroy(graph)); }
+void releaseGraphExec(CUgraphExec exec) { (void)GGEMM_CU(cuGraphExecDestroy(exec)); }
 } // namespace detail
 
 //===----------------------------------------------------------------------===//
@@ -57,7 +70,7 @@ Context::~Context() { release(); }
 
 void Context::release() {
   if (ctx)
-    (void)cuDevicePrimaryCtxRelease(dev);
+    (void)GGEMM_CU(cuDevicePrimaryCtxRelease(dev));
   ctx = nullptr;
 }
 
@@ -84,7 +97,7 @@ std::string Context::create(int ordinal, Context &out) {
   GGEMM_CU_CHECK(cuDeviceGetName(name, sizeof(name) - 1, dev));
   info.name = name;
   auto attribute = [&](CUdevice_attribute which, int &value) {
-    return cuError(cuDeviceGetAttribute(&value, which, dev),
+    return cuError(GGEMM_CU(cuDeviceGetAttribute(&value, which, dev)),
                    "cuDeviceGetAttribute");
   };
   int l2 = 0, smem = 0;

@@ -122,12 +122,14 @@ struct ReferenceBench {
 std::string benchReference(const ref::Problem &problem, ReferenceBench &out);
 
 /// Downloads set `set`'s C and checks every element against `expected`;
-/// prints the first few bad elements to stderr.
+/// prints the first few bad elements to stderr. With `outputs`, also
+/// returns each group's M x N output (f16 bits, row-major).
 std::string checkOutputs(const rt::Manifest &manifest,
                          const ref::Problem &problem,
                          const std::vector<ref::GroupResult> &expected,
                          const InputImage &image, const DeviceSet &set,
-                         CheckSummary &out);
+                         CheckSummary &out,
+                         std::vector<std::vector<uint16_t>> *outputs = nullptr);
 
 } // namespace ggemm::run
 

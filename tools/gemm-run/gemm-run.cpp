@@ -4,7 +4,9 @@
 // that ggemm-pipeline wrote, generates (or loads from .npy) a problem of the
 // manifest's shapes, runs the kernel once on poisoned outputs and checks
 // every element against the host reference (lib/Reference); with --bench,
-// replays the launch from CUDA graphs and reports its time.
+// replays the launch from CUDA graphs and reports its time. --device emu
+// runs the same launch on the PTX emulator (lib/Emulator) instead of the
+// GPU: same manifest (with a PTX kernel), inputs, launch code and check.
 //
 // Exit code: 0 when the check passes (or only --bench ran), 1 when it
 // fails, 2 for usage, input or CUDA errors.
@@ -13,6 +15,7 @@
 
 #include "GemmRun.h"
 #include "ggemm/Reference/Npy.h"
+#include "ggemm/Runtime/Driver.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -22,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <new>
 
@@ -33,7 +37,8 @@ constexpr const char *kUsageLine =
     "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
     "[--load DIR]\n"
     "                [--check] [--bench] [--iters N] [--warmup N]\n"
-    "                [--bench-reference] [--overrun-device-sizes N]\n";
+    "                [--bench-reference] [--overrun-device-sizes N]\n"
+    "                [--device gpu|emu] [--emu-seed N] [--save DIR]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
     "  --group-sizes L   rows per group for contiguous rows (default: the\n"
@@ -58,11 +63,22 @@ constexpr const char *kOptions =
     "                    device array whose last non-empty group claims N\n"
     "                    rows past A (a robustness test: the kernel must\n"
     "                    clamp them, raise its error flag and still compute\n"
-    "                    the rows that exist)\n";
+    "                    the rows that exist)\n"
+    "  --device D        gpu (default: libcuda, loaded at run time) or emu:\n"
+    "                    the PTX emulator on the CPU, which needs a manifest\n"
+    "                    whose kernel is PTX (ggemm-pipeline format=isa),\n"
+    "                    checks the kernel's protocol as it runs and does not\n"
+    "                    time kernels (no --bench)\n"
+    "  --emu-seed N      emulator seed: warp interleaving and asynchronous\n"
+    "                    delays (default 1)\n"
+    "  --save DIR        create DIR and write the checked launch's output\n"
+    "                    there, DIR/c<g>.npy (float16, M x N per group, as\n"
+    "                    ggemm-cpu-run), with the inputs as --load reads them\n";
 
 struct Options {
-  std::string manifest, loadDir;
-  uint64_t seed = 1;
+  std::string manifest, loadDir, saveDir;
+  std::string device = "gpu";
+  uint64_t seed = 1, emuSeed = 1;
   std::vector<int64_t> groupSizes;
   bool check = false, bench = false, benchReference = false;
   int64_t iters = 200, warmup = 20;
@@ -112,7 +128,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
     }
     if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
         name != "--iters" && name != "--warmup" &&
-        name != "--overrun-device-sizes")
+        name != "--overrun-device-sizes" && name != "--device" &&
+        name != "--emu-seed" && name != "--save")
       return "unknown option " + name;
     if (!inlineValue) {
       if (i + 1 >= argc)
@@ -122,12 +139,21 @@ std::string parseOptions(int argc, char **argv, Options &out) {
     int64_t number;
     if (name == "--load") {
       out.loadDir = value;
-    } else if (name == "--seed") {
+    } else if (name == "--save") {
+      if (value.empty())
+        return "--save needs a directory";
+      out.saveDir = value;
+    } else if (name == "--device") {
+      if (value != "gpu" && value != "emu")
+        return "--device needs gpu or emu, not '" + value + "'";
+      out.device = value;
+    } else if (name == "--seed" || name == "--emu-seed") {
       errno = 0;
       char *end = nullptr;
-      out.seed = std::strtoull(value.c_str(), &end, 0);
+      (name == "--seed" ? out.seed : out.emuSeed) =
+          std::strtoull(value.c_str(), &end, 0);
       if (value.empty() || errno || *end != '\0' || value[0] == '-')
-        return "--seed needs an unsigned integer, not '" + value + "'";
+        return name + " needs an unsigned integer, not '" + value + "'";
     } else if (name == "--group-sizes") {
       out.groupSizes.clear();
       size_t start = 0;
@@ -164,12 +190,36 @@ std::string parseOptions(int argc, char **argv, Options &out) {
     return "no manifest given";
   if (!out.check && !out.bench && !out.benchReference)
     out.check = true;
+  if (out.bench && out.device == "emu")
+    return "--bench: the emulator does not time kernels (run --bench with "
+           "--device gpu)";
+  if (!out.saveDir.empty() && !out.check)
+    return "--save writes the output of the checked launch: give --check too";
   return "";
 }
 
 int fail(const std::string &message) {
   std::fprintf(stderr, "gemm-run: %s\n", message.c_str());
   return 2;
+}
+
+/// --save: the inputs as --load reads them and DIR/c<g>.npy, each group's
+/// M x N output as float16 (ggemm-cpu-run's names and shapes).
+std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
+                        const std::vector<std::vector<uint16_t>> &outputs) {
+  if (std::string err = ref::writeProblemNpy(dir, problem); !err.empty())
+    return err;
+  for (size_t g = 0; g < outputs.size(); ++g) {
+    const ref::Group &group = problem.groups[g];
+    ref::NpyArray array{"<f2", {group.m, group.n}, {}};
+    const auto *bytes = reinterpret_cast<const uint8_t *>(outputs[g].data());
+    array.data.assign(bytes, bytes + 2 * outputs[g].size());
+    if (std::string err =
+            ref::writeNpy(dir + "/c" + std::to_string(g) + ".npy", array);
+        !err.empty())
+      return err;
+  }
+  return "";
 }
 
 constexpr double kMiB = 1024.0 * 1024.0;
@@ -338,6 +388,23 @@ int run(int argc, char **argv) {
       return 0;
   }
 
+  // --save DIR: created before the device, so that a bad path fails first.
+  if (!options.saveDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.saveDir, ec);
+    if (ec)
+      return fail("cannot create " + options.saveDir + ": " + ec.message());
+  }
+
+  // The device, before any driver call: "emu" never opens libcuda.
+  if (std::string err = rt::selectDevice(options.device); !err.empty())
+    return fail(err);
+  bool emulated = rt::emulated();
+  if (emulated) {
+    ggemm::emu::Options emuOptions;
+    emuOptions.seed = options.emuSeed;
+    rt::setEmuOptions(emuOptions);
+  }
   rt::Context context;
   if (std::string err = rt::Context::create(0, context); !err.empty())
     return fail(err);
@@ -345,6 +412,8 @@ int run(int argc, char **argv) {
   std::printf("device: %s, compute capability %d.%d, %d SMs, %.1f MiB L2\n",
               device.name.c_str(), device.major, device.minor,
               device.multiprocessors, double(device.l2CacheBytes) / kMiB);
+  if (emulated)
+    std::printf("emu: seed %" PRIu64 "\n", options.emuSeed);
   rt::Kernel kernel;
   if (std::string err = rt::Kernel::load(context, manifest, kernel);
       !err.empty())
@@ -394,15 +463,30 @@ int run(int argc, char **argv) {
       return fail(err);
     if (std::string err = stream.synchronize(); !err.empty())
       return fail("running the kernel: " + err);
+    ggemm::emu::LaunchStats stats;
+    if (emulated && rt::emuLastLaunchStats(stats))
+      std::printf("emu: %" PRIu64 " instructions in %.2f s (%.3g "
+                  "instructions/s)\n",
+                  stats.instructions, stats.seconds,
+                  stats.seconds > 0 ? double(stats.instructions) / stats.seconds
+                                    : 0.0);
     auto start = std::chrono::steady_clock::now();
     std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
     std::chrono::duration<double> seconds =
         std::chrono::steady_clock::now() - start;
     std::printf("check: host reference in %.2f s\n", seconds.count());
-    if (std::string err =
-            checkOutputs(manifest, problem, expected, image, first, summary);
+    std::vector<std::vector<uint16_t>> outputs;
+    if (std::string err = checkOutputs(manifest, problem, expected, image,
+                                       first, summary, &outputs);
         !err.empty())
       return fail(err);
+    if (!options.saveDir.empty()) {
+      if (std::string err = saveOutputs(options.saveDir, problem, outputs);
+          !err.empty())
+        return fail(err);
+      std::printf("save: inputs and c<g>.npy in %s\n",
+                  options.saveDir.c_str());
+    }
     // The kernel's error flags: none, or exactly the overrun asked for (the
     // rows it then computes past the groups' are inside the buffers: the
     // spare rows may be written).

@@ -4,7 +4,9 @@
 // docs/kernel-abi.md), builds the kernel's tensor maps and pointer arrays
 // once per problem, launches it directly or from a CUDA graph, and times it
 // with events. Depends only on the CUDA driver API (cuda.h): GPU machines
-// build it without LLVM or MLIR.
+// build it without LLVM or MLIR. Every driver call goes through the table
+// of Driver.h: libcuda loaded at run time ("gpu", the default), or the PTX
+// emulator ("emu"); rt::selectDevice chooses before the first call.
 //
 // Errors are returned as messages: every fallible function returns a
 // std::string that is empty on success and otherwise names the driver call,
@@ -17,6 +19,8 @@
 
 #ifndef GGEMM_RUNTIME_RUNTIME_H
 #define GGEMM_RUNTIME_RUNTIME_H
+
+#include "ggemm/Runtime/Driver.h"
 
 #include <cuda.h>
 
@@ -247,7 +251,8 @@ public:
   [[nodiscard]] static std::string create(Event &out);
   CUevent get() const { return event.get(); }
   [[nodiscard]] std::string record(CUstream stream) const;
-  /// Milliseconds between two recorded, completed events.
+  /// Milliseconds between two recorded, completed events. Fails on the
+  /// emulator, which times no kernel.
   [[nodiscard]] static std::string elapsedMs(const Event &start,
                                              const Event &stop, float &ms);
 
