@@ -77,6 +77,9 @@ void Launch::step(Thread &t, uint32_t quantum) {
     case Op::St: {
       const Operand &ao = in.op == Op::Ld ? x.a : x.d;
       const Operand &vo = in.op == Op::Ld ? x.d : x.a;
+      if (in.op == Op::St)
+        t.spinPc = ~0u; // a side effect ends a test_wait spin
+
       uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
       uint32_t esz = x.bits / 8, total = esz * in.vecN;
       bool isSh;
@@ -114,6 +117,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
     case Op::Red: {
       const Operand &ao = in.op == Op::Atom ? x.a : x.d;
       const Operand &v1 = in.op == Op::Atom ? x.b : x.a;
+      t.spinPc = ~0u;
       uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
       uint32_t esz = x.bits / 8;
       bool isSh;
@@ -171,6 +175,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
     case Op::BarArrive: {
       uint32_t id = in.nOpd ? (uint32_t)val(t, x.d) : 0;
       uint32_t cnt = in.nOpd > 1 ? (uint32_t)val(t, x.a) : 0;
+      t.spinPc = ~0u;
       if (id >= 16) {
         fail(t, "barrier error", "barrier id out of range");
         continue;
@@ -198,6 +203,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
       break;
     case Op::MbarArrive:
     case Op::MbarExpectTx:
+    case Op::MbarCompleteTx:
     case Op::MbarTryWait:
     case Op::MbarInval:
       if (!execMbar(t, in))

@@ -131,6 +131,10 @@ struct Thread {
   std::vector<std::pair<uint64_t, uint64_t>> tmFenced;
   std::vector<uint64_t> observed; // per mbarrier id: completed phases seen
   int32_t waitMbar = -1;
+  // the last failed mbarrier.test_wait (pc, mbarrier id, phase), ~0u none
+  uint32_t spinPc = ~0u;
+  int32_t spinMbar = -1;
+  uint64_t spinPhase = 0;
   // bulk async-groups
   std::vector<uint32_t> bulkPending; // per group: incomplete operations
   std::vector<uint32_t> bulkIssued;  // per group: operations issued
@@ -327,6 +331,7 @@ private:
   Mbar *mbarAt(Thread &t, uint32_t addr, const char *what);
   void mbarComplete(Cta &c, Mbar &b);
   bool mbarArrive(Thread &t, Cta &c, Mbar &b, int32_t count);
+  std::string txComplete(Cta &c, Mbar &b, int64_t bytes);
   bool completeTx(Cta &c, int32_t mbarId, int64_t bytes, const AsyncOp &op);
   // --- async
   uint64_t delay(uint32_t lo, uint32_t hi) { return lo + rng() % (hi - lo + 1); }
@@ -349,7 +354,9 @@ private:
   bool tryBulkWait(Thread &t);
   void checkBulkExit(Thread &t);
   // --- collectives
-  bool collectiveReady(Cta &c, uint32_t first, uint32_t count, uint32_t pc);
+  bool collectiveReady(Cta &c, uint32_t first, uint32_t count, uint32_t pc,
+                       uint32_t mask = ~0u);
+  uint32_t collectiveMask(const Thread &t, const Inst &in) const;
   void runCollective(Thread &t, const Inst &in);
   bool wgWaitReady(Cta &c, uint32_t wg, uint32_t n);
   void barArrive(Thread &t, uint32_t id, uint32_t count, bool wait);

@@ -1,10 +1,11 @@
 //===- Mbarrier.cpp - mbarriers and transaction counts ----------------------===//
 //
 // The mbarrier objects of a CTA's shared memory: lookup, arrivals, the
-// transaction count (expect_tx adds, complete_tx from TMA copies
-// subtracts; below zero is a checker event), phase completion waking the
-// waiters, and the mbarrier.* instructions (init, arrive[.expect_tx],
-// expect_tx, try_wait / test_wait, inval).
+// transaction count (expect_tx adds, complete_tx from TMA copies and
+// mbarrier.complete_tx subtracts; below zero is a checker event), phase
+// completion waking the waiters, and the mbarrier.* instructions (init, arrive[.expect_tx],
+// expect_tx, complete_tx, try_wait / test_wait, inval). test_wait does
+// not block; a thread that spins on it parks (see execMbar).
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,20 +61,30 @@ bool Launch::mbarArrive(Thread &t, Cta &c, Mbar &b, int32_t count) {
   return true;
 }
 
-bool Launch::completeTx(Cta &c, int32_t id, int64_t bytes,
-                        const AsyncOp &op) {
-  Mbar &b = c.mbars[id];
+/// Subtracts `bytes` from the tx-count; the message of the checker event
+/// when that goes past what expect_tx announced, else "" (and the phase
+/// completes when no arrival and no byte is pending).
+std::string Launch::txComplete(Cta &c, Mbar &b, int64_t bytes) {
   b.tx -= bytes;
   if (b.tx < 0) {
     std::ostringstream os;
     os << "transaction bytes completed past expect_tx on the mbarrier at 0x"
        << std::hex << b.addr << std::dec << " (tx-count " << b.tx
        << ", phase " << b.phase << ")";
-    failIssued(op, "mbarrier error", os.str());
-    return false;
+    return os.str();
   }
   if (b.pending == 0 && b.tx == 0)
     mbarComplete(c, b);
+  return "";
+}
+
+bool Launch::completeTx(Cta &c, int32_t id, int64_t bytes,
+                        const AsyncOp &op) {
+  std::string e = txComplete(c, c.mbars[id], bytes);
+  if (!e.empty()) {
+    failIssued(op, "mbarrier error", e);
+    return false;
+  }
   return true;
 }
 
@@ -126,7 +137,10 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
   uint64_t *R = t.R;
   const Operand &d = in.o[0];
   // operands: [state|pred,] [addr], ...
-  int ai = (in.op == Op::MbarExpectTx || in.op == Op::MbarInval) ? 0 : 1;
+  int ai = (in.op == Op::MbarExpectTx || in.op == Op::MbarCompleteTx ||
+            in.op == Op::MbarInval)
+               ? 0
+               : 1;
   if (in.op == Op::MbarArrive && in.o[0].kind == OpdKind::Addr)
     ai = 0;
   const Operand &ao = in.o[ai];
@@ -146,8 +160,10 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
   }
   const char *what = in.op == Op::MbarArrive    ? "mbarrier.arrive"
                      : in.op == Op::MbarExpectTx ? "mbarrier.expect_tx"
-                     : in.op == Op::MbarInval    ? "mbarrier.inval"
-                                                 : "mbarrier.try_wait";
+                     : in.op == Op::MbarCompleteTx ? "mbarrier.complete_tx"
+                     : in.op == Op::MbarInval      ? "mbarrier.inval"
+                     : in.flags & F_TestWait       ? "mbarrier.test_wait"
+                                                   : "mbarrier.try_wait";
   Mbar *mb = mbarAt(t, win, what);
   if (!mb)
     return false;
@@ -156,8 +172,21 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
     mb->init = false;
     return true;
   }
+  if (in.op != Op::MbarTryWait)
+    t.spinPc = ~0u; // a side effect: the next failed test_wait does not park
   if (in.op == Op::MbarExpectTx) {
     mb->tx += (int64_t)val(t, in.o[1]);
+    return true;
+  }
+  if (in.op == Op::MbarCompleteTx) {
+    // PTX ISA mbarrier.complete_tx: decrements the tx-count by txCount
+    // bytes as if that many bytes of an asynchronous transaction had
+    // arrived; completes the phase when nothing else is pending.
+    std::string e = txComplete(c, *mb, (int64_t)val(t, in.o[1]));
+    if (!e.empty()) {
+      fail(t, "mbarrier error", e);
+      return false;
+    }
     return true;
   }
   if (in.op == Op::MbarArrive) {
@@ -176,14 +205,30 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
   // try_wait / test_wait
   uint64_t want = val(t, in.o[2]);
   bool ok = in.aux ? ((mb->phase & 1) != (want & 1)) : (mb->phase != want);
+  int32_t id = c.mbarAt[win / 8] - 1;
+  if (!ok && (in.flags & F_TestWait)) {
+    // test_wait does not block: it returns false at once. A thread that
+    // runs the same failing test_wait on the same phase a second time,
+    // with no store, atomic or mbarrier update of its own in between, is
+    // spinning: it parks like try_wait until the mbarrier changes (and
+    // then re-executes it), so that a spin that cannot end is a deadlock.
+    bool spin = t.spinPc == t.pc && t.spinMbar == id &&
+                t.spinPhase == mb->phase;
+    if (!spin) {
+      t.spinPc = t.pc;
+      t.spinMbar = id;
+      t.spinPhase = mb->phase;
+      R[d.reg] = 0;
+      return true;
+    }
+  }
+  t.spinPc = ~0u;
   if (!ok) {
-    int32_t id = c.mbarAt[win / 8] - 1;
     mb->waiters.push_back(&t);
     t.waitMbar = id;
     setState(t, WaitMbar);
     return false; // re-executed when the barrier changes
   }
-  int32_t id = c.mbarAt[win / 8] - 1;
   if (t.observed.size() <= (size_t)id)
     t.observed.resize(c.mbars.size(), 0);
   t.observed[id] = std::max(t.observed[id], mb->phase);

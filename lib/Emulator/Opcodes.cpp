@@ -233,6 +233,8 @@ std::string Parser::parseInst(const Stmt &s) {
                              "(an arrival that must not complete the phase)");
     if (modHas("init"))
       in.op = Op::MbarInit;
+    else if (modHas("complete_tx"))
+      in.op = Op::MbarCompleteTx; // PTX 8.0, sm_90
     else if (modHas("arrive") && modHas("expect_tx"))
       in.op = Op::MbarArrive, in.aux = 1;
     else if (modHas("arrive"))
@@ -242,6 +244,8 @@ std::string Parser::parseInst(const Stmt &s) {
     else if (modHas("try_wait") || modHas("test_wait")) {
       in.op = Op::MbarTryWait;
       in.aux = modHas("parity") ? 1 : 0;
+      if (modHas("test_wait"))
+        in.flags |= F_TestWait;
     } else if (modHas("inval"))
       in.op = Op::MbarInval;
     else

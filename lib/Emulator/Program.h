@@ -29,7 +29,7 @@ enum class Op : uint16_t {
   Ld, St, Prmt, Fma,
   Bra, Ret, Exit, Trap, CallAssert,
   BarSync, BarArrive, BarWarpSync, ElectSync, SetMaxNReg,
-  MbarInit, MbarArrive, MbarExpectTx, MbarTryWait, MbarInval,
+  MbarInit, MbarArrive, MbarExpectTx, MbarCompleteTx, MbarTryWait, MbarInval,
   FenceProxyAsync, FenceTensormapAcquire, FenceOther,
   Atom, Red,
   TmaLoad, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
@@ -119,6 +119,7 @@ enum : uint8_t {
   F_Uni = 8,
   F_Read = 16,     // cp.async.bulk.wait_group.read
   F_Shared = 32,   // a 64-bit/32-bit shared mbarrier address etc.
+  F_TestWait = 64, // mbarrier.test_wait (non-blocking), not try_wait
 };
 
 struct Symbol {

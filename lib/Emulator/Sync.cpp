@@ -4,6 +4,8 @@
 // what its participants observed of mbarrier phases), the .sync.aligned
 // warp and warpgroup collectives (elect.sync, bar.warp.sync, setmaxnreg,
 // wgmma.fence / commit_group / wait_group / mma_async) and thread exit.
+// elect.sync and bar.warp.sync synchronize only the threads of their
+// membermask; the others synchronize the whole warp (warpgroup).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +18,10 @@ namespace ggemm::emu {
 namespace exec {
 
 bool Launch::collectiveReady(Cta &c, uint32_t first, uint32_t count,
-                             uint32_t pc) {
+                             uint32_t pc, uint32_t mask) {
   for (uint32_t i = first; i < first + count && i < nThreads; ++i) {
+    if (!(mask >> ((i - first) & 31) & 1))
+      continue; // not a member: elect.sync / bar.warp.sync membermask
     Thread &o = c.threads[i];
     if (o.state == Exited)
       continue;
@@ -27,6 +31,21 @@ bool Launch::collectiveReady(Cta &c, uint32_t first, uint32_t count,
       return false; // elsewhere (a deadlock if it never resolves)
   }
   return true;
+}
+
+uint32_t Launch::collectiveMask(const Thread &t, const Inst &in) const {
+  // PTX ISA: elect.sync d|p, membermask; bar.warp.sync membermask. The
+  // collective synchronizes the threads named in membermask only; the
+  // executing thread belongs to its own mask (else the behaviour is
+  // undefined: the emulator counts it in).
+  uint32_t mask = ~0u;
+  if (in.op == Op::ElectSync && in.nOpd >= 3)
+    mask = (uint32_t)val(t, in.o[2]);
+  else if (in.op == Op::BarWarpSync && in.nOpd >= 1)
+    mask = (uint32_t)val(t, in.o[0]);
+  else
+    return ~0u;
+  return mask | 1u << (t.lin & 31);
 }
 
 bool Launch::wgWaitReady(Cta &c, uint32_t wg, uint32_t n) {
@@ -48,14 +67,19 @@ void Launch::runCollective(Thread &t, const Inst &in) {
   uint32_t first = wgScope ? t.lin / 128 * 128 : t.lin / 32 * 32;
   uint32_t count = wgScope ? 128 : 32;
   uint32_t pc = t.pc;
+  uint32_t mask = collectiveMask(t, in);
   setState(t, WaitColl);
-  if (!collectiveReady(c, first, count, pc))
+  if (!collectiveReady(c, first, count, pc, mask))
     return;
   uint32_t end = std::min(first + count, nThreads);
+  auto member = [&](uint32_t i) {
+    Thread &o = c.threads[i];
+    return o.state == WaitColl && (mask >> ((i - first) & 31) & 1);
+  };
   auto releaseAll = [&]() {
     for (uint32_t i = first; i < end; ++i) {
       Thread &o = c.threads[i];
-      if (o.state == WaitColl) {
+      if (member(i)) {
         o.pc++;
         wake(o);
       }
@@ -63,20 +87,17 @@ void Launch::runCollective(Thread &t, const Inst &in) {
   };
   switch (in.op) {
   case Op::ElectSync: {
-    // lowest non-exited lane in the member mask
-    uint32_t mask = in.nOpd >= 3 ? (uint32_t)(in.o[2].kind == OpdKind::Reg
-                                                  ? c.threads[first].R[in.o[2].reg]
-                                                  : in.o[2].imm)
-                                 : 0xffffffffu;
+    // the leader: the lowest lane of membermask that executes the
+    // instruction (predicated-off and exited members are not waited for)
     int leader = -1;
     for (uint32_t i = first; i < end; ++i)
-      if (c.threads[i].state == WaitColl && (mask >> (i - first) & 1)) {
+      if (member(i)) {
         leader = (int)(i - first);
         break;
       }
     for (uint32_t i = first; i < end; ++i) {
       Thread &o = c.threads[i];
-      if (o.state != WaitColl)
+      if (!member(i))
         continue;
       if (in.o[0].kind == OpdKind::Reg)
         o.R[in.o[0].reg] = (uint32_t)leader;
@@ -176,18 +197,23 @@ void Launch::threadExit(Thread &t) {
   setState(t, Exited);
   c.live--;
   c.exited++;
-  // collectives and barriers waiting for this thread
-  uint32_t wf = t.lin / 32 * 32;
-  for (uint32_t i = wf; i < std::min(wf + 32, nThreads); ++i)
-    if (c.threads[i].state == WaitColl) {
-      Thread &o = c.threads[i];
-      if (collectiveReady(c, wf, 32, o.pc) &&
-          code[o.pc].op != Op::WgmmaMma && code[o.pc].op != Op::WgmmaFence &&
-          code[o.pc].op != Op::WgmmaCommit && code[o.pc].op != Op::WgmmaWait) {
-        setState(o, Ready); // re-executes and completes the collective
-      }
-      break;
-    }
+  // collectives waiting for this thread: one waiter of each collective
+  // that is now complete re-executes it (and releases the others)
+  uint32_t wf = t.lin / 32 * 32, covered = 0;
+  for (uint32_t i = wf; i < std::min(wf + 32, nThreads); ++i) {
+    Thread &o = c.threads[i];
+    if (o.state != WaitColl || (covered >> (i - wf) & 1))
+      continue;
+    const Inst &oi = code[o.pc];
+    if (oi.op == Op::WgmmaMma || oi.op == Op::WgmmaFence ||
+        oi.op == Op::WgmmaCommit || oi.op == Op::WgmmaWait)
+      continue;
+    uint32_t m = collectiveMask(o, oi);
+    if (!collectiveReady(c, wf, 32, o.pc, m))
+      continue;
+    covered |= m;
+    setState(o, Ready); // re-executes and completes the collective
+  }
   for (uint32_t id = 0; id < 16; ++id)
     if (c.bars[id].arrived && !c.bars[id].expected)
       barCheck(c, id);

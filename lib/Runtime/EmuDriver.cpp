@@ -7,74 +7,18 @@
 // replay; events do not time anything (the emulator's time is no GPU's).
 // A refused call returns the CUresult the driver would and leaves its
 // reason in lastErrorDetail, which rt::cuError appends to its message.
+// This file: the state, errors, device and context, tensor maps and the
+// table; memory and modules, launches and graphs are in the files that
+// EmuDriverImpl.h lists.
 //
 //===----------------------------------------------------------------------===//
 
-#include "ggemm/Runtime/Driver.h"
+#include "EmuDriverImpl.h"
 
 #include <cstring>
-#include <memory>
-#include <mutex>
-#include <vector>
-
-using ggemm::emu::KernelInfo;
-using ggemm::emu::LaunchConfig;
-
-/// One launch as the emulator takes it (also a captured graph node).
-struct EmuLaunch {
-  CUfunction function = nullptr;
-  LaunchConfig config;
-  std::vector<std::vector<uint8_t>> params;
-};
-
-// The driver's opaque handle types, completed here: the emulated device's
-// objects (libcuda's own are never in the same process with "emu").
-struct CUctx_st {
-  int unused = 0;
-};
-struct CUfunc_st {
-  int module = -1;
-  KernelInfo info;
-  int maxDynamicShared = 48 * 1024;
-};
-struct CUmod_st {
-  int id = -1;
-  std::vector<std::unique_ptr<CUfunc_st>> functions;
-};
-struct CUgraph_st {
-  std::vector<EmuLaunch> launches;
-};
-struct CUgraphExec_st {
-  std::vector<EmuLaunch> launches;
-};
-struct CUstream_st {
-  CUgraph capture = nullptr; ///< non-null while capturing
-};
-struct CUevent_st {
-  bool recorded = false;
-};
 
 namespace ggemm::rt {
-
-namespace {
-
-/// The emulated device's properties: a sm_90a part like the H100/H200.
-constexpr const char *kDeviceName = "ggemm emulator (sm_90a)";
-constexpr int kMultiprocessors = 132;
-constexpr int kMaxSharedOptin = 227 * 1024;
-constexpr int kMaxSharedDefault = 48 * 1024;
-constexpr int kL2Bytes = 50 * 1024 * 1024;
-
-struct State {
-  emu::Machine machine;
-  emu::Options options;
-  emu::LaunchStats lastStats;
-  bool haveStats = false;
-  bool initialized = false;
-  std::string nextModuleName; ///< setEmuModuleName's, for one load
-  CUctx_st context;
-  std::mutex mutex; ///< one driver call at a time
-};
+namespace emudrv {
 
 State &state() {
   static State instance;
@@ -83,28 +27,9 @@ State &state() {
 
 thread_local std::string detail;
 
+namespace {
+
 std::string lastErrorDetail() { return detail; }
-
-CUresult refuse(CUresult code, std::string why) {
-  detail = std::move(why);
-  return code;
-}
-
-/// Every entry point starts with this: clears the last detail, takes the
-/// lock, refuses calls before cuInit.
-#define EMU_ENTER(needInit)                                                    \
-  detail.clear();                                                              \
-  State &s = state();                                                          \
-  std::lock_guard<std::mutex> lock(s.mutex);                                   \
-  if ((needInit) && !s.initialized)                                            \
-    return refuse(CUDA_ERROR_NOT_INITIALIZED, "cuInit was not called");        \
-  (void)s
-
-CUresult fromMessage(CUresult code, const std::string &message) {
-  if (message.empty())
-    return CUDA_SUCCESS;
-  return refuse(code, message);
-}
 
 //--- Errors ---------------------------------------------------------------//
 
@@ -138,6 +63,9 @@ constexpr ErrorText kErrors[] = {
      "too many resources requested for launch"},
     {CUDA_ERROR_LAUNCH_FAILED, "CUDA_ERROR_LAUNCH_FAILED",
      "unspecified launch failure"},
+    {CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE,
+     "CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE",
+     "too many blocks in cooperative launch"},
     {CUDA_ERROR_NOT_PERMITTED, "CUDA_ERROR_NOT_PERMITTED",
      "operation not permitted"},
     {CUDA_ERROR_NOT_SUPPORTED, "CUDA_ERROR_NOT_SUPPORTED",
@@ -210,12 +138,6 @@ CUresult emuDeviceGet(CUdevice *device, int ordinal) {
   return CUDA_SUCCESS;
 }
 
-CUresult checkDevice(CUdevice device) {
-  return device == 0 ? CUDA_SUCCESS
-                     : refuse(CUDA_ERROR_INVALID_DEVICE,
-                              "the emulator has one device, 0");
-}
-
 CUresult emuDeviceGetName(char *name, int length, CUdevice device) {
   EMU_ENTER(true);
   if (CUresult r = checkDevice(device))
@@ -254,7 +176,7 @@ CUresult emuDeviceGetAttribute(int *value, CUdevice_attribute which,
     *value = kMaxSharedDefault;
     break;
   case CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR:
-    *value = 228 * 1024;
+    *value = kSharedPerMultiprocessor;
     break;
   case CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK:
     *value = 1024;
@@ -323,465 +245,6 @@ CUresult emuCtxSetCurrent(CUcontext context) {
 
 CUresult emuCtxSynchronize() {
   EMU_ENTER(true);
-  return CUDA_SUCCESS;
-}
-
-//--- Memory ---------------------------------------------------------------//
-
-CUresult emuMemGetInfo(size_t *freeBytes, size_t *totalBytes) {
-  EMU_ENTER(true);
-  if (!freeBytes || !totalBytes)
-    return CUDA_ERROR_INVALID_VALUE;
-  s.machine.memoryInfo(*freeBytes, *totalBytes);
-  return CUDA_SUCCESS;
-}
-
-CUresult emuMemAlloc(CUdeviceptr *address, size_t bytes) {
-  EMU_ENTER(true);
-  if (!address || bytes == 0)
-    return CUDA_ERROR_INVALID_VALUE;
-  uint64_t at = 0;
-  if (CUresult r = fromMessage(CUDA_ERROR_OUT_OF_MEMORY,
-                               s.machine.allocate(bytes, at)))
-    return r;
-  *address = CUdeviceptr(at);
-  return CUDA_SUCCESS;
-}
-
-CUresult emuMemFree(CUdeviceptr address) {
-  EMU_ENTER(true);
-  if (address == 0)
-    return CUDA_SUCCESS;
-  return fromMessage(CUDA_ERROR_INVALID_VALUE, s.machine.release(address));
-}
-
-/// A copy or memset on a capturing stream would have to become a graph
-/// node: the emulator's graphs hold kernel launches only.
-CUresult checkNotCapturing(CUstream stream) {
-  if (stream && stream->capture)
-    return refuse(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED,
-                  "the emulator captures only kernel launches");
-  return CUDA_SUCCESS;
-}
-
-CUresult copyToDevice(State &s, CUdeviceptr to, const void *from,
-                      size_t bytes) {
-  if (bytes == 0)
-    return CUDA_SUCCESS;
-  if (!from)
-    return CUDA_ERROR_INVALID_VALUE;
-  return fromMessage(CUDA_ERROR_INVALID_VALUE, s.machine.write(to, from, bytes));
-}
-
-CUresult copyToHost(State &s, void *to, CUdeviceptr from, size_t bytes) {
-  if (bytes == 0)
-    return CUDA_SUCCESS;
-  if (!to)
-    return CUDA_ERROR_INVALID_VALUE;
-  return fromMessage(CUDA_ERROR_INVALID_VALUE, s.machine.read(from, to, bytes));
-}
-
-CUresult emuMemcpyHtoD(CUdeviceptr to, const void *from, size_t bytes) {
-  EMU_ENTER(true);
-  return copyToDevice(s, to, from, bytes);
-}
-
-CUresult emuMemcpyDtoH(void *to, CUdeviceptr from, size_t bytes) {
-  EMU_ENTER(true);
-  return copyToHost(s, to, from, bytes);
-}
-
-CUresult emuMemcpyHtoDAsync(CUdeviceptr to, const void *from, size_t bytes,
-                            CUstream stream) {
-  EMU_ENTER(true);
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  return copyToDevice(s, to, from, bytes);
-}
-
-CUresult emuMemcpyDtoHAsync(void *to, CUdeviceptr from, size_t bytes,
-                            CUstream stream) {
-  EMU_ENTER(true);
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  return copyToHost(s, to, from, bytes);
-}
-
-/// Fills `count` elements of `T` at `to` with `value`, in pieces.
-template <typename T>
-CUresult fill(State &s, CUdeviceptr to, T value, size_t count) {
-  if (to % sizeof(T) != 0)
-    return refuse(CUDA_ERROR_INVALID_VALUE,
-                  "memset address not aligned to its element size");
-  constexpr size_t kChunk = 1 << 16;
-  std::vector<T> pattern(std::min(count, kChunk), value);
-  for (size_t done = 0; done < count;) {
-    size_t n = std::min(kChunk, count - done);
-    if (CUresult r = copyToDevice(s, to + done * sizeof(T), pattern.data(),
-                                  n * sizeof(T)))
-      return r;
-    done += n;
-  }
-  return CUDA_SUCCESS;
-}
-
-CUresult emuMemsetD8(CUdeviceptr to, unsigned char value, size_t count) {
-  EMU_ENTER(true);
-  return fill<uint8_t>(s, to, value, count);
-}
-
-CUresult emuMemsetD16(CUdeviceptr to, unsigned short value, size_t count) {
-  EMU_ENTER(true);
-  return fill<uint16_t>(s, to, value, count);
-}
-
-CUresult emuMemsetD32(CUdeviceptr to, unsigned int value, size_t count) {
-  EMU_ENTER(true);
-  return fill<uint32_t>(s, to, value, count);
-}
-
-CUresult emuMemsetD16Async(CUdeviceptr to, unsigned short value, size_t count,
-                           CUstream stream) {
-  EMU_ENTER(true);
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  return fill<uint16_t>(s, to, value, count);
-}
-
-CUresult emuMemsetD32Async(CUdeviceptr to, unsigned int value, size_t count,
-                           CUstream stream) {
-  EMU_ENTER(true);
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  return fill<uint32_t>(s, to, value, count);
-}
-
-//--- Streams and events ---------------------------------------------------//
-
-CUresult emuStreamCreate(CUstream *stream, unsigned int) {
-  EMU_ENTER(true);
-  if (!stream)
-    return CUDA_ERROR_INVALID_VALUE;
-  *stream = new CUstream_st;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuStreamDestroy(CUstream stream) {
-  EMU_ENTER(true);
-  if (!stream)
-    return CUDA_ERROR_INVALID_HANDLE;
-  delete stream->capture;
-  delete stream;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuStreamSynchronize(CUstream stream) {
-  EMU_ENTER(true);
-  return checkNotCapturing(stream);
-}
-
-CUresult emuEventCreate(CUevent *event, unsigned int) {
-  EMU_ENTER(true);
-  if (!event)
-    return CUDA_ERROR_INVALID_VALUE;
-  *event = new CUevent_st;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuEventDestroy(CUevent event) {
-  EMU_ENTER(true);
-  if (!event)
-    return CUDA_ERROR_INVALID_HANDLE;
-  delete event;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuEventRecord(CUevent event, CUstream stream) {
-  EMU_ENTER(true);
-  if (!event)
-    return CUDA_ERROR_INVALID_HANDLE;
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  event->recorded = true;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuEventSynchronize(CUevent event) {
-  EMU_ENTER(true);
-  return event ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
-}
-
-CUresult emuEventElapsedTime(float *, CUevent, CUevent) {
-  EMU_ENTER(true);
-  return refuse(CUDA_ERROR_NOT_SUPPORTED,
-                "the emulator does not time kernels: its events measure "
-                "no GPU time");
-}
-
-//--- Modules and functions ------------------------------------------------//
-
-CUresult emuModuleLoadData(CUmodule *module, const void *image) {
-  EMU_ENTER(true);
-  if (!module || !image)
-    return CUDA_ERROR_INVALID_VALUE;
-  const auto *bytes = static_cast<const unsigned char *>(image);
-  if (bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' &&
-      bytes[3] == 'F')
-    return refuse(CUDA_ERROR_INVALID_IMAGE,
-                  "the emulator runs PTX, not a cubin (ELF): compile the "
-                  "kernel with ggemm-pipeline{format=isa}");
-  // A fatbinary starts with 0xBA55ED50 (little endian).
-  if (bytes[0] == 0x50 && bytes[1] == 0xED && bytes[2] == 0x55 &&
-      bytes[3] == 0xBA)
-    return refuse(CUDA_ERROR_INVALID_IMAGE,
-                  "the emulator runs PTX, not a fatbinary: compile the "
-                  "kernel with ggemm-pipeline{format=isa}");
-  std::string ptx(static_cast<const char *>(image));
-  if (ptx.find(".entry") == std::string::npos ||
-      ptx.find(".version") == std::string::npos)
-    return refuse(CUDA_ERROR_INVALID_IMAGE,
-                  "the emulator needs PTX text (.version ... .entry)");
-  int id = -1;
-  std::string name = s.nextModuleName.empty() ? "ptx" : s.nextModuleName;
-  s.nextModuleName.clear();
-  if (CUresult r = fromMessage(CUDA_ERROR_INVALID_PTX,
-                               s.machine.loadModule(ptx, name, id)))
-    return r;
-  auto *loaded = new CUmod_st;
-  loaded->id = id;
-  *module = loaded;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuModuleUnload(CUmodule module) {
-  EMU_ENTER(true);
-  if (!module)
-    return CUDA_ERROR_INVALID_HANDLE;
-  std::string err = s.machine.unloadModule(module->id);
-  delete module;
-  return fromMessage(CUDA_ERROR_INVALID_HANDLE, err);
-}
-
-CUresult emuModuleGetFunction(CUfunction *function, CUmodule module,
-                              const char *name) {
-  EMU_ENTER(true);
-  if (!function || !module || !name)
-    return CUDA_ERROR_INVALID_VALUE;
-  for (const std::unique_ptr<CUfunc_st> &f : module->functions)
-    if (f->info.name == name) {
-      *function = f.get();
-      return CUDA_SUCCESS;
-    }
-  auto f = std::make_unique<CUfunc_st>();
-  f->module = module->id;
-  if (CUresult r = fromMessage(CUDA_ERROR_NOT_FOUND,
-                               s.machine.findKernel(module->id, name, f->info)))
-    return r;
-  *function = f.get();
-  module->functions.push_back(std::move(f));
-  return CUDA_SUCCESS;
-}
-
-CUresult emuFuncSetAttribute(CUfunction function, CUfunction_attribute which,
-                             int value) {
-  EMU_ENTER(true);
-  if (!function)
-    return CUDA_ERROR_INVALID_HANDLE;
-  if (which == CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES) {
-    if (value < 0 ||
-        int64_t(value) + function->info.staticSharedBytes > kMaxSharedOptin)
-      return refuse(CUDA_ERROR_INVALID_VALUE,
-                    std::to_string(value) +
-                        " bytes of dynamic shared memory (plus " +
-                        std::to_string(function->info.staticSharedBytes) +
-                        " static) exceed the device's " +
-                        std::to_string(kMaxSharedOptin));
-    function->maxDynamicShared = value;
-  }
-  // Carveout, cluster and the other hints change nothing here.
-  return CUDA_SUCCESS;
-}
-
-//--- Launches -------------------------------------------------------------//
-
-/// Checks a launch and copies its parameters from `kernelParams`.
-CUresult prepare(CUfunction function, const LaunchConfig &config,
-                 void **kernelParams, void **extra, EmuLaunch &out) {
-  if (!function)
-    return CUDA_ERROR_INVALID_HANDLE;
-  if (extra)
-    return refuse(CUDA_ERROR_NOT_SUPPORTED,
-                  "the emulator takes parameters in kernelParams only");
-  uint64_t threads = 1;
-  for (int d = 0; d < 3; ++d) {
-    if (config.grid[d] == 0 || config.block[d] == 0 || config.cluster[d] == 0)
-      return refuse(CUDA_ERROR_INVALID_VALUE, "a zero grid, block or cluster "
-                                              "dimension");
-    if (config.grid[d] % config.cluster[d] != 0)
-      return refuse(CUDA_ERROR_INVALID_VALUE,
-                    "the grid is not a whole number of clusters");
-    threads *= config.block[d];
-  }
-  if (threads > 1024)
-    return refuse(CUDA_ERROR_INVALID_VALUE,
-                  std::to_string(threads) + " threads in a block (max 1024)");
-  if (config.cluster[0] * config.cluster[1] * config.cluster[2] > 16)
-    return refuse(CUDA_ERROR_INVALID_VALUE, "more than 16 CTAs in a cluster");
-  if (config.dynamicSharedBytes > uint32_t(function->maxDynamicShared))
-    return refuse(CUDA_ERROR_INVALID_VALUE,
-                  std::to_string(config.dynamicSharedBytes) +
-                      " bytes of dynamic shared memory; the function allows " +
-                      std::to_string(function->maxDynamicShared) +
-                      " (cuFuncSetAttribute "
-                      "MAX_DYNAMIC_SHARED_SIZE_BYTES raises it)");
-  const std::vector<uint32_t> &sizes = function->info.paramBytes;
-  if (!sizes.empty() && !kernelParams)
-    return refuse(CUDA_ERROR_INVALID_VALUE,
-                  "kernel " + function->info.name + " takes " +
-                      std::to_string(sizes.size()) + " parameters; none given");
-  out.function = function;
-  out.config = config;
-  out.params.assign(sizes.size(), {});
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    if (!kernelParams[i])
-      return refuse(CUDA_ERROR_INVALID_VALUE,
-                    "kernel parameter " + std::to_string(i) + " is null");
-    const auto *bytes = static_cast<const uint8_t *>(kernelParams[i]);
-    out.params[i].assign(bytes, bytes + sizes[i]);
-  }
-  return CUDA_SUCCESS;
-}
-
-CUresult run(State &s, const EmuLaunch &launch) {
-  emu::LaunchStats stats;
-  std::string err = s.machine.launch(
-      launch.function->module, launch.function->info.name, launch.config,
-      launch.params, s.options, &stats);
-  if (!err.empty())
-    return refuse(CUDA_ERROR_LAUNCH_FAILED, err);
-  s.lastStats = stats;
-  s.haveStats = true;
-  return CUDA_SUCCESS;
-}
-
-/// Runs the launch now, or records it on a capturing stream.
-CUresult submit(State &s, CUstream stream, EmuLaunch launch) {
-  if (stream && stream->capture) {
-    stream->capture->launches.push_back(std::move(launch));
-    return CUDA_SUCCESS;
-  }
-  return run(s, launch);
-}
-
-CUresult emuLaunchKernel(CUfunction function, unsigned gridX, unsigned gridY,
-                         unsigned gridZ, unsigned blockX, unsigned blockY,
-                         unsigned blockZ, unsigned sharedBytes, CUstream stream,
-                         void **kernelParams, void **extra) {
-  EMU_ENTER(true);
-  LaunchConfig config;
-  config.grid = {gridX, gridY, gridZ};
-  config.block = {blockX, blockY, blockZ};
-  config.dynamicSharedBytes = sharedBytes;
-  EmuLaunch launch;
-  if (CUresult r = prepare(function, config, kernelParams, extra, launch))
-    return r;
-  return submit(s, stream, std::move(launch));
-}
-
-CUresult emuLaunchKernelEx(const CUlaunchConfig *cfg, CUfunction function,
-                           void **kernelParams, void **extra) {
-  EMU_ENTER(true);
-  if (!cfg)
-    return CUDA_ERROR_INVALID_VALUE;
-  LaunchConfig config;
-  config.grid = {cfg->gridDimX, cfg->gridDimY, cfg->gridDimZ};
-  config.block = {cfg->blockDimX, cfg->blockDimY, cfg->blockDimZ};
-  config.dynamicSharedBytes = cfg->sharedMemBytes;
-  for (unsigned i = 0; i < cfg->numAttrs; ++i) {
-    const CUlaunchAttribute &attribute = cfg->attrs[i];
-    switch (attribute.id) {
-    case CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION:
-      config.cluster = {attribute.value.clusterDim.x,
-                        attribute.value.clusterDim.y,
-                        attribute.value.clusterDim.z};
-      break;
-    case CU_LAUNCH_ATTRIBUTE_COOPERATIVE:
-      config.cooperative = attribute.value.cooperative != 0;
-      break;
-    case CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION:
-    case CU_LAUNCH_ATTRIBUTE_PRIORITY:
-    case CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE:
-      break; // launches are synchronous and alone: nothing to do
-    default:
-      return refuse(CUDA_ERROR_NOT_SUPPORTED,
-                    "the emulator does not know launch attribute " +
-                        std::to_string(int(attribute.id)));
-    }
-  }
-  EmuLaunch launch;
-  if (CUresult r = prepare(function, config, kernelParams, extra, launch))
-    return r;
-  return submit(s, cfg->hStream, std::move(launch));
-}
-
-//--- Graphs ---------------------------------------------------------------//
-
-CUresult emuStreamBeginCapture(CUstream stream, CUstreamCaptureMode) {
-  EMU_ENTER(true);
-  if (!stream)
-    return refuse(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED,
-                  "the legacy default stream cannot be captured");
-  if (stream->capture)
-    return refuse(CUDA_ERROR_ILLEGAL_STATE, "the stream is already capturing");
-  stream->capture = new CUgraph_st;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuStreamEndCapture(CUstream stream, CUgraph *graph) {
-  EMU_ENTER(true);
-  if (!stream || !graph)
-    return CUDA_ERROR_INVALID_VALUE;
-  if (!stream->capture)
-    return refuse(CUDA_ERROR_ILLEGAL_STATE, "the stream is not capturing");
-  *graph = stream->capture;
-  stream->capture = nullptr;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuGraphInstantiate(CUgraphExec *exec, CUgraph graph,
-                             unsigned long long) {
-  EMU_ENTER(true);
-  if (!exec || !graph)
-    return CUDA_ERROR_INVALID_VALUE;
-  *exec = new CUgraphExec_st{graph->launches};
-  return CUDA_SUCCESS;
-}
-
-CUresult emuGraphLaunch(CUgraphExec exec, CUstream stream) {
-  EMU_ENTER(true);
-  if (!exec)
-    return CUDA_ERROR_INVALID_HANDLE;
-  if (CUresult r = checkNotCapturing(stream))
-    return r;
-  for (const EmuLaunch &launch : exec->launches)
-    if (CUresult r = run(s, launch))
-      return r;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuGraphDestroy(CUgraph graph) {
-  EMU_ENTER(true);
-  if (!graph)
-    return CUDA_ERROR_INVALID_VALUE;
-  delete graph;
-  return CUDA_SUCCESS;
-}
-
-CUresult emuGraphExecDestroy(CUgraphExec exec) {
-  EMU_ENTER(true);
-  if (!exec)
-    return CUDA_ERROR_INVALID_VALUE;
-  delete exec;
   return CUDA_SUCCESS;
 }
 
@@ -855,46 +318,20 @@ Driver makeTable() {
   t.cuDevicePrimaryCtxRelease = emuDevicePrimaryCtxRelease;
   t.cuCtxSetCurrent = emuCtxSetCurrent;
   t.cuCtxSynchronize = emuCtxSynchronize;
-  t.cuMemGetInfo = emuMemGetInfo;
-  t.cuMemAlloc = emuMemAlloc;
-  t.cuMemFree = emuMemFree;
-  t.cuMemcpyHtoD = emuMemcpyHtoD;
-  t.cuMemcpyDtoH = emuMemcpyDtoH;
-  t.cuMemcpyHtoDAsync = emuMemcpyHtoDAsync;
-  t.cuMemcpyDtoHAsync = emuMemcpyDtoHAsync;
-  t.cuMemsetD8 = emuMemsetD8;
-  t.cuMemsetD16 = emuMemsetD16;
-  t.cuMemsetD32 = emuMemsetD32;
-  t.cuMemsetD16Async = emuMemsetD16Async;
-  t.cuMemsetD32Async = emuMemsetD32Async;
-  t.cuStreamCreate = emuStreamCreate;
-  t.cuStreamDestroy = emuStreamDestroy;
-  t.cuStreamSynchronize = emuStreamSynchronize;
-  t.cuEventCreate = emuEventCreate;
-  t.cuEventDestroy = emuEventDestroy;
-  t.cuEventRecord = emuEventRecord;
-  t.cuEventSynchronize = emuEventSynchronize;
-  t.cuEventElapsedTime = emuEventElapsedTime;
-  t.cuModuleLoadData = emuModuleLoadData;
-  t.cuModuleUnload = emuModuleUnload;
-  t.cuModuleGetFunction = emuModuleGetFunction;
-  t.cuFuncSetAttribute = emuFuncSetAttribute;
-  t.cuLaunchKernel = emuLaunchKernel;
-  t.cuLaunchKernelEx = emuLaunchKernelEx;
-  t.cuStreamBeginCapture = emuStreamBeginCapture;
-  t.cuStreamEndCapture = emuStreamEndCapture;
-  t.cuGraphInstantiate = emuGraphInstantiate;
-  t.cuGraphLaunch = emuGraphLaunch;
-  t.cuGraphDestroy = emuGraphDestroy;
-  t.cuGraphExecDestroy = emuGraphExecDestroy;
   t.cuTensorMapEncodeTiled = emuTensorMapEncodeTiled;
+  addMemoryEntries(t);
+  addLaunchEntries(t);
   return t;
 }
 
 } // namespace
+} // namespace emudrv
+
+using emudrv::State;
+using emudrv::state;
 
 const Driver &emuDriver() {
-  static const Driver table = makeTable();
+  static const Driver table = emudrv::makeTable();
   return table;
 }
 

@@ -927,3 +927,151 @@ TEST(EmulatorChecks, ReportHasHistory) {
 }
 
 } // namespace
+
+// elect.sync and bar.warp.sync with a partial membermask wait only for the
+// threads the mask names: even lanes elect among themselves while the odd
+// lanes already wait at a bar.warp.sync of their own mask (the H200 runs
+// this; waiting for the whole warp would deadlock).
+TEST(Emulator, ElectSyncPartialMask) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  mov.u32 %r1, %tid.x;
+  ld.param.u64 %rd1, [out];
+  mul.wide.u32 %rd2, %r1, 8;
+  add.s64 %rd3, %rd1, %rd2;
+  and.b32 %r2, %r1, 1;
+  setp.ne.u32 %p1, %r2, 0;
+  @%p1 bra $L_odd;
+  elect.sync %r3|%p2, 0x55555555;
+  selp.u32 %r4, 1, 0, %p2;
+  st.global.v2.u32 [%rd3], {%r3, %r4};
+  bra.uni $L_join;
+$L_odd:
+  bar.warp.sync 0xaaaaaaaa;
+  mov.u32 %r5, 7;
+  st.global.v2.u32 [%rd3], {%r5, %r5};
+$L_join:
+  bar.warp.sync -1;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(8 * 64);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    ASSERT_EQ(e.run("k", {64, 1, 1}, {u64Param(out)}, seed), "");
+    std::vector<uint32_t> h(128);
+    ASSERT_EQ(e.m.read(out, h.data(), 8 * 64), "");
+    for (uint32_t t = 0; t < 64; ++t) {
+      if (t % 2) {
+        EXPECT_EQ(h[2 * t], 7u) << t;
+        continue;
+      }
+      EXPECT_EQ(h[2 * t], 0u) << t;            // lane 0 is elected
+      EXPECT_EQ(h[2 * t + 1], t % 32 == 0) << t; // and knows it
+    }
+  }
+}
+
+// mbarrier.complete_tx completes the bytes that expect_tx announced (and
+// with them the phase); bytes past expect_tx are an mbarrier error.
+TEST(Emulator, MbarrierCompleteTx) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out, .param .u32 extra)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  .shared .align 8 .b64 bar;
+  ld.param.u64 %rd1, [out];
+  ld.param.u32 %r1, [extra];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared::cta.b64 [%r2], 1;
+  mbarrier.arrive.expect_tx.shared::cta.b64 %rd2, [%r2], 32;
+  mbarrier.test_wait.parity.shared::cta.b64 %p1, [%r2], 0;
+  selp.u32 %r3, 1, 0, %p1;
+  st.global.u32 [%rd1], %r3;
+  mbarrier.complete_tx.shared::cta.b64 [%r2], 16;
+  mbarrier.complete_tx.shared::cluster.b64 [%r2], %r1;
+  mbarrier.test_wait.parity.shared::cta.b64 %p1, [%r2], 0;
+  selp.u32 %r3, 1, 0, %p1;
+  st.global.u32 [%rd1+4], %r3;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(8);
+  auto u32 = [](uint32_t v) {
+    std::vector<uint8_t> p(4);
+    std::memcpy(p.data(), &v, 4);
+    return p;
+  };
+  ASSERT_EQ(e.run("k", {1, 1, 1}, {u64Param(out), u32(16)}), "");
+  uint32_t h[2];
+  ASSERT_EQ(e.m.read(out, h, 8), "");
+  EXPECT_EQ(h[0], 0u); // 32 tx bytes pending
+  EXPECT_EQ(h[1], 1u); // completed by the two complete_tx
+  std::string err = e.run("k", {1, 1, 1}, {u64Param(out), u32(24)});
+  EXPECT_HAS(err, "checker: mbarrier error");
+  EXPECT_HAS(err, "transaction bytes completed past expect_tx");
+  EXPECT_HAS(err, "tx-count -8, phase 0");
+  EXPECT_HAS(err, "\n  at t.ptx:20: mbarrier.complete_tx.shared::cluster");
+}
+
+// mbarrier.test_wait does not block: a thread tests a phase it must itself
+// complete, then completes it. A loop on a test_wait that can never
+// succeed parks the thread (docs/emulator.md) and ends as a deadlock.
+TEST(Emulator, MbarrierTestWaitNonBlocking) {
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .reg .b64 %rd<5>;
+  .shared .align 8 .b64 bar;
+  ld.param.u64 %rd1, [out];
+  mov.u32 %r2, bar;
+  mbarrier.init.shared::cta.b64 [%r2], 1;
+  mbarrier.test_wait.parity.shared::cta.b64 %p1, [%r2], 0;
+  selp.u32 %r3, 1, 0, %p1;
+  st.global.u32 [%rd1], %r3;
+  mbarrier.arrive.shared::cta.b64 %rd2, [%r2];
+  mbarrier.test_wait.shared::cta.b64 %p1, [%r2], %rd2;
+  selp.u32 %r3, 1, 0, %p1;
+  st.global.u32 [%rd1+4], %r3;
+  ret;
+}
+
+.visible .entry spin()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  .shared .align 8 .b64 bar;
+  mov.u32 %r2, bar;
+  mbarrier.init.shared::cta.b64 [%r2], 2;
+$L_spin:
+  mbarrier.test_wait.parity.shared::cta.b64 %p1, [%r2], 0;
+  @!%p1 bra $L_spin;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(8);
+  ASSERT_EQ(e.run("k", {1, 1, 1}, {u64Param(out)}), "");
+  uint32_t h[2];
+  ASSERT_EQ(e.m.read(out, h, 8), "");
+  EXPECT_EQ(h[0], 0u);
+  EXPECT_EQ(h[1], 1u);
+  LaunchStats st;
+  std::string err = e.run("spin", {32, 1, 1}, {}, 1, 0, {1, 1, 1}, &st);
+  EXPECT_HAS(err, "checker: deadlock");
+  EXPECT_HAS(err, "mbarrier.test_wait.parity");
+  EXPECT_HAS(err, "(phase 0 incomplete: 2 of 2 arrivals pending, tx-count 0)");
+  EXPECT_LT(st.instructions, 1000u); // parked, not spun
+}
