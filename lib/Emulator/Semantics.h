@@ -213,6 +213,36 @@ MapSwizzle toMapSwizzle(WgmmaSwizzle s);
 
 enum class WgmmaInput { F16, BF16 };
 
+/// How wgmma adds, per output, D and the k16 products (PTX leaves it
+/// open). Sequential: D + p0 + p1 + ... in increasing k, one IEEE f32 RN
+/// per addition (each product exact). Fused (multi-term fused addition, as
+/// studied for NVIDIA tensor cores by Fasi et al. 2021 and Khattak and
+/// Mikaitis 2025): per step, the running accumulator (D first) and `chunk`
+/// products (computed exactly) are aligned to emax, the largest exponent of
+/// the nonzero addends (the accumulator counted when includeD; exponent of
+/// the exact value's leading bit, or with nominalExp the nominal exponent:
+/// ea + eb for a product, subnormal inputs at emin), each truncated toward
+/// zero to a multiple of 2^(emax - fracBits), summed exactly, and the sum
+/// rounded to f32 (to nearest even when roundNearest, else toward zero).
+/// An exact zero sum of nonzero addends is +0; all-zero addends give their
+/// IEEE sum. bench/fit_wgmma.py names these seq-rn,
+/// fused-F{F}-{incD,exD}-{lead,nom}-{rn,rz} (chunk 16) and
+/// chunk{4,8}-F{F}-{lead,nom}-{rn,rz} (includeD).
+struct WgmmaSumModel {
+  enum Kind { Sequential, Fused };
+  Kind kind = Sequential;
+  int fracBits = 25;
+  bool includeD = true;
+  bool nominalExp = false;
+  bool roundNearest = false;
+  int chunk = 16; ///< products per fused step: 4, 8 or 16
+};
+
+/// One output of wgmma under `model`: d plus the k products a[i] * b[i]
+/// (the f16/bf16 inputs as f32, scales already applied).
+float wgmmaDot(const WgmmaSumModel &model, WgmmaInput input, float d,
+               const float *a, const float *b, int k = 16);
+
 /// One wgmma.mma_async.sync.aligned.m64nNk16.f32.{f16,bf16}.{f16,bf16}
 /// issued by a warpgroup.
 struct WgmmaF16Op {
@@ -228,6 +258,7 @@ struct WgmmaF16Op {
   bool scaleD = true;        ///< false: D = A*B (input D ignored)
   int scaleA = 1;            ///< imm-scale-a, 1 or -1
   int scaleB = 1;
+  WgmmaSumModel sum;         ///< the addition model (default: the emulator's)
 };
 
 /// Performs `op`. `acc` holds the warpgroup's f32 accumulators laid out
@@ -237,9 +268,9 @@ struct WgmmaF16Op {
 ///   acc[t][4j+1] = D(16w + l/4,     8j + 2(l%4) + 1)
 ///   acc[t][4j+2] = D(16w + l/4 + 8, 8j + 2(l%4))
 ///   acc[t][4j+3] = D(16w + l/4 + 8, 8j + 2(l%4) + 1)
-/// Each D(m, n) = D (or 0) + sum over k = 0..15 in increasing k, each
-/// product a(m,k)*b(k,n) exact in f32 and added with one f32 rounding (a
-/// choice: hardware order/precision within k16 is unspecified).
+/// Each D(m, n) = wgmmaDot(op.sum, .., D (or 0), a(m, 0..15), b(0..15, n)):
+/// by default, in increasing k, each product exact and added with one f32
+/// rounding (a choice: hardware order/precision within k16 is unspecified).
 /// `shared` holds the CTA's shared window: shared[0] at address
 /// sharedBase, sharedSize bytes; a read outside it is an error.
 std::string wgmmaF16(const WgmmaF16Op &op, const uint8_t *shared,

@@ -94,6 +94,129 @@ void wgmmaAccumulatorPosition(uint32_t m, uint32_t n, uint32_t &thread,
   reg = (n / 8) * 4 + (r / 8) * 2 + (n % 2);
 }
 
+namespace {
+
+/// Exponent of the leading bit of a nonzero finite double.
+int leadExponent(double x) {
+  uint64_t bits;
+  std::memcpy(&bits, &x, 8);
+  int e = static_cast<int>((bits >> 52) & 0x7FF);
+  if (e)
+    return e - 1023;
+  return std::ilogb(x); // double subnormal: not reached for f16/bf16/f32
+}
+
+/// Nominal exponent of a nonzero input: its exponent field's, subnormals
+/// at the format's emin.
+int nominalExponent(double x, int emin) {
+  int e = leadExponent(x);
+  return e < emin ? emin : e;
+}
+
+/// S * 2^q rounded to f32, to nearest even or toward zero (subnormals
+/// kept; overflow: inf for RN, the largest finite for RZ).
+float roundScaled(__int128 S, int q, bool rn) {
+  if (S == 0)
+    return 0.0f;
+  bool neg = S < 0;
+  unsigned __int128 mag = neg ? -static_cast<unsigned __int128>(S)
+                              : static_cast<unsigned __int128>(S);
+  int len = 0;
+  for (unsigned __int128 t = mag; t; t >>= 1)
+    ++len;
+  int lsb = q + len - 24; // exponent of the lowest kept bit
+  if (lsb < -149)
+    lsb = -149;
+  int shift = lsb - q;
+  uint64_t m;
+  if (shift > 0) {
+    unsigned __int128 kept = mag >> shift;
+    unsigned __int128 rem = mag - (kept << shift);
+    unsigned __int128 half = static_cast<unsigned __int128>(1) << (shift - 1);
+    if (rn && (rem > half || (rem == half && (kept & 1))))
+      ++kept;
+    m = static_cast<uint64_t>(kept);
+  } else {
+    // lsb <= q: then mag < 2^24 and q >= -149, so mag * 2^q is an f32
+    m = static_cast<uint64_t>(mag);
+    lsb = q;
+  }
+  float r = std::ldexp(static_cast<float>(m), lsb);
+  if (!rn && std::isinf(r))
+    r = 3.40282347e38f;
+  return neg ? -r : r;
+}
+
+/// One fused step: terms[0] is the accumulator, terms[1..n) products.
+float fusedStep(const WgmmaSumModel &model, const double *terms,
+                const int *nominal, int n) {
+  bool any = false;
+  int emax = 0;
+  for (int j = 0; j < n; ++j) {
+    if (terms[j] == 0 || (j == 0 && !model.includeD))
+      continue;
+    int e = model.nominalExp ? nominal[j] : leadExponent(terms[j]);
+    if (!any || e > emax)
+      emax = e;
+    any = true;
+  }
+  if (!any) {
+    float s = static_cast<float>(terms[0]); // products all zero: exact
+    for (int j = 1; j < n; ++j)
+      s = s + static_cast<float>(terms[j]);
+    return s;
+  }
+  const int q = emax - model.fracBits;
+  // Products are below 2^(emax+2), so each truncated one is below
+  // 2^(fracBits+2) grid units. The accumulator, when not in emax, may be
+  // far larger: beyond 2^120 units the products are far below its ulp.
+  __int128 S = 0;
+  for (int j = 1; j < n; ++j)
+    S += static_cast<__int128>(std::trunc(std::ldexp(terms[j], -q)));
+  double d = terms[0];
+  if (d != 0 && leadExponent(d) - q >= 120) {
+    float f = static_cast<float>(d);
+    if (!model.roundNearest && S != 0 && ((S < 0) != (d < 0)))
+      f = std::nextafter(f, 0.0f);
+    return f;
+  }
+  S += static_cast<__int128>(std::trunc(std::ldexp(d, -q)));
+  return roundScaled(S, q, model.roundNearest);
+}
+
+} // namespace
+
+float wgmmaDot(const WgmmaSumModel &model, WgmmaInput input, float d,
+               const float *a, const float *b, int k) {
+  if (model.kind == WgmmaSumModel::Sequential) {
+    // The product of two f16 (11-bit significands) or bf16 values is
+    // exact in f32 (24 bits), so a plain multiply-add rounds once, as an
+    // fma would, and needs no libm call.
+    float s = d;
+    for (int i = 0; i < k; ++i)
+      s = a[i] * b[i] + s;
+    return s;
+  }
+  const int emin = input == WgmmaInput::F16 ? -14 : -126;
+  const int chunk = model.chunk < 1 ? 16 : model.chunk;
+  float acc = d;
+  double terms[17];
+  int nominal[17];
+  for (int c0 = 0; c0 < k; c0 += chunk) {
+    int n = 1;
+    terms[0] = acc;
+    nominal[0] = acc != 0 ? nominalExponent(acc, -126) : 0;
+    for (int i = c0; i < k && i < c0 + chunk && n < 17; ++i, ++n) {
+      terms[n] = static_cast<double>(a[i]) * static_cast<double>(b[i]);
+      nominal[n] = (a[i] != 0 && b[i] != 0)
+                       ? nominalExponent(a[i], emin) + nominalExponent(b[i], emin)
+                       : 0;
+    }
+    acc = fusedStep(model, terms, nominal, n);
+  }
+  return acc;
+}
+
 std::string wgmmaF16(const WgmmaF16Op &op, const uint8_t *shared,
                      uint32_t sharedBase, uint32_t sharedSize, float *acc) {
   const int n = op.n;
@@ -152,22 +275,21 @@ std::string wgmmaF16(const WgmmaF16Op &op, const uint8_t *shared,
        "B", B);
   if (!err.empty())
     return err;
-  const float sa = static_cast<float>(op.scaleA), sb = static_cast<float>(op.scaleB);
+  // imm-scale-a/b: negating an operand is exact
+  if (op.scaleA < 0)
+    for (float &x : A)
+      x = -x;
+  if (op.scaleB < 0)
+    for (float &x : B)
+      x = -x;
   const uint32_t regs = static_cast<uint32_t>(n) / 2;
   for (uint32_t m = 0; m < 64; ++m)
     for (uint32_t j = 0; j < static_cast<uint32_t>(n); ++j) {
       uint32_t t, r;
       wgmmaAccumulatorPosition(m, j, t, r);
       float &d = acc[t * regs + r];
-      float s = op.scaleD ? d : 0.0f;
-      // The product of two f16 (11-bit significands) or bf16 values is
-      // exact in f32 (24 bits), so a plain multiply-add rounds once, as an
-      // fma would, and needs no libm call (most of the emulator's time
-      // went to fmaf here).
-      const float *a = &A[m * 16], *b = &B[j * 16];
-      for (uint32_t k = 0; k < 16; ++k)
-        s = (sa * a[k]) * (sb * b[k]) + s;
-      d = s;
+      d = wgmmaDot(op.sum, op.input, op.scaleD ? d : 0.0f, &A[m * 16],
+                   &B[j * 16]);
     }
   return "";
 }
