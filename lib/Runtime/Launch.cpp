@@ -274,39 +274,14 @@ std::string Launch::enqueue(CUstream stream,
   if (!kernel)
     return "launch: not created";
   const Manifest &manifest = kernel->manifest();
-  CUlaunchConfig config = {};
-  config.gridDimX = manifest.grid[0];
-  config.gridDimY = manifest.grid[1];
-  config.gridDimZ = manifest.grid[2];
-  config.blockDimX = manifest.block[0];
-  config.blockDimY = manifest.block[1];
-  config.blockDimZ = manifest.block[2];
-  config.sharedMemBytes = manifest.dynamicSharedMemory;
-  config.hStream = stream;
-
-  CUlaunchAttribute attributes[3] = {};
-  unsigned count = 0;
-  if (manifest.splitK > 1) {
-    // The CTAs wait for each other at the grid barrier: the driver must
-    // make them all resident, or refuse the launch.
-    CUlaunchAttribute &cooperative = attributes[count++];
-    cooperative.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
-    cooperative.value.cooperative = 1;
-  }
-  if (manifest.cluster != std::array<uint32_t, 3>{1, 1, 1}) {
-    CUlaunchAttribute &cluster = attributes[count++];
-    cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-    cluster.value.clusterDim.x = manifest.cluster[0];
-    cluster.value.clusterDim.y = manifest.cluster[1];
-    cluster.value.clusterDim.z = manifest.cluster[2];
-  }
-  if (options.programmaticStreamSerialization) {
-    CUlaunchAttribute &pdl = attributes[count++];
-    pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
-    pdl.value.programmaticStreamSerializationAllowed = 1;
-  }
-  config.attrs = count ? attributes : nullptr;
-  config.numAttrs = count;
+  LaunchShape shape;
+  shape.grid = manifest.grid;
+  shape.block = manifest.block;
+  shape.cluster = manifest.cluster;
+  shape.dynamicSharedMemory = manifest.dynamicSharedMemory;
+  // The CTAs of a split-K kernel wait for each other at the grid barrier:
+  // the driver must make them all resident, or refuse the launch.
+  shape.cooperative = manifest.splitK > 1;
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards.
@@ -314,9 +289,10 @@ std::string Launch::enqueue(CUstream stream,
   size_t numParams = parameters.size() - (manifest.splitK > 1 ? 0 : 1);
   for (size_t i = 0; i < numParams; ++i)
     args[i] = const_cast<CUdeviceptr *>(&parameters[i]);
-  GGEMM_CU_CHECK_IN(
-      "kernel " + manifest.kernel,
-      cuLaunchKernelEx(&config, kernel->function(), args.data(), nullptr));
+  if (std::string err = launchKernel(kernel->function(), shape, stream,
+                                     args.data(), options);
+      !err.empty())
+    return "kernel " + manifest.kernel + ": " + err;
   return "";
 }
 
@@ -356,3 +332,41 @@ std::string Graph::replay(CUstream stream) const {
 }
 
 } // namespace ggemm::rt
+
+std::string ggemm::rt::launchKernel(CUfunction function,
+                                    const LaunchShape &shape, CUstream stream,
+                                    void **args,
+                                    const LaunchOptions &options) {
+  CUlaunchConfig config = {};
+  config.gridDimX = shape.grid[0];
+  config.gridDimY = shape.grid[1];
+  config.gridDimZ = shape.grid[2];
+  config.blockDimX = shape.block[0];
+  config.blockDimY = shape.block[1];
+  config.blockDimZ = shape.block[2];
+  config.sharedMemBytes = shape.dynamicSharedMemory;
+  config.hStream = stream;
+  CUlaunchAttribute attributes[3] = {};
+  unsigned count = 0;
+  if (shape.cooperative) {
+    CUlaunchAttribute &cooperative = attributes[count++];
+    cooperative.id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+    cooperative.value.cooperative = 1;
+  }
+  if (shape.cluster != std::array<uint32_t, 3>{1, 1, 1}) {
+    CUlaunchAttribute &cluster = attributes[count++];
+    cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    cluster.value.clusterDim.x = shape.cluster[0];
+    cluster.value.clusterDim.y = shape.cluster[1];
+    cluster.value.clusterDim.z = shape.cluster[2];
+  }
+  if (options.programmaticStreamSerialization) {
+    CUlaunchAttribute &pdl = attributes[count++];
+    pdl.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    pdl.value.programmaticStreamSerializationAllowed = 1;
+  }
+  config.attrs = count ? attributes : nullptr;
+  config.numAttrs = count;
+  return cuError(GGEMM_CU(cuLaunchKernelEx(&config, function, args, nullptr)),
+                 "cuLaunchKernelEx");
+}

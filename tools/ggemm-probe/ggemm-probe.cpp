@@ -495,36 +495,14 @@ int runKernel(const Options &options) {
   rt::Stream stream;
   if (std::string err = rt::Stream::create(stream); !err.empty())
     return fail(err);
-  CUlaunchConfig config = {};
-  config.gridDimX = options.grid[0];
-  config.gridDimY = options.grid[1];
-  config.gridDimZ = options.grid[2];
-  config.blockDimX = options.block[0];
-  config.blockDimY = options.block[1];
-  config.blockDimZ = options.block[2];
-  config.sharedMemBytes = options.smem;
-  config.hStream = stream.get();
-  CUlaunchAttribute attributes[2] = {};
-  unsigned count = 0;
-  if (options.cluster != std::array<uint32_t, 3>{1, 1, 1}) {
-    attributes[count].id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-    attributes[count].value.clusterDim.x = options.cluster[0];
-    attributes[count].value.clusterDim.y = options.cluster[1];
-    attributes[count].value.clusterDim.z = options.cluster[2];
-    ++count;
-  }
-  if (options.cooperative) {
-    attributes[count].id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
-    attributes[count].value.cooperative = 1;
-    ++count;
-  }
-  config.attrs = count ? attributes : nullptr;
-  config.numAttrs = count;
-  if (std::string err = rt::cuError(
-          GGEMM_CU(cuLaunchKernelEx(&config, function,
-                                    args.empty() ? nullptr : args.data(),
-                                    nullptr)),
-          "cuLaunchKernelEx");
+  rt::LaunchShape shape;
+  shape.grid = options.grid;
+  shape.block = options.block;
+  shape.cluster = options.cluster;
+  shape.dynamicSharedMemory = options.smem;
+  shape.cooperative = options.cooperative;
+  if (std::string err = rt::launchKernel(function, shape, stream.get(),
+                                         args.empty() ? nullptr : args.data());
       !err.empty())
     return fail("kernel " + options.kernel + ": " + err);
   if (std::string err = stream.synchronize(); !err.empty())

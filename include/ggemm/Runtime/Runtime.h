@@ -329,6 +329,23 @@ struct LaunchOptions {
   bool programmaticStreamSerialization = false;
 };
 
+/// What cuLaunchKernelEx takes besides the kernel and its parameters.
+struct LaunchShape {
+  std::array<uint32_t, 3> grid{1, 1, 1}, block{1, 1, 1}, cluster{1, 1, 1};
+  uint32_t dynamicSharedMemory = 0;
+  /// CU_LAUNCH_ATTRIBUTE_COOPERATIVE: every CTA resident at once, or the
+  /// launch is refused (kernels with a grid barrier).
+  bool cooperative = false;
+};
+
+/// Enqueues `function` with `shape` on `stream` (cuLaunchKernelEx): the
+/// cluster, cooperative and PDL attributes as `shape` and `options` ask.
+/// `args` as cuLaunchKernelEx takes them (the driver copies the values).
+[[nodiscard]] std::string launchKernel(CUfunction function,
+                                       const LaunchShape &shape,
+                                       CUstream stream, void **args,
+                                       const LaunchOptions &options = {});
+
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /
 /// alpha) arrays, all in device memory owned here; for a split-K kernel
