@@ -34,14 +34,21 @@ config.substitutions.append(
     ("%ptx-loop-mix", "python3 " + os.path.join(config.ggemm_src_root, "scripts", "ptx-loop-mix.py")))
 config.substitutions.append(("%seed", os.environ.get("GGEMM_TEST_SEED", "1")))
 
-# gemm-run (built where the CUDA toolkit is) links the CUDA driver. It reads
-# its manifest, options and input files before any driver call, so those
-# checks are tested on machines without a GPU too: where no driver library
-# loads, the toolkit's stub libcuda (every call fails) lets gemm-run start.
+# gemm-run (built where the CUDA toolkit is) opens the CUDA driver library
+# only for --device gpu, at its first driver call; on --device emu it never
+# does (feature gemm-run-emu, substitution %gemm-run-emu). For the GPU
+# path's own checks (manifest, options, input files, driver errors) on
+# machines without a GPU, the toolkit's stub libcuda (every call fails)
+# stands in for the driver (%gemm-run).
 gemm_run = os.path.join(config.ggemm_tools_dir, "gemm-run")
 if os.path.exists(gemm_run):
     import ctypes
 
+    # %gemm-run-emu: gemm-run as it is, with no driver library anywhere on
+    # the path (--device emu never opens one). Registered before %gemm-run,
+    # which is its prefix.
+    config.substitutions.append(("%gemm-run-emu", gemm_run))
+    config.available_features.add("gemm-run-emu")
     try:
         ctypes.CDLL("libcuda.so.1")
         config.available_features.add("gemm-run")
