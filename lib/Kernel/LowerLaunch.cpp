@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Kernel/Passes.h"
 #include "ggemm/Target/Launch.h"
 
@@ -44,7 +45,7 @@ public:
   LaunchBuilder(OpBuilder &b, Location loc, const LLVMTypeConverter &converter)
       : b(b), loc(loc), converter(converter) {}
 
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value index(int64_t v) { return indexConstant(b, loc, v); }
   Value i32(int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
   }

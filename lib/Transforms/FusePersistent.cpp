@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Transforms/Passes.h"
 #include "ggemm/Transforms/Schedule.h"
 
@@ -73,7 +74,7 @@ public:
     if (workspace) {
       GridBarrierOp::create(b, loc);
       // Values do not cross a grid barrier: recompute the count.
-      Value splitV = arith::ConstantIndexOp::create(b, loc, split);
+      Value splitV = indexConstant(b, loc, split);
       Value outputs = arith::DivUIOp::create(b, loc, numTiles(), splitV);
       scf::ForOp::create(
           b, loc, cta, outputs, numCtas, ValueRange{},

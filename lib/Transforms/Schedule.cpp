@@ -39,11 +39,18 @@ int64_t TileSpace::maxKTiles() const {
   return kTiles.empty() ? 0 : *llvm::max_element(kTiles);
 }
 
+KRange mlir::ggemm::splitKRange(int64_t kTiles, int64_t splitK, int64_t split) {
+  int64_t perSplit = llvm::divideCeil(kTiles, splitK);
+  int64_t first = std::min(split * perSplit, kTiles);
+  return {first, std::min(kTiles, first + perSplit) - first};
+}
+
 double mlir::ggemm::splitKCost(const TileSpace &space, int64_t split) {
   int64_t w = space.outputTiles(), kt = space.maxKTiles();
   double extra = split > 1 ? 0.5 : 0.0;
+  // Split 0 is the longest.
   double partials = double(llvm::divideCeil(w * split, space.grid)) *
-                    (double(llvm::divideCeil(kt, split)) + extra);
+                    (double(splitKRange(kt, split, 0).count) + extra);
   double reduce =
       double(llvm::divideCeil(w, space.grid)) * double(split) * extra;
   return partials + reduce;
@@ -72,12 +79,10 @@ SmallVector<int64_t> mlir::ggemm::ctaLoads(const TileSpace &space) {
   SmallVector<int64_t> loads(space.grid, 0);
   int64_t work = 0;
   for (auto [g, tm] : llvm::enumerate(space.tilesM)) {
-    int64_t kt = space.kTiles[g];
-    int64_t perSplit = llvm::divideCeil(kt, space.splitK);
     int64_t tiles = tm * space.tilesN[g];
     for (int64_t s = 0; s < space.splitK; ++s) {
       int64_t kTilesOfSplit =
-          std::min(kt, (s + 1) * perSplit) - std::min(kt, s * perSplit);
+          splitKRange(space.kTiles[g], space.splitK, s).count;
       // Items of split s: work + s + t * splitK for t in [0, tiles).
       int64_t first = work + s;
       int64_t visits = std::min(tiles, space.grid);

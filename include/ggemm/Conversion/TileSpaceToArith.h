@@ -1,7 +1,7 @@
 //===- TileSpaceToArith.h - the scheduler as index arithmetic ---*- C++ -*-===//
 //
-// Lowering of the tile-space ops (ggemm.num_tiles, ggemm.tile_coords) that
-// the CPU and GPU lowerings share.
+// Lowering of the tile-space ops (ggemm.num_tiles, ggemm.tile_coords) and
+// the K range of a split, which the CPU and GPU lowerings share.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,18 @@ namespace mlir::ggemm {
 
 /// group_sizes[group] as an index, after a cf.assert that it is >= 0.
 Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
+
+/// K tiles [first, first + count) of a split, as index values.
+struct KRangeValues {
+  Value first, count;
+};
+/// The K tiles of split `split` of `kTiles` K tiles cut into `splitK`
+/// splits, in IR: q = ceil(kTiles / splitK), first = min(split * q, kTiles),
+/// count = min(kTiles, first + q) - first. The same formula as splitKRange
+/// (ggemm/Transforms/Schedule.h), for a `kTiles` known at run time or a
+/// constant one.
+KRangeValues emitSplitKRange(OpBuilder &b, Location loc, Value kTiles,
+                             int64_t splitK, Value split);
 
 /// Groups up to which per-group constants are picked by a chain of selects
 /// on the group index. Beyond it they come from a constant table in memory

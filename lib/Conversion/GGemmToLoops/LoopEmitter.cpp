@@ -8,6 +8,7 @@
 
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Conversion/GGemmToLoops.h"
+#include "ggemm/IR/Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -25,9 +26,7 @@ LoopEmitter::LoopEmitter(OpBuilder &b, Location loc) : b(b), loc(loc) {
   e4m3Table = table(kE4M3TableName, 256);
 }
 
-Value LoopEmitter::index(int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
+Value LoopEmitter::index(int64_t v) { return indexConstant(b, loc, v); }
 
 void LoopEmitter::forEachElement(const BlockOperands &ops,
                                  function_ref<void(Value i, Value j)> body) {

@@ -8,8 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoopEmitter.h"
-#include "ggemm/Conversion/TileSpaceToArith.h"
 #include "Patterns.h"
+#include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/IR/Builders.h"
 
 #include "GGemm/GGemmOps.h"
 
@@ -32,10 +33,9 @@ void mlir::ggemm::lowerPersistentToCtaLoops(Operation *root) {
     Location loc = op.getLoc();
     Block &body = op.getBody().front();
     Value cta = body.getArgument(0), numCtas = body.getArgument(1);
-    Value grid = arith::ConstantIndexOp::create(b, loc,
-                                                op.getSchedule().getGrid());
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value grid = indexConstant(b, loc, op.getSchedule().getGrid());
+    Value zero = indexConstant(b, loc, 0);
+    Value one = indexConstant(b, loc, 1);
     numCtas.replaceAllUsesWith(grid);
 
     // One CTA loop per phase; the verifier guarantees no value crosses a
@@ -102,9 +102,8 @@ void forGroup(ConversionPatternRewriter &rewriter, OpTy op, Adaptor adaptor,
   for (int64_t g = 0; g < numGroups; ++g) {
     rewriter.createBlock(&sw.getCaseRegions()[g]);
     GroupShape shape = op.getGroupShape(g);
-    Value gv = arith::ConstantIndexOp::create(rewriter, loc, g);
-    body(make(g, gv), arith::ConstantIndexOp::create(rewriter, loc, shape.m),
-         shape);
+    Value gv = indexConstant(rewriter, loc, g);
+    body(make(g, gv), indexConstant(rewriter, loc, shape.m), shape);
     scf::YieldOp::create(rewriter, loc);
   }
   rewriter.createBlock(&sw.getDefaultRegion());
@@ -114,16 +113,17 @@ void forGroup(ConversionPatternRewriter &rewriter, OpTy op, Adaptor adaptor,
 /// Rows and columns of the tile at (m0, n0), clipped to the group.
 void clipTile(OpBuilder &b, Location loc, ScheduleAttr s, Value rowBase,
               Value m0, Value n0, Value m, int64_t n, BlockOperands &ops) {
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
   Value mEnd = arith::MinUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, m0, idx(s.getTileM())), m);
+      b, loc,
+      arith::AddIOp::create(b, loc, m0, indexConstant(b, loc, s.getTileM())),
+      m);
   ops.rowBegin = arith::AddIOp::create(b, loc, rowBase, m0);
   ops.rowEnd = arith::AddIOp::create(b, loc, rowBase, mEnd);
   ops.colBegin = n0;
   ops.colEnd = arith::MinUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, n0, idx(s.getTileN())), idx(n));
+      b, loc,
+      arith::AddIOp::create(b, loc, n0, indexConstant(b, loc, s.getTileN())),
+      indexConstant(b, loc, n));
 }
 
 struct MmaTileToLoops final : public OpConversionPattern<MmaTileOp> {
@@ -141,19 +141,21 @@ struct MmaTileToLoops final : public OpConversionPattern<MmaTileOp> {
                         adaptor.getN0(), m, shape.n, ops);
                if (!op.isListForm())
                  assertRowsFit(b, loc, ops.rowEnd, ops.a);
-               // K tiles of this split: [split * q, (split + 1) * q) * tile_k,
-               // clipped to K, in units of 16-element scale blocks.
-               int64_t kTiles = llvm::divideCeil(shape.k, s.getTileK());
-               int64_t perSplit = llvm::divideCeil(kTiles, s.getSplitK());
-               Value step = emitter.index(perSplit * s.getTileK());
+               // The K tiles of this split (emitSplitKRange, as on the
+               // GPU), clipped to K, in units of 16-element scale blocks.
+               KRangeValues range = emitSplitKRange(
+                   b, loc,
+                   emitter.index(llvm::divideCeil(shape.k, s.getTileK())),
+                   s.getSplitK(), adaptor.getSplit());
+               Value tileK = emitter.index(s.getTileK());
                Value k = emitter.index(shape.k);
                Value kBegin = arith::MinUIOp::create(
-                   b, loc, arith::MulIOp::create(b, loc, adaptor.getSplit(), step),
+                   b, loc, arith::MulIOp::create(b, loc, range.first, tileK),
                    k);
-               Value next = arith::AddIOp::create(b, loc, adaptor.getSplit(),
-                                                  emitter.index(1));
+               Value end =
+                   arith::AddIOp::create(b, loc, range.first, range.count);
                Value kEnd = arith::MinUIOp::create(
-                   b, loc, arith::MulIOp::create(b, loc, next, step), k);
+                   b, loc, arith::MulIOp::create(b, loc, end, tileK), k);
                Value block = emitter.index(kScaleBlock);
                ops.kbBegin = arith::DivUIOp::create(b, loc, kBegin, block);
                ops.kbEnd = arith::DivUIOp::create(b, loc, kEnd, block);

@@ -8,6 +8,8 @@
 
 #include "KernelCommon.h"
 
+#include "ggemm/IR/Builders.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -30,8 +32,8 @@ void mlir::ggemm::emitF16Store(OpBuilder &b, Location loc, const GroupFacts &g,
                                Value values, Value element,
                                unsigned alignment) {
   Value half = emitF16Values(b, loc, g, values);
-  Value bytes = arith::MulIOp::create(
-      b, loc, element, arith::ConstantIndexOp::create(b, loc, 2));
+  Value bytes =
+      arith::MulIOp::create(b, loc, element, indexConstant(b, loc, 2));
   Value addr = arith::AddIOp::create(
       b, loc, g.c,
       arith::IndexCastUIOp::create(b, loc, b.getI64Type(), bytes));

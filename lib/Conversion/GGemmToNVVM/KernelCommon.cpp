@@ -3,6 +3,7 @@
 #include "KernelCommon.h"
 
 #include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/IR/Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -17,9 +18,6 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
                                        const KernelProblem &p,
                                        ValueRange params, Value group,
                                        Value rowBase) {
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
   // A per-group constant: itself when every group has the same value; else
   // chosen by a chain of selects on the group index for a few groups, or
   // loaded from a table of (m, n, k) per group for many, where a chain at
@@ -32,7 +30,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       return field(s) == field(p.groups[0]);
     });
     if (uniform)
-      return idx(field(p.groups[0]));
+      return indexConstant(b, loc, field(p.groups[0]));
     if (byTable) {
       if (!table) {
         SmallVector<int64_t> values;
@@ -45,15 +43,18 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
         table = getConstantIndexTable(b, loc, kernel, "ggemm_group_shapes",
                                       values);
       }
-      Value row = arith::MulIOp::create(b, loc, group, idx(3));
-      Value at = arith::AddIOp::create(b, loc, row, idx(column));
+      Value row =
+          arith::MulIOp::create(b, loc, group, indexConstant(b, loc, 3));
+      Value at =
+          arith::AddIOp::create(b, loc, row, indexConstant(b, loc, column));
       return memref::LoadOp::create(b, loc, table, at).getResult();
     }
-    Value v = idx(field(p.groups[0]));
+    Value v = indexConstant(b, loc, field(p.groups[0]));
     for (size_t g = 1; g < p.groups.size(); ++g) {
       Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, group,
-                                       idx(g));
-      v = arith::SelectOp::create(b, loc, is, idx(field(p.groups[g])), v);
+                                       indexConstant(b, loc, g));
+      v = arith::SelectOp::create(b, loc, is,
+                                  indexConstant(b, loc, field(p.groups[g])), v);
     }
     return v;
   };
@@ -63,27 +64,31 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   GroupFacts f;
   f.n = select(1, [](const GroupShape &s) { return s.n; });
   f.k = select(2, [](const GroupShape &s) { return s.k; });
-  f.kTiles =
-      arith::CeilDivUIOp::create(b, loc, f.k, idx(p.schedule.getTileK()));
-  f.kFirst = idx(0);
+  f.kTiles = arith::CeilDivUIOp::create(
+      b, loc, f.k, indexConstant(b, loc, p.schedule.getTileK()));
+  f.kFirst = indexConstant(b, loc, 0);
   Value cPtrs = params[1], scalePtrs = params[2];
   // The operand set's tensor maps: a, b (, sfa, sfb) of the group in list
   // form, of the one set in contiguous form.
-  Value set = p.listForm ? group : idx(0);
-  Value firstMap = arith::MulIOp::create(b, loc, set, idx(p.mapsPerSet()));
+  Value set = p.listForm ? group : indexConstant(b, loc, 0);
+  Value firstMap =
+      arith::MulIOp::create(b, loc, set, indexConstant(b, loc, p.mapsPerSet()));
   f.mapA = firstMap;
-  f.mapB = arith::AddIOp::create(b, loc, firstMap, idx(1));
+  f.mapB = arith::AddIOp::create(b, loc, firstMap, indexConstant(b, loc, 1));
   if (p.scaleMaps) {
-    f.mapSfa = arith::AddIOp::create(b, loc, firstMap, idx(2));
-    f.mapSfb = arith::AddIOp::create(b, loc, firstMap, idx(3));
+    f.mapSfa =
+        arith::AddIOp::create(b, loc, firstMap, indexConstant(b, loc, 2));
+    f.mapSfb =
+        arith::AddIOp::create(b, loc, firstMap, indexConstant(b, loc, 3));
   }
-  Value twice = arith::MulIOp::create(b, loc, set, idx(2));
+  Value twice = arith::MulIOp::create(b, loc, set, indexConstant(b, loc, 2));
   f.c = loadI64(cPtrs, set);
   f.sfa = loadI64(scalePtrs, twice);
-  f.sfb = loadI64(scalePtrs, arith::AddIOp::create(b, loc, twice, idx(1)));
+  f.sfb = loadI64(scalePtrs, arith::AddIOp::create(b, loc, twice,
+                                                   indexConstant(b, loc, 1)));
   if (p.listForm) {
     f.m = select(0, [](const GroupShape &s) { return s.m; });
-    f.bRowBase = idx(0);
+    f.bRowBase = indexConstant(b, loc, 0);
   } else {
     Value size = memref::LoadOp::create(b, loc, params[3], group);
     f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
@@ -94,19 +99,20 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       Value status = params[5];
       Value rows = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
-          memref::LoadOp::create(b, loc, status, idx(0)));
+          memref::LoadOp::create(b, loc, status, indexConstant(b, loc, 0)));
       f.rowsA = rows;
       Value room = arith::SelectOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, rows,
                                 rowBase),
-          arith::SubIOp::create(b, loc, rows, rowBase), idx(0));
+          arith::SubIOp::create(b, loc, rows, rowBase),
+          indexConstant(b, loc, 0));
       Value over =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
       scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
         memref::StoreOp::create(
             b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1)),
-            status, idx(1));
+            status, indexConstant(b, loc, 1));
         scf::YieldOp::create(b, loc);
       });
       f.m = arith::SelectOp::create(b, loc, over, room, f.m);
@@ -123,8 +129,7 @@ Value mlir::ggemm::emitTensorMapPtr(OpBuilder &b, Location loc,
       memref::ExtractAlignedPointerAsIndexOp::create(b, loc, tensorMaps);
   Value addr = arith::AddIOp::create(
       b, loc, base,
-      arith::MulIOp::create(b, loc, index,
-                            arith::ConstantIndexOp::create(b, loc, 128)));
+      arith::MulIOp::create(b, loc, index, indexConstant(b, loc, 128)));
   Value addr64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), addr);
   return LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr64);
@@ -136,10 +141,9 @@ void mlir::ggemm::emitTensorMapAcquire(OpBuilder &b, Location loc,
   int64_t sets = p.listForm ? int64_t(p.groups.size()) : 1;
   Value size = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(128));
   scf::ForOp::create(
-      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-      arith::ConstantIndexOp::create(b, loc, sets * p.mapsPerSet()),
-      arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
-      [&](OpBuilder &, Location, Value map, ValueRange) {
+      b, loc, indexConstant(b, loc, 0),
+      indexConstant(b, loc, sets * p.mapsPerSet()), indexConstant(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &, Location, Value map, ValueRange) {
         NVVM::FenceProxyAcquireOp::create(
             b, loc, NVVM::MemScopeKind::GPU,
             emitTensorMapPtr(b, loc, tensorMaps, map), size);
@@ -162,11 +166,10 @@ Value mlir::ggemm::emitClusterPtr(OpBuilder &b, Location loc, Value sharedPtr) {
 
 RingPosition mlir::ggemm::emitRingPosition(OpBuilder &b, Location loc,
                                            Value count, int64_t size) {
-  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value n = indexConstant(b, loc, size);
   Value round = arith::DivUIOp::create(b, loc, count, n);
   return {arith::RemUIOp::create(b, loc, count, n),
-          arith::RemUIOp::create(b, loc, round,
-                                 arith::ConstantIndexOp::create(b, loc, 2))};
+          arith::RemUIOp::create(b, loc, round, indexConstant(b, loc, 2))};
 }
 
 void mlir::ggemm::emitWaitParity(OpBuilder &b, Location loc, Value barrier,
@@ -181,17 +184,15 @@ void mlir::ggemm::emitWaitReleased(OpBuilder &b, Location loc, Value barrier,
                                    Value phase) {
   emitWaitParity(
       b, loc, barrier,
-      arith::XOrIOp::create(b, loc, phase,
-                            arith::ConstantIndexOp::create(b, loc, 1)));
+      arith::XOrIOp::create(b, loc, phase, indexConstant(b, loc, 1)));
 }
 
 void mlir::ggemm::emitRingLoop(
     OpBuilder &b, Location loc, Value first, Value count, int64_t stages,
     function_ref<void(Value i, RingPosition position)> body) {
   scf::ForOp::create(
-      b, loc, arith::ConstantIndexOp::create(b, loc, 0), count,
-      arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
-      [&](OpBuilder &, Location, Value i, ValueRange) {
+      b, loc, indexConstant(b, loc, 0), count, indexConstant(b, loc, 1),
+      ValueRange{}, [&](OpBuilder &, Location, Value i, ValueRange) {
         body(i, emitRingPosition(b, loc, arith::AddIOp::create(b, loc, first, i),
                                  stages));
         scf::YieldOp::create(b, loc);

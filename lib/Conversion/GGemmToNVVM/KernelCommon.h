@@ -117,11 +117,10 @@ Value emitF16Values(OpBuilder &b, Location loc, const GroupFacts &g,
 // Split-K (both kernels; SplitK.cpp)
 //===----------------------------------------------------------------------===//
 
-/// Narrows `g` to the K tiles of split `split` (an index): with
-/// q = ceil(kTiles / split_k) K tiles a split, tiles [split * q,
-/// min((split + 1) * q, kTiles)), as the CPU lowering computes them. A
-/// split may be empty (a group with fewer K tiles than split_k): its
-/// partial is zero.
+/// Narrows `g` to the K tiles of split `split` (an index): emitSplitKRange
+/// (TileSpaceToArith.h), the formula the CPU lowering and the split-K cost
+/// rule use too. A split may be empty (a group with fewer K tiles than
+/// split_k): its partial is zero.
 void emitSplitRange(OpBuilder &b, Location loc, const KernelProblem &p,
                     GroupFacts &g, Value split);
 

@@ -27,6 +27,7 @@
 
 #include "SM100Kernel.h"
 
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Target/SM100/Encodings.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -67,9 +68,7 @@ SM100KernelBuilder::SM100KernelBuilder(OpBuilder &b, Location loc,
 // Helpers
 //===----------------------------------------------------------------------===//
 
-Value SM100KernelBuilder::idx(int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
+Value SM100KernelBuilder::idx(int64_t v) { return indexConstant(b, loc, v); }
 Value SM100KernelBuilder::i32(int64_t v) {
   return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
 }

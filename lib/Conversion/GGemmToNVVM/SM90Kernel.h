@@ -6,6 +6,11 @@
 // m64n128k16 with f32 accumulators, weights on wgmma's M side and tokens on
 // its N side, f16 epilogue), joined by the ring's full/empty mbarriers.
 //
+// One file per family: SM90Kernel.cpp (the builder, prologue, producer,
+// patterns), SM90Decode.cpp (e2m1 -> f16), SM90Wgmma.cpp (descriptors, the
+// MMA loop), SM90Epilogue.cpp (the accumulators out: f16 or split-K
+// partials).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef GGEMM_LIB_CONVERSION_GGEMMTONVVM_SM90KERNEL_H
@@ -18,6 +23,24 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::ggemm {
+
+/// Sizes the sm_90a kernel's files share.
+namespace sm90 {
+constexpr int64_t kWgmmaM = 64, kWgmmaK = 16;
+// A core matrix of wgmma's no-swizzle layout: 8 rows of 16 bytes.
+constexpr int64_t kCoreBytes = 128;
+// Bytes of one 8-row group of a decode buffer (kSM90DecodeK f16 per row):
+// the descriptor's stride byte offset; adjacent K cores are kCoreBytes apart
+// (its leading byte offset).
+constexpr int64_t kRowGroupBytes = kSM90DecodeK / 8 * kCoreBytes;
+// Bytes of one piece a thread decodes (32 codes).
+constexpr int64_t kPieceBytes = 16;
+// Each decoded operand is its value times 2^-14 (see SM90Decode.cpp), so a
+// product in the accumulators is times 2^-28; the epilogue undoes it.
+constexpr double kDecodeScale = 268435456.0; // 2^28
+// Named barrier of the two consumer warpgroups (0 is the CTA barrier).
+constexpr int64_t kConsumerBarrier = 1;
+} // namespace sm90
 
 /// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
 /// at the start of the kernel, then emits tiles on request.
@@ -56,18 +79,22 @@ public:
   void ifProducerLeader(function_ref<void()> body);
 
 private:
+  // SM90Kernel.cpp: shared memory, the ring, the consumers' barrier.
   Value sharedPtr(Value byteOffset);
   Value fullBarrier(Value stage);
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
+  void consumerBarrier();
+  // SM90Decode.cpp.
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
   Value loadPiece(Value src);
   void decodeChunk(Value packed, Value dst, Value scales, int64_t step);
+  // SM90Wgmma.cpp.
   Value descriptor(Value byteOffset);
+  // SM90Epilogue.cpp.
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,
                     Value slot);
-  void consumerBarrier();
   Value idx(int64_t v);
   Value i32(int64_t v);
 

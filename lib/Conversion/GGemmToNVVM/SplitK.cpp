@@ -24,6 +24,8 @@
 #include "KernelCommon.h"
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -37,10 +39,6 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// max_g ceil(N_g / tile_n).
 int64_t maxTilesN(const KernelProblem &p) {
   int64_t tilesN = 0;
@@ -54,14 +52,10 @@ int64_t maxTilesN(const KernelProblem &p) {
 void mlir::ggemm::emitSplitRange(OpBuilder &b, Location loc,
                                  const KernelProblem &p, GroupFacts &g,
                                  Value split) {
-  Value perSplit = arith::CeilDivUIOp::create(
-      b, loc, g.kTiles, idx(b, loc, p.schedule.getSplitK()));
-  Value first = arith::MinUIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, split, perSplit), g.kTiles);
-  Value end = arith::MinUIOp::create(
-      b, loc, g.kTiles, arith::AddIOp::create(b, loc, first, perSplit));
-  g.kFirst = first;
-  g.kTiles = arith::SubIOp::create(b, loc, end, first);
+  KRangeValues range =
+      emitSplitKRange(b, loc, g.kTiles, p.schedule.getSplitK(), split);
+  g.kFirst = range.first;
+  g.kTiles = range.count;
 }
 
 Value mlir::ggemm::emitWorkspaceBase(OpBuilder &b, Location loc,
@@ -80,17 +74,21 @@ Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
     for (const GroupShape &shape : p.groups)
       tiles += llvm::divideCeil(shape.m, s.getTileM()) *
                llvm::divideCeil(shape.n, s.getTileN()) * splitK;
-    return idx(b, loc, tiles);
+    return indexConstant(b, loc, tiles);
   }
   // (ceil(rows / tile_m) + G) * max_g ceil(N_g / tile_n) * split_k: the
   // slots of emitPartialSlot for tiles starting inside the rows.
   int64_t tilesN = maxTilesN(p);
   assert(g.rowsA && "emitGroupFacts with a row base reads the rows of A");
-  Value rows = arith::MaxSIOp::create(b, loc, g.rowsA, idx(b, loc, 0));
+  Value rows =
+      arith::MaxSIOp::create(b, loc, g.rowsA, indexConstant(b, loc, 0));
   Value tilesM = arith::AddIOp::create(
-      b, loc, arith::CeilDivUIOp::create(b, loc, rows, idx(b, loc, s.getTileM())),
-      idx(b, loc, int64_t(p.groups.size())));
-  return arith::MulIOp::create(b, loc, tilesM, idx(b, loc, tilesN * splitK));
+      b, loc,
+      arith::CeilDivUIOp::create(b, loc, rows,
+                                 indexConstant(b, loc, s.getTileM())),
+      indexConstant(b, loc, int64_t(p.groups.size())));
+  return arith::MulIOp::create(b, loc, tilesM,
+                               indexConstant(b, loc, tilesN * splitK));
 }
 
 Value mlir::ggemm::emitPartialSlot(OpBuilder &b, Location loc,
@@ -103,13 +101,15 @@ Value mlir::ggemm::emitPartialSlot(OpBuilder &b, Location loc,
   Value mSlot = arith::AddIOp::create(
       b, loc,
       arith::DivUIOp::create(b, loc, arith::AddIOp::create(b, loc, rowBase, m0),
-                             idx(b, loc, s.getTileM())),
+                             indexConstant(b, loc, s.getTileM())),
       group);
   Value tile = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, mSlot, idx(b, loc, maxTilesN(p))),
-      arith::DivUIOp::create(b, loc, n0, idx(b, loc, s.getTileN())));
+      b, loc,
+      arith::MulIOp::create(b, loc, mSlot, indexConstant(b, loc, maxTilesN(p))),
+      arith::DivUIOp::create(b, loc, n0, indexConstant(b, loc, s.getTileN())));
   return arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, tile, idx(b, loc, s.getSplitK())),
+      b, loc,
+      arith::MulIOp::create(b, loc, tile, indexConstant(b, loc, s.getSplitK())),
       split);
 }
 
@@ -122,14 +122,16 @@ Value mlir::ggemm::emitPartialAddress(OpBuilder &b, Location loc,
   // bytes, in both phases.
   Value quad = arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(b, loc, slot, idx(b, loc, s.getTileN() / 4)),
-      arith::DivUIOp::create(b, loc, column, idx(b, loc, 4)));
+      arith::MulIOp::create(b, loc, slot,
+                            indexConstant(b, loc, s.getTileN() / 4)),
+      arith::DivUIOp::create(b, loc, column, indexConstant(b, loc, 4)));
   Value piece = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, quad, idx(b, loc, s.getTileM())),
+      b, loc,
+      arith::MulIOp::create(b, loc, quad, indexConstant(b, loc, s.getTileM())),
       row);
   Value bytes = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, piece, idx(b, loc, 16)),
-      idx(b, loc, kWorkspaceHeaderBytes));
+      b, loc, arith::MulIOp::create(b, loc, piece, indexConstant(b, loc, 16)),
+      indexConstant(b, loc, kWorkspaceHeaderBytes));
   return arith::AddIOp::create(
       b, loc, workspace,
       arith::IndexCastUIOp::create(b, loc, b.getI64Type(), bytes));
@@ -159,7 +161,7 @@ struct GridBarrierToNVVM final : public OpRewritePattern<GridBarrierOp> {
     gpu::BarrierOp::create(b, loc);
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
-                                        idx(b, loc, 0));
+                                        indexConstant(b, loc, 0));
     scf::IfOp::create(b, loc, first, [&](OpBuilder &, Location) {
       Value word = globalPtr(b, loc, emitWorkspaceBase(b, loc, params));
       Value ctas = arith::IndexCastUIOp::create(
@@ -167,7 +169,8 @@ struct GridBarrierToNVVM final : public OpRewritePattern<GridBarrierOp> {
           gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
       Value isCta0 = arith::CmpIOp::create(
           b, loc, arith::CmpIPredicate::eq,
-          gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), idx(b, loc, 0));
+          gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+          indexConstant(b, loc, 0));
       // CTA 0: 2^31 - (CTAs - 1) = 2^31 + 1 - CTAs (mod 2^32).
       Value add = arith::SelectOp::create(
           b, loc, isCta0,
@@ -230,29 +233,32 @@ struct ReducePartialsToNVVM final
       Value left = arith::SelectOp::create(
           b, loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, size, start),
-          arith::SubIOp::create(b, loc, size, start), idx(b, loc, 0));
-      return arith::MinUIOp::create(b, loc, left, idx(b, loc, tile));
+          arith::SubIOp::create(b, loc, size, start), indexConstant(b, loc, 0));
+      return arith::MinUIOp::create(b, loc, left, indexConstant(b, loc, tile));
     };
     Value rows = inside(g.m, op.getM0(), s.getTileM());
     Value columns = inside(g.n, op.getN0(), s.getTileN());
     // The tile's slots: split s's at slot(s) (consecutive: slot(0) + s).
     Value firstSlot =
         emitPartialSlot(b, loc, p, op.getGroup(), op.getRowBase(), op.getM0(),
-                        op.getN0(), idx(b, loc, 0), op.getWork());
+                        op.getN0(), indexConstant(b, loc, 0), op.getWork());
     Value stored = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ule,
-        arith::AddIOp::create(b, loc, firstSlot, idx(b, loc, splitK)),
+        arith::AddIOp::create(b, loc, firstSlot, indexConstant(b, loc, splitK)),
         emitWorkspaceTiles(b, loc, p, g));
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     auto f32x4 = VectorType::get({4}, b.getF32Type());
     scf::ForOp::create(
-        b, loc, tid, idx(b, loc, tileM * (s.getTileN() / 4)),
-        idx(b, loc, threads), ValueRange{},
+        b, loc, tid, indexConstant(b, loc, tileM * (s.getTileN() / 4)),
+        indexConstant(b, loc, threads), ValueRange{},
         [&](OpBuilder &, Location, Value piece, ValueRange) {
-          Value row = arith::RemUIOp::create(b, loc, piece, idx(b, loc, tileM));
+          Value row = arith::RemUIOp::create(b, loc, piece,
+                                             indexConstant(b, loc, tileM));
           Value column = arith::MulIOp::create(
-              b, loc, arith::DivUIOp::create(b, loc, piece, idx(b, loc, tileM)),
-              idx(b, loc, 4));
+              b, loc,
+              arith::DivUIOp::create(b, loc, piece,
+                                     indexConstant(b, loc, tileM)),
+              indexConstant(b, loc, 4));
           Value ok = arith::AndIOp::create(
               b, loc, stored,
               arith::AndIOp::create(
@@ -265,7 +271,7 @@ struct ReducePartialsToNVVM final
             Value sum;
             for (int64_t split = 0; split < splitK; ++split) {
               Value slot = arith::AddIOp::create(b, loc, firstSlot,
-                                                 idx(b, loc, split));
+                                                 indexConstant(b, loc, split));
               Value part = LLVM::LoadOp::create(
                   b, loc, f32x4,
                   globalPtr(b, loc,

@@ -8,6 +8,8 @@
 
 #include "TMAPrefetch.h"
 
+#include "ggemm/IR/Builders.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -20,9 +22,6 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
                                    ValueRange params, PrefetchTileOp op) {
   Location loc = op.getLoc();
   ScheduleAttr s = p.schedule;
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
   auto toI32 = [&](Value v) {
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
   };
@@ -53,28 +52,29 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
   // the tensor are clipped by TMA, so an M tail needs no guard.
   Value rowA = arith::AddIOp::create(b, loc, op.getRowBase(), op.getM0());
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, op.getN0());
-  Value count =
-      arith::MinUIOp::create(b, loc, g.kTiles, idx(op.getKTiles()));
-  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      g.m, idx(0));
-  scf::IfOp::create(b, loc, empty, [&](OpBuilder &, Location) {
-    scf::YieldOp::create(b, loc);
-  }, [&](OpBuilder &, Location) {
-    scf::ForOp::create(
-        b, loc, idx(0), count, idx(1), ValueRange{},
-        [&](OpBuilder &, Location, Value kt, ValueRange) {
-          Value x = toI32(arith::MulIOp::create(b, loc, kt,
-                                                idx(s.getTileK() / 2)));
-          NVVM::CpAsyncBulkTensorPrefetchOp::create(
-              b, loc, mapA, ValueRange{x, toI32(rowA)}, ValueRange{},
-              NVVM::TMALoadMode::TILE, Value());
-          NVVM::CpAsyncBulkTensorPrefetchOp::create(
-              b, loc, mapB, ValueRange{x, toI32(rowB)}, ValueRange{},
-              NVVM::TMALoadMode::TILE, Value());
-          scf::YieldOp::create(b, loc);
-        });
-    scf::YieldOp::create(b, loc);
-  });
+  Value count = arith::MinUIOp::create(b, loc, g.kTiles,
+                                       indexConstant(b, loc, op.getKTiles()));
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, g.m,
+                                      indexConstant(b, loc, 0));
+  scf::IfOp::create(
+      b, loc, empty,
+      [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc); },
+      [&](OpBuilder &, Location) {
+        scf::ForOp::create(
+            b, loc, indexConstant(b, loc, 0), count, indexConstant(b, loc, 1),
+            ValueRange{}, [&](OpBuilder &, Location, Value kt, ValueRange) {
+              Value x = toI32(arith::MulIOp::create(
+                  b, loc, kt, indexConstant(b, loc, s.getTileK() / 2)));
+              NVVM::CpAsyncBulkTensorPrefetchOp::create(
+                  b, loc, mapA, ValueRange{x, toI32(rowA)}, ValueRange{},
+                  NVVM::TMALoadMode::TILE, Value());
+              NVVM::CpAsyncBulkTensorPrefetchOp::create(
+                  b, loc, mapB, ValueRange{x, toI32(rowB)}, ValueRange{},
+                  NVVM::TMALoadMode::TILE, Value());
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
 }
 
 namespace {
@@ -88,11 +88,12 @@ struct PrefetchTileToNVVM final : public OpRewritePattern<PrefetchTileOp> {
     // One thread issues the hints: lane 0 of the producer warp.
     Location loc = op.getLoc();
     Value lane = arith::RemUIOp::create(
-        rewriter, loc, gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
-        arith::ConstantIndexOp::create(rewriter, loc, 32));
-    Value isLeader = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::eq, lane,
-        arith::ConstantIndexOp::create(rewriter, loc, 0));
+        rewriter, loc,
+        gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
+        indexConstant(rewriter, loc, 32));
+    Value isLeader =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, lane,
+                              indexConstant(rewriter, loc, 0));
     scf::IfOp::create(rewriter, loc, isLeader, [&](OpBuilder &, Location) {
       emitTilePrefetch(rewriter, problem, params, op);
       scf::YieldOp::create(rewriter, loc);

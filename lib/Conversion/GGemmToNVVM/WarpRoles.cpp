@@ -8,6 +8,8 @@
 
 #include "KernelCommon.h"
 
+#include "ggemm/IR/Builders.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -24,20 +26,19 @@ struct WarpSpecializeToIfs final : public OpRewritePattern<WarpSpecializeOp> {
   LogicalResult matchAndRewrite(WarpSpecializeOp ws,
                                 PatternRewriter &rewriter) const override {
     Location loc = ws.getLoc();
-    auto idx = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
-    };
     Value warp = arith::DivUIOp::create(
-        rewriter, loc, gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
-        idx(32));
+        rewriter, loc,
+        gpu::ThreadIdOp::create(rewriter, loc, gpu::Dimension::x),
+        indexConstant(rewriter, loc, 32));
     for (auto [attr, region] : llvm::zip(ws.getRoles(), ws.getBodies())) {
       auto role = cast<RoleAttr>(attr);
-      Value fromFirst =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::uge, warp,
-                                idx(role.getFirstWarp()));
+      Value fromFirst = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::uge, warp,
+          indexConstant(rewriter, loc, role.getFirstWarp()));
       Value beforeEnd = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::ult, warp,
-          idx(role.getFirstWarp() + role.getNumWarps()));
+          indexConstant(rewriter, loc,
+                        role.getFirstWarp() + role.getNumWarps()));
       Value inRole = arith::AndIOp::create(rewriter, loc, fromFirst, beforeEnd);
       auto ifRole =
           scf::IfOp::create(rewriter, loc, inRole, /*withElseRegion=*/false);

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/IR/Builders.h"
 
 #include "GGemm/GGemmOps.h"
 
@@ -36,6 +37,18 @@ Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
   cf::AssertOp::create(b, loc, nonNegative,
                        "ggemm.grouped_matmul: negative group size");
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
+}
+
+KRangeValues mlir::ggemm::emitSplitKRange(OpBuilder &b, Location loc,
+                                          Value kTiles, int64_t splitK,
+                                          Value split) {
+  Value perSplit =
+      arith::CeilDivUIOp::create(b, loc, kTiles, indexConstant(b, loc, splitK));
+  Value first = arith::MinUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, split, perSplit), kTiles);
+  Value end = arith::MinUIOp::create(
+      b, loc, kTiles, arith::AddIOp::create(b, loc, first, perSplit));
+  return {first, arith::SubIOp::create(b, loc, end, first)};
 }
 
 Value mlir::ggemm::getConstantIndexTable(OpBuilder &b, Location loc,
@@ -92,23 +105,23 @@ template <typename OpTy>
 GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
                          Value groupSizes) {
   ScheduleAttr s = op.getSchedule();
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
   GroupTiles t;
   for (auto [g, tilesN] : llvm::enumerate(op.getTilesN())) {
     Value tm;
     if (groupSizes) {
-      Value rows = loadGroupSize(b, loc, groupSizes, idx(g));
+      Value rows = loadGroupSize(b, loc, groupSizes, indexConstant(b, loc, g));
       t.rows.push_back(rows);
-      tm = arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+      tm = arith::CeilDivUIOp::create(b, loc, rows,
+                                      indexConstant(b, loc, s.getTileM()));
     } else {
-      tm = idx(op.getTilesM()[g]);
+      tm = indexConstant(b, loc, op.getTilesM()[g]);
     }
     t.tilesM.push_back(tm);
-    t.tilesN.push_back(idx(tilesN));
-    Value tiles = arith::MulIOp::create(b, loc, tm, idx(tilesN));
-    t.work.push_back(arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK())));
+    t.tilesN.push_back(indexConstant(b, loc, tilesN));
+    Value tiles =
+        arith::MulIOp::create(b, loc, tm, indexConstant(b, loc, tilesN));
+    t.work.push_back(arith::MulIOp::create(
+        b, loc, tiles, indexConstant(b, loc, s.getSplitK())));
   }
   return t;
 }
@@ -125,8 +138,7 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
       int64_t total = 0;
       for (auto [tm, tn] : llvm::zip(op.getTilesM(), op.getTilesN()))
         total += tm * tn * op.getSchedule().getSplitK();
-      rewriter.replaceOp(
-          op, arith::ConstantIndexOp::create(rewriter, loc, total).getResult());
+      rewriter.replaceOp(op, indexConstant(rewriter, loc, total));
       return success();
     }
     if (op.getTilesN().size() > kMaxSelectChainGroups &&
@@ -134,17 +146,15 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
       // Run-time M, many groups: the sum as a loop over the groups.
       OpBuilder &b = rewriter;
       ScheduleAttr s = op.getSchedule();
-      auto idx = [&](int64_t v) {
-        return arith::ConstantIndexOp::create(b, loc, v).getResult();
-      };
-      Value perTileM = idx(op.getTilesN()[0] * s.getSplitK());
+      Value perTileM = indexConstant(b, loc, op.getTilesN()[0] * s.getSplitK());
       auto loop = scf::ForOp::create(
-          b, loc, idx(0), idx(op.getTilesN().size()), idx(1),
-          ValueRange{idx(0)},
+          b, loc, indexConstant(b, loc, 0),
+          indexConstant(b, loc, op.getTilesN().size()),
+          indexConstant(b, loc, 1), ValueRange{indexConstant(b, loc, 0)},
           [&](OpBuilder &, Location, Value g, ValueRange sums) {
             Value rows = loadGroupSize(b, loc, adaptor.getGroupSizes(), g);
-            Value tm = arith::CeilDivUIOp::create(b, loc, rows,
-                                                  idx(s.getTileM()));
+            Value tm = arith::CeilDivUIOp::create(
+                b, loc, rows, indexConstant(b, loc, s.getTileM()));
             Value work = arith::MulIOp::create(b, loc, tm, perTileM);
             scf::YieldOp::create(
                 b, loc, ValueRange{arith::AddIOp::create(b, loc, sums[0], work)
@@ -154,7 +164,7 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
       return success();
     }
     GroupTiles t = getGroupTiles(rewriter, loc, op, adaptor.getGroupSizes());
-    Value total = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value total = indexConstant(rewriter, loc, 0);
     for (Value w : t.work)
       total = arith::AddIOp::create(rewriter, loc, total, w);
     rewriter.replaceOp(op, total);
@@ -168,20 +178,21 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
 SmallVector<Value> tileCoordsOf(OpBuilder &b, Location loc, ScheduleAttr s,
                                 Value work, Value group, Value base,
                                 Value rowBase, Value tilesM, Value tilesN) {
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
   Value local = arith::SubIOp::create(b, loc, work, base);
-  Value split = arith::RemUIOp::create(b, loc, local, idx(s.getSplitK()));
-  Value tile = arith::DivUIOp::create(b, loc, local, idx(s.getSplitK()));
+  Value split = arith::RemUIOp::create(b, loc, local,
+                                       indexConstant(b, loc, s.getSplitK()));
+  Value tile = arith::DivUIOp::create(b, loc, local,
+                                      indexConstant(b, loc, s.getSplitK()));
   bool alongM = s.getRaster() == Raster::along_m;
   Value fast = alongM ? tilesM : tilesN;
   Value inner = arith::RemUIOp::create(b, loc, tile, fast);
   Value outer = arith::DivUIOp::create(b, loc, tile, fast);
   Value tm = alongM ? inner : outer;
   Value tn = alongM ? outer : inner;
-  Value m0 = arith::MulIOp::create(b, loc, tm, idx(s.getTileM()));
-  Value n0 = arith::MulIOp::create(b, loc, tn, idx(s.getTileN()));
+  Value m0 =
+      arith::MulIOp::create(b, loc, tm, indexConstant(b, loc, s.getTileM()));
+  Value n0 =
+      arith::MulIOp::create(b, loc, tn, indexConstant(b, loc, s.getTileN()));
   return {group, rowBase, m0, n0, split};
 }
 
@@ -193,13 +204,13 @@ SmallVector<Value> tileCoordsOfFound(OpBuilder &b, Location loc,
                                      ScheduleAttr s, Value work, Value end,
                                      Value group, Value base, Value rowBase,
                                      Value rows, Value tilesN) {
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value one = indexConstant(b, loc, 1);
   Value found =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end);
   Value tilesM = arith::SelectOp::create(
       b, loc, found,
-      arith::CeilDivUIOp::create(
-          b, loc, rows, arith::ConstantIndexOp::create(b, loc, s.getTileM())),
+      arith::CeilDivUIOp::create(b, loc, rows,
+                                 indexConstant(b, loc, s.getTileM())),
       one);
   Value fastN = arith::SelectOp::create(b, loc, found, tilesN, one);
   return tileCoordsOf(b, loc, s, work, group, base, rowBase, tilesM, fastN);
@@ -215,9 +226,6 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     ScheduleAttr s = op.getSchedule();
-    auto idx = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, loc, v).getResult();
-    };
     if (!adaptor.getGroupSizes() &&
         op.getTilesN().size() > kMaxSelectChainGroups)
       return lowerByTable(op, adaptor.getWork(), rewriter);
@@ -228,9 +236,12 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
                          rewriter);
     GroupTiles t = getGroupTiles(b, loc, op, adaptor.getGroupSizes());
     Value work = adaptor.getWork();
-    Value base = idx(0), rowBase = idx(0);
-    Value selGroup = idx(0), selBase = idx(0), selRowBase = idx(0),
-          selTilesM = idx(1), selTilesN = idx(1);
+    Value base = indexConstant(b, loc, 0), rowBase = indexConstant(b, loc, 0);
+    Value selGroup = indexConstant(b, loc, 0),
+          selBase = indexConstant(b, loc, 0),
+          selRowBase = indexConstant(b, loc, 0),
+          selTilesM = indexConstant(b, loc, 1),
+          selTilesN = indexConstant(b, loc, 1);
     for (size_t g = 0; g < t.work.size(); ++g) {
       Value end = arith::AddIOp::create(b, loc, base, t.work[g]);
       Value afterBase =
@@ -241,7 +252,7 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
       auto pick = [&](Value yes, Value &sel) {
         sel = arith::SelectOp::create(b, loc, inGroup, yes, sel);
       };
-      pick(idx(g), selGroup);
+      pick(indexConstant(b, loc, g), selGroup);
       pick(base, selBase);
       pick(rowBase, selRowBase);
       pick(t.tilesM[g], selTilesM);
@@ -263,15 +274,14 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     ScheduleAttr s = op.getSchedule();
-    auto idx = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, loc, v).getResult();
-    };
-    Value tilesN = idx(op.getTilesN()[0]);
+    Value tilesN = indexConstant(b, loc, op.getTilesN()[0]);
     // Iteration values: base, rowBase, then the selected group, base and
     // row base (their values when no group holds `work`, as in the chain).
     // The selected group's tiles along M are recomputed after the loop
     // (along N they are the shared tilesN): fewer values live across it.
-    SmallVector<Value> init{idx(0), idx(0), idx(0), idx(0), idx(0)};
+    SmallVector<Value> init{indexConstant(b, loc, 0), indexConstant(b, loc, 0),
+                            indexConstant(b, loc, 0), indexConstant(b, loc, 0),
+                            indexConstant(b, loc, 0)};
     // Groups are visited `unroll` at a time: their sizes are loaded (and
     // checked) together, so the loads overlap instead of each waiting for
     // the previous iteration (on a GPU this loop runs once per tile).
@@ -280,7 +290,8 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     while (groups % unroll != 0)
       unroll /= 2;
     auto loop = scf::ForOp::create(
-        b, loc, idx(0), idx(groups), idx(unroll), init,
+        b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, groups),
+        indexConstant(b, loc, unroll), init,
         [&](OpBuilder &, Location, Value first, ValueRange carried) {
           SmallVector<Value> it(carried);
           SmallVector<Value> sizes32;
@@ -288,7 +299,8 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
           Value zero32 =
               arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
           for (int64_t u = 0; u < unroll; ++u) {
-            Value g = arith::AddIOp::create(b, loc, first, idx(u));
+            Value g =
+                arith::AddIOp::create(b, loc, first, indexConstant(b, loc, u));
             sizes32.push_back(memref::LoadOp::create(b, loc, sizes, g));
             Value negative = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::slt, sizes32.back(), zero32);
@@ -304,15 +316,16 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
                   arith::ConstantOp::create(b, loc, b.getBoolAttr(true))),
               "ggemm.grouped_matmul: negative group size");
           for (int64_t u = 0; u < unroll; ++u) {
-            Value g = arith::AddIOp::create(b, loc, first, idx(u));
+            Value g =
+                arith::AddIOp::create(b, loc, first, indexConstant(b, loc, u));
             Value base = it[0], rowBase = it[1];
             Value rows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                                     sizes32[u]);
-            Value tm =
-                arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+            Value tm = arith::CeilDivUIOp::create(
+                b, loc, rows, indexConstant(b, loc, s.getTileM()));
             Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
-            Value groupWork =
-                arith::MulIOp::create(b, loc, tiles, idx(s.getSplitK()));
+            Value groupWork = arith::MulIOp::create(
+                b, loc, tiles, indexConstant(b, loc, s.getSplitK()));
             Value end = arith::AddIOp::create(b, loc, base, groupWork);
             Value afterBase = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::uge, work, base);
@@ -348,9 +361,6 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     ScheduleAttr s = op.getSchedule();
-    auto idx = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, loc, v).getResult();
-    };
     ArrayRef<int64_t> tilesM = op.getTilesM(), tilesN = op.getTilesN();
     int64_t groups = tilesN.size();
     SmallVector<int64_t> table{0};
@@ -366,9 +376,10 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     // Branch-free binary search over prefix[0, G): ceil(log2 G) steps, each
     // moving `group` up by half of what is left when prefix[candidate] <=
     // work. prefix[0] = 0 <= work, so `group` starts valid.
-    Value group = idx(0);
+    Value group = indexConstant(b, loc, 0);
     for (int64_t left = groups; left > 1; left -= left / 2) {
-      Value candidate = arith::AddIOp::create(b, loc, group, idx(left / 2));
+      Value candidate =
+          arith::AddIOp::create(b, loc, group, indexConstant(b, loc, left / 2));
       Value reached = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                                             load(candidate), work);
       group = arith::SelectOp::create(b, loc, reached, candidate, group);
@@ -376,10 +387,10 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     Value base = load(group);
     // The table holds the tile count along the raster's fast dimension
     // only; tileCoordsOf reads just that one.
-    Value fast =
-        load(arith::AddIOp::create(b, loc, group, idx(groups + 1)));
-    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, group, base, idx(0),
-                                        fast, fast));
+    Value fast = load(arith::AddIOp::create(b, loc, group,
+                                            indexConstant(b, loc, groups + 1)));
+    rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, group, base,
+                                        indexConstant(b, loc, 0), fast, fast));
     return success();
   }
 };
@@ -407,17 +418,14 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
     Location loc = op.getLoc();
     IRRewriter rewriter(op->getContext());
     rewriter.setInsertionPoint(loop);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value zero = indexConstant(rewriter, loc, 0);
     auto yields = [&](OpBuilder &b, Location, ArrayRef<BlockArgument> cursor)
         -> SmallVector<Value> {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(op);
       ScheduleAttr s = op.getSchedule();
-      auto idx = [&](int64_t v) {
-        return arith::ConstantIndexOp::create(b, loc, v).getResult();
-      };
       Value work = op.getWork(), sizes = op.getGroupSizes();
-      Value tilesN = idx(op.getTilesN()[0]);
+      Value tilesN = indexConstant(b, loc, op.getTilesN()[0]);
       int64_t groups = op.getTilesN().size();
       Type index = b.getIndexType();
       SmallVector<Type> types(5, index);
@@ -428,17 +436,18 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
           ValueRange{cursor[0], cursor[1], cursor[2], zero, zero},
           [&](OpBuilder &, Location, ValueRange it) {
             Value rows = loadGroupSize(b, loc, sizes, it[0]);
-            Value tm =
-                arith::CeilDivUIOp::create(b, loc, rows, idx(s.getTileM()));
+            Value tm = arith::CeilDivUIOp::create(
+                b, loc, rows, indexConstant(b, loc, s.getTileM()));
             Value end = arith::AddIOp::create(
                 b, loc, it[1],
-                arith::MulIOp::create(
-                    b, loc, arith::MulIOp::create(b, loc, tm, tilesN),
-                    idx(s.getSplitK())));
+                arith::MulIOp::create(b, loc,
+                                      arith::MulIOp::create(b, loc, tm, tilesN),
+                                      indexConstant(b, loc, s.getSplitK())));
             Value past = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::uge, work, end);
-            Value notLast = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::ult, it[0], idx(groups - 1));
+            Value notLast =
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, it[0],
+                                      indexConstant(b, loc, groups - 1));
             scf::ConditionOp::create(
                 b, loc, arith::AndIOp::create(b, loc, past, notLast),
                 ValueRange{it[0], it[1], it[2], end, rows});
@@ -446,7 +455,8 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
           [&](OpBuilder &, Location, ValueRange it) {
             scf::YieldOp::create(
                 b, loc,
-                ValueRange{arith::AddIOp::create(b, loc, it[0], idx(1)),
+                ValueRange{arith::AddIOp::create(b, loc, it[0],
+                                                 indexConstant(b, loc, 1)),
                            it[3], arith::AddIOp::create(b, loc, it[2], it[4]),
                            zero, zero});
           });
