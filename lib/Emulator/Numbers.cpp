@@ -91,7 +91,7 @@ uint16_t fmaF16Exact(uint16_t a, uint16_t b, uint16_t c) {
     return std::isnan(r) ? kF16CanonicalNaN : f64ToF16Rn(r);
   }
   i128 prod = static_cast<i128>(f16Units24(a)) * f16Units24(b); // 2^-48
-  i128 addend = static_cast<i128>(f16Units24(c)) << 24;           // 2^-48
+  i128 addend = static_cast<i128>(f16Units24(c)) * (i128{1} << 24); // 2^-48
   i128 sum = prod + addend;
   if (sum == 0) {
     bool prodNeg = ((a ^ b) & 0x8000) != 0;

@@ -441,14 +441,17 @@ int runKernel(const Options &options) {
   if (std::string err = openDevice(options, context); !err.empty())
     return fail(err);
 
-  CUmodule module = nullptr;
+  CUmodule loaded = nullptr;
   if (rt::emulated())
     rt::setEmuModuleName(options.ptx);
   // std::string keeps a NUL past its size, as PTX images need.
   if (std::string err = rt::cuError(
-          GGEMM_CU(cuModuleLoadData(&module, ptx.c_str())), "cuModuleLoadData");
+          GGEMM_CU(cuModuleLoadData(&loaded, ptx.c_str())), "cuModuleLoadData");
       !err.empty())
     return fail(options.ptx + ": " + err);
+  // Unloaded on every way out, before the context goes.
+  rt::detail::UniqueHandle<CUmodule, rt::detail::releaseModule> owner(loaded);
+  CUmodule module = owner.get();
   CUfunction function = nullptr;
   if (std::string err = rt::cuError(
           GGEMM_CU(cuModuleGetFunction(&function, module,
