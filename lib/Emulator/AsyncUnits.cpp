@@ -269,6 +269,10 @@ bool Launch::execTma(Thread &t, const Inst &in) {
                              "d copy");
     return false;
   }
+  // cp.async.bulk.prefetch.tensor: a hint to bring the box into L2. It
+  // changes no value; its map is checked (above) as a load's would be.
+  if (in.op == Op::TmaPrefetch)
+    return true;
   uint64_t dsta = (d.reg >= 0 ? R[d.reg] : 0) + (uint64_t)d.imm;
   const Operand &bo = in.o[2];
   uint64_t mba = (bo.reg >= 0 ? R[bo.reg] : 0) + (uint64_t)bo.imm;

@@ -221,6 +221,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
     case Op::FenceOther:
       break;
     case Op::PrefetchTensormap:
+    case Op::TmaPrefetch:
     case Op::TmaLoad:
       if (!execTma(t, in))
         continue;

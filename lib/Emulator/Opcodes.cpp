@@ -282,14 +282,21 @@ std::string Parser::parseInst(const Stmt &s) {
     if (modHas("tensor")) {
       if (!modHas("tile") && opc.find("im2col") != std::string::npos)
         return unknown();
-      if (opc.find(".global.shared::cta") != std::string::npos)
-        return err(s.line, "unsupported instruction '" + opc +
-                               "' (TMA stores are not emulated yet)");
-      if (opc.find("shared::cluster.global") == std::string::npos ||
-          opc.find("mbarrier::complete_tx::bytes") == std::string::npos ||
-          opc.find("multicast") != std::string::npos)
-        return unknown();
-      in.op = Op::TmaLoad;
+      if (modHas("prefetch")) {
+        // cp.async.bulk.prefetch.tensor.Nd.L2.global[.tile] [map, {coords}]
+        if (opc.find(".L2.global") == std::string::npos)
+          return unknown();
+        in.op = Op::TmaPrefetch;
+      } else {
+        if (opc.find(".global.shared::cta") != std::string::npos)
+          return err(s.line, "unsupported instruction '" + opc +
+                                 "' (TMA stores are not emulated yet)");
+        if (opc.find("shared::cluster.global") == std::string::npos ||
+            opc.find("mbarrier::complete_tx::bytes") == std::string::npos ||
+            opc.find("multicast") != std::string::npos)
+          return unknown();
+        in.op = Op::TmaLoad;
+      }
       for (auto &m : mods)
         if (m.size() == 2 && m[1] == 'd' && m[0] >= '1' && m[0] <= '5')
           in.aux = m[0] - '0';

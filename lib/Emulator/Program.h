@@ -32,7 +32,7 @@ enum class Op : uint16_t {
   MbarInit, MbarArrive, MbarExpectTx, MbarCompleteTx, MbarTryWait, MbarInval,
   FenceProxyAsync, FenceTensormapAcquire, FenceOther,
   Atom, Red,
-  TmaLoad, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
+  TmaLoad, TmaPrefetch, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
   WgmmaFence, WgmmaCommit, WgmmaWait, WgmmaMma,
   Unsupported, // refused when executed (tcgen05.* for now)
 };

@@ -844,6 +844,47 @@ TEST(EmulatorChecks, MissingTensormapFence) {
   EXPECT_HAS(err, "t.ptx:21:"); // the cp.async.bulk.tensor
 }
 
+// cp.async.bulk.prefetch.tensor (the L2 prefetch of a box) changes no value
+// but uses its tensor map: without the tensormap fence it is refused at its
+// own line; with it, it runs and the kernel goes on.
+std::string tmaPrefetchKernel(bool fence) {
+  std::string s = R"(
+.visible .entry k(.param .u64 map, .param .u64 out)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [map];
+)";
+  s += fence ? "  fence.proxy.tensormap::generic.acquire.gpu [%rd1], 128;\n"
+             : "  membar.gl;\n";
+  s += R"(  mov.b32 %r1, 0;
+  mov.b32 %r2, 300;
+  cp.async.bulk.prefetch.tensor.2d.L2.global.tile [%rd1, {%r1, %r2}];
+  ld.param.u64 %rd2, [out];
+  mov.b32 %r3, 7;
+  st.global.u32 [%rd2], %r3;
+  ret;
+}
+)";
+  return s;
+}
+
+TEST(EmulatorChecks, TmaPrefetchNeedsTensormapFence) {
+  for (bool fence : {false, true}) {
+    TmaEnv e;
+    e.prepare();
+    ASSERT_EQ(e.load(tmaPrefetchKernel(fence)), "");
+    std::string err =
+        e.run("k", {1, 1, 1}, {u64Param(e.mapAddr), u64Param(e.out)}, 1, 0);
+    if (!fence) {
+      EXPECT_HAS(err, "checker: missing tensormap fence");
+      EXPECT_HAS(err, "\n  at t.ptx:13: cp.async.bulk.prefetch.tensor");
+    } else {
+      EXPECT_EQ(err, "");
+    }
+  }
+}
+
 TEST(EmulatorChecks, MissingProxyFence) {
   Env e;
   ASSERT_EQ(e.load(bulkKernel(false, true)), "");
