@@ -6,6 +6,7 @@
 #include "ggemm/IR/Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -149,6 +150,27 @@ void mlir::ggemm::emitTensorMapAcquire(OpBuilder &b, Location loc,
             emitTensorMapPtr(b, loc, tensorMaps, map), size);
         scf::YieldOp::create(b, loc);
       });
+}
+
+SharedRegion mlir::ggemm::emitSharedRegion(OpBuilder &b, Location loc) {
+  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value smem = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface{}, workgroup));
+  Value raw = arith::IndexCastUIOp::create(
+      b, loc, b.getI64Type(),
+      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value address = arith::AndIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)),
+      c64(~int64_t(1023)));
+  Value pointer = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), address);
+  return {address, pointer};
 }
 
 Value mlir::ggemm::emitSharedGEP(OpBuilder &b, Location loc, Value base,

@@ -54,6 +54,20 @@ Value emitTensorMapPtr(OpBuilder &b, Location loc, Value tensorMaps,
 void emitTensorMapAcquire(OpBuilder &b, Location loc, const KernelProblem &p,
                           Value tensorMaps);
 
+/// The kernel's dynamic shared memory (`gpu.dynamic_shared_memory`) as a
+/// shared-window address rounded up to 1024 bytes: both kernels lay their
+/// regions out from there, because 128B-swizzled TMA destinations (and
+/// sm_100a's descriptors with base offset 0) need the swizzle pattern's
+/// 1024-byte alignment while the ISA aligns dynamic shared memory to 16
+/// bytes only (the emulator, which places it so under some seeds, caught
+/// the sm_90a kernel assuming more). Each kernel's launch asks for 1024
+/// bytes more than its layout.
+struct SharedRegion {
+  Value address; ///< i64
+  Value pointer; ///< the same address as !llvm.ptr<3>
+};
+SharedRegion emitSharedRegion(OpBuilder &b, Location loc);
+
 /// `base` (a shared-memory pointer) advanced by `byteOffset` (an index).
 Value emitSharedGEP(OpBuilder &b, Location loc, Value base, Value byteOffset);
 

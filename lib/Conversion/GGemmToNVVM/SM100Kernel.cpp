@@ -172,9 +172,6 @@ Value SM100KernelBuilder::tmemPtr(Value address) {
 //===----------------------------------------------------------------------===//
 
 void SM100KernelBuilder::emitPrologue() {
-  MLIRContext *ctx = b.getContext();
-  auto workgroup =
-      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   // Per-role progress: K tiles loaded (producer) and consumed (MMA), output
   // tiles through the accumulators (MMA and epilogue). First in the entry
   // block, where LLVM promotes allocas to registers.
@@ -191,23 +188,10 @@ void SM100KernelBuilder::emitPrologue() {
   warp = arith::DivUIOp::create(b, loc, tid, idx(32));
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
 
-  // The dynamic region, its base rounded up to 1024 bytes (128B-swizzled
-  // TMA destinations and the descriptors' base offset 0 need that).
-  Value smem = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface{}, workgroup));
-  Value raw = arith::IndexCastUIOp::create(
-      b, loc, b.getI64Type(),
-      memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem));
-  auto c64 = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  };
-  smemBase64 = arith::AndIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)),
-      c64(~int64_t(1023)));
-  smemBase = LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(ctx, 3), smemBase64);
+  // The dynamic region, its base rounded up to 1024 bytes.
+  SharedRegion region = emitSharedRegion(b, loc);
+  smemBase64 = region.address;
+  smemBase = region.pointer;
 
   Value isThread0 =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));

@@ -32,7 +32,7 @@ SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
                                      const KernelProblem &problem,
                                      ValueRange params, SM90KernelState &state)
     : b(b), loc(loc), problem(problem), params(params), tid(state.tid),
-      lane(state.lane), smem(state.smem), smemBase(state.smemBase),
+      lane(state.lane), smemBase(state.smemBase),
       loadIter(state.loadIter), consumeIter(state.consumeIter) {
   ScheduleAttr s = problem.schedule;
   tileM = s.getTileM();
@@ -54,8 +54,6 @@ Value SM90KernelBuilder::i32(int64_t v) {
 //===----------------------------------------------------------------------===//
 
 void SM90KernelBuilder::emitPrologue() {
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
   // K tiles each role moved through the ring so far (producer: loaded;
   // consumers: consumed): they pick the stage and the barrier phase across
   // the tiles of the persistent loop.
@@ -66,27 +64,10 @@ void SM90KernelBuilder::emitPrologue() {
   }
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = arith::RemUIOp::create(b, loc, tid, idx(32));
-  smem = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface{}, workgroup));
-
-  // The shared-window address of the region, for the NVVM ops that take
-  // shared pointers (mbarriers, TMA destinations, wgmma descriptors),
-  // rounded up to 1024 bytes: the ring's 128B-swizzled TMA destinations and
-  // the decode's swizzled reads assume the swizzle pattern's alignment, and
-  // the ISA aligns dynamic shared memory to 16 bytes only (a run on the
-  // emulator, which places it so, failed before this).
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, smem);
-  Value raw = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), base);
-  auto c64 = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  };
-  Value base64 = arith::AndIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, raw, c64(1023)),
-      c64(~int64_t(1023)));
-  smemBase = LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext(), 3), base64);
+  // The shared-window address of the region (rounded up to 1024 bytes),
+  // for the NVVM ops that take shared pointers (mbarriers, TMA
+  // destinations, wgmma descriptors).
+  smemBase = emitSharedRegion(b, loc).pointer;
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
   // full[s]: the producer's expect_tx (TMA bytes); empty[s]: each

@@ -46,7 +46,7 @@ constexpr int64_t kConsumerBarrier = 1;
 /// at the start of the kernel, then emits tiles on request.
 /// What the prologue of one kernel defines and every later part reads.
 struct SM90KernelState {
-  Value tid, lane, smem, smemBase, loadIter, consumeIter;
+  Value tid, lane, smemBase, loadIter, consumeIter;
 };
 
 /// Emits the parts of one kernel at the builder's insertion point; the
@@ -103,7 +103,7 @@ private:
   const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes, bufferBytes, ringOffset;
-  Value &tid, &lane, &smem, &smemBase, &loadIter, &consumeIter;
+  Value &tid, &lane, &smemBase, &loadIter, &consumeIter;
 };
 
 /// Patterns lowering the ops of the sm_90a kernel's roles in one kernel
