@@ -10,9 +10,20 @@
 #include "MachineImpl.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
 
 namespace ggemm::emu {
+
+std::string LaunchStats::summary() const {
+  char text[96];
+  std::snprintf(text, sizeof text,
+                "%" PRIu64 " instructions in %.2f s (%.3g instructions/s)",
+                instructions, seconds,
+                seconds > 0 ? double(instructions) / seconds : 0.0);
+  return text;
+}
 
 using namespace exec;
 

@@ -465,11 +465,7 @@ int run(int argc, char **argv) {
       return fail("running the kernel: " + err);
     ggemm::emu::LaunchStats stats;
     if (emulated && rt::emuLastLaunchStats(stats))
-      std::printf("emu: %" PRIu64 " instructions in %.2f s (%.3g "
-                  "instructions/s)\n",
-                  stats.instructions, stats.seconds,
-                  stats.seconds > 0 ? double(stats.instructions) / stats.seconds
-                                    : 0.0);
+      std::printf("emu: %s\n", stats.summary().c_str());
     auto start = std::chrono::steady_clock::now();
     std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
     std::chrono::duration<double> seconds =

@@ -546,11 +546,7 @@ int runKernel(const Options &options) {
               total, options.out.c_str());
   emu::LaunchStats stats;
   if (rt::emulated() && rt::emuLastLaunchStats(stats))
-    std::printf("emu: %" PRIu64 " instructions in %.2f s (%.3g "
-                "instructions/s), seed %" PRIu64 "\n",
-                stats.instructions, stats.seconds,
-                stats.seconds > 0 ? double(stats.instructions) / stats.seconds
-                                  : 0.0,
+    std::printf("emu: %s, seed %" PRIu64 "\n", stats.summary().c_str(),
                 options.emuSeed);
   return 0;
 }

@@ -53,6 +53,9 @@ struct LaunchConfig {
 struct LaunchStats {
   uint64_t instructions = 0; ///< PTX instructions executed, all threads
   double seconds = 0;        ///< host wall time of the launch
+
+  /// "N instructions in S s (R instructions/s)": what the tools print.
+  std::string summary() const;
 };
 
 /// A kernel entry of a loaded module.
