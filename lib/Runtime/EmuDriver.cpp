@@ -341,8 +341,6 @@ void setEmuOptions(const emu::Options &options) {
   s.options = options;
 }
 
-const emu::Options &emuOptions() { return state().options; }
-
 void setEmuModuleName(const std::string &name) {
   State &s = state();
   std::lock_guard<std::mutex> lock(s.mutex);

@@ -21,7 +21,7 @@ std::string cuError(CUresult result, const char *call) {
   // Both fail only for an unknown code (or a driver that did not load);
   // the number is still worth showing.
   // The emulator's names stand in where libcuda did not load.
-  const Driver &names = &table == &emuDriver() ? table : emuDriver();
+  const Driver &names = emuDriver();
   if ((table.cuGetErrorName(result, &name) != CUDA_SUCCESS || !name) &&
       (names.cuGetErrorName(result, &name) != CUDA_SUCCESS || !name))
     name = "unknown CUresult";

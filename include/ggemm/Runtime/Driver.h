@@ -113,7 +113,6 @@ const Driver &driver();
 /// How the emulator runs every later launch (the seed of gemm-run's
 /// --emu-seed). Process-wide.
 void setEmuOptions(const emu::Options &options);
-const emu::Options &emuOptions();
 /// Labels the next module the emulator loads (cuModuleLoadData) in its
 /// reports, e.g. with the PTX file's path; else they say "ptx".
 void setEmuModuleName(const std::string &name);
