@@ -5,6 +5,12 @@
 // the f32 .ftz wrappers, and prmt. Written from the PTX ISA (sections
 // cited per function).
 //
+// lib/Reference (ggemm::ref::decodeE4M3, floatToHalfBits, ...) decodes the
+// same formats, on purpose apart: gemm-run checks the emulator's results
+// against that reference, so the two must not share the code under test,
+// and these model the instructions (NaN results, .ftz, rounding modes),
+// calibrated bit for bit on the H200 (docs/emulator.md).
+//
 //===----------------------------------------------------------------------===//
 
 #include "Semantics.h"
