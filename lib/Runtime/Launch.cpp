@@ -71,69 +71,6 @@ std::string Kernel::load(const Context &context, Manifest manifest,
 // Launch
 //===----------------------------------------------------------------------===//
 
-/// Checks that `operands` has the shape the manifest's form asks for.
-static std::string checkOperands(const Manifest &manifest,
-                                 const Operands &operands) {
-  bool contiguous = manifest.rows == RowsForm::Contiguous;
-  size_t want = contiguous ? 1 : manifest.groups.size();
-  const char *form = contiguous ? "contiguous" : "list";
-  // TMA reads from 16-byte aligned global addresses only. The sm_100a
-  // kernel also stores C in 16-byte vectors and reads scale factors in
-  // 16-byte pieces (docs/kernel-abi.md, "Alignment").
-  bool blackwell = manifest.chip == "sm_100a";
-  bool scaleMaps = false;
-  for (const TensorMapSpec &spec : manifest.tensorMaps)
-    scaleMaps |= spec.operand == Operand::SFA || spec.operand == Operand::SFB;
-  struct Named {
-    const char *name;
-    const std::vector<CUdeviceptr> *addresses;
-    bool tma; ///< read through a tensor map
-  };
-  for (Named named :
-       {Named{"a", &operands.a, true}, Named{"b", &operands.b, true},
-        Named{"sfa", &operands.sfa, scaleMaps},
-        Named{"sfb", &operands.sfb, scaleMaps},
-        Named{"c", &operands.c, false}}) {
-    if (named.addresses->size() != want)
-      return std::string("operands: ") + form + " rows need " +
-             std::to_string(want) + " " + named.name + " address(es), got " +
-             std::to_string(named.addresses->size());
-    for (CUdeviceptr address : *named.addresses) {
-      if (address == 0)
-        return std::string("operands: a null ") + named.name + " address";
-      if ((named.tma || blackwell) && address % 16 != 0)
-        return std::string("operands: ") + named.name +
-               " must be 16-byte aligned" +
-               (named.tma ? " for TMA" : " for the sm_100a kernel");
-    }
-  }
-  size_t numGroups = manifest.groups.size();
-  if (contiguous) {
-    if (operands.contiguousRows < 0)
-      return "operands: negative contiguousRows";
-    if (operands.groupSizes == 0) {
-      if (operands.groupSizeValues.size() != numGroups)
-        return "operands: contiguous rows need a group_sizes array or " +
-               std::to_string(numGroups) + " group size values";
-      int64_t rows = 0;
-      for (int32_t size : operands.groupSizeValues) {
-        if (size < 0)
-          return "operands: negative group size " + std::to_string(size);
-        rows += size;
-      }
-      if (rows > operands.contiguousRows)
-        return "operands: the group sizes add up to " + std::to_string(rows) +
-               " rows; the buffers have " +
-               std::to_string(operands.contiguousRows);
-    }
-  }
-  if (manifest.alpha && operands.alpha == 0 &&
-      operands.alphaValues.size() != numGroups)
-    return "operands: the kernel takes alpha; give an alpha array or " +
-           std::to_string(numGroups) + " alpha values";
-  return "";
-}
-
 /// Copies `values` into a new device array.
 template <typename T>
 static std::string makeArray(const std::vector<T> &values, DeviceBuffer &out) {

@@ -1,10 +1,11 @@
 //===- Manifest.cpp - reading ggemm kernel manifests ----------------------===//
 //
-// Turns the JSON manifest of docs/kernel-abi.md into a checked Manifest, and
-// resolves each tensor map's shape against the problem's dense buffers. No
-// driver calls here: a malformed manifest is reported before any GPU work,
-// and a map that would reach past its buffer is refused rather than left to
-// fault inside the kernel.
+// Turns the JSON manifest of docs/kernel-abi.md into a checked Manifest,
+// resolves each tensor map's shape against the problem's dense buffers, and
+// checks a problem's operand addresses against the manifest. No driver
+// calls here: a malformed manifest is reported before any GPU work, and a
+// map that would reach past its buffer or a misaligned address is refused
+// rather than left to fault inside the kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +14,9 @@
 #include "JSON.h"
 #include "ReadFile.h"
 
+#include <cstdio>
 #include <iterator>
+#include <utility>
 
 namespace ggemm::rt {
 
@@ -229,6 +232,61 @@ std::string checkTensorMapOrder(const Manifest &m) {
   return "";
 }
 
+/// The operand's entry of "alignment".
+uint32_t alignmentOf(const OperandAlignment &alignment, Operand operand) {
+  switch (operand) {
+  case Operand::A:
+    return alignment.a;
+  case Operand::B:
+    return alignment.b;
+  case Operand::SFA:
+    return alignment.sfa;
+  case Operand::SFB:
+    return alignment.sfb;
+  }
+  return 0;
+}
+
+/// "alignment": {"a": .., "b": .., "sfa": .., "sfb": .., "c": ..}, the byte
+/// alignment the kernel needs of each operand's addresses: every key
+/// required, each a power of two in [1, 256]. The tensor maps must be
+/// parsed first: an operand read through one needs TMA's 16 bytes at least.
+std::string parseAlignment(const Value &root, Manifest &out) {
+  std::string error;
+  ObjectReader top(root, "", error);
+  const Value *alignment = top.member("alignment", /*required=*/true);
+  if (!alignment ||
+      !top.expectKind("alignment", *alignment, Value::Kind::Object))
+    return error;
+  ObjectReader reader(*alignment, "alignment", error);
+  std::pair<const char *, uint32_t *> entries[] = {
+      {"a", &out.alignment.a},     {"b", &out.alignment.b},
+      {"sfa", &out.alignment.sfa}, {"sfb", &out.alignment.sfb},
+      {"c", &out.alignment.c}};
+  for (auto [key, field] : entries) {
+    const Value *value = reader.member(key, /*required=*/true);
+    if (!value)
+      return error;
+    int64_t bytes = 0;
+    if (!value->getInteger(bytes) || bytes < 1 || bytes > 256 ||
+        (bytes & (bytes - 1)) != 0)
+      return std::string("manifest: \"alignment.") + key +
+             "\" must be a power of two in [1, 256]";
+    *field = uint32_t(bytes);
+  }
+  // cuTensorMapEncodeTiled takes 16-byte aligned global addresses only.
+  for (size_t i = 0; i < out.tensorMaps.size(); ++i) {
+    Operand operand = out.tensorMaps[i].operand;
+    uint32_t bytes = alignmentOf(out.alignment, operand);
+    if (bytes < 16)
+      return std::string("manifest: \"alignment.") + operandName(operand) +
+             "\" is " + std::to_string(bytes) + ", but tensor_maps[" +
+             std::to_string(i) +
+             "] reads the operand with TMA, which needs 16 bytes or more";
+  }
+  return "";
+}
+
 std::string dirName(const std::string &path) {
   size_t slash = path.find_last_of('/');
   if (slash == std::string::npos)
@@ -344,7 +402,9 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
     return err;
   if (std::string err = parseTensorMaps(root, out); !err.empty())
     return err;
-  return checkTensorMapOrder(out);
+  if (std::string err = checkTensorMapOrder(out); !err.empty())
+    return err;
+  return parseAlignment(root, out);
 }
 
 std::string readManifest(const std::string &path, Manifest &out) {
@@ -408,6 +468,71 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   out.rowStride = uint64_t(rowBytes);
   out.box = spec.box;
   out.swizzle128B = spec.swizzle128B;
+  return "";
+}
+
+std::string checkOperands(const Manifest &manifest, const Operands &operands) {
+  bool contiguous = manifest.rows == RowsForm::Contiguous;
+  size_t want = contiguous ? 1 : manifest.groups.size();
+  const char *form = contiguous ? "contiguous" : "list";
+  // The kernel's instructions (TMA, vector loads and stores) need what the
+  // manifest's "alignment" says (docs/kernel-abi.md, "Alignment").
+  const OperandAlignment &alignment = manifest.alignment;
+  struct Named {
+    const char *name;
+    const std::vector<CUdeviceptr> *addresses;
+    uint32_t alignment;
+  };
+  for (Named named : {Named{"a", &operands.a, alignment.a},
+                      Named{"b", &operands.b, alignment.b},
+                      Named{"sfa", &operands.sfa, alignment.sfa},
+                      Named{"sfb", &operands.sfb, alignment.sfb},
+                      Named{"c", &operands.c, alignment.c}}) {
+    if (named.addresses->size() != want)
+      return std::string("operands: ") + form + " rows need " +
+             std::to_string(want) + " " + named.name + " address(es), got " +
+             std::to_string(named.addresses->size());
+    for (size_t i = 0; i < want; ++i) {
+      CUdeviceptr address = (*named.addresses)[i];
+      if (address == 0)
+        return std::string("operands: a null ") + named.name + " address";
+      if (address % named.alignment != 0) {
+        char hex[32];
+        std::snprintf(hex, sizeof(hex), "0x%llx",
+                      static_cast<unsigned long long>(address));
+        return std::string("operands: ") + named.name + " must be " +
+               std::to_string(named.alignment) +
+               "-byte aligned (the kernel's manifest asks for it); " +
+               (contiguous ? std::string("its address is ")
+                           : "group " + std::to_string(i) + "'s address is ") +
+               hex;
+      }
+    }
+  }
+  size_t numGroups = manifest.groups.size();
+  if (contiguous) {
+    if (operands.contiguousRows < 0)
+      return "operands: negative contiguousRows";
+    if (operands.groupSizes == 0) {
+      if (operands.groupSizeValues.size() != numGroups)
+        return "operands: contiguous rows need a group_sizes array or " +
+               std::to_string(numGroups) + " group size values";
+      int64_t rows = 0;
+      for (int32_t size : operands.groupSizeValues) {
+        if (size < 0)
+          return "operands: negative group size " + std::to_string(size);
+        rows += size;
+      }
+      if (rows > operands.contiguousRows)
+        return "operands: the group sizes add up to " + std::to_string(rows) +
+               " rows; the buffers have " +
+               std::to_string(operands.contiguousRows);
+    }
+  }
+  if (manifest.alpha && operands.alpha == 0 &&
+      operands.alphaValues.size() != numGroups)
+    return "operands: the kernel takes alpha; give an alpha array or " +
+           std::to_string(numGroups) + " alpha values";
   return "";
 }
 

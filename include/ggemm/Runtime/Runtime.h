@@ -44,10 +44,10 @@ enum class RowsForm {
 /// Layout of the scale-factor buffers (manifest key "scales").
 enum class ScaleLayout { RowMajor, Blocked128x4 };
 
-/// The buffer whose address a tensor map describes.
 /// The buffer a tensor map describes: packed e2m1 A or B (K/2 bytes a
-/// row), or row-major scale factors SFA or SFB (K/16 bytes a row; the
-/// sm_100a kernel loads them with TMA when every K is a multiple of 256).
+/// row), or row-major scale factors SFA or SFB (K/16 bytes a row; mapped
+/// where the kernel loads them with TMA, as the sm_100a kernel does when
+/// every K is a multiple of 256).
 enum class Operand { A, B, SFA, SFB };
 
 /// The manifest's name of `operand` ("a", "b", "sfa", "sfb").
@@ -67,14 +67,27 @@ struct TensorMapSpec {
   std::array<int64_t, 2> dims{};
   int64_t rowStride = 0; ///< bytes between rows
   std::array<uint32_t, 2> box{};
-  /// Shared-memory swizzle of the box: none (sm_90a kernel) or 128B (the
-  /// sm_100a kernel's MMA descriptors expect 128-byte swizzled rows).
+  /// Shared-memory swizzle of the box, from the entry's "swizzle": none or
+  /// 128B. Both kernels' A/B maps are 128B-swizzled (their wgmma / tcgen05
+  /// descriptors expect 128-byte swizzled rows); scale-factor maps are not.
   bool swizzle128B = false;
+};
+
+/// The byte alignment each operand's device addresses must have (manifest
+/// key "alignment"): what the kernel's instructions need, written by the
+/// compiler. Each is a power of two in [1, 256]; every address of the
+/// operand (each group's in list form, the one in contiguous form) must be
+/// a multiple of it. The defaults, for a Manifest built by hand rather than
+/// parsed, are TMA's 16 bytes.
+struct OperandAlignment {
+  uint32_t a = 16, b = 16, sfa = 16, sfb = 16, c = 16;
 };
 
 /// A parsed kernel manifest ("format": "ggemm-manifest-1").
 struct Manifest {
-  std::string chip;      ///< e.g. "sm_90a"; informational
+  /// e.g. "sm_90a"; informational (messages only): whatever the runtime
+  /// must know about the kernel is a key of its own.
+  std::string chip;
   std::string kernel;    ///< the entry point in the cubin
   std::string cubinPath; ///< resolved against the manifest's folder
   std::array<uint32_t, 3> grid{}, block{}, cluster{1, 1, 1};
@@ -86,6 +99,7 @@ struct Manifest {
   int64_t splitK = 1; ///< > 1: the kernel takes a workspace (parameter 6)
   std::vector<GroupShape> groups;
   std::vector<TensorMapSpec> tensorMaps;
+  OperandAlignment alignment;
 
   int64_t numGroups() const { return int64_t(groups.size()); }
   /// Contiguous form: the row count of A / SFA / C the kernel was compiled
@@ -95,7 +109,8 @@ struct Manifest {
 
 /// Parses manifest text; a relative "cubin" is resolved against `baseDir`.
 /// Checks everything the runtime relies on (format, parameter order,
-/// shapes, tensor-map operands) and names the offending key on error.
+/// shapes, tensor-map operands, alignments) and names the offending key on
+/// error.
 [[nodiscard]] std::string parseManifest(const std::string &text,
                                         const std::string &baseDir,
                                         Manifest &out);
@@ -300,7 +315,8 @@ private:
 
 /// One problem's buffers, in the ABI's layouts. In list form each address
 /// vector holds one address per group; in contiguous form one address each
-/// (B and SFB stacked over groups). A and B must be 16-byte aligned (TMA).
+/// (B and SFB stacked over groups). Every address must be a multiple of its
+/// operand's entry in the manifest's "alignment" (checkOperands).
 ///
 /// group_sizes and alpha come either as device arrays the caller owns (as
 /// a MoE router leaves its counts on the device) or as host values that
@@ -321,6 +337,14 @@ struct Operands {
   /// the group sizes; the A tensor map spans them all).
   int64_t contiguousRows = 0;
 };
+
+/// Checks `operands` against `manifest` before anything is encoded or
+/// uploaded: one address per group (list) or one (contiguous) of each
+/// operand, none null, each a multiple of the operand's manifest alignment;
+/// host group sizes >= 0 that fit in `contiguousRows`; alpha when the kernel
+/// takes it. Pure: usable without a GPU. Launch::create calls it first.
+[[nodiscard]] std::string checkOperands(const Manifest &manifest,
+                                        const Operands &operands);
 
 struct LaunchOptions {
   /// Sets CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION, so that
