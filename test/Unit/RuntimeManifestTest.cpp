@@ -1,8 +1,9 @@
 //===- RuntimeManifestTest.cpp - the runtime's manifest reader ------------===//
 //
-// parseManifest and resolveTensorMap on manifests of the sm_100a kernel:
-// 128B-swizzled A/B maps, TMA maps of row-major scale factors (K/16 bytes a
-// row), the per-set map order the kernel indexes by, and the refusals. The
+// parseManifest, resolveTensorMap and checkOperands on manifests of the
+// sm_100a kernel: 128B-swizzled A/B maps, TMA maps of row-major scale
+// factors (K/16 bytes a row), the per-set map order the kernel indexes by,
+// the operands' alignments, and the refusals. The
 // base manifest is what ggemm-pipeline{chip=sm_100a} writes for
 // test/Conversion/GGemmToNVVM/convert-ggemm-to-nvvm-sm100a.mlir @contiguous.
 //
@@ -21,7 +22,9 @@ namespace rt = ggemm::rt;
 namespace {
 
 // Three groups of N = 256, K = 512 in rows<contiguous>; maps a, b, sfa, sfb.
-const char *const kContiguous = R"({"alpha": false, "block": [192, 1, 1],
+const char *const kContiguous = R"({
+ "alignment": {"a": 16, "b": 16, "c": 16, "sfa": 16, "sfb": 16},
+ "alpha": false, "block": [192, 1, 1],
  "chip": "sm_100a", "cluster": [1, 1, 1], "cubin": "contiguous.ptx",
  "dynamic_shared_memory": 152696, "format": "ggemm-manifest-1",
  "grid": [148, 1, 1],
@@ -219,6 +222,131 @@ TEST(RuntimeManifest, SizesStayBelow2To31) {
   // A manifest cut short.
   std::string cut = std::string(kContiguous).substr(0, 300);
   EXPECT_NE(parse(cut, m).find("manifest: JSON line"), std::string::npos);
+}
+
+// "alignment": required, every operand's key, powers of two in [1, 256];
+// an operand with a tensor map needs TMA's 16 bytes.
+TEST(RuntimeManifest, Alignment) {
+  const std::string kAll =
+      R"("alignment": {"a": 16, "b": 16, "c": 16, "sfa": 16, "sfb": 16})";
+  rt::Manifest m;
+  std::string text = replaced(
+      kContiguous, kAll,
+      R"("alignment": {"a": 32, "b": 16, "c": 2, "sfa": 64, "sfb": 256})");
+  ASSERT_EQ(parse(text, m), "");
+  EXPECT_EQ(m.alignment.a, 32u);
+  EXPECT_EQ(m.alignment.b, 16u);
+  EXPECT_EQ(m.alignment.sfa, 64u);
+  EXPECT_EQ(m.alignment.sfb, 256u);
+  EXPECT_EQ(m.alignment.c, 2u);
+
+  // Missing: the whole object, or one operand's key.
+  EXPECT_EQ(parse(replaced(kContiguous, kAll + ",", ""), m),
+            "manifest: missing key \"alignment\"");
+  EXPECT_EQ(parse(replaced(kContiguous, R"(, "sfb": 16})", "}"), m),
+            "manifest: missing key \"alignment.sfb\"");
+  EXPECT_EQ(parse(replaced(kContiguous, kAll, R"("alignment": 16)"), m),
+            "manifest: \"alignment\" must be an object, not a number");
+  // Not a power of two in [1, 256].
+  for (const char *bad : {"24", "0", "-16", "512", "16.5", "\"16\"", "null"})
+    EXPECT_EQ(parse(replaced(kContiguous, R"("c": 16)",
+                             std::string(R"("c": )") + bad),
+                    m),
+              "manifest: \"alignment.c\" must be a power of two in [1, 256]")
+        << bad;
+  // 1 (no constraint) and 256 are in range.
+  EXPECT_EQ(parse(replaced(kContiguous, R"("c": 16)", R"("c": 1)"), m), "");
+  EXPECT_EQ(m.alignment.c, 1u);
+  EXPECT_EQ(parse(replaced(kContiguous, R"("c": 16)", R"("c": 256)"), m), "");
+  // SFA is read through tensor_maps[2]: TMA needs 16 bytes.
+  EXPECT_EQ(parse(replaced(kContiguous, R"("sfa": 16)", R"("sfa": 8)"), m),
+            "manifest: \"alignment.sfa\" is 8, but tensor_maps[2] reads the "
+            "operand with TMA, which needs 16 bytes or more");
+  // Without scale maps (the sm_90a kernel's manifests), 8-byte scales and
+  // 2-byte C are fine.
+  std::string noScaleMaps = replaced(
+      kContiguous,
+      R"(,
+  {"box": [16, 128], "dims": [32, -1], "group": 0, "operand": "sfa", "strides": [32], "swizzle": "none"},
+  {"box": [16, 128], "dims": [32, 768], "group": 0, "operand": "sfb", "strides": [32], "swizzle": "none"}])",
+      "]");
+  noScaleMaps = replaced(
+      noScaleMaps, kAll,
+      R"("alignment": {"a": 16, "b": 16, "c": 2, "sfa": 8, "sfb": 1})");
+  ASSERT_EQ(parse(noScaleMaps, m), "");
+  EXPECT_EQ(m.alignment.sfb, 1u);
+}
+
+// checkOperands, the launch's check before any driver call: counts, null
+// addresses, and each address against the manifest's alignment.
+TEST(RuntimeManifest, OperandAlignment) {
+  rt::Manifest m;
+  ASSERT_EQ(parse(replaced(kContiguous, R"("c": 16)", R"("c": 32)"), m), "");
+  rt::Operands ops;
+  ops.a = {0x10000};
+  ops.b = {0x20000};
+  ops.sfa = {0x30000};
+  ops.sfb = {0x40000};
+  ops.c = {0x50000};
+  ops.groupSizeValues = {100, 100, 100};
+  ops.contiguousRows = 300;
+  EXPECT_EQ(rt::checkOperands(m, ops), "");
+
+  // C at 16 bytes past a 32-byte boundary: refused, with the address.
+  rt::Operands misaligned = ops;
+  misaligned.c = {0x50010};
+  EXPECT_EQ(rt::checkOperands(m, misaligned),
+            "operands: c must be 32-byte aligned (the kernel's manifest asks "
+            "for it); its address is 0x50010");
+  misaligned = ops;
+  misaligned.sfb = {0x40008};
+  EXPECT_EQ(rt::checkOperands(m, misaligned),
+            "operands: sfb must be 16-byte aligned (the kernel's manifest "
+            "asks for it); its address is 0x40008");
+
+  // What the manifest allows is accepted, whatever the chip says.
+  ASSERT_EQ(parse(replaced(kContiguous, R"("c": 16)", R"("c": 2)"), m), "");
+  misaligned = ops;
+  misaligned.c = {0x50002};
+  EXPECT_EQ(rt::checkOperands(m, misaligned), "");
+  misaligned.c = {0x50001};
+  EXPECT_EQ(rt::checkOperands(m, misaligned),
+            "operands: c must be 2-byte aligned (the kernel's manifest asks "
+            "for it); its address is 0x50001");
+
+  // List rows: every group's address, named by group.
+  std::string list = replaced(
+      replaced(kContiguous, R"("rows": "contiguous")", R"("rows": "list")"),
+      R"("groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256},
+            {"k": 512, "m": -1, "n": 256}])",
+      R"("groups": [{"k": 512, "m": 129, "n": 256}, {"k": 512, "m": 64, "n": 256}])");
+  list = replaced(
+      list,
+      R"({"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 768], "group": 0, "operand": "b", "strides": [256], "swizzle": "128B"},
+  {"box": [16, 128], "dims": [32, -1], "group": 0, "operand": "sfa", "strides": [32], "swizzle": "none"},
+  {"box": [16, 128], "dims": [32, 768], "group": 0, "operand": "sfb", "strides": [32], "swizzle": "none"}])",
+      R"({"box": [128, 128], "dims": [256, 129], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 256], "group": 0, "operand": "b", "strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 64], "group": 1, "operand": "a", "strides": [256], "swizzle": "128B"},
+  {"box": [128, 128], "dims": [256, 256], "group": 1, "operand": "b", "strides": [256], "swizzle": "128B"}])");
+  ASSERT_EQ(parse(list, m), "");
+  rt::Operands two;
+  two.a = {0x10000, 0x11000};
+  two.b = {0x20000, 0x21000};
+  two.sfa = {0x30000, 0x31000};
+  two.sfb = {0x40000, 0x41000};
+  two.c = {0x50000, 0x51000};
+  EXPECT_EQ(rt::checkOperands(m, two), "");
+  two.a[1] = 0x11008;
+  EXPECT_EQ(rt::checkOperands(m, two),
+            "operands: a must be 16-byte aligned (the kernel's manifest asks "
+            "for it); group 1's address is 0x11008");
+  two.a[1] = 0;
+  EXPECT_EQ(rt::checkOperands(m, two), "operands: a null a address");
+  two.a.pop_back();
+  EXPECT_EQ(rt::checkOperands(m, two),
+            "operands: list rows need 2 a address(es), got 1");
 }
 
 TEST(RuntimeManifest, ReadingFiles) {
