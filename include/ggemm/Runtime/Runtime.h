@@ -230,7 +230,8 @@ private:
 class DeviceBuffer {
 public:
   /// Allocates `bytes` (at least 1; the driver refuses 0). Addresses are
-  /// 256-byte aligned, enough for TMA and for tensor-map arrays.
+  /// 256-byte aligned, enough for tensor-map arrays and for any operand
+  /// alignment a manifest may ask.
   [[nodiscard]] static std::string allocate(size_t bytes, DeviceBuffer &out);
 
   CUdeviceptr address() const { return memory.get(); }
