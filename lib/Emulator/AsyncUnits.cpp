@@ -21,8 +21,15 @@ void Launch::completeOp(uint32_t i) {
   AsyncOp &op = ops[i];
   Cta &c = *op.cta;
   c.asyncInFlight--;
-  if (op.kind == AKind::Tma) {
+  if (op.kind == AKind::Tc05Cp || op.kind == AKind::Tc05Mma ||
+      op.kind == AKind::Tc05Commit) {
+    completeTcgen05(op);
+  } else if (op.kind == AKind::Tma) {
     if (!c.done || c.live) {
+      if (!checkSmemOverwrite(*op.thread, op.dst, op.dst + op.bytes, &op)) {
+        freeOps.push_back(i);
+        return;
+      }
       uint32_t written = 0;
       auto rd = [this](uint64_t a, void *d, size_t n) {
         uint8_t *p = M.ptr(a, n);

@@ -79,6 +79,9 @@ uint8_t *Launch::sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
   uint32_t g0 = a / kGranule, g1 = (a + n - 1) / kGranule;
   for (uint32_t g = g0; g <= g1; ++g) {
     if (write) {
+      if (!c.smemGuarded.empty() && c.smemGuarded[g] &&
+          !checkSmemOverwrite(t, a, a + n, nullptr))
+        return nullptr;
       c.tmaTag[g] = 0;
       c.genWriter[g] = (uint16_t)(t.lin + 1);
       c.genEpoch[g] = t.fenceEpoch;

@@ -53,6 +53,26 @@ void Launch::step(Thread &t, uint32_t quantum) {
         break;
       }
     }
+    if (t.ldPendingCount && in.op != Op::Tc05WaitLd && in.op != Op::Tc05Ld) {
+      // a destination register of a tcgen05.ld not yet waited for
+      bool hit = false;
+      for (int i = 0; i < in.nOpd && !hit; ++i) {
+        const Operand &o = in.o[i];
+        if (o.kind == OpdKind::Reg || o.kind == OpdKind::Addr)
+          hit = o.reg >= 0 && t.ldPending[o.reg];
+        else if (o.kind == OpdKind::Vec)
+          for (int j = 0; j < o.count; ++j)
+            hit |= in.vec[o.vec + j] >= 0 && t.ldPending[in.vec[o.vec + j]];
+      }
+      if (!hit && in.guard >= 0)
+        hit = t.ldPending[in.guard];
+      if (hit) {
+        fail(t, "tcgen05.ld register used before tcgen05.wait::ld",
+             "a destination register of a tcgen05.ld is read or written "
+             "before the thread executed tcgen05.wait::ld");
+        break;
+      }
+    }
     const Args x(t, in);
     switch (in.op) {
     case Op::Nop:
@@ -168,11 +188,31 @@ void Launch::step(Thread &t, uint32_t quantum) {
       fail(t, "kernel assertion", "the kernel called __assertfail");
       continue;
     case Op::Unsupported:
-      fail(t, "unsupported instruction",
-           "'" + in.text + "' is not emulated (tcgen05.* comes later)");
+      fail(t, "unsupported instruction", "'" + in.text + "' is not emulated");
       continue;
+    case Op::Tc05Alloc:
+    case Op::Tc05Dealloc:
+    case Op::Tc05Relinquish:
+      runCollective(t, in);
+      continue;
+    case Op::Tc05Cp:
+    case Op::Tc05Mma:
+    case Op::Tc05Commit:
+    case Op::Tc05Ld:
+    case Op::Tc05WaitLd:
+    case Op::Tc05FenceBefore:
+    case Op::Tc05FenceAfter:
+      if (!execTcgen05(t, in))
+        continue;
+      break;
     case Op::BarSync:
     case Op::BarArrive: {
+      if (t.tcDirty) {
+        fail(t, "missing tcgen05.fence::before_thread_sync",
+             "the thread issued tcgen05 work and reaches a barrier without "
+             "tcgen05.fence::before_thread_sync since");
+        continue;
+      }
       uint32_t id = in.nOpd ? (uint32_t)val(t, x.d) : 0;
       uint32_t cnt = in.nOpd > 1 ? (uint32_t)val(t, x.a) : 0;
       t.spinPc = ~0u;

@@ -12,6 +12,8 @@
 //   Sync.cpp         bar.*, warp/warpgroup collectives, thread exit
 //   Mbarrier.cpp     mbarrier state and instructions, tx counting
 //   AsyncUnits.cpp   TMA loads, bulk stores, wgmma issue and completion
+//   Tcgen05.cpp      Tensor Memory, tcgen05 issue and completion, the
+//                    tcgen05 checks (TmemChecks.cpp: guards and fences)
 //   Checker.cpp      event reports (fail), checked shared/global access,
 //                    the shadow state of shared memory, deadlocks
 // A checker event is raised by a call to Launch::fail / failNoThread;
@@ -144,6 +146,16 @@ struct Thread {
   std::vector<uint8_t> busy;
   std::vector<uint64_t> shadow;
   uint32_t busyCount = 0;
+  // tcgen05: the thread's asynchronous operations complete in issue order
+  uint64_t tcSeq = 0, tcLastDue = 0;
+  bool tcEver = false;      // issued tcgen05 work (ld, cp, mma, commit,
+                            // alloc, dealloc, relinquish) at some point
+  bool tcDirty = false;     // ... since its last fence::before_thread_sync
+  bool tcNeedAfter = false; // completed a thread sync that orders tcgen05
+                            // work, without fence::after_thread_sync since
+  uint32_t tcSyncPc = 0;    // where that sync was (reports)
+  std::vector<uint8_t> ldPending; // registers of tcgen05.ld before wait::ld
+  uint32_t ldPendingCount = 0;
 };
 
 struct Warp {
@@ -159,6 +171,10 @@ struct Mbar {
   int64_t tx = 0;
   uint64_t phase = 0; // completed phases
   uint32_t addr = 0;
+  bool tcPhase = false;  // an arrival of the current phase carries tcgen05
+                         // work (a tcgen05.commit, or a thread that did
+                         // tcgen05 work)
+  bool tcLast = false;   // likewise for the last completed phase
   std::vector<Thread *> waiters;
 };
 
@@ -170,6 +186,7 @@ struct TmaRec {
 
 struct Barrier {
   uint32_t arrived = 0, expected = 0;
+  bool tc = false; // a participant of this instance did tcgen05 work
   std::vector<Thread *> waiting;
 };
 
@@ -177,6 +194,27 @@ struct WGroup {
   std::vector<uint32_t> pending; // per committed group (+ open one)
   uint32_t open = 0;
   uint64_t lastDue = 0;
+};
+
+/// Tensor Memory of one CTA (Tcgen05.cpp), made at its first tcgen05.alloc.
+struct Tmem {
+  std::vector<uint32_t> data;    // [lane * 512 + column]
+  std::vector<uint8_t> written;  // 0: poisoned (never written since alloc)
+  std::vector<uint8_t> allocated; // per column
+  std::vector<std::pair<uint32_t, uint32_t>> allocs; // (first column, n)
+  bool relinquished = false;
+};
+
+/// What an in-flight tcgen05 operation reads or writes, held until the
+/// tcgen05.commit that covers it arrives (TmemChecks.cpp).
+enum class GuardKind : uint8_t { SmemRead, TmemRead, TmemWrite };
+struct Guard {
+  GuardKind kind;
+  uint32_t thread;  // issuer (index in the CTA)
+  uint64_t seq;     // issuer's tcgen05 sequence number
+  uint32_t lo, hi;  // shared bytes or TMEM columns [lo, hi)
+  uint32_t pc;      // issuing instruction
+  const char *what;
 };
 
 struct Cta {
@@ -195,13 +233,16 @@ struct Cta {
   std::vector<uint32_t> genEpoch;  // per granule: writer's epoch at write
   Barrier bars[16];
   std::vector<WGroup> wgroups;
+  std::unique_ptr<Tmem> tmem;
+  std::vector<Guard> guards;
+  std::vector<uint16_t> smemGuarded; // per granule: SmemRead guards
   uint32_t live = 0;   // threads not exited
   uint32_t exited = 0;
   uint32_t asyncInFlight = 0;
   bool done = false;
 };
 
-enum class AKind : uint8_t { Tma, Bulk, Wgmma };
+enum class AKind : uint8_t { Tma, Bulk, Wgmma, Tc05Cp, Tc05Mma, Tc05Commit };
 
 struct AsyncOp {
   AKind kind = AKind::Tma;
@@ -221,6 +262,13 @@ struct AsyncOp {
   uint32_t wg = 0, wgGroup = 0;
   std::vector<int32_t> slots;
   std::vector<float> acc;
+  // tcgen05 (cp: desc[0], taddr[0]; mma: a, b descriptors, D, SFA, SFB
+  // addresses, the instruction descriptor; commit: mbar)
+  uint64_t desc[2] = {0, 0};
+  uint32_t taddr[3] = {0, 0, 0};
+  uint32_t idesc = 0;
+  bool accumulate = false;
+  uint64_t seq = 0;
 };
 
 struct Event {
@@ -363,6 +411,23 @@ private:
   void barCheck(Cta &c, uint32_t id);
   void threadExit(Thread &t);
   void wgmmaIssue(Thread &t, const Inst &in, uint32_t pc);
+  // --- tcgen05 and Tensor Memory (Tcgen05.cpp, TmemChecks.cpp)
+  bool execTcgen05(Thread &t, const Inst &in);
+  void tcgen05Collective(Thread &t, const Inst &in);
+  void completeTcgen05(AsyncOp &op);
+  bool tmemCheckRange(const Thread &t, uint32_t lane0, uint32_t lanes,
+                      uint32_t col, uint32_t cols, const char *what,
+                      const AsyncOp *op);
+  bool tcCheckAfterFence(Thread &t);
+  void addGuard(Cta &c, GuardKind k, const Thread &t, uint64_t seq,
+                uint32_t lo, uint32_t hi, const char *what);
+  const Guard *findGuard(const Cta &c, GuardKind k, uint32_t lo,
+                         uint32_t hi) const;
+  void releaseGuards(Cta &c, uint32_t thread, uint64_t seqBelow);
+  bool checkSmemOverwrite(Thread &t, uint32_t lo, uint32_t hi,
+                          const AsyncOp *writer);
+  std::string guardText(const Guard &g) const;
+  bool checkTmemAtExit(Thread &t);
 
   // --- the interpreter: step() (Interpreter.cpp) dispatches one opcode;
   // arithmetic, logic and conversions run in execArith (Arithmetic.cpp);

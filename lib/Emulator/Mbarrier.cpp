@@ -38,6 +38,8 @@ Mbar *Launch::mbarAt(Thread &t, uint32_t addr, const char *what) {
 
 void Launch::mbarComplete(Cta &c, Mbar &b) {
   (void)c;
+  b.tcLast = b.tcPhase;
+  b.tcPhase = false;
   b.phase++;
   b.pending = b.expected;
   for (Thread *w : b.waiters)
@@ -190,6 +192,13 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
     return true;
   }
   if (in.op == Op::MbarArrive) {
+    if (t.tcDirty) {
+      fail(t, "missing tcgen05.fence::before_thread_sync",
+           "the thread issued tcgen05 work and arrives on an mbarrier "
+           "without tcgen05.fence::before_thread_sync since");
+      return false;
+    }
+    mb->tcPhase |= t.tcEver;
     uint64_t token = mb->phase;
     int32_t cnt = 1;
     if (in.aux == 1) { // arrive.expect_tx: [addr], txCount
@@ -232,6 +241,10 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
   if (t.observed.size() <= (size_t)id)
     t.observed.resize(c.mbars.size(), 0);
   t.observed[id] = std::max(t.observed[id], mb->phase);
+  if (mb->tcLast) {
+    t.tcNeedAfter = true;
+    t.tcSyncPc = t.pc;
+  }
   R[d.reg] = 1;
   return true;
 }

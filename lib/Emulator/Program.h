@@ -34,7 +34,11 @@ enum class Op : uint16_t {
   Atom, Red,
   TmaLoad, TmaPrefetch, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
   WgmmaFence, WgmmaCommit, WgmmaWait, WgmmaMma,
-  Unsupported, // refused when executed (tcgen05.* for now)
+  // tcgen05 (sm_100a): Tensor Memory allocation (warp collectives), the
+  // asynchronous copy, MMA and commit, loads and the fences
+  Tc05Alloc, Tc05Dealloc, Tc05Relinquish, Tc05Cp, Tc05Mma, Tc05Commit,
+  Tc05Ld, Tc05WaitLd, Tc05FenceBefore, Tc05FenceAfter,
+  Unsupported, // parsed, refused when executed
 };
 
 /// Type kinds of an instruction type.

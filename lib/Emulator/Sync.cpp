@@ -135,6 +135,19 @@ void Launch::runCollective(Thread &t, const Inst &in) {
     if (!stop)
       releaseAll();
     return;
+  case Op::Tc05Alloc:
+  case Op::Tc05Dealloc:
+  case Op::Tc05Relinquish:
+    // once for the warp, by the thread that completed the collective
+    tcgen05Collective(t, in);
+    if (stop)
+      return;
+    for (uint32_t i = first; i < end; ++i)
+      if (member(i)) {
+        c.threads[i].tcEver = c.threads[i].tcDirty = true;
+      }
+    releaseAll();
+    return;
   default:
     releaseAll();
     return;
@@ -148,7 +161,10 @@ void Launch::barCheck(Cta &c, uint32_t id) {
     return;
   if (b.arrived < expected)
     return;
-  // merge observations among the participants
+  // merge observations among the participants; a participant's tcgen05
+  // work makes the others owe tcgen05.fence::after_thread_sync
+  bool tc = b.tc;
+  b.tc = false;
   size_t nm = c.mbars.size();
   std::vector<uint64_t> obs(nm, 0);
   for (Thread *t : b.waiting)
@@ -158,6 +174,10 @@ void Launch::barCheck(Cta &c, uint32_t id) {
     t->observed.resize(nm, 0);
     for (size_t i = 0; i < nm; ++i)
       t->observed[i] = std::max(t->observed[i], obs[i]);
+    if (tc) {
+      t->tcNeedAfter = true;
+      t->tcSyncPc = t->pc;
+    }
     if (t->state == WaitBar) {
       t->pc++;
       wake(*t);
@@ -180,6 +200,7 @@ void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait) {
     b.expected = count;
   }
   b.arrived++;
+  b.tc |= t.tcEver;
   if (wait) {
     b.waiting.push_back(&t);
     setState(t, WaitBar);
@@ -217,8 +238,11 @@ void Launch::threadExit(Thread &t) {
   for (uint32_t id = 0; id < 16; ++id)
     if (c.bars[id].arrived && !c.bars[id].expected)
       barCheck(c, id);
-  if (c.live == 0)
+  if (c.live == 0) {
+    if (!checkTmemAtExit(t))
+      return;
     retire(&c);
+  }
 }
 
 } // namespace exec
