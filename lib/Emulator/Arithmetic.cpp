@@ -29,6 +29,18 @@ static float roundF64ToF32(double v, uint8_t mode) {
   return f;
 }
 
+/// add/sub/mul/fma .f32x2 (PTX ISA 8.6, sm_100): `op` on each pair of
+/// f32 elements of the .b64 operands, element 0 in bits 31-0.
+template <typename F>
+static uint64_t f32x2(uint64_t x, uint64_t y, uint64_t z, F op) {
+  uint64_t r = 0;
+  for (int h = 0; h < 2; ++h)
+    r |= fromF(op(asF(x >> (32 * h)), asF(y >> (32 * h)),
+                  asF(z >> (32 * h))))
+         << (32 * h);
+  return r;
+}
+
 void Launch::execArith(Thread &t, const Inst &in) {
   // short names for the fields of Args, used on nearly every line below
   const Args args(t, in);
@@ -49,7 +61,8 @@ void Launch::execArith(Thread &t, const Inst &in) {
     uint64_t v = 0;
     for (int j = 0; j < a.count; ++j) {
       int32_t s = in.vec[a.vec + j];
-      v |= (R[s] & maskBits(ew)) << (ew * j);
+      uint64_t e = s >= 0 ? R[s] : s <= -2 ? (uint64_t)in.vecImm[-2 - s] : 0;
+      v |= (e & maskBits(ew)) << (ew * j);
     }
     wrT(v);
     break;
@@ -81,6 +94,11 @@ void Launch::execArith(Thread &t, const Inst &in) {
     } else if (tk == TF16x2)
       wrT(sub ? sem::subF16x2Rn((uint32_t)x, (uint32_t)y, in.flags & F_Ftz)
               : sem::addF16x2Rn((uint32_t)x, (uint32_t)y, in.flags & F_Ftz));
+    else if (tk == TF32x2) // each element rounded once, as the f32 form
+      wrT(f32x2(x, y, 0, [&](float p, float q, float) {
+        return sub ? sem::subF32(p, q, in.flags & F_Ftz)
+                   : sem::addF32(p, q, in.flags & F_Ftz);
+      }));
     else
       wrT(sub ? x - y : x + y);
     break;
@@ -103,7 +121,10 @@ void Launch::execArith(Thread &t, const Inst &in) {
             (uint64_t)sem::f32ToF16Rn(sem::f16ToF32((uint16_t)(x >> 16)) *
                                       sem::f16ToF32((uint16_t)(y >> 16)))
                 << 16);
-    }
+    } else if (tk == TF32x2)
+      wrT(f32x2(x, y, 0, [&](float p, float q, float) {
+        return sem::mulF32(p, q, in.flags & F_Ftz);
+      }));
     else
       wrT(x * y);
     break;
@@ -153,6 +174,10 @@ void Launch::execArith(Thread &t, const Inst &in) {
     else if (tk == TF16x2)
       wrT(sem::fmaF16x2Rn((uint32_t)x, (uint32_t)y, (uint32_t)z,
                           in.flags & F_Ftz));
+    else if (tk == TF32x2)
+      wrT(f32x2(x, y, z, [&](float p, float q, float r) {
+        return sem::fmaF32(p, q, r, in.flags & F_Ftz);
+      }));
     else {
       fail(t, "unsupported", "fma of this type");
     }

@@ -125,7 +125,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
           uint64_t v;
           if (vo.kind == OpdKind::Vec) {
             int32_t s = in.vec[vo.vec + j];
-            v = s >= 0 ? R[s] : 0;
+            v = s >= 0 ? R[s] : s <= -2 ? (uint64_t)in.vecImm[-2 - s] : 0;
           } else
             v = val(t, vo);
           std::memcpy(p + j * esz, &v, esz);

@@ -191,7 +191,7 @@ bool parseTypeName(const std::string &s, Ty &t) {
              {"f64", TF, 64},    {"pred", TPred, 1},  {"f16x2", TF16x2, 32},
              {"bf16", TBF16, 16}, {"bf16x2", TBF16x2, 32},
              {"e4m3x2", TE4M3x2, 16}, {"e5m2x2", TE5M2x2, 16},
-             {"e2m1x2", TE2M1x2, 8}};
+             {"e2m1x2", TE2M1x2, 8}, {"f32x2", TF32x2, 64}};
   for (auto &e : tab)
     if (s == e.n) {
       t.kind = e.k;

@@ -430,6 +430,12 @@ std::string Parser::parseInst(const Stmt &s) {
   } else {
     return unknown();
   }
+  if ((in.type.kind == TF32x2 || in.type2.kind == TF32x2) &&
+      in.op != Op::Add && in.op != Op::Sub && in.op != Op::Mul &&
+      in.op != Op::Fma)
+    return err(s.line, "unsupported instruction '" + opc +
+                           "': .f32x2 is emulated for add, sub, mul and fma "
+                           "only");
   // --- operands
   std::vector<std::string> ops0 = rest.empty() ? std::vector<std::string>{}
                                                : splitTop(rest, ',');

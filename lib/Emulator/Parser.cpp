@@ -429,6 +429,13 @@ std::string Parser::parseOperand(const std::string &tok0, Inst &in, Operand &o,
         in.vec.push_back(-1);
         continue;
       }
+      int64_t imm;
+      if ((in.op == Op::St || in.op == Op::MovPack) && parseInt(r, imm)) {
+        // an immediate element of a source vector: slot -2 - its index
+        in.vecImm.push_back(imm);
+        in.vec.push_back(-1 - (int32_t)in.vecImm.size());
+        continue;
+      }
       int32_t slot = lookupReg(r);
       if (slot < 0)
         return err(line, "unknown register '" + r + "' in a vector");

@@ -43,7 +43,9 @@ enum class Op : uint16_t {
 
 /// Type kinds of an instruction type.
 enum TypeKind : uint8_t { TNone, TB, TU, TS, TF, TPred, TF16x2, TBF16,
-                          TBF16x2, TE4M3x2, TE5M2x2, TE2M1x2 };
+                          TBF16x2, TE4M3x2, TE5M2x2, TE2M1x2,
+                          TF32x2 /* sm_100: two f32 in a .b64, element 0
+                                    in the low half */ };
 struct Ty {
   uint8_t kind = TNone;
   uint8_t bits = 0;
@@ -111,7 +113,9 @@ struct Inst {
   uint32_t line = 0;        // 1-based PTX line
   int32_t aux = 0;          // per-op integer (wgmma N, tma rank, ...)
   Operand o[8];
-  std::vector<int32_t> vec; // register lists of Vec operands
+  std::vector<int32_t> vec; // register lists of Vec operands; -1 is the
+                            // sink "_", -2 - i is vecImm[i] (st, mov pack)
+  std::vector<int64_t> vecImm;
   std::string text;         // the instruction's text (reports)
 };
 
