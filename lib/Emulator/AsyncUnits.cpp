@@ -24,6 +24,20 @@ void Launch::completeOp(uint32_t i) {
   if (op.kind == AKind::Tc05Cp || op.kind == AKind::Tc05Mma ||
       op.kind == AKind::Tc05Commit) {
     completeTcgen05(op);
+  } else if (op.kind == AKind::BulkLoad) {
+    if ((!c.done || c.live) &&
+        checkSmemOverwrite(*op.thread, op.dst, op.dst + op.bytes, &op)) {
+      const uint8_t *src = M.ptr(op.gdst, op.bytes);
+      if (!src) {
+        failIssued(op, "out-of-bounds access",
+                   "bulk copy source no longer allocated");
+      } else {
+        std::memcpy(c.shared.data() + op.dst, src, op.bytes);
+        c.tmaRecs[op.rec].done = true;
+        c.tmaRecs[op.rec].phase = c.mbars[op.mbar].phase;
+        completeTx(c, op.mbar, op.bytes, op);
+      }
+    }
   } else if (op.kind == AKind::Tma) {
     if (!c.done || c.live) {
       if (!checkSmemOverwrite(*op.thread, op.dst, op.dst + op.bytes, &op)) {
@@ -357,6 +371,65 @@ bool Launch::execBulkStore(Thread &t, const Inst &in) {
   t.bulkIssued[t.bulkOpen]++;
   t.cta->asyncInFlight++;
   schedule(oi, now + delay(2, 48));
+  return true;
+}
+
+} // namespace exec
+} // namespace ggemm::emu
+
+namespace ggemm::emu {
+namespace exec {
+
+/// cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes
+/// [dst], [src], size, [mbar] (PTX ISA "cp.async.bulk"): `size` bytes
+/// from global memory into the CTA's shared memory, completing `size`
+/// transaction bytes on the mbarrier. Tracked like a TMA copy: reading the
+/// bytes before observing the mbarrier's phase is a "TMA race".
+bool Launch::execBulkLoad(Thread &t, const Inst &in) {
+  uint64_t *R = t.R;
+  auto addr = [&](const Operand &o) {
+    return (o.reg >= 0 ? R[o.reg] : 0) + (uint64_t)o.imm;
+  };
+  uint64_t dst = addr(in.o[0]), src = addr(in.o[1]), mba = addr(in.o[3]);
+  uint64_t size = val(t, in.o[2]);
+  std::string e = sem::checkBulkCopy(dst, src, size);
+  if (!e.empty()) {
+    fail(t, "misaligned access", e);
+    return false;
+  }
+  if (!M.ptr(src, size)) {
+    fail(t, "out-of-bounds access", "bulk copy source outside every "
+                                    "allocation");
+    return false;
+  }
+  if (dst < kSharedReserved || dst + size > sharedSize) {
+    fail(t, "out-of-bounds access", "bulk copy destination outside the "
+                                    "CTA's shared memory");
+    return false;
+  }
+  Mbar *mb = mbarAt(t, (uint32_t)mba, "cp.async.bulk complete_tx");
+  if (!mb)
+    return false;
+  Cta &c = *t.cta;
+  uint32_t oi = newOp();
+  AsyncOp &op = ops[oi];
+  op.kind = AKind::BulkLoad;
+  op.cta = &c;
+  op.thread = &t;
+  op.inst = t.pc;
+  op.gdst = src; // the global source
+  op.dst = (uint32_t)dst;
+  op.bytes = (uint32_t)size;
+  op.mbar = c.mbarAt[(uint32_t)mba / 8] - 1;
+  c.tmaRecs.push_back({op.mbar, 0, false});
+  op.rec = (uint32_t)c.tmaRecs.size() - 1;
+  for (uint32_t g = op.dst / kGranule;
+       g < (op.dst + op.bytes + kGranule - 1) / kGranule; ++g) {
+    c.tmaTag[g] = op.rec + 1;
+    c.genWriter[g] = 0;
+  }
+  c.asyncInFlight++;
+  schedule(oi, now + delay(2, 64));
   return true;
 }
 

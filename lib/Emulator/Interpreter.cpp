@@ -270,6 +270,10 @@ void Launch::step(Thread &t, uint32_t quantum) {
       if (!execBulkStore(t, in))
         continue;
       break;
+    case Op::BulkLoad:
+      if (!execBulkLoad(t, in))
+        continue;
+      break;
     case Op::BulkCommit:
       t.bulkOpen++;
       t.bulkPending.push_back(0);

@@ -149,7 +149,7 @@ struct Thread {
   // tcgen05: the thread's asynchronous operations complete in issue order
   uint64_t tcSeq = 0, tcLastDue = 0;
   bool tcEver = false;      // issued tcgen05 work (ld, cp, mma, commit,
-                            // alloc, dealloc, relinquish) at some point
+                            // alloc) at some point
   bool tcDirty = false;     // ... since its last fence::before_thread_sync
   bool tcNeedAfter = false; // completed a thread sync that orders tcgen05
                             // work, without fence::after_thread_sync since
@@ -242,7 +242,8 @@ struct Cta {
   bool done = false;
 };
 
-enum class AKind : uint8_t { Tma, Bulk, Wgmma, Tc05Cp, Tc05Mma, Tc05Commit };
+enum class AKind : uint8_t { Tma, Bulk, Wgmma, Tc05Cp, Tc05Mma, Tc05Commit,
+                             BulkLoad };
 
 struct AsyncOp {
   AKind kind = AKind::Tma;
@@ -464,6 +465,7 @@ private:
   bool execMbar(Thread &t, const Inst &in);
   bool execTma(Thread &t, const Inst &in);
   bool execBulkStore(Thread &t, const Inst &in);
+  bool execBulkLoad(Thread &t, const Inst &in);
   // --- the deadlock report (Checker.cpp)
   void reportDeadlock();
 

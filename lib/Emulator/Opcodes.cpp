@@ -392,6 +392,10 @@ std::string Parser::parseInst(const Stmt &s) {
         in.flags |= F_Read;
     } else if (opc.find("global.shared::cta.bulk_group") != std::string::npos) {
       in.op = Op::BulkStore;
+    } else if (opc.find(".shared::cluster.global.mbarrier::complete_tx::bytes") !=
+                   std::string::npos &&
+               opc.find("multicast") == std::string::npos) {
+      in.op = Op::BulkLoad; // [dst], [src], size, [mbar]
     } else
       return unknown();
   } else if (base == "prefetch" && modHas("tensormap")) {

@@ -33,6 +33,7 @@ enum class Op : uint16_t {
   FenceProxyAsync, FenceTensormapAcquire, FenceOther,
   Atom, Red,
   TmaLoad, TmaPrefetch, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
+  BulkLoad, // cp.async.bulk.shared::cluster.global.mbarrier::complete_tx
   WgmmaFence, WgmmaCommit, WgmmaWait, WgmmaMma,
   // tcgen05 (sm_100a): Tensor Memory allocation (warp collectives), the
   // asynchronous copy, MMA and commit, loads and the fences

@@ -142,10 +142,13 @@ void Launch::runCollective(Thread &t, const Inst &in) {
     tcgen05Collective(t, in);
     if (stop)
       return;
-    for (uint32_t i = first; i < end; ++i)
-      if (member(i)) {
-        c.threads[i].tcEver = c.threads[i].tcDirty = true;
-      }
+    // alloc's result (the address in shared memory) is what other threads
+    // use after a thread sync: it is tcgen05 work the fences must order.
+    // dealloc and relinquish_alloc_permit produce nothing others read.
+    if (in.op == Op::Tc05Alloc)
+      for (uint32_t i = first; i < end; ++i)
+        if (member(i))
+          c.threads[i].tcEver = c.threads[i].tcDirty = true;
     releaseAll();
     return;
   default:

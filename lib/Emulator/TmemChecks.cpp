@@ -10,8 +10,9 @@
 //
 // Fences (PTX ISA 9.7.16.6.4, tcgen05.fence, and the memory consistency
 // model's tcgen05 patterns), checked as follows:
-//  - before_thread_sync: a thread that issued tcgen05 work (alloc,
-//    dealloc, relinquish_alloc_permit, cp, mma, commit, ld) and then
+//  - before_thread_sync: a thread that issued tcgen05 work (alloc, cp,
+//    mma, commit, ld; not dealloc or relinquish_alloc_permit, whose
+//    effects no other thread consumes) and then
 //    arrives at a thread sync (bar.sync / bar.arrive / barrier, an
 //    mbarrier.arrive) must have executed tcgen05.fence::before_thread_sync
 //    in between.

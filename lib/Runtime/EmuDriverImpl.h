@@ -34,11 +34,16 @@ struct CUctx_st {
 };
 struct CUfunc_st {
   int module = -1;
+  int multiprocessors = 132; ///< of the chip the module targets (below)
   ggemm::emu::KernelInfo info;
   int maxDynamicShared = 48 * 1024;
 };
 struct CUmod_st {
   int id = -1;
+  /// SMs of the part the PTX's .target names, for cooperative residency:
+  /// 132 (H100/H200) for sm_90a, 148 (B200) for sm_100a, whose kernels
+  /// size their persistent grid to it.
+  int multiprocessors = 132;
   std::vector<std::unique_ptr<CUfunc_st>> functions;
 };
 struct CUgraph_st {
@@ -59,6 +64,7 @@ namespace ggemm::rt::emudrv {
 /// The emulated device's properties: a sm_90a part like the H100/H200.
 constexpr const char *kDeviceName = "ggemm emulator (sm_90a)";
 constexpr int kMultiprocessors = 132;
+constexpr int kMultiprocessorsSm100 = 148; ///< B200, for sm_100a modules
 constexpr int kMaxSharedOptin = 227 * 1024;
 constexpr int kMaxSharedDefault = 48 * 1024;
 constexpr int kL2Bytes = 50 * 1024 * 1024;

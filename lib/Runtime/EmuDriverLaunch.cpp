@@ -40,7 +40,7 @@ CUresult checkCooperative(CUfunction function, const LaunchConfig &config,
   uint64_t shared =
       uint64_t(function->info.staticSharedBytes) + config.dynamicSharedBytes;
   uint64_t perSm = ctasPerMultiprocessor(threads, shared);
-  uint64_t fit = perSm * kMultiprocessors;
+  uint64_t fit = perSm * uint64_t(function->multiprocessors);
   if (ctas <= fit)
     return CUDA_SUCCESS;
   return refuse(CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE,
@@ -50,7 +50,7 @@ CUresult checkCooperative(CUfunction function, const LaunchConfig &config,
                     std::to_string(threads) + " threads and " +
                     std::to_string(shared) +
                     " bytes of shared memory each) on " +
-                    std::to_string(kMultiprocessors) + " SMs, " +
+                    std::to_string(function->multiprocessors) + " SMs, " +
                     std::to_string(fit) + " CTAs");
 }
 

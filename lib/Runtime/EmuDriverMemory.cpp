@@ -231,6 +231,9 @@ CUresult emuModuleLoadData(CUmodule *module, const void *image) {
     return r;
   auto *loaded = new CUmod_st;
   loaded->id = id;
+  size_t target = ptx.find(".target sm_100");
+  if (target != std::string::npos && target < ptx.find(".entry"))
+    loaded->multiprocessors = kMultiprocessorsSm100;
   *module = loaded;
   return CUDA_SUCCESS;
 }
@@ -256,6 +259,7 @@ CUresult emuModuleGetFunction(CUfunction *function, CUmodule module,
     }
   auto f = std::make_unique<CUfunc_st>();
   f->module = module->id;
+  f->multiprocessors = module->multiprocessors;
   if (CUresult r = fromMessage(CUDA_ERROR_NOT_FOUND,
                                s.machine.findKernel(module->id, name, f->info)))
     return r;
