@@ -455,13 +455,17 @@ void Launch::completeTcgen05(AsyncOp &op) {
     out = tm.data[k];
     return true;
   };
-  std::vector<uint8_t> sfa(128 * 4), sfb(static_cast<size_t>(4) * n * 4);
+  // the scale factors as the data paths read them (Tcgen05Semantics.h):
+  // row m of A in its own partition m / 32; B's rows once per partition
+  std::vector<double> xa(128 * 64), xb(static_cast<size_t>(4) * n * 64);
   for (uint32_t m = 0; m < 128; ++m) {
     uint32_t lane, col, w;
     sem::scaleACell(m, lane, col);
     if (!read(lane, acol + col, "tcgen05.mma scale A", w))
       return;
-    std::memcpy(&sfa[m * 4], &w, 4);
+    uint8_t sf[4];
+    std::memcpy(sf, &w, 4);
+    sem::scaleBlock16Row(&A[m * 64], sf, id.negateA, &xa[m * 64]);
   }
   for (uint32_t p = 0; p < 4; ++p)
     for (uint32_t j = 0; j < n; ++j) {
@@ -469,7 +473,9 @@ void Launch::completeTcgen05(AsyncOp &op) {
       sem::scaleBCell(j, p, lane, col);
       if (!read(lane, bcol + col, "tcgen05.mma scale B", w))
         return;
-      std::memcpy(&sfb[(p * n + j) * 4], &w, 4);
+      uint8_t sf[4];
+      std::memcpy(sf, &w, 4);
+      sem::scaleBlock16Row(&B[j * 64], sf, id.negateB, &xb[(p * n + j) * 64]);
     }
   for (uint32_t m = 0; m < 128; ++m)
     for (uint32_t j = 0; j < n; ++j) {
@@ -479,9 +485,8 @@ void Launch::completeTcgen05(AsyncOp &op) {
         return;
       float d;
       std::memcpy(&d, &w, 4);
-      float r = sem::mxf4nvf4Block16Dot(
-          d, op.accumulate, &A[m * 64], &sfa[m * 4], &B[j * 64],
-          &sfb[((m / 32) * n + j) * 4], id.negateA, id.negateB);
+      float r = sem::dotScaledRows(d, op.accumulate, &xa[m * 64],
+                                   &xb[((m / 32) * n + j) * 64]);
       uint32_t k = cell(lane, dcol + col);
       std::memcpy(&tm.data[k], &r, 4);
       tm.written[k] = 1;

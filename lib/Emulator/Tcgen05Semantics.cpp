@@ -187,16 +187,45 @@ float addRoundedOnce(float d, double s) {
   return e > 0 ? hi : lo;
 }
 
+void scaleBlock16Row(const uint8_t *codes, const uint8_t *sf, bool negate,
+                     double *out) {
+  // value tables: 16 E2M1 codes, 128 UE4M3 codes (bit 7 is not part of
+  // the format: a byte with it set reads as NaN, never as a value)
+  static const struct Tables {
+    double e2m1[16], ue4m3[256];
+    Tables() {
+      for (int i = 0; i < 16; ++i)
+        e2m1[i] = e2m1Value(static_cast<uint8_t>(i));
+      for (int i = 0; i < 256; ++i)
+        ue4m3[i] = i < 128 ? ue4m3Value(static_cast<uint8_t>(i))
+                           : std::numeric_limits<double>::quiet_NaN();
+    }
+  } tables;
+  for (uint32_t k = 0; k < 64; ++k) {
+    double v = tables.e2m1[codes[k] & 15] * tables.ue4m3[sf[k / 16]];
+    out[k] = negate ? -v : v;
+  }
+}
+
+float dotScaledRows(float d, bool accumulate, const double *x,
+                    const double *y) {
+  // Exact: a scaled value (E2M1, a multiple of 2^-1, times UE4M3, a
+  // multiple of 2^-9) is a multiple of 2^-10 below 2^12 (6 x 448), so a
+  // product is a multiple of 2^-20 below 2^24 and a sum of 64 of them a
+  // multiple of 2^-20 below 2^30: 50 bits, within a double's 53.
+  double s = 0;
+  for (uint32_t k = 0; k < 64; ++k)
+    s += x[k] * y[k];
+  return addRoundedOnce(accumulate ? d : 0.0f, s);
+}
+
 float mxf4nvf4Block16Dot(float d, bool accumulate, const uint8_t *a,
                          const uint8_t *sfa, const uint8_t *b,
                          const uint8_t *sfb, bool negateA, bool negateB) {
-  double s = 0;
-  for (uint32_t k = 0; k < 64; ++k) {
-    double x = e2m1Value(a[k]) * ue4m3Value(sfa[k / 16]);
-    double y = e2m1Value(b[k]) * ue4m3Value(sfb[k / 16]);
-    s += (negateA ? -x : x) * (negateB ? -y : y);
-  }
-  return addRoundedOnce(accumulate ? d : 0.0f, s);
+  double x[64], y[64];
+  scaleBlock16Row(a, sfa, negateA, x);
+  scaleBlock16Row(b, sfb, negateB, y);
+  return dotScaledRows(d, accumulate, x, y);
 }
 
 } // namespace ggemm::emu::sem

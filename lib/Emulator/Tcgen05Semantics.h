@@ -131,6 +131,15 @@ float mxf4nvf4Block16Dot(float d, bool accumulate, const uint8_t *a,
                          const uint8_t *sfa, const uint8_t *b,
                          const uint8_t *sfb, bool negateA, bool negateB);
 
+/// The same computation in two steps, for a whole MMA: scaleBlock16Row
+/// gives the 64 exact values code[k] * sf[k / 16] (negated when `negate`)
+/// of one row of A or B, and dotScaledRows adds the products of two such
+/// rows exactly to d with one rounding, as mxf4nvf4Block16Dot does.
+void scaleBlock16Row(const uint8_t *codes, const uint8_t *sf, bool negate,
+                     double *out);
+float dotScaledRows(float d, bool accumulate, const double *x,
+                    const double *y);
+
 /// `d + s` rounded once to f32 (round to nearest even), for an exact
 /// double `s`.
 float addRoundedOnce(float d, double s);
