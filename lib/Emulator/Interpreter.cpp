@@ -108,6 +108,14 @@ void Launch::step(Thread &t, uint32_t quantum) {
       uint8_t *p = genericPtr(t, addr, total, in.op == Op::St, sp, isSh, win);
       if (!p)
         break;
+      if (!isSh && sp != Space::Param &&
+          !globalOrder(t, addr, total,
+                       in.op == Op::Ld
+                           ? (in.flags & F_Strong ? GAccess::SyncLoad
+                                                  : GAccess::Load)
+                           : (in.flags & F_Strong ? GAccess::SyncStore
+                                                  : GAccess::Store)))
+        break;
       if (in.op == Op::Ld) {
         for (unsigned j = 0; j < in.vecN; ++j) {
           uint64_t v = 0;
@@ -143,7 +151,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
       bool isSh;
       uint32_t win;
       uint8_t *p = genericPtr(t, addr, esz, true, in.space, isSh, win);
-      if (!p)
+      if (!p || (!isSh && !globalOrder(t, addr, esz, GAccess::Atomic)))
         break;
       uint64_t old = 0;
       std::memcpy(&old, p, esz);
@@ -259,6 +267,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       break;
     }
     case Op::FenceOther:
+      if (in.flags & F_Strong)
+        globalFence(t);
       break;
     case Op::PrefetchTensormap:
     case Op::TmaPrefetch:

@@ -120,6 +120,7 @@ std::string Launch::setup(const std::vector<std::vector<uint8_t>> &params) {
         o.sym = -1;
       }
   residentLimit = cfg.cooperative ? nCtas : std::min<uint32_t>(nCtas, 4);
+  gfences.assign(nCtas, {});
   return "";
 }
 

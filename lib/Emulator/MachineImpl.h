@@ -35,6 +35,7 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ggemm::emu {
@@ -156,6 +157,29 @@ struct Thread {
   uint32_t tcSyncPc = 0;    // where that sync was (reports)
   std::vector<uint8_t> ldPending; // registers of tcgen05.ld before wait::ld
   uint32_t ldPendingCount = 0;
+  // ordering of global memory between CTAs (GlobalOrder.cpp)
+  uint64_t barTime = 0;   // order stamp of the last CTA barrier passed
+  uint64_t xRead = 0;     // of the last read of another CTA's atomics
+  uint64_t acquire = 0;   // of the last acquire (own or via a barrier)
+  uint64_t lastFence = 0; // of its last gpu-scope fence
+  int32_t openFence = -1; // its last gpu fence not yet followed by a
+                          // publishing write (index in the CTA's fences)
+};
+
+/// A gpu-scope fence of a CTA (GlobalOrder.cpp): it releases the writes of
+/// its thread before it and those of the CTA before the thread's last CTA
+/// barrier; `published` is the order stamp of the thread's first atomic
+/// or strong store after it (0: none yet).
+struct GFence {
+  uint32_t thread;
+  uint64_t time, covered, published;
+};
+/// The last write of one 4-byte word of global memory in this launch.
+struct GWrite {
+  uint32_t cta, thread, pc;
+  uint64_t time;
+  bool atomic;       // by atom/red or a strong store (synchronization)
+  bool atomicOthers; // atomics by more than one CTA
 };
 
 struct Warp {
@@ -466,6 +490,10 @@ private:
   bool execTma(Thread &t, const Inst &in);
   bool execBulkStore(Thread &t, const Inst &in);
   bool execBulkLoad(Thread &t, const Inst &in);
+  // --- global memory ordering between CTAs (GlobalOrder.cpp)
+  enum class GAccess : uint8_t { Load, SyncLoad, Store, SyncStore, Atomic };
+  bool globalOrder(Thread &t, uint64_t addr, uint32_t n, GAccess kind);
+  void globalFence(Thread &t);
   // --- the deadlock report (Checker.cpp)
   void reportDeadlock();
 
@@ -487,6 +515,9 @@ private:
   std::vector<uint32_t> freeOps;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
   uint64_t seqNo = 0, now = 0, executed = 0;
+  uint64_t gclock = 0; // order stamps of GlobalOrder.cpp
+  std::unordered_map<uint64_t, GWrite> gwrites;    // by 4-byte word
+  std::vector<std::vector<GFence>> gfences;        // by linear CTA
   std::string error;
   bool stop = false;
 };

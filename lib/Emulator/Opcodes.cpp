@@ -273,6 +273,9 @@ std::string Parser::parseInst(const Stmt &s) {
       return unknown();
     if (in.vecN > 1 && in.type.bits > 64)
       return unknown();
+    if (modHas("relaxed") || modHas("acquire") || modHas("release") ||
+        modHas("volatile"))
+      in.flags |= F_Strong;
   } else if (base == "bra") {
     in.op = Op::Bra;
     if (modHas("uni"))
@@ -344,8 +347,13 @@ std::string Parser::parseInst(const Stmt &s) {
       in.op = Op::FenceOther; // release: a no-op for the emulator
     else if (base == "fence" && modHas("proxy"))
       return unknown();
-    else
+    else {
       in.op = Op::FenceOther;
+      if ((base == "fence" && (modHas("gpu") || modHas("sys")) &&
+           (modHas("acq_rel") || modHas("sc"))) ||
+          (base == "membar" && (modHas("gl") || modHas("sys"))))
+        in.flags |= F_Strong;
+    }
   } else if (base == "atom" || base == "red") {
     in.op = base == "atom" ? Op::Atom : Op::Red;
     spaceOf(in.space);

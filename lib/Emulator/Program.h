@@ -129,6 +129,9 @@ enum : uint8_t {
   F_Read = 16,     // cp.async.bulk.wait_group.read
   F_Shared = 32,   // a 64-bit/32-bit shared mbarrier address etc.
   F_TestWait = 64, // mbarrier.test_wait (non-blocking), not try_wait
+  F_Strong = 128,  // ld/st .relaxed/.acquire/.release/.volatile (a
+                   // synchronizing access); fence: gpu or sys scope
+                   // (fence.acq_rel/.sc .gpu/.sys, membar.gl/.sys)
 };
 
 struct Symbol {

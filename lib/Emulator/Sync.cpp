@@ -168,6 +168,10 @@ void Launch::barCheck(Cta &c, uint32_t id) {
   // work makes the others owe tcgen05.fence::after_thread_sync
   bool tc = b.tc;
   b.tc = false;
+  // GlobalOrder.cpp: the barrier passes the latest acquire to everyone
+  uint64_t stamp = ++gclock, acquire = 0;
+  for (Thread *t : b.waiting)
+    acquire = std::max(acquire, t->acquire);
   size_t nm = c.mbars.size();
   std::vector<uint64_t> obs(nm, 0);
   for (Thread *t : b.waiting)
@@ -177,6 +181,8 @@ void Launch::barCheck(Cta &c, uint32_t id) {
     t->observed.resize(nm, 0);
     for (size_t i = 0; i < nm; ++i)
       t->observed[i] = std::max(t->observed[i], obs[i]);
+    t->barTime = stamp;
+    t->acquire = std::max(t->acquire, acquire);
     if (tc) {
       t->tcNeedAfter = true;
       t->tcSyncPc = t->pc;
