@@ -11,7 +11,7 @@ by a checker event, by gemm-run's check of C, or by a refusal at load.
 Prints a markdown table (mutation, how it was caught) and exits 1 if a
 mutation survived or no longer applies to the PTX.
 
-  sm100-mutations.py --gemm-opt GEMM_OPT --gemm-run GEMM_RUN --src ROOT
+  sm100-mutations.py --opt GEMM_OPT --run GEMM_RUN --src ROOT
                      --work DIR [--seeds 1,2] [--data-seed 1]
 """
 
@@ -163,8 +163,8 @@ def how_caught(rc, log):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--gemm-opt", required=True)
-    ap.add_argument("--gemm-run", required=True)
+    ap.add_argument("--opt", required=True)
+    ap.add_argument("--run", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--seeds", default="1,2")
@@ -176,7 +176,7 @@ def main():
     base = {}
     for key, (name, extra) in kernels.items():
         d = os.path.join(a.work, key)
-        rc, log = run([a.gemm_opt, os.path.join(a.src, "examples", name + ".mlir"),
+        rc, log = run([a.opt, os.path.join(a.src, "examples", name + ".mlir"),
                        "--ggemm-pipeline=chip=sm_100a format=isa grid=2 "
                        "out-dir=%s%s" % (d, extra), "-o", os.devnull])
         if rc:
@@ -184,7 +184,7 @@ def main():
             return 1
         base[key] = (d, name, open(os.path.join(d, name + ".ptx")).read())
         for s in seeds:
-            rc, log = run([a.gemm_run, os.path.join(d, name + ".json"),
+            rc, log = run([a.run, os.path.join(d, name + ".json"),
                            "--device", "emu", "--emu-seed", s,
                            "--seed", a.data_seed, "--check"])
             if rc or not re.search(r"^PASS", log, re.M):
@@ -209,7 +209,7 @@ def main():
         shutil.copy(os.path.join(d, name + ".json"), md)
         hows = []
         for s in seeds:
-            rc, log = run([a.gemm_run, os.path.join(md, name + ".json"),
+            rc, log = run([a.run, os.path.join(md, name + ".json"),
                            "--device", "emu", "--emu-seed", s,
                            "--seed", a.data_seed, "--check"])
             hows.append(how_caught(rc, log))
