@@ -79,6 +79,19 @@ def GGemm_RasterAttr : EnumAttr<GGemm_Dialect, GGemm_Raster, "raster"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def GGemm_ChipSM90a : I32EnumAttrCase<"sm_90a", 0>;
+def GGemm_ChipSM100a : I32EnumAttrCase<"sm_100a", 1>;
+def GGemm_Chip : I32EnumAttr<"Chip",
+    "the chip a schedule and its kernel are made for",
+    [GGemm_ChipSM90a, GGemm_ChipSM100a]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::ggemm";
+}
+def GGemm_ChipAttr : EnumAttr<GGemm_Dialect, GGemm_Chip, "chip"> {
+  let assemblyFormat = "`<` $value `>`";
+  let summary = "target chip: `sm_90a` or `sm_100a`";
+}
+
 //===----------------------------------------------------------------------===//
 // Schedule
 //===----------------------------------------------------------------------===//
@@ -87,8 +100,11 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
   let mnemonic = "schedule";
   let summary = "how a grouped product is tiled and spread over CTAs";
   let description = [{
-    The scheduled level (docs/architecture.md section 2), target-independent:
+    The scheduled level (docs/architecture.md section 2), chosen for one
+    chip by `ggemm-tile`; every later pass reads the chip from here:
 
+    * `target`: the chip whose kernel the tile shape, grid and stages fit
+      (include/ggemm/Target/TargetInfo.h). The CPU lowering ignores it.
     * `tile = [M, N, K]`: output tile of M x N elements; K is walked in
       steps of K elements (one pipeline stage). Partial tiles at the M, N and
       K ends are masked (rows past M_g, columns past N, K past K_g add
@@ -101,15 +117,16 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
     * `grid`: the number of persistent CTAs (the SM count by default).
     * `stages`: depth of the shared-memory pipeline on the GPU.
 
-    Example: `#ggemm.schedule<tile = [128, 128, 256], raster = along_m,
-    split_k = 1, grid = 148, stages = 4>`.
+    Example: `#ggemm.schedule<target = sm_100a, tile = [128, 128, 256],
+    raster = along_m, split_k = 1, grid = 148, stages = 4>`.
   }];
-  let parameters = (ins "int64_t":$tile_m, "int64_t":$tile_n,
+  let parameters = (ins "Chip":$target, "int64_t":$tile_m, "int64_t":$tile_n,
                         "int64_t":$tile_k, "Raster":$raster,
                         "int64_t":$split_k, "int64_t":$grid,
                         "int64_t":$stages);
   let assemblyFormat = [{
-    `<` `tile` `=` `[` $tile_m `,` $tile_n `,` $tile_k `]` `,`
+    `<` `target` `=` $target `,`
+    `tile` `=` `[` $tile_m `,` $tile_n `,` $tile_k `]` `,`
     `raster` `=` $raster `,` `split_k` `=` $split_k `,` `grid` `=` $grid `,`
     `stages` `=` $stages `>`
   }];

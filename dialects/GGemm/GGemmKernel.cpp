@@ -19,7 +19,7 @@ GroupShape KernelProblemAttr::getGroupShape(int64_t g) const {
 
 LogicalResult
 KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                          StringRef chip, RowsKind rows, ScaleLayout scales,
+                          RowsKind rows, ScaleLayout scales,
                           bool alpha, ArrayRef<int64_t> groups,
                           ScheduleAttr schedule) {
   if (groups.empty() || groups.size() % 3 != 0)
@@ -151,6 +151,39 @@ LogicalResult RingOp::verify() {
   return success();
 }
 
+LogicalResult
+KernelPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       int64_t threads, int64_t sharedMemory,
+                       int64_t tensorMemoryColumns, StringRef swizzle,
+                       bool scaleMaps, ArrayRef<int64_t> alignment,
+                       ArrayRef<RoleAttr> roles) {
+  // The rules any plan obeys; whether it is the plan of its problem on its
+  // chip is the target's to say (TargetInfo::verifyPlan).
+  if (swizzle != "none" && swizzle != "128B")
+    return emitError() << "swizzle must be \"none\" or \"128B\"; got \""
+                       << swizzle << "\"";
+  if (alignment.size() != std::size(kAlignedOperands))
+    return emitError() << "alignment lists " << alignment.size()
+                       << " values; it needs one for each of a, b, sfa, sfb, "
+                          "c";
+  for (auto [operand, bytes] : llvm::zip(kAlignedOperands, alignment))
+    if (bytes < 1 || bytes > 256 || !llvm::isPowerOf2_64(bytes))
+      return emitError() << "alignment of " << operand << " is " << bytes
+                         << "; it must be a power of two in [1, 256]";
+  if (roles.empty())
+    return emitError() << "has no warp roles";
+  int64_t warps = 0;
+  for (RoleAttr role : roles)
+    warps = std::max(warps, role.getFirstWarp() + role.getNumWarps());
+  if (threads != 32 * warps)
+    return emitError() << "has " << threads << " threads; its roles occupy "
+                       << warps << " warps (" << 32 * warps << " threads)";
+  if (sharedMemory < 0 || tensorMemoryColumns < 0)
+    return emitError() << "shared_memory and tensor_memory_columns must not "
+                          "be negative";
+  return success();
+}
+
 RoleAttr WarpSpecializeOp::getRoleOf(Operation *op) {
   for (Region *region = op->getParentRegion(); region;
        region = region->getParentRegion()) {
@@ -170,19 +203,20 @@ LogicalResult WarpSpecializeOp::verify() {
     auto role = cast<RoleAttr>(a);
     int64_t first = role.getFirstWarp(), count = role.getNumWarps();
     if (first < 0 || count < 1)
-      return emitOpError() << "role '" << role.getName()
+      return emitOpError() << "role '" << stringifyWarpRole(role.getRole())
                            << "' has no warps (first_warp " << first
                            << ", num_warps " << count << ")";
     for (auto [f, c] : ranges)
       if (first < f + c && f < first + count)
-        return emitOpError() << "role '" << role.getName()
+        return emitOpError() << "role '" << stringifyWarpRole(role.getRole())
                              << "' overlaps another role's warps";
     ranges.push_back({first, count});
     int64_t regs = role.getMaxRegisters();
     if (regs != 0 && (first % 4 != 0 || count % 4 != 0 || regs < 24 ||
                       regs > 256 || regs % 8 != 0))
       return emitOpError()
-             << "role '" << role.getName() << "' sets " << regs
+             << "role '" << stringifyWarpRole(role.getRole()) << "' sets "
+             << regs
              << " registers; setmaxnreg takes a multiple of 8 in [24, 256] "
                 "for whole warpgroups (4 warps from a multiple of 4)";
   }

@@ -24,22 +24,23 @@ def GGemm_KernelProblemAttr : AttrDef<GGemm_Dialect, "KernelProblem"> {
     Set by `ggemm-outline-kernel` on the `gpu.func` it creates and copied
     into the host side's `#ggemm.launch`. `groups` holds `(m, n, k)` per
     group, flattened; `m` is -1 where group sizes are read at run time
-    (`rows<contiguous>`). `chip` names the target description every later
+    (`rows<contiguous>`). The schedule's `target` is the chip every later
     pass reads (include/ggemm/Target/TargetInfo.h).
 
     ```mlir
-    #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major,
+    #ggemm.kernel_problem<rows = list, scales = row_major,
       alpha = false, groups = [96, 128, 512, 128, 256, 512],
-      schedule = #ggemm.schedule<tile = [128, 128, 256], raster = along_m,
-                                 split_k = 1, grid = 132, stages = 4>>
+      schedule = #ggemm.schedule<target = sm_90a, tile = [128, 128, 256],
+                                 raster = along_m, split_k = 1, grid = 132,
+                                 stages = 4>>
     ```
   }];
-  let parameters = (ins StringRefParameter<>:$chip, "RowsKind":$rows,
+  let parameters = (ins "RowsKind":$rows,
                         "ScaleLayout":$scales, "bool":$alpha,
                         ArrayRefParameter<"int64_t">:$groups,
                         "ScheduleAttr":$schedule);
   let assemblyFormat = [{
-    `<` `chip` `=` $chip `,` `rows` `=` $rows `,` `scales` `=` $scales `,`
+    `<` `rows` `=` $rows `,` `scales` `=` $scales `,`
     `alpha` `=` $alpha `,` `groups` `=` `[` $groups `]` `,`
     `schedule` `=` $schedule `>`
   }];
@@ -49,6 +50,8 @@ def GGemm_KernelProblemAttr : AttrDef<GGemm_Dialect, "KernelProblem"> {
     /// Shape of group `g` (m is ShapedType::kDynamic for run-time sizes).
     GroupShape getGroupShape(int64_t g) const;
     bool isListForm() const { return getRows() == RowsKind::list; }
+    /// The chip the kernel is for (its schedule's target).
+    Chip getChip() const { return getSchedule().getTarget(); }
   }];
 }
 
@@ -74,31 +77,17 @@ def GGemm_TensorMapAttr : AttrDef<GGemm_Dialect, "TensorMap"> {
   }];
 }
 
-def GGemm_LaunchAttr : AttrDef<GGemm_Dialect, "Launch"> {
-  let mnemonic = "launch";
-  let summary = "the host side's launch description of one kernel";
-  let description = [{
-    Set by `ggemm-outline-kernel` on the host function whose ggemm op became
-    the kernel `kernel`: launch shape, dynamic shared memory, Tensor Memory
-    columns (sm_100a), the problem the kernel is specialised for and the
-    tensor maps to build, in kernel-parameter order. The JSON manifest the
-    runtime reads (docs/kernel-abi.md) is written from this attribute.
-  }];
-  let parameters = (ins "SymbolRefAttr":$kernel,
-                        ArrayRefParameter<"int64_t">:$grid,
-                        ArrayRefParameter<"int64_t">:$block,
-                        ArrayRefParameter<"int64_t">:$cluster,
-                        "int64_t":$dynamic_shared_memory,
-                        "int64_t":$tensor_memory_columns,
-                        "KernelProblemAttr":$problem,
-                        ArrayRefParameter<"TensorMapAttr">:$tensor_maps);
-  let assemblyFormat = [{
-    `<` `kernel` `=` $kernel `,` `grid` `=` `[` $grid `]` `,`
-    `block` `=` `[` $block `]` `,` `cluster` `=` `[` $cluster `]` `,`
-    `dynamic_shared_memory` `=` $dynamic_shared_memory `,`
-    `tensor_memory_columns` `=` $tensor_memory_columns `,`
-    `problem` `=` $problem `,` `tensor_maps` `=` `[` $tensor_maps `]` `>`
-  }];
+def GGemm_WarpRoleProducer : I32EnumAttrCase<"producer", 0>;
+def GGemm_WarpRoleConsumer : I32EnumAttrCase<"consumer", 1>;
+def GGemm_WarpRoleMma : I32EnumAttrCase<"mma", 2>;
+def GGemm_WarpRoleEpilogue : I32EnumAttrCase<"epilogue", 3>;
+def GGemm_WarpRoleScales : I32EnumAttrCase<"scales", 4>;
+def GGemm_WarpRole : I32EnumAttr<"WarpRole",
+    "what the warps of one role of a warp-specialized kernel do",
+    [GGemm_WarpRoleProducer, GGemm_WarpRoleConsumer, GGemm_WarpRoleMma,
+     GGemm_WarpRoleEpilogue, GGemm_WarpRoleScales]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::ggemm";
 }
 
 def GGemm_RoleAttr : AttrDef<GGemm_Dialect, "Role"> {
@@ -109,17 +98,105 @@ def GGemm_RoleAttr : AttrDef<GGemm_Dialect, "Role"> {
     role's region of `ggemm.warp_specialize`. `max_registers`, when not 0,
     is the register budget the role sets for itself with `setmaxnreg`
     (only for roles made of whole warpgroups: 4 warps starting at a
-    multiple of 4).
+    multiple of 4). The role is one of:
+
+    * `producer`: loads each tile's operands into the ring (TMA);
+    * `scales` (sm_100a): moves row-major scale factors into the layout the
+      MMA reads;
+    * `consumer` (sm_90a): decode, MMA and epilogue;
+    * `mma` (sm_100a): issues the MMAs into Tensor Memory;
+    * `epilogue` (sm_100a): moves the accumulators out to C.
 
     ```mlir
-    #ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>
+    #ggemm.role<producer, first_warp = 0, num_warps = 1, max_registers = 0>
     ```
   }];
-  let parameters = (ins StringRefParameter<>:$name, "int64_t":$first_warp,
+  let parameters = (ins "WarpRole":$role, "int64_t":$first_warp,
                         "int64_t":$num_warps, "int64_t":$max_registers);
   let assemblyFormat = [{
-    `<` $name `,` `first_warp` `=` $first_warp `,` `num_warps` `=` $num_warps
+    `<` $role `,` `first_warp` `=` $first_warp `,` `num_warps` `=` $num_warps
     `,` `max_registers` `=` $max_registers `>`
+  }];
+  let extraClassDeclaration = [{
+    /// Whether the role loads (producer, scales) rather than computes.
+    bool loads() const {
+      return getRole() == WarpRole::producer || getRole() == WarpRole::scales;
+    }
+  }];
+}
+
+def GGemm_KernelPlanAttr : AttrDef<GGemm_Dialect, "KernelPlan"> {
+  let mnemonic = "kernel_plan";
+  let summary = "what the target decided for one kernel, once";
+  let description = [{
+    Made by `ggemm-outline-kernel` from the target's description
+    (include/ggemm/Target/TargetInfo.h) when it creates the kernel, stored
+    as `ggemm.plan` on the `gpu.func` and in the host side's
+    `#ggemm.launch`; the later passes read it and never plan again. A plan
+    that differs from what the kernel's chip plans for its problem (edited
+    by hand) is refused by the first pass that reads it.
+
+    * `threads`: the block size (32 per warp of the roles);
+    * `shared_memory`: dynamic shared memory, in bytes;
+    * `tensor_memory_columns`: Tensor Memory columns allocated per CTA
+      (sm_100a; 0 otherwise);
+    * `swizzle`: of the A and B tensor maps (`none` or `128B`);
+    * `scale_maps`: whether row-major SFA and SFB are also read by TMA
+      (four tensor maps per operand set instead of two);
+    * `alignment`: the byte alignment the kernel needs of the base address
+      of A, B, SFA, SFB and C, in that order (written to the manifest for
+      the runtime to check);
+    * `roles`: the warp roles, in the order `ggemm-warp-specialize` creates
+      their regions.
+
+    ```mlir
+    #ggemm.kernel_plan<threads = 288, shared_memory = 198656,
+      tensor_memory_columns = 0, swizzle = "128B", scale_maps = false,
+      alignment = [16, 16, 8, 8, 16],
+      roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>,
+               <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>
+    ```
+  }];
+  let parameters = (ins "int64_t":$threads, "int64_t":$shared_memory,
+                        "int64_t":$tensor_memory_columns,
+                        StringRefParameter<>:$swizzle, "bool":$scale_maps,
+                        ArrayRefParameter<"int64_t">:$alignment,
+                        ArrayRefParameter<"RoleAttr">:$roles);
+  let assemblyFormat = [{
+    `<` `threads` `=` $threads `,` `shared_memory` `=` $shared_memory `,`
+    `tensor_memory_columns` `=` $tensor_memory_columns `,`
+    `swizzle` `=` $swizzle `,` `scale_maps` `=` $scale_maps `,`
+    `alignment` `=` `[` $alignment `]` `,` `roles` `=` `[` $roles `]` `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The operands `alignment` lists, in its order.
+    static constexpr llvm::StringLiteral kAlignedOperands[] = {
+        "a", "b", "sfa", "sfb", "c"};
+  }];
+}
+
+def GGemm_LaunchAttr : AttrDef<GGemm_Dialect, "Launch"> {
+  let mnemonic = "launch";
+  let summary = "the host side's launch description of one kernel";
+  let description = [{
+    Set by `ggemm-outline-kernel` on the host function whose ggemm op became
+    the kernel `kernel`: grid and cluster shape, the kernel's plan (block
+    size, dynamic shared memory, Tensor Memory columns, operand alignment),
+    the problem the kernel is specialised for and the tensor maps to build,
+    in kernel-parameter order. The JSON manifest the runtime reads
+    (docs/kernel-abi.md) is written from this attribute.
+  }];
+  let parameters = (ins "SymbolRefAttr":$kernel,
+                        ArrayRefParameter<"int64_t">:$grid,
+                        ArrayRefParameter<"int64_t">:$cluster,
+                        "KernelPlanAttr":$plan,
+                        "KernelProblemAttr":$problem,
+                        ArrayRefParameter<"TensorMapAttr">:$tensor_maps);
+  let assemblyFormat = [{
+    `<` `kernel` `=` $kernel `,` `grid` `=` `[` $grid `]` `,`
+    `cluster` `=` `[` $cluster `]` `,` `plan` `=` $plan `,`
+    `problem` `=` $problem `,` `tensor_maps` `=` `[` $tensor_maps `]` `>`
   }];
 }
 
@@ -323,9 +400,9 @@ def GGemm_WarpSpecializeOp : GGemm_Op<"warp_specialize",
     communicating it. Values defined above are captured.
 
     ```mlir
-    ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 4,
+    ggemm.warp_specialize [#ggemm.role<producer, first_warp = 4,
                                        num_warps = 1, max_registers = 0>,
-                           #ggemm.role<"consumer", first_warp = 0,
+                           #ggemm.role<consumer, first_warp = 0,
                                        num_warps = 4, max_registers = 0>] {
       ... ggemm.load_tile ...
       ggemm.yield

@@ -446,7 +446,7 @@ LogicalResult GroupedMatmulOp::verify() {
 
 LogicalResult
 ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     int64_t tileM, int64_t tileN, int64_t tileK,
+                     Chip target, int64_t tileM, int64_t tileN, int64_t tileK,
                      Raster raster, int64_t splitK, int64_t grid,
                      int64_t stages) {
   if (tileM != 64 && tileM != 128 && tileM != 256)

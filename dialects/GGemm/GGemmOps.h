@@ -33,9 +33,11 @@ struct GroupShape {
 namespace mlir::ggemm {
 
 /// The attribute names of the kernel level: `ggemm.problem`
-/// (#ggemm.kernel_problem) on an outlined kernel, `ggemm.launch`
-/// (#ggemm.launch) on the host function that launches it.
+/// (#ggemm.kernel_problem) and `ggemm.plan` (#ggemm.kernel_plan) on an
+/// outlined kernel, `ggemm.launch` (#ggemm.launch) on the host function
+/// that launches it.
 inline constexpr llvm::StringLiteral kProblemAttrName = "ggemm.problem";
+inline constexpr llvm::StringLiteral kPlanAttrName = "ggemm.plan";
 inline constexpr llvm::StringLiteral kLaunchAttrName = "ggemm.launch";
 
 /// Elements per scale factor along K (NVFP4: one e4m3 scale per 16 values).

@@ -57,6 +57,8 @@ struct GGemmExportKernels final
       auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName);
       if (!launch)
         return WalkResult::advance();
+      if (failed(verifyLaunchPlan(fn, launch)))
+        return WalkResult::interrupt();
       SymbolRefAttr kernel = launch.getKernel();
       auto binary =
           module.lookupSymbol<gpu::BinaryOp>(kernel.getRootReference());

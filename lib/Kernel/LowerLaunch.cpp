@@ -233,17 +233,18 @@ struct GGemmLowerLaunch final
                               << "] in its ggemm.launch; expected three "
                                  "sizes from 1 to 2^31 - 1";
     };
+    KernelPlanAttr plan = launch.getPlan();
     if (failed(check("grid", launch.getGrid())) ||
-        failed(check("block", launch.getBlock())) ||
+        failed(check("block", {plan.getThreads(), 1, 1})) ||
         failed(check("cluster", launch.getCluster())))
       return failure();
     if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
       return fn.emitOpError()
              << "has a cluster launch (cluster = [" << launch.getCluster()
              << "]); ggemm-lower-launch launches without clusters";
-    int64_t smem = launch.getDynamicSharedMemory();
+    int64_t smem = plan.getSharedMemory();
     if (smem < 0 || smem > INT32_MAX)
-      return fn.emitOpError() << "has dynamic_shared_memory = " << smem
+      return fn.emitOpError() << "has shared_memory = " << smem
                               << " in its ggemm.launch; expected 0 to "
                                  "2^31 - 1 bytes";
     return success();
@@ -298,7 +299,7 @@ struct GGemmLowerLaunch final
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
-    if (failed(checkShape(fn, launch)))
+    if (failed(verifyLaunchPlan(fn, launch)) || failed(checkShape(fn, launch)))
       return failure();
     if (fn.isExternal())
       return fn.emitOpError() << "carries a ggemm.launch but has no body to "
@@ -497,8 +498,9 @@ struct GGemmLowerLaunch final
     auto [statusHost, status] = upload(i32, {rows32, lb.i32(0)});
 
     // The launch.
-    ArrayRef<int64_t> grid = launch.getGrid(), block = launch.getBlock();
-    Value smem = lb.i32(launch.getDynamicSharedMemory());
+    ArrayRef<int64_t> grid = launch.getGrid();
+    int64_t block[] = {launch.getPlan().getThreads(), 1, 1};
+    Value smem = lb.i32(launch.getPlan().getSharedMemory());
     SmallVector<Value> args = {lb.asParam(mapArray, params[0]),
                                lb.asParam(cArray, params[1]),
                                lb.asParam(scaleArray, params[2]),

@@ -10,6 +10,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringExtras.h"
@@ -109,7 +110,7 @@ struct GGemmOutlineKernel final
     return tiles;
   }
 
-  LogicalResult outline(PersistentOp persistent, const TargetInfo &target) {
+  LogicalResult outline(PersistentOp persistent) {
     auto fn = persistent->getParentOfType<func::FuncOp>();
     FailureOr<SmallVector<MmaTileOp>> tiles = check(persistent, fn);
     if (failed(tiles))
@@ -117,10 +118,13 @@ struct GGemmOutlineKernel final
     GroupedOperands problem = tiles->front().getProblem();
     KernelProblem p =
         KernelProblem::fromOperands(problem, persistent.getSchedule());
-    KernelResources resources;
-    if (std::string why = target.planKernel(p, resources); !why.empty())
+    // The one plan of this kernel: every later pass reads it.
+    const TargetInfo &target = TargetInfo::get(p.chip());
+    KernelPlanAttr plan;
+    if (std::string why = target.planKernel(&getContext(), p, plan);
+        !why.empty())
       return persistent.emitOpError()
-             << "cannot be lowered for " << target.chip << ": " << why;
+             << "cannot be lowered for " << target.name() << ": " << why;
 
     // The kernel module, appended to the top-level module.
     ModuleOp module = getOperation();
@@ -132,15 +136,23 @@ struct GGemmOutlineKernel final
       name = kernelName(fn.getName()) + "_" + std::to_string(i);
     Location loc = persistent.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto gpuModule = gpu::GPUModuleOp::create(b, loc, name);
+    // The chip, for gpu-module-to-binary: the same #nvvm.target that
+    // gpu-nvvm-attach-target makes, with the PTX features the chip's
+    // instructions need.
+    auto nvvmTarget = NVVM::NVVMTargetAttr::get(
+        ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", target.name(),
+        target.ptxFeatures);
+    auto gpuModule = gpu::GPUModuleOp::create(
+        b, loc, name, b.getArrayAttr({nvvmTarget}));
     b.setInsertionPointToStart(gpuModule.getBody());
     auto kernel = gpu::GPUFuncOp::create(
         b, loc, name, b.getFunctionType(getKernelParamTypes(ctx, p), {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     UnitAttr::get(ctx));
     kernel.setKnownBlockSizeAttr(
-        b.getDenseI32ArrayAttr({int32_t(resources.threads), 1, 1}));
-    kernel->setAttr(kProblemAttrName, p.toAttr(ctx, target.chip));
+        b.getDenseI32ArrayAttr({int32_t(plan.getThreads()), 1, 1}));
+    kernel->setAttr(kProblemAttrName, p.toAttr(ctx));
+    kernel->setAttr(kPlanAttrName, plan);
 
     // The persistent body, with %cta = blockIdx.x, %num_ctas = gridDim.x,
     // group sizes from the parameters and each mma_tile a ggemm.tile.
@@ -182,7 +194,7 @@ struct GGemmOutlineKernel final
     auto symbol =
         SymbolRefAttr::get(ctx, name, {FlatSymbolRefAttr::get(ctx, name)});
     fn->setAttr(kLaunchAttrName,
-                buildLaunch(ctx, symbol, target.chip, p, resources));
+                buildLaunch(ctx, symbol, p, plan));
     if (hostOperands) {
       // check() made sure that every operand is an argument of `fn`.
       auto numbers = [&](ValueRange values) {
@@ -225,13 +237,6 @@ struct GGemmOutlineKernel final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    const TargetInfo *target = TargetInfo::lookup(chip);
-    if (!target) {
-      emitError(module.getLoc())
-          << "ggemm-outline-kernel: unknown chip '" << chip << "' (known: "
-          << TargetInfo::knownChips() << ")";
-      return signalPassFailure();
-    }
     // Only the persistent level becomes a kernel.
     WalkResult unfused = module.walk([&](GroupedMatmulOp op) {
       op.emitOpError("was not fused into a persistent loop; run ggemm-tile "
@@ -243,7 +248,7 @@ struct GGemmOutlineKernel final
     SmallVector<PersistentOp> ops;
     module.walk([&](PersistentOp op) { ops.push_back(op); });
     for (PersistentOp op : ops)
-      if (failed(outline(op, *target)))
+      if (failed(outline(op)))
         return signalPassFailure();
   }
 };

@@ -6,10 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GGemm/GGemmOps.h"
 #include "ggemm/Kernel/Passes.h"
-#include "ggemm/Target/Launch.h"
-
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "ggemm/Target/TargetInfo.h"
 
 #define DEBUG_TYPE "ggemm-pipeline-loads"
 
@@ -23,57 +22,9 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// The host function whose #ggemm.launch names `kernel`, or null.
-func::FuncOp findHost(gpu::GPUFuncOp kernel) {
-  auto module = kernel->getParentOfType<gpu::GPUModuleOp>()
-                    ->getParentOfType<ModuleOp>();
-  func::FuncOp host;
-  if (!module)
-    return host;
-  module.walk([&](func::FuncOp fn) {
-    auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName);
-    if (launch && launch.getKernel().getLeafReference() == kernel.getName())
-      host = fn;
-  });
-  return host;
-}
-
 struct GGemmPipelineLoads final
     : public ggemm::impl::GGemmPipelineLoadsBase<GGemmPipelineLoads> {
   using GGemmPipelineLoadsBase::GGemmPipelineLoadsBase;
-
-  /// With stages = N, the kernel's problem and the host's launch get a
-  /// ring of N stages, re-planned by the target.
-  LogicalResult restage(gpu::GPUFuncOp kernel, KernelProblemAttr &attr) {
-    ScheduleAttr s = attr.getSchedule();
-    if (stages == 0 || stages == s.getStages())
-      return success();
-    if (stages < 0 || stages > 16)
-      return kernel.emitOpError()
-             << "ggemm-pipeline-loads: stages = " << int64_t(stages)
-             << " must be in [0, 16] (0: the schedule's)";
-    const TargetInfo *target = TargetInfo::lookup(attr.getChip());
-    if (!target)
-      return kernel.emitOpError() << "is for unknown chip '" << attr.getChip()
-                                  << "'";
-    KernelProblem p = KernelProblem::fromAttr(attr);
-    p.schedule = ScheduleAttr::get(&getContext(), s.getTileM(), s.getTileN(),
-                                   s.getTileK(), s.getRaster(), s.getSplitK(),
-                                   s.getGrid(), stages);
-    KernelResources resources;
-    if (std::string why = target->planKernel(p, resources); !why.empty())
-      return kernel.emitOpError() << "cannot take a ring of " << int64_t(stages)
-                                  << " stages: " << why;
-    attr = p.toAttr(&getContext(), attr.getChip());
-    kernel->setAttr(kProblemAttrName, attr);
-    if (func::FuncOp host = findHost(kernel)) {
-      auto old = host->getAttrOfType<LaunchAttr>(kLaunchAttrName);
-      host->setAttr(kLaunchAttrName,
-                    buildLaunch(&getContext(), old.getKernel(), attr.getChip(),
-                                p, resources));
-    }
-    return success();
-  }
 
   void runOnOperation() override {
     SmallVector<gpu::GPUFuncOp> kernels;
@@ -82,17 +33,19 @@ struct GGemmPipelineLoads final
         kernels.push_back(fn);
     });
     for (gpu::GPUFuncOp kernel : kernels) {
-      auto attr = kernel->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
-      if (failed(restage(kernel, attr)))
-        return signalPassFailure();
       SmallVector<TileOp> tiles;
       kernel.walk([&](TileOp op) { tiles.push_back(op); });
       if (tiles.empty())
         continue;
+      // The ring is the plan's: its stages fit the chip's shared memory.
+      FailureOr<OutlinedKernel> outlined = readOutlinedKernel(kernel);
+      if (failed(outlined))
+        return signalPassFailure();
       OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
       Value ring = RingOp::create(
           b, kernel.getLoc(),
-          RingType::get(&getContext(), attr.getSchedule().getStages()));
+          RingType::get(&getContext(),
+                        outlined->problem.schedule.getStages()));
       for (TileOp tile : tiles) {
         b.setInsertionPoint(tile);
         LoadTileOp::create(b, tile.getLoc(), ring, tile.getGroup(),

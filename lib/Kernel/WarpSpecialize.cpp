@@ -1,8 +1,9 @@
 //===- WarpSpecialize.cpp - the ggemm-warp-specialize pass ----------------===//
 //
 // The body of a kernel with a ring becomes one ggemm.warp_specialize
-// region per warp role of the target, each a copy of the persistent loop
-// holding only its role's ops (see the pass description in Passes.td).
+// region per warp role of the kernel's plan (ggemm.plan), each a copy of
+// the persistent loop holding only its role's ops (see the pass
+// description in Passes.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,17 +58,16 @@ void dropDeadCode(Operation *root) {
   }
 }
 
-/// Whether `op` belongs to the role named `role`. The "producer" loads
-/// tiles (TMA), a "scales" role (sm_100a) loads the same tiles' scale
-/// factors into the layout the MMA reads, and every other role computes.
-bool keep(Operation *op, StringRef role) {
-  bool loads = role == "producer" || role == "scales";
+/// Whether `op` belongs to `role`. The producer loads tiles (TMA), a
+/// scales role (sm_100a) loads the same tiles' scale factors into the
+/// layout the MMA reads, and every other role computes.
+bool keep(Operation *op, RoleAttr role) {
   if (isa<PrefetchTileOp>(op))
-    return role == "producer";
+    return role.getRole() == WarpRole::producer;
   if (isa<LoadTileOp>(op))
-    return loads;
+    return role.loads();
   if (isa<ComputeTileOp>(op))
-    return !loads;
+    return !role.loads();
   return true;
 }
 
@@ -76,11 +76,10 @@ struct GGemmWarpSpecialize final
   using GGemmWarpSpecializeBase::GGemmWarpSpecializeBase;
 
   LogicalResult specialize(gpu::GPUFuncOp kernel, RingOp ring) {
-    auto attr = kernel->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
-    const TargetInfo *target = TargetInfo::lookup(attr.getChip());
-    if (!target)
-      return kernel.emitOpError() << "is for unknown chip '" << attr.getChip()
-                                  << "'";
+    FailureOr<OutlinedKernel> outlined = readOutlinedKernel(kernel);
+    if (failed(outlined))
+      return failure();
+    ArrayRef<RoleAttr> roles = outlined->plan.getRoles();
     Block &entry = kernel.getBody().front();
     if (ring->getBlock() != &entry)
       return ring.emitOpError("must be in the kernel's entry block");
@@ -93,15 +92,11 @@ struct GGemmWarpSpecialize final
          op = op->getNextNode())
       body.push_back(op);
 
-    MLIRContext *ctx = &getContext();
-    SmallVector<Attribute> roles;
-    for (const RoleSpec &r : target->roles)
-      roles.push_back(RoleAttr::get(ctx, r.name, r.firstWarp, r.numWarps,
-                                    r.maxRegisters));
     OpBuilder b(body.empty() ? ring->getNextNode() : body.back()->getNextNode());
+    SmallVector<Attribute> roleAttrs(roles.begin(), roles.end());
     auto ws = WarpSpecializeOp::create(b, kernel.getLoc(), TypeRange{},
-                                       b.getArrayAttr(roles), roles.size());
-    for (auto [i, spec] : llvm::enumerate(target->roles)) {
+                                       b.getArrayAttr(roleAttrs), roles.size());
+    for (auto [i, role] : llvm::enumerate(roles)) {
       Block *block = b.createBlock(&ws.getBodies()[i]);
       b.setInsertionPointToStart(block);
       IRMapping mapping;
@@ -109,14 +104,14 @@ struct GGemmWarpSpecialize final
         b.clone(*op, mapping);
       SmallVector<Operation *> foreign;
       block->walk([&](Operation *op) {
-        if (!keep(op, spec.name))
+        if (!keep(op, role))
           foreign.push_back(op);
       });
       for (Operation *op : foreign)
         op->erase();
       dropDeadCode(ws);
       b.setInsertionPointToEnd(block);
-      if (spec.name == "producer")
+      if (role.getRole() == WarpRole::producer)
         DrainRingOp::create(b, kernel.getLoc(), ring);
       YieldOp::create(b, kernel.getLoc());
     }

@@ -1,6 +1,7 @@
 //===- GPUPipeline.cpp - ggemm to a GPU binary ----------------------------===//
 //
-// `ggemm-pipeline{chip=...}`: schedule, fuse into one persistent kernel,
+// `ggemm-pipeline{chip=...}`: schedule for the chip (the only pass that
+// takes it: the schedule carries it on), fuse into one persistent kernel,
 // lower it to NVVM with upstream conversions and assemble it with upstream
 // gpu-module-to-binary (which runs CUDA's ptxas for format=bin).
 //
@@ -38,7 +39,6 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   }
   pm.addPass(createGGemmFusePersistent());
   GGemmOutlineKernelOptions outline;
-  outline.chip = options.chip;
   outline.hostOperands = options.host == GPUPipelineOptions::Host::launch;
   pm.addPass(createGGemmOutlineKernel(outline));
   {
@@ -68,13 +68,8 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   kernels.addPass(createConvertNVVMToLLVMPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
 
-  GpuNVVMAttachTargetOptions target;
-  target.chip = options.chip;
-  // tcgen05 needs PTX ISA 8.6 or later; sm_90a needs 8.3, for
-  // fence.proxy.tensormap::generic.acquire (the tensor maps' fence).
-  target.features = options.chip == "sm_100a" ? "+ptx88" : "+ptx83";
-  target.optLevel = 3;
-  pm.addPass(createGpuNVVMAttachTarget(target));
+  // Each kernel's gpu.module carries its chip's #nvvm.target (chip and PTX
+  // features, from ggemm-outline-kernel), which gpu-module-to-binary reads.
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
       options.format == GPUPipelineOptions::Format::isa ? "isa" : "bin";

@@ -16,8 +16,8 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
-                                    StringRef chip, const KernelProblem &p,
-                                    const KernelResources &resources) {
+                                    const KernelProblem &p,
+                                    KernelPlanAttr plan) {
   ScheduleAttr s = p.schedule;
   SmallVector<TensorMapAttr> maps;
   // One map per A and B (and SFA, SFB when the kernel loads row-major
@@ -30,8 +30,8 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                                         swizzle));
     };
     int64_t tileK = s.getTileK();
-    add("a", rowsA, k / 2, tileK / 2, s.getTileM(), resources.swizzle);
-    add("b", rowsB, k / 2, tileK / 2, s.getTileN(), resources.swizzle);
+    add("a", rowsA, k / 2, tileK / 2, s.getTileM(), plan.getSwizzle());
+    add("b", rowsB, k / 2, tileK / 2, s.getTileN(), plan.getSwizzle());
     if (!p.scaleMaps)
       return;
     add("sfa", rowsA, k / kScaleBlock, tileK / kScaleBlock, s.getTileM(),
@@ -46,10 +46,8 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
     // Rows of A are known at run time: the runtime fills in dims[1].
     addMaps(0, -1, int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k);
   }
-  return LaunchAttr::get(ctx, kernel, {s.getGrid(), 1, 1},
-                         {resources.threads, 1, 1}, {1, 1, 1},
-                         resources.sharedBytes, resources.tensorMemoryColumns,
-                         p.toAttr(ctx, chip), maps);
+  return LaunchAttr::get(ctx, kernel, {s.getGrid(), 1, 1}, {1, 1, 1}, plan,
+                         p.toAttr(ctx), maps);
 }
 
 SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
@@ -79,6 +77,7 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,
                                        StringRef imageFile) {
   KernelProblemAttr problem = launch.getProblem();
+  KernelPlanAttr plan = launch.getPlan();
   ScheduleAttr s = problem.getSchedule();
   auto array = [](ArrayRef<int64_t> values) {
     llvm::json::Array a;
@@ -101,19 +100,25 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
                                       {"strides", array(map.getStrides())},
                                       {"box", array(map.getBox())},
                                       {"swizzle", map.getSwizzle()}});
+  // What the kernel's instructions need of each operand's base address
+  // (the runtime checks it before a launch).
+  llvm::json::Object alignment;
+  for (auto [operand, bytes] :
+       llvm::zip(KernelPlanAttr::kAlignedOperands, plan.getAlignment()))
+    alignment[operand] = bytes;
   llvm::json::Array params{"tensor_maps",  "c_pointers", "scale_pointers",
                            "group_sizes", "alpha",      "status"};
   if (s.getSplitK() > 1)
     params.push_back("workspace");
   llvm::json::Object manifest{
       {"format", "ggemm-manifest-1"},
-      {"chip", problem.getChip()},
+      {"chip", stringifyChip(problem.getChip())},
       {"kernel", launch.getKernel().getLeafReference().getValue()},
       {"cubin", imageFile.str()},
       {"grid", array(launch.getGrid())},
-      {"block", array(launch.getBlock())},
+      {"block", llvm::json::Array{plan.getThreads(), 1, 1}},
       {"cluster", array(launch.getCluster())},
-      {"dynamic_shared_memory", launch.getDynamicSharedMemory()},
+      {"dynamic_shared_memory", plan.getSharedMemory()},
       {"rows", problem.isListForm() ? "list" : "contiguous"},
       {"scales", problem.getScales() == ScaleLayout::row_major
                      ? "row_major"
@@ -123,9 +128,10 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"split_k", s.getSplitK()},
       {"groups", std::move(groups)},
       {"params", std::move(params)},
-      {"tensor_maps", std::move(maps)}};
-  if (launch.getTensorMemoryColumns())
-    manifest["tensor_memory_columns"] = launch.getTensorMemoryColumns();
+      {"tensor_maps", std::move(maps)},
+      {"alignment", std::move(alignment)}};
+  if (plan.getTensorMemoryColumns())
+    manifest["tensor_memory_columns"] = plan.getTensorMemoryColumns();
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));

@@ -1,81 +1,64 @@
-//===- TargetInfo.cpp - the one description of each target chip -----------===//
+//===- TargetInfo.cpp - the chips and what all of them share -------------===//
 //
-// The chips ggemm compiles for and what their kernels can take (see
-// ggemm/Target/TargetInfo.h).
+// The registry of chips (one description per value of the Chip enum, each
+// defined in its chip's folder), the checks every chip's kernel shares
+// (tile table, split-K residency), and the kernel plan as an attribute:
+// made once by planKernel, checked by verifyPlan wherever it is read.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Target/TargetInfo.h"
-#include "ggemm/Target/SM100/KernelPlan.h"
-#include "ggemm/Target/SM90/KernelPlan.h"
+#include "ggemm/Target/SM100/Target.h"
+#include "ggemm/Target/SM90/Target.h"
 
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::ggemm;
 
-namespace {
-// sm_100a: tcgen05.mma cta_group::1 computes 128 rows; one 128-byte
-// swizzled row of packed e2m1 per K tile (K = 256). The instruction takes
-// N = 8..256 in steps of 8 (PTX ISA Table 39), but the ISA text gives no
-// rule for where the block16 scale factors of B sit in Tensor Memory for a
-// given N (only Figure 242, an image); the widths below are the ones whose
-// placement a reference confirms: CUTLASS's block-scaled sm_100 kernels,
-// which take CTA tile N in {64, 128, 192, 256} (docs/sm100-encodings.md,
-// "Tile N").
-constexpr int64_t kSM100TileM[] = {128};
-constexpr int64_t kSM100TileN[] = {64, 128, 192, 256};
-constexpr int64_t kSM100TileK[] = {256};
-// sm_90a: two warpgroups of wgmma m64n128k16 (64 weight rows x 128 tokens
-// each): a 128 x 128 tile; one 128-byte swizzled row of packed e2m1 per K
-// tile (K = 256).
-constexpr int64_t kSM90TileM[] = {128};
-constexpr int64_t kSM90TileN[] = {128};
-constexpr int64_t kSM90TileK[] = {256};
+TargetInfo::~TargetInfo() = default;
 
-// Warp roles. sm_100a: a TMA producer warp, an MMA warp (one elected
-// thread issues tcgen05), four epilogue warps (one per TMEM lane quarter),
-// and a scale warp that moves row-major scale factors into the atoms
-// tcgen05.cp reads, so that the producer never waits on its own loads.
-// sm_90a: two consumer warpgroups (decode, wgmma, epilogue) and a TMA
-// producer warp. The producer is not a whole warpgroup, so it cannot give
-// registers back with setmaxnreg, and neither kernel uses it.
-constexpr RoleSpec kSM100Roles[] = {
-    {"producer", 0, 1, 0},
-    {"mma", 1, 1, 0},
-    {"epilogue", 2, 4, 0},
-    {"scales", 6, 1, 0}};
-constexpr RoleSpec kSM90Roles[] = {{"producer", 8, 1, 0},
-                                   {"consumer", 0, 8, 0}};
-
-const TargetInfo kTargets[] = {
-    {"sm_100a", 148, 227 * 1024, kSM100TileM, kSM100TileN, kSM100TileK,
-     kSM100Roles,
-     "the widths whose tcgen05 scale-factor layout in Tensor Memory is "
-     "confirmed; docs/sm100-encodings.md"},
-    {"sm_90a", 132, 227 * 1024, kSM90TileM, kSM90TileN, kSM90TileK,
-     kSM90Roles, ""},
-};
-
-std::string joined(ArrayRef<int64_t> values) {
-  return llvm::join(llvm::map_range(values,
-                                    [](int64_t v) { return std::to_string(v); }),
-                    ", ");
+const TargetInfo &TargetInfo::get(Chip chip) {
+  switch (chip) {
+  case Chip::sm_90a:
+    return getSM90Target();
+  case Chip::sm_100a:
+    return getSM100Target();
+  }
+  llvm_unreachable("every Chip has a TargetInfo");
 }
-} // namespace
 
-const TargetInfo *TargetInfo::lookup(StringRef chip) {
-  for (const TargetInfo &t : kTargets)
-    if (t.chip == chip)
-      return &t;
-  return nullptr;
+static ArrayRef<Chip> allChips() {
+  static const Chip chips[] = {Chip::sm_90a, Chip::sm_100a};
+  return chips;
 }
 
 std::string TargetInfo::knownChips() {
-  return llvm::join(llvm::map_range(kTargets,
-                                    [](const TargetInfo &t) {
-                                      return t.chip.str();
+  return llvm::join(llvm::map_range(allChips(),
+                                    [](Chip c) {
+                                      return stringifyChip(c).str();
                                     }),
+                    ", ");
+}
+
+FailureOr<Chip> TargetInfo::parseChip(StringRef name, std::string &why) {
+  if (std::optional<Chip> chip = symbolizeChip(name))
+    return *chip;
+  why = "unknown chip '" + name.str() + "' (known: " + knownChips() + ")";
+  // The arch-specific feature set is what ggemm's kernels need (wgmma,
+  // setmaxnreg, tcgen05): "sm_100" or "sm_90" most likely meant it.
+  for (Chip chip : allChips())
+    if (stringifyChip(chip) == (name + "a").str())
+      why += "; did you mean " + stringifyChip(chip).str() +
+             "? ggemm's kernels use instructions only the arch-specific "
+             "target has";
+  return failure();
+}
+
+static std::string joined(ArrayRef<int64_t> values) {
+  return llvm::join(llvm::map_range(values,
+                                    [](int64_t v) { return std::to_string(v); }),
                     ", ");
 }
 
@@ -84,8 +67,9 @@ std::string TargetInfo::checkTile(int64_t m, int64_t n, int64_t k) const {
                    StringRef reason = "") {
     if (llvm::is_contained(ok, v))
       return std::string();
-    std::string why = std::string("the ") + chip.str() + " kernel takes tile " +
-                      what + " in {" + joined(ok) + "}";
+    std::string why = std::string("the ") + name().str() +
+                      " kernel takes tile " + what + " in {" + joined(ok) +
+                      "}";
     if (!reason.empty())
       why += " (" + reason.str() + ")";
     return why + "; got " + std::to_string(v);
@@ -111,35 +95,121 @@ std::string TargetInfo::checkSplitK(const KernelProblem &p) const {
            " makes the CTAs wait for each other at a grid barrier, so all " +
            "of them must be resident: grid = " + std::to_string(s.getGrid()) +
            " must be at most the " + std::to_string(numSMs) + " SMs of " +
-           chip.str();
+           name().str();
   return "";
 }
 
-std::string TargetInfo::planKernel(KernelProblem &p,
-                                   KernelResources &resources) const {
+std::string TargetInfo::planKernel(MLIRContext *ctx, KernelProblem &p,
+                                   KernelPlanAttr &plan) const {
   ScheduleAttr s = p.schedule;
+  if (p.chip() != chip)
+    return "the schedule is for " + stringifyChip(p.chip()).str() + ", not " +
+           name().str();
   if (std::string why = checkTile(s.getTileM(), s.getTileN(), s.getTileK());
       !why.empty())
     return why;
   if (std::string why = checkSplitK(p); !why.empty())
     return why;
-  if (chip == "sm_100a") {
-    SM100Plan plan;
-    if (std::string why = planSM100Kernel(p, plan); !why.empty())
-      return why;
-    p.scaleMaps = plan.scaleTma;
-    resources = {kSM100Threads, plan.sharedBytes, plan.tmemAllocColumns,
-                 "128B", plan.scaleTma};
-    return "";
-  }
-  if (p.scales != ScaleLayout::row_major)
-    return "the sm_90a kernel takes row-major scales (it reads them with "
-           "plain loads); blocked_128x4 is for tcgen05";
-  if (std::string why = sm90Unsupported(p); !why.empty())
+  KernelResources r;
+  if (std::string why = planResources(p, r); !why.empty())
     return why;
-  p.scaleMaps = false;
-  resources = {kSM90Threads, sm90SharedMemoryBytes(p), 0, "128B", false};
+  p.scaleMaps = r.scaleMaps;
+  SmallVector<RoleAttr> roleAttrs;
+  for (const RoleSpec &spec : roles)
+    roleAttrs.push_back(RoleAttr::get(ctx, spec.role, spec.firstWarp,
+                                      spec.numWarps, spec.maxRegisters));
+  plan = KernelPlanAttr::get(ctx, r.threads, r.sharedBytes,
+                             r.tensorMemoryColumns, r.swizzle, r.scaleMaps,
+                             r.alignment, roleAttrs);
   return "";
+}
+
+std::string TargetInfo::verifyPlan(const KernelProblem &problem,
+                                   KernelPlanAttr plan) const {
+  KernelProblem p = problem;
+  KernelPlanAttr expected;
+  if (std::string why = planKernel(plan.getContext(), p, expected);
+      !why.empty())
+    return "its problem has no plan on " + name().str() + ": " + why;
+  if (plan == expected)
+    return "";
+  auto differs = [&](StringRef field, auto got, auto want) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "its plan has " << field << " = " << got << "; the " << name()
+       << " kernel of its problem has " << want;
+    return text;
+  };
+  auto list = [](auto values) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << "[";
+    llvm::interleaveComma(values, os);
+    os << "]";
+    return text;
+  };
+  if (plan.getThreads() != expected.getThreads())
+    return differs("threads", plan.getThreads(), expected.getThreads());
+  if (plan.getSharedMemory() != expected.getSharedMemory())
+    return differs("shared_memory", plan.getSharedMemory(),
+                   expected.getSharedMemory());
+  if (plan.getTensorMemoryColumns() != expected.getTensorMemoryColumns())
+    return differs("tensor_memory_columns", plan.getTensorMemoryColumns(),
+                   expected.getTensorMemoryColumns());
+  if (plan.getSwizzle() != expected.getSwizzle())
+    return differs("swizzle", plan.getSwizzle(), expected.getSwizzle());
+  if (plan.getScaleMaps() != expected.getScaleMaps())
+    return differs("scale_maps", plan.getScaleMaps(),
+                   expected.getScaleMaps());
+  if (plan.getAlignment() != expected.getAlignment())
+    return differs("alignment", list(plan.getAlignment()),
+                   list(expected.getAlignment()));
+  return differs("roles", list(plan.getRoles()), list(expected.getRoles()));
+}
+
+FailureOr<OutlinedKernel> mlir::ggemm::readOutlinedKernel(Operation *kernel) {
+  auto problem = kernel->getAttrOfType<KernelProblemAttr>(kProblemAttrName);
+  auto plan = kernel->getAttrOfType<KernelPlanAttr>(kPlanAttrName);
+  if (!problem)
+    return kernel->emitOpError()
+           << "needs '" << kProblemAttrName << "' (#ggemm.kernel_problem) and '"
+           << kPlanAttrName
+           << "' (#ggemm.kernel_plan): ggemm-outline-kernel sets both";
+  KernelProblem p = KernelProblem::fromAttr(problem);
+  const TargetInfo &target = TargetInfo::get(p.chip());
+  if (!plan) {
+    // Kernels written by hand: say what the plan would be.
+    InFlightDiagnostic diag = kernel->emitOpError()
+                              << "needs '" << kPlanAttrName
+                              << "' (#ggemm.kernel_plan), which "
+                                 "ggemm-outline-kernel sets";
+    KernelProblem planned = p;
+    KernelPlanAttr expected;
+    if (std::string why =
+            target.planKernel(kernel->getContext(), planned, expected);
+        !why.empty())
+      diag << "; its problem has no plan on " << target.name() << ": "
+           << why;
+    else
+      diag << "; for its problem on " << target.name() << " it is "
+           << expected;
+    return diag;
+  }
+  if (std::string why = target.verifyPlan(p, plan); !why.empty())
+    return kernel->emitOpError() << "has a plan that is not its chip's: "
+                                 << why;
+  return OutlinedKernel{p.withPlan(plan), plan, &target};
+}
+
+LogicalResult mlir::ggemm::verifyLaunchPlan(Operation *host,
+                                            LaunchAttr launch) {
+  KernelProblem p = KernelProblem::fromAttr(launch.getProblem());
+  const TargetInfo &target = TargetInfo::get(p.chip());
+  if (std::string why = target.verifyPlan(p, launch.getPlan()); !why.empty())
+    return host->emitOpError()
+           << "has a " << kLaunchAttrName
+           << " whose plan is not its chip's: " << why;
+  return success();
 }
 
 KernelProblem KernelProblem::fromAttr(KernelProblemAttr attr) {
@@ -165,13 +235,17 @@ KernelProblem KernelProblem::fromOperands(const GroupedOperands &operands,
   return p;
 }
 
-KernelProblemAttr KernelProblem::toAttr(MLIRContext *ctx,
-                                        StringRef chip) const {
+KernelProblem KernelProblem::withPlan(KernelPlanAttr plan) const {
+  KernelProblem p = *this;
+  p.scaleMaps = plan.getScaleMaps();
+  return p;
+}
+
+KernelProblemAttr KernelProblem::toAttr(MLIRContext *ctx) const {
   SmallVector<int64_t> flat;
   for (const GroupShape &g : groups)
     flat.append({ShapedType::isDynamic(g.m) ? int64_t(-1) : g.m, g.n, g.k});
-  return KernelProblemAttr::get(ctx, chip,
-                                listForm ? RowsKind::list
-                                         : RowsKind::contiguous,
-                                scales, hasAlpha, flat, schedule);
+  return KernelProblemAttr::get(
+      ctx, listForm ? RowsKind::list : RowsKind::contiguous, scales, hasAlpha,
+      flat, schedule);
 }

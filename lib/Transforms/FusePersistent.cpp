@@ -152,7 +152,8 @@ struct GGemmFusePersistent final
     for (GroupedMatmulOp op : ops) {
       ScheduleAttr s = op.getScheduleAttr();
       if (grid > 0)
-        s = ScheduleAttr::get(&getContext(), s.getTileM(), s.getTileN(),
+        s = ScheduleAttr::get(&getContext(), s.getTarget(), s.getTileM(),
+                              s.getTileN(),
                               s.getTileK(), s.getRaster(), s.getSplitK(), grid,
                               s.getStages());
       PersistentBuilder(op, s).build();

@@ -44,7 +44,7 @@ struct GGemmSplitK final : public ggemm::impl::GGemmSplitKBase<GGemmSplitK> {
       LLVM_DEBUG(llvm::dbgs() << "split_k = " << factor << " for " << op.getLoc()
                               << "\n");
       op.setScheduleAttr(ScheduleAttr::get(
-          &getContext(), schedule.getTileM(), schedule.getTileN(),
+          &getContext(), schedule.getTarget(), schedule.getTileM(), schedule.getTileN(),
           schedule.getTileK(), schedule.getRaster(), factor, schedule.getGrid(),
           schedule.getStages()));
       return WalkResult::advance();

@@ -25,7 +25,11 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
   using GGemmTileBase::GGemmTileBase;
 
   void runOnOperation() override {
-    const TargetInfo *target = TargetInfo::lookup(chip);
+    // The chip enters the IR here, once: the schedule carries it.
+    std::string unknownChip;
+    FailureOr<Chip> parsed = TargetInfo::parseChip(chip, unknownChip);
+    const TargetInfo *target =
+        succeeded(parsed) ? &TargetInfo::get(*parsed) : nullptr;
     std::optional<Raster> order = symbolizeRaster(raster);
     WalkResult result = getOperation().walk([&](GroupedMatmulOp op) {
       if (op.getSchedule())
@@ -35,7 +39,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
         return WalkResult::interrupt();
       };
       if (!target)
-        return fail("unknown chip (known: " + TargetInfo::knownChips() + ")");
+        return fail(unknownChip);
       if (!order)
         return fail("unknown raster '" + raster +
                     "' (expected along_m or along_n)");
@@ -47,17 +51,20 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                     " must be in [0, 65535] (0: the chip's SM count)");
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       auto emitError = [&] { return op.emitOpError(); };
-      if (failed(ScheduleAttr::verify(emitError, tileM, tileN, tileK, *order,
-                                      /*splitK=*/1, ctas, stages)))
+      if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,
+                                      tileK, *order, /*splitK=*/1, ctas,
+                                      stages)))
         return WalkResult::interrupt();
-      auto schedule = ScheduleAttr::get(&getContext(), tileM, tileN, tileK,
-                                        *order, /*splitK=*/1, ctas, stages);
+      auto schedule =
+          ScheduleAttr::get(&getContext(), target->chip, tileM, tileN, tileK,
+                            *order, /*splitK=*/1, ctas, stages);
       // The whole problem against the chip's kernel (scale layout,
       // resources): a schedule accepted here is one the lowering takes.
+      // The plan itself is made when the kernel is (ggemm-outline-kernel).
       KernelProblem problem =
           KernelProblem::fromOperands(op.getProblem(), schedule);
-      KernelResources resources;
-      if (std::string why = target->planKernel(problem, resources);
+      KernelPlanAttr plan;
+      if (std::string why = target->planKernel(&getContext(), problem, plan);
           !why.empty())
         return fail(why);
       op.setScheduleAttr(schedule);

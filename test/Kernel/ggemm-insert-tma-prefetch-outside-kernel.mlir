@@ -9,7 +9,7 @@
 // CHECK: ggemm.tile group
 module attributes {gpu.container_module} {
   gpu.module @m {
-    func.func @f() attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    func.func @f() attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       %i = arith.constant 0 : index
       ggemm.tile group(%i) row_base(%i) at(%i, %i)
       return

@@ -74,7 +74,7 @@ module attributes {gpu.container_module} {
   func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
                   %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>,
                   %sfb0: memref<128x8xf8E4M3FN>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 198656, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
       ggemm.launch_operands = {a = array<i64: 1>, sfa = array<i64: 2>, b = array<i64: 3>, sfb = array<i64: 4>, c = array<i64: 0>, group_sizes = array<i64>, alpha = array<i64>}} {
     return
   }
@@ -118,7 +118,7 @@ module attributes {gpu.container_module} {
 // CHECK: %[[STH:.*]] = memref.alloca() : memref<2xi32>
 // CHECK: memref.store %[[ROWS32]], %[[STH]][%c0
 // CHECK: %[[STD:.*]], %{{.*}} = gpu.alloc async {{.*}} : memref<2xi32>
-// CHECK: %[[T:.*]] = gpu.launch_func async {{.*}} @ggemm_moe::@ggemm_moe blocks in (%c148, {{.*}} threads in (%c192, {{.*}} dynamic_shared_memory_size %c200000_i32 args({{.*}} : memref<4x128xi8, 1>, {{.*}} : memref<1xi64, 1>, {{.*}} : memref<2xi64, 1>, %[[SP]] : memref<2xi32, 1>, %[[AP]] : memref<2xf32, 1>, {{.*}} : memref<2xi32, 1>)
+// CHECK: %[[T:.*]] = gpu.launch_func async {{.*}} @ggemm_moe::@ggemm_moe blocks in (%c148, {{.*}} threads in (%c224, {{.*}} dynamic_shared_memory_size %c199824_i32 args({{.*}} : memref<4x128xi8, 1>, {{.*}} : memref<1xi64, 1>, {{.*}} : memref<2xi64, 1>, %[[SP]] : memref<2xi32, 1>, %[[AP]] : memref<2xf32, 1>, {{.*}} : memref<2xi32, 1>)
 // CHECK: %[[BACK:.*]] = gpu.memcpy async [%[[T]]] %[[STH]], %[[STD]] : memref<2xi32>, memref<2xi32>
 // CHECK: gpu.wait
 // CHECK: %[[FLAGS:.*]] = memref.load %[[STH]][%c1
@@ -131,7 +131,7 @@ module attributes {gpu.container_module} {
                  %b: memref<2x256x512xf4E2M1FN>, %sfb: memref<2x256x32xf8E4M3FN>,
                  %c: memref<?x256xf16>, %sizes: memref<2xi32>,
                  %alpha: memref<2xf32>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_moe::@ggemm_moe, grid = [148, 1, 1], block = [192, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 200000, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = contiguous, scales = row_major, alpha = true, groups = [-1, 256, 512, -1, 256, 512], schedule = <tile = [128, 256, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 512], strides = [256], box = [128, 256], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 512], strides = [32], box = [16, 256], swizzle = "none">]>,
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_moe::@ggemm_moe, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = contiguous, scales = row_major, alpha = true, groups = [-1, 256, 512, -1, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 512], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 512], strides = [32], box = [16, 128], swizzle = "none">]>,
       ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64: 5>, alpha = array<i64: 6>}} {
     return
   }

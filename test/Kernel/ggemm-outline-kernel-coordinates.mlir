@@ -10,6 +10,6 @@ func.func @wide(%a: memref<?x64xf4E2M1FN>, %sa: memref<?x4xf8E4M3FN>,
       a(%a : memref<?x64xf4E2M1FN>) sfa(%sa : memref<?x4xf8E4M3FN>)
       b(%b : memref<2x1073741824x64xf4E2M1FN>) sfb(%sb : memref<2x1073741824x4xf8E4M3FN>)
       c(%c : memref<?x1073741824xf16>) group_sizes(%s : memref<2xi32>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }

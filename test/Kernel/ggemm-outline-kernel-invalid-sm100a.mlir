@@ -1,11 +1,11 @@
-// What ggemm-outline-kernel{chip=sm_100a} refuses (the target's plan), each with a located
+// What ggemm-outline-kernel refuses for sm_100a (the target's plan), each with a located
 // diagnostic: resources over the sm_100a budgets (Tensor Memory columns,
 // shared memory), tile shapes the kernel does not take (tile N outside the
 // widths whose tcgen05 scale-factor layout is confirmed), and scale atoms a
 // tile would cut. The schedules are written out so that each input tests
 // one rule.
-// RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a -verify-diagnostics
-// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent=grid=149 --ggemm-outline-kernel=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=SPLIT
+// RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel -verify-diagnostics
+// RUN: not gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=2 --ggemm-fuse-persistent=grid=149 --ggemm-outline-kernel 2>&1 | FileCheck %s --check-prefix=SPLIT
 
 // A split-K kernel's CTAs meet at a grid barrier: all must be resident.
 // SPLIT: error: 'ggemm.persistent' op cannot be lowered for sm_100a: split_k = 2 makes the CTAs wait for each other at a grid barrier, so all of them must be resident: grid = 149 must be at most the 148 SMs of sm_100a
@@ -17,7 +17,7 @@ func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 256, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
+      schedule <target = sm_100a, tile = [128, 256, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
   return
 }
 
@@ -30,7 +30,7 @@ func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 7>
+      schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 7>
   return
 }
 
@@ -47,7 +47,7 @@ func.func @widest(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 192, 256], raster = along_m, split_k = 1, grid = 148, stages = 3>
+      schedule <target = sm_100a, tile = [128, 192, 256], raster = along_m, split_k = 1, grid = 148, stages = 3>
   return
 }
 
@@ -60,7 +60,7 @@ func.func @tile_m(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [64, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [64, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }
 
@@ -73,7 +73,7 @@ func.func @tile_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }
 
@@ -87,7 +87,7 @@ func.func @tile_n(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 40, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [128, 40, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }
 
@@ -103,7 +103,7 @@ func.func @tile_n_48(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [128, 48, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }
 
@@ -116,7 +116,7 @@ func.func @tile_n_208(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 208, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
+      schedule <target = sm_100a, tile = [128, 208, 256], raster = along_m, split_k = 1, grid = 148, stages = 1>
   return
 }
 
@@ -129,6 +129,6 @@ func.func @blocked_narrow(%a: memref<128x512xf4E2M1FN>, %sa: memref<1x8x32x16xf8
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<1x8x32x16xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<2x8x32x16xf8E4M3FN>)
       c(%c : memref<128x256xf16>)
-      schedule <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }

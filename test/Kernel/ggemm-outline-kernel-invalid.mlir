@@ -3,8 +3,6 @@
 // problems the target's kernel cannot take (the schedules are written out
 // so that each case tests one rule).
 // RUN: gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel -verify-diagnostics
-// RUN: not gemm-opt %s -split-input-file --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_80 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: error: ggemm-outline-kernel: unknown chip 'sm_80' (known: sm_100a, sm_90a)
 // Without ggemm-fuse-persistent every op is still at the problem level:
 // RUN: not gemm-opt %s -split-input-file --ggemm-outline-kernel 2>&1 | FileCheck %s --check-prefix=UNFUSED
 // UNFUSED: error: 'ggemm.grouped_matmul' op was not fused into a persistent loop; run ggemm-tile and ggemm-fuse-persistent first (ggemm-pipeline does)
@@ -16,7 +14,7 @@ func.func @narrow_tile(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }
 
@@ -29,7 +27,7 @@ func.func @blocked(%a: memref<128x512xf4E2M1FN>, %sa: memref<1x8x32x16xf8E4M3FN>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<1x8x32x16xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<1x8x32x16xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }
 
@@ -44,7 +42,7 @@ func.func @short_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 128], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }
 
@@ -59,7 +57,7 @@ func.func @shared_memory(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 6>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 6>
   return
 }
 
@@ -74,7 +72,7 @@ func.func @split_grid(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 133, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 133, stages = 4>
   return
 }
 
@@ -90,7 +88,7 @@ func.func @local_buffer(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3F
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }
 
@@ -104,6 +102,6 @@ func.func @memory_space(%a: memref<128x512xf4E2M1FN, 3>, %sa: memref<128x32xf8E4
       a(%a : memref<128x512xf4E2M1FN, 3>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
   return
 }

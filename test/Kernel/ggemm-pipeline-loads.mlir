@@ -1,9 +1,6 @@
 // ggemm-pipeline-loads on an outlined kernel: a ring at the start, each
 // ggemm.tile split into its producer and consumer halves on that ring.
 // RUN: gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads))' | FileCheck %s --enable-var-scope --implicit-check-not=ggemm.tile
-// RUN: gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads{stages=2}))' | FileCheck %s --check-prefix=TWO
-// RUN: not gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads{stages=9}))' 2>&1 | FileCheck %s --check-prefix=NOFIT
-// RUN: not gemm-opt %s --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads{stages=-1}))' 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
 // CHECK-NEXT: %[[RING:.*]] = ggemm.ring : <4>
@@ -12,27 +9,20 @@
 // CHECK-NEXT: ggemm.load_tile %[[RING]] group(%[[G]]) row_base(%[[RB]]) at(%[[M0]], %[[N0]]) : <4>
 // CHECK-NEXT: ggemm.compute_tile %[[RING]] group(%[[G]]) row_base(%[[RB]]) at(%[[M0]], %[[N0]]) : <4>
 
-// Another depth replaces the schedule's in the kernel and the host's
-// launch, with the shared memory re-planned (the ring at 66560, after the
-// barriers and the two f16 decode buffers, + 2 x 32768 bytes).
-// TWO: dynamic_shared_memory = 133120
-// TWO-SAME: stages = 2>>
-// TWO: ggemm.problem = #ggemm.kernel_problem<{{.*}}stages = 2>>
-// TWO: ggemm.ring : <2>
-// NOFIT: error: 'gpu.func' op cannot take a ring of 9 stages: 9 stages of tile K 256 need 362496 bytes of shared memory; sm_90a has 232448
-// NEGATIVE: error: 'gpu.func' op ggemm-pipeline-loads: stages = -1 must be in [0, 16] (0: the schedule's)
+// The ring has the schedule's stages: the depth is chosen by ggemm-tile
+// and planned by ggemm-outline-kernel, not here.
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 198656, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, known_block_size = array<i32: 288, 1, 1>} {
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x
-      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      %0 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
       scf.for %arg5 = %block_id_x to %0 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
         ggemm.tile group(%group) row_base(%row_base) at(%m0, %n0)
       }
       gpu.return

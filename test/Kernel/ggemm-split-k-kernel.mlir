@@ -4,8 +4,8 @@
 // work item through ggemm-pipeline-loads; ggemm-warp-specialize builds the
 // roles from the first phase only, leaving the barrier and the reduction
 // to every thread.
-// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a | FileCheck %s --check-prefix=OUTLINE --enable-var-scope --implicit-check-not=memref.alloc --implicit-check-not=memref.dealloc
-// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a --ggemm-pipeline-loads --ggemm-warp-specialize | FileCheck %s --check-prefix=ROLES --enable-var-scope
+// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel | FileCheck %s --check-prefix=OUTLINE --enable-var-scope --implicit-check-not=memref.alloc --implicit-check-not=memref.dealloc
+// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel --ggemm-pipeline-loads --ggemm-warp-specialize | FileCheck %s --check-prefix=ROLES --enable-var-scope
 
 // The host keeps only the launch: the workspace alloc of
 // ggemm-fuse-persistent is the kernel's parameter now.
@@ -31,7 +31,7 @@
 // ROLES: %[[RING:.*]] = ggemm.ring : <4>
 // ROLES: %[[CTA:.*]] = gpu.block_id x
 // ROLES: %[[NUM:.*]] = gpu.grid_dim x
-// ROLES: ggemm.warp_specialize [#ggemm.role<"producer"
+// ROLES: ggemm.warp_specialize [#ggemm.role<producer
 // ROLES: ggemm.load_tile %[[RING]] group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) split(%{{.*}}) work(%{{.*}})
 // ROLES: ggemm.drain_ring
 // ROLES: ggemm.compute_tile %[[RING]] group(%{{.*}}) row_base(%{{.*}}) at(%{{.*}}, %{{.*}}) split(%{{.*}}) work(%{{.*}})
@@ -50,6 +50,6 @@ func.func @split(%a: memref<200x1024xf4E2M1FN>, %sa: memref<200x64xf8E4M3FN>,
       a(%a : memref<200x1024xf4E2M1FN>) sfa(%sa : memref<200x64xf8E4M3FN>)
       b(%b : memref<256x1024xf4E2M1FN>) sfb(%sb : memref<256x64xf8E4M3FN>)
       c(%c : memref<200x256xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>
+      schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>
   return
 }

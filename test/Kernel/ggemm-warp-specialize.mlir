@@ -7,7 +7,7 @@
 // eight consumer warps (0-7, two warpgroups) with the MMAs and the epilogue.
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
 // CHECK: %[[RING:.*]] = ggemm.ring : <4>
-// CHECK-NEXT: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
+// CHECK-NEXT: ggemm.warp_specialize [#ggemm.role<producer, first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<consumer, first_warp = 0, num_warps = 8, max_registers = 0>] {
 // CHECK: scf.for
 // CHECK: ggemm.prefetch_tile
 // CHECK-NOT: ggemm.compute_tile
@@ -26,21 +26,21 @@
 // CHECK-NEXT: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [288, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 198656, tensor_memory_columns = 0, problem = <chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 288, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, known_block_size = array<i32: 288, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x
-      %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
       scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
         %2 = arith.addi %arg5, %grid_dim_x : index
         %3 = arith.cmpi ult, %2, %1 : index
         scf.if %3 {
-          %group_0, %row_base_1, %m0_2, %n0_3, %split_4 = ggemm.tile_coords %2 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+          %group_0, %row_base_1, %m0_2, %n0_3, %split_4 = ggemm.tile_coords %2 tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
           ggemm.prefetch_tile group(%group_0) row_base(%row_base_1) at(%m0_2, %n0_3) current_group(%group) k_tiles 2
         }
         ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
@@ -58,7 +58,7 @@ module attributes {gpu.container_module} {
 // scale (warp 6) roles; the MMA and epilogue roles each hold the consumer
 // half of the tile, the scale role the load (its scale-factor part).
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
-// CHECK: ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
+// CHECK: ggemm.warp_specialize [#ggemm.role<producer, first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<mma, first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<scales, first_warp = 6, num_warps = 1, max_registers = 0>] {
 // CHECK: ggemm.load_tile
 // CHECK-NOT: ggemm.compute_tile
 // CHECK: ggemm.drain_ring
@@ -77,17 +77,17 @@ module attributes {gpu.container_module} {
 // CHECK-NEXT: }
 
 module attributes {gpu.container_module} {
-  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 165008, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [16, 80], strides = [16], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [16, 384], strides = [16], box = [16, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "sfa", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">, <group = 1, operand = "sfb", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">]>} {
+  func.func @two_groups(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<256x512xf4E2M1FN>, %arg2: memref<80x16xf8E4M3FN>, %arg3: memref<256x32xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<256x512xf4E2M1FN>, %arg6: memref<384x16xf8E4M3FN>, %arg7: memref<256x32xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<256x256xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_two_groups::@ggemm_two_groups, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [16, 80], strides = [16], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [16, 384], strides = [16], box = [16, 128], swizzle = "none">, <group = 1, operand = "a", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [256, 256], strides = [256], box = [128, 128], swizzle = "128B">, <group = 1, operand = "sfa", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">, <group = 1, operand = "sfb", dims = [32, 256], strides = [32], box = [16, 128], swizzle = "none">]>} {
     return
   }
   gpu.module @ggemm_two_groups {
-    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
+    gpu.func @ggemm_two_groups(%arg0: memref<8x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [80, 384, 256, 256, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
       %block_id_x = gpu.block_id  x
       %grid_dim_x = gpu.grid_dim  x
-      %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
       scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+        %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
         ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
       }

@@ -8,7 +8,7 @@
 // CHECK-LABEL: func.func @list(
 // CHECK-SAME: %[[A0:[^ ,)]*]]: memref<80x256xf4E2M1FN>, %[[A1:[^ ,)]*]]: memref<256x512xf4E2M1FN>
 // CHECK-NOT: ggemm.grouped_matmul
-// CHECK: ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4> {
+// CHECK: ggemm.persistent schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4> {
 // CHECK-NEXT: ^bb0(%[[CTA:[^ ,)]*]]: index, %[[NCTAS:[^ ,)]*]]: index):
 // CHECK-NEXT: %[[N:[^ ,)]*]] = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule
 // CHECK-NEXT: scf.for %[[T:[^ ,)]*]] = %[[CTA]] to %[[N]] step %[[NCTAS]] {
@@ -22,9 +22,9 @@
 // With split-K: an f32 workspace of one tile per work item, the partial
 // products, a grid barrier, then each output tile reduced once.
 // SPLIT-LABEL: func.func @list(
-// SPLIT: %[[W:[^ ,)]*]] = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 16, stages = 4>
+// SPLIT: %[[W:[^ ,)]*]] = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 2] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 16, stages = 4>
 // SPLIT-NEXT: %[[WS:[^ ,)]*]] = memref.alloc(%[[W]]) : memref<?x128x128xf32>
-// SPLIT-NEXT: ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 16, stages = 4> {
+// SPLIT-NEXT: ggemm.persistent schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 16, stages = 4> {
 // SPLIT: scf.for %[[T:[^ ,)]*]] =
 // SPLIT: ggemm.mma_tile {{.*}} work %[[T]] {{.*}} workspace(%[[WS]] : memref<?x128x128xf32>)
 // SPLIT: ggemm.grid_barrier

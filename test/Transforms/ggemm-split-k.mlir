@@ -5,7 +5,7 @@
 // 8 ways: 1 * (4 + 0.5) + 1 * 8 * 0.5 = 8.5, against 32 unsplit and
 // 1 * (2 + 0.5) + 1 * 16 * 0.5 = 10.5 for 16 (the reduction grows with S).
 // CHECK-LABEL: func.func @few_tiles_long_k
-// CHECK: schedule <tile = [128, 128, 256], raster = along_m, split_k = 8, grid = 148, stages = 4>
+// CHECK: schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 8, grid = 148, stages = 4>
 // FORCED-LABEL: func.func @few_tiles_long_k
 // FORCED: split_k = 5
 func.func @few_tiles_long_k(%a: memref<128x8192xf4E2M1FN>, %sa: memref<128x512xf8E4M3FN>,

@@ -3,7 +3,7 @@
 // RUN: gemm-opt %s --ggemm-tile -verify-diagnostics
 // RUN: gemm-opt %s --ggemm-tile=chip=sm_100a | FileCheck %s
 
-// CHECK: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+// CHECK: schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
 func.func @blocked(%a: memref<128x256xf4E2M1FN>, %sa: memref<1x4x32x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<1x4x32x16xf8E4M3FN>,
     %c: memref<128x128xf16>) {

@@ -30,7 +30,7 @@
 // The wgmma kernel reads one 128-byte swizzled row of packed e2m1 per K
 // tile: K 128 (and 64), which the mma.sync kernel took, is refused.
 // K90-128: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile K in {256}; got 128
-// CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip (known: sm_100a, sm_90a)
+// CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip 'sm_80' (known: sm_90a, sm_100a)
 // RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: unknown raster 'diagonal' (expected along_m or along_n)
 // STAGES: error: 'ggemm.grouped_matmul' op stages = 0 must be in [1, 16]
 // GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = -5 must be in [0, 65535] (0: the chip's SM count)

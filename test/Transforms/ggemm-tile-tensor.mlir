@@ -4,7 +4,7 @@
 
 // CHECK-LABEL: func.func @f
 // CHECK: ggemm.grouped_matmul rows<list> scales<row_major>
-// CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+// CHECK-SAME: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // CHECK-SAME: -> tensor<128x64xf16>
 func.func @f(%a: tensor<128x256xf4E2M1FN>, %sa: tensor<128x16xf8E4M3FN>,
     %b: tensor<64x256xf4E2M1FN>, %sb: tensor<64x16xf8E4M3FN>, %c: tensor<128x64xf16>)

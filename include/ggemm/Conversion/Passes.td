@@ -56,7 +56,11 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     `gpu.module` that are not PTX identifiers, and memrefs whose memory
     space is not an LLVM address space, are refused.
 
-    `chip=sm_90a`: a persistent, warp-specialized kernel of 288 threads
+    Each kernel is lowered for the chip its schedule names, by the plan
+    `ggemm-outline-kernel` made (`ggemm.plan`, checked against the chip
+    here).
+
+    sm_90a: a persistent, warp-specialized kernel of 288 threads
     (docs/sm90-kernel.md): a producer warp (TMA of 128B-swizzled packed A/B
     into a ring of `stages` shared-memory buffers with mbarriers) and two
     consumer warpgroups that decode NVFP4 exactly to f16 (e2m1 x e4m3 is
@@ -66,7 +70,7 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     tiles and row-major scales; anything else is refused with a
     diagnostic.
 
-    `chip=sm_100a`: a persistent, warp-specialized tcgen05 kernel of 224
+    sm_100a: a persistent, warp-specialized tcgen05 kernel of 224
     threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled
     packed A/B; scale factors by bulk copy of blocked_128x4 atoms, or by
     TMA of row-major rows), a scale warp (row-major rows moved into atoms in
@@ -84,10 +88,6 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     barrier word (fences at GPU scope); `ggemm.reduce_partials` sums a
     tile's partials in split order in every thread, then alpha and f16.
   }];
-  let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
-           "target chip; empty: the chip each kernel was outlined for">,
-  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",

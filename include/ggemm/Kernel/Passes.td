@@ -20,13 +20,15 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     `%num_ctas` is `gpu.grid_dim x`, the scheduler ops stay, and every
     `ggemm.mma_tile` becomes a `ggemm.tile` that reads its operands through
     the parameters. The kernel carries `ggemm.problem`
-    (`#ggemm.kernel_problem`), the host function `ggemm.launch`
-    (`#ggemm.launch`: launch shape, resources, tensor maps) and loses the
-    persistent op.
+    (`#ggemm.kernel_problem`) and `ggemm.plan` (`#ggemm.kernel_plan`), its
+    `gpu.module` the chip's `#nvvm.target`, the host function
+    `ggemm.launch` (`#ggemm.launch`: launch shape, plan, tensor maps), and
+    the persistent op goes.
 
-    The problem is checked against the target (`chip`, read from the
-    target description): a schedule, scale layout or resource use the
-    chip's kernel cannot take is refused here with the reason. Also
+    The kernel is planned here, once, by the chip its schedule names
+    (`target`, set by `ggemm-tile`; include/ggemm/Target/TargetInfo.h): a
+    schedule, scale layout or resource use the chip's kernel cannot take is
+    refused with the reason. Later passes read the plan. Also
     refused: a ggemm op that was not fused into a persistent loop, a second
     ggemm op in one function, and operands that are not arguments of the
     function.
@@ -44,8 +46,6 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     order. `ggemm-lower-launch` needs it to build the launch.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
-           "target chip (sm_100a or sm_90a)">,
     Option<"hostOperands", "host-operands", "bool", /*default=*/"false",
            "also record which function argument is which operand "
            "(ggemm.launch_operands), for ggemm-lower-launch">,
@@ -54,6 +54,7 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
   ];
 }
@@ -68,16 +69,9 @@ def GGemmPipelineLoads
     `ggemm.tile` by a `ggemm.load_tile` (producer: every K tile into the
     next free stage by TMA) and a `ggemm.compute_tile` (consumer: MMAs over
     the stages in the same order, then the epilogue) of the same tile.
-
-    `stages = 0` keeps the schedule's; another value replaces it in the
-    kernel's problem and in the host's `#ggemm.launch` (shared memory
-    re-planned by the target description; a ring that does not fit is
-    refused).
+    The ring has the schedule's `stages` (chosen by `ggemm-tile`, planned
+    by `ggemm-outline-kernel`).
   }];
-  let options = [
-    Option<"stages", "stages", "int64_t", /*default=*/"0",
-           "stage buffers of the ring (0: the schedule's)">,
-  ];
 }
 
 def GGemmWarpSpecialize
@@ -86,7 +80,7 @@ def GGemmWarpSpecialize
   let description = [{
     In every kernel with a ring (from `ggemm-pipeline-loads`): everything
     after the ring becomes a `ggemm.warp_specialize` with one region per
-    warp role of the target (include/ggemm/Target/TargetInfo.h), each with
+    warp role of the kernel's plan (`ggemm.plan`), each with
     its own copy of the persistent tile loop holding only its role's ops:
 
     * `producer` (one warp): `ggemm.load_tile` and `ggemm.prefetch_tile`,
@@ -165,9 +159,7 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
     body holds anything but the `return` (the launch would have no place
     among its operations), a missing or inconsistent operand record, a
     kernel that is neither a `gpu.module` nor a `gpu.binary` of the module,
-    and a cluster launch. Run it after every pass that changes the launch
-    (`ggemm-pipeline-loads{stages}`); `ggemm-pipeline{host=launch}` runs it
-    last.
+    and a cluster launch. `ggemm-pipeline{host=launch}` runs it last.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

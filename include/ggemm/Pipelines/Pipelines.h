@@ -8,6 +8,8 @@
 #ifndef GGEMM_PIPELINES_PIPELINES_H
 #define GGEMM_PIPELINES_PIPELINES_H
 
+#include "ggemm/Target/TargetInfo.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -23,9 +25,9 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 /// gpu.binary (upstream gpu-module-to-binary), optionally exported with its
 /// manifest for the CUDA-driver runtime.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
-  PassOptions::Option<std::string> chip{*this, "chip",
-                                        llvm::cl::desc("target chip"),
-                                        llvm::cl::init("sm_90a")};
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("target chip: sm_90a or sm_100a"),
+      llvm::cl::init(stringifyChip(kDefaultChip).str())};
   /// What the kernels become: bin (cubin) or isa (PTX). An enum, so an
   /// unknown value is refused when the options are parsed, by name.
   enum class Format { bin, isa };

@@ -20,11 +20,10 @@ namespace mlir::ggemm {
 inline constexpr llvm::StringLiteral kLaunchOperandsAttrName =
     "ggemm.launch_operands";
 
-/// The launch of kernel `kernel` for `problem` (planned by
-/// TargetInfo::planKernel into `resources`).
+/// The launch of kernel `kernel` for `problem` as planned by
+/// TargetInfo::planKernel (`plan`).
 LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
-                       StringRef chip, const KernelProblem &problem,
-                       const KernelResources &resources);
+                       const KernelProblem &problem, KernelPlanAttr plan);
 
 /// `name` with every character other than a letter, a digit or `_` made
 /// `_`: a PTX identifier (when it does not start with a digit) and a file

@@ -7,6 +7,8 @@
 #ifndef GGEMM_TRANSFORMS_PASSES_H
 #define GGEMM_TRANSFORMS_PASSES_H
 
+#include "ggemm/Target/TargetInfo.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

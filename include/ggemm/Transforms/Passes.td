@@ -70,7 +70,11 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
   let summary = "Attach a schedule (tile shape, raster, grid) to ggemm ops";
   let description = [{
     Gives every `ggemm.grouped_matmul` without one a
-    `#ggemm.schedule<tile = [M, N, K], raster = ..., split_k = 1, grid = ...>`.
+    `#ggemm.schedule<target = chip, tile = [M, N, K], raster = ...,
+    split_k = 1, grid = ..., stages = ...>`. This is where the chip enters
+    the IR: every later pass reads it from the schedule's `target`, and an
+    unknown chip is refused here (with the likely one meant: `sm_100` is
+    `sm_100a`).
     Partial tiles at the M, N and K ends (M_g not a multiple of tile M,
     M_g = 0, K not a multiple of tile K) are masked, so every shape the
     problem level accepts can be tiled. The tile and the whole problem
@@ -86,7 +90,8 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     | sm_90a (two consumer warpgroups of wgmma m64n128k16) | 128 | 128 | 256 | 132 |
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+    Option<"chip", "chip", "std::string",
+           /*default=*/"stringifyChip(kDefaultChip).str()",
            "target chip: sm_90a or sm_100a">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"128", "tile rows">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"128", "tile columns">,

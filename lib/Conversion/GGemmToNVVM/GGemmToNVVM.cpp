@@ -82,21 +82,14 @@ struct ConvertGGemmToNVVM final
     return failure(outside.wasInterrupted());
   }
 
-  LogicalResult lowerKernel(gpu::GPUFuncOp kernel, KernelProblemAttr attr) {
-    const TargetInfo *target = TargetInfo::lookup(attr.getChip());
-    if (!target)
-      return kernel.emitOpError() << "is for unknown chip '" << attr.getChip()
-                                  << "' (known: " << TargetInfo::knownChips()
-                                  << ")";
-    if (!chip.empty() && chip != attr.getChip())
-      return kernel.emitOpError()
-             << "was outlined for " << attr.getChip()
-             << " but convert-ggemm-to-nvvm was asked for " << chip;
-    KernelProblem p = KernelProblem::fromAttr(attr);
-    KernelResources resources;
-    if (std::string why = target->planKernel(p, resources); !why.empty())
-      return kernel.emitOpError()
-             << "cannot be lowered for " << target->chip << ": " << why;
+  LogicalResult lowerKernel(gpu::GPUFuncOp kernel) {
+    // The kernel's problem and its plan, made once by ggemm-outline-kernel
+    // and checked against the chip here.
+    FailureOr<OutlinedKernel> outlined = readOutlinedKernel(kernel);
+    if (failed(outlined))
+      return failure();
+    const KernelProblem &p = outlined->problem;
+    const TargetInfo &target = *outlined->target;
     // The lowering reads the parameters of docs/kernel-abi.md by position
     // (tensor maps, C and scale pointers, group sizes, alpha, status): a kernel
     // whose signature is not the one its problem implies (written or edited
@@ -130,19 +123,24 @@ struct ConvertGGemmToNVVM final
     SM100KernelState sm100;
     SM100Plan plan;
     std::optional<SM100Lowering> blackwell;
-    if (target->chip == "sm_90a") {
+    switch (target.chip) {
+    case Chip::sm_90a:
       SM90KernelBuilder(b, loc, p, params, sm90).emitPrologue();
       populateSM90KernelPatterns(patterns, p, params, sm90);
-    } else {
-      (void)planSM100Kernel(p, plan); // checked by planKernel above
+      break;
+    case Chip::sm_100a:
+      // The byte layout of the planned kernel (arithmetic on its problem).
+      plan = layoutSM100Kernel(p);
       SM100KernelBuilder(b, loc, p, plan, params, sm100).emitPrologue();
       blackwell.emplace(SM100Lowering{p, plan, params, sm100});
       populateSM100ProducerPatterns(patterns, *blackwell);
       populateTcgen05MmaPatterns(patterns, *blackwell);
       populateTmemEpiloguePatterns(patterns, *blackwell);
+      break;
     }
     if (p.schedule.getSplitK() > 1)
-      populateSplitKPatterns(patterns, p, params, resources.threads);
+      populateSplitKPatterns(patterns, p, params,
+                             outlined->plan.getThreads());
     if (blackwell) {
       // After the roles (and before a split-K kernel's grid barrier): join
       // them; the MMA warp frees Tensor Memory.
@@ -155,7 +153,7 @@ struct ConvertGGemmToNVVM final
       if (!isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp,
                WarpSpecializeOp, GridBarrierOp, ReducePartialsOp>(op))
         return WalkResult::advance();
-      op->emitOpError("has no lowering for ") << target->chip << " here";
+      op->emitOpError("has no lowering for ") << target.name() << " here";
       return WalkResult::interrupt();
     });
     return failure(left.wasInterrupted());
@@ -252,8 +250,7 @@ struct ConvertGGemmToNVVM final
         kernels.push_back(fn);
     });
     for (gpu::GPUFuncOp kernel : kernels)
-      if (failed(lowerKernel(kernel, kernel->getAttrOfType<KernelProblemAttr>(
-                                         kProblemAttrName))))
+      if (failed(lowerKernel(kernel)))
         return signalPassFailure();
 
     // The scheduler inside the kernels: the same arithmetic as on the CPU,
@@ -270,8 +267,10 @@ struct ConvertGGemmToNVVM final
     populateTileSpaceToArithPatterns(identity, patterns);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
-    for (gpu::GPUFuncOp kernel : kernels)
+    for (gpu::GPUFuncOp kernel : kernels) {
       kernel->removeAttr(kProblemAttrName);
+      kernel->removeAttr(kPlanAttrName);
+    }
   }
 };
 

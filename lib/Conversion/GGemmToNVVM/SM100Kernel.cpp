@@ -247,8 +247,8 @@ void SM100KernelBuilder::ifProducerLeader(function_ref<void()> body) {
          body);
 }
 
-void SM100KernelBuilder::emitRoleEnd(Role role) {
-  if (role != Role::Producer)
+void SM100KernelBuilder::emitRoleEnd(WarpRole role) {
+  if (role != WarpRole::producer)
     return;
   // The next round of the ring: wait for each stage's last release (the
   // parity a producer would wait for before reusing it).
@@ -276,26 +276,29 @@ void SM100KernelBuilder::emitTeardown() {
   });
 }
 
-void SM100KernelBuilder::emitTile(Role role, Value group, Value rowBase,
+void SM100KernelBuilder::emitTile(WarpRole role, Value group, Value rowBase,
                                   Value m0, Value n0, Value split,
                                   Value work) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
   if (split)
     emitSplitRange(b, loc, problem, g, split);
   switch (role) {
-  case Role::Producer:
+  case WarpRole::producer:
     return emitProducerTile(g, rowBase, m0, n0);
-  case Role::Mma:
+  case WarpRole::mma:
     return emitMmaTile(g);
-  case Role::Epilogue:
+  case WarpRole::epilogue:
     return emitEpilogueTile(
         g, rowBase, m0, n0,
         work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0, split,
                                work)
              : Value());
-  case Role::Scales:
+  case WarpRole::scales:
     return emitScaleTile(g, rowBase, m0, n0);
+  case WarpRole::consumer:
+    break;
   }
+  llvm_unreachable("the sm_100a kernel has no consumer role");
 }
 
 /// The K-tile loop of a role over the tile's K tiles kt = g.kFirst + i for
@@ -418,11 +421,11 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
 
 void mlir::ggemm::populateSM100ProducerPatterns(
     RewritePatternSet &patterns, const SM100Lowering &lowering) {
-  using Role = SM100KernelBuilder::Role;
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, Role::Producer,
-                                             "producer");
-  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, Role::Scales,
-                                             "scales");
-  patterns.add<SM100RolePattern<DrainRingOp>>(ctx, lowering, Role::Producer);
+  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering,
+                                             WarpRole::producer);
+  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, WarpRole::scales);
+  patterns.add<SM100RolePattern<DrainRingOp>>(ctx, lowering,
+                                              WarpRole::producer,
+                                              /*onlyInRole=*/false);
 }

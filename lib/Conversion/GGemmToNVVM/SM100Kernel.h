@@ -64,7 +64,6 @@ struct SM100KernelState {
 /// builder per rewrite: `b` is the pattern's rewriter).
 class SM100KernelBuilder {
 public:
-  enum class Role { Producer, Mma, Epilogue, Scales };
 
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
   /// pointers, group sizes, alpha), as in docs/kernel-abi.md.
@@ -80,12 +79,12 @@ public:
   /// with split_k > 1 of K split `split` only, its partial stored in
   /// its workspace slot (emitPartialSlot of work item `work`; both null
   /// otherwise).
-  void emitTile(Role role, Value group, Value rowBase, Value m0, Value n0,
+  void emitTile(WarpRole role, Value group, Value rowBase, Value m0, Value n0,
                 Value split = Value(), Value work = Value());
   /// What `role` does after its last tile (the producer waits until the
   /// MMAs released every stage, so no tcgen05.commit arrives on a barrier
   /// of a CTA that has exited).
-  void emitRoleEnd(Role role);
+  void emitRoleEnd(WarpRole role);
   /// Emits `body` for lane 0 of the producer warp (call it inside the
   /// producer role): the thread that issues TMA.
   void ifProducerLeader(function_ref<void()> body);
@@ -160,21 +159,21 @@ struct SM100Lowering {
 
 /// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter:
 /// ggemm.load_tile and ggemm.compute_tile as `role`'s part of the tile,
-/// ggemm.drain_ring as the producer's end. With `roleName`, only inside the
-/// ggemm.warp_specialize role of that name (ggemm.compute_tile is lowered
-/// differently by the "mma" and "epilogue" roles).
+/// ggemm.drain_ring as the producer's end. With `onlyInRole`, only inside
+/// the ggemm.warp_specialize region of `role` (ggemm.compute_tile is
+/// lowered differently by the mma and epilogue roles).
 template <typename OpTy>
 struct SM100RolePattern final : public OpRewritePattern<OpTy> {
   SM100RolePattern(MLIRContext *ctx, const SM100Lowering &lowering,
-                   SM100KernelBuilder::Role role, StringRef roleName = "")
+                   WarpRole role, bool onlyInRole = true)
       : OpRewritePattern<OpTy>(ctx), lowering(lowering), role(role),
-        roleName(roleName) {}
+        onlyInRole(onlyInRole) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    if (!roleName.empty()) {
+    if (onlyInRole) {
       RoleAttr in = WarpSpecializeOp::getRoleOf(op);
-      if (!in || in.getName() != roleName)
+      if (!in || in.getRole() != role)
         return failure();
     }
     SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
@@ -189,8 +188,8 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
   }
 
   SM100Lowering lowering;
-  SM100KernelBuilder::Role role;
-  StringRef roleName;
+  WarpRole role;
+  bool onlyInRole;
 };
 
 /// Patterns of the producer and scale roles (ggemm.load_tile,

@@ -169,5 +169,5 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
 void mlir::ggemm::populateTcgen05MmaPatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
-      patterns.getContext(), lowering, SM100KernelBuilder::Role::Mma, "mma");
+      patterns.getContext(), lowering, WarpRole::mma);
 }

@@ -197,5 +197,5 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
 void mlir::ggemm::populateTmemEpiloguePatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
-      patterns.getContext(), lowering, SM100KernelBuilder::Role::Epilogue, "epilogue");
+      patterns.getContext(), lowering, WarpRole::epilogue);
 }

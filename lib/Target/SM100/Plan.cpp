@@ -1,8 +1,10 @@
-//===- SM100Plan.cpp - compile-time layout of the sm_100a kernel ----------===//
+//===- Plan.cpp - compile-time layout of the sm_100a kernel ---------------===//
 //
-// planSM100Kernel (ggemm/Target/SM100/KernelPlan.h): Tensor Memory columns,
-// shared memory and register budgets of the tcgen05 kernel, with the reason
-// in one sentence when a problem does not fit.
+// layoutSM100Kernel and checkSM100Kernel (ggemm/Target/SM100/KernelPlan.h):
+// Tensor Memory columns, shared memory and register budgets of the tcgen05
+// kernel, and the reason in one sentence when a problem does not fit. The
+// target plans with both (once, in ggemm-outline-kernel); the lowering
+// reads the layout of a planned kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +28,9 @@ constexpr int64_t kMaxRegisters = 255;              // per thread
 constexpr int64_t kEpilogueOverhead = 40;
 } // namespace
 
-std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
-                                         SM100Plan &plan) {
+SM100Plan mlir::ggemm::layoutSM100Kernel(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  auto str = [](int64_t v) { return std::to_string(v); };
+  SM100Plan plan;
   plan.tileM = s.getTileM();
   plan.tileN = s.getTileN();
   plan.tileK = s.getTileK();
@@ -40,23 +41,12 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   // Tile M 128 (cta_group::1), tile K 256 (one 128-byte swizzled row of
   // packed e2m1 per row: 4 MMAs of K = 64) and N in {64, 128, 192, 256}
   // are the target's tile table (TargetInfo::checkTile), checked before
-  // this. N = 256 never fits below: its two accumulators alone take all
-  // 512 Tensor Memory columns.
+  // this. N = 256 never fits (checkSM100Kernel): its two accumulators alone
+  // take all 512 Tensor Memory columns.
   sm100::InstrDescBlockScaled desc;
   desc.m = plan.tileM;
   desc.n = plan.tileN;
-  if (std::string why = sm100::verifyInstrDescBlockScaled(desc); !why.empty())
-    return "no tcgen05.mma block_scale for tile N " + str(plan.tileN) + ": " +
-           why;
   plan.instrDesc = desc.encode();
-  if (plan.blockedScales && plan.tileN != 128)
-    return "blocked_128x4 scales are copied as one whole 128-row atom per "
-           "tile and K step, so tile N must be 128; the schedule has " +
-           str(plan.tileN);
-  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
-  if (bRows >= (int64_t{1} << 31))
-    return "B has " + str(bRows) +
-           " rows (G x N); TMA coordinates must stay below 2^31";
 
   // Tensor Memory: two accumulators, then the scale-factor slots. One slot
   // per stage needs no synchronisation beyond the ring's: the MMA warp
@@ -74,14 +64,11 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   plan.sfColumnsPerStage = sm100::block16SfColumns(plan.tileN, plan.tileK);
   int64_t freeColumns = sm100::kTmemColumns - 2 * plan.tileN;
   plan.sfSlots = std::min(plan.stages, freeColumns / plan.sfColumnsPerStage);
-  if (plan.sfSlots < 1)
-    return "needs " + str(2 * plan.tileN + plan.sfColumnsPerStage) +
-           " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
-           " + one slot of " + str(plan.sfColumnsPerStage) +
-           " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
   plan.tmemColumnsUsed =
-      2 * plan.tileN + plan.sfSlots * plan.sfColumnsPerStage;
-  plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(plan.tmemColumnsUsed);
+      2 * plan.tileN + std::max<int64_t>(plan.sfSlots, 1) *
+                           plan.sfColumnsPerStage;
+  plan.tmemAllocColumns = sm100::tmemAllocColumnsFor(
+      std::min<int64_t>(plan.tmemColumnsUsed, sm100::kTmemColumns));
 
   // Shared memory.
   plan.aBytes = plan.tileM * plan.tileK / 2;
@@ -110,16 +97,41 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
   int64_t barriers = 2 * plan.stages + 4 + (plan.scaleTma ? plan.stages : 0);
   plan.tmemSlotOffset = plan.barrierOffset + 8 * barriers;
   plan.sharedBytes = plan.tmemSlotOffset + 16 + 1024;
-  if (plan.sharedBytes > kMaxSharedMemory)
-    return str(plan.stages) + " stages of " + str(plan.stageBytes) +
-           " bytes need " + str(plan.sharedBytes) +
-           " bytes of shared memory; sm_100a has " + str(kMaxSharedMemory);
 
   // Registers: the epilogue role holds one accumulator row (tile N f32) of
   // its TMEM lane at once, so that a single tcgen05.wait::ld frees the
   // accumulator for the next tile; the producer and MMA roles hold only
   // addresses and counters.
   plan.epilogueRegisters = plan.tileN + kEpilogueOverhead;
+  return plan;
+}
+
+std::string mlir::ggemm::checkSM100Kernel(const KernelProblem &p,
+                                          const SM100Plan &plan) {
+  auto str = [](int64_t v) { return std::to_string(v); };
+  sm100::InstrDescBlockScaled desc;
+  desc.m = plan.tileM;
+  desc.n = plan.tileN;
+  if (std::string why = sm100::verifyInstrDescBlockScaled(desc); !why.empty())
+    return "no tcgen05.mma block_scale for tile N " + str(plan.tileN) + ": " +
+           why;
+  if (plan.blockedScales && plan.tileN != 128)
+    return "blocked_128x4 scales are copied as one whole 128-row atom per "
+           "tile and K step, so tile N must be 128; the schedule has " +
+           str(plan.tileN);
+  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  if (bRows >= (int64_t{1} << 31))
+    return "B has " + str(bRows) +
+           " rows (G x N); TMA coordinates must stay below 2^31";
+  if (plan.sfSlots < 1)
+    return "needs " + str(2 * plan.tileN + plan.sfColumnsPerStage) +
+           " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
+           " + one slot of " + str(plan.sfColumnsPerStage) +
+           " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
+  if (plan.sharedBytes > kMaxSharedMemory)
+    return str(plan.stages) + " stages of " + str(plan.stageBytes) +
+           " bytes need " + str(plan.sharedBytes) +
+           " bytes of shared memory; sm_100a has " + str(kMaxSharedMemory);
   if (plan.epilogueRegisters > kMaxRegisters)
     return "the epilogue role holds a " + str(plan.tileN) +
            "-column accumulator row per thread: about " +
@@ -127,4 +139,3 @@ std::string mlir::ggemm::planSM100Kernel(const KernelProblem &p,
            str(kMaxRegisters) + " a thread can have";
   return "";
 }
-

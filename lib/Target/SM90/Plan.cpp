@@ -1,4 +1,4 @@
-//===- SM90Plan.cpp - compile-time layout of the sm_90a kernel ------------===//
+//===- Plan.cpp - compile-time layout of the sm_90a kernel ----------------===//
 //
 // Shared memory of the Hopper kernel and the problems it cannot take.
 //

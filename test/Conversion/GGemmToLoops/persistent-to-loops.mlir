@@ -37,7 +37,7 @@ func.func @list(%a0: memref<80x256xf4E2M1FN>, %a1: memref<256x512xf4E2M1FN>,
       b(%b0, %b1 : memref<384x256xf4E2M1FN>, memref<256x512xf4E2M1FN>)
       sfb(%sb0, %sb1 : memref<384x16xf8E4M3FN>, memref<256x32xf8E4M3FN>)
       c(%c0, %c1 : memref<80x384xf16>, memref<256x256xf16>)
-      schedule #ggemm.schedule<tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+      schedule #ggemm.schedule<target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
   return
 }
 
@@ -61,6 +61,6 @@ func.func @split(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule #ggemm.schedule<tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 4, stages = 4>
+      schedule #ggemm.schedule<target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 4, stages = 4>
   return
 }

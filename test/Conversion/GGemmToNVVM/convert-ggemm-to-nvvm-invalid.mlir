@@ -3,8 +3,6 @@
 // kernel outlined for another chip than asked for, and a kernel whose
 // parameters are not the ABI's.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm -verify-diagnostics
-// RUN: not gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: error: 'gpu.func' op was outlined for sm_90a but convert-ggemm-to-nvvm was asked for sm_100a
 
 func.func @unfused(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
@@ -21,7 +19,7 @@ func.func @unfused(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
 func.func @not_outlined(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
   // expected-error @+1 {{'ggemm.persistent' op is not lowered by convert-ggemm-to-nvvm; run ggemm-tile, ggemm-fuse-persistent and ggemm-outline-kernel first (ggemm-pipeline does)}}
-  ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4> {
+  ggemm.persistent schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4> {
   ^bb0(%cta: index, %num: index):
     ggemm.yield
   }
@@ -32,19 +30,8 @@ func.func @not_outlined(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3F
 
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
-    // expected-error @+1 {{'gpu.func' op cannot be lowered for sm_90a: the sm_90a kernel takes tile N in {128}; got 64}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
-      gpu.return
-    }
-  }
-}
-
-// -----
-
-module attributes {gpu.container_module} {
-  gpu.module @ggemm_k {
-    // expected-error @+1 {{'gpu.func' op is for unknown chip 'sm_80' (known: sm_100a, sm_90a)}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_80", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    // expected-error @+1 {{its problem has no plan on sm_90a: the sm_90a kernel takes tile N in {128}; got 64}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
       gpu.return
     }
   }
@@ -55,7 +42,7 @@ module attributes {gpu.container_module} {
 // An outlined kernel that was not pipelined yet.
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>} {
       %i = arith.constant 0 : index
       // expected-error @+1 {{'ggemm.tile' op is not lowered by convert-ggemm-to-nvvm; run ggemm-pipeline-loads and ggemm-warp-specialize first}}
       ggemm.tile group(%i) row_base(%i) at(%i, %i)
@@ -70,7 +57,7 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{has 1 ggemm.ring and 0 ggemm.warp_specialize ops at its top level; the lowering takes one of each (ggemm-pipeline-loads, ggemm-warp-specialize)}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>} {
       %r = ggemm.ring : !ggemm.ring<4>
       gpu.return
     }
@@ -85,9 +72,9 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @ggemm_k {
     // expected-error @+1 {{'gpu.func' op has parameters (memref<2x128xi8, 1>); the kernel of its ggemm.problem takes (memref<2x128xi8, 1>, memref<1xi64, 1>, memref<2xi64, 1>, memref<1xi32, 1>, memref<1xf32, 1>, memref<2xi32, 1>) (docs/kernel-abi.md; ggemm-outline-kernel makes them)}}
-    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_90a", rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>} {
       %r = ggemm.ring : !ggemm.ring<4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<"consumer", first_warp = 0, num_warps = 8, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<producer, first_warp = 8, num_warps = 1, max_registers = 0>, #ggemm.role<consumer, first_warp = 0, num_warps = 8, max_registers = 0>] {
         %i = arith.constant 0 : index
         ggemm.load_tile %r group(%i) row_base(%i) at(%i, %i) : <4>
         ggemm.drain_ring %r : <4>

@@ -2,7 +2,7 @@
 // prologue (ggemm.ring), the four warp roles each walking the same
 // persistent tile loop, teardown.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile --implicit-check-not=ggemm.tile_coords --implicit-check-not=ggemm.num_tiles
-// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm=chip=sm_100a | FileCheck %s --implicit-check-not=ggemm.tile
+// RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm | FileCheck %s --implicit-check-not=ggemm.tile
 
 // Two groups, blocked_128x4 scales (copied by TMA), alpha; group 1 has
 // K = 128, half a K tile, so MMAs 2-4 of a K tile are guarded.
@@ -117,18 +117,18 @@
 // CHECK: gpu.return
 
 module attributes {gpu.container_module} {
-  func.func @blocked(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<200x128xf4E2M1FN>, %arg2: memref<1x4x32x16xf8E4M3FN>, %arg3: memref<2x2x32x16xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<128x128xf4E2M1FN>, %arg6: memref<3x4x32x16xf8E4M3FN>, %arg7: memref<1x2x32x16xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<200x128xf16>, %arg10: memref<2xf32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [64, 200], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @blocked(%arg0: memref<80x256xf4E2M1FN>, %arg1: memref<200x128xf4E2M1FN>, %arg2: memref<1x4x32x16xf8E4M3FN>, %arg3: memref<2x2x32x16xf8E4M3FN>, %arg4: memref<384x256xf4E2M1FN>, %arg5: memref<128x128xf4E2M1FN>, %arg6: memref<3x4x32x16xf8E4M3FN>, %arg7: memref<1x2x32x16xf8E4M3FN>, %arg8: memref<80x384xf16>, %arg9: memref<200x128xf16>, %arg10: memref<2xf32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_blocked::@ggemm_blocked, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 183408, tensor_memory_columns = 512, swizzle = "128B", scale_maps = false, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [128, 80], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [128, 384], strides = [128], box = [128, 128], swizzle = "128B">, <group = 1, operand = "a", dims = [64, 200], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_blocked {
-    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
+    gpu.func @ggemm_blocked(%arg0: memref<4x128xi8, 1>, %arg1: memref<2xi64, 1>, %arg2: memref<4xi64, 1>, %arg3: memref<2xi32, 1>, %arg4: memref<2xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = blocked_128x4, alpha = true, groups = [80, 384, 256, 200, 128, 128], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 224, shared_memory = 183408, tensor_memory_columns = 512, swizzle = "128B", scale_maps = false, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<producer, first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<mma, first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<scales, first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.drain_ring %0 : <4>
@@ -136,27 +136,27 @@ module attributes {gpu.container_module} {
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1, 2] tiles_n [3, 1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
@@ -212,18 +212,18 @@ module attributes {gpu.container_module} {
 // CHECK: nvvm.mbarrier.arrive
 
 module attributes {gpu.container_module} {
-  func.func @contiguous(%arg0: memref<?x512xf4E2M1FN>, %arg1: memref<?x32xf8E4M3FN>, %arg2: memref<3x256x512xf4E2M1FN>, %arg3: memref<3x256x32xf8E4M3FN>, %arg4: memref<?x256xf16>, %arg5: memref<3xi32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 165008, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 768], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 768], strides = [32], box = [16, 128], swizzle = "none">]>} {
+  func.func @contiguous(%arg0: memref<?x512xf4E2M1FN>, %arg1: memref<?x32xf8E4M3FN>, %arg2: memref<3x256x512xf4E2M1FN>, %arg3: memref<3x256x32xf8E4M3FN>, %arg4: memref<?x256xf16>, %arg5: memref<3xi32>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_contiguous::@ggemm_contiguous, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 768], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 768], strides = [32], box = [16, 128], swizzle = "none">]>} {
     return
   }
   gpu.module @ggemm_contiguous {
-    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
+    gpu.func @ggemm_contiguous(%arg0: memref<4x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<3xi32, 1>, %arg4: memref<3xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = contiguous, scales = row_major, alpha = false, groups = [-1, 256, 512, -1, 256, 512, -1, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<producer, first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<mma, first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<scales, first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.drain_ring %0 : <4>
@@ -231,27 +231,27 @@ module attributes {gpu.container_module} {
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [] tiles_n [2, 2, 2] group_sizes(%arg3 : memref<3xi32, 1>) schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
@@ -294,18 +294,18 @@ module attributes {gpu.container_module} {
 // CHECK: nvvm.mbarrier.arrive
 
 module attributes {gpu.container_module} {
-  func.func @k_tail(%arg0: memref<100x320xf4E2M1FN>, %arg1: memref<100x20xf8E4M3FN>, %arg2: memref<64x320xf4E2M1FN>, %arg3: memref<64x20xf8E4M3FN>, %arg4: memref<100x64xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k_tail::@ggemm_k_tail, grid = [148, 1, 1], block = [224, 1, 1], cluster = [1, 1, 1], dynamic_shared_memory = 148592, tensor_memory_columns = 512, problem = <chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [160, 100], strides = [160], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [160, 64], strides = [160], box = [128, 128], swizzle = "128B">]>} {
+  func.func @k_tail(%arg0: memref<100x320xf4E2M1FN>, %arg1: memref<100x20xf8E4M3FN>, %arg2: memref<64x320xf4E2M1FN>, %arg3: memref<64x20xf8E4M3FN>, %arg4: memref<100x64xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_k_tail::@ggemm_k_tail, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 183408, tensor_memory_columns = 512, swizzle = "128B", scale_maps = false, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [160, 100], strides = [160], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [160, 64], strides = [160], box = [128, 128], swizzle = "128B">]>} {
     return
   }
   gpu.module @ggemm_k_tail {
-    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<chip = "sm_100a", rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, known_block_size = array<i32: 224, 1, 1>} {
+    gpu.func @ggemm_k_tail(%arg0: memref<2x128xi8, 1>, %arg1: memref<1xi64, 1>, %arg2: memref<2xi64, 1>, %arg3: memref<1xi32, 1>, %arg4: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [100, 64, 320], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 224, shared_memory = 183408, tensor_memory_columns = 512, swizzle = "128B", scale_maps = false, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, known_block_size = array<i32: 224, 1, 1>} {
       %0 = ggemm.ring : <4>
-      ggemm.warp_specialize [#ggemm.role<"producer", first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<"mma", first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<"epilogue", first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<"scales", first_warp = 6, num_warps = 1, max_registers = 0>] {
+      ggemm.warp_specialize [#ggemm.role<producer, first_warp = 0, num_warps = 1, max_registers = 0>, #ggemm.role<mma, first_warp = 1, num_warps = 1, max_registers = 0>, #ggemm.role<epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, #ggemm.role<scales, first_warp = 6, num_warps = 1, max_registers = 0>] {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.drain_ring %0 : <4>
@@ -313,27 +313,27 @@ module attributes {gpu.container_module} {
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.compute_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield
       }, {
         %block_id_x = gpu.block_id  x
         %grid_dim_x = gpu.grid_dim  x
-        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+        %1 = ggemm.num_tiles tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
         scf.for %arg5 = %block_id_x to %1 step %grid_dim_x {
-          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
+          %group, %row_base, %m0, %n0, %split = ggemm.tile_coords %arg5 tiles_m [1] tiles_n [1] schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>
           ggemm.load_tile %0 group(%group) row_base(%row_base) at(%m0, %n0) : <4>
         }
         ggemm.yield

@@ -3,7 +3,7 @@
 // tile's workspace slot instead of C, then every thread meets at the grid
 // barrier (workspace word 0: CTA arrival, wait for bit 31 to flip) and
 // reduces output tiles: the partials summed in split order, alpha, f16.
-// RUN: gemm-opt %s --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a --ggemm-pipeline-loads --ggemm-warp-specialize --convert-ggemm-to-nvvm | FileCheck %s --check-prefix=SM100 --enable-var-scope --implicit-check-not=nvvm.cp.async.bulk.global.shared.cta
+// RUN: sed 's/target = sm_90a/target = sm_100a/' %s | gemm-opt --ggemm-fuse-persistent --ggemm-outline-kernel --ggemm-pipeline-loads --ggemm-warp-specialize --convert-ggemm-to-nvvm | FileCheck %s --check-prefix=SM100 --enable-var-scope --implicit-check-not=nvvm.cp.async.bulk.global.shared.cta
 // RUN: gemm-opt %s --ggemm-fuse-persistent=grid=132 --ggemm-outline-kernel --ggemm-pipeline-loads --ggemm-warp-specialize --convert-ggemm-to-nvvm | FileCheck %s --check-prefix=SM90 --enable-var-scope
 
 // The K range of split %s: q = ceil(kTiles / 2) tiles, from min(s q, kTiles)
@@ -75,6 +75,6 @@ func.func @split(%a: memref<200x1024xf4E2M1FN>, %sa: memref<200x64xf8E4M3FN>,
       a(%a : memref<200x1024xf4E2M1FN>) sfa(%sa : memref<200x64xf8E4M3FN>)
       b(%b : memref<256x1024xf4E2M1FN>) sfb(%sb : memref<256x64xf8E4M3FN>)
       c(%c : memref<200x256xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 148, stages = 4>
   return
 }

@@ -5,13 +5,13 @@
 // size passes them (docs/kernel-abi.md): device data never makes a kernel
 // read or write past its buffers. gemm-run --overrun-device-sizes runs it
 // on the GPU (bench/run_gpu.sh, under compute-sanitizer too).
-// RUN: gemm-opt %s --ggemm-tile=chip=sm_90a --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_90a \
+// RUN: gemm-opt %s --ggemm-tile=chip=sm_90a --ggemm-fuse-persistent --ggemm-outline-kernel \
 // RUN:   | gemm-opt --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads,ggemm-warp-specialize))' \
-// RUN:   | gemm-opt --convert-ggemm-to-nvvm=chip=sm_90a \
+// RUN:   | gemm-opt --convert-ggemm-to-nvvm \
 // RUN:   | FileCheck %s
-// RUN: gemm-opt %s --ggemm-tile=chip=sm_100a --ggemm-fuse-persistent --ggemm-outline-kernel=chip=sm_100a \
+// RUN: gemm-opt %s --ggemm-tile=chip=sm_100a --ggemm-fuse-persistent --ggemm-outline-kernel \
 // RUN:   | gemm-opt --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads,ggemm-warp-specialize))' \
-// RUN:   | gemm-opt --convert-ggemm-to-nvvm=chip=sm_100a \
+// RUN:   | gemm-opt --convert-ggemm-to-nvvm \
 // RUN:   | FileCheck %s
 
 // CHECK: gpu.func @ggemm_cont({{.*}}, %[[STATUS:[^ ,)]*]]: memref<2xi32, 1>) kernel

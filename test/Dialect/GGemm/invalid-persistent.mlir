@@ -2,33 +2,33 @@
 // RUN: gemm-opt %s -split-input-file -verify-diagnostics
 
 // expected-error @+1 {{tile M = 96 is not one of 64, 128, 256 (MMA row counts)}}
-func.func private @bad_tile_m() attributes {s = #ggemm.schedule<tile = [96, 128, 256], raster = along_m, split_k = 1, grid = 1, stages = 1>}
+func.func private @bad_tile_m() attributes {s = #ggemm.schedule<target = sm_90a, tile = [96, 128, 256], raster = along_m, split_k = 1, grid = 1, stages = 1>}
 
 // -----
 
 // expected-error @+1 {{tile N = 12 must be a multiple of 8 in [8, 256]}}
-func.func private @bad_tile_n() attributes {s = #ggemm.schedule<tile = [128, 12, 256], raster = along_m, split_k = 1, grid = 1, stages = 1>}
+func.func private @bad_tile_n() attributes {s = #ggemm.schedule<target = sm_90a, tile = [128, 12, 256], raster = along_m, split_k = 1, grid = 1, stages = 1>}
 
 // -----
 
 // expected-error @+1 {{tile K = 100 must be a multiple of 64 in [64, 1024]}}
-func.func private @bad_tile_k() attributes {s = #ggemm.schedule<tile = [128, 128, 100], raster = along_m, split_k = 1, grid = 1, stages = 1>}
+func.func private @bad_tile_k() attributes {s = #ggemm.schedule<target = sm_90a, tile = [128, 128, 100], raster = along_m, split_k = 1, grid = 1, stages = 1>}
 
 // -----
 
 // expected-error @+1 {{split_k = 0 must be in [1, 64]}}
-func.func private @bad_split() attributes {s = #ggemm.schedule<tile = [128, 128, 256], raster = along_m, split_k = 0, grid = 1, stages = 1>}
+func.func private @bad_split() attributes {s = #ggemm.schedule<target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 0, grid = 1, stages = 1>}
 
 // -----
 
 // expected-error @+1 {{grid = 0 must be in [1, 65535]}}
-func.func private @bad_grid() attributes {s = #ggemm.schedule<tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 0, stages = 1>}
+func.func private @bad_grid() attributes {s = #ggemm.schedule<target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 0, stages = 1>}
 
 // -----
 
 func.func @persistent_args() {
   // expected-error @+1 {{body must take two index arguments (%cta, %num_ctas)}}
-  ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1> {
+  ggemm.persistent schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1> {
   ^bb0(%cta: index):
     ggemm.yield
   }
@@ -38,7 +38,7 @@ func.func @persistent_args() {
 // -----
 
 func.func @across_barrier() {
-  ggemm.persistent schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1> {
+  ggemm.persistent schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1> {
   ^bb0(%cta: index, %n: index):
     %x = arith.addi %cta, %n : index
     ggemm.grid_barrier
@@ -61,7 +61,7 @@ func.func @barrier_outside() {
 
 func.func @tiles_mismatch(%t: index) -> index {
   // expected-error @+1 {{has 1 tiles_m and 2 tiles_n entries; expected one per group}}
-  %n = ggemm.num_tiles tiles_m [1] tiles_n [2, 2] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %n = ggemm.num_tiles tiles_m [1] tiles_n [2, 2] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return %n : index
 }
 
@@ -69,7 +69,7 @@ func.func @tiles_mismatch(%t: index) -> index {
 
 func.func @tiles_and_sizes(%s: memref<2xi32>) -> index {
   // expected-error @+1 {{takes tiles_m or group_sizes, not both}}
-  %n = ggemm.num_tiles tiles_m [1, 1] tiles_n [2, 2] group_sizes(%s : memref<2xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %n = ggemm.num_tiles tiles_m [1, 1] tiles_n [2, 2] group_sizes(%s : memref<2xi32>) schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return %n : index
 }
 
@@ -77,7 +77,7 @@ func.func @tiles_and_sizes(%s: memref<2xi32>) -> index {
 
 func.func @sizes_length(%t: index, %s: memref<3xi32>) {
   // expected-error @+1 {{group_sizes must be memref<2xi32>, one per group}}
-  %g:5 = ggemm.tile_coords %t tiles_m [] tiles_n [2, 2] group_sizes(%s : memref<3xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %g:5 = ggemm.tile_coords %t tiles_m [] tiles_n [2, 2] group_sizes(%s : memref<3xi32>) schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return
 }
 
@@ -85,7 +85,7 @@ func.func @sizes_length(%t: index, %s: memref<3xi32>) {
 
 func.func @zero_tiles_n(%t: index) {
   // expected-error @+1 {{tiles_n entries must be positive}}
-  %g:5 = ggemm.tile_coords %t tiles_m [1] tiles_n [0] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %g:5 = ggemm.tile_coords %t tiles_m [1] tiles_n [0] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return
 }
 
@@ -95,7 +95,7 @@ func.func @zero_tiles_n(%t: index) {
 // lowering summed them at compile time, a signed overflow).
 func.func @work_overflow(%t: index) -> index {
   // expected-error @+1 {{has more work items than an int64_t holds (tiles_m x tiles_n x split_k summed over the groups overflows at group 0)}}
-  %n = ggemm.num_tiles tiles_m [4611686018427387904] tiles_n [4611686018427387904] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %n = ggemm.num_tiles tiles_m [4611686018427387904] tiles_n [4611686018427387904] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return %n : index
 }
 
@@ -103,7 +103,7 @@ func.func @work_overflow(%t: index) -> index {
 
 func.func @work_sum_overflow(%t: index) {
   // expected-error @+1 {{overflows at group 1}}
-  %g:5 = ggemm.tile_coords %t tiles_m [1, 1] tiles_n [4611686018427387904, 4611686018427387904] schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+  %g:5 = ggemm.tile_coords %t tiles_m [1, 1] tiles_n [4611686018427387904, 4611686018427387904] schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return
 }
 
@@ -111,7 +111,7 @@ func.func @work_sum_overflow(%t: index) {
 
 func.func @tiles_n_overflow(%t: index, %s: memref<1xi32>) -> index {
   // expected-error @+1 {{tiles_n x split_k of group 0 overflows an int64_t}}
-  %n = ggemm.num_tiles tiles_m [] tiles_n [4611686018427387904] group_sizes(%s : memref<1xi32>) schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
+  %n = ggemm.num_tiles tiles_m [] tiles_n [4611686018427387904] group_sizes(%s : memref<1xi32>) schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
   return %n : index
 }
 
@@ -124,7 +124,7 @@ func.func @split_without_workspace(%i: index, %a: memref<128x64xf4E2M1FN>, %sa: 
       a(%a : memref<128x64xf4E2M1FN>) sfa(%sa : memref<128x4xf8E4M3FN>)
       b(%b : memref<128x64xf4E2M1FN>) sfb(%sb : memref<128x4xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
   return
 }
 
@@ -138,7 +138,7 @@ func.func @bad_workspace(%i: index, %a: memref<128x64xf4E2M1FN>, %sa: memref<128
       a(%a : memref<128x64xf4E2M1FN>) sfa(%sa : memref<128x4xf8E4M3FN>)
       b(%b : memref<128x64xf4E2M1FN>) sfb(%sb : memref<128x4xf8E4M3FN>)
       c(%c : memref<128x128xf16>) workspace(%w : memref<?x64x128xf32>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 2, stages = 1>
   return
 }
 
@@ -152,7 +152,7 @@ func.func @tile_bad_operands(%i: index, %a: memref<128x64xf4E2M1FN>, %sa: memref
       a(%a : memref<128x64xf4E2M1FN>) sfa(%sa : memref<128x3xf8E4M3FN>)
       b(%b : memref<128x64xf4E2M1FN>) sfb(%sb : memref<128x4xf8E4M3FN>)
       c(%c : memref<128x128xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return
 }
 
@@ -166,6 +166,6 @@ func.func @reduce_without_split(%i: index, %a: memref<128x64xf4E2M1FN>, %sa: mem
       a(%a : memref<128x64xf4E2M1FN>) sfa(%sa : memref<128x4xf8E4M3FN>)
       b(%b : memref<128x64xf4E2M1FN>) sfb(%sb : memref<128x4xf8E4M3FN>)
       c(%c : memref<128x128xf16>) workspace(%w : memref<?x128x128xf32>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 2, stages = 1>
   return
 }

@@ -12,7 +12,7 @@
 // CHECK-NOT: memref.alloc
 // CHECK: ggemm.grouped_matmul rows<list> scales<row_major> a(%[[A0]], %[[A1]] :
 // CHECK-SAME: c(%[[C0]], %[[C1]] : memref<96x128xf16>, memref<128x256xf16>) alpha(%[[AL]] : memref<2xf32>)
-// CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+// CHECK-SAME: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // CHECK-SAME: {note = "kept"}
 // CHECK-NOT: ->
 // CHECK: return %[[C0]], %[[C1]]
@@ -29,7 +29,7 @@ func.func @in_place(%a0: tensor<96x128xf4E2M1FN>, %a1: tensor<128x512xf4E2M1FN>,
       sfb(%sb0, %sb1 : tensor<128x8xf8E4M3FN>, tensor<256x32xf8E4M3FN>)
       c(%c0, %c1 : tensor<96x128xf16>, tensor<128x256xf16>)
       alpha(%alpha : tensor<2xf32>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
       {note = "kept"} -> tensor<96x128xf16>, tensor<128x256xf16>
   return %r#0, %r#1 : tensor<96x128xf16>, tensor<128x256xf16>
 }

@@ -36,7 +36,7 @@ func.func @list_two_groups(%a0: tensor<96x128xf4E2M1FN>, %a1: tensor<128x512xf4E
 // CHECK-LABEL: func.func @list_blocked_scheduled
 // CHECK: ggemm.grouped_matmul rows<list> scales<blocked_128x4>
 // CHECK-SAME: sfa(%{{.*}}, %{{.*}} : tensor<0x5x32x16xf8E4M3FN>, tensor<2x5x32x16xf8E4M3FN>)
-// CHECK-SAME: schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+// CHECK-SAME: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // CHECK-SAME: -> tensor<0x64xf16>, tensor<200x64xf16>
 func.func @list_blocked_scheduled(%a0: tensor<0x320xf4E2M1FN>, %a1: tensor<200x320xf4E2M1FN>,
     %sa0: tensor<0x5x32x16xf8E4M3FN>, %sa1: tensor<2x5x32x16xf8E4M3FN>,
@@ -49,7 +49,7 @@ func.func @list_blocked_scheduled(%a0: tensor<0x320xf4E2M1FN>, %a1: tensor<200x3
       b(%b0, %b1 : tensor<64x320xf4E2M1FN>, tensor<64x320xf4E2M1FN>)
       sfb(%sb0, %sb1 : tensor<1x5x32x16xf8E4M3FN>, tensor<1x5x32x16xf8E4M3FN>)
       c(%c0, %c1 : tensor<0x64xf16>, tensor<200x64xf16>)
-      schedule <tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+      schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
       -> tensor<0x64xf16>, tensor<200x64xf16>
   return %r#0, %r#1 : tensor<0x64xf16>, tensor<200x64xf16>
 }

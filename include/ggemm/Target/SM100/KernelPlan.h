@@ -2,7 +2,8 @@
 //
 // Shared memory, Tensor Memory, descriptors and register estimates of the
 // persistent tcgen05 kernel, checked against sm_100a before any IR is built
-// (docs/sm100-kernel.md). Read by the target description and the lowering.
+// (docs/sm100-kernel.md). The target checks it when it plans a kernel; the
+// lowering reads the layout of a planned kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,15 +57,19 @@ struct SM100Plan {
   int64_t sfColumnsPerStage = 0, sfSlots = 0;
   int64_t tmemColumnsUsed = 0, tmemAllocColumns = 0;
   /// Registers an epilogue thread needs: a row of the accumulator plus the
-  /// addressing around it (the largest role; see planSM100Kernel).
+  /// addressing around it (the largest role; see checkSM100Kernel).
   int64_t epilogueRegisters = 0;
   /// The 32-bit instruction descriptor of every MMA of the kernel.
   uint32_t instrDesc = 0;
 };
 
-/// Plans the kernel for `problem`. Returns "" and fills `plan`, or the
-/// reason the problem does not fit sm_100a (one sentence, for a diagnostic).
-std::string planSM100Kernel(const KernelProblem &problem, SM100Plan &plan);
+/// The layout of the kernel for `problem`: arithmetic on its schedule and
+/// shapes, which never fails (checkSM100Kernel says whether it fits).
+SM100Plan layoutSM100Kernel(const KernelProblem &problem);
+/// Why the kernel of `layout` (layoutSM100Kernel(problem)) does not fit
+/// sm_100a, in one sentence for a diagnostic, or "".
+std::string checkSM100Kernel(const KernelProblem &problem,
+                             const SM100Plan &layout);
 
 } // namespace mlir::ggemm
 

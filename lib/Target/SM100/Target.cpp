@@ -1,0 +1,68 @@
+//===- Target.cpp - the sm_100a (Blackwell) target ------------------------===//
+//
+// What the tcgen05 kernel takes and what it needs (docs/sm100-kernel.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/SM100/Target.h"
+#include "ggemm/Target/SM100/KernelPlan.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+// tcgen05.mma cta_group::1 computes 128 rows; one 128-byte swizzled row of
+// packed e2m1 per K tile (K = 256). The instruction takes N = 8..256 in
+// steps of 8 (PTX ISA Table 39), but the ISA text gives no rule for where
+// the block16 scale factors of B sit in Tensor Memory for a given N (only
+// Figure 242, an image); the widths below are the ones whose placement a
+// reference confirms: CUTLASS's block-scaled sm_100 kernels, which take CTA
+// tile N in {64, 128, 192, 256} (docs/sm100-encodings.md, "Tile N").
+constexpr int64_t kTileM[] = {128};
+constexpr int64_t kTileN[] = {64, 128, 192, 256};
+constexpr int64_t kTileK[] = {256};
+// A TMA producer warp, an MMA warp (one elected thread issues tcgen05),
+// four epilogue warps (one per TMEM lane quarter), and a scale warp that
+// moves row-major scale factors into the atoms tcgen05.cp reads, so that
+// the producer never waits on its own loads. No role is a whole warpgroup
+// at a multiple of 4 warps, so none uses setmaxnreg.
+constexpr RoleSpec kRoles[] = {{WarpRole::producer, 0, 1, 0},
+                               {WarpRole::mma, 1, 1, 0},
+                               {WarpRole::epilogue, 2, 4, 0},
+                               {WarpRole::scales, 6, 1, 0}};
+
+class SM100Target final : public TargetInfo {
+public:
+  SM100Target()
+      : TargetInfo(Chip::sm_100a, /*numSMs=*/148,
+                   /*maxSharedMemory=*/227 * 1024, kTileM, kTileN, kTileK,
+                   "the widths whose tcgen05 scale-factor layout in Tensor "
+                   "Memory is confirmed; docs/sm100-encodings.md",
+                   kRoles,
+                   // tcgen05 needs PTX ISA 8.6 or later.
+                   /*ptxFeatures=*/"+ptx88") {}
+
+protected:
+  std::string planResources(const KernelProblem &p,
+                            KernelResources &r) const override {
+    SM100Plan plan = layoutSM100Kernel(p);
+    if (std::string why = checkSM100Kernel(p, plan); !why.empty())
+      return why;
+    r.threads = kSM100Threads;
+    r.sharedBytes = plan.sharedBytes;
+    r.tensorMemoryColumns = plan.tmemAllocColumns;
+    r.swizzle = "128B";
+    r.scaleMaps = plan.scaleTma;
+    // TMA for A and B (and row-major scales); C rows leave by 16-byte
+    // aligned bulk copies; blocked scale atoms come by bulk copy.
+    int64_t alignment[] = {16, 16, 16, 16, 16};
+    llvm::copy(alignment, r.alignment);
+    return "";
+  }
+};
+} // namespace
+
+const TargetInfo &mlir::ggemm::getSM100Target() {
+  static const SM100Target target;
+  return target;
+}

@@ -1,0 +1,68 @@
+//===- Target.cpp - the sm_90a (Hopper) target ----------------------------===//
+//
+// What the sm_90a kernel takes and what it needs (docs/sm90-kernel.md): two
+// consumer warpgroups of wgmma m64n128k16 (64 weight rows x 128 tokens
+// each), a 128 x 128 tile, one 128-byte swizzled row of packed e2m1 per K
+// tile (K = 256), and a TMA producer warp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/SM90/Target.h"
+#include "ggemm/Target/SM90/KernelPlan.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+constexpr int64_t kTileM[] = {128};
+constexpr int64_t kTileN[] = {128};
+constexpr int64_t kTileK[] = {256};
+// Two consumer warpgroups (decode, wgmma, epilogue) and a TMA producer
+// warp. The producer is not a whole warpgroup, so it cannot give registers
+// back with setmaxnreg.
+constexpr RoleSpec kRoles[] = {{WarpRole::producer, 8, 1, 0},
+                               {WarpRole::consumer, 0, 8, 0}};
+
+class SM90Target final : public TargetInfo {
+public:
+  SM90Target()
+      : TargetInfo(Chip::sm_90a, /*numSMs=*/132,
+                   /*maxSharedMemory=*/227 * 1024, kTileM, kTileN, kTileK,
+                   /*tileNReason=*/"", kRoles,
+                   // fence.proxy.tensormap::generic.acquire (the tensor
+                   // maps' fence) needs PTX ISA 8.3.
+                   /*ptxFeatures=*/"+ptx83") {}
+
+protected:
+  std::string planResources(const KernelProblem &p,
+                            KernelResources &r) const override {
+    if (p.scales != ScaleLayout::row_major)
+      return "the sm_90a kernel takes row-major scales (it reads them with "
+             "plain loads); blocked_128x4 is for tcgen05";
+    if (std::string why = sm90Unsupported(p); !why.empty())
+      return why;
+    r.threads = kSM90Threads;
+    r.sharedBytes = sm90SharedMemoryBytes(p);
+    r.tensorMemoryColumns = 0;
+    r.swizzle = "128B";
+    r.scaleMaps = false;
+    // A and B: TMA (16 bytes). SFA and SFB: one 8-byte load per eight
+    // scale blocks when every K is a multiple of 128, else byte loads
+    // (SM90Decode.cpp). C: 16-byte row pieces from the staged tile, or
+    // with split-K the reduction's 8-byte stores (SplitK.cpp).
+    bool wideScales = llvm::all_of(p.groups, [](const GroupShape &g) {
+      return g.k % (8 * kScaleBlock) == 0;
+    });
+    int64_t scales = wideScales ? 8 : 1;
+    int64_t c = p.schedule.getSplitK() > 1 ? 8 : 16;
+    int64_t alignment[] = {16, 16, scales, scales, c};
+    llvm::copy(alignment, r.alignment);
+    return "";
+  }
+};
+} // namespace
+
+const TargetInfo &mlir::ggemm::getSM90Target() {
+  static const SM90Target target;
+  return target;
+}
