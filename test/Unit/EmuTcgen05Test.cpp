@@ -255,6 +255,13 @@ TEST(EmuTcgen05Checks, ScaleColumnsOverwrittenBeforeCommit) {
              "tcgen05 operand overwritten", "tcgen05.cp");
 }
 
+TEST(EmuTcgen05Checks, LdOfAccumulatorBeingWritten) {
+  // thread 0 loads the accumulator right after issuing the MMA
+  expectStop({{"//AFTER_MMA",
+               "tcgen05.ld.sync.aligned.32x32b.x1.b32 {%r50}, [%r20];"}},
+             "TMEM race", "tcgen05.ld.sync.aligned.32x32b.x1.b32 {%r50}");
+}
+
 TEST(EmuTcgen05Checks, ExitWithTmemAllocated) {
   expectStop({{"  tcgen05.dealloc.cta_group::1.sync.aligned.b32 %r20, 32;\n",
                ""}},
