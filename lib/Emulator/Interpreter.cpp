@@ -208,6 +208,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
     case Op::Tc05Commit:
     case Op::Tc05Ld:
     case Op::Tc05WaitLd:
+    case Op::Tc05St:
+    case Op::Tc05WaitSt:
     case Op::Tc05FenceBefore:
     case Op::Tc05FenceAfter:
       if (!execTcgen05(t, in))
@@ -215,12 +217,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       break;
     case Op::BarSync:
     case Op::BarArrive: {
-      if (t.tcDirty) {
-        fail(t, "missing tcgen05.fence::before_thread_sync",
-             "the thread issued tcgen05 work and reaches a barrier without "
-             "tcgen05.fence::before_thread_sync since");
+      if (!tcCheckBeforeSync(t, "reaches a barrier"))
         continue;
-      }
       uint32_t id = in.nOpd ? (uint32_t)val(t, x.d) : 0;
       uint32_t cnt = in.nOpd > 1 ? (uint32_t)val(t, x.a) : 0;
       t.spinPc = ~0u;

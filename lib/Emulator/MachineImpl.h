@@ -155,6 +155,7 @@ struct Thread {
   bool tcNeedAfter = false; // completed a thread sync that orders tcgen05
                             // work, without fence::after_thread_sync since
   uint32_t tcSyncPc = 0;    // where that sync was (reports)
+  bool stPending = false;   // a tcgen05.st not yet waited for (wait::st)
   std::vector<uint8_t> ldPending; // registers of tcgen05.ld before wait::ld
   uint32_t ldPendingCount = 0;
   // ordering of global memory between CTAs (GlobalOrder.cpp)
@@ -438,12 +439,14 @@ private:
   void wgmmaIssue(Thread &t, const Inst &in, uint32_t pc);
   // --- tcgen05 and Tensor Memory (Tcgen05.cpp, TmemChecks.cpp)
   bool execTcgen05(Thread &t, const Inst &in);
+  bool execTmemLdSt(Thread &t, const Inst &in);
   void tcgen05Collective(Thread &t, const Inst &in);
   void completeTcgen05(AsyncOp &op);
   bool tmemCheckRange(const Thread &t, uint32_t lane0, uint32_t lanes,
                       uint32_t col, uint32_t cols, const char *what,
                       const AsyncOp *op);
   bool tcCheckAfterFence(Thread &t);
+  bool tcCheckBeforeSync(Thread &t, const char *what);
   void addGuard(Cta &c, GuardKind k, const Thread &t, uint64_t seq,
                 uint32_t lo, uint32_t hi, const char *what);
   const Guard *findGuard(const Cta &c, GuardKind k, uint32_t lo,

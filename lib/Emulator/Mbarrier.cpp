@@ -192,12 +192,8 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
     return true;
   }
   if (in.op == Op::MbarArrive) {
-    if (t.tcDirty) {
-      fail(t, "missing tcgen05.fence::before_thread_sync",
-           "the thread issued tcgen05 work and arrives on an mbarrier "
-           "without tcgen05.fence::before_thread_sync since");
+    if (!tcCheckBeforeSync(t, "arrives on an mbarrier"))
       return false;
-    }
     mb->tcPhase |= t.tcEver;
     uint64_t token = mb->phase;
     int32_t cnt = 1;

@@ -79,17 +79,22 @@ std::string decodeTcgen05(const std::string &opc,
     in.op = Op::Tc05Commit;
   } else if (has("wait::ld")) {
     in.op = Op::Tc05WaitLd;
-  } else if (has("ld")) {
+  } else if (has("wait::st")) {
+    in.op = Op::Tc05WaitSt;
+  } else if (has("ld") || has("st")) {
+    bool ld = has("ld");
     if (!has("32x32b") || types.empty() || types[0].bits != 32 ||
-        has("pack::16b"))
-      return refuse("only tcgen05.ld.sync.aligned.32x32b.xN.b32 is "
-                    "emulated");
+        has("pack::16b") || has("unpack::16b"))
+      return refuse(ld ? "only tcgen05.ld.sync.aligned.32x32b.xN.b32 is "
+                         "emulated"
+                       : "only tcgen05.st.sync.aligned.32x32b.xN.b32 is "
+                         "emulated");
     for (auto &m : mods)
       if (m.size() > 1 && m[0] == 'x' && std::isdigit((unsigned char)m[1]))
         in.aux = std::atoi(m.c_str() + 1);
     if (in.aux < 1 || in.aux > 128 || (in.aux & (in.aux - 1)))
       return refuse("the .num qualifier must be .x1 .. .x128");
-    in.op = Op::Tc05Ld;
+    in.op = ld ? Op::Tc05Ld : Op::Tc05St;
   } else {
     return refuse("this tcgen05 instruction is not emulated");
   }
@@ -536,6 +541,14 @@ std::string Parser::parseInst(const Stmt &s) {
       e = err(s.line, "tcgen05.ld: expects {" + std::to_string(in.aux) +
                           " registers}, [taddr]");
     break;
+  case Op::Tc05St:
+    e = need(2);
+    if (e.empty() &&
+        (in.o[1].kind != OpdKind::Vec || in.o[1].count != in.aux ||
+         in.o[0].kind != OpdKind::Addr))
+      e = err(s.line, "tcgen05.st: expects [taddr], {" +
+                          std::to_string(in.aux) + " registers}");
+    break;
   case Op::Tc05Mma:
     if (in.nOpd != 7 || in.o[0].kind != OpdKind::Addr ||
         in.o[4].kind != OpdKind::Addr || in.o[5].kind != OpdKind::Addr)
@@ -547,7 +560,8 @@ std::string Parser::parseInst(const Stmt &s) {
   case Op::Tc05Commit:
     e = need(1);
     break;
-  case Op::Tc05Relinquish: case Op::Tc05WaitLd: case Op::Tc05FenceBefore:
+  case Op::Tc05Relinquish: case Op::Tc05WaitLd: case Op::Tc05WaitSt:
+  case Op::Tc05FenceBefore:
   case Op::Tc05FenceAfter:
     e = need(0);
     break;

@@ -38,7 +38,7 @@ enum class Op : uint16_t {
   // tcgen05 (sm_100a): Tensor Memory allocation (warp collectives), the
   // asynchronous copy, MMA and commit, loads and the fences
   Tc05Alloc, Tc05Dealloc, Tc05Relinquish, Tc05Cp, Tc05Mma, Tc05Commit,
-  Tc05Ld, Tc05WaitLd, Tc05FenceBefore, Tc05FenceAfter,
+  Tc05Ld, Tc05WaitLd, Tc05St, Tc05WaitSt, Tc05FenceBefore, Tc05FenceAfter,
   Unsupported, // parsed, refused when executed
 };
 

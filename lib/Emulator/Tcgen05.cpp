@@ -8,7 +8,8 @@
 //     tcgen05.commit: asynchronous, completing in the issuing thread's
 //     issue order after a seeded random delay; the copy and the MMA read
 //     their operands and write Tensor Memory when they complete;
-//   tcgen05.ld .32x32b and tcgen05.wait::ld; the two tcgen05 fences.
+//   tcgen05.ld / tcgen05.st .32x32b with tcgen05.wait::ld / wait::st; the
+//   two tcgen05 fences.
 // Every Tensor Memory cell is poisoned until written (after each alloc):
 // an MMA that reads a poisoned cell (scale factors, an accumulator it
 // adds to) stops the launch; a tcgen05.ld loads the poison, a NaN.
@@ -163,6 +164,9 @@ bool Launch::execTcgen05(Thread &t, const Inst &in) {
   case Op::Tc05FenceAfter:
     t.tcNeedAfter = false;
     return true;
+  case Op::Tc05WaitSt:
+    t.stPending = false;
+    return true;
   case Op::Tc05WaitLd:
     // tcgen05.ld reads at once here; the wait only ends the registers'
     // pending state
@@ -180,46 +184,8 @@ bool Launch::execTcgen05(Thread &t, const Inst &in) {
   auto addrOf = [&](const Operand &o) {
     return (uint32_t)((o.reg >= 0 ? t.R[o.reg] : 0) + (uint64_t)o.imm);
   };
-  if (in.op == Op::Tc05Ld) {
-    uint32_t taddr = addrOf(in.o[1]);
-    uint32_t n = (uint32_t)in.aux, lane0 = sem::tmemLane(taddr);
-    uint32_t col = sem::tmemColumn(taddr), lane = t.lin % 32;
-    uint32_t q = sem::tmemQuarterFirstLane(t.lin / 32);
-    if (lane0 != q) {
-      fail(t, "TMEM lane outside the warp's quarter",
-           "tcgen05.ld.32x32b at lane " + std::to_string(lane0) + ": warp " +
-               std::to_string(t.lin / 32) + " may access lanes " +
-               std::to_string(q) + ".." + std::to_string(q + 31) +
-               " only (warp % 4 selects the quarter)");
-      return false;
-    }
-    if (!tmemCheckRange(t, lane0, 32, col, n, "tcgen05.ld", nullptr))
-      return false;
-    if (const Guard *g = findGuard(c, GuardKind::TmemWrite, col, col + n)) {
-      fail(t, "TMEM race", "tcgen05.ld reads columns " + std::to_string(col) +
-                               ".." + std::to_string(col + n - 1) + " that " +
-                               guardText(*g) +
-                               " writes (its commit has not arrived)");
-      return false;
-    }
-    Tmem &tm = *c.tmem;
-    if (t.ldPending.empty())
-      t.ldPending.assign(K.numSlots, 0);
-    const Operand &v = in.o[0];
-    // An unwritten cell loads its poison (a NaN): a kernel that uses it as
-    // data computes a wrong or non-finite result; one that loads it and
-    // discards it (the empty split-K splits of ggemm's epilogue) is fine.
-    for (uint32_t j = 0; j < n; ++j) {
-      uint32_t k = cell(lane0 + lane, col + j);
-      int32_t s = in.vec[v.vec + j];
-      if (s < 0)
-        continue;
-      t.R[s] = tm.data[k];
-      if (!t.ldPending[s]++)
-        ++t.ldPendingCount;
-    }
-    return true;
-  }
+  if (in.op == Op::Tc05Ld || in.op == Op::Tc05St)
+    return execTmemLdSt(t, in);
   uint32_t oi = newOp();
   AsyncOp &op = ops[oi];
   op.cta = &c;
@@ -347,6 +313,71 @@ bool Launch::execTcgen05(Thread &t, const Inst &in) {
                           t.tcLastDue);
   t.tcLastDue = due;
   schedule(oi, due);
+  return true;
+}
+
+/// tcgen05.ld / tcgen05.st .32x32b.xN (9.7.16.8): lane i of warp w
+/// accesses TMEM lane 32 (w % 4) + i, N consecutive columns, one register
+/// each. The emulator loads or stores at once; the load's registers stay
+/// pending until tcgen05.wait::ld, the store until tcgen05.wait::st.
+bool Launch::execTmemLdSt(Thread &t, const Inst &in) {
+  Cta &c = *t.cta;
+  const bool ld = in.op == Op::Tc05Ld;
+  const char *name = ld ? "tcgen05.ld" : "tcgen05.st";
+  const Operand &ao = in.o[ld ? 1 : 0], &v = in.o[ld ? 0 : 1];
+  uint32_t taddr = (uint32_t)((ao.reg >= 0 ? t.R[ao.reg] : 0) + (uint64_t)ao.imm);
+  uint32_t n = (uint32_t)in.aux, lane0 = sem::tmemLane(taddr);
+  uint32_t col = sem::tmemColumn(taddr), lane = t.lin % 32;
+  uint32_t q = sem::tmemQuarterFirstLane(t.lin / 32);
+  if (lane0 != q) {
+    fail(t, "TMEM lane outside the warp's quarter",
+         std::string(name) + ".32x32b at lane " + std::to_string(lane0) +
+             ": warp " + std::to_string(t.lin / 32) + " may access lanes " +
+             std::to_string(q) + ".." + std::to_string(q + 31) +
+             " only (warp % 4 selects the quarter)");
+    return false;
+  }
+  if (!tmemCheckRange(t, lane0, 32, col, n, name, nullptr))
+    return false;
+  if (const Guard *g = findGuard(c, GuardKind::TmemWrite, col, col + n)) {
+    fail(t, "TMEM race", std::string(name) + " accesses columns " +
+                             std::to_string(col) + ".." +
+                             std::to_string(col + n - 1) + " that " +
+                             guardText(*g) +
+                             " writes (its commit has not arrived)");
+    return false;
+  }
+  Tmem &tm = *c.tmem;
+  if (!ld) {
+    if (const Guard *g = findGuard(c, GuardKind::TmemRead, col, col + n)) {
+      fail(t, "tcgen05 operand overwritten",
+           "tcgen05.st writes columns " + std::to_string(col) + ".." +
+               std::to_string(col + n - 1) + " that " + guardText(*g) +
+               " reads (its commit has not arrived)");
+      return false;
+    }
+    for (uint32_t j = 0; j < n; ++j) {
+      int32_t s = in.vec[v.vec + j];
+      uint32_t k = cell(lane0 + lane, col + j);
+      tm.data[k] = s >= 0 ? (uint32_t)t.R[s] : 0;
+      tm.written[k] = 1;
+    }
+    t.stPending = true;
+    return true;
+  }
+  if (t.ldPending.empty())
+    t.ldPending.assign(K.numSlots, 0);
+  // An unwritten cell loads its poison (a NaN): a kernel that uses it as
+  // data computes a wrong or non-finite result; one that loads it and
+  // discards it (the empty split-K splits of ggemm's epilogue) is fine.
+  for (uint32_t j = 0; j < n; ++j) {
+    int32_t s = in.vec[v.vec + j];
+    if (s < 0)
+      continue;
+    t.R[s] = tm.data[cell(lane0 + lane, col + j)];
+    if (!t.ldPending[s]++)
+      ++t.ldPendingCount;
+  }
   return true;
 }
 

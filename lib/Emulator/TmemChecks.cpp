@@ -11,7 +11,7 @@
 // Fences (PTX ISA 9.7.16.6.4, tcgen05.fence, and the memory consistency
 // model's tcgen05 patterns), checked as follows:
 //  - before_thread_sync: a thread that issued tcgen05 work (alloc, cp,
-//    mma, commit, ld; not dealloc or relinquish_alloc_permit, whose
+//    mma, commit, ld, st; not dealloc or relinquish_alloc_permit, whose
 //    effects no other thread consumes) and then
 //    arrives at a thread sync (bar.sync / bar.arrive / barrier, an
 //    mbarrier.arrive) must have executed tcgen05.fence::before_thread_sync
@@ -21,8 +21,11 @@
 //    a thread that had issued tcgen05 work, or when a participant of the
 //    CTA barrier had. A thread that completes such a sync (a successful
 //    mbarrier try_wait/test_wait, the release of bar.sync) and then issues
-//    tcgen05 work (dealloc, cp, mma, commit, ld) must have executed
+//    tcgen05 work (dealloc, cp, mma, commit, ld, st) must have executed
 //    tcgen05.fence::after_thread_sync in between.
+//  - a thread that executed tcgen05.st must execute tcgen05.wait::st
+//    before it arrives at a thread sync (the stores are complete only
+//    then).
 // Also here: Tensor Memory still allocated when the CTA's last thread
 // exits.
 //
@@ -107,6 +110,23 @@ bool Launch::tcCheckAfterFence(Thread &t) {
        "tcgen05 work issued after a thread sync that orders tcgen05 work (" +
            locate(mod.name, code[t.tcSyncPc].line) +
            ") without tcgen05.fence::after_thread_sync in between");
+  return false;
+}
+
+bool Launch::tcCheckBeforeSync(Thread &t, const char *what) {
+  if (t.stPending) {
+    fail(t, "tcgen05.st not waited before a thread sync",
+         std::string("the thread ") + what +
+             " with a tcgen05.st it has not waited for "
+             "(tcgen05.wait::st): the cells are not yet written for "
+             "the threads it synchronizes with");
+    return false;
+  }
+  if (!t.tcDirty)
+    return true;
+  fail(t, "missing tcgen05.fence::before_thread_sync",
+       std::string("the thread issued tcgen05 work and ") + what +
+           " without tcgen05.fence::before_thread_sync since");
   return false;
 }
 

@@ -219,6 +219,48 @@ void expectStop(std::vector<std::pair<std::string, std::string>> edits,
   }
 }
 
+// The scale factors of B placed by the warps with tcgen05.st instead of
+// tcgen05.cp (each warp its lane quarter, column 20: lane i holds row
+// i's factors), then wait::st, the fences and a CTA barrier.
+const std::pair<std::string, std::string> kStoreSfb[] = {
+    {"  tcgen05.cp.cta_group::1.32x128b.warpx4 [%r20+20], %rd6;\n", ""},
+    {"  ld.shared.b32 %r20, [%r15];\n",
+     "  ld.shared.b32 %r20, [%r15];\n"
+     "  and.b32 %r60, %r1, 1;\n"
+     "  mul.lo.u32 %r60, %r60, 0x08080808;\n"
+     "  add.s32 %r60, %r60, 0x38383838;\n"
+     "  shl.b32 %r61, %r3, 21;\n"
+     "  add.s32 %r61, %r61, %r20;\n"
+     "  tcgen05.st.sync.aligned.32x32b.x1.b32 [%r61+20], {%r60};\n"
+     "  tcgen05.wait::st.sync.aligned;\n"
+     "  tcgen05.fence::before_thread_sync;\n"
+     "  bar.sync 0;\n"
+     "  tcgen05.fence::after_thread_sync;\n"}};
+
+TEST(EmuTcgen05, ScaleFactorsByTcgen05St) {
+  Tc05 e;
+  ASSERT_EQ(e.load({kStoreSfb[0], kStoreSfb[1]}), "");
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ASSERT_EQ(e.run(seed), "") << "seed " << seed;
+    std::vector<float> d(128 * 16);
+    ASSERT_EQ(e.m.read(e.out, d.data(), d.size() * 4), "");
+    for (int mrow = 0; mrow < 128; ++mrow)
+      for (int n = 0; n < 16; ++n)
+        EXPECT_EQ(d[mrow * 16 + n],
+                  32.0f * std::ldexp(1.0f, mrow % 4 + mrow / 32) *
+                      std::ldexp(1.0f, n % 2))
+            << "D[" << mrow << "][" << n << "] seed " << seed;
+  }
+}
+
+TEST(EmuTcgen05Checks, StNotWaitedBeforeThreadSync) {
+  std::string withoutWait = kStoreSfb[1].second;
+  withoutWait.erase(withoutWait.find("  tcgen05.wait::st.sync.aligned;\n"),
+                    std::string("  tcgen05.wait::st.sync.aligned;\n").size());
+  expectStop({kStoreSfb[0], {kStoreSfb[1].first, withoutWait}},
+             "tcgen05.st not waited before a thread sync", "bar.sync 0");
+}
+
 TEST(EmuTcgen05Checks, AccessOutsideAllocation) {
   // 16 columns from column 24: 24..39, past the 32 allocated
   expectStop({{"[%r20], %rd2, %rd3", "[%r20+24], %rd2, %rd3"}},
