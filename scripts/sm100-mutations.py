@@ -121,6 +121,10 @@ MUTATIONS = [
      lambda t: sub(r"^\s*tcgen05\.fence::after_thread_sync;\n"
                    r"(?=(?:(?!tcgen05\.fence)[^\n]*\n){0,6}\s*tcgen05\.ld\.)",
                    "", t, count=1)),
+    ("tcgen05.fence::before_thread_sync dropped (epilogue, before accEmpty)",
+     "rm",
+     lambda t: sub(r"^\s*tcgen05\.fence::before_thread_sync;\n"
+                   r"(?=\s*mbarrier\.arrive\.)", "", t, count=1)),
     ("first MMA of a tile accumulates (enable_input_d always true)", "rm",
      lambda t: sub(r"(setp\.ne\.b64\s+%p\d+, %rd\d+, )0;(?=(?:[^\n]*\n){0,3}"
                    r"[^\n]*tcgen05\.mma)", r"\g<1>-1;", t, count=1)),
