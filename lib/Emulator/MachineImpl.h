@@ -442,7 +442,7 @@ private:
   bool execTmemLdSt(Thread &t, const Inst &in);
   void tcgen05Collective(Thread &t, const Inst &in);
   void completeTcgen05(AsyncOp &op);
-  bool tmemCheckRange(const Thread &t, uint32_t lane0, uint32_t lanes,
+  bool tmemCheckRange(Thread &t, uint32_t lane0, uint32_t lanes,
                       uint32_t col, uint32_t cols, const char *what,
                       const AsyncOp *op);
   bool tcCheckAfterFence(Thread &t);

@@ -43,7 +43,7 @@ std::string hex(uint64_t v) {
 }
 } // namespace
 
-bool Launch::tmemCheckRange(const Thread &t, uint32_t lane0, uint32_t lanes,
+bool Launch::tmemCheckRange(Thread &t, uint32_t lane0, uint32_t lanes,
                             uint32_t col, uint32_t cols, const char *what,
                             const AsyncOp *op) {
   Cta &c = *t.cta;
@@ -71,8 +71,7 @@ bool Launch::tmemCheckRange(const Thread &t, uint32_t lane0, uint32_t lanes,
   if (op)
     failIssued(*op, "TMEM access outside the allocation", os.str());
   else
-    fail(const_cast<Thread &>(t), "TMEM access outside the allocation",
-         os.str());
+    fail(t, "TMEM access outside the allocation", os.str());
   return false;
 }
 
@@ -432,10 +431,9 @@ void Launch::completeTcgen05(AsyncOp &op) {
       return;
     sem::Tcgen05SmemDesc d = sem::decodeTcgen05SmemDesc(op.desc[0]);
     for (uint32_t i = 0; i < sem::kCp32x128bRows; ++i) {
-      uint8_t row[16];
-      for (uint32_t b = 0; b < 16; b += 16)
-        std::memcpy(row + b,
-                    c.shared.data() + sem::tcgen05KMajorAddress(d, i, b), 16);
+      uint8_t row[16]; // one 16-byte row: no swizzle chunk splits it
+      std::memcpy(row, c.shared.data() + sem::tcgen05KMajorAddress(d, i, 0),
+                  16);
       for (uint32_t q = 0; q < 4; ++q) // .warpx4: every 32-lane quarter
         for (uint32_t j = 0; j < sem::kCp32x128bColumns; ++j) {
           uint32_t k = cell(32 * q + i, col + j);
