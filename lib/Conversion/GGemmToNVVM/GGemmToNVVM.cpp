@@ -1,18 +1,22 @@
 //===- GGemmToNVVM.cpp - the convert-ggemm-to-nvvm pass -------------------===//
 //
 // Lowers the kernel-level ggemm ops of every outlined, pipelined and
-// warp-specialized kernel to upstream gpu/NVVM/LLVM ops:
+// warp-specialized kernel to upstream gpu/NVVM/LLVM ops, each op by a
+// pattern of its family (one populate function per family; the chip's
+// families are picked by the kernel's Chip):
 //
 //   ggemm.ring              the chip's prologue: shared memory, the ring's
-//                           mbarriers (and Tensor Memory on sm_100a)
-// and, by patterns behind one populate function per family:
+//                           mbarriers (and Tensor Memory on sm_100a, with
+//                           the teardown after the roles); the ring's value
+//                           then carries the prologue's state to the roles'
+//                           ops (packRingState, KernelCommon.h)
 //   ggemm.warp_specialize   WarpRoles.cpp: one scf.if per role
 //   ggemm.load_tile,        the producer: TMA into the ring (SM90Kernel.cpp;
 //   ggemm.drain_ring        SM100Kernel.cpp + SM100Scales.cpp)
 //   ggemm.compute_tile      by role: sm_90a consumer (SM90Wgmma.cpp: the
 //                           MMA loop, SM90Decode.cpp: e2m1 -> f16,
-//                           SM90Epilogue.cpp); sm_100a "mma"
-//                           (Tcgen05Mma.cpp), "epilogue" (TmemEpilogue.cpp);
+//                           SM90Epilogue.cpp); sm_100a mma
+//                           (Tcgen05Mma.cpp), epilogue (TmemEpilogue.cpp);
 //                           both end in F16Epilogue.cpp
 //   ggemm.prefetch_tile     TMAPrefetch.cpp, by lane 0 of the producer
 //   num_tiles, tile_coords  TileSpaceToArith, shared with the CPU path
@@ -51,8 +55,7 @@ struct ConvertGGemmToNVVM final
 
   /// Checks that `kernel` is at the level this pass lowers: one ring and
   /// one ggemm.warp_specialize at its top, every kernel op inside a role.
-  LogicalResult checkLevel(gpu::GPUFuncOp kernel, RingOp &ring,
-                           WarpSpecializeOp &roles) {
+  LogicalResult checkLevel(gpu::GPUFuncOp kernel) {
     WalkResult early = kernel.walk([&](TileOp op) {
       op.emitOpError("is not lowered by convert-ggemm-to-nvvm; run "
                      "ggemm-pipeline-loads and ggemm-warp-specialize first");
@@ -77,8 +80,6 @@ struct ConvertGGemmToNVVM final
       op->emitOpError("must be inside a role of ggemm.warp_specialize");
       return WalkResult::interrupt();
     });
-    ring = rings.front();
-    roles = specialized.front();
     return failure(outside.wasInterrupted());
   }
 
@@ -105,34 +106,29 @@ struct ConvertGGemmToNVVM final
              << kProblemAttrName << " takes (" << want
              << ") (docs/kernel-abi.md; ggemm-outline-kernel makes them)";
     }
-    RingOp ring;
-    WarpSpecializeOp roles;
-    if (failed(checkLevel(kernel, ring, roles)))
+    if (failed(checkLevel(kernel)))
       return failure();
 
-    // The ring is the chip's prologue; the roles and their ops are patterns
-    // of their families, applied once each (a post-order walk: a role's
-    // ops before the role).
+    // Every kernel op, the ring included, is lowered by a pattern of its
+    // family, applied once (a post-order walk: the ring, at the kernel's
+    // start, first; a role's ops before the role). The state the ring's
+    // prologue defines reaches the roles' ops through the ring's value
+    // (packRingState); nothing is emitted outside the patterns.
     ValueRange params = kernel.getBody().front().getArguments();
-    Location loc = ring.getLoc();
-    OpBuilder b(ring);
     RewritePatternSet patterns(&getContext());
     populateWarpSpecializeToNVVMPatterns(patterns);
     populateTMAPrefetchPatterns(patterns, p, params);
-    SM90KernelState sm90;
-    SM100KernelState sm100;
-    SM100Plan plan;
+    // The byte layout of a planned sm_100a kernel (arithmetic on its
+    // problem, not a second plan).
+    SM100Plan layout;
     std::optional<SM100Lowering> blackwell;
     switch (target.chip) {
     case Chip::sm_90a:
-      SM90KernelBuilder(b, loc, p, params, sm90).emitPrologue();
-      populateSM90KernelPatterns(patterns, p, params, sm90);
+      populateSM90KernelPatterns(patterns, p, params);
       break;
     case Chip::sm_100a:
-      // The byte layout of the planned kernel (arithmetic on its problem).
-      plan = layoutSM100Kernel(p);
-      SM100KernelBuilder(b, loc, p, plan, params, sm100).emitPrologue();
-      blackwell.emplace(SM100Lowering{p, plan, params, sm100});
+      layout = layoutSM100Kernel(p);
+      blackwell.emplace(SM100Lowering{p, layout, params});
       populateSM100ProducerPatterns(patterns, *blackwell);
       populateTcgen05MmaPatterns(patterns, *blackwell);
       populateTmemEpiloguePatterns(patterns, *blackwell);
@@ -141,14 +137,13 @@ struct ConvertGGemmToNVVM final
     if (p.schedule.getSplitK() > 1)
       populateSplitKPatterns(patterns, p, params,
                              outlined->plan.getThreads());
-    if (blackwell) {
-      // After the roles (and before a split-K kernel's grid barrier): join
-      // them; the MMA warp frees Tensor Memory.
-      b.setInsertionPointAfter(roles);
-      SM100KernelBuilder(b, loc, p, plan, params, sm100).emitTeardown();
-    }
     walkAndApplyPatterns(kernel, std::move(patterns));
-    ring.erase();
+    // The ring's value, now unused: the cast that carried its state.
+    kernel.walk([](UnrealizedConversionCastOp cast) {
+      if (cast->use_empty() && cast.getNumResults() == 1 &&
+          isa<RingType>(cast.getResult(0).getType()))
+        cast.erase();
+    });
     WalkResult left = kernel.walk([&](Operation *op) {
       if (!isa<LoadTileOp, ComputeTileOp, DrainRingOp, PrefetchTileOp,
                WarpSpecializeOp, GridBarrierOp, ReducePartialsOp>(op))

@@ -231,3 +231,15 @@ void mlir::ggemm::emitTmaLoad(OpBuilder &b, Location loc, Value dst,
       bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
       /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
 }
+
+Value mlir::ggemm::packRingState(OpBuilder &b, Location loc, RingType type,
+                                 ValueRange state) {
+  return UnrealizedConversionCastOp::create(b, loc, TypeRange{type}, state)
+      .getResult(0);
+}
+
+ValueRange mlir::ggemm::unpackRingState(Value ring) {
+  if (auto cast = ring.getDefiningOp<UnrealizedConversionCastOp>())
+    return cast.getInputs();
+  return {};
+}

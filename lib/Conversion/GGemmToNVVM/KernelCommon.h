@@ -166,6 +166,18 @@ Value emitPartialSlot(OpBuilder &b, Location loc, const KernelProblem &p,
 Value emitPartialAddress(OpBuilder &b, Location loc, const KernelProblem &p,
                          Value workspace, Value slot, Value row, Value column);
 
+/// The lowered ring: what the chip's prologue (the lowering of ggemm.ring)
+/// defines and the roles' ops read (thread and lane ids, the shared
+/// region's base, Tensor Memory's base, the roles' counters). It travels in
+/// the IR, from the prologue to each op that uses the ring, as the inputs
+/// of an unrealized_conversion_cast that replaces the ring's value; the
+/// pass erases the cast once every user is lowered.
+Value packRingState(OpBuilder &b, Location loc, RingType type,
+                    ValueRange state);
+/// The values packRingState packed into `ring` (empty when `ring` is not a
+/// lowered ring).
+ValueRange unpackRingState(Value ring);
+
 /// Lowers ggemm.grid_barrier and ggemm.reduce_partials for a kernel of
 /// `threads` threads a CTA.
 void populateSplitKPatterns(RewritePatternSet &patterns,

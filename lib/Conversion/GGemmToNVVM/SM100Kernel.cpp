@@ -419,9 +419,46 @@ void SM100KernelBuilder::emitProducerTile(const GroupFacts &g, Value rowBase,
 // Patterns of the producer role
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// ggemm.ring: the prologue at the ring's place and the teardown after the
+/// kernel's ggemm.warp_specialize (join the roles, free Tensor Memory); the
+/// ring's value becomes the prologue's state (packRingState).
+struct SM100RingPattern final : public OpRewritePattern<RingOp> {
+  SM100RingPattern(MLIRContext *ctx, const SM100Lowering &lowering)
+      : OpRewritePattern<RingOp>(ctx), lowering(lowering) {}
+
+  LogicalResult matchAndRewrite(RingOp op,
+                                PatternRewriter &rewriter) const override {
+    auto roles = llvm::find_if(*op->getBlock(), [](Operation &other) {
+      return isa<WarpSpecializeOp>(other);
+    });
+    if (roles == op->getBlock()->end())
+      return rewriter.notifyMatchFailure(op, "no ggemm.warp_specialize");
+    Location loc = op.getLoc();
+    SM100KernelState state;
+    SM100KernelBuilder(rewriter, loc, lowering.problem, lowering.plan,
+                       lowering.params, state)
+        .emitPrologue();
+    // After the roles (and before a split-K kernel's grid barrier).
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfter(&*roles);
+    SM100KernelBuilder(rewriter, loc, lowering.problem, lowering.plan,
+                       lowering.params, state)
+        .emitTeardown();
+    rewriter.setInsertionPoint(op);
+    rewriter.replaceOp(op, packRingState(rewriter, loc, op.getType(),
+                                         state.values()));
+    return success();
+  }
+
+  SM100Lowering lowering;
+};
+} // namespace
+
 void mlir::ggemm::populateSM100ProducerPatterns(
     RewritePatternSet &patterns, const SM100Lowering &lowering) {
   MLIRContext *ctx = patterns.getContext();
+  patterns.add<SM100RingPattern>(ctx, lowering);
   patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering,
                                              WarpRole::producer);
   patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, WarpRole::scales);

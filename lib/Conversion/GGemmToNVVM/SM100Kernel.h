@@ -53,10 +53,23 @@ constexpr int64_t kMmaWarp = 1;
 constexpr int64_t kEpilogueThreads = 128;
 } // namespace sm100kernel
 
-/// What the prologue of one kernel defines and every role reads.
+/// What the prologue of one kernel defines and every role reads; it
+/// travels from the lowered ggemm.ring to the roles' ops in the IR
+/// (packRingState, KernelCommon.h).
 struct SM100KernelState {
   Value tid, warp, lane, smemBase, smemBase64, tmemBase;
   Value loadIter, mmaIter, tileIter;
+
+  SmallVector<Value> values() const {
+    return {tid,      warp,     lane,    smemBase, smemBase64,
+            tmemBase, loadIter, mmaIter, tileIter};
+  }
+  /// The state of the lowered ring `ring`.
+  static SM100KernelState fromRing(Value ring) {
+    ValueRange v = unpackRingState(ring);
+    assert(v.size() == 9 && "the ring's prologue was emitted");
+    return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+  }
 };
 
 /// Builds the per-CTA state at the start of the kernel (into a
@@ -148,13 +161,13 @@ private:
   Value &loadIter, &mmaIter, &tileIter;
 };
 
-/// What the patterns of the sm_100a roles read: the problem, the plan, the
-/// kernel's parameters and its prologue's state.
+/// What the patterns of the sm_100a kernel read besides the IR: the
+/// kernel's problem, the layout of its plan and its parameters, all fixed
+/// before any pattern runs. The prologue's state comes with the ring.
 struct SM100Lowering {
   const KernelProblem &problem;
   const SM100Plan &plan;
   ValueRange params;
-  SM100KernelState &state;
 };
 
 /// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter:
@@ -176,8 +189,9 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
       if (!in || in.getRole() != role)
         return failure();
     }
+    SM100KernelState state = SM100KernelState::fromRing(op.getRing());
     SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
-                               lowering.plan, lowering.params, lowering.state);
+                               lowering.plan, lowering.params, state);
     if constexpr (std::is_same_v<OpTy, DrainRingOp>)
       builder.emitRoleEnd(role);
     else
@@ -192,8 +206,10 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
   bool onlyInRole;
 };
 
-/// Patterns of the producer and scale roles (ggemm.load_tile,
-/// ggemm.drain_ring; SM100Kernel.cpp and SM100Scales.cpp).
+/// The prologue (ggemm.ring: shared memory, mbarriers, Tensor Memory) and
+/// the teardown after the roles, and the patterns of the producer and scale
+/// roles (ggemm.load_tile, ggemm.drain_ring; SM100Kernel.cpp and
+/// SM100Scales.cpp).
 void populateSM100ProducerPatterns(RewritePatternSet &patterns,
                                    const SM100Lowering &lowering);
 /// Pattern of the MMA role (ggemm.compute_tile in role "mma";

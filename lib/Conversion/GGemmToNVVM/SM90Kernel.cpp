@@ -174,16 +174,38 @@ void SM90KernelBuilder::consumerBarrier() {
 
 namespace {
 
-/// Lowers one kernel op of the sm_90a roles with a builder on the rewriter.
+/// ggemm.ring: the prologue, at the ring's place; the ring's value becomes
+/// the prologue's state (packRingState).
+struct SM90RingPattern : public OpRewritePattern<RingOp> {
+  SM90RingPattern(MLIRContext *ctx, const KernelProblem &problem,
+                  ValueRange params)
+      : OpRewritePattern<RingOp>(ctx), problem(problem), params(params) {}
+
+  LogicalResult matchAndRewrite(RingOp op,
+                                PatternRewriter &rewriter) const override {
+    SM90KernelState state;
+    SM90KernelBuilder(rewriter, op.getLoc(), problem, params, state)
+        .emitPrologue();
+    rewriter.replaceOp(op, packRingState(rewriter, op.getLoc(), op.getType(),
+                                         state.values()));
+    return success();
+  }
+
+  const KernelProblem &problem;
+  ValueRange params;
+};
+
+/// Lowers one kernel op of the sm_90a roles with a builder on the rewriter,
+/// from the state its ring carries.
 template <typename OpTy>
 struct SM90RolePattern : public OpRewritePattern<OpTy> {
   SM90RolePattern(MLIRContext *ctx, const KernelProblem &problem,
-                  ValueRange params, SM90KernelState &state)
-      : OpRewritePattern<OpTy>(ctx), problem(problem), params(params),
-        state(state) {}
+                  ValueRange params)
+      : OpRewritePattern<OpTy>(ctx), problem(problem), params(params) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    SM90KernelState state = SM90KernelState::fromRing(op.getRing());
     SM90KernelBuilder builder(rewriter, op.getLoc(), problem, params, state);
     if constexpr (std::is_same_v<OpTy, LoadTileOp>)
       builder.emitProducerTile(op.getGroup(), op.getRowBase(), op.getM0(),
@@ -199,16 +221,14 @@ struct SM90RolePattern : public OpRewritePattern<OpTy> {
 
   const KernelProblem &problem;
   ValueRange params;
-  SM90KernelState &state;
 };
 
 } // namespace
 
 void mlir::ggemm::populateSM90KernelPatterns(RewritePatternSet &patterns,
                                              const KernelProblem &problem,
-                                             ValueRange params,
-                                             SM90KernelState &state) {
-  patterns.add<SM90RolePattern<LoadTileOp>, SM90RolePattern<ComputeTileOp>,
-               SM90RolePattern<DrainRingOp>>(patterns.getContext(), problem,
-                                             params, state);
+                                             ValueRange params) {
+  patterns.add<SM90RingPattern, SM90RolePattern<LoadTileOp>,
+               SM90RolePattern<ComputeTileOp>, SM90RolePattern<DrainRingOp>>(
+      patterns.getContext(), problem, params);
 }

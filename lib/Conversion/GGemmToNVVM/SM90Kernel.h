@@ -42,11 +42,21 @@ constexpr double kDecodeScale = 268435456.0; // 2^28
 constexpr int64_t kConsumerBarrier = 1;
 } // namespace sm90
 
-/// Builds the per-CTA state (shared-memory views, decode tables, mbarriers)
-/// at the start of the kernel, then emits tiles on request.
-/// What the prologue of one kernel defines and every later part reads.
+/// What the prologue of one kernel defines and every later part reads; it
+/// travels from the lowered ggemm.ring to the roles' ops in the IR
+/// (packRingState, KernelCommon.h).
 struct SM90KernelState {
   Value tid, lane, smemBase, loadIter, consumeIter;
+
+  SmallVector<Value> values() const {
+    return {tid, lane, smemBase, loadIter, consumeIter};
+  }
+  /// The state of the lowered ring `ring`.
+  static SM90KernelState fromRing(Value ring) {
+    ValueRange v = unpackRingState(ring);
+    assert(v.size() == 5 && "the ring's prologue was emitted");
+    return {v[0], v[1], v[2], v[3], v[4]};
+  }
 };
 
 /// Emits the parts of one kernel at the builder's insertion point; the
@@ -106,12 +116,12 @@ private:
   Value &tid, &lane, &smemBase, &loadIter, &consumeIter;
 };
 
-/// Patterns lowering the ops of the sm_90a kernel's roles in one kernel
-/// (ggemm.load_tile, ggemm.compute_tile, ggemm.drain_ring) after its
-/// prologue filled `state`.
+/// Patterns lowering the ops of the sm_90a kernel in one kernel:
+/// ggemm.ring (the prologue, whose state the ring's value carries on) and
+/// the roles' ggemm.load_tile, ggemm.compute_tile and ggemm.drain_ring.
 void populateSM90KernelPatterns(RewritePatternSet &patterns,
                                 const KernelProblem &problem,
-                                ValueRange params, SM90KernelState &state);
+                                ValueRange params);
 
 } // namespace mlir::ggemm
 
