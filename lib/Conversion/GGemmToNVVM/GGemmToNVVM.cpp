@@ -130,6 +130,7 @@ struct ConvertGGemmToNVVM final
       layout = layoutSM100Kernel(p);
       blackwell.emplace(SM100Lowering{p, layout, params});
       populateSM100ProducerPatterns(patterns, *blackwell);
+      populateSM100ScalePatterns(patterns, *blackwell);
       populateTcgen05MmaPatterns(patterns, *blackwell);
       populateTmemEpiloguePatterns(patterns, *blackwell);
       break;

@@ -247,9 +247,7 @@ void SM100KernelBuilder::ifProducerLeader(function_ref<void()> body) {
          body);
 }
 
-void SM100KernelBuilder::emitRoleEnd(WarpRole role) {
-  if (role != WarpRole::producer)
-    return;
+void SM100KernelBuilder::emitProducerEnd() {
   // The next round of the ring: wait for each stage's last release (the
   // parity a producer would wait for before reusing it).
   Value next = loadCounter(loadIter);
@@ -276,29 +274,12 @@ void SM100KernelBuilder::emitTeardown() {
   });
 }
 
-void SM100KernelBuilder::emitTile(WarpRole role, Value group, Value rowBase,
-                                  Value m0, Value n0, Value split,
-                                  Value work) {
+GroupFacts SM100KernelBuilder::emitTileFacts(Value group, Value rowBase,
+                                             Value split) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
   if (split)
     emitSplitRange(b, loc, problem, g, split);
-  switch (role) {
-  case WarpRole::producer:
-    return emitProducerTile(g, rowBase, m0, n0);
-  case WarpRole::mma:
-    return emitMmaTile(g);
-  case WarpRole::epilogue:
-    return emitEpilogueTile(
-        g, rowBase, m0, n0,
-        work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0, split,
-                               work)
-             : Value());
-  case WarpRole::scales:
-    return emitScaleTile(g, rowBase, m0, n0);
-  case WarpRole::consumer:
-    break;
-  }
-  llvm_unreachable("the sm_100a kernel has no consumer role");
+  return g;
 }
 
 /// The K-tile loop of a role over the tile's K tiles kt = g.kFirst + i for
@@ -459,10 +440,14 @@ void mlir::ggemm::populateSM100ProducerPatterns(
     RewritePatternSet &patterns, const SM100Lowering &lowering) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<SM100RingPattern>(ctx, lowering);
-  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering,
-                                             WarpRole::producer);
-  patterns.add<SM100RolePattern<LoadTileOp>>(ctx, lowering, WarpRole::scales);
-  patterns.add<SM100RolePattern<DrainRingOp>>(ctx, lowering,
-                                              WarpRole::producer,
-                                              /*onlyInRole=*/false);
+  patterns.add<SM100RolePattern<LoadTileOp>>(
+      ctx, lowering, WarpRole::producer,
+      [](SM100KernelBuilder &b, LoadTileOp op) {
+        GroupFacts g =
+            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+        b.emitProducerTile(g, op.getRowBase(), op.getM0(), op.getN0());
+      });
+  patterns.add<SM100RolePattern<DrainRingOp>>(
+      ctx, lowering, std::nullopt,
+      [](SM100KernelBuilder &b, DrainRingOp) { b.emitProducerEnd(); });
 }

@@ -88,16 +88,25 @@ public:
   void emitPrologue();
   /// True (i1) in the threads of the MMA warp.
   Value isMmaWarp();
-  /// `role`'s part of one output tile (the body of one ggemm.mma_tile);
-  /// with split_k > 1 of K split `split` only, its partial stored in
-  /// its workspace slot (emitPartialSlot of work item `work`; both null
-  /// otherwise).
-  void emitTile(WarpRole role, Value group, Value rowBase, Value m0, Value n0,
-                Value split = Value(), Value work = Value());
-  /// What `role` does after its last tile (the producer waits until the
-  /// MMAs released every stage, so no tcgen05.commit arrives on a barrier
-  /// of a CTA that has exited).
-  void emitRoleEnd(WarpRole role);
+  /// The facts of group `group` that every role's part of a tile reads;
+  /// with split_k > 1 (`split` not null) its K range narrowed to the
+  /// split's K tiles.
+  GroupFacts emitTileFacts(Value group, Value rowBase, Value split);
+  /// The roles' parts of one output tile (each role's pattern calls its
+  /// own; one file each): producer (SM100Kernel.cpp), scales
+  /// (SM100Scales.cpp), mma (Tcgen05Mma.cpp), epilogue (TmemEpilogue.cpp;
+  /// `slot`: with split-K the tile's workspace slot, else null).
+  void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
+  void emitScaleTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
+  void emitMmaTile(const GroupFacts &g);
+  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0,
+                        Value slot);
+  /// The workspace slot of split-K tile `op` (emitPartialSlot).
+  Value emitPartialSlotOf(ComputeTileOp op);
+  /// The producer after its last tile: wait until the MMAs released every
+  /// stage, so no tcgen05.commit arrives on a barrier of a CTA that has
+  /// exited.
+  void emitProducerEnd();
   /// Emits `body` for lane 0 of the producer warp (call it inside the
   /// producer role): the thread that issues TMA.
   void ifProducerLeader(function_ref<void()> body);
@@ -110,17 +119,12 @@ private:
       function_ref<void(Value kt, Value i, Value stage, Value phase,
                         Value validSteps)>
           body);
-  void emitProducerTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
-  void emitScaleTile(const GroupFacts &g, Value rowBase, Value m0, Value n0);
   void emitScaleGather(const GroupFacts &g, Value kt, Value stage,
                        Value rowBase, Value m0, Value n0);
   void emitScaleTranspose(Value stage, Value phase);
   void storeScaleWord(Value word, Value stage, int64_t part, int64_t q,
                       int64_t mma);
   void publishScales(Value stage);
-  void emitMmaTile(const GroupFacts &g);
-  void emitEpilogueTile(const GroupFacts &g, Value rowBase, Value m0, Value n0,
-                        Value slot);
 
   // Shared memory: pointers and 32-bit shared-window addresses.
   Value sharedPtr(Value byteOffset);
@@ -170,48 +174,48 @@ struct SM100Lowering {
   ValueRange params;
 };
 
-/// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter:
-/// ggemm.load_tile and ggemm.compute_tile as `role`'s part of the tile,
-/// ggemm.drain_ring as the producer's end. With `onlyInRole`, only inside
-/// the ggemm.warp_specialize region of `role` (ggemm.compute_tile is
-/// lowered differently by the mma and epilogue roles).
+/// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter,
+/// from the state its ring carries, by `emit` (the role's part, in the
+/// role's file). With `role`, only inside the ggemm.warp_specialize region
+/// of that role (ggemm.load_tile is lowered differently by the producer
+/// and scales roles, ggemm.compute_tile by mma and epilogue).
 template <typename OpTy>
 struct SM100RolePattern final : public OpRewritePattern<OpTy> {
+  using Emit = void (*)(SM100KernelBuilder &, OpTy);
   SM100RolePattern(MLIRContext *ctx, const SM100Lowering &lowering,
-                   WarpRole role, bool onlyInRole = true)
+                   std::optional<WarpRole> role, Emit emit)
       : OpRewritePattern<OpTy>(ctx), lowering(lowering), role(role),
-        onlyInRole(onlyInRole) {}
+        emit(emit) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    if (onlyInRole) {
+    if (role) {
       RoleAttr in = WarpSpecializeOp::getRoleOf(op);
-      if (!in || in.getRole() != role)
+      if (!in || in.getRole() != *role)
         return failure();
     }
     SM100KernelState state = SM100KernelState::fromRing(op.getRing());
     SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
                                lowering.plan, lowering.params, state);
-    if constexpr (std::is_same_v<OpTy, DrainRingOp>)
-      builder.emitRoleEnd(role);
-    else
-      builder.emitTile(role, op.getGroup(), op.getRowBase(), op.getM0(),
-                       op.getN0(), op.getSplit(), op.getWork());
+    emit(builder, op);
     rewriter.eraseOp(op);
     return success();
   }
 
   SM100Lowering lowering;
-  WarpRole role;
-  bool onlyInRole;
+  std::optional<WarpRole> role;
+  Emit emit;
 };
 
 /// The prologue (ggemm.ring: shared memory, mbarriers, Tensor Memory) and
-/// the teardown after the roles, and the patterns of the producer and scale
-/// roles (ggemm.load_tile, ggemm.drain_ring; SM100Kernel.cpp and
-/// SM100Scales.cpp).
+/// the teardown after the roles, and the producer role's patterns
+/// (ggemm.load_tile, ggemm.drain_ring; SM100Kernel.cpp).
 void populateSM100ProducerPatterns(RewritePatternSet &patterns,
                                    const SM100Lowering &lowering);
+/// Pattern of the scale role (ggemm.load_tile in role scales;
+/// SM100Scales.cpp).
+void populateSM100ScalePatterns(RewritePatternSet &patterns,
+                                const SM100Lowering &lowering);
 /// Pattern of the MMA role (ggemm.compute_tile in role "mma";
 /// Tcgen05Mma.cpp).
 void populateTcgen05MmaPatterns(RewritePatternSet &patterns,

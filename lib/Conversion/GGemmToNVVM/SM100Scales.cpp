@@ -209,3 +209,18 @@ void SM100KernelBuilder::emitScaleGather(const GroupFacts &g, Value kt,
          plan.tileN, plan.aBytes + plan.bBytes + plan.sfaBytes);
   publishScales(stage);
 }
+
+//===----------------------------------------------------------------------===//
+// Pattern
+//===----------------------------------------------------------------------===//
+
+void mlir::ggemm::populateSM100ScalePatterns(RewritePatternSet &patterns,
+                                             const SM100Lowering &lowering) {
+  patterns.add<SM100RolePattern<LoadTileOp>>(
+      patterns.getContext(), lowering, WarpRole::scales,
+      [](SM100KernelBuilder &b, LoadTileOp op) {
+        GroupFacts g =
+            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+        b.emitScaleTile(g, op.getRowBase(), op.getM0(), op.getN0());
+      });
+}

@@ -169,5 +169,9 @@ void SM100KernelBuilder::emitMmaTile(const GroupFacts &g) {
 void mlir::ggemm::populateTcgen05MmaPatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
-      patterns.getContext(), lowering, WarpRole::mma);
+      patterns.getContext(), lowering, WarpRole::mma,
+      [](SM100KernelBuilder &b, ComputeTileOp op) {
+        b.emitMmaTile(
+            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit()));
+      });
 }

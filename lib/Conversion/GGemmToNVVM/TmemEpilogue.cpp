@@ -190,6 +190,11 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   });
 }
 
+Value SM100KernelBuilder::emitPartialSlotOf(ComputeTileOp op) {
+  return emitPartialSlot(b, loc, problem, op.getGroup(), op.getRowBase(),
+                         op.getM0(), op.getN0(), op.getSplit(), op.getWork());
+}
+
 //===----------------------------------------------------------------------===//
 // Pattern
 //===----------------------------------------------------------------------===//
@@ -197,5 +202,12 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
 void mlir::ggemm::populateTmemEpiloguePatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
-      patterns.getContext(), lowering, WarpRole::epilogue);
+      patterns.getContext(), lowering, WarpRole::epilogue,
+      [](SM100KernelBuilder &b, ComputeTileOp op) {
+        GroupFacts g =
+            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+        // With split-K the f32 partial goes to the tile's workspace slot.
+        Value slot = op.getWork() ? b.emitPartialSlotOf(op) : Value();
+        b.emitEpilogueTile(g, op.getRowBase(), op.getM0(), op.getN0(), slot);
+      });
 }
