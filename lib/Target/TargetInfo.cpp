@@ -8,8 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Target/TargetInfo.h"
-#include "ggemm/Target/SM100/Target.h"
-#include "ggemm/Target/SM90/Target.h"
+#include "Chips.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringExtras.h"

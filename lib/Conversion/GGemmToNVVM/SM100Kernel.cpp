@@ -442,12 +442,12 @@ void mlir::ggemm::populateSM100ProducerPatterns(
   patterns.add<SM100RingPattern>(ctx, lowering);
   patterns.add<SM100RolePattern<LoadTileOp>>(
       ctx, lowering, WarpRole::producer,
-      [](SM100KernelBuilder &b, LoadTileOp op) {
-        GroupFacts g =
-            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+      [](SM100KernelBuilder &b, LoadTileOp op, const GroupFacts &g) {
         b.emitProducerTile(g, op.getRowBase(), op.getM0(), op.getN0());
       });
   patterns.add<SM100RolePattern<DrainRingOp>>(
       ctx, lowering, std::nullopt,
-      [](SM100KernelBuilder &b, DrainRingOp) { b.emitProducerEnd(); });
+      [](SM100KernelBuilder &b, DrainRingOp, const GroupFacts &) {
+        b.emitProducerEnd();
+      });
 }

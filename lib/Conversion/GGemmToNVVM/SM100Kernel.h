@@ -176,12 +176,13 @@ struct SM100Lowering {
 
 /// Lowers an `OpTy` of the sm_100a roles with a builder on the rewriter,
 /// from the state its ring carries, by `emit` (the role's part, in the
-/// role's file). With `role`, only inside the ggemm.warp_specialize region
+/// role's file), given the tile's group facts (emitTileFacts; none for
+/// ggemm.drain_ring). With `role`, only inside the ggemm.warp_specialize region
 /// of that role (ggemm.load_tile is lowered differently by the producer
 /// and scales roles, ggemm.compute_tile by mma and epilogue).
 template <typename OpTy>
 struct SM100RolePattern final : public OpRewritePattern<OpTy> {
-  using Emit = void (*)(SM100KernelBuilder &, OpTy);
+  using Emit = void (*)(SM100KernelBuilder &, OpTy, const GroupFacts &);
   SM100RolePattern(MLIRContext *ctx, const SM100Lowering &lowering,
                    std::optional<WarpRole> role, Emit emit)
       : OpRewritePattern<OpTy>(ctx), lowering(lowering), role(role),
@@ -197,7 +198,11 @@ struct SM100RolePattern final : public OpRewritePattern<OpTy> {
     SM100KernelState state = SM100KernelState::fromRing(op.getRing());
     SM100KernelBuilder builder(rewriter, op.getLoc(), lowering.problem,
                                lowering.plan, lowering.params, state);
-    emit(builder, op);
+    GroupFacts g;
+    if constexpr (!std::is_same_v<OpTy, DrainRingOp>)
+      g = builder.emitTileFacts(op.getGroup(), op.getRowBase(),
+                                op.getSplit());
+    emit(builder, op, g);
     rewriter.eraseOp(op);
     return success();
   }

@@ -218,9 +218,7 @@ void mlir::ggemm::populateSM100ScalePatterns(RewritePatternSet &patterns,
                                              const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<LoadTileOp>>(
       patterns.getContext(), lowering, WarpRole::scales,
-      [](SM100KernelBuilder &b, LoadTileOp op) {
-        GroupFacts g =
-            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+      [](SM100KernelBuilder &b, LoadTileOp op, const GroupFacts &g) {
         b.emitScaleTile(g, op.getRowBase(), op.getM0(), op.getN0());
       });
 }

@@ -174,37 +174,26 @@ void SM90KernelBuilder::consumerBarrier() {
 
 namespace {
 
-/// ggemm.ring: the prologue, at the ring's place; the ring's value becomes
-/// the prologue's state (packRingState).
-struct SM90RingPattern : public OpRewritePattern<RingOp> {
-  SM90RingPattern(MLIRContext *ctx, const KernelProblem &problem,
-                  ValueRange params)
-      : OpRewritePattern<RingOp>(ctx), problem(problem), params(params) {}
-
-  LogicalResult matchAndRewrite(RingOp op,
-                                PatternRewriter &rewriter) const override {
-    SM90KernelState state;
-    SM90KernelBuilder(rewriter, op.getLoc(), problem, params, state)
-        .emitPrologue();
-    rewriter.replaceOp(op, packRingState(rewriter, op.getLoc(), op.getType(),
-                                         state.values()));
-    return success();
-  }
-
-  const KernelProblem &problem;
-  ValueRange params;
-};
-
-/// Lowers one kernel op of the sm_90a roles with a builder on the rewriter,
-/// from the state its ring carries.
+/// Lowers one kernel op of the sm_90a kernel with a builder on the
+/// rewriter: ggemm.ring becomes the prologue, and the ring's value the
+/// prologue's state (packRingState); the roles' ops read that state from
+/// their ring operand.
 template <typename OpTy>
-struct SM90RolePattern : public OpRewritePattern<OpTy> {
-  SM90RolePattern(MLIRContext *ctx, const KernelProblem &problem,
-                  ValueRange params)
+struct SM90Pattern : public OpRewritePattern<OpTy> {
+  SM90Pattern(MLIRContext *ctx, const KernelProblem &problem,
+              ValueRange params)
       : OpRewritePattern<OpTy>(ctx), problem(problem), params(params) {}
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
+    if constexpr (std::is_same_v<OpTy, RingOp>) {
+      SM90KernelState state;
+      SM90KernelBuilder(rewriter, op.getLoc(), problem, params, state)
+          .emitPrologue();
+      rewriter.replaceOp(op, packRingState(rewriter, op.getLoc(),
+                                           op.getType(), state.values()));
+      return success();
+    }
     SM90KernelState state = SM90KernelState::fromRing(op.getRing());
     SM90KernelBuilder builder(rewriter, op.getLoc(), problem, params, state);
     if constexpr (std::is_same_v<OpTy, LoadTileOp>)
@@ -228,7 +217,7 @@ struct SM90RolePattern : public OpRewritePattern<OpTy> {
 void mlir::ggemm::populateSM90KernelPatterns(RewritePatternSet &patterns,
                                              const KernelProblem &problem,
                                              ValueRange params) {
-  patterns.add<SM90RingPattern, SM90RolePattern<LoadTileOp>,
-               SM90RolePattern<ComputeTileOp>, SM90RolePattern<DrainRingOp>>(
+  patterns.add<SM90Pattern<RingOp>, SM90Pattern<LoadTileOp>,
+               SM90Pattern<ComputeTileOp>, SM90Pattern<DrainRingOp>>(
       patterns.getContext(), problem, params);
 }

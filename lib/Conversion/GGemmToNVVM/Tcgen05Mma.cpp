@@ -170,8 +170,7 @@ void mlir::ggemm::populateTcgen05MmaPatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
       patterns.getContext(), lowering, WarpRole::mma,
-      [](SM100KernelBuilder &b, ComputeTileOp op) {
-        b.emitMmaTile(
-            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit()));
+      [](SM100KernelBuilder &b, ComputeTileOp, const GroupFacts &g) {
+        b.emitMmaTile(g);
       });
 }

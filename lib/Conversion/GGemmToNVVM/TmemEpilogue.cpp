@@ -203,9 +203,7 @@ void mlir::ggemm::populateTmemEpiloguePatterns(RewritePatternSet &patterns,
                      const SM100Lowering &lowering) {
   patterns.add<SM100RolePattern<ComputeTileOp>>(
       patterns.getContext(), lowering, WarpRole::epilogue,
-      [](SM100KernelBuilder &b, ComputeTileOp op) {
-        GroupFacts g =
-            b.emitTileFacts(op.getGroup(), op.getRowBase(), op.getSplit());
+      [](SM100KernelBuilder &b, ComputeTileOp op, const GroupFacts &g) {
         // With split-K the f32 partial goes to the tile's workspace slot.
         Value slot = op.getWork() ? b.emitPartialSlotOf(op) : Value();
         b.emitEpilogueTile(g, op.getRowBase(), op.getM0(), op.getN0(), slot);

@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ggemm/Target/SM100/Target.h"
+#include "../Chips.h"
 #include "ggemm/Target/SM100/KernelPlan.h"
 
 using namespace mlir;

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ggemm/Target/SM90/Target.h"
+#include "../Chips.h"
 #include "ggemm/Target/SM90/KernelPlan.h"
 
 using namespace mlir;
