@@ -26,6 +26,43 @@ using namespace mlir::ggemm::sm100kernel;
 // Epilogue (warps 2-5)
 //===----------------------------------------------------------------------===//
 
+/// `values` (the registers of a tcgen05.ld) as values defined at this
+/// point, after the tcgen05.wait::ld just emitted: an empty inline asm with
+/// side effects that takes each register and gives it back (CUDA's
+/// `asm volatile("" : "+r"(x))`). The PTX ISA defines a tcgen05.ld's
+/// destination registers only once tcgen05.wait::ld returns, but upstream's
+/// tcgen05.ld op yields values that LLVM treats as ready at once, so it may
+/// otherwise schedule their first use above the wait (the emulator caught
+/// it doing so: docs/emulator.md, "Findings"). The asm is empty, so it
+/// costs no instruction; a side-effecting asm is not moved across the wait.
+static Value emitDefinedAfterWait(OpBuilder &b, Location loc, Value values) {
+  auto type = cast<VectorType>(values.getType());
+  int64_t n = type.getDimSize(0);
+  SmallVector<Value> words;
+  SmallVector<Type> wordTypes(n, type.getElementType());
+  std::string constraints;
+  for (int64_t i = 0; i < n; ++i) {
+    words.push_back(
+        vector::ExtractOp::create(b, loc, values, ArrayRef<int64_t>{i}));
+    constraints += (i ? ",=r" : "=r");
+  }
+  for (int64_t i = 0; i < n; ++i)
+    constraints += "," + std::to_string(i);
+  auto structType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), wordTypes);
+  Value out =
+      LLVM::InlineAsmOp::create(b, loc, structType, words, /*asm_string=*/"",
+                                constraints, /*has_side_effects=*/true,
+                                /*is_align_stack=*/false,
+                                LLVM::tailcallkind::TailCallKind::None,
+                                LLVM::AsmDialectAttr(), ArrayAttr())
+          .getResult(0);
+  SmallVector<Value> defined;
+  for (int64_t i = 0; i < n; ++i)
+    defined.push_back(LLVM::ExtractValueOp::create(b, loc, out, i));
+  return vector::FromElementsOp::create(b, loc, type, defined);
+}
+
 void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
                                           Value m0, Value n0, Value slot) {
   Value t = loadCounter(tileIter);
@@ -61,6 +98,10 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
     left -= width;
   }
   NVVM::Tcgen05WaitOp::create(b, loc, NVVM::Tcgen05WaitKind::LOAD);
+  // The registers are defined only once tcgen05.wait::ld returns; no use of
+  // them may come before it.
+  for (auto &[col, values] : pieces)
+    values = emitDefinedAfterWait(b, loc, values);
   NVVM::Tcgen05FenceOp::create(b, loc,
                                NVVM::Tcgen05FenceKind::BEFORE_THREAD_SYNC);
   NVVM::MBarrierArriveOp::create(b, loc, Type(), accEmptyBarrier(buffer),
@@ -126,9 +167,7 @@ void SM100KernelBuilder::emitEpilogueTile(const GroupFacts &g, Value rowBase,
   }
 
   // Rows inside the group: alpha and f16 into the thread's row of the
-  // epilogue area, then one bulk copy of the row into C. (Reading the
-  // tcgen05.ld registers needs no wait: the register dependency orders
-  // it. The wait above is for releasing the accumulator.)
+  // epilogue area, then one bulk copy of the row into C.
   ifThen(rowOk, [&] {
     // The bulk copy that stored the thread's row of the previous tile must
     // have read it (each thread waits for its own copies only).

@@ -96,6 +96,10 @@
 // CHECK-NEXT: nvvm.tcgen05.fence <after>
 // CHECK: nvvm.tcgen05.ld %{{.*}} {shape = #nvvm.tcgen05_ldst_shape<shape_32x32b>} : vector<128xi32>
 // CHECK-NEXT: nvvm.tcgen05.wait <load>
+// The loaded registers, redefined after the wait (an empty asm with side
+// effects, tied operands), so that no use of them precedes it.
+// CHECK: llvm.inline_asm has_side_effects "", "=r,=r,{{.*}},0,1,{{.*}},127"
+// CHECK: vector.from_elements
 // CHECK-NEXT: nvvm.tcgen05.fence <before>
 // CHECK: nvvm.mbarrier.arrive
 // CHECK: scf.if
