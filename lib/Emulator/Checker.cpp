@@ -192,7 +192,7 @@ bool Launch::checkAsyncRead(Thread &issuer, uint32_t addr, uint32_t n,
         return false;
       }
     }
-    if (uint16_t w = c.genWriter[g]) {
+    if (uint16_t w = c.genWriter[g]; w && opt.fenceChecks) {
       const Thread &wt = c.threads[w - 1];
       if (wt.fenceEpoch <= c.genEpoch[g]) {
         std::ostringstream os;

@@ -122,9 +122,13 @@ std::string Parser::parseInst(const Stmt &s) {
       return err(s.line, "unknown predicate '" + g + "'");
     t = trim(t.substr(sp + 1));
   }
-  size_t sp = t.find(' ');
+  // the opcode ends at a blank, or where the operands start without one
+  // (nvcc writes `tcgen05.ld...b32{%r1},[%r2]`)
+  size_t sp = t.find_first_of(" {[");
   std::string opc = sp == std::string::npos ? t : t.substr(0, sp);
-  std::string rest = sp == std::string::npos ? "" : trim(t.substr(sp + 1));
+  std::string rest = sp == std::string::npos
+                         ? ""
+                         : trim(t.substr(t[sp] == ' ' ? sp + 1 : sp));
   std::vector<std::string> parts = splitDots(opc);
   std::string base = parts[0];
   std::vector<std::string> mods;

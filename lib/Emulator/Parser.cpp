@@ -36,6 +36,11 @@ std::string Parser::run(const std::string &text) {
       continue;
     if (startsWith(t, ".extern .func") || startsWith(t, ".weak .func"))
       continue; // declarations of called functions (__assertfail)
+    if (startsWith(t, ".shared") || startsWith(t, ".extern .shared") ||
+        startsWith(t, ".visible .shared")) {
+      moduleShared.push_back(s); // declared again in every later kernel
+      continue;
+    }
     if (t.find(".entry") != std::string::npos) {
       if (auto e = parseEntry(s); !e.empty())
         return e;
@@ -186,6 +191,9 @@ std::string Parser::parseEntry(const Stmt &s) {
   k = &mod.kernels.back();
   k->name = nm;
   params.clear();
+  for (const Stmt &d : moduleShared)
+    if (auto e = parseData(d, true); !e.empty())
+      return e;
   if (lp != std::string::npos) {
     size_t rp = t.find(')', lp);
     if (rp == std::string::npos)

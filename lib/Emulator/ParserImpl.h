@@ -70,6 +70,9 @@ private:
     return locate(name, line) + ": " + msg;
   }
   std::string parseData(const Stmt &s, bool inKernel);
+  /// Module-scope .shared declarations: every kernel declared after them
+  /// gets them as its own shared symbols.
+  std::vector<Stmt> moduleShared;
   std::string parseEntry(const Stmt &s);
   std::string parseBody(const std::vector<Stmt> &st, size_t &i);
   std::string parseInst(const Stmt &s);

@@ -144,7 +144,7 @@ void Launch::tcgen05Collective(Thread &t, const Inst &in) {
     return;
   }
   for (auto k : {GuardKind::TmemRead, GuardKind::TmemWrite})
-    if (const Guard *g = findGuard(c, k, col, col + n)) {
+    if (const Guard *g = findGuard(c, k, col, col + n); g && opt.fenceChecks) {
       fail(t, "tcgen05 operand overwritten",
            "tcgen05.dealloc frees columns that " + guardText(*g) +
                " still uses (its commit has not arrived)");
@@ -233,7 +233,7 @@ bool Launch::execTcgen05(Thread &t, const Inst &in) {
     }
     ok = ok && tmemCheckRange(t, 0, 128, col, 4, "tcgen05.cp", nullptr) &&
          span(d, sem::kCp32x128bRows, 16, "tcgen05.cp source");
-    if (ok)
+    if (ok && opt.fenceChecks)
       if (const Guard *g = findGuard(c, GuardKind::TmemRead, col, col + 4)) {
         fail(t, "tcgen05 operand overwritten",
              "tcgen05.cp writes columns " + std::to_string(col) + ".." +
@@ -366,6 +366,7 @@ bool Launch::execTmemLdSt(Thread &t, const Inst &in) {
   }
   if (t.ldPending.empty())
     t.ldPending.assign(K.numSlots, 0);
+  const bool pending = opt.fenceChecks;
   // An unwritten cell loads its poison (a NaN): a kernel that uses it as
   // data computes a wrong or non-finite result; one that loads it and
   // discards it (the empty split-K splits of ggemm's epilogue) is fine.
@@ -374,7 +375,7 @@ bool Launch::execTmemLdSt(Thread &t, const Inst &in) {
     if (s < 0)
       continue;
     t.R[s] = tm.data[cell(lane0 + lane, col + j)];
-    if (!t.ldPending[s]++)
+    if (pending && !t.ldPending[s]++)
       ++t.ldPendingCount;
   }
   return true;

@@ -81,7 +81,7 @@ std::string Launch::guardText(const Guard &g) const {
 bool Launch::checkSmemOverwrite(Thread &t, uint32_t lo, uint32_t hi,
                                 const AsyncOp *writer) {
   Cta &c = *t.cta;
-  if (c.smemGuarded.empty())
+  if (c.smemGuarded.empty() || !opt.fenceChecks)
     return true;
   bool any = false;
   for (uint32_t g = lo / kGranule; g < (hi + kGranule - 1) / kGranule && !any;
@@ -104,7 +104,7 @@ bool Launch::checkSmemOverwrite(Thread &t, uint32_t lo, uint32_t hi,
 }
 
 bool Launch::tcCheckAfterFence(Thread &t) {
-  if (!t.tcNeedAfter)
+  if (!t.tcNeedAfter || !opt.fenceChecks)
     return true;
   fail(t, "missing tcgen05.fence::after_thread_sync",
        "tcgen05 work issued after a thread sync that orders tcgen05 work (" +
@@ -114,6 +114,8 @@ bool Launch::tcCheckAfterFence(Thread &t) {
 }
 
 bool Launch::tcCheckBeforeSync(Thread &t, const char *what) {
+  if (!opt.fenceChecks)
+    return true;
   if (t.stPending) {
     fail(t, "tcgen05.st not waited before a thread sync",
          std::string("the thread ") + what +

@@ -37,6 +37,15 @@ struct Options {
   uint64_t maxInstructions = 0;
   /// Instructions of the faulting thread shown in a report.
   unsigned historyLength = 8;
+  /// The checks of fences, waits and tcgen05 operand lifetimes: missing
+  /// fence.proxy.async, the tcgen05 fence rule and tcgen05.wait::st,
+  /// tcgen05.ld registers used before tcgen05.wait::ld, tcgen05 operands
+  /// overwritten before their commit arrived. false only for a kernel run
+  /// to calibrate data layouts and arithmetic: CUTLASS's sm_100 tutorial
+  /// kernels omit fences and waits and issue tcgen05.cp from every lane of
+  /// a warp but commit from one (docs/emulator.md, "Independent
+  /// calibration").
+  bool fenceChecks = true;
 };
 
 /// A launch's shape, as cuLaunchKernelEx takes it.
