@@ -175,13 +175,14 @@ struct Tc05 {
     EXPECT_EQ(m.allocate(128 * 16 * 4, out), "");
     return m.loadModule(s, "t.ptx", mod);
   }
-  std::string run(uint64_t seed) {
+  std::string run(uint64_t seed, bool fenceChecks = true) {
     LaunchConfig c;
     c.block = {128, 1, 1};
     c.grid = {1, 1, 1};
     Options o;
     o.seed = seed;
     o.maxInstructions = 10000000;
+    o.fenceChecks = fenceChecks;
     std::vector<uint8_t> p(8);
     std::memcpy(p.data(), &out, 8);
     return m.launch(mod, "k", c, {p}, o, nullptr);
@@ -259,6 +260,24 @@ TEST(EmuTcgen05Checks, StNotWaitedBeforeThreadSync) {
                     std::string("  tcgen05.wait::st.sync.aligned;\n").size());
   expectStop({kStoreSfb[0], {kStoreSfb[1].first, withoutWait}},
              "tcgen05.st not waited before a thread sync", "bar.sync 0");
+}
+
+TEST(EmuTcgen05, FenceChecksOffForCalibration) {
+  // Options::fenceChecks = false: the kernel without its fences and its
+  // wait::ld runs (the numbers are the same), and nothing else is relaxed
+  Tc05 e;
+  ASSERT_EQ(e.load({{"$L_sync:\n  tcgen05.fence::before_thread_sync;\n",
+                     "$L_sync:\n"},
+                    {"  tcgen05.wait::ld.sync.aligned;\n", ""}}),
+            "");
+  EXPECT_NE(e.run(1, true), "");
+  ASSERT_EQ(e.run(1, false), "");
+  std::vector<float> d(128 * 16);
+  ASSERT_EQ(e.m.read(e.out, d.data(), d.size() * 4), "");
+  EXPECT_EQ(d[33 * 16 + 3], 32.0f * std::ldexp(1.0f, 1 + 1) * 2.0f);
+  Tc05 f;
+  ASSERT_EQ(f.load({{"[%r20], %rd2, %rd3", "[%r20+24], %rd2, %rd3"}}), "");
+  EXPECT_HAS(f.run(1, false), "TMEM access outside the allocation");
 }
 
 TEST(EmuTcgen05Checks, AccessOutsideAllocation) {
