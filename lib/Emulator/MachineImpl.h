@@ -156,6 +156,7 @@ struct Thread {
                             // work, without fence::after_thread_sync since
   uint32_t tcSyncPc = 0;    // where that sync was (reports)
   bool stPending = false;   // a tcgen05.st not yet waited for (wait::st)
+  bool ldNotWaited = false; // a tcgen05.ld not yet waited for (wait::ld)
   std::vector<uint8_t> ldPending; // registers of tcgen05.ld before wait::ld
   uint32_t ldPendingCount = 0;
   // ordering of global memory between CTAs (GlobalOrder.cpp)

@@ -167,8 +167,9 @@ bool Launch::execTcgen05(Thread &t, const Inst &in) {
     t.stPending = false;
     return true;
   case Op::Tc05WaitLd:
-    // tcgen05.ld reads at once here; the wait only ends the registers'
-    // pending state
+    // tcgen05.ld reads at once here; the wait only ends the loads' (and
+    // their registers') pending state
+    t.ldNotWaited = false;
     if (t.ldPendingCount) {
       std::fill(t.ldPending.begin(), t.ldPending.end(), 0);
       t.ldPendingCount = 0;
@@ -366,7 +367,8 @@ bool Launch::execTmemLdSt(Thread &t, const Inst &in) {
   }
   if (t.ldPending.empty())
     t.ldPending.assign(K.numSlots, 0);
-  const bool pending = opt.fenceChecks;
+  const bool pending = opt.fenceChecks && opt.tcgen05LdRegistersNeedWait;
+  t.ldNotWaited = true;
   // An unwritten cell loads its poison (a NaN): a kernel that uses it as
   // data computes a wrong or non-finite result; one that loads it and
   // discards it (the empty split-K splits of ggemm's epilogue) is fine.

@@ -23,9 +23,9 @@
 //    mbarrier try_wait/test_wait, the release of bar.sync) and then issues
 //    tcgen05 work (dealloc, cp, mma, commit, ld, st) must have executed
 //    tcgen05.fence::after_thread_sync in between.
-//  - a thread that executed tcgen05.st must execute tcgen05.wait::st
-//    before it arrives at a thread sync (the stores are complete only
-//    then).
+//  - a thread that executed tcgen05.ld (tcgen05.st) must execute
+//    tcgen05.wait::ld (wait::st) before it arrives at a thread sync: the
+//    loads (stores) are complete only then.
 // Also here: Tensor Memory still allocated when the CTA's last thread
 // exits.
 //
@@ -116,6 +116,14 @@ bool Launch::tcCheckAfterFence(Thread &t) {
 bool Launch::tcCheckBeforeSync(Thread &t, const char *what) {
   if (!opt.fenceChecks)
     return true;
+  if (t.ldNotWaited) {
+    fail(t, "tcgen05.ld not waited before a thread sync",
+         std::string("the thread ") + what +
+             " with a tcgen05.ld it has not waited for (tcgen05.wait::ld): "
+             "the threads it releases may overwrite the cells still being "
+             "read");
+    return false;
+  }
   if (t.stPending) {
     fail(t, "tcgen05.st not waited before a thread sync",
          std::string("the thread ") + what +

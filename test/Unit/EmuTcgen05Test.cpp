@@ -175,7 +175,8 @@ struct Tc05 {
     EXPECT_EQ(m.allocate(128 * 16 * 4, out), "");
     return m.loadModule(s, "t.ptx", mod);
   }
-  std::string run(uint64_t seed, bool fenceChecks = true) {
+  std::string run(uint64_t seed, bool fenceChecks = true,
+                  bool ldRegistersNeedWait = false) {
     LaunchConfig c;
     c.block = {128, 1, 1};
     c.grid = {1, 1, 1};
@@ -183,6 +184,7 @@ struct Tc05 {
     o.seed = seed;
     o.maxInstructions = 10000000;
     o.fenceChecks = fenceChecks;
+    o.tcgen05LdRegistersNeedWait = ldRegistersNeedWait;
     std::vector<uint8_t> p(8);
     std::memcpy(p.data(), &out, 8);
     return m.launch(mod, "k", c, {p}, o, nullptr);
@@ -209,11 +211,12 @@ TEST(EmuTcgen05, MmaBlock16ScalesAndSwizzle) {
 
 // Each fault: the edit, the event, and the PTX text of the faulting line.
 void expectStop(std::vector<std::pair<std::string, std::string>> edits,
-                const char *event, const char *at) {
+                const char *event, const char *at,
+                bool ldRegistersNeedWait = false) {
   Tc05 e;
   ASSERT_EQ(e.load(edits), "");
   for (uint64_t seed = 1; seed <= 3; ++seed) {
-    std::string err = e.run(seed);
+    std::string err = e.run(seed, true, ldRegistersNeedWait);
     EXPECT_HAS(err, std::string("checker: ") + event);
     EXPECT_HAS(err, at);
     EXPECT_HAS(err, "history");
@@ -297,10 +300,19 @@ TEST(EmuTcgen05Checks, LaneOutsideWarpQuarter) {
              "TMEM lane outside the warp's quarter", "tcgen05.ld");
 }
 
+TEST(EmuTcgen05Checks, LdNotWaitedBeforeThreadSync) {
+  // without the wait, the stores of the loaded registers are fine (the
+  // register dependency orders them); the bar.sync that releases the
+  // accumulator is not
+  expectStop({{"  tcgen05.wait::ld.sync.aligned;\n", ""}},
+             "tcgen05.ld not waited before a thread sync", "bar.sync 0");
+}
+
 TEST(EmuTcgen05Checks, LdRegisterBeforeWait) {
+  // Options::tcgen05LdRegistersNeedWait: the stricter reading
   expectStop({{"  tcgen05.wait::ld.sync.aligned;\n", ""}},
              "tcgen05.ld register used before tcgen05.wait::ld",
-             "st.global.v4.b32 [%rd9], {%r30");
+             "st.global.v4.b32 [%rd9], {%r30", true);
 }
 
 TEST(EmuTcgen05Checks, SharedOperandOverwrittenBeforeCommit) {

@@ -38,14 +38,21 @@ struct Options {
   /// Instructions of the faulting thread shown in a report.
   unsigned historyLength = 8;
   /// The checks of fences, waits and tcgen05 operand lifetimes: missing
-  /// fence.proxy.async, the tcgen05 fence rule and tcgen05.wait::st,
-  /// tcgen05.ld registers used before tcgen05.wait::ld, tcgen05 operands
-  /// overwritten before their commit arrived. false only for a kernel run
+  /// fence.proxy.async, the tcgen05 fence rule, tcgen05.wait::ld and
+  /// tcgen05.wait::st before a thread sync, tcgen05 operands overwritten
+  /// before their commit arrived. false only for a kernel run
   /// to calibrate data layouts and arithmetic: CUTLASS's sm_100 tutorial
   /// kernels omit fences and waits and issue tcgen05.cp from every lane of
   /// a warp but commit from one (docs/emulator.md, "Independent
   /// calibration").
   bool fenceChecks = true;
+  /// Also stop when a destination register of a tcgen05.ld is read or
+  /// written before the thread's tcgen05.wait::ld. Off by default: the
+  /// register dependency orders those uses (CUTLASS's sm_100 epilogue
+  /// reads tcgen05.ld registers without the wait and waits only before it
+  /// releases the accumulator, as ggemm's does); what is always checked
+  /// is the wait before a thread sync (docs/emulator.md, "Findings").
+  bool tcgen05LdRegistersNeedWait = false;
 };
 
 /// A launch's shape, as cuLaunchKernelEx takes it.

@@ -4,8 +4,7 @@
 #   sm100-matrix.sh WORKDIR SRCROOT DATASEED EMUSEED...
 # Tools: $GEMM_OPT (default gemm-opt on PATH), $GEMM_RUN (default gemm-run).
 # Prints one line per run: "<kernel> [<run-time sizes>] emu-seed <s>: PASS
-# <n> instructions", or for the kernels of the expected-failure list the
-# checker event they stop on. Any other outcome prints the log and exits 1.
+# <n> instructions". Any other outcome prints the log and exits 1.
 set -u
 work=$1 src=$2 seed=$3
 shift 3
@@ -36,40 +35,19 @@ done
 for f in "$src/examples/test_05.mlir" "$shapes/edge_m.mlir"; do compile s2 "$f" split-k=2; done
 for f in "$src/examples/test_09.mlir" "$shapes/edge_m_dynamic.mlir"; do compile s4 "$f" split-k=4; done
 
-# Expected failures (out/h27-findings.md, docs/emulator.md): ggemm's
-# epilogue reads tcgen05.ld destination registers before tcgen05.wait::ld
-# where LLVM hoisted the register packing above the wait. Each must stop
-# on that event; a copy with a tcgen05.wait::ld right after every
-# tcgen05.ld (the fix, done in the PTX) must pass.
-xfail=" test_02 test_07 "
-mkdir -p "$work/fixed"
-for t in $xfail; do
-  cp "$work/k/$t.json" "$work/fixed/"
-  sed '/tcgen05\.ld\.sync/a\	tcgen05.wait::ld.sync.aligned;' "$work/k/$t.ptx" \
-    > "$work/fixed/$t.ptx"
-done
-
 one() { # one <json> <emu seed> <label> [gemm-run options]
   local j=$1 s=$2 label=$3
   shift 3
-  local name log
-  name=$(basename "$j" .json)
+  local log
   log=$("$run" "$j" --device emu --emu-seed "$s" --seed "$seed" --check "$@" 2>&1)
   local rc=$?
-  if [[ $j == */k/* && $xfail == *" $name "* ]]; then
-    if [[ $rc -ne 0 && $log == *"checker: tcgen05.ld register used before tcgen05.wait::ld"* ]]; then
-      echo "$label emu-seed $s: XFAIL tcgen05.ld register used before tcgen05.wait::ld"
-      return
-    fi
-    echo "$log"; echo "$label: expected the tcgen05.ld event"; exit 1
-  fi
   if [[ $rc -ne 0 || $(grep -c '^PASS' <<< "$log") -ne 1 ]]; then
     echo "$log"; echo "$label emu-seed $s: FAILED"; exit 1
   fi
   echo "$label emu-seed $s: PASS $(sed -n 's/^emu: \([0-9]*\) instructions.*/\1/p' <<< "$log") instructions"
 }
 for s in "$@"; do
-  for j in "$work"/{k,blocked,n64,n192,s2,s4,fixed}/*.json; do
+  for j in "$work"/{k,blocked,n64,n192,s2,s4}/*.json; do
     d=$(basename "$(dirname "$j")")
     one "$j" "$s" "$d/$(basename "$j" .json)"
   done
