@@ -15,6 +15,7 @@
 
 #include "EmuDriverImpl.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace ggemm::rt {
@@ -339,6 +340,11 @@ void setEmuOptions(const emu::Options &options) {
   State &s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
   s.options = options;
+  // GGEMM_EMU_TCGEN05_LD_NEEDS_WAIT=1: the stricter reading of tcgen05.ld
+  // (its registers used only after tcgen05.wait::ld; docs/emulator.md,
+  // "Findings"), for the tests that hold ggemm's kernels to both readings
+  if (const char *v = std::getenv("GGEMM_EMU_TCGEN05_LD_NEEDS_WAIT"))
+    s.options.tcgen05LdRegistersNeedWait = v[0] == '1';
 }
 
 void setEmuModuleName(const std::string &name) {
