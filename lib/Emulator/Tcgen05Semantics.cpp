@@ -138,9 +138,9 @@ std::string checkMxf4nvf4Block16Desc(const BlockScaledInstrDesc &d) {
   if (d.m != 128)
     return "instruction descriptor: M = " + std::to_string(d.m) +
            "; the emulator models .cta_group::1 with M = 128";
-  if (d.n < 16 || d.n > 256 || d.n % 16)
+  if (d.n < 8 || d.n > 256)
     return "instruction descriptor: N = " + std::to_string(d.n) +
-           " is not 16..256 in steps of 16 (M = 128, Table 39)";
+           " is not 8..256 (in steps of 8: M = 128, .cta_group::1, Table 39)";
   return "";
 }
 

@@ -97,8 +97,9 @@ BlockScaledInstrDesc decodeBlockScaledInstrDesc(uint32_t desc);
 /// "" when `d` is a valid descriptor of tcgen05.mma.cta_group::1
 /// .kind::mxf4nvf4.block_scale.block16 (E2M1 A and B, UE4M3 scales,
 /// ids 0, dense, K-major, no reserved bit set, M = 128 and, as Table 39
-/// lists for M = 128 with .cta_group::1, N = 16..256 in steps of 16),
-/// else why not.
+/// lists for the block-scaled kinds with .cta_group::1, N = 8..256 in
+/// steps of 8 (CUTLASS's SM100_MMA_MXF4_SS asserts the same)), else why
+/// not.
 std::string checkMxf4nvf4Block16Desc(const BlockScaledInstrDesc &d);
 
 //===----------------------------------------------------------------------===//

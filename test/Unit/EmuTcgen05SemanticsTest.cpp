@@ -49,12 +49,14 @@ TEST(EmuTcgen05Semantics, InstructionDescriptorFields) {
                        0x28200480u, 0x88200480u, 0x08200488u, 0x09200480u})
     EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(bad)), "")
         << std::hex << bad;
-  // N: 64 (8 << 17 = 0x100000) and 192 (24 << 17 = 0x300000) are valid;
-  // 8 (1 << 17) is not for M = 128 (Table 39: N % 16 == 0); M = 256
-  // (2 << 27) is .cta_group::2
+  // N: 64 (8 << 17 = 0x100000), 192 (24 << 17 = 0x300000) and 8
+  // (1 << 17) are valid (Table 39: 8..256 in steps of 8); 0 and 264
+  // (33 << 17 = 0x420000) are not; M = 256 (2 << 27) is .cta_group::2
   EXPECT_EQ(decodeBlockScaledInstrDesc(0x08100480u).n, 64u);
   EXPECT_EQ(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x08300480u)), "");
-  EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x08020480u)), "");
+  EXPECT_EQ(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x08020480u)), "");
+  EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x08000480u)), "");
+  EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x08420480u)), "");
   EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(0x10200480u)), "");
 }
 
