@@ -378,4 +378,29 @@ TEST(EmuTcgen05Checks, UnsupportedFormsRefusedAtLoad) {
   EXPECT_HAS(err, "only tcgen05.mma.cta_group::1.kind::mxf4nvf4");
 }
 
+TEST(EmuTcgen05Checks, MalformedTcgen05RefusedWithLine) {
+  // each malformed form: refused at load with its file:line, no crash
+  const std::pair<const char *, const char *> bad[] = {
+      {"tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block16.collector::a::discard [%r20], %rd2, %rd3, %r21, [%r20+16], [%r20+20], %p5;",
+       "tcgen05.mma.cta_group::1.kind::mxf4nvf4.block_scale.block16 [%r20], %rd2, %rd3, %r21;"},
+      {"tcgen05.ld.sync.aligned.32x32b.x16.b32 {%r30, %r31, %r32, %r33, %r34, %r35, %r36, %r37, %r38, %r39, %r40, %r41, %r42, %r43, %r44, %r45}, [%r24];",
+       "tcgen05.ld.sync.aligned.32x32b.x16.b32 {%r30, %r31}, [%r24];"},
+      {"tcgen05.cp.cta_group::1.32x128b.warpx4 [%r20+16], %rd5;",
+       "tcgen05.cp.cta_group::1.32x128b.warpx4 [%r20+16];"},
+      {"tcgen05.cp.cta_group::1.32x128b.warpx4 [%r20+16], %rd5;",
+       "tcgen05.cp.cta_group::1.128x256b [%r20+16], %rd5;"},
+      {"tcgen05.ld.sync.aligned.32x32b.x16.b32", "tcgen05.ld.sync.aligned.16x256b.x16.b32"},
+      {"tcgen05.commit.cta_group::1.mbarrier::arrive::one.shared::cluster.b64 [%r16];",
+       "tcgen05.commit.cta_group::1.mbarrier::arrive::one.shared::cluster.b64;"},
+  };
+  for (auto &[from, to] : bad) {
+    Tc05 e;
+    std::string err = e.load({{from, to}});
+    EXPECT_HAS(err, "t.ptx:");
+    EXPECT_TRUE(err.find("expects") != std::string::npos ||
+                err.find("unsupported instruction") != std::string::npos)
+        << err;
+  }
+}
+
 } // namespace
