@@ -29,12 +29,15 @@ using namespace mlir::ggemm::sm100kernel;
 /// `values` (the registers of a tcgen05.ld) as values defined at this
 /// point, after the tcgen05.wait::ld just emitted: an empty inline asm with
 /// side effects that takes each register and gives it back (CUDA's
-/// `asm volatile("" : "+r"(x))`). The PTX ISA defines a tcgen05.ld's
-/// destination registers only once tcgen05.wait::ld returns, but upstream's
-/// tcgen05.ld op yields values that LLVM treats as ready at once, so it may
-/// otherwise schedule their first use above the wait (the emulator caught
-/// it doing so: docs/emulator.md, "Findings"). The asm is empty, so it
-/// costs no instruction; a side-effecting asm is not moved across the wait.
+/// `asm volatile("" : "+r"(x))`). Under the strict reading of the PTX ISA
+/// a tcgen05.ld's destination registers are defined only once
+/// tcgen05.wait::ld returns; CUTLASS's epilogue reads them earlier (the
+/// register dependency orders the read). Upstream's tcgen05.ld op yields
+/// values LLVM treats as ready at once, so without this LLVM schedules some
+/// first uses above the wait (test_02, test_07; docs/emulator.md,
+/// "Findings"). With it the kernel is right under both readings, at no
+/// cost: the asm is empty, and a side-effecting asm is not moved across
+/// the wait.
 static Value emitDefinedAfterWait(OpBuilder &b, Location loc, Value values) {
   auto type = cast<VectorType>(values.getType());
   int64_t n = type.getDimSize(0);
