@@ -132,38 +132,37 @@ std::string TargetInfo::verifyPlan(const KernelProblem &problem,
     return "its problem has no plan on " + name().str() + ": " + why;
   if (plan == expected)
     return "";
-  auto differs = [&](StringRef field, auto got, auto want) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << "its plan has " << field << " = " << got << "; the " << name()
-       << " kernel of its problem has " << want;
-    return text;
+  // The fields in the attribute's order, each printed as in the IR.
+  auto text = [](auto value) {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    if constexpr (std::is_convertible_v<decltype(value), StringRef> ||
+                  std::is_arithmetic_v<decltype(value)>)
+      os << value;
+    else {
+      os << "[";
+      llvm::interleaveComma(value, os);
+      os << "]";
+    }
+    return out;
   };
-  auto list = [](auto values) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << "[";
-    llvm::interleaveComma(values, os);
-    os << "]";
-    return text;
+  auto fields = [&](KernelPlanAttr a) {
+    return SmallVector<std::pair<StringRef, std::string>>{
+        {"threads", text(a.getThreads())},
+        {"shared_memory", text(a.getSharedMemory())},
+        {"tensor_memory_columns", text(a.getTensorMemoryColumns())},
+        {"swizzle", text(a.getSwizzle())},
+        {"scale_maps", a.getScaleMaps() ? "true" : "false"},
+        {"alignment", text(a.getAlignment())},
+        {"roles", text(a.getRoles())}};
   };
-  if (plan.getThreads() != expected.getThreads())
-    return differs("threads", plan.getThreads(), expected.getThreads());
-  if (plan.getSharedMemory() != expected.getSharedMemory())
-    return differs("shared_memory", plan.getSharedMemory(),
-                   expected.getSharedMemory());
-  if (plan.getTensorMemoryColumns() != expected.getTensorMemoryColumns())
-    return differs("tensor_memory_columns", plan.getTensorMemoryColumns(),
-                   expected.getTensorMemoryColumns());
-  if (plan.getSwizzle() != expected.getSwizzle())
-    return differs("swizzle", plan.getSwizzle(), expected.getSwizzle());
-  if (plan.getScaleMaps() != expected.getScaleMaps())
-    return differs("scale_maps", plan.getScaleMaps(),
-                   expected.getScaleMaps());
-  if (plan.getAlignment() != expected.getAlignment())
-    return differs("alignment", list(plan.getAlignment()),
-                   list(expected.getAlignment()));
-  return differs("roles", list(plan.getRoles()), list(expected.getRoles()));
+  for (auto [got, want] : llvm::zip(fields(plan), fields(expected)))
+    if (got.second != want.second)
+      return "its plan has " + got.first.str() + " = " + got.second +
+             "; the " + name().str() + " kernel of its problem has " +
+             want.second;
+  return "its plan differs from the " + name().str() +
+         " kernel's for its problem";
 }
 
 FailureOr<OutlinedKernel> mlir::ggemm::readOutlinedKernel(Operation *kernel) {

@@ -19,6 +19,7 @@
 
 #include "GGemm/GGemmOps.h"
 
+#include <array>
 #include <string>
 
 namespace mlir::ggemm {
@@ -63,7 +64,7 @@ struct KernelResources {
   StringRef swizzle = "none";      // of the A/B tensor maps
   bool scaleMaps = false;          // see KernelProblem::scaleMaps
   /// Base-address alignment the kernel needs of a, b, sfa, sfb, c.
-  int64_t alignment[5] = {1, 1, 1, 1, 1};
+  std::array<int64_t, 5> alignment = {1, 1, 1, 1, 1};
 };
 
 /// One warp role of the chip's kernel (ggemm-warp-specialize).

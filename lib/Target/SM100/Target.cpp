@@ -55,8 +55,7 @@ protected:
     r.scaleMaps = plan.scaleTma;
     // TMA for A and B (and row-major scales); C rows leave by 16-byte
     // aligned bulk copies; blocked scale atoms come by bulk copy.
-    int64_t alignment[] = {16, 16, 16, 16, 16};
-    llvm::copy(alignment, r.alignment);
+    r.alignment = {16, 16, 16, 16, 16};
     return "";
   }
 };

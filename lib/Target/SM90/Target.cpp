@@ -55,8 +55,7 @@ protected:
     });
     int64_t scales = wideScales ? 8 : 1;
     int64_t c = p.schedule.getSplitK() > 1 ? 8 : 16;
-    int64_t alignment[] = {16, 16, scales, scales, c};
-    llvm::copy(alignment, r.alignment);
+    r.alignment = {16, 16, scales, scales, c};
     return "";
   }
 };
