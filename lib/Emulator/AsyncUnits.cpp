@@ -306,35 +306,29 @@ bool Launch::execTma(Thread &t, const Inst &in) {
     fail(t, "misaligned access", os.str());
     return false;
   }
-  if (dsta < kSharedReserved || dsta + bytes > sharedSize) {
-    fail(t, "out-of-bounds access", "TMA destination outside the CTA's "
-                                    "shared memory");
+  AsyncOp *op = issueSharedFill(t, AKind::Tma, dsta, bytes, mba, "TMA",
+                                "cp.async.bulk.tensor complete_tx");
+  if (!op)
     return false;
-  }
-  Mbar *mb = mbarAt(t, (uint32_t)mba, "cp.async.bulk.tensor complete_tx");
-  if (!mb)
-    return false;
-  Cta &c = *t.cta;
-  uint32_t oi = newOp();
-  AsyncOp &op = ops[oi];
-  op.kind = AKind::Tma;
-  op.cta = &c;
-  op.thread = &t;
-  op.inst = t.pc;
-  op.map = map;
+  op->map = map;
   for (int j = 0; j < in.aux && j < 5; ++j)
-    op.coords[j] = (int32_t)R[in.vec[mo.vec2 + j]];
-  op.dst = (uint32_t)dsta;
-  op.bytes = bytes;
-  op.mbar = c.mbarAt[(uint32_t)mba / 8] - 1;
-  c.tmaRecs.push_back({op.mbar, 0, false});
-  op.rec = (uint32_t)c.tmaRecs.size() - 1;
-  for (uint32_t g = op.dst / kGranule; g < (op.dst + bytes + kGranule - 1) / kGranule; ++g) {
-    c.tmaTag[g] = op.rec + 1;
-    c.genWriter[g] = 0;
+    op->coords[j] = (int32_t)R[in.vec[mo.vec2 + j]];
+  return true;
+}
+
+bool Launch::checkBulkOperands(Thread &t, uint64_t dst, uint64_t src,
+                               uint64_t size, uint64_t global,
+                               const char *globalWhat) {
+  std::string e = sem::checkBulkCopy(dst, src, size);
+  if (!e.empty()) {
+    fail(t, "misaligned access", e);
+    return false;
   }
-  c.asyncInFlight++;
-  schedule(oi, now + delay(2, 64));
+  if (!M.ptr(global, size)) {
+    fail(t, "out-of-bounds access",
+         std::string(globalWhat) + " outside every allocation");
+    return false;
+  }
   return true;
 }
 
@@ -344,16 +338,8 @@ bool Launch::execBulkStore(Thread &t, const Inst &in) {
   uint64_t gdst = (d.reg >= 0 ? R[d.reg] : 0) + (uint64_t)d.imm;
   uint64_t src = (a.reg >= 0 ? R[a.reg] : 0) + (uint64_t)a.imm;
   uint64_t size = val(t, b);
-  std::string e = sem::checkBulkCopy(gdst, src, size);
-  if (!e.empty()) {
-    fail(t, "misaligned access", e);
+  if (!checkBulkOperands(t, gdst, src, size, gdst, "bulk store destination"))
     return false;
-  }
-  if (!M.ptr(gdst, size)) {
-    fail(t, "out-of-bounds access", "bulk store destination outside "
-                                    "every allocation");
-    return false;
-  }
   if (!checkAsyncRead(t, (uint32_t)src, (uint32_t)size,
                       "cp.async.bulk store source"))
     return false;
@@ -392,32 +378,35 @@ bool Launch::execBulkLoad(Thread &t, const Inst &in) {
   };
   uint64_t dst = addr(in.o[0]), src = addr(in.o[1]), mba = addr(in.o[3]);
   uint64_t size = val(t, in.o[2]);
-  std::string e = sem::checkBulkCopy(dst, src, size);
-  if (!e.empty()) {
-    fail(t, "misaligned access", e);
+  if (!checkBulkOperands(t, dst, src, size, src, "bulk copy source"))
     return false;
-  }
-  if (!M.ptr(src, size)) {
-    fail(t, "out-of-bounds access", "bulk copy source outside every "
-                                    "allocation");
+  AsyncOp *op = issueSharedFill(t, AKind::BulkLoad, dst, size, mba,
+                                "bulk copy", "cp.async.bulk complete_tx");
+  if (!op)
     return false;
-  }
+  op->gdst = src; // the global source
+  return true;
+}
+
+AsyncOp *Launch::issueSharedFill(Thread &t, AKind kind, uint64_t dst,
+                                 uint64_t size, uint64_t mba,
+                                 const char *copy, const char *mbarUse) {
   if (dst < kSharedReserved || dst + size > sharedSize) {
-    fail(t, "out-of-bounds access", "bulk copy destination outside the "
-                                    "CTA's shared memory");
-    return false;
+    fail(t, "out-of-bounds access", std::string(copy) +
+                                        " destination outside the CTA's "
+                                        "shared memory");
+    return nullptr;
   }
-  Mbar *mb = mbarAt(t, (uint32_t)mba, "cp.async.bulk complete_tx");
+  Mbar *mb = mbarAt(t, (uint32_t)mba, mbarUse);
   if (!mb)
-    return false;
+    return nullptr;
   Cta &c = *t.cta;
   uint32_t oi = newOp();
   AsyncOp &op = ops[oi];
-  op.kind = AKind::BulkLoad;
+  op.kind = kind;
   op.cta = &c;
   op.thread = &t;
   op.inst = t.pc;
-  op.gdst = src; // the global source
   op.dst = (uint32_t)dst;
   op.bytes = (uint32_t)size;
   op.mbar = c.mbarAt[(uint32_t)mba / 8] - 1;
@@ -430,7 +419,7 @@ bool Launch::execBulkLoad(Thread &t, const Inst &in) {
   }
   c.asyncInFlight++;
   schedule(oi, now + delay(2, 64));
-  return true;
+  return &op;
 }
 
 } // namespace exec

@@ -493,7 +493,23 @@ private:
   bool execMbar(Thread &t, const Inst &in);
   bool execTma(Thread &t, const Inst &in);
   bool execBulkStore(Thread &t, const Inst &in);
+  /// The operands of a bulk copy (execBulkStore, execBulkLoad): alignment
+  /// and size (sem::checkBulkCopy), and its global side [global, global +
+  /// size) inside an allocation ("<globalWhat> outside every allocation").
+  bool checkBulkOperands(Thread &t, uint64_t dst, uint64_t src, uint64_t size,
+                         uint64_t global, const char *globalWhat);
   bool execBulkLoad(Thread &t, const Inst &in);
+  /// The part of a global -> shared copy tracked by an mbarrier (execTma,
+  /// execBulkLoad): checks that [dst, dst + size) lies in the CTA's shared
+  /// memory ("<copy> destination outside ...") and that `mba` holds an
+  /// mbarrier (mbarAt with `mbarUse`), then issues the op: its completion
+  /// record, the TMA tags of its destination granules (a read before the
+  /// mbarrier's phase is observed is a "TMA race") and its event. Returns
+  /// the op for the caller's kind-specific fields (its event runs later),
+  /// or null when a checker event stopped the launch.
+  AsyncOp *issueSharedFill(Thread &t, AKind kind, uint64_t dst, uint64_t size,
+                           uint64_t mba, const char *copy,
+                           const char *mbarUse);
   // --- global memory ordering between CTAs (GlobalOrder.cpp)
   enum class GAccess : uint8_t { Load, SyncLoad, Store, SyncStore, Atomic };
   bool globalOrder(Thread &t, uint64_t addr, uint32_t n, GAccess kind);

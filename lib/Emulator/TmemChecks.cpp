@@ -116,22 +116,27 @@ bool Launch::tcCheckAfterFence(Thread &t) {
 bool Launch::tcCheckBeforeSync(Thread &t, const char *what) {
   if (!opt.fenceChecks)
     return true;
-  if (t.ldNotWaited) {
-    fail(t, "tcgen05.ld not waited before a thread sync",
-         std::string("the thread ") + what +
-             " with a tcgen05.ld it has not waited for (tcgen05.wait::ld): "
-             "the threads it releases may overwrite the cells still being "
-             "read");
-    return false;
-  }
-  if (t.stPending) {
-    fail(t, "tcgen05.st not waited before a thread sync",
-         std::string("the thread ") + what +
-             " with a tcgen05.st it has not waited for "
-             "(tcgen05.wait::st): the cells are not yet written for "
-             "the threads it synchronizes with");
-    return false;
-  }
+  // a tcgen05.ld or tcgen05.st the thread has not waited for
+  // (tcgen05.wait::ld / ::st), and what the thread sync would then expose
+  struct NotWaited {
+    bool pending;
+    const char *op, *why;
+  };
+  for (const NotWaited &n :
+       {NotWaited{t.ldNotWaited, "ld",
+                  "the threads it releases may overwrite the cells still "
+                  "being read"},
+        NotWaited{t.stPending, "st",
+                  "the cells are not yet written for the threads it "
+                  "synchronizes with"}})
+    if (n.pending) {
+      fail(t,
+           std::string("tcgen05.") + n.op + " not waited before a thread sync",
+           std::string("the thread ") + what + " with a tcgen05." + n.op +
+               " it has not waited for (tcgen05.wait::" + n.op + "): " +
+               n.why);
+      return false;
+    }
   if (!t.tcDirty)
     return true;
   fail(t, "missing tcgen05.fence::before_thread_sync",

@@ -13,21 +13,6 @@
 #include <sstream>
 #include <vector>
 
-template <int GM, int GN, int GK> size_t smemBytes() {
-  using P = Problem<GM, GN, GK>;
-  auto tiled_mma = P::mma();
-  auto mma_tiler = P::tiler();
-  auto mma_shape_A = partition_shape_A(tiled_mma, make_shape(size<0>(mma_tiler), size<2>(mma_tiler)));
-  auto mma_shape_B = partition_shape_B(tiled_mma, make_shape(size<1>(mma_tiler), size<2>(mma_tiler)));
-  auto sA_layout = UMMA::tile_to_mma_shape(UMMA::Layout_K_SW128_Atom<TypeA>{}, mma_shape_A);
-  auto sB_layout = UMMA::tile_to_mma_shape(UMMA::Layout_K_SW128_Atom<TypeA>{}, mma_shape_B);
-  auto sSFA_layout = SfConfig::deduce_smem_layoutSFA(tiled_mma, mma_tiler);
-  auto sSFB_layout = SfConfig::deduce_smem_layoutSFB(tiled_mma, mma_tiler);
-  using S = SharedStorage<TypeA, TypeA, TypeSF, decltype(sA_layout), decltype(sB_layout),
-                          decltype(sSFA_layout), decltype(sSFB_layout)>;
-  return sizeof(S);
-}
-
 int main(int argc, char **argv) {
   constexpr int GM = 128, GN = KN, GK = KK;
   using P = Problem<GM, GN, GK>;
@@ -77,7 +62,7 @@ int main(int argc, char **argv) {
   ggemm::emu::LaunchConfig cfg;
   cfg.grid = {1, 1, 1};
   cfg.block = {128, 1, 1};
-  cfg.dynamicSharedBytes = smemBytes<GM, GN, GK>();
+  cfg.dynamicSharedBytes = sizeof(SharedStorageOf<GM, GN, GK>);
   ggemm::emu::Options o;
   o.seed = seed;
   o.fenceChecks = strict;

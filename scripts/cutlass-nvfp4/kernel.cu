@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include <cstdio>
+#include <type_traits>
 #include <cutlass/half.h>
 #include <cutlass/float8.h>
 #include <cutlass/float_subbyte.h>
@@ -31,14 +32,7 @@ void* instantiate() {
   using P = Problem<GM, GN, GK>;
   auto tiled_mma = P::mma();
   auto mma_tiler = P::tiler();
-  auto mma_shape_A = partition_shape_A(tiled_mma, make_shape(size<0>(mma_tiler), size<2>(mma_tiler)));
-  auto mma_shape_B = partition_shape_B(tiled_mma, make_shape(size<1>(mma_tiler), size<2>(mma_tiler)));
-  auto sA_layout = UMMA::tile_to_mma_shape(UMMA::Layout_K_SW128_Atom<TypeA>{}, mma_shape_A);
-  auto sB_layout = UMMA::tile_to_mma_shape(UMMA::Layout_K_SW128_Atom<TypeA>{}, mma_shape_B);
-  auto sSFA_layout = SfConfig::deduce_smem_layoutSFA(tiled_mma, mma_tiler);
-  auto sSFB_layout = SfConfig::deduce_smem_layoutSFB(tiled_mma, mma_tiler);
-  using S = SharedStorage<TypeA, TypeA, TypeSF, decltype(sA_layout), decltype(sB_layout),
-                          decltype(sSFA_layout), decltype(sSFB_layout)>;
+  using S = SharedStorageOf<GM, GN, GK>;
   auto mA = make_tensor(make_gmem_ptr((TypeA const*)nullptr), P::layoutA());
   auto mB = make_tensor(make_gmem_ptr((TypeA const*)nullptr), P::layoutB());
   auto mC = make_tensor(make_gmem_ptr((float const*)nullptr), P::layoutC());

@@ -14,10 +14,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 
 using namespace ggemm::emu::sem;
 
 namespace {
+
+// Each raw descriptor in `bad` decodes (`decode`) to one `check` refuses.
+template <class Raw, class Decode, class Check>
+void expectRefused(std::initializer_list<Raw> bad, Decode decode,
+                   Check check) {
+  for (Raw raw : bad)
+    EXPECT_NE(check(decode(raw)), "") << std::hex << raw;
+}
 
 TEST(EmuTcgen05Semantics, InstructionDescriptorFields) {
   // Table 44: atype bits 7-9, btype 10-11, N >> 3 at 17-22, M >> 7 at
@@ -45,10 +54,9 @@ TEST(EmuTcgen05Semantics, InstructionDescriptorFields) {
   EXPECT_EQ(decodeBlockScaledInstrDesc(0x08A00480u).scaleType, 1u);
   EXPECT_EQ(decodeBlockScaledInstrDesc(0x28200480u).sfaId, 1u);
   EXPECT_TRUE(decodeBlockScaledInstrDesc(0x88200480u).k96);
-  for (uint32_t bad : {0x08200484u, 0x082004A0u, 0x08208480u, 0x08A00480u,
-                       0x28200480u, 0x88200480u, 0x08200488u, 0x09200480u})
-    EXPECT_NE(checkMxf4nvf4Block16Desc(decodeBlockScaledInstrDesc(bad)), "")
-        << std::hex << bad;
+  expectRefused<uint32_t>({0x08200484u, 0x082004A0u, 0x08208480u, 0x08A00480u,
+                           0x28200480u, 0x88200480u, 0x08200488u, 0x09200480u},
+                          decodeBlockScaledInstrDesc, checkMxf4nvf4Block16Desc);
   // N: 64 (8 << 17 = 0x100000), 192 (24 << 17 = 0x300000) and 8
   // (1 << 17) are valid (Table 39: 8..256 in steps of 8); 0 and 264
   // (33 << 17 = 0x420000) are not; M = 256 (2 << 27) is .cta_group::2
@@ -80,11 +88,10 @@ TEST(EmuTcgen05Semantics, SharedMemoryDescriptorFields) {
   EXPECT_EQ(tcgen05SwizzleSpan(0), 0u);
   // refused: fixed constant missing, base offset 1, swizzle 3 (undefined),
   // absolute LBO mode (bit 52), a bit of 53-60
-  for (uint64_t bad : {raw & ~(1ull << 46), raw | 1ull << 49,
-                       (raw & ~(7ull << 61)) | 3ull << 61, raw | 1ull << 52,
-                       raw | 1ull << 55})
-    EXPECT_NE(checkTcgen05SmemDesc(decodeTcgen05SmemDesc(bad)), "")
-        << std::hex << bad;
+  expectRefused<uint64_t>({raw & ~(1ull << 46), raw | 1ull << 49,
+                           (raw & ~(7ull << 61)) | 3ull << 61, raw | 1ull << 52,
+                           raw | 1ull << 55},
+                          decodeTcgen05SmemDesc, checkTcgen05SmemDesc);
 }
 
 TEST(EmuTcgen05Semantics, KMajorAddresses) {

@@ -12,16 +12,18 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "EmuTestUtil.h"
+
 #include "ggemm/Emulator/Emulator.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
 using namespace ggemm::emu;
+using namespace ggemm::emu::test;
 
 namespace {
 
@@ -43,10 +45,8 @@ namespace {
 // (1 << 16), SBO 1024 B (64 << 32), bit 46 (fixed 0b001), swizzle 128B = 2
 // at bits 61-63: 0x4000404000010000 | start >> 4. The scale atoms: no
 // swizzle, SBO 128 B (8 << 32): 0x0000400800000000 | start >> 4.
-const char *kKernel = R"(.version 8.6
-.target sm_100a
-.address_size 64
-.visible .entry k(.param .u64 out)
+// The body, after ptxHeader("8.6", "sm_100a").
+const char *kKernel = R"(.visible .entry k(.param .u64 out)
 {
   .reg .pred %p<8>;
   .reg .b32 %r<120>;
@@ -159,10 +159,12 @@ $L_end:
 }
 )";
 
-struct Tc05 {
-  Machine m;
-  int mod = -1;
+struct Tc05 : Env {
   uint64_t out = 0;
+  Tc05() {
+    header = ptxHeader("8.6", "sm_100a");
+    opt.maxInstructions = 10000000;
+  }
   /// Loads kKernel with `from` replaced by `to` (each must occur).
   std::string load(std::vector<std::pair<std::string, std::string>> edits = {}) {
     std::string s = kKernel;
@@ -172,31 +174,24 @@ struct Tc05 {
         return "test bug: '" + from + "' is not in the kernel";
       s.replace(at, from.size(), to);
     }
-    EXPECT_EQ(m.allocate(128 * 16 * 4, out), "");
-    return m.loadModule(s, "t.ptx", mod);
+    out = alloc(128 * 16 * 4);
+    return Env::load(s);
   }
   std::string run(uint64_t seed, bool fenceChecks = true,
                   bool ldRegistersNeedWait = false) {
-    LaunchConfig c;
-    c.block = {128, 1, 1};
-    c.grid = {1, 1, 1};
-    Options o;
-    o.seed = seed;
-    o.maxInstructions = 10000000;
-    o.fenceChecks = fenceChecks;
-    o.tcgen05LdRegistersNeedWait = ldRegistersNeedWait;
-    std::vector<uint8_t> p(8);
-    std::memcpy(p.data(), &out, 8);
-    return m.launch(mod, "k", c, {p}, o, nullptr);
+    opt.fenceChecks = fenceChecks;
+    opt.tcgen05LdRegistersNeedWait = ldRegistersNeedWait;
+    return Env::run("k", {128, 1, 1}, {u64Param(out)}, seed);
   }
 };
 
-#define EXPECT_HAS(err, s) EXPECT_NE((err).find(s), std::string::npos) << (err)
-
-TEST(EmuTcgen05, MmaBlock16ScalesAndSwizzle) {
+// The kernel (edited or not) runs on seeds 1..`seeds` and computes the
+// block D[m][n] = 32 * 2^(m % 4 + m / 32) * 2^(n % 2) the header derives.
+void expectBlock(std::vector<std::pair<std::string, std::string>> edits,
+                 uint64_t seeds) {
   Tc05 e;
-  ASSERT_EQ(e.load(), "");
-  for (uint64_t seed = 1; seed <= 4; ++seed) {
+  ASSERT_EQ(e.load(edits), "");
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
     ASSERT_EQ(e.run(seed), "") << "seed " << seed;
     std::vector<float> d(128 * 16);
     ASSERT_EQ(e.m.read(e.out, d.data(), d.size() * 4), "");
@@ -208,6 +203,8 @@ TEST(EmuTcgen05, MmaBlock16ScalesAndSwizzle) {
             << "D[" << mrow << "][" << n << "] seed " << seed;
   }
 }
+
+TEST(EmuTcgen05, MmaBlock16ScalesAndSwizzle) { expectBlock({}, 4); }
 
 // Each fault: the edit, the event, and the PTX text of the faulting line.
 void expectStop(std::vector<std::pair<std::string, std::string>> edits,
@@ -242,19 +239,7 @@ const std::pair<std::string, std::string> kStoreSfb[] = {
      "  tcgen05.fence::after_thread_sync;\n"}};
 
 TEST(EmuTcgen05, ScaleFactorsByTcgen05St) {
-  Tc05 e;
-  ASSERT_EQ(e.load({kStoreSfb[0], kStoreSfb[1]}), "");
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
-    ASSERT_EQ(e.run(seed), "") << "seed " << seed;
-    std::vector<float> d(128 * 16);
-    ASSERT_EQ(e.m.read(e.out, d.data(), d.size() * 4), "");
-    for (int mrow = 0; mrow < 128; ++mrow)
-      for (int n = 0; n < 16; ++n)
-        EXPECT_EQ(d[mrow * 16 + n],
-                  32.0f * std::ldexp(1.0f, mrow % 4 + mrow / 32) *
-                      std::ldexp(1.0f, n % 2))
-            << "D[" << mrow << "][" << n << "] seed " << seed;
-  }
+  expectBlock({kStoreSfb[0], kStoreSfb[1]}, 3);
 }
 
 TEST(EmuTcgen05Checks, StNotWaitedBeforeThreadSync) {

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "EmuTestUtil.h"
+
 #include "ggemm/Emulator/Emulator.h"
 
 #include <gtest/gtest.h>
@@ -16,45 +18,12 @@
 #include <vector>
 
 using namespace ggemm::emu;
+using namespace ggemm::emu::test;
 
 namespace {
 
-const char *kHeader = ".version 8.0\n.target sm_90a\n.address_size 64\n";
-
-std::vector<uint8_t> u64Param(uint64_t v) {
-  std::vector<uint8_t> p(8);
-  std::memcpy(p.data(), &v, 8);
-  return p;
-}
-
-struct Env {
-  Machine m;
-  int mod = -1;
-  std::string load(const std::string &body, const char *name = "t.ptx") {
-    return m.loadModule(std::string(kHeader) + body, name, mod);
-  }
-  uint64_t alloc(size_t n) {
-    uint64_t a = 0;
-    EXPECT_EQ(m.allocate(n, a), "");
-    return a;
-  }
-  std::string run(const char *kernel, std::array<uint32_t, 3> block,
-                  std::vector<std::vector<uint8_t>> params, uint64_t seed = 1,
-                  uint32_t dyn = 0, std::array<uint32_t, 3> grid = {1, 1, 1},
-                  LaunchStats *st = nullptr) {
-    LaunchConfig c;
-    c.block = block;
-    c.grid = grid;
-    c.dynamicSharedBytes = dyn;
-    Options o;
-    o.seed = seed;
-    o.maxInstructions = 50000000;
-    return m.launch(mod, kernel, c, params, o, st);
-  }
-};
-
-// Line numbers in reports count the 3 header lines.
-#define EXPECT_HAS(err, s) EXPECT_NE((err).find(s), std::string::npos) << (err)
+// Env (EmuTestUtil.h) loads each kernel body after ptxHeader(): line
+// numbers in reports count its 3 lines.
 
 TEST(Emulator, ArithmeticAndBranches) {
   Env e;
