@@ -1,8 +1,10 @@
 //===- Raise.cpp - the ggemm-raise pass -----------------------------------===//
 //
 // Recognizes grouped NVFP4 matmuls written with linalg and arith on tensors
-// (per group: dequantize A and B by a linalg.generic, multiply in f32 with
-// linalg.matmul against B^T, truncate to f16) and rewrites them into the
+// (per group: dequantize A and B by a linalg.generic, multiply in f32 with a
+// contraction against B^T -- linalg.matmul, linalg.contract, or the
+// linalg.generic that frontends emit --, truncate to f16) and rewrites them
+// into the
 // tensor form of ggemm.grouped_matmul. docs/raising.md describes the
 // accepted pattern, why it computes the op's exact bits, and what is
 // refused.
@@ -49,11 +51,12 @@ struct Group {
   SmallVector<Operation *> chain;
 };
 
-/// Matches one linalg.matmul and the ops around it; on failure, `reason`
+/// Matches one contraction (linalg.matmul, linalg.contract or a
+/// contraction linalg.generic) and the ops around it; on failure, `reason`
 /// says what did not match.
 class GroupMatcher {
 public:
-  FailureOr<Group> match(linalg::MatmulOp matmul);
+  FailureOr<Group> match(linalg::LinalgOp matmul);
   std::string reason;
 
 private:
@@ -73,6 +76,9 @@ private:
   FailureOr<Dequant> matchDequant(Value value, StringRef name,
                                   bool transposed = false);
   LogicalResult matchZeroFill(Value acc, Group &group);
+  /// A contraction generic's body: out + a * b in f32, nothing else (what
+  /// linalg.matmul computes on f32 operands).
+  LogicalResult matchMulAddBody(linalg::GenericOp generic);
   LogicalResult matchEpilogue(Value product, Group &group);
   LogicalResult checkShapes(const Group &group);
 };
@@ -183,6 +189,34 @@ GroupMatcher::matchDequant(Value value, StringRef name, bool transposed) {
   return Dequant{codes->get(), scales->get(), generic};
 }
 
+LogicalResult GroupMatcher::matchMulAddBody(linalg::GenericOp generic) {
+  Block &body = generic.getRegion().front();
+  if (body.getNumArguments() != 3 ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return refuse("its body does not take three f32 values (a, b, the sum)");
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getNumOperands() == 1
+                 ? yield.getOperand(0).getDefiningOp<arith::AddFOp>()
+                 : arith::AddFOp();
+  if (!add || body.getOperations().size() != 3)
+    return refuse("its body is not one arith.mulf and one arith.addf");
+  BlockArgument a = body.getArgument(0), b = body.getArgument(1),
+                out = body.getArgument(2);
+  auto isProduct = [&](Value v) {
+    auto mul = v.getDefiningOp<arith::MulFOp>();
+    return mul && ((mul.getLhs() == a && mul.getRhs() == b) ||
+                   (mul.getLhs() == b && mul.getRhs() == a)) &&
+           mul.getFastmath() == arith::FastMathFlags::none;
+  };
+  bool sum = add.getFastmath() == arith::FastMathFlags::none &&
+             ((add.getLhs() == out && isProduct(add.getRhs())) ||
+              (add.getRhs() == out && isProduct(add.getLhs())));
+  if (!sum)
+    return refuse("its body is not out + a * b (no fast-math flags)");
+  return success();
+}
+
 LogicalResult GroupMatcher::matchZeroFill(Value acc, Group &group) {
   auto fill = acc.getDefiningOp<linalg::FillOp>();
   FloatAttr value;
@@ -282,7 +316,9 @@ LogicalResult GroupMatcher::checkShapes(const Group &group) {
   if (!a.hasStaticShape() || !b.hasStaticShape() || !sfa.hasStaticShape() ||
       !sfb.hasStaticShape())
     return refuse("the operands have dynamic shapes; the raised rows<list> "
-                  "op needs static M, N and K");
+                  "op needs static M, N and K (for run-time token counts, "
+                  "write ggemm.grouped_matmul rows<contiguous> with a "
+                  "group_sizes tensor: docs/raising.md)");
   int64_t m = a.getDimSize(0), k = a.getDimSize(1), n = b.getDimSize(0);
   if (k % kKGranularity != 0 || k <= 0)
     return refuse("K = " + Twine(k) + " is not a positive multiple of " +
@@ -300,7 +336,15 @@ LogicalResult GroupMatcher::checkShapes(const Group &group) {
   return success();
 }
 
-FailureOr<Group> GroupMatcher::match(linalg::MatmulOp matmul) {
+FailureOr<Group> GroupMatcher::match(linalg::LinalgOp matmul) {
+  if (auto generic = dyn_cast<linalg::GenericOp>(matmul.getOperation()))
+    if (failed(matchMulAddBody(generic)))
+      return failure();
+  if (auto contract = dyn_cast<linalg::ContractOp>(matmul.getOperation()))
+    if (contract.getCast() != linalg::TypeFn::cast_signed)
+      return refuse("its cast is not the default one");
+  if (matmul.getNumDpsInputs() != 2 || matmul.getNumDpsInits() != 1)
+    return refuse("it does not take two inputs and one init");
   if (!matmul.hasPureTensorSemantics())
     return refuse("it works on buffers; ggemm-raise raises matmuls on "
                   "tensors");
@@ -321,7 +365,7 @@ FailureOr<Group> GroupMatcher::match(linalg::MatmulOp matmul) {
   };
   SmallVector<AffineMap> maps = matmul.getIndexingMapsArray();
   Group group;
-  group.matmul = matmul;
+  group.matmul = matmul.getOperation();
   Value lhs = matmul.getDpsInputs()[0], rhs = matmul.getDpsInputs()[1];
   Value bSource;
   std::optional<Dequant> transposedB;
@@ -402,7 +446,16 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
             "not raised: ggemm-raise does not raise linalg.batch_matmul; "
             "write one linalg.matmul per group");
     });
-    getOperation().walk([&](linalg::MatmulOp matmul) {
+    getOperation().walk([&](linalg::LinalgOp matmul) {
+      // The contractions: linalg.matmul, linalg.contract, and a
+      // linalg.generic with a reduction (the dequantizations and the
+      // elementwise truncations have none, and are matched from here).
+      bool contraction =
+          isa<linalg::MatmulOp, linalg::ContractOp>(matmul.getOperation()) ||
+          (isa<linalg::GenericOp>(matmul.getOperation()) &&
+           matmul.getNumReductionLoops() > 0);
+      if (!contraction)
+        return;
       GroupMatcher matcher;
       FailureOr<Group> group = matcher.match(matmul);
       if (failed(group)) {

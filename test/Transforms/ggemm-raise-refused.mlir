@@ -806,7 +806,7 @@ func.func @dynamic_m(%a: tensor<?x64xf4E2M1FN>, %sa: tensor<?x4xf8E4M3FN>, %b: t
   %z_zero = arith.constant 0.0 : f32
   %z_e = tensor.empty(%m) : tensor<?x8xf32>
   %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<?x8xf32>) -> tensor<?x8xf32>
-  // expected-remark @+1 {{not raised: the operands have dynamic shapes; the raised rows<list> op needs static M, N and K}}
+  // expected-remark @+1 {{not raised: the operands have dynamic shapes; the raised rows<list> op needs static M, N and K (for run-time token counts, write ggemm.grouped_matmul rows<contiguous> with a group_sizes tensor: docs/raising.md)}}
   %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<?x64xf32>, tensor<8x64xf32>) outs(%z : tensor<?x8xf32>) -> tensor<?x8xf32>
   %r = arith.truncf %p : tensor<?x8xf32> to tensor<?x8xf16>
   return %r : tensor<?x8xf16>
