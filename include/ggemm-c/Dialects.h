@@ -26,6 +26,14 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(GGemm, ggemm);
 MLIR_CAPI_EXPORTED void
 mlirGGemmRegisterPipelineExtensions(MlirDialectRegistry registry);
 
+/// Inserts the dialects of the programs ggemm takes as input (func, arith,
+/// math, tensor, linalg, bufferization, memref, scf) with their
+/// bufferization models: what a host needs to parse a linalg program on
+/// tensors, raise it (ggemm-raise) and bufferize it (one-shot-bufferize)
+/// before ggemm-pipeline (ggemm/InitAllGGemm.h).
+MLIR_CAPI_EXPORTED void
+mlirGGemmRegisterInputDialects(MlirDialectRegistry registry);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,12 @@ MLIR_CAPI_EXPORTED void mlirGGemmRegisterPasses(void);
 /// Idempotent.
 MLIR_CAPI_EXPORTED void mlirGGemmRegisterPipelines(void);
 
+/// Registers the upstream passes the documented flow from a linalg program
+/// runs before ggemm-pipeline: one-shot-bufferize (and the other
+/// bufferization passes), canonicalize and cse. Safe to call more than
+/// once.
+MLIR_CAPI_EXPORTED void mlirGGemmRegisterInputPasses(void);
+
 #ifdef __cplusplus
 }
 #endif

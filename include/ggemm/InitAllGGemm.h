@@ -27,6 +27,20 @@ void registerAllGGemmDialects(DialectRegistry &registry);
 /// run every ggemm pass and pipeline. Registering extensions is idempotent.
 void registerGGemmPipelineExtensions(DialectRegistry &registry);
 
+/// Inserts the dialects of the programs ggemm takes as input, with the
+/// interfaces its passes need of them: func, arith, math, tensor, linalg,
+/// bufferization, memref and scf, and their bufferization models, so that
+/// a host can parse a linalg program on tensors, raise it (ggemm-raise) and
+/// bufferize it (one-shot-bufferize) before ggemm-pipeline. ggemm's own
+/// dialect registers its bufferization model itself.
+void registerGGemmInputDialects(DialectRegistry &registry);
+
+/// Registers the upstream passes that run on ggemm's input before its
+/// pipeline (one-shot-bufferize and the other bufferization passes,
+/// canonicalize, cse), for hosts that do not register every upstream pass.
+/// Safe to call more than once.
+void registerGGemmInputPasses();
+
 /// Registers every ggemm pass with the global pass registry, so that textual
 /// pipelines can name them. Safe to call more than once: the plugin's two
 /// entry points and the C API may each call it.

@@ -17,3 +17,7 @@ MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(GGemm, ggemm, mlir::ggemm::GGemmDialect)
 void mlirGGemmRegisterPipelineExtensions(MlirDialectRegistry registry) {
   mlir::ggemm::registerGGemmPipelineExtensions(*unwrap(registry));
 }
+
+void mlirGGemmRegisterInputDialects(MlirDialectRegistry registry) {
+  mlir::ggemm::registerGGemmInputDialects(*unwrap(registry));
+}

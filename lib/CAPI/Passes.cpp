@@ -13,3 +13,7 @@ void mlirGGemmRegisterPasses(void) { mlir::ggemm::registerAllGGemmPasses(); }
 void mlirGGemmRegisterPipelines(void) {
   mlir::ggemm::registerAllGGemmPipelines();
 }
+
+void mlirGGemmRegisterInputPasses(void) {
+  mlir::ggemm::registerGGemmInputPasses();
+}

@@ -250,6 +250,96 @@ static void testGPUPipeline(void) {
   mlirContextDestroy(ctx);
 }
 
+// A linalg program on tensors, as a frontend writes it (dequantize, a
+// contraction generic, truncate; outputs from tensor.empty), in a context
+// whose registrations are func, ggemm, mlirGGemmRegisterInputDialects and
+// mlirGGemmRegisterPipelineExtensions: raised, bufferized and compiled to
+// PTX.
+static const char *kLinalg =
+    "#id = affine_map<(r, k) -> (r, k)>\n"
+    "#sc = affine_map<(r, k) -> (r, k floordiv 16)>\n"
+    "#mk = affine_map<(m, n, k) -> (m, k)>\n"
+    "#nk = affine_map<(m, n, k) -> (n, k)>\n"
+    "#mn = affine_map<(m, n, k) -> (m, n)>\n"
+    "func.func @layer(%a: tensor<128x256xf4E2M1FN>, %sa: tensor<128x16xf8E4M3FN>,\n"
+    "    %b: tensor<128x256xf4E2M1FN>, %sb: tensor<128x16xf8E4M3FN>)\n"
+    "    -> tensor<128x128xf16> {\n"
+    "  %qa0 = tensor.empty() : tensor<128x256xf32>\n"
+    "  %qa = linalg.generic {indexing_maps = [#id, #sc, #id],\n"
+    "      iterator_types = [\"parallel\", \"parallel\"]}\n"
+    "      ins(%a, %sa : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>)\n"
+    "      outs(%qa0 : tensor<128x256xf32>) {\n"
+    "  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):\n"
+    "    %xf = arith.extf %x : f4E2M1FN to f32\n"
+    "    %sf = arith.extf %s : f8E4M3FN to f32\n"
+    "    %p = arith.mulf %xf, %sf : f32\n"
+    "    linalg.yield %p : f32\n"
+    "  } -> tensor<128x256xf32>\n"
+    "  %qb0 = tensor.empty() : tensor<128x256xf32>\n"
+    "  %qb = linalg.generic {indexing_maps = [#id, #sc, #id],\n"
+    "      iterator_types = [\"parallel\", \"parallel\"]}\n"
+    "      ins(%b, %sb : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>)\n"
+    "      outs(%qb0 : tensor<128x256xf32>) {\n"
+    "  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):\n"
+    "    %xf = arith.extf %x : f4E2M1FN to f32\n"
+    "    %sf = arith.extf %s : f8E4M3FN to f32\n"
+    "    %p = arith.mulf %xf, %sf : f32\n"
+    "    linalg.yield %p : f32\n"
+    "  } -> tensor<128x256xf32>\n"
+    "  %zero = arith.constant 0.0 : f32\n"
+    "  %z0 = tensor.empty() : tensor<128x128xf32>\n"
+    "  %z = linalg.fill ins(%zero : f32) outs(%z0 : tensor<128x128xf32>)\n"
+    "      -> tensor<128x128xf32>\n"
+    "  %p = linalg.generic {indexing_maps = [#mk, #nk, #mn],\n"
+    "      iterator_types = [\"parallel\", \"parallel\", \"reduction\"]}\n"
+    "      ins(%qa, %qb : tensor<128x256xf32>, tensor<128x256xf32>)\n"
+    "      outs(%z : tensor<128x128xf32>) {\n"
+    "  ^bb0(%x: f32, %y: f32, %acc: f32):\n"
+    "    %m = arith.mulf %x, %y : f32\n"
+    "    %s = arith.addf %acc, %m : f32\n"
+    "    linalg.yield %s : f32\n"
+    "  } -> tensor<128x128xf32>\n"
+    "  %r = arith.truncf %p : tensor<128x128xf32> to tensor<128x128xf16>\n"
+    "  return %r : tensor<128x128xf16>\n"
+    "}\n";
+
+// CHECK-LABEL: linalg-input
+// CHECK: raised and bufferized: 1
+// CHECK: memref form: 1
+static void testLinalgInput(void) {
+  printf("linalg-input\n");
+  MlirContext ctx = mlirContextCreate();
+  MlirDialectRegistry registry = mlirDialectRegistryCreate();
+  mlirDialectHandleInsertDialect(mlirGetDialectHandle__func__(), registry);
+  mlirDialectHandleInsertDialect(mlirGetDialectHandle__ggemm__(), registry);
+  mlirGGemmRegisterInputDialects(registry);
+  mlirGGemmRegisterPipelineExtensions(registry);
+  mlirContextAppendDialectRegistry(ctx, registry);
+  mlirDialectRegistryDestroy(registry);
+  mlirContextAttachDiagnosticHandler(ctx, printDiagnostic, NULL, NULL);
+  mlirGGemmRegisterInputPasses();
+  MlirModule module = parse(ctx, kLinalg);
+  if (mlirModuleIsNull(module)) {
+    printf("parse failed\n");
+    exit(1);
+  }
+  int ok = runPipeline(ctx, module,
+                       "builtin.module(ggemm-raise,one-shot-bufferize{"
+                       "bufferize-function-boundaries=true "
+                       "function-boundary-type-conversion=identity-layout-map})");
+  printf("raised and bufferized: %d\n", ok);
+  Buffer ir = {NULL, 0};
+  mlirOperationPrint(mlirModuleGetOperation(module), appendToBuffer, &ir);
+  printf("memref form: %d\n",
+         strstr(ir.data, "ggemm.grouped_matmul") != NULL &&
+             strstr(ir.data, "c(%") != NULL &&
+             strstr(ir.data, "memref<128x128xf16>") != NULL &&
+             strstr(ir.data, "linalg.generic") == NULL);
+  free(ir.data);
+  mlirModuleDestroy(module);
+  mlirContextDestroy(ctx);
+}
+
 int main(void) {
   testUnregistered();
   // Twice: registration is idempotent (a host may not know whether a
@@ -262,5 +352,6 @@ int main(void) {
   testTileAndFuse();
   testBadInput();
   testGPUPipeline();
+  testLinalgInput();
   return 0;
 }
