@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
 
 #define DEBUG_TYPE "ggemm-outline-kernel"
@@ -232,6 +233,23 @@ struct GGemmOutlineKernel final
             size.getDefiningOp()->erase();
       }
     }
+    // Without host-operands (the manifest's host, ggemm-pipeline's
+    // host=manifest) nothing in the function launches the kernel: ggemm's
+    // runtime does, from the manifest. Anything else the function computes
+    // would run without the product it was written around, so it is
+    // refused rather than compiled silently.
+    // (A second ggemm op is refused as such when its turn comes; pure ops
+    // compute nothing anyone sees.)
+    if (!hostOperands)
+      for (Operation &op : fn.getBody().front().without_terminator())
+        if (!isa<PersistentOp>(op) && !isPure(&op))
+          return op.emitOpError()
+               << "is in @" << fn.getName()
+               << ", whose ggemm op became a kernel that ggemm's runtime "
+                  "launches from the manifest (host=manifest): the "
+                  "function must hold only the ggemm op. Move this op "
+                  "out of it, or use ggemm-pipeline{host=launch}, which "
+                  "launches the kernel from the function";
     return success();
   }
 

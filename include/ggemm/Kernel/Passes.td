@@ -30,8 +30,11 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     schedule, scale layout or resource use the chip's kernel cannot take is
     refused with the reason. Later passes read the plan. Also
     refused: a ggemm op that was not fused into a persistent loop, a second
-    ggemm op in one function, and operands that are not arguments of the
-    function.
+    ggemm op in one function, operands that are not arguments of the
+    function, and, without `host-operands` (the manifest's host: ggemm's
+    runtime launches the kernel, not the function), a function that does
+    anything besides its ggemm op (an op with side effects), which would
+    otherwise compile into code that runs without the product.
 
     Split-K (a `ggemm.grid_barrier` between the phases): the kernel takes
     the workspace as a seventh parameter (docs/kernel-abi.md), each tile
