@@ -66,10 +66,23 @@ struct GGemmOutlineKernel final
         std::string what = (name + " of group " + Twine(g)).str();
         if (values.size() == 1 && (name == "group sizes" || name == "alpha"))
           what = name.str();
-        if (!arg || arg.getOwner() != &entry)
-          return tiles.front().emitOpError()
-                 << what << " is not an argument of @" << fn.getName()
-                 << "; a kernel's operands are the host function's arguments";
+        // At the ggemm op's location, as the ggemm op: the user's op, not
+        // the tile op it became.
+        if (!arg || arg.getOwner() != &entry) {
+          InFlightDiagnostic diag =
+              mlir::emitError(tiles.front().getLoc())
+              << "'ggemm.grouped_matmul' op: " << what
+              << " is not an argument of @" << fn.getName();
+          if (Operation *def = value.getDefiningOp())
+            diag << " but the result of " << def->getName();
+          diag << "; the kernel is launched on the host function's "
+                  "arguments. Pass it in as an argument of @"
+               << fn.getName()
+               << " (after bufferization, an output from tensor.empty "
+                  "becomes a memref.alloc: bufferize with the outputs as "
+                  "function arguments, or call a function that takes them)";
+          return diag;
+        }
         if (type.getMemorySpace())
           return tiles.front().emitOpError()
                  << what << " is in memory space " << type.getMemorySpace()
