@@ -91,6 +91,15 @@ struct ConvertGGemmToNVVM final
       return failure();
     const KernelProblem &p = outlined->problem;
     const TargetInfo &target = *outlined->target;
+    // The roles index warps from the thread id: a block of another size
+    // (known_block_size edited by hand) would leave roles without warps.
+    int64_t threads = outlined->plan.getThreads();
+    if (std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
+        block && *block != ArrayRef<int32_t>{int32_t(threads), 1, 1})
+      return kernel.emitOpError()
+             << "has known_block_size = [" << *block << "]; its plan ("
+             << kPlanAttrName << ") has " << threads
+             << " threads: [" << threads << ", 1, 1]";
     // The lowering reads the parameters of docs/kernel-abi.md by position
     // (tensor maps, C and scale pointers, group sizes, alpha, status): a kernel
     // whose signature is not the one its problem implies (written or edited

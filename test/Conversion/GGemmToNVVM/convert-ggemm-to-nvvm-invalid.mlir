@@ -1,7 +1,7 @@
 // What convert-ggemm-to-nvvm refuses: IR of an earlier level (never a
-// silent rc 0), kernels not yet pipelined and warp-specialized, and a
-// kernel outlined for another chip than asked for, and a kernel whose
-// parameters are not the ABI's.
+// silent rc 0), kernels not yet pipelined and warp-specialized, a kernel
+// without a plan or with one that is not its chip's, a kernel whose block
+// size is not its plan's, and a kernel whose parameters are not the ABI's.
 // RUN: gemm-opt %s -split-input-file --convert-ggemm-to-nvvm -verify-diagnostics
 
 func.func @unfused(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
@@ -84,6 +84,18 @@ module attributes {gpu.container_module} {
         ggemm.compute_tile %r group(%i) row_base(%i) at(%i, %i) : <4>
         ggemm.yield
       }
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A block size edited apart from the plan: the roles would miss warps.
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_k {
+    // expected-error @+1 {{'gpu.func' op has known_block_size = [256, 1, 1]; its plan (ggemm.plan) has 288 threads: [288, 1, 1]}}
+    gpu.func @ggemm_k(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %sizes: memref<1xi32, 1>, %alpha: memref<1xf32, 1>, %status: memref<2xi32, 1>) kernel attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [128, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, ggemm.plan = #ggemm.kernel_plan<threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, known_block_size = array<i32: 256, 1, 1>} {
       gpu.return
     }
   }
