@@ -184,6 +184,8 @@ KernelPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult LaunchKernelOp::verify() { return getProblem().verify(); }
+
 RoleAttr WarpSpecializeOp::getRoleOf(Operation *op) {
   for (Region *region = op->getParentRegion(); region;
        region = region->getParentRegion()) {

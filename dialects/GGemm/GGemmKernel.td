@@ -389,6 +389,37 @@ def GGemm_ReducePartialsOp : GGemm_Op<"reduce_partials"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// The host side of an outlined kernel
+//===----------------------------------------------------------------------===//
+
+def GGemm_LaunchKernelOp : GGemm_Op<"launch_kernel",
+    [AttrSizedOperandSegments]> {
+  let summary = "launch an outlined kernel on the ggemm op's operands, in place";
+  let description = [{
+    What `ggemm-outline-kernel{host-operands=true}` leaves where the ggemm
+    op stood: launch `kernel` (described by the function's `#ggemm.launch`)
+    on these operands, which may be any memrefs of the function (arguments,
+    allocations, results of other ops), with the problem's row form and
+    scale layout. `ggemm-lower-launch` replaces it by host code in upstream
+    ops that builds the parameters and launches the kernel, at this place
+    among the function's other ops. Its operands obey the rules of
+    `ggemm.grouped_matmul` (memref form).
+
+    ```mlir
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major>
+        a(%a : memref<96x128xf4E2M1FN>) sfa(%sa : memref<96x8xf8E4M3FN>)
+        b(%b : memref<128x128xf4E2M1FN>) sfb(%sb : memref<128x8xf8E4M3FN>)
+        c(%c : memref<96x128xf16>)
+    ```
+  }];
+  let arguments = !con((ins SymbolRefAttr:$kernel), GGemm_GroupedArgs);
+  let assemblyFormat = !strconcat("$kernel ", GGemm_GroupedFormat,
+                                  "attr-dict");
+  let extraClassDeclaration = GGemm_GroupedDecls;
+  let hasVerifier = 1;
+}
+
 def GGemm_WarpSpecializeOp : GGemm_Op<"warp_specialize",
     [RecursiveMemoryEffects]> {
   let summary = "warp roles of a persistent kernel, one region each";

@@ -32,8 +32,8 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// The function arguments that hold each operand of the kernel, checked
-/// against the launch's problem.
+/// The values that hold each operand of the kernel (the operands of the
+/// ggemm.launch_kernel), checked against the launch's problem.
 struct HostOperands {
   SmallVector<Value> a, sfa, b, sfb, c;
   Value groupSizes, alpha;
@@ -114,29 +114,31 @@ struct GGemmLowerLaunch final
     : public ggemm::impl::GGemmLowerLaunchBase<GGemmLowerLaunch> {
   using GGemmLowerLaunchBase::GGemmLowerLaunchBase;
 
-  /// Reads `ggemm.launch_operands` of `fn` into `out`, checking it against
-  /// the problem: the argument counts of each operand, and each argument's
-  /// type (memrefs of the operand's element type with an identity layout
-  /// in the default memory space).
-  LogicalResult readOperands(func::FuncOp fn, KernelProblemAttr problem,
+  /// Reads the operands of `site` (the ggemm.launch_kernel of `fn`) into
+  /// `out`, checking them against the launch's problem: the row form and
+  /// scale layout, the operand counts, and each operand's type (a memref of
+  /// the operand's element type with an identity layout in the default
+  /// memory space, of the problem's shape).
+  LogicalResult readOperands(LaunchKernelOp site, KernelProblemAttr problem,
                              HostOperands &out) {
-    auto record = fn->getAttrOfType<DictionaryAttr>(kLaunchOperandsAttrName);
-    if (!record)
-      return fn.emitOpError()
-             << "has a ggemm.launch but no '" << kLaunchOperandsAttrName
-             << "' dictionary saying which argument is which operand; run "
-                "ggemm-outline-kernel{host-operands=true}";
     int64_t groups = problem.getNumGroups();
-    int64_t sets = problem.isListForm() ? groups : 1;
-    Block &entry = fn.getBody().front();
-    MLIRContext *ctx = fn.getContext();
+    bool list = problem.isListForm();
+    int64_t sets = list ? groups : 1;
+    if (site.getRows() != problem.getRows() ||
+        site.getScaleLayout() != problem.getScales())
+      return site.emitOpError()
+             << "has rows<" << stringifyRowsKind(site.getRows())
+             << "> scales<" << stringifyScaleLayout(site.getScaleLayout())
+             << ">; its kernel's problem has rows<"
+             << stringifyRowsKind(problem.getRows()) << "> scales<"
+             << stringifyScaleLayout(problem.getScales()) << ">";
+    MLIRContext *ctx = site.getContext();
     Type f4 = Float4E2M1FNType::get(ctx), f8 = Float8E4M3FNType::get(ctx),
          f16 = Float16Type::get(ctx), i32 = IntegerType::get(ctx, 32),
          f32 = Float32Type::get(ctx);
     // The shape operand `name` of set `s` has in the problem (ggemm's
     // verifier rules, GGemm.md); kDynamic: any size (contiguous rows).
     // Blocked scales are not checked (their atoms' shape).
-    bool list = problem.isListForm();
     bool blocked = problem.getScales() != ScaleLayout::row_major;
     int64_t dyn = ShapedType::kDynamic;
     auto expectedShape = [&](StringRef name,
@@ -159,39 +161,41 @@ struct GGemmLowerLaunch final
         return SmallVector<int64_t>{groups};
       return std::nullopt;
     };
-    auto read = [&](StringRef name, int64_t count, Type element,
+    auto read = [&](StringRef name, ValueRange given, int64_t count,
+                    Type element,
                     SmallVectorImpl<Value> &values) -> LogicalResult {
-      auto numbers = record.getAs<DenseI64ArrayAttr>(name);
-      if (!numbers)
-        return fn.emitOpError() << "'" << kLaunchOperandsAttrName
-                                << "' has no array<i64> '" << name << "'";
-      if (int64_t(numbers.size()) != count)
-        return fn.emitOpError()
-               << "'" << kLaunchOperandsAttrName << "' names " << numbers.size()
-               << " argument(s) for '" << name
-               << "'; the kernel's problem needs " << count;
-      for (int64_t n : numbers.asArrayRef()) {
-        if (n < 0 || n >= int64_t(entry.getNumArguments()))
-          return fn.emitOpError()
-                 << "'" << kLaunchOperandsAttrName << "' names argument " << n
-                 << " for '" << name << "'; @" << fn.getName() << " has "
-                 << entry.getNumArguments();
-        Value arg = entry.getArgument(n);
-        auto type = dyn_cast<MemRefType>(arg.getType());
+      if (int64_t(given.size()) != count)
+        return site.emitOpError()
+               << "has " << given.size() << " '" << name
+               << "' operand(s); the kernel's problem needs " << count;
+      for (Value v : given) {
+        // The kernel dereferences the address on the GPU: a buffer of the
+        // host's own heap or stack is not one it can read or write.
+        if (Operation *def = v.getDefiningOp();
+            isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def))
+          return site.emitOpError()
+                 << "'" << name << "' of set " << values.size() << " is a "
+                 << def->getName()
+                 << ": host memory, which the kernel cannot address. "
+                    "Allocate it on the device (gpu.alloc) or pass a device "
+                    "buffer in as an argument";
+        auto type = dyn_cast<MemRefType>(v.getType());
         if (!type || type.getElementType() != element ||
             !type.getLayout().isIdentity() || type.getMemorySpace())
-          return fn.emitOpError()
-                 << "argument " << n << " (" << name << ") has type "
-                 << arg.getType() << "; expected a memref of " << element
-                 << " with an identity layout in the default memory space";
+          return site.emitOpError()
+                 << "'" << name << "' of set " << values.size()
+                 << " has type " << v.getType() << "; expected a memref of "
+                 << element
+                 << " with an identity layout in the default memory space "
+                    "(the kernel takes each operand's base address)";
         if (auto shape = expectedShape(name, values.size())) {
           bool same = shape->size() == size_t(type.getRank());
           for (size_t d = 0; same && d < shape->size(); ++d)
             same = (*shape)[d] == dyn || (*shape)[d] == type.getDimSize(d);
           if (!same)
-            return fn.emitOpError()
-                   << "argument " << n << " (" << name << " of set "
-                   << values.size() << ") has type " << arg.getType()
+            return site.emitOpError()
+                   << "'" << name << "' of set " << values.size()
+                   << " has type " << v.getType()
                    << "; the kernel's problem has shape ["
                    << llvm::map_range(*shape,
                                       [](int64_t v) {
@@ -201,18 +205,23 @@ struct GGemmLowerLaunch final
                                       })
                    << "]";
         }
-        values.push_back(arg);
+        values.push_back(v);
       }
       return success();
     };
     SmallVector<Value> sizes, alpha;
-    if (failed(read("a", sets, f4, out.a)) ||
-        failed(read("sfa", sets, f8, out.sfa)) ||
-        failed(read("b", sets, f4, out.b)) ||
-        failed(read("sfb", sets, f8, out.sfb)) ||
-        failed(read("c", sets, f16, out.c)) ||
-        failed(read("group_sizes", problem.isListForm() ? 0 : 1, i32, sizes)) ||
-        failed(read("alpha", problem.getAlpha() ? 1 : 0, f32, alpha)))
+    auto optional = [](Value v) {
+      return v ? ValueRange(v) : ValueRange();
+    };
+    if (failed(read("a", site.getA(), sets, f4, out.a)) ||
+        failed(read("sfa", site.getSfa(), sets, f8, out.sfa)) ||
+        failed(read("b", site.getB(), sets, f4, out.b)) ||
+        failed(read("sfb", site.getSfb(), sets, f8, out.sfb)) ||
+        failed(read("c", site.getC(), sets, f16, out.c)) ||
+        failed(read("group_sizes", optional(site.getGroupSizes()),
+                    list ? 0 : 1, i32, sizes)) ||
+        failed(read("alpha", optional(site.getAlpha()),
+                    problem.getAlpha() ? 1 : 0, f32, alpha)))
       return failure();
     if (!sizes.empty())
       out.groupSizes = sizes.front();
@@ -304,17 +313,24 @@ struct GGemmLowerLaunch final
     if (fn.isExternal())
       return fn.emitOpError() << "carries a ggemm.launch but has no body to "
                                  "launch from";
-    Block &body = fn.getBody().front();
-    if (!llvm::hasSingleElement(body.getOperations()))
+    // Where, and on what, the kernel is launched: the ggemm.launch_kernel
+    // ggemm-outline-kernel left in place of the ggemm op.
+    SmallVector<LaunchKernelOp> sites;
+    fn.walk([&](LaunchKernelOp site) { sites.push_back(site); });
+    if (sites.size() != 1)
       return fn.emitOpError()
-             << "holds operations besides its return; the launch replaces "
-                "the ggemm op, whose place among them is gone after "
-                "outlining: keep the ggemm op in a function of its own and "
-                "call that";
+             << "has a ggemm.launch and " << sites.size()
+             << " ggemm.launch_kernel ops; it needs one, where the ggemm op "
+                "stood (ggemm-outline-kernel{host-operands=true} leaves it)";
+    LaunchKernelOp site = sites.front();
+    if (site.getKernel() != kernel)
+      return site.emitOpError() << "launches " << site.getKernel()
+                                << "; its function's ggemm.launch is of "
+                                << kernel;
 
     KernelProblemAttr problemAttr = launch.getProblem();
     HostOperands ops;
-    if (failed(readOperands(fn, problemAttr, ops)))
+    if (failed(readOperands(site, problemAttr, ops)))
       return failure();
     KernelProblem problem = KernelProblem::fromAttr(problemAttr);
     if (int64_t split = problem.schedule.getSplitK(); split > 1)
@@ -354,8 +370,8 @@ struct GGemmLowerLaunch final
                << "gives (" << params << ")";
     }
 
-    OpBuilder b(body.getTerminator());
-    Location loc = fn.getLoc();
+    OpBuilder b(site);
+    Location loc = site.getLoc();
     LaunchBuilder lb(b, loc, converter);
     MLIRContext *ctx = &getContext();
     Type i8 = b.getI8Type(),
@@ -536,8 +552,8 @@ struct GGemmLowerLaunch final
           "ggemm: the run-time group sizes add up to more rows than A has "
           "(the kernel clamped them; docs/kernel-abi.md)");
     }
+    site.erase();
     fn->removeAttr(kLaunchAttrName);
-    fn->removeAttr(kLaunchOperandsAttrName);
     return success();
   }
 

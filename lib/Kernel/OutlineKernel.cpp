@@ -56,8 +56,10 @@ struct GGemmOutlineKernel final
       if (tile.getProblem().a != problem.a)
         return tile.emitOpError("differs from the first tile of its "
                                 "persistent kernel; one problem per kernel");
-    // The host passes the operands' addresses to the kernel: each must be
-    // an argument of the function, in the default memory space.
+    // The host passes the operands' addresses to the kernel: in the default
+    // memory space, and for the manifest's host (ggemm's runtime passes
+    // the buffers) arguments of the function. With host-operands the
+    // launch stays in the function and takes any operand.
     Block &entry = fn.getBody().front();
     auto checkOperands = [&](StringRef name, ValueRange values) -> LogicalResult {
       for (auto [g, value] : llvm::enumerate(values)) {
@@ -68,19 +70,19 @@ struct GGemmOutlineKernel final
           what = name.str();
         // At the ggemm op's location, as the ggemm op: the user's op, not
         // the tile op it became.
-        if (!arg || arg.getOwner() != &entry) {
+        if (!hostOperands && (!arg || arg.getOwner() != &entry)) {
           InFlightDiagnostic diag =
               mlir::emitError(tiles.front().getLoc())
               << "'ggemm.grouped_matmul' op: " << what
               << " is not an argument of @" << fn.getName();
           if (Operation *def = value.getDefiningOp())
             diag << " but the result of " << def->getName();
-          diag << "; the kernel is launched on the host function's "
-                  "arguments. Pass it in as an argument of @"
+          diag << "; with the manifest's host (host=manifest) ggemm's "
+                  "runtime launches the kernel on buffers it is given for "
+                  "the function's arguments. Pass it in as an argument of @"
                << fn.getName()
-               << " (after bufferization, an output from tensor.empty "
-                  "becomes a memref.alloc: bufferize with the outputs as "
-                  "function arguments, or call a function that takes them)";
+               << ", or use ggemm-pipeline{host=launch}, which launches "
+                  "the kernel in place, on any operand";
           return diag;
         }
         if (type.getMemorySpace())
@@ -210,23 +212,14 @@ struct GGemmOutlineKernel final
     fn->setAttr(kLaunchAttrName,
                 buildLaunch(ctx, symbol, p, plan));
     if (hostOperands) {
-      // check() made sure that every operand is an argument of `fn`.
-      auto numbers = [&](ValueRange values) {
-        SmallVector<int64_t> args;
-        for (Value v : values)
-          if (v)
-            args.push_back(cast<BlockArgument>(v).getArgNumber());
-        return b.getDenseI64ArrayAttr(args);
-      };
-      SmallVector<NamedAttribute> record = {
-          b.getNamedAttr("a", numbers(problem.a)),
-          b.getNamedAttr("sfa", numbers(problem.sfa)),
-          b.getNamedAttr("b", numbers(problem.b)),
-          b.getNamedAttr("sfb", numbers(problem.sfb)),
-          b.getNamedAttr("c", numbers(problem.c)),
-          b.getNamedAttr("group_sizes", numbers(ValueRange{problem.groupSizes})),
-          b.getNamedAttr("alpha", numbers(ValueRange{problem.alpha}))};
-      fn->setAttr(kLaunchOperandsAttrName, b.getDictionaryAttr(record));
+      // Where the ggemm op stood, on its operands: ggemm-lower-launch
+      // launches the kernel from here.
+      b.setInsertionPoint(persistent);
+      LaunchKernelOp::create(
+          b, loc, symbol, RowsKindAttr::get(ctx, problem.rows),
+          ScaleLayoutAttr::get(ctx, problem.scaleLayout), problem.a,
+          problem.sfa, problem.b, problem.sfb, problem.c, problem.groupSizes,
+          problem.alpha);
     }
     // The host's split-K workspace (ggemm-fuse-persistent's alloc and
     // dealloc) had no other user: the kernel's workspace is a parameter

@@ -2,10 +2,10 @@
 // launch for.
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch -verify-diagnostics
 
-// No record of which argument is which operand.
+// No ggemm.launch_kernel: nowhere, and on nothing, to launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has a ggemm.launch but no 'ggemm.launch_operands' dictionary saying which argument is which operand; run ggemm-outline-kernel{host-operands=true}}}
+  // expected-error @below {{has a ggemm.launch and 0 ggemm.launch_kernel ops; it needs one, where the ggemm op stood (ggemm-outline-kernel{host-operands=true} leaves it)}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
       ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
     return
@@ -18,8 +18,8 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   // expected-error @below {{launches @ggemm_f::@ggemm_f, but the module has no gpu.module or gpu.binary named @ggemm_f}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -31,87 +31,75 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{has a cluster launch (cluster = [2, 1, 1]); ggemm-lower-launch launches without clusters}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [2, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [2, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
 
 // -----
 
-// Other operations in the function: the launch would have no place.
+// Two launches for one ggemm.launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{holds operations besides its return; the launch replaces the ggemm op, whose place among them is gone after outlining: keep the ggemm op in a function of its own and call that}}
+  // expected-error @below {{has a ggemm.launch and 2 ggemm.launch_kernel ops; it needs one, where the ggemm op stood (ggemm-outline-kernel{host-operands=true} leaves it)}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
     %z = arith.constant 0 : index
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
 
 // -----
 
-// An operand missing from the record.
+// A launch of another kernel than its function's ggemm.launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{'ggemm.launch_operands' has no array<i64> 'sfb'}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{launches @ggemm_g::@ggemm_g; its function's ggemm.launch is of @ggemm_f::@ggemm_f}}
+    ggemm.launch_kernel @ggemm_g::@ggemm_g rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
 
 // -----
 
-// The record names more arguments than the problem has groups.
+// Two A operands for one group.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{'ggemm.launch_operands' names 2 argument(s) for 'a'; the kernel's problem needs 1}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0, 2>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{has 2 A operands but 1 SFA operands; rows<list> needs one of each per group}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a, %b : memref<96x128xf4E2M1FN>, memref<128x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
 
 // -----
 
-// An argument number past the function's arguments.
+// An operand of the wrong element type (SFA where C belongs).
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{'ggemm.launch_operands' names argument 7 for 'c'; @f has 5}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 7>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{C of group 0 has element type 'f8E4M3FN'; expected 'f16'}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%sfa : memref<96x8xf8E4M3FN>)
     return
   }
 }
 
 // -----
 
-// An argument of the wrong element type for its operand.
+// An operand of the right type but the wrong shape (A where B belongs).
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{argument 1 (c) has type 'memref<96x8xf8E4M3FN>'; expected a memref of 'f16' with an identity layout in the default memory space}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 1>, group_sizes = array<i64>, alpha = array<i64>}} {
-    return
-  }
-}
-
-// -----
-
-// An argument of the right type but the wrong shape (A where B belongs).
-module attributes {gpu.container_module} {
-  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{argument 0 (b of set 0) has type 'memref<96x128xf4E2M1FN>'; the kernel's problem has shape [128, 128]}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 0>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{SFB of group 0 has shape 128x8; expected 96x8 (N x K/16 with K = 128)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%a : memref<96x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -121,10 +109,10 @@ module attributes {gpu.container_module} {
 // An operand in another memory space.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{argument 4 (c) has type 'memref<96x128xf16, 1>'; expected a memref of 'f16' with an identity layout in the default memory space}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16, 1>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{'c' of set 0 has type 'memref<96x128xf16, 1>'; expected a memref of 'f16' with an identity layout in the default memory space (the kernel takes each operand's base address)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16, 1>)
     return
   }
 }
@@ -134,10 +122,10 @@ module attributes {gpu.container_module} {
 // A group-sizes buffer for a list-form problem.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{'ggemm.launch_operands' names 1 argument(s) for 'group_sizes'; the kernel's problem needs 0}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64: 4>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    // expected-error @below {{takes group_sizes only with rows<contiguous>; rows<list> has static group sizes}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) group_sizes(%c : memref<96x128xf16>)
     return
   }
 }
@@ -149,8 +137,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{has 3 tensor maps for 1 operand set(s); expected 2 or 4 per set}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -162,8 +150,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 1 is of operand 'c'; expected a, b, sfa or sfb}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "c", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "c", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -175,8 +163,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 1 is of group 1; the problem has 1 operand set(s)}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -188,8 +176,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 0 is not a dense rank-2 byte map (dims = [64, 96], strides = [128])}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -201,8 +189,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 0 has swizzle '64B'; expected 128B or none}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "64B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "64B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -214,8 +202,7 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{carries a ggemm.launch but has no body to launch from}}
   func.func private @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}}
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
 }
 
 // -----
@@ -225,8 +212,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{has grid = [132, 1] in its ggemm.launch; expected three sizes from 1 to 2^31 - 1}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -239,8 +226,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{has a ggemm.launch whose plan is not its chip's: its plan has shared_memory = 4294967296; the sm_90a kernel of its problem has 198656}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 4294967296, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 4294967296, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -252,8 +239,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 1 has -1 rows; only A and SFA of rows<contiguous> have rows known at run time (-1)}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, -1], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, -1], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -265,8 +252,8 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{tensor map 0 has box = [128, 300]; TMA boxes are 1 to 256 elements a side}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 300], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 300], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -279,8 +266,8 @@ module attributes {gpu.container_module} {
   }
   // expected-error @below {{launches @ggemm_f::@ggemm_f, but gpu.module @ggemm_f has no gpu.func @ggemm_f}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -296,8 +283,8 @@ module attributes {gpu.container_module} {
   }
   // expected-error @below {{launches @ggemm_f::@ggemm_f, which takes ('memref<2x128xi8, 1>'); the launch's problem gives ('memref<2x128xi8, 1>', 'memref<1xi64, 1>', 'memref<2xi64, 1>', 'memref<1xi32, 1>', 'memref<1xf32, 1>', 'memref<2xi32, 1>')}}
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
@@ -310,8 +297,22 @@ module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   // expected-error @below {{launches a split-K kernel (split_k = 2): its CTAs meet at a grid barrier, so it needs a cooperative launch, which gpu.launch_func cannot ask for; use the manifest and ggemm's runtime (host=manifest)}}
   func.func @f(%a: memref<96x512xf4E2M1FN>, %sfa: memref<96x32xf8E4M3FN>, %b: memref<128x512xf4E2M1FN>, %sfb: memref<128x32xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 8], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, 96], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 128], strides = [256], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 8], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, 96], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 128], strides = [256], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x512xf4E2M1FN>) sfa(%sfa : memref<96x32xf8E4M3FN>) b(%b : memref<128x512xf4E2M1FN>) sfb(%sfb : memref<128x32xf8E4M3FN>) c(%c : memref<96x128xf16>)
     return
   }
 }
+
+// -----
+// C in host memory (a memref.alloc): the kernel cannot address it.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>) attributes {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    %c = memref.alloc() : memref<96x128xf16>
+    // expected-error @below {{'c' of set 0 is a memref.alloc: host memory, which the kernel cannot address. Allocate it on the device (gpu.alloc) or pass a device buffer in as an argument}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+    return
+  }
+}
+

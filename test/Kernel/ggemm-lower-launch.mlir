@@ -5,7 +5,7 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file > /dev/null
 
 // rows<list>, one group, the arguments in an order of their own (C first):
-// the launch_operands record says which is which. One stream from the first
+// the ggemm.launch_kernel's operands say which is which. One stream from the first
 // gpu.wait to the last; A's byte view (96 rows of 64 bytes) and B's get a
 // descriptor each, copied into rows 0 and 1 of the tensor-map array (at
 // +0 and +128 bytes) and freed; C's address is c_pointers[0], SFA's and
@@ -74,8 +74,8 @@ module attributes {gpu.container_module} {
   func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
                   %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>,
                   %sfb0: memref<128x8xf8E4M3FN>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>,
-      ggemm.launch_operands = {a = array<i64: 1>, sfa = array<i64: 2>, b = array<i64: 3>, sfb = array<i64: 4>, c = array<i64: 0>, group_sizes = array<i64>, alpha = array<i64>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%a0 : memref<96x128xf4E2M1FN>) sfa(%sfa0 : memref<96x8xf8E4M3FN>) b(%b0 : memref<128x128xf4E2M1FN>) sfb(%sfb0 : memref<128x8xf8E4M3FN>) c(%c0 : memref<96x128xf16>)
     return
   }
 }
@@ -131,8 +131,40 @@ module attributes {gpu.container_module} {
                  %b: memref<2x256x512xf4E2M1FN>, %sfb: memref<2x256x32xf8E4M3FN>,
                  %c: memref<?x256xf16>, %sizes: memref<2xi32>,
                  %alpha: memref<2xf32>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_moe::@ggemm_moe, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = contiguous, scales = row_major, alpha = true, groups = [-1, 256, 512, -1, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 512], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 512], strides = [32], box = [16, 128], swizzle = "none">]>,
-      ggemm.launch_operands = {a = array<i64: 0>, sfa = array<i64: 1>, b = array<i64: 2>, sfb = array<i64: 3>, c = array<i64: 4>, group_sizes = array<i64: 5>, alpha = array<i64: 6>}} {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_moe::@ggemm_moe, grid = [148, 1, 1], cluster = [1, 1, 1], plan = <threads = 224, shared_memory = 199824, tensor_memory_columns = 512, swizzle = "128B", scale_maps = true, alignment = [16, 16, 16, 16, 16], roles = [<producer, first_warp = 0, num_warps = 1, max_registers = 0>, <mma, first_warp = 1, num_warps = 1, max_registers = 0>, <epilogue, first_warp = 2, num_warps = 4, max_registers = 0>, <scales, first_warp = 6, num_warps = 1, max_registers = 0>]>, problem = <rows = contiguous, scales = row_major, alpha = true, groups = [-1, 256, 512, -1, 256, 512], schedule = <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, -1], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 512], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "sfa", dims = [32, -1], strides = [32], box = [16, 128], swizzle = "none">, <group = 0, operand = "sfb", dims = [32, 512], strides = [32], box = [16, 128], swizzle = "none">]>} {
+    ggemm.launch_kernel @ggemm_moe::@ggemm_moe rows<contiguous> scales<row_major> a(%a : memref<?x512xf4E2M1FN>) sfa(%sfa : memref<?x32xf8E4M3FN>) b(%b : memref<2x256x512xf4E2M1FN>) sfb(%sfb : memref<2x256x32xf8E4M3FN>) c(%c : memref<?x256xf16>) group_sizes(%sizes : memref<2xi32>) alpha(%alpha : memref<2xf32>)
     return
   }
 }
+
+// -----
+
+// In place: the launch replaces the ggemm.launch_kernel among the
+// function's other ops, on any memref operand of device memory (here C
+// from gpu.alloc, not an argument).
+// CHECK-LABEL: func.func @in_place(
+// CHECK: memref.store %{{.*}}, %{{.*}} : memref<1xi32>
+// CHECK: %[[DC:.*]] = gpu.alloc () : memref<96x128xf16>
+// CHECK: gpu.launch_func async
+// CHECK: gpu.wait [
+// CHECK: memref.store %{{.*}}, %{{.*}} : memref<1xi32>
+// CHECK: gpu.dealloc %[[DC]]
+// CHECK: return
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  func.func @in_place(%flag: memref<1xi32>, %a0: memref<96x128xf4E2M1FN>,
+                  %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>,
+                  %sfb0: memref<128x8xf8E4M3FN>) attributes {
+      ggemm.launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+    %before = arith.constant 7 : i32
+    %i = arith.constant 0 : index
+    memref.store %before, %flag[%i] : memref<1xi32>
+    %c0 = gpu.alloc () : memref<96x128xf16>
+    ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%a0 : memref<96x128xf4E2M1FN>) sfa(%sfa0 : memref<96x8xf8E4M3FN>) b(%b0 : memref<128x128xf4E2M1FN>) sfb(%sfb0 : memref<128x8xf8E4M3FN>) c(%c0 : memref<96x128xf16>)
+    %after = arith.constant 8 : i32
+    memref.store %after, %flag[%i] : memref<1xi32>
+    gpu.dealloc %c0 : memref<96x128xf16>
+    return
+  }
+}
+

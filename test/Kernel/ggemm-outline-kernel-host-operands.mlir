@@ -1,6 +1,6 @@
-// ggemm-outline-kernel{host-operands=true} records which argument of the
-// host function holds which operand (ggemm.launch_operands), in group
-// order, for ggemm-lower-launch; without the option nothing is recorded.
+// ggemm-outline-kernel{host-operands=true} leaves a ggemm.launch_kernel
+// where the ggemm op stood, on its operands, for ggemm-lower-launch; without
+// the option there is none (ggemm's runtime launches from the manifest).
 // RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(ggemm-tile,ggemm-fuse-persistent,ggemm-outline-kernel{host-operands=true})' | FileCheck %s
 // RUN: gemm-opt %s -split-input-file --pass-pipeline='builtin.module(ggemm-tile,ggemm-fuse-persistent,ggemm-outline-kernel)' | FileCheck %s --check-prefix=DEFAULT
 // ggemm-lower-launch takes the record right away, the kernel still a
@@ -10,13 +10,14 @@
 // Arguments in an order of their own: C first, the groups interleaved.
 // CHECK-LABEL: func.func @list(
 // CHECK-SAME: ggemm.launch = #ggemm.launch<
-// CHECK-SAME: ggemm.launch_operands = {a = array<i64: 1, 6>, alpha = array<i64>, b = array<i64: 3, 8>, c = array<i64: 0, 5>, group_sizes = array<i64>, sfa = array<i64: 2, 7>, sfb = array<i64: 4, 9>}
+// CHECK: ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%arg1, %arg6 : {{.*}}) sfa(%arg2, %arg7 : {{.*}}) b(%arg3, %arg8 : {{.*}}) sfb(%arg4, %arg9 : {{.*}}) c(%arg0, %arg5 : memref<96x128xf16>, memref<128x256xf16>){{$}}
+// CHECK-NEXT: return
 // LAUNCH-LABEL: func.func @list(
 // LAUNCH-NOT: ggemm.launch
 // LAUNCH: gpu.launch_func async [%{{.*}}] @ggemm_list::@ggemm_list {{.*}} args(%{{.*}} : memref<4x128xi8, 1>, %{{.*}} : memref<2xi64, 1>, %{{.*}} : memref<4xi64, 1>, %{{.*}} : memref<2xi32, 1>, %{{.*}} : memref<2xf32, 1>, %{{.*}} : memref<2xi32, 1>)
 // LAUNCH: gpu.module @ggemm_list
 // DEFAULT-LABEL: func.func @list(
-// DEFAULT-NOT: ggemm.launch_operands
+// DEFAULT-NOT: ggemm.launch_kernel
 // DEFAULT: return
 func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
                 %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>,
@@ -37,11 +38,11 @@ func.func @list(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>,
 
 // Run-time group sizes and alpha: one argument each.
 // CHECK-LABEL: func.func @moe(
-// CHECK-SAME: ggemm.launch_operands = {a = array<i64: 1>, alpha = array<i64: 0>, b = array<i64: 3>, c = array<i64: 5>, group_sizes = array<i64: 6>, sfa = array<i64: 2>, sfb = array<i64: 4>}
+// CHECK: ggemm.launch_kernel @ggemm_moe::@ggemm_moe rows<contiguous> scales<row_major> a(%arg1 : {{.*}}) sfa(%arg2 : {{.*}}) b(%arg3 : {{.*}}) sfb(%arg4 : {{.*}}) c(%arg5 : {{.*}}) group_sizes(%arg6 : memref<3xi32>) alpha(%arg0 : memref<3xf32>)
 // LAUNCH-LABEL: func.func @moe(
 // LAUNCH: gpu.launch_func async [%{{.*}}] @ggemm_moe::@ggemm_moe {{.*}} args(%{{.*}} : memref<2x128xi8, 1>, %{{.*}} : memref<1xi64, 1>, %{{.*}} : memref<2xi64, 1>, %{{.*}} : memref<3xi32, 1>, %{{.*}} : memref<3xf32, 1>, %{{.*}} : memref<2xi32, 1>)
 // DEFAULT-LABEL: func.func @moe(
-// DEFAULT-NOT: ggemm.launch_operands
+// DEFAULT-NOT: ggemm.launch_kernel
 // DEFAULT: return
 func.func @moe(%alpha: memref<3xf32>, %a: memref<?x512xf4E2M1FN>,
                %sfa: memref<?x32xf8E4M3FN>, %b: memref<3x256x512xf4E2M1FN>,

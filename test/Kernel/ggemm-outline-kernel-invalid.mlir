@@ -83,7 +83,7 @@ func.func @split_grid(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>
 func.func @local_buffer(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<128x512xf4E2M1FN>, %sb: memref<128x32xf8E4M3FN>) {
   %c = memref.alloc() : memref<128x128xf16>
-  // expected-error @+1 {{'ggemm.grouped_matmul' op: C of group 0 is not an argument of @local_buffer but the result of memref.alloc; the kernel is launched on the host function's arguments. Pass it in as an argument of @local_buffer (after bufferization, an output from tensor.empty becomes a memref.alloc: bufferize with the outputs as function arguments, or call a function that takes them)}}
+  // expected-error @+1 {{'ggemm.grouped_matmul' op: C of group 0 is not an argument of @local_buffer but the result of memref.alloc; with the manifest's host (host=manifest) ggemm's runtime launches the kernel on buffers it is given for the function's arguments. Pass it in as an argument of @local_buffer, or use ggemm-pipeline{host=launch}, which launches the kernel in place, on any operand}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)

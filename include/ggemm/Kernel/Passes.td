@@ -43,15 +43,17 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     workspace allocation goes. The grid must not exceed the chip's SM
     count (the CTAs wait for each other, so all must be resident).
 
-    `host-operands=true` also puts `ggemm.launch_operands` on the host
-    function: for each operand (`a`, `sfa`, `b`, `sfb`, `c`, `group_sizes`,
-    `alpha`) the numbers of the function arguments that hold it, in group
-    order. `ggemm-lower-launch` needs it to build the launch.
+    `host-operands=true` (the function launches the kernel itself,
+    `ggemm-pipeline{host=launch}`) leaves a `ggemm.launch_kernel` where the
+    ggemm op stood, on its operands, which may then be any memrefs of the
+    function (arguments, device allocations, results of other ops);
+    `ggemm-lower-launch` builds the launch there. Without it, the operands
+    must be the function's arguments (ggemm's runtime passes the buffers).
   }];
   let options = [
     Option<"hostOperands", "host-operands", "bool", /*default=*/"false",
-           "also record which function argument is which operand "
-           "(ggemm.launch_operands), for ggemm-lower-launch">,
+           "leave a ggemm.launch_kernel on the ggemm op's operands, where "
+           "it stood, for ggemm-lower-launch">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -131,9 +133,10 @@ def GGemmInsertTMAPrefetch
 def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
   let summary = "Build the launch of each kernel in its host function";
   let description = [{
-    For every function carrying `ggemm.launch` and `ggemm.launch_operands`
-    (`ggemm-outline-kernel{host-operands=true}`), replaces the description
-    by host code in upstream ops that performs it (docs/aot-host.md):
+    For every function carrying `ggemm.launch`, replaces its
+    `ggemm.launch_kernel` (`ggemm-outline-kernel{host-operands=true}`), in
+    place among the function's other ops, by host code in upstream ops that
+    performs the launch on the op's operands (docs/aot-host.md):
 
     * each tensor map of the launch: `nvgpu.tma.create.descriptor` over a
       byte view (`ui8`) of its operand, copied into one device array
@@ -149,8 +152,9 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
       `rows<contiguous>` the kernel's error flags are read back and a
       nonzero flag fails a `cf.assert`.
 
-    The function's memrefs must hold device addresses (from `gpu.alloc`,
-    say). A byte view, the descriptor's device address as a memref and a
+    The operands must hold device addresses (function arguments the caller
+    fills with device buffers, or `gpu.alloc` results); a `memref.alloc` or
+    `memref.alloca` of the host is refused. A byte view, the descriptor's device address as a memref and a
     null buffer are memrefs upstream has no op to build from an address:
     they are built as LLVM-dialect memref descriptors and cast to memrefs
     with `builtin.unrealized_conversion_cast`, which upstream
@@ -158,11 +162,12 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
     fold away. The kernel takes bare pointers: lower the host with
     `gpu-to-llvm{use-bare-pointers-for-kernels=1}`.
 
-    The attributes are consumed. Refused, with the reason: a function whose
-    body holds anything but the `return` (the launch would have no place
-    among its operations), a missing or inconsistent operand record, a
-    kernel that is neither a `gpu.module` nor a `gpu.binary` of the module,
-    and a cluster launch. `ggemm-pipeline{host=launch}` runs it last.
+    The attribute and the op are consumed. Refused, with the reason: a
+    function without exactly one `ggemm.launch_kernel`, one that launches
+    another kernel, operands that do not fit the problem (counts, element
+    types, shapes, layouts, memory spaces) or live in host memory, a kernel
+    that is neither a `gpu.module` nor a `gpu.binary` of the module, and a
+    cluster launch. `ggemm-pipeline{host=launch}` runs it last.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -13,13 +13,6 @@
 
 namespace mlir::ggemm {
 
-/// The host function's record of which argument holds which operand of its
-/// kernel (ggemm-outline-kernel{host-operands=true}; ggemm-lower-launch
-/// reads it): a dictionary from "a", "sfa", "b", "sfb", "c", "group_sizes"
-/// and "alpha" to the argument numbers (array<i64>), in group order.
-inline constexpr llvm::StringLiteral kLaunchOperandsAttrName =
-    "ggemm.launch_operands";
-
 /// The launch of kernel `kernel` for `problem` as planned by
 /// TargetInfo::planKernel (`plan`).
 LaunchAttr buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,

@@ -267,6 +267,8 @@ struct ConvertGGemmToNVVM final
     identity.addConversion([](Type t) { return t; });
     ConversionTarget target(getContext());
     target.addIllegalDialect<GGemmDialect>();
+    // The host side's launch stays for ggemm-lower-launch.
+    target.addLegalOp<LaunchKernelOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateTileSpaceToArithPatterns(identity, patterns);
