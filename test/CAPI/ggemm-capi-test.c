@@ -255,6 +255,22 @@ static void testGPUPipeline(void) {
 // whose registrations are func, ggemm, mlirGGemmRegisterInputDialects and
 // mlirGGemmRegisterPipelineExtensions: raised, bufferized and compiled to
 // PTX.
+/// `%OUT = CODES * SCALES` in f32, one 128 x 256 operand (a
+/// dequantization linalg.generic, as ggemm-raise expects it).
+#define DEQUANTIZE(OUT, CODES, SCALES)                                         \
+  "  %" OUT "0 = tensor.empty() : tensor<128x256xf32>\n"                        \
+  "  %" OUT " = linalg.generic {indexing_maps = [#id, #sc, #id],\n"            \
+  "      iterator_types = [\"parallel\", \"parallel\"]}\n"                     \
+  "      ins(" CODES ", " SCALES                                               \
+  " : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>)\n"                    \
+  "      outs(%" OUT "0 : tensor<128x256xf32>) {\n"                            \
+  "  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):\n"                             \
+  "    %xf = arith.extf %x : f4E2M1FN to f32\n"                                \
+  "    %sf = arith.extf %s : f8E4M3FN to f32\n"                                \
+  "    %p = arith.mulf %xf, %sf : f32\n"                                       \
+  "    linalg.yield %p : f32\n"                                                \
+  "  } -> tensor<128x256xf32>\n"
+
 static const char *kLinalg =
     "#id = affine_map<(r, k) -> (r, k)>\n"
     "#sc = affine_map<(r, k) -> (r, k floordiv 16)>\n"
@@ -264,28 +280,8 @@ static const char *kLinalg =
     "func.func @layer(%a: tensor<128x256xf4E2M1FN>, %sa: tensor<128x16xf8E4M3FN>,\n"
     "    %b: tensor<128x256xf4E2M1FN>, %sb: tensor<128x16xf8E4M3FN>)\n"
     "    -> tensor<128x128xf16> {\n"
-    "  %qa0 = tensor.empty() : tensor<128x256xf32>\n"
-    "  %qa = linalg.generic {indexing_maps = [#id, #sc, #id],\n"
-    "      iterator_types = [\"parallel\", \"parallel\"]}\n"
-    "      ins(%a, %sa : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>)\n"
-    "      outs(%qa0 : tensor<128x256xf32>) {\n"
-    "  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):\n"
-    "    %xf = arith.extf %x : f4E2M1FN to f32\n"
-    "    %sf = arith.extf %s : f8E4M3FN to f32\n"
-    "    %p = arith.mulf %xf, %sf : f32\n"
-    "    linalg.yield %p : f32\n"
-    "  } -> tensor<128x256xf32>\n"
-    "  %qb0 = tensor.empty() : tensor<128x256xf32>\n"
-    "  %qb = linalg.generic {indexing_maps = [#id, #sc, #id],\n"
-    "      iterator_types = [\"parallel\", \"parallel\"]}\n"
-    "      ins(%b, %sb : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>)\n"
-    "      outs(%qb0 : tensor<128x256xf32>) {\n"
-    "  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):\n"
-    "    %xf = arith.extf %x : f4E2M1FN to f32\n"
-    "    %sf = arith.extf %s : f8E4M3FN to f32\n"
-    "    %p = arith.mulf %xf, %sf : f32\n"
-    "    linalg.yield %p : f32\n"
-    "  } -> tensor<128x256xf32>\n"
+    DEQUANTIZE("qa", "%a", "%sa")
+    DEQUANTIZE("qb", "%b", "%sb")
     "  %zero = arith.constant 0.0 : f32\n"
     "  %z0 = tensor.empty() : tensor<128x128xf32>\n"
     "  %z = linalg.fill ins(%zero : f32) outs(%z0 : tensor<128x128xf32>)\n"
