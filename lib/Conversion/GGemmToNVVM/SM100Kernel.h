@@ -73,8 +73,9 @@ struct SM100KernelState {
 };
 
 /// Builds the per-CTA state at the start of the kernel (into a
-/// SM100KernelState) and the code of one role for one tile on request (one
-/// builder per rewrite: `b` is the pattern's rewriter).
+/// SM100KernelState, which the ring's value then carries:
+/// SM100KernelState::fromRing) and the code of one role for one tile on
+/// request (one builder per rewrite: `b` is the pattern's rewriter).
 class SM100KernelBuilder {
 public:
 

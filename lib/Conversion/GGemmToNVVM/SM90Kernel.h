@@ -59,9 +59,10 @@ struct SM90KernelState {
   }
 };
 
-/// Emits the parts of one kernel at the builder's insertion point; the
-/// prologue fills `state`, which the other parts read (one builder per
-/// rewrite: `b` is the pattern's rewriter).
+/// Emits the parts of one kernel at the builder's insertion point (one
+/// builder per rewrite: `b` is the pattern's rewriter). The ring's pattern
+/// builds the prologue into a fresh `state`, which the ring's value then
+/// carries (SM90KernelState::fromRing); the role patterns pass that in.
 class SM90KernelBuilder {
 public:
   /// `params`: the kernel arguments (tensor maps, C pointers, scale
