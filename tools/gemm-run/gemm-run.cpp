@@ -17,6 +17,8 @@
 #include "ggemm/Reference/Npy.h"
 #include "ggemm/Runtime/Driver.h"
 
+#include "../common/CommandLine.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -102,40 +104,19 @@ bool parseInteger(const std::string &text, int64_t min, int64_t max,
 
 /// Parses argv into `out`; returns a usage error or "".
 std::string parseOptions(int argc, char **argv, Options &out) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) {
-      if (!out.manifest.empty())
-        return "more than one manifest given";
-      out.manifest = arg;
-      continue;
-    }
-    // Both "--name value" and "--name=value".
-    std::string name = arg, value;
-    bool inlineValue = false;
-    if (size_t eq = arg.find('='); eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      inlineValue = true;
-    }
-    if (name == "--check" || name == "--bench" || name == "--bench-reference") {
-      if (inlineValue)
-        return name + " takes no value";
-      (name == "--check"   ? out.check
-       : name == "--bench" ? out.bench
-                           : out.benchReference) = true;
-      continue;
-    }
-    if (name != "--seed" && name != "--group-sizes" && name != "--load" &&
-        name != "--iters" && name != "--warmup" &&
-        name != "--overrun-device-sizes" && name != "--device" &&
-        name != "--emu-seed" && name != "--save")
-      return "unknown option " + name;
-    if (!inlineValue) {
-      if (i + 1 >= argc)
-        return name + " needs a value";
-      value = argv[++i];
-    }
+  auto positional = [&](const std::string &arg) -> std::string {
+    if (!out.manifest.empty())
+      return "more than one manifest given";
+    out.manifest = arg;
+    return "";
+  };
+  auto flag = [&](const std::string &name) {
+    (name == "--check"   ? out.check
+     : name == "--bench" ? out.bench
+                         : out.benchReference) = true;
+  };
+  auto option = [&](const std::string &name,
+                    const std::string &value) -> std::string {
     int64_t number;
     if (name == "--load") {
       out.loadDir = value;
@@ -148,11 +129,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
         return "--device needs gpu or emu, not '" + value + "'";
       out.device = value;
     } else if (name == "--seed" || name == "--emu-seed") {
-      errno = 0;
-      char *end = nullptr;
-      (name == "--seed" ? out.seed : out.emuSeed) =
-          std::strtoull(value.c_str(), &end, 0);
-      if (value.empty() || errno || *end != '\0' || value[0] == '-')
+      if (!ggemm::tools::parseUnsigned(
+              value, UINT64_MAX, name == "--seed" ? out.seed : out.emuSeed))
         return name + " needs an unsigned integer, not '" + value + "'";
     } else if (name == "--group-sizes") {
       out.groupSizes.clear();
@@ -185,7 +163,16 @@ std::string parseOptions(int argc, char **argv, Options &out) {
                ", 1000000], not '" + value + "'";
       (iters ? out.iters : out.warmup) = number;
     }
-  }
+    return "";
+  };
+  // Both "--name value" and "--name=value".
+  if (std::string err = ggemm::tools::scanArguments(
+          argc, argv, {"--check", "--bench", "--bench-reference"},
+          {"--seed", "--group-sizes", "--load", "--iters", "--warmup",
+           "--overrun-device-sizes", "--device", "--emu-seed", "--save"},
+          positional, flag, option);
+      !err.empty())
+    return err;
   if (out.manifest.empty())
     return "no manifest given";
   if (!out.check && !out.bench && !out.benchReference)

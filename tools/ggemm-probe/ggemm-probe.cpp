@@ -28,6 +28,8 @@
 #include "ggemm/Runtime/Driver.h"
 #include "ggemm/Runtime/Runtime.h"
 
+#include "../common/CommandLine.h"
+
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -75,17 +77,7 @@ struct Options {
   std::vector<Param> params;
 };
 
-bool parseUnsigned(const std::string &text, uint64_t max, uint64_t &out) {
-  if (text.empty() || text[0] == '-')
-    return false;
-  errno = 0;
-  char *end = nullptr;
-  unsigned long long value = std::strtoull(text.c_str(), &end, 0);
-  if (errno || *end != '\0' || value > max)
-    return false;
-  out = value;
-  return true;
-}
+using ggemm::tools::parseUnsigned;
 
 /// "X", "X,Y" or "X,Y,Z", each in [1, 2^31 - 1].
 bool parseDims(const std::string &text, std::array<uint32_t, 3> &out) {
@@ -137,40 +129,17 @@ std::string parseBuffer(const std::string &text, BufferSpec &out) {
 }
 
 std::string parseOptions(int argc, char **argv, Options &out) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) {
-      if (!out.ptx.empty())
-        return "more than one PTX file given";
-      out.ptx = arg;
-      continue;
-    }
-    std::string name = arg, value;
-    bool inlineValue = false;
-    if (size_t eq = arg.find('='); eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      inlineValue = true;
-    }
-    if (name == "--cooperative" || name == "--tensormap-rules") {
-      if (inlineValue)
-        return name + " takes no value";
-      (name == "--cooperative" ? out.cooperative : out.tensorMapRules) = true;
-      continue;
-    }
-    static const char *const kWithValue[] = {
-        "--kernel", "--device", "--emu-seed", "--grid", "--block", "--cluster",
-        "--smem",   "--buffer", "--u32",      "--u64",  "--out"};
-    bool known = false;
-    for (const char *option : kWithValue)
-      known |= name == option;
-    if (!known)
-      return "unknown option " + name;
-    if (!inlineValue) {
-      if (i + 1 >= argc)
-        return name + " needs a value";
-      value = argv[++i];
-    }
+  auto positional = [&](const std::string &arg) -> std::string {
+    if (!out.ptx.empty())
+      return "more than one PTX file given";
+    out.ptx = arg;
+    return "";
+  };
+  auto flag = [&](const std::string &name) {
+    (name == "--cooperative" ? out.cooperative : out.tensorMapRules) = true;
+  };
+  auto option = [&](const std::string &name,
+                    const std::string &value) -> std::string {
     uint64_t number;
     if (name == "--kernel") {
       out.kernel = value;
@@ -209,7 +178,15 @@ std::string parseOptions(int argc, char **argv, Options &out) {
                (wide ? "" : " below 2^32") + ", not '" + value + "'";
       out.params.push_back({wide ? Param::U64 : Param::U32, number, 0});
     }
-  }
+    return "";
+  };
+  if (std::string err = ggemm::tools::scanArguments(
+          argc, argv, {"--cooperative", "--tensormap-rules"},
+          {"--kernel", "--device", "--emu-seed", "--grid", "--block",
+           "--cluster", "--smem", "--buffer", "--u32", "--u64", "--out"},
+          positional, flag, option);
+      !err.empty())
+    return err;
   if (out.tensorMapRules) {
     if (!out.ptx.empty() || !out.kernel.empty() || !out.params.empty())
       return "--tensormap-rules takes no kernel, buffers or scalars";
