@@ -68,31 +68,29 @@ def read_dump(path):
 # ---- values as integers in units of 2^-149 (every f32 and every product of
 # two f16 is one), with the nominal exponent of the leading position.
 
-def f16_parts(h):
-    """(signed integer significand m, exponent field e>=1): value m*2^(e-25)."""
-    e = (h >> 10) & 31
-    m = h & 1023
-    if e == 31:
-        raise ValueError("f16 inf/NaN in the probe inputs")
+def float_fields(bits, exp_bits, man_bits, inf_nan_error):
+    """(signed significand with the implicit bit, exponent field >= 1) of an
+    IEEE binary value: the value is significand * 2^(field - bias - man_bits)."""
+    e = (bits >> man_bits) & ((1 << exp_bits) - 1)
+    m = bits & ((1 << man_bits) - 1)
+    if e == (1 << exp_bits) - 1:
+        raise ValueError(inf_nan_error)
     if e:
-        m |= 1024
+        m |= 1 << man_bits
     else:
         e = 1
-    return (-m if h & 0x8000 else m), e
+    return (-m if bits >> (exp_bits + man_bits) & 1 else m), e
+
+
+def f16_parts(h):
+    """(signed integer significand m, exponent field e>=1): value m*2^(e-25)."""
+    return float_fields(h, 5, 10, "f16 inf/NaN in the probe inputs")
 
 
 def f32_int(bits):
     """(integer value in 2^-149 units, nominal leading position)."""
-    e = (bits >> 23) & 255
-    m = bits & 0x7FFFFF
-    if e == 255:
-        raise ValueError("f32 inf/NaN")
-    if e:
-        m |= 0x800000
-    else:
-        e = 1
-    v = m << (e - 1)
-    return (-v if bits >> 31 else v), e - 1 + 23   # position of 2^(e-127)
+    m, e = float_fields(bits, 8, 23, "f32 inf/NaN")
+    return m << (e - 1), e - 1 + 23   # position of 2^(e-127)
 
 
 def int_f32_bits(v, rnd):
