@@ -449,9 +449,11 @@ ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      Chip target, int64_t tileM, int64_t tileN, int64_t tileK,
                      Raster raster, int64_t splitK, int64_t grid,
                      int64_t stages) {
-  if (tileM != 64 && tileM != 128 && tileM != 256)
+  // Tile M is a power of two from 16 to 256 (each chip's kernel takes a
+  // subset: TargetInfo::tileM).
+  if (tileM < 16 || tileM > 256 || !llvm::isPowerOf2_64(tileM))
     return emitError() << "tile M = " << tileM
-                       << " is not one of 64, 128, 256 (MMA row counts)";
+                       << " is not one of 16, 32, 64, 128, 256";
   if (tileN < 8 || tileN > 256 || tileN % 8 != 0)
     return emitError() << "tile N = " << tileN
                        << " must be a multiple of 8 in [8, 256]";

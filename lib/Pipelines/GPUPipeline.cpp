@@ -25,6 +25,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
   GGemmTileOptions tile;
   tile.chip = options.chip;
+  tile.tileM = options.tileM;
   tile.tileN = options.tileN;
   tile.tileK = options.tileK;
   tile.stages = options.stages;

@@ -1,6 +1,6 @@
 // Tiles and problems a chip's kernel cannot take are refused at the op, by
 // the same target description the lowerings read.
-// RUN: gemm-opt %s --ggemm-tile="tile-m=64" -verify-diagnostics -split-input-file
+// RUN: gemm-opt %s --ggemm-tile="tile-m=256" -verify-diagnostics -split-input-file
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-m=256" 2>&1 | FileCheck %s --check-prefix=M100
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=24" 2>&1 | FileCheck %s --check-prefix=N100
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=48" 2>&1 | FileCheck %s --check-prefix=N100-48
@@ -42,7 +42,7 @@
 
 func.func @one(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile M in {128}; got 64}}
+  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile M in {16, 32, 64, 128}; got 256}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x256xf4E2M1FN>) sfa(%sa : memref<128x16xf8E4M3FN>)
       b(%b : memref<128x256xf4E2M1FN>) sfb(%sb : memref<128x16xf8E4M3FN>)

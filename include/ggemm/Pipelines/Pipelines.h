@@ -39,6 +39,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> outDir{
       *this, "out-dir",
       llvm::cl::desc("write <func>.cubin/.ptx and <func>.json here")};
+  PassOptions::Option<int64_t> tileM{
+      *this, "tile-m",
+      llvm::cl::desc("token rows (rows of A) per tile"), llvm::cl::init(128)};
   PassOptions::Option<int64_t> tileN{*this, "tile-n",
                                      llvm::cl::desc("output columns per tile"),
                                      llvm::cl::init(128)};

@@ -77,6 +77,13 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value piece = arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
   Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
+  // With fewer than 128 tokens per tile, only the first tileM / 16 warps
+  // hold token rows (16 per warp): the others decode weights only. The
+  // condition is uniform across each warp.
+  Value hasTokens;
+  if (tileM < kSM90ConsumerThreads / 2)
+    hasTokens = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
+                                      idx(tileM / 16));
 
   // This thread's rows of the scale matrices (rows past the group are
   // clamped: the outputs they feed are never stored).
@@ -163,8 +170,26 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
               arith::MulIOp::create(b, loc,
                                     arith::XOrIOp::create(b, loc, p, row8),
                                     idx(kPieceBytes)));
-          return {loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)),
-                  loadPiece(arith::AddIOp::create(b, loc, weightTile, src))};
+          if (!hasTokens)
+            return {loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)),
+                    loadPiece(arith::AddIOp::create(b, loc, weightTile, src))};
+          Value weights =
+              loadPiece(arith::AddIOp::create(b, loc, weightTile, src));
+          auto load = scf::IfOp::create(
+              b, loc, hasTokens,
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(
+                    b, loc,
+                    loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)));
+              },
+              [&](OpBuilder &, Location) {
+                scf::YieldOp::create(
+                    b, loc,
+                    LLVM::ZeroOp::create(
+                        b, loc, VectorType::get({4}, b.getI32Type()))
+                        .getResult());
+              });
+          return {load.getResult(0), weights};
         };
         // Each step's pieces are loaded one step ahead (the barriers keep
         // the compiler from hoisting the loads itself).
@@ -183,7 +208,13 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // Token rows past the group are decoded too (their outputs are
           // never stored): skipping them measured slower, the branch costs
           // more than the work.
-          decodeChunk(current.first, dst, carried[1], step);
+          if (hasTokens)
+            scf::IfOp::create(b, loc, hasTokens, [&](OpBuilder &, Location) {
+              decodeChunk(current.first, dst, carried[1], step);
+              scf::YieldOp::create(b, loc);
+            });
+          else
+            decodeChunk(current.first, dst, carried[1], step);
           decodeChunk(current.second,
                       arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
                       carried[2], step);

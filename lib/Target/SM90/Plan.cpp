@@ -36,10 +36,13 @@ int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
 
 std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  if (s.getTileM() != 128 || s.getTileN() != 128 || s.getTileK() != 256)
-    return "the sm_90a lowering takes 128 x 128 x 256 tiles (two warpgroups "
-           "of 64 weight rows x 128 tokens, one 128-byte swizzled row of "
-           "packed e2m1 per K tile); the schedule has " +
+  bool tokens = s.getTileM() >= 16 && s.getTileM() <= 128 &&
+                llvm::isPowerOf2_64(s.getTileM());
+  if (!tokens || s.getTileN() != 128 || s.getTileK() != 256)
+    return "the sm_90a lowering takes tiles of 16, 32, 64 or 128 tokens x "
+           "128 x 256 (two warpgroups of 64 weight rows x the tile's tokens, "
+           "one 128-byte swizzled row of packed e2m1 per K tile); the "
+           "schedule has " +
            std::to_string(s.getTileM()) + " x " +
            std::to_string(s.getTileN()) + " x " + std::to_string(s.getTileK());
   if (s.getStages() > 32)

@@ -14,7 +14,9 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 namespace {
-constexpr int64_t kTileM[] = {128};
+// Tile M is the token tile: wgmma's N side (any multiple of 8 up to 256);
+// 16 rows per consumer warp keep the decode's row mapping.
+constexpr int64_t kTileM[] = {16, 32, 64, 128};
 constexpr int64_t kTileN[] = {128};
 constexpr int64_t kTileK[] = {256};
 // Two consumer warpgroups (decode, wgmma, epilogue) and a TMA producer

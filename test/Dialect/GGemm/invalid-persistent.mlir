@@ -1,7 +1,7 @@
 // Verifier rules of the schedule attribute and the persistent-level ops.
 // RUN: gemm-opt %s -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{tile M = 96 is not one of 64, 128, 256 (MMA row counts)}}
+// expected-error @+1 {{tile M = 96 is not one of 16, 32, 64, 128, 256}}
 func.func private @bad_tile_m() attributes {s = #ggemm.schedule<target = sm_90a, tile = [96, 128, 256], raster = along_m, split_k = 1, grid = 1, stages = 1>}
 
 // -----
