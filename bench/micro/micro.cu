@@ -1,0 +1,979 @@
+// Microbenchmarks for the per-chip cost model of the sm_90a kernel
+// (docs/sm90-kernel.md). Each benchmark is one function; main() prints one
+// JSON object of raw measurements on stdout (progress goes to stderr).
+// bench/micro/fit.py turns it into the model's eight constants.
+//
+// No benchmark GEMM shape is used anywhere: the kernels below are synthetic
+// loops (streaming reads, wgmma chains on zeroed operands, decode of
+// synthetic pieces, barrier loops, a pointer chase).
+//
+// Build: nvcc -O3 -arch=sm_90a -lineinfo -o micro micro.cu   (see run.sh)
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#define CK(call)                                                              \
+  do {                                                                        \
+    cudaError_t err_ = (call);                                                \
+    if (err_ != cudaSuccess) {                                                \
+      std::fprintf(stderr, "%s:%d: CUDA error %s: %s (%s)\n", __FILE__,       \
+                   __LINE__, cudaGetErrorName(err_), cudaGetErrorString(err_), \
+                   #call);                                                    \
+      std::exit(1);                                                           \
+    }                                                                         \
+  } while (0)
+
+// A launch: the launch error, then (in debug runs) nothing more; every
+// benchmark synchronizes right after its timed region and checks there.
+#define CK_LAUNCH() CK(cudaGetLastError())
+
+#define REQUIRE(cond, msg)                                                    \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      std::fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__,        \
+                   __LINE__, #cond, msg);                                     \
+      std::exit(1);                                                           \
+    }                                                                         \
+  } while (0)
+
+namespace {
+
+constexpr int kWarmup = 3;   // untimed launches before each measurement
+constexpr int kReps = 60;    // timed repetitions (>= 50) of each measurement
+
+int g_num_sms = 0;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+double median(std::vector<double> v) {
+  REQUIRE(!v.empty(), "median of nothing");
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string jnum(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+std::string jarr(const std::vector<double>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ", ";
+    s += jnum(v[i]);
+  }
+  return s + "]";
+}
+
+// {"median": m, "reps": [...]} plus extra members (already JSON text).
+std::string jstat(const std::vector<double>& reps, const std::string& extra = "") {
+  std::string s = "{\"median\": " + jnum(median(reps)) + ", \"n\": " +
+                  std::to_string(reps.size()) + ", \"reps\": " + jarr(reps);
+  if (!extra.empty()) s += ", " + extra;
+  return s + "}";
+}
+
+struct Timer {
+  cudaEvent_t a, b;
+  Timer() {
+    CK(cudaEventCreate(&a));
+    CK(cudaEventCreate(&b));
+  }
+  ~Timer() {
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+  }
+  void start(cudaStream_t s = 0) { CK(cudaEventRecord(a, s)); }
+  // Milliseconds since start(); synchronizes.
+  float stop_ms(cudaStream_t s = 0) {
+    CK(cudaEventRecord(b, s));
+    CK(cudaEventSynchronize(b));
+    float ms = 0;
+    CK(cudaEventElapsedTime(&ms, a, b));
+    return ms;
+  }
+};
+
+__device__ __forceinline__ uint64_t globaltimer_ns() {
+  uint64_t t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  return t;
+}
+
+__device__ __forceinline__ uint32_t smem_addr(const void* p) {
+  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+
+//===----------------------------------------------------------------------===//
+// 1. Clock under load
+//===----------------------------------------------------------------------===//
+
+// One CTA per SM, 256 threads of dependent FMAs; thread 0 records clock64 and
+// globaltimer at both ends.
+__global__ void __launch_bounds__(256, 1)
+    k_busy(int iters, float seed, float* sink, uint64_t* cyc, uint64_t* ns) {
+  float a = seed + threadIdx.x, b = a + 1.f, c = a + 2.f, d = a + 3.f;
+  __syncthreads();
+  uint64_t c0 = clock64(), g0 = globaltimer_ns();
+  for (int i = 0; i < iters; ++i) {
+    a = fmaf(a, 0.999999f, 1e-7f);
+    b = fmaf(b, 0.999999f, 1e-7f);
+    c = fmaf(c, 0.999999f, 1e-7f);
+    d = fmaf(d, 0.999999f, 1e-7f);
+  }
+  __syncthreads();
+  uint64_t c1 = clock64(), g1 = globaltimer_ns();
+  if (threadIdx.x == 0) {
+    cyc[blockIdx.x] = c1 - c0;
+    ns[blockIdx.x] = g1 - g0;
+  }
+  if (a + b + c + d == 1234.5f) sink[threadIdx.x] = a;
+}
+
+std::string bench_clock() {
+  std::fprintf(stderr, "clock ...\n");
+  int n = g_num_sms;
+  float* sink;
+  uint64_t *cyc, *ns;
+  CK(cudaMalloc(&sink, 256 * sizeof(float)));
+  CK(cudaMalloc(&cyc, n * sizeof(uint64_t)));
+  CK(cudaMalloc(&ns, n * sizeof(uint64_t)));
+  std::vector<uint64_t> hc(n), hn(n);
+  std::vector<double> reps, dur_us;
+  const int iters = 1 << 20;  // a few ms per launch
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    k_busy<<<n, 256>>>(iters, 1.f, sink, cyc, ns);
+    CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    CK(cudaMemcpy(hn.data(), ns, n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> ghz, us;
+    for (int i = 0; i < n; ++i) {
+      REQUIRE(hn[i] > 0, "globaltimer did not advance");
+      ghz.push_back(double(hc[i]) / double(hn[i]));
+      us.push_back(hn[i] * 1e-3);
+    }
+    reps.push_back(median(ghz));
+    dur_us.push_back(median(us));
+  }
+  CK(cudaFree(sink));
+  CK(cudaFree(cyc));
+  CK(cudaFree(ns));
+  return jstat(reps, "\"unit\": \"GHz (clock64 cycles / globaltimer ns, median over CTAs)\", "
+                     "\"loop_us_median\": " + jnum(median(dur_us)));
+}
+
+//===----------------------------------------------------------------------===//
+// 2. DRAM read bandwidth
+//===----------------------------------------------------------------------===//
+
+__device__ __forceinline__ uint4 ld_stream(const uint4* p) {
+  uint4 v;
+  asm volatile("ld.global.nc.L1::no_allocate.v4.u32 {%0, %1, %2, %3}, [%4];"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "l"(p));
+  return v;
+}
+
+// Grid-stride streaming read, 4 independent 16-byte loads per thread per
+// iteration; the XOR of everything goes to `sink` only if it matches a value
+// it cannot have (the buffer is zero), so the loads stay.
+__global__ void __launch_bounds__(256)
+    k_read(const uint4* __restrict__ p, size_t n16, uint4* sink) {
+  size_t stride = size_t(gridDim.x) * blockDim.x;
+  size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  uint4 acc = make_uint4(0, 0, 0, 0);
+  for (; i + 3 * stride < n16; i += 4 * stride) {
+    uint4 a = ld_stream(p + i), b = ld_stream(p + i + stride),
+          c = ld_stream(p + i + 2 * stride), d = ld_stream(p + i + 3 * stride);
+    acc.x ^= a.x ^ b.x ^ c.x ^ d.x;
+    acc.y ^= a.y ^ b.y ^ c.y ^ d.y;
+    acc.z ^= a.z ^ b.z ^ c.z ^ d.z;
+    acc.w ^= a.w ^ b.w ^ c.w ^ d.w;
+  }
+  for (; i < n16; i += stride) {
+    uint4 a = ld_stream(p + i);
+    acc.x ^= a.x;
+    acc.y ^= a.y;
+    acc.z ^= a.z;
+    acc.w ^= a.w;
+  }
+  if ((acc.x & acc.y & acc.z & acc.w) == 0xdeadbeefu) *sink = acc;
+}
+
+std::string bench_dram(void* buf, size_t bytes) {
+  std::fprintf(stderr, "dram read ...\n");
+  uint4* sink;
+  CK(cudaMalloc(&sink, sizeof(uint4)));
+  size_t n16 = bytes / 16;
+  Timer t;
+  std::string configs = "[";
+  double best = 0;
+  int best_k = 0;
+  const int ks[] = {2, 4, 8};  // 8 x 256 threads fill an SM
+  for (int ki = 0; ki < 3; ++ki) {
+    int k = ks[ki];
+    std::vector<double> reps;
+    for (int r = 0; r < kWarmup + kReps; ++r) {
+      t.start();
+      k_read<<<g_num_sms * k, 256>>>(static_cast<const uint4*>(buf), n16, sink);
+      CK_LAUNCH();
+      float ms = t.stop_ms();
+      if (r >= kWarmup) reps.push_back(double(bytes) / (ms * 1e-3) / 1e9);
+    }
+    double m = median(reps);
+    if (m > best) {
+      best = m;
+      best_k = k;
+    }
+    if (ki) configs += ", ";
+    configs += jstat(reps, "\"ctas_per_sm\": " + std::to_string(k) +
+                               ", \"threads_per_cta\": 256");
+  }
+  configs += "]";
+  CK(cudaFree(sink));
+  return "{\"median\": " + jnum(best) + ", \"unit\": \"GB/s (1e9 bytes/s), best configuration's median\", " +
+         "\"best_ctas_per_sm\": " + std::to_string(best_k) +
+         ", \"buffer_bytes\": " + std::to_string(bytes) + ", \"configs\": " + configs + "}";
+}
+
+//===----------------------------------------------------------------------===//
+// 3. wgmma throughput
+//===----------------------------------------------------------------------===//
+
+// The shared-memory matrix descriptor of a K-major, unswizzled operand (the
+// kernel's layout: 8x16-byte core matrices, leading byte offset 128 between
+// core matrices adjacent in K, stride byte offset 1024 between 8-row groups
+// of a 64-K buffer row), swizzle bits 62-63 = 0.
+__device__ __forceinline__ uint64_t make_desc(uint32_t saddr) {
+  uint64_t d = (uint64_t)((saddr & 0x3FFFF) >> 4);
+  d |= (uint64_t)(128 >> 4) << 16;
+  d |= (uint64_t)(1024 >> 4) << 32;
+  return d;
+}
+
+// wgmma exists only in the arch-specific sm_90a target. nvcc -arch=sm_90a
+// also emits compute_90 PTX; there the wgmma statements become traps (never
+// run: the H200 loads the sm_90a SASS).
+#if defined(__CUDA_ARCH__) && !defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define SM90A_ASM(...) __trap()
+#else
+#define SM90A_ASM(...) asm volatile(__VA_ARGS__)
+#endif
+
+__device__ __forceinline__ void wgmma_fence() {
+  SM90A_ASM("wgmma.fence.sync.aligned;\n" ::: "memory");
+}
+__device__ __forceinline__ void wgmma_commit() {
+  SM90A_ASM("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+}
+template <int Pending>
+__device__ __forceinline__ void wgmma_wait() {
+  SM90A_ASM("wgmma.wait_group.sync.aligned %0;\n" ::"n"(Pending) : "memory");
+}
+// Keeps the compiler from moving accesses of an accumulator register across
+// the volatile asm statements around it.
+__device__ __forceinline__ void reg_fence(float& r) {
+  asm volatile("" : "+f"(r)::"memory");
+}
+
+template <int N>
+struct Wgmma;
+
+// The five specializations below are mechanical: accumulators as N/2 "+f"
+// operands (%0 .. %N/2-1), then descriptor A (%N/2) and B (%N/2+1); scale-d is
+// the predicate p = true (accumulate), scale-a = scale-b = 1, no transpose.
+template <> struct Wgmma<16> {
+  static __device__ __forceinline__ void mma(float* d, uint64_t da, uint64_t db) {
+    SM90A_ASM(
+        "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n16k16.f32.f16.f16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7"
+        "}, %8, %9, p, 1, 1, 0, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7])
+        : "l"(da), "l"(db));
+  }
+};
+
+template <> struct Wgmma<32> {
+  static __device__ __forceinline__ void mma(float* d, uint64_t da, uint64_t db) {
+    SM90A_ASM(
+        "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n32k16.f32.f16.f16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15"
+        "}, %16, %17, p, 1, 1, 0, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]),
+          "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15])
+        : "l"(da), "l"(db));
+  }
+};
+
+template <> struct Wgmma<64> {
+  static __device__ __forceinline__ void mma(float* d, uint64_t da, uint64_t db) {
+    SM90A_ASM(
+        "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "
+        "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31"
+        "}, %32, %33, p, 1, 1, 0, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]),
+          "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]),
+          "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]),
+          "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+        : "l"(da), "l"(db));
+  }
+};
+
+template <> struct Wgmma<128> {
+  static __device__ __forceinline__ void mma(float* d, uint64_t da, uint64_t db) {
+    SM90A_ASM(
+        "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "
+        "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, "
+        "%32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, "
+        "%48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63"
+        "}, %64, %65, p, 1, 1, 0, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]),
+          "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]),
+          "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]),
+          "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+          "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]),
+          "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]),
+          "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+          "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
+        : "l"(da), "l"(db));
+  }
+};
+
+template <> struct Wgmma<256> {
+  static __device__ __forceinline__ void mma(float* d, uint64_t da, uint64_t db) {
+    SM90A_ASM(
+        "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "
+        "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, "
+        "%32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, "
+        "%48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63, "
+        "%64, %65, %66, %67, %68, %69, %70, %71, %72, %73, %74, %75, %76, %77, %78, %79, "
+        "%80, %81, %82, %83, %84, %85, %86, %87, %88, %89, %90, %91, %92, %93, %94, %95, "
+        "%96, %97, %98, %99, %100, %101, %102, %103, %104, %105, %106, %107, %108, %109, %110, %111, "
+        "%112, %113, %114, %115, %116, %117, %118, %119, %120, %121, %122, %123, %124, %125, %126, %127"
+        "}, %128, %129, p, 1, 1, 0, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]),
+          "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]),
+          "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]),
+          "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]),
+          "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]),
+          "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]),
+          "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+          "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]),
+          "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]),
+          "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]),
+          "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]),
+          "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]),
+          "+f"(d[96]), "+f"(d[97]), "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]),
+          "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]), "+f"(d[110]), "+f"(d[111]),
+          "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]), "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]),
+          "+f"(d[120]), "+f"(d[121]), "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+        : "l"(da), "l"(db));
+  }
+};
+
+constexpr int kWgmmaPerIter = 4;  // one 64-K step: 4 x k16, as the kernel
+
+// One CTA per SM, two warpgroups. Dynamic shared memory: A of each
+// warpgroup (64 rows x 64 K of f16, 8 KiB each), then B (N rows x 64 K).
+// Per iteration: wgmma.fence; 4 wgmmas (K offsets 0, 256, 512, 768 bytes, as
+// the kernel); commit; wait_group 1 (one group stays in flight, no drain).
+template <int N>
+__global__ void __launch_bounds__(256, 1)
+    k_wgmma(int iters, uint64_t* cyc, uint64_t* ns, float* sink) {
+  extern __shared__ __align__(1024) unsigned char smem[];
+  for (int i = threadIdx.x; i < (16384 + N * 128) / 16; i += blockDim.x)
+    reinterpret_cast<uint4*>(smem)[i] = make_uint4(0, 0, 0, 0);
+  // Generic-proxy writes read by wgmma (async proxy).
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+  __syncthreads();
+  const int wg = threadIdx.x / 128;
+  const uint32_t a = smem_addr(smem) + wg * 8192, b = smem_addr(smem) + 16384;
+  const uint64_t da = make_desc(a), db = make_desc(b);
+  float d[N / 2];
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) d[i] = 0.f;
+  __syncthreads();
+  uint64_t c0 = clock64(), g0 = globaltimer_ns();
+  for (int it = 0; it < iters; ++it) {
+    wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < kWgmmaPerIter; ++ks)
+      Wgmma<N>::mma(d, da + (uint64_t)(ks * 256 >> 4), db + (uint64_t)(ks * 256 >> 4));
+    wgmma_commit();
+    wgmma_wait<1>();
+  }
+  wgmma_wait<0>();
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) reg_fence(d[i]);
+  uint64_t c1 = clock64(), g1 = globaltimer_ns();
+  if (threadIdx.x % 128 == 0) {
+    cyc[blockIdx.x * 2 + wg] = c1 - c0;
+    ns[blockIdx.x * 2 + wg] = g1 - g0;
+  }
+  float s = 0.f;
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) s += d[i];
+  if (s == 1234.5f) sink[threadIdx.x] = s;
+}
+
+// Returns the JSON member for one N; also the clock (GHz) seen in it.
+template <int N>
+std::string bench_wgmma_n(double* ghz_out, std::vector<double>* ghz_reps) {
+  std::fprintf(stderr, "wgmma m64n%dk16 ...\n", N);
+  const int n = g_num_sms, iters = 2048;
+  const int smem = 16384 + N * 128;
+  CK(cudaFuncSetAttribute(k_wgmma<N>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+  uint64_t *cyc, *ns;
+  float* sink;
+  CK(cudaMalloc(&cyc, 2 * n * sizeof(uint64_t)));
+  CK(cudaMalloc(&ns, 2 * n * sizeof(uint64_t)));
+  CK(cudaMalloc(&sink, 256 * sizeof(float)));
+  std::vector<uint64_t> hc(2 * n), hn(2 * n);
+  std::vector<double> reps, us, ghz;
+  Timer t;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    t.start();
+    k_wgmma<N><<<n, 256, smem>>>(iters, cyc, ns, sink);
+    CK_LAUNCH();
+    float ms = t.stop_ms();
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, 2 * n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    CK(cudaMemcpy(hn.data(), ns, 2 * n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> per, g;
+    for (int i = 0; i < 2 * n; ++i) {
+      per.push_back(double(hc[i]) / (double(iters) * kWgmmaPerIter));
+      if (hn[i] > 0) g.push_back(double(hc[i]) / double(hn[i]));
+    }
+    reps.push_back(median(per));
+    if (!g.empty()) ghz.push_back(median(g));
+    us.push_back(ms * 1e3);
+  }
+  CK(cudaFree(cyc));
+  CK(cudaFree(ns));
+  CK(cudaFree(sink));
+  double flops = 2.0 * 64 * N * 16;
+  double cyc_med = median(reps);
+  if (ghz_out) *ghz_out = ghz.empty() ? 0 : median(ghz);
+  if (ghz_reps) *ghz_reps = ghz;
+  return "\"" + std::to_string(N) + "\": " +
+         jstat(reps, "\"flops_per_wgmma\": " + jnum(flops) +
+                         ", \"flops_per_cycle_sm\": " + jnum(2 * flops / cyc_med) +
+                         ", \"kernel_us_median\": " + jnum(median(us)));
+}
+
+std::string bench_wgmma() {
+  std::string s = "{\"unit\": \"cycles per wgmma per warpgroup (2 warpgroups per CTA, 1 CTA per SM)\", "
+                  "\"warpgroups_per_cta\": 2, \"wgmma_per_commit\": " +
+                  std::to_string(kWgmmaPerIter) + ", \"by_n\": {";
+  double ghz = 0;
+  std::vector<double> ghz_reps;
+  s += bench_wgmma_n<16>(nullptr, nullptr) + ", ";
+  s += bench_wgmma_n<32>(nullptr, nullptr) + ", ";
+  s += bench_wgmma_n<64>(nullptr, nullptr) + ", ";
+  s += bench_wgmma_n<128>(nullptr, nullptr) + ", ";
+  s += bench_wgmma_n<256>(&ghz, &ghz_reps) + "}";
+  if (!ghz_reps.empty()) s += ", \"clock_ghz_n256\": " + jstat(ghz_reps);
+  return s + "}";
+}
+
+//===----------------------------------------------------------------------===//
+// 4. Decode of one piece
+//===----------------------------------------------------------------------===//
+
+constexpr int kDecodeSlots = 8;       // input pieces per thread, cycled
+constexpr int kDecodeThreads = 256;
+
+__device__ __forceinline__ uint32_t hmul2(uint32_t a, uint32_t b) {
+  uint32_t r;
+  asm("mul.rn.f16x2 %0, %1, %2;" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+
+// The f16 high bytes `2n + 14(n & 8)` of the 4 nibbles at bit `shift` of each
+// byte of w (no carry crosses a byte), as the kernel computes them.
+__device__ __forceinline__ uint32_t code_bytes_lo(uint32_t w) {
+  return (w & 0x08080808u) * 14u + ((w << 1) & 0x1E1E1E1Eu);
+}
+__device__ __forceinline__ uint32_t code_bytes_hi(uint32_t w) {
+  return ((w >> 4) & 0x08080808u) * 14u + ((w >> 3) & 0x1E1E1E1Eu);
+}
+
+__device__ __forceinline__ void st_shared_v4(uint32_t addr, uint32_t a, uint32_t b,
+                                             uint32_t c, uint32_t d) {
+  asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};" ::"r"(addr), "r"(a),
+               "r"(b), "r"(c), "r"(d)
+               : "memory");
+}
+
+// One piece: 16 bytes (4 words, 32 codes) from shared memory, its two e4m3
+// scale bytes from shared memory, four 16-byte f16 rows to shared memory at
+// out, out + 128, out + 256, out + 384.
+__device__ __forceinline__ void decode_piece(uint32_t in, uint32_t sc, uint32_t out) {
+  uint32_t w0, w1, w2, w3;
+  unsigned short s16;
+  asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];"
+               : "=r"(w0), "=r"(w1), "=r"(w2), "=r"(w3)
+               : "r"(in)
+               : "memory");
+  asm volatile("ld.shared.u16 %0, [%1];" : "=h"(s16) : "r"(sc) : "memory");
+  uint32_t s2;
+  asm("cvt.rn.f16x2.e4m3x2 %0, %1;" : "=r"(s2) : "h"(s16));
+  const uint32_t sa = __byte_perm(s2, 0, 0x1010), sb = __byte_perm(s2, 0, 0x3232);
+  const uint32_t w[4] = {w0, w1, w2, w3};
+#pragma unroll
+  for (int j = 0; j < 4; ++j) {
+    const uint32_t s = j < 2 ? sa : sb;
+    const uint32_t lo = code_bytes_lo(w[j]), hi = code_bytes_hi(w[j]);
+    st_shared_v4(out + j * 128, hmul2(s, __byte_perm(lo, 0, 0x1404)),
+                 hmul2(s, __byte_perm(lo, 0, 0x3424)),
+                 hmul2(s, __byte_perm(hi, 0, 0x1404)),
+                 hmul2(s, __byte_perm(hi, 0, 0x3424)));
+  }
+}
+
+// Shared memory: input pieces [slot][thread] (32 KiB), scale pairs
+// [slot][thread] (4 KiB), two output buffers of 32 KiB. Each iteration a
+// thread decodes two pieces (a token and a weight piece per step, as the
+// kernel) into the buffer (iteration & 1); eight consecutive lanes write
+// eight consecutive 16-byte rows (conflict-free, as the kernel).
+__global__ void __launch_bounds__(kDecodeThreads, 1)
+    k_decode(int iters, uint64_t* cyc, uint32_t* sink) {
+  extern __shared__ __align__(1024) unsigned char smem[];
+  const int tid = threadIdx.x, lane = tid % 32, warp = tid / 32;
+  uint32_t* in32 = reinterpret_cast<uint32_t*>(smem);
+  for (int i = tid; i < kDecodeSlots * kDecodeThreads * 4; i += blockDim.x)
+    in32[i] = 0x9E3779B9u * (uint32_t)(i + 1);  // any codes
+  unsigned short* sc16 = reinterpret_cast<unsigned short*>(smem + 32768);
+  for (int i = tid; i < kDecodeSlots * kDecodeThreads; i += blockDim.x)
+    sc16[i] = (unsigned short)(0x3038 + (i & 7));  // finite e4m3 pairs
+  __syncthreads();
+  const uint32_t base = smem_addr(smem);
+  const uint32_t in0 = base + tid * 16, sc0 = base + 32768 + tid * 2;
+  const uint32_t out0 = base + 36864 + warp * 4096 + (lane / 8) * 512 + (lane % 8) * 16;
+  uint64_t c0 = clock64();
+  for (int it = 0; it < iters; ++it) {
+    const int slot = (it * 2) & (kDecodeSlots - 1);
+    const uint32_t out = out0 + (it & 1) * 32768;
+    decode_piece(in0 + slot * (kDecodeThreads * 16), sc0 + slot * (kDecodeThreads * 2), out);
+    decode_piece(in0 + (slot + 1) * (kDecodeThreads * 16),
+                 sc0 + (slot + 1) * (kDecodeThreads * 2), out + 2048);
+  }
+  uint64_t c1 = clock64();
+  if (lane == 0) cyc[blockIdx.x * 8 + warp] = c1 - c0;
+  __syncthreads();
+  if (tid == 0) {
+    uint32_t v = reinterpret_cast<uint32_t*>(smem + 36864)[7];
+    if (v == 0x12345679u) *sink = v;
+  }
+}
+
+std::string bench_decode() {
+  std::fprintf(stderr, "decode ...\n");
+  const int n = g_num_sms, iters = 4096;
+  const int smem = 36864 + 65536;
+  CK(cudaFuncSetAttribute(k_decode, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+  uint64_t* cyc;
+  uint32_t* sink;
+  CK(cudaMalloc(&cyc, 8 * n * sizeof(uint64_t)));
+  CK(cudaMalloc(&sink, sizeof(uint32_t)));
+  std::vector<uint64_t> hc(8 * n);
+  std::vector<double> reps;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    k_decode<<<n, kDecodeThreads, smem>>>(iters, cyc, sink);
+    CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, 8 * n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> per;
+    for (int i = 0; i < 8 * n; ++i) per.push_back(double(hc[i]) / (2.0 * iters));
+    reps.push_back(median(per));
+  }
+  CK(cudaFree(cyc));
+  CK(cudaFree(sink));
+  return jstat(reps, "\"unit\": \"cycles per piece per thread (256 threads decoding, 1 CTA per SM)\", "
+                     "\"pieces_per_iter\": 2");
+}
+
+//===----------------------------------------------------------------------===//
+// 5. Fixed cost of one consumer step
+//===----------------------------------------------------------------------===//
+
+// Variant 0 (as the brief): wait_group 1; 2 x (fence.proxy.async; bar.sync 1,
+// 256); wgmma.fence; commit. Variant 1 (as the kernel's step in
+// docs/sm90-kernel.md): wait_group 1; bar.sync; fence.proxy.async; bar.sync;
+// wgmma.fence; commit.
+template <int Variant>
+__global__ void __launch_bounds__(256, 1) k_step(int iters, uint64_t* cyc) {
+  __syncthreads();
+  uint64_t c0 = clock64();
+  for (int it = 0; it < iters; ++it) {
+    wgmma_wait<1>();
+    if (Variant == 0) asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    asm volatile("bar.sync 1, 256;\n" ::: "memory");
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    asm volatile("bar.sync 1, 256;\n" ::: "memory");
+    wgmma_fence();
+    wgmma_commit();
+  }
+  wgmma_wait<0>();
+  uint64_t c1 = clock64();
+  if (threadIdx.x % 32 == 0) cyc[blockIdx.x * 8 + threadIdx.x / 32] = c1 - c0;
+}
+
+template <int Variant>
+std::vector<double> run_step() {
+  const int n = g_num_sms, iters = 20000;
+  uint64_t* cyc;
+  CK(cudaMalloc(&cyc, 8 * n * sizeof(uint64_t)));
+  std::vector<uint64_t> hc(8 * n);
+  std::vector<double> reps;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    k_step<Variant><<<n, 256>>>(iters, cyc);
+    CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, 8 * n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> per;
+    for (int i = 0; i < 8 * n; ++i) per.push_back(double(hc[i]) / iters);
+    reps.push_back(median(per));
+  }
+  CK(cudaFree(cyc));
+  return reps;
+}
+
+std::string bench_step() {
+  std::fprintf(stderr, "step ...\n");
+  std::vector<double> two = run_step<0>(), kern = run_step<1>();
+  return jstat(two, "\"unit\": \"cycles per step (256 threads, 1 CTA per SM)\", "
+                    "\"variant\": \"wait_group 1; 2 x (fence.proxy.async; bar.sync 1,256); wgmma.fence; commit\", "
+                    "\"kernel_order\": " +
+                        jstat(kern, "\"variant\": \"wait_group 1; bar.sync; fence.proxy.async; bar.sync; wgmma.fence; commit\""));
+}
+
+//===----------------------------------------------------------------------===//
+// 6. Fixed cost per output tile
+//===----------------------------------------------------------------------===//
+
+constexpr int kTileBytes = 128 * 128 * 2;          // 128 x 128 f16
+constexpr int kTileColsTiles = 32;                  // C: 4096 f16 columns
+constexpr size_t kTilePitch = 4096 * 2;             // bytes per C row
+constexpr int kTilesPerCta = 512;
+
+__device__ __forceinline__ void mbar_init(uint32_t bar, uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" ::"r"(bar), "r"(count) : "memory");
+}
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+  asm volatile(
+      "{\n.reg .pred P1;\nLAB_WAIT:\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 P1, [%0], %1, 10000000;\n"
+      "@P1 bra.uni DONE;\nbra.uni LAB_WAIT;\nDONE:\n}\n" ::"r"(bar),
+      "r"(parity)
+      : "memory");
+}
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(bar) : "memory");
+}
+// What a TMA load does to the full barrier, without the TMA: expect 16
+// bytes, then complete them.
+__device__ __forceinline__ void mbar_expect_and_complete(uint32_t bar) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], 16;" ::"r"(bar) : "memory");
+  asm volatile("mbarrier.complete_tx.shared::cta.b64 [%0], 16;" ::"r"(bar) : "memory");
+}
+
+// 288 threads: warps 0-7 consumers, warp 8 the producer. Two stages of
+// full/empty mbarriers. Per tile the producer (lane 0) waits for a free
+// stage and arrives on its full barrier (expect_tx + complete_tx); the
+// consumers wait on it, bar.sync 1, 256, (Store) write the 128 x 128 f16
+// tile to C (16-byte stores, 16 threads per 256-byte row), and lane 0 of
+// each warp arrives on the empty barrier.
+template <bool Store>
+__global__ void __launch_bounds__(288, 1)
+    k_tile(int tiles, int tile_space, uint4* C, uint64_t* cyc) {
+  __shared__ __align__(8) uint64_t bars[4];  // full[0..1], empty[0..1]
+  const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32;
+  const uint32_t full0 = smem_addr(&bars[0]), empty0 = smem_addr(&bars[2]);
+  if (tid == 0) {
+    mbar_init(full0, 1);
+    mbar_init(full0 + 8, 1);
+    mbar_init(empty0, 8);
+    mbar_init(empty0 + 8, 8);
+  }
+  __syncthreads();
+  if (warp == 8) {
+    if (lane == 0) {
+      for (int i = 0; i < tiles; ++i) {
+        const int s = i & 1;
+        const uint32_t ph = (i >> 1) & 1;
+        mbar_wait(empty0 + 8 * s, ph ^ 1);
+        mbar_expect_and_complete(full0 + 8 * s);
+      }
+    }
+    return;
+  }
+  const uint4 v = make_uint4(tid, tid + 1, tid + 2, tid + 3);
+  uint64_t c0 = clock64();
+  for (int i = 0; i < tiles; ++i) {
+    const int s = i & 1;
+    const uint32_t ph = (i >> 1) & 1;
+    mbar_wait(full0 + 8 * s, ph);
+    asm volatile("bar.sync 1, 256;\n" ::: "memory");
+    if (Store) {
+      const int t = (blockIdx.x + i * gridDim.x) % tile_space;
+      const size_t tm = t / kTileColsTiles, tn = t % kTileColsTiles;
+      char* tile = reinterpret_cast<char*>(C) + tm * 128 * kTilePitch + tn * 256;
+#pragma unroll
+      for (int k = 0; k < 8; ++k) {
+        const int p = k * 256 + tid, row = p / 16, col = p % 16;
+        *reinterpret_cast<uint4*>(tile + row * kTilePitch + col * 16) = v;
+      }
+    }
+    __syncwarp();
+    if (lane == 0) mbar_arrive(empty0 + 8 * s);
+  }
+  uint64_t c1 = clock64();
+  if (tid == 0) cyc[blockIdx.x] = c1 - c0;
+}
+
+template <bool Store>
+std::string run_tile(void* buf, size_t bytes) {
+  const int n = g_num_sms;
+  const int tile_space = int(std::min<size_t>(bytes, size_t(1) << 30) / kTileBytes);
+  REQUIRE(tile_space % kTileColsTiles == 0 && tile_space > 0, "tile space");
+  uint64_t* cyc;
+  CK(cudaMalloc(&cyc, n * sizeof(uint64_t)));
+  std::vector<uint64_t> hc(n);
+  std::vector<double> reps, us;
+  Timer t;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    t.start();
+    k_tile<Store><<<n, 288>>>(kTilesPerCta, tile_space, static_cast<uint4*>(buf), cyc);
+    CK_LAUNCH();
+    float ms = t.stop_ms();
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> per;
+    for (int i = 0; i < n; ++i) per.push_back(double(hc[i]) / kTilesPerCta);
+    reps.push_back(median(per));
+    us.push_back(ms * 1e3);
+  }
+  CK(cudaFree(cyc));
+  double written = double(kTileBytes) * kTilesPerCta * n;
+  return jstat(reps, "\"kernel_us_median\": " + jnum(median(us)) +
+                         ", \"bytes_written\": " + jnum(Store ? written : 0) +
+                         (Store ? ", \"write_gbps_median\": " + jnum(written / (median(us) * 1e-6) / 1e9) : std::string()));
+}
+
+std::string bench_tile(void* buf, size_t bytes) {
+  std::fprintf(stderr, "tile ...\n");
+  std::string with = run_tile<true>(buf, bytes), without = run_tile<false>(buf, bytes);
+  return "{\"unit\": \"cycles per tile per CTA (288 threads, 1 CTA per SM)\", \"tile_bytes\": " +
+         std::to_string(kTileBytes) + ", \"tiles_per_cta\": " + std::to_string(kTilesPerCta) +
+         ", \"store\": " + with + ", \"nostore\": " + without + "}";
+}
+
+//===----------------------------------------------------------------------===//
+// 7. Launch of an empty persistent kernel
+//===----------------------------------------------------------------------===//
+
+__global__ void __launch_bounds__(288, 1) k_empty(int flag, int* sink) {
+  extern __shared__ unsigned char smem[];
+  if (flag == 12345 && threadIdx.x == 0) *sink = smem[0];
+}
+
+std::string bench_launch() {
+  std::fprintf(stderr, "launch ...\n");
+  const int smem = 200 * 1024, per_graph = 20;
+  CK(cudaFuncSetAttribute(k_empty, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+  int* sink;
+  CK(cudaMalloc(&sink, sizeof(int)));
+  cudaStream_t st;
+  CK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
+  cudaGraph_t graph;
+  cudaGraphExec_t exec;
+  CK(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < per_graph; ++i) {
+    k_empty<<<g_num_sms, 288, smem, st>>>(0, sink);
+    CK_LAUNCH();
+  }
+  CK(cudaStreamEndCapture(st, &graph));
+  CK(cudaGraphInstantiate(&exec, graph, 0));
+  Timer t;
+  std::vector<double> reps, plain;
+  for (int r = 0; r < 10 + kReps; ++r) {
+    t.start(st);
+    CK(cudaGraphLaunch(exec, st));
+    float ms = t.stop_ms(st);
+    if (r >= 10) reps.push_back(ms * 1e3 / per_graph);
+  }
+  // The same 20 launches without a graph, for comparison.
+  for (int r = 0; r < 10 + kReps; ++r) {
+    t.start(st);
+    for (int i = 0; i < per_graph; ++i) k_empty<<<g_num_sms, 288, smem, st>>>(0, sink);
+    CK_LAUNCH();
+    float ms = t.stop_ms(st);
+    if (r >= 10) plain.push_back(ms * 1e3 / per_graph);
+  }
+  CK(cudaGraphExecDestroy(exec));
+  CK(cudaGraphDestroy(graph));
+  CK(cudaStreamDestroy(st));
+  CK(cudaFree(sink));
+  return jstat(reps, "\"unit\": \"us per launch (graph of 20 launches, 132 x 288 threads, 200 KiB dynamic smem)\", "
+                     "\"launches_per_graph\": 20, \"stream\": " + jstat(plain));
+}
+
+//===----------------------------------------------------------------------===//
+// 8. DRAM latency
+//===----------------------------------------------------------------------===//
+
+// Slot i (128 bytes apart) holds the address of slot next[i].
+__global__ void k_chase_init(uint64_t* buf, const uint32_t* next, uint32_t slots) {
+  uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < slots) buf[size_t(i) * 16] = reinterpret_cast<uint64_t>(buf + size_t(next[i]) * 16);
+}
+
+__global__ void k_chase(uint64_t start, int steps, uint64_t* out) {
+  uint64_t p = start;
+  uint64_t c0 = clock64(), g0 = globaltimer_ns();
+  for (int i = 0; i < steps; ++i)
+    asm volatile("ld.global.cg.u64 %0, [%0];" : "+l"(p)::"memory");
+  uint64_t c1 = clock64(), g1 = globaltimer_ns();
+  out[0] = c1 - c0;
+  out[1] = g1 - g0;
+  out[2] = p;  // where the next repetition continues
+}
+
+std::string chase_size(void* buf, size_t bytes, double* med_ns) {
+  const uint32_t slots = uint32_t(bytes / 128);
+  // Sattolo's algorithm: one random cycle through all slots.
+  std::vector<uint32_t> next(slots);
+  for (uint32_t i = 0; i < slots; ++i) next[i] = i;
+  uint64_t x = 0x9E3779B97F4A7C15ull ^ bytes;
+  for (uint32_t i = slots - 1; i > 0; --i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    uint32_t j = uint32_t(x % i);  // j < i
+    std::swap(next[i], next[j]);
+  }
+  uint32_t* dnext;
+  CK(cudaMalloc(&dnext, size_t(slots) * 4));
+  CK(cudaMemcpy(dnext, next.data(), size_t(slots) * 4, cudaMemcpyHostToDevice));
+  k_chase_init<<<(slots + 255) / 256, 256>>>(static_cast<uint64_t*>(buf), dnext, slots);
+  CK_LAUNCH();
+  CK(cudaDeviceSynchronize());
+  CK(cudaFree(dnext));
+  uint64_t* out;
+  CK(cudaMalloc(&out, 3 * sizeof(uint64_t)));
+  const int steps = 2000;
+  uint64_t p = reinterpret_cast<uint64_t>(buf);
+  uint64_t h[3];
+  std::vector<double> ns, cyc;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    k_chase<<<1, 1>>>(p, steps, out);
+    CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    CK(cudaMemcpy(h, out, sizeof h, cudaMemcpyDeviceToHost));
+    p = h[2];
+    if (r < kWarmup) continue;
+    ns.push_back(double(h[1]) / steps);
+    cyc.push_back(double(h[0]) / steps);
+  }
+  CK(cudaFree(out));
+  *med_ns = median(ns);
+  return jstat(ns, "\"buffer_bytes\": " + std::to_string(bytes) +
+                       ", \"steps\": " + std::to_string(steps) +
+                       ", \"cycles\": " + jstat(cyc));
+}
+
+std::string bench_latency(void* buf) {
+  std::fprintf(stderr, "dram latency ...\n");
+  const size_t mib = size_t(1) << 20;
+  const size_t sizes[] = {16 * mib, 256 * mib, 1024 * mib};
+  std::string by = "[";
+  double med = 0, m;
+  for (int i = 0; i < 3; ++i) {
+    std::string s = chase_size(buf, sizes[i], &m);
+    if (sizes[i] == 256 * mib) med = m;
+    by += (i ? ", " : "") + s;
+  }
+  return "{\"median\": " + jnum(med) +
+         ", \"unit\": \"ns per dependent load (1 thread, random cycle, 128-byte slots), the 256 MiB buffer\", "
+         "\"buffer_bytes\": " + std::to_string(256 * mib) + ", \"by_size\": " + by + "]}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int dev = 0;
+  CK(cudaSetDevice(dev));
+  cudaDeviceProp prop;
+  CK(cudaGetDeviceProperties(&prop, dev));
+  g_num_sms = prop.multiProcessorCount;
+  REQUIRE(prop.major == 9, "needs an sm_90 GPU (built for sm_90a)");
+  int clock_khz = 0, mem_khz = 0, bus_bits = 0;
+  cudaDeviceGetAttribute(&clock_khz, cudaDevAttrClockRate, dev);
+  cudaDeviceGetAttribute(&mem_khz, cudaDevAttrMemoryClockRate, dev);
+  cudaDeviceGetAttribute(&bus_bits, cudaDevAttrGlobalMemoryBusWidth, dev);
+  cudaGetLastError();  // the attributes are informative only
+
+  char date[64];
+  std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::fprintf(stderr, "%s, %d SMs, L2 %d bytes\n", prop.name, g_num_sms, prop.l2CacheSize);
+
+  // One big buffer (>> L2) for the streaming read, the tile stores and the
+  // pointer chase.
+  size_t bytes = size_t(4) << 30;
+  if (argc > 1) bytes = size_t(std::atoll(argv[1])) << 20;  // MiB, for small GPUs
+  REQUIRE(bytes >= (size_t(1) << 30), "buffer must be at least 1 GiB");
+  void* buf;
+  CK(cudaMalloc(&buf, bytes));
+  CK(cudaMemset(buf, 0, bytes));
+  CK(cudaDeviceSynchronize());
+
+  std::string out = "{\n";
+  out += "\"schema\": \"ggemm-micro/1\",\n";
+  out += "\"date_utc\": \"" + std::string(date) + "\",\n";
+  out += "\"device\": {\"name\": \"" + std::string(prop.name) + "\", \"sm_count\": " +
+         std::to_string(g_num_sms) + ", \"cc\": \"" + std::to_string(prop.major) + "." +
+         std::to_string(prop.minor) + "\", \"l2_bytes\": " + std::to_string(prop.l2CacheSize) +
+         ", \"global_mem_bytes\": " + std::to_string(prop.totalGlobalMem) +
+         ", \"clock_rate_khz_attr\": " + std::to_string(clock_khz) +
+         ", \"mem_clock_khz_attr\": " + std::to_string(mem_khz) +
+         ", \"mem_bus_bits\": " + std::to_string(bus_bits) + "},\n";
+  out += "\"reps\": " + std::to_string(kReps) + ", \"warmup\": " + std::to_string(kWarmup) + ",\n";
+  out += "\"clock\": " + bench_clock() + ",\n";
+  out += "\"dram_read\": " + bench_dram(buf, bytes) + ",\n";
+  out += "\"wgmma\": " + bench_wgmma() + ",\n";
+  out += "\"decode\": " + bench_decode() + ",\n";
+  out += "\"step\": " + bench_step() + ",\n";
+  out += "\"tile\": " + bench_tile(buf, bytes) + ",\n";
+  out += "\"launch\": " + bench_launch() + ",\n";
+  out += "\"dram_latency\": " + bench_latency(buf) + "\n";
+  out += "}\n";
+  CK(cudaFree(buf));
+  CK(cudaDeviceSynchronize());
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
