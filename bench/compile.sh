@@ -4,11 +4,29 @@
 # The GPU machine has no LLVM/MLIR: compile here, copy the repository with
 # its out/ folder (git-ignored) there, and run bench/run_gpu.sh on it.
 # Usage: bench/compile.sh [chip]   (default sm_90a)
+#   PROBLEMS=bench/heldout.json bench/compile.sh compiles another problem
+#   list's benchmark shapes instead, and only those: examples generated into
+#   out/examples-heldout (not examples/: held-out shapes stay out of the
+#   checked-in examples and the tests), kernels into out/kernels-heldout,
+#   which PROBLEMS=bench/heldout.json bench/run_gpu.sh runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chip="${1:-sm_90a}"
+PROBLEMS="${PROBLEMS:-bench/problems.json}"
 source scripts/setup.sh
 ninja -C "$GGEMM_BUILD" -j "$GGEMM_JOBS" gemm-opt
+if [ "$PROBLEMS" != bench/problems.json ]; then
+  list=$(basename "$PROBLEMS" .json)
+  rm -rf "out/examples-$list" "out/kernels-$list"
+  mkdir -p "out/kernels-$list"
+  python3 examples/gen_examples.py "$PROBLEMS" --out-dir "out/examples-$list"
+  for f in out/examples-$list/bench_*.mlir; do
+    "$GGEMM_BUILD/bin/gemm-opt" "$f" \
+      --ggemm-pipeline="chip=$chip out-dir=out/kernels-$list" -o /dev/null
+  done
+  echo "$(ls out/kernels-$list/*.json | wc -l) kernels in out/kernels-$list ($PROBLEMS)"
+  exit 0
+fi
 rm -rf out/kernels
 mkdir -p out/kernels
 for f in examples/*.mlir bench/shapes/*.mlir; do

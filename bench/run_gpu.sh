@@ -4,7 +4,8 @@
 # kernel against the CPU reference on fresh random data, runs
 # compute-sanitizer, then times ggemm and the peers of bench/peers/ (PyTorch
 # and Triton) on the benchmark shapes of bench/problems.json (list form; the
-# MoE shape g128_n2048_k1024 in its contiguous form as well).
+# shapes marked "time_dynamic" (MoE layers, whose group sizes a router makes
+# on the device) in their contiguous form as well).
 # Logs go to LOG_DIR; bench/write_results.py then writes LOG_DIR/RESULTS.md:
 # this run on top of the earlier runs of bench/RESULTS.md, ready to replace it.
 # Needs: out/kernels from bench/compile.sh (run where LLVM/MLIR are); here the
@@ -12,16 +13,31 @@
 # Usage: bench/run_gpu.sh [check|bench|all] [LOG_DIR]
 #   Defaults: all, out/logs. The check half takes several minutes; the two
 #   halves may run one after the other into the same LOG_DIR.
+#   PROBLEMS=bench/heldout.json bench/run_gpu.sh all out/logs-heldout runs
+#   another problem list instead: its kernels from out/kernels-heldout
+#   (PROBLEMS=bench/heldout.json bench/compile.sh), only its benchmark
+#   shapes (no test, edge or sanitizer runs), its own RESULTS.md heading.
 set -uo pipefail
 what="${1:-all}"
 cd "$(dirname "$0")/.."
 logs="${2:-out/logs}"
 mkdir -p "$logs"
-K=out/kernels
+PROBLEMS="${PROBLEMS:-bench/problems.json}"
+if [ "$PROBLEMS" = bench/problems.json ]; then
+  K=out/kernels; main_list=1
+else
+  K=out/kernels-$(basename "$PROBLEMS" .json); main_list=0
+fi
 if ! ls $K/*.json > /dev/null 2>&1; then
-  echo "no kernels in $K: run bench/compile.sh first"; exit 1
+  echo "no kernels in $K: run PROBLEMS=$PROBLEMS bench/compile.sh first"; exit 1
 fi
 source bench/common.sh
+# bench/common.sh's sizes_of reads bench/problems.json; here the list run.
+sizes_of() {
+  python3 -c 'import json, sys
+sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
+print(",".join(str(m) for m in sizes[sys.argv[2]]))' "$PROBLEMS" "$1"
+}
 
 # The list-form benchmark kernels: every bench_*.json but the _dynamic ones
 # (rows<contiguous>, run-time group sizes), whatever the group count.
@@ -29,9 +45,11 @@ bench_list=()
 for m in $K/bench_*.json; do
   case "$m" in *_dynamic.json) ;; *) [ -f "$m" ] && bench_list+=("$m") ;; esac
 done
-# The MoE-like shape, also timed in its contiguous form with the group sizes
-# of bench/problems.json (its own row in RESULTS.md: ..._dynamic).
-moe=g128_n2048_k1024
+# The MoE shapes ("time_dynamic": true), also timed in their contiguous form
+# with the group sizes of the list (their own rows in RESULTS.md: ..._dynamic).
+dynamic_timed=$(python3 -c 'import json, sys
+print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]
+               if b.get("time_dynamic")))' "$PROBLEMS")
 
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$logs/device.txt"
 date -u +%Y-%m-%d >> "$logs/device.txt"
@@ -46,6 +64,7 @@ if [ "$what" != bench ]; then
 : > "$logs/check.log"
 # Correctness: every test and benchmark shape, edge M, run-time sizes.
 for m in $K/test_0*.json "${bench_list[@]}" $K/edge_m.json; do
+  [ -f "$m" ] || continue  # another list (PROBLEMS) has no test or edge kernels
   log "check $(basename $m) seed $seed"
   $RUN "$m" --seed $seed --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
 done
@@ -54,6 +73,7 @@ for m in $K/bench_*_dynamic.json; do
   log "check $(basename $m) sizes $sizes"
   $RUN "$m" --seed $seed --group-sizes "$sizes" --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
 done
+if [ "$main_list" = 1 ]; then
 for sizes in 0,1,127,129,300 300,0,0,1,129; do
   log "check edge_m_dynamic sizes $sizes"
   $RUN $K/edge_m_dynamic.json --seed $seed --group-sizes $sizes --check 2>&1 | tee -a "$logs/check.log" | tail -1 | grep -q PASS || fails=$((fails+1))
@@ -83,6 +103,9 @@ compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $K/edge_m_dynamic.json
   > "$logs/sanitizer_memcheck_overrun.log" 2>&1
 echo "exit $?" | tee -a "$logs/check.log"
 tail -3 "$logs/sanitizer_memcheck_overrun.log" | tee -a "$logs/check.log"
+else
+log "correctness failures: $fails"
+fi
 fi
 
 if [ "$what" != check ]; then
@@ -92,16 +115,18 @@ for m in "${bench_list[@]}"; do
   echo "== bench $(basename $m)" | tee -a "$logs/bench.log"
   $RUN "$m" --seed $seed --bench 2>&1 | tee -a "$logs/bench.log"
 done
-m=$K/bench_${moe}_dynamic.json
-if [ -f "$m" ]; then
-  echo "== bench $(basename $m) sizes of $moe" | tee -a "$logs/bench.log"
-  $RUN "$m" --seed $seed --group-sizes "$(sizes_of $moe)" --bench 2>&1 | tee -a "$logs/bench.log"
-else
-  echo "== no $m: not timed" | tee -a "$logs/bench.log"
-fi
-python3 bench/peers/torch_peers.py > "$logs/torch_peers.log" 2>&1; tail -8 "$logs/torch_peers.log"
-python3 bench/peers/triton_nvfp4.py > "$logs/triton.log" 2>&1; tail -8 "$logs/triton.log"
+for shape in $dynamic_timed; do
+  m=$K/bench_${shape}_dynamic.json
+  if [ -f "$m" ]; then
+    echo "== bench $(basename $m) sizes of $shape" | tee -a "$logs/bench.log"
+    $RUN "$m" --seed $seed --group-sizes "$(sizes_of $shape)" --bench 2>&1 | tee -a "$logs/bench.log"
+  else
+    echo "== no $m: not timed" | tee -a "$logs/bench.log"
+  fi
+done
+python3 bench/peers/torch_peers.py --problems "$PROBLEMS" > "$logs/torch_peers.log" 2>&1; tail -20 "$logs/torch_peers.log"
+python3 bench/peers/triton_nvfp4.py --problems "$PROBLEMS" > "$logs/triton.log" 2>&1; tail -20 "$logs/triton.log"
 fi
 echo "correctness failures: $fails"
-python3 bench/write_results.py "$logs" "$logs/RESULTS.md"
+python3 bench/write_results.py "$logs" "$logs/RESULTS.md" --problems "$PROBLEMS"
 [ "$fails" -eq 0 ]

@@ -2,13 +2,17 @@
 """Writes bench/RESULTS.md from the logs of one bench/run_gpu.sh run.
 
 Usage: python3 bench/write_results.py LOG_DIR [OUTPUT.md] [--earlier FILE]
+                                      [--problems LIST]
 
 LOG_DIR holds device.txt, check.log, bench.log, torch_peers.log and
 triton.log, as bench/run_gpu.sh leaves them. Every number of the new section
 comes from those logs. OUTPUT.md (default bench/RESULTS.md) gets the fixed
 introduction, this run's section, then the earlier runs' sections of FILE
 (default bench/RESULTS.md), newest first; an earlier section with the same
-heading (same date and device) is replaced.
+heading (same date and device) is replaced. A run of another problem list
+than bench/problems.json (--problems, as bench/run_gpu.sh passes it, e.g.
+bench/heldout.json) names the list in its heading, so it never replaces a
+run of the main list.
 """
 import argparse
 import json
@@ -18,6 +22,7 @@ import re
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
 RUN_HEADING = "## Run of "
+MAIN_LIST = "bench/problems.json"
 
 INTRO = """\
 # Benchmark results
@@ -98,7 +103,7 @@ def parse_checks(text):
     return summaries, fails, sanitizer
 
 
-def run_section(logs):
+def run_section(logs, problems=MAIN_LIST):
     device = read(f"{logs}/device.txt").strip().splitlines()
     gpu = device[1].split(",")[0].strip() if len(device) > 1 else "unknown GPU"
     date = device[-1].strip() if device else "unknown date"
@@ -151,9 +156,12 @@ def run_section(logs):
         f"CUDA {torch_device['cuda']}" if torch_device.get("cuda") else "",
         f"Triton {triton_device['triton']}" if "triton" in triton_device else "")
         if x)
-    lines = [f"{RUN_HEADING}{date} on {gpu}", "",
+    other = os.path.normpath(problems) != os.path.normpath(MAIN_LIST)
+    lines = [f"{RUN_HEADING}{date} on {gpu}" + (f" ({problems})" if other else ""),
+             "",
              f"Device: {gpu} (sm_90a). Date: {date}."
-             + (f" Peers ran with {versions}." if versions else "")]
+             + (f" Peers ran with {versions}." if versions else "")
+             + (f" Shapes: `{problems}`, not `{MAIN_LIST}`." if other else "")]
     if ceiling:
         lines += ["Ceilings measured in this run: bf16 "
                   f"{ceiling['bf16_tflops']:.0f} TFLOP/s; copy "
@@ -263,8 +271,11 @@ def main():
     parser.add_argument("output", nargs="?", default=RESULTS)
     parser.add_argument("--earlier", default=RESULTS,
                         help="results file whose run sections follow this run's")
+    parser.add_argument("--problems", default=MAIN_LIST,
+                        help="the problem list the run used (bench/run_gpu.sh's "
+                             "PROBLEMS)")
     args = parser.parse_args()
-    heading, section = run_section(args.logs)
+    heading, section = run_section(args.logs, args.problems)
     earlier = earlier_sections(args.earlier, heading)
     with open(args.output, "w") as f:
         f.write("\n".join([INTRO, section, *earlier]))

@@ -3,6 +3,7 @@
 
 Usage: python3 bench/peers/torch_peers.py [--problems bench/problems.json]
                                           [--reps 50] [--seed 0]
+       (--problems defaults to $PROBLEMS if set, e.g. bench/heldout.json)
 
 For each benchmark shape of bench/problems.json, on random NVFP4 operands
 (packed e2m1 bytes over all 16 codes in both nibbles, non-negative e4m3 scale
@@ -43,7 +44,12 @@ import torch
 from timing import median_us
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_PROBLEMS = os.path.join(os.path.dirname(HERE), "problems.json")
+# Elements dequantized (or requantized) at a time: the float32 temporaries of
+# one chunk stay near a GiB even when a shape's weights are many GB (256
+# experts of 4096 x 7168).
+CHUNK_ELEMS = 1 << 26
 DEV = "cuda"
 
 # e2m1 code -> value: bit 3 sign, bits 2-1 exponent (bias 1), bit 0 mantissa.
@@ -103,9 +109,31 @@ def random_nvfp4(rows_shape, k, gen):
     return packed, scales
 
 
+def problems_path(arg):
+    """--problems, else $PROBLEMS, else bench/problems.json; a relative path
+    that does not exist from here is taken from the repository root."""
+    path = arg or os.environ.get("PROBLEMS") or DEFAULT_PROBLEMS
+    if not os.path.isabs(path) and not os.path.exists(path):
+        path = os.path.join(ROOT, path)
+    return path
+
+
 def dequantize(packed, scales, dtype):
     """Exact values of packed e2m1 (lower nibble = even element) times their
-    e4m3 block scales, in `dtype` (exact in bf16 and wider)."""
+    e4m3 block scales, in `dtype` (exact in bf16 and wider), a chunk of rows
+    at a time."""
+    k = packed.shape[-1] * 2
+    rows = packed.numel() * 2 // k
+    out = torch.empty(rows, k, dtype=dtype, device=DEV)
+    flat_p, flat_s = packed.reshape(rows, k // 2), scales.reshape(rows, k // 16)
+    step = max(1, CHUNK_ELEMS // k)
+    for r in range(0, rows, step):
+        out[r:r + step] = dequantize_chunk(flat_p[r:r + step],
+                                           flat_s[r:r + step], dtype)
+    return out.view(*packed.shape[:-1], k)
+
+
+def dequantize_chunk(packed, scales, dtype):
     table = torch.tensor(E2M1_VALUES, device=DEV, dtype=torch.float32)
     lo = table[(packed & 0xF).long()]
     hi = table[(packed >> 4).long()]
@@ -116,11 +144,19 @@ def dequantize(packed, scales, dtype):
 
 
 def rowwise_fp8(x):
-    """e4m3 copy of x with one f32 scale per row (last dim reduced)."""
-    amax = x.float().abs().amax(dim=-1).clamp(min=1e-12)
-    scale = amax / FP8_MAX
-    q = (x.float() / scale.unsqueeze(-1)).to(torch.float8_e4m3fn)
-    return q, scale.contiguous()
+    """e4m3 copy of x with one f32 scale per row (last dim reduced), a chunk
+    of rows at a time."""
+    k = x.shape[-1]
+    flat = x.reshape(-1, k)
+    q = torch.empty(flat.shape, dtype=torch.float8_e4m3fn, device=DEV)
+    scale = torch.empty(flat.shape[0], dtype=torch.float32, device=DEV)
+    step = max(1, CHUNK_ELEMS // k)
+    for r in range(0, flat.shape[0], step):
+        part = flat[r:r + step].float()
+        s = part.abs().amax(dim=-1).clamp(min=1e-12) / FP8_MAX
+        q[r:r + step] = (part / s.unsqueeze(-1)).to(torch.float8_e4m3fn)
+        scale[r:r + step] = s
+    return q.view(x.shape), scale.view(x.shape[:-1]).contiguous()
 
 
 def rel_err(out, ref):
@@ -160,14 +196,16 @@ def run_shape(bench, reps, seed, l2_bytes, ceiling):
         data.append({"a": dequantize(a_packed, a_scales, torch.bfloat16),
                      "b": dequantize(b_packed, b_scales, torch.bfloat16),
                      "packed": (a_packed, a_scales, b_packed, b_scales)})
-    # Reference of set 0, in float64 from the packed data.
+    # Reference of set 0, in float64 from the packed data, one group at a
+    # time (all of B in float64 would not fit for the largest shapes).
     a_packed, a_scales, b_packed, b_scales = data[0]["packed"]
-    a64 = dequantize(a_packed, a_scales, torch.float64)
-    b64 = dequantize(b_packed, b_scales, torch.float64)
     ref = torch.empty(m_total, n, dtype=torch.float64, device=DEV)
     for i in range(g):
-        ref[starts[i]:starts[i] + ms[i]] = a64[starts[i]:starts[i] + ms[i]] @ b64[i].T
-    del a64, b64
+        if ms[i] == 0:
+            continue
+        rows = slice(starts[i], starts[i] + ms[i])
+        ref[rows] = (dequantize(a_packed[rows], a_scales[rows], torch.float64)
+                     @ dequantize(b_packed[i], b_scales[i], torch.float64).T)
     for d in data:
         del d["packed"]
 
@@ -243,12 +281,14 @@ def run_shape(bench, reps, seed, l2_bytes, ceiling):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--problems", default=DEFAULT_PROBLEMS)
+    parser.add_argument("--problems", default=None,
+                        help="problem list (default: $PROBLEMS, else "
+                             "bench/problems.json)")
     parser.add_argument("--reps", type=int, default=50,
                         help="timed graph replays per peer")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    with open(args.problems) as f:
+    with open(problems_path(args.problems)) as f:
         benchmarks = json.load(f)["benchmarks"]
 
     props = torch.cuda.get_device_properties(0)

@@ -3,6 +3,7 @@
 
 Usage: python3 bench/peers/triton_nvfp4.py [--problems bench/problems.json]
                                            [--reps 50] [--seed 0]
+       (--problems defaults to $PROBLEMS if set, e.g. bench/heldout.json)
 
 What a Triton user writes for NVFP4 on Hopper, which has no FP4 tensor cores
 (and where tl.dot_scaled with e2m1 operands does not work): for each
@@ -49,6 +50,8 @@ E2M1_VALUES = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
 # (0x01..0x07) included: 2^-9 .. 3.75.
 SCALE_LO, SCALE_HI = 0x01, 0x48
 MAX_REL_ERR = 1e-3
+# Rows of one group's B dequantized to float64 at a time in the reference.
+CHUNK_ROWS = 4096
 
 # (tile M, tile N, tile K, warps, pipeline stages)
 CONFIGS = [
@@ -189,12 +192,19 @@ def dequantize64(packed, scales):
 
 
 def reference(ms, s):
-    a = dequantize64(s["a"], s["sfa"])
-    b = dequantize64(s["b"], s["sfb"])
-    out = torch.empty(a.shape[0], b.shape[1], dtype=torch.float64, device=DEV)
+    """float64 C, one group at a time (all of B in float64 would not fit for
+    the largest shapes: 256 experts of 4096 x 7168 are 60 GB)."""
+    n = s["b"].shape[1]
+    out = torch.empty(sum(ms), n, dtype=torch.float64, device=DEV)
     start = 0
     for g, m in enumerate(ms):
-        out[start:start + m] = a[start:start + m] @ b[g].T
+        if m:
+            rows = slice(start, start + m)
+            a = dequantize64(s["a"][rows], s["sfa"][rows])
+            for c in range(0, n, CHUNK_ROWS):
+                b = dequantize64(s["b"][g, c:c + CHUNK_ROWS],
+                                 s["sfb"][g, c:c + CHUNK_ROWS])
+                out[rows, c:c + CHUNK_ROWS] = a @ b.T
         start += m
     return out
 
@@ -261,12 +271,17 @@ def run_shape(bench, reps, seed, l2_bytes):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--problems", default=DEFAULT_PROBLEMS)
+    parser.add_argument("--problems", default=None,
+                        help="problem list (default: $PROBLEMS, else "
+                             "bench/problems.json)")
     parser.add_argument("--reps", type=int, default=50,
                         help="timed graph replays per configuration")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    with open(args.problems) as f:
+    problems = args.problems or os.environ.get("PROBLEMS") or DEFAULT_PROBLEMS
+    if not os.path.isabs(problems) and not os.path.exists(problems):
+        problems = os.path.join(os.path.dirname(os.path.dirname(HERE)), problems)
+    with open(problems) as f:
         benchmarks = json.load(f)["benchmarks"]
 
     props = torch.cuda.get_device_properties(0)
