@@ -9,8 +9,11 @@
 #                                       # test/golden/ptx.sha256, lists the
 #                                       # kernels that changed
 #
-# Each example is compiled by ggemm-pipeline{chip=... format=isa}; the split-K
-# variants (split-k=2) of the test examples are included. GEMM_OPT names the
+# Each example is compiled by ggemm-pipeline{chip=... format=isa} with the
+# schedule pinned (tile-m=128 stages=4, so that a change of the cost model's
+# choice is not a change of the code), and once more with the schedule the
+# cost model chooses (<chip>-auto); the split-K variants (split-k=2) of the
+# test examples are included. GEMM_OPT names the
 # gemm-opt to use (default build/bin/gemm-opt).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,9 +31,11 @@ for chip in sm_90a sm_100a; do
     case "$name" in test_*) variants+=("split-k=2");; esac
     for v in "${variants[@]}"; do
       out="$DIR/$chip${v:+-${v/=/}}"
-      "$GEMM_OPT" "$example" \
-        --ggemm-pipeline="chip=$chip format=isa out-dir=$out $v" -o /dev/null
+      "$GEMM_OPT" "$example" -o /dev/null \
+        --ggemm-pipeline="chip=$chip format=isa tile-m=128 stages=4 out-dir=$out $v"
     done
+    "$GEMM_OPT" "$example" -o /dev/null \
+      --ggemm-pipeline="chip=$chip format=isa out-dir=$DIR/$chip-auto"
   done
 done
 (cd "$DIR" && find . -name '*.ptx' | LC_ALL=C sort | xargs sha256sum) > "$DIR/ptx.sha256"

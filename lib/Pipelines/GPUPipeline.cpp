@@ -29,6 +29,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.tileN = options.tileN;
   tile.tileK = options.tileK;
   tile.stages = options.stages;
+  tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
   pm.addPass(createGGemmTile(tile));
   if (options.splitK != 1) {

@@ -1,11 +1,13 @@
 //===- PrintSchedule.cpp - the ggemm-print-schedule pass ------------------===//
 //
 // A report for a person reading why a schedule was chosen: tile counts,
-// waves over the grid, CTA load and imbalance, split-K costs.
+// waves over the grid, CTA load and imbalance, split-K costs, and on
+// request every candidate schedule with its predicted time.
 //
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Target/CostModel.h"
 #include "ggemm/Transforms/Passes.h"
 #include "ggemm/Transforms/Schedule.h"
 
@@ -79,12 +81,48 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
   os << "; rule picks " << chooseSplitK(space) << "\n";
 }
 
+/// Every schedule of the chip's family with the cost model's prediction
+/// (CostModel.h), cheapest first.
+void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
+  ScheduleAttr s = op.getScheduleAttr();
+  const TargetInfo &target = TargetInfo::get(s.getTarget());
+  KernelProblem problem = KernelProblem::fromOperands(op.getProblem(), s);
+  os << "  candidates on " << target.name()
+     << " (predicted us = max(compute, memory, feed) + split + launch):\n";
+  for (const ScheduleCandidate &c : listScheduleCandidates(
+           op.getContext(), target, problem, s, rowsHint)) {
+    ScheduleAttr t = c.schedule;
+    os << "    tile " << t.getTileM() << "x" << t.getTileN() << "x"
+       << t.getTileK() << " stages " << t.getStages() << " split_k "
+       << t.getSplitK() << ": ";
+    if (!c.refused.empty()) {
+      os << "refused: " << c.refused << "\n";
+      continue;
+    }
+    const CostEstimate &e = c.cost;
+    os << llvm::format("%.1f us (compute %.1f, memory %.1f, feed %.1f, "
+                       "split %.1f, launch %.1f; %s-bound)",
+                       e.us, e.computeUs, e.memoryUs, e.feedUs, e.splitUs,
+                       e.launchUs, e.bound.str().c_str());
+    if (t.getTileM() == s.getTileM() && t.getTileN() == s.getTileN() &&
+        t.getTileK() == s.getTileK() && t.getStages() == s.getStages() &&
+        t.getSplitK() == s.getSplitK())
+      os << " <- this schedule";
+    os << "\n";
+  }
+}
+
 struct GGemmPrintSchedule final
     : public ggemm::impl::GGemmPrintScheduleBase<GGemmPrintSchedule> {
+  using GGemmPrintScheduleBase::GGemmPrintScheduleBase;
+
   void runOnOperation() override {
     getOperation().walk([&](GroupedMatmulOp op) {
-      if (op.getSchedule())
+      if (op.getSchedule()) {
         printReport(op, llvm::outs());
+        if (candidates)
+          printCandidates(op, rowsHint, llvm::outs());
+      }
       else
         op.emitRemark("no schedule to report; run ggemm-tile first");
     });

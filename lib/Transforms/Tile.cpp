@@ -6,8 +6,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/TargetInfo.h"
 #include "ggemm/Transforms/Passes.h"
+
+#include "llvm/Support/Debug.h"
 
 #define DEBUG_TYPE "ggemm-tile"
 
@@ -23,6 +26,35 @@ namespace {
 
 struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
   using GGemmTileBase::GGemmTileBase;
+
+  /// The cheapest schedule of the chip's family (split_k = 1) that keeps
+  /// the options the user fixed.
+  /// Fails with the reason the kernel refuses the candidates (the first
+  /// one's) in `why`.
+  FailureOr<ScheduleAttr> choose(GroupedMatmulOp op, const TargetInfo &target,
+                                 Raster order, int64_t ctas,
+                                 std::string &why) {
+    auto base = ScheduleAttr::get(&getContext(), target.chip, 128, 128, 256,
+                                  order, /*splitK=*/1, ctas, 4);
+    KernelProblem problem = KernelProblem::fromOperands(op.getProblem(), base);
+    for (const ScheduleCandidate &c : listScheduleCandidates(
+             &getContext(), target, problem, base, rowsHint)) {
+      ScheduleAttr s = c.schedule;
+      if (s.getSplitK() != 1 || s.getTileN() != tileN ||
+          s.getTileK() != tileK || (tileM != 0 && s.getTileM() != tileM) ||
+          (stages != 0 && s.getStages() != stages))
+        continue;
+      if (!c.refused.empty()) {
+        if (why.empty())
+          why = c.refused;
+        continue;
+      }
+      LLVM_DEBUG(llvm::dbgs() << "chose " << s << ": " << c.cost.us
+                              << " us predicted\n");
+      return s;
+    }
+    return failure();
+  }
 
   void runOnOperation() override {
     // The chip enters the IR here, once: the schedule carries it.
@@ -43,13 +75,29 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       if (!order)
         return fail("unknown raster '" + raster +
                     "' (expected along_m or along_n)");
-      if (std::string why = target->checkTile(tileM, tileN, tileK);
-          !why.empty())
-        return fail(why);
       if (grid < 0)
         return fail("grid = " + Twine(int64_t(grid)) +
                     " must be in [0, 65535] (0: the chip's SM count)");
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
+      int64_t tileM = this->tileM, stages = this->stages;
+      if (std::string why = target->checkTile(
+              tileM ? tileM : target->tileM.back(), tileN, tileK);
+          !why.empty())
+        return fail(why);
+      if (tileM == 0 || stages == 0) {
+        std::string why;
+        FailureOr<ScheduleAttr> chosen =
+            choose(op, *target, *order, ctas, why);
+        if (failed(chosen))
+          return fail(why.empty() ? std::string("no schedule of the family "
+                                                "fits the options given")
+                                  : why);
+        tileM = chosen->getTileM();
+        stages = chosen->getStages();
+      }
+      if (std::string why = target->checkTile(tileM, tileN, tileK);
+          !why.empty())
+        return fail(why);
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,
                                       tileK, *order, /*splitK=*/1, ctas,

@@ -1,6 +1,8 @@
 // blocked_128x4 scales are for tcgen05: ggemm-tile refuses them for sm_90a
 // (the lowering would), and takes them for sm_100a.
 // RUN: gemm-opt %s --ggemm-tile -verify-diagnostics
+// With the schedule left to the cost model, the same reason:
+// RUN: gemm-opt %s --ggemm-tile="tile-m=0 stages=0" -verify-diagnostics
 // RUN: gemm-opt %s --ggemm-tile=chip=sm_100a | FileCheck %s
 
 // CHECK: schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>

@@ -6,12 +6,13 @@
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=48" 2>&1 | FileCheck %s --check-prefix=N100-48
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=208" 2>&1 | FileCheck %s --check-prefix=N100-208
 // RUN: not gemm-opt %s --ggemm-tile="tile-n=64" 2>&1 | FileCheck %s --check-prefix=N90
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=0 stages=0 tile-n=64" 2>&1 | FileCheck %s --check-prefix=N90
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-k=128" 2>&1 | FileCheck %s --check-prefix=K100
 // RUN: not gemm-opt %s --ggemm-tile="tile-k=512" 2>&1 | FileCheck %s --check-prefix=K90
 // RUN: not gemm-opt %s --ggemm-tile="tile-k=128" 2>&1 | FileCheck %s --check-prefix=K90-128
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_80" 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not gemm-opt %s --ggemm-tile="raster=diagonal" 2>&1 | FileCheck %s --check-prefix=RASTER
-// RUN: not gemm-opt %s --ggemm-tile="stages=0" 2>&1 | FileCheck %s --check-prefix=STAGES
+// RUN: not gemm-opt %s --ggemm-tile="stages=17" 2>&1 | FileCheck %s --check-prefix=STAGES
 // RUN: not gemm-opt %s --ggemm-tile="grid=-5" 2>&1 | FileCheck %s --check-prefix=GRID
 // Tile sizes the chip takes, but a problem its kernel cannot:
 // RUN: not gemm-opt %s --ggemm-tile="stages=6" 2>&1 | FileCheck %s --check-prefix=SMEM90
@@ -32,7 +33,7 @@
 // K90-128: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile K in {256}; got 128
 // CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip 'sm_80' (known: sm_90a, sm_100a)
 // RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: unknown raster 'diagonal' (expected along_m or along_n)
-// STAGES: error: 'ggemm.grouped_matmul' op stages = 0 must be in [1, 16]
+// STAGES: error: 'ggemm.grouped_matmul' op stages = 17 must be in [1, 16]
 // GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = -5 must be in [0, 65535] (0: the chip's SM count)
 // 128 x 128 x 256: the ring starts at 66560 (barriers, two f16 decode
 // buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes: 6 stages, the

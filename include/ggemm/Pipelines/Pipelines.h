@@ -41,16 +41,25 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("write <func>.cubin/.ptx and <func>.json here")};
   PassOptions::Option<int64_t> tileM{
       *this, "tile-m",
-      llvm::cl::desc("token rows (rows of A) per tile"), llvm::cl::init(128)};
+      llvm::cl::desc("token rows (rows of A) per tile (0, the default: "
+                     "chosen by the chip's cost model)"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> tileN{*this, "tile-n",
                                      llvm::cl::desc("output columns per tile"),
                                      llvm::cl::init(128)};
   PassOptions::Option<int64_t> tileK{*this, "tile-k",
                                      llvm::cl::desc("K elements per stage"),
                                      llvm::cl::init(256)};
-  PassOptions::Option<int64_t> stages{*this, "stages",
-                                      llvm::cl::desc("pipeline stages"),
-                                      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> stages{
+      *this, "stages",
+      llvm::cl::desc("pipeline stages (0, the default: chosen by the chip's "
+                     "cost model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> rowsHint{
+      *this, "rows-hint",
+      llvm::cl::desc("rows per group the cost model assumes where M is "
+                     "dynamic (0: 128)"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",
       llvm::cl::desc("K tiles of the next tile to prefetch into L2 "

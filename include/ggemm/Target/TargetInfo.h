@@ -74,6 +74,29 @@ struct RoleSpec {
   int64_t maxRegisters; // setmaxnreg budget; 0: none
 };
 
+/// The cost model's constants of one chip (CostModel.h,
+/// docs/cost-model.md): measured by microbenchmarks (bench/micro) for a chip
+/// we can run, taken from public specifications otherwise.
+struct CostConstants {
+  double clockGHz;
+  double dramGBps;             // DRAM read bandwidth
+  double mmaFlopsPerCycle;     // per SM, the kernel's MMA
+  double decodeCyclesPerPiece; // per decoding thread, one 16-byte piece
+  double stepCycles;           // fixed cost of one 64-K step
+  double tileCycles;           // fixed cost of one output tile
+  double launchUs;             // launch of the persistent kernel
+  double dramLatencyNs;
+};
+
+/// Work of one 64-K step of one output tile, as a chip's kernel does it.
+struct StepWork {
+  double mmaFlops = 0; // multiply-adds x 2
+  /// 16-byte pieces of e2m1 the busiest decoding thread decodes (0: the
+  /// kernel does not decode). A barrier ends each step, so the busiest
+  /// thread sets its length.
+  double decodePieces = 0;
+};
+
 /// One chip. Each chip's folder defines one instance (TargetInfo::get).
 class TargetInfo {
 public:
@@ -126,6 +149,12 @@ public:
   /// differs, or "".
   std::string verifyPlan(const KernelProblem &problem,
                          KernelPlanAttr plan) const;
+
+  /// The cost model's constants of this chip.
+  virtual const CostConstants &costConstants() const = 0;
+  /// What one 64-K step of a tile of `tileM` tokens x `tileN` weight rows
+  /// costs this chip's kernel.
+  virtual StepWork stepWork(int64_t tileM, int64_t tileN) const = 0;
 
 protected:
   /// The chip's part of planKernel, after the tile and split-K checks.

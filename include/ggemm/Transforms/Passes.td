@@ -87,13 +87,22 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     | chip | tile M | tile N | tile K | grid |
     | --- | --- | --- | --- | --- |
     | sm_100a (tcgen05, cta_group::1) | 128 | 64, 128, 192 or 256 (docs/sm100-encodings.md, "Tile N") | 256 | 148 |
-    | sm_90a (two consumer warpgroups of wgmma m64n128k16) | 128 | 128 | 256 | 132 |
+    | sm_90a (two consumer warpgroups of wgmma m64nMk16) | 16, 32, 64 or 128 | 128 | 256 | 132 |
+
+    `tile-m=0` or `stages=0` lets the chip's cost model choose them
+    (include/ggemm/Target/CostModel.h, docs/cost-model.md): among the
+    schedules of the chip's family that fix the options given and have
+    split_k = 1, the one with the least predicted time. Where M is known only
+    at run time (rows<contiguous>) the model assumes `rows-hint` rows per
+    group (0: 128). `ggemm-print-schedule{candidates}` lists every
+    candidate with its prediction.
   }];
   let options = [
     Option<"chip", "chip", "std::string",
            /*default=*/"stringifyChip(kDefaultChip).str()",
            "target chip: sm_90a or sm_100a">,
-    Option<"tileM", "tile-m", "int64_t", /*default=*/"128", "tile rows">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"128",
+           "tile rows (tokens; 0: chosen by the cost model)">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"128", "tile columns">,
     Option<"tileK", "tile-k", "int64_t", /*default=*/"256",
            "K elements per pipeline step">,
@@ -102,7 +111,10 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     Option<"grid", "grid", "int64_t", /*default=*/"0",
            "persistent CTAs (0: the chip's SM count)">,
     Option<"stages", "stages", "int64_t", /*default=*/"4",
-           "shared-memory pipeline stages">,
+           "shared-memory pipeline stages (0: chosen by the cost model)">,
+    Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
+           "rows per group the cost model assumes where M is dynamic "
+           "(0: 128)">,
   ];
 }
 
@@ -157,8 +169,18 @@ def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
     tile counts, total tiles and work items, waves over the grid, and how
     the K tiles spread over the CTAs (round-robin, as the persistent loop
     assigns them): the most and least loaded CTA and max/mean imbalance.
+    With `candidates`, also lists every schedule of the chip's family
+    (CostModel.h) with the cost model's predicted time and its bounds,
+    cheapest first, and the ones the kernel refuses with the reason.
     The IR is unchanged.
   }];
+  let options = [
+    Option<"candidates", "candidates", "bool", /*default=*/"false",
+           "list every candidate schedule with its predicted time">,
+    Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
+           "rows per group the cost model assumes where M is dynamic "
+           "(0: 128)">,
+  ];
 }
 
 #endif // GGEMM_TRANSFORMS_PASSES_TD

@@ -31,6 +31,25 @@ constexpr RoleSpec kRoles[] = {{WarpRole::producer, 0, 1, 0},
                                {WarpRole::epilogue, 2, 4, 0},
                                {WarpRole::scales, 6, 1, 0}};
 
+// The cost model's constants (docs/cost-model.md). No B200 is at hand, so
+// every sm_100a time is a prediction. From NVIDIA's public B200 figures:
+// 148 SMs, 8 TB/s of HBM3e, 9 PFLOP/s dense FP4 per GPU (HGX B200), about
+// 1.9 GHz. From the H200 microbenchmarks: the tile and launch costs and
+// the DRAM latency. The step cost is an estimate, not a measurement: the
+// tcgen05 kernel has no per-step barrier of its consumers, only one
+// mbarrier hand-off per 256-K stage, so a quarter of the H200's two-barrier
+// step.
+constexpr CostConstants kCost = {
+    /*clockGHz=*/1.9,
+    /*dramGBps=*/8000,
+    /*mmaFlopsPerCycle=*/9.0e15 / 148 / 1.9e9,
+    /*decodeCyclesPerPiece=*/0,
+    /*stepCycles=*/31,
+    /*tileCycles=*/109,
+    /*launchUs=*/0.69,
+    /*dramLatencyNs=*/322,
+};
+
 class SM100Target final : public TargetInfo {
 public:
   SM100Target()
@@ -41,6 +60,13 @@ public:
                    kRoles,
                    // tcgen05 needs PTX ISA 8.6 or later.
                    /*ptxFeatures=*/"+ptx88") {}
+
+  const CostConstants &costConstants() const override { return kCost; }
+
+  // tcgen05 reads e2m1 as it is: no decode.
+  StepWork stepWork(int64_t tileM, int64_t tileN) const override {
+    return {2.0 * tileM * tileN * 64, 0};
+  }
 
 protected:
   std::string planResources(const KernelProblem &p,

@@ -10,6 +10,10 @@
 #include "../Chips.h"
 #include "ggemm/Target/SM90/KernelPlan.h"
 
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::ggemm;
 
@@ -25,6 +29,20 @@ constexpr int64_t kTileK[] = {256};
 constexpr RoleSpec kRoles[] = {{WarpRole::producer, 8, 1, 0},
                                {WarpRole::consumer, 0, 8, 0}};
 
+// The cost model's constants (docs/cost-model.md), fit by
+// bench/micro/fit.py on the microbenchmarks of bench/micro: NVIDIA H200,
+// 2026-12-05.
+constexpr CostConstants kCost = {
+    /*clockGHz=*/1.98,
+    /*dramGBps=*/4526,
+    /*mmaFlopsPerCycle=*/4095,
+    /*decodeCyclesPerPiece=*/265,
+    /*stepCycles=*/124,
+    /*tileCycles=*/109,
+    /*launchUs=*/0.69,
+    /*dramLatencyNs=*/322,
+};
+
 class SM90Target final : public TargetInfo {
 public:
   SM90Target()
@@ -34,6 +52,19 @@ public:
                    // fence.proxy.tensormap::generic.acquire (the tensor
                    // maps' fence) needs PTX ISA 8.3.
                    /*ptxFeatures=*/"+ptx83") {}
+
+  const CostConstants &costConstants() const override { return kCost; }
+
+  // Per 64-K step: both warpgroups' wgmma (64 weight rows x the tile's
+  // tokens x 64 each); every consumer thread decodes one 16-byte piece of a
+  // weight row, and the threads of the first tileM / 16 warps one of a
+  // token row too (SM90Wgmma.cpp), so the busiest decodes two.
+  StepWork stepWork(int64_t tileM, int64_t tileN) const override {
+    int64_t weightPieces = llvm::divideCeil(2 * tileN, kSM90ConsumerThreads);
+    int64_t tokenPieces = llvm::divideCeil(2 * tileM, kSM90ConsumerThreads);
+    return {2.0 * tileM * tileN * kSM90DecodeK,
+            double(weightPieces + std::max<int64_t>(tokenPieces, 1))};
+  }
 
 protected:
   std::string planResources(const KernelProblem &p,

@@ -1,0 +1,135 @@
+//===- CostModel.cpp - predicted time of a schedule on a chip -------------===//
+//
+// The formulas of CostModel.h, and the chip's schedule family.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Target/CostModel.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+namespace {
+/// K elements of one step of the model (the sm_90a kernel's decode step).
+constexpr int64_t kStepK = 64;
+
+/// Bytes of `rows` rows of K packed e2m1 codes and their e4m3 scales.
+double operandBytes(int64_t rows, int64_t k) {
+  return double(rows) * double(k) / 2 + double(rows) * double(k) / 16;
+}
+} // namespace
+
+CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
+                                       const KernelProblem &problem,
+                                       int64_t rowsHint) {
+  const CostConstants &c = target.costConstants();
+  ScheduleAttr s = problem.schedule;
+  int64_t tm = s.getTileM(), tn = s.getTileN(), split = s.getSplitK();
+  int64_t grid = s.getGrid();
+  StepWork step = target.stepWork(tm, tn);
+  // The decode and the MMA of a step share shared-memory bandwidth (the
+  // decode writes the operands the MMA reads): they are added, not
+  // overlapped.
+  double stepCycles = step.decodePieces * c.decodeCyclesPerPiece +
+                      step.mmaFlops / c.mmaFlopsPerCycle + c.stepCycles;
+
+  // Work item w (group by group, each tile's splits together) runs on CTA
+  // w % grid; each adds its steps and the fixed cost of a tile.
+  SmallVector<double> ctaCycles(grid, 0.0);
+  double uniqueBytes = 0, tileBytes = 0, partialBytes = 0;
+  int64_t w = 0;
+  for (const GroupShape &g : problem.groups) {
+    int64_t m = ShapedType::isDynamic(g.m)
+                    ? (rowsHint > 0 ? rowsHint : kDefaultRowsHint)
+                    : g.m;
+    if (m == 0)
+      continue; // no tile: neither operand is read
+    int64_t tilesM = llvm::divideCeil(m, tm), tilesN = llvm::divideCeil(g.n, tn);
+    int64_t steps = llvm::divideCeil(g.k, kStepK);
+    uniqueBytes += operandBytes(m, g.k) + operandBytes(g.n, g.k) +
+                   2.0 * double(m) * double(g.n);
+    tileBytes += double(tilesM * tilesN) * operandBytes(tm + tn, g.k);
+    if (split > 1)
+      partialBytes += 2.0 * double(tilesM * tilesN * split * tm * tn) * 4;
+    for (int64_t t = 0; t < tilesM * tilesN; ++t)
+      for (int64_t p = 0; p < split; ++p, ++w) {
+        int64_t splitSteps = llvm::divideCeil(steps, split);
+        int64_t mine =
+            std::max<int64_t>(0, std::min(steps, (p + 1) * splitSteps) -
+                                     p * splitSteps);
+        ctaCycles[w % grid] += double(mine) * stepCycles + c.tileCycles;
+      }
+  }
+  CostEstimate e;
+  e.workItems = w;
+  double perUs = c.clockGHz * 1e3; // cycles per microsecond
+  e.computeUs = *llvm::max_element(ctaCycles) / perUs;
+  e.memoryUs = uniqueBytes / (c.dramGBps * 1e3);
+  // Each CTA keeps at most its ring's bytes in flight, each load taking
+  // the DRAM latency.
+  double ringBytes =
+      double(s.getStages()) * operandBytes(tm + tn, s.getTileK()) *
+      (16.0 / 18.0); // the ring holds codes only
+  double feedBytesPerUs =
+      double(std::min<int64_t>(grid, std::max<int64_t>(w, 1))) * ringBytes /
+      (c.dramLatencyNs * 1e-3);
+  e.feedUs = tileBytes / feedBytesPerUs;
+  if (split > 1)
+    e.splitUs = partialBytes / (c.dramGBps * 1e3) + c.launchUs;
+  e.launchUs = c.launchUs;
+  double bound = std::max({e.computeUs, e.memoryUs, e.feedUs});
+  e.bound = bound == e.computeUs  ? "compute"
+            : bound == e.memoryUs ? "memory"
+                                  : "feed";
+  e.us = bound + e.splitUs + e.launchUs;
+  return e;
+}
+
+SmallVector<ScheduleCandidate>
+mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
+                                    const KernelProblem &problem,
+                                    ScheduleAttr base, int64_t rowsHint) {
+  SmallVector<ScheduleCandidate> out;
+  for (int64_t tm : target.tileM)
+    for (int64_t tn : target.tileN)
+      for (int64_t tk : target.tileK)
+        for (int64_t stages : {2, 3, 4, 5, 6, 7, 8, 10, 12, 16})
+          for (int64_t split : {1, 2, 4}) {
+            ScheduleCandidate cand;
+            cand.schedule = ScheduleAttr::get(
+                ctx, target.chip, tm, tn, tk, base.getRaster(), split,
+                base.getGrid(), stages);
+            KernelProblem p = problem;
+            p.schedule = cand.schedule;
+            KernelPlanAttr plan;
+            cand.refused = target.planKernel(ctx, p, plan);
+            // Rings deeper than the default that do not fit shared memory
+            // are left out: their reason is always the same.
+            if (!cand.refused.empty() && stages > 4)
+              continue;
+            if (cand.refused.empty())
+              cand.cost = estimateCost(target, p, rowsHint);
+            out.push_back(std::move(cand));
+          }
+  // Cheapest first. Predictions within 1% tie (the model has no term that
+  // prefers one ring depth once the ring covers the DRAM latency): then the
+  // depth nearest the kernel's default of 4 wins, then the fewer splits.
+  auto key = [](const ScheduleCandidate &c) {
+    ScheduleAttr s = c.schedule;
+    return std::make_tuple(!c.refused.empty(),
+                           std::llround(std::log(std::max(c.cost.us, 1e-3)) /
+                                        std::log(1.01)),
+                           std::abs(s.getStages() - 4), s.getSplitK());
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const ScheduleCandidate &a, const ScheduleCandidate &b) {
+                     return key(a) < key(b);
+                   });
+  return out;
+}
