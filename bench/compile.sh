@@ -15,14 +15,30 @@ chip="${1:-sm_90a}"
 PROBLEMS="${PROBLEMS:-bench/problems.json}"
 source scripts/setup.sh
 ninja -C "$GGEMM_BUILD" -j "$GGEMM_JOBS" gemm-opt
+# The schedule is the cost model's (ggemm-pipeline's default). Where M is
+# known only at run time (the _dynamic examples) the model is told the
+# shape's mean rows per group (rows-hint), as a framework would from its
+# batch size and top-k.
+rows_hint() {
+  python3 -c 'import json, sys
+b = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
+m = b.get(sys.argv[2])
+print(max(1, round(sum(m) / len(m))) if m else 0)' "$1" "$2"
+}
 if [ "$PROBLEMS" != bench/problems.json ]; then
   list=$(basename "$PROBLEMS" .json)
   rm -rf "out/examples-$list" "out/kernels-$list"
   mkdir -p "out/kernels-$list"
   python3 examples/gen_examples.py "$PROBLEMS" --out-dir "out/examples-$list"
   for f in out/examples-$list/bench_*.mlir; do
+    hint=0
+    case "$f" in
+      *_dynamic.mlir)
+        shape=$(basename "$f" .mlir); shape=${shape#bench_}
+        hint=$(rows_hint "$PROBLEMS" "${shape%_dynamic}") ;;
+    esac
     "$GGEMM_BUILD/bin/gemm-opt" "$f" \
-      --ggemm-pipeline="chip=$chip out-dir=out/kernels-$list" -o /dev/null
+      --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=out/kernels-$list" -o /dev/null
   done
   echo "$(ls out/kernels-$list/*.json | wc -l) kernels in out/kernels-$list ($PROBLEMS)"
   exit 0
@@ -30,8 +46,14 @@ fi
 rm -rf out/kernels
 mkdir -p out/kernels
 for f in examples/*.mlir bench/shapes/*.mlir; do
+  hint=0
+  case "$f" in
+    examples/bench_*_dynamic.mlir)
+      shape=$(basename "$f" .mlir); shape=${shape#bench_}
+      hint=$(rows_hint "$PROBLEMS" "${shape%_dynamic}") ;;
+  esac
   "$GGEMM_BUILD/bin/gemm-opt" "$f" \
-    --ggemm-pipeline="chip=$chip out-dir=out/kernels" -o /dev/null
+    --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=out/kernels" -o /dev/null
 done
 echo "$(ls out/kernels/*.json | wc -l) kernels in out/kernels"
 # The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): four benchmark

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Compares the cost model with the exhaustive sweep (bench/run_sweep.sh).
+
+For every shape of the sweep's TSV: the model's prediction for each swept
+schedule (gemm-opt --ggemm-print-schedule{candidates}, on the shape's
+example), the measured time, the schedule the model chooses (what
+ggemm-pipeline compiles by default) and the sweep's best. Prints two
+Markdown tables: predicted vs measured, and chosen vs best.
+
+Usage: bench/model_vs_sweep.py SWEEP_TSV [GEMM_OPT]   (default build/bin/gemm-opt)
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LINE = re.compile(r"tile (\d+)x(\d+)x(\d+) stages (\d+) split_k (\d+): ([0-9.]+) us "
+                  r"\(compute ([0-9.]+), memory ([0-9.]+), feed ([0-9.]+).*; (\w+)-bound\)")
+NAME = re.compile(r"m(\d+)_s(\d+)_k(\d+)")
+
+
+def predictions(shape, gemm_opt):
+    """{(tile_m, stages, split_k): (us, bound)} and the model's choice."""
+    src = os.path.join(ROOT, "examples", f"bench_{shape}.mlir")
+    if not os.path.exists(src):
+        src = os.path.join(ROOT, "examples", f"bench_{shape}_dynamic.mlir")
+    out = subprocess.run([gemm_opt, src, "--ggemm-tile", "--ggemm-print-schedule=candidates",
+                          "-o", os.devnull], check=True, capture_output=True, text=True).stdout
+    table, chosen = {}, None
+    for line in out.splitlines():
+        m = LINE.search(line)
+        if not m:
+            continue
+        key = (int(m[1]), int(m[4]), int(m[5]))
+        table[key] = (float(m[6]), m[10])
+        if chosen is None and key[2] == 1:
+            chosen = key  # cheapest first; ggemm-tile takes split_k = 1
+    return table, chosen
+
+
+def main():
+    tsv = sys.argv[1]
+    gemm_opt = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "build", "bin", "gemm-opt")
+    measured = collections.defaultdict(dict)
+    with open(tsv) as f:
+        next(f)
+        for line in f:
+            shape, schedule, us = line.rstrip("\n").split("\t")
+            if us != "failed":
+                m = NAME.fullmatch(schedule)
+                measured[shape][(int(m[1]), int(m[2]), int(m[3]))] = float(us)
+    print("| shape | schedule (tile M, stages, split-K) | predicted us | bound | measured us | predicted / measured |")
+    print("|---|---|---|---|---|---|")
+    summary = []
+    for shape, runs in measured.items():
+        pred, chosen = predictions(shape, gemm_opt)
+        for key in sorted(runs, key=runs.get):
+            p = pred.get(key)
+            cell = f"{p[0]:.1f} | {p[1]}" if p else "refused | -"
+            ratio = f"{p[0] / runs[key]:.2f}" if p else "-"
+            print(f"| {shape} | {key} | {cell} | {runs[key]:.1f} | {ratio} |")
+        best = min(runs, key=runs.get)
+        summary.append((shape, chosen, runs.get(chosen), best, runs[best], runs.get((128, 4, 1))))
+    print()
+    print("| shape | model's choice | its time us | sweep's best | best us | choice / best | fixed 128x128 s4 us |")
+    print("|---|---|---|---|---|---|---|")
+    for shape, chosen, cus, best, bus, fixed in summary:
+        c = f"{cus:.1f}" if cus else "not swept"
+        r = f"{cus / bus:.3f}" if cus else "-"
+        fx = f"{fixed:.1f}" if fixed else "-"
+        print(f"| {shape} | {chosen} | {c} | {best} | {bus:.1f} | {r} | {fx} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Compiles the sm_90a schedule family for every benchmark shape (the
+# exhaustive sweep that bench/run_sweep.sh times on the GPU machine): token
+# tile (tile-m) 16, 32, 64, 128, ring depth 4, 6 and the most that fits, and
+# split-K 2 for the two smallest token tiles. One folder per schedule under
+# out/sweep/, named m<tile-m>_s<stages>_k<split-k>; a schedule the kernel
+# refuses (shared memory) is skipped with its reason in out/sweep/refused.txt.
+# The list form is compiled where the example exists, else the rows<contiguous>
+# form (run with the shape's group sizes).
+# Usage: bench/sweep.sh [PROBLEMS_JSON]   (default bench/problems.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+problems="${1:-bench/problems.json}"
+source scripts/setup.sh
+ninja -C "$GGEMM_BUILD" -j "$GGEMM_JOBS" gemm-opt
+rm -rf out/sweep && mkdir -p out/sweep
+names=$(python3 -c 'import json, sys
+print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]))' "$problems")
+# The most stages of each token tile that fit sm_90a's shared memory
+# (lib/Target/SM90/Plan.cpp; a schedule that does not fit is refused anyway).
+declare -A most=([16]=10 [32]=9 [64]=7 [128]=5)
+for name in $names; do
+  src=examples/bench_$name.mlir
+  [ -f "$src" ] || src=examples/bench_${name}_dynamic.mlir
+  for m in 16 32 64 128; do
+    for s in 4 6 ${most[$m]}; do
+      splits=1
+      [ $m -le 32 ] && [ $s = 4 ] && splits="1 2"
+      for k in $splits; do
+        dir=out/sweep/m${m}_s${s}_k${k}
+        mkdir -p $dir
+        [ -f $dir/$(basename $src .mlir).json ] && continue
+        "$GGEMM_BUILD/bin/gemm-opt" "$src" -o /dev/null \
+          --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$s split-k=$k out-dir=$dir" \
+          2> out/sweep/err.txt || echo "$name m$m s$s k$k: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
+      done
+    done
+  done
+done
+rm -f out/sweep/err.txt
+echo "$(ls out/sweep/*/*.json | wc -l) kernels in $(ls -d out/sweep/*/ | wc -l) schedules"
+# Correctness kernels of each token tile at its deepest ring (run_sweep.sh
+# checks them on fresh data): the test examples and the edge shapes.
+for m in 16 32 64; do
+  dir=out/sweep-check/m${m}_s${most[$m]}
+  rm -rf $dir && mkdir -p $dir
+  for f in examples/test_*.mlir bench/shapes/edge_m.mlir bench/shapes/edge_m_dynamic.mlir; do
+    "$GGEMM_BUILD/bin/gemm-opt" "$f" -o /dev/null \
+      --ggemm-pipeline="chip=sm_90a tile-m=$m stages=${most[$m]} out-dir=$dir"
+  done
+done
