@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The exhaustive sweep on the GPU machine: every schedule that bench/sweep.sh
 # compiled, timed on every benchmark shape (gemm-run --bench: median of 50
-# graph replays after 5 warm-up, rotating input sets), written as one TSV
+# graph replays (SWEEP_ITERS) after 5 warm-up, rotating input sets), written as one TSV
 # line per (shape, schedule); first the correctness kernels of each token
 # tile checked against the CPU reference (fresh random data, run-time sizes
 # for the contiguous edge shape) and one under compute-sanitizer memcheck.
@@ -21,6 +21,8 @@ RUN=$BUILD/bin/gemm-run
 { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader; date -u; } > "$logs/device.txt"
 : > "$logs/check.log"
 fails=0
+# SWEEP_NO_CHECK=1: time only (the checks ran in an earlier call).
+if [ -z "${SWEEP_NO_CHECK:-}" ]; then
 for dir in out/sweep-check/*/; do
   for m in $dir*.json; do
     extra=""
@@ -34,6 +36,7 @@ m16=$(ls out/sweep-check/m16_*/edge_m_dynamic.json | head -1)
 compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $m16 --seed $seed --check \
   --group-sizes 300,0,0,1,129 > "$logs/memcheck-m16.log" 2>&1
 echo "memcheck (tile-m 16, edge_m_dynamic): exit $?"
+fi
 sizes() {
   python3 -c 'import json, sys
 b = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
@@ -52,10 +55,12 @@ for shape in $names; do
   for m in out/sweep/*/bench_${shape}.json out/sweep/*/bench_${shape}_dynamic.json; do
     [ -f "$m" ] || continue
     schedule=$(basename $(dirname $m))
+    # SWEEP_SCHEDULES: only these schedules (default: all).
+    case " ${SWEEP_SCHEDULES:-$schedule} " in *" $schedule "*) ;; *) continue ;; esac
     kernel=$(basename $m .json)
     extra=""
     [ "$kernel" != "${kernel%_dynamic}" ] && extra="--group-sizes $(sizes $shape)"
-    us=$(timeout 60 $RUN $m --seed $seed --bench --iters 50 --warmup 5 $extra 2>&1 |
+    us=$(timeout 60 $RUN $m --seed $seed --bench --iters ${SWEEP_ITERS:-50} --warmup 5 $extra 2>&1 |
          sed -n 's/^bench: median \([0-9.]*\) us.*/\1/p')
     printf '%s\t%s\t%s\n' "$shape" "$schedule" "${us:-failed}" | tee -a "$out"
   done
