@@ -25,20 +25,25 @@ b = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
 m = b.get(sys.argv[2])
 print(max(1, round(sum(m) / len(m))) if m else 0)' "$1" "$2"
 }
+# compile_kernel FILE OUT_DIR: FILE through ggemm-pipeline into OUT_DIR, with
+# the shape's rows-hint where FILE is a _dynamic benchmark example.
+compile_kernel() {
+  local hint=0 shape
+  case "$1" in
+    *bench_*_dynamic.mlir)
+      shape=$(basename "$1" .mlir); shape=${shape#bench_}
+      hint=$(rows_hint "$PROBLEMS" "${shape%_dynamic}") ;;
+  esac
+  "$GGEMM_BUILD/bin/gemm-opt" "$1" \
+    --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=$2" -o /dev/null
+}
 if [ "$PROBLEMS" != bench/problems.json ]; then
   list=$(basename "$PROBLEMS" .json)
   rm -rf "out/examples-$list" "out/kernels-$list"
   mkdir -p "out/kernels-$list"
   python3 examples/gen_examples.py "$PROBLEMS" --out-dir "out/examples-$list"
   for f in out/examples-$list/bench_*.mlir; do
-    hint=0
-    case "$f" in
-      *_dynamic.mlir)
-        shape=$(basename "$f" .mlir); shape=${shape#bench_}
-        hint=$(rows_hint "$PROBLEMS" "${shape%_dynamic}") ;;
-    esac
-    "$GGEMM_BUILD/bin/gemm-opt" "$f" \
-      --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=out/kernels-$list" -o /dev/null
+    compile_kernel "$f" "out/kernels-$list"
   done
   echo "$(ls out/kernels-$list/*.json | wc -l) kernels in out/kernels-$list ($PROBLEMS)"
   exit 0
@@ -46,14 +51,7 @@ fi
 rm -rf out/kernels
 mkdir -p out/kernels
 for f in examples/*.mlir bench/shapes/*.mlir; do
-  hint=0
-  case "$f" in
-    examples/bench_*_dynamic.mlir)
-      shape=$(basename "$f" .mlir); shape=${shape#bench_}
-      hint=$(rows_hint "$PROBLEMS" "${shape%_dynamic}") ;;
-  esac
-  "$GGEMM_BUILD/bin/gemm-opt" "$f" \
-    --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=out/kernels" -o /dev/null
+  compile_kernel "$f" out/kernels
 done
 echo "$(ls out/kernels/*.json | wc -l) kernels in out/kernels"
 # The TMA-prefetch ablation (bench/run_prefetch_ablation.sh): four benchmark

@@ -32,12 +32,6 @@ if ! ls $K/*.json > /dev/null 2>&1; then
   echo "no kernels in $K: run PROBLEMS=$PROBLEMS bench/compile.sh first"; exit 1
 fi
 source bench/common.sh
-# bench/common.sh's sizes_of reads bench/problems.json; here the list run.
-sizes_of() {
-  python3 -c 'import json, sys
-sizes = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
-print(",".join(str(m) for m in sizes[sys.argv[2]]))' "$PROBLEMS" "$1"
-}
 
 # The list-form benchmark kernels: every bench_*.json but the _dynamic ones
 # (rows<contiguous>, run-time group sizes), whatever the group count.
@@ -53,10 +47,7 @@ print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]
 
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$logs/device.txt"
 date -u +%Y-%m-%d >> "$logs/device.txt"
-BUILD=out/build-runtime
-cmake -S runtime -B $BUILD -DCMAKE_BUILD_TYPE=Release > "$logs/build.log" 2>&1 &&
-  cmake --build $BUILD -j "$(nproc)" >> "$logs/build.log" 2>&1 || { tail -30 "$logs/build.log"; exit 1; }
-RUN=$BUILD/bin/gemm-run
+build_runtime always
 [ -x "$RUN" ] || RUN=$(find $BUILD -name gemm-run -type f | head -1)
 
 fails=0

@@ -10,12 +10,7 @@ cd "$(dirname "$0")/.."
 logs="${1:-out/logs-splitk}"
 mkdir -p "$logs"
 source bench/common.sh
-BUILD=out/build-runtime
-if [ ! -x $BUILD/bin/gemm-run ]; then
-  cmake -S runtime -B $BUILD -DCMAKE_BUILD_TYPE=Release > "$logs/build.log" 2>&1 &&
-    cmake --build $BUILD -j "$(nproc)" >> "$logs/build.log" 2>&1 || { tail -30 "$logs/build.log"; exit 1; }
-fi
-RUN=$BUILD/bin/gemm-run
+build_runtime
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$logs/device.txt"
 date -u +%Y-%m-%d >> "$logs/device.txt"
 : > "$logs/check.log"

@@ -9,15 +9,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 logs="${1:-out/logs-sweep}"
-problems="${2:-bench/problems.json}"
+PROBLEMS="${2:-bench/problems.json}"
 mkdir -p "$logs"
 source bench/common.sh
-BUILD=out/build-runtime
-if [ ! -x $BUILD/bin/gemm-run ]; then
-  cmake -S runtime -B $BUILD -DCMAKE_BUILD_TYPE=Release > "$logs/build.log" 2>&1 &&
-    cmake --build $BUILD -j "$(nproc)" >> "$logs/build.log" 2>&1 || { tail -30 "$logs/build.log"; exit 1; }
-fi
-RUN=$BUILD/bin/gemm-run
+build_runtime
 { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv,noheader; date -u; } > "$logs/device.txt"
 : > "$logs/check.log"
 fails=0
@@ -37,18 +32,13 @@ compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $m16 --seed $seed --ch
   --group-sizes 300,0,0,1,129 > "$logs/memcheck-m16.log" 2>&1
 echo "memcheck (tile-m 16, edge_m_dynamic): exit $?"
 fi
-sizes() {
-  python3 -c 'import json, sys
-b = {b["name"]: b["m"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
-print(",".join(str(m) for m in b[sys.argv[2]]))' "$problems" "$1"
-}
 out="$logs/sweep.tsv"
 printf 'shape\tschedule\tmedian_us\n' > "$out"
 # SWEEP_SECONDS: stop starting new shapes after this long (the rest can be
 # run in a later call with SWEEP_SKIP="shape ...").
 deadline=$((SECONDS + ${SWEEP_SECONDS:-100000}))
 names=$(python3 -c 'import json, sys
-print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]))' "$problems")
+print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]))' "$PROBLEMS")
 for shape in $names; do
   case " ${SWEEP_SKIP:-} " in *" $shape "*) continue ;; esac
   [ $SECONDS -ge $deadline ] && { echo "sweep: stopped before $shape (deadline)"; break; }
@@ -59,7 +49,7 @@ for shape in $names; do
     case " ${SWEEP_SCHEDULES:-$schedule} " in *" $schedule "*) ;; *) continue ;; esac
     kernel=$(basename $m .json)
     extra=""
-    [ "$kernel" != "${kernel%_dynamic}" ] && extra="--group-sizes $(sizes $shape)"
+    [ "$kernel" != "${kernel%_dynamic}" ] && extra="--group-sizes $(sizes_of $shape)"
     us=$(timeout 60 $RUN $m --seed $seed --bench --iters ${SWEEP_ITERS:-50} --warmup 5 $extra 2>&1 |
          sed -n 's/^bench: median \([0-9.]*\) us.*/\1/p')
     printf '%s\t%s\t%s\n' "$shape" "$schedule" "${us:-failed}" | tee -a "$out"
