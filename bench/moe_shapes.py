@@ -40,50 +40,35 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROBLEMS = os.path.join(ROOT, "bench", "problems.json")
 HELDOUT = os.path.join(ROOT, "bench", "heldout.json")
 
+# config.json fields of the three architectures, in the order _model's
+# values follow.
+DEEPSEEK_V3 = ("hidden_size", "intermediate_size", "moe_intermediate_size",
+               "n_routed_experts", "num_experts_per_tok", "n_shared_experts",
+               "first_k_dense_replace")  # also GLM-4.5 (Glm4Moe)
+QWEN3_MOE = ("hidden_size", "moe_intermediate_size", "num_experts",
+             "num_experts_per_tok")
+MIXTRAL = ("hidden_size", "intermediate_size", "num_local_experts",
+           "num_experts_per_tok")
+
+
+def _model(name, repo, fields, *values):
+    """A model: its name, config.json's `fields` = `values`, and where
+    config.json was read (Hugging Face repository `repo`)."""
+    assert len(fields) == len(values), (name, fields, values)
+    return {"model": f"{name} ({repo})", "config": dict(zip(fields, values)),
+            "source": f"https://huggingface.co/{repo}/blob/main/config.json"}
+
+
 # Public configurations (Hugging Face config.json fields), with where they
 # were read.
 MODELS = {
-    "dsv3": {
-        "model": "DeepSeek-V3 (deepseek-ai/DeepSeek-V3)",
-        "config": {"hidden_size": 7168, "intermediate_size": 18432,
-                   "moe_intermediate_size": 2048, "n_routed_experts": 256,
-                   "num_experts_per_tok": 8, "n_shared_experts": 1,
-                   "first_k_dense_replace": 3},
-        "source": "https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json",
-    },
-    "qwen3_235b": {
-        "model": "Qwen3-235B-A22B (Qwen/Qwen3-235B-A22B)",
-        "config": {"hidden_size": 4096, "moe_intermediate_size": 1536,
-                   "num_experts": 128, "num_experts_per_tok": 8},
-        "source": "https://huggingface.co/Qwen/Qwen3-235B-A22B/blob/main/config.json",
-    },
-    "mixtral8x7b": {
-        "model": "Mixtral-8x7B (mistralai/Mixtral-8x7B-v0.1)",
-        "config": {"hidden_size": 4096, "intermediate_size": 14336,
-                   "num_local_experts": 8, "num_experts_per_tok": 2},
-        "source": "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1/blob/main/config.json",
-    },
+    "dsv3": _model("DeepSeek-V3", "deepseek-ai/DeepSeek-V3", DEEPSEEK_V3, 7168, 18432, 2048, 256, 8, 1, 3),
+    "qwen3_235b": _model("Qwen3-235B-A22B", "Qwen/Qwen3-235B-A22B", QWEN3_MOE, 4096, 1536, 128, 8),
+    "mixtral8x7b": _model("Mixtral-8x7B", "mistralai/Mixtral-8x7B-v0.1", MIXTRAL, 4096, 14336, 8, 2),
     # Held out (bench/heldout.json): other models.
-    "glm45": {
-        "model": "GLM-4.5 (zai-org/GLM-4.5)",
-        "config": {"hidden_size": 5120, "intermediate_size": 12288,
-                   "moe_intermediate_size": 1536, "n_routed_experts": 160,
-                   "num_experts_per_tok": 8, "n_shared_experts": 1,
-                   "first_k_dense_replace": 3},
-        "source": "https://huggingface.co/zai-org/GLM-4.5/blob/main/config.json",
-    },
-    "qwen3_30b": {
-        "model": "Qwen3-30B-A3B (Qwen/Qwen3-30B-A3B)",
-        "config": {"hidden_size": 2048, "moe_intermediate_size": 768,
-                   "num_experts": 128, "num_experts_per_tok": 8},
-        "source": "https://huggingface.co/Qwen/Qwen3-30B-A3B/blob/main/config.json",
-    },
-    "mixtral8x22b": {
-        "model": "Mixtral-8x22B (mistralai/Mixtral-8x22B-v0.1)",
-        "config": {"hidden_size": 6144, "intermediate_size": 16384,
-                   "num_local_experts": 8, "num_experts_per_tok": 2},
-        "source": "https://huggingface.co/mistralai/Mixtral-8x22B-v0.1/blob/main/config.json",
-    },
+    "glm45": _model("GLM-4.5", "zai-org/GLM-4.5", DEEPSEEK_V3, 5120, 12288, 1536, 160, 8, 1, 3),
+    "qwen3_30b": _model("Qwen3-30B-A3B", "Qwen/Qwen3-30B-A3B", QWEN3_MOE, 2048, 768, 128, 8),
+    "mixtral8x22b": _model("Mixtral-8x22B", "mistralai/Mixtral-8x22B-v0.1", MIXTRAL, 6144, 16384, 8, 2),
 }
 
 # (file, model, regime, projection, intermediate field, experts field,

@@ -80,9 +80,17 @@ def _positive(name, x):
     return float(x)
 
 
-def _opt(d, *path):
+def _median(micro, *path):
+    """micro.json's `path`.median, a positive finite number."""
+    name = ".".join(path + ("median",))
+    return _positive(name, _get(micro, *path, "median"))
+
+
+def _opt_median(micro, *path):
+    """micro.json's `path`.median as a float, or None where it is missing or
+    not a number."""
     try:
-        return float(_get(d, *path))
+        return float(_get(micro, *path, "median"))
     except (FitError, TypeError, ValueError):
         return None
 
@@ -97,16 +105,14 @@ def fit(micro):
     data = {}
 
     # 1. Clock.
-    c["clock_ghz"] = _positive("clock.median", _get(micro, "clock", "median"))
+    c["clock_ghz"] = _median(micro, "clock")
     why["clock_ghz"] = (
         "median over repetitions of the median over CTAs of clock64 delta / "
         "globaltimer delta in a busy FMA kernel (one 256-thread CTA per SM)")
-    data["clock_ghz_under_wgmma"] = _opt(micro, "wgmma", "clock_ghz_n256",
-                                         "median")
+    data["clock_ghz_under_wgmma"] = _opt_median(micro, "wgmma", "clock_ghz_n256")
 
     # 2. DRAM bandwidth.
-    c["dram_gbps"] = _positive("dram_read.median",
-                               _get(micro, "dram_read", "median"))
+    c["dram_gbps"] = _median(micro, "dram_read")
     why["dram_gbps"] = (
         "streaming read of a %s-byte buffer (16-byte loads, grid stride); "
         "the best CTAs-per-SM configuration's median over repetitions"
@@ -138,28 +144,24 @@ def fit(micro):
         v["cycles_per_wgmma_per_warpgroup"] for v in table.values())
 
     # 4. Decode.
-    c["decode_cycles_per_piece"] = _positive(
-        "decode.median", _get(micro, "decode", "median"))
+    c["decode_cycles_per_piece"] = _median(micro, "decode")
     why["decode_cycles_per_piece"] = (
         "clock64 over a loop of 2 pieces per iteration per thread (shared "
         "load, cvt e4m3x2, byte arithmetic, prmt, mul.rn.f16x2, 4 x "
         "st.shared.v4), 256 threads per SM; median over warps, then reps")
 
     # 5. Step.
-    c["step_cycles"] = _positive("step.median", _get(micro, "step", "median"))
+    c["step_cycles"] = _median(micro, "step")
     why["step_cycles"] = (
         "clock64 over a loop of wait_group 1; 2 x (fence.proxy.async; "
         "bar.sync 1,256); wgmma.fence; commit (no wgmma), 256 threads per SM")
-    data["step_cycles_kernel_order"] = _opt(micro, "step", "kernel_order",
-                                            "median")
+    data["step_cycles_kernel_order"] = _opt_median(micro, "step", "kernel_order")
 
     # 6. Tile: the loop with the 128x128 f16 store, less the time the SM's
     # share of DRAM bandwidth needs for those bytes; never below the loop
     # without the store.
-    store = _positive("tile.store.median", _get(micro, "tile", "store",
-                                                 "median"))
-    nostore = _positive("tile.nostore.median",
-                        _get(micro, "tile", "nostore", "median"))
+    store = _median(micro, "tile", "store")
+    nostore = _median(micro, "tile", "nostore")
     tile_bytes = _positive("tile.tile_bytes", _get(micro, "tile",
                                                    "tile_bytes"))
     dram_cycles = tile_bytes * sm_count / c["dram_gbps"] * c["clock_ghz"]
@@ -174,17 +176,15 @@ def fit(micro):
     data["tile_dram_cycles"] = dram_cycles
 
     # 7. Launch.
-    c["launch_us"] = _positive("launch.median",
-                               _get(micro, "launch", "median"))
+    c["launch_us"] = _median(micro, "launch")
     why["launch_us"] = (
         "CUDA graph of 20 launches of an empty %d x 288-thread kernel with "
         "200 KiB dynamic shared memory: event time of one replay / 20, "
         "median over replays" % sm_count)
-    data["launch_us_stream"] = _opt(micro, "launch", "stream", "median")
+    data["launch_us_stream"] = _opt_median(micro, "launch", "stream")
 
     # 8. DRAM latency.
-    c["dram_latency_ns"] = _positive(
-        "dram_latency.median", _get(micro, "dram_latency", "median"))
+    c["dram_latency_ns"] = _median(micro, "dram_latency")
     why["dram_latency_ns"] = (
         "one-thread pointer chase (ld.global.cg) over a random cycle of "
         "128-byte slots in a %s-byte buffer: globaltimer / steps, median "
