@@ -34,6 +34,7 @@ echo "memcheck (tile-m 16, edge_m_dynamic): exit $?"
 fi
 out="$logs/sweep.tsv"
 printf 'shape\tschedule\tmedian_us\n' > "$out"
+# SWEEP_DIR: where the schedules are (default out/sweep).
 # SWEEP_SECONDS: stop starting new shapes after this long (the rest can be
 # run in a later call with SWEEP_SKIP="shape ...").
 deadline=$((SECONDS + ${SWEEP_SECONDS:-100000}))
@@ -42,7 +43,7 @@ print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]))' 
 for shape in $names; do
   case " ${SWEEP_SKIP:-} " in *" $shape "*) continue ;; esac
   [ $SECONDS -ge $deadline ] && { echo "sweep: stopped before $shape (deadline)"; break; }
-  for m in out/sweep/*/bench_${shape}.json out/sweep/*/bench_${shape}_dynamic.json; do
+  for m in ${SWEEP_DIR:-out/sweep}/*/bench_${shape}.json ${SWEEP_DIR:-out/sweep}/*/bench_${shape}_dynamic.json; do
     [ -f "$m" ] || continue
     schedule=$(basename $(dirname $m))
     # SWEEP_SCHEDULES: only these schedules (default: all).

@@ -77,21 +77,25 @@ Value SM90KernelBuilder::loadPiece(Value src) {
                               sharedPtr(src), /*alignment=*/16);
 }
 
-/// Decodes one 16-byte piece `packed` (loadPiece) into four 16-byte f16
-/// core-matrix rows at shared byte `dst`, `dst` + 128, ...; bytes 2 `step`
-/// and 2 `step` + 1 of `scales` scale its two 16-element blocks.
+/// Half of a piece (8 bytes: 16 codes, one scale block) at shared byte
+/// `src`.
+Value SM90KernelBuilder::loadHalfPiece(Value src) {
+  return LLVM::LoadOp::create(b, loc, VectorType::get({2}, b.getI32Type()),
+                              sharedPtr(src), /*alignment=*/8);
+}
 
+/// Decodes `packed`, one 16-byte piece (loadPiece) or half of one
+/// (loadHalfPiece), into four or two 16-byte f16 core-matrix rows at shared
+/// byte `dst`, `dst` + 128, ...; the bytes of `scales` from bit `shift` on
+/// scale its 16-element blocks (two, or one).
 void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
-                                    int64_t step) {
+                                    Value shift) {
   MLIRContext *ctx = b.getContext();
+  int64_t numWords = cast<VectorType>(packed.getType()).getNumElements();
   auto words = VectorType::get({4}, b.getI32Type());
   auto halves = VectorType::get({2}, b.getF16Type());
   Value pairBits = arith::TruncIOp::create(
-      b, loc, b.getI16Type(),
-      arith::ShRUIOp::create(
-          b, loc, scales,
-          arith::ConstantOp::create(b, loc,
-                                    b.getI64IntegerAttr(16 * step))));
+      b, loc, b.getI16Type(), arith::ShRUIOp::create(b, loc, scales, shift));
   Value pair = LLVM::BitcastOp::create(
       b, loc, VectorType::get({2}, b.getI8Type()), pairBits);
   Value scale2 = NVVM::ConvertF8x2ToF16x2Op::create(
@@ -108,7 +112,7 @@ void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
   // at once (no carries cross bytes); byte permutes put each beside a zero
   // byte. The row of eight f16 is codes 0 2 4 6 1 3 5 7 of the word.
   Value zero = i32(0);
-  for (int64_t w = 0; w < 4; ++w) {
+  for (int64_t w = 0; w < numWords; ++w) {
     Value word = vector::ExtractOp::create(b, loc, packed, w);
     SmallVector<Value> out;
     for (int64_t high = 0; high < 2; ++high) {

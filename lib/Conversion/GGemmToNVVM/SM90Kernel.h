@@ -99,7 +99,8 @@ private:
   // SM90Decode.cpp.
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
   Value loadPiece(Value src);
-  void decodeChunk(Value packed, Value dst, Value scales, int64_t step);
+  Value loadHalfPiece(Value src);
+  void decodeChunk(Value packed, Value dst, Value scales, Value shift);
   // SM90Wgmma.cpp.
   Value descriptor(Value byteOffset);
   // SM90Epilogue.cpp.

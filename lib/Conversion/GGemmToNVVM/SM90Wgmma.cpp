@@ -77,17 +77,31 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value piece = arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
   Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
-  // With fewer than 128 tokens per tile, only the first tileM / 16 warps
-  // hold token rows (16 per warp): the others decode weights only. The
-  // condition is uniform across each warp.
-  Value hasTokens;
-  if (tileM < kSM90ConsumerThreads / 2)
+  // The token row this thread decodes. With 128 tokens per tile it is the
+  // weight row. With fewer, the token pieces are split in halves (8 bytes,
+  // one scale block each) over the first tileM / 8 warps: warps 2 j and
+  // 2 j + 1 take the two halves of the pieces of token rows [16 j, 16 j +
+  // 16), so the busiest thread decodes one and a half pieces a step rather
+  // than two. The condition is uniform across each warp.
+  bool halves = tileM < kSM90ConsumerThreads / 2;
+  Value tokenRow = row, tokenRow8 = row8, half, hasTokens;
+  if (halves) {
     hasTokens = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
-                                      idx(tileM / 16));
+                                      idx(tileM / 8));
+    half = arith::RemUIOp::create(b, loc, warp, idx(2));
+    tokenRow = arith::SubIOp::create(
+        b, loc, row,
+        arith::MulIOp::create(
+            b, loc, arith::SubIOp::create(b, loc, warp,
+                                          arith::DivUIOp::create(
+                                              b, loc, warp, idx(2))),
+            idx(16)));
+    tokenRow8 = arith::RemUIOp::create(b, loc, tokenRow, idx(8));
+  }
 
   // This thread's rows of the scale matrices (rows past the group are
   // clamped: the outputs they feed are never stored).
-  auto scaleRow = [&](Value base, Value first, Value limit) {
+  auto scaleRow = [&](Value base, Value first, Value limit, Value row) {
     Value r = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, first, row),
         arith::SubIOp::create(b, loc, limit, idx(1)));
@@ -103,10 +117,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         b, loc, arith::MinUIOp::create(b, loc, tokenLimit, g.rowsA), idx(1));
   Value tokenScaleRow = scaleRow(
       g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
-      tokenLimit);
+      tokenLimit, tokenRow);
   Value weightScaleRow = scaleRow(
       g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
-      arith::AddIOp::create(b, loc, g.bRowBase, g.n));
+      arith::AddIOp::create(b, loc, g.bRowBase, g.n), row);
   // The 8 scale bytes of the tile's K tile `i` (K tile kFirst + i) this
   // thread needs.
   auto tileScales = [&](Value i) -> std::pair<Value, Value> {
@@ -128,15 +142,25 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
   // Where this thread's piece goes in a decode buffer: row group, first K
   // core (4 per piece), row in the core.
-  Value dstInBuffer = arith::AddIOp::create(
-      b, loc,
-      arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc,
-                                arith::DivUIOp::create(b, loc, row, idx(8)),
-                                idx(kRowGroupBytes)),
-          arith::MulIOp::create(b, loc, piece, idx(4 * kCoreBytes))),
-      arith::MulIOp::create(b, loc, row8, idx(16)));
+  auto placeInBuffer = [&](Value row, Value row8) {
+    return arith::AddIOp::create(
+        b, loc,
+        arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc,
+                                  arith::DivUIOp::create(b, loc, row, idx(8)),
+                                  idx(kRowGroupBytes)),
+            arith::MulIOp::create(b, loc, piece, idx(4 * kCoreBytes))),
+        arith::MulIOp::create(b, loc, row8, idx(16)));
+  };
+  Value dstInBuffer = placeInBuffer(row, row8);
+  // A half piece's two K cores follow the first half's.
+  Value tokenDstInBuffer =
+      halves ? arith::AddIOp::create(
+                   b, loc, placeInBuffer(tokenRow, tokenRow8),
+                   arith::MulIOp::create(b, loc, half, idx(2 * kCoreBytes)))
+                   .getResult()
+             : dstInBuffer;
   Value weightRows = arith::MulIOp::create(
       b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
@@ -158,19 +182,26 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         Value weightTile =
             arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
         Value rowStart = arith::MulIOp::create(b, loc, row, idx(tileK / 2));
+        Value tokenRowStart =
+            halves ? arith::MulIOp::create(b, loc, tokenRow, idx(tileK / 2))
+                         .getResult()
+                   : rowStart;
 
-        // Piece step + 4 * piece of the row; TMA's 128-byte swizzle put
+        // Piece step + 4 * piece of a row; TMA's 128-byte swizzle put
         // 16-byte piece p of row r at p ^ (r % 8).
-        auto pieces = [&](int64_t step) -> std::pair<Value, Value> {
+        auto source = [&](Value rowStart, Value row8, int64_t step) {
           Value p = arith::AddIOp::create(
               b, loc, arith::MulIOp::create(b, loc, piece, idx(steps)),
               idx(step));
-          Value src = arith::AddIOp::create(
+          return arith::AddIOp::create(
               b, loc, rowStart,
               arith::MulIOp::create(b, loc,
                                     arith::XOrIOp::create(b, loc, p, row8),
                                     idx(kPieceBytes)));
-          if (!hasTokens)
+        };
+        auto pieces = [&](int64_t step) -> std::pair<Value, Value> {
+          Value src = source(rowStart, row8, step);
+          if (!halves)
             return {loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)),
                     loadPiece(arith::AddIOp::create(b, loc, weightTile, src))};
           Value weights =
@@ -178,15 +209,19 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           auto load = scf::IfOp::create(
               b, loc, hasTokens,
               [&](OpBuilder &, Location) {
-                scf::YieldOp::create(
+                Value at = arith::AddIOp::create(
                     b, loc,
-                    loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)));
+                    arith::AddIOp::create(b, loc, tokenTile,
+                                          source(tokenRowStart, tokenRow8,
+                                                 step)),
+                    arith::MulIOp::create(b, loc, half, idx(kPieceBytes / 2)));
+                scf::YieldOp::create(b, loc, loadHalfPiece(at));
               },
               [&](OpBuilder &, Location) {
                 scf::YieldOp::create(
                     b, loc,
                     LLVM::ZeroOp::create(
-                        b, loc, VectorType::get({4}, b.getI32Type()))
+                        b, loc, VectorType::get({2}, b.getI32Type()))
                         .getResult());
               });
           return {load.getResult(0), weights};
@@ -205,19 +240,33 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           if (step + 1 < steps)
             next = pieces(step + 1);
           Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
+          auto shift = [&] {
+            return arith::ConstantOp::create(b, loc,
+                                             b.getI64IntegerAttr(16 * step))
+                .getResult();
+          };
           // Token rows past the group are decoded too (their outputs are
           // never stored): skipping them measured slower, the branch costs
           // more than the work.
-          if (hasTokens)
+          if (halves)
             scf::IfOp::create(b, loc, hasTokens, [&](OpBuilder &, Location) {
-              decodeChunk(current.first, dst, carried[1], step);
+              // The half's scale byte: byte 2 step + half.
+              Value halfShift = arith::AddIOp::create(
+                  b, loc, shift(),
+                  arith::IndexCastUIOp::create(
+                      b, loc, b.getI64Type(),
+                      arith::MulIOp::create(b, loc, half, idx(8))));
+              decodeChunk(current.first,
+                          arith::AddIOp::create(b, loc, buffer,
+                                                tokenDstInBuffer),
+                          carried[1], halfShift);
               scf::YieldOp::create(b, loc);
             });
           else
-            decodeChunk(current.first, dst, carried[1], step);
+            decodeChunk(current.first, dst, carried[1], shift());
           decodeChunk(current.second,
                       arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
-                      carried[2], step);
+                      carried[2], shift());
           if (step == steps - 1) {
             // This warp is done with the stage: once all its lanes' reads
             // are done (bar.warp.sync), lane 0 gives one of the empty

@@ -12,7 +12,6 @@
 
 #include "llvm/Support/MathExtras.h"
 
-#include <algorithm>
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -57,13 +56,14 @@ public:
 
   // Per 64-K step: both warpgroups' wgmma (64 weight rows x the tile's
   // tokens x 64 each); every consumer thread decodes one 16-byte piece of a
-  // weight row, and the threads of the first tileM / 16 warps one of a
-  // token row too (SM90Wgmma.cpp), so the busiest decodes two.
+  // weight row, and with 128 tokens one of a token row too; with fewer,
+  // the threads of the first tileM / 8 warps decode half a token piece
+  // (SM90Wgmma.cpp). The busiest thread sets the step.
   StepWork stepWork(int64_t tileM, int64_t tileN) const override {
-    int64_t weightPieces = llvm::divideCeil(2 * tileN, kSM90ConsumerThreads);
-    int64_t tokenPieces = llvm::divideCeil(2 * tileM, kSM90ConsumerThreads);
-    return {2.0 * tileM * tileN * kSM90DecodeK,
-            double(weightPieces + std::max<int64_t>(tokenPieces, 1))};
+    double weightPieces =
+        double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
+    double tokenPieces = tileM < kSM90ConsumerThreads / 2 ? 0.5 : 1.0;
+    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
   }
 
 protected:
