@@ -56,14 +56,15 @@ public:
 
   // Per 64-K step: both warpgroups' wgmma (64 weight rows x the tile's
   // tokens x 64 each); every consumer thread decodes one 16-byte piece of a
-  // weight row, and with 128 tokens one of a token row too; with fewer,
-  // the threads of the first tileM / 8 warps decode half a token piece
-  // (SM90Wgmma.cpp). The busiest thread sets the step.
+  // weight row, and the threads holding token rows one piece, or with
+  // fewer than 128 tokens half a piece (SM90Wgmma.cpp), of a token row. The
+  // busiest thread sets the step. The decode is bound by latency (two warps
+  // per scheduler), and half a piece has the dependency depth of a whole
+  // one (its words decode side by side), so it counts as one.
   StepWork stepWork(int64_t tileM, int64_t tileN) const override {
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
-    double tokenPieces = tileM < kSM90ConsumerThreads / 2 ? 0.5 : 1.0;
-    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
+    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + 1.0};
   }
 
 protected:
