@@ -25,6 +25,17 @@ double operandBytes(int64_t rows, int64_t k) {
 }
 } // namespace
 
+int64_t mlir::ggemm::defaultRowsHint(const GroupedOperands &operands,
+                                     int64_t hint) {
+  if (hint > 0 || operands.isListForm() || operands.a.empty())
+    return hint;
+  auto a = dyn_cast<ShapedType>(operands.a[0].getType());
+  int64_t groups = operands.getNumGroups();
+  if (!a || !a.hasRank() || a.isDynamicDim(0) || groups == 0)
+    return hint;
+  return std::max<int64_t>(1, a.getDimSize(0) / groups);
+}
+
 CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
                                        const KernelProblem &problem,
                                        int64_t rowsHint) {

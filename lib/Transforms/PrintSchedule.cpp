@@ -86,11 +86,17 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
 void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
   ScheduleAttr s = op.getScheduleAttr();
   const TargetInfo &target = TargetInfo::get(s.getTarget());
-  KernelProblem problem = KernelProblem::fromOperands(op.getProblem(), s);
+  GroupedOperands operands = op.getProblem();
+  KernelProblem problem = KernelProblem::fromOperands(operands, s);
+  int64_t hint = defaultRowsHint(operands, rowsHint);
   os << "  candidates on " << target.name()
-     << " (predicted us = max(compute, memory, feed) + split + launch):\n";
+     << " (predicted us = max(compute, memory, feed) + split + launch";
+  if (!operands.isListForm())
+    os << "; rows per group assumed: "
+       << (hint > 0 ? hint : kDefaultRowsHint);
+  os << "):\n";
   for (const ScheduleCandidate &c : listScheduleCandidates(
-           op.getContext(), target, problem, s, rowsHint)) {
+           op.getContext(), target, problem, s, hint)) {
     ScheduleAttr t = c.schedule;
     os << "    tile " << t.getTileM() << "x" << t.getTileN() << "x"
        << t.getTileK() << " stages " << t.getStages() << " split_k "

@@ -36,9 +36,11 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                  std::string &why) {
     auto base = ScheduleAttr::get(&getContext(), target.chip, 128, 128, 256,
                                   order, /*splitK=*/1, ctas, 4);
-    KernelProblem problem = KernelProblem::fromOperands(op.getProblem(), base);
+    GroupedOperands operands = op.getProblem();
+    KernelProblem problem = KernelProblem::fromOperands(operands, base);
     for (const ScheduleCandidate &c : listScheduleCandidates(
-             &getContext(), target, problem, base, rowsHint)) {
+             &getContext(), target, problem, base,
+             defaultRowsHint(operands, rowsHint))) {
       ScheduleAttr s = c.schedule;
       if (s.getSplitK() != 1 || s.getTileN() != tileN ||
           s.getTileK() != tileK || (tileM != 0 && s.getTileM() != tileM) ||

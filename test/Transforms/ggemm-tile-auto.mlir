@@ -64,3 +64,24 @@ func.func @prefill(%a0: memref<1024x2048xf4E2M1FN>, %a1: memref<2048x2048xf4E2M1
   return
 }
 
+
+// rows<contiguous> with A's rows static: the model assumes 64 / 8 = 8 rows
+// per group (no rows-hint given), and a hint overrides that.
+// CHECK-LABEL: func.func @contiguous_static_rows
+// CHECK: tile = [16, 128, 256]
+// LIST-LABEL: schedule of @contiguous_static_rows
+// LIST: candidates on sm_90a (predicted us = max(compute, memory, feed) + split + launch; rows per group assumed: 8):
+// RUN: gemm-opt %s --ggemm-tile="tile-m=0 rows-hint=512" | FileCheck %s --check-prefix=OVERRIDE
+// OVERRIDE-LABEL: func.func @contiguous_static_rows
+// OVERRIDE: tile = [128, 128, 256]
+func.func @contiguous_static_rows(%a: memref<64x1024xf4E2M1FN>,
+    %sfa: memref<64x64xf8E4M3FN>, %b: memref<8x2048x1024xf4E2M1FN>,
+    %sfb: memref<8x2048x64xf8E4M3FN>, %c: memref<64x2048xf16>,
+    %sizes: memref<8xi32>) {
+  ggemm.grouped_matmul rows<contiguous> scales<row_major>
+      a(%a : memref<64x1024xf4E2M1FN>) sfa(%sfa : memref<64x64xf8E4M3FN>)
+      b(%b : memref<8x2048x1024xf4E2M1FN>)
+      sfb(%sfb : memref<8x2048x64xf8E4M3FN>)
+      c(%c : memref<64x2048xf16>) group_sizes(%sizes : memref<8xi32>)
+  return
+}

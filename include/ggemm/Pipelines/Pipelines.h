@@ -58,7 +58,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<int64_t> rowsHint{
       *this, "rows-hint",
       llvm::cl::desc("rows per group the cost model assumes where M is "
-                     "dynamic (0: 128)"),
+                     "dynamic (0: rows of A / groups if static, else 128)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> prefetchDistance{
       *this, "prefetch-distance",

@@ -40,6 +40,11 @@ struct CostEstimate {
 /// (rows<contiguous>) and no hint is given.
 inline constexpr int64_t kDefaultRowsHint = 128;
 
+/// The rows per group the model assumes for `operands` where M is known
+/// only at run time: `hint` when it is set, else the rows of A over the
+/// groups when A's rows are static, else 0 (the default).
+int64_t defaultRowsHint(const GroupedOperands &operands, int64_t hint);
+
 /// Predicted time of `problem` under its schedule on `target`.
 /// `rowsHint` stands for each group's rows where M is dynamic (0: the
 /// default).

@@ -94,7 +94,8 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     schedules of the chip's family that fix the options given and have
     split_k = 1, the one with the least predicted time. Where M is known only
     at run time (rows<contiguous>) the model assumes `rows-hint` rows per
-    group (0: 128). `ggemm-print-schedule{candidates}` lists every
+    group (0: the rows of A over the groups where A's rows are static, else
+    128). `ggemm-print-schedule{candidates}` lists every
     candidate with its prediction.
   }];
   let options = [
@@ -114,7 +115,7 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
            "shared-memory pipeline stages (0: chosen by the cost model)">,
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
-           "(0: 128)">,
+           "(0: rows of A / groups if static, else 128)">,
   ];
 }
 
@@ -179,7 +180,7 @@ def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
            "list every candidate schedule with its predicted time">,
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
-           "(0: 128)">,
+           "(0: rows of A / groups if static, else 128)">,
   ];
 }
 
