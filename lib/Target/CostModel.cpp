@@ -51,8 +51,14 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
                       step.mmaFlops / c.mmaFlopsPerCycle + c.stepCycles;
 
   // Work item w (group by group, each tile's splits together) runs on CTA
-  // w % grid; each adds its steps and the fixed cost of a tile.
-  SmallVector<double> ctaCycles(grid, 0.0);
+  // w % grid; each adds its steps and the fixed cost of a tile. The kernel
+  // runs whole K tiles (tileK / 64 steps each) and splits by K tiles.
+  // Item first + t * split + p of a group and item t + grid
+  // land on the same CTA, so each class is added at once: the cost grows
+  // with groups x splits x min(tiles, grid), not with the tiles.
+  assert(grid > 0 && "a verified schedule has a grid");
+  int64_t stepsPerKTile = s.getTileK() / kStepK;
+  SmallVector<double> ctaCycles(std::max<int64_t>(grid, 1), 0.0);
   double uniqueBytes = 0, tileBytes = 0, partialBytes = 0;
   int64_t w = 0;
   for (const GroupShape &g : problem.groups) {
@@ -62,20 +68,29 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     if (m == 0)
       continue; // no tile: neither operand is read
     int64_t tilesM = llvm::divideCeil(m, tm), tilesN = llvm::divideCeil(g.n, tn);
-    int64_t steps = llvm::divideCeil(g.k, kStepK);
+    int64_t tiles = tilesM * tilesN;
+    int64_t kTiles = llvm::divideCeil(g.k, s.getTileK());
     uniqueBytes += operandBytes(m, g.k) + operandBytes(g.n, g.k) +
                    2.0 * double(m) * double(g.n);
-    tileBytes += double(tilesM * tilesN) * operandBytes(tm + tn, g.k);
+    tileBytes += double(tiles) * operandBytes(tm + tn, g.k);
     if (split > 1)
-      partialBytes += 2.0 * double(tilesM * tilesN * split * tm * tn) * 4;
-    for (int64_t t = 0; t < tilesM * tilesN; ++t)
-      for (int64_t p = 0; p < split; ++p, ++w) {
-        int64_t splitSteps = llvm::divideCeil(steps, split);
-        int64_t mine =
-            std::max<int64_t>(0, std::min(steps, (p + 1) * splitSteps) -
-                                     p * splitSteps);
-        ctaCycles[w % grid] += double(mine) * stepCycles + c.tileCycles;
+      partialBytes += 2.0 * double(tiles * split * tm * tn) * 4;
+    // Split p runs K tiles [min(p q, K tiles), min((p + 1) q, K tiles)),
+    // q = ceil(K tiles / split): the meaning of split-K everywhere
+    // (splitKRange in ggemm/Transforms/Schedule.h, which builds on this
+    // library).
+    int64_t perSplit = llvm::divideCeil(kTiles, split);
+    for (int64_t p = 0; p < split; ++p) {
+      int64_t first = std::min(p * perSplit, kTiles);
+      int64_t mine = std::min(kTiles, first + perSplit) - first;
+      double cost =
+          double(mine * stepsPerKTile) * stepCycles + c.tileCycles;
+      for (int64_t t = 0, e = std::min(tiles, grid); t < e; ++t) {
+        int64_t count = (tiles - t + grid - 1) / grid;
+        ctaCycles[(w + t * split + p) % grid] += double(count) * cost;
       }
+    }
+    w += tiles * split;
   }
   CostEstimate e;
   e.workItems = w;
@@ -105,12 +120,17 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
 SmallVector<ScheduleCandidate>
 mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
                                     const KernelProblem &problem,
-                                    ScheduleAttr base, int64_t rowsHint) {
+                                    ScheduleAttr base, int64_t rowsHint,
+                                    ArrayRef<int64_t> depths) {
   SmallVector<ScheduleCandidate> out;
+  static constexpr int64_t kFamilyDepths[] = {2, 3, 4, 5, 6, 7, 8, 10, 12, 16};
+  bool family = depths.empty();
+  if (family)
+    depths = kFamilyDepths;
   for (int64_t tm : target.tileM)
     for (int64_t tn : target.tileN)
       for (int64_t tk : target.tileK)
-        for (int64_t stages : {2, 3, 4, 5, 6, 7, 8, 10, 12, 16})
+        for (int64_t stages : depths)
           for (int64_t split : {1, 2, 4}) {
             ScheduleCandidate cand;
             cand.schedule = ScheduleAttr::get(
@@ -122,7 +142,7 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
             cand.refused = target.planKernel(ctx, p, plan);
             // Rings deeper than the default that do not fit shared memory
             // are left out: their reason is always the same.
-            if (!cand.refused.empty() && stages > 4)
+            if (family && !cand.refused.empty() && stages > 4)
               continue;
             if (cand.refused.empty())
               cand.cost = estimateCost(target, p, rowsHint);

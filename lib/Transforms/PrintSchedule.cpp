@@ -123,6 +123,12 @@ struct GGemmPrintSchedule final
   using GGemmPrintScheduleBase::GGemmPrintScheduleBase;
 
   void runOnOperation() override {
+    if (rowsHint < 0) {
+      getOperation().emitError() << "ggemm-print-schedule: rows-hint = "
+                                 << int64_t(rowsHint)
+                                 << " must be at least 0 (0: no hint)";
+      return signalPassFailure();
+    }
     getOperation().walk([&](GroupedMatmulOp op) {
       if (op.getSchedule()) {
         printReport(op, llvm::outs());

@@ -38,9 +38,12 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                   order, /*splitK=*/1, ctas, 4);
     GroupedOperands operands = op.getProblem();
     KernelProblem problem = KernelProblem::fromOperands(operands, base);
+    SmallVector<int64_t, 1> depths;
+    if (stages != 0)
+      depths.push_back(stages);
     for (const ScheduleCandidate &c : listScheduleCandidates(
              &getContext(), target, problem, base,
-             defaultRowsHint(operands, rowsHint))) {
+             defaultRowsHint(operands, rowsHint), depths)) {
       ScheduleAttr s = c.schedule;
       if (s.getSplitK() != 1 || s.getTileN() != tileN ||
           s.getTileK() != tileK || (tileM != 0 && s.getTileM() != tileM) ||
@@ -77,9 +80,15 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       if (!order)
         return fail("unknown raster '" + raster +
                     "' (expected along_m or along_n)");
-      if (grid < 0)
+      if (grid < 0 || grid > 65535)
         return fail("grid = " + Twine(int64_t(grid)) +
                     " must be in [0, 65535] (0: the chip's SM count)");
+      if (rowsHint < 0)
+        return fail("rows-hint = " + Twine(int64_t(rowsHint)) +
+                    " must be at least 0 (0: no hint)");
+      if (stages < 0 || stages > 16)
+        return fail("stages = " + Twine(int64_t(stages)) +
+                    " must be in [0, 16] (0: chosen by the cost model)");
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       int64_t tileM = this->tileM, stages = this->stages;
       if (std::string why = target->checkTile(

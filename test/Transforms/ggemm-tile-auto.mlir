@@ -3,8 +3,12 @@
 // ggemm-print-schedule{candidates} lists them all with their predictions.
 // RUN: gemm-opt %s --ggemm-tile="tile-m=0 stages=0" | FileCheck %s
 // RUN: gemm-opt %s --ggemm-tile="tile-m=0 stages=0" --ggemm-print-schedule=candidates -o /dev/null | FileCheck %s --check-prefix=LIST
-// A fixed tile M keeps it; the model still picks the ring depth.
+// A fixed tile M keeps it; the model still picks the ring depth. A fixed
+// depth outside the family's list (9) is taken as given.
 // RUN: gemm-opt %s --ggemm-tile="tile-m=128 stages=0" | FileCheck %s --check-prefix=FIXED
+// RUN: gemm-opt %s --ggemm-tile="tile-m=0 stages=9" | FileCheck %s --check-prefix=DEPTH9
+// A fixed depth no token tile fits gives the kernel's reason.
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=0 stages=16" 2>&1 | FileCheck %s --check-prefix=DEPTH16
 // M known only at run time: the model assumes rows-hint rows per group.
 // RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096_dynamic.mlir --ggemm-tile="tile-m=0 rows-hint=16" | FileCheck %s --check-prefix=HINT16
 // RUN: gemm-opt %S/../../examples/bench_g2_n3072_k4096_dynamic.mlir --ggemm-tile="tile-m=0 rows-hint=1024" | FileCheck %s --check-prefix=HINT1024
@@ -36,6 +40,10 @@
 
 // FIXED-LABEL: func.func @decode
 // FIXED: tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+
+// DEPTH9-LABEL: func.func @decode
+// DEPTH9: tile = [32, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 9>
+// DEPTH16: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 16 stages of tile K 256 need {{[0-9]+}} bytes of shared memory; sm_90a has 232448
 
 // HINT16: tile = [16, 128, 256]
 // HINT1024: tile = [128, 128, 256]

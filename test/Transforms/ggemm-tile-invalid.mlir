@@ -14,6 +14,10 @@
 // RUN: not gemm-opt %s --ggemm-tile="raster=diagonal" 2>&1 | FileCheck %s --check-prefix=RASTER
 // RUN: not gemm-opt %s --ggemm-tile="stages=17" 2>&1 | FileCheck %s --check-prefix=STAGES
 // RUN: not gemm-opt %s --ggemm-tile="grid=-5" 2>&1 | FileCheck %s --check-prefix=GRID
+// Checked before the cost model runs (it sizes its per-CTA loads by grid):
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=0 grid=2000000000" 2>&1 | FileCheck %s --check-prefix=GRID-HUGE
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=0 rows-hint=-5" 2>&1 | FileCheck %s --check-prefix=HINT
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=128 rows-hint=0" --ggemm-print-schedule="rows-hint=-1" 2>&1 | FileCheck %s --check-prefix=HINT-PRINT
 // Tile sizes the chip takes, but a problem its kernel cannot:
 // RUN: not gemm-opt %s --ggemm-tile="stages=6" 2>&1 | FileCheck %s --check-prefix=SMEM90
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=256 stages=8" 2>&1 | FileCheck %s --check-prefix=TMEM100
@@ -33,8 +37,11 @@
 // K90-128: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile K in {256}; got 128
 // CHIP: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_80: unknown chip 'sm_80' (known: sm_90a, sm_100a)
 // RASTER: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: unknown raster 'diagonal' (expected along_m or along_n)
-// STAGES: error: 'ggemm.grouped_matmul' op stages = 17 must be in [1, 16]
+// STAGES: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: stages = 17 must be in [0, 16] (0: chosen by the cost model)
 // GRID: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = -5 must be in [0, 65535] (0: the chip's SM count)
+// GRID-HUGE: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = 2000000000 must be in [0, 65535] (0: the chip's SM count)
+// HINT: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: rows-hint = -5 must be at least 0 (0: no hint)
+// HINT-PRINT: error: ggemm-print-schedule: rows-hint = -1 must be at least 0 (0: no hint)
 // 128 x 128 x 256: the ring starts at 66560 (barriers, two f16 decode
 // buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes: 6 stages, the
 // fewest that do not fit, need 66560 + 6 * 32768 (5 need 230400 and fit).

@@ -106,6 +106,25 @@ TEST_F(CostModelTest, DynamicRowsUseTheHint) {
             8 * (kDefaultRowsHint / 32) * 16);
 }
 
+TEST_F(CostModelTest, KTailsCostWholeKTiles) {
+  // The kernel runs whole 256-K tiles (TMA zero-fills the tail): K = 2112
+  // costs what K = 2304 does (9 K tiles), more than K = 2048 (8).
+  ScheduleAttr s = schedule(Chip::sm_90a, 128);
+  EXPECT_DOUBLE_EQ(cost(s, 4, 512, 4096, 2112).computeUs,
+                   cost(s, 4, 512, 4096, 2304).computeUs);
+  EXPECT_GT(cost(s, 4, 512, 4096, 2112).computeUs,
+            cost(s, 4, 512, 4096, 2048).computeUs);
+}
+
+TEST_F(CostModelTest, TheBusiestSplitSetsTheTime) {
+  // 6 K tiles in 4 splits are 2, 2, 2 and 0 K tiles: with one output tile
+  // per CTA, the split of 2 K tiles sets the time, as with 3 splits.
+  ScheduleAttr four = schedule(Chip::sm_90a, 128, 4, 4);
+  ScheduleAttr three = schedule(Chip::sm_90a, 128, 4, 3);
+  EXPECT_DOUBLE_EQ(cost(four, 1, 128, 128, 1536).computeUs,
+                   cost(three, 1, 128, 128, 1536).computeUs);
+}
+
 TEST_F(CostModelTest, SplitKPaysForItsPartials) {
   CostEstimate one = cost(schedule(Chip::sm_90a, 128, 4, 1), 2, 256, 4096, 4096);
   CostEstimate two = cost(schedule(Chip::sm_90a, 128, 4, 2), 2, 256, 4096, 4096);

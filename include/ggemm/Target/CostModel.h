@@ -61,11 +61,12 @@ struct ScheduleCandidate {
 
 /// Every schedule of the chip's family for `problem` (token tile, weight
 /// tile, K tile, ring depth, split-K; raster and grid from `base`), each
-/// planned and predicted, cheapest first; refused ones last.
+/// planned and predicted, cheapest first; refused ones last. `depths`
+/// replaces the family's ring depths (then refused depths are listed too).
 SmallVector<ScheduleCandidate>
 listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
                        const KernelProblem &problem, ScheduleAttr base,
-                       int64_t rowsHint = 0);
+                       int64_t rowsHint = 0, ArrayRef<int64_t> depths = {});
 
 } // namespace mlir::ggemm
 

@@ -4,11 +4,11 @@
 // SM90Kernel.h and docs/sm90-kernel.md): wgmma's shared-memory
 // descriptors and the loop over the tile's K tiles, which waits for each
 // stage, decodes it step by step (SM90Decode.cpp) into the decode buffers,
-// issues wgmma m64n128k16 on them and releases the stage; then it hands the
-// accumulators to the epilogue (SM90Epilogue.cpp).
+// issues wgmma m64nMk16 (M: the tile's tokens) on them and releases the
+// stage; then it hands the accumulators to the epilogue (SM90Epilogue.cpp).
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
-// warpgroup), its N side the tokens (A, the tile's 128 rows), so the
+// warpgroup), its N side the tokens (A, the tile's 16 to 128 rows), so the
 // accumulators hold C transposed and no token row is padded to 64.
 //
 // Buffers. Step s of a K tile decodes into buffer s % 2 once both
