@@ -581,8 +581,8 @@ std::string bench_decode() {
 // 5. Fixed cost of one consumer step
 //===----------------------------------------------------------------------===//
 
-// Variant 0 (as the brief): wait_group 1; 2 x (fence.proxy.async; bar.sync 1,
-// 256); wgmma.fence; commit. Variant 1 (as the kernel's step in
+// Variant 0 (the constant step_cycles): wait_group 1; 2 x
+// (fence.proxy.async; bar.sync 1, 256); wgmma.fence; commit. Variant 1 (as the kernel's step in
 // docs/sm90-kernel.md): wait_group 1; bar.sync; fence.proxy.async; bar.sync;
 // wgmma.fence; commit.
 template <int Variant>
