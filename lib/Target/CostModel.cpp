@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Target/CostModel.h"
+#include "ggemm/Target/WorkItems.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -52,10 +53,9 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
 
   // Work item w (group by group, each tile's splits together) runs on CTA
   // w % grid; each adds its steps and the fixed cost of a tile. The kernel
-  // runs whole K tiles (tileK / 64 steps each) and splits by K tiles.
-  // Item first + t * split + p of a group and item t + grid
-  // land on the same CTA, so each class is added at once: the cost grows
-  // with groups x splits x min(tiles, grid), not with the tiles.
+  // runs whole K tiles (tileK / 64 steps each) and splits by K tiles
+  // (WorkItems.h). Whole classes of a CTA's tiles are added at once, so the
+  // cost grows with groups x splits x min(tiles, grid), not with the tiles.
   assert(grid > 0 && "a verified schedule has a grid");
   int64_t stepsPerKTile = s.getTileK() / kStepK;
   SmallVector<double> ctaCycles(std::max<int64_t>(grid, 1), 0.0);
@@ -75,21 +75,15 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     tileBytes += double(tiles) * operandBytes(tm + tn, g.k);
     if (split > 1)
       partialBytes += 2.0 * double(tiles * split * tm * tn) * 4;
-    // Split p runs K tiles [min(p q, K tiles), min((p + 1) q, K tiles)),
-    // q = ceil(K tiles / split): the meaning of split-K everywhere
-    // (splitKRange in ggemm/Transforms/Schedule.h, which builds on this
-    // library).
-    int64_t perSplit = llvm::divideCeil(kTiles, split);
-    for (int64_t p = 0; p < split; ++p) {
-      int64_t first = std::min(p * perSplit, kTiles);
-      int64_t mine = std::min(kTiles, first + perSplit) - first;
-      double cost =
-          double(mine * stepsPerKTile) * stepCycles + c.tileCycles;
-      for (int64_t t = 0, e = std::min(tiles, grid); t < e; ++t) {
-        int64_t count = (tiles - t + grid - 1) / grid;
-        ctaCycles[(w + t * split + p) % grid] += double(count) * cost;
-      }
-    }
+    forEachCtaShare(w, tiles, split, grid,
+                    [&](int64_t cta, int64_t p, int64_t count) {
+                      int64_t kTilesOfSplit =
+                          splitKRange(kTiles, split, p).count;
+                      ctaCycles[cta] +=
+                          double(count) *
+                          (double(kTilesOfSplit * stepsPerKTile) * stepCycles +
+                           c.tileCycles);
+                    });
     w += tiles * split;
   }
   CostEstimate e;

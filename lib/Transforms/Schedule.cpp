@@ -39,12 +39,6 @@ int64_t TileSpace::maxKTiles() const {
   return kTiles.empty() ? 0 : *llvm::max_element(kTiles);
 }
 
-KRange mlir::ggemm::splitKRange(int64_t kTiles, int64_t splitK, int64_t split) {
-  int64_t perSplit = llvm::divideCeil(kTiles, splitK);
-  int64_t first = std::min(split * perSplit, kTiles);
-  return {first, std::min(kTiles, first + perSplit) - first};
-}
-
 double mlir::ggemm::splitKCost(const TileSpace &space, int64_t split) {
   int64_t w = space.outputTiles(), kt = space.maxKTiles();
   double extra = split > 1 ? 0.5 : 0.0;
@@ -72,26 +66,18 @@ int64_t mlir::ggemm::chooseSplitK(const TileSpace &space) {
 }
 
 SmallVector<int64_t> mlir::ggemm::ctaLoads(const TileSpace &space) {
-  // Work item w runs on CTA w % grid. Within a group, split s's items are
-  // first + t * splitK for t in [0, tiles), and t and t + grid land on the
-  // same CTA: visit t below min(tiles, grid) and add its whole class at once,
-  // so the cost does not grow with the number of tiles.
+  // Work item w runs on CTA w % grid (forEachCtaShare), so the cost does
+  // not grow with the number of tiles.
   SmallVector<int64_t> loads(space.grid, 0);
   int64_t work = 0;
   for (auto [g, tm] : llvm::enumerate(space.tilesM)) {
     int64_t tiles = tm * space.tilesN[g];
-    for (int64_t s = 0; s < space.splitK; ++s) {
-      int64_t kTilesOfSplit =
-          splitKRange(space.kTiles[g], space.splitK, s).count;
-      // Items of split s: work + s + t * splitK for t in [0, tiles).
-      int64_t first = work + s;
-      int64_t visits = std::min(tiles, space.grid);
-      for (int64_t t = 0; t < visits; ++t) {
-        int64_t count = (tiles - t + space.grid - 1) / space.grid;
-        loads[(first + t * space.splitK) % space.grid] +=
-            count * kTilesOfSplit;
-      }
-    }
+    forEachCtaShare(work, tiles, space.splitK, space.grid,
+                    [&](int64_t cta, int64_t split, int64_t count) {
+                      loads[cta] += count * splitKRange(space.kTiles[g],
+                                                        space.splitK, split)
+                                                .count;
+                    });
     work += tiles * space.splitK;
   }
   return loads;

@@ -1,7 +1,8 @@
 //===- Schedule.h - tile-space arithmetic of a schedule ---------*- C++ -*-===//
 //
-// Tile counts, the K range of a split, the split-K cost rule and CTA loads
-// of a scheduled grouped product, shared by the scheduling passes and the
+// Tile counts, the split-K cost rule and CTA loads of a scheduled grouped
+// product (the K range of a split and the CTA of a work item are in
+// ggemm/Target/WorkItems.h), shared by the scheduling passes and the
 // schedule report.
 //
 //===----------------------------------------------------------------------===//
@@ -10,6 +11,7 @@
 #define GGEMM_TRANSFORMS_SCHEDULE_H
 
 #include "GGemm/GGemmOps.h"
+#include "ggemm/Target/WorkItems.h"
 
 namespace mlir::ggemm {
 
@@ -27,18 +29,6 @@ struct TileSpace {
   int64_t outputTiles() const;
   int64_t maxKTiles() const;
 };
-
-/// K tiles [first, first + count) of a split.
-struct KRange {
-  int64_t first, count;
-};
-/// The K tiles of split `split` (0 <= split < splitK) of `kTiles` K tiles:
-/// q = ceil(kTiles / splitK) per split, first = min(split * q, kTiles),
-/// count = min(kTiles, first + q) - first (so the last splits may be short
-/// or empty). This is the meaning of split-K everywhere; the lowerings build
-/// the same formula in IR with emitSplitKRange
-/// (ggemm/Conversion/TileSpaceToArith.h).
-KRange splitKRange(int64_t kTiles, int64_t splitK, int64_t split);
 
 /// The split factor the cost rule of ggemm-split-k picks (1 when M is only
 /// known at run time). See Passes.td.
