@@ -45,12 +45,19 @@ KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (n % kNGranularity != 0)
       return emitError() << "group " << i / 3 << " has N = " << n
                          << "; N must be a multiple of " << kNGranularity;
-    if (dynamicM != (rows == RowsKind::contiguous))
+    bool runTimeRows =
+        rows == RowsKind::contiguous || rows == RowsKind::offsets;
+    if (dynamicM != runTimeRows)
       return emitError() << "group " << i / 3
                          << (dynamicM ? " has a run-time M (-1) but rows are "
-                                        "a list"
-                                      : " has a static M but rows are "
-                                        "contiguous (sizes at run time)");
+                                        "rows<"
+                                      : " has a static M but rows are rows<")
+                         << stringifyRowsKind(rows)
+                         << (dynamicM ? ">" : "> (sizes at run time)");
+    if (rows == RowsKind::masked && m != groups[0])
+      return emitError() << "group " << i / 3 << " has room for " << m
+                         << " rows; in rows<masked> every group has max_m = "
+                         << groups[0];
   }
   return success();
 }

@@ -24,7 +24,7 @@ def GGemm_KernelProblemAttr : AttrDef<GGemm_Dialect, "KernelProblem"> {
     Set by `ggemm-outline-kernel` on the `gpu.func` it creates and copied
     into the host side's `#ggemm.launch`. `groups` holds `(m, n, k)` per
     group, flattened; `m` is -1 where group sizes are read at run time
-    (`rows<contiguous>`). The schedule's `target` is the chip every later
+    (`rows<contiguous>`, `rows<offsets>`) and max_m in `rows<masked>`. The schedule's `target` is the chip every later
     pass reads (include/ggemm/Target/TargetInfo.h).
 
     ```mlir

@@ -156,6 +156,58 @@ LogicalResult checkScales(const GroupedOperands &op, Value v, const Twine &name,
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// The group-rows operand: custom<GroupRows>
+//===----------------------------------------------------------------------===//
+
+StringRef mlir::ggemm::getGroupRowsKeyword(RowsKind rows) {
+  switch (rows) {
+  case RowsKind::offsets:
+    return "group_offsets";
+  case RowsKind::masked:
+    return "group_counts";
+  case RowsKind::list:
+  case RowsKind::contiguous:
+    break;
+  }
+  return "group_sizes";
+}
+
+/// `group_sizes(%s : T)`, `group_offsets(...)` or `group_counts(...)`: the
+/// keyword of the op's row layout (any of them parses, so that the verifier
+/// can name a mismatch), or nothing.
+static ParseResult
+parseGroupRows(OpAsmParser &parser, RowsKindAttr rows,
+               std::optional<OpAsmParser::UnresolvedOperand> &operand,
+               Type &type) {
+  StringRef expected = getGroupRowsKeyword(rows.getValue());
+  StringRef keyword;
+  llvm::SMLoc loc = parser.getCurrentLocation();
+  if (failed(parser.parseOptionalKeyword(
+          &keyword, {"group_sizes", "group_offsets", "group_counts"})))
+    return success();
+  if (keyword != expected)
+    return parser.emitError(loc)
+           << "rows<" << stringifyRowsKind(rows.getValue()) << "> takes "
+           << expected << ", not " << keyword;
+  OpAsmParser::UnresolvedOperand value;
+  if (parser.parseLParen() || parser.parseOperand(value) ||
+      parser.parseColonType(type) || parser.parseRParen())
+    return failure();
+  operand = value;
+  return success();
+}
+
+static void printGroupRows(OpAsmPrinter &printer, Operation *,
+                           RowsKindAttr rows, Value operand, Type type) {
+  // The format has no space before the directive: it prints its own.
+  if (!operand)
+    return;
+  printer << " " << getGroupRowsKeyword(rows.getValue()) << "(" << operand
+          << " : "
+          << type << ")";
+}
+
+//===----------------------------------------------------------------------===//
 // GroupedMatmulOp
 //===----------------------------------------------------------------------===//
 
@@ -172,7 +224,11 @@ GroupShape GroupedOperands::getGroupShape(int64_t g) const {
     return {at.getDimSize(0), bt.getDimSize(0), at.getDimSize(1)};
   }
   auto bt = cast<ShapedType>(b[0].getType());
-  return {ShapedType::kDynamic, bt.getDimSize(1), bt.getDimSize(2)};
+  // rows<masked>: every group has room for max_m rows (A is G x max_m x K).
+  int64_t m = rows == RowsKind::masked
+                  ? cast<ShapedType>(a[0].getType()).getDimSize(1)
+                  : ShapedType::kDynamic;
+  return {m, bt.getDimSize(1), bt.getDimSize(2)};
 }
 
 /// Memory effects of an op with the grouped operands: C, and the operand
@@ -278,8 +334,9 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
              << "has " << numGroups << " A operands but " << count << " "
              << name << " operands; rows<list> needs one of each per group";
   if (op.groupSizes)
-    return op.op->emitOpError("takes group_sizes only with rows<contiguous>; "
-                          "rows<list> has static group sizes");
+    return op.op->emitOpError("takes group_sizes only with rows<contiguous>, "
+                              "rows<offsets> or rows<masked>; rows<list> has "
+                              "static group sizes");
 
   for (int64_t g = 0; g < numGroups; ++g) {
     std::string grp = llvm::formatv(" of group {0}", g).str();
@@ -314,9 +371,14 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
   return verifyAlpha(op, numGroups);
 }
 
-static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
+/// rows<contiguous>, rows<offsets> and rows<masked>: one buffer of each
+/// operand, B and SFB stacked per group, and the group-rows array.
+static LogicalResult verifyOneBufferForm(const GroupedOperands &op) {
   Builder b(op.op->getContext());
   Type f4 = b.getType<Float4E2M1FNType>(), f16 = b.getF16Type();
+  std::string form = ("rows<" + stringifyRowsKind(op.rows) + ">").str();
+  StringRef arrayName = getGroupRowsKeyword(op.rows);
+  bool masked = op.rows == RowsKind::masked;
   auto counts = {std::make_pair("A", op.a.size()),
                  std::make_pair("SFA", op.sfa.size()),
                  std::make_pair("B", op.b.size()),
@@ -325,30 +387,47 @@ static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
   for (auto [name, count] : counts)
     if (count != 1)
       return op.op->emitOpError() << "takes exactly one " << name
-                              << " buffer with rows<contiguous>; got " << count;
-  if (!op.groupSizes)
-    return op.op->emitOpError("with rows<contiguous> needs group_sizes, a "
-                          "memref<G x i32> of per-group row counts");
+                                  << " buffer with " << form << "; got "
+                                  << count;
+  if (!op.groupSizes) {
+    StringRef what = op.rows == RowsKind::offsets ? "cumulative end rows"
+                     : masked                    ? "real rows"
+                                                 : "row counts";
+    return op.op->emitOpError() << "with " << form << " needs " << arrayName
+                                << ", a memref<G x i32> of per-group " << what;
+  }
   if (op.scaleLayout != ScaleLayout::row_major)
-    return op.op->emitOpError("supports scales<blocked_128x4> only with "
-                          "rows<list>; contiguous rows take row_major scales "
-                          "(blocked atoms would need per-group row padding)");
+    return op.op->emitOpError()
+           << "supports scales<blocked_128x4> only with rows<list>; " << form
+           << " takes row_major scales (blocked atoms would need per-group "
+              "row padding)";
 
-  ShapedType sizes = checkOperand(op, op.groupSizes, "group_sizes",
+  ShapedType sizes = checkOperand(op, op.groupSizes, arrayName,
                                   b.getI32Type(), /*rank=*/1);
-  if (!sizes || failed(requireStatic(op, sizes, "group_sizes",
+  if (!sizes || failed(requireStatic(op, sizes, arrayName,
                                      /*dynamicRows=*/false,
                                      " (its length is the number of groups)")))
     return failure();
   int64_t numGroups = sizes.getDimSize(0);
   if (numGroups == 0)
-    return op.op->emitOpError("has an empty group list (group_sizes has length "
-                          "0); it needs at least one group");
+    return op.op->emitOpError()
+           << "has an empty group list (" << arrayName
+           << " has length 0); it needs at least one group";
 
-  ShapedType a = checkOperand(op, op.a[0], "A", f4, 2);
-  if (!a || failed(requireStatic(op, a, "A", /*dynamicRows=*/true)))
+  // A: rows x K (rows may be dynamic), or G x max_m x K (masked, static).
+  ShapedType a = checkOperand(op, op.a[0], "A", f4, masked ? 3 : 2);
+  if (!a || failed(requireStatic(op, a, "A", /*dynamicRows=*/!masked,
+                                 masked ? " in rows<masked> (G x max_m x K)"
+                                        : "")))
     return failure();
-  int64_t rows = a.getDimSize(0), k = a.getDimSize(1);
+  if (masked && a.getDimSize(0) != numGroups)
+    return op.op->emitOpError()
+           << "A has " << a.getDimSize(0) << " groups; " << arrayName
+           << " has " << numGroups << " (A is G x max_m x K in rows<masked>)";
+  int64_t rows = a.getDimSize(masked ? 1 : 0), k = a.getDimSize(a.getRank() - 1);
+  SmallVector<int64_t> lead;
+  if (masked)
+    lead.push_back(numGroups);
   if (failed(checkK(op, k, "A")))
     return failure();
 
@@ -358,20 +437,24 @@ static LogicalResult verifyContiguousForm(const GroupedOperands &op) {
   int64_t n = bt.getDimSize(1);
   if (bt.getDimSize(0) != numGroups)
     return op.op->emitOpError()
-           << "B has " << bt.getDimSize(0) << " groups; group_sizes has "
-           << numGroups << " (B is G x N x K)";
+           << "B has " << bt.getDimSize(0) << " groups; " << arrayName
+           << " has " << numGroups << " (B is G x N x K)";
   if (bt.getDimSize(2) != k)
     return op.op->emitOpError() << "B has K = " << bt.getDimSize(2)
-                            << "; A has K = " << k
-                            << " (all groups share K in rows<contiguous>)";
+                                << "; A has K = " << k << " (all groups share K in "
+                                << form << ")";
   if (failed(checkN(op, n, "B")))
     return failure();
 
-  if (failed(checkScales(op, op.sfa[0], "SFA", rows, k, {}, "M_total")) ||
+  StringRef rowName = masked ? "max_m" : "M_total";
+  if (failed(checkScales(op, op.sfa[0], "SFA", rows, k, lead, rowName)) ||
       failed(checkScales(op, op.sfb[0], "SFB", n, k, {numGroups}, "N")))
     return failure();
-  ShapedType c = checkOperand(op, op.c[0], "C", f16, 2);
-  if (!c || failed(checkShape(op, c, "C", {rows, n}, "M_total x N")))
+  ShapedType c = checkOperand(op, op.c[0], "C", f16, masked ? 3 : 2);
+  SmallVector<int64_t> cShape(lead);
+  cShape.append({rows, n});
+  if (!c || failed(checkShape(op, c, "C", cShape,
+                              masked ? "G x max_m x N" : "M_total x N")))
     return failure();
   return verifyAlpha(op, numGroups);
 }
@@ -394,7 +477,7 @@ static LogicalResult verifyOneKind(const GroupedOperands &op) {
   noteAll(op.sfb, "SFB");
   noteAll(op.c, "C");
   if (op.groupSizes)
-    note(op.groupSizes, "group_sizes");
+    note(op.groupSizes, getGroupRowsKeyword(op.rows));
   if (op.alpha)
     note(op.alpha, "alpha");
   if (tensor.empty() || memref.empty())
@@ -409,7 +492,7 @@ static LogicalResult verifyOneKind(const GroupedOperands &op) {
 LogicalResult GroupedOperands::verify() const {
   if (failed(verifyOneKind(*this)))
     return failure();
-  return isListForm() ? verifyListForm(*this) : verifyContiguousForm(*this);
+  return isListForm() ? verifyListForm(*this) : verifyOneBufferForm(*this);
 }
 
 LogicalResult GroupedMatmulOp::verify() {
@@ -525,6 +608,18 @@ static LogicalResult verifyTileSpace(OpTy op) {
     if (llvm::MulOverflow(tn, splitK, product))
       return op.emitOpError() << "tiles_n x split_k of group " << g
                               << " overflows an int64_t";
+  std::optional<RowsKind> rows = op.getRows();
+  bool masked = rows == RowsKind::masked;
+  if (masked != bool(op.getMaxRows()))
+    return op.emitOpError("takes max_rows exactly with rows<masked>");
+  if (masked && (*op.getMaxRows() < 0 || *op.getMaxRows() > kMaxDim))
+    return op.emitOpError() << "max_rows = " << *op.getMaxRows()
+                            << " must be in [0, 2^31)";
+  if (rows && !op.getGroupSizes())
+    return op.emitOpError("takes a row layout only with group_sizes");
+  if (rows == RowsKind::list)
+    return op.emitOpError("reads run-time rows; rows<list> has static ones "
+                          "(tiles_m)");
   if (op.getGroupSizes()) {
     if (!tilesM.empty())
       return op.emitOpError("takes tiles_m or group_sizes, not both");

@@ -17,8 +17,9 @@
 #include "GGemm/GGemmEnums.h.inc"
 
 namespace mlir::ggemm {
-/// Sizes of one group. `m` is ShapedType::kDynamic in the contiguous form,
-/// where group sizes are only known at run time.
+/// Sizes of one group. `m` is ShapedType::kDynamic in rows<contiguous> and
+/// rows<offsets>, where group sizes are only known at run time, and each
+/// group's room (max_m) in rows<masked>.
 struct GroupShape {
   int64_t m, n, k;
 };
@@ -54,6 +55,11 @@ constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
 /// stored as 32 x 16 bytes.
 constexpr int64_t kAtomRows = 128, kAtomCols = 4;
 
+/// The keyword of the group-rows operand in the op's syntax:
+/// `group_sizes` (rows<contiguous>), `group_offsets` (rows<offsets>) or
+/// `group_counts` (rows<masked>).
+StringRef getGroupRowsKeyword(RowsKind rows);
+
 /// Shape of the blocked_128x4 scale buffer for an `rows x k` operand.
 SmallVector<int64_t, 4> getBlockedScaleShape(int64_t rows, int64_t k);
 
@@ -76,7 +82,8 @@ struct GroupedOperands {
   bool isListForm() const { return rows == RowsKind::list; }
   /// Number of groups G.
   int64_t getNumGroups() const;
-  /// Shape of group `g` (M is dynamic in rows<contiguous>).
+  /// Shape of group `g` (M is dynamic in rows<contiguous> and
+  /// rows<offsets>, max_m in rows<masked>).
   GroupShape getGroupShape(int64_t g) const;
   /// Checks every shape and type rule (docs/architecture.md section 1).
   LogicalResult verify() const;

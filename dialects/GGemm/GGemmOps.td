@@ -35,7 +35,7 @@ defvar GGemm_GroupedFormat = [{
     `b` `(` $b `:` type($b) `)`
     `sfb` `(` $sfb `:` type($sfb) `)`
     `c` `(` $c `:` type($c) `)`
-    (`group_sizes` `(` $group_sizes^ `:` type($group_sizes) `)`)?
+    `` custom<GroupRows>(ref($rows), $group_sizes, type($group_sizes))
     (`alpha` `(` $alpha^ `:` type($alpha) `)`)?
 }];
 
@@ -74,6 +74,18 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
       `group_sizes` (`memref<G x i32>`) and are read at run time: group `g`
       owns rows `[sum_{h<g} size_h, sum_{h<=g} size_h)`. `M_total` may be
       dynamic; rows past the sum of the sizes are left untouched.
+    * `offsets`: as `contiguous`, with the device buffer `group_offsets`
+      (`memref<G x i32>`) holding each group's cumulative end row (torch's
+      `offs`): group `g` owns rows `[offs[g-1], offs[g])`, `offs[-1] = 0`.
+    * `masked`: `A` is `G x max_m x K`, `SFA` `G x max_m x K/16`, `C`
+      `G x max_m x N` (static), `B` and `SFB` as in `contiguous`; the device
+      buffer `group_counts` (`memref<G x i32>`) says how many of a group's
+      `max_m` rows are real. Rows past a group's count are left untouched.
+
+    The sizes, offsets or counts are all held by the one optional operand
+    `group_sizes` (printed `group_sizes`, `group_offsets` or `group_counts`
+    after the layout). Offsets out of order and counts outside
+    `[0, max_m]` are clamped (dialects/GGemm/GGemm.md, "Row layouts").
 
     `scales<...>` is the physical layout of SFA and SFB:
 
@@ -207,10 +219,13 @@ defvar GGemm_TileSpaceArgs = (ins
     DenseI64ArrayAttr:$tiles_m,
     DenseI64ArrayAttr:$tiles_n,
     Optional<AnyMemRef>:$group_sizes,
+    OptionalAttr<GGemm_RowsAttr>:$rows,
+    OptionalAttr<I64Attr>:$max_rows,
     GGemm_ScheduleAttr:$schedule);
 defvar GGemm_TileSpaceFormat = [{
     `tiles_m` $tiles_m `tiles_n` $tiles_n
     (`group_sizes` `(` $group_sizes^ `:` type($group_sizes) `)`)?
+    (`rows` `` $rows^)? (`max_rows` $max_rows^)?
     `schedule` $schedule
 }];
 
@@ -220,7 +235,11 @@ def GGemm_NumTilesOp : GGemm_Op<"num_tiles",
   let description = [{
     `sum_g tiles_m[g] * tiles_n[g] * split_k`: every output tile of every
     group, times the K splits. With `group_sizes`, `tiles_m[g]` is
-    `ceil(group_sizes[g] / tile_m)`, read at run time.
+    `ceil(rows_g / tile_m)`, read at run time, where `rows_g` is
+    `group_sizes[g]` (`rows<contiguous>`, the default), `max(0, offs[g] -
+    end_{g-1})` with `end` the running end of the groups before
+    (`rows<offsets>`: an offset below the previous end gives an empty
+    group), or `clamp(counts[g], 0, max_rows)` (`rows<masked>`).
   }];
   let arguments = GGemm_TileSpaceArgs;
   let results = (outs Index:$count);
@@ -234,8 +253,9 @@ def GGemm_TileCoordsOp : GGemm_Op<"tile_coords",
   let description = [{
     Maps work item `%work` of the linear tile space to its group `%group`
     (found from the prefix sums of the groups' work counts), the group's
-    first row in A and C (`%row_base`: 0 in `rows<list>`, the prefix sum of
-    group sizes in `rows<contiguous>`), the tile's first row `%m0` inside
+    first row in A and C (`%row_base`: 0 in `rows<list>`, the running end
+    of the groups before in `rows<contiguous>` and `rows<offsets>`, `g *
+    max_rows` in `rows<masked>`), the tile's first row `%m0` inside
     the group and first column `%n0`, and its K split `%split`. Inside a
     group, work items are numbered split-innermost, then in the raster
     order of the schedule.

@@ -339,7 +339,7 @@ struct GGemmLowerLaunch final
              << "): its CTAs meet at a grid barrier, so it needs a "
                 "cooperative launch, which gpu.launch_func cannot ask for; "
                 "use the manifest and ggemm's runtime (host=manifest)";
-    bool list = problem.listForm;
+    bool list = problem.isListForm();
     int64_t groups = problem.groups.size(), sets = list ? groups : 1;
     ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
     int64_t numMaps = maps.size();

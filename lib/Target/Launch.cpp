@@ -39,12 +39,15 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
     add("sfb", rowsB, k / kScaleBlock, tileK / kScaleBlock, s.getTileN(),
         "none");
   };
-  if (p.listForm) {
+  if (p.isListForm()) {
     for (auto [g, shape] : llvm::enumerate(p.groups))
       addMaps(g, shape.m, shape.n, shape.k);
   } else {
-    // Rows of A are known at run time: the runtime fills in dims[1].
-    addMaps(0, -1, int64_t(p.groups.size()) * p.groups[0].n, p.groups[0].k);
+    // One operand set: A's rows are known at run time (the runtime fills
+    // in dims[1]), or G x max_m (masked); B stacks the groups.
+    int64_t groups = p.groups.size();
+    int64_t rowsA = p.rows == RowsKind::masked ? groups * p.groups[0].m : -1;
+    addMaps(0, rowsA, groups * p.groups[0].n, p.groups[0].k);
   }
   return LaunchAttr::get(ctx, kernel, {s.getGrid(), 1, 1}, {1, 1, 1}, plan,
                          p.toAttr(ctx), maps);
@@ -61,7 +64,7 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
   };
   Type i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
        i64 = IntegerType::get(ctx, 64), f32 = Float32Type::get(ctx);
-  int64_t groups = p.groups.size(), sets = p.listForm ? groups : 1;
+  int64_t groups = p.groups.size(), sets = p.isListForm() ? groups : 1;
   SmallVector<Type> params = {buffer(p.mapsPerSet() * sets, i8, {128}),
                               buffer(sets, i64),
                               buffer(2 * sets, i64),
@@ -119,7 +122,7 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"block", llvm::json::Array{plan.getThreads(), 1, 1}},
       {"cluster", array(launch.getCluster())},
       {"dynamic_shared_memory", plan.getSharedMemory()},
-      {"rows", problem.isListForm() ? "list" : "contiguous"},
+      {"rows", stringifyRowsKind(problem.getRows())},
       {"scales", problem.getScales() == ScaleLayout::row_major
                      ? "row_major"
                      : "blocked_128x4"},

@@ -212,7 +212,7 @@ LogicalResult mlir::ggemm::verifyLaunchPlan(Operation *host,
 
 KernelProblem KernelProblem::fromAttr(KernelProblemAttr attr) {
   KernelProblem p;
-  p.listForm = attr.isListForm();
+  p.rows = attr.getRows();
   p.hasAlpha = attr.getAlpha();
   p.scales = attr.getScales();
   p.schedule = attr.getSchedule();
@@ -224,7 +224,7 @@ KernelProblem KernelProblem::fromAttr(KernelProblemAttr attr) {
 KernelProblem KernelProblem::fromOperands(const GroupedOperands &operands,
                                           ScheduleAttr schedule) {
   KernelProblem p;
-  p.listForm = operands.isListForm();
+  p.rows = operands.rows;
   p.hasAlpha = bool(operands.alpha);
   p.scales = operands.scaleLayout;
   p.schedule = schedule;
@@ -244,6 +244,6 @@ KernelProblemAttr KernelProblem::toAttr(MLIRContext *ctx) const {
   for (const GroupShape &g : groups)
     flat.append({ShapedType::isDynamic(g.m) ? int64_t(-1) : g.m, g.n, g.k});
   return KernelProblemAttr::get(
-      ctx, listForm ? RowsKind::list : RowsKind::contiguous, scales, hasAlpha,
+      ctx, rows, scales, hasAlpha,
       flat, schedule);
 }

@@ -102,16 +102,31 @@ private:
     Value group, rowBase, m0, n0, split;
   };
 
+  /// The tile space's row layout: none for static rows (list) and for
+  /// rows<contiguous>, its default; offsets and masked say so.
+  RowsKindAttr rowsAttr() {
+    RowsKind rows = op.getRows();
+    if (rows == RowsKind::list || rows == RowsKind::contiguous)
+      return {};
+    return RowsKindAttr::get(b.getContext(), rows);
+  }
+  IntegerAttr maxRowsAttr() {
+    if (op.getRows() != RowsKind::masked)
+      return {};
+    return b.getI64IntegerAttr(op.getGroupShape(0).m);
+  }
+
   Value numTiles() {
     return NumTilesOp::create(b, loc, b.getIndexType(), tilesM, tilesN,
-                              op.getGroupSizes(), schedule);
+                              op.getGroupSizes(), rowsAttr(), maxRowsAttr(),
+                              schedule);
   }
 
   Coords coords(Value work) {
     Type index = b.getIndexType();
     auto c = TileCoordsOp::create(b, loc, index, index, index, index, index,
                                   work, tilesM, tilesN, op.getGroupSizes(),
-                                  schedule);
+                                  rowsAttr(), maxRowsAttr(), schedule);
     return {c.getGroup(), c.getRowBase(), c.getM0(), c.getN0(), c.getSplit()};
   }
 

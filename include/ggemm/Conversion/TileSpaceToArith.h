@@ -8,12 +8,41 @@
 #ifndef GGEMM_CONVERSION_TILESPACETOARITH_H
 #define GGEMM_CONVERSION_TILESPACETOARITH_H
 
+#include "GGemm/GGemmOps.h"
+
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <functional>
 
 namespace mlir::ggemm {
 
 /// group_sizes[group] as an index, after a cf.assert that it is >= 0.
 Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
+
+/// How a run-time row layout gives each group's rows: the layout
+/// (contiguous, offsets or masked), its device array (sizes, cumulative end
+/// offsets or counts, memref<G x i32>) and, for rows<masked>, the rows each
+/// group has room for.
+struct RowLayout {
+  RowsKind kind;
+  Value array;
+  int64_t maxRows = 0;
+};
+
+/// Group `g`'s rows of a run-time row layout, given `end`, the running end
+/// of the groups before it (0 for group 0):
+/// - contiguous: rows = sizes[g] (a cf.assert that it is >= 0), base = end;
+/// - offsets: rows = max(offs[g] - end, 0), base = end: an offset below the
+///   previous end (out of order) gives an empty group;
+/// - masked: rows = clamp(counts[g], 0, maxRows), base = g * maxRows.
+/// `bad` (i1) says that the entry was clamped (offsets, masked; null for
+/// contiguous, whose negative sizes trap). The next group's `end` is
+/// base + rows.
+struct GroupRowsValues {
+  Value rows, base, bad;
+};
+GroupRowsValues emitGroupRows(OpBuilder &b, Location loc,
+                              const RowLayout &layout, Value g, Value end);
 
 /// K tiles [first, first + count) of a split, as index values.
 struct KRangeValues {
@@ -42,10 +71,19 @@ constexpr size_t kMaxSelectChainGroups = 16;
 Value getConstantIndexTable(OpBuilder &b, Location loc, Operation *anchor,
                             StringRef namePrefix, ArrayRef<int64_t> values);
 
+/// What a lowering does where num_tiles finds that it clamped the group
+/// rows of rows<offsets> or rows<masked> (an offset below the previous end,
+/// a count outside [0, max_rows]): `anyBad` is an i1 computed at `b`'s
+/// insertion point, inside the function of `numTiles`. The CPU lowering
+/// asserts; the GPU kernels raise a flag in their status word.
+using BadRowsHandler = std::function<void(OpBuilder &b, Location loc,
+                                          Operation *numTiles, Value anyBad)>;
+
 /// Patterns lowering ggemm.num_tiles and ggemm.tile_coords (the scheduler)
 /// to index arithmetic.
 void populateTileSpaceToArithPatterns(const TypeConverter &converter,
-                                      RewritePatternSet &patterns);
+                                      RewritePatternSet &patterns,
+                                      BadRowsHandler onBadRows);
 
 /// Rewrites the tile_coords ops of many groups with run-time sizes that sit
 /// in a loop over increasing work items (the GPU kernels' persistent loops)

@@ -31,16 +31,19 @@ inline constexpr Chip kDefaultChip = Chip::sm_90a;
 /// Problem facts a kernel is specialised for (the C++ view of
 /// #ggemm.kernel_problem).
 struct KernelProblem {
-  bool listForm = true;
+  RowsKind rows = RowsKind::list;
   bool hasAlpha = false;
   ScaleLayout scales = ScaleLayout::row_major;
-  SmallVector<GroupShape> groups; // m is dynamic in rows<contiguous>
+  SmallVector<GroupShape> groups; // m: dynamic (contiguous, offsets), max_m (masked)
   ScheduleAttr schedule;
   /// The kernel loads row-major SFA/SFB with TMA too: each operand set has
   /// four tensor maps (a, b, sfa, sfb) instead of two (a, b). Set by
   /// planKernel (and read back from a plan by withPlan).
   bool scaleMaps = false;
 
+  /// One buffer per group and operand (rows<list>); every other layout
+  /// has one operand set.
+  bool isListForm() const { return rows == RowsKind::list; }
   int64_t mapsPerSet() const { return scaleMaps ? 4 : 2; }
   Chip chip() const { return schedule.getTarget(); }
 

@@ -30,6 +30,33 @@ void mlir::ggemm::assertRowsFit(OpBuilder &b, Location loc, Value end,
                        "A");
 }
 
+void mlir::ggemm::assertRowsInRange(OpBuilder &b, Location loc,
+                                    RowsKind rows, Value bad) {
+  Value ok = arith::XOrIOp::create(
+      b, loc, bad, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+  cf::AssertOp::create(b, loc, ok,
+                       rows == RowsKind::masked
+                           ? "ggemm.grouped_matmul: a group count is outside "
+                             "[0, max_m]"
+                           : "ggemm.grouped_matmul: group offsets out of "
+                             "order");
+}
+
+RowLayout mlir::ggemm::getRowLayout(GroupedOperands problem, Value array) {
+  int64_t maxRows = problem.rows == RowsKind::masked
+                        ? problem.getGroupShape(0).m
+                        : 0;
+  return {problem.rows, array, maxRows};
+}
+
+Value mlir::ggemm::flattenGroups(OpBuilder &b, Location loc, Value operand) {
+  auto type = cast<MemRefType>(operand.getType());
+  if (type.getRank() != 3)
+    return operand;
+  return memref::CollapseShapeOp::create(
+      b, loc, operand, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+}
+
 namespace {
 
 struct GroupedMatmulToLoops final
@@ -62,19 +89,25 @@ struct GroupedMatmulToLoops final
       return success();
     }
 
-    // rows<contiguous>: walk the groups at run time, carrying the first row.
+    // One buffer of each operand (contiguous, offsets, masked): walk the
+    // groups at run time, carrying the end of the rows so far.
     GroupShape shape = op.getGroupShape(0);
-    Value a = adaptor.getA()[0];
+    Value a = flattenGroups(rewriter, loc, adaptor.getA()[0]);
+    Value sfa = flattenGroups(rewriter, loc, adaptor.getSfa()[0]);
+    Value c = flattenGroups(rewriter, loc, adaptor.getC()[0]);
+    RowLayout layout = getRowLayout(op.getProblem(), adaptor.getGroupSizes());
     scf::ForOp::create(
         rewriter, loc, emitter.index(0), emitter.index(op.getNumGroups()),
         emitter.index(1), ValueRange{emitter.index(0)},
         [&](OpBuilder &b, Location, Value g, ValueRange iter) {
-          Value begin = iter[0];
-          Value size = loadGroupSize(b, loc, adaptor.getGroupSizes(), g);
-          Value end = arith::AddIOp::create(b, loc, begin, size);
+          GroupRowsValues rows = emitGroupRows(b, loc, layout, g, iter[0]);
+          if (rows.bad)
+            assertRowsInRange(b, loc, layout.kind, rows.bad);
+          Value begin = rows.base;
+          Value end = arith::AddIOp::create(b, loc, begin, rows.rows);
           assertRowsFit(b, loc, end, a);
-          emitter.emitBlock({a, adaptor.getSfa()[0], adaptor.getB()[0],
-                             adaptor.getSfb()[0], adaptor.getC()[0], g,
+          emitter.emitBlock({a, sfa, adaptor.getB()[0],
+                             adaptor.getSfb()[0], c, g,
                              alphaOf(g), /*blocked=*/false, begin, end,
                              emitter.index(0), emitter.index(shape.n),
                              emitter.index(0),

@@ -76,11 +76,11 @@ void forGroup(ConversionPatternRewriter &rewriter, OpTy op, Adaptor adaptor,
   auto make = [&](int64_t g, Value group) {
     BlockOperands ops{};
     size_t i = op.isListForm() ? g : 0;
-    ops.a = adaptor.getA()[i];
-    ops.sfa = adaptor.getSfa()[i];
+    ops.a = flattenGroups(rewriter, loc, adaptor.getA()[i]);
+    ops.sfa = flattenGroups(rewriter, loc, adaptor.getSfa()[i]);
     ops.b = adaptor.getB()[i];
     ops.sfb = adaptor.getSfb()[i];
-    ops.c = adaptor.getC()[i];
+    ops.c = flattenGroups(rewriter, loc, adaptor.getC()[i]);
     ops.group = op.isListForm() ? Value() : group;
     ops.blocked = blocked;
     if (adaptor.getAlpha())
@@ -89,8 +89,14 @@ void forGroup(ConversionPatternRewriter &rewriter, OpTy op, Adaptor adaptor,
     return ops;
   };
   if (!op.isListForm()) {
+    // The group's rows from the tile's row base, as the tile space found
+    // them (clamped rows were asserted on by num_tiles).
     Value g = adaptor.getGroup();
-    Value m = loadGroupSize(rewriter, loc, adaptor.getGroupSizes(), g);
+    Value m = emitGroupRows(rewriter, loc,
+                            getRowLayout(op.getProblem(),
+                                         adaptor.getGroupSizes()),
+                            g, adaptor.getRowBase())
+                  .rows;
     body(make(0, g), m, op.getGroupShape(0));
     return;
   }
@@ -193,7 +199,15 @@ struct ReduceTileToLoops final : public OpConversionPattern<ReduceTileOp> {
 
 void mlir::ggemm::populatePersistentToLoopsPatterns(
     const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns) {
-  populateTileSpaceToArithPatterns(converter, patterns);
+  populateTileSpaceToArithPatterns(
+      converter, patterns,
+      [](OpBuilder &b, Location loc, Operation *numTiles, Value anyBad) {
+        assertRowsInRange(
+            b, loc,
+            cast<NumTilesOp>(numTiles).getRows().value_or(
+                RowsKind::contiguous),
+            anyBad);
+      });
   patterns.add<MmaTileToLoops, ReduceTileToLoops>(converter,
                                                   patterns.getContext());
 }

@@ -30,6 +30,7 @@
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Conversion/Passes.h"
 #include "ggemm/Conversion/TileSpaceToArith.h"
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -271,7 +272,23 @@ struct ConvertGGemmToNVVM final
     target.addLegalOp<LaunchKernelOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    populateTileSpaceToArithPatterns(identity, patterns);
+    // Clamped offsets or counts: bit 1 of the kernel's error flags
+    // (docs/kernel-abi.md, parameter 5), or'ed in by whichever thread
+    // finds them.
+    populateTileSpaceToArithPatterns(
+        identity, patterns,
+        [](OpBuilder &b, Location loc, Operation *numTiles, Value anyBad) {
+          Value status = numTiles->getParentOfType<gpu::GPUFuncOp>()
+                             .getArgument(kStatusParam);
+          scf::IfOp::create(b, loc, anyBad, [&](OpBuilder &, Location) {
+            memref::AtomicRMWOp::create(
+                b, loc, arith::AtomicRMWKind::ori,
+                arith::ConstantOp::create(
+                    b, loc, b.getI32IntegerAttr(kStatusRowsClamped)),
+                status, ValueRange{indexConstant(b, loc, 1)});
+            scf::YieldOp::create(b, loc);
+          });
+        });
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
     for (gpu::GPUFuncOp kernel : kernels) {

@@ -71,7 +71,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   Value cPtrs = params[1], scalePtrs = params[2];
   // The operand set's tensor maps: a, b (, sfa, sfb) of the group in list
   // form, of the one set in contiguous form.
-  Value set = p.listForm ? group : indexConstant(b, loc, 0);
+  Value set = p.isListForm() ? group : indexConstant(b, loc, 0);
   Value firstMap =
       arith::MulIOp::create(b, loc, set, indexConstant(b, loc, p.mapsPerSet()));
   f.mapA = firstMap;
@@ -87,17 +87,30 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   f.sfa = loadI64(scalePtrs, twice);
   f.sfb = loadI64(scalePtrs, arith::AddIOp::create(b, loc, twice,
                                                    indexConstant(b, loc, 1)));
-  if (p.listForm) {
+  if (p.isListForm()) {
     f.m = select(0, [](const GroupShape &s) { return s.m; });
     f.bRowBase = indexConstant(b, loc, 0);
+  } else if (p.rows == RowsKind::masked) {
+    // Counts outside [0, max_m] are clamped (num_tiles flags them); the
+    // group's rows never leave its max_m.
+    f.m = emitGroupRows(b, loc,
+                        {p.rows, params[3], p.groups[0].m}, group, rowBase)
+              .rows;
+    f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
   } else {
-    Value size = memref::LoadOp::create(b, loc, params[3], group);
-    f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
+    if (p.rows == RowsKind::offsets) {
+      // From the group's row base, the end of the groups before it (an
+      // offset below it gives no rows; num_tiles flags it).
+      f.m = emitGroupRows(b, loc, {p.rows, params[3]}, group, rowBase).rows;
+    } else {
+      Value size = memref::LoadOp::create(b, loc, params[3], group);
+      f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
+    }
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
     if (rowBase) {
       // The rows of A (and C) left from rowBase; sizes that pass them are
       // clamped and flagged (docs/kernel-abi.md, parameter 5).
-      Value status = params[5];
+      Value status = params[kStatusParam];
       Value rows = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
           memref::LoadOp::create(b, loc, status, indexConstant(b, loc, 0)));
@@ -112,7 +125,9 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
       scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
         memref::StoreOp::create(
-            b, loc, arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(1)),
+            b, loc,
+            arith::ConstantOp::create(b, loc,
+                                      b.getI32IntegerAttr(kStatusRowsPastA)),
             status, indexConstant(b, loc, 1));
         scf::YieldOp::create(b, loc);
       });
@@ -139,7 +154,7 @@ Value mlir::ggemm::emitTensorMapPtr(OpBuilder &b, Location loc,
 void mlir::ggemm::emitTensorMapAcquire(OpBuilder &b, Location loc,
                                        const KernelProblem &p,
                                        Value tensorMaps) {
-  int64_t sets = p.listForm ? int64_t(p.groups.size()) : 1;
+  int64_t sets = p.isListForm() ? int64_t(p.groups.size()) : 1;
   Value size = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(128));
   scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0),

@@ -29,12 +29,21 @@ struct GroupFacts {
   Value rowsA;
 };
 
+/// The kernel parameter `status` (docs/kernel-abi.md): status[0] the rows
+/// of A, status[1] the error flags, which are
+constexpr unsigned kStatusParam = 5;
+/// - group sizes or offsets that pass the rows of A (clamped to them);
+constexpr int32_t kStatusRowsPastA = 1;
+/// - offsets out of order or counts outside [0, max_m] (clamped).
+constexpr int32_t kStatusRowsClamped = 2;
+
 /// Emits the facts of group `group` (an index) from the kernel parameters
 /// (mapSfa/mapSfb only with KernelProblem::scaleMaps)
 /// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha,
-/// status). With run-time sizes (rows<contiguous>) and the group's first
-/// row `rowBase`, m is clamped to the rows of A left after rowBase
-/// (status[0]), and a group that passes them sets bit 0 of status[1]: device
+/// status). With run-time sizes (rows<contiguous>, rows<offsets>) and the
+/// group's first row `rowBase`, m is clamped to the rows of A left after
+/// rowBase (status[0]), and a group that passes them sets bit 0 of
+/// status[1]; in rows<masked> m is the count clamped to [0, max_m]: device
 /// data never makes the kernel read or write past its buffers.
 GroupFacts emitGroupFacts(OpBuilder &b, Location loc, const KernelProblem &p,
                           ValueRange params, Value group,

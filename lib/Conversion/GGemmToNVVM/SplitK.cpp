@@ -69,7 +69,7 @@ Value mlir::ggemm::emitWorkspaceTiles(OpBuilder &b, Location loc,
                                       const GroupFacts &g) {
   ScheduleAttr s = p.schedule;
   int64_t splitK = s.getSplitK();
-  if (p.listForm) {
+  if (p.isListForm()) {
     int64_t tiles = 0;
     for (const GroupShape &shape : p.groups)
       tiles += llvm::divideCeil(shape.m, s.getTileM()) *
@@ -95,7 +95,7 @@ Value mlir::ggemm::emitPartialSlot(OpBuilder &b, Location loc,
                                    const KernelProblem &p, Value group,
                                    Value rowBase, Value m0, Value n0,
                                    Value split, Value work) {
-  if (p.listForm)
+  if (p.isListForm())
     return work;
   ScheduleAttr s = p.schedule;
   Value mSlot = arith::AddIOp::create(

@@ -32,7 +32,7 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
 
   // A new group: its tensor maps into the descriptor cache (in list form
   // every group has its own maps; contiguous form shares one set).
-  if (p.listForm) {
+  if (p.isListForm()) {
     Value changed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
                                           op.getGroup(), op.getCurrentGroup());
     scf::IfOp::create(b, loc, changed, [&](OpBuilder &, Location) {

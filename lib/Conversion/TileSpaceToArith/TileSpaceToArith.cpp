@@ -39,6 +39,45 @@ Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
 }
 
+GroupRowsValues mlir::ggemm::emitGroupRows(OpBuilder &b, Location loc,
+                                           const RowLayout &layout, Value g,
+                                           Value end) {
+  switch (layout.kind) {
+  case RowsKind::offsets: {
+    // Signed: a negative offset is out of order like any offset below end.
+    Value offset = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, layout.array, g));
+    Value inOrder =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, offset, end);
+    Value rows = arith::SelectOp::create(
+        b, loc, inOrder, arith::SubIOp::create(b, loc, offset, end),
+        indexConstant(b, loc, 0));
+    Value bad = arith::XOrIOp::create(
+        b, loc, inOrder,
+        arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+    return {rows, end, bad};
+  }
+  case RowsKind::masked: {
+    Value count = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, layout.array, g));
+    Value zero = indexConstant(b, loc, 0);
+    Value room = indexConstant(b, loc, layout.maxRows);
+    Value rows = arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, count, zero), room);
+    Value bad =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rows, count);
+    Value base = arith::MulIOp::create(b, loc, g, room);
+    return {rows, base, bad};
+  }
+  case RowsKind::list:
+  case RowsKind::contiguous:
+    break;
+  }
+  return {loadGroupSize(b, loc, layout.array, g), end, Value()};
+}
+
 KRangeValues mlir::ggemm::emitSplitKRange(OpBuilder &b, Location loc,
                                           Value kTiles, int64_t splitK,
                                           Value split) {
@@ -94,11 +133,19 @@ namespace {
 
 /// Per-group tile and work counts of a num_tiles / tile_coords op.
 struct GroupTiles {
-  SmallVector<Value> tilesM, tilesN, work, rows;
+  SmallVector<Value> tilesM, tilesN, work, rows, bases, bad;
 };
 
 bool isUniform(ArrayRef<int64_t> values) {
   return llvm::all_equal(values);
+}
+
+/// The run-time row layout of a tile-space op whose group_sizes operand
+/// (converted: `groupSizes`) is set.
+template <typename OpTy>
+RowLayout rowLayoutOf(OpTy op, Value groupSizes) {
+  return {op.getRows().value_or(RowsKind::contiguous), groupSizes,
+          op.getMaxRows().value_or(0)};
 }
 
 template <typename OpTy>
@@ -106,11 +153,22 @@ GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
                          Value groupSizes) {
   ScheduleAttr s = op.getSchedule();
   GroupTiles t;
+  Value end = indexConstant(b, loc, 0);
   for (auto [g, tilesN] : llvm::enumerate(op.getTilesN())) {
     Value tm;
     if (groupSizes) {
-      Value rows = loadGroupSize(b, loc, groupSizes, indexConstant(b, loc, g));
+      RowLayout layout = rowLayoutOf(op, groupSizes);
+      GroupRowsValues r =
+          emitGroupRows(b, loc, layout, indexConstant(b, loc, g), end);
+      Value rows = r.rows;
       t.rows.push_back(rows);
+      // rows<contiguous>: the row bases are the running sums of t.rows,
+      // which tile_coords adds up itself.
+      if (layout.kind != RowsKind::contiguous) {
+        t.bases.push_back(r.base);
+        t.bad.push_back(r.bad);
+        end = arith::AddIOp::create(b, loc, r.base, rows);
+      }
       tm = arith::CeilDivUIOp::create(b, loc, rows,
                                       indexConstant(b, loc, s.getTileM()));
     } else {
@@ -127,7 +185,11 @@ GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
 }
 
 struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
-  using OpConversionPattern::OpConversionPattern;
+  NumTilesToArith(const TypeConverter &converter, MLIRContext *ctx,
+                  BadRowsHandler onBadRows)
+      : OpConversionPattern(converter, ctx), onBadRows(std::move(onBadRows)) {}
+  BadRowsHandler onBadRows;
+
   LogicalResult
   matchAndRewrite(NumTilesOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -147,19 +209,34 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
       OpBuilder &b = rewriter;
       ScheduleAttr s = op.getSchedule();
       Value perTileM = indexConstant(b, loc, op.getTilesN()[0] * s.getSplitK());
+      RowLayout layout = rowLayoutOf(op, adaptor.getGroupSizes());
+      bool checked = layout.kind != RowsKind::contiguous;
+      SmallVector<Value> init{indexConstant(b, loc, 0)};
+      if (checked)
+        init.append({indexConstant(b, loc, 0),
+                     arith::ConstantOp::create(b, loc, b.getBoolAttr(false))});
       auto loop = scf::ForOp::create(
           b, loc, indexConstant(b, loc, 0),
           indexConstant(b, loc, op.getTilesN().size()),
-          indexConstant(b, loc, 1), ValueRange{indexConstant(b, loc, 0)},
+          indexConstant(b, loc, 1), init,
           [&](OpBuilder &, Location, Value g, ValueRange sums) {
-            Value rows = loadGroupSize(b, loc, adaptor.getGroupSizes(), g);
+            // sums: the work items so far and, for offsets and masked, the
+            // rows' end and whether an entry was clamped.
+            GroupRowsValues r =
+                emitGroupRows(b, loc, layout, g,
+                              checked ? sums[1] : indexConstant(b, loc, 0));
             Value tm = arith::CeilDivUIOp::create(
-                b, loc, rows, indexConstant(b, loc, s.getTileM()));
+                b, loc, r.rows, indexConstant(b, loc, s.getTileM()));
             Value work = arith::MulIOp::create(b, loc, tm, perTileM);
-            scf::YieldOp::create(
-                b, loc, ValueRange{arith::AddIOp::create(b, loc, sums[0], work)
-                                       .getResult()});
+            SmallVector<Value> next{
+                arith::AddIOp::create(b, loc, sums[0], work)};
+            if (checked)
+              next.append({arith::AddIOp::create(b, loc, r.base, r.rows),
+                           arith::OrIOp::create(b, loc, sums[2], r.bad)});
+            scf::YieldOp::create(b, loc, next);
           });
+      if (checked)
+        onBadRows(b, loc, op, loop.getResult(2));
       rewriter.replaceOp(op, loop.getResult(0));
       return success();
     }
@@ -167,6 +244,12 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
     Value total = indexConstant(rewriter, loc, 0);
     for (Value w : t.work)
       total = arith::AddIOp::create(rewriter, loc, total, w);
+    if (!t.bad.empty()) {
+      Value anyBad = t.bad[0];
+      for (Value bad : ArrayRef<Value>(t.bad).drop_front())
+        anyBad = arith::OrIOp::create(rewriter, loc, anyBad, bad);
+      onBadRows(rewriter, loc, op, anyBad);
+    }
     rewriter.replaceOp(op, total);
     return success();
   }
@@ -232,11 +315,12 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     if (adaptor.getGroupSizes() &&
         op.getTilesN().size() > kMaxSelectChainGroups &&
         isUniform(op.getTilesN()))
-      return lowerByLoop(op, adaptor.getWork(), adaptor.getGroupSizes(),
-                         rewriter);
+      return lowerByLoop(op, adaptor.getWork(),
+                         rowLayoutOf(op, adaptor.getGroupSizes()), rewriter);
     GroupTiles t = getGroupTiles(b, loc, op, adaptor.getGroupSizes());
     Value work = adaptor.getWork();
     Value base = indexConstant(b, loc, 0), rowBase = indexConstant(b, loc, 0);
+    // Row bases: running sums of t.rows (contiguous), or t.bases.
     Value selGroup = indexConstant(b, loc, 0),
           selBase = indexConstant(b, loc, 0),
           selRowBase = indexConstant(b, loc, 0),
@@ -254,11 +338,11 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
       };
       pick(indexConstant(b, loc, g), selGroup);
       pick(base, selBase);
-      pick(rowBase, selRowBase);
+      pick(t.bases.empty() ? rowBase : t.bases[g], selRowBase);
       pick(t.tilesM[g], selTilesM);
       pick(t.tilesN[g], selTilesN);
       base = end;
-      if (!t.rows.empty())
+      if (t.bases.empty() && !t.rows.empty())
         rowBase = arith::AddIOp::create(b, loc, rowBase, t.rows[g]);
     }
     rewriter.replaceOp(op, tileCoordsOf(b, loc, s, work, selGroup, selBase,
@@ -269,8 +353,10 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
   /// Run-time M, many groups (rows<contiguous>: N, hence tiles_n, shared):
   /// the select chain of matchAndRewrite as an scf.for over the groups,
   /// carrying the running work and row sums and the selected values.
-  LogicalResult lowerByLoop(TileCoordsOp op, Value work, Value sizes,
+  LogicalResult lowerByLoop(TileCoordsOp op, Value work,
+                            const RowLayout &layout,
                             ConversionPatternRewriter &rewriter) const {
+    Value sizes = layout.array;
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     ScheduleAttr s = op.getSchedule();
@@ -294,6 +380,18 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
         indexConstant(b, loc, unroll), init,
         [&](OpBuilder &, Location, Value first, ValueRange carried) {
           SmallVector<Value> it(carried);
+          if (layout.kind != RowsKind::contiguous) {
+            // Offsets and counts are clamped, not checked: one group at a
+            // time, each from the running end of the one before.
+            for (int64_t u = 0; u < unroll; ++u) {
+              Value g = arith::AddIOp::create(b, loc, first,
+                                              indexConstant(b, loc, u));
+              GroupRowsValues r = emitGroupRows(b, loc, layout, g, it[1]);
+              it = stepGroup(b, loc, s, work, tilesN, it, g, r.base, r.rows);
+            }
+            scf::YieldOp::create(b, loc, it);
+            return;
+          }
           SmallVector<Value> sizes32;
           Value anyNegative;
           Value zero32 =
@@ -318,36 +416,46 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
           for (int64_t u = 0; u < unroll; ++u) {
             Value g =
                 arith::AddIOp::create(b, loc, first, indexConstant(b, loc, u));
-            Value base = it[0], rowBase = it[1];
             Value rows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                                     sizes32[u]);
-            Value tm = arith::CeilDivUIOp::create(
-                b, loc, rows, indexConstant(b, loc, s.getTileM()));
-            Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
-            Value groupWork = arith::MulIOp::create(
-                b, loc, tiles, indexConstant(b, loc, s.getSplitK()));
-            Value end = arith::AddIOp::create(b, loc, base, groupWork);
-            Value afterBase = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::uge, work, base);
-            Value beforeEnd = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::ult, work, end);
-            Value inGroup =
-                arith::AndIOp::create(b, loc, afterBase, beforeEnd);
-            auto pick = [&](Value yes, Value sel) {
-              return arith::SelectOp::create(b, loc, inGroup, yes, sel)
-                  .getResult();
-            };
-            it = {end, arith::AddIOp::create(b, loc, rowBase, rows),
-                  pick(g, it[2]), pick(base, it[3]), pick(rowBase, it[4])};
+            it = stepGroup(b, loc, s, work, tilesN, it, g, it[1], rows);
           }
           scf::YieldOp::create(b, loc, it);
         });
     Value selGroup = loop.getResult(2);
+    Value selRows =
+        emitGroupRows(b, loc, layout, selGroup, loop.getResult(4)).rows;
     rewriter.replaceOp(
         op, tileCoordsOfFound(b, loc, s, work, loop.getResult(0), selGroup,
-                              loop.getResult(3), loop.getResult(4),
-                              loadGroupSize(b, loc, sizes, selGroup), tilesN));
+                              loop.getResult(3), loop.getResult(4), selRows,
+                              tilesN));
     return success();
+  }
+
+  /// One group of lowerByLoop's walk: `it` = (first work item of group g,
+  /// running end of the rows, selected group, its first work item, its row
+  /// base); g starts at `rowBase` with `rows` rows.
+  static SmallVector<Value> stepGroup(OpBuilder &b, Location loc,
+                                      ScheduleAttr s, Value work, Value tilesN,
+                                      ArrayRef<Value> it, Value g,
+                                      Value rowBase, Value rows) {
+    Value base = it[0];
+    Value tm = arith::CeilDivUIOp::create(b, loc, rows,
+                                          indexConstant(b, loc, s.getTileM()));
+    Value tiles = arith::MulIOp::create(b, loc, tm, tilesN);
+    Value groupWork = arith::MulIOp::create(
+        b, loc, tiles, indexConstant(b, loc, s.getSplitK()));
+    Value end = arith::AddIOp::create(b, loc, base, groupWork);
+    Value afterBase =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, work, base);
+    Value beforeEnd =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, work, end);
+    Value inGroup = arith::AndIOp::create(b, loc, afterBase, beforeEnd);
+    auto pick = [&](Value yes, Value sel) {
+      return arith::SelectOp::create(b, loc, inGroup, yes, sel).getResult();
+    };
+    return {end, arith::AddIOp::create(b, loc, rowBase, rows), pick(g, it[2]),
+            pick(base, it[3]), pick(rowBase, it[4])};
   }
 
   /// Static M, many groups: a constant table of the prefix sums of the work
@@ -424,7 +532,8 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(op);
       ScheduleAttr s = op.getSchedule();
-      Value work = op.getWork(), sizes = op.getGroupSizes();
+      Value work = op.getWork();
+      RowLayout layout = rowLayoutOf(op, op.getGroupSizes());
       Value tilesN = indexConstant(b, loc, op.getTilesN()[0]);
       int64_t groups = op.getTilesN().size();
       Type index = b.getIndexType();
@@ -435,7 +544,8 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
           b, loc, types,
           ValueRange{cursor[0], cursor[1], cursor[2], zero, zero},
           [&](OpBuilder &, Location, ValueRange it) {
-            Value rows = loadGroupSize(b, loc, sizes, it[0]);
+            GroupRowsValues r = emitGroupRows(b, loc, layout, it[0], it[2]);
+            Value rows = r.rows;
             Value tm = arith::CeilDivUIOp::create(
                 b, loc, rows, indexConstant(b, loc, s.getTileM()));
             Value end = arith::AddIOp::create(
@@ -450,7 +560,7 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
                                       indexConstant(b, loc, groups - 1));
             scf::ConditionOp::create(
                 b, loc, arith::AndIOp::create(b, loc, past, notLast),
-                ValueRange{it[0], it[1], it[2], end, rows});
+                ValueRange{it[0], it[1], r.base, end, rows});
           },
           [&](OpBuilder &, Location, ValueRange it) {
             scf::YieldOp::create(
@@ -477,7 +587,9 @@ void mlir::ggemm::useTileSpaceCursors(Operation *root) {
 }
 
 void mlir::ggemm::populateTileSpaceToArithPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<NumTilesToArith, TileCoordsToArith>(converter,
-                                                   patterns.getContext());
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    BadRowsHandler onBadRows) {
+  patterns.add<NumTilesToArith>(converter, patterns.getContext(),
+                                std::move(onBadRows));
+  patterns.add<TileCoordsToArith>(converter, patterns.getContext());
 }

@@ -119,7 +119,7 @@ std::string mlir::ggemm::checkSM100Kernel(const KernelProblem &p,
     return "blocked_128x4 scales are copied as one whole 128-row atom per "
            "tile and K step, so tile N must be 128; the schedule has " +
            str(plan.tileN);
-  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  int64_t bRows = p.isListForm() ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
   if (bRows >= (int64_t{1} << 31))
     return "B has " + str(bRows) +
            " rows (G x N); TMA coordinates must stay below 2^31";

@@ -50,7 +50,7 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            "has " +
            std::to_string(s.getStages());
   // TMA coordinates are 32-bit: B's rows in rows<contiguous> are G x N.
-  int64_t bRows = p.listForm ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
+  int64_t bRows = p.isListForm() ? 0 : int64_t(p.groups.size()) * p.groups[0].n;
   if (bRows >= (int64_t{1} << 31))
     return "B has " + std::to_string(bRows) +
            " rows (G x N); TMA coordinates must stay below 2^31";

@@ -24,7 +24,7 @@ func.func @bad_group() attributes {ggemm.problem = #ggemm.kernel_problem<rows = 
 
 // -----
 
-// expected-error @+1 {{group 0 has a run-time M (-1) but rows are a list}}
+// expected-error @+1 {{group 0 has a run-time M (-1) but rows are rows<list>}}
 func.func @dynamic_list() attributes {ggemm.problem = #ggemm.kernel_problem<rows = list, scales = row_major, alpha = false, groups = [-1, 128, 256], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>} {
   return
 }
