@@ -141,19 +141,25 @@ struct GGemmLowerLaunch final
     // Blocked scales are not checked (their atoms' shape).
     bool blocked = problem.getScales() != ScaleLayout::row_major;
     int64_t dyn = ShapedType::kDynamic;
+    // rows<masked>: A, SFA and C are G x max_m x ... (static).
+    bool masked = problem.getRows() == RowsKind::masked;
     auto expectedShape = [&](StringRef name,
                              int64_t s) -> std::optional<SmallVector<int64_t>> {
       GroupShape g = problem.getGroupShape(s);
-      int64_t m = list ? g.m : dyn, n = g.n, k = g.k;
+      int64_t m = list || masked ? g.m : dyn, n = g.n, k = g.k;
+      auto rowsOf = [&](int64_t inner) {
+        return masked ? SmallVector<int64_t>{groups, m, inner}
+                      : SmallVector<int64_t>{m, inner};
+      };
       if (name == "a")
-        return SmallVector<int64_t>{m, k};
+        return rowsOf(k);
       if (name == "c")
-        return SmallVector<int64_t>{m, n};
+        return rowsOf(n);
       if (name == "b")
         return list ? SmallVector<int64_t>{n, k}
                     : SmallVector<int64_t>{groups, n, k};
       if (name == "sfa" && !blocked)
-        return SmallVector<int64_t>{m, k / 16};
+        return rowsOf(k / 16);
       if (name == "sfb" && !blocked)
         return list ? SmallVector<int64_t>{n, k / 16}
                     : SmallVector<int64_t>{groups, n, k / 16};
@@ -410,10 +416,13 @@ struct GGemmLowerLaunch final
       return std::make_pair(host, device);
     };
 
-    // Rows of the contiguous A / SFA / C (the tensor map's run-time rows,
-    // and status[0]).
+    // Rows of the one A / SFA / C (the tensor map's run-time rows, and
+    // status[0]): A's rows (contiguous, offsets), G x max_m (masked).
+    RowsKind rowsKind = problem.rows;
     Value contiguousRows;
-    if (!list)
+    if (rowsKind == RowsKind::masked)
+      contiguousRows = lb.index(groups * problem.groups[0].m);
+    else if (!list)
       contiguousRows = memref::DimOp::create(b, loc, ops.a.front(), 0);
 
     // Tensor maps: one nvgpu.tma.create.descriptor each over a byte view of
@@ -549,8 +558,12 @@ struct GGemmLowerLaunch final
                                           flags, lb.i32(0));
       cf::AssertOp::create(
           b, loc, clean,
-          "ggemm: the run-time group sizes add up to more rows than A has "
-          "(the kernel clamped them; docs/kernel-abi.md)");
+          rowsKind == RowsKind::contiguous
+              ? "ggemm: the run-time group sizes add up to more rows than A "
+                "has (the kernel clamped them; docs/kernel-abi.md)"
+              : "ggemm: the run-time group rows were clamped (offsets past "
+                "the rows of A or out of order, or counts outside [0, "
+                "max_m]; docs/kernel-abi.md)");
     }
     site.erase();
     fn->removeAttr(kLaunchAttrName);
