@@ -28,7 +28,10 @@ double operandBytes(int64_t rows, int64_t k) {
 
 int64_t mlir::ggemm::defaultRowsHint(const GroupedOperands &operands,
                                      int64_t hint) {
-  if (hint > 0 || operands.isListForm() || operands.a.empty())
+  // rows<masked>: without a hint the model takes every group as full
+  // (max_m rows, estimateCost).
+  if (hint > 0 || operands.isListForm() || operands.a.empty() ||
+      operands.rows == RowsKind::masked)
     return hint;
   auto a = dyn_cast<ShapedType>(operands.a[0].getType());
   int64_t groups = operands.getNumGroups();
@@ -62,8 +65,11 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   double uniqueBytes = 0, tileBytes = 0, partialBytes = 0;
   int64_t w = 0;
   for (const GroupShape &g : problem.groups) {
+    // Run-time rows: the hint; rows<masked>: the hint up to max_m.
     int64_t m = ShapedType::isDynamic(g.m)
                     ? (rowsHint > 0 ? rowsHint : kDefaultRowsHint)
+                : problem.rows == RowsKind::masked && rowsHint > 0
+                    ? std::min(rowsHint, g.m)
                     : g.m;
     if (m == 0)
       continue; // no tile: neither operand is read

@@ -37,11 +37,13 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
      << s.getSplitK() << ", grid " << s.getGrid() << "\n";
   for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g) {
     GroupShape shape = problem.getGroupShape(g);
-    os << "  group " << g << ": M=";
+    os << "  group " << g << ": M";
     if (ShapedType::isDynamic(shape.m))
-      os << "?";
+      os << "=?";
+    else if (problem.rows == RowsKind::masked)
+      os << "<=" << shape.m; // a count of at most max_m rows
     else
-      os << shape.m;
+      os << "=" << shape.m;
     os << " N=" << shape.n << " K=" << shape.k << " -> tiles ";
     if (space.tilesM.empty())
       os << "ceil(M/" << s.getTileM() << ")";
@@ -53,8 +55,8 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
     os << ", " << space.kTiles[g] << " K tiles each\n";
   }
   if (space.tilesM.empty()) {
-    os << "  M is read at run time (group_sizes): tile counts, waves and "
-          "load depend on it\n";
+    os << "  M is read at run time (" << getGroupRowsKeyword(problem.rows)
+       << "): tile counts, waves and load depend on it\n";
     return;
   }
   int64_t outputs = space.outputTiles(), work = outputs * s.getSplitK();
