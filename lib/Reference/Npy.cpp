@@ -445,4 +445,45 @@ std::string writeProblemNpy(const std::string &dir, const Problem &problem) {
   return "";
 }
 
+/// DIR/group_offsets.npy or DIR/group_counts.npy.
+static std::string groupRowsPath(const std::string &dir, RowLayout layout) {
+  return dir + "/" + groupRowsArrayName(layout) + ".npy";
+}
+
+std::string readGroupRowsNpy(const std::string &dir, RowLayout layout,
+                             int64_t groups, std::vector<int32_t> &array,
+                             bool &found) {
+  array.clear();
+  found = false;
+  if (layout == RowLayout::Contiguous)
+    return "rows<contiguous> takes its group sizes from the a<g>.npy files";
+  std::string path = groupRowsPath(dir, layout);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    return "";
+  found = true;
+  NpyArray file;
+  if (std::string err = readNpy(path, file); !err.empty())
+    return err;
+  if (file.dtype != "<i4" || file.shape != std::vector<int64_t>{groups})
+    return path + ": expected int32 of shape (" + std::to_string(groups) +
+           ",), one entry per group; found " + file.dtype + " of shape " +
+           shapeText(file.shape);
+  array.resize(size_t(groups));
+  if (groups > 0)
+    std::memcpy(array.data(), file.data.data(), size_t(groups) * 4);
+  return "";
+}
+
+std::string writeGroupRowsNpy(const std::string &dir, RowLayout layout,
+                              const std::vector<int32_t> &array) {
+  if (layout == RowLayout::Contiguous)
+    return "rows<contiguous> keeps its group sizes in the a<g>.npy files";
+  NpyArray file{"<i4", {int64_t(array.size())}, {}};
+  file.data.resize(array.size() * 4);
+  if (!array.empty())
+    std::memcpy(file.data.data(), array.data(), file.data.size());
+  return writeNpy(groupRowsPath(dir, layout), file);
+}
+
 } // namespace ggemm::ref

@@ -86,7 +86,12 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   const Manifest &manifest = kernel.manifest();
   if (std::string err = checkOperands(manifest, operands); !err.empty())
     return err;
-  bool contiguous = manifest.rows == RowsForm::Contiguous;
+  bool oneSet = manifest.oneOperandSet();
+  // The rows of the one A / SFA / C: the caller's (contiguous, offsets), or
+  // G x max_m (masked, static). status[0] carries them to the kernel.
+  int64_t rowsOfA = manifest.rows == RowsForm::Masked
+                        ? manifest.contiguousCapacity()
+                        : operands.contiguousRows;
 
   // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
   // aligned on the host, so the vector's storage is the device array's
@@ -100,7 +105,7 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
             resolveTensorMap(manifest, i, operands.contiguousRows, shape);
         !err.empty())
       return err;
-    size_t slot = contiguous ? 0 : size_t(spec.group);
+    size_t slot = oneSet ? 0 : size_t(spec.group);
     const std::vector<CUdeviceptr> *buffers[] = {&operands.a, &operands.b,
                                                  &operands.sfa, &operands.sfb};
     CUdeviceptr base = (*buffers[size_t(spec.operand)])[slot];
@@ -138,10 +143,11 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
     if (!err.empty())
       return err;
 
-  // group_sizes and alpha: the caller's device arrays, else ours, else 0
-  // as the ABI asks when the kernel does not take them.
+  // group_sizes (sizes, offsets or counts) and alpha: the caller's device
+  // arrays, else ours, else 0 as the ABI asks when the kernel does not take
+  // them.
   CUdeviceptr groupSizes = 0, alpha = 0;
-  if (contiguous) {
+  if (oneSet) {
     groupSizes = operands.groupSizes;
     if (!groupSizes) {
       if (std::string err = makeArray(operands.groupSizeValues, out.groupSizes);
@@ -161,11 +167,12 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   }
 
   // status: {rows of A, error flags}, the flags cleared here.
-  if (operands.contiguousRows > std::numeric_limits<int32_t>::max())
-    return "operands: contiguousRows " +
-           std::to_string(operands.contiguousRows) + " exceeds 2^31 - 1";
-  std::vector<int32_t> statusValues = {
-      contiguous ? int32_t(operands.contiguousRows) : 0, 0};
+  if (rowsOfA > std::numeric_limits<int32_t>::max())
+    return std::string(manifest.rows == RowsForm::Masked
+                           ? "masked rows: G x max_m = "
+                           : "operands: contiguousRows ") +
+           std::to_string(rowsOfA) + " exceeds 2^31 - 1";
+  std::vector<int32_t> statusValues = {oneSet ? int32_t(rowsOfA) : 0, 0};
   if (std::string err = makeArray(statusValues, out.status); !err.empty())
     return err;
 

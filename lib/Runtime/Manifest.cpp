@@ -14,6 +14,7 @@
 #include "JSON.h"
 #include "ReadFile.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <utility>
@@ -130,7 +131,11 @@ std::string parseGroups(const Value &root, Manifest &out) {
   const Value *groups = root.get("groups");
   if (!groups || groups->kind != Value::Kind::Array || groups->array.empty())
     return "manifest: \"groups\" must be a non-empty array";
-  bool contiguous = out.rows == RowsForm::Contiguous;
+  // Contiguous and offsets rows take M from the run-time array: "m" is
+  // only a placeholder. Masked rows have each group's room in it.
+  bool runTimeM =
+      out.rows == RowsForm::Contiguous || out.rows == RowsForm::Offsets;
+  bool oneSet = out.oneOperandSet();
   for (size_t g = 0; g < groups->array.size(); ++g) {
     const Value &group = groups->array[g];
     std::string path = "groups[" + std::to_string(g) + "]";
@@ -138,9 +143,8 @@ std::string parseGroups(const Value &root, Manifest &out) {
       return "manifest: \"" + path + "\" must be an object";
     ObjectReader reader(group, path, error);
     GroupShape shape;
-    // Contiguous rows take M from group_sizes: "m" is only a placeholder.
-    reader.getInteger("m", shape.m, contiguous ? INT64_MIN : 0, kMaxDim,
-                      /*required=*/!contiguous);
+    reader.getInteger("m", shape.m, runTimeM ? INT64_MIN : 0, kMaxDim,
+                      /*required=*/!runTimeM);
     reader.getInteger("n", shape.n, 1, kMaxDim);
     reader.getInteger("k", shape.k, 1, kMaxDim);
     if (!error.empty())
@@ -149,14 +153,15 @@ std::string parseGroups(const Value &root, Manifest &out) {
     if (shape.k % 16 != 0)
       return "manifest: \"" + path + ".k\" = " + std::to_string(shape.k) +
              " is not a multiple of 16";
-    if (contiguous) {
+    if (runTimeM)
       shape.m = -1; // the sizes come from group_sizes at run time
-      if (g > 0 &&
-          (shape.n != out.groups.front().n || shape.k != out.groups.front().k))
-        return "manifest: contiguous rows need the same N and K in every "
-               "group; \"" +
-               path + "\" differs from group 0";
-    }
+    if (oneSet && g > 0 &&
+        (shape.n != out.groups.front().n || shape.k != out.groups.front().k ||
+         shape.m != out.groups.front().m))
+      return std::string("manifest: ") + rowsFormName(out.rows) +
+             " rows need the same " +
+             (out.rows == RowsForm::Masked ? "M (max_m), " : "") +
+             "N and K in every group; \"" + path + "\" differs from group 0";
     out.groups.push_back(shape);
   }
   return "";
@@ -296,6 +301,37 @@ std::string dirName(const std::string &path) {
 
 } // namespace
 
+const char *rowsFormName(RowsForm rows) {
+  switch (rows) {
+  case RowsForm::List:
+    return "list";
+  case RowsForm::Contiguous:
+    return "contiguous";
+  case RowsForm::Offsets:
+    return "offsets";
+  case RowsForm::Masked:
+    return "masked";
+  }
+  return "?";
+}
+
+std::string describeErrorFlags(int32_t flags) {
+  std::string text;
+  auto add = [&](const std::string &what) {
+    text += (text.empty() ? "" : "; ") + what;
+  };
+  if (flags & kGroupSizesOverrun)
+    add("group sizes or offsets passed the rows of A: clamped");
+  if (flags & kGroupRowsClamped)
+    add("group offsets out of order or counts outside [0, max_m]: clamped");
+  if (int32_t rest = flags & ~(kGroupSizesOverrun | kGroupRowsClamped)) {
+    char hex[16];
+    std::snprintf(hex, sizeof(hex), "0x%x", unsigned(rest));
+    add(std::string("unknown bits ") + hex);
+  }
+  return text;
+}
+
 const char *operandName(Operand operand) {
   switch (operand) {
   case Operand::A:
@@ -311,8 +347,10 @@ const char *operandName(Operand operand) {
 }
 
 int64_t Manifest::contiguousCapacity() const {
-  if (rows != RowsForm::Contiguous)
+  if (rows == RowsForm::List)
     return -1;
+  if (rows == RowsForm::Masked)
+    return groups.empty() ? 0 : numGroups() * groups.front().m;
   for (const TensorMapSpec &spec : tensorMaps)
     if (spec.operand == Operand::A && spec.dims[1] >= 0)
       return spec.dims[1];
@@ -363,12 +401,16 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
              std::to_string(out.grid[1]) + ", " + std::to_string(out.grid[2]) +
              "] is not a multiple of the cluster shape";
 
-  if (rows == "list")
-    out.rows = RowsForm::List;
-  else if (rows == "contiguous")
-    out.rows = RowsForm::Contiguous;
-  else
-    return "manifest: \"rows\" must be \"list\" or \"contiguous\", not \"" +
+  bool knownRows = false;
+  for (RowsForm form : {RowsForm::List, RowsForm::Contiguous,
+                        RowsForm::Offsets, RowsForm::Masked})
+    if (rows == rowsFormName(form)) {
+      out.rows = form;
+      knownRows = true;
+    }
+  if (!knownRows)
+    return "manifest: \"rows\" must be \"list\", \"contiguous\", "
+           "\"offsets\" or \"masked\", not \"" +
            rows + "\"";
   if (scales == "row_major")
     out.scales = ScaleLayout::RowMajor;
@@ -378,10 +420,9 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
     return "manifest: \"scales\" must be \"row_major\" or \"blocked_128x4\", "
            "not \"" +
            scales + "\"";
-  if (out.rows == RowsForm::Contiguous &&
-      out.scales == ScaleLayout::Blocked128x4)
-    return "manifest: blocked_128x4 scales need rows \"list\" (contiguous "
-           "rows would need per-group padding)";
+  if (out.oneOperandSet() && out.scales == ScaleLayout::Blocked128x4)
+    return std::string("manifest: blocked_128x4 scales need rows \"list\" (") +
+           rowsFormName(out.rows) + " rows would need per-group padding)";
 
   // A split-K kernel takes the workspace after the six others.
   const Value *params = root.get("params");
@@ -424,22 +465,26 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   if (index >= manifest.tensorMaps.size())
     return "tensor map " + std::to_string(index) + " does not exist";
   const TensorMapSpec &spec = manifest.tensorMaps[index];
-  bool contiguous = manifest.rows == RowsForm::Contiguous;
+  bool oneSet = manifest.oneOperandSet();
   const GroupShape &shape = manifest.groups[spec.group];
   std::string what = "tensor map " + std::to_string(index) + " (" +
                      operandName(spec.operand) + " of group " +
                      std::to_string(spec.group) + ")";
-  if (contiguous && spec.group != 0)
-    return what + ": contiguous rows have one map per operand, of group 0";
+  if (oneSet && spec.group != 0)
+    return what + ": " + rowsFormName(manifest.rows) +
+           " rows have one map per operand, of group 0";
 
   // The dense buffer this map describes: packed e2m1, K/2 bytes a row, or
   // row-major e4m3 scale factors, K/16 bytes a row.
   bool scales = spec.operand == Operand::SFA || spec.operand == Operand::SFB;
   int64_t rowBytes = scales ? shape.k / 16 : shape.k / 2, rows;
+  // Masked A / SFA are G x max_m rows, whatever `contiguousRows` says.
   if (spec.operand == Operand::B || spec.operand == Operand::SFB)
-    rows = contiguous ? manifest.numGroups() * shape.n : shape.n;
+    rows = oneSet ? manifest.numGroups() * shape.n : shape.n;
+  else if (manifest.rows == RowsForm::Masked)
+    rows = manifest.contiguousCapacity();
   else
-    rows = contiguous ? contiguousRows : shape.m;
+    rows = oneSet ? contiguousRows : shape.m;
   if (rows < 0)
     return what + ": the buffer has a negative row count";
 
@@ -471,10 +516,55 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   return "";
 }
 
+/// Offsets and masked form: the rows of A, and the offsets or counts the
+/// runtime uploads itself. Those on the device are the kernel's to clamp
+/// and flag, as a router's would be.
+static std::string checkRowArray(const Manifest &manifest,
+                                 const Operands &operands) {
+  size_t numGroups = manifest.groups.size();
+  bool masked = manifest.rows == RowsForm::Masked;
+  if (masked) {
+    int64_t rows = manifest.contiguousCapacity();
+    if (operands.contiguousRows != 0 && operands.contiguousRows != rows)
+      return "operands: masked rows have G x max_m = " + std::to_string(rows) +
+             " rows of A; contiguousRows is " +
+             std::to_string(operands.contiguousRows) + " (give 0 or " +
+             std::to_string(rows) + ")";
+  } else if (operands.contiguousRows < 0) {
+    return "operands: negative contiguousRows";
+  }
+  if (operands.groupSizes != 0)
+    return "";
+  if (operands.groupSizeValues.size() != numGroups)
+    return std::string("operands: ") + rowsFormName(manifest.rows) +
+           " rows need a " + (masked ? "group_counts" : "group_offsets") +
+           " array or " + std::to_string(numGroups) + " " +
+           (masked ? "group count" : "group offset") + " values";
+  int64_t end = 0, maxM = masked ? manifest.groups.front().m : 0;
+  for (size_t g = 0; g < numGroups; ++g) {
+    int64_t value = operands.groupSizeValues[g];
+    std::string which = "group " + std::to_string(g) + "'s ";
+    if (masked && (value < 0 || value > maxM))
+      return "operands: " + which + "count " + std::to_string(value) +
+             " is outside [0, max_m = " + std::to_string(maxM) + "]";
+    if (!masked && value < end)
+      return "operands: " + which + "offset " + std::to_string(value) +
+             " is below the end of the groups before it (" +
+             std::to_string(end) +
+             "); offsets are cumulative end rows and never decrease";
+    end = std::max(end, value);
+  }
+  if (!masked && end > operands.contiguousRows)
+    return "operands: the group offsets end at row " + std::to_string(end) +
+           "; the buffers have " + std::to_string(operands.contiguousRows) +
+           " rows";
+  return "";
+}
+
 std::string checkOperands(const Manifest &manifest, const Operands &operands) {
-  bool contiguous = manifest.rows == RowsForm::Contiguous;
-  size_t want = contiguous ? 1 : manifest.groups.size();
-  const char *form = contiguous ? "contiguous" : "list";
+  bool oneSet = manifest.oneOperandSet();
+  size_t want = oneSet ? 1 : manifest.groups.size();
+  const char *form = rowsFormName(manifest.rows);
   // The kernel's instructions (TMA, vector loads and stores) need what the
   // manifest's "alignment" says (docs/kernel-abi.md, "Alignment").
   const OperandAlignment &alignment = manifest.alignment;
@@ -503,14 +593,17 @@ std::string checkOperands(const Manifest &manifest, const Operands &operands) {
         return std::string("operands: ") + named.name + " must be " +
                std::to_string(named.alignment) +
                "-byte aligned (the kernel's manifest asks for it); " +
-               (contiguous ? std::string("its address is ")
+               (oneSet ? std::string("its address is ")
                            : "group " + std::to_string(i) + "'s address is ") +
                hex;
       }
     }
   }
   size_t numGroups = manifest.groups.size();
-  if (contiguous) {
+  if (manifest.rows == RowsForm::Offsets || manifest.rows == RowsForm::Masked)
+    if (std::string err = checkRowArray(manifest, operands); !err.empty())
+      return err;
+  if (manifest.rows == RowsForm::Contiguous) {
     if (operands.contiguousRows < 0)
       return "operands: negative contiguousRows";
     if (operands.groupSizes == 0) {
@@ -551,6 +644,9 @@ int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows) {
     int64_t tilesN = 0;
     for (const GroupShape &g : manifest.groups)
       tilesN = std::max(tilesN, ceilDiv(g.n, tileN));
+    // Masked A has G x max_m rows, whatever the caller passed.
+    if (manifest.rows == RowsForm::Masked)
+      contiguousRows = manifest.contiguousCapacity();
     tiles = (ceilDiv(std::max<int64_t>(contiguousRows, 0), tileM) +
              int64_t(manifest.groups.size())) *
             tilesN;

@@ -11,6 +11,7 @@
 #define GGEMM_REFERENCE_NPY_H
 
 #include "ggemm/Reference/Problem.h"
+#include "ggemm/Reference/Rows.h"
 
 #include <cstdint>
 #include <string>
@@ -46,6 +47,22 @@ std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
 /// problem has alpha, DIR/alpha.npy. DIR must exist. Returns an error
 /// message or "".
 std::string writeProblemNpy(const std::string &dir, const Problem &problem);
+
+/// DIR/group_offsets.npy (rows<offsets>) or DIR/group_counts.npy
+/// (rows<masked>): int32 of shape (G,), the run-time row array as the
+/// kernel reads it, bad entries included (Rows.h reads them). `found` is
+/// false, and `array` empty, when the file does not exist: the array then
+/// follows from the rows of the a<g>.npy files. rows<contiguous> has no
+/// such file (its sizes are the files' rows). Returns an error message or
+/// "".
+std::string readGroupRowsNpy(const std::string &dir, RowLayout layout,
+                             int64_t groups, std::vector<int32_t> &array,
+                             bool &found);
+
+/// Writes what readGroupRowsNpy reads. DIR must exist. Returns an error
+/// message or "".
+std::string writeGroupRowsNpy(const std::string &dir, RowLayout layout,
+                              const std::vector<int32_t> &array);
 
 } // namespace ggemm::ref
 

@@ -35,11 +35,20 @@ namespace ggemm::rt {
 // Manifest
 //===----------------------------------------------------------------------===//
 
-/// How the groups' rows are stored (manifest key "rows").
+/// How the groups' rows are stored (manifest key "rows"). Every form but
+/// List has one operand set: one A / SFA / C, B and SFB stacked over the
+/// groups, and an int32 array (parameter 3, `group_sizes`) that says at
+/// run time which rows of A and C each group owns.
 enum class RowsForm {
   List,       ///< one A / SFA / B / SFB / C buffer per group; M static
-  Contiguous, ///< rows back to back in one A / SFA / C; B, SFB stacked
+  Contiguous, ///< the array holds sizes; rows back to back
+  Offsets,    ///< the array holds cumulative end rows (torch's `offs`)
+  Masked,     ///< A / SFA / C are G x max_m rows; the array holds counts
 };
+
+/// The manifest's name of `rows` ("list", "contiguous", "offsets",
+/// "masked").
+const char *rowsFormName(RowsForm rows);
 
 /// Layout of the scale-factor buffers (manifest key "scales").
 enum class ScaleLayout { RowMajor, Blocked128x4 };
@@ -53,7 +62,8 @@ enum class Operand { A, B, SFA, SFB };
 /// The manifest's name of `operand` ("a", "b", "sfa", "sfb").
 const char *operandName(Operand operand);
 
-/// Per-group sizes in elements; `m` is -1 in contiguous form.
+/// Per-group sizes in elements; `m` is -1 in contiguous and offsets form,
+/// each group's room (max_m) in masked form.
 struct GroupShape {
   int64_t m = 0, n = 0, k = 0;
 };
@@ -102,8 +112,11 @@ struct Manifest {
   OperandAlignment alignment;
 
   int64_t numGroups() const { return int64_t(groups.size()); }
-  /// Contiguous form: the row count of A / SFA / C the kernel was compiled
-  /// for, or -1 if it takes any (the A tensor map's rows are dynamic).
+  /// One A / SFA / C for all groups (every form but list).
+  bool oneOperandSet() const { return rows != RowsForm::List; }
+  /// Contiguous and offsets form: the row count of A / SFA / C the kernel
+  /// was compiled for, or -1 if it takes any (the A tensor map's rows are
+  /// dynamic). Masked form: G x max_m. List form: -1.
   int64_t contiguousCapacity() const;
 };
 
@@ -127,7 +140,8 @@ struct ResolvedTensorMap {
   bool swizzle128B = false;
 };
 /// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
-/// of rows of the contiguous A buffer (ignored in list form). A group with
+/// of rows of the one A buffer in contiguous and offsets form (ignored in
+/// list form, and in masked form, whose A has G x max_m rows). A group with
 /// zero rows gets a one-row map, since TMA cannot describe an empty tensor:
 /// its buffer must still hold one readable row, which the kernel never
 /// loads.
@@ -315,7 +329,7 @@ private:
 };
 
 /// One problem's buffers, in the ABI's layouts. In list form each address
-/// vector holds one address per group; in contiguous form one address each
+/// vector holds one address per group; in the other forms one address each
 /// (B and SFB stacked over groups). Every address must be a multiple of its
 /// operand's entry in the manifest's "alignment" (checkOperands).
 ///
@@ -324,26 +338,32 @@ private:
 /// the Launch copies into arrays of its own.
 struct Operands {
   std::vector<CUdeviceptr> a, b, sfa, sfb, c;
-  /// Contiguous form: int32_t[G] on the device, or null to use
-  /// `groupSizeValues`. Sizes on the device are not checked here: the
-  /// kernel clamps them to `contiguousRows` and raises a flag
-  /// (Launch::errorFlags).
+  /// Every form but list: the run-time row array, int32_t[G] on the
+  /// device, or null to use `groupSizeValues`. It holds the group sizes
+  /// (contiguous), the cumulative end rows (offsets) or the real rows of
+  /// each group's max_m (masked). An array on the device is not checked
+  /// here: the kernel clamps what passes `contiguousRows`, offsets out of
+  /// order and counts outside [0, max_m], and raises a flag
+  /// (Launch::errorFlags). Host values are checked (checkOperands).
   CUdeviceptr groupSizes = 0;
   std::vector<int32_t> groupSizeValues;
   /// When the manifest has alpha: float[G] on the device, or null to use
   /// `alphaValues`.
   CUdeviceptr alpha = 0;
   std::vector<float> alphaValues;
-  /// Contiguous form: rows of the A / SFA / C buffers (at least the sum of
-  /// the group sizes; the A tensor map spans them all).
+  /// Contiguous and offsets form: rows of the A / SFA / C buffers (at least
+  /// the sum of the group sizes, or the last offset; the A tensor map spans
+  /// them all). Masked form: 0 or G x max_m (the buffers' rows are static).
   int64_t contiguousRows = 0;
 };
 
 /// Checks `operands` against `manifest` before anything is encoded or
-/// uploaded: one address per group (list) or one (contiguous) of each
+/// uploaded: one address per group (list) or one (the other forms) of each
 /// operand, none null, each a multiple of the operand's manifest alignment;
-/// host group sizes >= 0 that fit in `contiguousRows`; alpha when the kernel
-/// takes it. Pure: usable without a GPU. Launch::create calls it first.
+/// host group sizes >= 0 that fit in `contiguousRows`, host offsets that
+/// never decrease from 0 and end inside `contiguousRows`, host counts in
+/// [0, max_m]; alpha when the kernel takes it. Pure: usable without a GPU.
+/// Launch::create calls it first.
 [[nodiscard]] std::string checkOperands(const Manifest &manifest,
                                         const Operands &operands);
 
@@ -391,10 +411,9 @@ public:
   /// workspace (0 otherwise, and not passed).
   const std::array<CUdeviceptr, 7> &params() const { return parameters; }
 
-  /// The error flags the kernel raised in all launches so far (status[1]:
-  /// bit 0, run-time group sizes passed the rows of A; the kernel clamped
-  /// them and computed no row past the buffers). Synchronous: call after
-  /// the launches finished.
+  /// The error flags the kernel raised in all launches so far (status[1]):
+  /// kGroupSizesOverrun and kGroupRowsClamped (describeErrorFlags says
+  /// them in words). Synchronous: call after the launches finished.
   [[nodiscard]] std::string errorFlags(int32_t &flags) const;
 
 private:
@@ -411,12 +430,25 @@ constexpr int64_t kWorkspaceHeaderBytes = 128;
 
 /// The workspace a split-K kernel needs (0 for split_k = 1): the header
 /// and one tile_m x tile_n f32 partial per work item, counted from the
-/// static sizes, or bounded from the rows of A in contiguous rows
+/// static sizes, or bounded from the rows of A in the other forms
+/// (`contiguousRows`; G x max_m in masked form, whatever is passed)
 /// (docs/kernel-abi.md, "Split-K workspace").
 int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows);
 
-/// Bit of Launch::errorFlags: run-time group sizes passed the rows of A.
+/// Bit 0 of Launch::errorFlags: run-time group sizes or offsets passed the
+/// rows of A (contiguous, offsets). The kernel clamped them: it computed
+/// the rows that exist and none past the buffers.
 constexpr int32_t kGroupSizesOverrun = 1;
+/// Bit 1 of Launch::errorFlags: an offset below the end of the groups
+/// before it, a negative one included (offsets), or a count outside
+/// [0, max_m] (masked). The kernel clamped it: such a group has no rows
+/// (offsets) or its count clamped into [0, max_m] (masked).
+constexpr int32_t kGroupRowsClamped = 2;
+
+/// The flags in words, for messages: "" for 0, else each raised bit's
+/// meaning ("group sizes or offsets passed the rows of A", ...) joined by
+/// "; ", unknown bits by their value.
+std::string describeErrorFlags(int32_t flags);
 
 /// An executable graph holding one launch, replayed without host work.
 class Graph {

@@ -1,0 +1,118 @@
+//===- Rows.h - the rows each group owns in one A / C buffer ----*- C++ -*-===//
+//
+// rows<contiguous>, rows<offsets> and rows<masked> keep every group's rows
+// in one A / SFA / C buffer and say at run time, in an int32 array (the
+// kernel ABI's parameter 3), which rows each group owns. This is the host's
+// reading of that array, written from the op's definition
+// (dialects/GGemm/GGemm.md, docs/kernel-abi.md) and not from the compiler:
+// the rows a reference computes and a check compares, the rows no group
+// owns (which must keep their poison), and the error flags a kernel must
+// raise. Bad arrays are read the way the kernels clamp them, so that a
+// test can check a kernel on them too.
+// Plain C++ (no MLIR): gemm-run builds it where no LLVM exists.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_REFERENCE_ROWS_H
+#define GGEMM_REFERENCE_ROWS_H
+
+#include "ggemm/Reference/Problem.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ggemm::ref {
+
+/// The layouts with one A / SFA / C buffer and a run-time row array.
+enum class RowLayout {
+  Contiguous, ///< the array holds each group's size; rows back to back
+  Offsets,    ///< cumulative end rows (torch._grouped_mm's `offs`)
+  Masked,     ///< A is G x max_m rows; the array holds each group's count
+};
+
+/// "contiguous", "offsets", "masked": the op's rows<...> and the manifest's
+/// "rows".
+const char *rowLayoutName(RowLayout layout);
+
+/// The array's keyword in the op's syntax, also the stem of its .npy file:
+/// "group_sizes", "group_offsets", "group_counts".
+const char *groupRowsArrayName(RowLayout layout);
+
+/// Bits of a kernel's error flags (status[1], docs/kernel-abi.md): the
+/// array passed the rows of A (contiguous, offsets) ...
+constexpr int32_t kFlagRowsPastA = 1;
+/// ... or held an offset below the end of the groups before it (a
+/// negative one included) or a count outside [0, max_m].
+constexpr int32_t kFlagRowsClamped = 2;
+
+/// Rows [begin, begin + rows) of the one buffer.
+struct OwnedRows {
+  int64_t begin = 0, rows = 0;
+};
+
+/// What an array says, read as the kernels read it.
+struct GroupRows {
+  std::vector<OwnedRows> groups;
+  /// kFlagRowsPastA | kFlagRowsClamped: what a kernel raises for it (the
+  /// CPU lowering stops on a cf.assert instead).
+  int32_t flags = 0;
+  /// rows<contiguous> only: a negative size, on which the kernels and the
+  /// CPU lowering stop (cf.assert); such a group owns no rows here.
+  bool negativeSize = false;
+  /// Where the last group ends before the clamp to the buffer's rows
+  /// (contiguous, offsets; >= 0), or G x max_m (masked): the rows a buffer
+  /// needs to hold every group without clamping.
+  int64_t end = 0;
+};
+
+/// Reads `array` (one entry per group) for a buffer of `bufferRows` rows
+/// (< 0: as many as the array asks; nothing is clamped to them) with, in
+/// masked, `maxRows` rows of room per group:
+/// - contiguous: group g owns [e_{g-1}, e_g), e_g = e_{g-1} + size_g,
+///   e_{-1} = 0;
+/// - offsets: e_g = max(e_{g-1}, offs_g): an offset below the previous end
+///   (out of order, or negative) gives an empty group and
+///   kFlagRowsClamped;
+/// - contiguous and offsets: rows past `bufferRows` are cut off, and a
+///   group that loses rows so raises kFlagRowsPastA;
+/// - masked: group g owns [g max_m, g max_m + clamp(count_g, 0, max_m));
+///   a count outside [0, max_m] raises kFlagRowsClamped.
+GroupRows readGroupRows(RowLayout layout, const std::vector<int32_t> &array,
+                        int64_t bufferRows, int64_t maxRows);
+
+/// The array of a well-formed problem whose groups have `rows` rows: the
+/// sizes (contiguous), their running sums (offsets) or the counts
+/// (masked). Refuses a negative row count and offsets past 2^31 - 1;
+/// returns an error message or "".
+std::string groupRowsArray(RowLayout layout, const std::vector<int64_t> &rows,
+                           std::vector<int32_t> &out);
+
+/// Seeded, skewed rows per group for rows<offsets> and rows<masked>: each
+/// group is empty (1 in 4), one row (1 in 8), exactly `maxRows` (1 in 8)
+/// or uniform in [0, maxRows]; with `hugeRows` > `maxRows`, one group
+/// (drawn too) has uniform in (maxRows, hugeRows] instead: one large
+/// group among small ones, as MoE routing makes. Drawn apart from the
+/// data's stream (and from randomGroupSizes'): one seed names one problem
+/// in gemm-run and ggemm-cpu-run.
+std::vector<int64_t> skewedGroupRows(uint64_t seed, int64_t groups,
+                                     int64_t maxRows, int64_t hugeRows = 0);
+
+/// The one A and SFA buffer of a problem in a layout with one buffer:
+/// `bufferRows` rows of K/2 and K/16 bytes, group g's rows of `problem`
+/// (its M rows) at `owned[g].begin`. Rows no group owns hold zeros, or,
+/// with `fillerSeed` != 0, seeded filler: uniform e2m1 bytes and NaN
+/// scales (0x7F), which poison any output that reads them (as a group's
+/// rows it must not read). Every group has the same K. Returns an error
+/// message or "" (a group that does not fit the buffer).
+struct OneBuffer {
+  std::vector<uint8_t> a, sfa;
+};
+std::string layOutOneBuffer(const Problem &problem,
+                            const std::vector<OwnedRows> &owned,
+                            int64_t bufferRows, uint64_t fillerSeed,
+                            OneBuffer &out);
+
+} // namespace ggemm::ref
+
+#endif // GGEMM_REFERENCE_ROWS_H
