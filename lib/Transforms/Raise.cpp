@@ -4,10 +4,11 @@
 // (per group: dequantize A and B by a linalg.generic, multiply in f32 with a
 // contraction against B^T -- linalg.matmul, linalg.contract, or the
 // linalg.generic that frontends emit --, truncate to f16) and rewrites them
-// into the
-// tensor form of ggemm.grouped_matmul. docs/raising.md describes the
-// accepted pattern, why it computes the op's exact bits, and what is
-// refused.
+// into the tensor form of ggemm.grouped_matmul: rows<list> for 2-D matmuls,
+// rows<masked> with every count at max_m for a batched one (a
+// linalg.batch_matmul, or the same contraction with a batch loop).
+// docs/raising.md describes the accepted pattern, why it computes the op's
+// exact bits, and what is refused.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,11 +50,15 @@ struct Group {
   Operation *epilogue;
   /// Everything the group computed with, erased once it has no users.
   SmallVector<Operation *> chain;
+  /// A batched matmul (a, sfa, b, sfb are G x M x K, G x M x K/16,
+  /// G x N x K, G x N x K/16): raised alone, into a rows<masked> op.
+  bool batched = false;
 };
 
-/// Matches one contraction (linalg.matmul, linalg.contract or a
-/// contraction linalg.generic) and the ops around it; on failure, `reason`
-/// says what did not match.
+/// Matches one contraction (linalg.matmul, linalg.batch_matmul,
+/// linalg.contract or a contraction linalg.generic; with a batch loop first
+/// or not) and the ops around it; on failure, `reason` says what did not
+/// match.
 class GroupMatcher {
 public:
   FailureOr<Group> match(linalg::LinalgOp matmul);
@@ -70,9 +75,26 @@ private:
     reason = message.str();
     return failure();
   }
+  /// The leading loops and dimensions of a batched matmul: 1, or 0.
+  unsigned batch = 0;
+  /// `shape` ("M x K"), preceded by "G x " in a batched matmul.
+  std::string dims(StringRef shape) const {
+    return ((batch ? "G x " : "") + shape).str();
+  }
+  /// The affine map of `loops` dimensions with results `exprs`, preceded by
+  /// the batch dimension d0 in a batched matmul.
+  AffineMap batchedMap(unsigned loops, ArrayRef<AffineExpr> exprs,
+                       MLIRContext *ctx) const {
+    SmallVector<AffineExpr> results;
+    if (batch)
+      results.push_back(getAffineDimExpr(0, ctx));
+    llvm::append_range(results, exprs);
+    return AffineMap::get(loops, 0, results, ctx);
+  }
   /// With `transposed`, the dequantization writes the K x N transpose of
   /// N x K codes (it reads codes at (n, k) and scales at (n, k floordiv 16)
-  /// for result element (k, n)).
+  /// for result element (k, n)). In a batched matmul every map has the
+  /// batch dimension first: (g, row, k), (g, row, k floordiv 16).
   FailureOr<Dequant> matchDequant(Value value, StringRef name,
                                   bool transposed = false);
   LogicalResult matchZeroFill(Value acc, Group &group);
@@ -127,11 +149,13 @@ GroupMatcher::matchDequant(Value value, StringRef name, bool transposed) {
   if (!generic)
     return refuse(name + " is not produced by a linalg.generic that "
                          "dequantizes f4E2M1FN codes with f8E4M3FN scales");
+  unsigned loops = batch + 2;
   if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
-      generic.getNumLoops() != 2 ||
+      generic.getNumLoops() != loops ||
       generic.getNumParallelLoops() != generic.getNumLoops())
-    return refuse(name + "'s dequantization is not a 2-D all-parallel "
-                         "linalg.generic with two inputs (codes, scales)");
+    return refuse(name + "'s dequantization is not a " + Twine(loops) +
+                  "-D all-parallel linalg.generic with two inputs (codes, "
+                  "scales)");
   OpOperand *codes = nullptr, *scales = nullptr;
   for (OpOperand *input : generic.getDpsInputOperands()) {
     Type element = getElementTypeOrSelf(input->get().getType());
@@ -148,14 +172,16 @@ GroupMatcher::matchDequant(Value value, StringRef name, bool transposed) {
                   typeStr(generic.getDpsInputs()[1].getType()) + ")");
 
   // Codes indexed by (row, k), scales by (row, k floordiv 16); the result
-  // at (row, k), or at (k, row) when transposed.
+  // at (row, k), or at (k, row) when transposed (all after the batch
+  // dimension of a batched matmul).
   MLIRContext *ctx = generic.getContext();
-  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  AffineExpr d0 = getAffineDimExpr(batch, ctx),
+             d1 = getAffineDimExpr(batch + 1, ctx);
   AffineExpr row = transposed ? d1 : d0, k = transposed ? d0 : d1;
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
-  AffineMap codesMap = AffineMap::get(2, 0, {row, k}, ctx);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(loops, ctx);
+  AffineMap codesMap = batchedMap(loops, {row, k}, ctx);
   AffineMap scaleMap =
-      AffineMap::get(2, 0, {row, k.floorDiv(kScaleBlock)}, ctx);
+      batchedMap(loops, {row, k.floorDiv(kScaleBlock)}, ctx);
   if (generic.getMatchingIndexingMap(codes) != codesMap ||
       generic.getIndexingMapMatchingResult(generic->getResult(0)) != identity)
     return refuse(name + "'s dequantization does not read the codes at " +
@@ -315,11 +341,30 @@ LogicalResult GroupMatcher::checkShapes(const Group &group) {
   auto sfb = cast<RankedTensorType>(group.sfb.getType());
   if (!a.hasStaticShape() || !b.hasStaticShape() || !sfa.hasStaticShape() ||
       !sfb.hasStaticShape())
-    return refuse("the operands have dynamic shapes; the raised rows<list> "
-                  "op needs static M, N and K (for run-time token counts, "
-                  "write ggemm.grouped_matmul rows<contiguous> with a "
-                  "group_sizes tensor: docs/raising.md)");
-  int64_t m = a.getDimSize(0), k = a.getDimSize(1), n = b.getDimSize(0);
+    return refuse(batch ? Twine("the operands have dynamic shapes; the "
+                                "raised rows<masked> op needs static G, M, N "
+                                "and K (for run-time counts of real rows, "
+                                "write ggemm.grouped_matmul rows<masked> "
+                                "with a group_counts tensor: "
+                                "docs/raising.md)")
+                        : Twine("the operands have dynamic shapes; the "
+                                "raised rows<list> op needs static M, N and "
+                                "K (for run-time token counts, write "
+                                "ggemm.grouped_matmul rows<contiguous> with "
+                                "a group_sizes tensor: docs/raising.md)"));
+  // The batch: as many groups in A as in B, at least one (ggemm has no
+  // empty group list).
+  int64_t groups = batch ? a.getDimSize(0) : 1;
+  if (batch && b.getDimSize(0) != groups)
+    return refuse("A has a batch of " + Twine(groups) + " and B of " +
+                  Twine(b.getDimSize(0)));
+  if (groups == 0)
+    return refuse("the batch is empty (G = 0); a ggemm op has at least one "
+                  "group");
+  if (groups > kMaxDim)
+    return refuse("a size is 2^31 or more; ggemm indexes with 32 bits");
+  int64_t m = a.getDimSize(batch), k = a.getDimSize(batch + 1),
+          n = b.getDimSize(batch);
   if (k % kKGranularity != 0 || k <= 0)
     return refuse("K = " + Twine(k) + " is not a positive multiple of " +
                   Twine(kKGranularity) + ", which ggemm requires");
@@ -328,11 +373,19 @@ LogicalResult GroupMatcher::checkShapes(const Group &group) {
                   Twine(kNGranularity) + ", which ggemm requires");
   if (m > kMaxDim || n > kMaxDim || k > kMaxDim)
     return refuse("a size is 2^31 or more; ggemm indexes with 32 bits");
-  if (b.getDimSize(1) != k)
+  if (b.getDimSize(batch + 1) != k)
     return refuse("A and B have different K");
-  if (sfa.getShape() != ArrayRef<int64_t>{m, k / kScaleBlock} ||
-      sfb.getShape() != ArrayRef<int64_t>{n, k / kScaleBlock})
-    return refuse("the scales are not M x K/16 and N x K/16");
+  SmallVector<int64_t> sfaShape, sfbShape;
+  if (batch) {
+    sfaShape.push_back(groups);
+    sfbShape.push_back(groups);
+  }
+  sfaShape.append({m, k / kScaleBlock});
+  sfbShape.append({n, k / kScaleBlock});
+  if (sfa.getShape() != ArrayRef<int64_t>(sfaShape) ||
+      sfb.getShape() != ArrayRef<int64_t>(sfbShape))
+    return refuse("the scales are not " + dims("M x K/16") + " and " +
+                  dims("N x K/16"));
   return success();
 }
 
@@ -356,16 +409,37 @@ FailureOr<Group> GroupMatcher::match(linalg::LinalgOp matmul) {
                   "only an f32 matmul followed by a truncation to f16 "
                   "matches");
 
+  // A matmul (m, n, k), or a batched one (g, m, n, k): the batch loop
+  // first, the reduction last.
+  unsigned loops = matmul.getNumLoops();
+  if (loops != 3 && loops != 4)
+    return refuse("it has " + Twine(loops) +
+                  " loops; ggemm-raise raises matmuls (m, n, k) and batched "
+                  "matmuls (batch, m, n, k)");
+  batch = loops - 3;
+  if (isa<linalg::GenericOp>(matmul.getOperation())) {
+    SmallVector<utils::IteratorType> iterators(loops - 1,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    if (matmul.getIteratorTypesArray() != iterators)
+      return refuse(batch ? "its iterators are not parallel, parallel, "
+                            "parallel, reduction"
+                          : "its iterators are not parallel, parallel, "
+                            "reduction");
+  }
+
   // C = A * B^T: B's maps read (n, k), or a plain matmul of a transposed B.
   MLIRContext *ctx = matmul.getContext();
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
+  AffineExpr m = getAffineDimExpr(batch, ctx),
+             n = getAffineDimExpr(batch + 1, ctx),
+             k = getAffineDimExpr(batch + 2, ctx);
   auto map = [&](AffineExpr r, AffineExpr c) {
-    return AffineMap::get(3, 0, {r, c}, ctx);
+    return batchedMap(loops, {r, c}, ctx);
   };
   SmallVector<AffineMap> maps = matmul.getIndexingMapsArray();
   Group group;
   group.matmul = matmul.getOperation();
+  group.batched = batch != 0;
   Value lhs = matmul.getDpsInputs()[0], rhs = matmul.getDpsInputs()[1];
   Value bSource;
   std::optional<Dequant> transposedB;
@@ -375,7 +449,10 @@ FailureOr<Group> GroupMatcher::match(linalg::LinalgOp matmul) {
     // B is K x N: a linalg.transpose of the N x K dequantization, or a
     // dequantization that transposes N x K codes itself.
     auto transpose = rhs.getDefiningOp<linalg::TransposeOp>();
-    if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
+    SmallVector<int64_t> swapLast =
+        batch ? SmallVector<int64_t>{0, 2, 1} : SmallVector<int64_t>{1, 0};
+    if (transpose &&
+        transpose.getPermutation() == ArrayRef<int64_t>(swapLast)) {
       bSource = transpose.getInput();
       group.chain.push_back(transpose);
     } else if (FailureOr<Dequant> b =
@@ -383,14 +460,18 @@ FailureOr<Group> GroupMatcher::match(linalg::LinalgOp matmul) {
                succeeded(b)) {
       transposedB = *b;
     } else {
-      return refuse("B is K x N and neither a linalg.transpose of an N x K "
-                    "tensor nor dequantized from N x K codes (" +
-                    Twine(reason) +
-                    "); ggemm computes A * B^T with B stored N x K");
+      return refuse("B is " + dims("K x N") +
+                    " and neither a linalg.transpose of " +
+                    (batch ? "a " : "an ") + dims("N x K") +
+                    " tensor nor dequantized from " +
+                    dims("N x K") + " codes (" + Twine(reason) +
+                    "); ggemm computes A * B^T with B stored " +
+                    dims("N x K"));
     }
   } else {
     return refuse("its indexing maps are neither those of A * B nor of "
-                  "A * B^T");
+                  "A * B^T" +
+                  Twine(batch ? " (batch dimension first)" : ""));
   }
 
   FailureOr<Dequant> a = matchDequant(lhs, "A");
@@ -437,21 +518,16 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
   void runOnOperation() override {
     // The groups of each block, in the order of their truncations.
     llvm::MapVector<Block *, SmallVector<Group>> groups;
-    getOperation().walk([&](linalg::BatchMatmulOp batched) {
-      // A batch of equal-M groups would become rows<contiguous> over
-      // collapsed [G * M, K] views of the f4E2M1FN codes: view ops on NVFP4
-      // buffers, which ggemm's lowerings do not take.
-      if (explain)
-        batched.emitRemark(
-            "not raised: ggemm-raise does not raise linalg.batch_matmul; "
-            "write one linalg.matmul per group");
-    });
+    // The batched matmuls, each raised alone, in the order found.
+    SmallVector<Group> batched;
     getOperation().walk([&](linalg::LinalgOp matmul) {
-      // The contractions: linalg.matmul, linalg.contract, and a
-      // linalg.generic with a reduction (the dequantizations and the
-      // elementwise truncations have none, and are matched from here).
+      // The contractions: linalg.matmul, linalg.batch_matmul,
+      // linalg.contract, and a linalg.generic with a reduction (the
+      // dequantizations and the elementwise truncations have none, and are
+      // matched from here).
       bool contraction =
-          isa<linalg::MatmulOp, linalg::ContractOp>(matmul.getOperation()) ||
+          isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::ContractOp>(
+              matmul.getOperation()) ||
           (isa<linalg::GenericOp>(matmul.getOperation()) &&
            matmul.getNumReductionLoops() > 0);
       if (!contraction)
@@ -465,10 +541,15 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
           matmul.emitRemark() << "not raised: " << matcher.reason;
         return;
       }
-      groups[group->epilogue->getBlock()].push_back(std::move(*group));
+      if (group->batched)
+        batched.push_back(std::move(*group));
+      else
+        groups[group->epilogue->getBlock()].push_back(std::move(*group));
     });
 
     IRRewriter rewriter(&getContext());
+    for (Group &group : batched)
+      raiseBatched(rewriter, group);
     for (auto &[block, list] : groups) {
       llvm::sort(list, [](const Group &x, const Group &y) {
         return x.epilogue->isBeforeInBlock(y.epilogue);
@@ -487,6 +568,61 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
     }
   }
 
+  /// The tensor.empty a group's result is written into when its truncation
+  /// is an arith.truncf (which has no init).
+  static Value emptyInit(RewriterBase &rewriter, const Group &group) {
+    auto type = cast<RankedTensorType>(group.epilogue->getResultTypes()[0]);
+    return tensor::EmptyOp::create(rewriter, group.epilogue->getLoc(),
+                                   type.getShape(), type.getElementType());
+  }
+
+  /// Erases what `group` computed with, once nothing uses it.
+  static void eraseChain(RewriterBase &rewriter, Group &group) {
+    eraseIfDead(rewriter, group.matmul);
+    // A chain may name an op twice (A and B from one dequantization).
+    SmallPtrSet<Operation *, 4> erased;
+    for (Operation *used : group.chain)
+      if (erased.insert(used).second)
+        eraseIfDead(rewriter, used);
+  }
+
+  /// Replaces a batched group by a rows<masked> ggemm op, at its
+  /// truncation, whose group_counts are all max_m: every row of every
+  /// group is real, so the op computes each output the batched matmul does.
+  void raiseBatched(RewriterBase &rewriter, Group &group) {
+    Operation *point = group.epilogue;
+    rewriter.setInsertionPoint(point);
+    Location loc = point->getLoc();
+    auto aType = cast<RankedTensorType>(group.a.getType());
+    int64_t numGroups = aType.getDimSize(0), maxM = aType.getDimSize(1);
+    Value init = group.init ? group.init : emptyInit(rewriter, group);
+    auto countsType =
+        RankedTensorType::get({numGroups}, rewriter.getI32Type());
+    Value counts = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(countsType, rewriter.getI32IntegerAttr(
+                                               static_cast<int32_t>(maxM))));
+    // The one scalar is every group's alpha.
+    Value alpha;
+    if (group.alpha)
+      alpha = tensor::FromElementsOp::create(
+          rewriter, loc,
+          RankedTensorType::get({numGroups}, rewriter.getF32Type()),
+          SmallVector<Value>(numGroups, group.alpha));
+    auto op = GroupedMatmulOp::create(
+        rewriter, group.matmul->getLoc(), TypeRange{init.getType()},
+        RowsKind::masked, ScaleLayout::row_major, ValueRange{group.a},
+        ValueRange{group.sfa}, ValueRange{group.b}, ValueRange{group.sfb},
+        ValueRange{init}, counts, alpha, /*schedule=*/nullptr);
+    if (explain)
+      group.matmul->emitRemark()
+          << "raised into ggemm.grouped_matmul rows<masked>: " << numGroups
+          << " groups of " << maxM << " rows, every group_counts entry "
+          << maxM;
+    rewriter.replaceOp(group.epilogue, op.getResult(0));
+    eraseChain(rewriter, group);
+  }
+
   /// Replaces `groups` (then cleared) by one rows<list> ggemm op placed at
   /// the last group's truncation.
   void raise(RewriterBase &rewriter, SmallVector<Group> &groups) {
@@ -502,13 +638,7 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
     for (Group &group : groups) {
       a.push_back(group.a), sfa.push_back(group.sfa);
       b.push_back(group.b), sfb.push_back(group.sfb);
-      Value init = group.init;
-      if (!init) {
-        auto type = cast<RankedTensorType>(group.epilogue->getResultTypes()[0]);
-        init = tensor::EmptyOp::create(rewriter, group.epilogue->getLoc(),
-                                       type.getShape(), type.getElementType());
-      }
-      inits.push_back(init);
+      inits.push_back(group.init ? group.init : emptyInit(rewriter, group));
       locs.push_back(group.matmul->getLoc());
       if (!withAlpha)
         continue;
@@ -535,12 +665,7 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
             << "raised into ggemm.grouped_matmul as group " << g << " of "
             << groups.size();
       rewriter.replaceOp(group.epilogue, op.getResult(g));
-      eraseIfDead(rewriter, group.matmul);
-      // A chain may name an op twice (A and B from one dequantization).
-      SmallPtrSet<Operation *, 4> erased;
-      for (Operation *used : group.chain)
-        if (erased.insert(used).second)
-          eraseIfDead(rewriter, used);
+      eraseChain(rewriter, group);
     }
     groups.clear();
   }

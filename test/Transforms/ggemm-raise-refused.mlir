@@ -835,12 +835,445 @@ func.func @buffers(%a: memref<64x64xf32>, %b: memref<8x64xf32>, %c: memref<64x8x
 
 // -----
 
-// Batched matmuls are not raised (docs/raising.md says why).
-// CHECK-LABEL: func.func @batched(
+// Near misses of the batched form (raised ones: ggemm-raise-batched.mlir).
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// A plain batched A * B with B's codes stored G x K x N: the op takes B's
+// codes as G x N x K (packed along K).
+// CHECK-LABEL: func.func @batch_b_not_transposed(
 // CHECK-NOT: ggemm.grouped_matmul
 // CHECK: linalg.batch_matmul
-func.func @batched(%a: tensor<2x64x64xf32>, %b: tensor<2x64x8xf32>, %c: tensor<2x64x8xf32>) -> tensor<2x64x8xf32> {
-  // expected-remark @+1 {{not raised: ggemm-raise does not raise linalg.batch_matmul; write one linalg.matmul per group}}
-  %r = linalg.batch_matmul ins(%a, %b : tensor<2x64x64xf32>, tensor<2x64x8xf32>) outs(%c : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
-  return %r : tensor<2x64x8xf32>
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_b_not_transposed(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x8xf8E4M3FN>, %b: tensor<2x128x64xf4E2M1FN>, %sb: tensor<2x128x4xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x8xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<2x128x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x128x64xf4E2M1FN>, tensor<2x128x4xf8E4M3FN>) outs(%qb_e : tensor<2x128x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x128x64xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: B is G x K x N and neither a linalg.transpose of a G x N x K tensor nor dequantized from G x N x K codes (B's dequantization does not read the codes at (d0, d1, d2) -> (d0, d2, d1) and write its result at (d0, d1, d2) -> (d0, d1, d2)); ggemm computes A * B^T with B stored G x N x K}}
+  %p = linalg.batch_matmul ins(%qa, %qb : tensor<2x32x128xf32>, tensor<2x128x64xf32>) outs(%z : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+#sc32 = affine_map<(g, r, k) -> (g, r, k floordiv 32)>
+// A's scales cover 32 K elements each (MXFP4-style blocks): the op has one
+// scale per 16.
+// CHECK-LABEL: func.func @batch_block32(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_block32(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x4xf8E4M3FN>, %b: tensor<2x64x128xf4E2M1FN>, %sb: tensor<2x64x8xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc32, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x4xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<2x64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x64x128xf4E2M1FN>, tensor<2x64x8xf8E4M3FN>) outs(%qb_e : tensor<2x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x64x128xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: A's scales are read at (d0, d1, d2) -> (d0, d1, d2 floordiv 32); expected one scale per 16 K elements, (d0, d1, d2) -> (d0, d1, d2 floordiv 16)}}
+  %p = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<2x32x128xf32>, tensor<2x64x128xf32>) outs(%z : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// A batched matmul with an f16 result accumulates in f16.
+// CHECK-LABEL: func.func @batch_f16_accumulator(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_f16_accumulator(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x8xf8E4M3FN>, %b: tensor<2x64x128xf4E2M1FN>, %sb: tensor<2x64x8xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x8xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<2x64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x64x128xf4E2M1FN>, tensor<2x64x8xf8E4M3FN>) outs(%qb_e : tensor<2x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x64x128xf32>
+  %z_zero = arith.constant 0.0 : f16
+  %z_e = tensor.empty() : tensor<2x32x64xf16>
+  %z = linalg.fill ins(%z_zero : f16) outs(%z_e : tensor<2x32x64xf16>) -> tensor<2x32x64xf16>
+  // expected-remark @+1 {{not raised: it accumulates in f16; ggemm accumulates in f32 and rounds to f16 once}}
+  %r = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<2x32x128xf32>, tensor<2x64x128xf32>) outs(%z : tensor<2x32x64xf16>) -> tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// The accumulator starts at -0.0, not +0.0.
+// CHECK-LABEL: func.func @batch_negative_zero(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_negative_zero(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x8xf8E4M3FN>, %b: tensor<2x64x128xf4E2M1FN>, %sb: tensor<2x64x8xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x8xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<2x64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x64x128xf4E2M1FN>, tensor<2x64x8xf8E4M3FN>) outs(%qb_e : tensor<2x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x64x128xf32>
+  %z_zero = arith.constant -0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: the accumulator is filled with -0.000000 (-0.0); ggemm sums from +0.0}}
+  %p = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<2x32x128xf32>, tensor<2x64x128xf32>) outs(%z : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+#nk_b = affine_map<(b, m, n, k) -> (n, k)>
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+// A batched contraction generic reading one B for every batch, at (n, k):
+// not the batched A * B^T (write B as G x N x K).
+// CHECK-LABEL: func.func @batch_broadcast_b(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.generic
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_broadcast_b(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x8xf8E4M3FN>, %b: tensor<64x128xf4E2M1FN>, %sb: tensor<64x8xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x8xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<64x128xf4E2M1FN>, tensor<64x8xf8E4M3FN>) outs(%qb_e : tensor<64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<64x128xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: its indexing maps are neither those of A * B nor of A * B^T (batch dimension first)}}
+  %p = linalg.generic {indexing_maps = [#bmk, #nk_b, #bmn], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%qa, %qb : tensor<2x32x128xf32>, tensor<64x128xf32>) outs(%z : tensor<2x32x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %mul = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %mul : f32
+    linalg.yield %s : f32
+  } -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// A batched contraction generic whose n loop is marked reduction.
+// CHECK-LABEL: func.func @batch_generic_iterators(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.generic
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_generic_iterators(%a: tensor<2x32x128xf4E2M1FN>, %sa: tensor<2x32x8xf8E4M3FN>, %b: tensor<2x64x128xf4E2M1FN>, %sb: tensor<2x64x8xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x128xf4E2M1FN>, tensor<2x32x8xf8E4M3FN>) outs(%qa_e : tensor<2x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x128xf32>
+  %qb_e = tensor.empty() : tensor<2x64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x64x128xf4E2M1FN>, tensor<2x64x8xf8E4M3FN>) outs(%qb_e : tensor<2x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x64x128xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: its iterators are not parallel, parallel, parallel, reduction}}
+  %p = linalg.generic {indexing_maps = [#bmk, #bnk, #bmn], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%qa, %qb : tensor<2x32x128xf32>, tensor<2x64x128xf32>) outs(%z : tensor<2x32x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %mul = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %mul : f32
+    linalg.yield %s : f32
+  } -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// A dynamic batch (the number of groups known at run time).
+// CHECK-LABEL: func.func @batch_dynamic(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_dynamic(%a: tensor<?x32x128xf4E2M1FN>, %sa: tensor<?x32x8xf8E4M3FN>, %b: tensor<?x64x128xf4E2M1FN>, %sb: tensor<?x64x8xf8E4M3FN>,
+    %qa_e: tensor<?x32x128xf32>, %qb_e: tensor<?x64x128xf32>, %z_e: tensor<?x32x64xf32>) -> tensor<?x32x64xf16> {
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<?x32x128xf4E2M1FN>, tensor<?x32x8xf8E4M3FN>) outs(%qa_e : tensor<?x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<?x32x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<?x64x128xf4E2M1FN>, tensor<?x64x8xf8E4M3FN>) outs(%qb_e : tensor<?x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<?x64x128xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%z_e : tensor<?x32x64xf32>) -> tensor<?x32x64xf32>
+  // expected-remark @+1 {{not raised: the operands have dynamic shapes; the raised rows<masked> op needs static G, M, N and K (for run-time counts of real rows, write ggemm.grouped_matmul rows<masked> with a group_counts tensor: docs/raising.md)}}
+  %p = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<?x32x128xf32>, tensor<?x64x128xf32>) outs(%z : tensor<?x32x64xf32>) -> tensor<?x32x64xf32>
+  %r = arith.truncf %p : tensor<?x32x64xf32> to tensor<?x32x64xf16>
+  return %r : tensor<?x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// An empty batch (G = 0): a ggemm op has at least one group.
+// CHECK-LABEL: func.func @batch_empty(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_empty(%a: tensor<0x32x128xf4E2M1FN>, %sa: tensor<0x32x8xf8E4M3FN>, %b: tensor<0x64x128xf4E2M1FN>, %sb: tensor<0x64x8xf8E4M3FN>) -> tensor<0x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<0x32x128xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<0x32x128xf4E2M1FN>, tensor<0x32x8xf8E4M3FN>) outs(%qa_e : tensor<0x32x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<0x32x128xf32>
+  %qb_e = tensor.empty() : tensor<0x64x128xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<0x64x128xf4E2M1FN>, tensor<0x64x8xf8E4M3FN>) outs(%qb_e : tensor<0x64x128xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<0x64x128xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<0x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<0x32x64xf32>) -> tensor<0x32x64xf32>
+  // expected-remark @+1 {{not raised: the batch is empty (G = 0); a ggemm op has at least one group}}
+  %p = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<0x32x128xf32>, tensor<0x64x128xf32>) outs(%z : tensor<0x32x64xf32>) -> tensor<0x32x64xf32>
+  %r = arith.truncf %p : tensor<0x32x64xf32> to tensor<0x32x64xf16>
+  return %r : tensor<0x32x64xf16>
+}
+
+// -----
+
+#id3 = affine_map<(g, r, k) -> (g, r, k)>
+#sc3 = affine_map<(g, r, k) -> (g, r, k floordiv 16)>
+#tc3 = affine_map<(g, k, n) -> (g, n, k)>
+#tsc3 = affine_map<(g, k, n) -> (g, n, k floordiv 16)>
+#bmk = affine_map<(b, m, n, k) -> (b, m, k)>
+#bnk = affine_map<(b, m, n, k) -> (b, n, k)>
+#bkn = affine_map<(b, m, n, k) -> (b, k, n)>
+#bmn = affine_map<(b, m, n, k) -> (b, m, n)>
+#ew3 = affine_map<(g, m, n) -> (g, m, n)>
+// K = 32 in a batch: ggemm needs a multiple of 64.
+// CHECK-LABEL: func.func @batch_k32(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @batch_k32(%a: tensor<2x32x32xf4E2M1FN>, %sa: tensor<2x32x2xf8E4M3FN>, %b: tensor<2x64x32xf4E2M1FN>, %sb: tensor<2x64x2xf8E4M3FN>) -> tensor<2x32x64xf16> {
+  %qa_e = tensor.empty() : tensor<2x32x32xf32>
+  %qa = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %sa : tensor<2x32x32xf4E2M1FN>, tensor<2x32x2xf8E4M3FN>) outs(%qa_e : tensor<2x32x32xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x32x32xf32>
+  %qb_e = tensor.empty() : tensor<2x64x32xf32>
+  %qb = linalg.generic {indexing_maps = [#id3, #sc3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b, %sb : tensor<2x64x32xf4E2M1FN>, tensor<2x64x2xf8E4M3FN>) outs(%qb_e : tensor<2x64x32xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<2x64x32xf32>
+  %z_zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<2x32x64xf32>
+  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  // expected-remark @+1 {{not raised: K = 32 is not a positive multiple of 64, which ggemm requires}}
+  %p = linalg.batch_matmul indexing_maps = [#bmk, #bnk, #bmn] ins(%qa, %qb : tensor<2x32x32xf32>, tensor<2x64x32xf32>) outs(%z : tensor<2x32x64xf32>) -> tensor<2x32x64xf32>
+  %r = arith.truncf %p : tensor<2x32x64xf32> to tensor<2x32x64xf16>
+  return %r : tensor<2x32x64xf16>
+}
+
+// -----
+
+#a5 = affine_map<(b, c, m, n, k) -> (b, c, m, k)>
+#b5 = affine_map<(b, c, m, n, k) -> (b, c, n, k)>
+#c5 = affine_map<(b, c, m, n, k) -> (b, c, m, n)>
+// Two batch dimensions (five loops): ggemm-raise takes one (batch, m, n, k).
+// CHECK-LABEL: func.func @two_batch_dims(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: linalg.generic
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @two_batch_dims(%a: tensor<2x3x32x64xf32>, %b: tensor<2x3x8x64xf32>, %c: tensor<2x3x32x8xf32>) -> tensor<2x3x32x8xf32> {
+  // expected-remark @+1 {{not raised: it has 5 loops; ggemm-raise raises matmuls (m, n, k) and batched matmuls (batch, m, n, k)}}
+  %p = linalg.generic {indexing_maps = [#a5, #b5, #c5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<2x3x32x64xf32>, tensor<2x3x8x64xf32>) outs(%c : tensor<2x3x32x8xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %mul = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %mul : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x32x8xf32>
+  return %p : tensor<2x3x32x8xf32>
 }
