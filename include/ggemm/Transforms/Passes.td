@@ -35,15 +35,20 @@ def GGemmRaise : Pass<"ggemm-raise", "ModuleOp"> {
     ```
 
     Every group of a block whose results are not used before the last
-    group's truncation becomes one `rows<list>` op. That program computes
-    the op's exact bits (docs/raising.md says why, and lists what is
-    refused). Anything else is left as it is; with `explain`, each
-    linalg.matmul that is not raised gets a remark saying why, and each
-    raised one a remark naming its op and group.
+    group's truncation becomes one `rows<list>` op. A batched matmul of G
+    groups (3-D dequantizations of G x M x K and G x N x K codes, a
+    `linalg.batch_matmul`, or a batched contract or contraction generic,
+    with the batch dimension first, and the same fill and truncation)
+    becomes its own `rows<masked>` op whose `group_counts` are the constant
+    `dense<M> : tensor<G x i32>`: every row of every group is computed.
+    Either program computes the op's exact bits (docs/raising.md says why,
+    and lists what is refused). Anything else is left as it is; with
+    `explain`, each contraction that is not raised gets a remark saying
+    why, and each raised one a remark naming its op and group.
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
-           "emit a remark for every linalg.matmul: why it was not raised, "
+           "emit a remark for every contraction: why it was not raised, "
            "or which op and group it became">,
   ];
   let dependentDialects = ["::mlir::ggemm::GGemmDialect",
