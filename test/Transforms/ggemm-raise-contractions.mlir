@@ -228,3 +228,50 @@ func.func @generic_fastmath(%a: tensor<32x64xf4E2M1FN>, %sa: tensor<32x4xf8E4M3F
   %r = arith.truncf %p : tensor<32x16xf32> to tensor<32x16xf16>
   return %r : tensor<32x16xf16>
 }
+
+// -----
+
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+// The n loop marked reduction: the contraction generic's iterators are
+// parallel, parallel, reduction.
+// CHECK-LABEL: func.func @generic_iterators(
+// CHECK-NOT: ggemm.grouped_matmul
+// CHECK: return
+func.func @generic_iterators(%a: tensor<32x64xf4E2M1FN>, %sa: tensor<32x4xf8E4M3FN>,
+    %b: tensor<16x64xf4E2M1FN>, %sb: tensor<16x4xf8E4M3FN>) -> tensor<32x16xf16> {
+  %qa_e = tensor.empty() : tensor<32x64xf32>
+  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %sa : tensor<32x64xf4E2M1FN>, tensor<32x4xf8E4M3FN>) outs(%qa_e : tensor<32x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<32x64xf32>
+  %qb_e = tensor.empty() : tensor<16x64xf32>
+  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%b, %sb : tensor<16x64xf4E2M1FN>, tensor<16x4xf8E4M3FN>) outs(%qb_e : tensor<16x64xf32>) {
+  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+    %xf = arith.extf %x : f4E2M1FN to f32
+    %sf = arith.extf %s : f8E4M3FN to f32
+    %p = arith.mulf %xf, %sf : f32
+    linalg.yield %p : f32
+  } -> tensor<16x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %z_e = tensor.empty() : tensor<32x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%z_e : tensor<32x16xf32>) -> tensor<32x16xf32>
+  // expected-remark @+1 {{not raised: its iterators are not parallel, parallel, reduction}}
+  %p = linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "reduction", "reduction"]}
+      ins(%qa, %qb : tensor<32x64xf32>, tensor<16x64xf32>) outs(%z : tensor<32x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<32x16xf32>
+  %r = arith.truncf %p : tensor<32x16xf32> to tensor<32x16xf16>
+  return %r : tensor<32x16xf16>
+}
