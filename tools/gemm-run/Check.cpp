@@ -175,15 +175,27 @@ std::string checkOutputs(const rt::Manifest &manifest,
                                               image.c[0].offset);
         !err.empty())
       return "reading C: " + err;
-    size_t n = size_t(problem.groups.front().n), row = 0;
+    if (image.owned.size() != numGroups)
+      return "the image has " + std::to_string(image.owned.size()) +
+             " groups' rows; the problem " + std::to_string(numGroups);
+    size_t n = size_t(problem.groups.front().n);
+    std::vector<bool> owned(all.size() / n, false);
     for (size_t g = 0; g < numGroups; ++g) {
-      size_t m = size_t(problem.groups[g].m);
-      outputs[g].assign(all.begin() + row * n, all.begin() + (row + m) * n);
-      row += m;
+      size_t begin = size_t(image.owned[g].begin),
+             m = size_t(image.owned[g].rows);
+      if (m != size_t(problem.groups[g].m) || begin + m > owned.size())
+        return "group " + std::to_string(g) + "'s rows do not match the image";
+      outputs[g].assign(all.begin() + begin * n,
+                        all.begin() + (begin + m) * n);
+      std::fill(owned.begin() + begin, owned.begin() + begin + m, true);
     }
-    // Rows past the groups' belong to nobody and must keep the poison.
-    out.spareWritten = std::count_if(all.begin() + row * n, all.end(),
-                                     [](uint16_t x) { return x != kPoison; });
+    // Rows no group owns (past the groups, past a masked group's count)
+    // belong to nobody and must keep the poison.
+    for (size_t row = 0; row < owned.size(); ++row)
+      if (!owned[row])
+        out.spareWritten +=
+            std::count_if(all.begin() + row * n, all.begin() + (row + 1) * n,
+                          [](uint16_t x) { return x != kPoison; });
   }
 
   double errorSquares = 0, normSquares = 0;

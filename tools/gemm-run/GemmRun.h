@@ -10,6 +10,7 @@
 #define GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H
 
 #include "ggemm/Reference/Problem.h"
+#include "ggemm/Reference/Rows.h"
 #include "ggemm/Runtime/Runtime.h"
 
 #include <cstdint>
@@ -29,7 +30,8 @@ constexpr uint16_t kPoison = 0xFFFF;
 /// contiguous form M comes from `groupSizes` if given, else seeded random
 /// sizes in [0, 300] (the same as ggemm-cpu-run's for the same seed), or
 /// -1 ("read it from a<g>.npy") when `sizesFromFiles`. List-form sizes are
-/// compiled in: the caller refuses `groupSizes` there.
+/// compiled in: the caller refuses `groupSizes` there. In offsets and
+/// masked form M is -1 here: resolveRowArray sets it.
 std::string problemShapes(const rt::Manifest &manifest,
                           const std::vector<int64_t> &groupSizes, uint64_t seed,
                           bool sizesFromFiles, std::vector<ref::Shape> &out);
@@ -39,12 +41,46 @@ std::string problemShapes(const rt::Manifest &manifest,
 std::string checkShapes(const rt::Manifest &manifest,
                         const std::vector<ref::Shape> &shapes);
 
+/// The run-time row array of an offsets or masked kernel (parameter 3) and
+/// what it says.
+struct RowArray {
+  ref::RowLayout layout = ref::RowLayout::Offsets;
+  std::vector<int32_t> values; ///< what the kernel reads, bad entries too
+  int64_t bufferRows = 0;      ///< rows of the one A / SFA / C
+  ref::GroupRows rows;         ///< `values` read as the kernel reads them
+};
+
+/// The layout of an offsets or masked manifest.
+ref::RowLayout rowLayoutOf(const rt::Manifest &manifest);
+
+/// Picks the array of an offsets or masked kernel: `given` (--group-offsets
+/// or --group-counts) if not empty, else with --load DIR/group_offsets.npy
+/// or DIR/group_counts.npy if it exists, else seeded skewed rows
+/// (ref::skewedGroupRows: in [0, 300] with one group of up to 700 for
+/// offsets, in [0, max_m] for counts). `known` is false when the array must
+/// follow from the a<g>.npy files' rows (--load without the array's file).
+std::string chooseRowArray(const rt::Manifest &manifest,
+                           const std::vector<int64_t> &given, uint64_t seed,
+                           const std::string &loadDir,
+                           std::vector<int32_t> &values, bool &known);
+
+/// Reads `values` for the manifest's kernel: the rows of A (the kernel's
+/// static rows, G x max_m in masked form, else where the groups end plus 3
+/// spare rows, which no group owns), the rows each group owns (bad entries
+/// clamped as the kernel clamps them) and the flags the kernel must raise;
+/// sets each shape's M to the rows its group owns.
+std::string resolveRowArray(const rt::Manifest &manifest,
+                            const std::vector<int32_t> &values, RowArray &out,
+                            std::vector<ref::Shape> &shapes);
+
 /// Refuses a problem whose host data (inputs, one input set's image, the
 /// reference results) would not fit this machine's physical memory, so
 /// that a huge manifest or file is a message rather than a failed
-/// allocation.
+/// allocation. `bufferRows`: the rows of the one A / SFA / C of an
+/// offsets or masked kernel (resolveRowArray's), unused otherwise.
 std::string checkHostMemory(const rt::Manifest &manifest,
-                            const std::vector<ref::Shape> &shapes);
+                            const std::vector<ref::Shape> &shapes,
+                            int64_t bufferRows = 0);
 
 /// A byte range of an input set's allocation.
 struct Piece {
@@ -57,10 +93,15 @@ struct Piece {
 /// Uploading the image and binding it (uploadSet) sets up a whole set.
 struct InputImage {
   std::vector<uint8_t> bytes;
-  std::vector<Piece> a, b, sfa, sfb, c; // per group, or one (contiguous)
-  std::vector<int32_t> groupSizes;      ///< contiguous form
+  std::vector<Piece> a, b, sfa, sfb, c; // per group, or one (other forms)
+  /// Every form but list: the run-time row array (sizes, offsets, counts).
+  std::vector<int32_t> groupSizes;
+  /// Every form but list: the rows of the one A / C each group owns (the
+  /// check compares them; every other row must keep its poison).
+  std::vector<ref::OwnedRows> owned;
   std::vector<float> alpha;             ///< when the kernel takes alpha
-  int64_t rows = 0; ///< contiguous: rows of A, SFA and C (spare included)
+  /// Every form but list: rows of A, SFA and C (spare included).
+  int64_t rows = 0;
   /// Bytes a kernel must move at least: A, B, SFA, SFB read once and C
   /// written once, over the groups' real sizes.
   double trafficBytes = 0;
@@ -70,9 +111,14 @@ struct InputImage {
 
 /// Lays out `problem` for `manifest`'s kernel. In contiguous form the
 /// buffers have the manifest's static row capacity, or 3 spare rows past
-/// the groups' rows, which must stay untouched.
+/// the groups' rows, which must stay untouched. In offsets and masked form
+/// `rowArray` places the groups' rows and sizes the buffers; the rows of
+/// no group hold seeded filler (ref::layOutOneBuffer, from `fillerSeed`)
+/// and must stay untouched in C.
 std::string buildImage(const rt::Manifest &manifest,
-                       const ref::Problem &problem, InputImage &out);
+                       const ref::Problem &problem, InputImage &out,
+                       const RowArray *rowArray = nullptr,
+                       uint64_t fillerSeed = 1);
 
 /// One input set on the device, bound to the kernel.
 struct DeviceSet {
@@ -82,9 +128,9 @@ struct DeviceSet {
 };
 
 /// Uploads `image` into a fresh allocation and binds it to `kernel`. With
-/// `deviceSizes`, the kernel reads those group sizes from a device array of
-/// their own (unchecked by the runtime, as a router's counts would be)
-/// instead of the image's.
+/// `deviceSizes`, the kernel reads that row array (sizes, offsets or
+/// counts) from a device array of its own (unchecked by the runtime, as a
+/// router's counts would be) instead of the image's.
 std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
                       DeviceSet &out,
                       const std::vector<int32_t> *deviceSizes = nullptr);
@@ -96,7 +142,8 @@ struct CheckSummary {
   int64_t nonFinite = 0;    ///< NaN, or inf where the reference is finite
   int64_t beyondBound = 0;  ///< error above 4x the reassociation tolerance
   int64_t bitEqual = 0;     ///< f16 bits equal to the K-order reference
-  int64_t spareWritten = 0; ///< contiguous: rows past the groups written
+  /// Every form but list: elements of rows no group owns that were written.
+  int64_t spareWritten = 0;
   double maxAbsError = 0;   ///< max |out - exact| over finite outputs
   double relError = 0;      ///< ||out - exact|| / ||exact||
   bool pass = false;

@@ -32,7 +32,10 @@ std::string problemShapes(const rt::Manifest &manifest,
   for (int64_t g = 0; g < numGroups; ++g) {
     const rt::GroupShape &shape = manifest.groups[g];
     int64_t m = shape.m;
-    if (contiguous) {
+    if (manifest.rows == rt::RowsForm::Offsets ||
+        manifest.rows == rt::RowsForm::Masked) {
+      m = -1; // resolveRowArray reads it from the offsets or counts
+    } else if (contiguous) {
       if (!groupSizes.empty())
         m = groupSizes[g];
       else if (sizesFromFiles)
@@ -70,8 +73,83 @@ std::string checkShapes(const rt::Manifest &manifest,
   return "";
 }
 
+ref::RowLayout rowLayoutOf(const rt::Manifest &manifest) {
+  switch (manifest.rows) {
+  case rt::RowsForm::Offsets:
+    return ref::RowLayout::Offsets;
+  case rt::RowsForm::Masked:
+    return ref::RowLayout::Masked;
+  default:
+    return ref::RowLayout::Contiguous;
+  }
+}
+
+std::string chooseRowArray(const rt::Manifest &manifest,
+                           const std::vector<int64_t> &given, uint64_t seed,
+                           const std::string &loadDir,
+                           std::vector<int32_t> &values, bool &known) {
+  values.clear();
+  known = true;
+  ref::RowLayout layout = rowLayoutOf(manifest);
+  int64_t numGroups = manifest.numGroups();
+  const char *option =
+      layout == ref::RowLayout::Masked ? "--group-counts" : "--group-offsets";
+  if (!given.empty()) {
+    if (int64_t(given.size()) != numGroups)
+      return std::string(option) + " needs " + std::to_string(numGroups) +
+             " values, one per group";
+    values.assign(given.begin(), given.end()); // parsed as int32
+    return "";
+  }
+  if (!loadDir.empty()) {
+    bool found = false;
+    if (std::string err =
+            ref::readGroupRowsNpy(loadDir, layout, numGroups, values, found);
+        !err.empty())
+      return err;
+    known = found;
+    return "";
+  }
+  // Skewed seeded rows: empty groups, single rows, full groups and (for
+  // offsets) one large one, none of them a multiple of a tile but by
+  // chance.
+  bool masked = layout == ref::RowLayout::Masked;
+  std::vector<int64_t> rows =
+      masked ? ref::skewedGroupRows(seed, numGroups, manifest.groups[0].m)
+             : ref::skewedGroupRows(seed, numGroups, 300, 700);
+  return ref::groupRowsArray(layout, rows, values);
+}
+
+std::string resolveRowArray(const rt::Manifest &manifest,
+                            const std::vector<int32_t> &values, RowArray &out,
+                            std::vector<ref::Shape> &shapes) {
+  out = RowArray();
+  out.layout = rowLayoutOf(manifest);
+  out.values = values;
+  int64_t numGroups = manifest.numGroups();
+  if (int64_t(values.size()) != numGroups || int64_t(shapes.size()) != numGroups)
+    return std::string(ref::groupRowsArrayName(out.layout)) + " has " +
+           std::to_string(values.size()) + " entries; the kernel has " +
+           std::to_string(numGroups) + " groups";
+  int64_t maxM = out.layout == ref::RowLayout::Masked ? manifest.groups[0].m : 0;
+  // Where the groups end without a bound: the rows a buffer needs.
+  int64_t end = ref::readGroupRows(out.layout, values, -1, maxM).end;
+  int64_t capacity = manifest.contiguousCapacity();
+  // Spare rows past the last group: the kernel must leave them alone.
+  out.bufferRows = capacity >= 0 ? capacity : end + 3;
+  if (out.bufferRows > std::numeric_limits<int32_t>::max())
+    return "the groups end at row " + std::to_string(end) +
+           (capacity >= 0 ? "" : "; with 3 spare rows") +
+           ", A would pass 2^31 - 1 rows";
+  out.rows = ref::readGroupRows(out.layout, values, out.bufferRows, maxM);
+  for (int64_t g = 0; g < numGroups; ++g)
+    shapes[g].m = out.rows.groups[g].rows;
+  return "";
+}
+
 std::string checkHostMemory(const rt::Manifest &manifest,
-                            const std::vector<ref::Shape> &shapes) {
+                            const std::vector<ref::Shape> &shapes,
+                            int64_t bufferRows) {
   // The problem and its reference, the image of one input set (inputs
   // again, C, 256-byte alignment), and C downloaded for the check.
   double bytes = ref::problemHostBytes(shapes), rows = 0;
@@ -87,6 +165,13 @@ std::string checkHostMemory(const rt::Manifest &manifest,
     rows = capacity >= 0 ? double(capacity) : rows + 3;
     bytes += rows * (shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n);
   }
+  // Offsets and masked: the one buffer, and its A and SFA laid out on the
+  // host before they are copied into the image.
+  if ((manifest.rows == rt::RowsForm::Offsets ||
+       manifest.rows == rt::RowsForm::Masked) &&
+      !shapes.empty())
+    bytes += double(std::max<int64_t>(bufferRows, 0)) *
+             (2 * shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n);
   long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
   if (pages <= 0 || pageSize <= 0)
     return ""; // unknown: let the allocations speak
@@ -129,7 +214,8 @@ private:
 } // namespace
 
 std::string buildImage(const rt::Manifest &manifest,
-                       const ref::Problem &problem, InputImage &out) {
+                       const ref::Problem &problem, InputImage &out,
+                       const RowArray *rowArray, uint64_t fillerSeed) {
   out = InputImage();
   ImageWriter writer(out.bytes);
   const std::vector<ref::Group> &groups = problem.groups;
@@ -163,6 +249,37 @@ std::string buildImage(const rt::Manifest &manifest,
       out.c.push_back(
           writer.place(nullptr, 0, size_t(2 * g.m * g.n), 16, 0xFF));
     }
+  } else if (manifest.rows != rt::RowsForm::Contiguous) {
+    // Offsets and masked: every group's rows where the array puts them;
+    // the rows of no group hold filler.
+    if (!rowArray)
+      return std::string(rt::rowsFormName(manifest.rows)) +
+             " rows need their row array";
+    if (manifest.scales != rt::ScaleLayout::RowMajor)
+      return std::string(rt::rowsFormName(manifest.rows)) +
+             " rows take row-major scales only";
+    int64_t n = groups.front().n, k = groups.front().k;
+    out.rows = rowArray->bufferRows;
+    out.owned = rowArray->rows.groups;
+    ref::OneBuffer one;
+    if (std::string err = ref::layOutOneBuffer(problem, out.owned, out.rows,
+                                               fillerSeed, one);
+        !err.empty())
+      return err;
+    std::vector<uint8_t> b, sfb;
+    for (const ref::Group &g : groups) {
+      b.insert(b.end(), g.b.begin(), g.b.end());
+      sfb.insert(sfb.end(), g.sfb.begin(), g.sfb.end());
+    }
+    out.a.push_back(
+        writer.place(one.a.data(), one.a.size(), one.a.size(), size_t(k / 2)));
+    out.sfa.push_back(writer.place(one.sfa.data(), one.sfa.size(),
+                                   one.sfa.size(), size_t(k / 16)));
+    out.b.push_back(writer.place(b.data(), b.size(), b.size()));
+    out.sfb.push_back(writer.place(sfb.data(), sfb.size(), sfb.size()));
+    out.c.push_back(
+        writer.place(nullptr, 0, size_t(2 * out.rows * n), 16, 0xFF));
+    out.groupSizes = rowArray->values;
   } else {
     if (manifest.scales != rt::ScaleLayout::RowMajor)
       return "contiguous rows take row-major scales only";
@@ -197,8 +314,12 @@ std::string buildImage(const rt::Manifest &manifest,
     out.sfb.push_back(writer.place(sfb.data(), sfb.size(), sfb.size()));
     out.c.push_back(
         writer.place(nullptr, 0, size_t(2 * out.rows * n), 16, 0xFF));
-    for (const ref::Group &g : groups)
+    int64_t row = 0;
+    for (const ref::Group &g : groups) {
       out.groupSizes.push_back(int32_t(g.m));
+      out.owned.push_back({row, g.m});
+      row += g.m;
+    }
   }
   if (manifest.alpha)
     for (const ref::Group &g : groups)

@@ -38,6 +38,7 @@ namespace {
 constexpr const char *kUsageLine =
     "usage: gemm-run MANIFEST.json [--seed N] [--group-sizes a,b,...] "
     "[--load DIR]\n"
+    "                [--group-offsets e,f,...] [--group-counts c,d,...]\n"
     "                [--check] [--bench] [--iters N] [--warmup N]\n"
     "                [--bench-reference] [--overrun-device-sizes N]\n"
     "                [--device gpu|emu] [--emu-seed N] [--save DIR]\n";
@@ -47,9 +48,27 @@ constexpr const char *kOptions =
     "                    files' rows with --load, else seeded random sizes\n"
     "                    in [0, 300], as ggemm-cpu-run); an error for\n"
     "                    list-form kernels\n"
+    "  --group-offsets L rows<offsets> kernels: the group_offsets array, each\n"
+    "                    group's cumulative end row (torch's offs); group g\n"
+    "                    owns rows [L[g-1], L[g]). Any int32: offsets out of\n"
+    "                    order or negative are bad data the kernel must\n"
+    "                    clamp and flag (bit 1), which then fails the run.\n"
+    "                    Default: DIR/group_offsets.npy with --load if it\n"
+    "                    exists, else the running sums of the files' rows;\n"
+    "                    else seeded skewed rows (empty, 1, 300, one group\n"
+    "                    up to 700)\n"
+    "  --group-counts L  rows<masked> kernels: the group_counts array, each\n"
+    "                    group's real rows of its max_m; any int32 (counts\n"
+    "                    outside [0, max_m] are bad data, flagged with bit\n"
+    "                    1). Default: DIR/group_counts.npy with --load if\n"
+    "                    it exists, else the files' rows; else seeded\n"
+    "                    skewed counts (0, 1, max_m, any)\n"
     "  --load DIR        read DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical\n"
-    "                    row-major; scales UE4M3, bit 7 clear) and\n"
-    "                    DIR/alpha.npy (float32) instead\n"
+    "                    row-major: each group's own rows; scales UE4M3,\n"
+    "                    bit 7 clear), DIR/alpha.npy (float32) and, if\n"
+    "                    present, DIR/group_offsets.npy or\n"
+    "                    DIR/group_counts.npy (int32, one per group)\n"
+    "                    instead\n"
     "  --check           check every output against the host reference\n"
     "                    (the default when --bench is not given)\n"
     "  --bench           time graph replays, rotating input sets so that\n"
@@ -61,11 +80,11 @@ constexpr const char *kOptions =
     "                    --check uses, in GMAC/s, and compare their bits;\n"
     "                    needs no GPU unless --check or --bench is given\n"
     "  --overrun-device-sizes N\n"
-    "                    contiguous rows: hand the kernel group sizes in a\n"
-    "                    device array whose last non-empty group claims N\n"
-    "                    rows past A (a robustness test: the kernel must\n"
-    "                    clamp them, raise its error flag and still compute\n"
-    "                    the rows that exist)\n"
+    "                    contiguous or offsets rows: hand the kernel group\n"
+    "                    sizes (offsets) in a device array whose last\n"
+    "                    non-empty group claims N rows past A (a robustness\n"
+    "                    test: the kernel must clamp them, raise its error\n"
+    "                    flag and still compute the rows that exist)\n"
     "  --device D        gpu (default: libcuda, loaded at run time) or emu:\n"
     "                    the PTX emulator on the CPU, which needs a manifest\n"
     "                    whose kernel is PTX (ggemm-pipeline format=isa),\n"
@@ -75,13 +94,16 @@ constexpr const char *kOptions =
     "                    delays (default 1)\n"
     "  --save DIR        create DIR and write the checked launch's output\n"
     "                    there, DIR/c<g>.npy (float16, M x N per group, as\n"
-    "                    ggemm-cpu-run), with the inputs as --load reads them\n";
+    "                    ggemm-cpu-run), with the inputs as --load reads them\n"
+    "                    (offsets and masked kernels: their array too)\n";
 
 struct Options {
   std::string manifest, loadDir, saveDir;
   std::string device = "gpu";
   uint64_t seed = 1, emuSeed = 1;
   std::vector<int64_t> groupSizes;
+  /// --group-offsets / --group-counts: any int32, bad data included.
+  std::vector<int64_t> groupOffsets, groupCounts;
   bool check = false, bench = false, benchReference = false;
   int64_t iters = 200, warmup = 20;
   /// --overrun-device-sizes: rows the device's group sizes claim past A.
@@ -100,6 +122,30 @@ bool parseInteger(const std::string &text, int64_t min, int64_t max,
     return false;
   out = value;
   return true;
+}
+
+/// Integers in [min, max] separated by commas, the whole of `value`; at
+/// most 2^20 of them.
+std::string parseList(const std::string &name, const std::string &value,
+                      int64_t min, int64_t max, const char *range,
+                      std::vector<int64_t> &out) {
+  out.clear();
+  size_t start = 0;
+  while (true) {
+    size_t comma = value.find(',', start);
+    std::string item = value.substr(start, comma - start);
+    int64_t number;
+    if (!parseInteger(item, min, max, number))
+      return name + " needs integers in " + range +
+             " separated by commas, not '" + value + "'";
+    if (out.size() == 1 << 20)
+      return name + ": more than 2^20 values";
+    out.push_back(number);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return "";
 }
 
 /// Parses argv into `out`; returns a usage error or "".
@@ -133,22 +179,14 @@ std::string parseOptions(int argc, char **argv, Options &out) {
               value, UINT64_MAX, name == "--seed" ? out.seed : out.emuSeed))
         return name + " needs an unsigned integer, not '" + value + "'";
     } else if (name == "--group-sizes") {
-      out.groupSizes.clear();
-      size_t start = 0;
-      while (true) {
-        size_t comma = value.find(',', start);
-        std::string item = value.substr(start, comma - start);
-        if (!parseInteger(item, 0, std::numeric_limits<int32_t>::max(), number))
-          return "--group-sizes needs integers in [0, 2^31 - 1] separated "
-                 "by commas, not '" +
-                 value + "'";
-        if (out.groupSizes.size() == 1 << 20)
-          return "--group-sizes: more than 2^20 values";
-        out.groupSizes.push_back(number);
-        if (comma == std::string::npos)
-          break;
-        start = comma + 1;
-      }
+      return parseList(name, value, 0, std::numeric_limits<int32_t>::max(),
+                       "[0, 2^31 - 1]", out.groupSizes);
+    } else if (name == "--group-offsets" || name == "--group-counts") {
+      return parseList(name, value, std::numeric_limits<int32_t>::min(),
+                       std::numeric_limits<int32_t>::max(),
+                       "[-2^31, 2^31 - 1]",
+                       name == "--group-offsets" ? out.groupOffsets
+                                                 : out.groupCounts);
     } else if (name == "--overrun-device-sizes") {
       if (!parseInteger(value, 1, 1 << 20, number))
         return "--overrun-device-sizes needs an integer in [1, 2^20], not '" +
@@ -168,7 +206,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
   // Both "--name value" and "--name=value".
   if (std::string err = ggemm::tools::scanArguments(
           argc, argv, {"--check", "--bench", "--bench-reference"},
-          {"--seed", "--group-sizes", "--load", "--iters", "--warmup",
+          {"--seed", "--group-sizes", "--group-offsets", "--group-counts",
+           "--load", "--iters", "--warmup",
            "--overrun-device-sizes", "--device", "--emu-seed", "--save"},
           positional, flag, option);
       !err.empty())
@@ -190,12 +229,19 @@ int fail(const std::string &message) {
   return 2;
 }
 
-/// --save: the inputs as --load reads them and DIR/c<g>.npy, each group's
+/// --save: the inputs as --load reads them (with the row array of an
+/// offsets or masked kernel, `rowArray`) and DIR/c<g>.npy, each group's
 /// M x N output as float16 (ggemm-cpu-run's names and shapes).
 std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
-                        const std::vector<std::vector<uint16_t>> &outputs) {
+                        const std::vector<std::vector<uint16_t>> &outputs,
+                        const RowArray *rowArray) {
   if (std::string err = ref::writeProblemNpy(dir, problem); !err.empty())
     return err;
+  if (rowArray)
+    if (std::string err =
+            ref::writeGroupRowsNpy(dir, rowArray->layout, rowArray->values);
+        !err.empty())
+      return err;
   for (size_t g = 0; g < outputs.size(); ++g) {
     const ref::Group &group = problem.groups[g];
     ref::NpyArray array{"<f2", {group.m, group.n}, {}};
@@ -218,7 +264,8 @@ constexpr double kMiB = 1024.0 * 1024.0;
 /// of its uses.
 std::string runBench(const rt::Context &context, const rt::Kernel &kernel,
                      const InputImage &image, const DeviceSet &first,
-                     const rt::Stream &stream, const Options &options) {
+                     const rt::Stream &stream, const Options &options,
+                     const std::vector<int32_t> *deviceArray) {
   const double setBytes = double(image.bytes.size());
   const double l2 = double(context.info().l2CacheBytes);
   size_t numSets = 1, wanted = 1;
@@ -236,7 +283,8 @@ std::string runBench(const rt::Context &context, const rt::Kernel &kernel,
 
   std::vector<DeviceSet> copies(numSets - 1);
   for (DeviceSet &copy : copies)
-    if (std::string err = uploadSet(kernel, image, copy); !err.empty())
+    if (std::string err = uploadSet(kernel, image, copy, deviceArray);
+        !err.empty())
       return err;
   std::vector<rt::Graph> graphs(numSets);
   for (size_t s = 0; s < numSets; ++s) {
@@ -332,23 +380,67 @@ int run(int argc, char **argv) {
       !err.empty())
     return fail(err);
   bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
+  // Offsets and masked rows: a run-time row array of their own.
+  bool rowArrayForm = manifest.rows == rt::RowsForm::Offsets ||
+                      manifest.rows == rt::RowsForm::Masked;
+  const char *form = rt::rowsFormName(manifest.rows);
 
   // The problem: generated from the seed, or read from --load. Group sizes
   // given to a list-form kernel would be silently wrong: its sizes are
-  // compiled in.
-  if (!contiguous && !options.groupSizes.empty())
+  // compiled in. Each run-time layout takes its own array.
+  if (manifest.rows == rt::RowsForm::List && !options.groupSizes.empty())
     return fail("--group-sizes applies to contiguous rows; the group sizes "
                 "of this list-form kernel are static");
-  if (!contiguous && options.overrun)
+  if (rowArrayForm && !options.groupSizes.empty())
+    return fail(std::string("--group-sizes applies to contiguous rows; this "
+                            "kernel's rows are \"") +
+                form + "\" (give " +
+                (manifest.rows == rt::RowsForm::Masked ? "--group-counts"
+                                                       : "--group-offsets") +
+                ")");
+  for (auto [option, values, rows] :
+       {std::tuple{"--group-offsets", &options.groupOffsets,
+                   rt::RowsForm::Offsets},
+        std::tuple{"--group-counts", &options.groupCounts,
+                   rt::RowsForm::Masked}})
+    if (!values->empty() && manifest.rows != rows)
+      return fail(std::string(option) + " applies to " +
+                  rt::rowsFormName(rows) + " rows; this kernel's rows are \"" +
+                  form + "\"");
+  if (manifest.rows == rt::RowsForm::List && options.overrun)
     return fail("--overrun-device-sizes applies to contiguous rows; the "
                 "group sizes of this list-form kernel are static");
+  if (manifest.rows == rt::RowsForm::Masked && options.overrun)
+    return fail("--overrun-device-sizes applies to contiguous and offsets "
+                "rows; a masked kernel's groups keep to their max_m rows "
+                "(give a count past max_m with --group-counts)");
   std::vector<ref::Shape> shapes;
   if (std::string err =
           problemShapes(manifest, options.groupSizes, options.seed,
                         !options.loadDir.empty(), shapes);
       !err.empty())
     return fail(err);
-  if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
+  // Offsets and masked: the array first (given, the file's, or seeded),
+  // which says each group's rows; with --load and no array file, after the
+  // files gave the rows.
+  RowArray rowArray;
+  bool arrayKnown = false;
+  if (rowArrayForm) {
+    std::vector<int32_t> values;
+    if (std::string err = chooseRowArray(
+            manifest,
+            manifest.rows == rt::RowsForm::Masked ? options.groupCounts
+                                                  : options.groupOffsets,
+            options.seed, options.loadDir, values, arrayKnown);
+        !err.empty())
+      return fail(err);
+    if (arrayKnown)
+      if (std::string err = resolveRowArray(manifest, values, rowArray, shapes);
+          !err.empty())
+        return fail(err);
+  }
+  if (std::string err = checkHostMemory(manifest, shapes, rowArray.bufferRows);
+      !err.empty())
     return fail(err);
   ref::Problem problem;
   if (!options.loadDir.empty()) {
@@ -356,13 +448,56 @@ int run(int argc, char **argv) {
                                               manifest.alpha, problem);
         !err.empty())
       return fail(err);
+    if (rowArrayForm && !arrayKnown) {
+      // The array of the files' rows: running sums, or the counts, which
+      // must fit each group's max_m.
+      std::vector<int64_t> rows;
+      for (const ref::Shape &shape : shapes)
+        rows.push_back(shape.m);
+      std::vector<int32_t> values;
+      if (std::string err =
+              ref::groupRowsArray(rowLayoutOf(manifest), rows, values);
+          !err.empty())
+        return fail(options.loadDir + ": " + err);
+      if (std::string err = resolveRowArray(manifest, values, rowArray, shapes);
+          !err.empty())
+        return fail(options.loadDir + ": " + err);
+      for (size_t g = 0; g < rows.size(); ++g)
+        if (shapes[g].m != rows[g])
+          return fail(options.loadDir + "/a" + std::to_string(g) + ".npy: " +
+                      std::to_string(rows[g]) +
+                      " rows; the kernel's groups have room for max_m = " +
+                      std::to_string(manifest.groups[g].m));
+    }
     // The files fixed the contiguous sizes: check them and the memory.
     if (std::string err = checkShapes(manifest, shapes); !err.empty())
       return fail(options.loadDir + ": " + err);
-    if (std::string err = checkHostMemory(manifest, shapes); !err.empty())
+    if (std::string err =
+            checkHostMemory(manifest, shapes, rowArray.bufferRows);
+        !err.empty())
       return fail(err);
   } else {
     problem = ref::generateProblem(shapes, options.seed, manifest.alpha);
+  }
+  if (rowArrayForm) {
+    // What the array says, and what a kernel must do with bad entries.
+    std::string values, owned;
+    for (size_t g = 0; g < shapes.size(); ++g) {
+      const ref::OwnedRows &rows = rowArray.rows.groups[g];
+      values += (g ? ", " : "") + std::to_string(rowArray.values[g]);
+      owned += (g ? " " : "") + std::string("[") + std::to_string(rows.begin) +
+               ", " + std::to_string(rows.begin + rows.rows) + ")";
+    }
+    std::printf("rows: %s %s = [%s], %" PRId64 " rows of A; the groups own "
+                "%s\n",
+                form, ref::groupRowsArrayName(rowArray.layout), values.c_str(),
+                rowArray.bufferRows, owned.c_str());
+    if (rowArray.rows.flags)
+      std::printf("rows: bad data, which the kernel must clamp as above "
+                  "and flag with 0x%x (%s); passed in a device array the "
+                  "runtime does not check\n",
+                  unsigned(rowArray.rows.flags),
+                  rt::describeErrorFlags(rowArray.rows.flags).c_str());
   }
 
   if (options.benchReference) {
@@ -414,10 +549,15 @@ int run(int argc, char **argv) {
               manifest.grid[2], manifest.block[0], manifest.block[1],
               manifest.block[2], manifest.cluster[0], manifest.cluster[1],
               manifest.cluster[2], manifest.dynamicSharedMemory,
-              manifest.tensorMaps.size(), contiguous ? "contiguous" : "list");
+              manifest.tensorMaps.size(), form);
 
   InputImage image;
-  if (std::string err = buildImage(manifest, problem, image); !err.empty())
+  // The rows of no group hold filler drawn from the data seed (never 0,
+  // which would ask for zeros).
+  if (std::string err =
+          buildImage(manifest, problem, image,
+                     rowArrayForm ? &rowArray : nullptr, options.seed * 2 + 1);
+      !err.empty())
     return fail(err);
   rt::Stream stream;
   if (std::string err = rt::Stream::create(stream); !err.empty())
@@ -425,7 +565,7 @@ int run(int argc, char **argv) {
   // --overrun-device-sizes: the same sizes, the last non-empty group's
   // grown past the buffers, in a device array the runtime does not check.
   std::vector<int32_t> overrunSizes;
-  if (options.overrun) {
+  if (options.overrun && contiguous) {
     overrunSizes = image.groupSizes;
     auto last = std::find_if(overrunSizes.rbegin(), overrunSizes.rend(),
                              [](int32_t m) { return m > 0; });
@@ -435,10 +575,29 @@ int run(int argc, char **argv) {
     if (grown > std::numeric_limits<int32_t>::max())
       return fail("--overrun-device-sizes: the grown size passes 2^31 - 1");
     *last = int32_t(grown);
+  } else if (options.overrun) {
+    // Offsets: the last non-empty group ends N rows past A, and every
+    // offset after it with it (in order: those groups stay empty).
+    overrunSizes = image.groupSizes;
+    size_t last = image.owned.size();
+    while (last > 0 && image.owned[last - 1].rows == 0)
+      --last;
+    if (last == 0)
+      return fail("--overrun-device-sizes needs a non-empty group");
+    int64_t grown = image.rows + options.overrun;
+    if (grown > std::numeric_limits<int32_t>::max())
+      return fail("--overrun-device-sizes: the grown offset passes 2^31 - 1");
+    std::fill(overrunSizes.begin() + (last - 1), overrunSizes.end(),
+              int32_t(grown));
   }
+  // The array the kernel reads from a device array of its own: the grown
+  // one, or bad data (which the runtime would refuse to upload).
+  const std::vector<int32_t> *deviceArray =
+      options.overrun        ? &overrunSizes
+      : rowArray.rows.flags ? &image.groupSizes
+                             : nullptr;
   DeviceSet first;
-  if (std::string err = uploadSet(kernel, image, first,
-                                  options.overrun ? &overrunSizes : nullptr);
+  if (std::string err = uploadSet(kernel, image, first, deviceArray);
       !err.empty())
     return fail(err);
 
@@ -464,7 +623,9 @@ int run(int argc, char **argv) {
         !err.empty())
       return fail(err);
     if (!options.saveDir.empty()) {
-      if (std::string err = saveOutputs(options.saveDir, problem, outputs);
+      if (std::string err =
+              saveOutputs(options.saveDir, problem, outputs,
+                          rowArrayForm ? &rowArray : nullptr);
           !err.empty())
         return fail(err);
       std::printf("save: inputs and c<g>.npy in %s\n",
@@ -476,10 +637,19 @@ int run(int argc, char **argv) {
     int32_t flags = 0;
     if (std::string err = first.launch.errorFlags(flags); !err.empty())
       return fail(err);
+    std::string meaning = rt::describeErrorFlags(flags);
     std::printf("status: kernel error flags 0x%x%s\n", unsigned(flags),
-                flags & rt::kGroupSizesOverrun
-                    ? " (group sizes passed the rows of A: clamped)"
-                    : "");
+                meaning.empty() ? "" : (" (" + meaning + ")").c_str());
+    // Bad data given on purpose: the flags the kernel had to raise.
+    if (rowArray.rows.flags && !options.overrun &&
+        flags != rowArray.rows.flags)
+      std::printf("status: the row array asks for flags 0x%x\n",
+                  unsigned(rowArray.rows.flags));
+    if (flags != 0 && !options.overrun)
+      std::fprintf(stderr,
+                   "gemm-run: the kernel raised error flags 0x%x (%s); the "
+                   "run fails\n",
+                   unsigned(flags), meaning.c_str());
     if (options.overrun) {
       bool flagged = flags == rt::kGroupSizesOverrun;
       summary.pass = flagged && summary.elements > 0 &&
@@ -491,7 +661,8 @@ int run(int argc, char **argv) {
   }
   if (options.bench)
     if (std::string err =
-            runBench(context, kernel, image, first, stream, options);
+            runBench(context, kernel, image, first, stream, options,
+                     deviceArray);
         !err.empty())
       return fail(err);
   if (!options.check)
@@ -510,6 +681,9 @@ int run(int argc, char **argv) {
       summary.unwritten, summary.nonFinite, summary.bitEqual);
   if (contiguous)
     std::printf(", spare rows overwritten %" PRId64, summary.spareWritten);
+  else if (rowArrayForm)
+    std::printf(", rows of no group overwritten %" PRId64,
+                summary.spareWritten);
   std::printf("\n%s\n", summary.pass ? "PASS" : "FAIL");
   return summary.pass ? 0 : 1;
 }

@@ -17,7 +17,9 @@
 //   * the reference f32 sum is within 1e-5 norm-relative error of the double
 //     sum, and the f16 output within 1e-3 (f16 has an 11-bit significand);
 //   * C is poisoned first: every element must be written, and in
-//     rows<contiguous> the rows past the group sizes must stay poisoned.
+//     rows<contiguous>, rows<offsets> and rows<masked> the rows no group
+//     owns (past the groups, past a masked group's count) must stay
+//     poisoned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +30,7 @@
 #include "ggemm/Reference/NVFP4.h"
 #include "ggemm/Reference/Npy.h"
 #include "ggemm/Reference/Problem.h"
+#include "ggemm/Reference/Rows.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -79,10 +82,27 @@ static cl::list<int64_t>
                         "files' rows with --load, else seeded random sizes "
                         "in [0, 300]); an error for rows<list>"),
                cl::value_desc("m0,m1,..."), cl::cat(toolCategory));
+static cl::list<int32_t> groupOffsets(
+    "group-offsets", cl::CommaSeparated,
+    cl::desc("rows<offsets>: the group_offsets buffer, each group's "
+             "cumulative end row (torch's offs); any int32, so that bad "
+             "data (out of order, negative) reaches the run-time check "
+             "(default: DIR/group_offsets.npy with --load if it exists, else "
+             "the running sums of the files' rows; else seeded skewed rows: "
+             "empty, 1, 300, one group up to 700)"),
+    cl::value_desc("e0,e1,..."), cl::cat(toolCategory));
+static cl::list<int32_t> groupCounts(
+    "group-counts", cl::CommaSeparated,
+    cl::desc("rows<masked>: the group_counts buffer, each group's real rows "
+             "of its max_m; any int32 (default: DIR/group_counts.npy with "
+             "--load if it exists, else the files' rows; else seeded skewed "
+             "counts in [0, max_m])"),
+    cl::value_desc("c0,c1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> deviceGroupSizes(
     "device-group-sizes", cl::CommaSeparated,
-    cl::desc("values to put in the group_sizes buffer instead of the real "
-             "sizes, to exercise the kernel's run-time checks"),
+    cl::desc("values to put in the group_sizes (group_offsets, "
+             "group_counts) buffer instead of the real ones, to exercise the "
+             "kernel's run-time checks"),
     cl::cat(toolCategory));
 static cl::opt<std::string> passes(
     "passes",
@@ -98,12 +118,15 @@ static cl::opt<bool> exact(
 static cl::opt<std::string> loadDir(
     "load",
     cl::desc("read inputs from DIR/{a,b,sfa,sfb}<g>.npy (logical "
-             "row-major uint8 data; scales UE4M3, bit 7 clear) and "
-             "DIR/alpha.npy"),
+             "row-major uint8 data, each group's own rows; scales UE4M3, "
+             "bit 7 clear), DIR/alpha.npy and, if present, "
+             "DIR/group_offsets.npy or DIR/group_counts.npy (int32, one per "
+             "group)"),
     cl::value_desc("DIR"), cl::cat(toolCategory));
 static cl::opt<std::string>
     saveDir("save",
-            cl::desc("write inputs, DIR/c<g>.npy (f16 output) and "
+            cl::desc("write inputs (with group_offsets.npy or "
+                     "group_counts.npy), DIR/c<g>.npy (f16 output) and "
                      "DIR/ref<g>.npy (f16 reference); creates DIR"),
             cl::value_desc("DIR"), cl::cat(toolCategory));
 
@@ -272,11 +295,30 @@ int main(int argc, char **argv) {
   // (Lowering erases `op`: read everything needed from it up front.)
   int64_t numGroups = op.getNumGroups();
   bool listForm = op.isListForm();
+  RowsKind rowsKind = op.getRows();
+  std::string form = ("rows<" + stringifyRowsKind(rowsKind) + ">").str();
+  // rows<offsets> and rows<masked>: the groups' rows come from a run-time
+  // array of their own (offsets or counts), read as the kernels read it
+  // (ggemm/Reference/Rows.h).
+  bool masked = rowsKind == RowsKind::masked;
+  bool rowArrayForm = rowsKind == RowsKind::offsets || masked;
+  ref::RowLayout layout =
+      masked ? ref::RowLayout::Masked : ref::RowLayout::Offsets;
+  int64_t maxM = masked ? op.getGroupShape(0).m : 0;
   std::vector<ref::Shape> shapes;
   std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
   if (listForm && !groupSizes.empty())
     return fail("--group-sizes applies to rows<contiguous>; the group sizes "
                 "of this rows<list> op are static");
+  if (rowArrayForm && !groupSizes.empty())
+    return fail("--group-sizes applies to rows<contiguous>; this op has " +
+                form + " (give " +
+                (masked ? "--group-counts" : "--group-offsets") + ")");
+  if (!groupOffsets.empty() && rowsKind != RowsKind::offsets)
+    return fail("--group-offsets applies to rows<offsets>; this op has " +
+                form);
+  if (!groupCounts.empty() && !masked)
+    return fail("--group-counts applies to rows<masked>; this op has " + form);
   if (!listForm && !groupSizes.empty() &&
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
@@ -287,26 +329,87 @@ int main(int argc, char **argv) {
                   llvm::Twine(size));
   for (int64_t g = 0; g < numGroups; ++g) {
     GroupShape s = op.getGroupShape(g);
-    if (!listForm)
+    if (rowArrayForm)
+      s.m = -1; // from the array (resolveRows)
+    else if (!listForm)
       s.m = !groupSizes.empty() ? groupSizes[g]
             : loadDir.empty()   ? seeded[g]
                                 : -1;
     shapes.push_back({s.m, s.n, s.k});
   }
   // rows<contiguous>: the rows of A, SFA and C are A's static row count, or
-  // the group sizes plus 3 spare rows that must stay untouched.
+  // the group sizes plus 3 spare rows that must stay untouched. The same
+  // for rows<offsets>, where the groups end at the last offset; G x max_m
+  // in rows<masked>.
   int64_t capacity =
-      listForm ? 0 : cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
+      listForm ? 0
+      : masked ? numGroups * maxM
+               : cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
   int64_t totalRows = 0;
+  // rows<offsets> and rows<masked>: the array (--group-offsets /
+  // --group-counts, else the --load file, else seeded skewed rows), or
+  // unknown until --load has read the files' rows.
+  std::vector<int32_t> rowValues;
+  bool arrayKnown = false;
+  ref::GroupRows owned;
+  if (rowArrayForm) {
+    const cl::list<int32_t> &given = masked ? groupCounts : groupOffsets;
+    if (!given.empty()) {
+      if (int64_t(given.size()) != numGroups)
+        return fail((masked ? "--group-counts needs " : "--group-offsets needs ") +
+                    llvm::Twine(numGroups) + " values");
+      rowValues.assign(given.begin(), given.end());
+      arrayKnown = true;
+    } else if (!loadDir.empty()) {
+      if (std::string err = ref::readGroupRowsNpy(loadDir, layout, numGroups,
+                                                  rowValues, arrayKnown);
+          !err.empty())
+        return fail(err);
+    } else {
+      std::vector<int64_t> rows =
+          masked ? ref::skewedGroupRows(seed, numGroups, maxM)
+                 : ref::skewedGroupRows(seed, numGroups, 300, 700);
+      if (std::string err = ref::groupRowsArray(layout, rows, rowValues);
+          !err.empty())
+        return fail(err);
+      arrayKnown = true;
+    }
+  }
+  // Reads the array: the rows of A (static, or where the groups end plus 3
+  // spare rows), each group's rows (bad entries clamped as the kernels
+  // clamp them: the run then stops on the lowering's cf.assert).
+  auto resolveRows = [&]() -> std::string {
+    int64_t end = ref::readGroupRows(layout, rowValues, -1, maxM).end;
+    totalRows = !ShapedType::isDynamic(capacity) ? capacity : end + 3;
+    if (totalRows > std::numeric_limits<int32_t>::max())
+      return "the groups end at row " + std::to_string(end) +
+             "; with 3 spare rows, A would pass 2^31 - 1 rows";
+    owned = ref::readGroupRows(layout, rowValues, totalRows, maxM);
+    for (int64_t g = 0; g < numGroups; ++g)
+      shapes[g].m = owned.groups[g].rows;
+    return "";
+  };
+  if (arrayKnown)
+    if (std::string err = resolveRows(); !err.empty())
+      return fail(err);
   // Checks the sizes against A and the host memory the run will take, so
   // that a huge problem is a message, not a failed allocation; once before
   // generating or loading, and again when --load has read the sizes.
   auto checkSizes = [&]() -> std::string {
-    totalRows = 0;
-    for (const ref::Shape &s : shapes)
-      totalRows += std::max<int64_t>(s.m, 0); // each below 2^31: no overflow
     double bytes = ref::problemHostBytes(shapes);
-    if (!listForm) {
+    if (rowArrayForm) {
+      // totalRows from resolveRows (0 while the files' rows are unknown);
+      // A and SFA are laid out once (ref::layOutOneBuffer) before their
+      // buffers copy them.
+      const ref::Shape &s = shapes.front();
+      bytes +=
+          double(totalRows) * (2 * double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
+    } else {
+      totalRows = 0;
+      for (const ref::Shape &s : shapes)
+        totalRows += std::max<int64_t>(s.m, 0); // each below 2^31: no overflow
+    }
+    if (!listForm && !rowArrayForm) {
       if (!ShapedType::isDynamic(capacity)) {
         if (capacity < totalRows)
           return "group sizes add up to " + std::to_string(totalRows) +
@@ -349,10 +452,54 @@ int main(int argc, char **argv) {
             ref::readProblemNpy(loadDir, shapes, withAlpha, problem);
         !err.empty())
       return fail(err);
+    if (rowArrayForm && !arrayKnown) {
+      // The array of the files' rows: running sums, or the counts, which
+      // must fit each group's max_m.
+      std::vector<int64_t> rows;
+      for (const ref::Shape &s : shapes)
+        rows.push_back(s.m);
+      if (std::string err = ref::groupRowsArray(layout, rows, rowValues);
+          !err.empty())
+        return fail(loadDir + ": " + err);
+      if (std::string err = resolveRows(); !err.empty())
+        return fail(loadDir + ": " + err);
+      for (int64_t g = 0; g < numGroups; ++g)
+        if (shapes[g].m != rows[g])
+          return fail(loadDir + "/a" + llvm::Twine(g) + ".npy: " +
+                      llvm::Twine(rows[g]) + " rows; the groups of " + form +
+                      " have room for max_m = " + llvm::Twine(maxM));
+    }
     if (std::string err = checkSizes(); !err.empty())
       return fail(loadDir + ": " + err);
   } else {
     problem = ref::generateProblem(shapes, seed, withAlpha);
+  }
+  // The one A and SFA of rows<offsets> and rows<masked>: each group's rows
+  // where the array puts them, filler (NaN scales) in the rows of nobody.
+  ref::OneBuffer one;
+  std::vector<ref::OwnedRows> ownedRows; // every form but rows<list>
+  if (rowArrayForm) {
+    if (std::string err = ref::layOutOneBuffer(problem, owned.groups,
+                                               totalRows, seed * 2 + 1, one);
+        !err.empty())
+      return fail(err);
+    ownedRows = owned.groups;
+    llvm::outs() << "rows: " << ref::rowLayoutName(layout) << " "
+                 << ref::groupRowsArrayName(layout) << " = [";
+    llvm::interleaveComma(rowValues, llvm::outs());
+    llvm::outs() << "], " << totalRows << " rows of A; the groups own";
+    for (const ref::OwnedRows &rows : ownedRows)
+      llvm::outs() << " [" << rows.begin << ", " << rows.begin + rows.rows
+                   << ")";
+    llvm::outs() << "\n";
+    // A failed cf.assert aborts: let this line out first.
+    llvm::outs().flush();
+  } else if (!listForm) {
+    int64_t row = 0;
+    for (const ref::Shape &s : shapes) {
+      ownedRows.push_back({row, s.m});
+      row += s.m;
+    }
   }
   // The fast reference: bit-identical to the plain loops (unit-tested),
   // and quick enough for the benchmark shapes.
@@ -423,14 +570,25 @@ int main(int argc, char **argv) {
         return out;
       };
       int64_t n = shapes[0].n, k = shapes[0].k;
+      // A, SFA and C: totalRows rows, as G x max_m x ... in rows<masked>.
+      auto rowShape = [&](int64_t cols) {
+        return masked ? std::vector<int64_t>{numGroups, maxM, cols}
+                      : std::vector<int64_t>{totalRows, cols};
+      };
       switch (role) {
       case Role::A:
-        buffers.push_back(bytesBuffer(concat(&ref::Group::a, k / 2, true),
-                                      {totalRows, k / 2}));
+        buffers.push_back(
+            rowArrayForm
+                ? bytesBuffer(one.a, rowShape(k / 2))
+                : bytesBuffer(concat(&ref::Group::a, k / 2, true),
+                              {totalRows, k / 2}));
         break;
       case Role::SFA:
-        buffers.push_back(bytesBuffer(concat(&ref::Group::sfa, k / 16, true),
-                                      {totalRows, k / 16}));
+        buffers.push_back(
+            rowArrayForm
+                ? bytesBuffer(one.sfa, rowShape(k / 16))
+                : bytesBuffer(concat(&ref::Group::sfa, k / 16, true),
+                              {totalRows, k / 16}));
         break;
       case Role::B:
         buffers.push_back(bytesBuffer(concat(&ref::Group::b, 0, false),
@@ -442,12 +600,13 @@ int main(int argc, char **argv) {
         break;
       case Role::C:
         buffers.push_back(typedBuffer(
-            std::vector<uint16_t>(totalRows * n, kPoison), {totalRows, n}));
+            std::vector<uint16_t>(totalRows * n, kPoison), rowShape(n)));
         break;
       case Role::GroupSizes: {
-        std::vector<int32_t> sizes;
-        for (const ref::Shape &s : shapes)
-          sizes.push_back(s.m);
+        std::vector<int32_t> sizes = rowValues;
+        if (!rowArrayForm)
+          for (const ref::Shape &s : shapes)
+            sizes.push_back(s.m);
         if (!deviceGroupSizes.empty())
           sizes.assign(deviceGroupSizes.begin(), deviceGroupSizes.end());
         if (int64_t(sizes.size()) != numGroups)
@@ -506,7 +665,7 @@ int main(int argc, char **argv) {
 
   // Check every element.
   std::vector<std::vector<uint16_t>> outputs(numGroups);
-  int64_t rowBegin = 0, untouchedBad = 0;
+  int64_t untouchedBad = 0;
   for (auto [i, role] : llvm::enumerate(roles)) {
     if (role.first != Role::C)
       continue;
@@ -516,13 +675,18 @@ int main(int argc, char **argv) {
                                              shapes[role.second].n);
       continue;
     }
+    // Each group's own rows; every other row (past the groups, past a
+    // masked group's count) belongs to nobody and must keep the poison.
     int64_t n = shapes[0].n;
+    std::vector<bool> mine(totalRows, false);
     for (int64_t g = 0; g < numGroups; ++g) {
-      outputs[g].assign(c + rowBegin * n, c + (rowBegin + shapes[g].m) * n);
-      rowBegin += shapes[g].m;
+      const ref::OwnedRows &rows = ownedRows[g];
+      outputs[g].assign(c + rows.begin * n, c + (rows.begin + rows.rows) * n);
+      std::fill(mine.begin() + rows.begin,
+                mine.begin() + rows.begin + rows.rows, true);
     }
-    for (int64_t e = rowBegin * n; e < totalRows * n; ++e)
-      untouchedBad += c[e] != kPoison;
+    for (int64_t e = 0; e < totalRows * n; ++e)
+      untouchedBad += !mine[e / n] && c[e] != kPoison;
   }
 
   int64_t elements = 0, mismatches = 0, beyondBound = 0;
@@ -568,9 +732,14 @@ int main(int argc, char **argv) {
   llvm::outs() << ", untouched rows overwritten " << untouchedBad
                << ", rel err f32-vs-double " << llvm::format("%.2e", relF32)
                << ", f16-vs-double " << llvm::format("%.2e", relF16) << "\n";
-  if (!saveDir.empty())
+  if (!saveDir.empty()) {
     if (std::string err = saveProblem(problem, outputs, expected); !err.empty())
       return fail(err);
+    if (rowArrayForm)
+      if (std::string err = ref::writeGroupRowsNpy(saveDir, layout, rowValues);
+          !err.empty())
+        return fail(err);
+  }
   llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
   return ok ? 0 : 1;
 }
