@@ -97,6 +97,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
                         {p.rows, params[3], p.groups[0].m}, group, rowBase)
               .rows;
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
+    f.rowsA = indexConstant(b, loc, int64_t(p.groups.size()) * p.groups[0].m);
   } else {
     if (p.rows == RowsKind::offsets) {
       // From the group's row base, the end of the groups before it (an
@@ -124,11 +125,16 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       Value over =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
       scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
-        memref::StoreOp::create(
-            b, loc,
-            arith::ConstantOp::create(b, loc,
-                                      b.getI32IntegerAttr(kStatusRowsPastA)),
-            status, indexConstant(b, loc, 1));
+        Value flag = arith::ConstantOp::create(
+            b, loc, b.getI32IntegerAttr(kStatusRowsPastA));
+        Value at = indexConstant(b, loc, 1);
+        // rows<contiguous> raises no other bit: a plain store. Offsets may
+        // also have raised bit 1 (num_tiles), which an or keeps.
+        if (p.rows == RowsKind::contiguous)
+          memref::StoreOp::create(b, loc, flag, status, at);
+        else
+          memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, flag,
+                                      status, ValueRange{at});
         scf::YieldOp::create(b, loc);
       });
       f.m = arith::SelectOp::create(b, loc, over, room, f.m);

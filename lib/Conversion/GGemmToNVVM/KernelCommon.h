@@ -24,8 +24,8 @@ struct GroupFacts {
   /// The tile's K tiles are kFirst .. kFirst + kTiles - 1: all of K (kFirst
   /// 0) unless emitSplitRange narrowed them to one K split.
   Value kFirst;
-  /// Rows of A (and SFA, C) in device memory: set with run-time sizes and
-  /// a row base (see emitGroupFacts), else null.
+  /// Rows of A (and SFA, C) in device memory: set with run-time rows and
+  /// a row base (status[0]; G x max_m in rows<masked>), else null.
   Value rowsA;
 };
 

@@ -4,7 +4,7 @@
 // [0, max_m]. Every role's num_tiles walks all groups and ors bit 1 into
 // status[1] (atomically: other CTAs may raise bit 0) when it clamped one
 // (docs/kernel-abi.md); offsets past the rows of A are clamped to them
-// with bit 0, as group sizes are.
+// with bit 0, as group sizes are (or'ed in too, to keep bit 1).
 // RUN: gemm-opt %s --ggemm-tile=chip=sm_90a --ggemm-fuse-persistent --ggemm-outline-kernel \
 // RUN:   | gemm-opt --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads,ggemm-warp-specialize))' \
 // RUN:   | gemm-opt --convert-ggemm-to-nvvm \
@@ -24,7 +24,7 @@
 // CHECK: arith.subi %[[O]], %[[END]]
 // CHECK: scf.if %{{.*}} {
 // CHECK: memref.atomic_rmw ori %c2_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : (i32, memref<2xi32, 1>) -> i32
-// CHECK: memref.store %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : memref<2xi32, 1>
+// CHECK: memref.atomic_rmw ori %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : (i32, memref<2xi32, 1>) -> i32
 // CHECK: gpu.return
 
 // CHECK-LABEL: gpu.func @ggemm_masked(
