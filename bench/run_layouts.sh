@@ -5,19 +5,20 @@
 # change, and each MoE benchmark shape timed in the three forms of the same
 # problem (contiguous sizes, offsets, masked counts).
 # Needs out/kernels-layouts from bench/compile_layouts.sh (run where
-# LLVM/MLIR are). Usage: bench/run_layouts.sh [LOG_DIR]  (default
-# out/logs-layouts)
+# LLVM/MLIR are). Usage: bench/run_layouts.sh [check|bench|all] [LOG_DIR]
+# (defaults: all, out/logs-layouts)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-logs="${1:-out/logs-layouts}"
+what="${1:-all}"
+logs="${2:-out/logs-layouts}"
 mkdir -p "$logs"
 K=out/kernels-layouts
 [ -f $K/layouts.txt ] || { echo "no $K: run bench/compile_layouts.sh first"; exit 1; }
 source bench/common.sh
-: > "$logs/check.log"
+[ "$what" = bench ] || : > "$logs/check.log"
 nvidia-smi --query-gpu=name,driver_version --format=csv | tee "$logs/device.txt"
 date -u +%Y-%m-%d >> "$logs/device.txt"
-build_runtime always
+build_runtime $([ "$what" = bench ] || echo always)
 seed=${SEED:-$(date +%s)}
 echo "seed $seed" | tee -a "$logs/check.log"
 fails=0
@@ -42,6 +43,7 @@ expect() {
       { fails=$((fails+1)); echo "FAILED (rc $rc: not the flag alone)"; }
   fi
 }
+if [ "$what" != bench ]; then
 for dir in $K $K/split2; do
   # Skewed: empty groups, one row, tiles crossing group ends at rows that
   # are not multiples of the tile, one huge group.
@@ -74,12 +76,16 @@ if $RUN --help 2>&1 | grep -q -- --graph-replays; then
   expect PASS "offsets graph" $RUN $K/edge_m_offsets.json --seed $seed --graph-replays 6 --check
   expect PASS "masked graph" $RUN $K/edge_m_masked.json --seed $seed --graph-replays 6 --check
 fi
-# The MoE shapes: checked, then timed in the three forms.
-: > "$logs/bench.log"
+# The MoE shapes, checked in the three forms.
 while read -r name offsets sizes max_m; do
   expect PASS "$name contiguous" $RUN $K/bench_${name}_dynamic.json --seed $seed --group-sizes $sizes --check
   expect PASS "$name offsets" $RUN $K/bench_${name}_offsets.json --seed $seed --group-offsets $offsets --check
   expect PASS "$name masked" $RUN $K/bench_${name}_masked.json --seed $seed --group-counts $sizes --check
+done < $K/layouts.txt
+fi
+# ... and timed in the three forms, two rounds.
+[ "$what" = check ] || : > "$logs/bench.log"
+[ "$what" = check ] || while read -r name offsets sizes max_m; do
   for round in 1 2; do
     for form in dynamic offsets masked; do
       case $form in
