@@ -29,6 +29,7 @@ for chip in sm_90a sm_100a; do
   compile "$chip" "$chip" "$inputs/rows-masked.mlir"
   # split-K 2 (workspace slots numbered from the row base, grid barrier)
   compile "$chip-s2" "$chip" "$inputs/rows-offsets.mlir" split-k=2
+  compile "$chip-s2" "$chip" "$inputs/rows-masked.mlir" split-k=2
 done
 
 log=$work/log
@@ -89,6 +90,7 @@ for s in "$@"; do
     good "$k/masked.json" "$s" "$chip/masked 0,1,150,37" --group-counts 0,1,150,37
     good "$k/masked.json" "$s" "$chip/masked seeded"
     good "$k/masked_many.json" "$s" "$chip/masked_many seeded"
+    good "$work/$chip-s2/masked.json" "$s" "$chip-s2/masked 0,1,150,37" --group-counts 0,1,150,37
     # The last group's offsets claim 7 rows past A: clamped, flag 0x1.
     overrun "$k/offs.json" "$s" "$chip/offs overrun 7" --group-offsets 0,1,131,131,400 --overrun-device-sizes 7
     # Bad data: offsets out of order, a negative one, counts outside
