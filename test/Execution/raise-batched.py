@@ -24,7 +24,13 @@ No numpy: the .npy files are uint8 or float16, version 1.0, C order.
 import ast
 import re
 import struct
+import os
 import sys
+
+# The .npy reader and group count of the 2-D test's helper.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "Inputs"))
+import unraised  # noqa: E402
 
 
 def fail(message):
@@ -76,25 +82,12 @@ def counts(path):
 
 
 def read_npy(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    if blob[:6] != b"\x93NUMPY":
-        fail(path + ": not a .npy file")
-    length = struct.unpack("<H", blob[8:10])[0]
-    header = ast.literal_eval(blob[10:10 + length].decode("latin1"))
-    if header["fortran_order"]:
-        fail(path + ": Fortran order")
-    return tuple(header["shape"]), blob[10 + length:]
+    """(shape, data) of a .npy file (unraised.py's reader, without dtype)."""
+    _, shape, data = unraised.read_npy(path)
+    return shape, data
 
 
-def groups(directory):
-    count = 0
-    while True:
-        try:
-            open("%s/a%d.npy" % (directory, count)).close()
-        except OSError:
-            return count
-        count += 1
+groups = unraised.groups
 
 
 def unpack_codes(data):

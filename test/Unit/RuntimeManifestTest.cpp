@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ManifestTestUtil.h"
 #include "ggemm/Runtime/Runtime.h"
 
 #include <gtest/gtest.h>
@@ -40,18 +41,8 @@ const char *const kContiguous = R"({
   {"box": [16, 128], "dims": [32, 768], "group": 0, "operand": "sfb", "strides": [32], "swizzle": "none"}],
  "tensor_memory_columns": 512, "tile": [128, 128, 256]})";
 
-std::string replaced(std::string text, const std::string &from,
-                     const std::string &to) {
-  size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos)
-    text.replace(at, from.size(), to);
-  return text;
-}
-
-std::string parse(const std::string &text, rt::Manifest &out) {
-  return rt::parseManifest(text, "/kernels", out);
-}
+using ggemm::test::parse;
+using ggemm::test::replaced;
 
 TEST(RuntimeManifest, ScaleMapsAndSwizzle) {
   rt::Manifest m;
