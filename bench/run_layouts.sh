@@ -71,11 +71,16 @@ for args in "edge_m_offsets.json --group-offsets 5,300,100,-4,400" \
     { fails=$((fails+1)); echo "memcheck FAILED"; }
 done
 # One graph, captured once, replayed after the arrays change on the device.
-if $RUN --help 2>&1 | grep -q -- --graph-replays; then
-  expect PASS "contiguous graph" $RUN $K/edge_m_dynamic.json --seed $seed --graph-replays 6 --check
-  expect PASS "offsets graph" $RUN $K/edge_m_offsets.json --seed $seed --graph-replays 6 --check
-  expect PASS "masked graph" $RUN $K/edge_m_masked.json --seed $seed --graph-replays 6 --check
-fi
+for m in edge_m_offsets edge_m_masked; do
+  expect PASS "$m graph replays" $RUN $K/$m.json --seed $seed --graph-replays 6 --check
+  log "compute-sanitizer memcheck $m graph replays"
+  compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $K/$m.json --seed $seed --graph-replays 3 --check \
+    > "$logs/memcheck_${m}_graph.log" 2>&1
+  rc=$?
+  tail -2 "$logs/memcheck_${m}_graph.log" | tee -a "$logs/check.log"
+  [ $rc -eq 0 ] && grep -q "ERROR SUMMARY: 0 errors" "$logs/memcheck_${m}_graph.log" ||
+    { fails=$((fails+1)); echo "memcheck FAILED"; }
+done
 # The MoE shapes, checked in the three forms.
 while read -r name offsets sizes max_m; do
   expect PASS "$name contiguous" $RUN $K/bench_${name}_dynamic.json --seed $seed --group-sizes $sizes --check

@@ -95,7 +95,12 @@ constexpr const char *kOptions =
     "  --save DIR        create DIR and write the checked launch's output\n"
     "                    there, DIR/c<g>.npy (float16, M x N per group, as\n"
     "                    ggemm-cpu-run), with the inputs as --load reads them\n"
-    "                    (offsets and masked kernels: their array too)\n";
+    "                    (offsets and masked kernels: their array too)\n"
+    "  --graph-replays N offsets and masked kernels, with --check: capture\n"
+    "                    the checked launch in one CUDA graph, then N times\n"
+    "                    write new seeded skewed rows into the device array\n"
+    "                    it reads (the same rows of A in all) and new inputs\n"
+    "                    into its buffers, replay the graph and check it\n";
 
 struct Options {
   std::string manifest, loadDir, saveDir;
@@ -108,6 +113,9 @@ struct Options {
   int64_t iters = 200, warmup = 20;
   /// --overrun-device-sizes: rows the device's group sizes claim past A.
   int64_t overrun = 0;
+  /// --graph-replays: replays of one captured graph after the array and
+  /// the inputs changed.
+  int64_t graphReplays = 0;
 };
 
 /// A decimal integer in [min, max], the whole of `text`.
@@ -187,6 +195,11 @@ std::string parseOptions(int argc, char **argv, Options &out) {
                        "[-2^31, 2^31 - 1]",
                        name == "--group-offsets" ? out.groupOffsets
                                                  : out.groupCounts);
+    } else if (name == "--graph-replays") {
+      if (!parseInteger(value, 1, 64, number))
+        return "--graph-replays needs an integer in [1, 64], not '" + value +
+               "'";
+      out.graphReplays = number;
     } else if (name == "--overrun-device-sizes") {
       if (!parseInteger(value, 1, 1 << 20, number))
         return "--overrun-device-sizes needs an integer in [1, 2^20], not '" +
@@ -208,7 +221,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
           argc, argv, {"--check", "--bench", "--bench-reference"},
           {"--seed", "--group-sizes", "--group-offsets", "--group-counts",
            "--load", "--iters", "--warmup",
-           "--overrun-device-sizes", "--device", "--emu-seed", "--save"},
+           "--overrun-device-sizes", "--device", "--emu-seed", "--save",
+           "--graph-replays"},
           positional, flag, option);
       !err.empty())
     return err;
@@ -256,6 +270,112 @@ std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
 }
 
 constexpr double kMiB = 1024.0 * 1024.0;
+
+/// Seeded skewed rows for replay `replay` of --graph-replays, which keep
+/// the one buffer's rows (so that the captured launch's tensor maps, its
+/// pointers and status[0] stay right): counts in [0, max_m] (masked), or
+/// rows that add up to the same `total` as the captured offsets: skewed
+/// rows scaled down to fit, the rest given to one group.
+std::vector<int64_t> replayRows(const rt::Manifest &manifest,
+                                const RowArray &captured, uint64_t seed,
+                                int64_t replay) {
+  int64_t groups = int64_t(manifest.groups.size());
+  uint64_t s = seed * 1000003 + uint64_t(replay);
+  if (captured.layout == ref::RowLayout::Masked)
+    return ref::skewedGroupRows(s, groups, manifest.groups[0].m);
+  int64_t total = 0;
+  for (const ref::OwnedRows &rows : captured.rows.groups)
+    total = std::max(total, rows.begin + rows.rows);
+  std::vector<int64_t> rows = ref::skewedGroupRows(s, groups, 300, 700);
+  int64_t sum = 0;
+  for (int64_t r : rows)
+    sum += r;
+  int64_t placed = 0;
+  for (int64_t &r : rows) {
+    r = sum > total ? r * total / sum : r;
+    placed += r;
+  }
+  rows[s % uint64_t(groups)] += total - placed;
+  return rows;
+}
+
+/// --graph-replays: captures `set`'s launch once, then replays it after
+/// writing new rows into the device array the launch reads and new inputs
+/// into its buffers (as a model's next decode step would), checking each
+/// replay as the first launch was checked. The kernel must read the new
+/// array on the device: the captured parameters do not change.
+std::string runGraphReplays(const rt::Manifest &manifest,
+                            const Options &options, const ref::Problem &first,
+                            const RowArray &captured, const InputImage &image,
+                            DeviceSet &set, rt::Stream &stream, bool &pass) {
+  rt::Graph graph;
+  if (std::string err = rt::Graph::capture(set.launch, stream.get(), graph);
+      !err.empty())
+    return err;
+  for (int64_t r = 1; r <= options.graphReplays; ++r) {
+    std::vector<int64_t> rows = replayRows(manifest, captured, options.seed, r);
+    RowArray array;
+    std::vector<int32_t> values;
+    std::vector<ref::Shape> shapes;
+    for (const rt::GroupShape &g : manifest.groups)
+      shapes.push_back({-1, g.n, g.k});
+    if (std::string err = ref::groupRowsArray(captured.layout, rows, values);
+        !err.empty())
+      return "replay " + std::to_string(r) + ": " + err;
+    if (std::string err = resolveRowArray(manifest, values, array, shapes);
+        !err.empty())
+      return "replay " + std::to_string(r) + ": " + err;
+    ref::Problem problem = ref::generateProblem(
+        shapes, options.seed + 7919 * uint64_t(r), manifest.alpha);
+    // alpha is uploaded once, with the launch: the captured one.
+    for (size_t g = 0; g < problem.groups.size(); ++g)
+      problem.groups[g].alpha = first.groups[g].alpha;
+    InputImage next;
+    if (std::string err = buildImage(manifest, problem, next, &array,
+                                     options.seed * 2 + 1 + uint64_t(r));
+        !err.empty())
+      return err;
+    if (next.bytes.size() != image.bytes.size() || next.rows != image.rows)
+      return "replay " + std::to_string(r) +
+             ": the new rows change the buffers' layout";
+    if (std::string err = set.memory.upload(next.bytes.data(),
+                                            next.bytes.size());
+        !err.empty())
+      return err;
+    if (std::string err = set.deviceSizes.upload(
+            values.data(), values.size() * sizeof(int32_t));
+        !err.empty())
+      return err;
+    if (std::string err = graph.replay(stream.get()); !err.empty())
+      return err;
+    if (std::string err = stream.synchronize(); !err.empty())
+      return "replay " + std::to_string(r) + ": " + err;
+    CheckSummary summary;
+    if (std::string err = checkOutputs(manifest, problem,
+                                       ref::referenceProductFast(problem),
+                                       next, set, summary);
+        !err.empty())
+      return err;
+    int32_t flags = 0;
+    if (std::string err = set.launch.errorFlags(flags); !err.empty())
+      return err;
+    std::string list;
+    for (int32_t v : values)
+      list += (list.empty() ? "" : ",") + std::to_string(v);
+    bool ok = summary.pass && flags == 0;
+    std::printf("graph replay %" PRId64 ": %s %s, %" PRId64
+                " elements, beyond 4x reassociation tolerance %" PRId64
+                ", unwritten %" PRId64 ", non-finite %" PRId64
+                ", rows of no group overwritten %" PRId64
+                ", error flags 0x%x: %s\n",
+                r, ref::groupRowsArrayName(captured.layout), list.c_str(),
+                summary.elements, summary.beyondBound, summary.unwritten,
+                summary.nonFinite, summary.spareWritten, unsigned(flags),
+                ok ? "PASS" : "FAIL");
+    pass = pass && ok;
+  }
+  return "";
+}
 
 /// Replays the launch from CUDA graphs and prints the time per replay. A
 /// problem smaller than twice the L2 would be timed from a warm cache if
@@ -384,6 +504,10 @@ int run(int argc, char **argv) {
   bool rowArrayForm = manifest.rows == rt::RowsForm::Offsets ||
                       manifest.rows == rt::RowsForm::Masked;
   const char *form = rt::rowsFormName(manifest.rows);
+  if (options.graphReplays &&
+      (!rowArrayForm || !options.check || options.overrun))
+    return fail("--graph-replays needs an offsets or masked kernel and "
+                "--check, without --overrun-device-sizes");
 
   // The problem: generated from the seed, or read from --load. Group sizes
   // given to a list-form kernel would be silently wrong: its sizes are
@@ -492,6 +616,9 @@ int run(int argc, char **argv) {
                 "%s\n",
                 form, ref::groupRowsArrayName(rowArray.layout), values.c_str(),
                 rowArray.bufferRows, owned.c_str());
+    if (rowArray.rows.flags && options.graphReplays)
+      return fail("--graph-replays checks good rows; the given array has "
+                  "bad entries");
     if (rowArray.rows.flags)
       std::printf("rows: bad data, which the kernel must clamp as above "
                   "and flag with 0x%x (%s); passed in a device array the "
@@ -594,8 +721,8 @@ int run(int argc, char **argv) {
   // one, or bad data (which the runtime would refuse to upload).
   const std::vector<int32_t> *deviceArray =
       options.overrun        ? &overrunSizes
-      : rowArray.rows.flags ? &image.groupSizes
-                             : nullptr;
+      : rowArray.rows.flags || options.graphReplays ? &image.groupSizes
+                                                    : nullptr;
   DeviceSet first;
   if (std::string err = uploadSet(kernel, image, first, deviceArray);
       !err.empty())
@@ -659,6 +786,12 @@ int run(int argc, char **argv) {
       summary.pass = false;
     }
   }
+  if (options.graphReplays)
+    if (std::string err =
+            runGraphReplays(manifest, options, problem, rowArray, image,
+                            first, stream, summary.pass);
+        !err.empty())
+      return fail(err);
   if (options.bench)
     if (std::string err =
             runBench(context, kernel, image, first, stream, options,
