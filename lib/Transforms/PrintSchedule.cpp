@@ -14,6 +14,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Format.h"
 
+#include <algorithm>
+#include <limits>
+#include <optional>
+
 #define DEBUG_TYPE "ggemm-print-schedule"
 
 namespace mlir::ggemm {
@@ -26,10 +30,53 @@ using namespace mlir::ggemm;
 
 namespace {
 
-void printReport(GroupedMatmulOp op, raw_ostream &os) {
+/// Rows [begin, begin + rows) of the one A buffer that a group owns.
+struct OwnedRows {
+  int64_t begin = 0, rows = 0;
+};
+
+/// The rows each group of a run-time layout owns for the array `values`,
+/// as the kernels read it (emitGroupRows, TileSpaceToArith.h): offsets out
+/// of order give empty groups, counts are clamped to [0, max_m]; `clamped`
+/// says whether an entry was. (Rows past a static A are the kernel's to
+/// cut; the report shows what the array asks for.)
+SmallVector<OwnedRows> readRows(const GroupedOperands &problem,
+                                ArrayRef<int64_t> values, bool &clamped) {
+  SmallVector<OwnedRows> out;
+  int64_t end = 0, room = problem.getGroupShape(0).m;
+  clamped = false;
+  for (auto [g, v] : llvm::enumerate(values)) {
+    OwnedRows r;
+    if (problem.rows == RowsKind::masked) {
+      r = {int64_t(g) * room, std::clamp<int64_t>(v, 0, room)};
+      clamped |= r.rows != v;
+    } else if (problem.rows == RowsKind::offsets) {
+      r = {end, std::max<int64_t>(v - end, 0)};
+      clamped |= v < end;
+    } else {
+      r = {end, std::max<int64_t>(v, 0)}; // a negative size traps
+      clamped |= v < 0;
+    }
+    end = r.begin + r.rows;
+    out.push_back(r);
+  }
+  return out;
+}
+
+/// `groupRows`: the run-time row array to report the tiles of (empty: M
+/// unknown).
+void printReport(GroupedMatmulOp op, ArrayRef<int64_t> groupRows,
+                 raw_ostream &os) {
   ScheduleAttr s = op.getScheduleAttr();
   GroupedOperands problem = op.getProblem();
   TileSpace space = TileSpace::get(problem, s);
+  std::optional<SmallVector<OwnedRows>> rows;
+  bool clamped = false;
+  if (!groupRows.empty()) {
+    rows = readRows(problem, groupRows, clamped);
+    for (const OwnedRows &owned : *rows)
+      space.tilesM.push_back(llvm::divideCeil(owned.rows, s.getTileM()));
+  }
   auto fn = op->getParentOfType<FunctionOpInterface>();
   os << "schedule of @" << (fn ? fn.getName() : "?") << ": tile "
      << s.getTileM() << "x" << s.getTileN() << "x" << s.getTileK()
@@ -38,7 +85,10 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
   for (int64_t g = 0, e = problem.getNumGroups(); g < e; ++g) {
     GroupShape shape = problem.getGroupShape(g);
     os << "  group " << g << ": M";
-    if (ShapedType::isDynamic(shape.m))
+    if (rows)
+      os << "=" << (*rows)[g].rows << " (rows [" << (*rows)[g].begin << ", "
+         << (*rows)[g].begin + (*rows)[g].rows << "))";
+    else if (ShapedType::isDynamic(shape.m))
       os << "=?";
     else if (problem.rows == RowsKind::masked)
       os << "<=" << shape.m; // a count of at most max_m rows
@@ -54,6 +104,9 @@ void printReport(GroupedMatmulOp op, raw_ostream &os) {
       os << " = " << space.tilesM[g] * space.tilesN[g];
     os << ", " << space.kTiles[g] << " K tiles each\n";
   }
+  if (clamped)
+    os << "  the array has entries the kernel clamps (offsets out of order, "
+          "counts outside [0, max_m]; a negative size traps)\n";
   if (space.tilesM.empty()) {
     os << "  M is read at run time (" << getGroupRowsKeyword(problem.rows)
        << "): tile counts, waves and load depend on it\n";
@@ -131,15 +184,33 @@ struct GGemmPrintSchedule final
                                  << " must be at least 0 (0: no hint)";
       return signalPassFailure();
     }
-    getOperation().walk([&](GroupedMatmulOp op) {
+    WalkResult walk = getOperation().walk([&](GroupedMatmulOp op) {
+      if (!groupRows.empty() &&
+          (op.isListForm() || int64_t(groupRows.size()) != op.getNumGroups() ||
+           llvm::any_of(groupRows, [](int64_t v) {
+             return v < std::numeric_limits<int32_t>::min() ||
+                    v > std::numeric_limits<int32_t>::max();
+           }))) {
+        op.emitError() << "ggemm-print-schedule: group-rows needs one i32 "
+                          "per group of an op with run-time rows ("
+                       << (op.isListForm() ? "this one is rows<list>"
+                                           : "this one has " +
+                                                 Twine(op.getNumGroups()) +
+                                                 " groups")
+                       << "); got " << groupRows.size() << " values";
+        return WalkResult::interrupt();
+      }
       if (op.getSchedule()) {
-        printReport(op, llvm::outs());
+        printReport(op, groupRows, llvm::outs());
         if (candidates)
           printCandidates(op, rowsHint, llvm::outs());
       }
       else
         op.emitRemark("no schedule to report; run ggemm-tile first");
+      return WalkResult::advance();
     });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
     markAllAnalysesPreserved();
   }
 };

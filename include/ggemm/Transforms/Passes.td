@@ -186,6 +186,10 @@ def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
            "(0: rows of A / groups if static, else 128)">,
+    ListOption<"groupRows", "group-rows", "int64_t",
+               "run-time rows to report the tiles of: the op's array as "
+               "the kernel would read it (sizes, end offsets or counts), "
+               "one value per group">,
   ];
 }
 
