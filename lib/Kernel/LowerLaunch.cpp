@@ -516,7 +516,7 @@ struct GGemmLowerLaunch final
       Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                                          rows64, lb.i64(INT32_MAX));
       cf::AssertOp::create(b, loc, fits,
-                           "ggemm: the contiguous A has more than 2^31 - 1 "
+                           "ggemm: the one A buffer has more than 2^31 - 1 "
                            "rows");
       rows32 = arith::TruncIOp::create(b, loc, i32, rows64);
     }
