@@ -33,11 +33,18 @@ for chip in sm_90a sm_100a; do
 done
 
 log=$work/log
+# run_case <json> <emu seed> [gemm-run options]: one checked run on the
+# emulator, its output in $log; returns its exit status.
+run_case() {
+  local j=$1 s=$2
+  shift 2
+  "$run" "$j" --device emu --emu-seed "$s" --seed "$seed" --check "$@" \
+    > "$log" 2>&1
+}
 good() { # good <json> <emu seed> <label> [gemm-run options]
   local j=$1 s=$2 label=$3
   shift 3
-  "$run" "$j" --device emu --emu-seed "$s" --seed "$seed" --check "$@" \
-    > "$log" 2>&1
+  run_case "$j" "$s" "$@"
   local rc=$?
   if [[ $rc -ne 0 || $(grep -c '^PASS' "$log") -ne 1 ]] ||
      ! grep -q ', rows of no group overwritten 0$' "$log"; then
@@ -51,8 +58,7 @@ overrun() { # overrun <json> <emu seed> <label> [gemm-run options]
   # written: the kernel was told they are the group's).
   local j=$1 s=$2 label=$3
   shift 3
-  "$run" "$j" --device emu --emu-seed "$s" --seed "$seed" --check "$@" \
-    > "$log" 2>&1
+  run_case "$j" "$s" "$@"
   local rc=$?
   if [[ $rc -ne 0 || $(grep -c '^PASS' "$log") -ne 1 ]] ||
      ! grep -q '^status: kernel error flags 0x1 ' "$log"; then
@@ -63,8 +69,7 @@ overrun() { # overrun <json> <emu seed> <label> [gemm-run options]
 bad() { # bad <json> <emu seed> <label> [gemm-run options]
   local j=$1 s=$2 label=$3
   shift 3
-  "$run" "$j" --device emu --emu-seed "$s" --seed "$seed" --check "$@" \
-    > "$log" 2>&1
+  run_case "$j" "$s" "$@"
   local rc=$?
   # Exit 1 is a failed check; 2 would be an emulator report or a refusal.
   if [[ $rc -ne 1 ]] || ! grep -q '^FAIL$' "$log"; then
