@@ -44,7 +44,7 @@
 // SPLIT-NEXT: PASS
 // MANY-COUNT-2: offs_many: 20 groups, {{.*}}f16 mismatches 0, untouched rows overwritten 0
 // ORDER: ggemm.grouped_matmul: group offsets out of order
-// PAST: ggemm.grouped_matmul: group sizes exceed the rows of A
+// PAST: ggemm.grouped_matmul: group offsets exceed the rows of A
 
 func.func @offs(%a: memref<?x256xf4E2M1FN>, %sa: memref<?x16xf8E4M3FN>,
     %b: memref<5x128x256xf4E2M1FN>, %sb: memref<5x128x16xf8E4M3FN>,

@@ -21,13 +21,16 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 void mlir::ggemm::assertRowsFit(OpBuilder &b, Location loc, Value end,
-                                Value a) {
-  Value rows = memref::DimOp::create(b, loc, a, 0);
+                                Value a, RowsKind rows) {
+  Value count = memref::DimOp::create(b, loc, a, 0);
   Value fits =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end, rows);
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end, count);
   cf::AssertOp::create(b, loc, fits,
-                       "ggemm.grouped_matmul: group sizes exceed the rows of "
-                       "A");
+                       rows == RowsKind::offsets
+                           ? "ggemm.grouped_matmul: group offsets exceed the "
+                             "rows of A"
+                           : "ggemm.grouped_matmul: group sizes exceed the "
+                             "rows of A");
 }
 
 void mlir::ggemm::assertRowsInRange(OpBuilder &b, Location loc,
@@ -105,7 +108,7 @@ struct GroupedMatmulToLoops final
             assertRowsInRange(b, loc, layout.kind, rows.bad);
           Value begin = rows.base;
           Value end = arith::AddIOp::create(b, loc, begin, rows.rows);
-          assertRowsFit(b, loc, end, a);
+          assertRowsFit(b, loc, end, a, layout.kind);
           emitter.emitBlock({a, sfa, adaptor.getB()[0],
                              adaptor.getSfb()[0], c, g,
                              alphaOf(g), /*blocked=*/false, begin, end,

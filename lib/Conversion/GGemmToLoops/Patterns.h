@@ -12,8 +12,10 @@
 
 namespace mlir::ggemm {
 
-/// cf.assert that rows up to `end` exist in A (rows<contiguous>).
-void assertRowsFit(OpBuilder &b, Location loc, Value end, Value a);
+/// cf.assert that rows up to `end` exist in A (the forms with one A
+/// buffer), naming the array of layout `rows`.
+void assertRowsFit(OpBuilder &b, Location loc, Value end, Value a,
+                   RowsKind rows);
 
 /// cf.assert that no group's rows were clamped (`bad`, an i1 from
 /// emitGroupRows or num_tiles) in rows<offsets> or rows<masked>.

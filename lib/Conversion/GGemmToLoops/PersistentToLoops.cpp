@@ -146,7 +146,7 @@ struct MmaTileToLoops final : public OpConversionPattern<MmaTileOp> {
                clipTile(b, loc, s, adaptor.getRowBase(), adaptor.getM0(),
                         adaptor.getN0(), m, shape.n, ops);
                if (!op.isListForm())
-                 assertRowsFit(b, loc, ops.rowEnd, ops.a);
+                 assertRowsFit(b, loc, ops.rowEnd, ops.a, op.getRows());
                // The K tiles of this split (emitSplitKRange, as on the
                // GPU), clipped to K, in units of 16-element scale blocks.
                KRangeValues range = emitSplitKRange(
