@@ -6,16 +6,15 @@
 // in place into the function's arguments, lowered with ggemm-cpu-pipeline
 // and run by ggemm-cpu-run, which checks every output bit against the C++
 // reference (and that every row is written: C is poisoned first).
-// ggemm-cpu-run passes every operand of the op as a host buffer, so
-// raise-batched.py first turns the raised constant counts (a
-// memref.get_global of dense<M>) into a function argument, and the run
-// passes those same counts, M for every group.
+// ggemm-cpu-run reads the raised counts from the program's constant (a
+// memref.get_global of dense<M>), M for every group.
 // RUN: gemm-opt %s --ggemm-raise --canonicalize --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" --drop-equivalent-buffer-results -o %t.mlir
 // RUN: FileCheck %s --input-file=%t.mlir --check-prefix=IR
-// RUN: python3 %S/raise-batched.py counts %t.mlir > %t.args.mlir
-// RUN: FileCheck %s --input-file=%t.args.mlir --check-prefix=ARGS
-// RUN: ggemm-cpu-run %t.args.mlir --func=moe --group-counts=40,40,40 --seed %seed | FileCheck %s --check-prefix=MOE
-// RUN: ggemm-cpu-run %t.args.mlir --func=moe_t --group-counts=24,24 --seed %seed | FileCheck %s --check-prefix=MOET
+// RUN: ggemm-cpu-run %t.mlir --func=moe --seed %seed | FileCheck %s --check-prefix=MOE
+// RUN: ggemm-cpu-run %t.mlir --func=moe_t --seed %seed | FileCheck %s --check-prefix=MOET
+// The constant cannot be overridden.
+// RUN: not ggemm-cpu-run %t.mlir --func=moe --group-counts=1,2,3 2>&1 | FileCheck %s --check-prefix=CONST
+// CONST: the op's group_counts is a constant of the program; --group-counts cannot change it
 
 // IR-DAG: memref.global "private" constant @[[$C3:.*]] : memref<3xi32> = dense<40>
 // IR-DAG: memref.global "private" constant @[[$C2:.*]] : memref<2xi32> = dense<24>
@@ -34,12 +33,6 @@
 // IR-NEXT: ggemm.grouped_matmul rows<masked> scales<row_major> a(%{{.*}} : memref<2x24x128xf4E2M1FN>) sfa(%{{.*}} : memref<2x24x8xf8E4M3FN>) b(%{{.*}} : memref<2x64x128xf4E2M1FN>) sfb(%{{.*}} : memref<2x64x8xf8E4M3FN>) c(%[[C]] : memref<2x24x64xf16>) group_counts(%[[N]] : memref<2xi32>){{$}}
 // IR-NEXT: return{{$}}
 
-// ARGS-LABEL: func.func private @moe(
-// ARGS-SAME: %[[C:[^:]*]]: memref<3x40x136xf16>, %[[N:[^:]*]]: memref<3xi32>) {
-// ARGS-NEXT: ggemm.grouped_matmul rows<masked> {{.*}} group_counts(%[[N]] : memref<3xi32>){{$}}
-// ARGS-LABEL: func.func private @moe_t(
-// ARGS-SAME: %[[C:[^:]*]]: memref<2x24x64xf16>, %[[N:[^:]*]]: memref<2xi32>) {
-// ARGS-NEXT: ggemm.grouped_matmul rows<masked> {{.*}} group_counts(%[[N]] : memref<2xi32>){{$}}
 
 // MOE: rows: masked group_counts = [40, 40, 40], 120 rows of A; the groups own [0, 40) [40, 80) [80, 120)
 // MOE-NEXT: moe: 3 groups, M = [40, 40, 40], 16320 elements, f16 mismatches 0, untouched rows overwritten 0

@@ -1,12 +1,6 @@
 #!/usr/bin/env python3
 """Helpers of raise-batched.mlir and raise-batched-unraised.test.
 
-  raise-batched.py counts IR      print IR (ggemm-raise's bufferized output)
-                                  with the constant group_counts of each
-                                  rows<masked> op (a memref.get_global of a
-                                  constant global dense<M>) turned into the
-                                  function's last argument, which
-                                  ggemm-cpu-run fills (--group-counts)
   raise-batched.py main SRC F DIR print SRC (the linalg program before
                                   ggemm-raise) and a @main that calls its
                                   function F on the inputs DIR/{a,sfa,b,sfb}<g>.npy
@@ -21,7 +15,6 @@
 No numpy: the .npy files are uint8 or float16, version 1.0, C order.
 """
 
-import ast
 import re
 import struct
 import os
@@ -35,50 +28,6 @@ import unraised  # noqa: E402
 
 def fail(message):
     sys.exit("raise-batched.py: " + message)
-
-
-def counts(path):
-    text = open(path).read()
-    # The constant globals the counts were bufferized into.
-    constants = dict(
-        (name, groups)
-        for name, groups in re.findall(
-            r'memref\.global "private" constant @(\S+) : memref<(\d+)xi32> = '
-            r"dense<-?\d+>", text))
-    lines = text.split("\n")
-    moved = 0
-    for i, line in enumerate(lines):
-        get = re.match(r"\s*(%\w+) = memref\.get_global @(\S+) : "
-                       r"memref<(\d+)xi32>$", line)
-        if not get or get.group(2) not in constants:
-            continue
-        value, _, groups = get.groups()
-        # The function: from the last func.func above to its closing brace.
-        first = i
-        while first >= 0 and "func.func" not in (lines[first] or ""):
-            first -= 1
-        last = i
-        while last < len(lines) and lines[last] != "  }":
-            last += 1
-        if first < 0 or last == len(lines) or not lines[first].endswith(") {"):
-            fail("no func.func with arguments around " + value)
-        # Used once: as the group_counts of the ggemm op that follows.
-        op = lines[i + 1]
-        uses = sum(len(re.findall(re.escape(value) + r"\b", l))
-                   for l in lines[first:last] if l is not None)
-        if ("ggemm.grouped_matmul rows<masked>" not in op
-                or "group_counts(%s : memref<%sxi32>)" % (value, groups) not in op
-                or uses != 2):
-            fail("%s is not used once, as the group_counts of the next "
-                 "ggemm.grouped_matmul" % value)
-        lines[first] = lines[first][:-3] + ", %%counts: memref<%sxi32>) {" % groups
-        lines[i] = None
-        lines[i + 1] = op.replace("group_counts(%s " % value,
-                                  "group_counts(%counts ")
-        moved += 1
-    if moved == 0:
-        fail("no constant group_counts in " + path)
-    print("\n".join(l for l in lines if l is not None))
 
 
 def read_npy(path):
@@ -172,9 +121,7 @@ def compare(output, directory):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "counts":
-        counts(sys.argv[2])
-    elif len(sys.argv) == 5 and sys.argv[1] == "main":
+    if len(sys.argv) == 5 and sys.argv[1] == "main":
         main_program(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3])

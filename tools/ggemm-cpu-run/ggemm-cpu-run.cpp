@@ -33,6 +33,8 @@
 #include "ggemm/Reference/Rows.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -279,7 +281,34 @@ int main(int argc, char **argv) {
                       "function with one";
     return 2;
   }
+  // The offsets or counts may also be a constant the program holds (a
+  // memref.get_global of a constant memref.global, as ggemm-raise makes
+  // for a batched matmul): the run reads them from there.
+  std::optional<std::vector<int32_t>> constantRows;
+  if (Value array = op.getGroupSizes();
+      array && (op.getRows() == RowsKind::offsets ||
+                op.getRows() == RowsKind::masked)) {
+    if (auto get = array.getDefiningOp<memref::GetGlobalOp>()) {
+      auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+          get, get.getNameAttr());
+      auto values = global && global.getConstant()
+                        ? dyn_cast_or_null<DenseIntElementsAttr>(
+                              global.getInitialValueAttr())
+                        : DenseIntElementsAttr();
+      if (!values) {
+        get.emitError("is the ggemm op's row array but not a constant "
+                      "memref.global with a dense i32 value; ggemm-cpu-run "
+                      "reads a constant array, or takes it as an argument");
+        return 2;
+      }
+      constantRows.emplace();
+      for (const APInt &v : values.getValues<APInt>())
+        constantRows->push_back(int32_t(v.getSExtValue()));
+    }
+  }
   for (OpOperand &operand : op->getOpOperands()) {
+    if (constantRows && operand.get() == op.getGroupSizes())
+      continue;
     auto arg = dyn_cast<BlockArgument>(operand.get());
     if (!arg || arg.getOwner() != &fn.getBody().front()) {
       op->emitError() << "operand #" << operand.getOperandNumber()
@@ -354,7 +383,16 @@ int main(int argc, char **argv) {
   ref::GroupRows owned;
   if (rowArrayForm) {
     const cl::list<int32_t> &given = masked ? groupCounts : groupOffsets;
-    if (!given.empty()) {
+    if (constantRows) {
+      if (!given.empty())
+        return fail(std::string("the op's ") +
+                    (masked ? "group_counts" : "group_offsets") +
+                    " is a constant of the program; " +
+                    (masked ? "--group-counts" : "--group-offsets") +
+                    " cannot change it");
+      rowValues = *constantRows;
+      arrayKnown = true;
+    } else if (!given.empty()) {
       if (int64_t(given.size()) != numGroups)
         return fail((masked ? "--group-counts needs " : "--group-offsets needs ") +
                     llvm::Twine(numGroups) + " values");
