@@ -30,7 +30,6 @@
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Conversion/Passes.h"
 #include "ggemm/Conversion/TileSpaceToArith.h"
-#include "ggemm/IR/Builders.h"
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -281,11 +280,7 @@ struct ConvertGGemmToNVVM final
           Value status = numTiles->getParentOfType<gpu::GPUFuncOp>()
                              .getArgument(kStatusParam);
           scf::IfOp::create(b, loc, anyBad, [&](OpBuilder &, Location) {
-            memref::AtomicRMWOp::create(
-                b, loc, arith::AtomicRMWKind::ori,
-                arith::ConstantOp::create(
-                    b, loc, b.getI32IntegerAttr(kStatusRowsClamped)),
-                status, ValueRange{indexConstant(b, loc, 1)});
+            emitOrStatusFlag(b, loc, status, kStatusRowsClamped);
             scf::YieldOp::create(b, loc);
           });
         });

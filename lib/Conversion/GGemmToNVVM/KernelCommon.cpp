@@ -15,6 +15,14 @@
 using namespace mlir;
 using namespace mlir::ggemm;
 
+void mlir::ggemm::emitOrStatusFlag(OpBuilder &b, Location loc, Value status,
+                                   int32_t flag) {
+  memref::AtomicRMWOp::create(
+      b, loc, arith::AtomicRMWKind::ori,
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(flag)), status,
+      ValueRange{indexConstant(b, loc, 1)});
+}
+
 GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
                                        const KernelProblem &p,
                                        ValueRange params, Value group,
@@ -125,16 +133,16 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       Value over =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
       scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
-        Value flag = arith::ConstantOp::create(
-            b, loc, b.getI32IntegerAttr(kStatusRowsPastA));
-        Value at = indexConstant(b, loc, 1);
         // rows<contiguous> raises no other bit: a plain store. Offsets may
         // also have raised bit 1 (num_tiles), which an or keeps.
         if (p.rows == RowsKind::contiguous)
-          memref::StoreOp::create(b, loc, flag, status, at);
+          memref::StoreOp::create(
+              b, loc,
+              arith::ConstantOp::create(b, loc,
+                                        b.getI32IntegerAttr(kStatusRowsPastA)),
+              status, indexConstant(b, loc, 1));
         else
-          memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::ori, flag,
-                                      status, ValueRange{at});
+          emitOrStatusFlag(b, loc, status, kStatusRowsPastA);
         scf::YieldOp::create(b, loc);
       });
       f.m = arith::SelectOp::create(b, loc, over, room, f.m);

@@ -37,6 +37,10 @@ constexpr int32_t kStatusRowsPastA = 1;
 /// - offsets out of order or counts outside [0, max_m] (clamped).
 constexpr int32_t kStatusRowsClamped = 2;
 
+/// Ors `flag` into the error flags status[1] (atomically: other threads
+/// and CTAs may raise other bits).
+void emitOrStatusFlag(OpBuilder &b, Location loc, Value status, int32_t flag);
+
 /// Emits the facts of group `group` (an index) from the kernel parameters
 /// (mapSfa/mapSfb only with KernelProblem::scaleMaps)
 /// `params` (tensor maps, C pointers, scale pointers, group sizes, alpha,
