@@ -1,0 +1,213 @@
+//===- Operands.cpp - a problem's buffers against its manifest ------------===//
+//
+// Resolves each tensor map's shape against the problem's dense buffers,
+// checks a problem's operand addresses and run-time row array against the
+// manifest, and sizes the split-K workspace (Runtime.h). No driver calls
+// here: a map that would reach past its buffer or a misaligned address is
+// refused rather than left to fault inside the kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ggemm/Runtime/Runtime.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+namespace ggemm::rt {
+
+std::string resolveTensorMap(const Manifest &manifest, size_t index,
+                             int64_t contiguousRows, ResolvedTensorMap &out) {
+  if (index >= manifest.tensorMaps.size())
+    return "tensor map " + std::to_string(index) + " does not exist";
+  const TensorMapSpec &spec = manifest.tensorMaps[index];
+  bool oneSet = manifest.oneOperandSet();
+  const GroupShape &shape = manifest.groups[spec.group];
+  std::string what = "tensor map " + std::to_string(index) + " (" +
+                     operandName(spec.operand) + " of group " +
+                     std::to_string(spec.group) + ")";
+  if (oneSet && spec.group != 0)
+    return what + ": " + rowsFormName(manifest.rows) +
+           " rows have one map per operand, of group 0";
+
+  // The dense buffer this map describes: packed e2m1, K/2 bytes a row, or
+  // row-major e4m3 scale factors, K/16 bytes a row.
+  bool scales = spec.operand == Operand::SFA || spec.operand == Operand::SFB;
+  int64_t rowBytes = scales ? shape.k / 16 : shape.k / 2, rows;
+  // Masked A / SFA are G x max_m rows, whatever `contiguousRows` says.
+  if (spec.operand == Operand::B || spec.operand == Operand::SFB)
+    rows = oneSet ? manifest.numGroups() * shape.n : shape.n;
+  else if (manifest.rows == RowsForm::Masked)
+    rows = manifest.contiguousCapacity();
+  else
+    rows = oneSet ? contiguousRows : shape.m;
+  if (rows < 0)
+    return what + ": the buffer has a negative row count";
+
+  if (spec.dims[0] != rowBytes || spec.rowStride != rowBytes)
+    return what + " has " + std::to_string(spec.dims[0]) +
+           " bytes per row and a row stride of " +
+           std::to_string(spec.rowStride) +
+           "; the dense buffer has " + (scales ? "K/16 = " : "K/2 = ") +
+           std::to_string(rowBytes) + " for both";
+  if (spec.dims[1] >= 0 && spec.dims[1] != rows)
+    return what + " has " + std::to_string(spec.dims[1]) +
+           " rows; the buffer has " + std::to_string(rows);
+  // cuTensorMapEncodeTiled: global strides are multiples of 16 bytes, and
+  // the inner box dimension spans a multiple of 16 bytes.
+  if (rowBytes % 16 != 0)
+    return what + ": a row of " + std::to_string(rowBytes) +
+           " bytes is not a multiple of 16, which TMA requires";
+  if (spec.box[0] % 16 != 0)
+    return what + ": the inner box size " + std::to_string(spec.box[0]) +
+           " is not a multiple of 16 bytes, which TMA requires";
+  if (spec.swizzle128B && spec.box[0] > 128)
+    return what + ": the inner box size " + std::to_string(spec.box[0]) +
+           " exceeds the 128 bytes of a 128B-swizzled row";
+
+  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
+  out.rowStride = uint64_t(rowBytes);
+  out.box = spec.box;
+  out.swizzle128B = spec.swizzle128B;
+  return "";
+}
+
+/// Offsets and masked form: the rows of A, and the offsets or counts the
+/// runtime uploads itself. Those on the device are the kernel's to clamp
+/// and flag, as a router's would be.
+static std::string checkRowArray(const Manifest &manifest,
+                                 const Operands &operands) {
+  size_t numGroups = manifest.groups.size();
+  bool masked = manifest.rows == RowsForm::Masked;
+  if (masked) {
+    int64_t rows = manifest.contiguousCapacity();
+    if (operands.contiguousRows != 0 && operands.contiguousRows != rows)
+      return "operands: masked rows have G x max_m = " + std::to_string(rows) +
+             " rows of A; contiguousRows is " +
+             std::to_string(operands.contiguousRows) + " (give 0 or " +
+             std::to_string(rows) + ")";
+  } else if (operands.contiguousRows < 0) {
+    return "operands: negative contiguousRows";
+  }
+  if (operands.groupSizes != 0)
+    return "";
+  if (operands.groupSizeValues.size() != numGroups)
+    return std::string("operands: ") + rowsFormName(manifest.rows) +
+           " rows need a " + (masked ? "group_counts" : "group_offsets") +
+           " array or " + std::to_string(numGroups) + " " +
+           (masked ? "group count" : "group offset") + " values";
+  int64_t end = 0, maxM = masked ? manifest.groups.front().m : 0;
+  for (size_t g = 0; g < numGroups; ++g) {
+    int64_t value = operands.groupSizeValues[g];
+    std::string which = "group " + std::to_string(g) + "'s ";
+    if (masked && (value < 0 || value > maxM))
+      return "operands: " + which + "count " + std::to_string(value) +
+             " is outside [0, max_m = " + std::to_string(maxM) + "]";
+    if (!masked && value < end)
+      return "operands: " + which + "offset " + std::to_string(value) +
+             " is below the end of the groups before it (" +
+             std::to_string(end) +
+             "); offsets are cumulative end rows and never decrease";
+    end = std::max(end, value);
+  }
+  if (!masked && end > operands.contiguousRows)
+    return "operands: the group offsets end at row " + std::to_string(end) +
+           "; the buffers have " + std::to_string(operands.contiguousRows) +
+           " rows";
+  return "";
+}
+
+std::string checkOperands(const Manifest &manifest, const Operands &operands) {
+  bool oneSet = manifest.oneOperandSet();
+  size_t want = oneSet ? 1 : manifest.groups.size();
+  const char *form = rowsFormName(manifest.rows);
+  // The kernel's instructions (TMA, vector loads and stores) need what the
+  // manifest's "alignment" says (docs/kernel-abi.md, "Alignment").
+  const OperandAlignment &alignment = manifest.alignment;
+  struct Named {
+    const char *name;
+    const std::vector<CUdeviceptr> *addresses;
+    uint32_t alignment;
+  };
+  for (Named named : {Named{"a", &operands.a, alignment.a},
+                      Named{"b", &operands.b, alignment.b},
+                      Named{"sfa", &operands.sfa, alignment.sfa},
+                      Named{"sfb", &operands.sfb, alignment.sfb},
+                      Named{"c", &operands.c, alignment.c}}) {
+    if (named.addresses->size() != want)
+      return std::string("operands: ") + form + " rows need " +
+             std::to_string(want) + " " + named.name + " address(es), got " +
+             std::to_string(named.addresses->size());
+    for (size_t i = 0; i < want; ++i) {
+      CUdeviceptr address = (*named.addresses)[i];
+      if (address == 0)
+        return std::string("operands: a null ") + named.name + " address";
+      if (address % named.alignment != 0) {
+        char hex[32];
+        std::snprintf(hex, sizeof(hex), "0x%llx",
+                      static_cast<unsigned long long>(address));
+        return std::string("operands: ") + named.name + " must be " +
+               std::to_string(named.alignment) +
+               "-byte aligned (the kernel's manifest asks for it); " +
+               (oneSet ? std::string("its address is ")
+                           : "group " + std::to_string(i) + "'s address is ") +
+               hex;
+      }
+    }
+  }
+  size_t numGroups = manifest.groups.size();
+  if (manifest.rows == RowsForm::Offsets || manifest.rows == RowsForm::Masked)
+    if (std::string err = checkRowArray(manifest, operands); !err.empty())
+      return err;
+  if (manifest.rows == RowsForm::Contiguous) {
+    if (operands.contiguousRows < 0)
+      return "operands: negative contiguousRows";
+    if (operands.groupSizes == 0) {
+      if (operands.groupSizeValues.size() != numGroups)
+        return "operands: contiguous rows need a group_sizes array or " +
+               std::to_string(numGroups) + " group size values";
+      int64_t rows = 0;
+      for (int32_t size : operands.groupSizeValues) {
+        if (size < 0)
+          return "operands: negative group size " + std::to_string(size);
+        rows += size;
+      }
+      if (rows > operands.contiguousRows)
+        return "operands: the group sizes add up to " + std::to_string(rows) +
+               " rows; the buffers have " +
+               std::to_string(operands.contiguousRows);
+    }
+  }
+  if (manifest.alpha && operands.alpha == 0 &&
+      operands.alphaValues.size() != numGroups)
+    return "operands: the kernel takes alpha; give an alpha array or " +
+           std::to_string(numGroups) + " alpha values";
+  return "";
+}
+
+int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows) {
+  if (manifest.splitK <= 1)
+    return 0;
+  int64_t tileM = manifest.tile[0], tileN = manifest.tile[1];
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  int64_t tiles = 0;
+  if (manifest.rows == RowsForm::List) {
+    for (const GroupShape &g : manifest.groups)
+      tiles += ceilDiv(g.m, tileM) * ceilDiv(g.n, tileN);
+  } else {
+    // The kernel's slots of tiles that start inside the rows: an M tile
+    // index below ceil(rows / tile_m) plus the group index.
+    int64_t tilesN = 0;
+    for (const GroupShape &g : manifest.groups)
+      tilesN = std::max(tilesN, ceilDiv(g.n, tileN));
+    // Masked A has G x max_m rows, whatever the caller passed.
+    if (manifest.rows == RowsForm::Masked)
+      contiguousRows = manifest.contiguousCapacity();
+    tiles = (ceilDiv(std::max<int64_t>(contiguousRows, 0), tileM) +
+             int64_t(manifest.groups.size())) *
+            tilesN;
+  }
+  return kWorkspaceHeaderBytes + tiles * manifest.splitK * tileM * tileN * 4;
+}
+
+} // namespace ggemm::rt
