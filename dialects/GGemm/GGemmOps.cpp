@@ -173,8 +173,8 @@ StringRef mlir::ggemm::getGroupRowsKeyword(RowsKind rows) {
 }
 
 /// `group_sizes(%s : T)`, `group_offsets(...)` or `group_counts(...)`: the
-/// keyword of the op's row layout (any of them parses, so that the verifier
-/// can name a mismatch), or nothing.
+/// keyword of the op's row layout, or nothing. Any of the three is read, so
+/// that the wrong one is refused by name rather than as a syntax error.
 static ParseResult
 parseGroupRows(OpAsmParser &parser, RowsKindAttr rows,
                std::optional<OpAsmParser::UnresolvedOperand> &operand,
@@ -203,8 +203,7 @@ static void printGroupRows(OpAsmPrinter &printer, Operation *,
   if (!operand)
     return;
   printer << " " << getGroupRowsKeyword(rows.getValue()) << "(" << operand
-          << " : "
-          << type << ")";
+          << " : " << type << ")";
 }
 
 //===----------------------------------------------------------------------===//
