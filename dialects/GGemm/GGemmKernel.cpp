@@ -191,7 +191,13 @@ KernelPlanAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-LogicalResult LaunchKernelOp::verify() { return getProblem().verify(); }
+LogicalResult LaunchKernelOp::verify() {
+  if (getLaunch().getKernel() != getKernel())
+    return emitOpError() << "launches " << getKernel()
+                         << ", but its launch describes "
+                         << getLaunch().getKernel();
+  return getProblem().verify();
+}
 
 RoleAttr WarpSpecializeOp::getRoleOf(Operation *op) {
   for (Region *region = op->getParentRegion(); region;

@@ -181,7 +181,8 @@ def GGemm_LaunchAttr : AttrDef<GGemm_Dialect, "Launch"> {
   let summary = "the host side's launch description of one kernel";
   let description = [{
     Set by `ggemm-outline-kernel` on the host function whose ggemm op became
-    the kernel `kernel`: grid and cluster shape, the kernel's plan (block
+    the kernel `kernel` (the manifest's host), or, with `host-operands`, on
+    the `ggemm.launch_kernel` left where the ggemm op stood: grid and cluster shape, the kernel's plan (block
     size, dynamic shared memory, Tensor Memory columns, operand alignment),
     the problem the kernel is specialised for and the tensor maps to build,
     in kernel-parameter order. The JSON manifest the runtime reads
@@ -398,8 +399,8 @@ def GGemm_LaunchKernelOp : GGemm_Op<"launch_kernel",
   let summary = "launch an outlined kernel on the ggemm op's operands, in place";
   let description = [{
     What `ggemm-outline-kernel{host-operands=true}` leaves where the ggemm
-    op stood: launch `kernel` (described by the function's `#ggemm.launch`)
-    on these operands, which may be any memrefs of the function (arguments,
+    op stood: launch `kernel`, described by `launch` (`#ggemm.launch`, whose
+    `kernel` is the same symbol), on these operands, which may be any memrefs of the function (arguments,
     allocations, results of other ops), with the problem's row form and
     scale layout. `ggemm-lower-launch` replaces it by host code in upstream
     ops that builds the parameters and launches the kernel, at this place
@@ -410,10 +411,13 @@ def GGemm_LaunchKernelOp : GGemm_Op<"launch_kernel",
     ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major>
         a(%a : memref<96x128xf4E2M1FN>) sfa(%sa : memref<96x8xf8E4M3FN>)
         b(%b : memref<128x128xf4E2M1FN>) sfb(%sb : memref<128x8xf8E4M3FN>)
-        c(%c : memref<96x128xf16>)
+        c(%c : memref<96x128xf16>) {launch = #ggemm.launch<...>}
     ```
+
+    A function may hold several: each carries its own launch.
   }];
-  let arguments = !con((ins SymbolRefAttr:$kernel), GGemm_GroupedArgs);
+  let arguments = !con((ins SymbolRefAttr:$kernel, GGemm_LaunchAttr:$launch),
+                       GGemm_GroupedArgs);
   let assemblyFormat = !strconcat("$kernel ", GGemm_GroupedFormat,
                                   "attr-dict");
   let extraClassDeclaration = GGemm_GroupedDecls;

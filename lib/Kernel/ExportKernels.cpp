@@ -53,41 +53,49 @@ struct GGemmExportKernels final
           << ec.message();
       return signalPassFailure();
     }
-    WalkResult result = module.walk([&](func::FuncOp fn) {
-      auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName);
-      if (!launch)
-        return WalkResult::advance();
-      if (failed(verifyLaunchPlan(fn, launch)))
-        return WalkResult::interrupt();
+    // Each launch: a function's #ggemm.launch (the manifest's host), or
+    // each ggemm.launch_kernel's (host-operands), named <func> for the
+    // first of a function and <func>_<i> for the i-th after it.
+    SmallVector<std::tuple<Operation *, LaunchAttr, std::string>> launches;
+    module.walk([&](func::FuncOp fn) {
+      std::string stem = toIdentifier(fn.getName());
+      if (auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName))
+        launches.emplace_back(fn, launch, stem);
+      int i = 0;
+      fn.walk([&](LaunchKernelOp op) {
+        launches.emplace_back(op, op.getLaunch(),
+                              i ? stem + "_" + std::to_string(i) : stem);
+        ++i;
+      });
+    });
+    for (auto &[op, launch, stem] : launches) {
+      if (failed(verifyLaunchPlan(op, launch)))
+        return signalPassFailure();
       SymbolRefAttr kernel = launch.getKernel();
       auto binary =
           module.lookupSymbol<gpu::BinaryOp>(kernel.getRootReference());
       if (!binary || binary.getObjects().empty()) {
-        fn.emitOpError() << "has kernel " << kernel.getRootReference()
-                         << " but no gpu.binary of it; run "
-                            "gpu-module-to-binary first";
-        return WalkResult::interrupt();
+        op->emitOpError() << "has kernel " << kernel.getRootReference()
+                          << " but no gpu.binary of it; run "
+                             "gpu-module-to-binary first";
+        return signalPassFailure();
       }
       auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
       bool isPtx = object.getFormat() == gpu::CompilationTarget::Assembly;
       if (!isPtx && object.getFormat() != gpu::CompilationTarget::Binary) {
-        fn.emitOpError("exports format bin (cubin) or isa (PTX) only");
-        return WalkResult::interrupt();
+        op->emitOpError("exports format bin (cubin) or isa (PTX) only");
+        return signalPassFailure();
       }
-      std::string stem = toIdentifier(fn.getName());
       std::string image = stem + (isPtx ? ".ptx" : ".cubin");
       SmallString<128> imagePath(dir), jsonPath(dir);
       llvm::sys::path::append(imagePath, image);
       llvm::sys::path::append(jsonPath, stem + ".json");
       // The manifest names the image actually written.
       std::string text = buildManifest(launch, image) + "\n";
-      if (failed(writeFile(fn, imagePath, object.getObject().getValue())) ||
-          failed(writeFile(fn, jsonPath, text)))
-        return WalkResult::interrupt();
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
-      signalPassFailure();
+      if (failed(writeFile(op, imagePath, object.getObject().getValue())) ||
+          failed(writeFile(op, jsonPath, text)))
+        return signalPassFailure();
+    }
     markAllAnalysesPreserved();
   }
 };

@@ -1,24 +1,24 @@
 //===- LowerLaunch.cpp - the ggemm-lower-launch pass ----------------------===//
 //
-// #ggemm.launch -> host code in upstream ops (gpu, nvgpu, memref, arith, cf)
-// that builds the kernel's parameters and launches it, so that upstream
-// gpu-to-llvm lowers the host side like any other GPU program. The pass
-// description in include/ggemm/Kernel/Passes.td and docs/aot-host.md say
-// what is built; docs/kernel-abi.md is the ABI it follows.
+// Each ggemm.launch_kernel -> host code in upstream ops (gpu, memref, arith,
+// cf, func) that launches its kernel in place (LaunchHost.h builds one
+// launch; this file checks the launches and places them on a stream and in
+// a workspace). The pass description in include/ggemm/Kernel/Passes.td and
+// docs/aot-host.md say what is built; docs/kernel-abi.md is the ABI it
+// follows.
 //
 //===----------------------------------------------------------------------===//
+
+#include "LaunchHost.h"
 
 #include "ggemm/IR/Builders.h"
 #include "ggemm/Kernel/Passes.h"
 #include "ggemm/Target/Launch.h"
 
-#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
-#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 
 #define DEBUG_TYPE "ggemm-lower-launch"
 
@@ -32,82 +32,14 @@ using namespace mlir::ggemm;
 
 namespace {
 
-/// The values that hold each operand of the kernel (the operands of the
-/// ggemm.launch_kernel), checked against the launch's problem.
-struct HostOperands {
-  SmallVector<Value> a, sfa, b, sfb, c;
-  Value groupSizes, alpha;
-};
-
-/// Builds the host side of one launch, at the builder's insertion point.
-class LaunchBuilder {
-public:
-  LaunchBuilder(OpBuilder &b, Location loc, const LLVMTypeConverter &converter)
-      : b(b), loc(loc), converter(converter) {}
-
-  Value index(int64_t v) { return indexConstant(b, loc, v); }
-  Value i32(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-  }
-  Value i64(int64_t v) {
-    return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
-  }
-
-  /// The device address of `memref`'s first element as i64 (identity
-  /// layouts only, so the aligned pointer is the first element).
-  Value address(Value memref) {
-    Value p = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
-    return arith::IndexCastUIOp::create(b, loc, b.getI64Type(), p);
-  }
-
-  /// A memref of `type` (identity layout, default memory space) over the
-  /// memory at `ptr` (an !llvm.ptr). Upstream has no op that makes a memref
-  /// from an address, so this builds the LLVM-dialect memref descriptor
-  /// with upstream's MemRefDescriptor and casts it to the memref type; the
-  /// cast folds away when the host is lowered to LLVM.
-  Value memrefAt(Value ptr, MemRefType type, ValueRange dynamicSizes) {
-    auto structType = cast<LLVM::LLVMStructType>(converter.convertType(type));
-    MemRefDescriptor desc = MemRefDescriptor::poison(b, loc, structType);
-    desc.setAllocatedPtr(b, loc, ptr);
-    desc.setAlignedPtr(b, loc, ptr);
-    desc.setConstantOffset(b, loc, 0);
-    // Sizes as given, strides of a dense row-major array.
-    SmallVector<Value> sizes;
-    unsigned dyn = 0;
-    for (int64_t size : type.getShape())
-      sizes.push_back(ShapedType::isDynamic(size)
-                          ? arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                                       dynamicSizes[dyn++])
-                                .getResult()
-                          : i64(size));
-    Value stride = i64(1);
-    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
-      desc.setSize(b, loc, d, sizes[d]);
-      desc.setStride(b, loc, d, stride);
-      if (d > 0)
-        stride = arith::MulIOp::create(b, loc, stride, sizes[d]);
-    }
-    return UnrealizedConversionCastOp::create(b, loc, type, Value(desc))
-        .getResult(0);
-  }
-
-  /// memrefAt for an address held as i64.
-  Value memrefAtAddress(Value address, MemRefType type,
-                        ValueRange dynamicSizes = {}) {
-    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-    Value ptr = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
-    return memrefAt(ptr, type, dynamicSizes);
-  }
-
-  /// `value` (default memory space) as the kernel parameter type `param`
-  /// (the same shape in the global memory space).
-  Value asParam(Value value, Type param) {
-    return memref::MemorySpaceCastOp::create(b, loc, param, value);
-  }
-
-  OpBuilder &b;
-  Location loc;
-  const LLVMTypeConverter &converter;
+/// One checked launch: its op, launch, problem and the kernel's
+/// parameter types, and the operands read from the op.
+struct Site {
+  LaunchKernelOp op;
+  LaunchAttr launch;
+  KernelProblem problem;
+  SmallVector<Type> params;
+  HostOperands ops;
 };
 
 struct GGemmLowerLaunch final
@@ -238,14 +170,14 @@ struct GGemmLowerLaunch final
 
   /// Grid, block and cluster of three positive sizes each, and a dynamic
   /// shared memory size a launch can take.
-  LogicalResult checkShape(func::FuncOp fn, LaunchAttr launch) {
+  LogicalResult checkShape(Operation *at, LaunchAttr launch) {
     auto check = [&](StringRef name, ArrayRef<int64_t> dims) -> LogicalResult {
       if (dims.size() == 3 && llvm::all_of(dims, [](int64_t d) {
             return d >= 1 && d <= INT32_MAX;
           }))
         return success();
-      return fn.emitOpError() << "has " << name << " = [" << dims
-                              << "] in its ggemm.launch; expected three "
+      return at->emitOpError() << "has " << name << " = [" << dims
+                              << "] in its #ggemm.launch; expected three "
                                  "sizes from 1 to 2^31 - 1";
     };
     KernelPlanAttr plan = launch.getPlan();
@@ -254,13 +186,13 @@ struct GGemmLowerLaunch final
         failed(check("cluster", launch.getCluster())))
       return failure();
     if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
-      return fn.emitOpError()
+      return at->emitOpError()
              << "has a cluster launch (cluster = [" << launch.getCluster()
              << "]); ggemm-lower-launch launches without clusters";
     int64_t smem = plan.getSharedMemory();
     if (smem < 0 || smem > INT32_MAX)
-      return fn.emitOpError() << "has shared_memory = " << smem
-                              << " in its ggemm.launch; expected 0 to "
+      return at->emitOpError() << "has shared_memory = " << smem
+                              << " in its #ggemm.launch; expected 0 to "
                                  "2^31 - 1 bytes";
     return success();
   }
@@ -269,78 +201,60 @@ struct GGemmLowerLaunch final
   /// operand set the problem has, whose rows are known (or, for A and SFA
   /// of a contiguous problem, -1: the rows of A at run time), with a box
   /// TMA takes and a swizzle the kernels use.
-  LogicalResult checkMap(func::FuncOp fn, size_t i, TensorMapAttr map,
+  LogicalResult checkMap(Operation *at, size_t i, TensorMapAttr map,
                          bool list, int64_t sets) {
     ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
     if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
         dims[0] <= 0 || map.getStrides()[0] != dims[0])
-      return fn.emitOpError()
+      return at->emitOpError()
              << "tensor map " << i
              << " is not a dense rank-2 byte map (dims = [" << dims
              << "], strides = [" << map.getStrides() << "])";
     int64_t set = list ? map.getGroup() : 0;
     if (map.getGroup() < 0 || set >= sets)
-      return fn.emitOpError()
+      return at->emitOpError()
              << "tensor map " << i << " is of group " << map.getGroup()
              << "; the problem has " << sets << " operand set(s)";
     StringRef operand = map.getOperand();
     if (operand != "a" && operand != "b" && operand != "sfa" &&
         operand != "sfb")
-      return fn.emitOpError() << "tensor map " << i << " is of operand '"
+      return at->emitOpError() << "tensor map " << i << " is of operand '"
                               << operand << "'; expected a, b, sfa or sfb";
     bool runTimeRows = !list && (operand == "a" || operand == "sfa");
     if (dims[1] < 0 && !(dims[1] == -1 && runTimeRows))
-      return fn.emitOpError()
+      return at->emitOpError()
              << "tensor map " << i << " has " << dims[1]
              << " rows; only A and SFA of rows<contiguous> have rows known "
                 "at run time (-1)";
     if (box[0] < 1 || box[0] > 256 || box[1] < 1 || box[1] > 256)
-      return fn.emitOpError() << "tensor map " << i << " has box = [" << box
+      return at->emitOpError() << "tensor map " << i << " has box = [" << box
                               << "]; TMA boxes are 1 to 256 elements a side";
     if (map.getSwizzle() != "128B" && map.getSwizzle() != "none")
-      return fn.emitOpError() << "tensor map " << i << " has swizzle '"
+      return at->emitOpError() << "tensor map " << i << " has swizzle '"
                               << map.getSwizzle() << "'; expected 128B or none";
     return success();
   }
 
-  LogicalResult lower(func::FuncOp fn, LaunchAttr launch,
-                      const LLVMTypeConverter &converter) {
+  /// Checks `op` and its launch; fills `site`.
+  LogicalResult checkSite(LaunchKernelOp op, Site &site) {
     ModuleOp module = getOperation();
+    LaunchAttr launch = op.getLaunch();
     SymbolRefAttr kernel = launch.getKernel();
     Operation *container =
         SymbolTable::lookupSymbolIn(module, kernel.getRootReference());
     if (!isa_and_nonnull<gpu::GPUModuleOp, gpu::BinaryOp>(container))
-      return fn.emitOpError() << "launches " << kernel
+      return op.emitOpError() << "launches " << kernel
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
-    if (failed(verifyLaunchPlan(fn, launch)) || failed(checkShape(fn, launch)))
+    if (failed(verifyLaunchPlan(op, launch)) || failed(checkShape(op, launch)))
       return failure();
-    if (fn.isExternal())
-      return fn.emitOpError() << "carries a ggemm.launch but has no body to "
-                                 "launch from";
-    // Where, and on what, the kernel is launched: the ggemm.launch_kernel
-    // ggemm-outline-kernel left in place of the ggemm op.
-    SmallVector<LaunchKernelOp> sites;
-    fn.walk([&](LaunchKernelOp site) { sites.push_back(site); });
-    if (sites.size() != 1)
-      return fn.emitOpError()
-             << "has a ggemm.launch and " << sites.size()
-             << " ggemm.launch_kernel ops; it needs one, where the ggemm op "
-                "stood (ggemm-outline-kernel{host-operands=true} leaves it)";
-    LaunchKernelOp site = sites.front();
-    if (site.getKernel() != kernel)
-      return site.emitOpError() << "launches " << site.getKernel()
-                                << "; its function's ggemm.launch is of "
-                                << kernel;
-
     KernelProblemAttr problemAttr = launch.getProblem();
-    HostOperands ops;
-    if (failed(readOperands(site, problemAttr, ops)))
+    if (failed(readOperands(op, problemAttr, site.ops)))
       return failure();
     KernelProblem problem = KernelProblem::fromAttr(problemAttr);
     if (int64_t split = problem.schedule.getSplitK(); split > 1)
-      return fn.emitOpError()
+      return op.emitOpError()
              << "launches a split-K kernel (split_k = " << split
              << "): its CTAs meet at a grid barrier, so it needs a "
                 "cooperative launch, which gpu.launch_func cannot ask for; "
@@ -350,237 +264,263 @@ struct GGemmLowerLaunch final
     ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
     int64_t numMaps = maps.size();
     if (numMaps != 2 * sets && numMaps != 4 * sets)
-      return fn.emitOpError()
+      return op.emitOpError()
              << "has " << numMaps << " tensor maps for " << sets
-             << " operand set(s); expected 2 or 4 "
-                "per set";
+             << " operand set(s); expected 2 or 4 per set";
     problem.scaleMaps = numMaps == 4 * sets;
-    SmallVector<Type> params = getKernelParamTypes(&getContext(), problem);
     for (auto [i, map] : llvm::enumerate(maps))
-      if (failed(checkMap(fn, i, map, list, sets)))
+      if (failed(checkMap(op, i, map, list, sets)))
         return failure();
-    // A kernel still in a gpu.module must take what the launch passes (a
-    // gpu.binary's signature is not visible).
+    site.params = getKernelParamTypes(&getContext(), problem);
+    // A kernel still in a gpu.module must take what the launch passes, and
+    // its setup kernel must be there (a gpu.binary's are not visible).
     if (auto gpuModule = dyn_cast<gpu::GPUModuleOp>(container)) {
       auto kernelFn =
           gpuModule.lookupSymbol<gpu::GPUFuncOp>(kernel.getLeafReference());
       if (!kernelFn)
-        return fn.emitOpError()
+        return op.emitOpError()
                << "launches " << kernel << ", but gpu.module @"
                << kernel.getRootReference().getValue() << " has no gpu.func @"
                << kernel.getLeafReference().getValue();
-      if (kernelFn.getArgumentTypes() != ArrayRef<Type>(params))
-        return fn.emitOpError()
+      if (kernelFn.getArgumentTypes() != ArrayRef<Type>(site.params))
+        return op.emitOpError()
                << "launches " << kernel << ", which takes ("
                << kernelFn.getArgumentTypes() << "); the launch's problem "
-               << "gives (" << params << ")";
+               << "gives (" << site.params << ")";
+      std::string setup = setupKernelName(kernel.getLeafReference());
+      auto setupFn = gpuModule.lookupSymbol<gpu::GPUFuncOp>(setup);
+      int64_t words = getLaunchBlock(launch).chunkWords();
+      if (!setupFn || setupFn.getNumArguments() != unsigned(3 + words))
+        return op.emitOpError()
+               << "launches " << kernel << ", but gpu.module @"
+               << kernel.getRootReference().getValue()
+               << " has no setup kernel @" << setup << " taking " << 3 + words
+               << " parameters (ggemm-outline-kernel{host-operands=true} "
+                  "makes it)";
     }
+    site.op = op;
+    site.launch = launch;
+    site.problem = problem;
+    return success();
+  }
 
-    OpBuilder b(site);
-    Location loc = site.getLoc();
-    LaunchBuilder lb(b, loc, converter);
+  /// A host buffer at the start of `fn` for the tensor maps of its largest
+  /// launch: 16 i64 words a map, 64-byte aligned (a CUtensorMap's
+  /// alignment).
+  Value hostMapBuffer(func::FuncOp fn, ArrayRef<Site> sites) {
+    int64_t maps = 1;
+    for (const Site &site : sites)
+      maps = std::max<int64_t>(maps, site.launch.getTensorMaps().size());
+    OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+    return memref::AllocaOp::create(
+        b, fn.getLoc(), MemRefType::get({16 * maps}, b.getI64Type()),
+        b.getI64IntegerAttr(64));
+  }
+
+  /// Without caller-stream: each launch on its own stream and workspace,
+  /// waited for, its error flags checked.
+  void lowerSelfContained(func::FuncOp fn, MutableArrayRef<Site> sites,
+                          const LLVMTypeConverter &converter,
+                          func::FuncOp encode) {
     MLIRContext *ctx = &getContext();
-    Type i8 = b.getI8Type(),
-         ui8 = IntegerType::get(ctx, 8, IntegerType::Unsigned),
-         i32 = b.getI32Type(), i64 = b.getI64Type();
+    Value hostMaps = hostMapBuffer(fn, sites);
     auto tokenType = gpu::AsyncTokenType::get(ctx);
-    Value token =
-        gpu::WaitOp::create(b, loc, tokenType, ValueRange{}).getAsyncToken();
-    // A device array of `type`, allocated on the stream.
-    auto alloc = [&](MemRefType type) {
-      auto op = gpu::AllocOp::create(b, loc, type, tokenType, ValueRange{token},
-                                     ValueRange{}, ValueRange{});
-      token = op.getAsyncToken();
-      return op.getMemref();
-    };
-    auto memcpy = [&](Value dst, Value src) {
-      token =
-          gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token}, dst, src)
-              .getAsyncToken();
-    };
-    auto dealloc = [&](Value memref) {
-      token =
-          gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token}, memref)
-              .getAsyncToken();
-    };
-    // A host array of i64 or i32 values, copied into a new device array.
-    SmallVector<Value> deviceArrays;
-    auto upload = [&](Type element, ArrayRef<Value> values) {
-      auto type = MemRefType::get({int64_t(values.size())}, element);
-      Value host = memref::AllocaOp::create(b, loc, type);
-      for (auto [i, v] : llvm::enumerate(values))
-        memref::StoreOp::create(b, loc, v, host, ValueRange{lb.index(i)});
-      Value device = alloc(type);
-      memcpy(device, host);
-      deviceArrays.push_back(device);
-      return std::make_pair(host, device);
-    };
-
-    // Rows of the one A / SFA / C (the tensor map's run-time rows, and
-    // status[0]): A's rows (contiguous, offsets), G x max_m (masked).
-    RowsKind rowsKind = problem.rows;
-    Value contiguousRows;
-    if (rowsKind == RowsKind::masked)
-      contiguousRows = lb.index(groups * problem.groups[0].m);
-    else if (!list)
-      contiguousRows = memref::DimOp::create(b, loc, ops.a.front(), 0);
-
-    // Tensor maps: one nvgpu.tma.create.descriptor each over a byte view of
-    // its operand, copied into row i of the array.
-    auto mapArrayType =
-        MemRefType::get({std::max<int64_t>(numMaps, 1), 128}, i8);
-    Value mapArray = alloc(mapArrayType);
-    deviceArrays.push_back(mapArray);
-    Value mapArrayAddress = lb.address(mapArray);
-    for (auto [i, map] : llvm::enumerate(maps)) {
-      ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
-      int64_t set = list ? map.getGroup() : 0;
-      StringRef operand = map.getOperand();
-      Value buffer = operand == "a"     ? ops.a[set]
-                     : operand == "b"   ? ops.b[set]
-                     : operand == "sfa" ? ops.sfa[set]
-                                        : ops.sfb[set];
-      // Rows: the operand's (the run-time rows of A in contiguous form);
-      // TMA cannot describe an empty tensor, so a group of no rows gets one
-      // (its buffer holds a readable row, which the kernel never loads).
-      SmallVector<Value> dynamicRows;
-      int64_t rows = dims[1];
-      if (rows < 0) {
-        Value one = lb.index(1);
-        dynamicRows.push_back(
-            arith::MaxUIOp::create(b, loc, contiguousRows, one));
-        rows = ShapedType::kDynamic;
-      } else {
-        rows = std::max<int64_t>(rows, 1);
+    for (Site &site : sites) {
+      OpBuilder b(site.op);
+      Location loc = site.op.getLoc();
+      LaunchBuilder lb(b, loc, converter);
+      bool list = site.problem.isListForm();
+      Value token = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
+                        .getAsyncToken();
+      // The workspace: the status pair, then the block at byte 128.
+      int64_t bytes = 128 + getLaunchBlock(site.launch).bytes();
+      auto alloc = gpu::AllocOp::create(
+          b, loc, MemRefType::get({bytes}, b.getI8Type()), tokenType,
+          ValueRange{token}, ValueRange{}, ValueRange{});
+      token = alloc.getAsyncToken();
+      Value base = lb.address(alloc.getMemref());
+      Value rows = lb.statusRows(lb.contiguousRows(site.problem, site.ops));
+      LaunchPlace place{base,
+                        arith::AddIOp::create(b, loc, base, lb.i64(128)),
+                        hostMaps};
+      token = lb.enqueue(site.launch, site.problem, site.params, site.ops,
+                         place, rows, token, encode);
+      // Error flags back (run-time rows), the workspace freed, the stream
+      // waited for.
+      auto statusType = MemRefType::get({2}, b.getI32Type());
+      Value statusHost;
+      if (!list) {
+        OpBuilder atEntry = OpBuilder::atBlockBegin(&fn.getBody().front());
+        statusHost = memref::AllocaOp::create(atEntry, loc, statusType);
+        token = gpu::MemcpyOp::create(b, loc, tokenType, ValueRange{token},
+                                      statusHost,
+                                      lb.memrefAtAddress(base, statusType))
+                    .getAsyncToken();
       }
-      auto viewType = MemRefType::get({rows, dims[0]}, ui8);
-      Value view =
-          lb.memrefAtAddress(lb.address(buffer), viewType, dynamicRows);
-      Value unranked = memref::CastOp::create(
-          b, loc, UnrankedMemRefType::get(ui8, Attribute()), view);
-      auto swizzle = map.getSwizzle() == "128B"
-                         ? nvgpu::TensorMapSwizzleKind::SWIZZLE_128B
-                         : nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE;
-      auto descType = nvgpu::TensorMapDescriptorType::get(
-          ctx,
-          MemRefType::get(
-              {box[1], box[0]}, ui8, MemRefLayoutAttrInterface{},
-              gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)),
-          swizzle, nvgpu::TensorMapL2PromoKind::L2PROMO_128B,
-          nvgpu::TensorMapOOBKind::OOB_ZERO,
-          nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-      Value desc = nvgpu::TmaCreateDescriptorOp::create(
-          b, loc, descType, unranked,
-          ValueRange{lb.index(box[1]), lb.index(box[0])});
-      // The descriptor is the device address of a 128-byte CUtensorMap.
-      Value descPtr = UnrealizedConversionCastOp::create(
-                          b, loc, LLVM::LLVMPointerType::get(ctx), desc)
-                          .getResult(0);
-      Value encoded =
-          lb.memrefAt(descPtr, MemRefType::get({128}, i8), ValueRange{});
-      // Row i of the array, as a memref of its own: upstream's gpu.memcpy
-      // lowering copies from and to a memref's aligned pointer, without its
-      // offset, so a memref.subview of the array would copy to row 0.
-      Value rowAddress = arith::AddIOp::create(b, loc, mapArrayAddress,
-                                               lb.i64(int64_t(i) * 128));
-      Value row = lb.memrefAtAddress(rowAddress, MemRefType::get({128}, i8));
-      memcpy(row, encoded);
-      dealloc(encoded);
+      token = gpu::DeallocOp::create(b, loc, tokenType, ValueRange{token},
+                                     alloc.getMemref())
+                  .getAsyncToken();
+      gpu::WaitOp::create(b, loc, Type(), ValueRange{token});
+      if (!list) {
+        Value flags =
+            memref::LoadOp::create(b, loc, statusHost, ValueRange{lb.index(1)});
+        Value clean = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            flags, lb.i32(0));
+        cf::AssertOp::create(
+            b, loc, clean,
+            site.problem.rows == RowsKind::contiguous
+                ? "ggemm: the run-time group sizes add up to more rows than "
+                  "A has (the kernel clamped them; docs/kernel-abi.md)"
+                : "ggemm: the run-time group rows were clamped (offsets past "
+                  "the rows of A or out of order, or counts outside [0, "
+                  "max_m]; docs/kernel-abi.md)");
+      }
+      site.op.erase();
+    }
+  }
+
+  /// With caller-stream: the stream and the workspace are new trailing
+  /// arguments of `fn`; every launch only enqueues.
+  LogicalResult lowerOnCallerStream(func::FuncOp fn,
+                                    MutableArrayRef<Site> sites,
+                                    const LLVMTypeConverter &converter,
+                                    func::FuncOp encode) {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    std::string sizeName = (fn.getName() + "_workspace_bytes").str();
+    if (!SymbolTable::symbolKnownUseEmpty(fn, module))
+      return fn.emitOpError()
+             << "is called in the module; with a caller's stream "
+                "(caller-stream, host=stream) its launches take the stream "
+                "and a workspace as two new arguments, which its callers "
+                "do not pass. Call it from outside the module, or inline "
+                "it into its callers first";
+    if (Operation *clash = module.lookupSymbol(sizeName))
+      return clash->emitOpError()
+             << "is named @" << sizeName
+             << ", the function ggemm-lower-launch makes to give the "
+                "workspace size of @"
+             << fn.getName() << "; rename it";
+    // Layout: a status pair per launch, padded to 128 bytes, then each
+    // launch's block.
+    int64_t statusBytes = (8 * int64_t(sites.size()) + 127) / 128 * 128;
+    SmallVector<int64_t> blockOffsets;
+    int64_t total = statusBytes;
+    for (const Site &site : sites) {
+      blockOffsets.push_back(total);
+      total += getLaunchBlock(site.launch).bytes();
     }
 
-    // c_pointers {c_g...} and scale_pointers {sfa_g, sfb_g, ...}.
-    SmallVector<Value> cPointers, scalePointers;
-    for (int64_t s = 0; s < sets; ++s) {
-      cPointers.push_back(lb.address(ops.c[s]));
-      scalePointers.push_back(lb.address(ops.sfa[s]));
-      scalePointers.push_back(lb.address(ops.sfb[s]));
+    Location loc = fn.getLoc();
+    auto ptrType = LLVM::LLVMPointerType::get(ctx);
+    auto wsType = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
+    unsigned n = fn.getNumArguments();
+    if (failed(fn.insertArgument(n, ptrType,
+                                 DictionaryAttr::get(ctx), loc)) ||
+        failed(fn.insertArgument(n + 1, wsType, DictionaryAttr::get(ctx),
+                                 loc)))
+      return fn.emitOpError("cannot take the stream and workspace arguments");
+    Value stream = fn.getArgument(n), workspace = fn.getArgument(n + 1);
+    Value hostMaps = hostMapBuffer(fn, sites);
+    OpBuilder b(ctx);
+    b.setInsertionPointAfter(hostMaps.getDefiningOp());
+    LaunchBuilder entry(b, loc, converter);
+    // The caller's CUstream as the token upstream's lowering makes of a
+    // stream (gpu-to-llvm converts !gpu.async.token to the same !llvm.ptr).
+    Value token = UnrealizedConversionCastOp::create(
+                      b, loc, gpu::AsyncTokenType::get(ctx), stream)
+                      .getResult(0);
+    Value size = memref::DimOp::create(b, loc, workspace, 0);
+    cf::AssertOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, size,
+                              entry.index(total)),
+        ("ggemm: the workspace of @" + fn.getName() + " is smaller than " +
+         Twine(total) + " bytes (" + sizeName + "())")
+            .str());
+    Value base = entry.address(workspace);
+    Value misaligned = arith::AndIOp::create(b, loc, base, entry.i64(63));
+    cf::AssertOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, misaligned,
+                              entry.i64(0)),
+        ("ggemm: the workspace of @" + fn.getName() +
+         " is not 64-byte aligned")
+            .str());
+    for (auto [i, site] : llvm::enumerate(sites)) {
+      OpBuilder at(site.op);
+      Location siteLoc = site.op.getLoc();
+      LaunchBuilder lb(at, siteLoc, converter);
+      Value rows = lb.statusRows(lb.contiguousRows(site.problem, site.ops));
+      LaunchPlace place{
+          arith::AddIOp::create(at, siteLoc, base, lb.i64(8 * int64_t(i))),
+          arith::AddIOp::create(at, siteLoc, base, lb.i64(blockOffsets[i])),
+          hostMaps};
+      lb.enqueue(site.launch, site.problem, site.params, site.ops, place,
+                 rows, token, encode);
+      site.op.erase();
     }
-    Value cArray = upload(i64, cPointers).second;
-    Value scaleArray = upload(i64, scalePointers).second;
-
-    // group_sizes and alpha: the function's buffers, else null.
-    auto bufferOrNull = [&](Value buffer, Type param) {
-      if (buffer)
-        return lb.asParam(buffer, param);
-      auto type = cast<MemRefType>(param);
-      auto generic = MemRefType::get(type.getShape(), type.getElementType());
-      return lb.asParam(lb.memrefAtAddress(lb.i64(0), generic), param);
-    };
-    Value groupSizes = bufferOrNull(ops.groupSizes, params[3]);
-    Value alpha = bufferOrNull(ops.alpha, params[4]);
-
-    // status {rows of A, error flags = 0}.
-    Value rows32 = lb.i32(0);
-    if (!list) {
-      Value rows64 = arith::IndexCastUIOp::create(b, loc, i64, contiguousRows);
-      Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
-                                         rows64, lb.i64(INT32_MAX));
-      cf::AssertOp::create(b, loc, fits,
-                           "ggemm: the one A buffer has more than 2^31 - 1 "
-                           "rows");
-      rows32 = arith::TruncIOp::create(b, loc, i32, rows64);
-    }
-    auto [statusHost, status] = upload(i32, {rows32, lb.i32(0)});
-
-    // The launch.
-    ArrayRef<int64_t> grid = launch.getGrid();
-    int64_t block[] = {launch.getPlan().getThreads(), 1, 1};
-    Value smem = lb.i32(launch.getPlan().getSharedMemory());
-    SmallVector<Value> args = {lb.asParam(mapArray, params[0]),
-                               lb.asParam(cArray, params[1]),
-                               lb.asParam(scaleArray, params[2]),
-                               groupSizes,
-                               alpha,
-                               lb.asParam(status, params[5])};
-    auto kernelSymbol = SymbolRefAttr::get(
-        ctx, kernel.getRootReference(),
-        {FlatSymbolRefAttr::get(ctx, kernel.getLeafReference())});
-    auto launchOp = gpu::LaunchFuncOp::create(
-        b, loc, kernelSymbol,
-        gpu::KernelDim3{lb.index(grid[0]), lb.index(grid[1]),
-                        lb.index(grid[2])},
-        gpu::KernelDim3{lb.index(block[0]), lb.index(block[1]),
-                        lb.index(block[2])},
-        smem, args, tokenType, ValueRange{token});
-    token = launchOp.getAsyncToken();
-
-    // Error flags back (contiguous rows: run-time group sizes), the arrays
-    // freed, and the stream waited for.
-    if (!list)
-      memcpy(statusHost, status);
-    for (Value array : deviceArrays)
-      dealloc(array);
-    gpu::WaitOp::create(b, loc, Type(), ValueRange{token});
-    if (!list) {
-      Value flags =
-          memref::LoadOp::create(b, loc, statusHost, ValueRange{lb.index(1)});
-      Value clean = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          flags, lb.i32(0));
-      cf::AssertOp::create(
-          b, loc, clean,
-          rowsKind == RowsKind::contiguous
-              ? "ggemm: the run-time group sizes add up to more rows than A "
-                "has (the kernel clamped them; docs/kernel-abi.md)"
-              : "ggemm: the run-time group rows were clamped (offsets past "
-                "the rows of A or out of order, or counts outside [0, "
-                "max_m]; docs/kernel-abi.md)");
-    }
-    site.erase();
-    fn->removeAttr(kLaunchAttrName);
+    // <fn>_workspace_bytes() -> i64, beside the function.
+    b.setInsertionPointAfter(fn);
+    auto sizeFn = func::FuncOp::create(b, loc, sizeName,
+                                       b.getFunctionType({}, {b.getI64Type()}));
+    b.setInsertionPointToStart(sizeFn.addEntryBlock());
+    func::ReturnOp::create(
+        b, loc, ValueRange{arith::ConstantIntOp::create(b, loc,
+                                                        b.getI64Type(), total)
+                               .getResult()});
     return success();
   }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     LLVMTypeConverter converter(&getContext());
-    SmallVector<std::pair<func::FuncOp, LaunchAttr>> launches;
-    module.walk([&](func::FuncOp fn) {
-      if (auto launch = fn->getAttrOfType<LaunchAttr>(kLaunchAttrName))
-        launches.emplace_back(fn, launch);
+    // The manifest's host is not lowered here: ggemm's runtime launches
+    // from the manifest.
+    WalkResult manifest = module.walk([&](func::FuncOp fn) {
+      if (!fn->hasAttr(kLaunchAttrName))
+        return WalkResult::advance();
+      fn.emitOpError()
+          << "carries a " << kLaunchAttrName
+          << ": its kernel is launched by ggemm's runtime from the manifest "
+             "(host=manifest). ggemm-lower-launch lowers the "
+             "ggemm.launch_kernel ops that ggemm-outline-kernel{"
+             "host-operands=true} leaves (host=launch or host=stream)";
+      return WalkResult::interrupt();
     });
-    for (auto [fn, launch] : launches)
-      if (failed(lower(fn, launch, converter)))
+    if (manifest.wasInterrupted())
+      return signalPassFailure();
+    SmallVector<std::pair<func::FuncOp, SmallVector<Site, 1>>, 1> functions;
+    WalkResult checked = module.walk([&](func::FuncOp fn) {
+      SmallVector<Site, 1> sites;
+      WalkResult result = fn.walk([&](LaunchKernelOp op) {
+        Site site;
+        if (failed(checkSite(op, site)))
+          return WalkResult::interrupt();
+        sites.push_back(std::move(site));
+        return WalkResult::advance();
+      });
+      if (result.wasInterrupted())
+        return WalkResult::interrupt();
+      if (!sites.empty())
+        functions.emplace_back(fn, std::move(sites));
+      return WalkResult::advance();
+    });
+    if (checked.wasInterrupted())
+      return signalPassFailure();
+    if (functions.empty())
+      return;
+    func::FuncOp encode = getOrDeclareEncodeTensorMap(module);
+    if (!encode)
+      return signalPassFailure();
+    for (auto &[fn, sites] : functions) {
+      if (!callerStream) {
+        lowerSelfContained(fn, sites, converter, encode);
+        continue;
+      }
+      if (failed(lowerOnCallerStream(fn, sites, converter, encode)))
         return signalPassFailure();
+    }
   }
 };
 

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ggemm/IR/Builders.h"
 #include "ggemm/Kernel/Passes.h"
 #include "ggemm/Target/Launch.h"
 
@@ -35,6 +36,39 @@ std::string kernelName(StringRef function) {
   return toIdentifier("ggemm_" + function.str());
 }
 
+/// The setup kernel of an in-place launch (docs/aot-host.md, "The
+/// workspace"): one thread stores `status` = {rows, 0} and the
+/// block.chunkWords() words it is given into `dst`, one chunk of the
+/// launch's parameter block.
+void buildSetupKernel(OpBuilder &b, Location loc, StringRef name,
+                      LaunchBlock block) {
+  MLIRContext *ctx = b.getContext();
+  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  int64_t words = block.chunkWords();
+  SmallVector<Type> params = {
+      MemRefType::get({words}, i64, MemRefLayoutAttrInterface{}, global),
+      MemRefType::get({2}, i32, MemRefLayoutAttrInterface{}, global), i32};
+  params.append(words, i64);
+  auto setup =
+      gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(params, {}));
+  setup->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  setup.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({1, 1, 1}));
+  OpBuilder::InsertionGuard guard(b);
+  Block &entry = setup.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  Value dst = entry.getArgument(0), status = entry.getArgument(1);
+  memref::StoreOp::create(b, loc, entry.getArgument(2), status,
+                          ValueRange{indexConstant(b, loc, 0)});
+  memref::StoreOp::create(b, loc,
+                          arith::ConstantIntOp::create(b, loc, i32, 0), status,
+                          ValueRange{indexConstant(b, loc, 1)});
+  for (int64_t w = 0; w < words; ++w)
+    memref::StoreOp::create(b, loc, entry.getArgument(3 + w), dst,
+                            ValueRange{indexConstant(b, loc, w)});
+  gpu::ReturnOp::create(b, loc);
+}
+
 struct GGemmOutlineKernel final
     : public ggemm::impl::GGemmOutlineKernelBase<GGemmOutlineKernel> {
   using GGemmOutlineKernelBase::GGemmOutlineKernelBase;
@@ -47,10 +81,13 @@ struct GGemmOutlineKernel final
     if (!fn || tiles.empty())
       return persistent.emitOpError(
           "has no ggemm.mma_tile inside a func.func to outline");
-    if (fn->hasAttr(kLaunchAttrName))
+    if (!hostOperands && fn->hasAttr(kLaunchAttrName))
       return persistent.emitOpError()
              << "is the second ggemm op in @" << fn.getName()
-             << "; a function compiles to one kernel (split the function)";
+             << "; with the manifest's host (host=manifest) a function "
+                "compiles to one kernel. Split the function, or use "
+                "ggemm-pipeline{host=launch}, which launches each kernel in "
+                "place";
     GroupedOperands problem = tiles.front().getProblem();
     for (MmaTileOp tile : tiles)
       if (tile.getProblem().a != problem.a)
@@ -209,17 +246,21 @@ struct GGemmOutlineKernel final
 
     auto symbol =
         SymbolRefAttr::get(ctx, name, {FlatSymbolRefAttr::get(ctx, name)});
-    fn->setAttr(kLaunchAttrName,
-                buildLaunch(ctx, symbol, p, plan));
+    LaunchAttr launch = buildLaunch(ctx, symbol, p, plan);
     if (hostOperands) {
-      // Where the ggemm op stood, on its operands: ggemm-lower-launch
-      // launches the kernel from here.
+      // Where the ggemm op stood, on its operands and with its launch:
+      // ggemm-lower-launch launches the kernel from here, after its setup
+      // kernel (below) has written the parameter block.
+      b.setInsertionPointToEnd(gpuModule.getBody());
+      buildSetupKernel(b, loc, setupKernelName(name), getLaunchBlock(launch));
       b.setInsertionPoint(persistent);
       LaunchKernelOp::create(
-          b, loc, symbol, RowsKindAttr::get(ctx, problem.rows),
+          b, loc, symbol, launch, RowsKindAttr::get(ctx, problem.rows),
           ScaleLayoutAttr::get(ctx, problem.scaleLayout), problem.a,
           problem.sfa, problem.b, problem.sfb, problem.c, problem.groupSizes,
           problem.alpha);
+    } else {
+      fn->setAttr(kLaunchAttrName, launch);
     }
     // The host's split-K workspace (ggemm-fuse-persistent's alloc and
     // dealloc) had no other user: the kernel's workspace is a parameter

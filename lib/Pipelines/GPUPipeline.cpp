@@ -41,7 +41,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   }
   pm.addPass(createGGemmFusePersistent());
   GGemmOutlineKernelOptions outline;
-  outline.hostOperands = options.host == GPUPipelineOptions::Host::launch;
+  outline.hostOperands = options.host != GPUPipelineOptions::Host::manifest;
   pm.addPass(createGGemmOutlineKernel(outline));
   {
     // The kernel level: the load ring, the warp roles, TMA prefetch.
@@ -83,6 +83,9 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   }
   // Last: the manifest above is written from the same #ggemm.launch that
   // this pass turns into host code (and consumes).
-  if (options.host == GPUPipelineOptions::Host::launch)
-    pm.addPass(createGGemmLowerLaunch());
+  if (options.host != GPUPipelineOptions::Host::manifest) {
+    GGemmLowerLaunchOptions lower;
+    lower.callerStream = options.host == GPUPipelineOptions::Host::stream;
+    pm.addPass(createGGemmLowerLaunch(lower));
+  }
 }

@@ -475,4 +475,33 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
   return reinterpret_cast<void *>(device);
 }
 
+int32_t ggemmTensorMapEncode(void *map, void *address, int64_t rowBytes,
+                             int64_t rows, int64_t rowStride, int64_t boxBytes,
+                             int64_t boxRows, int32_t swizzle128B) {
+  // The driver must be initialized; no context is needed to encode.
+  static const CUresult init = cuInit(0);
+  if (!check(init, __func__, "cuInit(0)"))
+    return int32_t(init);
+  cuuint64_t dims[2] = {cuuint64_t(rowBytes), cuuint64_t(rows)};
+  cuuint64_t strides[1] = {cuuint64_t(rowStride)};
+  cuuint32_t box[2] = {cuuint32_t(boxBytes), cuuint32_t(boxRows)};
+  cuuint32_t elementStrides[2] = {1, 1};
+  CUresult result = cuTensorMapEncodeTiled(
+      static_cast<CUtensorMap *>(map), CU_TENSOR_MAP_DATA_TYPE_UINT8, 2,
+      address, dims, strides, box, elementStrides,
+      CU_TENSOR_MAP_INTERLEAVE_NONE,
+      swizzle128B ? CU_TENSOR_MAP_SWIZZLE_128B : CU_TENSOR_MAP_SWIZZLE_NONE,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_128B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (!check(result, __func__, "cuTensorMapEncodeTiled")) {
+    std::fprintf(stderr,
+                 "ggemm mgpu: (address %p, dims [%lld, %lld], stride %lld, "
+                 "box [%lld, %lld])\n",
+                 address, (long long)rowBytes, (long long)rows,
+                 (long long)rowStride, (long long)boxBytes,
+                 (long long)boxRows);
+    return int32_t(result);
+  }
+  return 0;
+}
+
 } // extern "C"

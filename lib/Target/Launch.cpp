@@ -77,6 +77,16 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
   return params;
 }
 
+LaunchBlock mlir::ggemm::getLaunchBlock(LaunchAttr launch) {
+  KernelProblemAttr problem = launch.getProblem();
+  return LaunchBlock{int64_t(launch.getTensorMaps().size()),
+                     problem.isListForm() ? problem.getNumGroups() : 1};
+}
+
+std::string mlir::ggemm::setupKernelName(StringRef kernel) {
+  return (kernel + "_setup").str();
+}
+
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,
                                        StringRef imageFile) {
   KernelProblemAttr problem = launch.getProblem();

@@ -2,12 +2,12 @@
 // launch for.
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch -verify-diagnostics
 
-// No ggemm.launch_kernel: nowhere, and on nothing, to launch.
+// A function carrying #ggemm.launch: the manifest's host (ggemm's runtime
+// launches its kernel), not an in-place launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has a ggemm.launch and 0 ggemm.launch_kernel ops; it needs one, where the ggemm op stood (ggemm-outline-kernel{host-operands=true} leaves it)}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  // expected-error @below {{carries a ggemm.launch: its kernel is launched by ggemm's runtime from the manifest (host=manifest). ggemm-lower-launch lowers the ggemm.launch_kernel ops that ggemm-outline-kernel{host-operands=true} leaves (host=launch or host=stream)}}
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
     return
   }
 }
@@ -16,10 +16,9 @@ module attributes {gpu.container_module} {
 
 // The kernel is not in the module.
 module attributes {gpu.container_module} {
-  // expected-error @below {{launches @ggemm_f::@ggemm_f, but the module has no gpu.module or gpu.binary named @ggemm_f}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches @ggemm_f::@ggemm_f, but the module has no gpu.module or gpu.binary named @ggemm_f}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -29,25 +28,9 @@ module attributes {gpu.container_module} {
 // A cluster launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has a cluster launch (cluster = [2, 1, 1]); ggemm-lower-launch launches without clusters}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [2, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
-    return
-  }
-}
-
-// -----
-
-// Two launches for one ggemm.launch.
-module attributes {gpu.container_module} {
-  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has a ggemm.launch and 2 ggemm.launch_kernel ops; it needs one, where the ggemm op stood (ggemm-outline-kernel{host-operands=true} leaves it)}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    %z = arith.constant 0 : index
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{has a cluster launch (cluster = [2, 1, 1]); ggemm-lower-launch launches without clusters}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [2, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -57,10 +40,9 @@ module attributes {gpu.container_module} {
 // A launch of another kernel than its function's ggemm.launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    // expected-error @below {{launches @ggemm_g::@ggemm_g; its function's ggemm.launch is of @ggemm_f::@ggemm_f}}
-    ggemm.launch_kernel @ggemm_g::@ggemm_g rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches @ggemm_g::@ggemm_g, but its launch describes @ggemm_f::@ggemm_f}}
+    ggemm.launch_kernel @ggemm_g::@ggemm_g rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -70,10 +52,9 @@ module attributes {gpu.container_module} {
 // Two A operands for one group.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
     // expected-error @below {{has 2 A operands but 1 SFA operands; rows<list> needs one of each per group}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a, %b : memref<96x128xf4E2M1FN>, memref<128x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a, %b : memref<96x128xf4E2M1FN>, memref<128x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -83,10 +64,9 @@ module attributes {gpu.container_module} {
 // An operand of the wrong element type (SFA where C belongs).
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
     // expected-error @below {{C of group 0 has element type 'f8E4M3FN'; expected 'f16'}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%sfa : memref<96x8xf8E4M3FN>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%sfa : memref<96x8xf8E4M3FN>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -96,10 +76,9 @@ module attributes {gpu.container_module} {
 // An operand of the right type but the wrong shape (A where B belongs).
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
     // expected-error @below {{SFB of group 0 has shape 128x8; expected 96x8 (N x K/16 with K = 128)}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%a : memref<96x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%a : memref<96x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -109,10 +88,9 @@ module attributes {gpu.container_module} {
 // An operand in another memory space.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16, 1>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16, 1>) {
     // expected-error @below {{'c' of set 0 has type 'memref<96x128xf16, 1>'; expected a memref of 'f16' with an identity layout in the default memory space (the kernel takes each operand's base address)}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16, 1>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16, 1>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -122,10 +100,9 @@ module attributes {gpu.container_module} {
 // A group-sizes buffer for a list-form problem.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
     // expected-error @below {{takes group_sizes only with rows<contiguous>, rows<offsets> or rows<masked>; rows<list> has static group sizes}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) group_sizes(%c : memref<96x128xf16>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) group_sizes(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -135,10 +112,9 @@ module attributes {gpu.container_module} {
 // Three tensor maps for one operand set.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has 3 tensor maps for 1 operand set(s); expected 2 or 4 per set}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{has 3 tensor maps for 1 operand set(s); expected 2 or 4 per set}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -148,10 +124,9 @@ module attributes {gpu.container_module} {
 // A tensor map of an operand that has none.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 1 is of operand 'c'; expected a, b, sfa or sfb}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "c", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 1 is of operand 'c'; expected a, b, sfa or sfb}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "c", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -161,10 +136,9 @@ module attributes {gpu.container_module} {
 // A tensor map of a group the problem does not have.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 1 is of group 1; the problem has 1 operand set(s)}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 1 is of group 1; the problem has 1 operand set(s)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 1, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -174,10 +148,9 @@ module attributes {gpu.container_module} {
 // A tensor map whose rows are not dense.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 0 is not a dense rank-2 byte map (dims = [64, 96], strides = [128])}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 0 is not a dense rank-2 byte map (dims = [64, 96], strides = [128])}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [128], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -187,22 +160,11 @@ module attributes {gpu.container_module} {
 // A swizzle TMA has but the kernels do not use.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 0 has swizzle '64B'; expected 128B or none}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "64B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 0 has swizzle '64B'; expected 128B or none}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "64B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
-}
-
-// -----
-
-// A declaration: no body to launch from.
-module attributes {gpu.container_module} {
-  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{carries a ggemm.launch but has no body to launch from}}
-  func.func private @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
 }
 
 // -----
@@ -210,10 +172,9 @@ module attributes {gpu.container_module} {
 // A grid of two sizes.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has grid = [132, 1] in its ggemm.launch; expected three sizes from 1 to 2^31 - 1}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{has grid = [132, 1] in its #ggemm.launch; expected three sizes from 1 to 2^31 - 1}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -224,10 +185,9 @@ module attributes {gpu.container_module} {
 // for): refused before anything is built from it.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{has a ggemm.launch whose plan is not its chip's: its plan has shared_memory = 4294967296; the sm_90a kernel of its problem has 198656}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 4294967296, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{has a ggemm.launch whose plan is not its chip's: its plan has shared_memory = 4294967296; the sm_90a kernel of its problem has 198656}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 4294967296, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -237,10 +197,9 @@ module attributes {gpu.container_module} {
 // Rows known at run time in a list-form problem.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 1 has -1 rows; only A and SFA of rows<contiguous> have rows known at run time (-1)}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, -1], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 1 has -1 rows; only A and SFA of rows<contiguous> have rows known at run time (-1)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, -1], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -250,10 +209,9 @@ module attributes {gpu.container_module} {
 // A box larger than TMA takes.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{tensor map 0 has box = [128, 300]; TMA boxes are 1 to 256 elements a side}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 300], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 0 has box = [128, 300]; TMA boxes are 1 to 256 elements a side}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 300], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -264,10 +222,9 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.module @ggemm_f {
   }
-  // expected-error @below {{launches @ggemm_f::@ggemm_f, but gpu.module @ggemm_f has no gpu.func @ggemm_f}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches @ggemm_f::@ggemm_f, but gpu.module @ggemm_f has no gpu.func @ggemm_f}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -281,10 +238,9 @@ module attributes {gpu.container_module} {
       gpu.return
     }
   }
-  // expected-error @below {{launches @ggemm_f::@ggemm_f, which takes ('memref<2x128xi8, 1>'); the launch's problem gives ('memref<2x128xi8, 1>', 'memref<1xi64, 1>', 'memref<2xi64, 1>', 'memref<1xi32, 1>', 'memref<1xf32, 1>', 'memref<2xi32, 1>')}}
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches @ggemm_f::@ggemm_f, which takes ('memref<2x128xi8, 1>'); the launch's problem gives ('memref<2x128xi8, 1>', 'memref<1xi64, 1>', 'memref<2xi64, 1>', 'memref<1xi32, 1>', 'memref<1xf32, 1>', 'memref<2xi32, 1>')}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -295,10 +251,9 @@ module attributes {gpu.container_module} {
 // cooperative launch.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{launches a split-K kernel (split_k = 2): its CTAs meet at a grid barrier, so it needs a cooperative launch, which gpu.launch_func cannot ask for; use the manifest and ggemm's runtime (host=manifest)}}
-  func.func @f(%a: memref<96x512xf4E2M1FN>, %sfa: memref<96x32xf8E4M3FN>, %b: memref<128x512xf4E2M1FN>, %sfb: memref<128x32xf8E4M3FN>, %c: memref<96x128xf16>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 8], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, 96], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 128], strides = [256], box = [128, 128], swizzle = "128B">]>} {
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x512xf4E2M1FN>) sfa(%sfa : memref<96x32xf8E4M3FN>) b(%b : memref<128x512xf4E2M1FN>) sfb(%sfb : memref<128x32xf8E4M3FN>) c(%c : memref<96x128xf16>)
+  func.func @f(%a: memref<96x512xf4E2M1FN>, %sfa: memref<96x32xf8E4M3FN>, %b: memref<128x512xf4E2M1FN>, %sfb: memref<128x32xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches a split-K kernel (split_k = 2): its CTAs meet at a grid barrier, so it needs a cooperative launch, which gpu.launch_func cannot ask for; use the manifest and ggemm's runtime (host=manifest)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x512xf4E2M1FN>) sfa(%sfa : memref<96x32xf8E4M3FN>) b(%b : memref<128x512xf4E2M1FN>) sfb(%sfb : memref<128x32xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 8], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 512], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 2, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [256, 96], strides = [256], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [256, 128], strides = [256], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
@@ -307,12 +262,28 @@ module attributes {gpu.container_module} {
 // C in host memory (a memref.alloc): the kernel cannot address it.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>) attributes {
-      ggemm.launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>} {
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>) {
     %c = memref.alloc() : memref<96x128xf16>
     // expected-error @below {{'c' of set 0 is a memref.alloc: host memory, which the kernel cannot address. Allocate it on the device (gpu.alloc) or pass a device buffer in as an argument}}
-    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>)
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }
 }
 
+
+// -----
+
+// The kernel is still in its gpu.module, without the setup kernel that
+// writes its parameter block.
+module attributes {gpu.container_module} {
+  gpu.module @ggemm_f {
+    gpu.func @ggemm_f(%maps: memref<2x128xi8, 1>, %c: memref<1xi64, 1>, %s: memref<2xi64, 1>, %g: memref<1xi32, 1>, %al: memref<1xf32, 1>, %st: memref<2xi32, 1>) kernel {
+      gpu.return
+    }
+  }
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{launches @ggemm_f::@ggemm_f, but gpu.module @ggemm_f has no setup kernel @ggemm_f_setup taking 38 parameters (ggemm-outline-kernel{host-operands=true} makes it)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+}

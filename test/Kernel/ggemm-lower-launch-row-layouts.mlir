@@ -1,6 +1,7 @@
 // ggemm-pipeline{host=launch} for the offsets and masked layouts: the
-// tensor maps of the one A and SFA cover A's run-time rows (offsets, from
-// memref.dim) or its G x max_m rows (masked, static: 4 x 32 = 128); the
+// tensor maps of the one A and SFA, encoded on the host, cover A's run-time
+// rows (offsets, from memref.dim) or its G x max_m rows (masked, static:
+// 4 x 32 = 128); the
 // kernel gets the caller's array as parameter 3 and the rows of A in
 // status[0]; clamped rows come back as error flags, which fail a cf.assert
 // that says what was clamped.
@@ -10,13 +11,14 @@
 // CHECK-SAME: %[[A:[^:]*]]: memref<?x128xf4E2M1FN>
 // CHECK-SAME: %[[OFFS:[^:]*]]: memref<4xi32>
 // CHECK: %[[ROWS:.*]] = memref.dim %[[A]], %c0
-// CHECK: arith.maxui %[[ROWS]], %c1
-// CHECK: to memref<?x64xui8>
-// CHECK: nvgpu.tma.create.descriptor
-// CHECK: to memref<256x64xui8>
-// CHECK: nvgpu.tma.create.descriptor
-// CHECK: memref.memory_space_cast %[[OFFS]] : memref<4xi32> to memref<4xi32, 1>
 // CHECK: arith.index_castui %[[ROWS]] : index to i64
+// CHECK: %[[DIM:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[ROWS1:.*]] = arith.maxui %[[DIM]], %c1
+// CHECK: %[[MAPROWS:.*]] = arith.index_castui %[[ROWS1]] : index to i64
+// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64, %[[MAPROWS]],
+// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c256_i64,
+// CHECK: gpu.launch_func async {{.*}}_setup
+// CHECK: memref.memory_space_cast %[[OFFS]] : memref<4xi32> to memref<4xi32, 1>
 // CHECK: gpu.launch_func async
 // CHECK: cf.assert %{{.*}}, "ggemm: the run-time group rows were clamped (offsets past the rows of A or out of order, or counts outside [0, max_m]; docs/kernel-abi.md)"
 func.func @offs(%a: memref<?x128xf4E2M1FN>, %sa: memref<?x8xf8E4M3FN>, %b: memref<4x64x128xf4E2M1FN>, %sb: memref<4x64x8xf8E4M3FN>, %c: memref<?x64xf16>, %o: memref<4xi32>) {
@@ -27,12 +29,11 @@ func.func @offs(%a: memref<?x128xf4E2M1FN>, %sa: memref<?x8xf8E4M3FN>, %b: memre
 // CHECK-LABEL: func.func @masked(
 // CHECK-SAME: %[[COUNTS:[^:]*]]: memref<4xi32>
 // CHECK-NOT: memref.dim
-// CHECK: to memref<128x64xui8>
-// CHECK: nvgpu.tma.create.descriptor
-// CHECK: to memref<256x64xui8>
-// CHECK: nvgpu.tma.create.descriptor
-// CHECK: memref.memory_space_cast %[[COUNTS]] : memref<4xi32> to memref<4xi32, 1>
 // CHECK: arith.index_castui %c128{{.*}} : index to i64
+// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}},
+// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c256_i64{{[_0-9]*}},
+// CHECK: gpu.launch_func async {{.*}}_setup
+// CHECK: memref.memory_space_cast %[[COUNTS]] : memref<4xi32> to memref<4xi32, 1>
 // CHECK: gpu.launch_func async
 // CHECK: cf.assert %{{.*}}, "ggemm: the run-time group rows were clamped
 func.func @masked(%a: memref<4x32x128xf4E2M1FN>, %sa: memref<4x32x8xf8E4M3FN>, %b: memref<4x64x128xf4E2M1FN>, %sb: memref<4x64x8xf8E4M3FN>, %c: memref<4x32x64xf16>, %o: memref<4xi32>) {

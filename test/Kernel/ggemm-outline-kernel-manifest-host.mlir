@@ -8,7 +8,7 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-tile --ggemm-fuse-persistent --ggemm-outline-kernel=host-operands=true | FileCheck %s --check-prefix=LAUNCH
 
 // LAUNCH-LABEL: func.func @scaled_output(
-// LAUNCH-SAME: ggemm.launch =
+// LAUNCH: ggemm.launch_kernel {{.*}} {launch = #ggemm.launch<
 // LAUNCH: memref.store
 func.func @scaled_output(%a: memref<8x64xf4E2M1FN>, %sa: memref<8x4xf8E4M3FN>,
     %b: memref<8x64xf4E2M1FN>, %sb: memref<8x4xf8E4M3FN>, %c: memref<8x8xf16>,

@@ -133,60 +133,80 @@ def GGemmInsertTMAPrefetch
 def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
   let summary = "Build the launch of each kernel in its host function";
   let description = [{
-    For every function carrying `ggemm.launch`, replaces its
-    `ggemm.launch_kernel` (`ggemm-outline-kernel{host-operands=true}`), in
+    Replaces every `ggemm.launch_kernel` (`ggemm-outline-kernel{host-operands=true}`
+    leaves one where each ggemm op stood, with its `#ggemm.launch`), in
     place among the function's other ops, by host code in upstream ops that
-    performs the launch on the op's operands (docs/aot-host.md):
+    launches the kernel on the op's operands (docs/aot-host.md):
 
-    * each tensor map of the launch: `nvgpu.tma.create.descriptor` over a
-      byte view (`ui8`) of its operand, copied into one device array
-      (`gpu.alloc`, `gpu.memcpy`) in launch order, the descriptor then
-      freed (`gpu.dealloc`);
-    * `c_pointers`, `scale_pointers` and `status` filled on the host
-      (`memref.extract_aligned_pointer_as_index`, `memref.alloca`) and
-      copied to the device; `group_sizes` and `alpha` are the function's
-      own buffers or null;
-    * `gpu.launch_func` of the kernel with the launch's grid, block and
-      dynamic shared memory, all on one stream (`gpu.wait async` tokens),
-      then the arrays freed and the stream waited for; in
-      `rows<contiguous>` the kernel's error flags are read back and a
-      nonzero flag fails a `cf.assert`.
+    * each tensor map encoded on the host into 128 bytes of a
+      `memref.alloca` by a call of `ggemmTensorMapEncode` (libGGemmMGPU,
+      `cuTensorMapEncodeTiled`, no device work), a failure caught by a
+      `cf.assert`;
+    * the launch's parameter block (the maps, the C pointers, the SFA/SFB
+      pointers) and its status word pair written into a device workspace
+      by the kernel's setup kernel (`<kernel>_setup`, added by
+      ggemm-outline-kernel), which takes them as kernel parameters, in
+      chunks of at most 480 words;
+    * `gpu.launch_func` of the kernel on that block, after the setup
+      kernel on the same stream; `group_sizes` and `alpha` are the
+      function's own buffers or null.
+
+    Without `caller-stream` each launch is self-contained: it creates a
+    stream (`gpu.wait async`), allocates its workspace (`gpu.alloc`),
+    reads the error flags back, frees the workspace and waits for the
+    stream; with run-time rows a nonzero flag fails a `cf.assert`.
+
+    With `caller-stream=true` (`ggemm-pipeline{host=stream}`) every
+    function holding launches gets two more arguments, `!llvm.ptr` (the
+    caller's `CUstream`) and `memref<?xi8>` (a device workspace of at least
+    `<func>_workspace_bytes()` bytes, 64-byte aligned, made as a new
+    function), and its launches only enqueue on that stream: no
+    allocation, copy or synchronization per call, so the call can be
+    captured into a CUDA graph. The status words of launch i (in the
+    function's order) are the two i32 at byte 8 i of the workspace.
 
     The operands must hold device addresses (function arguments the caller
     fills with device buffers, or `gpu.alloc` results); a `memref.alloc` or
-    `memref.alloca` of the host is refused. A byte view, the descriptor's device address as a memref and a
-    null buffer are memrefs upstream has no op to build from an address:
-    they are built as LLVM-dialect memref descriptors and cast to memrefs
-    with `builtin.unrealized_conversion_cast`, which upstream
+    `memref.alloca` of the host is refused. Memrefs over an address, which
+    upstream has no op to build, are LLVM-dialect memref descriptors cast
+    to memrefs with `builtin.unrealized_conversion_cast`, which upstream
     `gpu-to-llvm`/`finalize-memref-to-llvm` and `reconcile-unrealized-casts`
     fold away. The kernel takes bare pointers: lower the host with
     `gpu-to-llvm{use-bare-pointers-for-kernels=1}`.
 
-    The attribute and the op are consumed. Refused, with the reason: a
-    function without exactly one `ggemm.launch_kernel`, one that launches
-    another kernel, operands that do not fit the problem (counts, element
-    types, shapes, layouts, memory spaces) or live in host memory, a kernel
-    that is neither a `gpu.module` nor a `gpu.binary` of the module, and a
-    cluster launch. `ggemm-pipeline{host=launch}` runs it last.
+    The ops are consumed. Refused, with the reason: a function carrying a
+    `#ggemm.launch` (the manifest's host), operands that do not fit the
+    problem (counts, element types, shapes, layouts, memory spaces) or live
+    in host memory, a kernel that is neither a `gpu.module` nor a
+    `gpu.binary` of the module, a cluster or split-K launch, and, with
+    `caller-stream`, a function that is called in the module or has no
+    body. `ggemm-pipeline{host=launch|stream}` runs it last.
   }];
+  let options = [
+    Option<"callerStream", "caller-stream", "bool", /*default=*/"false",
+           "launch on a stream and into a workspace the caller passes as "
+           "two new trailing arguments, without synchronizing">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::cf::ControlFlowDialect",
+    "::mlir::func::FuncDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
-    "::mlir::nvgpu::NVGPUDialect",
   ];
 }
 
 def GGemmExportKernels : Pass<"ggemm-export-kernels", "ModuleOp"> {
   let summary = "Write each kernel's binary and manifest to a directory";
   let description = [{
-    For every function carrying `ggemm.launch` whose kernel module became a
-    `gpu.binary` (upstream `gpu-module-to-binary`), writes
+    For every function carrying `ggemm.launch`, and every
+    `ggemm.launch_kernel` (which carries its own), whose kernel module
+    became a `gpu.binary` (upstream `gpu-module-to-binary`), writes
     `DIR/<func>.cubin` (format bin) or `DIR/<func>.ptx` (format isa) and
     `DIR/<func>.json`, the manifest of docs/kernel-abi.md written from the
-    launch attribute. Characters of the function name other than letters,
+    launch attribute; the i-th launch after a function's first is named
+    `<func>_<i>`. Characters of the function name other than letters,
     digits and `_` become `_` in the file names, so every file stays inside
     DIR. The IR is unchanged.
   }];

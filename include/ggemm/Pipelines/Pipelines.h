@@ -79,18 +79,24 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   /// for the manifest and ggemm's runtime) or code in upstream ops that
   /// builds the parameters and launches the kernel (ggemm-lower-launch;
   /// docs/aot-host.md).
-  enum class Host { manifest, launch };
+  enum class Host { manifest, launch, stream };
   PassOptions::Option<Host> host{
       *this, "host",
-      llvm::cl::desc("manifest (#ggemm.launch only) or launch "
-                     "(gpu.launch_func and the parameters, in upstream ops)"),
+      llvm::cl::desc("manifest (#ggemm.launch only), launch (gpu.launch_func "
+                     "and its parameters in upstream ops, self-contained) or "
+                     "stream (the same on the caller's stream and "
+                     "workspace, without synchronizing)"),
       llvm::cl::init(Host::manifest),
       llvm::cl::values(
           clEnumValN(Host::manifest, "manifest",
                      "keep #ggemm.launch for the manifest and ggemm's runtime"),
           clEnumValN(Host::launch, "launch",
-                     "build the launch in the host function "
-                     "(ggemm-lower-launch)"))};
+                     "build each launch in its host function, on a stream "
+                     "of its own, and wait for it (ggemm-lower-launch)"),
+          clEnumValN(Host::stream, "stream",
+                     "build each launch in its host function, on the "
+                     "caller's stream and workspace, two new arguments "
+                     "(ggemm-lower-launch{caller-stream=true})"))};
 };
 
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);

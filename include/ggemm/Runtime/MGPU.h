@@ -75,6 +75,18 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
                                      int64_t swizzle, int64_t l2Promotion,
                                      int64_t oobFill, int64_t *boxDims);
 
+/* ggemm-lower-launch's host code (docs/aot-host.md): encodes the rank-2
+ * byte tensor map of ggemm's kernels (CU_TENSOR_MAP_DATA_TYPE_UINT8, dims
+ * {rowBytes, rows}, stride {rowStride}, box {boxBytes, boxRows}, element
+ * strides 1, no interleave, 128B swizzle if `swizzle128B` else none, L2
+ * promotion 128B, zero out-of-bounds fill; docs/kernel-abi.md) over
+ * `address` into the 128 bytes at `map` (host memory, 64-byte aligned).
+ * Host work only: no allocation, copy or stream. Returns 0, or the
+ * CUresult of the failed call after printing why to stderr. */
+int32_t ggemmTensorMapEncode(void *map, void *address, int64_t rowBytes,
+                             int64_t rows, int64_t rowStride, int64_t boxBytes,
+                             int64_t boxRows, int32_t swizzle128B);
+
 #ifdef __cplusplus
 }
 #endif

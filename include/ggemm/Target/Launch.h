@@ -41,6 +41,39 @@ inline constexpr int64_t kWorkspaceHeaderBytes = 128;
 SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
                                       const KernelProblem &problem);
 
+/// The most 64-bit words one launch of a setup kernel takes as parameters
+/// (3,840 bytes, within the 4 KiB every CUDA driver allows).
+inline constexpr int64_t kSetupChunkWords = 480;
+
+/// The parameter block of one in-place launch (ggemm-lower-launch,
+/// docs/aot-host.md "The workspace"): the kernel's tensor maps, C pointers
+/// and SFA/SFB pointers as 64-bit words, which the setup kernel
+/// (`<kernel>_setup`) copies from its parameters into the workspace, in
+/// chunks of chunkWords() words.
+struct LaunchBlock {
+  int64_t maps = 0; ///< 128-byte tensor maps (16 words each)
+  int64_t sets = 0; ///< operand sets: one C and one SFA/SFB pair each
+
+  int64_t words() const { return 16 * maps + 3 * sets; }
+  int64_t chunkWords() const { return std::min(words(), kSetupChunkWords); }
+  int64_t chunks() const {
+    return (words() + chunkWords() - 1) / chunkWords();
+  }
+  /// First word of the C pointers and of the scale pointers.
+  int64_t cPointersWord() const { return 16 * maps; }
+  int64_t scalePointersWord() const { return 16 * maps + sets; }
+  /// Bytes the block takes in the workspace: whole chunks, rounded up to
+  /// 128 so that the next block's maps keep the 64-byte alignment TMA
+  /// needs.
+  int64_t bytes() const {
+    return (chunks() * chunkWords() * 8 + 127) / 128 * 128;
+  }
+};
+LaunchBlock getLaunchBlock(LaunchAttr launch);
+
+/// The setup kernel of kernel `kernel`: `<kernel>_setup`.
+std::string setupKernelName(StringRef kernel);
+
 /// The manifest of docs/kernel-abi.md for `launch`, naming `imageFile`
 /// (the cubin or PTX written beside it).
 std::string buildManifest(LaunchAttr launch, StringRef imageFile);

@@ -111,18 +111,57 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
   return map;
 }
 
+int32_t ggemmTensorMapEncode(void *map, void *address, int64_t rowBytes,
+                             int64_t rows, int64_t rowStride, int64_t boxBytes,
+                             int64_t boxRows, int32_t swizzle128B) {
+  // What libGGemmMGPU passes cuTensorMapEncodeTiled: UINT8 (0), no
+  // interleave (0), 128B swizzle (3) or none (0), L2 128B (2), no OOB
+  // fill (0).
+  RecordedMap m = {kMapMagic, 2, 0, 0, swizzle128B ? 3u : 0u, 2, 0,
+                   uint64_t(uintptr_t(address)), {}, {}, {}};
+  m.dims[0] = uint64_t(rowBytes);
+  m.dims[1] = uint64_t(rows);
+  m.strides[0] = uint64_t(rowStride);
+  m.box[0] = uint64_t(boxBytes);
+  m.box[1] = uint64_t(boxRows);
+  std::memset(map, 0, 128);
+  std::memcpy(map, &m, sizeof(m));
+  return 0;
+}
+
 void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
                       intptr_t bx, intptr_t by, intptr_t bz, int32_t smem,
-                      void *, void **params, void **, size_t count) {
+                      void *stream, void **params, void **, size_t count) {
+  std::string name = static_cast<const char *>(function);
   std::printf("launch %s grid [%ld, %ld, %ld] block [%ld, %ld, %ld] "
-              "shared %d params %zu\n",
-              static_cast<const char *>(function), long(gx), long(gy), long(gz),
-              long(bx), long(by), long(bz), int(smem), count);
+              "shared %d params %zu stream %s\n",
+              name.c_str(), long(gx), long(gy), long(gz), long(bx), long(by),
+              long(bz), int(smem), count,
+              stream == &allocations ? "own" : nameOf(uintptr_t(stream)).c_str());
+  // The setup kernel (docs/aot-host.md): {dst, status, rows, words...};
+  // done here as the kernel does it.
+  if (name.size() > 6 && name.substr(name.size() - 6) == "_setup") {
+    uint64_t dst, status;
+    int32_t rows;
+    std::memcpy(&dst, params[0], 8);
+    std::memcpy(&status, params[1], 8);
+    std::memcpy(&rows, params[2], 4);
+    auto *s = reinterpret_cast<int32_t *>(status);
+    s[0] = rows;
+    s[1] = 0;
+    for (size_t w = 3; w < count; ++w)
+      std::memcpy(reinterpret_cast<char *>(dst) + 8 * (w - 3), params[w], 8);
+    std::printf("  %zu words to %s, status at %s\n", count - 3,
+                nameOf(dst).c_str(), nameOf(status).c_str());
+    return;
+  }
   uint64_t p[6];
   for (int i = 0; i < 6; ++i)
     std::memcpy(&p[i], params[i], 8);
-  size_t mapBytes = buffers.at(uintptr_t(p[0])).first;
-  for (size_t i = 0; i < mapBytes / 128; ++i) {
+  // The block: maps, then the C pointers, then the scale pointers.
+  size_t numMaps = (p[1] - p[0]) / 128, sets = (p[2] - p[1]) / 8;
+  std::printf("  block at %s\n", nameOf(p[0]).c_str());
+  for (size_t i = 0; i < numMaps; ++i) {
     RecordedMap m;
     std::memcpy(&m, reinterpret_cast<char *>(p[0]) + 128 * i, sizeof(m));
     if (m.magic != kMapMagic) {
@@ -138,20 +177,20 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
                 (unsigned long)m.swizzle, (unsigned long)m.l2,
                 (unsigned long)m.oob, (unsigned long)m.interleave);
   }
-  auto printArray = [&](const char *what, uint64_t array) {
+  auto printArray = [&](const char *what, uint64_t array, size_t n) {
     std::printf("  %s:", what);
-    size_t bytes = buffers.at(uintptr_t(array)).first;
-    for (size_t i = 0; i < bytes / 8; ++i)
+    for (size_t i = 0; i < n; ++i)
       std::printf(" %s",
                   nameOf(reinterpret_cast<uint64_t *>(array)[i]).c_str());
     std::printf("\n");
   };
-  printArray("c_pointers", p[1]);
-  printArray("scale_pointers", p[2]);
+  printArray("c_pointers", p[1], sets);
+  printArray("scale_pointers", p[2], 2 * sets);
   std::printf("  group_sizes: %s\n  alpha: %s\n", nameOf(p[3]).c_str(),
               nameOf(p[4]).c_str());
   auto *status = reinterpret_cast<int32_t *>(p[5]);
-  std::printf("  status: [%d, %d]\n", status[0], status[1]);
+  std::printf("  status: [%d, %d] at %s\n", status[0], status[1],
+              nameOf(p[5]).c_str());
   if (const char *flags = std::getenv("RECORD_KERNEL_FLAGS"))
     status[1] = std::atoi(flags);
   std::fflush(stdout);

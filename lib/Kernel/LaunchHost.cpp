@@ -1,0 +1,245 @@
+//===- LaunchHost.cpp - host code of one in-place launch ------------------===//
+//
+// See LaunchHost.h. docs/aot-host.md describes what is emitted and why;
+// docs/kernel-abi.md is the kernel ABI it follows.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LaunchHost.h"
+
+#include "ggemm/IR/Builders.h"
+
+#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::ggemm;
+
+Value LaunchBuilder::index(int64_t v) { return indexConstant(b, loc, v); }
+
+Value LaunchBuilder::i32(int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+}
+
+Value LaunchBuilder::i64(int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v);
+}
+
+Value LaunchBuilder::address(Value memref) {
+  Value p = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  return arith::IndexCastUIOp::create(b, loc, b.getI64Type(), p);
+}
+
+Value LaunchBuilder::memrefAtAddress(Value address, MemRefType type,
+                                     ValueRange dynamicSizes) {
+  auto ptr = LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+  auto structType = cast<LLVM::LLVMStructType>(converter.convertType(type));
+  MemRefDescriptor desc = MemRefDescriptor::poison(b, loc, structType);
+  desc.setAllocatedPtr(b, loc, ptr);
+  desc.setAlignedPtr(b, loc, ptr);
+  desc.setConstantOffset(b, loc, 0);
+  // Sizes as given, strides of a dense row-major array.
+  SmallVector<Value> sizes;
+  unsigned dyn = 0;
+  for (int64_t size : type.getShape())
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                     dynamicSizes[dyn++])
+                              .getResult()
+                        : i64(size));
+  Value stride = i64(1);
+  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+    desc.setSize(b, loc, d, sizes[d]);
+    desc.setStride(b, loc, d, stride);
+    if (d > 0)
+      stride = arith::MulIOp::create(b, loc, stride, sizes[d]);
+  }
+  return UnrealizedConversionCastOp::create(b, loc, type, Value(desc))
+      .getResult(0);
+}
+
+Value LaunchBuilder::asParam(Value value, Type param) {
+  return memref::MemorySpaceCastOp::create(b, loc, param, value);
+}
+
+Value LaunchBuilder::contiguousRows(const KernelProblem &problem,
+                                    const HostOperands &ops) {
+  if (problem.rows == RowsKind::masked)
+    return index(int64_t(problem.groups.size()) * problem.groups[0].m);
+  if (problem.isListForm())
+    return Value();
+  return memref::DimOp::create(b, loc, ops.a.front(), 0);
+}
+
+Value LaunchBuilder::statusRows(Value contiguousRows) {
+  if (!contiguousRows)
+    return i32(0);
+  Value rows64 =
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), contiguousRows);
+  Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, rows64,
+                                     i64(INT32_MAX));
+  cf::AssertOp::create(b, loc, fits,
+                       "ggemm: the one A buffer has more than 2^31 - 1 rows");
+  return arith::TruncIOp::create(b, loc, b.getI32Type(), rows64);
+}
+
+Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
+                             ArrayRef<Type> params, const HostOperands &ops,
+                             const LaunchPlace &place, Value rows, Value token,
+                             func::FuncOp encode) {
+  MLIRContext *ctx = b.getContext();
+  Type i64Type = b.getI64Type();
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto tokenType = gpu::AsyncTokenType::get(ctx);
+  bool list = problem.isListForm();
+  int64_t sets = list ? problem.groups.size() : 1;
+  LaunchBlock block = getLaunchBlock(launch);
+  ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
+  Value contiguous = contiguousRows(problem, ops);
+  auto pointer = [&](Value address) -> Value {
+    return LLVM::IntToPtrOp::create(b, loc, ptrType, address);
+  };
+  auto offset = [&](Value base, int64_t bytes) -> Value {
+    return bytes ? arith::AddIOp::create(b, loc, base, i64(bytes)).getResult()
+                 : base;
+  };
+
+  // The words of the parameter block: each tensor map encoded on the host
+  // (no device work), then the C and scale pointers.
+  SmallVector<Value> words;
+  Value hostMapsAddress = address(place.hostMaps);
+  for (auto [i, map] : llvm::enumerate(maps)) {
+    ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
+    int64_t set = list ? map.getGroup() : 0;
+    StringRef operand = map.getOperand();
+    Value buffer = operand == "a"     ? ops.a[set]
+                   : operand == "b"   ? ops.b[set]
+                   : operand == "sfa" ? ops.sfa[set]
+                                      : ops.sfb[set];
+    // TMA cannot describe an empty tensor: a group of no rows gets one (its
+    // buffer holds a readable row, which the kernel never loads).
+    Value rowsOfMap =
+        dims[1] < 0
+            ? arith::IndexCastUIOp::create(
+                  b, loc, i64Type,
+                  arith::MaxUIOp::create(b, loc, contiguous, index(1)))
+                  .getResult()
+            : i64(std::max<int64_t>(dims[1], 1));
+    Value status =
+        func::CallOp::create(
+            b, loc, encode,
+            ValueRange{pointer(offset(hostMapsAddress, 128 * int64_t(i))),
+                       pointer(address(buffer)), i64(dims[0]), rowsOfMap,
+                       i64(map.getStrides()[0]), i64(box[0]), i64(box[1]),
+                       i32(map.getSwizzle() == "128B" ? 1 : 0)})
+            .getResult(0);
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
+                                     i32(0));
+    cf::AssertOp::create(
+        b, loc, ok,
+        ("ggemm: cuTensorMapEncodeTiled refused tensor map " + Twine(i) +
+         " (" + operand + " of operand set " + Twine(set) +
+         "; libGGemmMGPU printed why)")
+            .str());
+    for (int64_t w = 0; w < 16; ++w)
+      words.push_back(memref::LoadOp::create(
+          b, loc, place.hostMaps, ValueRange{index(16 * int64_t(i) + w)}));
+  }
+  for (int64_t s = 0; s < sets; ++s)
+    words.push_back(address(ops.c[s]));
+  for (int64_t s = 0; s < sets; ++s) {
+    words.push_back(address(ops.sfa[s]));
+    words.push_back(address(ops.sfb[s]));
+  }
+
+  // The setup kernel, once per chunk: status = {rows, 0} and the chunk's
+  // words into the block. One thread; the kernel below follows on the
+  // same stream, so it sees both.
+  auto kernel = launch.getKernel();
+  std::string setupName = setupKernelName(kernel.getLeafReference());
+  auto setupSymbol =
+      SymbolRefAttr::get(ctx, kernel.getRootReference(),
+                         {FlatSymbolRefAttr::get(ctx, setupName)});
+  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
+  int64_t chunk = block.chunkWords();
+  auto statusType = MemRefType::get({2}, b.getI32Type());
+  Value statusParam = asParam(
+      memrefAtAddress(place.status, statusType),
+      MemRefType::get({2}, b.getI32Type(), MemRefLayoutAttrInterface{},
+                      global));
+  Value one = index(1);
+  gpu::KernelDim3 single{one, one, one};
+  for (int64_t c = 0; c < block.chunks(); ++c) {
+    Value dst = asParam(
+        memrefAtAddress(offset(place.block, 8 * chunk * c),
+                        MemRefType::get({chunk}, i64Type)),
+        MemRefType::get({chunk}, i64Type, MemRefLayoutAttrInterface{},
+                        global));
+    SmallVector<Value> args = {dst, statusParam, rows};
+    for (int64_t w = c * chunk; w < (c + 1) * chunk; ++w)
+      args.push_back(w < int64_t(words.size()) ? words[w] : i64(0));
+    token = gpu::LaunchFuncOp::create(b, loc, setupSymbol, single, single,
+                                      /*dynamicSharedMemorySize=*/Value(),
+                                      args, tokenType, ValueRange{token})
+                .getAsyncToken();
+  }
+
+  // The kernel, on the block: maps at its start, then the pointer arrays.
+  auto paramAt = [&](Value address, Type param) {
+    auto type = cast<MemRefType>(param);
+    return asParam(memrefAtAddress(address, MemRefType::get(
+                                                type.getShape(),
+                                                type.getElementType())),
+                   param);
+  };
+  // group_sizes and alpha: the function's buffers, else null.
+  auto bufferOrNull = [&](Value buffer, Type param) {
+    return buffer ? asParam(buffer, param) : paramAt(i64(0), param);
+  };
+  SmallVector<Value> args = {
+      paramAt(place.block, params[0]),
+      paramAt(offset(place.block, 8 * block.cPointersWord()), params[1]),
+      paramAt(offset(place.block, 8 * block.scalePointersWord()), params[2]),
+      bufferOrNull(ops.groupSizes, params[3]),
+      bufferOrNull(ops.alpha, params[4]),
+      paramAt(place.status, params[5])};
+  ArrayRef<int64_t> grid = launch.getGrid();
+  KernelPlanAttr plan = launch.getPlan();
+  auto launchOp = gpu::LaunchFuncOp::create(
+      b, loc, kernel,
+      gpu::KernelDim3{index(grid[0]), index(grid[1]), index(grid[2])},
+      gpu::KernelDim3{index(plan.getThreads()), one, one},
+      i32(plan.getSharedMemory()), args, tokenType, ValueRange{token});
+  return launchOp.getAsyncToken();
+}
+
+func::FuncOp mlir::ggemm::getOrDeclareEncodeTensorMap(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  Builder b(ctx);
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  Type i64 = b.getI64Type();
+  auto type = b.getFunctionType({ptr, ptr, i64, i64, i64, i64, i64,
+                                 b.getI32Type()},
+                                {b.getI32Type()});
+  Operation *existing = module.lookupSymbol(kEncodeTensorMapFn);
+  if (auto fn = dyn_cast_or_null<func::FuncOp>(existing);
+      fn && fn.getFunctionType() == type && fn.isExternal())
+    return fn;
+  if (existing) {
+    existing->emitOpError()
+        << "is named @" << kEncodeTensorMapFn
+        << ", the function of libGGemmMGPU that ggemm-lower-launch calls to "
+           "encode tensor maps (an external func.func of type "
+        << type << "); rename it";
+    return nullptr;
+  }
+  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+  auto fn = func::FuncOp::create(builder, module.getLoc(), kEncodeTensorMapFn,
+                                 type);
+  fn.setPrivate();
+  return fn;
+}

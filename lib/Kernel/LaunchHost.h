@@ -1,0 +1,96 @@
+//===- LaunchHost.h - host code of one in-place launch ----------*- C++ -*-===//
+//
+// The host code ggemm-lower-launch emits for one ggemm.launch_kernel, in
+// upstream ops: the tensor maps encoded on the host, the setup kernel that
+// writes the launch's parameter block into the workspace, and the launch
+// of the kernel itself, all enqueued on one stream (docs/aot-host.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GGEMM_LIB_KERNEL_LAUNCHHOST_H
+#define GGEMM_LIB_KERNEL_LAUNCHHOST_H
+
+#include "ggemm/Target/Launch.h"
+
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::ggemm {
+
+/// The name of the host function (libGGemmMGPU) that encodes one tensor
+/// map into 128 bytes of host memory with cuTensorMapEncodeTiled.
+inline constexpr llvm::StringLiteral kEncodeTensorMapFn =
+    "ggemmTensorMapEncode";
+
+/// The values that hold each operand of the kernel (the operands of the
+/// ggemm.launch_kernel), checked against the launch's problem.
+struct HostOperands {
+  SmallVector<Value> a, sfa, b, sfb, c;
+  Value groupSizes, alpha;
+};
+
+/// Where one launch's words go: i64 device addresses of its status word
+/// pair and of its parameter block (LaunchBlock) in the workspace, and the
+/// host buffer its tensor maps are encoded into (an i64 memref of at least
+/// 16 words a map, 64-byte aligned).
+struct LaunchPlace {
+  Value status, block, hostMaps;
+};
+
+/// Builds host code at a builder's insertion point.
+class LaunchBuilder {
+public:
+  LaunchBuilder(OpBuilder &b, Location loc, const LLVMTypeConverter &converter)
+      : b(b), loc(loc), converter(converter) {}
+
+  Value index(int64_t v);
+  Value i32(int64_t v);
+  Value i64(int64_t v);
+
+  /// The device address of `memref`'s first element as i64 (identity
+  /// layouts only, so the aligned pointer is the first element).
+  Value address(Value memref);
+
+  /// A memref of `type` (identity layout, default memory space) over the
+  /// memory at the i64 `address`. Upstream has no op that makes a memref
+  /// from an address: this builds the LLVM-dialect memref descriptor with
+  /// upstream's MemRefDescriptor and casts it to the memref type; the cast
+  /// folds away when the host is lowered to LLVM.
+  Value memrefAtAddress(Value address, MemRefType type,
+                        ValueRange dynamicSizes = {});
+
+  /// `value` (default memory space) as the kernel parameter type `param`
+  /// (the same shape in the global memory space).
+  Value asParam(Value value, Type param);
+
+  /// The rows of the one A / SFA / C of a problem that is not in list
+  /// form (the maps' run-time rows and status[0]): A's rows (contiguous,
+  /// offsets), G x max_m (masked); null in list form.
+  Value contiguousRows(const KernelProblem &problem, const HostOperands &ops);
+
+  /// status[0] as i32: contiguousRows, checked by a cf.assert to fit, or 0
+  /// in list form.
+  Value statusRows(Value contiguousRows);
+
+  /// Enqueues, after `token`, the setup kernel's chunks and then the
+  /// kernel of `launch` on `ops`, with the parameter block and status at
+  /// `place`; returns the launch's token. `encode` is the declaration of
+  /// kEncodeTensorMapFn.
+  Value enqueue(LaunchAttr launch, const KernelProblem &problem,
+                ArrayRef<Type> params, const HostOperands &ops,
+                const LaunchPlace &place, Value rows, Value token,
+                func::FuncOp encode);
+
+private:
+  OpBuilder &b;
+  Location loc;
+  const LLVMTypeConverter &converter;
+};
+
+/// The declaration of kEncodeTensorMapFn in `module` (made if missing), or
+/// null after an error if `module` has another symbol of that name.
+func::FuncOp getOrDeclareEncodeTensorMap(ModuleOp module);
+
+} // namespace mlir::ggemm
+
+#endif // GGEMM_LIB_KERNEL_LAUNCHHOST_H

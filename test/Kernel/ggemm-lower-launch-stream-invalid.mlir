@@ -1,0 +1,49 @@
+// ggemm-lower-launch{caller-stream=true} refuses, with the reason, what it
+// cannot give the caller's stream and workspace to.
+// RUN: gemm-opt %s -split-input-file --ggemm-lower-launch=caller-stream=true -verify-diagnostics
+
+// A function called in the module: its callers would not pass the two new
+// arguments.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  // expected-error @below {{is called in the module; with a caller's stream (caller-stream, host=stream) its launches take the stream and a workspace as two new arguments, which its callers do not pass. Call it from outside the module, or inline it into its callers first}}
+  func.func @layer(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>, %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>, %sfb0: memref<128x8xf8E4M3FN>) {
+    ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%a0 : memref<96x128xf4E2M1FN>) sfa(%sfa0 : memref<96x8xf8E4M3FN>) b(%b0 : memref<128x128xf4E2M1FN>) sfb(%sfb0 : memref<128x8xf8E4M3FN>) c(%c0 : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+  func.func @model(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>, %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>, %sfb0: memref<128x8xf8E4M3FN>) {
+    call @layer(%c0, %a0, %sfa0, %b0, %sfb0) : (memref<96x128xf16>, memref<96x128xf4E2M1FN>, memref<96x8xf8E4M3FN>, memref<128x128xf4E2M1FN>, memref<128x8xf8E4M3FN>) -> ()
+    return
+  }
+}
+
+// -----
+
+// The name of the workspace-size function is taken.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  func.func @layer(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>, %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>, %sfb0: memref<128x8xf8E4M3FN>) {
+    ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%a0 : memref<96x128xf4E2M1FN>) sfa(%sfa0 : memref<96x8xf8E4M3FN>) b(%b0 : memref<128x128xf4E2M1FN>) sfb(%sfb0 : memref<128x8xf8E4M3FN>) c(%c0 : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+  // expected-error @below {{is named @layer_workspace_bytes, the function ggemm-lower-launch makes to give the workspace size of @layer; rename it}}
+  func.func @layer_workspace_bytes() -> i64 {
+    %z = arith.constant 0 : i64
+    return %z : i64
+  }
+}
+
+// -----
+
+// A symbol of the module has the name of the encoding function.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  // expected-error @below {{is named @ggemmTensorMapEncode, the function of libGGemmMGPU that ggemm-lower-launch calls to encode tensor maps (an external func.func of type '(!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, i32) -> i32'); rename it}}
+  func.func @ggemmTensorMapEncode() {
+    return
+  }
+  func.func @layer(%c0: memref<96x128xf16>, %a0: memref<96x128xf4E2M1FN>, %sfa0: memref<96x8xf8E4M3FN>, %b0: memref<128x128xf4E2M1FN>, %sfb0: memref<128x8xf8E4M3FN>) {
+    ggemm.launch_kernel @ggemm_list::@ggemm_list rows<list> scales<row_major> a(%a0 : memref<96x128xf4E2M1FN>) sfa(%sfa0 : memref<96x8xf8E4M3FN>) b(%b0 : memref<128x128xf4E2M1FN>) sfb(%sfb0 : memref<128x8xf8E4M3FN>) c(%c0 : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_list::@ggemm_list, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+}
