@@ -90,7 +90,7 @@ Value LaunchBuilder::statusRows(Value contiguousRows) {
 Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                              ArrayRef<Type> params, const HostOperands &ops,
                              const LaunchPlace &place, Value rows, Value token,
-                             func::FuncOp encode) {
+                             LLVM::LLVMFuncOp encode) {
   MLIRContext *ctx = b.getContext();
   Type i64Type = b.getI64Type();
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
@@ -130,13 +130,13 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                   .getResult()
             : i64(std::max<int64_t>(dims[1], 1));
     Value status =
-        func::CallOp::create(
+        LLVM::CallOp::create(
             b, loc, encode,
             ValueRange{pointer(offset(hostMapsAddress, 128 * int64_t(i))),
                        pointer(address(buffer)), i64(dims[0]), rowsOfMap,
                        i64(map.getStrides()[0]), i64(box[0]), i64(box[1]),
                        i32(map.getSwizzle() == "128B" ? 1 : 0)})
-            .getResult(0);
+            .getResult();
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
                                      i32(0));
     cf::AssertOp::create(
@@ -217,29 +217,28 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   return launchOp.getAsyncToken();
 }
 
-func::FuncOp mlir::ggemm::getOrDeclareEncodeTensorMap(ModuleOp module) {
+LLVM::LLVMFuncOp mlir::ggemm::getOrDeclareEncodeTensorMap(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
   Builder b(ctx);
   auto ptr = LLVM::LLVMPointerType::get(ctx);
-  Type i64 = b.getI64Type();
-  auto type = b.getFunctionType({ptr, ptr, i64, i64, i64, i64, i64,
-                                 b.getI32Type()},
-                                {b.getI32Type()});
+  Type i64 = b.getI64Type(), i32 = b.getI32Type();
+  auto type = LLVM::LLVMFunctionType::get(
+      i32, {ptr, ptr, i64, i64, i64, i64, i64, i32});
   Operation *existing = module.lookupSymbol(kEncodeTensorMapFn);
-  if (auto fn = dyn_cast_or_null<func::FuncOp>(existing);
+  if (auto fn = dyn_cast_or_null<LLVM::LLVMFuncOp>(existing);
       fn && fn.getFunctionType() == type && fn.isExternal())
     return fn;
   if (existing) {
     existing->emitOpError()
         << "is named @" << kEncodeTensorMapFn
         << ", the function of libGGemmMGPU that ggemm-lower-launch calls to "
-           "encode tensor maps (an external func.func of type "
+           "encode tensor maps (an external llvm.func of type "
         << type << "); rename it";
     return nullptr;
   }
+  // An llvm.func, so that no func-level pass (llvm-request-c-wrappers)
+  // changes how it is called.
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto fn = func::FuncOp::create(builder, module.getLoc(), kEncodeTensorMapFn,
-                                 type);
-  fn.setPrivate();
-  return fn;
+  return LLVM::LLVMFuncOp::create(builder, module.getLoc(), kEncodeTensorMapFn,
+                                  type);
 }

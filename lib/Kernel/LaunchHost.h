@@ -13,7 +13,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::ggemm {
 
@@ -79,7 +79,7 @@ public:
   Value enqueue(LaunchAttr launch, const KernelProblem &problem,
                 ArrayRef<Type> params, const HostOperands &ops,
                 const LaunchPlace &place, Value rows, Value token,
-                func::FuncOp encode);
+                LLVM::LLVMFuncOp encode);
 
 private:
   OpBuilder &b;
@@ -89,7 +89,7 @@ private:
 
 /// The declaration of kEncodeTensorMapFn in `module` (made if missing), or
 /// null after an error if `module` has another symbol of that name.
-func::FuncOp getOrDeclareEncodeTensorMap(ModuleOp module);
+LLVM::LLVMFuncOp getOrDeclareEncodeTensorMap(ModuleOp module);
 
 } // namespace mlir::ggemm
 

@@ -321,7 +321,7 @@ struct GGemmLowerLaunch final
   /// waited for, its error flags checked.
   void lowerSelfContained(func::FuncOp fn, MutableArrayRef<Site> sites,
                           const LLVMTypeConverter &converter,
-                          func::FuncOp encode) {
+                          LLVM::LLVMFuncOp encode) {
     MLIRContext *ctx = &getContext();
     Value hostMaps = hostMapBuffer(fn, sites);
     auto tokenType = gpu::AsyncTokenType::get(ctx);
@@ -384,7 +384,7 @@ struct GGemmLowerLaunch final
   LogicalResult lowerOnCallerStream(func::FuncOp fn,
                                     MutableArrayRef<Site> sites,
                                     const LLVMTypeConverter &converter,
-                                    func::FuncOp encode) {
+                                    LLVM::LLVMFuncOp encode) {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     std::string sizeName = (fn.getName() + "_workspace_bytes").str();
@@ -510,7 +510,7 @@ struct GGemmLowerLaunch final
       return signalPassFailure();
     if (functions.empty())
       return;
-    func::FuncOp encode = getOrDeclareEncodeTensorMap(module);
+    LLVM::LLVMFuncOp encode = getOrDeclareEncodeTensorMap(module);
     if (!encode)
       return signalPassFailure();
     for (auto &[fn, sites] : functions) {

@@ -38,7 +38,7 @@ module attributes {gpu.container_module} {
 // A symbol of the module has the name of the encoding function.
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
-  // expected-error @below {{is named @ggemmTensorMapEncode, the function of libGGemmMGPU that ggemm-lower-launch calls to encode tensor maps (an external func.func of type '(!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, i32) -> i32'); rename it}}
+  // expected-error @below {{is named @ggemmTensorMapEncode, the function of libGGemmMGPU that ggemm-lower-launch calls to encode tensor maps (an external llvm.func of type '!llvm.func<i32 (ptr, ptr, i64, i64, i64, i64, i64, i32)>'); rename it}}
   func.func @ggemmTensorMapEncode() {
     return
   }

@@ -15,7 +15,7 @@
 // {0, 0} (list form); the kernel gets the maps at +128, C at +128+256,
 // SFA/SFB at +128+264, null group_sizes and alpha and the status, with
 // the attribute's grid, block and shared memory. No error flags to check.
-// CHECK: func.func private @ggemmTensorMapEncode(!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, i32) -> i32
+// CHECK: llvm.func @ggemmTensorMapEncode(!llvm.ptr, !llvm.ptr, i64, i64, i64, i64, i64, i32) -> i32
 // CHECK-LABEL: func.func @list(
 // CHECK-SAME: %[[C:[^:]*]]: memref<96x128xf16>, %[[A:[^:]*]]: memref<96x128xf4E2M1FN>, %[[SFA:[^:]*]]: memref<96x8xf8E4M3FN>, %[[B:[^:]*]]: memref<128x128xf4E2M1FN>, %[[SFB:[^:]*]]: memref<128x8xf8E4M3FN>) {
 // CHECK: %[[HOST:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32xi64>
@@ -29,7 +29,7 @@
 // CHECK: %[[MAP0:.*]] = llvm.inttoptr %[[HADDR]]
 // CHECK: memref.extract_aligned_pointer_as_index %[[A]] : memref<96x128xf4E2M1FN>
 // CHECK: %[[APTR:.*]] = llvm.inttoptr
-// CHECK: %[[RC0:.*]] = call @ggemmTensorMapEncode(%[[MAP0]], %[[APTR]], %c64_i64{{[_0-9]*}}, %c96_i64, %c64_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c1_i32)
+// CHECK: %[[RC0:.*]] = llvm.call @ggemmTensorMapEncode(%[[MAP0]], %[[APTR]], %c64_i64{{[_0-9]*}}, %c96_i64, %c64_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c1_i32)
 // CHECK: %[[OK0:.*]] = arith.cmpi eq, %[[RC0]], %c0_i32
 // CHECK: cf.assert %[[OK0]], "ggemm: cuTensorMapEncodeTiled refused tensor map 0 (a of operand set 0; libGGemmMGPU printed why)"
 // CHECK: %[[W0:.*]] = memref.load %[[HOST]][%c0] : memref<32xi64>

@@ -200,6 +200,8 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
 
 //===----------------------------------------------------------------------===//
 // The driver: named host buffers in, the compiled entry points called.
+// (record-stream.cpp includes this file without it, for a driver of its
+// own.)
 //===----------------------------------------------------------------------===//
 
 template <int Rank>
@@ -210,6 +212,9 @@ MemRef<Rank> buffer(const char *name, size_t bytes,
   buffers[uintptr_t(p)] = {bytes, name};
   return denseMemRef(p, sizes);
 }
+
+#ifndef RECORD_LAUNCH_NO_MAIN
+
 
 extern "C" {
 void _mlir_ciface_run_list(MemRef<2> *, MemRef<2> *, MemRef<2> *, MemRef<2> *,
@@ -258,3 +263,4 @@ int main() {
     std::free(reinterpret_cast<void *>(base));
   return 0;
 }
+#endif // RECORD_LAUNCH_NO_MAIN
