@@ -213,6 +213,24 @@ MemRef<Rank> buffer(const char *name, size_t bytes,
   return denseMemRef(p, sizes);
 }
 
+/// The buffers of test_00's two groups (M = [96, 128], N = [128, 256],
+/// K = [128, 512]), named as the record prints them.
+struct ListBuffers {
+  MemRef<2> a0, a1, sfa0, sfa1, b0, b1, sfb0, sfb1, c0, c1;
+};
+ListBuffers listBuffers() {
+  return {buffer<2>("a0", 96 * 64, {96, 128}),
+          buffer<2>("a1", 128 * 256, {128, 512}),
+          buffer<2>("sfa0", 96 * 8, {96, 8}),
+          buffer<2>("sfa1", 128 * 32, {128, 32}),
+          buffer<2>("b0", 128 * 64, {128, 128}),
+          buffer<2>("b1", 256 * 256, {256, 512}),
+          buffer<2>("sfb0", 128 * 8, {128, 8}),
+          buffer<2>("sfb1", 256 * 32, {256, 32}),
+          buffer<2>("c0", 96 * 128 * 2, {96, 128}),
+          buffer<2>("c1", 128 * 256 * 2, {128, 256})};
+}
+
 #ifndef RECORD_LAUNCH_NO_MAIN
 
 
@@ -228,23 +246,14 @@ int main() {
   // Unbuffered: a failed cf.assert prints its message with puts and aborts,
   // which would lose a buffered stdout.
   std::setvbuf(stdout, nullptr, _IONBF, 0);
-  auto a0 = buffer<2>("a0", 96 * 64, {96, 128});
-  auto a1 = buffer<2>("a1", 128 * 256, {128, 512});
-  auto sfa0 = buffer<2>("sfa0", 96 * 8, {96, 8});
-  auto sfa1 = buffer<2>("sfa1", 128 * 32, {128, 32});
-  auto b0 = buffer<2>("b0", 128 * 64, {128, 128});
-  auto b1 = buffer<2>("b1", 256 * 256, {256, 512});
-  auto sfb0 = buffer<2>("sfb0", 128 * 8, {128, 8});
-  auto sfb1 = buffer<2>("sfb1", 256 * 32, {256, 32});
-  auto c0 = buffer<2>("c0", 96 * 128 * 2, {96, 128});
-  auto c1 = buffer<2>("c1", 128 * 256 * 2, {128, 256});
+  ListBuffers l = listBuffers();
   std::printf("run_list\n");
-  _mlir_ciface_run_list(&a0, &a1, &sfa0, &sfa1, &b0, &b1, &sfb0, &sfb1, &c0,
-                        &c1);
+  _mlir_ciface_run_list(&l.a0, &l.a1, &l.sfa0, &l.sfa1, &l.b0, &l.b1, &l.sfb0,
+                        &l.sfb1, &l.c0, &l.c1);
   // C came back from the device copy, which the "kernel" never wrote: the
   // poison the entry point set.
   std::printf("c0[0] = 0x%04x\n",
-              unsigned(static_cast<uint16_t *>(c0.aligned)[0]));
+              unsigned(static_cast<uint16_t *>(l.c0.aligned)[0]));
 
   const int64_t rows = 320;
   auto a = buffer<2>("a", rows * 256, {rows, 512});
