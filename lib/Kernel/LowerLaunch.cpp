@@ -19,6 +19,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
 
 #define DEBUG_TYPE "ggemm-lower-launch"
 
@@ -45,6 +47,53 @@ struct Site {
 struct GGemmLowerLaunch final
     : public ggemm::impl::GGemmLowerLaunchBase<GGemmLowerLaunch> {
   using GGemmLowerLaunchBase::GGemmLowerLaunchBase;
+
+  /// Host allocations that kernels use: made managed memory after the
+  /// launches are lowered (host=launch).
+  llvm::SetVector<memref::AllocOp> managedAllocs;
+
+  /// Whether `alloc` can become managed memory: every free of it is a
+  /// memref.dealloc (which becomes a gpu.dealloc), and no other user may
+  /// free it (each says it does not, or passes it on: a launch, a call, a
+  /// return). Else says why on `diag`.
+  LogicalResult checkManaged(memref::AllocOp alloc, InFlightDiagnostic &diag) {
+    for (Operation *user : alloc->getUsers()) {
+      if (isa<memref::DeallocOp, LaunchKernelOp, func::CallOp, func::ReturnOp>(
+              user) ||
+          user->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+        continue;
+      auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+      if (!effects ||
+          effects.getEffectOnValue<MemoryEffects::Free>(alloc.getResult()))
+        return diag << "It would become managed memory (gpu.alloc "
+                       "host_shared), but "
+                    << user->getName()
+                    << (effects ? " frees it" : " may free it")
+                    << "; free it with memref.dealloc";
+    }
+    return success();
+  }
+
+  /// Replaces each of managedAllocs by gpu.alloc host_shared, and its
+  /// memref.deallocs by gpu.dealloc.
+  void makeManaged() {
+    for (memref::AllocOp alloc : managedAllocs) {
+      OpBuilder b(alloc);
+      auto managed = gpu::AllocOp::create(
+          b, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
+          ValueRange{}, alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+          /*hostShared=*/true);
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
+          OpBuilder at(dealloc);
+          gpu::DeallocOp::create(at, dealloc.getLoc(), Type(), ValueRange{},
+                                 dealloc.getMemref());
+          dealloc.erase();
+        }
+      alloc.replaceAllUsesWith(managed.getMemref());
+      alloc.erase();
+    }
+  }
 
   /// Reads the operands of `site` (the ggemm.launch_kernel of `fn`) into
   /// `out`, checking them against the launch's problem: the row form and
@@ -108,15 +157,43 @@ struct GGemmLowerLaunch final
                << "' operand(s); the kernel's problem needs " << count;
       for (Value v : given) {
         // The kernel dereferences the address on the GPU: a buffer of the
-        // host's own heap or stack is not one it can read or write.
-        if (Operation *def = v.getDefiningOp();
-            isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def))
-          return site.emitOpError()
-                 << "'" << name << "' of set " << values.size() << " is a "
-                 << def->getName()
-                 << ": host memory, which the kernel cannot address. "
-                    "Allocate it on the device (gpu.alloc) or pass a device "
+        // host's own heap or stack is not one it can read or write. A
+        // host allocation of the function (bufferization's tensor.empty)
+        // becomes managed memory (gpu.alloc host_shared), which both can,
+        // where the launch waits for the kernel (host=launch).
+        Value root = v;
+        while (Operation *def = root.getDefiningOp()) {
+          auto view = dyn_cast<ViewLikeOpInterface>(def);
+          if (!view)
+            break;
+          root = view.getViewSource();
+        }
+        if (Operation *def = root.getDefiningOp();
+            isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def)) {
+          InFlightDiagnostic diag =
+              site.emitOpError()
+              << "'" << name << "' of set " << values.size() << " is a "
+              << def->getName() << ": host memory, which the kernel cannot "
+              << "address. ";
+          auto alloc = dyn_cast<memref::AllocOp>(def);
+          if (alloc && !callerStream) {
+            if (succeeded(checkManaged(alloc, diag))) {
+              diag.abandon();
+              managedAllocs.insert(alloc);
+              values.push_back(v);
+              continue;
+            }
+            return diag;
+          }
+          if (alloc)
+            diag << "With host=stream the caller passes device buffers: "
+                    "pass it in as an argument (or use host=launch, which "
+                    "makes such an allocation managed memory)";
+          else
+            diag << "Allocate it on the device (gpu.alloc) or pass a device "
                     "buffer in as an argument";
+          return diag;
+        }
         auto type = dyn_cast<MemRefType>(v.getType());
         if (!type || type.getElementType() != element ||
             !type.getLayout().isIdentity() || type.getMemorySpace())
@@ -521,6 +598,7 @@ struct GGemmLowerLaunch final
       if (failed(lowerOnCallerStream(fn, sites, converter, encode)))
         return signalPassFailure();
     }
+    makeManaged();
   }
 };
 

@@ -166,8 +166,11 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
     function's order) are the two i32 at byte 8 i of the workspace.
 
     The operands must hold device addresses (function arguments the caller
-    fills with device buffers, or `gpu.alloc` results); a `memref.alloc` or
-    `memref.alloca` of the host is refused. Memrefs over an address, which
+    fills with device buffers, or `gpu.alloc` results). Without
+    `caller-stream`, a `memref.alloc` of the function that a launch uses
+    (bufferization's `tensor.empty`) becomes managed memory
+    (`gpu.alloc host_shared`, its `memref.dealloc` a `gpu.dealloc`); with
+    it, and for a `memref.alloca`, host memory is refused. Memrefs over an address, which
     upstream has no op to build, are LLVM-dialect memref descriptors cast
     to memrefs with `builtin.unrealized_conversion_cast`, which upstream
     `gpu-to-llvm`/`finalize-memref-to-llvm` and `reconcile-unrealized-casts`
