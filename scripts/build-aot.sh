@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compiles examples/aot/grouped.mlir ahead of time into an executable
-# (docs/aot-host.md): ggemm-pipeline{host=launch} -> upstream host lowerings
-# -> mlir-translate -> llc -> link with the driver, libGGemmMGPU,
+# Compiles examples/aot/grouped.mlir (ggemm-pipeline{host=launch}) and
+# examples/aot/stream.mlir (host=stream) ahead of time into two executables
+# (docs/aot-host.md): ggemm-pipeline -> upstream host lowerings ->
+# mlir-translate -> llc -> link with a driver, libGGemmMGPU,
 # libGGemmReference and the CUDA driver. Needs a configured and built
 # ggemm (gemm-opt, the two libraries) and LLVM/MLIR 22's tools; the
 # executable needs neither, only libcuda.so.1 and a GPU to run.
@@ -45,3 +46,24 @@ mkdir -p "$OUT"
   "$BUILD/lib/Runtime/libGGemmMGPU.a" "$BUILD/lib/Reference/libGGemmReference.a" \
   -L"$CUDA_LIB_DIR" -lcuda -lpthread -o "$OUT/aot-grouped"
 echo "built $OUT/aot-grouped"
+
+# The same for the host=stream example: its entry point takes the caller's
+# stream and workspace; C wrappers for the driver (upstream
+# llvm-request-c-wrappers).
+"$BUILD/bin/gemm-opt" "$ROOT/examples/aot/stream.mlir" \
+  --ggemm-pipeline="chip=sm_90a host=stream" -o "$OUT/stream.gpu.mlir"
+"$BUILD/bin/gemm-opt" "$OUT/stream.gpu.mlir" --pass-pipeline='builtin.module(
+  func.func(llvm-request-c-wrappers), expand-strided-metadata,
+  gpu-to-llvm{use-bare-pointers-for-kernels=1}, convert-cf-to-llvm,
+  convert-func-to-llvm, finalize-memref-to-llvm, convert-arith-to-llvm,
+  reconcile-unrealized-casts)' -o "$OUT/stream.llvm.mlir"
+"$LLVM_BIN/mlir-translate" --mlir-to-llvmir "$OUT/stream.llvm.mlir" \
+  -o "$OUT/stream.ll"
+"$LLVM_BIN/llc" -O2 -filetype=obj -relocation-model=pic "$OUT/stream.ll" \
+  -o "$OUT/stream.o"
+# shellcheck disable=SC2086
+"$CXX" -std=c++17 -O2 ${CXXFLAGS:-} -I"$ROOT/include" -I"$CUDA/include" \
+  "$ROOT/examples/aot/stream_driver.cpp" "$OUT/stream.o" \
+  "$BUILD/lib/Runtime/libGGemmMGPU.a" "$BUILD/lib/Reference/libGGemmReference.a" \
+  -L"$CUDA_LIB_DIR" -lcuda -lpthread -o "$OUT/aot-stream"
+echo "built $OUT/aot-stream"

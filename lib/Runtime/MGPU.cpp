@@ -23,7 +23,10 @@
 
 #include <cuda.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 #include <cstdio>
 #include <cstring>
 
@@ -143,6 +146,13 @@ MemRefView viewOf(const void *descriptor, int64_t rank) {
   return {pointers[1], fields[0], fields + 1, fields + 1 + rank};
 }
 
+/// The dynamic shared memory each function was allowed, so that a launch
+/// asks the driver once per function (host time per launch, and no
+/// attribute calls while a stream is being captured); forgotten when a
+/// module is unloaded.
+std::mutex allowedMutex;
+std::unordered_map<CUfunction, int32_t> allowedSharedMemory;
+
 } // namespace
 
 extern "C" {
@@ -186,6 +196,10 @@ void mgpuModuleUnload(void *module) {
   CUcontext current = nullptr;
   if (cuCtxGetCurrent(&current) == CUDA_ERROR_DEINITIALIZED)
     return;
+  {
+    std::lock_guard<std::mutex> lock(allowedMutex);
+    allowedSharedMemory.clear();
+  }
   ScopedContext scope;
   GGEMM_CHECK(cuModuleUnload(static_cast<CUmodule>(module)));
 }
@@ -209,6 +223,12 @@ static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
                                      const char *entry) {
   if (smem <= 0)
     return true;
+  {
+    std::lock_guard<std::mutex> lock(allowedMutex);
+    auto it = allowedSharedMemory.find(function);
+    if (it != allowedSharedMemory.end() && it->second >= smem)
+      return true;
+  }
   CUdevice device;
   int limit = 0;
   if (!check(cuCtxGetDevice(&device), entry, "cuCtxGetDevice") ||
@@ -225,10 +245,15 @@ static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
     errorCount.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  return check(
-      cuFuncSetAttribute(function,
-                         CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
-      entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+  if (!check(cuFuncSetAttribute(
+                 function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                 smem),
+             entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
+    return false;
+  std::lock_guard<std::mutex> lock(allowedMutex);
+  int32_t &allowed = allowedSharedMemory[function];
+  allowed = std::max(allowed, smem);
+  return true;
 }
 
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
