@@ -247,12 +247,15 @@ struct GGemmOutlineKernel final
     auto symbol =
         SymbolRefAttr::get(ctx, name, {FlatSymbolRefAttr::get(ctx, name)});
     LaunchAttr launch = buildLaunch(ctx, symbol, p, plan);
+    // Its setup kernel, which writes the parameter block of a launch on a
+    // caller's stream (ggemm-lower-launch, or ggemm's runtime from the
+    // manifest).
+    b.setInsertionPointToEnd(gpuModule.getBody());
+    buildSetupKernel(b, loc, setupKernelName(name), getLaunchBlock(launch));
     if (hostOperands) {
       // Where the ggemm op stood, on its operands and with its launch:
-      // ggemm-lower-launch launches the kernel from here, after its setup
-      // kernel (below) has written the parameter block.
-      b.setInsertionPointToEnd(gpuModule.getBody());
-      buildSetupKernel(b, loc, setupKernelName(name), getLaunchBlock(launch));
+      // ggemm-lower-launch launches the kernel from here, after the setup
+      // kernel has written the parameter block.
       b.setInsertionPoint(persistent);
       LaunchKernelOp::create(
           b, loc, symbol, launch, RowsKindAttr::get(ctx, problem.rows),

@@ -63,6 +63,11 @@ std::string Kernel::load(const Context &context, Manifest manifest,
                     cuFuncSetAttribute(
                         out.fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                         int(manifest.dynamicSharedMemory)));
+  if (!manifest.setupKernel.empty())
+    GGEMM_CU_CHECK_IN("setup kernel " + manifest.setupKernel + " in " +
+                          manifest.cubinPath,
+                      cuModuleGetFunction(&out.setup, module,
+                                          manifest.setupKernel.c_str()));
   out.info = std::move(manifest);
   return "";
 }
@@ -71,33 +76,12 @@ std::string Kernel::load(const Context &context, Manifest manifest,
 // Launch
 //===----------------------------------------------------------------------===//
 
-/// Copies `values` into a new device array.
-template <typename T>
-static std::string makeArray(const std::vector<T> &values, DeviceBuffer &out) {
-  if (std::string err = DeviceBuffer::allocate(values.size() * sizeof(T), out);
-      !err.empty())
-    return err;
-  return out.upload(values.data(), values.size() * sizeof(T));
-}
-
-std::string Launch::create(const Kernel &kernel, const Operands &operands,
-                           Launch &out) {
-  out = Launch();
-  const Manifest &manifest = kernel.manifest();
-  if (std::string err = checkOperands(manifest, operands); !err.empty())
-    return err;
-  bool oneSet = manifest.oneOperandSet();
-  // The rows of the one A / SFA / C: the caller's (contiguous, offsets), or
-  // G x max_m (masked, static). status[0] carries them to the kernel.
-  int64_t rowsOfA = manifest.rows == RowsForm::Masked
-                        ? manifest.contiguousCapacity()
-                        : operands.contiguousRows;
-
-  // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
-  // aligned on the host, so the vector's storage is the device array's
-  // image; cuMemAlloc's 256-byte alignment covers the ABI's 64.
+std::string encodeTensorMaps(const Manifest &manifest,
+                             const Operands &operands,
+                             std::vector<CUtensorMap> &maps) {
   static_assert(sizeof(CUtensorMap) == 128, "the ABI has 128-byte maps");
-  std::vector<CUtensorMap> maps(manifest.tensorMaps.size());
+  maps.assign(manifest.tensorMaps.size(), CUtensorMap{});
+  bool oneSet = manifest.oneOperandSet();
   for (size_t i = 0; i < maps.size(); ++i) {
     const TensorMapSpec &spec = manifest.tensorMaps[i];
     ResolvedTensorMap shape;
@@ -129,6 +113,38 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
                                      CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
                                      CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
   }
+  return "";
+}
+
+/// Copies `values` into a new device array.
+template <typename T>
+static std::string makeArray(const std::vector<T> &values, DeviceBuffer &out) {
+  if (std::string err = DeviceBuffer::allocate(values.size() * sizeof(T), out);
+      !err.empty())
+    return err;
+  return out.upload(values.data(), values.size() * sizeof(T));
+}
+
+std::string Launch::create(const Kernel &kernel, const Operands &operands,
+                           Launch &out) {
+  out = Launch();
+  const Manifest &manifest = kernel.manifest();
+  if (std::string err = checkOperands(manifest, operands); !err.empty())
+    return err;
+  bool oneSet = manifest.oneOperandSet();
+  // The rows of the one A / SFA / C: the caller's (contiguous, offsets), or
+  // G x max_m (masked, static). status[0] carries them to the kernel.
+  int64_t rowsOfA = manifest.rows == RowsForm::Masked
+                        ? manifest.contiguousCapacity()
+                        : operands.contiguousRows;
+
+  // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
+  // aligned on the host, so the vector's storage is the device array's
+  // image; cuMemAlloc's 256-byte alignment covers the ABI's 64.
+  std::vector<CUtensorMap> maps;
+  if (std::string err = encodeTensorMaps(manifest, operands, maps);
+      !err.empty())
+    return err;
 
   // c_pointers {c_g...}; scale_pointers {sfa_0, sfb_0, sfa_1, sfb_1, ...}.
   std::vector<uint64_t> cPointers, scalePointers;

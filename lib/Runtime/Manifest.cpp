@@ -253,6 +253,32 @@ uint32_t alignmentOf(const OperandAlignment &alignment, Operand operand) {
 /// alignment the kernel needs of each operand's addresses: every key
 /// required, each a power of two in [1, 256]. The tensor maps must be
 /// parsed first: an operand read through one needs TMA's 16 bytes at least.
+/// The optional "setup" object: the setup kernel that writes the
+/// parameter block of a launch on a caller's stream (enqueueOnStream).
+std::string parseSetup(const Value &root, Manifest &out) {
+  std::string error;
+  ObjectReader top(root, "", error);
+  const Value *setup = top.member("setup", /*required=*/false);
+  if (!setup)
+    return "";
+  if (!top.expectKind("setup", *setup, Value::Kind::Object))
+    return error;
+  ObjectReader reader(*setup, "setup", error);
+  reader.getString("kernel", out.setupKernel);
+  reader.getInteger("chunk_words", out.setupChunkWords, 1, kMaxSetupChunkWords);
+  if (!error.empty())
+    return error;
+  int64_t words = out.parameterBlockWords();
+  int64_t expected = std::min(words, kMaxSetupChunkWords);
+  if (out.setupChunkWords != expected)
+    return "manifest: \"setup.chunk_words\" is " +
+           std::to_string(out.setupChunkWords) + "; the kernel's " +
+           std::to_string(out.tensorMaps.size()) +
+           " tensor maps and pointers make " + std::to_string(words) +
+           " words, so its chunks take " + std::to_string(expected);
+  return "";
+}
+
 std::string parseAlignment(const Value &root, Manifest &out) {
   std::string error;
   ObjectReader top(root, "", error);
@@ -441,6 +467,8 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
   if (std::string err = parseTensorMaps(root, out); !err.empty())
     return err;
   if (std::string err = checkTensorMapOrder(out); !err.empty())
+    return err;
+  if (std::string err = parseSetup(root, out); !err.empty())
     return err;
   return parseAlignment(root, out);
 }

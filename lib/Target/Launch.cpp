@@ -145,6 +145,13 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"alignment", std::move(alignment)}};
   if (plan.getTensorMemoryColumns())
     manifest["tensor_memory_columns"] = plan.getTensorMemoryColumns();
+  // The setup kernel beside it (ggemm-outline-kernel makes one for every
+  // kernel): what a launch on a caller's stream runs first.
+  LaunchBlock block = getLaunchBlock(launch);
+  manifest["setup"] = llvm::json::Object{
+      {"kernel",
+       setupKernelName(launch.getKernel().getLeafReference().getValue())},
+      {"chunk_words", block.chunkWords()}};
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));

@@ -124,6 +124,7 @@ std::string buildImage(const rt::Manifest &manifest,
 struct DeviceSet {
   rt::DeviceBuffer memory;
   rt::DeviceBuffer deviceSizes; ///< see uploadSet's `deviceSizes`
+  rt::Operands operands;        ///< the addresses `launch` was made from
   rt::Launch launch;
 };
 

@@ -364,6 +364,7 @@ std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
   }
   operands.alphaValues = image.alpha;
   operands.contiguousRows = image.rows;
+  out.operands = operands;
   return rt::Launch::create(kernel, operands, out.launch);
 }
 

@@ -41,7 +41,8 @@ constexpr const char *kUsageLine =
     "                [--group-offsets e,f,...] [--group-counts c,d,...]\n"
     "                [--check] [--bench] [--iters N] [--warmup N]\n"
     "                [--bench-reference] [--overrun-device-sizes N]\n"
-    "                [--device gpu|emu] [--emu-seed N] [--save DIR]\n";
+    "                [--device gpu|emu] [--emu-seed N] [--save DIR]\n"
+    "                [--stream-launch]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
     "  --group-sizes L   rows per group for contiguous rows (default: the\n"
@@ -100,7 +101,12 @@ constexpr const char *kOptions =
     "                    the checked launch in one CUDA graph, then N times\n"
     "                    write new seeded skewed rows into the device array\n"
     "                    it reads (the same rows of A in all) and new inputs\n"
-    "                    into its buffers, replay the graph and check it\n";
+    "                    into its buffers, replay the graph and check it\n"
+    "  --stream-launch   with --check: launch as a framework does\n"
+    "                    (rt::enqueueOnStream): the row array and alpha on\n"
+    "                    the device, the tensor maps encoded on the host,\n"
+    "                    the setup kernel writing the parameter block into a\n"
+    "                    workspace, nothing allocated or copied per launch\n";
 
 struct Options {
   std::string manifest, loadDir, saveDir;
@@ -110,6 +116,8 @@ struct Options {
   /// --group-offsets / --group-counts: any int32, bad data included.
   std::vector<int64_t> groupOffsets, groupCounts;
   bool check = false, bench = false, benchReference = false;
+  /// --stream-launch: the checked launch through rt::enqueueOnStream.
+  bool streamLaunch = false;
   int64_t iters = 200, warmup = 20;
   /// --overrun-device-sizes: rows the device's group sizes claim past A.
   int64_t overrun = 0;
@@ -165,9 +173,10 @@ std::string parseOptions(int argc, char **argv, Options &out) {
     return "";
   };
   auto flag = [&](const std::string &name) {
-    (name == "--check"   ? out.check
-     : name == "--bench" ? out.bench
-                         : out.benchReference) = true;
+    (name == "--check"           ? out.check
+     : name == "--bench"         ? out.bench
+     : name == "--stream-launch" ? out.streamLaunch
+                                 : out.benchReference) = true;
   };
   auto option = [&](const std::string &name,
                     const std::string &value) -> std::string {
@@ -218,7 +227,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
   };
   // Both "--name value" and "--name=value".
   if (std::string err = ggemm::tools::scanArguments(
-          argc, argv, {"--check", "--bench", "--bench-reference"},
+          argc, argv,
+          {"--check", "--bench", "--bench-reference", "--stream-launch"},
           {"--seed", "--group-sizes", "--group-offsets", "--group-counts",
            "--load", "--iters", "--warmup",
            "--overrun-device-sizes", "--device", "--emu-seed", "--save",
@@ -235,6 +245,9 @@ std::string parseOptions(int argc, char **argv, Options &out) {
            "--device gpu)";
   if (!out.saveDir.empty() && !out.check)
     return "--save writes the output of the checked launch: give --check too";
+  if (out.streamLaunch && (!out.check || out.graphReplays || out.overrun))
+    return "--stream-launch runs the checked launch: give --check, without "
+           "--graph-replays or --overrun-device-sizes";
   return "";
 }
 
@@ -721,8 +734,10 @@ int run(int argc, char **argv) {
   // one, or bad data (which the runtime would refuse to upload).
   const std::vector<int32_t> *deviceArray =
       options.overrun        ? &overrunSizes
-      : rowArray.rows.flags || options.graphReplays ? &image.groupSizes
-                                                    : nullptr;
+      : rowArray.rows.flags || options.graphReplays ||
+              (options.streamLaunch && manifest.oneOperandSet())
+          ? &image.groupSizes
+          : nullptr;
   DeviceSet first;
   if (std::string err = uploadSet(kernel, image, first, deviceArray);
       !err.empty())
@@ -731,8 +746,33 @@ int run(int argc, char **argv) {
   // One launch on the poisoned C of the first set, checked before any
   // benchmark replay touches it.
   CheckSummary summary;
+  // --stream-launch: alpha on the device too, and a workspace.
+  rt::DeviceBuffer deviceAlpha, workspace;
+  if (options.streamLaunch) {
+    if (manifest.alpha) {
+      size_t bytes = image.alpha.size() * sizeof(float);
+      if (std::string err = rt::DeviceBuffer::allocate(bytes, deviceAlpha);
+          !err.empty())
+        return fail(err);
+      if (std::string err = deviceAlpha.upload(image.alpha.data(), bytes);
+          !err.empty())
+        return fail(err);
+      first.operands.alpha = deviceAlpha.address();
+    }
+    if (std::string err = rt::DeviceBuffer::allocate(
+            size_t(rt::streamWorkspaceBytes(manifest)), workspace);
+        !err.empty())
+      return fail(err);
+    std::printf("stream launch: workspace of %lld bytes\n",
+                (long long)rt::streamWorkspaceBytes(manifest));
+  }
   if (options.check) {
-    if (std::string err = first.launch.enqueue(stream.get()); !err.empty())
+    if (std::string err =
+            options.streamLaunch
+                ? rt::enqueueOnStream(kernel, first.operands, stream.get(),
+                                      workspace.address())
+                : first.launch.enqueue(stream.get());
+        !err.empty())
       return fail(err);
     if (std::string err = stream.synchronize(); !err.empty())
       return fail("running the kernel: " + err);
@@ -762,7 +802,11 @@ int run(int argc, char **argv) {
     // rows it then computes past the groups' are inside the buffers: the
     // spare rows may be written).
     int32_t flags = 0;
-    if (std::string err = first.launch.errorFlags(flags); !err.empty())
+    if (std::string err =
+            options.streamLaunch
+                ? rt::streamErrorFlags(workspace.address(), flags)
+                : first.launch.errorFlags(flags);
+        !err.empty())
       return fail(err);
     std::string meaning = rt::describeErrorFlags(flags);
     std::printf("status: kernel error flags 0x%x%s\n", unsigned(flags),

@@ -29,9 +29,9 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     (`target`, set by `ggemm-tile`; include/ggemm/Target/TargetInfo.h): a
     schedule, scale layout or resource use the chip's kernel cannot take is
     refused with the reason. Later passes read the plan. Also
-    refused: a ggemm op that was not fused into a persistent loop, a second
-    ggemm op in one function, operands that are not arguments of the
-    function, and, without `host-operands` (the manifest's host: ggemm's
+    refused: a ggemm op that was not fused into a persistent loop, and,
+    without `host-operands`, a second ggemm op in one function, operands
+    that are not arguments of the function, and (the manifest's host: ggemm's
     runtime launches the kernel, not the function), a function that does
     anything besides its ggemm op (an op with side effects), which would
     otherwise compile into code that runs without the product.
@@ -43,12 +43,18 @@ def GGemmOutlineKernel : Pass<"ggemm-outline-kernel", "ModuleOp"> {
     workspace allocation goes. The grid must not exceed the chip's SM
     count (the CTAs wait for each other, so all must be resident).
 
+    Beside each kernel its module holds the kernel's setup kernel,
+    `<kernel>_setup`, which writes the parameter block of a launch on a
+    caller's stream (docs/kernel-abi.md, "On a caller's stream").
+
     `host-operands=true` (the function launches the kernel itself,
-    `ggemm-pipeline{host=launch}`) leaves a `ggemm.launch_kernel` where the
-    ggemm op stood, on its operands, which may then be any memrefs of the
-    function (arguments, device allocations, results of other ops);
-    `ggemm-lower-launch` builds the launch there. Without it, the operands
-    must be the function's arguments (ggemm's runtime passes the buffers).
+    `ggemm-pipeline{host=launch|stream}`) leaves a `ggemm.launch_kernel`
+    carrying the launch where each ggemm op stood, on its operands, which
+    may then be any memrefs of the function (arguments, device
+    allocations, results of other ops), and the function may hold several;
+    `ggemm-lower-launch` builds the launches there. Without it, the
+    operands must be the function's arguments (ggemm's runtime passes the
+    buffers) and the launch is the function's `ggemm.launch`.
   }];
   let options = [
     Option<"hostOperands", "host-operands", "bool", /*default=*/"false",

@@ -93,6 +93,10 @@ struct OperandAlignment {
   uint32_t a = 16, b = 16, sfa = 16, sfb = 16, c = 16;
 };
 
+/// The most words one launch of a setup kernel takes (the compiler's
+/// kSetupChunkWords in ggemm/Target/Launch.h).
+constexpr int64_t kMaxSetupChunkWords = 480;
+
 /// A parsed kernel manifest ("format": "ggemm-manifest-1").
 struct Manifest {
   /// e.g. "sm_90a"; informational (messages only): whatever the runtime
@@ -110,8 +114,19 @@ struct Manifest {
   std::vector<GroupShape> groups;
   std::vector<TensorMapSpec> tensorMaps;
   OperandAlignment alignment;
+  /// The setup kernel ("setup"; empty in older manifests): it writes the
+  /// parameter block of a launch on a caller's stream, chunks of
+  /// `setupChunkWords` 64-bit words a launch (enqueueOnStream).
+  std::string setupKernel;
+  int64_t setupChunkWords = 0;
 
   int64_t numGroups() const { return int64_t(groups.size()); }
+  /// 64-bit words of the parameter block: the tensor maps (16 each), the
+  /// C pointers, the SFA/SFB pointers.
+  int64_t parameterBlockWords() const {
+    int64_t sets = oneOperandSet() ? 1 : numGroups();
+    return 16 * int64_t(tensorMaps.size()) + 3 * sets;
+  }
   /// One A / SFA / C for all groups (every form but list).
   bool oneOperandSet() const { return rows != RowsForm::List; }
   /// Contiguous and offsets form: the row count of A / SFA / C the kernel
@@ -321,11 +336,13 @@ public:
 
   const Manifest &manifest() const { return info; }
   CUfunction function() const { return fn; }
+  /// The manifest's setup kernel, or null when it names none.
+  CUfunction setupFunction() const { return setup; }
 
 private:
   Manifest info;
   detail::UniqueHandle<CUmodule, detail::releaseModule> module;
-  CUfunction fn = nullptr;
+  CUfunction fn = nullptr, setup = nullptr;
 };
 
 /// One problem's buffers, in the ABI's layouts. In list form each address
@@ -390,6 +407,39 @@ struct LaunchShape {
                                        const LaunchShape &shape,
                                        CUstream stream, void **args,
                                        const LaunchOptions &options = {});
+
+/// Encodes the manifest's tensor maps over `operands` on the host
+/// (cuTensorMapEncodeTiled; no device work), in manifest order.
+[[nodiscard]] std::string encodeTensorMaps(const Manifest &manifest,
+                                           const Operands &operands,
+                                           std::vector<CUtensorMap> &maps);
+
+/// Bytes of the workspace enqueueOnStream takes: the status pair, padded
+/// to 128 bytes, then the parameter block in whole chunks, rounded up to
+/// 128 (the layout ggemm-lower-launch gives one launch; docs/aot-host.md,
+/// "The workspace").
+int64_t streamWorkspaceBytes(const Manifest &manifest);
+
+/// The launch of a framework: enqueues `kernel` on `operands` on `stream`
+/// with nothing allocated, copied or waited for, so that it can be
+/// captured into a CUDA graph. The tensor maps are encoded on the host;
+/// the setup kernel writes them, the C and scale pointers and status =
+/// {rows of A, 0} into `workspace` (device memory of at least
+/// streamWorkspaceBytes, 64-byte aligned) from its kernel parameters; then
+/// the kernel runs on them. The row array and alpha must be on the device
+/// (Operands::groupSizes, Operands::alpha). Not for split-K kernels (their
+/// grid barrier needs a workspace of its own). The kernel's error flags
+/// land in the int32 at workspace + 4 (streamErrorFlags reads them).
+[[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
+                                          const Operands &operands,
+                                          CUstream stream,
+                                          CUdeviceptr workspace,
+                                          const LaunchOptions &options = {});
+
+/// The error flags of the last enqueueOnStream into `workspace`.
+/// Synchronous: call after the launch finished.
+[[nodiscard]] std::string streamErrorFlags(CUdeviceptr workspace,
+                                           int32_t &flags);
 
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /

@@ -41,5 +41,7 @@ int main() {
                          &l.sfb0, &l.sfb1, &l.c0, &l.c1, stream.aligned,
                          &shortWs);
   }
+  for (auto &[base, info] : buffers)
+    std::free(reinterpret_cast<void *>(base));
   return 0;
 }
