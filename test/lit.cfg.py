@@ -114,6 +114,16 @@ if config.mlir_opt:
     config.substitutions.append(("%mlir-opt", mlir_opt))
 config.substitutions.append(("%ggemm_plugin", config.ggemm_plugin))
 
+# Python loading this build's shared libraries with ctypes (Python/): in a
+# sanitized build the sanitizer runtime comes first, and Python's own
+# allocations are not leak-checked.
+python = "python3"
+if config.sanitizer_preload:
+    python = "env LD_PRELOAD=%s ASAN_OPTIONS=%s:detect_leaks=0 python3" % (
+        config.sanitizer_preload,
+        config.environment.get("ASAN_OPTIONS", "allow_user_poisoning=0"))
+config.substitutions.append(("%ctypes-python", python))
+
 # Stock mlir-runner with MLIR's runtime libraries: runs programs lowered with
 # upstream passes only (the un-raised linalg programs of ggemm-raise).
 mlir_runner = os.path.join(config.llvm_tools_dir, "mlir-runner")

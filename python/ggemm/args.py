@@ -1,0 +1,92 @@
+"""The argument rules of a launch, checked before anything touches a device.
+
+A framework layer describes each tensor as an Operand (shape, dtype name,
+element strides, device, address) and calls check_offsets_problem, which
+refuses, naming the argument, anything the kernel of `key` cannot take:
+wrong dtypes, shapes, devices, strides (non-contiguous inputs) and
+misaligned addresses. The layout is torch._grouped_mm's: A holds the routed
+tokens' rows back to back, `offs` the cumulative end row of each group.
+"""
+
+import dataclasses
+
+# Packed e2m1 data: two codes a byte, element 2j in the low nibble of byte j
+# (torch.float4_e2m1fn_x2 or uint8). Scales: UE4M3 codes (bit 7 clear),
+# as float8_e4m3fn or uint8.
+DATA_DTYPES = ("uint8", "float4_e2m1fn_x2")
+SCALE_DTYPES = ("uint8", "float8_e4m3fn")
+
+
+class ArgumentError(ValueError):
+    """An argument the kernel cannot take; the message names it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Operand:
+    shape: tuple
+    dtype: str
+    strides: tuple
+    device: str
+    address: int
+
+
+def _dense(shape):
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= size
+    return tuple(reversed(strides))
+
+
+def _check(name, op, shape, dtypes, device, alignment):
+    if op.dtype not in dtypes:
+        raise ArgumentError("%s: dtype %s; expected %s"
+                            % (name, op.dtype, " or ".join(dtypes)))
+    if len(op.shape) != len(shape) or any(
+            want is not None and got != want
+            for got, want in zip(op.shape, shape)):
+        raise ArgumentError("%s: shape %s; expected %s" % (
+            name, list(op.shape),
+            [("?" if w is None else w) for w in shape]))
+    if op.device != device:
+        raise ArgumentError("%s: on %s; every operand must be on %s"
+                            % (name, op.device, device))
+    if tuple(op.strides) != _dense(op.shape):
+        raise ArgumentError("%s: strides %s; expected a contiguous row-major "
+                            "tensor (strides %s)"
+                            % (name, list(op.strides), list(_dense(op.shape))))
+    if op.address % alignment:
+        raise ArgumentError("%s: address 0x%x is not %d-byte aligned"
+                            % (name, op.address, alignment))
+
+
+def check_offsets_problem(key, a, sfa, b, sfb, offs, c, alpha=None):
+    """Checks the operands of `key`'s kernel (rows "offsets"); returns T,
+    the rows of A (and of SFA and C)."""
+    g, n, k = key.groups, key.n, key.k
+    device = a.device
+    if not device.startswith("cuda"):
+        raise ArgumentError("a: on %s; the kernels run on a CUDA device"
+                            % device)
+    if len(a.shape) != 2:
+        raise ArgumentError("a: shape %s; expected [T, %d] (T tokens, K/2 "
+                            "bytes of packed e2m1 a row)" % (list(a.shape), k // 2))
+    t = a.shape[0]
+    _check("a", a, (None, k // 2), DATA_DTYPES, device, 16)
+    _check("sfa", sfa, (t, k // 16), SCALE_DTYPES, device, 16)
+    _check("b", b, (g, n, k // 2), DATA_DTYPES, device, 16)
+    _check("sfb", sfb, (g, n, k // 16), SCALE_DTYPES, device, 16)
+    _check("offs", offs, (g,), ("int32",), device, 4)
+    _check("out", c, (t, n), ("float16",), device, 16)
+    if key.alpha:
+        if alpha is None:
+            raise ArgumentError("alpha: missing; the kernel of %s takes one "
+                                "float32 per group" % key.name)
+        _check("alpha", alpha, (g,), ("float32",), device, 4)
+    elif alpha is not None:
+        raise ArgumentError("alpha: given, but the kernel of %s takes none"
+                            % key.name)
+    if t >= 2 ** 31:
+        raise ArgumentError("a: %d rows; the kernels take at most 2^31 - 1"
+                            % t)
+    return t

@@ -1,0 +1,164 @@
+"""The kernel cache: one compiled kernel per key, on disk.
+
+A key is what a kernel is specialised for: the chip, N, K, the number of
+groups, the row layout, the scale layout and whether it takes alpha. M
+(the token count) is not part of it: the offsets layout reads the group
+ends from the device at run time. Its directory, ``<root>/<key.name>/``,
+holds what ``gemm-opt --ggemm-pipeline="... out-dir=..."`` writes: the
+manifest ``kernel.json`` and the cubin (or PTX) it names.
+
+Filling runs gemm-opt, so it needs a machine with LLVM/MLIR; using the
+cache needs neither. A miss raises CacheMiss, which names the key and the
+command that fills it: there is no silent fallback.
+
+    python3 -m ggemm.cache fill --root DIR --chip sm_90a \\
+        --gemm-opt build/bin/gemm-opt --shape 8:4096:7168 [--shape ...]
+"""
+
+import argparse
+import dataclasses
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+ROWS = ("offsets",)
+SCALES = ("row_major",)
+CHIPS = ("sm_90a", "sm_100a")
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheKey:
+    chip: str
+    n: int
+    k: int
+    groups: int
+    rows: str = "offsets"
+    scales: str = "row_major"
+    alpha: bool = False
+
+    def __post_init__(self):
+        if self.chip not in CHIPS:
+            raise ValueError("chip must be one of %s, not %r" % (CHIPS, self.chip))
+        if self.rows not in ROWS:
+            raise ValueError("rows must be one of %s, not %r" % (ROWS, self.rows))
+        if self.scales not in SCALES:
+            raise ValueError("scales must be one of %s, not %r"
+                             % (SCALES, self.scales))
+        for field in ("n", "k", "groups"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError("%s must be a positive int, not %r"
+                                 % (field, value))
+        if self.k % 128:
+            raise ValueError("k must be a multiple of 128 (the kernels' "
+                             "scale loads), not %d" % self.k)
+
+    @property
+    def name(self):
+        return "%s-%s-%s-g%d-n%d-k%d%s" % (
+            self.chip, self.rows, self.scales, self.groups, self.n, self.k,
+            "-alpha" if self.alpha else "")
+
+    def mlir(self):
+        """The ggemm op of this key, in a function @kernel."""
+        g, n, k = self.groups, self.n, self.k
+        alpha_arg = ", %%alpha: memref<%dxf32>" % g if self.alpha else ""
+        alpha_use = " alpha(%%alpha : memref<%dxf32>)" % g if self.alpha else ""
+        return (
+            "func.func @kernel(%%a: memref<?x%dxf4E2M1FN>, "
+            "%%sfa: memref<?x%dxf8E4M3FN>, %%b: memref<%dx%dx%dxf4E2M1FN>, "
+            "%%sfb: memref<%dx%dx%dxf8E4M3FN>, %%c: memref<?x%dxf16>, "
+            "%%offs: memref<%dxi32>%s) {\n"
+            "  ggemm.grouped_matmul rows<offsets> scales<row_major>\n"
+            "      a(%%a : memref<?x%dxf4E2M1FN>) sfa(%%sfa : memref<?x%dxf8E4M3FN>)\n"
+            "      b(%%b : memref<%dx%dx%dxf4E2M1FN>) sfb(%%sfb : memref<%dx%dx%dxf8E4M3FN>)\n"
+            "      c(%%c : memref<?x%dxf16>) group_offsets(%%offs : memref<%dxi32>)%s\n"
+            "  return\n}\n"
+            % (k, k // 16, g, n, k, g, n, k // 16, n, g, alpha_arg,
+               k, k // 16, g, n, k, g, n, k // 16, n, g, alpha_use))
+
+
+class CacheMiss(LookupError):
+    """No kernel for a key: the message names the key and the fill command."""
+
+
+class KernelCache:
+    def __init__(self, root):
+        self.root = os.path.abspath(root)
+
+    def directory(self, key):
+        return os.path.join(self.root, key.name)
+
+    def manifest(self, key):
+        """The manifest path of `key`'s kernel, or CacheMiss."""
+        path = os.path.join(self.directory(key), "kernel.json")
+        if not os.path.exists(path):
+            raise CacheMiss(
+                "no ggemm kernel for %s (%s) in %s; fill it where LLVM/MLIR "
+                "are: %s" % (key.name, key, self.root,
+                             fill_command(self.root, [key])))
+        return path
+
+    def fill(self, key, gemm_opt, fmt="bin", rows_hint=0):
+        """Compiles `key`'s kernel into the cache with gemm-opt."""
+        os.makedirs(self.root, exist_ok=True)
+        out = self.directory(key)
+        with tempfile.TemporaryDirectory(dir=self.root) as tmp:
+            source = os.path.join(tmp, "kernel.mlir")
+            with open(source, "w") as f:
+                f.write(key.mlir())
+            pipeline = "chip=%s format=%s out-dir=%s" % (key.chip, fmt, tmp)
+            if rows_hint:
+                pipeline += " rows-hint=%d" % rows_hint
+            subprocess.run([gemm_opt, source, "--ggemm-pipeline=" + pipeline,
+                            "-o", os.devnull], check=True)
+            os.remove(source)
+            # Whole or nothing: the directory appears once complete.
+            if os.path.exists(out):
+                raise FileExistsError("%s is already filled" % out)
+            os.rename(tmp, out)
+            os.makedirs(tmp)  # for TemporaryDirectory's cleanup
+        return os.path.join(out, "kernel.json")
+
+
+def fill_command(root, keys):
+    args = ["python3", "-m", "ggemm.cache", "fill", "--root", root,
+            "--chip", keys[0].chip]
+    for key in keys:
+        args += ["--shape", "%d:%d:%d" % (key.groups, key.n, key.k)]
+    if keys[0].alpha:
+        args.append("--alpha")
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m ggemm.cache")
+    sub = parser.add_subparsers(dest="command", required=True)
+    fill = sub.add_parser("fill", help="compile kernels into the cache")
+    fill.add_argument("--root", required=True)
+    fill.add_argument("--chip", default="sm_90a", choices=CHIPS)
+    fill.add_argument("--shape", action="append", required=True,
+                      help="G:N:K of one expert layer")
+    fill.add_argument("--alpha", action="store_true")
+    fill.add_argument("--format", default="bin", choices=("bin", "isa"))
+    fill.add_argument("--gemm-opt", default="gemm-opt")
+    args = parser.parse_args(argv)
+    cache = KernelCache(args.root)
+    for shape in args.shape:
+        try:
+            g, n, k = (int(x) for x in shape.split(":"))
+        except ValueError:
+            parser.error("--shape needs G:N:K, not %r" % shape)
+        key = CacheKey(args.chip, n, k, g, alpha=args.alpha)
+        if os.path.exists(os.path.join(cache.directory(key), "kernel.json")):
+            print("cached %s" % key.name)
+            continue
+        cache.fill(key, args.gemm_opt, args.format)
+        print("filled %s" % key.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The torch-free Python core (python/ggemm) without torch and without a GPU:
+the cache key and its misses, the fill command, the argument rules, and a
+launch through the runtime's C ABI (ctypes) on the emulator, checked
+against a plain-Python NVFP4 reference. Prints one line per check; any
+failure raises."""
+
+import os
+import random
+import struct
+import subprocess
+import sys
+import tempfile
+
+import ggemm
+from ggemm import ArgumentError, CacheKey, CacheMiss, KernelCache, Operand
+
+E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0]
+
+
+def e2m1(code):
+    return (-1.0 if code & 8 else 1.0) * E2M1[code & 7]
+
+
+def ue4m3(code):
+    e, m = (code >> 3) & 15, code & 7
+    return m / 8 * 2.0 ** -6 if e == 0 else (1 + m / 8) * 2.0 ** (e - 7)
+
+
+def expect_error(kind, text, call):
+    try:
+        call()
+    except kind as error:
+        if text not in str(error):
+            raise AssertionError("%r does not say %r" % (str(error), text))
+        print("refused: %s" % error)
+        return
+    raise AssertionError("not refused: %s" % text)
+
+
+def main():
+    gemm_opt = os.environ["GEMM_OPT"]
+    root = tempfile.mkdtemp(prefix="ggemm-cache-")
+
+    # The key.
+    key = CacheKey("sm_90a", n=128, k=128, groups=2)
+    print("key %s" % key.name)
+    assert key.name == "sm_90a-offsets-row_major-g2-n128-k128"
+    expect_error(ValueError, "k must be a multiple of 128",
+                 lambda: CacheKey("sm_90a", 128, 96, 2))
+    expect_error(ValueError, "chip must be one of",
+                 lambda: CacheKey("sm_100", 128, 128, 2))
+
+    # A miss names the key and the command that fills it.
+    cache = KernelCache(root)
+    expect_error(CacheMiss, "python3 -m ggemm.cache fill --root %s --chip "
+                 "sm_90a --shape 2:128:128" % root,
+                 lambda: cache.manifest(key))
+
+    # The fill command (PTX, so that the emulator runs it).
+    env = dict(os.environ)
+    for expected in ("filled", "cached"):
+        out = subprocess.run(
+            [sys.executable, "-m", "ggemm.cache", "fill", "--root", root,
+             "--chip", "sm_90a", "--shape", "2:128:128", "--format", "isa",
+             "--gemm-opt", gemm_opt], check=True, capture_output=True,
+            text=True, env=env).stdout.strip()
+        print(out)
+        assert out == "%s %s" % (expected, key.name), out
+    manifest = cache.manifest(key)
+
+    # The argument rules.
+    t, n, k, g = 48, key.n, key.k, key.groups
+
+    def op(shape, dtype, address=0x10000, device="cuda:0", strides=None):
+        dense, step = [], 1
+        for size in reversed(shape):
+            dense.append(step)
+            step *= size
+        return Operand(tuple(shape), dtype,
+                       tuple(strides or reversed(dense)), device, address)
+
+    good = dict(a=op((t, k // 2), "uint8"), sfa=op((t, k // 16), "uint8"),
+                b=op((g, n, k // 2), "uint8"),
+                sfb=op((g, n, k // 16), "float8_e4m3fn"),
+                offs=op((g,), "int32"), c=op((t, n), "float16"))
+    assert ggemm.check_offsets_problem(key, **good) == t
+    for name, bad, text in [
+            ("b", op((g, n, k // 2), "float16"), "b: dtype float16"),
+            ("sfa", op((t + 1, k // 16), "uint8"), "sfa: shape [49, 8]"),
+            ("c", op((t, n), "float16", strides=(1, t)), "out: strides"),
+            ("offs", op((g,), "int32", device="cuda:1"), "offs: on cuda:1"),
+            ("a", op((t, k // 2), "uint8", address=0x10008),
+             "a: address 0x10008 is not 16-byte aligned")]:
+        args = dict(good, **{name: bad})
+        expect_error(ArgumentError, text,
+                     lambda: ggemm.check_offsets_problem(key, **args))
+    expect_error(ArgumentError, "alpha: given",
+                 lambda: ggemm.check_offsets_problem(
+                     key, alpha=op((g,), "float32"), **good))
+
+    # A launch on the emulator through ctypes: rows [0, 20) and [20, 45) in
+    # groups 0 and 1, rows 45 to 47 of no group.
+    rt = ggemm.Runtime(device="emu")
+    kernel = rt.load(manifest)
+    print("workspace %d bytes" % kernel.workspace_bytes)
+    rng = random.Random(int(os.environ.get("GGEMM_TEST_SEED", "1")))
+    a = bytes(rng.randrange(256) for _ in range(t * k // 2))
+    b = bytes(rng.randrange(256) for _ in range(g * n * k // 2))
+    # Scales 2^-3 to 2 (UE4M3, bit 7 clear): no f16 overflow.
+    sfa = bytes(rng.randrange(0x20, 0x41) for _ in range(t * k // 16))
+    sfb = bytes(rng.randrange(0x20, 0x41) for _ in range(g * n * k // 16))
+    offs = [20, 45]
+    buffers = {}
+    for name, data in [("a", a), ("b", b), ("sfa", sfa), ("sfb", sfb),
+                       ("offs", struct.pack("<%di" % g, *offs)),
+                       ("c", b"\xff" * (t * n * 2))]:
+        buffers[name] = rt.alloc(len(data))
+        rt.upload(buffers[name], data)
+    ws = rt.alloc(kernel.workspace_bytes)
+    assert ws % 64 == 0
+    kernel.launch(0, ws, a=buffers["a"], b=buffers["b"], sfa=buffers["sfa"],
+                  sfb=buffers["sfb"], c=buffers["c"], row_array=buffers["offs"],
+                  rows=t)
+    rt.synchronize()
+    c = struct.unpack("<%de" % (t * n), rt.download(buffers["c"], t * n * 2))
+    raw = struct.unpack("<%dH" % (t * n), rt.download(buffers["c"], t * n * 2))
+    worst, start = 0.0, 0
+    for group, end in enumerate(offs):
+        for r in range(start, end):
+            for j in range(n):
+                exact = absum = 0.0
+                for x in range(k):
+                    va = e2m1(a[r * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
+                    va *= ue4m3(sfa[r * k // 16 + x // 16])
+                    row = (group * n + j)
+                    vb = e2m1(b[row * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
+                    vb *= ue4m3(sfb[row * k // 16 + x // 16])
+                    exact += va * vb
+                    absum += abs(va * vb)
+                got = c[r * n + j]
+                bound = abs(exact) * 2.0 ** -10 + absum * k * 2.0 ** -23
+                if not abs(got - exact) <= bound:
+                    raise AssertionError("C[%d, %d] = %r, exact %r"
+                                         % (r, j, got, exact))
+                worst = max(worst, abs(got - exact) / max(bound, 1e-30))
+        start = end
+    spare = sum(1 for i in range(offs[-1] * n, t * n) if raw[i] == 0xFFFF)
+    assert spare == (t - offs[-1]) * n, "rows of no group were written"
+    assert rt.error_flags(ws) == 0
+    print("launch: %d rows checked, worst error %.2f of the bound, %d rows "
+          "of no group untouched, flags 0" % (offs[-1], worst, t - offs[-1]))
+
+    # Offsets past the rows of A: clamped by the kernel, flagged (bit 0).
+    rt.upload(buffers["offs"], struct.pack("<2i", 20, 60))
+    kernel.launch(0, ws, a=buffers["a"], b=buffers["b"], sfa=buffers["sfa"],
+                  sfb=buffers["sfb"], c=buffers["c"], row_array=buffers["offs"],
+                  rows=t)
+    rt.synchronize()
+    flags = rt.error_flags(ws)
+    assert flags == 1, flags
+    print("overrun: flags %d" % flags)
+
+    # A runtime refusal comes back as GGemmError with its reason.
+    expect_error(ggemm.GGemmError, "the workspace must be a 64-byte aligned",
+                 lambda: kernel.launch(0, ws + 8, a=buffers["a"],
+                                       b=buffers["b"], sfa=buffers["sfa"],
+                                       sfb=buffers["sfb"], c=buffers["c"],
+                                       row_array=buffers["offs"], rows=t))
+    for address in list(buffers.values()) + [ws]:
+        rt.free(address)
+    kernel.close()
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
