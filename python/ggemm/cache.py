@@ -11,7 +11,7 @@ Filling runs gemm-opt, so it needs a machine with LLVM/MLIR; using the
 cache needs neither. A miss raises CacheMiss, which names the key and the
 command that fills it: there is no silent fallback.
 
-    python3 -m ggemm.cache fill --root DIR --chip sm_90a \\
+    python3 -m ggemm fill --root DIR --chip sm_90a \\
         --gemm-opt build/bin/gemm-opt --shape 8:4096:7168 [--shape ...]
 """
 
@@ -124,7 +124,7 @@ class KernelCache:
 
 
 def fill_command(root, keys):
-    args = ["python3", "-m", "ggemm.cache", "fill", "--root", root,
+    args = ["python3", "-m", "ggemm", "fill", "--root", root,
             "--chip", keys[0].chip]
     for key in keys:
         args += ["--shape", "%d:%d:%d" % (key.groups, key.n, key.k)]
@@ -134,7 +134,7 @@ def fill_command(root, keys):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python3 -m ggemm.cache")
+    parser = argparse.ArgumentParser(prog="python3 -m ggemm")
     sub = parser.add_subparsers(dest="command", required=True)
     fill = sub.add_parser("fill", help="compile kernels into the cache")
     fill.add_argument("--root", required=True)

@@ -53,7 +53,7 @@ def main():
 
     # A miss names the key and the command that fills it.
     cache = KernelCache(root)
-    expect_error(CacheMiss, "python3 -m ggemm.cache fill --root %s --chip "
+    expect_error(CacheMiss, "python3 -m ggemm fill --root %s --chip "
                  "sm_90a --shape 2:128:128" % root,
                  lambda: cache.manifest(key))
 
@@ -61,7 +61,7 @@ def main():
     env = dict(os.environ)
     for expected in ("filled", "cached"):
         out = subprocess.run(
-            [sys.executable, "-m", "ggemm.cache", "fill", "--root", root,
+            [sys.executable, "-m", "ggemm", "fill", "--root", root,
              "--chip", "sm_90a", "--shape", "2:128:128", "--format", "isa",
              "--gemm-opt", gemm_opt], check=True, capture_output=True,
             text=True, env=env).stdout.strip()

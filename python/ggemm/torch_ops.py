@@ -1,0 +1,101 @@
+"""The torch layer: ``torch.ops.ggemm.grouped_mm_nvfp4``.
+
+    import ggemm.torch_ops                   # registers the op
+    ggemm.torch_ops.use_cache("~/.cache/ggemm")
+    out = torch.ops.ggemm.grouped_mm_nvfp4(a, sfa, b, sfb, offs)
+
+a: uint8 (or float4_e2m1fn_x2) [T, K/2], packed e2m1, element 2j in the low
+nibble of byte j; sfa: float8_e4m3fn (or uint8) [T, K/16], UE4M3 codes (bit
+7 clear); b: [G, N, K/2]; sfb: [G, N, K/16]; offs: int32 [G], the
+cumulative end row of each group (torch._grouped_mm's); alpha: optional
+float32 [G]. Returns float16 [T, N]; rows past offs[-1] are left as
+torch.empty made them. The kernel for (chip, N, K, G) must be in the cache
+(python3 -m ggemm fill ...): a miss raises CacheMiss naming the key
+and the command. The launch is on torch's current stream, allocates only
+the output and the workspace from torch's caching allocator, copies and
+waits for nothing, so the op works under CUDA graph capture and
+torch.cuda.set_sync_debug_mode("error"); register_fake gives
+torch.compile the output's shape.
+
+Device 0 only (the runtime's C ABI works in device 0's primary context,
+the one torch uses). Scale bytes with bit 7 set would be read as UE4M3,
+not as torch's signed e4m3: with check_scales=True (the default) an
+asynchronous device assertion (torch._assert_async) refuses them without
+a host synchronization.
+"""
+
+from typing import Optional
+
+import torch
+
+from .args import Operand, check_offsets_problem
+from .cache import CacheKey, KernelCache
+from .runtime import Runtime
+
+_state = {"cache": None, "runtime": None, "kernels": {}}
+
+
+def use_cache(root):
+    """Where the kernels are (filled ahead of time)."""
+    _state["cache"] = KernelCache(root)
+    _state["kernels"].clear()
+
+
+def _chip(device):
+    major, minor = torch.cuda.get_device_capability(device)
+    return {(9, 0): "sm_90a", (10, 0): "sm_100a"}.get((major, minor)) or \
+        "sm_%d%d" % (major, minor)
+
+
+def _kernel(key):
+    kernels = _state["kernels"]
+    if key not in kernels:
+        if _state["cache"] is None:
+            raise RuntimeError("ggemm: no kernel cache; call "
+                               "ggemm.torch_ops.use_cache(root) first")
+        if _state["runtime"] is None:
+            _state["runtime"] = Runtime()
+        kernels[key] = _state["runtime"].load(_state["cache"].manifest(key))
+    return kernels[key]
+
+
+def _operand(t):
+    dtype = str(t.dtype).replace("torch.", "")
+    return Operand(tuple(t.shape), dtype, tuple(t.stride()), str(t.device),
+                   t.data_ptr())
+
+
+@torch.library.custom_op("ggemm::grouped_mm_nvfp4", mutates_args=())
+def grouped_mm_nvfp4(a: torch.Tensor, sfa: torch.Tensor, b: torch.Tensor,
+                     sfb: torch.Tensor, offs: torch.Tensor,
+                     alpha: Optional[torch.Tensor] = None,
+                     check_scales: bool = True) -> torch.Tensor:
+    if a.device.type != "cuda" or (a.device.index or 0) != 0:
+        raise ValueError("a: on %s; ggemm launches on cuda:0" % a.device)
+    g, n, k = b.shape[0], b.shape[1], 2 * b.shape[2]
+    key = CacheKey(_chip(a.device), n=n, k=k, groups=g,
+                   alpha=alpha is not None)
+    t = a.shape[0]
+    out = torch.empty((t, n), dtype=torch.float16, device=a.device)
+    check_offsets_problem(key, _operand(a), _operand(sfa), _operand(b),
+                          _operand(sfb), _operand(offs), _operand(out),
+                          None if alpha is None else _operand(alpha))
+    if check_scales:
+        for name, s in (("sfa", sfa), ("sfb", sfb)):
+            torch._assert_async((s.view(torch.uint8) < 128).all(),
+                                "ggemm: %s has bytes with bit 7 set (UE4M3 "
+                                "scales are unsigned)" % name)
+    kernel = _kernel(key)
+    workspace = torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
+                            device=a.device)
+    kernel.launch(torch.cuda.current_stream(a.device).cuda_stream,
+                  workspace.data_ptr(), a=a.data_ptr(), b=b.data_ptr(),
+                  sfa=sfa.data_ptr(), sfb=sfb.data_ptr(), c=out.data_ptr(),
+                  row_array=offs.data_ptr(),
+                  alpha=0 if alpha is None else alpha.data_ptr(), rows=t)
+    return out
+
+
+@grouped_mm_nvfp4.register_fake
+def _(a, sfa, b, sfb, offs, alpha=None, check_scales=True):
+    return a.new_empty((a.shape[0], b.shape[1]), dtype=torch.float16)
