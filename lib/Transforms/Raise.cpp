@@ -65,7 +65,8 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
   void runOnOperation() override {
     // The groups of each block, in the order of their truncations.
     llvm::MapVector<Block *, SmallVector<Group>> groups;
-    // The batched matmuls, each raised alone, in the order found.
+    // The batched matmuls and those of run-time M, each raised alone, in
+    // the order found.
     SmallVector<Group> batched;
     getOperation().walk([&](linalg::LinalgOp matmul) {
       // The contractions: linalg.matmul, linalg.batch_matmul,
@@ -88,7 +89,7 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
           matmul.emitRemark() << "not raised: " << matcher.reason;
         return;
       }
-      if (group->batched)
+      if (group->batched || group->dynamicM)
         batched.push_back(std::move(*group));
       else
         groups[group->epilogue->getBlock()].push_back(std::move(*group));
@@ -96,7 +97,10 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
 
     IRRewriter rewriter(&getContext());
     for (Group &group : batched)
-      raiseBatched(rewriter, group);
+      if (group.dynamicM)
+        raiseDynamicRows(rewriter, group);
+      else
+        raiseBatched(rewriter, group);
     for (auto &[block, list] : groups) {
       llvm::sort(list, [](const Group &x, const Group &y) {
         return x.epilogue->isBeforeInBlock(y.epilogue);
@@ -166,6 +170,54 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
           << "raised into ggemm.grouped_matmul rows<masked>: " << numGroups
           << " groups of " << maxM << " rows, every group_counts entry "
           << maxM;
+    rewriter.replaceOp(group.epilogue, op.getResult(0));
+    eraseChain(rewriter, group);
+  }
+
+  /// Replaces a group of run-time M by a rows<contiguous> ggemm op of one
+  /// group, at its truncation: B and SFB get a group dimension of 1, and
+  /// group_sizes holds A's rows (as i32; the kernels and the CPU lowering
+  /// check that the rows of A fit).
+  void raiseDynamicRows(RewriterBase &rewriter, Group &group) {
+    Operation *point = group.epilogue;
+    rewriter.setInsertionPoint(point);
+    Location loc = point->getLoc();
+    Value rows = tensor::DimOp::create(rewriter, loc, group.a, 0);
+    Value init = group.init;
+    if (!init) {
+      auto type = cast<RankedTensorType>(point->getResultTypes()[0]);
+      init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                     type.getElementType(), ValueRange{rows});
+    }
+    auto withGroup = [&](Value v) -> Value {
+      auto type = cast<RankedTensorType>(v.getType());
+      auto expanded = RankedTensorType::get(
+          {1, type.getDimSize(0), type.getDimSize(1)}, type.getElementType());
+      return tensor::ExpandShapeOp::create(
+          rewriter, loc, expanded, v,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    };
+    Value b = withGroup(group.b);
+    Value sfb = withGroup(group.sfb);
+    Value size = arith::IndexCastOp::create(rewriter, loc,
+                                            rewriter.getI32Type(), rows);
+    Value sizes = tensor::FromElementsOp::create(
+        rewriter, loc, RankedTensorType::get({1}, rewriter.getI32Type()),
+        ValueRange{size});
+    Value alpha;
+    if (group.alpha)
+      alpha = tensor::FromElementsOp::create(
+          rewriter, loc, RankedTensorType::get({1}, rewriter.getF32Type()),
+          ValueRange{group.alpha});
+    auto op = GroupedMatmulOp::create(
+        rewriter, group.matmul->getLoc(), TypeRange{init.getType()},
+        RowsKind::contiguous, ScaleLayout::row_major, ValueRange{group.a},
+        ValueRange{group.sfa}, ValueRange{b}, ValueRange{sfb},
+        ValueRange{init}, sizes, alpha, /*schedule=*/nullptr);
+    if (explain)
+      group.matmul->emitRemark()
+          << "raised into ggemm.grouped_matmul rows<contiguous>: one group "
+             "of run-time M (group_sizes = [rows of A])";
     rewriter.replaceOp(group.epilogue, op.getResult(0));
     eraseChain(rewriter, group);
   }

@@ -253,24 +253,32 @@ LogicalResult GroupMatcher::matchEpilogue(Value product, Group &group) {
   return success();
 }
 
-LogicalResult GroupMatcher::checkShapes(const Group &group) {
+LogicalResult GroupMatcher::checkShapes(Group &group) {
   auto a = cast<RankedTensorType>(group.a.getType());
   auto b = cast<RankedTensorType>(group.b.getType());
   auto sfa = cast<RankedTensorType>(group.sfa.getType());
   auto sfb = cast<RankedTensorType>(group.sfb.getType());
-  if (!a.hasStaticShape() || !b.hasStaticShape() || !sfa.hasStaticShape() ||
-      !sfb.hasStaticShape())
+  // M known at run time only (the token count of a layer): one group of
+  // rows<contiguous>, whose size is A's rows. Everything else static.
+  auto dynamicRowsOnly = [](RankedTensorType t) {
+    return t.getRank() == 2 && t.isDynamicDim(0) && !t.isDynamicDim(1);
+  };
+  group.dynamicM = !batch && dynamicRowsOnly(a) && dynamicRowsOnly(sfa) &&
+                   b.hasStaticShape() && sfb.hasStaticShape();
+  if (!group.dynamicM &&
+      (!a.hasStaticShape() || !b.hasStaticShape() || !sfa.hasStaticShape() ||
+       !sfb.hasStaticShape()))
     return refuse(batch ? Twine("the operands have dynamic shapes; the "
                                 "raised rows<masked> op needs static G, M, N "
                                 "and K (for run-time counts of real rows, "
                                 "write ggemm.grouped_matmul rows<masked> "
                                 "with a group_counts tensor: "
                                 "docs/raising.md)")
-                        : Twine("the operands have dynamic shapes; the "
-                                "raised rows<list> op needs static M, N and "
-                                "K (for run-time token counts, write "
-                                "ggemm.grouped_matmul rows<contiguous> with "
-                                "a group_sizes tensor: docs/raising.md)"));
+                        : Twine("the operands have dynamic shapes other "
+                                "than M; a raised op needs static N and K "
+                                "(and static M, except for a lone "
+                                "contraction whose M is A's run-time rows: "
+                                "docs/raising.md)"));
   // The batch: as many groups in A as in B, at least one (ggemm has no
   // empty group list).
   int64_t groups = batch ? a.getDimSize(0) : 1;

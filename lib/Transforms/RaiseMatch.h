@@ -34,6 +34,10 @@ struct Group {
   /// A batched matmul (a, sfa, b, sfb are G x M x K, G x M x K/16,
   /// G x N x K, G x N x K/16): raised alone, into a rows<masked> op.
   bool batched = false;
+  /// M only known at run time (A is ? x K, SFA ? x K/16; not batched):
+  /// raised alone, into a rows<contiguous> op of one group whose size is
+  /// A's rows.
+  bool dynamicM = false;
 };
 
 /// Matches one contraction (linalg.matmul, linalg.batch_matmul,
@@ -83,7 +87,7 @@ private:
   /// linalg.matmul computes on f32 operands).
   LogicalResult matchMulAddBody(linalg::GenericOp generic);
   LogicalResult matchEpilogue(Value product, Group &group);
-  LogicalResult checkShapes(const Group &group);
+  LogicalResult checkShapes(Group &group);
 };
 
 } // namespace mlir::ggemm::raise

@@ -778,51 +778,6 @@ func.func @n_12(%a: tensor<64x64xf4E2M1FN>, %sa: tensor<64x4xf8E4M3FN>, %b: tens
 #mn = affine_map<(m, n, k) -> (m, n)>
 #ew = affine_map<(m, n) -> (m, n)>
 
-// A dynamic row count: the raised rows<list> op needs static shapes.
-// CHECK-LABEL: func.func @dynamic_m(
-// CHECK-NOT: ggemm.grouped_matmul
-// CHECK: linalg.matmul
-// CHECK-NOT: ggemm.grouped_matmul
-// CHECK: return
-func.func @dynamic_m(%a: tensor<?x64xf4E2M1FN>, %sa: tensor<?x4xf8E4M3FN>, %b: tensor<8x64xf4E2M1FN>, %sb: tensor<8x4xf8E4M3FN>, %m: index) -> tensor<?x8xf16> {
-  %qa_e = tensor.empty(%m) : tensor<?x64xf32>
-  %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%a, %sa : tensor<?x64xf4E2M1FN>, tensor<?x4xf8E4M3FN>) outs(%qa_e : tensor<?x64xf32>) {
-  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
-    %xf = arith.extf %x : f4E2M1FN to f32
-    %sf = arith.extf %s : f8E4M3FN to f32
-    %p = arith.mulf %xf, %sf : f32
-    linalg.yield %p : f32
-  } -> tensor<?x64xf32>
-  %qb_e = tensor.empty() : tensor<8x64xf32>
-  %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%b, %sb : tensor<8x64xf4E2M1FN>, tensor<8x4xf8E4M3FN>) outs(%qb_e : tensor<8x64xf32>) {
-  ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
-    %xf = arith.extf %x : f4E2M1FN to f32
-    %sf = arith.extf %s : f8E4M3FN to f32
-    %p = arith.mulf %xf, %sf : f32
-    linalg.yield %p : f32
-  } -> tensor<8x64xf32>
-  %z_zero = arith.constant 0.0 : f32
-  %z_e = tensor.empty(%m) : tensor<?x8xf32>
-  %z = linalg.fill ins(%z_zero : f32) outs(%z_e : tensor<?x8xf32>) -> tensor<?x8xf32>
-  // expected-remark @+1 {{not raised: the operands have dynamic shapes; the raised rows<list> op needs static M, N and K (for run-time token counts, write ggemm.grouped_matmul rows<contiguous> with a group_sizes tensor: docs/raising.md)}}
-  %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<?x64xf32>, tensor<8x64xf32>) outs(%z : tensor<?x8xf32>) -> tensor<?x8xf32>
-  %r = arith.truncf %p : tensor<?x8xf32> to tensor<?x8xf16>
-  return %r : tensor<?x8xf16>
-}
-
-// -----
-#id = affine_map<(r, k) -> (r, k)>
-#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
-#sc32 = affine_map<(r, k) -> (r, k floordiv 32)>
-#mk = affine_map<(m, n, k) -> (m, k)>
-#nk = affine_map<(m, n, k) -> (n, k)>
-#kn = affine_map<(m, n, k) -> (k, n)>
-#km = affine_map<(m, n, k) -> (k, m)>
-#mn = affine_map<(m, n, k) -> (m, n)>
-#ew = affine_map<(m, n) -> (m, n)>
-
 // A matmul on buffers is not raised.
 // CHECK-LABEL: func.func @buffers(
 // CHECK-NOT: ggemm.grouped_matmul
