@@ -8,12 +8,15 @@
 #include "LaunchHost.h"
 
 #include "ggemm/IR/Builders.h"
+#include "ggemm/Kernel/Passes.h"
 
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -241,4 +244,42 @@ LLVM::LLVMFuncOp mlir::ggemm::getOrDeclareEncodeTensorMap(ModuleOp module) {
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
   return LLVM::LLVMFuncOp::create(builder, module.getLoc(), kEncodeTensorMapFn,
                                   type);
+}
+
+LogicalResult mlir::ggemm::checkManagedAlloc(memref::AllocOp alloc,
+                                             InFlightDiagnostic &diag) {
+  for (Operation *user : alloc->getUsers()) {
+    if (isa<memref::DeallocOp, LaunchKernelOp, func::CallOp, func::ReturnOp>(
+            user) ||
+        user->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+    if (!effects ||
+        effects.getEffectOnValue<MemoryEffects::Free>(alloc.getResult()))
+      return diag << "It would become managed memory (gpu.alloc "
+                     "host_shared), but "
+                  << user->getName()
+                  << (effects ? " frees it" : " may free it")
+                  << "; free it with memref.dealloc";
+  }
+  return success();
+}
+
+void mlir::ggemm::makeManaged(ArrayRef<memref::AllocOp> allocs) {
+  for (memref::AllocOp alloc : allocs) {
+    OpBuilder b(alloc);
+    auto managed = gpu::AllocOp::create(
+        b, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
+        ValueRange{}, alloc.getDynamicSizes(), alloc.getSymbolOperands(),
+        /*hostShared=*/true);
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
+        OpBuilder at(dealloc);
+        gpu::DeallocOp::create(at, dealloc.getLoc(), Type(), ValueRange{},
+                               dealloc.getMemref());
+        dealloc.erase();
+      }
+    alloc.replaceAllUsesWith(managed.getMemref());
+    alloc.erase();
+  }
 }

@@ -14,6 +14,7 @@
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir::ggemm {
 
@@ -90,6 +91,17 @@ private:
 /// The declaration of kEncodeTensorMapFn in `module` (made if missing), or
 /// null after an error if `module` has another symbol of that name.
 LLVM::LLVMFuncOp getOrDeclareEncodeTensorMap(ModuleOp module);
+
+/// Whether the host allocation `alloc`, which a launch uses, can become
+/// managed memory (host=launch): every free of it is a memref.dealloc, and
+/// no other user may free it (each says it does not, or passes it on: a
+/// launch, a call, a return). Else says why on `diag`.
+LogicalResult checkManagedAlloc(memref::AllocOp alloc,
+                                InFlightDiagnostic &diag);
+
+/// Replaces each of `allocs` by gpu.alloc host_shared (cuMemAllocManaged:
+/// host and device address it), and its memref.deallocs by gpu.dealloc.
+void makeManaged(ArrayRef<memref::AllocOp> allocs);
 
 } // namespace mlir::ggemm
 

@@ -52,49 +52,6 @@ struct GGemmLowerLaunch final
   /// launches are lowered (host=launch).
   llvm::SetVector<memref::AllocOp> managedAllocs;
 
-  /// Whether `alloc` can become managed memory: every free of it is a
-  /// memref.dealloc (which becomes a gpu.dealloc), and no other user may
-  /// free it (each says it does not, or passes it on: a launch, a call, a
-  /// return). Else says why on `diag`.
-  LogicalResult checkManaged(memref::AllocOp alloc, InFlightDiagnostic &diag) {
-    for (Operation *user : alloc->getUsers()) {
-      if (isa<memref::DeallocOp, LaunchKernelOp, func::CallOp, func::ReturnOp>(
-              user) ||
-          user->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
-        continue;
-      auto effects = dyn_cast<MemoryEffectOpInterface>(user);
-      if (!effects ||
-          effects.getEffectOnValue<MemoryEffects::Free>(alloc.getResult()))
-        return diag << "It would become managed memory (gpu.alloc "
-                       "host_shared), but "
-                    << user->getName()
-                    << (effects ? " frees it" : " may free it")
-                    << "; free it with memref.dealloc";
-    }
-    return success();
-  }
-
-  /// Replaces each of managedAllocs by gpu.alloc host_shared, and its
-  /// memref.deallocs by gpu.dealloc.
-  void makeManaged() {
-    for (memref::AllocOp alloc : managedAllocs) {
-      OpBuilder b(alloc);
-      auto managed = gpu::AllocOp::create(
-          b, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
-          ValueRange{}, alloc.getDynamicSizes(), alloc.getSymbolOperands(),
-          /*hostShared=*/true);
-      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
-        if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
-          OpBuilder at(dealloc);
-          gpu::DeallocOp::create(at, dealloc.getLoc(), Type(), ValueRange{},
-                                 dealloc.getMemref());
-          dealloc.erase();
-        }
-      alloc.replaceAllUsesWith(managed.getMemref());
-      alloc.erase();
-    }
-  }
-
   /// Reads the operands of `site` (the ggemm.launch_kernel of `fn`) into
   /// `out`, checking them against the launch's problem: the row form and
   /// scale layout, the operand counts, and each operand's type (a memref of
@@ -177,7 +134,7 @@ struct GGemmLowerLaunch final
               << "address. ";
           auto alloc = dyn_cast<memref::AllocOp>(def);
           if (alloc && !callerStream) {
-            if (succeeded(checkManaged(alloc, diag))) {
+            if (succeeded(checkManagedAlloc(alloc, diag))) {
               diag.abandon();
               managedAllocs.insert(alloc);
               values.push_back(v);
@@ -598,7 +555,7 @@ struct GGemmLowerLaunch final
       if (failed(lowerOnCallerStream(fn, sites, converter, encode)))
         return signalPassFailure();
     }
-    makeManaged();
+    makeManaged(managedAllocs.getArrayRef());
   }
 };
 
