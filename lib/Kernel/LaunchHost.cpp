@@ -92,7 +92,7 @@ Value LaunchBuilder::statusRows(Value contiguousRows) {
 
 Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                              ArrayRef<Type> params, const HostOperands &ops,
-                             const LaunchPlace &place, Value rows, Value token,
+                             const LaunchPlace &place, Value token,
                              LLVM::LLVMFuncOp encode) {
   MLIRContext *ctx = b.getContext();
   Type i64Type = b.getI64Type();
@@ -102,7 +102,15 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   int64_t sets = list ? problem.groups.size() : 1;
   LaunchBlock block = getLaunchBlock(launch);
   ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
+  // The rows of the one A / SFA / C: status[0], and the rows of the maps
+  // of run-time rows (at least 1: TMA cannot describe an empty tensor; a
+  // group of no rows has a readable row, which the kernel never loads).
   Value contiguous = contiguousRows(problem, ops);
+  Value rows = statusRows(contiguous);
+  Value runTimeMapRows;
+  if (contiguous)
+    runTimeMapRows = arith::IndexCastUIOp::create(
+        b, loc, i64Type, arith::MaxUIOp::create(b, loc, contiguous, index(1)));
   auto pointer = [&](Value address) -> Value {
     return LLVM::IntToPtrOp::create(b, loc, ptrType, address);
   };
@@ -123,15 +131,8 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                    : operand == "b"   ? ops.b[set]
                    : operand == "sfa" ? ops.sfa[set]
                                       : ops.sfb[set];
-    // TMA cannot describe an empty tensor: a group of no rows gets one (its
-    // buffer holds a readable row, which the kernel never loads).
     Value rowsOfMap =
-        dims[1] < 0
-            ? arith::IndexCastUIOp::create(
-                  b, loc, i64Type,
-                  arith::MaxUIOp::create(b, loc, contiguous, index(1)))
-                  .getResult()
-            : i64(std::max<int64_t>(dims[1], 1));
+        dims[1] < 0 ? runTimeMapRows : i64(std::max<int64_t>(dims[1], 1));
     Value status =
         LLVM::CallOp::create(
             b, loc, encode,

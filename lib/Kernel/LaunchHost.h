@@ -64,6 +64,16 @@ public:
   /// (the same shape in the global memory space).
   Value asParam(Value value, Type param);
 
+  /// Enqueues, after `token`, the setup kernel's chunks and then the
+  /// kernel of `launch` on `ops`, with the parameter block and status at
+  /// `place`; returns the launch's token. `encode` is the declaration of
+  /// kEncodeTensorMapFn.
+  Value enqueue(LaunchAttr launch, const KernelProblem &problem,
+                ArrayRef<Type> params, const HostOperands &ops,
+                const LaunchPlace &place, Value token,
+                LLVM::LLVMFuncOp encode);
+
+private:
   /// The rows of the one A / SFA / C of a problem that is not in list
   /// form (the maps' run-time rows and status[0]): A's rows (contiguous,
   /// offsets), G x max_m (masked); null in list form.
@@ -73,16 +83,6 @@ public:
   /// in list form.
   Value statusRows(Value contiguousRows);
 
-  /// Enqueues, after `token`, the setup kernel's chunks and then the
-  /// kernel of `launch` on `ops`, with the parameter block and status at
-  /// `place`; returns the launch's token. `encode` is the declaration of
-  /// kEncodeTensorMapFn.
-  Value enqueue(LaunchAttr launch, const KernelProblem &problem,
-                ArrayRef<Type> params, const HostOperands &ops,
-                const LaunchPlace &place, Value rows, Value token,
-                LLVM::LLVMFuncOp encode);
-
-private:
   OpBuilder &b;
   Location loc;
   const LLVMTypeConverter &converter;

@@ -373,12 +373,11 @@ struct GGemmLowerLaunch final
           ValueRange{token}, ValueRange{}, ValueRange{});
       token = alloc.getAsyncToken();
       Value base = lb.address(alloc.getMemref());
-      Value rows = lb.statusRows(lb.contiguousRows(site.problem, site.ops));
       LaunchPlace place{base,
                         arith::AddIOp::create(b, loc, base, lb.i64(128)),
                         hostMaps};
       token = lb.enqueue(site.launch, site.problem, site.params, site.ops,
-                         place, rows, token, encode);
+                         place, token, encode);
       // Error flags back (run-time rows), the workspace freed, the stream
       // waited for.
       auto statusType = MemRefType::get({2}, b.getI32Type());
@@ -485,13 +484,12 @@ struct GGemmLowerLaunch final
       OpBuilder at(site.op);
       Location siteLoc = site.op.getLoc();
       LaunchBuilder lb(at, siteLoc, converter);
-      Value rows = lb.statusRows(lb.contiguousRows(site.problem, site.ops));
       LaunchPlace place{
           arith::AddIOp::create(at, siteLoc, base, lb.i64(8 * int64_t(i))),
           arith::AddIOp::create(at, siteLoc, base, lb.i64(blockOffsets[i])),
           hostMaps};
       lb.enqueue(site.launch, site.problem, site.params, site.ops, place,
-                 rows, token, encode);
+                 token, encode);
       site.op.erase();
     }
     // <fn>_workspace_bytes() -> i64, beside the function.

@@ -12,8 +12,7 @@
 // CHECK-SAME: %[[OFFS:[^:]*]]: memref<4xi32>
 // CHECK: %[[ROWS:.*]] = memref.dim %[[A]], %c0
 // CHECK: arith.index_castui %[[ROWS]] : index to i64
-// CHECK: %[[DIM:.*]] = memref.dim %[[A]], %c0
-// CHECK: %[[ROWS1:.*]] = arith.maxui %[[DIM]], %c1
+// CHECK: %[[ROWS1:.*]] = arith.maxui %[[ROWS]], %c1
 // CHECK: %[[MAPROWS:.*]] = arith.index_castui %[[ROWS1]] : index to i64
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64, %[[MAPROWS]],
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c256_i64,

@@ -96,17 +96,14 @@ module attributes {gpu.container_module} {
 // CHECK: %[[FITS:.*]] = arith.cmpi ule, %[[ROWS64]], %c2147483647_i64
 // CHECK: cf.assert %[[FITS]], "ggemm: the one A buffer has more than 2^31 - 1 rows"
 // CHECK: %[[ROWS32:.*]] = arith.trunci %[[ROWS64]] : i64 to i32
-// CHECK: %[[DIM:.*]] = memref.dim %[[A]], %c0
-// CHECK: %[[ROWS1:.*]] = arith.maxui %[[DIM]], %c1
+// CHECK: %[[ROWS1:.*]] = arith.maxui %[[ROWS]], %c1
 // CHECK: %[[MAPROWS:.*]] = arith.index_castui %[[ROWS1]] : index to i64
 // CHECK: memref.extract_aligned_pointer_as_index %[[A]]
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c256_i64, %[[MAPROWS]], %c256_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c1_i32)
 // CHECK: memref.extract_aligned_pointer_as_index %[[B]]
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c256_i64{{[_0-9]*}}, %c512_i64, %c256_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c1_i32{{[_0-9]*}})
-// CHECK: %[[SFAROWS:.*]] = arith.maxui %[[DIM]], %c1
-// CHECK: arith.index_castui %[[SFAROWS]]
 // CHECK: memref.extract_aligned_pointer_as_index %[[SFA]]
-// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c32_i64, %{{.*}}, %c32_i64{{[_0-9]*}}, %c16_i64, %c128_i64{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
+// CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c32_i64, %[[MAPROWS]], %c32_i64{{[_0-9]*}}, %c16_i64, %c128_i64{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
 // CHECK: memref.extract_aligned_pointer_as_index %[[SFB]]
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c32_i64{{[_0-9]*}}, %c512_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c16_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
 // CHECK: %[[S:.*]] = gpu.launch_func async [%{{.*}}] @ggemm_moe::@ggemm_moe_setup {{.*}} args(%{{.*}} : memref<67xi64, 1>, %{{.*}} : memref<2xi32, 1>, %[[ROWS32]] : i32,
