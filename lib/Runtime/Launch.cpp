@@ -76,6 +76,29 @@ std::string Kernel::load(const Context &context, Manifest manifest,
 // Launch
 //===----------------------------------------------------------------------===//
 
+void pointerArrays(const Operands &operands, std::vector<uint64_t> &cPointers,
+                   std::vector<uint64_t> &scalePointers) {
+  cPointers.clear();
+  scalePointers.clear();
+  for (size_t g = 0; g < operands.c.size(); ++g) {
+    cPointers.push_back(operands.c[g]);
+    scalePointers.push_back(operands.sfa[g]);
+    scalePointers.push_back(operands.sfb[g]);
+  }
+}
+
+LaunchShape launchShapeOf(const Manifest &manifest) {
+  LaunchShape shape;
+  shape.grid = manifest.grid;
+  shape.block = manifest.block;
+  shape.cluster = manifest.cluster;
+  shape.dynamicSharedMemory = manifest.dynamicSharedMemory;
+  // The CTAs of a split-K kernel wait for each other at the grid barrier:
+  // the driver must make them all resident, or refuse the launch.
+  shape.cooperative = manifest.splitK > 1;
+  return shape;
+}
+
 std::string encodeTensorMaps(const Manifest &manifest,
                              const Operands &operands,
                              std::vector<CUtensorMap> &maps) {
@@ -146,13 +169,8 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
       !err.empty())
     return err;
 
-  // c_pointers {c_g...}; scale_pointers {sfa_0, sfb_0, sfa_1, sfb_1, ...}.
   std::vector<uint64_t> cPointers, scalePointers;
-  for (size_t g = 0; g < operands.c.size(); ++g) {
-    cPointers.push_back(operands.c[g]);
-    scalePointers.push_back(operands.sfa[g]);
-    scalePointers.push_back(operands.sfb[g]);
-  }
+  pointerArrays(operands, cPointers, scalePointers);
   for (std::string err :
        {makeArray(maps, out.tensorMaps), makeArray(cPointers, out.cPointers),
         makeArray(scalePointers, out.scalePointers)})
@@ -234,14 +252,7 @@ std::string Launch::enqueue(CUstream stream,
   if (!kernel)
     return "launch: not created";
   const Manifest &manifest = kernel->manifest();
-  LaunchShape shape;
-  shape.grid = manifest.grid;
-  shape.block = manifest.block;
-  shape.cluster = manifest.cluster;
-  shape.dynamicSharedMemory = manifest.dynamicSharedMemory;
-  // The CTAs of a split-K kernel wait for each other at the grid barrier:
-  // the driver must make them all resident, or refuse the launch.
-  shape.cooperative = manifest.splitK > 1;
+  LaunchShape shape = launchShapeOf(manifest);
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards.

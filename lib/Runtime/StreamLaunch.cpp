@@ -77,13 +77,12 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   int64_t words = manifest.parameterBlockWords();
   std::vector<uint64_t> block((words + chunk - 1) / chunk * chunk, 0);
   std::memcpy(block.data(), maps.data(), maps.size() * sizeof(CUtensorMap));
-  size_t w = maps.size() * 16, sets = operands.c.size();
-  for (size_t s = 0; s < sets; ++s)
-    block[w + s] = operands.c[s];
-  for (size_t s = 0; s < sets; ++s) {
-    block[w + sets + 2 * s] = operands.sfa[s];
-    block[w + sets + 2 * s + 1] = operands.sfb[s];
-  }
+  std::vector<uint64_t> cPointers, scalePointers;
+  pointerArrays(operands, cPointers, scalePointers);
+  size_t w = maps.size() * 16, sets = cPointers.size();
+  std::copy(cPointers.begin(), cPointers.end(), block.begin() + w);
+  std::copy(scalePointers.begin(), scalePointers.end(),
+            block.begin() + w + sets);
 
   // The setup kernel, once per chunk; the driver copies the parameter
   // values at enqueue time.
@@ -101,12 +100,8 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
       return "setup kernel " + manifest.setupKernel + ": " + err;
   }
 
-  // The kernel, on the block.
-  LaunchShape shape;
-  shape.grid = manifest.grid;
-  shape.block = manifest.block;
-  shape.cluster = manifest.cluster;
-  shape.dynamicSharedMemory = manifest.dynamicSharedMemory;
+  // The kernel, on the block (not cooperative: split_k is 1).
+  LaunchShape shape = launchShapeOf(manifest);
   std::array<CUdeviceptr, 6> params = {
       blockAddress, blockAddress + CUdeviceptr(8 * w),
       blockAddress + CUdeviceptr(8 * (w + sets)), operands.groupSizes,

@@ -414,6 +414,15 @@ struct LaunchShape {
                                            const Operands &operands,
                                            std::vector<CUtensorMap> &maps);
 
+/// Kernel parameters 1 and 2 for `operands` (docs/kernel-abi.md):
+/// `cPointers` {c_g...} and `scalePointers` {sfa_0, sfb_0, sfa_1, ...}.
+void pointerArrays(const Operands &operands, std::vector<uint64_t> &cPointers,
+                   std::vector<uint64_t> &scalePointers);
+
+/// The grid, block, cluster, dynamic shared memory and cooperative launch
+/// (split_k > 1: the CTAs meet at a grid barrier) of `manifest`'s kernel.
+LaunchShape launchShapeOf(const Manifest &manifest);
+
 /// Bytes of the workspace enqueueOnStream takes: the status pair, padded
 /// to 128 bytes, then the parameter block in whole chunks, rounded up to
 /// 128 (the layout ggemm-lower-launch gives one launch; docs/aot-host.md,
