@@ -117,7 +117,7 @@ struct GroupedMatmulOpInterface
     auto memrefForm = GroupedMatmulOp::create(
         rewriter, loc, TypeRange(), matmul.getRows(), matmul.getScaleLayout(),
         segment(0), segment(1), segment(2), segment(3), segment(4),
-        optional(5), optional(6), matmul.getScheduleAttr());
+        optional(5), optional(6), optional(7), matmul.getScheduleAttr());
     memrefForm->setDiscardableAttrs(op->getDiscardableAttrDictionary());
     for (auto [from, to] : copyBack)
       if (failed(options.createMemCpy(rewriter, loc, from, to)))

@@ -44,17 +44,18 @@ def GGemm_RowsList : I32EnumAttrCase<"list", 0>;
 def GGemm_RowsContiguous : I32EnumAttrCase<"contiguous", 1>;
 def GGemm_RowsOffsets : I32EnumAttrCase<"offsets", 2>;
 def GGemm_RowsMasked : I32EnumAttrCase<"masked", 3>;
+def GGemm_RowsGathered : I32EnumAttrCase<"gathered", 4>;
 def GGemm_RowsKind : I32EnumAttr<"RowsKind",
     "how the groups' rows of A and C are laid out",
     [GGemm_RowsList, GGemm_RowsContiguous, GGemm_RowsOffsets,
-     GGemm_RowsMasked]> {
+     GGemm_RowsMasked, GGemm_RowsGathered]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::ggemm";
 }
 def GGemm_RowsAttr : EnumAttr<GGemm_Dialect, GGemm_RowsKind, "rows"> {
   let assemblyFormat = "`<` $value `>`";
-  let summary = "row layout of the groups: `list`, `contiguous`, `offsets` "
-                "or `masked`";
+  let summary = "row layout of the groups: `list`, `contiguous`, `offsets`, "
+                "`masked` or `gathered`";
 }
 
 def GGemm_ScaleRowMajor : I32EnumAttrCase<"row_major", 0>;

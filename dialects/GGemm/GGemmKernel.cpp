@@ -45,8 +45,9 @@ KernelProblemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (n % kNGranularity != 0)
       return emitError() << "group " << i / 3 << " has N = " << n
                          << "; N must be a multiple of " << kNGranularity;
-    bool runTimeRows =
-        rows == RowsKind::contiguous || rows == RowsKind::offsets;
+    bool runTimeRows = rows == RowsKind::contiguous ||
+                       rows == RowsKind::offsets ||
+                       rows == RowsKind::gathered;
     if (dynamicM != runTimeRows)
       return emitError() << "group " << i / 3
                          << (dynamicM ? " has a run-time M (-1) but rows are "

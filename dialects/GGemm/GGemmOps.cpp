@@ -162,6 +162,7 @@ LogicalResult checkScales(const GroupedOperands &op, Value v, const Twine &name,
 StringRef mlir::ggemm::getGroupRowsKeyword(RowsKind rows) {
   switch (rows) {
   case RowsKind::offsets:
+  case RowsKind::gathered:
     return "group_offsets";
   case RowsKind::masked:
     return "group_counts";
@@ -268,10 +269,10 @@ void GroupedMatmulOp::getEffects(
 void MmaTileOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
-  // Segments: 6 indices, then a, sfa, b, sfb, c, group_sizes, alpha,
-  // workspace.
+  // Segments: 6 indices, then a, sfa, b, sfb, c, group_sizes, row_indices,
+  // alpha, workspace.
   addGroupedEffects(*this,
-                    {kTileIndexOperands + kCSegment, kTileIndexOperands + 7},
+                    {kTileIndexOperands + kCSegment, kTileIndexOperands + 8},
                     effects);
 }
 
@@ -334,8 +335,10 @@ static LogicalResult verifyListForm(const GroupedOperands &op) {
              << name << " operands; rows<list> needs one of each per group";
   if (op.groupSizes)
     return op.op->emitOpError("takes group_sizes only with rows<contiguous>, "
-                              "rows<offsets> or rows<masked>; rows<list> has "
-                              "static group sizes");
+                              "rows<offsets>, rows<masked> or rows<gathered>; "
+                              "rows<list> has static group sizes");
+  if (op.rowIndices)
+    return op.op->emitOpError("takes row_indices only with rows<gathered>");
 
   for (int64_t g = 0; g < numGroups; ++g) {
     std::string grp = llvm::formatv(" of group {0}", g).str();
@@ -378,6 +381,7 @@ static LogicalResult verifyOneBufferForm(const GroupedOperands &op) {
   std::string form = ("rows<" + stringifyRowsKind(op.rows) + ">").str();
   StringRef arrayName = getGroupRowsKeyword(op.rows);
   bool masked = op.rows == RowsKind::masked;
+  bool gathered = op.rows == RowsKind::gathered;
   auto counts = {std::make_pair("A", op.a.size()),
                  std::make_pair("SFA", op.sfa.size()),
                  std::make_pair("B", op.b.size()),
@@ -388,8 +392,15 @@ static LogicalResult verifyOneBufferForm(const GroupedOperands &op) {
       return op.op->emitOpError() << "takes exactly one " << name
                                   << " buffer with " << form << "; got "
                                   << count;
+  if (op.rowIndices && !gathered)
+    return op.op->emitOpError() << "takes row_indices only with rows<gathered>; "
+                                << form << " reads A's rows in place";
+  if (gathered && !op.rowIndices)
+    return op.op->emitOpError(
+        "with rows<gathered> needs row_indices, a memref<R x i32> mapping "
+        "each routed row to its row of A");
   if (!op.groupSizes) {
-    StringRef what = op.rows == RowsKind::offsets ? "cumulative end rows"
+    StringRef what = hasGroupOffsets(op.rows) ? "cumulative end rows"
                      : masked                    ? "real rows"
                                                  : "row counts";
     return op.op->emitOpError() << "with " << form << " needs " << arrayName
@@ -445,16 +456,31 @@ static LogicalResult verifyOneBufferForm(const GroupedOperands &op) {
   if (failed(checkN(op, n, "B")))
     return failure();
 
-  StringRef rowName = masked ? "max_m" : "M_total";
+  StringRef rowName = masked ? "max_m" : gathered ? "T" : "M_total";
   if (failed(checkScales(op, op.sfa[0], "SFA", rows, k, lead, rowName)) ||
       failed(checkScales(op, op.sfb[0], "SFB", n, k, {numGroups}, "N")))
     return failure();
   ShapedType c = checkOperand(op, op.c[0], "C", f16, masked ? 3 : 2);
-  SmallVector<int64_t> cShape(lead);
-  cShape.append({rows, n});
-  if (!c || failed(checkShape(op, c, "C", cShape,
-                              masked ? "G x max_m x N" : "M_total x N")))
+  if (!c)
     return failure();
+  // rows<gathered>: C has one row per routed row (R, maybe dynamic), as
+  // row_indices has; A has the token rows (T).
+  int64_t cRows = gathered ? c.getDimSize(0) : rows;
+  SmallVector<int64_t> cShape(lead);
+  cShape.append({cRows, n});
+  if (failed(checkShape(op, c, "C", cShape,
+                        masked     ? "G x max_m x N"
+                        : gathered ? "R x N, one row per routed row"
+                                   : "M_total x N")))
+    return failure();
+  if (gathered) {
+    ShapedType indices = checkOperand(op, op.rowIndices, "row_indices",
+                                      b.getI32Type(), /*rank=*/1);
+    if (!indices ||
+        failed(checkShape(op, indices, "row_indices", {cRows},
+                          "one token row per routed row, as C has")))
+      return failure();
+  }
   return verifyAlpha(op, numGroups);
 }
 
@@ -477,6 +503,8 @@ static LogicalResult verifyOneKind(const GroupedOperands &op) {
   noteAll(op.c, "C");
   if (op.groupSizes)
     note(op.groupSizes, getGroupRowsKeyword(op.rows));
+  if (op.rowIndices)
+    note(op.rowIndices, "row_indices");
   if (op.alpha)
     note(op.alpha, "alpha");
   if (tensor.empty() || memref.empty())

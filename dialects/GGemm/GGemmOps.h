@@ -17,8 +17,8 @@
 #include "GGemm/GGemmEnums.h.inc"
 
 namespace mlir::ggemm {
-/// Sizes of one group. `m` is ShapedType::kDynamic in rows<contiguous> and
-/// rows<offsets>, where group sizes are only known at run time, and each
+/// Sizes of one group. `m` is ShapedType::kDynamic in rows<contiguous>,
+/// rows<offsets> and rows<gathered>, where group sizes are only known at run time, and each
 /// group's room (max_m) in rows<masked>.
 struct GroupShape {
   int64_t m, n, k;
@@ -57,8 +57,15 @@ constexpr int64_t kAtomRows = 128, kAtomCols = 4;
 
 /// The keyword of the group-rows operand in the op's syntax:
 /// `group_sizes` (rows<contiguous>), `group_offsets` (rows<offsets>) or
-/// `group_counts` (rows<masked>).
+/// `group_counts` (rows<masked>); rows<gathered> takes `group_offsets`.
 StringRef getGroupRowsKeyword(RowsKind rows);
+
+/// Whether the group-rows array of `rows` holds cumulative end rows
+/// (rows<offsets>, and rows<gathered> over its routed rows): the tile
+/// space, the group rows and their flags are those of rows<offsets>.
+inline bool hasGroupOffsets(RowsKind rows) {
+  return rows == RowsKind::offsets || rows == RowsKind::gathered;
+}
 
 /// Shape of the blocked_128x4 scale buffer for an `rows x k` operand.
 SmallVector<int64_t, 4> getBlockedScaleShape(int64_t rows, int64_t k);
@@ -70,13 +77,14 @@ struct GroupedOperands {
   RowsKind rows;
   ScaleLayout scaleLayout;
   OperandRange a, sfa, b, sfb, c;
-  Value groupSizes, alpha;
+  Value groupSizes, rowIndices, alpha;
 
   template <typename OpTy>
   static GroupedOperands of(OpTy op) {
     return {op.getOperation(), op.getRows(), op.getScaleLayout(),
-            op.getA(), op.getSfa(), op.getB(), op.getSfb(), op.getC(),
-            op.getGroupSizes(), op.getAlpha()};
+            op.getA(),         op.getSfa(),  op.getB(),
+            op.getSfb(),       op.getC(),    op.getGroupSizes(),
+            op.getRowIndices(), op.getAlpha()};
   }
 
   bool isListForm() const { return rows == RowsKind::list; }

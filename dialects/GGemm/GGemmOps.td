@@ -26,6 +26,7 @@ defvar GGemm_GroupedArgs = (ins
     Variadic<AnyMemRef>:$sfb,
     Variadic<AnyMemRef>:$c,
     Optional<AnyMemRef>:$group_sizes,
+    Optional<AnyMemRef>:$row_indices,
     Optional<AnyMemRef>:$alpha);
 
 defvar GGemm_GroupedFormat = [{
@@ -36,6 +37,7 @@ defvar GGemm_GroupedFormat = [{
     `sfb` `(` $sfb `:` type($sfb) `)`
     `c` `(` $c `:` type($c) `)`
     `` custom<GroupRows>(ref($rows), $group_sizes, type($group_sizes))
+    (`row_indices` `(` $row_indices^ `:` type($row_indices) `)`)?
     (`alpha` `(` $alpha^ `:` type($alpha) `)`)?
 }];
 
@@ -81,11 +83,18 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
       `G x max_m x N` (static), `B` and `SFB` as in `contiguous`; the device
       buffer `group_counts` (`memref<G x i32>`) says how many of a group's
       `max_m` rows are real. Rows past a group's count are left untouched.
+    * `gathered`: `A` is the token matrix `T x K` (`SFA` `T x K/16`), read
+      through the device buffer `row_indices` (`memref<R x i32>`): row `r`
+      of the routed rows is token row `row_indices[r]`, so top-k routing
+      needs no permuted copy of A. `group_offsets` holds the cumulative end
+      of each group among the `R` routed rows, as in `offsets`, and `C`
+      (`R x N`) is written in that routed order (group order). `T` and `R`
+      may be dynamic; B and SFB as in `contiguous`.
 
     The sizes, offsets or counts are all held by the one optional operand
     `group_sizes` (printed `group_sizes`, `group_offsets` or `group_counts`
-    after the layout). Offsets out of order and counts outside
-    `[0, max_m]` are clamped (dialects/GGemm/GGemm.md, "Row layouts").
+    after the layout). Offsets out of order, counts outside `[0, max_m]`
+    and row indices outside `[0, T)` are clamped (dialects/GGemm/GGemm.md, "Row layouts").
 
     `scales<...>` is the physical layout of SFA and SFB:
 
@@ -138,6 +147,7 @@ def GGemm_GroupedMatmulOp : GGemm_Op<"grouped_matmul",
       Variadic<GGemm_TensorOrMemRef>:$sfb,
       Variadic<GGemm_TensorOrMemRef>:$c,
       Optional<GGemm_TensorOrMemRef>:$group_sizes,
+      Optional<GGemm_TensorOrMemRef>:$row_indices,
       Optional<GGemm_TensorOrMemRef>:$alpha,
       OptionalAttr<GGemm_ScheduleAttr>:$schedule);
   let results = (outs Variadic<AnyRankedTensor>:$results);

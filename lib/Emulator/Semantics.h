@@ -124,10 +124,11 @@ uint32_t swizzleRepeatBytes(MapSwizzle mode);
 /// Alignment: the pattern repeats every 256/512/1024 bytes; the PTX ISA
 /// ("Matrix Descriptor Format") says a wgmma descriptor's base offset is 0
 /// when the pattern starts on that boundary, else (start >> 7) & 7. TMA
-/// destinations must be 128-byte aligned (cp.async.bulk.tensor); the
-/// emulator also requires a swizzled TMA box to start on the repeat
-/// boundary (tmaSharedAlignment) and refuses a nonzero base offset, so the
-/// address-bit pattern here is the one both units see.
+/// destinations must be 128-byte aligned (cp.async.bulk.tensor,
+/// tmaSharedAlignment), swizzled or not: TMA applies the pattern to the
+/// absolute address, as wgmma reads it, so a box starting inside a repeat
+/// (a one-row box of a gathered tile) is swizzled by where it lands. The
+/// emulator refuses a nonzero wgmma base offset.
 uint32_t swizzleAddress(MapSwizzle mode, uint32_t sharedAddress);
 
 //===----------------------------------------------------------------------===//

@@ -116,8 +116,7 @@ std::string tileGeometry(const TiledMapSpec &map, uint32_t sharedBase,
     return "shared address " + hexString(address) + " of the tensor copy is not " +
            std::to_string(align) +
            "-byte aligned (PTX ISA cp.async.bulk.tensor: 128-byte aligned "
-           "shared memory; with a swizzle the box must start on the "
-           "pattern's repeat so TMA and wgmma agree on it)";
+           "shared memory)";
   rowBytes = map.boxDim[0] * es;
   if (map.swizzle != MapSwizzle::None &&
       rowBytes != swizzleSpanBytes(map.swizzle))
@@ -211,8 +210,12 @@ uint32_t tmaBoxBytes(const TiledMapSpec &map) {
   return static_cast<uint32_t>(n);
 }
 
-uint32_t tmaSharedAlignment(const TiledMapSpec &map) {
-  return map.swizzle == MapSwizzle::None ? 128 : swizzleRepeatBytes(map.swizzle);
+uint32_t tmaSharedAlignment(const TiledMapSpec &) {
+  // 128 bytes with or without a swizzle: the swizzle is a function of the
+  // absolute shared address (swizzleAddress), so a box that starts inside
+  // the pattern's repeat (one row of a gathered tile) lands where a larger
+  // box would have put that row.
+  return 128;
 }
 
 std::string tmaTileLoad(const TiledMapSpec &map, const int32_t *coords,

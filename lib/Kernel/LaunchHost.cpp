@@ -106,7 +106,12 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   // of run-time rows (at least 1: TMA cannot describe an empty tensor; a
   // group of no rows has a readable row, which the kernel never loads).
   Value contiguous = contiguousRows(problem, ops);
-  Value rows = statusRows(contiguous);
+  // rows<gathered>: status[0] is the routed rows (C's); the A map's rows
+  // (and token_rows) are A's.
+  bool gathered = problem.rows == RowsKind::gathered;
+  Value rows = statusRows(
+      gathered ? memref::DimOp::create(b, loc, ops.c.front(), 0).getResult()
+               : contiguous);
   Value runTimeMapRows;
   if (contiguous)
     runTimeMapRows = arith::IndexCastUIOp::create(
@@ -211,6 +216,9 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
       bufferOrNull(ops.groupSizes, params[3]),
       bufferOrNull(ops.alpha, params[4]),
       paramAt(place.status, params[5])};
+  if (gathered)
+    args.append({asParam(ops.rowIndices, params[rowIndicesParam(problem)]),
+                 statusRows(contiguous)});
   ArrayRef<int64_t> grid = launch.getGrid();
   KernelPlanAttr plan = launch.getPlan();
   auto launchOp = gpu::LaunchFuncOp::create(

@@ -27,7 +27,7 @@ inline constexpr llvm::StringLiteral kEncodeTensorMapFn =
 /// ggemm.launch_kernel), checked against the launch's problem.
 struct HostOperands {
   SmallVector<Value> a, sfa, b, sfb, c;
-  Value groupSizes, alpha;
+  Value groupSizes, rowIndices, alpha;
 };
 
 /// Where one launch's words go: i64 device addresses of its status word

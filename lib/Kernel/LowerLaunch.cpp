@@ -103,6 +103,8 @@ struct GGemmLowerLaunch final
                     : SmallVector<int64_t>{groups, n, k / 16};
       if (name == "group_sizes" || name == "alpha")
         return SmallVector<int64_t>{groups};
+      if (name == "row_indices")
+        return SmallVector<int64_t>{dyn};
       return std::nullopt;
     };
     auto read = [&](StringRef name, ValueRange given, int64_t count,
@@ -181,7 +183,7 @@ struct GGemmLowerLaunch final
       }
       return success();
     };
-    SmallVector<Value> sizes, alpha;
+    SmallVector<Value> sizes, indices, alpha;
     auto optional = [](Value v) {
       return v ? ValueRange(v) : ValueRange();
     };
@@ -192,11 +194,16 @@ struct GGemmLowerLaunch final
         failed(read("c", site.getC(), sets, f16, out.c)) ||
         failed(read("group_sizes", optional(site.getGroupSizes()),
                     list ? 0 : 1, i32, sizes)) ||
+        failed(read("row_indices", optional(site.getRowIndices()),
+                    problem.getRows() == RowsKind::gathered ? 1 : 0, i32,
+                    indices)) ||
         failed(read("alpha", optional(site.getAlpha()),
                     problem.getAlpha() ? 1 : 0, f32, alpha)))
       return failure();
     if (!sizes.empty())
       out.groupSizes = sizes.front();
+    if (!indices.empty())
+      out.rowIndices = indices.front();
     if (!alpha.empty())
       out.alpha = alpha.front();
     return success();

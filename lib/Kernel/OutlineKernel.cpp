@@ -130,9 +130,11 @@ struct GGemmOutlineKernel final
       }
       return success();
     };
-    SmallVector<Value> sizes, alpha;
+    SmallVector<Value> sizes, indices, alpha;
     if (problem.groupSizes)
       sizes.push_back(problem.groupSizes);
+    if (problem.rowIndices)
+      indices.push_back(problem.rowIndices);
     if (problem.alpha)
       alpha.push_back(problem.alpha);
     if (failed(checkOperands("A", problem.a)) ||
@@ -141,15 +143,16 @@ struct GGemmOutlineKernel final
         failed(checkOperands("SFB", problem.sfb)) ||
         failed(checkOperands("C", problem.c)) ||
         failed(checkOperands("group sizes", sizes)) ||
+        failed(checkOperands("row indices", indices)) ||
         failed(checkOperands("alpha", alpha)))
       return failure();
     // Nothing else from the host may flow into the kernel.
-    Value groupSizes = problem.groupSizes;
+    Value groupSizes = problem.groupSizes, rowIndices = problem.rowIndices;
     WalkResult captured = persistent.getBody().walk([&](Operation *op) {
       if (isa<MmaTileOp, ReduceTileOp>(op))
         return WalkResult::skip();
       for (Value v : op->getOperands()) {
-        if (v == groupSizes ||
+        if (v == groupSizes || v == rowIndices ||
             persistent->isAncestor(v.getParentRegion()->getParentOp()))
           continue;
         op->emitOpError("uses a value defined outside the persistent loop; "
@@ -219,6 +222,9 @@ struct GGemmOutlineKernel final
                 gpu::GridDimOp::create(b, loc, gpu::Dimension::x));
     if (problem.groupSizes)
       mapping.map(problem.groupSizes, entry.getArgument(3));
+    if (problem.rowIndices)
+      mapping.map(problem.rowIndices,
+                  entry.getArgument(rowIndicesParam(p)));
     // With split-K (a grid barrier between the phases) the tiles carry
     // their split and work item, and each ggemm.reduce_tile becomes a
     // ggemm.reduce_partials over the workspace parameter.
@@ -261,7 +267,7 @@ struct GGemmOutlineKernel final
           b, loc, symbol, launch, RowsKindAttr::get(ctx, problem.rows),
           ScaleLayoutAttr::get(ctx, problem.scaleLayout), problem.a,
           problem.sfa, problem.b, problem.sfb, problem.c, problem.groupSizes,
-          problem.alpha);
+          problem.rowIndices, problem.alpha);
     } else {
       fn->setAttr(kLaunchAttrName, launch);
     }

@@ -95,6 +95,9 @@ int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
                     int64_t rows) {
   if (!kernel || sets < 1 || !a || !b || !sfa || !sfb || !c)
     return fail("ggemm_rt_launch: null kernel or operand array, or sets < 1");
+  if (kernel->kernel.manifest().gathered())
+    return fail("ggemm_rt_launch: the kernel's rows are \"gathered\": it "
+                "takes row indices and token rows (ggemm_rt_launch_gathered)");
   rt::Operands operands;
   operands.a.assign(a, a + sets);
   operands.b.assign(b, b + sets);
@@ -104,6 +107,36 @@ int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
   operands.groupSizes = rowArray;
   operands.alpha = alpha;
   operands.contiguousRows = rows;
+  if (std::string err = rt::enqueueOnStream(
+          kernel->kernel, operands, static_cast<CUstream>(stream), workspace);
+      !err.empty())
+    return fail(err);
+  return 0;
+}
+
+int ggemm_rt_launch_gathered(const ggemm_rt_kernel *kernel, void *stream,
+                             uint64_t workspace, uint64_t a, uint64_t b,
+                             uint64_t sfa, uint64_t sfb, uint64_t c,
+                             uint64_t rowArray, uint64_t alpha, int64_t rows,
+                             uint64_t rowIndices, int64_t tokenRows) {
+  if (!kernel)
+    return fail("ggemm_rt_launch_gathered: null kernel");
+  if (!kernel->kernel.manifest().gathered())
+    return fail(std::string("ggemm_rt_launch_gathered: the kernel's rows "
+                            "are \"") +
+                rt::rowsFormName(kernel->kernel.manifest().rows) +
+                "\" (use ggemm_rt_launch)");
+  rt::Operands operands;
+  operands.a = {a};
+  operands.b = {b};
+  operands.sfa = {sfa};
+  operands.sfb = {sfb};
+  operands.c = {c};
+  operands.groupSizes = rowArray;
+  operands.alpha = alpha;
+  operands.contiguousRows = rows;
+  operands.rowIndices = rowIndices;
+  operands.tokenRows = tokenRows;
   if (std::string err = rt::enqueueOnStream(
           kernel->kernel, operands, static_cast<CUstream>(stream), workspace);
       !err.empty())

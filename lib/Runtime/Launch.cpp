@@ -109,7 +109,8 @@ std::string encodeTensorMaps(const Manifest &manifest,
     const TensorMapSpec &spec = manifest.tensorMaps[i];
     ResolvedTensorMap shape;
     if (std::string err =
-            resolveTensorMap(manifest, i, operands.contiguousRows, shape);
+            resolveTensorMap(manifest, i, operands.contiguousRows, shape,
+                             operands.tokenRows);
         !err.empty())
       return err;
     size_t slot = oneSet ? 0 : size_t(spec.group);
@@ -156,7 +157,8 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
     return err;
   bool oneSet = manifest.oneOperandSet();
   // The rows of the one A / SFA / C: the caller's (contiguous, offsets), or
-  // G x max_m (masked, static). status[0] carries them to the kernel.
+  // G x max_m (masked, static); in gathered form R, the rows of C (A has
+  // T). status[0] carries them to the kernel.
   int64_t rowsOfA = manifest.rows == RowsForm::Masked
                         ? manifest.contiguousCapacity()
                         : operands.contiguousRows;
@@ -198,6 +200,19 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
         return err;
       alpha = out.alpha.address();
     }
+  }
+
+  // Gathered: the row indices, the caller's device array or ours, and T.
+  if (manifest.gathered()) {
+    out.rowIndexArray = operands.rowIndices;
+    if (!out.rowIndexArray) {
+      if (std::string err = makeArray(operands.rowIndexValues,
+                                      out.rowIndexValues);
+          !err.empty())
+        return err;
+      out.rowIndexArray = out.rowIndexValues.address();
+    }
+    out.tokens = int32_t(operands.tokenRows); // checkOperands bounded it
   }
 
   // status: {rows of A, error flags}, the flags cleared here.
@@ -255,11 +270,16 @@ std::string Launch::enqueue(CUstream stream,
   LaunchShape shape = launchShapeOf(manifest);
 
   // The driver copies the parameter values at enqueue time, so pointing
-  // into this object is safe even if it moves afterwards.
-  std::array<void *, std::tuple_size_v<decltype(parameters)>> args{};
+  // into this object is safe even if it moves afterwards. A gathered
+  // kernel's row indices and T (an int32 by value) come last.
+  std::array<void *, std::tuple_size_v<decltype(parameters)> + 2> args{};
   size_t numParams = parameters.size() - (manifest.splitK > 1 ? 0 : 1);
   for (size_t i = 0; i < numParams; ++i)
     args[i] = const_cast<CUdeviceptr *>(&parameters[i]);
+  if (manifest.gathered()) {
+    args[numParams++] = const_cast<CUdeviceptr *>(&rowIndexArray);
+    args[numParams++] = const_cast<int32_t *>(&tokens);
+  }
   if (std::string err = launchKernel(kernel->function(), shape, stream,
                                      args.data(), options);
       !err.empty())

@@ -120,18 +120,56 @@ constexpr uint64_t kMaxManifestBytes = 16 << 20;
 
 /// The ABI's parameter list; a kernel expecting another is not ours to run.
 const char *const kParams[] = {"tensor_maps", "c_pointers", "scale_pointers",
-                               "group_sizes", "alpha",       "status",
-                               "workspace"};
+                               "group_sizes", "alpha",       "status"};
+
+/// The parameters a kernel of `m`'s form and split_k takes, in order: the
+/// six, the split-K workspace, then gathered rows' row indices and token
+/// rows.
+std::vector<std::string> expectedParams(const Manifest &m) {
+  std::vector<std::string> names(std::begin(kParams), std::end(kParams));
+  if (m.splitK > 1)
+    names.push_back("workspace");
+  if (m.gathered()) {
+    names.push_back("row_indices");
+    names.push_back("token_rows");
+  }
+  return names;
+}
+
+/// "params" must be exactly expectedParams(m).
+std::string parseParams(const Value &root, Manifest &m) {
+  std::vector<std::string> expected = expectedParams(m);
+  const Value *params = root.get("params");
+  bool ok = params && params->kind == Value::Kind::Array &&
+            params->array.size() == expected.size();
+  for (size_t i = 0; ok && i < expected.size(); ++i)
+    ok = params->array[i].kind == Value::Kind::String &&
+         params->array[i].string == expected[i];
+  if (ok) {
+    m.params = std::move(expected);
+    return "";
+  }
+  std::string list;
+  for (const std::string &name : expected)
+    list += (list.empty() ? "\"" : ", \"") + name + "\"";
+  std::string why = m.gathered()
+                        ? (m.splitK > 1 ? "gathered rows, split_k > 1"
+                                        : "gathered rows")
+                    : m.splitK > 1 ? "split_k > 1"
+                                   : "docs/kernel-abi.md";
+  return "manifest: \"params\" must be [" + list + "] (" + why + ")";
+}
 
 std::string parseGroups(const Value &root, Manifest &out) {
   std::string error;
   const Value *groups = root.get("groups");
   if (!groups || groups->kind != Value::Kind::Array || groups->array.empty())
     return "manifest: \"groups\" must be a non-empty array";
-  // Contiguous and offsets rows take M from the run-time array: "m" is
-  // only a placeholder. Masked rows have each group's room in it.
-  bool runTimeM =
-      out.rows == RowsForm::Contiguous || out.rows == RowsForm::Offsets;
+  // Contiguous, offsets and gathered rows take M from the run-time array:
+  // "m" is only a placeholder. Masked rows have each group's room in it.
+  bool runTimeM = out.rows == RowsForm::Contiguous ||
+                  out.rows == RowsForm::Offsets ||
+                  out.rows == RowsForm::Gathered;
   bool oneSet = out.oneOperandSet();
   for (size_t g = 0; g < groups->array.size(); ++g) {
     const Value &group = groups->array[g];
@@ -334,6 +372,8 @@ const char *rowsFormName(RowsForm rows) {
     return "offsets";
   case RowsForm::Masked:
     return "masked";
+  case RowsForm::Gathered:
+    return "gathered";
   }
   return "?";
 }
@@ -347,7 +387,10 @@ std::string describeErrorFlags(int32_t flags) {
     add("group sizes or offsets passed the rows of A: clamped");
   if (flags & kGroupRowsClamped)
     add("group offsets out of order or counts outside [0, max_m]: clamped");
-  if (int32_t rest = flags & ~(kGroupSizesOverrun | kGroupRowsClamped)) {
+  if (flags & kRowIndicesClamped)
+    add("row indices outside [0, T): clamped");
+  if (int32_t rest = flags & ~(kGroupSizesOverrun | kGroupRowsClamped |
+                               kRowIndicesClamped)) {
     char hex[16];
     std::snprintf(hex, sizeof(hex), "0x%x", unsigned(rest));
     add(std::string("unknown bits ") + hex);
@@ -370,10 +413,20 @@ const char *operandName(Operand operand) {
 }
 
 int64_t Manifest::contiguousCapacity() const {
-  if (rows == RowsForm::List)
+  // Gathered: A has T rows, C R; the manifest says neither (tokenCapacity).
+  if (rows == RowsForm::List || rows == RowsForm::Gathered)
     return -1;
   if (rows == RowsForm::Masked)
     return groups.empty() ? 0 : numGroups() * groups.front().m;
+  for (const TensorMapSpec &spec : tensorMaps)
+    if (spec.operand == Operand::A && spec.dims[1] >= 0)
+      return spec.dims[1];
+  return -1;
+}
+
+int64_t Manifest::tokenCapacity() const {
+  if (rows != RowsForm::Gathered)
+    return -1;
   for (const TensorMapSpec &spec : tensorMaps)
     if (spec.operand == Operand::A && spec.dims[1] >= 0)
       return spec.dims[1];
@@ -426,14 +479,15 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
 
   bool knownRows = false;
   for (RowsForm form : {RowsForm::List, RowsForm::Contiguous,
-                        RowsForm::Offsets, RowsForm::Masked})
+                        RowsForm::Offsets, RowsForm::Masked,
+                        RowsForm::Gathered})
     if (rows == rowsFormName(form)) {
       out.rows = form;
       knownRows = true;
     }
   if (!knownRows)
     return "manifest: \"rows\" must be \"list\", \"contiguous\", "
-           "\"offsets\" or \"masked\", not \"" +
+           "\"offsets\", \"masked\" or \"gathered\", not \"" +
            rows + "\"";
   if (scales == "row_major")
     out.scales = ScaleLayout::RowMajor;
@@ -447,20 +501,10 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
     return std::string("manifest: blocked_128x4 scales need rows \"list\" (") +
            rowsFormName(out.rows) + " rows would need per-group padding)";
 
-  // A split-K kernel takes the workspace after the six others.
-  const Value *params = root.get("params");
-  size_t numParams = std::size(kParams) - (out.splitK > 1 ? 0 : 1);
-  bool paramsOk = params && params->kind == Value::Kind::Array &&
-                  params->array.size() == numParams;
-  for (size_t i = 0; paramsOk && i < numParams; ++i)
-    paramsOk = params->array[i].kind == Value::Kind::String &&
-               params->array[i].string == kParams[i];
-  if (!paramsOk)
-    return std::string("manifest: \"params\" must be [\"tensor_maps\", "
-                       "\"c_pointers\", \"scale_pointers\", \"group_sizes\", "
-                       "\"alpha\", \"status\"") +
-           (out.splitK > 1 ? ", \"workspace\"] (split_k > 1)"
-                           : "] (docs/kernel-abi.md)");
+  // A split-K kernel takes the workspace after the six others, a gathered
+  // one its row indices and token rows last.
+  if (std::string err = parseParams(root, out); !err.empty())
+    return err;
 
   if (std::string err = parseGroups(root, out); !err.empty())
     return err;

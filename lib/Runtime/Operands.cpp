@@ -17,7 +17,8 @@
 namespace ggemm::rt {
 
 std::string resolveTensorMap(const Manifest &manifest, size_t index,
-                             int64_t contiguousRows, ResolvedTensorMap &out) {
+                             int64_t contiguousRows, ResolvedTensorMap &out,
+                             int64_t tokenRows) {
   if (index >= manifest.tensorMaps.size())
     return "tensor map " + std::to_string(index) + " does not exist";
   const TensorMapSpec &spec = manifest.tensorMaps[index];
@@ -39,6 +40,8 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
     rows = oneSet ? manifest.numGroups() * shape.n : shape.n;
   else if (manifest.rows == RowsForm::Masked)
     rows = manifest.contiguousCapacity();
+  else if (manifest.gathered())
+    rows = tokenRows; // the token matrix, read through row_indices
   else
     rows = oneSet ? contiguousRows : shape.m;
   if (rows < 0)
@@ -72,9 +75,9 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   return "";
 }
 
-/// Offsets and masked form: the rows of A, and the offsets or counts the
-/// runtime uploads itself. Those on the device are the kernel's to clamp
-/// and flag, as a router's would be.
+/// Offsets, masked and gathered form: the rows of A (of C: R, gathered),
+/// and the offsets or counts the runtime uploads itself. Those on the
+/// device are the kernel's to clamp and flag, as a router's would be.
 static std::string checkRowArray(const Manifest &manifest,
                                  const Operands &operands) {
   size_t numGroups = manifest.groups.size();
@@ -112,8 +115,53 @@ static std::string checkRowArray(const Manifest &manifest,
   }
   if (!masked && end > operands.contiguousRows)
     return "operands: the group offsets end at row " + std::to_string(end) +
-           "; the buffers have " + std::to_string(operands.contiguousRows) +
-           " rows";
+           (manifest.gathered() ? "; there are " : "; the buffers have ") +
+           std::to_string(operands.contiguousRows) +
+           (manifest.gathered() ? " routed rows (contiguousRows)" : " rows");
+  return "";
+}
+
+/// Gathered form: T (by value: an int32), the token rows the A map was
+/// compiled for, and host row indices, one per routed row, in [0, T).
+/// Indices on the device are the kernel's to clamp and flag.
+static std::string checkGathered(const Manifest &manifest,
+                                 const Operands &operands) {
+  int64_t t = operands.tokenRows, routed = operands.contiguousRows;
+  if (t < 0 || t > std::numeric_limits<int32_t>::max())
+    return "operands: gathered rows take tokenRows (T) in [0, 2^31 - 1], "
+           "not " +
+           std::to_string(t);
+  if (routed > std::numeric_limits<int32_t>::max())
+    return "operands: gathered rows take contiguousRows (R, the routed "
+           "rows) up to 2^31 - 1, not " +
+           std::to_string(routed);
+  int64_t capacity = manifest.tokenCapacity();
+  if (capacity >= 0 && t != capacity)
+    return "operands: the kernel was compiled for " +
+           std::to_string(capacity) + " token rows (T); tokenRows is " +
+           std::to_string(t);
+  // No token rows: every group must be empty (the kernel would clamp them
+  // and raise bit 0), and no index is ever read.
+  if (t == 0 && operands.groupSizes == 0)
+    for (int32_t end : operands.groupSizeValues)
+      if (end > 0)
+        return "operands: the group offsets end at row " +
+               std::to_string(end) +
+               "; with no token rows (T = 0) every group must be empty";
+  if (operands.rowIndices != 0)
+    return "";
+  if (int64_t(operands.rowIndexValues.size()) != routed)
+    return "operands: gathered rows need a row_indices array or " +
+           std::to_string(routed) + " row index values (one per routed "
+           "row, contiguousRows); got " +
+           std::to_string(operands.rowIndexValues.size());
+  for (size_t r = 0; r < operands.rowIndexValues.size(); ++r) {
+    int32_t index = operands.rowIndexValues[r];
+    if (t > 0 && (index < 0 || index >= t))
+      return "operands: routed row " + std::to_string(r) + "'s row index " +
+             std::to_string(index) + " is outside [0, T = " +
+             std::to_string(t) + ")";
+  }
   return "";
 }
 
@@ -156,8 +204,12 @@ std::string checkOperands(const Manifest &manifest, const Operands &operands) {
     }
   }
   size_t numGroups = manifest.groups.size();
-  if (manifest.rows == RowsForm::Offsets || manifest.rows == RowsForm::Masked)
+  if (manifest.rows == RowsForm::Offsets || manifest.rows == RowsForm::Masked ||
+      manifest.gathered())
     if (std::string err = checkRowArray(manifest, operands); !err.empty())
+      return err;
+  if (manifest.gathered())
+    if (std::string err = checkGathered(manifest, operands); !err.empty())
       return err;
   if (manifest.rows == RowsForm::Contiguous) {
     if (operands.contiguousRows < 0)

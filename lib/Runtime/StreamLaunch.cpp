@@ -58,14 +58,19 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   if (manifest.alpha && !operands.alpha)
     return where + ": alpha must be on the device (Operands::alpha); "
                    "nothing is copied per launch";
+  if (manifest.gathered() && !operands.rowIndices)
+    return where + ": the row indices must be on the device "
+                   "(Operands::rowIndices); nothing is copied per launch";
   if (std::string err = checkOperands(manifest, operands); !err.empty())
     return err;
+  // status[0]: the rows of the one A, or R (the rows of C) when gathered.
   int64_t rows = manifest.rows == RowsForm::Masked ? manifest.contiguousCapacity()
                  : manifest.oneOperandSet()         ? operands.contiguousRows
                                                     : 0;
   if (rows < 0 || rows > std::numeric_limits<int32_t>::max())
-    return where + ": the one A buffer has " + std::to_string(rows) +
-           " rows; the kernel takes 0 to 2^31 - 1";
+    return where + (manifest.gathered() ? ": the routed rows are "
+                                        : ": the one A buffer has ") +
+           std::to_string(rows) + " rows; the kernel takes 0 to 2^31 - 1";
 
   // The parameter block: the maps, the C pointers, the SFA/SFB pointers,
   // padded to whole chunks.
@@ -100,15 +105,22 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
       return "setup kernel " + manifest.setupKernel + ": " + err;
   }
 
-  // The kernel, on the block (not cooperative: split_k is 1).
+  // The kernel, on the block (not cooperative: split_k is 1); a gathered
+  // one takes its row indices and T (an int32 by value, checkOperands
+  // bounded it) last.
   LaunchShape shape = launchShapeOf(manifest);
-  std::array<CUdeviceptr, 6> params = {
+  std::array<CUdeviceptr, 7> params = {
       blockAddress, blockAddress + CUdeviceptr(8 * w),
       blockAddress + CUdeviceptr(8 * (w + sets)), operands.groupSizes,
-      manifest.alpha ? operands.alpha : 0, status};
-  std::array<void *, 6> args{};
-  for (size_t i = 0; i < params.size(); ++i)
+      manifest.alpha ? operands.alpha : 0, status, operands.rowIndices};
+  int32_t tokenRows = int32_t(operands.tokenRows);
+  std::array<void *, 8> args{};
+  for (size_t i = 0; i < 6; ++i)
     args[i] = &params[i];
+  if (manifest.gathered()) {
+    args[6] = &params[6];
+    args[7] = &tokenRows;
+  }
   if (std::string err = launchKernel(kernel.function(), shape, stream,
                                      args.data(), options);
       !err.empty())

@@ -30,7 +30,9 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
                                         swizzle));
     };
     int64_t tileK = s.getTileK();
-    add("a", rowsA, k / 2, tileK / 2, s.getTileM(), plan.getSwizzle());
+    // rows<gathered>: each routed row is its own copy of one token row.
+    int64_t boxRowsA = p.rows == RowsKind::gathered ? 1 : s.getTileM();
+    add("a", rowsA, k / 2, tileK / 2, boxRowsA, plan.getSwizzle());
     add("b", rowsB, k / 2, tileK / 2, s.getTileN(), plan.getSwizzle());
     if (!p.scaleMaps)
       return;
@@ -74,7 +76,13 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
   // Split-K: the workspace (its header; the partials follow).
   if (p.schedule.getSplitK() > 1)
     params.push_back(buffer(kWorkspaceHeaderBytes / 4, i32));
+  if (p.rows == RowsKind::gathered)
+    params.append({buffer(1, i32), i32});
   return params;
+}
+
+unsigned mlir::ggemm::rowIndicesParam(const KernelProblem &p) {
+  return p.schedule.getSplitK() > 1 ? 7 : 6;
 }
 
 LaunchBlock mlir::ggemm::getLaunchBlock(LaunchAttr launch) {
@@ -123,6 +131,10 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
                            "group_sizes", "alpha",      "status"};
   if (s.getSplitK() > 1)
     params.push_back("workspace");
+  if (problem.getRows() == RowsKind::gathered) {
+    params.push_back("row_indices");
+    params.push_back("token_rows");
+  }
   llvm::json::Object manifest{
       {"format", "ggemm-manifest-1"},
       {"chip", stringifyChip(problem.getChip())},

@@ -65,8 +65,8 @@ public:
                              b, loc, c.group, c.rowBase, c.m0, c.n0, c.split,
                              work, op.getRowsAttr(), op.getScaleLayoutAttr(),
                              op.getA(), op.getSfa(), op.getB(), op.getSfb(),
-                             op.getC(), op.getGroupSizes(), op.getAlpha(),
-                             workspace, schedule);
+                             op.getC(), op.getGroupSizes(), op.getRowIndices(),
+                             op.getAlpha(), workspace, schedule);
                          scf::YieldOp::create(b, loc);
                        });
 
@@ -85,7 +85,8 @@ public:
                                  op.getRowsAttr(), op.getScaleLayoutAttr(),
                                  op.getA(), op.getSfa(), op.getB(),
                                  op.getSfb(), op.getC(), op.getGroupSizes(),
-                                 op.getAlpha(), workspace, schedule);
+                                 op.getRowIndices(), op.getAlpha(),
+                                 workspace, schedule);
             scf::YieldOp::create(b, loc);
           });
     }
@@ -108,6 +109,10 @@ private:
     RowsKind rows = op.getRows();
     if (rows == RowsKind::list || rows == RowsKind::contiguous)
       return {};
+    // rows<gathered>: the groups are offsets over the routed rows (row
+    // indices matter to the tiles' loads only).
+    if (rows == RowsKind::gathered)
+      rows = RowsKind::offsets;
     return RowsKindAttr::get(b.getContext(), rows);
   }
   IntegerAttr maxRowsAttr() {

@@ -164,7 +164,8 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
         rewriter, group.matmul->getLoc(), TypeRange{init.getType()},
         RowsKind::masked, ScaleLayout::row_major, ValueRange{group.a},
         ValueRange{group.sfa}, ValueRange{group.b}, ValueRange{group.sfb},
-        ValueRange{init}, counts, alpha, /*schedule=*/nullptr);
+        ValueRange{init}, counts, /*row_indices=*/Value(), alpha,
+        /*schedule=*/nullptr);
     if (explain)
       group.matmul->emitRemark()
           << "raised into ggemm.grouped_matmul rows<masked>: " << numGroups
@@ -213,7 +214,8 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
         rewriter, group.matmul->getLoc(), TypeRange{init.getType()},
         RowsKind::contiguous, ScaleLayout::row_major, ValueRange{group.a},
         ValueRange{group.sfa}, ValueRange{b}, ValueRange{sfb},
-        ValueRange{init}, sizes, alpha, /*schedule=*/nullptr);
+        ValueRange{init}, sizes, /*row_indices=*/Value(), alpha,
+        /*schedule=*/nullptr);
     if (explain)
       group.matmul->emitRemark()
           << "raised into ggemm.grouped_matmul rows<contiguous>: one group "
@@ -257,7 +259,8 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
     auto op = GroupedMatmulOp::create(
         rewriter, rewriter.getFusedLoc(locs), ValueRange(inits).getTypes(),
         RowsKind::list, ScaleLayout::row_major, a, sfa, b, sfb, inits,
-        /*group_sizes=*/Value(), alpha, /*schedule=*/nullptr);
+        /*group_sizes=*/Value(), /*row_indices=*/Value(), alpha,
+        /*schedule=*/nullptr);
     for (auto [g, group] : llvm::enumerate(groups)) {
       if (explain)
         group.matmul->emitRemark()

@@ -101,7 +101,7 @@ module attributes {gpu.container_module} {
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
   func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
-    // expected-error @below {{takes group_sizes only with rows<contiguous>, rows<offsets> or rows<masked>; rows<list> has static group sizes}}
+    // expected-error @below {{takes group_sizes only with rows<contiguous>, rows<offsets>, rows<masked> or rows<gathered>; rows<list> has static group sizes}}
     ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) group_sizes(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 288, shared_memory = 198656, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 1, max_registers = 0>, <consumer, first_warp = 0, num_warps = 8, max_registers = 0>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 128], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
     return
   }

@@ -403,11 +403,32 @@ TEST(EmuSemantics, TmaTileLoadOobAndSwizzle) {
   std::vector<uint8_t> smem(sharedSize);
   int32_t coords[2] = {0, 0};
   uint32_t written = 0;
-  // Destination alignment.
+  // Destination alignment: 128 bytes, swizzled or not.
   EXPECT_NE(tmaTileLoad(m, coords, g.reader(), smem.data(), sharedBase,
-                        sharedSize, dst + 128, written),
+                        sharedSize, dst + 64, written),
             "");
-  EXPECT_EQ(tmaSharedAlignment(m), 1024u);
+  EXPECT_EQ(tmaSharedAlignment(m), 128u);
+  // A one-row box inside the pattern's repeat is swizzled by its address:
+  // row 5 of the map copied to line 3 of the repeat lands as line 3 of a
+  // whole box starting at row 2 would (chunk c/8 at (c/8) ^ 3).
+  {
+    TiledMapSpec one = m;
+    one.boxDim[1] = 1;
+    std::vector<uint8_t> lines(sharedSize, 0xEE);
+    int32_t at[2] = {0, 5};
+    ASSERT_EQ(tmaTileLoad(one, at, g.reader(), lines.data(), sharedBase,
+                          sharedSize, dst + 3 * 128, written),
+              "");
+    EXPECT_EQ(written, 128u);
+    for (uint32_t c = 0; c < 64; ++c) {
+      uint16_t got;
+      std::memcpy(&got,
+                  &lines[dst + 3 * 128 + (((c / 8) ^ 3) * 16) + (c % 8) * 2 -
+                         sharedBase],
+                  2);
+      EXPECT_EQ(got, value(5, c)) << "c" << c;
+    }
+  }
   // Outside shared memory.
   EXPECT_NE(tmaTileLoad(m, coords, g.reader(), smem.data(), sharedBase, 1024,
                         dst, written),

@@ -188,6 +188,129 @@ TEST(RowArrays, OneBuffer) {
             "group 2 has 1 rows; the array gives it rows [7, 8) of 7");
 }
 
+// Gathered: offsets over the R routed rows, as rows<offsets> reads them
+// over the rows of A; the name and the array's .npy file are offsets'.
+TEST(RowArrays, GatheredOffsets) {
+  EXPECT_STREQ(ref::rowLayoutName(RowLayout::Gathered), "gathered");
+  EXPECT_STREQ(ref::groupRowsArrayName(RowLayout::Gathered), "group_offsets");
+  ref::GroupRows r =
+      ref::readGroupRows(RowLayout::Gathered, {2, 2, 5, 3, 9}, 8, 0);
+  EXPECT_EQ(pairs(r), (Pairs{{0, 2}, {2, 0}, {2, 3}, {5, 0}, {5, 3}}));
+  EXPECT_EQ(r.flags, ref::kFlagRowsPastA | ref::kFlagRowsClamped);
+  EXPECT_EQ(r.end, 9);
+  std::vector<int32_t> values;
+  ASSERT_EQ(ref::groupRowsArray(RowLayout::Gathered, {1, 0, 4}, values), "");
+  EXPECT_EQ(values, (std::vector<int32_t>{1, 1, 5}));
+}
+
+// An index outside [0, T) reads row 0 or T - 1 and raises bit 2.
+TEST(RowArrays, RowIndexClamp) {
+  int64_t row = -1;
+  EXPECT_EQ(ref::clampRowIndex(3, 5, row), 0);
+  EXPECT_EQ(row, 3);
+  EXPECT_EQ(ref::clampRowIndex(4, 5, row), 0);
+  EXPECT_EQ(row, 4);
+  EXPECT_EQ(ref::clampRowIndex(5, 5, row), ref::kFlagRowIndexClamped);
+  EXPECT_EQ(row, 4);
+  EXPECT_EQ(ref::clampRowIndex(-1, 5, row), ref::kFlagRowIndexClamped);
+  EXPECT_EQ(row, 0);
+  EXPECT_EQ(ref::clampRowIndex(std::numeric_limits<int32_t>::min(), 5, row),
+            ref::kFlagRowIndexClamped);
+  EXPECT_EQ(row, 0);
+  std::vector<int64_t> rows;
+  EXPECT_EQ(ref::clampRowIndices({0, 1, 2}, 3, rows), 0);
+  EXPECT_EQ(rows, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(ref::clampRowIndices({7, 1, -2}, 3, rows),
+            ref::kFlagRowIndexClamped);
+  EXPECT_EQ(rows, (std::vector<int64_t>{2, 1, 0}));
+  // No token rows: nothing to read, every index is out of range.
+  EXPECT_EQ(ref::clampRowIndices({0}, 0, rows), ref::kFlagRowIndexClamped);
+  EXPECT_EQ(rows, (std::vector<int64_t>{0}));
+}
+
+// Each owned routed row reads its (clamped) token row; the indices of
+// routed rows no group owns are never read, so they raise nothing.
+TEST(RowArrays, GatheredRows) {
+  ref::GatheredRows g = ref::readGatheredRows({2, 2, 5}, {3, 0, 1, 3, 2, 9, -4},
+                                              4);
+  EXPECT_EQ(pairs(g.rows), (Pairs{{0, 2}, {2, 0}, {2, 3}}));
+  EXPECT_EQ(g.rows.flags, 0);
+  EXPECT_EQ(g.tokenOf, (std::vector<int64_t>{3, 0, 1, 3, 2, -1, -1}));
+  EXPECT_EQ(ref::unreadTokenRows(g, 4),
+            (std::vector<bool>{false, false, false, false}));
+  EXPECT_EQ(ref::unreadTokenRows(ref::readGatheredRows({2}, {1, 1, 0}, 3), 3),
+            (std::vector<bool>{true, false, true}));
+  // Bad indices in owned rows: clamped, bit 2.
+  g = ref::readGatheredRows({3, 4}, {0, 4, -1, 7}, 4);
+  EXPECT_EQ(g.tokenOf, (std::vector<int64_t>{0, 3, 0, 3}));
+  EXPECT_EQ(g.rows.flags, ref::kFlagRowIndexClamped);
+  // With the offsets' own flags: out of order (bit 1), past R (bit 0).
+  g = ref::readGatheredRows({3, 1, 6}, {0, 1, 2, 3, 5}, 4);
+  EXPECT_EQ(pairs(g.rows), (Pairs{{0, 3}, {3, 0}, {3, 2}}));
+  EXPECT_EQ(g.tokenOf, (std::vector<int64_t>{0, 1, 2, 3, 3}));
+  EXPECT_EQ(g.rows.flags, ref::kFlagRowsPastA | ref::kFlagRowsClamped |
+                              ref::kFlagRowIndexClamped);
+  // T = 0: every group empty; one that had routed rows raises bit 0.
+  g = ref::readGatheredRows({0, 2, 2}, {0, 0, 0}, 0);
+  EXPECT_EQ(pairs(g.rows), (Pairs{{0, 0}, {0, 0}, {2, 0}}));
+  EXPECT_EQ(g.rows.flags, ref::kFlagRowsPastA);
+  EXPECT_EQ(g.tokenOf, (std::vector<int64_t>{-1, -1, -1}));
+  g = ref::readGatheredRows({0, 0}, {5}, 0);
+  EXPECT_EQ(g.rows.flags, 0);
+}
+
+// The offsets problem of the gathered rows: each group's A and SFA are
+// the token rows its routed rows read, B and SFB untouched; the token rows
+// nobody reads get filler with NaN scales.
+TEST(RowArrays, GatherProblem) {
+  const int64_t k = 32, rowBytes = k / 2, scaleBytes = k / 16;
+  ref::Problem tokens = ref::generateProblem({{4, 16, k}}, 5, false);
+  std::vector<uint8_t> a = tokens.groups[0].a, sfa = tokens.groups[0].sfa;
+  ref::Problem problem =
+      ref::generateProblem({{0, 16, k}, {0, 16, k}}, 6, true);
+  std::vector<uint8_t> b1 = problem.groups[1].b;
+  float alpha1 = problem.groups[1].alpha;
+  // Group 0 owns routed row 0 (token 2), group 1 rows 1-3 (tokens 3, 2,
+  // and 9 clamped to 3); token rows 0 and 1 are read by nobody.
+  ref::GatheredRows g = ref::readGatheredRows({1, 4}, {2, 3, 2, 9, 0}, 4);
+  ASSERT_EQ(g.rows.flags, ref::kFlagRowIndexClamped);
+  ASSERT_EQ(ref::gatherProblem(a, sfa, 4, g, problem), "");
+  ASSERT_EQ(problem.groups[0].m, 1);
+  ASSERT_EQ(problem.groups[1].m, 3);
+  auto row = [&](const std::vector<uint8_t> &data, int64_t r, int64_t bytes) {
+    return std::vector<uint8_t>(data.begin() + r * bytes,
+                                data.begin() + (r + 1) * bytes);
+  };
+  EXPECT_EQ(problem.groups[0].a, row(a, 2, rowBytes));
+  EXPECT_EQ(problem.groups[0].sfa, row(sfa, 2, scaleBytes));
+  for (auto [i, token] : {std::pair{0, 3}, std::pair{1, 2}, std::pair{2, 3}}) {
+    EXPECT_EQ(row(problem.groups[1].a, i, rowBytes), row(a, token, rowBytes));
+    EXPECT_EQ(row(problem.groups[1].sfa, i, scaleBytes),
+              row(sfa, token, scaleBytes));
+  }
+  EXPECT_EQ(problem.groups[1].b, b1);
+  EXPECT_EQ(problem.groups[1].alpha, alpha1);
+
+  std::vector<uint8_t> filledA = a, filledSfa = sfa;
+  ref::fillUnreadTokenRows(g, 4, k, 7, filledA, filledSfa);
+  for (int64_t t : {0, 1}) {
+    EXPECT_EQ(row(filledSfa, t, scaleBytes),
+              std::vector<uint8_t>(scaleBytes, 0x7F));
+    EXPECT_NE(row(filledA, t, rowBytes), row(a, t, rowBytes));
+  }
+  for (int64_t t : {2, 3}) {
+    EXPECT_EQ(row(filledA, t, rowBytes), row(a, t, rowBytes));
+    EXPECT_EQ(row(filledSfa, t, scaleBytes), row(sfa, t, scaleBytes));
+  }
+
+  // A token matrix of the wrong size, and offsets of another group count.
+  EXPECT_EQ(ref::gatherProblem(a, sfa, 5, g, problem),
+            "the token matrix is not 5 rows of K = 32 (group 0)");
+  g = ref::readGatheredRows({1, 2, 3}, {0, 0, 0}, 4);
+  EXPECT_EQ(ref::gatherProblem(a, sfa, 4, g, problem),
+            "the offsets have 3 groups; the problem 2");
+}
+
 TEST(RowArrays, NpyFiles) {
   std::string dir = ::testing::TempDir() + "/ggemm-rows-npy";
   std::filesystem::remove_all(dir);

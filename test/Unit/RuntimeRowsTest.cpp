@@ -86,7 +86,7 @@ TEST(RuntimeRows, Refusals) {
                            R"("rows": "ragged")"),
                   m),
             "manifest: \"rows\" must be \"list\", \"contiguous\", "
-            "\"offsets\" or \"masked\", not \"ragged\"");
+            "\"offsets\", \"masked\" or \"gathered\", not \"ragged\"");
   // Masked groups share max_m, N and K.
   EXPECT_EQ(parse(replaced(kMasked, R"({"k": 128, "m": 32, "n": 64}])",
                            R"({"k": 128, "m": 16, "n": 64}])"),

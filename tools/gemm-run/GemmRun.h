@@ -41,16 +41,74 @@ std::string problemShapes(const rt::Manifest &manifest,
 std::string checkShapes(const rt::Manifest &manifest,
                         const std::vector<ref::Shape> &shapes);
 
-/// The run-time row array of an offsets or masked kernel (parameter 3) and
-/// what it says.
+/// A gathered kernel's token matrix and row indices (Gathered.cpp).
+struct Gathered {
+  int64_t tokenRows = 0;        ///< T, the rows of A and SFA
+  std::vector<int32_t> indices; ///< R, as the kernel reads them, bad too
+  /// T x K/2 and T x K/16 bytes, as the kernel reads them: the token rows
+  /// no owned routed row reads hold filler (NaN scales).
+  std::vector<uint8_t> tokenA, tokenSfa;
+  ref::GatheredRows read; ///< the offsets and indices as the kernel reads them
+};
+
+/// The run-time row array of an offsets, masked or gathered kernel
+/// (parameter 3) and what it says.
 struct RowArray {
   ref::RowLayout layout = ref::RowLayout::Offsets;
   std::vector<int32_t> values; ///< what the kernel reads, bad entries too
-  int64_t bufferRows = 0;      ///< rows of the one A / SFA / C
-  ref::GroupRows rows;         ///< `values` read as the kernel reads them
+  /// Rows of the one A / SFA / C; in gathered form R, the rows of C (A has
+  /// gathered.tokenRows).
+  int64_t bufferRows = 0;
+  /// `values` read as the kernel reads them (gathered: `gathered.read.rows`,
+  /// its flags including kFlagRowIndexClamped).
+  ref::GroupRows rows;
+  Gathered gathered; ///< gathered form only
 };
 
-/// The layout of an offsets or masked manifest.
+/// How gemm-run's options choose a gathered problem (--token-rows,
+/// --row-indices); -1 / empty: seeded, or from --load.
+struct GatheredChoice {
+  int64_t tokenRows = -1;  ///< T
+  int64_t routedRows = -1; ///< R, when no indices are given
+  std::vector<int64_t> indices;
+};
+
+/// rows<gathered>: chooses R, T and the row indices (`choice`, else with
+/// --load DIR/row_indices.npy and DIR/token_a.npy's rows, else R = the end
+/// of the offsets plus 3 spare routed rows, T = max(1, R / 2), indices
+/// uniform in [0, T) from `seed`), reads them with `offsets` as the kernel
+/// does (ref::readGatheredRows) into `out` (layout Gathered, bufferRows R)
+/// and sets each shape's M to its group's routed rows. With --load, reads
+/// the token matrix (token_a.npy, token_sfa.npy) too.
+std::string resolveGathered(const rt::Manifest &manifest,
+                            const std::vector<int32_t> &offsets,
+                            const GatheredChoice &choice, uint64_t seed,
+                            const std::string &loadDir, RowArray &out,
+                            std::vector<ref::Shape> &shapes);
+
+/// The problem of a resolved gathered array: B, SFB and alpha generated
+/// from `seed` (or read from DIR/b<g>.npy, sfb<g>.npy, alpha.npy), the
+/// token matrix generated with its unread rows filled from `fillerSeed`
+/// (or read by resolveGathered, kept as read), and each group's A and SFA
+/// the token
+/// rows its routed rows read (ref::gatherProblem): the offsets problem the
+/// reference computes.
+std::string gatheredProblem(const rt::Manifest &manifest,
+                            const std::vector<ref::Shape> &shapes,
+                            uint64_t seed, uint64_t fillerSeed,
+                            const std::string &loadDir, RowArray &rowArray,
+                            ref::Problem &problem);
+
+/// --save of a gathered run: DIR/token_a.npy, token_sfa.npy (uint8) and
+/// row_indices.npy (int32), beside what an offsets run saves.
+std::string saveGathered(const std::string &dir, const Gathered &gathered,
+                         int64_t k);
+
+/// Prints what a gathered array says: T, the row indices (the first
+/// ones), the token rows no routed row reads.
+void printGathered(const RowArray &rowArray);
+
+/// The layout of an offsets, masked or gathered manifest.
 ref::RowLayout rowLayoutOf(const rt::Manifest &manifest);
 
 /// Picks the array of an offsets or masked kernel: `given` (--group-offsets
@@ -77,10 +135,11 @@ std::string resolveRowArray(const rt::Manifest &manifest,
 /// reference results) would not fit this machine's physical memory, so
 /// that a huge manifest or file is a message rather than a failed
 /// allocation. `bufferRows`: the rows of the one A / SFA / C of an
-/// offsets or masked kernel (resolveRowArray's), unused otherwise.
+/// offsets or masked kernel (resolveRowArray's; R of a gathered one, whose
+/// A has `tokenRows`), unused otherwise.
 std::string checkHostMemory(const rt::Manifest &manifest,
                             const std::vector<ref::Shape> &shapes,
-                            int64_t bufferRows = 0);
+                            int64_t bufferRows = 0, int64_t tokenRows = 0);
 
 /// A byte range of an input set's allocation.
 struct Piece {
@@ -94,13 +153,18 @@ struct Piece {
 struct InputImage {
   std::vector<uint8_t> bytes;
   std::vector<Piece> a, b, sfa, sfb, c; // per group, or one (other forms)
+  /// Gathered form: the row indices (int32, R; in the image, so on the
+  /// device as a router leaves them) and T, the rows of A and SFA.
+  std::vector<Piece> rowIndices;
+  int64_t tokenRows = 0;
   /// Every form but list: the run-time row array (sizes, offsets, counts).
   std::vector<int32_t> groupSizes;
   /// Every form but list: the rows of the one A / C each group owns (the
   /// check compares them; every other row must keep its poison).
   std::vector<ref::OwnedRows> owned;
   std::vector<float> alpha;             ///< when the kernel takes alpha
-  /// Every form but list: rows of A, SFA and C (spare included).
+  /// Every form but list: rows of A, SFA and C (spare included); in
+  /// gathered form R, the rows of C.
   int64_t rows = 0;
   /// Bytes a kernel must move at least: A, B, SFA, SFB read once and C
   /// written once, over the groups' real sizes.
@@ -114,7 +178,8 @@ struct InputImage {
 /// the groups' rows, which must stay untouched. In offsets and masked form
 /// `rowArray` places the groups' rows and sizes the buffers; the rows of
 /// no group hold seeded filler (ref::layOutOneBuffer, from `fillerSeed`)
-/// and must stay untouched in C.
+/// and must stay untouched in C. In gathered form A and SFA are
+/// `rowArray->gathered`'s token matrix and the row indices join the image.
 std::string buildImage(const rt::Manifest &manifest,
                        const ref::Problem &problem, InputImage &out,
                        const RowArray *rowArray = nullptr,

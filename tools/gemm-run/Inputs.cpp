@@ -33,8 +33,8 @@ std::string problemShapes(const rt::Manifest &manifest,
     const rt::GroupShape &shape = manifest.groups[g];
     int64_t m = shape.m;
     if (manifest.rows == rt::RowsForm::Offsets ||
-        manifest.rows == rt::RowsForm::Masked) {
-      m = -1; // resolveRowArray reads it from the offsets or counts
+        manifest.rows == rt::RowsForm::Masked || manifest.gathered()) {
+      m = -1; // resolveRowArray (resolveGathered) reads it from the array
     } else if (contiguous) {
       if (!groupSizes.empty())
         m = groupSizes[g];
@@ -79,6 +79,8 @@ ref::RowLayout rowLayoutOf(const rt::Manifest &manifest) {
     return ref::RowLayout::Offsets;
   case rt::RowsForm::Masked:
     return ref::RowLayout::Masked;
+  case rt::RowsForm::Gathered:
+    return ref::RowLayout::Gathered;
   default:
     return ref::RowLayout::Contiguous;
   }
@@ -149,7 +151,7 @@ std::string resolveRowArray(const rt::Manifest &manifest,
 
 std::string checkHostMemory(const rt::Manifest &manifest,
                             const std::vector<ref::Shape> &shapes,
-                            int64_t bufferRows) {
+                            int64_t bufferRows, int64_t tokenRows) {
   // The problem and its reference, the image of one input set (inputs
   // again, C, 256-byte alignment), and C downloaded for the check.
   double bytes = ref::problemHostBytes(shapes), rows = 0;
@@ -165,13 +167,17 @@ std::string checkHostMemory(const rt::Manifest &manifest,
     rows = capacity >= 0 ? double(capacity) : rows + 3;
     bytes += rows * (shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n);
   }
-  // Offsets and masked: the one buffer, and its A and SFA laid out on the
-  // host before they are copied into the image.
+  // Offsets, masked and gathered: the one buffer, and its A and SFA laid
+  // out on the host before they are copied into the image; gathered, the
+  // token matrix generated, kept and in the image, and the row indices.
   if ((manifest.rows == rt::RowsForm::Offsets ||
-       manifest.rows == rt::RowsForm::Masked) &&
+       manifest.rows == rt::RowsForm::Masked || manifest.gathered()) &&
       !shapes.empty())
     bytes += double(std::max<int64_t>(bufferRows, 0)) *
-             (2 * shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n);
+                 (2 * shapes[0].k * (0.5 + 1.0 / 16) + 4.0 * shapes[0].n +
+                  8.0) +
+             3.0 * double(std::max<int64_t>(tokenRows, 0)) * shapes[0].k *
+                 (0.5 + 1.0 / 16);
   long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
   if (pages <= 0 || pageSize <= 0)
     return ""; // unknown: let the allocations speak
@@ -262,10 +268,24 @@ std::string buildImage(const rt::Manifest &manifest,
     out.rows = rowArray->bufferRows;
     out.owned = rowArray->rows.groups;
     ref::OneBuffer one;
-    if (std::string err = ref::layOutOneBuffer(problem, out.owned, out.rows,
-                                               fillerSeed, one);
-        !err.empty())
+    if (manifest.gathered()) {
+      // A and SFA: the token matrix (T rows), not the routed rows.
+      const Gathered &gathered = rowArray->gathered;
+      if (rowArray->layout != ref::RowLayout::Gathered ||
+          int64_t(gathered.indices.size()) != out.rows)
+        return "gathered rows need their row indices";
+      one.a = gathered.tokenA;
+      one.sfa = gathered.tokenSfa;
+      out.tokenRows = gathered.tokenRows;
+      out.rowIndices.push_back(writer.place(
+          gathered.indices.data(), 4 * gathered.indices.size(),
+          4 * gathered.indices.size()));
+      out.trafficBytes += 4.0 * double(out.rows);
+    } else if (std::string err = ref::layOutOneBuffer(
+                   problem, out.owned, out.rows, fillerSeed, one);
+               !err.empty()) {
       return err;
+    }
     std::vector<uint8_t> b, sfb;
     for (const ref::Group &g : groups) {
       b.insert(b.end(), g.b.begin(), g.b.end());
@@ -274,7 +294,8 @@ std::string buildImage(const rt::Manifest &manifest,
     out.a.push_back(
         writer.place(one.a.data(), one.a.size(), one.a.size(), size_t(k / 2)));
     out.sfa.push_back(writer.place(one.sfa.data(), one.sfa.size(),
-                                   one.sfa.size(), size_t(k / 16)));
+                                   one.sfa.size(),
+                                   std::max<size_t>(16, size_t(k / 16))));
     out.b.push_back(writer.place(b.data(), b.size(), b.size()));
     out.sfb.push_back(writer.place(sfb.data(), sfb.size(), sfb.size()));
     out.c.push_back(
@@ -364,6 +385,11 @@ std::string uploadSet(const rt::Kernel &kernel, const InputImage &image,
   }
   operands.alphaValues = image.alpha;
   operands.contiguousRows = image.rows;
+  // Gathered: the row indices on the device, unchecked (a router's), and T.
+  if (!image.rowIndices.empty()) {
+    operands.rowIndices = base + image.rowIndices[0].offset;
+    operands.tokenRows = image.tokenRows;
+  }
   out.operands = operands;
   return rt::Launch::create(kernel, operands, out.launch);
 }

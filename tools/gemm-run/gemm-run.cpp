@@ -42,16 +42,19 @@ constexpr const char *kUsageLine =
     "                [--check] [--bench] [--iters N] [--warmup N]\n"
     "                [--bench-reference] [--overrun-device-sizes N]\n"
     "                [--device gpu|emu] [--emu-seed N] [--save DIR]\n"
-    "                [--stream-launch]\n";
+    "                [--stream-launch] [--token-rows T]\n"
+    "                [--row-indices i,j,...]\n";
 constexpr const char *kOptions =
     "  --seed N          generator seed (default 1)\n"
     "  --group-sizes L   rows per group for contiguous rows (default: the\n"
     "                    files' rows with --load, else seeded random sizes\n"
     "                    in [0, 300], as ggemm-cpu-run); an error for\n"
     "                    list-form kernels\n"
-    "  --group-offsets L rows<offsets> kernels: the group_offsets array, each\n"
-    "                    group's cumulative end row (torch's offs); group g\n"
-    "                    owns rows [L[g-1], L[g]). Any int32: offsets out of\n"
+    "  --group-offsets L rows<offsets> and rows<gathered> kernels: the\n"
+    "                    group_offsets array, each group's cumulative end\n"
+    "                    row (torch's offs); group g owns rows [L[g-1],\n"
+    "                    L[g]) (gathered: of the routed rows, the rows of\n"
+    "                    C). Any int32: offsets out of\n"
     "                    order or negative are bad data the kernel must\n"
     "                    clamp and flag (bit 1), which then fails the run.\n"
     "                    Default: DIR/group_offsets.npy with --load if it\n"
@@ -64,6 +67,24 @@ constexpr const char *kOptions =
     "                    1). Default: DIR/group_counts.npy with --load if\n"
     "                    it exists, else the files' rows; else seeded\n"
     "                    skewed counts (0, 1, max_m, any)\n"
+    "  --token-rows T    rows<gathered> kernels: T, the token rows of A and\n"
+    "                    SFA (default: token_a.npy's rows with --load, else\n"
+    "                    max(1, R / 2))\n"
+    "  --row-indices L   rows<gathered> kernels: row_indices, the token row\n"
+    "                    of each routed row; their count is R, the rows of C.\n"
+    "                    Any int32: an index outside [0, T) of a routed row\n"
+    "                    some group owns is bad data the kernel must clamp\n"
+    "                    and flag (bit 2), which then fails the run.\n"
+    "                    Default: DIR/row_indices.npy with --load, else R =\n"
+    "                    the last offset + 3 spare rows, indices seeded\n"
+    "                    uniform in [0, T). Generated token rows no routed\n"
+    "                    row reads hold filler with NaN scales. With --load,\n"
+    "                    a gathered kernel reads DIR/token_a.npy,\n"
+    "                    token_sfa.npy (uint8, T x K/2 and T x K/16),\n"
+    "                    row_indices.npy (int32), group_offsets.npy,\n"
+    "                    b<g>.npy, sfb<g>.npy and alpha.npy; --save writes\n"
+    "                    them and the gathered rows as a<g>.npy, sfa<g>.npy\n"
+    "                    (an offsets kernel's --load of the same problem)\n"
     "  --load DIR        read DIR/{a,b,sfa,sfb}<g>.npy (uint8, logical\n"
     "                    row-major: each group's own rows; scales UE4M3,\n"
     "                    bit 7 clear), DIR/alpha.npy (float32) and, if\n"
@@ -97,10 +118,11 @@ constexpr const char *kOptions =
     "                    there, DIR/c<g>.npy (float16, M x N per group, as\n"
     "                    ggemm-cpu-run), with the inputs as --load reads them\n"
     "                    (offsets and masked kernels: their array too)\n"
-    "  --graph-replays N offsets and masked kernels, with --check: capture\n"
-    "                    the checked launch in one CUDA graph, then N times\n"
-    "                    write new seeded skewed rows into the device array\n"
-    "                    it reads (the same rows of A in all) and new inputs\n"
+    "  --graph-replays N offsets, masked and gathered kernels, with --check:\n"
+    "                    capture the checked launch in one CUDA graph, then\n"
+    "                    N times write new seeded skewed rows into the device\n"
+    "                    array it reads (the same rows of A in all; gathered:\n"
+    "                    the same R and T, new row indices) and new inputs\n"
     "                    into its buffers, replay the graph and check it\n"
     "  --stream-launch   with --check: launch as a framework does\n"
     "                    (rt::enqueueOnStream): the row array and alpha on\n"
@@ -124,6 +146,8 @@ struct Options {
   /// --graph-replays: replays of one captured graph after the array and
   /// the inputs changed.
   int64_t graphReplays = 0;
+  /// --token-rows, --row-indices: a gathered kernel's T and row indices.
+  GatheredChoice gathered;
 };
 
 /// A decimal integer in [min, max], the whole of `text`.
@@ -204,6 +228,15 @@ std::string parseOptions(int argc, char **argv, Options &out) {
                        "[-2^31, 2^31 - 1]",
                        name == "--group-offsets" ? out.groupOffsets
                                                  : out.groupCounts);
+    } else if (name == "--row-indices") {
+      return parseList(name, value, std::numeric_limits<int32_t>::min(),
+                       std::numeric_limits<int32_t>::max(),
+                       "[-2^31, 2^31 - 1]", out.gathered.indices);
+    } else if (name == "--token-rows") {
+      if (!parseInteger(value, 0, std::numeric_limits<int32_t>::max(), number))
+        return "--token-rows needs an integer in [0, 2^31 - 1], not '" +
+               value + "'";
+      out.gathered.tokenRows = number;
     } else if (name == "--graph-replays") {
       if (!parseInteger(value, 1, 64, number))
         return "--graph-replays needs an integer in [1, 64], not '" + value +
@@ -232,7 +265,7 @@ std::string parseOptions(int argc, char **argv, Options &out) {
           {"--seed", "--group-sizes", "--group-offsets", "--group-counts",
            "--load", "--iters", "--warmup",
            "--overrun-device-sizes", "--device", "--emu-seed", "--save",
-           "--graph-replays"},
+           "--graph-replays", "--token-rows", "--row-indices"},
           positional, flag, option);
       !err.empty())
     return err;
@@ -257,8 +290,9 @@ int fail(const std::string &message) {
 }
 
 /// --save: the inputs as --load reads them (with the row array of an
-/// offsets or masked kernel, `rowArray`) and DIR/c<g>.npy, each group's
-/// M x N output as float16 (ggemm-cpu-run's names and shapes).
+/// offsets, masked or gathered kernel, `rowArray`, and a gathered one's
+/// token matrix and row indices) and DIR/c<g>.npy, each group's M x N
+/// output as float16 (ggemm-cpu-run's names and shapes).
 std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
                         const std::vector<std::vector<uint16_t>> &outputs,
                         const RowArray *rowArray) {
@@ -267,6 +301,12 @@ std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
   if (rowArray)
     if (std::string err =
             ref::writeGroupRowsNpy(dir, rowArray->layout, rowArray->values);
+        !err.empty())
+      return err;
+  if (rowArray && rowArray->layout == ref::RowLayout::Gathered &&
+      !problem.groups.empty())
+    if (std::string err =
+            saveGathered(dir, rowArray->gathered, problem.groups[0].k);
         !err.empty())
       return err;
   for (size_t g = 0; g < outputs.size(); ++g) {
@@ -335,11 +375,28 @@ std::string runGraphReplays(const rt::Manifest &manifest,
     if (std::string err = ref::groupRowsArray(captured.layout, rows, values);
         !err.empty())
       return "replay " + std::to_string(r) + ": " + err;
-    if (std::string err = resolveRowArray(manifest, values, array, shapes);
-        !err.empty())
-      return "replay " + std::to_string(r) + ": " + err;
-    ref::Problem problem = ref::generateProblem(
-        shapes, options.seed + 7919 * uint64_t(r), manifest.alpha);
+    uint64_t seed = options.seed + 7919 * uint64_t(r);
+    ref::Problem problem;
+    if (manifest.gathered()) {
+      // The same R and T (the buffers' layout), new indices and data.
+      GatheredChoice same;
+      same.tokenRows = captured.gathered.tokenRows;
+      same.routedRows = captured.bufferRows;
+      if (std::string err = resolveGathered(manifest, values, same, seed, "",
+                                            array, shapes);
+          !err.empty())
+        return "replay " + std::to_string(r) + ": " + err;
+      if (std::string err = gatheredProblem(manifest, shapes, seed,
+                                            options.seed * 2 + 1 + uint64_t(r),
+                                            "", array, problem);
+          !err.empty())
+        return "replay " + std::to_string(r) + ": " + err;
+    } else {
+      if (std::string err = resolveRowArray(manifest, values, array, shapes);
+          !err.empty())
+        return "replay " + std::to_string(r) + ": " + err;
+      problem = ref::generateProblem(shapes, seed, manifest.alpha);
+    }
     // alpha is uploaded once, with the launch: the captured one.
     for (size_t g = 0; g < problem.groups.size(); ++g)
       problem.groups[g].alpha = first.groups[g].alpha;
@@ -513,14 +570,21 @@ int run(int argc, char **argv) {
       !err.empty())
     return fail(err);
   bool contiguous = manifest.rows == rt::RowsForm::Contiguous;
-  // Offsets and masked rows: a run-time row array of their own.
+  // Offsets, masked and gathered rows: a run-time row array of their own.
+  bool gathered = manifest.gathered();
   bool rowArrayForm = manifest.rows == rt::RowsForm::Offsets ||
-                      manifest.rows == rt::RowsForm::Masked;
+                      manifest.rows == rt::RowsForm::Masked || gathered;
   const char *form = rt::rowsFormName(manifest.rows);
   if (options.graphReplays &&
       (!rowArrayForm || !options.check || options.overrun))
     return fail("--graph-replays needs an offsets or masked kernel and "
-                "--check, without --overrun-device-sizes");
+                "--check, without --overrun-device-sizes (or a gathered "
+                "kernel, as an offsets one)");
+  if (!gathered && (options.gathered.tokenRows >= 0 ||
+                    !options.gathered.indices.empty()))
+    return fail(std::string("--token-rows and --row-indices apply to "
+                            "gathered rows; this kernel's rows are \"") +
+                form + "\"");
 
   // The problem: generated from the seed, or read from --load. Group sizes
   // given to a list-form kernel would be silently wrong: its sizes are
@@ -540,10 +604,14 @@ int run(int argc, char **argv) {
                    rt::RowsForm::Offsets},
         std::tuple{"--group-counts", &options.groupCounts,
                    rt::RowsForm::Masked}})
-    if (!values->empty() && manifest.rows != rows)
+    if (!values->empty() && manifest.rows != rows &&
+        !(gathered && rows == rt::RowsForm::Offsets))
       return fail(std::string(option) + " applies to " +
                   rt::rowsFormName(rows) + " rows; this kernel's rows are \"" +
-                  form + "\"");
+                  form + "\"" +
+                  (rows == rt::RowsForm::Offsets
+                       ? " (gathered rows take it too)"
+                       : ""));
   if (manifest.rows == rt::RowsForm::List && options.overrun)
     return fail("--overrun-device-sizes applies to contiguous rows; the "
                 "group sizes of this list-form kernel are static");
@@ -571,16 +639,34 @@ int run(int argc, char **argv) {
             options.seed, options.loadDir, values, arrayKnown);
         !err.empty())
       return fail(err);
-    if (arrayKnown)
+    if (gathered && !arrayKnown)
+      return fail(options.loadDir + "/group_offsets.npy: a gathered kernel's "
+                                    "--load needs its offsets");
+    if (gathered) {
+      if (std::string err =
+              resolveGathered(manifest, values, options.gathered, options.seed,
+                              options.loadDir, rowArray, shapes);
+          !err.empty())
+        return fail(err);
+    } else if (arrayKnown) {
       if (std::string err = resolveRowArray(manifest, values, rowArray, shapes);
           !err.empty())
         return fail(err);
+    }
   }
-  if (std::string err = checkHostMemory(manifest, shapes, rowArray.bufferRows);
+  if (std::string err = checkHostMemory(manifest, shapes, rowArray.bufferRows,
+                                        rowArray.gathered.tokenRows);
       !err.empty())
     return fail(err);
   ref::Problem problem;
-  if (!options.loadDir.empty()) {
+  if (gathered) {
+    // The token matrix and B (generated or --load), A gathered from it.
+    if (std::string err = gatheredProblem(manifest, shapes, options.seed,
+                                          options.seed * 2 + 1,
+                                          options.loadDir, rowArray, problem);
+        !err.empty())
+      return fail(err);
+  } else if (!options.loadDir.empty()) {
     if (std::string err = ref::readProblemNpy(options.loadDir, shapes,
                                               manifest.alpha, problem);
         !err.empty())
@@ -625,10 +711,14 @@ int run(int argc, char **argv) {
       owned += (g ? " " : "") + std::string("[") + std::to_string(rows.begin) +
                ", " + std::to_string(rows.begin + rows.rows) + ")";
     }
-    std::printf("rows: %s %s = [%s], %" PRId64 " rows of A; the groups own "
+    std::printf("rows: %s %s = [%s], %" PRId64 " %s; the groups own "
                 "%s\n",
                 form, ref::groupRowsArrayName(rowArray.layout), values.c_str(),
-                rowArray.bufferRows, owned.c_str());
+                rowArray.bufferRows,
+                gathered ? "routed rows (rows of C)" : "rows of A",
+                owned.c_str());
+    if (gathered)
+      printGathered(rowArray);
     if (rowArray.rows.flags && options.graphReplays)
       return fail("--graph-replays checks good rows; the given array has "
                   "bad entries");

@@ -56,6 +56,16 @@ GGEMM_RT_API int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
                                  const uint64_t *c, uint64_t row_array,
                                  uint64_t alpha, int64_t rows);
 
+/* ggemm_rt_launch for a kernel of rows "gathered" (one operand set): A and
+ * SFA are the token matrix of `token_rows` (T) rows, C and `row_indices`
+ * (the device int32 array of each routed row's token row) have `rows` (R)
+ * rows, `row_array` holds the offsets over the routed rows. */
+GGEMM_RT_API int ggemm_rt_launch_gathered(
+    const ggemm_rt_kernel *kernel, void *stream, uint64_t workspace,
+    uint64_t a, uint64_t b, uint64_t sfa, uint64_t sfb, uint64_t c,
+    uint64_t row_array, uint64_t alpha, int64_t rows, uint64_t row_indices,
+    int64_t token_rows);
+
 /* The error flags of the last launch into `workspace` (synchronous). */
 GGEMM_RT_API int ggemm_rt_error_flags(uint64_t workspace, int32_t *flags);
 

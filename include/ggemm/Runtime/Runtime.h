@@ -44,10 +44,15 @@ enum class RowsForm {
   Contiguous, ///< the array holds sizes; rows back to back
   Offsets,    ///< the array holds cumulative end rows (torch's `offs`)
   Masked,     ///< A / SFA / C are G x max_m rows; the array holds counts
+  /// As Offsets over the R routed rows (the rows of C); A and SFA are the
+  /// T token rows, routed row r reading token row row_indices[r]. The
+  /// kernel takes row_indices (int32_t[R] on the device) and token_rows
+  /// (T, an int32 by value) after its other parameters.
+  Gathered,
 };
 
 /// The manifest's name of `rows` ("list", "contiguous", "offsets",
-/// "masked").
+/// "masked", "gathered").
 const char *rowsFormName(RowsForm rows);
 
 /// Layout of the scale-factor buffers (manifest key "scales").
@@ -62,7 +67,8 @@ enum class Operand { A, B, SFA, SFB };
 /// The manifest's name of `operand` ("a", "b", "sfa", "sfb").
 const char *operandName(Operand operand);
 
-/// Per-group sizes in elements; `m` is -1 in contiguous and offsets form,
+/// Per-group sizes in elements; `m` is -1 in contiguous, offsets and
+/// gathered form,
 /// each group's room (max_m) in masked form.
 struct GroupShape {
   int64_t m = 0, n = 0, k = 0;
@@ -73,7 +79,8 @@ struct TensorMapSpec {
   int64_t group = 0;
   Operand operand = Operand::A;
   /// {bytes per row, rows}, innermost first. Rows < 0: known only at run
-  /// time (contiguous A over all groups' rows).
+  /// time (contiguous A over all groups' rows, gathered A over the T token
+  /// rows).
   std::array<int64_t, 2> dims{};
   int64_t rowStride = 0; ///< bytes between rows
   std::array<uint32_t, 2> box{};
@@ -111,6 +118,10 @@ struct Manifest {
   bool alpha = false;
   std::array<int64_t, 3> tile{}; ///< M, N, K; sizes a split-K workspace
   int64_t splitK = 1; ///< > 1: the kernel takes a workspace (parameter 6)
+  /// The names of the kernel's parameters, in order ("params"): the six
+  /// of every kernel, "workspace" when split_k > 1, and "row_indices",
+  /// "token_rows" in gathered form.
+  std::vector<std::string> params;
   std::vector<GroupShape> groups;
   std::vector<TensorMapSpec> tensorMaps;
   OperandAlignment alignment;
@@ -129,10 +140,16 @@ struct Manifest {
   }
   /// One A / SFA / C for all groups (every form but list).
   bool oneOperandSet() const { return rows != RowsForm::List; }
+  /// Gathered form: the kernel takes row_indices and token_rows too.
+  bool gathered() const { return rows == RowsForm::Gathered; }
   /// Contiguous and offsets form: the row count of A / SFA / C the kernel
   /// was compiled for, or -1 if it takes any (the A tensor map's rows are
-  /// dynamic). Masked form: G x max_m. List form: -1.
+  /// dynamic). Masked form: G x max_m. List form: -1. Gathered form: -1
+  /// (the manifest does not say R, the rows of C; tokenCapacity says T).
   int64_t contiguousCapacity() const;
+  /// Gathered form: the token rows T of A / SFA the kernel was compiled
+  /// for (the A map's static rows), or -1 if it takes any. Else -1.
+  int64_t tokenCapacity() const;
 };
 
 /// Parses manifest text; a relative "cubin" is resolved against `baseDir`.
@@ -156,13 +173,15 @@ struct ResolvedTensorMap {
 };
 /// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
 /// of rows of the one A buffer in contiguous and offsets form (ignored in
-/// list form, and in masked form, whose A has G x max_m rows). A group with
-/// zero rows gets a one-row map, since TMA cannot describe an empty tensor:
-/// its buffer must still hold one readable row, which the kernel never
-/// loads.
+/// list form, and in masked form, whose A has G x max_m rows). In gathered
+/// form A and SFA have `tokenRows` rows (T; contiguousRows, R, is ignored).
+/// A group with zero rows (or T = 0) gets a one-row map, since TMA cannot
+/// describe an empty tensor: its buffer must still hold one readable row,
+/// which the kernel never loads.
 [[nodiscard]] std::string resolveTensorMap(const Manifest &manifest,
                                            size_t index, int64_t contiguousRows,
-                                           ResolvedTensorMap &out);
+                                           ResolvedTensorMap &out,
+                                           int64_t tokenRows = 0);
 
 //===----------------------------------------------------------------------===//
 // Driver objects
@@ -371,7 +390,20 @@ struct Operands {
   /// Contiguous and offsets form: rows of the A / SFA / C buffers (at least
   /// the sum of the group sizes, or the last offset; the A tensor map spans
   /// them all). Masked form: 0 or G x max_m (the buffers' rows are static).
+  /// Gathered form: R, the routed rows (rows of C and of row_indices; the
+  /// offsets end at most there), status[0].
   int64_t contiguousRows = 0;
+  /// Gathered form: the token row of each routed row, int32_t[R] on the
+  /// device (unchecked: the kernel clamps an index outside [0, T) and
+  /// raises kRowIndicesClamped), or null to use `rowIndexValues` (checked:
+  /// R values in [0, T), copied by Launch; enqueueOnStream needs the
+  /// device array).
+  CUdeviceptr rowIndices = 0;
+  std::vector<int32_t> rowIndexValues;
+  /// Gathered form: T, the rows of A and SFA (the token matrix), passed to
+  /// the kernel by value (token_rows). A and SFA must still hold one
+  /// readable row when T = 0.
+  int64_t tokenRows = 0;
 };
 
 /// Checks `operands` against `manifest` before anything is encoded or
@@ -379,7 +411,9 @@ struct Operands {
 /// operand, none null, each a multiple of the operand's manifest alignment;
 /// host group sizes >= 0 that fit in `contiguousRows`, host offsets that
 /// never decrease from 0 and end inside `contiguousRows`, host counts in
-/// [0, max_m]; alpha when the kernel takes it. Pure: usable without a GPU.
+/// [0, max_m]; alpha when the kernel takes it; in gathered form T in
+/// [0, 2^31 - 1] (the A map's rows when static), offsets ending inside R
+/// and host row indices, R of them in [0, T). Pure: usable without a GPU.
 /// Launch::create calls it first.
 [[nodiscard]] std::string checkOperands(const Manifest &manifest,
                                         const Operands &operands);
@@ -436,7 +470,9 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// {rows of A, 0} into `workspace` (device memory of at least
 /// streamWorkspaceBytes, 64-byte aligned) from its kernel parameters; then
 /// the kernel runs on them. The row array and alpha must be on the device
-/// (Operands::groupSizes, Operands::alpha). Not for split-K kernels (their
+/// (Operands::groupSizes, Operands::alpha), and in gathered form the row
+/// indices too (Operands::rowIndices; status[0] and the setup kernel's
+/// rows are R, token_rows is T). Not for split-K kernels (their
 /// grid barrier needs a workspace of its own). The kernel's error flags
 /// land in the int32 at workspace + 4 (streamErrorFlags reads them).
 [[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
@@ -467,8 +503,13 @@ public:
 
   /// The kernel parameters, in ABI order: tensor_maps, c_pointers,
   /// scale_pointers, group_sizes, alpha, status, and with split_k > 1 the
-  /// workspace (0 otherwise, and not passed).
+  /// workspace (0 otherwise, and not passed). A gathered kernel takes
+  /// rowIndices() and tokenRows() after them.
   const std::array<CUdeviceptr, 7> &params() const { return parameters; }
+  /// Gathered form: the row_indices array (the caller's or the Launch's)
+  /// and T, the last two parameters; 0 in the other forms.
+  CUdeviceptr rowIndices() const { return rowIndexArray; }
+  int32_t tokenRows() const { return tokens; }
 
   /// The error flags the kernel raised in all launches so far (status[1]):
   /// kGroupSizesOverrun and kGroupRowsClamped (describeErrorFlags says
@@ -478,8 +519,10 @@ public:
 private:
   const Kernel *kernel = nullptr;
   DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha,
-      status, workspace;
+      status, workspace, rowIndexValues;
   std::array<CUdeviceptr, 7> parameters{};
+  CUdeviceptr rowIndexArray = 0;
+  int32_t tokens = 0;
 };
 
 /// Bytes before the first split-K partial in the workspace (the grid
@@ -490,19 +533,25 @@ constexpr int64_t kWorkspaceHeaderBytes = 128;
 /// The workspace a split-K kernel needs (0 for split_k = 1): the header
 /// and one tile_m x tile_n f32 partial per work item, counted from the
 /// static sizes, or bounded from the rows of A in the other forms
-/// (`contiguousRows`; G x max_m in masked form, whatever is passed)
+/// (`contiguousRows`, R in gathered form; G x max_m in masked form,
+/// whatever is passed)
 /// (docs/kernel-abi.md, "Split-K workspace").
 int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows);
 
 /// Bit 0 of Launch::errorFlags: run-time group sizes or offsets passed the
-/// rows of A (contiguous, offsets). The kernel clamped them: it computed
-/// the rows that exist and none past the buffers.
+/// rows of A (contiguous, offsets) or the routed rows R (gathered; also a
+/// group with rows when T = 0). The kernel clamped them: it computed the
+/// rows that exist and none past the buffers.
 constexpr int32_t kGroupSizesOverrun = 1;
 /// Bit 1 of Launch::errorFlags: an offset below the end of the groups
 /// before it, a negative one included (offsets), or a count outside
 /// [0, max_m] (masked). The kernel clamped it: such a group has no rows
 /// (offsets) or its count clamped into [0, max_m] (masked).
 constexpr int32_t kGroupRowsClamped = 2;
+/// Bit 2 of Launch::errorFlags: a routed row of a group had a row index
+/// outside [0, T) (gathered). The kernel clamped it: the row read token
+/// row 0 or T - 1.
+constexpr int32_t kRowIndicesClamped = 4;
 
 /// The flags in words, for messages: "" for 0, else each raised bit's
 /// meaning ("group sizes or offsets passed the rows of A", ...) joined by

@@ -41,6 +41,11 @@ inline constexpr int64_t kWorkspaceHeaderBytes = 128;
 SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
                                       const KernelProblem &problem);
 
+/// rows<gathered>: the index of the `row_indices` parameter (an int32
+/// array of one token row per routed row); `token_rows` (the rows of A, an
+/// i32 by value) follows it. They come last, after the workspace.
+unsigned rowIndicesParam(const KernelProblem &problem);
+
 /// The most 64-bit words one launch of a setup kernel takes as parameters
 /// (3,840 bytes, within the 4 KiB every CUDA driver allows).
 inline constexpr int64_t kSetupChunkWords = 480;

@@ -21,12 +21,16 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 void mlir::ggemm::assertRowsFit(OpBuilder &b, Location loc, Value end,
-                                Value a, RowsKind rows) {
-  Value count = memref::DimOp::create(b, loc, a, 0);
+                                const BlockOperands &ops, RowsKind rows) {
+  // rows<gathered>: the groups own routed rows, the rows of C.
+  bool gathered = rows == RowsKind::gathered;
+  Value count = memref::DimOp::create(b, loc, gathered ? ops.c : ops.a, 0);
   Value fits =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end, count);
   cf::AssertOp::create(b, loc, fits,
-                       rows == RowsKind::offsets
+                       gathered ? "ggemm.grouped_matmul: group offsets exceed "
+                                  "the routed rows (the rows of C)"
+                       : rows == RowsKind::offsets
                            ? "ggemm.grouped_matmul: group offsets exceed the "
                              "rows of A"
                            : "ggemm.grouped_matmul: group sizes exceed the "
@@ -108,13 +112,15 @@ struct GroupedMatmulToLoops final
             assertRowsInRange(b, loc, layout.kind, rows.bad);
           Value begin = rows.base;
           Value end = arith::AddIOp::create(b, loc, begin, rows.rows);
-          assertRowsFit(b, loc, end, a, layout.kind);
-          emitter.emitBlock({a, sfa, adaptor.getB()[0],
-                             adaptor.getSfb()[0], c, g,
-                             alphaOf(g), /*blocked=*/false, begin, end,
-                             emitter.index(0), emitter.index(shape.n),
-                             emitter.index(0),
-                             emitter.index(shape.k / kScaleBlock), {}, {}});
+          BlockOperands ops{a, sfa, adaptor.getB()[0],
+                            adaptor.getSfb()[0], c, g,
+                            alphaOf(g), /*blocked=*/false, begin, end,
+                            emitter.index(0), emitter.index(shape.n),
+                            emitter.index(0),
+                            emitter.index(shape.k / kScaleBlock), {}, {},
+                            adaptor.getRowIndices()};
+          assertRowsFit(b, loc, end, ops, layout.kind);
+          emitter.emitBlock(ops);
           scf::YieldOp::create(b, loc, end);
         });
     rewriter.eraseOp(op);

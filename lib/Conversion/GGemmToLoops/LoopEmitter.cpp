@@ -11,6 +11,7 @@
 #include "ggemm/IR/Builders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -47,16 +48,33 @@ void LoopEmitter::emitBlock(const BlockOperands &ops) {
   });
 }
 
+Value LoopEmitter::rowOfA(const BlockOperands &ops, Value i) {
+  if (!ops.rowIndices)
+    return i;
+  Value row = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, ops.rowIndices, i));
+  Value rows = memref::DimOp::create(b, loc, ops.a, 0);
+  // Signed and unsigned at once: a negative index is a huge unsigned one.
+  Value inside =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows);
+  cf::AssertOp::create(b, loc, inside,
+                       "ggemm.grouped_matmul: a row index is outside the "
+                       "rows of A");
+  return row;
+}
+
 Value LoopEmitter::emitKLoop(const BlockOperands &ops, Value i, Value j) {
   Value acc0 = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value aRow = rowOfA(ops, i);
   auto blocks = scf::ForOp::create(
       b, loc, ops.kbBegin, ops.kbEnd, index(1), ValueRange{acc0},
       [&](OpBuilder &, Location, Value kb, ValueRange iter) {
-        Value sa = decodeE4M3(loadScale(ops.sfa, {}, i, kb, ops.blocked));
+        Value sa = decodeE4M3(loadScale(ops.sfa, {}, aRow, kb, ops.blocked));
         Value sb = decodeE4M3(loadScale(ops.sfb, ops.group, j, kb, ops.blocked));
         Value scale = arith::MulFOp::create(b, loc, sa, sb);
         scf::YieldOp::create(b, loc,
-                             emitScaleBlock(ops, i, j, kb, scale, iter[0]));
+                             emitScaleBlock(ops, aRow, j, kb, scale, iter[0]));
       });
   return blocks.getResult(0);
 }
@@ -95,15 +113,16 @@ void LoopEmitter::emitReduce(const BlockOperands &ops, int64_t split) {
 
 /// The 16 K elements of scale block `kb`: 8 bytes of A and of B, the even
 /// element in the low nibble, added to `acc` in increasing K.
-Value LoopEmitter::emitScaleBlock(const BlockOperands &ops, Value i, Value j,
-                                  Value kb, Value scale, Value acc) {
+Value LoopEmitter::emitScaleBlock(const BlockOperands &ops, Value aRow,
+                                  Value j, Value kb, Value scale, Value acc) {
   constexpr int64_t bytesPerBlock = kScaleBlock / 2;
   Value firstByte = arith::MulIOp::create(b, loc, kb, index(bytesPerBlock));
   auto loop = scf::ForOp::create(
       b, loc, index(0), index(bytesPerBlock), index(1), ValueRange{acc},
       [&](OpBuilder &, Location, Value q, ValueRange iter) {
         Value col = arith::AddIOp::create(b, loc, firstByte, q);
-        Value aByte = memref::LoadOp::create(b, loc, ops.a, ValueRange{i, col});
+        Value aByte =
+            memref::LoadOp::create(b, loc, ops.a, ValueRange{aRow, col});
         SmallVector<Value, 3> bIdx;
         if (ops.group)
           bIdx.push_back(ops.group);

@@ -24,6 +24,9 @@ struct BlockOperands {
   /// If set: store the f32 sum (no alpha) at
   /// workspace[work, i - rowBegin, j - colBegin] instead of f16 into C.
   Value workspace, work;
+  /// rows<gathered>: row i of C reads row rowIndices[i] of A and SFA
+  /// (memref<R x i32>; a row outside A stops on a cf.assert). Null: row i.
+  Value rowIndices = {};
 };
 
 class LoopEmitter {
@@ -45,6 +48,8 @@ private:
   void forEachElement(const BlockOperands &ops,
                       function_ref<void(Value i, Value j)> body);
   Value emitKLoop(const BlockOperands &ops, Value i, Value j);
+  /// The row of A and SFA that row i of C reads.
+  Value rowOfA(const BlockOperands &ops, Value i);
   Value emitScaleBlock(const BlockOperands &ops, Value i, Value j, Value kb,
                        Value scale, Value acc);
   Value nibble(Value byte, bool odd);

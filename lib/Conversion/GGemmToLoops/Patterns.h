@@ -13,9 +13,10 @@
 namespace mlir::ggemm {
 
 /// cf.assert that rows up to `end` exist in A (the forms with one A
-/// buffer), naming the array of layout `rows`.
-void assertRowsFit(OpBuilder &b, Location loc, Value end, Value a,
-                   RowsKind rows);
+/// buffer; in rows<gathered> in C, whose rows are the routed rows), naming
+/// the array of layout `rows`.
+void assertRowsFit(OpBuilder &b, Location loc, Value end,
+                   const BlockOperands &ops, RowsKind rows);
 
 /// cf.assert that no group's rows were clamped (`bad`, an i1 from
 /// emitGroupRows or num_tiles) in rows<offsets> or rows<masked>.

@@ -82,6 +82,7 @@ void forGroup(ConversionPatternRewriter &rewriter, OpTy op, Adaptor adaptor,
     ops.sfb = adaptor.getSfb()[i];
     ops.c = flattenGroups(rewriter, loc, adaptor.getC()[i]);
     ops.group = op.isListForm() ? Value() : group;
+    ops.rowIndices = adaptor.getRowIndices();
     ops.blocked = blocked;
     if (adaptor.getAlpha())
       ops.alpha =
@@ -146,7 +147,7 @@ struct MmaTileToLoops final : public OpConversionPattern<MmaTileOp> {
                clipTile(b, loc, s, adaptor.getRowBase(), adaptor.getM0(),
                         adaptor.getN0(), m, shape.n, ops);
                if (!op.isListForm())
-                 assertRowsFit(b, loc, ops.rowEnd, ops.a, op.getRows());
+                 assertRowsFit(b, loc, ops.rowEnd, ops, op.getRows());
                // The K tiles of this split (emitSplitKRange, as on the
                // GPU), clipped to K, in units of 16-element scale blocks.
                KRangeValues range = emitSplitKRange(

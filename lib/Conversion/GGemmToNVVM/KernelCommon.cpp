@@ -4,6 +4,7 @@
 
 #include "ggemm/Conversion/TileSpaceToArith.h"
 #include "ggemm/IR/Builders.h"
+#include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -107,7 +108,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
     f.rowsA = indexConstant(b, loc, int64_t(p.groups.size()) * p.groups[0].m);
   } else {
-    if (p.rows == RowsKind::offsets) {
+    if (hasGroupOffsets(p.rows)) {
       // From the group's row base, the end of the groups before it (an
       // offset below it gives no rows; num_tiles flags it).
       f.m = emitGroupRows(b, loc, {p.rows, params[3]}, group, rowBase).rows;
@@ -123,6 +124,19 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       Value rows = arith::IndexCastOp::create(
           b, loc, b.getIndexType(),
           memref::LoadOp::create(b, loc, status, indexConstant(b, loc, 0)));
+      if (p.rows == RowsKind::gathered) {
+        // The groups own routed rows (status[0]), each reading a row of A:
+        // with no rows in A, none can be computed.
+        unsigned at = rowIndicesParam(p);
+        f.rowIndices = params[at];
+        f.tokenRows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                                 params[at + 1]);
+        Value noTokens = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::eq, f.tokenRows,
+            indexConstant(b, loc, 0));
+        rows = arith::SelectOp::create(b, loc, noTokens,
+                                       indexConstant(b, loc, 0), rows);
+      }
       f.rowsA = rows;
       Value room = arith::SelectOp::create(
           b, loc,
@@ -151,6 +165,29 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   if (p.hasAlpha)
     f.alpha = memref::LoadOp::create(b, loc, params[4], group);
   return f;
+}
+
+Value mlir::ggemm::emitGatheredRow(OpBuilder &b, Location loc,
+                                   const GroupFacts &f, ValueRange params,
+                                   Value routed, bool flag) {
+  Value token = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, f.rowIndices, routed));
+  // Signed: a negative index goes to row 0, one past T to row T - 1.
+  Value last = arith::SubIOp::create(b, loc, f.tokenRows,
+                                     indexConstant(b, loc, 1));
+  Value clamped = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, token, indexConstant(b, loc, 0)),
+      last);
+  if (flag) {
+    Value bad = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                      clamped, token);
+    scf::IfOp::create(b, loc, bad, [&](OpBuilder &, Location) {
+      emitOrStatusFlag(b, loc, params[kStatusParam], kStatusRowIndexClamped);
+      scf::YieldOp::create(b, loc);
+    });
+  }
+  return clamped;
 }
 
 Value mlir::ggemm::emitTensorMapPtr(OpBuilder &b, Location loc,

@@ -25,17 +25,31 @@ struct GroupFacts {
   /// 0) unless emitSplitRange narrowed them to one K split.
   Value kFirst;
   /// Rows of A (and SFA, C) in device memory: set with run-time rows and
-  /// a row base (status[0]; G x max_m in rows<masked>), else null.
+  /// a row base (status[0]; G x max_m in rows<masked>), else null. In
+  /// rows<gathered> the routed rows (C's and row_indices'), and 0 when A
+  /// has no rows.
   Value rowsA;
+  /// rows<gathered>: the row_indices parameter and A's rows (token_rows,
+  /// an index), else null.
+  Value rowIndices, tokenRows;
 };
+
+/// rows<gathered>: the token row (an index in [0, T)) that routed row
+/// `routed` reads, for a routed row inside its group (so below rowsA and
+/// T > 0). An index outside [0, T) is clamped, and with `flag` set raises
+/// kStatusRowIndexClamped.
+Value emitGatheredRow(OpBuilder &b, Location loc, const GroupFacts &f,
+                      ValueRange params, Value routed, bool flag);
 
 /// The kernel parameter `status` (docs/kernel-abi.md): status[0] the rows
 /// of A, status[1] the error flags, which are
 constexpr unsigned kStatusParam = 5;
 /// - group sizes or offsets that pass the rows of A (clamped to them);
 constexpr int32_t kStatusRowsPastA = 1;
-/// - offsets out of order or counts outside [0, max_m] (clamped).
+/// - offsets out of order or counts outside [0, max_m] (clamped);
 constexpr int32_t kStatusRowsClamped = 2;
+/// - row indices outside [0, T) (rows<gathered>; clamped).
+constexpr int32_t kStatusRowIndexClamped = 4;
 
 /// Ors `flag` into the error flags status[1] (atomically: other threads
 /// and CTAs may raise other bits).

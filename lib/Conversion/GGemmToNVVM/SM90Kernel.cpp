@@ -82,8 +82,13 @@ void SM90KernelBuilder::emitPrologue() {
     scf::YieldOp::create(b, loc);
   });
   // The tensor maps, acquired by lane 0 of each warp (the producer warp's
-  // lane 0 issues every TMA).
-  ifProducerLeader([&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
+  // lane 0 issues every TMA), or by every thread in rows<gathered>, where
+  // each lane of the producer warp copies rows.
+  if (problem.rows == RowsKind::gathered)
+    emitTensorMapAcquire(b, loc, problem, params[0]);
+  else
+    ifProducerLeader(
+        [&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
   gpu::BarrierOp::create(b, loc);
 }
 
@@ -137,6 +142,10 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
   Value rowA = arith::AddIOp::create(b, loc, rowBase, m0);
   Value rowB = arith::AddIOp::create(b, loc, g.bRowBase, n0);
   Value first = memref::LoadOp::create(b, loc, loadIter, idx(0));
+  if (problem.rows == RowsKind::gathered) {
+    emitGatheredProducerTile(g, rowA, rowB, m0, first);
+    return;
+  }
   emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value i, RingPosition at) {
     Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     // Wait until the consumers released the stage's previous round.
@@ -156,6 +165,77 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                                   idx(tileM * tileK / 2))),
                   emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
     });
+  });
+  memref::StoreOp::create(b, loc,
+                          arith::AddIOp::create(b, loc, first, g.kTiles),
+                          loadIter, idx(0));
+}
+
+/// rows<gathered>: the tile's routed rows are rows of A anywhere, so each
+/// is its own one-row TMA copy (the A map's box is one row; Hopper's TMA
+/// has no gather). Lane l of the producer warp copies tile rows l, l + 32,
+/// ...: only the rows inside the group (`valid`), whose token rows it
+/// reads once per tile; the stage's rows past them keep stale bytes, which
+/// feed only token columns the epilogue never stores. Lane 0 arms the full
+/// barrier with the stage's bytes and loads B first; bar.warp.sync orders
+/// that before any row's copy.
+void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
+                                                 Value rowA, Value rowB,
+                                                 Value m0, Value first) {
+  Value left = arith::SelectOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, g.m, m0),
+      arith::SubIOp::create(b, loc, g.m, m0), idx(0));
+  Value valid = arith::MinUIOp::create(b, loc, left, idx(tileM));
+  int64_t rowBytes = tileK / 2;
+  SmallVector<Value> rows, tokens;
+  for (int64_t j = 0; j < (tileM + 31) / 32; ++j) {
+    Value row = arith::AddIOp::create(b, loc, lane, idx(32 * j));
+    Value inside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, valid);
+    auto token = scf::IfOp::create(
+        b, loc, inside,
+        [&](OpBuilder &, Location) {
+          Value routed = arith::AddIOp::create(b, loc, rowA, row);
+          scf::YieldOp::create(
+              b, loc, emitGatheredRow(b, loc, g, params, routed, true));
+        },
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
+    rows.push_back(row);
+    tokens.push_back(token.getResult(0));
+  }
+  Value bytes = arith::IndexCastOp::create(
+      b, loc, b.getI32Type(),
+      arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, valid, idx(rowBytes)),
+          idx(tileN * rowBytes)));
+  emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value i, RingPosition at) {
+    Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
+    emitWaitReleased(b, loc, emptyBarrier(at.index), at.phase);
+    Value full = fullBarrier(at.index);
+    Value x = arith::MulIOp::create(b, loc, kt, idx(rowBytes));
+    Value stageStart = stageOffset(at.index);
+    ifProducerLeader([&] {
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, bytes,
+                                             NVVM::MemScopeKind::CTA,
+                                             /*relaxed=*/false, Value());
+      emitTmaLoad(b, loc,
+                  sharedPtr(arith::AddIOp::create(b, loc, stageStart,
+                                                  idx(tileM * rowBytes))),
+                  emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
+    });
+    NVVM::SyncWarpOp::create(b, loc, i32(-1));
+    for (auto [row, token] : llvm::zip(rows, tokens)) {
+      Value inside =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, valid);
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+        Value dst = arith::AddIOp::create(
+            b, loc, stageStart, arith::MulIOp::create(b, loc, row, idx(rowBytes)));
+        emitTmaLoad(b, loc, sharedPtr(dst),
+                    emitTensorMapPtr(b, loc, params[0], g.mapA), x, token,
+                    full);
+        scf::YieldOp::create(b, loc);
+      });
+    }
   });
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),

@@ -96,6 +96,8 @@ private:
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
   void consumerBarrier();
+  void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
+                                Value m0, Value first);
   // SM90Decode.cpp.
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
   Value loadPiece(Value src);

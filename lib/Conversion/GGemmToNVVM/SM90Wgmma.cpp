@@ -115,9 +115,29 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   if (g.rowsA)
     tokenLimit = arith::MaxUIOp::create(
         b, loc, arith::MinUIOp::create(b, loc, tokenLimit, g.rowsA), idx(1));
-  Value tokenScaleRow = scaleRow(
-      g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
-      tokenLimit, tokenRow);
+  Value tokenScaleRow;
+  if (problem.rows == RowsKind::gathered) {
+    // The routed row's token row, for a routed row of the group (row 0
+    // otherwise: its outputs are never stored).
+    Value routed = arith::AddIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, rowBase, m0), tokenRow);
+    Value inside = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, routed,
+        arith::AddIOp::create(b, loc, rowBase, g.m));
+    auto token = scf::IfOp::create(
+        b, loc, inside,
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(
+              b, loc, emitGatheredRow(b, loc, g, params, routed, false));
+        },
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
+    tokenScaleRow = arith::IndexCastUIOp::create(
+        b, loc, b.getI64Type(),
+        arith::MulIOp::create(b, loc, token.getResult(0), kBlocks));
+  } else {
+    tokenScaleRow = scaleRow(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
+                             tokenLimit, tokenRow);
+  }
   Value weightScaleRow = scaleRow(
       g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
       arith::AddIOp::create(b, loc, g.bRowBase, g.n), row);

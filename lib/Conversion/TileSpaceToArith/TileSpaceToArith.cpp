@@ -43,7 +43,8 @@ GroupRowsValues mlir::ggemm::emitGroupRows(OpBuilder &b, Location loc,
                                            const RowLayout &layout, Value g,
                                            Value end) {
   switch (layout.kind) {
-  case RowsKind::offsets: {
+  case RowsKind::offsets:
+  case RowsKind::gathered: {
     // Signed: a negative offset is out of order like any offset below end.
     Value offset = arith::IndexCastOp::create(
         b, loc, b.getIndexType(),

@@ -71,6 +71,12 @@ public:
 protected:
   std::string planResources(const KernelProblem &p,
                             KernelResources &r) const override {
+    if (p.rows == RowsKind::gathered)
+      return "rows<gathered> is not lowered for sm_100a yet: its kernel "
+             "loads A in whole tiles of 128 rows, which a gathered tile "
+             "is not (Blackwell's TMA gather4 mode could load one; the "
+             "sm_90a kernel copies each row); permute the rows into "
+             "rows<offsets> form, or compile for sm_90a";
     SM100Plan plan = layoutSM100Kernel(p);
     if (std::string why = checkSM100Kernel(p, plan); !why.empty())
       return why;

@@ -4,7 +4,7 @@
 // The custom form cannot spell an empty list; the generic form can.
 func.func @empty_group_list() {
   // expected-error @+1 {{has an empty group list; it needs at least one group}}
-  "ggemm.grouped_matmul"() <{operandSegmentSizes = array<i32: 0, 0, 0, 0, 0, 0, 0>,
+  "ggemm.grouped_matmul"() <{operandSegmentSizes = array<i32: 0, 0, 0, 0, 0, 0, 0, 0>,
       rows = #ggemm.rows<list>, scale_layout = #ggemm.scale_layout<row_major>}> : () -> ()
   return
 }
@@ -22,7 +22,7 @@ func.func @operand_count_mismatch(%a: memref<128x64xf4E2M1FN>, %sa: memref<128x4
 // -----
 
 func.func @list_with_group_sizes(%a: memref<128x64xf4E2M1FN>, %sa: memref<128x4xf8E4M3FN>, %b: memref<8x64xf4E2M1FN>, %sb: memref<8x4xf8E4M3FN>, %c: memref<128x8xf16>, %s: memref<1xi32>) {
-  // expected-error @+1 {{takes group_sizes only with rows<contiguous>, rows<offsets> or rows<masked>; rows<list> has static group sizes}}
+  // expected-error @+1 {{takes group_sizes only with rows<contiguous>, rows<offsets>, rows<masked> or rows<gathered>; rows<list> has static group sizes}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x64xf4E2M1FN>) sfa(%sa : memref<128x4xf8E4M3FN>) b(%b : memref<8x64xf4E2M1FN>) sfb(%sb : memref<8x4xf8E4M3FN>) c(%c : memref<128x8xf16>) group_sizes(%s : memref<1xi32>)
   return
