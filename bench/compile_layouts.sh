@@ -22,15 +22,16 @@ while read -r name offsets sizes max_m; do
 print(max(1, round(sum(s) / len(s))))' "$sizes")
   for f in examples/bench_${name}_dynamic.mlir \
            out/examples-layouts/bench_${name}_offsets.mlir \
+           out/examples-layouts/bench_${name}_gathered.mlir \
            out/examples-layouts/bench_${name}_masked.mlir; do
     "$GGEMM_BUILD/bin/gemm-opt" "$f" \
       --ggemm-pipeline="chip=$chip rows-hint=$hint out-dir=$OUT" -o /dev/null
   done
 done < "$OUT/layouts.txt"
-# The edge shapes of the three forms (bench/shapes), and their split-K 2
+# The edge shapes of the four forms (bench/shapes), and their split-K 2
 # kernels (split-K slots numbered from the rows of the one A buffer).
 for f in bench/shapes/edge_m_dynamic.mlir bench/shapes/edge_m_offsets.mlir \
-         bench/shapes/edge_m_masked.mlir; do
+         bench/shapes/edge_m_masked.mlir bench/shapes/edge_m_gathered.mlir; do
   "$GGEMM_BUILD/bin/gemm-opt" "$f" \
     --ggemm-pipeline="chip=$chip out-dir=$OUT" -o /dev/null
   "$GGEMM_BUILD/bin/gemm-opt" "$f" \

@@ -2,8 +2,10 @@
 # The run-time row layouts on the GPU machine (sm_90a): correctness of
 # rows<offsets> and rows<masked> on skewed and bad device arrays (also under
 # compute-sanitizer memcheck), one CUDA graph replayed after the arrays
-# change, and each MoE benchmark shape timed in the three forms of the same
-# problem (contiguous sizes, offsets, masked counts).
+# change, and each MoE benchmark shape timed in the four forms of the same
+# problem (contiguous sizes, offsets, masked counts, gathered rows with
+# gemm-run's default T = R/2 token rows; bench/run_gathered_permute.py times
+# the permuted copy that gathering saves).
 # Needs out/kernels-layouts from bench/compile_layouts.sh (run where
 # LLVM/MLIR are). Usage: bench/run_layouts.sh [check|bench|all] [LOG_DIR]
 # (defaults: all, out/logs-layouts)
@@ -55,6 +57,21 @@ for dir in $K $K/split2; do
   # Bad device data: clamped, flagged, never past a buffer.
   expect FLAG "offsets out of order" $RUN $dir/edge_m_offsets.json --seed $seed --group-offsets 5,300,100,-4,400 --check
   expect FLAG "counts outside [0, max_m]" $RUN $dir/edge_m_masked.json --seed $seed --group-counts -3,1,321,5000,2 --check
+  # Gathered: skewed offsets over the routed rows, repeated tokens (T < R),
+  # bad indices in owned rows (flag 0x4), offsets past R (flag 0x1).
+  expect PASS "gathered" $RUN $dir/edge_m_gathered.json --seed $seed --group-offsets 0,1,128,257,557 --check
+  expect PASS "gathered few tokens" $RUN $dir/edge_m_gathered.json --seed $seed --group-offsets 0,0,700,701,701 --token-rows 7 --check
+  expect FLAG "gathered bad indices" $RUN $dir/edge_m_gathered.json --seed $seed --group-offsets 2,2,4,6,6 --token-rows 5 --row-indices 4,-1,0,5,2147483647,-2147483648 --check
+done
+expect PASS "gathered graph replays" $RUN $K/edge_m_gathered.json --seed $seed --group-offsets 4,9,300,301,400 --graph-replays 6 --check
+for args in "--group-offsets 0,1,128,257,557" "--group-offsets 2,2,4,6,6 --token-rows 5 --row-indices 4,-1,0,5,2147483647,-2147483648"; do
+  log "compute-sanitizer memcheck edge_m_gathered $args"
+  compute-sanitizer --tool memcheck --error-exitcode 9 $RUN $K/edge_m_gathered.json --seed $seed $args --check \
+    > "$logs/memcheck_gathered.log" 2>&1
+  rc=$?
+  tail -2 "$logs/memcheck_gathered.log" | tee -a "$logs/check.log"
+  grep -q "ERROR SUMMARY: 0 errors" "$logs/memcheck_gathered.log" && [ $rc -ne 9 ] ||
+    { fails=$((fails+1)); echo "memcheck FAILED"; }
 done
 for args in "edge_m_offsets.json --group-offsets 5,300,100,-4,400" \
             "edge_m_masked.json --group-counts -3,1,321,5000,2" \
@@ -86,16 +103,18 @@ while read -r name offsets sizes max_m; do
   expect PASS "$name contiguous" $RUN $K/bench_${name}_dynamic.json --seed $seed --group-sizes $sizes --check
   expect PASS "$name offsets" $RUN $K/bench_${name}_offsets.json --seed $seed --group-offsets $offsets --check
   expect PASS "$name masked" $RUN $K/bench_${name}_masked.json --seed $seed --group-counts $sizes --check
+  expect PASS "$name gathered" $RUN $K/bench_${name}_gathered.json --seed $seed --group-offsets $offsets --check
 done < $K/layouts.txt
 fi
 # ... and timed in the three forms, two rounds.
 [ "$what" = check ] || : > "$logs/bench.log"
 [ "$what" = check ] || while read -r name offsets sizes max_m; do
   for round in 1 2; do
-    for form in dynamic offsets masked; do
+    for form in dynamic offsets masked gathered; do
       case $form in
         dynamic) arr="--group-sizes $sizes" ;;
         offsets) arr="--group-offsets $offsets" ;;
+        gathered) arr="--group-offsets $offsets" ;;
         masked) arr="--group-counts $sizes" ;;
       esac
       echo "== bench $name $form round $round" | tee -a "$logs/bench.log"
@@ -103,5 +122,6 @@ fi
     done
   done
 done < $K/layouts.txt
+[ "$what" = check ] || python3 bench/run_gathered_permute.py $K/layouts.txt 2>&1 | tee -a "$logs/bench.log"
 echo "correctness failures: $fails" | tee -a "$logs/check.log"
 [ "$fails" -eq 0 ]

@@ -50,7 +50,7 @@ SmallVector<OwnedRows> readRows(const GroupedOperands &problem,
     if (problem.rows == RowsKind::masked) {
       r = {int64_t(g) * room, std::clamp<int64_t>(v, 0, room)};
       clamped |= r.rows != v;
-    } else if (problem.rows == RowsKind::offsets) {
+    } else if (hasGroupOffsets(problem.rows)) {
       r = {end, std::max<int64_t>(v - end, 0)};
       clamped |= v < end;
     } else {
