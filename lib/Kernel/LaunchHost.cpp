@@ -217,7 +217,8 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
       bufferOrNull(ops.alpha, params[4]),
       paramAt(place.status, params[5])};
   if (gathered)
-    args.append({asParam(ops.rowIndices, params[rowIndicesParam(problem)]),
+    args.append({paramAt(address(ops.rowIndices),
+                         params[rowIndicesParam(problem)]),
                  statusRows(contiguous)});
   ArrayRef<int64_t> grid = launch.getGrid();
   KernelPlanAttr plan = launch.getPlan();

@@ -411,6 +411,10 @@ struct GGemmLowerLaunch final
             site.problem.rows == RowsKind::contiguous
                 ? "ggemm: the run-time group sizes add up to more rows than "
                   "A has (the kernel clamped them; docs/kernel-abi.md)"
+            : site.problem.rows == RowsKind::gathered
+                ? "ggemm: the run-time group rows or row indices were "
+                  "clamped (offsets past the routed rows or out of order, "
+                  "or indices outside the rows of A; docs/kernel-abi.md)"
                 : "ggemm: the run-time group rows were clamped (offsets past "
                   "the rows of A or out of order, or counts outside [0, "
                   "max_m]; docs/kernel-abi.md)");
