@@ -11,27 +11,14 @@ Usage: bench/run_gathered_permute.py [LAYOUTS_TXT]
 sizes, max_m). K comes from the shape's name (_k<K>); T = R / 2 token rows,
 as gemm-run's default for gathered kernels.
 """
+import os
 import re
 import sys
 
 import torch
 
-
-def median_us(fn, iters=200, warmup=20):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iters):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        end.record()
-        torch.cuda.synchronize()
-        times.append(start.elapsed_time(end) * 1000.0)
-    times.sort()
-    return times[len(times) // 2]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "peers"))
+from timing import median_us  # noqa: E402  (CUDA-graph replays, CUDA events)
 
 
 def main():
@@ -50,7 +37,9 @@ def main():
             codes.index_select(0, index)
             scales.index_select(0, index)
 
-        print(f"permute {name}: T={tokens} R={routed} K={k}: median {median_us(permute):.1f} us")
+        median, low, high = median_us([permute], reps=200)
+        print(f"permute {name}: T={tokens} R={routed} K={k}: median {median:.1f} us"
+              f" (min {low:.1f}, max {high:.1f})")
 
 
 if __name__ == "__main__":
