@@ -340,6 +340,30 @@ std::string readNpy(const std::string &path, NpyArray &array) {
   return "";
 }
 
+std::string readBytesNpy(const std::string &path, int64_t &rows, int64_t cols,
+                         bool scales, std::vector<uint8_t> &out) {
+  NpyArray array;
+  if (std::string err = readNpy(path, array); !err.empty())
+    return err;
+  if (rows < 0 && array.shape.size() == 2 &&
+      array.shape[0] <= std::numeric_limits<int32_t>::max())
+    rows = array.shape[0];
+  if (array.dtype != "|u1" || array.shape != std::vector<int64_t>{rows, cols})
+    return path + ": expected uint8 of shape (" +
+           (rows < 0 ? std::string("rows") : std::to_string(rows)) + ", " +
+           std::to_string(cols) + "), found " + array.dtype + " of shape " +
+           shapeText(array.shape);
+  if (scales)
+    for (size_t i = 0; i < array.data.size(); ++i)
+      if (!isUE4M3(array.data[i]))
+        return path + ": scale byte " + hexByte(array.data[i]) +
+               " at index (" + std::to_string(int64_t(i) / cols) + ", " +
+               std::to_string(int64_t(i) % cols) +
+               ") has bit 7 set; scale factors are unsigned E4M3 (UE4M3)";
+  out = std::move(array.data);
+  return "";
+}
+
 std::string readProblemNpy(const std::string &dir, std::vector<Shape> &shapes,
                            bool withAlpha, Problem &out) {
   out = Problem();

@@ -9,6 +9,7 @@
 #ifndef GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H
 #define GGEMM_TOOLS_GEMM_RUN_GEMMRUN_H
 
+#include "ggemm/Reference/Gathered.h"
 #include "ggemm/Reference/Problem.h"
 #include "ggemm/Reference/Rows.h"
 #include "ggemm/Runtime/Runtime.h"
@@ -41,16 +42,6 @@ std::string problemShapes(const rt::Manifest &manifest,
 std::string checkShapes(const rt::Manifest &manifest,
                         const std::vector<ref::Shape> &shapes);
 
-/// A gathered kernel's token matrix and row indices (Gathered.cpp).
-struct Gathered {
-  int64_t tokenRows = 0;        ///< T, the rows of A and SFA
-  std::vector<int32_t> indices; ///< R, as the kernel reads them, bad too
-  /// T x K/2 and T x K/16 bytes, as the kernel reads them: the token rows
-  /// no owned routed row reads hold filler (NaN scales).
-  std::vector<uint8_t> tokenA, tokenSfa;
-  ref::GatheredRows read; ///< the offsets and indices as the kernel reads them
-};
-
 /// The run-time row array of an offsets, masked or gathered kernel
 /// (parameter 3) and what it says.
 struct RowArray {
@@ -62,50 +53,31 @@ struct RowArray {
   /// `values` read as the kernel reads them (gathered: `gathered.read.rows`,
   /// its flags including kFlagRowIndexClamped).
   ref::GroupRows rows;
-  Gathered gathered; ///< gathered form only
+  /// Gathered form only: the token matrix (T x K/2 and T x K/16, as the
+  /// kernel reads them: token rows no owned routed row reads hold filler),
+  /// the row indices (R, bad ones too) and what they say.
+  ref::GatheredInputs gathered;
 };
 
-/// How gemm-run's options choose a gathered problem (--token-rows,
-/// --row-indices); -1 / empty: seeded, or from --load.
-struct GatheredChoice {
-  int64_t tokenRows = -1;  ///< T
-  int64_t routedRows = -1; ///< R, when no indices are given
-  std::vector<int64_t> indices;
-};
-
-/// rows<gathered>: chooses R, T and the row indices (`choice`, else with
-/// --load DIR/row_indices.npy and DIR/token_a.npy's rows, else R = the end
-/// of the offsets plus 3 spare routed rows, T = max(1, R / 2), indices
-/// uniform in [0, T) from `seed`), reads them with `offsets` as the kernel
-/// does (ref::readGatheredRows) into `out` (layout Gathered, bufferRows R)
-/// and sets each shape's M to its group's routed rows. With --load, reads
-/// the token matrix (token_a.npy, token_sfa.npy) too.
+/// rows<gathered>: chooses R, T and the row indices (ref::chooseGathered
+/// from `choice` (--token-rows, --row-indices), else with --load
+/// DIR/row_indices.npy and DIR/token_a.npy's rows, else R = the end of the
+/// offsets plus 3 spare routed rows, T = max(1, R / 2), indices uniform in
+/// [0, T) from `seed`), refuses a T other than the kernel's static one and
+/// a problem the host cannot hold before generating anything sized by
+/// them, reads them with `offsets` as the kernel does into `out` (layout
+/// Gathered, bufferRows R) and sets each shape's M to its group's routed
+/// rows. With --load, reads the token matrix (token_a.npy, token_sfa.npy)
+/// too. ref::gatheredProblem then makes the problem, ref::writeGatheredNpy
+/// saves it.
 std::string resolveGathered(const rt::Manifest &manifest,
                             const std::vector<int32_t> &offsets,
-                            const GatheredChoice &choice, uint64_t seed,
+                            const ref::GatheredChoice &choice, uint64_t seed,
                             const std::string &loadDir, RowArray &out,
                             std::vector<ref::Shape> &shapes);
 
-/// The problem of a resolved gathered array: B, SFB and alpha generated
-/// from `seed` (or read from DIR/b<g>.npy, sfb<g>.npy, alpha.npy), the
-/// token matrix generated with its unread rows filled from `fillerSeed`
-/// (or read by resolveGathered, kept as read), and each group's A and SFA
-/// the token
-/// rows its routed rows read (ref::gatherProblem): the offsets problem the
-/// reference computes.
-std::string gatheredProblem(const rt::Manifest &manifest,
-                            const std::vector<ref::Shape> &shapes,
-                            uint64_t seed, uint64_t fillerSeed,
-                            const std::string &loadDir, RowArray &rowArray,
-                            ref::Problem &problem);
-
-/// --save of a gathered run: DIR/token_a.npy, token_sfa.npy (uint8) and
-/// row_indices.npy (int32), beside what an offsets run saves.
-std::string saveGathered(const std::string &dir, const Gathered &gathered,
-                         int64_t k);
-
-/// Prints what a gathered array says: T, the row indices (the first
-/// ones), the token rows no routed row reads.
+/// Prints what a gathered array says (ref::describeGathered): T, the row
+/// indices (the first ones), the token rows no routed row reads.
 void printGathered(const RowArray &rowArray);
 
 /// The layout of an offsets, masked or gathered manifest.

@@ -270,7 +270,7 @@ std::string buildImage(const rt::Manifest &manifest,
     ref::OneBuffer one;
     if (manifest.gathered()) {
       // A and SFA: the token matrix (T rows), not the routed rows.
-      const Gathered &gathered = rowArray->gathered;
+      const ref::GatheredInputs &gathered = rowArray->gathered;
       if (rowArray->layout != ref::RowLayout::Gathered ||
           int64_t(gathered.indices.size()) != out.rows)
         return "gathered rows need their row indices";

@@ -147,7 +147,7 @@ struct Options {
   /// the inputs changed.
   int64_t graphReplays = 0;
   /// --token-rows, --row-indices: a gathered kernel's T and row indices.
-  GatheredChoice gathered;
+  ref::GatheredChoice gathered;
 };
 
 /// A decimal integer in [min, max], the whole of `text`.
@@ -306,7 +306,8 @@ std::string saveOutputs(const std::string &dir, const ref::Problem &problem,
   if (rowArray && rowArray->layout == ref::RowLayout::Gathered &&
       !problem.groups.empty())
     if (std::string err =
-            saveGathered(dir, rowArray->gathered, problem.groups[0].k);
+            ref::writeGatheredNpy(dir, rowArray->gathered,
+                                  problem.groups[0].k);
         !err.empty())
       return err;
   for (size_t g = 0; g < outputs.size(); ++g) {
@@ -379,16 +380,16 @@ std::string runGraphReplays(const rt::Manifest &manifest,
     ref::Problem problem;
     if (manifest.gathered()) {
       // The same R and T (the buffers' layout), new indices and data.
-      GatheredChoice same;
+      ref::GatheredChoice same;
       same.tokenRows = captured.gathered.tokenRows;
       same.routedRows = captured.bufferRows;
       if (std::string err = resolveGathered(manifest, values, same, seed, "",
                                             array, shapes);
           !err.empty())
         return "replay " + std::to_string(r) + ": " + err;
-      if (std::string err = gatheredProblem(manifest, shapes, seed,
-                                            options.seed * 2 + 1 + uint64_t(r),
-                                            "", array, problem);
+      if (std::string err = ref::gatheredProblem(
+              shapes, manifest.alpha, seed, options.seed * 2 + 1 + uint64_t(r),
+              "", array.gathered, problem);
           !err.empty())
         return "replay " + std::to_string(r) + ": " + err;
     } else {
@@ -661,9 +662,9 @@ int run(int argc, char **argv) {
   ref::Problem problem;
   if (gathered) {
     // The token matrix and B (generated or --load), A gathered from it.
-    if (std::string err = gatheredProblem(manifest, shapes, options.seed,
-                                          options.seed * 2 + 1,
-                                          options.loadDir, rowArray, problem);
+    if (std::string err = ref::gatheredProblem(
+            shapes, manifest.alpha, options.seed, options.seed * 2 + 1,
+            options.loadDir, rowArray.gathered, problem);
         !err.empty())
       return fail(err);
   } else if (!options.loadDir.empty()) {

@@ -9,61 +9,49 @@
 // generator or from .npy files and the check needs the C++ reference in the
 // same process; mlir-runner only calls a `main` with no arguments, so the
 // data would have to be written as IR. Here the lowered function is called
-// directly with memref descriptors over host buffers.
+// directly with memref descriptors over host buffers (Function.cpp).
 //
-// Checks (all must hold, else exit code 1):
+// Checks (all must hold, else exit code 1; Check.cpp):
 //   * f16 bits equal the reference's f16 rounding of its f32 K-order sum
 //     (both add the same exact products in the same order);
 //   * the reference f32 sum is within 1e-5 norm-relative error of the double
 //     sum, and the f16 output within 1e-3 (f16 has an 11-bit significand);
 //   * C is poisoned first: every element must be written, and in
-//     rows<contiguous>, rows<offsets> and rows<masked> the rows no group
-//     owns (past the groups, past a masked group's count) must stay
-//     poisoned.
+//     rows<contiguous>, rows<offsets>, rows<masked> and rows<gathered> the
+//     rows no group owns (past the groups, past a masked group's count, the
+//     routed rows past the last offset) must stay poisoned;
+//   * a row array with bad data (Rows.h: what a kernel clamps and flags)
+//     must stop the run on the CPU lowering's cf.assert.
 //
 //===----------------------------------------------------------------------===//
 
-#include "GGemm/GGemmDialect.h"
-#include "GGemm/GGemmOps.h"
-#include "ggemm/Pipelines/Pipelines.h"
-#include "ggemm/Transforms/Passes.h"
-#include "ggemm/Reference/NVFP4.h"
-#include "ggemm/Reference/Npy.h"
-#include "ggemm/Reference/Problem.h"
-#include "ggemm/Reference/Rows.h"
+#include "CpuRun.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/IR/SymbolTable.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/BuiltinOps.h"
+#include "GGemm/GGemmDialect.h"
+#include "ggemm/Reference/Npy.h"
+#include "ggemm/Transforms/Passes.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <functional>
 #include <limits>
 
 using namespace mlir;
 using namespace mlir::ggemm;
+using namespace ::ggemm::cpurun;
 namespace cl = llvm::cl;
-namespace ref = ::ggemm::ref;
 
 // --help lists these and LLVM's generic options (--help, --version) only:
 // libLLVM registers hundreds of backend options that are no concern here.
@@ -86,12 +74,13 @@ static cl::list<int64_t>
                cl::value_desc("m0,m1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> groupOffsets(
     "group-offsets", cl::CommaSeparated,
-    cl::desc("rows<offsets>: the group_offsets buffer, each group's "
-             "cumulative end row (torch's offs); any int32, so that bad "
-             "data (out of order, negative) reaches the run-time check "
-             "(default: DIR/group_offsets.npy with --load if it exists, else "
-             "the running sums of the files' rows; else seeded skewed rows: "
-             "empty, 1, 300, one group up to 700)"),
+    cl::desc("rows<offsets> and rows<gathered>: the group_offsets buffer, "
+             "each group's cumulative end row (torch's offs; gathered: among "
+             "the routed rows, the rows of C); any int32, so that bad data "
+             "(out of order, negative, past the rows) reaches the run-time "
+             "check (default: DIR/group_offsets.npy with --load if it exists "
+             "(gathered: it must), else the running sums of the files' rows; "
+             "else seeded skewed rows: empty, 1, 300, one group up to 700)"),
     cl::value_desc("e0,e1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> groupCounts(
     "group-counts", cl::CommaSeparated,
@@ -100,6 +89,22 @@ static cl::list<int32_t> groupCounts(
              "--load if it exists, else the files' rows; else seeded skewed "
              "counts in [0, max_m])"),
     cl::value_desc("c0,c1,..."), cl::cat(toolCategory));
+static cl::opt<int64_t> tokenRows(
+    "token-rows",
+    cl::desc("rows<gathered>: T, the token rows of A and SFA (default: A's "
+             "static rows, or token_a.npy's rows with --load, else max(1, "
+             "R / 2))"),
+    cl::init(-1), cl::value_desc("T"), cl::cat(toolCategory));
+static cl::list<int32_t> rowIndices(
+    "row-indices", cl::CommaSeparated,
+    cl::desc("rows<gathered>: the row_indices buffer, the token row of each "
+             "routed row; their count is R, the rows of C. Any int32: an "
+             "index outside [0, T) of a routed row some group owns is bad "
+             "data on which the run stops (cf.assert); one of a routed row "
+             "no group owns is never read (default: DIR/row_indices.npy with "
+             "--load, else R = C's static rows or the last offset + 3 spare "
+             "routed rows, indices seeded uniform in [0, T))"),
+    cl::value_desc("i0,i1,..."), cl::cat(toolCategory));
 static cl::list<int32_t> deviceGroupSizes(
     "device-group-sizes", cl::CommaSeparated,
     cl::desc("values to put in the group_sizes (group_offsets, "
@@ -123,89 +128,19 @@ static cl::opt<std::string> loadDir(
              "row-major uint8 data, each group's own rows; scales UE4M3, "
              "bit 7 clear), DIR/alpha.npy and, if present, "
              "DIR/group_offsets.npy or DIR/group_counts.npy (int32, one per "
-             "group)"),
+             "group); rows<gathered> reads DIR/token_a.npy, token_sfa.npy "
+             "(uint8, T x K/2 and T x K/16), row_indices.npy (int32, R), "
+             "group_offsets.npy, b<g>.npy, sfb<g>.npy and alpha.npy, as "
+             "gemm-run --save writes them"),
     cl::value_desc("DIR"), cl::cat(toolCategory));
 static cl::opt<std::string>
     saveDir("save",
             cl::desc("write inputs (with group_offsets.npy or "
-                     "group_counts.npy), DIR/c<g>.npy (f16 output) and "
+                     "group_counts.npy; rows<gathered>: the token matrix "
+                     "and row_indices.npy too, and the gathered rows as "
+                     "a<g>.npy, sfa<g>.npy), DIR/c<g>.npy (f16 output) and "
                      "DIR/ref<g>.npy (f16 reference); creates DIR"),
             cl::value_desc("DIR"), cl::cat(toolCategory));
-
-namespace {
-
-/// Role of a function argument in the ggemm op.
-enum class Role { A, SFA, B, SFB, C, GroupSizes, Alpha };
-
-/// A host buffer passed to the JIT-compiled function as a memref descriptor.
-struct Buffer {
-  std::vector<uint8_t> bytes;
-  std::vector<int64_t> shape; // storage shape (f4: innermost halved)
-  int64_t elementSize;
-  std::vector<int64_t> descriptor; // {alloc, aligned, offset, sizes, strides}
-
-  void *makeDescriptor() {
-    descriptor.assign(3 + 2 * shape.size(), 0);
-    uint8_t *base = bytes.data();
-    std::memcpy(&descriptor[0], &base, sizeof(void *));
-    std::memcpy(&descriptor[1], &base, sizeof(void *));
-    int64_t stride = 1;
-    for (int64_t d = shape.size() - 1; d >= 0; --d) {
-      descriptor[3 + d] = shape[d];
-      descriptor[3 + shape.size() + d] = stride;
-      stride *= shape[d];
-    }
-    return descriptor.data();
-  }
-};
-
-Buffer bytesBuffer(std::vector<uint8_t> bytes, std::vector<int64_t> shape) {
-  return {std::move(bytes), std::move(shape), 1, {}};
-}
-
-template <typename T>
-Buffer typedBuffer(const std::vector<T> &values, std::vector<int64_t> shape) {
-  std::vector<uint8_t> bytes(values.size() * sizeof(T));
-  // An empty group (M = 0) has no C: data() may be null, and memcpy must
-  // not be given a null pointer even for 0 bytes.
-  if (!bytes.empty())
-    std::memcpy(bytes.data(), values.data(), bytes.size());
-  return {std::move(bytes), std::move(shape), sizeof(T), {}};
-}
-
-constexpr uint16_t kPoison = 0xFFFF; // an f16 NaN no reference produces
-
-int fail(const llvm::Twine &message) {
-  llvm::errs() << "ggemm-cpu-run: " << message << "\n";
-  return 2;
-}
-
-/// Writes the inputs (as --load reads them), the outputs DIR/c<g>.npy and
-/// the reference DIR/ref<g>.npy.
-std::string saveProblem(const ref::Problem &problem,
-                        const std::vector<std::vector<uint16_t>> &outputs,
-                        const std::vector<ref::GroupResult> &expected) {
-  if (std::string err = ref::writeProblemNpy(saveDir, problem); !err.empty())
-    return err;
-  auto saveF16 = [&](const std::string &name, const ref::Group &g,
-                     const std::vector<uint16_t> &values) {
-    ref::NpyArray array{"<f2", {g.m, g.n}, {}};
-    const auto *bytes = reinterpret_cast<const uint8_t *>(values.data());
-    array.data.assign(bytes, bytes + 2 * values.size());
-    return ref::writeNpy(saveDir + "/" + name, array);
-  };
-  for (size_t g = 0; g < problem.groups.size(); ++g) {
-    std::string s = std::to_string(g);
-    for (const std::string &err :
-         {saveF16("c" + s + ".npy", problem.groups[g], outputs[g]),
-          saveF16("ref" + s + ".npy", problem.groups[g], expected[g].f16)})
-      if (!err.empty())
-        return err;
-  }
-  return "";
-}
-
-} // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -232,92 +167,13 @@ int main(int argc, char **argv) {
   if (!module)
     return fail("cannot parse " + inputFile);
 
-  // Find the function and its ggemm op. The function is what gets called:
-  // a top-level func.func without results whose arguments are exactly the
-  // op's operands (each becomes a host buffer), holding only this op.
-  func::FuncOp fn;
-  GroupedMatmulOp op;
-  WalkResult walk = module->walk([&](GroupedMatmulOp candidate) {
-    auto parent = candidate->getParentOfType<func::FuncOp>();
-    if (!parent) {
-      candidate->emitError("is not inside a func.func; ggemm-cpu-run calls "
-                           "the function that holds the op");
-      return WalkResult::interrupt();
-    }
-    if (!fn && (funcName.empty() || parent.getName() == funcName)) {
-      fn = parent;
-      op = candidate;
-    }
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return 2;
-  if (!op)
-    return fail("no function with a ggemm.grouped_matmul" +
-                (funcName.empty() ? "" : " named " + funcName));
-  if (op.hasTensorSemantics()) {
-    op.emitError("is in tensor form; ggemm-cpu-run passes host buffers to the "
-                 "memref form (bufferize first: one-shot-bufferize with "
-                 "bufferize-function-boundaries and "
-                 "function-boundary-type-conversion=identity-layout-map, then "
-                 "drop-equivalent-buffer-results)");
-    return 2;
-  }
-  if (fn->getParentOp() != module->getOperation()) {
-    fn.emitError("holds the ggemm op but is not a top-level function of the "
-                 "module; ggemm-cpu-run calls top-level functions");
-    return 2;
-  }
-  if (fn.getNumResults() != 0) {
-    fn.emitError("returns values; ggemm-cpu-run calls functions that return "
-                 "nothing");
-    return 2;
-  }
-  int64_t opsInFn = 0;
-  fn.walk([&](GroupedMatmulOp) { ++opsInFn; });
-  if (opsInFn != 1) {
-    fn.emitError() << "holds " << opsInFn
-                   << " ggemm.grouped_matmul ops; ggemm-cpu-run checks a "
-                      "function with one";
-    return 2;
-  }
-  // The offsets or counts may also be a constant the program holds (a
-  // memref.get_global of a constant memref.global, as ggemm-raise makes
-  // for a batched matmul): the run reads them from there.
-  std::optional<std::vector<int32_t>> constantRows;
-  if (Value array = op.getGroupSizes();
-      array && (op.getRows() == RowsKind::offsets ||
-                op.getRows() == RowsKind::masked)) {
-    if (auto get = array.getDefiningOp<memref::GetGlobalOp>()) {
-      auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-          get, get.getNameAttr());
-      auto values = global && global.getConstant()
-                        ? dyn_cast_or_null<DenseIntElementsAttr>(
-                              global.getInitialValueAttr())
-                        : DenseIntElementsAttr();
-      if (!values) {
-        get.emitError("is the ggemm op's row array but not a constant "
-                      "memref.global with a dense i32 value; ggemm-cpu-run "
-                      "reads a constant array, or takes it as an argument");
-        return 2;
-      }
-      constantRows.emplace();
-      for (const APInt &v : values.getValues<APInt>())
-        constantRows->push_back(int32_t(v.getSExtValue()));
-    }
-  }
-  for (OpOperand &operand : op->getOpOperands()) {
-    if (constantRows && operand.get() == op.getGroupSizes())
-      continue;
-    auto arg = dyn_cast<BlockArgument>(operand.get());
-    if (!arg || arg.getOwner() != &fn.getBody().front()) {
-      op->emitError() << "operand #" << operand.getOperandNumber()
-                      << " is not an argument of @" << fn.getName()
-                      << "; ggemm-cpu-run passes every operand as a host "
-                         "buffer and checks the outputs it wrote";
-      return 2;
-    }
-  }
+  // The function that is called and its op (Function.cpp).
+  Target target;
+  if (int rc = findTarget(*module, funcName, target))
+    return rc;
+  func::FuncOp fn = target.fn;
+  GroupedMatmulOp op = target.op;
+  std::optional<std::vector<int32_t>> &constantRows = target.constantRows;
 
   // The problem: static shapes, or run-time sizes for rows<contiguous>
   // (--group-sizes, else the files' rows with --load, else seeded sizes).
@@ -326,13 +182,16 @@ int main(int argc, char **argv) {
   bool listForm = op.isListForm();
   RowsKind rowsKind = op.getRows();
   std::string form = ("rows<" + stringifyRowsKind(rowsKind) + ">").str();
-  // rows<offsets> and rows<masked>: the groups' rows come from a run-time
-  // array of their own (offsets or counts), read as the kernels read it
-  // (ggemm/Reference/Rows.h).
+  // rows<offsets>, rows<masked> and rows<gathered>: the groups' rows come
+  // from a run-time array of their own (offsets or counts), read as the
+  // kernels read it (ggemm/Reference/Rows.h); rows<gathered> reads A
+  // through row indices too (Gathered.cpp).
   bool masked = rowsKind == RowsKind::masked;
-  bool rowArrayForm = rowsKind == RowsKind::offsets || masked;
-  ref::RowLayout layout =
-      masked ? ref::RowLayout::Masked : ref::RowLayout::Offsets;
+  bool gathered = rowsKind == RowsKind::gathered;
+  bool rowArrayForm = rowsKind == RowsKind::offsets || masked || gathered;
+  ref::RowLayout layout = masked     ? ref::RowLayout::Masked
+                          : gathered ? ref::RowLayout::Gathered
+                                     : ref::RowLayout::Offsets;
   int64_t maxM = masked ? op.getGroupShape(0).m : 0;
   std::vector<ref::Shape> shapes;
   std::vector<int64_t> seeded = ref::randomGroupSizes(seed, numGroups);
@@ -343,11 +202,19 @@ int main(int argc, char **argv) {
     return fail("--group-sizes applies to rows<contiguous>; this op has " +
                 form + " (give " +
                 (masked ? "--group-counts" : "--group-offsets") + ")");
-  if (!groupOffsets.empty() && rowsKind != RowsKind::offsets)
+  if (!groupOffsets.empty() && rowsKind != RowsKind::offsets && !gathered)
     return fail("--group-offsets applies to rows<offsets>; this op has " +
-                form);
+                form + " (rows<gathered> takes it too)");
   if (!groupCounts.empty() && !masked)
     return fail("--group-counts applies to rows<masked>; this op has " + form);
+  if (!gathered && (tokenRows.getNumOccurrences() || !rowIndices.empty()))
+    return fail("--token-rows and --row-indices apply to rows<gathered>; "
+                "this op has " +
+                form);
+  if (tokenRows.getNumOccurrences() &&
+      (tokenRows < 0 || tokenRows > std::numeric_limits<int32_t>::max()))
+    return fail("--token-rows needs an integer in [0, 2^31 - 1], not " +
+                llvm::Twine(tokenRows.getValue()));
   if (!listForm && !groupSizes.empty() &&
       int64_t(groupSizes.size()) != numGroups)
     return fail("--group-sizes needs " + llvm::Twine(numGroups) + " values");
@@ -369,18 +236,25 @@ int main(int argc, char **argv) {
   // rows<contiguous>: the rows of A, SFA and C are A's static row count, or
   // the group sizes plus 3 spare rows that must stay untouched. The same
   // for rows<offsets>, where the groups end at the last offset; G x max_m
-  // in rows<masked>.
+  // in rows<masked>. rows<gathered>: A's rows are T, C's R (either may be
+  // static).
+  auto staticRows = [](Value v) {
+    int64_t rows = cast<MemRefType>(v.getType()).getDimSize(0);
+    return ShapedType::isDynamic(rows) ? int64_t(-1) : rows;
+  };
   int64_t capacity =
       listForm ? 0
       : masked ? numGroups * maxM
                : cast<MemRefType>(op.getA()[0].getType()).getDimSize(0);
   int64_t totalRows = 0;
-  // rows<offsets> and rows<masked>: the array (--group-offsets /
-  // --group-counts, else the --load file, else seeded skewed rows), or
-  // unknown until --load has read the files' rows.
+  // rows<offsets>, rows<masked> and rows<gathered>: the array
+  // (--group-offsets / --group-counts, else the --load file, else seeded
+  // skewed rows), or unknown until --load has read the files' rows (not
+  // rows<gathered>, whose folder holds its offsets).
   std::vector<int32_t> rowValues;
   bool arrayKnown = false;
   ref::GroupRows owned;
+  ref::GatheredInputs tokens; // rows<gathered>: T, the indices, A and SFA
   if (rowArrayForm) {
     const cl::list<int32_t> &given = masked ? groupCounts : groupOffsets;
     if (constantRows) {
@@ -403,6 +277,9 @@ int main(int argc, char **argv) {
                                                   rowValues, arrayKnown);
           !err.empty())
         return fail(err);
+      if (gathered && !arrayKnown)
+        return fail(loadDir + "/group_offsets.npy: a rows<gathered> op's "
+                              "--load needs its offsets");
     } else {
       std::vector<int64_t> rows =
           masked ? ref::skewedGroupRows(seed, numGroups, maxM)
@@ -413,35 +290,25 @@ int main(int argc, char **argv) {
       arrayKnown = true;
     }
   }
-  // Reads the array: the rows of A (static, or where the groups end plus 3
-  // spare rows), each group's rows (bad entries clamped as the kernels
-  // clamp them: the run then stops on the lowering's cf.assert).
-  auto resolveRows = [&]() -> std::string {
-    int64_t end = ref::readGroupRows(layout, rowValues, -1, maxM).end;
-    totalRows = !ShapedType::isDynamic(capacity) ? capacity : end + 3;
-    if (totalRows > std::numeric_limits<int32_t>::max())
-      return "the groups end at row " + std::to_string(end) +
-             "; with 3 spare rows, A would pass 2^31 - 1 rows";
-    owned = ref::readGroupRows(layout, rowValues, totalRows, maxM);
-    for (int64_t g = 0; g < numGroups; ++g)
-      shapes[g].m = owned.groups[g].rows;
-    return "";
-  };
-  if (arrayKnown)
-    if (std::string err = resolveRows(); !err.empty())
-      return fail(err);
   // Checks the sizes against A and the host memory the run will take, so
   // that a huge problem is a message, not a failed allocation; once before
   // generating or loading, and again when --load has read the sizes.
   auto checkSizes = [&]() -> std::string {
     double bytes = ref::problemHostBytes(shapes);
-    if (rowArrayForm) {
+    // Every group has group 0's N and K in the forms with one A.
+    double n = shapes.empty() ? 0 : double(shapes.front().n);
+    double rowBytes =
+        shapes.empty() ? 0 : double(shapes.front().k) * (0.5 + 1.0 / 16);
+    if (gathered) {
+      // C and the indices (and the rows each reads) over the R routed
+      // rows; the token matrix generated, kept and in its buffer.
+      bytes += double(totalRows) * (2 * n + 12) +
+               3.0 * double(tokens.tokenRows) * rowBytes;
+    } else if (rowArrayForm) {
       // totalRows from resolveRows (0 while the files' rows are unknown);
       // A and SFA are laid out once (ref::layOutOneBuffer) before their
       // buffers copy them.
-      const ref::Shape &s = shapes.front();
-      bytes +=
-          double(totalRows) * (2 * double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
+      bytes += double(totalRows) * (2 * rowBytes + 2 * n);
     } else {
       totalRows = 0;
       for (const ref::Shape &s : shapes)
@@ -459,8 +326,7 @@ int main(int argc, char **argv) {
           return "group sizes add up to " + std::to_string(totalRows - 3) +
                  " rows; with 3 spare rows, A would pass 2^31 - 1 rows";
       }
-      const ref::Shape &s = shapes.front();
-      bytes += double(totalRows) * (double(s.k) * (0.5 + 1.0 / 16) + 2 * s.n);
+      bytes += double(totalRows) * (rowBytes + 2 * n);
     }
     // The buffers passed to the function: inputs again (list form) and C.
     for (const ref::Shape &s : shapes)
@@ -474,6 +340,43 @@ int main(int argc, char **argv) {
              " GiB of host memory; ggemm-cpu-run takes at most 8 GiB";
     return "";
   };
+  // Reads the array: the rows of A (static, or where the groups end plus 3
+  // spare rows), each group's rows (bad entries clamped as the kernels
+  // clamp them: the run then stops on the lowering's cf.assert).
+  // rows<gathered>: R, T and the row indices first (Gathered.cpp), the
+  // memory checked before anything sized by them.
+  auto resolveRows = [&]() -> std::string {
+    if (gathered) {
+      ref::GatheredChoice choice;
+      choice.tokenRows = tokenRows;
+      choice.indices.assign(rowIndices.begin(), rowIndices.end());
+      auto sizes = [&](int64_t routed, int64_t t) {
+        totalRows = routed;
+        tokens.tokenRows = t;
+        return checkSizes();
+      };
+      if (std::string err = chooseGatheredRows(
+              staticRows(op.getA()[0]), staticRows(op.getC()[0]), rowValues,
+              shapes.front().k, choice, seed, loadDir, sizes, tokens);
+          !err.empty())
+        return err;
+      totalRows = int64_t(tokens.indices.size());
+      owned = tokens.read.rows;
+    } else {
+      int64_t end = ref::readGroupRows(layout, rowValues, -1, maxM).end;
+      totalRows = !ShapedType::isDynamic(capacity) ? capacity : end + 3;
+      if (totalRows > std::numeric_limits<int32_t>::max())
+        return "the groups end at row " + std::to_string(end) +
+               "; with 3 spare rows, A would pass 2^31 - 1 rows";
+      owned = ref::readGroupRows(layout, rowValues, totalRows, maxM);
+    }
+    for (int64_t g = 0; g < numGroups; ++g)
+      shapes[g].m = owned.groups[g].rows;
+    return "";
+  };
+  if (arrayKnown)
+    if (std::string err = resolveRows(); !err.empty())
+      return fail(err);
   if (std::string err = checkSizes(); !err.empty())
     return fail(err);
   // --save DIR: created up front, so that a bad path fails before the run.
@@ -485,7 +388,14 @@ int main(int argc, char **argv) {
   }
   bool withAlpha = bool(op.getAlpha());
   ref::Problem problem;
-  if (!loadDir.empty()) {
+  if (gathered) {
+    // B and the token matrix (generated or --load), A gathered from it:
+    // the seeds gemm-run uses, so that one seed is one problem in both.
+    if (std::string err = ref::gatheredProblem(
+            shapes, withAlpha, seed, seed * 2 + 1, loadDir, tokens, problem);
+        !err.empty())
+      return fail(err);
+  } else if (!loadDir.empty()) {
     if (std::string err =
             ref::readProblemNpy(loadDir, shapes, withAlpha, problem);
         !err.empty())
@@ -514,23 +424,38 @@ int main(int argc, char **argv) {
   }
   // The one A and SFA of rows<offsets> and rows<masked>: each group's rows
   // where the array puts them, filler (NaN scales) in the rows of nobody.
+  // rows<gathered>: the token matrix, filler in the token rows nobody
+  // reads (ref::gatheredProblem).
   ref::OneBuffer one;
   std::vector<ref::OwnedRows> ownedRows; // every form but rows<list>
+  // Bad data in the array the function gets: the run must stop.
+  bool mustStop = rowArrayForm && owned.flags && deviceGroupSizes.empty();
   if (rowArrayForm) {
-    if (std::string err = ref::layOutOneBuffer(problem, owned.groups,
-                                               totalRows, seed * 2 + 1, one);
-        !err.empty())
-      return fail(err);
+    if (!gathered)
+      if (std::string err = ref::layOutOneBuffer(problem, owned.groups,
+                                                 totalRows, seed * 2 + 1, one);
+          !err.empty())
+        return fail(err);
     ownedRows = owned.groups;
     llvm::outs() << "rows: " << ref::rowLayoutName(layout) << " "
                  << ref::groupRowsArrayName(layout) << " = [";
     llvm::interleaveComma(rowValues, llvm::outs());
-    llvm::outs() << "], " << totalRows << " rows of A; the groups own";
+    llvm::outs() << "], " << totalRows
+                 << (gathered ? " routed rows (rows of C)" : " rows of A")
+                 << "; the groups own";
     for (const ref::OwnedRows &rows : ownedRows)
       llvm::outs() << " [" << rows.begin << ", " << rows.begin + rows.rows
                    << ")";
     llvm::outs() << "\n";
-    // A failed cf.assert aborts: let this line out first.
+    if (gathered)
+      llvm::outs() << ref::describeGathered(tokens) << "\n";
+    if (mustStop)
+      llvm::outs() << "rows: bad data (flags "
+                   << llvm::format_hex(owned.flags, 3) << ": "
+                   << describeRowFlags(owned.flags, layout, tokens.tokenRows)
+                   << "): the run must stop on the CPU lowering's "
+                      "cf.assert\n";
+    // A failed cf.assert aborts: let these lines out first.
     llvm::outs().flush();
   } else if (!listForm) {
     int64_t row = 0;
@@ -543,238 +468,57 @@ int main(int argc, char **argv) {
   // and quick enough for the benchmark shapes.
   std::vector<ref::GroupResult> expected = ref::referenceProductFast(problem);
 
-  // Host buffers in the op's physical layout.
-  bool blocked = op.getScaleLayout() == ScaleLayout::blocked_128x4;
-  auto scaleBuffer = [&](const std::vector<uint8_t> &codes, int64_t rows,
-                         int64_t k) {
-    if (!blocked)
-      return bytesBuffer(codes, {rows, k / 16});
-    SmallVector<int64_t, 4> shape = getBlockedScaleShape(rows, k);
-    return bytesBuffer(ref::toBlocked(codes, rows, k / 16),
-                       {shape.begin(), shape.end()});
-  };
-  std::vector<std::pair<Role, int64_t>> roles; // per function argument
-  for (BlockArgument arg : fn.getArguments()) {
-    auto find = [&](OperandRange range, Role role) {
-      for (auto [i, v] : llvm::enumerate(range))
-        if (v == arg)
-          roles.push_back({role, int64_t(i)});
-    };
-    size_t before = roles.size();
-    find(op.getA(), Role::A), find(op.getSfa(), Role::SFA);
-    find(op.getB(), Role::B), find(op.getSfb(), Role::SFB);
-    find(op.getC(), Role::C);
-    if (arg == op.getGroupSizes())
-      roles.push_back({Role::GroupSizes, 0});
-    if (arg == op.getAlpha())
-      roles.push_back({Role::Alpha, 0});
-    if (roles.size() != before + 1)
-      return fail("argument " + llvm::Twine(arg.getArgNumber()) + " of @" +
-                  fn.getName() + " must be used exactly once by the ggemm op");
-  }
-
+  // Host buffers in the op's physical layout (Function.cpp).
+  ArgumentRoles roles; // per function argument
+  if (std::string err = argumentRoles(fn, op, roles); !err.empty())
+    return fail(err);
+  HostData data;
+  data.problem = &problem;
+  data.shapes = shapes;
+  data.listForm = listForm;
+  data.masked = masked;
+  data.blocked = op.getScaleLayout() == ScaleLayout::blocked_128x4;
+  data.one = rowArrayForm && !gathered ? &one : nullptr;
+  data.gathered = gathered ? &tokens : nullptr;
+  data.numGroups = numGroups;
+  data.maxM = maxM;
+  data.totalRows = totalRows;
+  data.groupSizes = rowValues;
+  if (!rowArrayForm)
+    for (const ref::Shape &s : shapes)
+      data.groupSizes.push_back(s.m);
+  if (!deviceGroupSizes.empty())
+    data.groupSizes.assign(deviceGroupSizes.begin(), deviceGroupSizes.end());
   std::vector<Buffer> buffers;
-  for (auto [role, g] : roles) {
-    const ref::Group *gr = &problem.groups[g];
-    if (listForm) {
-      switch (role) {
-      case Role::A:
-        buffers.push_back(bytesBuffer(gr->a, {gr->m, gr->k / 2}));
-        break;
-      case Role::B:
-        buffers.push_back(bytesBuffer(gr->b, {gr->n, gr->k / 2}));
-        break;
-      case Role::SFA:
-        buffers.push_back(scaleBuffer(gr->sfa, gr->m, gr->k));
-        break;
-      case Role::SFB:
-        buffers.push_back(scaleBuffer(gr->sfb, gr->n, gr->k));
-        break;
-      case Role::C:
-        buffers.push_back(typedBuffer(
-            std::vector<uint16_t>(gr->m * gr->n, kPoison), {gr->m, gr->n}));
-        break;
-      default:
-        break;
-      }
-    } else {
-      // Rows of all groups back to back; B and SFB stacked over groups.
-      auto concat = [&](auto member, int64_t rowBytes, bool padRows) {
-        std::vector<uint8_t> out;
-        for (const ref::Group &h : problem.groups)
-          llvm::append_range(out, h.*member);
-        if (padRows)
-          out.resize(totalRows * rowBytes, 0);
-        return out;
-      };
-      int64_t n = shapes[0].n, k = shapes[0].k;
-      // A, SFA and C: totalRows rows, as G x max_m x ... in rows<masked>.
-      auto rowShape = [&](int64_t cols) {
-        return masked ? std::vector<int64_t>{numGroups, maxM, cols}
-                      : std::vector<int64_t>{totalRows, cols};
-      };
-      switch (role) {
-      case Role::A:
-        buffers.push_back(
-            rowArrayForm
-                ? bytesBuffer(one.a, rowShape(k / 2))
-                : bytesBuffer(concat(&ref::Group::a, k / 2, true),
-                              {totalRows, k / 2}));
-        break;
-      case Role::SFA:
-        buffers.push_back(
-            rowArrayForm
-                ? bytesBuffer(one.sfa, rowShape(k / 16))
-                : bytesBuffer(concat(&ref::Group::sfa, k / 16, true),
-                              {totalRows, k / 16}));
-        break;
-      case Role::B:
-        buffers.push_back(bytesBuffer(concat(&ref::Group::b, 0, false),
-                                      {numGroups, n, k / 2}));
-        break;
-      case Role::SFB:
-        buffers.push_back(bytesBuffer(concat(&ref::Group::sfb, 0, false),
-                                      {numGroups, n, k / 16}));
-        break;
-      case Role::C:
-        buffers.push_back(typedBuffer(
-            std::vector<uint16_t>(totalRows * n, kPoison), rowShape(n)));
-        break;
-      case Role::GroupSizes: {
-        std::vector<int32_t> sizes = rowValues;
-        if (!rowArrayForm)
-          for (const ref::Shape &s : shapes)
-            sizes.push_back(s.m);
-        if (!deviceGroupSizes.empty())
-          sizes.assign(deviceGroupSizes.begin(), deviceGroupSizes.end());
-        if (int64_t(sizes.size()) != numGroups)
-          return fail("--device-group-sizes needs one value per group");
-        buffers.push_back(typedBuffer(sizes, {numGroups}));
-        break;
-      }
-      default:
-        break;
-      }
-    }
-    if (role == Role::Alpha) {
-      std::vector<float> alphas;
-      for (const ref::Group &h : problem.groups)
-        alphas.push_back(h.alpha);
-      buffers.push_back(typedBuffer(alphas, {numGroups}));
-    }
-  }
+  if (std::string err = makeBuffers(roles, data, buffers); !err.empty())
+    return fail(err);
 
-  // Lower and JIT-compile; call through the C interface with descriptors.
+  // Lower, JIT-compile and call (erases `op`).
   std::string name = fn.getName().str();
-  for (func::FuncOp other : llvm::to_vector(module->getOps<func::FuncOp>()))
-    if (other != fn)
-      other.erase();
-  fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-              UnitAttr::get(&context));
-  // A private function (as drop-equivalent-buffer-results needs them) is
-  // called too: the JIT looks its wrapper up by name.
-  fn.setPublic();
-  PassManager pm(&context);
-  if (!passes.empty() && failed(parsePassPipeline(passes, pm)))
-    return fail("bad --passes pipeline: " + passes);
-  buildCPUPipeline(pm, CPUPipelineOptions());
-  if (failed(pm.run(*module)))
-    return fail("lowering with ggemm-cpu-pipeline failed");
-  // ExecutionEngineOptions holds a function_ref: the std::function behind
-  // it must outlive the engine (a temporary would dangle once the
-  // statement ends).
-  std::function<llvm::Error(llvm::Module *)> transformer =
-      makeOptimizingTransformer(2, 0, nullptr);
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    return fail("JIT: " + llvm::toString(engine.takeError()));
-  std::vector<void *> descriptors, args;
-  for (Buffer &buffer : buffers)
-    descriptors.push_back(buffer.makeDescriptor());
-  for (void *&d : descriptors)
-    args.push_back(&d);
-  // A failed run-time check (cf.assert) prints with puts and aborts: keep
-  // stdout unbuffered so that its message is not lost.
-  std::setvbuf(stdout, nullptr, _IONBF, 0);
-  if (llvm::Error err = (*engine)->invokePacked("_mlir_ciface_" + name, args))
-    return fail("call: " + llvm::toString(std::move(err)));
-
-  // Check every element.
-  std::vector<std::vector<uint16_t>> outputs(numGroups);
-  int64_t untouchedBad = 0;
-  for (auto [i, role] : llvm::enumerate(roles)) {
-    if (role.first != Role::C)
-      continue;
-    const auto *c = reinterpret_cast<const uint16_t *>(buffers[i].bytes.data());
-    if (listForm) {
-      outputs[role.second].assign(c, c + shapes[role.second].m *
-                                             shapes[role.second].n);
-      continue;
-    }
-    // Each group's own rows; every other row (past the groups, past a
-    // masked group's count) belongs to nobody and must keep the poison.
-    int64_t n = shapes[0].n;
-    std::vector<bool> mine(totalRows, false);
-    for (int64_t g = 0; g < numGroups; ++g) {
-      const ref::OwnedRows &rows = ownedRows[g];
-      outputs[g].assign(c + rows.begin * n, c + (rows.begin + rows.rows) * n);
-      std::fill(mine.begin() + rows.begin,
-                mine.begin() + rows.begin + rows.rows, true);
-    }
-    for (int64_t e = 0; e < totalRows * n; ++e)
-      untouchedBad += !mine[e / n] && c[e] != kPoison;
+  if (std::string err = lowerAndCall(*module, fn, passes, buffers);
+      !err.empty())
+    return fail(err);
+  if (mustStop) {
+    llvm::outs() << name << ": the run did not stop on bad data (flags "
+                 << llvm::format_hex(owned.flags, 3) << ")\nFAIL\n";
+    return 1;
   }
 
-  int64_t elements = 0, mismatches = 0, beyondBound = 0;
-  double errF32 = 0, errF16 = 0, norm = 0;
-  for (int64_t g = 0; g < numGroups; ++g) {
-    for (size_t e = 0; e < outputs[g].size(); ++e) {
-      uint16_t got = outputs[g][e], want = expected[g].f16[e];
-      if (got != want) {
-        double err = std::fabs(ref::halfBitsToFloat(got) - expected[g].exact[e]);
-        beyondBound += !(err <= ref::reassociationTolerance(
-                                    expected[g].exact[e], expected[g].absSum[e],
-                                    shapes[g].k));
-        if (mismatches < 5)
-          llvm::errs() << "group " << g << " element (" << e / shapes[g].n
-                       << ", " << e % shapes[g].n << "): got f16 0x"
-                       << llvm::format_hex_no_prefix(got, 4) << " ("
-                       << ref::halfBitsToFloat(got) << "), expected 0x"
-                       << llvm::format_hex_no_prefix(want, 4) << " ("
-                       << ref::halfBitsToFloat(want) << ")\n";
-        ++mismatches;
-      }
-      double exact = expected[g].exact[e];
-      if (!std::isinf(ref::halfBitsToFloat(want))) {
-        errF32 += std::pow(expected[g].f32[e] - exact, 2);
-        errF16 += std::pow(ref::halfBitsToFloat(got) - exact, 2);
-        norm += exact * exact;
-      }
-    }
-    elements += outputs[g].size();
-  }
-  double relF32 = norm > 0 ? std::sqrt(errF32 / norm) : 0;
-  double relF16 = norm > 0 ? std::sqrt(errF16 / norm) : 0;
-  bool ok = (exact ? mismatches == 0 : beyondBound == 0) && untouchedBad == 0 &&
-            relF32 < 1e-5 && relF16 < 1e-3 && !std::isnan(relF16);
-
-  llvm::outs() << name << ": " << numGroups << " groups, M = [";
-  llvm::interleaveComma(shapes, llvm::outs(),
-                        [](const ref::Shape &s) { llvm::outs() << s.m; });
-  llvm::outs() << "], " << elements << " elements, f16 mismatches "
-               << mismatches;
-  if (!exact)
-    llvm::outs() << " (" << beyondBound << " beyond the reassociation bound)";
-  llvm::outs() << ", untouched rows overwritten " << untouchedBad
-               << ", rel err f32-vs-double " << llvm::format("%.2e", relF32)
-               << ", f16-vs-double " << llvm::format("%.2e", relF16) << "\n";
+  // Check every element (Check.cpp).
+  std::vector<std::vector<uint16_t>> outputs;
+  bool ok = checkOutputs(name, roles, buffers, shapes, listForm, ownedRows,
+                         totalRows, expected, exact, outputs);
   if (!saveDir.empty()) {
-    if (std::string err = saveProblem(problem, outputs, expected); !err.empty())
+    if (std::string err = saveProblem(saveDir, problem, outputs, expected);
+        !err.empty())
       return fail(err);
     if (rowArrayForm)
       if (std::string err = ref::writeGroupRowsNpy(saveDir, layout, rowValues);
+          !err.empty())
+        return fail(err);
+    if (gathered)
+      if (std::string err =
+              ref::writeGatheredNpy(saveDir, tokens, shapes.front().k);
           !err.empty())
         return fail(err);
   }

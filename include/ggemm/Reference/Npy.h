@@ -34,6 +34,13 @@ std::string writeNpy(const std::string &path, const NpyArray &array);
 /// Reads `path` into `array`; returns an error message or "".
 std::string readNpy(const std::string &path, NpyArray &array);
 
+/// Reads `path` as uint8 of shape (rows, cols) into `out`: a packed e2m1
+/// matrix or, with `scales`, a scale matrix, whose bytes must be UE4M3 (bit
+/// 7 clear; the first that is not is named). `rows` < 0 takes the file's
+/// rows (at most 2^31 - 1) and sets `rows`. Returns an error message or "".
+std::string readBytesNpy(const std::string &path, int64_t &rows, int64_t cols,
+                         bool scales, std::vector<uint8_t> &out);
+
 /// Reads a problem's logical inputs: DIR/{a,b,sfa,sfb}<g>.npy (uint8,
 /// row-major, A/B packed M x K/2, scales M x K/16) and, with `withAlpha`,
 /// DIR/alpha.npy (float32, one per group). A shape with m = -1 takes its M
