@@ -240,15 +240,15 @@ private:
   }
 };
 
-/// "(3, 5)": a shape for messages.
+
+} // namespace
+
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string text = "(";
   for (size_t i = 0; i < shape.size(); ++i)
     text += (i ? ", " : "") + std::to_string(shape[i]);
   return text + (shape.size() == 1 ? ",)" : ")");
 }
-
-} // namespace
 
 std::string readNpy(const std::string &path, NpyArray &array) {
   array = NpyArray();

@@ -34,6 +34,9 @@ std::string writeNpy(const std::string &path, const NpyArray &array);
 /// Reads `path` into `array`; returns an error message or "".
 std::string readNpy(const std::string &path, NpyArray &array);
 
+/// "(3, 5)", "(7,)": an array shape as numpy prints it, for messages.
+std::string shapeText(const std::vector<int64_t> &shape);
+
 /// Reads `path` as uint8 of shape (rows, cols) into `out`: a packed e2m1
 /// matrix or, with `scales`, a scale matrix, whose bytes must be UE4M3 (bit
 /// 7 clear; the first that is not is named). `rows` < 0 takes the file's
