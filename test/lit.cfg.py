@@ -86,6 +86,9 @@ if os.path.exists(mgpu_lib) and os.path.exists(cuda_stub):
     config.substitutions.append(("%cuda_stub_dir", os.path.dirname(cuda_stub)))
     config.substitutions.append(
         ("%build-aot", os.path.join(config.ggemm_src_root, "scripts", "build-aot.sh")))
+    # The whole-program example (examples/moe, docs/whole-program.md).
+    config.substitutions.append(
+        ("%build-moe", os.path.join(config.ggemm_src_root, "scripts", "build-moe.sh")))
 
 # CUDA's ptxas assembles every emitted kernel (CI has CUDA 13 but no GPU).
 ptxas = os.environ.get("GGEMM_PTXAS", "/usr/local/cuda/bin/ptxas")

@@ -6,7 +6,9 @@
 // linalg.generic that frontends emit --, truncate to f16) and rewrites them
 // into the tensor form of ggemm.grouped_matmul: rows<list> for 2-D matmuls,
 // rows<masked> with every count at max_m for a batched one (a
-// linalg.batch_matmul, or the same contraction with a batch loop). This
+// linalg.batch_matmul, or the same contraction with a batch loop),
+// rows<offsets> for a loop over experts slicing one token matrix by a
+// device offsets tensor (RaiseLoop.cpp). This
 // file gathers the groups of each block into ggemm ops; RaiseMatch.cpp
 // recognizes one group. docs/raising.md describes the accepted pattern, why it computes the op's
 // exact bits, and what is refused.
@@ -21,6 +23,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/Debug.h"
@@ -96,11 +99,24 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
     });
 
     IRRewriter rewriter(&getContext());
-    for (Group &group : batched)
-      if (group.dynamicM)
-        raiseDynamicRows(rewriter, group);
-      else
+    for (Group &group : batched) {
+      if (!group.dynamicM) {
         raiseBatched(rewriter, group);
+        continue;
+      }
+      // A loop over experts becomes one rows<offsets> op; any other group
+      // of run-time M, one rows<contiguous> op of its own.
+      std::string why;
+      FailureOr<ExpertLoop> loop = matchExpertLoop(group, why);
+      if (succeeded(loop)) {
+        raiseExpertLoop(rewriter, group, *loop);
+        continue;
+      }
+      if (explain && isa<scf::ForOp>(group.epilogue->getParentOp()))
+        group.matmul->emitRemark()
+            << "the loop around it is not a loop over experts: " << why;
+      raiseDynamicRows(rewriter, group);
+    }
     for (auto &[block, list] : groups) {
       llvm::sort(list, [](const Group &x, const Group &y) {
         return x.epilogue->isBeforeInBlock(y.epilogue);
@@ -222,6 +238,37 @@ struct GGemmRaise final : public ggemm::impl::GGemmRaiseBase<GGemmRaise> {
              "of run-time M (group_sizes = [rows of A])";
     rewriter.replaceOp(group.epilogue, op.getResult(0));
     eraseChain(rewriter, group);
+  }
+
+  /// Replaces a loop over experts by one rows<offsets> ggemm op before it:
+  /// expert e's rows are [offsets[e-1], offsets[e]) of A, SFA and C (0 for
+  /// e = 0), as the loop slices them, and C's other rows keep their values,
+  /// as the loop leaves them.
+  void raiseExpertLoop(RewriterBase &rewriter, Group &group,
+                       ExpertLoop &loop) {
+    scf::ForOp forOp = loop.loop;
+    rewriter.setInsertionPoint(forOp);
+    Location loc = forOp.getLoc();
+    int64_t experts =
+        cast<RankedTensorType>(loop.offsets.getType()).getDimSize(0);
+    Value alpha = loop.alphas;
+    if (loop.alpha)
+      alpha = tensor::FromElementsOp::create(
+          rewriter, loc, RankedTensorType::get({experts}, rewriter.getF32Type()),
+          SmallVector<Value>(experts, loop.alpha));
+    auto op = GroupedMatmulOp::create(
+        rewriter, group.matmul->getLoc(), TypeRange{loop.init.getType()},
+        RowsKind::offsets, ScaleLayout::row_major, ValueRange{loop.a},
+        ValueRange{loop.sfa}, ValueRange{loop.b}, ValueRange{loop.sfb},
+        ValueRange{loop.init}, loop.offsets, /*row_indices=*/Value(), alpha,
+        /*schedule=*/nullptr);
+    if (explain)
+      group.matmul->emitRemark()
+          << "raised, with the loop over " << experts
+          << " experts around it, into ggemm.grouped_matmul rows<offsets>";
+    rewriter.replaceAllUsesWith(forOp.getResult(loop.outputIndex),
+                                op.getResult(0));
+    rewriter.eraseOp(forOp);
   }
 
   /// Replaces `groups` (then cleared) by one rows<list> ggemm op placed at

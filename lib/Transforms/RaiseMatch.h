@@ -11,6 +11,7 @@
 #define GGEMM_LIB_TRANSFORMS_RAISEMATCH_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AffineMap.h"
 
 #include <string>
@@ -89,6 +90,32 @@ private:
   LogicalResult matchEpilogue(Value product, Group &group);
   LogicalResult checkShapes(Group &group);
 };
+
+/// A group of run-time M that is the body of a loop over experts
+/// (RaiseLoop.cpp, docs/raising.md "Loops over experts"):
+///
+///   scf.for %e = 0 to G step 1 iter_args(%out = C, %start = 0) {
+///     %end = index_cast(offsets[%e]); %m = %end - %start
+///     A rows [%start, %end) of T x K, SFA likewise, B[%e], SFB[%e]
+///     ... the group ...
+///     yield insert_slice(product, %out at rows [%start, %end)), %end
+///   }
+///
+/// which is one rows<offsets> op over the whole tensors.
+struct ExpertLoop {
+  scf::ForOp loop;
+  /// The loop's carried values: the output, the next expert's first row.
+  unsigned outputIndex = 0, startIndex = 0;
+  /// The whole operands, defined before the loop: A (T x K), SFA
+  /// (T x K/16), B (G x N x K), SFB (G x N x K/16), C's initial value
+  /// (T x N), the offsets (tensor<G x i32>).
+  Value a, sfa, b, sfb, init, offsets;
+  /// One alpha for every expert, or a tensor<G x f32> of them, or neither.
+  Value alpha, alphas;
+};
+
+/// Matches the loop around `group`; on failure, `reason` says why not.
+FailureOr<ExpertLoop> matchExpertLoop(const Group &group, std::string &reason);
 
 } // namespace mlir::ggemm::raise
 

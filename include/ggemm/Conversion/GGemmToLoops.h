@@ -22,6 +22,25 @@ public:
   NVFP4StorageTypeConverter();
 };
 
+/// Patterns that rewrite the rest of a program onto that storage (ggemm's:
+/// two e2m1 codes per byte, low nibble first, where upstream's LLVM
+/// lowering gives each code a byte): memref loads and stores of NVFP4
+/// elements, constant-index memref.dim, memref.expand_shape and
+/// memref.collapse_shape, allocations, deallocations, copies, casts,
+/// aligned-pointer extraction, gpu.alloc/dealloc/memcpy/launch_func,
+/// functions, calls, returns and scf loops (which `target` learns).
+void populateNVFP4StoragePatterns(const NVFP4StorageTypeConverter &converter,
+                                  RewritePatternSet &patterns,
+                                  ConversionTarget &target);
+/// Whether the patterns above rewrite `op` (by its kind).
+bool hasNVFP4StoragePattern(Operation *op);
+/// Diagnoses an NVFP4 memref type of `op` (operands, results, block
+/// arguments, function arguments) that has no byte storage.
+LogicalResult checkNVFP4StorageTypes(Operation *op);
+/// Diagnoses `op` if it carries an NVFP4 memref and nothing rewrites it;
+/// `pass` names the pass in the message.
+LogicalResult checkNVFP4StorageOp(Operation *op, StringRef pass);
+
 /// Names of the decode tables the loops read.
 inline constexpr llvm::StringLiteral kE2M1TableName = "__ggemm_e2m1_to_f32";
 inline constexpr llvm::StringLiteral kE4M3TableName = "__ggemm_e4m3_to_f32";

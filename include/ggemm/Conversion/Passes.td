@@ -40,6 +40,36 @@ def ConvertGGemmToLoops : Pass<"convert-ggemm-to-loops", "ModuleOp"> {
   ];
 }
 
+def GGemmPackNVFP4MemRefs : Pass<"ggemm-pack-nvfp4-memrefs", "ModuleOp"> {
+  let summary = "Rewrite a program's own NVFP4 memref accesses onto ggemm's packed storage";
+  let description = [{
+    ggemm stores `f4E2M1FN` memrefs packed, two codes per byte with the
+    even element in the low nibble (as PTX, TMA and torch's
+    `float4_e2m1fn_x2` do); `f8E4M3FN` memrefs hold one byte per element.
+    Upstream's LLVM lowering gives each `f4E2M1FN` element a byte of its
+    own, so host code that reads or writes such a memref (a quantization
+    written in linalg and lowered to loops, around a ggemm op) would not
+    agree with the kernels about where code `i` is. This pass rewrites the
+    host side of a program, after `ggemm-pipeline{host=launch}` or
+    `{host=stream}` and `convert-linalg-to-loops`, onto the byte storage:
+    `memref<... x K x f4E2M1FN>` becomes `memref<... x K/2 x i8>` and
+    `memref<... x f8E4M3FN>` becomes `memref<... x i8>`; a load of a code
+    reads its byte and picks the nibble, a store merges it; constant-index
+    `memref.dim`, `memref.expand_shape` and `memref.collapse_shape`, the
+    allocations, copies, casts, `memref.extract_aligned_pointer_as_index`,
+    `gpu.alloc`/`dealloc`/`memcpy`/`launch_func`, functions, calls, returns
+    and scf loops change type. Kernels (`gpu.module`) are left alone. An op
+    it cannot rewrite that carries an NVFP4 memref, and an `f4E2M1FN`
+    memref without a static, even innermost dimension and the identity
+    layout, are refused with a diagnostic. `convert-ggemm-to-loops` applies
+    the same rewrite on the CPU path. docs/whole-program.md.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
   let summary = "Lower the kernel-level ggemm ops of outlined kernels to NVVM";
   let description = [{

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -62,6 +63,52 @@ NVFP4StorageTypeConverter::NVFP4StorageTypeConverter() {
   addTargetMaterialization(cast);
 }
 
+LogicalResult mlir::ggemm::checkNVFP4StorageTypes(Operation *op) {
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      llvm::append_range(types, block.getArgumentTypes());
+  if (auto fn = dyn_cast<FunctionOpInterface>(op))
+    llvm::append_range(types, fn.getArgumentTypes());
+  for (Type type : types) {
+    auto memref = dyn_cast<MemRefType>(type);
+    if (memref && !storageType(memref))
+      return op->emitOpError()
+             << "uses " << type
+             << ", which has no packed byte storage: f4E2M1FN memrefs need "
+                "the identity layout and a static, even innermost dimension";
+  }
+  return success();
+}
+
+LogicalResult mlir::ggemm::checkNVFP4StorageOp(Operation *op,
+                                               StringRef pass) {
+  auto isNVFP4 = [](Type type) {
+    auto memref = dyn_cast<MemRefType>(type);
+    return memref && isa<Float4E2M1FNType, Float8E4M3FNType>(
+                         memref.getElementType());
+  };
+  bool carries = llvm::any_of(op->getOperandTypes(), isNVFP4) ||
+                 llvm::any_of(op->getResultTypes(), isNVFP4);
+  if (auto fn = dyn_cast<FunctionOpInterface>(op))
+    carries |= llvm::any_of(fn.getArgumentTypes(), isNVFP4) ||
+               llvm::any_of(fn.getResultTypes(), isNVFP4);
+  bool handled =
+      isa<func::FuncOp, func::CallOp, func::ReturnOp, scf::ForOp, scf::IfOp,
+          scf::WhileOp, scf::YieldOp, scf::ConditionOp>(op) ||
+      hasNVFP4StoragePattern(op);
+  if (!carries || handled)
+    return success();
+  return op->emitOpError()
+         << "carries an f4E2M1FN/f8E4M3FN memref that " << pass
+         << " cannot rewrite to ggemm's packed storage (two e2m1 codes per "
+            "byte): it rewrites loads, stores, constant-index dims, "
+            "reshapes of the leading dimensions, allocations, copies, "
+            "casts, functions, calls, scf loops and GPU launches "
+            "(docs/whole-program.md)";
+}
+
 //===----------------------------------------------------------------------===//
 // Decode tables
 //===----------------------------------------------------------------------===//
@@ -106,38 +153,14 @@ void mlir::ggemm::addDecodeTables(ModuleOp module) {
 
 namespace {
 
-bool isNVFP4MemRef(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  return memref && isa<Float4E2M1FNType, Float8E4M3FNType>(
-                       memref.getElementType());
-}
-
 /// Refuses, with a diagnostic, what the conversion cannot rewrite: NVFP4
-/// memrefs without a byte storage form, and ops other than ggemm ops,
-/// functions, calls and returns that carry NVFP4 memrefs.
+/// memrefs without a byte storage form, ops that carry NVFP4 memrefs and
+/// are neither ggemm ops nor ops the storage patterns rewrite
+/// (NVFP4Storage.cpp), kernel-level IR and GPU memory spaces.
 LogicalResult checkConvertible(ModuleOp module) {
   WalkResult result = module.walk([&](Operation *op) {
-    auto check = [&](Type type) -> LogicalResult {
-      auto memref = dyn_cast<MemRefType>(type);
-      if (memref && !storageType(memref)) {
-        op->emitOpError() << "uses " << type
-                          << ", which has no packed byte storage: "
-                             "f4E2M1FN memrefs need the identity layout and "
-                             "a static, even innermost dimension";
-        return failure();
-      }
-      return success();
-    };
-    SmallVector<Type> types(op->getOperandTypes());
-    llvm::append_range(types, op->getResultTypes());
-    for (Region &region : op->getRegions())
-      for (Block &block : region)
-        llvm::append_range(types, block.getArgumentTypes());
-    if (auto fn = dyn_cast<FunctionOpInterface>(op))
-      llvm::append_range(types, fn.getArgumentTypes());
-    for (Type type : types)
-      if (failed(check(type)))
-        return WalkResult::interrupt();
+    if (failed(checkNVFP4StorageTypes(op)))
+      return WalkResult::interrupt();
     // Kernel-level IR (ggemm-outline-kernel's #ggemm.launch on the host
     // function, #ggemm.kernel_problem on the kernel) is the GPU path's: the
     // upstream lowerings after this pass would keep those attributes and
@@ -171,15 +194,9 @@ LogicalResult checkConvertible(ModuleOp module) {
         }
       }
     }
-    bool handled = isa<GGemmDialect>(op->getDialect()) ||
-                   isa<func::FuncOp, func::CallOp, func::ReturnOp>(op);
-    if (!handled && llvm::any_of(types, isNVFP4MemRef)) {
-      op->emitOpError()
-          << "carries an f4E2M1FN/f8E4M3FN memref; convert-ggemm-to-loops "
-             "rewrites NVFP4 memrefs only in ggemm ops, func.func, func.call "
-             "and func.return";
+    if (!isa<GGemmDialect>(op->getDialect()) &&
+        failed(checkNVFP4StorageOp(op, "convert-ggemm-to-loops")))
       return WalkResult::interrupt();
-    }
     return WalkResult::advance();
   });
   return failure(result.wasInterrupted());
@@ -212,10 +229,7 @@ struct ConvertGGemmToLoops final
 
     RewritePatternSet patterns(ctx);
     populateGGemmToLoopsConversionPatterns(converter, patterns);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateNVFP4StoragePatterns(converter, patterns, target);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       signalPassFailure();
   }

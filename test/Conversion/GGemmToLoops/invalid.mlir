@@ -23,11 +23,11 @@ func.func @strided(%a: memref<4x8xf4E2M1FN, strided<[16, 1]>>) {
 
 // -----
 
-// Only ggemm ops, functions, calls and returns are rewritten: other users of
-// NVFP4 memrefs are refused rather than silently reinterpreted.
-func.func @other_op() {
-  // expected-error @+1 {{'memref.alloc' op carries an f4E2M1FN/f8E4M3FN memref; convert-ggemm-to-loops rewrites NVFP4 memrefs only in ggemm ops, func.func, func.call and func.return}}
-  %0 = memref.alloc() : memref<4x8xf8E4M3FN>
+// Ops the storage rewrite has no rule for are refused rather than silently
+// reinterpreted (a subview's offsets would count codes, not bytes).
+func.func @other_op(%a: memref<4x8xf8E4M3FN>) {
+  // expected-error @+1 {{'memref.subview' op carries an f4E2M1FN/f8E4M3FN memref that convert-ggemm-to-loops cannot rewrite to ggemm's packed storage (two e2m1 codes per byte): it rewrites loads, stores, constant-index dims, reshapes of the leading dimensions, allocations, copies, casts, functions, calls, scf loops and GPU launches (docs/whole-program.md)}}
+  %0 = memref.subview %a[0, 0] [2, 8] [1, 1] : memref<4x8xf8E4M3FN> to memref<2x8xf8E4M3FN, strided<[8, 1]>>
   return
 }
 
