@@ -12,6 +12,14 @@
 # BUILD_DIR defaults to build/, OUT_DIR to out-aot/. CUDA_LIB_DIR names the
 # folder holding libcuda.so to link against (default: the toolkit's stubs,
 # which is all a machine without a GPU has); CXX and CXXFLAGS as usual.
+#
+# GGEMM_AOT_DEVICE=emu builds the same programs for the PTX emulator
+# instead (docs/aot-host.md, "On the emulator"): the kernels as PTX
+# (format=isa, loaded by mgpuModuleLoadJIT), linked with libGGemmMGPUEmu
+# and the runtime, emulator and manifest libraries instead of libGGemmMGPU
+# and libcuda, as OUT/aot-grouped-emu and OUT/aot-stream-emu; they run on
+# any machine, without a GPU or a driver. The default (gpu) builds what it
+# always did.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$(cd "${1:-$ROOT/build}" && pwd)"
@@ -20,16 +28,43 @@ LLVM_BIN="${LLVM_BIN:-/usr/lib/llvm-22/bin}"
 CUDA="${GGEMM_CUDA:-/usr/local/cuda}"
 CUDA_LIB_DIR="${CUDA_LIB_DIR:-$CUDA/lib64/stubs}"
 CXX="${CXX:-c++}"
+DEVICE="${GGEMM_AOT_DEVICE:-gpu}"
+# Per device: the kernels' format, what the executables link, and the
+# suffix of every file written.
+case "$DEVICE" in
+  gpu)
+    FORMAT=""
+    SUFFIX=""
+    DEFINES=""
+    LINK=("$BUILD/lib/Runtime/libGGemmMGPU.a"
+          "$BUILD/lib/Reference/libGGemmReference.a"
+          -L"$CUDA_LIB_DIR" -lcuda -lpthread) ;;
+  emu)
+    FORMAT="format=isa"
+    SUFFIX="-emu"
+    # stream_driver.cpp calls the driver itself: the emulator's, here.
+    DEFINES="-DGGEMM_AOT_EMULATED"
+    LINK=("$BUILD/lib/Runtime/libGGemmMGPUEmu.a"
+          "$BUILD/lib/Runtime/libGGemmRuntime.a"
+          "$BUILD/lib/Runtime/libGGemmRuntimeManifest.a"
+          "$BUILD/lib/Emulator/libGGemmEmulator.a"
+          "$BUILD/lib/Reference/libGGemmReference.a"
+          -ldl -lpthread) ;;
+  *)
+    echo "build-aot.sh: GGEMM_AOT_DEVICE is gpu or emu, not '$DEVICE'" >&2
+    exit 2 ;;
+esac
 mkdir -p "$OUT"
 
-# build NAME HOST DRIVER [FIRST_PASSES]: examples/aot/NAME.mlir ->
-# OUT/aot-<exe> linked with examples/aot/DRIVER.cpp.
+# build NAME HOST DRIVER EXE [FIRST_PASSES]: examples/aot/NAME.mlir ->
+# OUT/EXE linked with examples/aot/DRIVER.cpp.
 build() {
-  local name=$1 host=$2 driver=$3 exe=$4 first=${5:-}
-  # 1. The grouped matmuls -> sm_90a kernels (cubins in gpu.binary ops) and
-  #    host functions that launch them, in upstream ops.
-  "$BUILD/bin/gemm-opt" "$ROOT/examples/aot/$name.mlir" \
-    --ggemm-pipeline="chip=sm_90a host=$host" -o "$OUT/$name.gpu.mlir"
+  local name=$1$SUFFIX host=$2 driver=$3 exe=$4$SUFFIX first=${5:-}
+  # 1. The grouped matmuls -> sm_90a kernels (cubins, or PTX for the
+  #    emulator, in gpu.binary ops) and host functions that launch them, in
+  #    upstream ops.
+  "$BUILD/bin/gemm-opt" "$ROOT/examples/aot/$1.mlir" \
+    --ggemm-pipeline="chip=sm_90a $FORMAT host=$host" -o "$OUT/$name.gpu.mlir"
   # 2. The host side, with upstream passes only, to the LLVM dialect. The
   #    kernels take bare pointers (docs/kernel-abi.md).
   "$BUILD/bin/gemm-opt" "$OUT/$name.gpu.mlir" --pass-pipeline="builtin.module(
@@ -45,10 +80,9 @@ build() {
     -o "$OUT/$name.o"
   # 4. The driver and the libraries: no LLVM, no MLIR.
   # shellcheck disable=SC2086
-  "$CXX" -std=c++17 -O2 ${CXXFLAGS:-} -I"$ROOT/include" -I"$CUDA/include" \
-    "$ROOT/examples/aot/$driver.cpp" "$OUT/$name.o" \
-    "$BUILD/lib/Runtime/libGGemmMGPU.a" "$BUILD/lib/Reference/libGGemmReference.a" \
-    -L"$CUDA_LIB_DIR" -lcuda -lpthread -o "$OUT/$exe"
+  "$CXX" -std=c++17 -O2 ${CXXFLAGS:-} $DEFINES -I"$ROOT/include" \
+    -I"$CUDA/include" "$ROOT/examples/aot/$driver.cpp" "$OUT/$name.o" \
+    "${LINK[@]}" -o "$OUT/$exe"
   echo "built $OUT/$exe"
 }
 

@@ -21,6 +21,7 @@
 #include "Check.h"
 #include "MemRefDescriptor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -142,8 +143,10 @@ void runMoe(uint64_t seed) {
   int64_t row = 0;
   std::vector<float> alpha;
   for (const Group &g : p.groups) {
-    std::memcpy(&a[row * k / 2], g.a.data(), g.a.size());
-    std::memcpy(&sfa[row * k / 16], g.sfa.data(), g.sfa.size());
+    // (std::copy: an empty group's data() may be null, which memcpy
+    // must not be given even for 0 bytes.)
+    std::copy(g.a.begin(), g.a.end(), a.begin() + row * k / 2);
+    std::copy(g.sfa.begin(), g.sfa.end(), sfa.begin() + row * k / 16);
     b.insert(b.end(), g.b.begin(), g.b.end());
     sfb.insert(sfb.end(), g.sfb.begin(), g.sfb.end());
     alpha.push_back(g.alpha);

@@ -22,6 +22,11 @@
 //   aot-stream [--seeds N] [--seed S] [--replays R] [--calls C]
 //              [--max-host-us US]
 //
+// Built with GGEMM_AOT_EMULATED (scripts/build-aot.sh, GGEMM_AOT_DEVICE=emu)
+// it links libGGemmMGPUEmu instead, and its own driver calls (the stream,
+// buffers, graph) go to the same emulated driver as the compiled code's.
+// The host times it prints there are the emulator's, no GPU's.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Check.h"
@@ -29,7 +34,13 @@
 
 #include "ggemm/Runtime/MGPU.h"
 
+#ifdef GGEMM_AOT_EMULATED
+#include "ggemm/Runtime/Driver.h"
+#define CU(name) (::ggemm::rt::emuDriver().name)
+#else
 #include <cuda.h>
+#define CU(name) (::name)
+#endif
 
 #include <array>
 #include <cstdlib>
@@ -61,9 +72,14 @@ void check(CUresult result, const char *what) {
   if (result == CUDA_SUCCESS)
     return;
   const char *name = nullptr;
-  cuGetErrorName(result, &name);
+  CU(cuGetErrorName)(result, &name);
   std::fprintf(stderr, "aot-stream: %s failed: %s\n", what,
                name ? name : "unknown");
+#ifdef GGEMM_AOT_EMULATED
+  // A graph replay runs kernels: the emulator says what stopped them.
+  std::fprintf(stderr, "aot-stream: emulator: %s\n",
+               ggemm::rt::emuDriver().lastErrorDetail().c_str());
+#endif
   std::exit(1);
 }
 
@@ -72,12 +88,12 @@ struct Buffer {
   CUdeviceptr ptr = 0;
   size_t bytes = 0;
   explicit Buffer(size_t n) : bytes(n) {
-    check(cuMemAlloc(&ptr, n), "cuMemAlloc");
+    check(CU(cuMemAlloc)(&ptr, n), "cuMemAlloc");
   }
   Buffer(const void *host, size_t n) : Buffer(n) {
-    check(cuMemcpyHtoD(ptr, host, n), "cuMemcpyHtoD");
+    check(CU(cuMemcpyHtoD)(ptr, host, n), "cuMemcpyHtoD");
   }
-  ~Buffer() { cuMemFree(ptr); }
+  ~Buffer() { CU(cuMemFree)(ptr); }
   Buffer(const Buffer &) = delete;
   Buffer &operator=(const Buffer &) = delete;
   void *data() const { return reinterpret_cast<void *>(ptr); }
@@ -103,6 +119,7 @@ struct Layer {
   ggemm::ref::Problem problem(const ggemm::ref::Problem &weights,
                               const std::array<int32_t, kGroups> &counts) {
     ggemm::ref::Problem p;
+    p.hasAlpha = true; // both projections scale by alpha (w1's)
     const auto &t = tokens.groups[0];
     int64_t row = 0;
     for (int64_t g = 0; g < kGroups; ++g) {
@@ -169,25 +186,25 @@ struct Run {
 
   /// New counts in device memory and poisoned outputs, before a launch.
   void prepare(const std::array<int32_t, kGroups> &c) {
-    check(cuMemcpyHtoD(counts.ptr, c.data(), sizeof(c)), "cuMemcpyHtoD");
-    check(cuMemsetD16(gate.ptr, 0xFFFF, kRows * kN), "cuMemsetD16");
-    check(cuMemsetD16(up.ptr, 0xFFFF, kRows * kN), "cuMemsetD16");
+    check(CU(cuMemcpyHtoD)(counts.ptr, c.data(), sizeof(c)), "cuMemcpyHtoD");
+    check(CU(cuMemsetD16)(gate.ptr, 0xFFFF, kRows * kN), "cuMemsetD16");
+    check(CU(cuMemsetD16)(up.ptr, 0xFFFF, kRows * kN), "cuMemsetD16");
   }
 
   /// The two status pairs {rows, flags} of the workspace.
   std::array<int32_t, 4> status() {
     std::array<int32_t, 4> s;
-    check(cuMemcpyDtoH(s.data(), workspace.ptr, sizeof(s)), "cuMemcpyDtoH");
+    check(CU(cuMemcpyDtoH)(s.data(), workspace.ptr, sizeof(s)), "cuMemcpyDtoH");
     return s;
   }
 
   /// Checks both outputs for `c` (in range) against the reference.
   void checkOutputs(const char *what, uint64_t seed,
                     const std::array<int32_t, kGroups> &c) {
-    check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    check(CU(cuStreamSynchronize)(stream), "cuStreamSynchronize");
     std::vector<uint16_t> hg(kRows * kN), hu(kRows * kN);
-    check(cuMemcpyDtoH(hg.data(), gate.ptr, hg.size() * 2), "cuMemcpyDtoH");
-    check(cuMemcpyDtoH(hu.data(), up.ptr, hu.size() * 2), "cuMemcpyDtoH");
+    check(CU(cuMemcpyDtoH)(hg.data(), gate.ptr, hg.size() * 2), "cuMemcpyDtoH");
+    check(CU(cuMemcpyDtoH)(hu.data(), up.ptr, hu.size() * 2), "cuMemcpyDtoH");
     ggemm::aot::Tally t;
     int64_t used = 0;
     for (auto [out, weights] :
@@ -242,14 +259,15 @@ int main(int argc, char **argv) {
   }
   CUdevice device;
   CUcontext ctx;
-  if (cuInit(0) != CUDA_SUCCESS || cuDeviceGet(&device, 0) != CUDA_SUCCESS ||
-      cuDevicePrimaryCtxRetain(&ctx, device) != CUDA_SUCCESS) {
+  if (CU(cuInit)(0) != CUDA_SUCCESS ||
+      CU(cuDeviceGet)(&device, 0) != CUDA_SUCCESS ||
+      CU(cuDevicePrimaryCtxRetain)(&ctx, device) != CUDA_SUCCESS) {
     std::fprintf(stderr, "aot-stream: no usable CUDA device\n");
     return 3;
   }
-  check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
+  check(CU(cuCtxSetCurrent)(ctx), "cuCtxSetCurrent");
   CUstream stream;
-  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  check(CU(cuStreamCreate)(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
   std::printf("workspace: %lld bytes\n", (long long)gate_up_workspace_bytes());
   for (int s = 0; s < seeds; ++s) {
     uint64_t sd = seed + s;
@@ -264,11 +282,11 @@ int main(int argc, char **argv) {
     // 2. Captured once, replayed with other counts.
     CUgraph graph;
     CUgraphExec exec;
-    check(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL),
+    check(CU(cuStreamBeginCapture)(stream, CU_STREAM_CAPTURE_MODE_GLOBAL),
           "cuStreamBeginCapture");
     run.call();
-    check(cuStreamEndCapture(stream, &graph), "cuStreamEndCapture");
-    check(cuGraphInstantiate(&exec, graph, 0), "cuGraphInstantiate");
+    check(CU(cuStreamEndCapture)(stream, &graph), "cuStreamEndCapture");
+    check(CU(cuGraphInstantiate)(&exec, graph, 0), "cuGraphInstantiate");
     for (int r = 0; r < replays; ++r) {
       switch (r % 4) {
       case 0:
@@ -287,28 +305,28 @@ int main(int argc, char **argv) {
       }
       }
       run.prepare(c);
-      check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
+      check(CU(cuGraphLaunch)(exec, stream), "cuGraphLaunch");
       run.checkOutputs("replay", sd, c);
     }
     // 3. Counts past the rows of A: clamped, flagged, nothing written
     //    past C.
     run.prepare({int32_t(kRows), int32_t(kRows), 7});
-    check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
-    check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    check(CU(cuGraphLaunch)(exec, stream), "cuGraphLaunch");
+    check(CU(cuStreamSynchronize)(stream), "cuStreamSynchronize");
     std::array<int32_t, 4> st = run.status();
     expect(st[1] == 1 && st[3] == 1,
            "overrun: the kernels did not flag counts past the rows of A");
     std::printf("overrun   counts [%d, %d, 7]: status flags %d, %d\n", kRows,
                 kRows, st[1], st[3]);
-    check(cuGraphExecDestroy(exec), "cuGraphExecDestroy");
-    check(cuGraphDestroy(graph), "cuGraphDestroy");
+    check(CU(cuGraphExecDestroy)(exec), "cuGraphExecDestroy");
+    check(CU(cuGraphDestroy)(graph), "cuGraphDestroy");
     // 4. Host time per call, back to back on the stream.
     run.prepare({64, 64, 64});
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < calls; ++i)
       run.call();
     auto stop = std::chrono::steady_clock::now();
-    check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+    check(CU(cuStreamSynchronize)(stream), "cuStreamSynchronize");
     double us =
         std::chrono::duration<double, std::micro>(stop - start).count() / calls;
     std::printf("host time per call: %.2f us (%d calls, two launches each "
@@ -317,7 +335,7 @@ int main(int argc, char **argv) {
     if (maxHostUs > 0)
       expect(us <= maxHostUs, "host time per call above --max-host-us");
   }
-  check(cuStreamDestroy(stream), "cuStreamDestroy");
+  check(CU(cuStreamDestroy)(stream), "cuStreamDestroy");
   int64_t driverErrors = ggemmMgpuErrorCount();
   expect(driverErrors == 0,
          "libGGemmMGPU reported " + std::to_string(driverErrors) + " error(s)");

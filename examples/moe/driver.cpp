@@ -98,6 +98,7 @@ namespace {
 /// kernels and its host code both address) on the GPU build, host memory
 /// on the CPU build. Never freed: the process is short.
 void *operandMemory(size_t bytes) {
+  bytes = bytes ? bytes : 1; // no tokens: still a buffer to point at
 #ifdef GGEMM_MOE_GPU
   void *p = mgpuMemAlloc(bytes, nullptr, /*isHostShared=*/true);
 #else
@@ -141,7 +142,8 @@ std::vector<uint8_t> pack(const std::vector<uint8_t> &codes) {
 
 /// A copy of `bytes` in `memory`.
 void *place(const std::vector<uint8_t> &bytes, bool operand) {
-  void *p = operand ? operandMemory(bytes.size()) : std::malloc(bytes.size());
+  void *p = operand ? operandMemory(bytes.size())
+                    : std::malloc(bytes.size() ? bytes.size() : 1);
   std::memcpy(p, bytes.data(), bytes.size());
   return p;
 }

@@ -42,16 +42,35 @@ namespace ggemm::emu {
 namespace exec {
 constexpr uint64_t kGlobalBase = 0x10000000ull;
 constexpr uint64_t kGlobalLimit = 64ull << 30; // emulated memory size
+// Generic addresses of shared memory: CTA i's window starts at
+// kSharedGenericBase + i * kSharedGenericStride. A launch has up to 2^24
+// CTAs (Launch::setup), so the windows may reach past the top of any host
+// address space: everything from kSharedGenericBase up may be shared.
 constexpr uint64_t kSharedGenericBase = 0x7f0000000000ull;
 constexpr uint64_t kSharedGenericStride = 1ull << 24;
+// Where the Machine asks the host to map host-mapped allocations
+// (Machine::allocateMapped): far above the emulated global addresses and
+// below the shared windows, and above the high shadow memory of
+// AddressSanitizer on x86-64 (which ends near 0x10007fff8000), where the
+// host's own mappings (near the stack, 0x7f...) would fall in the windows.
+constexpr uint64_t kMappedBase = 0x200000000000ull;
 constexpr uint32_t kSharedReserved = 1024; // window [0, 1024) is reserved
 constexpr uint32_t kMaxShared = 232448;    // 227 KiB per CTA (sm_90)
 constexpr uint32_t kGranule = 16;          // shadow-state granule (bytes)
 
+/// Unmaps the host storage of a host-mapped allocation (Memory.cpp).
+struct HostUnmap {
+  size_t length = 0; ///< of the whole mapping, the guard page included
+  void operator()(uint8_t *p) const;
+};
+
 struct Alloc {
   uint64_t base = 0, size = 0;
   std::vector<uint8_t> data;
+  /// A host-mapped allocation's storage (at `base`); `data` is then empty.
+  std::unique_ptr<uint8_t, HostUnmap> host;
   bool module = false;
+  uint8_t *bytes() { return host ? host.get() : data.data(); }
 };
 } // namespace exec
 
@@ -80,7 +99,7 @@ struct Machine::Impl {
     exec::Alloc *a = find(addr);
     if (!a || addr + n > a->base + a->size || addr + n < addr)
       return nullptr;
-    return a->data.data() + (addr - a->base);
+    return a->bytes() + (addr - a->base);
   }
   std::string alloc(size_t bytes, uint64_t &address, bool module) {
     if (bytes == 0)
@@ -89,6 +108,11 @@ struct Machine::Impl {
       return "allocate: out of emulated memory";
     uint64_t base = next;
     next = (next + bytes + 255 + 256) / 256 * 256; // a gap between buffers
+    // Addresses are never reused: after terabytes of allocations and frees
+    // they could reach a host-mapped allocation.
+    auto above = allocs.lower_bound(base);
+    if (above != allocs.end() && above->first < next)
+      return "allocate: the emulated addresses ran into host-mapped memory";
     exec::Alloc a;
     a.base = base;
     a.size = bytes;
@@ -100,9 +124,22 @@ struct Machine::Impl {
     cache = nullptr;
     return "";
   }
+  /// Whether the host may have written [b, e) since it was allocated: a
+  /// tensor map there needs the tensormap acquire fence. Host code writes
+  /// host-mapped memory through its pointer, unseen, so every byte of it
+  /// counts. (A stricter check would have to see those writes; ggemm's
+  /// maps reach kernels as parameters or through device memory, never
+  /// host-mapped memory, so none of its launches depends on the
+  /// difference.)
   bool hostWrittenOverlaps(uint64_t b, uint64_t e) const {
     for (auto &r : hostWritten)
       if (r.first < e && b < r.second)
+        return true;
+    auto it = allocs.upper_bound(b);
+    if (it != allocs.begin())
+      --it;
+    for (; it != allocs.end() && it->first < e; ++it)
+      if (it->second.host && b < it->first + it->second.size)
         return true;
     return false;
   }

@@ -44,6 +44,8 @@ constexpr ErrorText kErrors[] = {
     {CUDA_ERROR_OUT_OF_MEMORY, "CUDA_ERROR_OUT_OF_MEMORY", "out of memory"},
     {CUDA_ERROR_NOT_INITIALIZED, "CUDA_ERROR_NOT_INITIALIZED",
      "initialization error"},
+    {CUDA_ERROR_DEINITIALIZED, "CUDA_ERROR_DEINITIALIZED",
+     "driver shutting down"},
     {CUDA_ERROR_NO_DEVICE, "CUDA_ERROR_NO_DEVICE",
      "no CUDA-capable device is detected"},
     {CUDA_ERROR_INVALID_DEVICE, "CUDA_ERROR_INVALID_DEVICE",
@@ -249,6 +251,47 @@ CUresult emuCtxSynchronize() {
   return CUDA_SUCCESS;
 }
 
+// The emulator has one context, a fixed dummy handle, and nothing of it
+// needs a context made current: it is current on every thread. Pushes and
+// pops are counted per thread only so that an unbalanced pop is refused,
+// as the driver refuses it.
+thread_local int pushedContexts = 0;
+
+CUresult emuCtxGetCurrent(CUcontext *context) {
+  EMU_ENTER(true);
+  if (!context)
+    return CUDA_ERROR_INVALID_VALUE;
+  *context = &s.context;
+  return CUDA_SUCCESS;
+}
+
+CUresult emuCtxGetDevice(CUdevice *device) {
+  EMU_ENTER(true);
+  if (!device)
+    return CUDA_ERROR_INVALID_VALUE;
+  *device = 0;
+  return CUDA_SUCCESS;
+}
+
+CUresult emuCtxPushCurrent(CUcontext context) {
+  EMU_ENTER(true);
+  if (context != &s.context)
+    return refuse(CUDA_ERROR_INVALID_CONTEXT, "not the emulator's context");
+  ++pushedContexts;
+  return CUDA_SUCCESS;
+}
+
+CUresult emuCtxPopCurrent(CUcontext *context) {
+  EMU_ENTER(true);
+  if (pushedContexts == 0)
+    return refuse(CUDA_ERROR_INVALID_CONTEXT,
+                  "no context was pushed on this thread");
+  --pushedContexts;
+  if (context)
+    *context = &s.context;
+  return CUDA_SUCCESS;
+}
+
 //--- Tensor maps ----------------------------------------------------------//
 
 CUresult emuTensorMapEncodeTiled(
@@ -319,6 +362,10 @@ Driver makeTable() {
   t.cuDevicePrimaryCtxRelease = emuDevicePrimaryCtxRelease;
   t.cuCtxSetCurrent = emuCtxSetCurrent;
   t.cuCtxSynchronize = emuCtxSynchronize;
+  t.cuCtxGetCurrent = emuCtxGetCurrent;
+  t.cuCtxGetDevice = emuCtxGetDevice;
+  t.cuCtxPushCurrent = emuCtxPushCurrent;
+  t.cuCtxPopCurrent = emuCtxPopCurrent;
   t.cuTensorMapEncodeTiled = emuTensorMapEncodeTiled;
   addMemoryEntries(t);
   addLaunchEntries(t);

@@ -15,6 +15,7 @@
 
 #include "ggemm/Runtime/Driver.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,7 +74,14 @@ constexpr int kSharedReservedPerBlock = 1024; ///< the driver's, per CTA
 constexpr int kThreadsPerMultiprocessor = 2048;
 constexpr int kBlocksPerMultiprocessor = 32;
 
+/// Set when the process-wide State is destroyed at exit. A global
+/// destructor may call the driver later (libGGemmMGPUEmu unloads modules
+/// from one): every entry then returns CUDA_ERROR_DEINITIALIZED, as
+/// libcuda's do after its teardown, instead of touching the dead State.
+inline std::atomic<bool> stateDestroyed{false};
+
 struct State {
+  ~State() { stateDestroyed.store(true); }
   emu::Machine machine;
   emu::Options options;
   emu::LaunchStats lastStats;
@@ -94,9 +102,12 @@ inline CUresult refuse(CUresult code, std::string why) {
   return code;
 }
 
-/// Every entry point starts with this: clears the last detail, takes the
-/// lock, refuses calls before cuInit.
+/// Every entry point starts with this: refuses calls after the State's
+/// teardown, clears the last detail, takes the lock, refuses calls before
+/// cuInit.
 #define EMU_ENTER(needInit)                                                    \
+  if (stateDestroyed.load())                                                   \
+    return CUDA_ERROR_DEINITIALIZED;                                           \
   detail.clear();                                                              \
   State &s = state();                                                          \
   std::lock_guard<std::mutex> lock(s.mutex);                                   \

@@ -1,8 +1,9 @@
 //===- EmuDriverMemory.cpp - the emu driver: memory, modules --------------===//
 //
-// The "emu" device's memory (allocations, copies, memsets: synchronous,
-// refused on a capturing stream), streams and events (nothing to wait
-// for), and PTX modules and their functions (see EmuDriverImpl.h).
+// The "emu" device's memory (allocations, managed memory mapped into the
+// host, copies, memsets: synchronous, refused on a capturing stream),
+// streams and events (nothing to wait for), and PTX modules and their
+// functions (see EmuDriverImpl.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,39 @@ CUresult emuMemAlloc(CUdeviceptr *address, size_t bytes) {
     return r;
   *address = CUdeviceptr(at);
   return CUDA_SUCCESS;
+}
+
+/// Managed memory: a host-mapped allocation of the Machine, whose address
+/// is a host pointer too (emu::Machine::allocateMapped), so host code reads
+/// and writes it directly. Nothing migrates: both sides see one copy.
+CUresult emuMemAllocManaged(CUdeviceptr *address, size_t bytes,
+                            unsigned int flags) {
+  EMU_ENTER(true);
+  if (!address || bytes == 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  if (flags != CU_MEM_ATTACH_GLOBAL && flags != CU_MEM_ATTACH_HOST)
+    return refuse(CUDA_ERROR_INVALID_VALUE,
+                  "cuMemAllocManaged takes CU_MEM_ATTACH_GLOBAL or "
+                  "CU_MEM_ATTACH_HOST");
+  uint64_t at = 0;
+  if (CUresult r = fromMessage(CUDA_ERROR_OUT_OF_MEMORY,
+                               s.machine.allocateMapped(bytes, at)))
+    return r;
+  *address = CUdeviceptr(at);
+  return CUDA_SUCCESS;
+}
+
+/// Page-locking changes nothing here: host memory is host memory. It does
+/// not become addressable by kernels either (only emulated allocations
+/// are), which the driver's mapped registration would make it.
+CUresult emuMemHostRegister(void *host, size_t bytes, unsigned int) {
+  EMU_ENTER(true);
+  return host && bytes ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult emuMemHostUnregister(void *host) {
+  EMU_ENTER(true);
+  return host ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
 CUresult emuMemFree(CUdeviceptr address) {
@@ -87,6 +121,52 @@ CUresult emuMemcpyDtoHAsync(void *to, CUdeviceptr from, size_t bytes,
   if (CUresult r = checkNotCapturing(stream))
     return r;
   return copyToHost(s, to, from, bytes);
+}
+
+/// A copy between unified addresses (cuMemcpy, cuMemcpyAsync): each side
+/// is device memory if it lies inside an emulated allocation (host-mapped
+/// ones included), else host memory. Device to device goes through a
+/// host buffer, in pieces.
+CUresult copyUnified(State &s, CUdeviceptr to, CUdeviceptr from, size_t bytes) {
+  if (bytes == 0)
+    return CUDA_SUCCESS;
+  if (!to || !from)
+    return CUDA_ERROR_INVALID_VALUE;
+  bool toDevice = s.machine.contains(to), fromDevice = s.machine.contains(from);
+  auto *toHost = reinterpret_cast<void *>(to);
+  auto *fromHost = reinterpret_cast<const void *>(from);
+  if (!toDevice && !fromDevice) {
+    std::memmove(toHost, fromHost, bytes);
+    return CUDA_SUCCESS;
+  }
+  if (!fromDevice)
+    return copyToDevice(s, to, fromHost, bytes);
+  if (!toDevice)
+    return copyToHost(s, toHost, from, bytes);
+  constexpr size_t kChunk = 1 << 20;
+  std::vector<uint8_t> staging(std::min(bytes, kChunk));
+  for (size_t done = 0; done < bytes;) {
+    size_t n = std::min(kChunk, bytes - done);
+    if (CUresult r = copyToHost(s, staging.data(), from + done, n))
+      return r;
+    if (CUresult r = copyToDevice(s, to + done, staging.data(), n))
+      return r;
+    done += n;
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult emuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
+  EMU_ENTER(true);
+  return copyUnified(s, to, from, bytes);
+}
+
+CUresult emuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes,
+                        CUstream stream) {
+  EMU_ENTER(true);
+  if (CUresult r = checkNotCapturing(stream))
+    return r;
+  return copyUnified(s, to, from, bytes);
 }
 
 /// Fills `count` elements of `T` at `to` with `value`, in pieces.
@@ -162,6 +242,12 @@ CUresult emuStreamSynchronize(CUstream stream) {
   return checkNotCapturing(stream);
 }
 
+/// Everything ran when it was enqueued: there is nothing to wait for.
+CUresult emuStreamWaitEvent(CUstream, CUevent event, unsigned int) {
+  EMU_ENTER(true);
+  return event ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+}
+
 CUresult emuEventCreate(CUevent *event, unsigned int) {
   EMU_ENTER(true);
   if (!event)
@@ -202,8 +288,7 @@ CUresult emuEventElapsedTime(float *, CUevent, CUevent) {
 
 //--- Modules and functions ------------------------------------------------//
 
-CUresult emuModuleLoadData(CUmodule *module, const void *image) {
-  EMU_ENTER(true);
+CUresult loadModule(State &s, CUmodule *module, const void *image) {
   if (!module || !image)
     return CUDA_ERROR_INVALID_VALUE;
   const auto *bytes = static_cast<const unsigned char *>(image);
@@ -236,6 +321,20 @@ CUresult emuModuleLoadData(CUmodule *module, const void *image) {
     loaded->multiprocessors = kMultiprocessorsSm100;
   *module = loaded;
   return CUDA_SUCCESS;
+}
+
+CUresult emuModuleLoadData(CUmodule *module, const void *image) {
+  EMU_ENTER(true);
+  return loadModule(s, module, image);
+}
+
+/// The options (JIT optimization level, log buffers, ...) ask nothing of
+/// the emulator: it parses the PTX as it is, and a refusal's reason is in
+/// lastErrorDetail, not in a log buffer.
+CUresult emuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int,
+                             CUjit_option *, void **) {
+  EMU_ENTER(true);
+  return loadModule(s, module, image);
 }
 
 CUresult emuModuleUnload(CUmodule module) {
@@ -294,6 +393,11 @@ void addMemoryEntries(Driver &t) {
   t.cuMemGetInfo = emuMemGetInfo;
   t.cuMemAlloc = emuMemAlloc;
   t.cuMemFree = emuMemFree;
+  t.cuMemAllocManaged = emuMemAllocManaged;
+  t.cuMemHostRegister = emuMemHostRegister;
+  t.cuMemHostUnregister = emuMemHostUnregister;
+  t.cuMemcpy = emuMemcpy;
+  t.cuMemcpyAsync = emuMemcpyAsync;
   t.cuMemcpyHtoD = emuMemcpyHtoD;
   t.cuMemcpyDtoH = emuMemcpyDtoH;
   t.cuMemcpyHtoDAsync = emuMemcpyHtoDAsync;
@@ -306,12 +410,14 @@ void addMemoryEntries(Driver &t) {
   t.cuStreamCreate = emuStreamCreate;
   t.cuStreamDestroy = emuStreamDestroy;
   t.cuStreamSynchronize = emuStreamSynchronize;
+  t.cuStreamWaitEvent = emuStreamWaitEvent;
   t.cuEventCreate = emuEventCreate;
   t.cuEventDestroy = emuEventDestroy;
   t.cuEventRecord = emuEventRecord;
   t.cuEventSynchronize = emuEventSynchronize;
   t.cuEventElapsedTime = emuEventElapsedTime;
   t.cuModuleLoadData = emuModuleLoadData;
+  t.cuModuleLoadDataEx = emuModuleLoadDataEx;
   t.cuModuleUnload = emuModuleUnload;
   t.cuModuleGetFunction = emuModuleGetFunction;
   t.cuFuncSetAttribute = emuFuncSetAttribute;

@@ -11,6 +11,12 @@
 // Written from the ABI the lowerings emit (the signatures in
 // include/ggemm/Runtime/MGPU.h), on the CUDA driver API only.
 //
+// One source, two libraries: libGGemmMGPU calls libcuda; libGGemmMGPUEmu
+// is this file compiled with GGEMM_MGPU_EMULATED, where every driver call
+// goes to the same function of the emulated driver's table
+// (ggemm::rt::emuDriver(), lib/Runtime/EmuDriver*.cpp), so that a program
+// linked with it runs its kernels (PTX) on the PTX emulator.
+//
 // Every entry works in the primary context of the default device (0, or
 // mgpuSetDefaultDevice's), made current for the call. The ABI has no error
 // results: a failed driver call is reported on stderr with the entry point,
@@ -21,14 +27,34 @@
 
 #include "ggemm/Runtime/MGPU.h"
 
+#ifdef GGEMM_MGPU_EMULATED
+#include "ggemm/Runtime/Driver.h"
+#else
 #include <cuda.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <unordered_map>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+// Every driver call goes through CU(name): libcuda's function, or the
+// emulated table's member of that name, which carries cuda.h's name too
+// (cuMemAlloc is cuMemAlloc_v2 on both sides).
+#ifdef GGEMM_MGPU_EMULATED
+#define CU(name) (::ggemm::rt::emuDriver().name)
+#else
+#define CU(name) (::name)
+#endif
+
+/// A checked driver call: CU_CHECK(cuMemAlloc, &ptr, bytes) reports a
+/// failure as "cuMemAlloc(&ptr, bytes)" of the calling entry point.
+#define CU_CHECK(name, ...)                                                    \
+  check(CU(name)(__VA_ARGS__), __func__, #name "(" #__VA_ARGS__ ")")
 
 namespace {
 
@@ -39,21 +65,49 @@ thread_local int32_t defaultDevice = 0;
 bool check(CUresult result, const char *entry, const char *call) {
   if (result == CUDA_SUCCESS)
     return true;
+#ifdef GGEMM_MGPU_EMULATED
+  // Why the emulator refused (a checker report, for a launch): taken before
+  // any other call can replace it.
+  std::string why = ggemm::rt::emuDriver().lastErrorDetail();
+#endif
   const char *name = nullptr, *text = nullptr;
-  cuGetErrorName(result, &name);
-  cuGetErrorString(result, &text);
+  CU(cuGetErrorName)(result, &name);
+  CU(cuGetErrorString)(result, &text);
   std::fprintf(stderr, "ggemm mgpu: %s: %s failed: %s (%d, %s)\n", entry, call,
                name ? name : "unknown", int(result), text ? text : "");
+#ifdef GGEMM_MGPU_EMULATED
+  if (!why.empty())
+    std::fprintf(stderr, "ggemm mgpu: %s: emulator: %s\n", entry, why.c_str());
+#endif
   errorCount.fetch_add(1, std::memory_order_relaxed);
   return false;
 }
-
-#define GGEMM_CHECK(call) check((call), __func__, #call)
 
 /// Reports a misuse of the ABI (not a driver failure).
 void fail(const char *entry, const char *what) {
   std::fprintf(stderr, "ggemm mgpu: %s: %s\n", entry, what);
   errorCount.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// cuInit(0). On the emulator, its options first, once: GGEMM_EMU_SEED
+/// (decimal) seeds the warp interleaving and the asynchronous delays of
+/// every launch, as gemm-run's --emu-seed does; 1 by default.
+CUresult initDriver() {
+#ifdef GGEMM_MGPU_EMULATED
+  static const bool configured = [] {
+    ggemm::emu::Options options;
+    if (const char *seed = std::getenv("GGEMM_EMU_SEED")) {
+      char *end = nullptr;
+      options.seed = std::strtoull(seed, &end, 10);
+      if (!*seed || *end)
+        fail("mgpu", "GGEMM_EMU_SEED is not a decimal number");
+    }
+    ggemm::rt::setEmuOptions(options);
+    return true;
+  }();
+  (void)configured;
+#endif
+  return CU(cuInit)(0);
 }
 
 /// The primary context of device `ordinal`, retained once per device.
@@ -66,19 +120,19 @@ CUcontext primaryContext(int32_t ordinal) {
   }
   if (CUcontext ctx = contexts[ordinal].load())
     return ctx;
-  if (!check(cuInit(0), "mgpu", "cuInit(0)"))
+  if (!check(initDriver(), "mgpu", "cuInit(0)"))
     return nullptr;
   CUdevice device;
-  if (!check(cuDeviceGet(&device, ordinal), "mgpu", "cuDeviceGet"))
+  if (!check(CU(cuDeviceGet)(&device, ordinal), "mgpu", "cuDeviceGet"))
     return nullptr;
   CUcontext ctx = nullptr;
-  if (!check(cuDevicePrimaryCtxRetain(&ctx, device), "mgpu",
+  if (!check(CU(cuDevicePrimaryCtxRetain)(&ctx, device), "mgpu",
              "cuDevicePrimaryCtxRetain"))
     return nullptr;
   CUcontext expected = nullptr;
   if (!contexts[ordinal].compare_exchange_strong(expected, ctx)) {
     // Another thread retained it first: keep one reference.
-    cuDevicePrimaryCtxRelease(device);
+    CU(cuDevicePrimaryCtxRelease)(device);
     return expected;
   }
   return ctx;
@@ -89,11 +143,11 @@ class ScopedContext {
 public:
   ScopedContext() {
     if (CUcontext ctx = primaryContext(defaultDevice))
-      pushed = GGEMM_CHECK(cuCtxPushCurrent(ctx));
+      pushed = CU_CHECK(cuCtxPushCurrent, ctx);
   }
   ~ScopedContext() {
     if (pushed)
-      cuCtxPopCurrent(nullptr);
+      CU(cuCtxPopCurrent)(nullptr);
   }
   ScopedContext(const ScopedContext &) = delete;
   ScopedContext &operator=(const ScopedContext &) = delete;
@@ -169,7 +223,7 @@ void *mgpuModuleLoad(void *data, size_t size) {
   (void)size; // a cubin or fatbin carries its own size
   ScopedContext scope;
   CUmodule module = nullptr;
-  GGEMM_CHECK(cuModuleLoadData(&module, data));
+  CU_CHECK(cuModuleLoadData, &module, data);
   return module;
 }
 
@@ -181,7 +235,7 @@ void *mgpuModuleLoadJIT(void *data, int optLevel) {
                             CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {reinterpret_cast<void *>(intptr_t(optLevel)), log,
                     reinterpret_cast<void *>(intptr_t(sizeof(log)))};
-  if (!GGEMM_CHECK(cuModuleLoadDataEx(&module, data, 3, options, values)) &&
+  if (!CU_CHECK(cuModuleLoadDataEx, &module, data, 3, options, values) &&
       log[0])
     std::fprintf(stderr, "ggemm mgpu: PTX JIT log:\n%s\n", log);
   return module;
@@ -194,14 +248,14 @@ void mgpuModuleUnload(void *module) {
   // driver tore itself down at exit, taking every module with it: nothing
   // is left to unload then.
   CUcontext current = nullptr;
-  if (cuCtxGetCurrent(&current) == CUDA_ERROR_DEINITIALIZED)
+  if (CU(cuCtxGetCurrent)(&current) == CUDA_ERROR_DEINITIALIZED)
     return;
   {
     std::lock_guard<std::mutex> lock(allowedMutex);
     allowedSharedMemory.clear();
   }
   ScopedContext scope;
-  GGEMM_CHECK(cuModuleUnload(static_cast<CUmodule>(module)));
+  CU_CHECK(cuModuleUnload, static_cast<CUmodule>(module));
 }
 
 void *mgpuModuleGetFunction(void *module, const char *name) {
@@ -211,8 +265,8 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
   }
   ScopedContext scope;
   CUfunction function = nullptr;
-  if (!GGEMM_CHECK(
-          cuModuleGetFunction(&function, static_cast<CUmodule>(module), name)))
+  if (!CU_CHECK(cuModuleGetFunction, &function, static_cast<CUmodule>(module),
+                name))
     std::fprintf(stderr, "ggemm mgpu: (kernel %s)\n", name);
   return function;
 }
@@ -231,8 +285,8 @@ static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
   }
   CUdevice device;
   int limit = 0;
-  if (!check(cuCtxGetDevice(&device), entry, "cuCtxGetDevice") ||
-      !check(cuDeviceGetAttribute(
+  if (!check(CU(cuCtxGetDevice)(&device), entry, "cuCtxGetDevice") ||
+      !check(CU(cuDeviceGetAttribute)(
                  &limit, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
                  device),
              entry, "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)"))
@@ -245,10 +299,10 @@ static bool allowDynamicSharedMemory(CUfunction function, int32_t smem,
     errorCount.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  if (!check(cuFuncSetAttribute(
-                 function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                 smem),
-             entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
+  if (!check(
+          CU(cuFuncSetAttribute)(
+              function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem),
+          entry, "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
     return false;
   std::lock_guard<std::mutex> lock(allowedMutex);
   int32_t &allowed = allowedSharedMemory[function];
@@ -269,10 +323,10 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   auto fn = static_cast<CUfunction>(function);
   if (!allowDynamicSharedMemory(fn, smem, __func__))
     return;
-  GGEMM_CHECK(cuLaunchKernel(fn, unsigned(gridX), unsigned(gridY),
-                             unsigned(gridZ), unsigned(blockX),
-                             unsigned(blockY), unsigned(blockZ), unsigned(smem),
-                             static_cast<CUstream>(stream), params, extra));
+  CU_CHECK(cuLaunchKernel, fn, unsigned(gridX), unsigned(gridY),
+           unsigned(gridZ), unsigned(blockX), unsigned(blockY),
+           unsigned(blockZ), unsigned(smem), static_cast<CUstream>(stream),
+           params, extra);
 }
 
 void mgpuLaunchClusterKernel(void *function, intptr_t clusterX,
@@ -305,7 +359,7 @@ void mgpuLaunchClusterKernel(void *function, intptr_t clusterX,
   cluster.value.clusterDim.z = unsigned(clusterZ);
   config.attrs = &cluster;
   config.numAttrs = 1;
-  GGEMM_CHECK(cuLaunchKernelEx(&config, fn, params, extra));
+  CU_CHECK(cuLaunchKernelEx, &config, fn, params, extra);
 }
 
 //===----------------------------------------------------------------------===//
@@ -315,47 +369,47 @@ void mgpuLaunchClusterKernel(void *function, intptr_t clusterX,
 void *mgpuStreamCreate(void) {
   ScopedContext scope;
   CUstream stream = nullptr;
-  GGEMM_CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
+  CU_CHECK(cuStreamCreate, &stream, CU_STREAM_NON_BLOCKING);
   return stream;
 }
 
 void mgpuStreamDestroy(void *stream) {
   ScopedContext scope;
-  GGEMM_CHECK(cuStreamDestroy(static_cast<CUstream>(stream)));
+  CU_CHECK(cuStreamDestroy, static_cast<CUstream>(stream));
 }
 
 void mgpuStreamSynchronize(void *stream) {
   ScopedContext scope;
-  GGEMM_CHECK(cuStreamSynchronize(static_cast<CUstream>(stream)));
+  CU_CHECK(cuStreamSynchronize, static_cast<CUstream>(stream));
 }
 
 void mgpuStreamWaitEvent(void *stream, void *event) {
   ScopedContext scope;
-  GGEMM_CHECK(cuStreamWaitEvent(static_cast<CUstream>(stream),
-                                static_cast<CUevent>(event), 0));
+  CU_CHECK(cuStreamWaitEvent, static_cast<CUstream>(stream),
+           static_cast<CUevent>(event), 0);
 }
 
 void *mgpuEventCreate(void) {
   ScopedContext scope;
   CUevent event = nullptr;
-  GGEMM_CHECK(cuEventCreate(&event, CU_EVENT_DISABLE_TIMING));
+  CU_CHECK(cuEventCreate, &event, CU_EVENT_DISABLE_TIMING);
   return event;
 }
 
 void mgpuEventDestroy(void *event) {
   ScopedContext scope;
-  GGEMM_CHECK(cuEventDestroy(static_cast<CUevent>(event)));
+  CU_CHECK(cuEventDestroy, static_cast<CUevent>(event));
 }
 
 void mgpuEventSynchronize(void *event) {
   ScopedContext scope;
-  GGEMM_CHECK(cuEventSynchronize(static_cast<CUevent>(event)));
+  CU_CHECK(cuEventSynchronize, static_cast<CUevent>(event));
 }
 
 void mgpuEventRecord(void *event, void *stream) {
   ScopedContext scope;
-  GGEMM_CHECK(cuEventRecord(static_cast<CUevent>(event),
-                            static_cast<CUstream>(stream)));
+  CU_CHECK(cuEventRecord, static_cast<CUevent>(event),
+           static_cast<CUstream>(stream));
 }
 
 //===----------------------------------------------------------------------===//
@@ -369,9 +423,9 @@ void *mgpuMemAlloc(uint64_t bytes, void *stream, bool isHostShared) {
   ScopedContext scope;
   CUdeviceptr ptr = 0;
   if (isHostShared)
-    GGEMM_CHECK(cuMemAllocManaged(&ptr, bytes, CU_MEM_ATTACH_GLOBAL));
+    CU_CHECK(cuMemAllocManaged, &ptr, bytes, CU_MEM_ATTACH_GLOBAL);
   else
-    GGEMM_CHECK(cuMemAlloc(&ptr, bytes));
+    CU_CHECK(cuMemAlloc, &ptr, bytes);
   return reinterpret_cast<void *>(ptr);
 }
 
@@ -381,42 +435,42 @@ void mgpuMemFree(void *ptr, void *stream) {
   ScopedContext scope;
   // Work queued on the stream before the free may still use the memory.
   if (stream)
-    GGEMM_CHECK(cuStreamSynchronize(static_cast<CUstream>(stream)));
-  GGEMM_CHECK(cuMemFree(devicePtr(ptr)));
+    CU_CHECK(cuStreamSynchronize, static_cast<CUstream>(stream));
+  CU_CHECK(cuMemFree, devicePtr(ptr));
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t bytes, void *stream) {
   if (bytes == 0)
     return;
   ScopedContext scope;
-  GGEMM_CHECK(cuMemcpyAsync(devicePtr(dst), devicePtr(src), bytes,
-                            static_cast<CUstream>(stream)));
+  CU_CHECK(cuMemcpyAsync, devicePtr(dst), devicePtr(src), bytes,
+           static_cast<CUstream>(stream));
 }
 
 void mgpuMemset16(void *dst, unsigned short value, size_t count, void *stream) {
   if (count == 0)
     return;
   ScopedContext scope;
-  GGEMM_CHECK(cuMemsetD16Async(devicePtr(dst), value, count,
-                               static_cast<CUstream>(stream)));
+  CU_CHECK(cuMemsetD16Async, devicePtr(dst), value, count,
+           static_cast<CUstream>(stream));
 }
 
 void mgpuMemset32(void *dst, unsigned int value, size_t count, void *stream) {
   if (count == 0)
     return;
   ScopedContext scope;
-  GGEMM_CHECK(cuMemsetD32Async(devicePtr(dst), value, count,
-                               static_cast<CUstream>(stream)));
+  CU_CHECK(cuMemsetD32Async, devicePtr(dst), value, count,
+           static_cast<CUstream>(stream));
 }
 
 void mgpuMemHostRegister(void *ptr, uint64_t bytes) {
   ScopedContext scope;
-  GGEMM_CHECK(cuMemHostRegister(ptr, bytes, 0));
+  CU_CHECK(cuMemHostRegister, ptr, bytes, 0);
 }
 
 void mgpuMemHostUnregister(void *ptr) {
   ScopedContext scope;
-  GGEMM_CHECK(cuMemHostUnregister(ptr));
+  CU_CHECK(cuMemHostUnregister, ptr);
 }
 
 void mgpuMemHostRegisterMemRef(int64_t rank, void *descriptor,
@@ -473,11 +527,11 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
   ScopedContext scope;
   CUtensorMap map;
   std::memset(&map, 0, sizeof(map));
-  if (!GGEMM_CHECK(cuTensorMapEncodeTiled(
-          &map, CUtensorMapDataType(dataType), cuuint32_t(rank), address, dims,
-          strides, box, elementStrides, CUtensorMapInterleave(interleave),
-          CUtensorMapSwizzle(swizzle), CUtensorMapL2promotion(l2Promotion),
-          CUtensorMapFloatOOBfill(oobFill)))) {
+  if (!CU_CHECK(cuTensorMapEncodeTiled, &map, CUtensorMapDataType(dataType),
+                cuuint32_t(rank), address, dims, strides, box, elementStrides,
+                CUtensorMapInterleave(interleave), CUtensorMapSwizzle(swizzle),
+                CUtensorMapL2promotion(l2Promotion),
+                CUtensorMapFloatOOBfill(oobFill))) {
     std::fprintf(stderr, "ggemm mgpu: (rank %d, address %p, dims [", int(rank),
                  address);
     for (int64_t i = 0; i < rank; ++i)
@@ -491,10 +545,10 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
   }
   // The map lives in device memory, where a kernel parameter can point.
   CUdeviceptr device = 0;
-  if (!GGEMM_CHECK(cuMemAlloc(&device, sizeof(map))))
+  if (!CU_CHECK(cuMemAlloc, &device, sizeof(map)))
     return nullptr;
-  if (!GGEMM_CHECK(cuMemcpyHtoD(device, &map, sizeof(map)))) {
-    cuMemFree(device);
+  if (!CU_CHECK(cuMemcpyHtoD, device, &map, sizeof(map))) {
+    CU(cuMemFree)(device);
     return nullptr;
   }
   return reinterpret_cast<void *>(device);
@@ -503,15 +557,18 @@ void *mgpuTensorMapEncodeTiledMemref(int64_t rank, void *descriptor,
 int32_t ggemmTensorMapEncode(void *map, void *address, int64_t rowBytes,
                              int64_t rows, int64_t rowStride, int64_t boxBytes,
                              int64_t boxRows, int32_t swizzle128B) {
-  // The driver must be initialized; no context is needed to encode.
-  static const CUresult init = cuInit(0);
+  // The driver must be initialized, and a context current: without one,
+  // cuTensorMapEncodeTiled fails with CUDA_ERROR_INVALID_CONTEXT (driver
+  // 580 on the H200, 2026-12-05, for device and managed memory alike).
+  static const CUresult init = initDriver();
   if (!check(init, __func__, "cuInit(0)"))
     return int32_t(init);
+  ScopedContext scope;
   cuuint64_t dims[2] = {cuuint64_t(rowBytes), cuuint64_t(rows)};
   cuuint64_t strides[1] = {cuuint64_t(rowStride)};
   cuuint32_t box[2] = {cuuint32_t(boxBytes), cuuint32_t(boxRows)};
   cuuint32_t elementStrides[2] = {1, 1};
-  CUresult result = cuTensorMapEncodeTiled(
+  CUresult result = CU(cuTensorMapEncodeTiled)(
       static_cast<CUtensorMap *>(map), CU_TENSOR_MAP_DATA_TYPE_UINT8, 2,
       address, dims, strides, box, elementStrides,
       CU_TENSOR_MAP_INTERLEAVE_NONE,

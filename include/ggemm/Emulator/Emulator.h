@@ -82,7 +82,8 @@ struct KernelInfo {
 };
 
 /// Emulated device memory and loaded modules. Device addresses are plain
-/// 64-bit numbers, never host pointers; 0 is never a valid address.
+/// 64-bit numbers, not host pointers (except those of allocateMapped's
+/// allocations); 0 is never a valid address.
 class Machine {
 public:
   Machine();
@@ -93,8 +94,23 @@ public:
   //--- Global memory ------------------------------------------------------//
   /// Allocates `bytes` (>= 1) of global memory, 256-byte aligned.
   [[nodiscard]] std::string allocate(size_t bytes, uint64_t &address);
-  /// Frees an allocation made by allocate (its base address).
+  /// Allocates `bytes` (>= 1) of global memory that the host addresses
+  /// too, as managed memory is (cuMemAllocManaged): its emulated address
+  /// IS the host address of its storage, which the Machine maps and owns
+  /// (zero-filled, page-aligned, an inaccessible page after it), so that
+  /// kernels and host code read and write the same bytes. It is placed at
+  /// `hint` (page-aligned) if nonzero and free, else where the Machine
+  /// chooses. Refused if its range would overlap the emulated global
+  /// addresses or the shared-memory generic window, where the same number
+  /// would mean other bytes. Host code writes it without write(): a tensor
+  /// map in it always counts as written by the host (see write()).
+  [[nodiscard]] std::string allocateMapped(size_t bytes, uint64_t &address,
+                                           uint64_t hint = 0);
+  /// Frees an allocation made by allocate or allocateMapped (its base
+  /// address).
   [[nodiscard]] std::string release(uint64_t address);
+  /// Whether `address` lies inside an allocation (of either kind).
+  bool contains(uint64_t address) const;
   /// Host -> device copy. The bytes count as written by the host (generic
   /// proxy) since the last launch: a tensor map among them needs
   /// fence.proxy.tensormap::generic.acquire before a kernel uses it.

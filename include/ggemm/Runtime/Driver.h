@@ -42,10 +42,19 @@ namespace ggemm::rt {
   X(cuDevicePrimaryCtxRetain)                                                  \
   X(cuDevicePrimaryCtxRelease)                                                 \
   X(cuCtxSetCurrent)                                                           \
+  X(cuCtxGetCurrent)                                                           \
+  X(cuCtxGetDevice)                                                            \
+  X(cuCtxPushCurrent)                                                          \
+  X(cuCtxPopCurrent)                                                           \
   X(cuCtxSynchronize)                                                          \
   X(cuMemGetInfo)                                                              \
   X(cuMemAlloc)                                                                \
   X(cuMemFree)                                                                 \
+  X(cuMemAllocManaged)                                                         \
+  X(cuMemHostRegister)                                                         \
+  X(cuMemHostUnregister)                                                       \
+  X(cuMemcpy)                                                                  \
+  X(cuMemcpyAsync)                                                             \
   X(cuMemcpyHtoD)                                                              \
   X(cuMemcpyDtoH)                                                              \
   X(cuMemcpyHtoDAsync)                                                         \
@@ -58,12 +67,14 @@ namespace ggemm::rt {
   X(cuStreamCreate)                                                            \
   X(cuStreamDestroy)                                                           \
   X(cuStreamSynchronize)                                                       \
+  X(cuStreamWaitEvent)                                                         \
   X(cuEventCreate)                                                             \
   X(cuEventDestroy)                                                            \
   X(cuEventRecord)                                                             \
   X(cuEventSynchronize)                                                        \
   X(cuEventElapsedTime)                                                        \
   X(cuModuleLoadData)                                                          \
+  X(cuModuleLoadDataEx)                                                        \
   X(cuModuleUnload)                                                            \
   X(cuModuleGetFunction)                                                       \
   X(cuFuncSetAttribute)                                                        \
@@ -118,7 +129,8 @@ void setEmuOptions(const emu::Options &options);
 void setEmuModuleName(const std::string &name);
 /// The last completed emulated launch's statistics; false if none ran.
 bool emuLastLaunchStats(emu::LaunchStats &out);
-/// The emulator's table (what driver() returns for "emu"); for tests.
+/// The emulator's table (what driver() returns for "emu"), whatever device
+/// was chosen: libGGemmMGPUEmu calls it directly, and tests.
 const Driver &emuDriver();
 
 } // namespace ggemm::rt

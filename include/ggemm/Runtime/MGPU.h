@@ -2,7 +2,8 @@
 |*                                                                            *|
 |* The entry points that MLIR 22's host lowerings call (gpu-to-llvm, the LLVM *|
 |* IR translation of gpu.binary / gpu.launch_func, convert-nvgpu-to-nvvm),    *|
-|* as libGGemmMGPU implements them on the CUDA driver API. Pointers are      *|
+|* as libGGemmMGPU implements them on the CUDA driver API, and                *|
+|* libGGemmMGPUEmu on the PTX emulator (kernels as PTX). Pointers are         *|
 |* opaque driver handles (CUmodule, CUfunction, CUstream, CUevent) or device  *|
 |* addresses. docs/aot-host.md says which op calls which.                     *|
 |*                                                                            *|
