@@ -284,9 +284,19 @@ void mlir::ggemm::makeManaged(ArrayRef<memref::AllocOp> allocs) {
         /*hostShared=*/true);
     for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
       if (auto dealloc = dyn_cast<memref::DeallocOp>(user)) {
+        // Upstream's gpu-to-llvm lowers only the asynchronous gpu.dealloc:
+        // free on a stream of its own and wait for it (the launches before
+        // it in the function have waited for their kernels).
         OpBuilder at(dealloc);
-        gpu::DeallocOp::create(at, dealloc.getLoc(), Type(), ValueRange{},
-                               dealloc.getMemref());
+        Location loc = dealloc.getLoc();
+        auto tokenType = gpu::AsyncTokenType::get(at.getContext());
+        Value stream = gpu::WaitOp::create(at, loc, tokenType, ValueRange{})
+                           .getAsyncToken();
+        Value freed = gpu::DeallocOp::create(at, loc, tokenType,
+                                             ValueRange{stream},
+                                             dealloc.getMemref())
+                          .getAsyncToken();
+        gpu::WaitOp::create(at, loc, Type(), ValueRange{freed});
         dealloc.erase();
       }
     alloc.replaceAllUsesWith(managed.getMemref());

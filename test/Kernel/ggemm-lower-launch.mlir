@@ -3,6 +3,13 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | FileCheck %s --implicit-check-not=ggemm.launch
 // The result is valid IR: it parses again.
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file > /dev/null
+// Every function lowers with upstream's host passes (the managed C's free
+// included: @managed calls mgpuMemFree for the workspace and for C).
+// RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file --pass-pipeline='builtin.module(expand-strided-metadata,gpu-to-llvm{use-bare-pointers-for-kernels=1},convert-cf-to-llvm,convert-func-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,reconcile-unrealized-casts)' | FileCheck %s --check-prefix=LLVM
+// LLVM-LABEL: llvm.func @managed(
+// LLVM-COUNT-2: llvm.call @mgpuMemFree(
+// LLVM-NOT: llvm.call @mgpuMemFree(
+// LLVM: llvm.return
 
 // rows<list>, one group, the arguments in an order of their own (C first):
 // the ggemm.launch_kernel's operands say which is which. A host buffer for
@@ -164,14 +171,17 @@ module attributes {gpu.container_module} {
 // C from a host allocation of the function (what bufferization makes of a
 // tensor.empty): it becomes managed memory (gpu.alloc host_shared), which
 // the kernel and the host both address, and its memref.dealloc a
-// gpu.dealloc; the host reads C after the launch waited for the kernel.
+// gpu.dealloc on a stream it waits for (the form upstream's gpu-to-llvm
+// lowers); the host reads C after the launch waited for the kernel.
 // CHECK-LABEL: func.func @managed(
 // CHECK: %[[C:.*]] = gpu.alloc host_shared () : memref<96x128xf16>
 // CHECK: memref.extract_aligned_pointer_as_index %[[C]]
 // CHECK: gpu.launch_func async {{.*}} @ggemm_list::@ggemm_list blocks
 // CHECK: gpu.wait [
 // CHECK: %[[V:.*]] = memref.load %[[C]]
-// CHECK: gpu.dealloc %[[C]] : memref<96x128xf16>
+// CHECK: %[[S:.*]] = gpu.wait async
+// CHECK: %[[F:.*]] = gpu.dealloc async [%[[S]]] %[[C]] : memref<96x128xf16>
+// CHECK: gpu.wait [%[[F]]]
 // CHECK: return %[[V]]
 module attributes {gpu.container_module} {
   gpu.binary @ggemm_list [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
