@@ -28,7 +28,9 @@ public:
 /// elements, constant-index memref.dim, memref.expand_shape and
 /// memref.collapse_shape, allocations, deallocations, copies, casts,
 /// aligned-pointer extraction, gpu.alloc/dealloc/memcpy/launch_func,
-/// functions, calls, returns and scf loops (which `target` learns).
+/// functions, calls, returns and scf loops. `target` learns that these,
+/// functions and every op the caller has not declared otherwise are legal
+/// once they carry no NVFP4 memref.
 void populateNVFP4StoragePatterns(const NVFP4StorageTypeConverter &converter,
                                   RewritePatternSet &patterns,
                                   ConversionTarget &target);

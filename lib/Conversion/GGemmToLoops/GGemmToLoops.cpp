@@ -220,13 +220,6 @@ struct ConvertGGemmToLoops final
     NVFP4StorageTypeConverter converter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<GGemmDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType()) &&
-             converter.isLegal(&op.getBody());
-    });
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
-
     RewritePatternSet patterns(ctx);
     populateGGemmToLoopsConversionPatterns(converter, patterns);
     populateNVFP4StoragePatterns(converter, patterns, target);

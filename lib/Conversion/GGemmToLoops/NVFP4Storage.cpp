@@ -223,6 +223,14 @@ void mlir::ggemm::populateNVFP4StoragePatterns(
     const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns,
     ConversionTarget &target) {
   MLIRContext *ctx = patterns.getContext();
+  // Legal once no NVFP4 memref is left: functions by their signature and
+  // body, every other op (not made illegal by the caller) by its types.
+  target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+    return converter.isSignatureLegal(op.getFunctionType()) &&
+           converter.isLegal(&op.getBody());
+  });
+  target.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return converter.isLegal(op); });
   patterns.add<TypeOnly>(converter, ctx);
   patterns.add<LoadPattern, StorePattern, DimPattern, CollapsePattern,
                ExpandPattern>(converter, ctx);
@@ -264,12 +272,6 @@ struct GGemmPackNVFP4MemRefs final
     ConversionTarget target(*ctx);
     target.markOpRecursivelyLegal<gpu::GPUModuleOp>();
     target.addLegalOp<gpu::GPUModuleOp, gpu::BinaryOp>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType()) &&
-             converter.isLegal(&op.getBody());
-    });
-    target.markUnknownOpDynamicallyLegal(
-        [&](Operation *op) { return converter.isLegal(op); });
     RewritePatternSet patterns(ctx);
     populateNVFP4StoragePatterns(converter, patterns, target);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
