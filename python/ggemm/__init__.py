@@ -12,6 +12,7 @@ Standard library only. ggemm.torch_ops (imported on its own, it needs
 torch) registers torch.ops.ggemm.grouped_mm_nvfp4 on top (docs/python.md).
 """
 
-from .args import ArgumentError, Operand, check_offsets_problem  # noqa: F401
+from .args import (ArgumentError, Operand, check_gathered_problem,  # noqa: F401
+                   check_offsets_problem)
 from .cache import CacheKey, CacheMiss, KernelCache  # noqa: F401
 from .runtime import GGemmError, Runtime  # noqa: F401

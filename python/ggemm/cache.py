@@ -1,9 +1,11 @@
 """The kernel cache: one compiled kernel per key, on disk.
 
 A key is what a kernel is specialised for: the chip, N, K, the number of
-groups, the row layout, the scale layout and whether it takes alpha. M
-(the token count) is not part of it: the offsets layout reads the group
-ends from the device at run time. Its directory, ``<root>/<key.name>/``,
+groups, the row layout (``offsets``, torch._grouped_mm's; or ``gathered``:
+the same offsets over routed rows that read an un-permuted token matrix
+through a device index array), the scale layout and whether it takes
+alpha. M (the token count) is not part of it: both layouts read the group
+ends (and the indices) from the device at run time. Its directory, ``<root>/<key.name>/``,
 holds what ``gemm-opt --ggemm-pipeline="... out-dir=..."`` writes: the
 manifest ``kernel.json`` and the cubin (or PTX) it names.
 
@@ -23,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-ROWS = ("offsets",)
+ROWS = ("offsets", "gathered")
 SCALES = ("row_major",)
 CHIPS = ("sm_90a", "sm_100a")
 
@@ -64,20 +66,26 @@ class CacheKey:
     def mlir(self):
         """The ggemm op of this key, in a function @kernel."""
         g, n, k = self.groups, self.n, self.k
-        alpha_arg = ", %%alpha: memref<%dxf32>" % g if self.alpha else ""
-        alpha_use = " alpha(%%alpha : memref<%dxf32>)" % g if self.alpha else ""
-        return (
-            "func.func @kernel(%%a: memref<?x%dxf4E2M1FN>, "
-            "%%sfa: memref<?x%dxf8E4M3FN>, %%b: memref<%dx%dx%dxf4E2M1FN>, "
-            "%%sfb: memref<%dx%dx%dxf8E4M3FN>, %%c: memref<?x%dxf16>, "
-            "%%offs: memref<%dxi32>%s) {\n"
-            "  ggemm.grouped_matmul rows<offsets> scales<row_major>\n"
-            "      a(%%a : memref<?x%dxf4E2M1FN>) sfa(%%sfa : memref<?x%dxf8E4M3FN>)\n"
-            "      b(%%b : memref<%dx%dx%dxf4E2M1FN>) sfb(%%sfb : memref<%dx%dx%dxf8E4M3FN>)\n"
-            "      c(%%c : memref<?x%dxf16>) group_offsets(%%offs : memref<%dxi32>)%s\n"
-            "  return\n}\n"
-            % (k, k // 16, g, n, k, g, n, k // 16, n, g, alpha_arg,
-               k, k // 16, g, n, k, g, n, k // 16, n, g, alpha_use))
+        gathered = self.rows == "gathered"
+        args = ["%%a: memref<?x%dxf4E2M1FN>" % k,
+                "%%sfa: memref<?x%dxf8E4M3FN>" % (k // 16),
+                "%%b: memref<%dx%dx%dxf4E2M1FN>" % (g, n, k),
+                "%%sfb: memref<%dx%dx%dxf8E4M3FN>" % (g, n, k // 16),
+                "%%c: memref<?x%dxf16>" % n, "%%offs: memref<%dxi32>" % g]
+        uses = ("a(%%a : memref<?x%dxf4E2M1FN>) sfa(%%sfa : memref<?x%dxf8E4M3FN>)\n"
+                "      b(%%b : memref<%dx%dx%dxf4E2M1FN>) sfb(%%sfb : memref<%dx%dx%dxf8E4M3FN>)\n"
+                "      c(%%c : memref<?x%dxf16>) group_offsets(%%offs : memref<%dxi32>)"
+                % (k, k // 16, g, n, k, g, n, k // 16, n, g))
+        if gathered:
+            args.append("%idx: memref<?xi32>")
+            uses += " row_indices(%idx : memref<?xi32>)"
+        if self.alpha:
+            args.append("%%alpha: memref<%dxf32>" % g)
+            uses += " alpha(%%alpha : memref<%dxf32>)" % g
+        return ("func.func @kernel(%s) {\n"
+                "  ggemm.grouped_matmul rows<%s> scales<row_major>\n"
+                "      %s\n"
+                "  return\n}\n" % (", ".join(args), self.rows, uses))
 
 
 class CacheMiss(LookupError):
@@ -130,6 +138,8 @@ def fill_command(root, keys):
         args += ["--shape", "%d:%d:%d" % (key.groups, key.n, key.k)]
     if keys[0].alpha:
         args.append("--alpha")
+    if keys[0].rows != "offsets":
+        args += ["--rows", keys[0].rows]
     return " ".join(shlex.quote(a) for a in args)
 
 
@@ -142,6 +152,9 @@ def main(argv=None):
     fill.add_argument("--shape", action="append", required=True,
                       help="G:N:K of one expert layer")
     fill.add_argument("--alpha", action="store_true")
+    fill.add_argument("--rows", default="offsets", choices=ROWS,
+                      help="the row layout (gathered: A read through an "
+                      "index array)")
     fill.add_argument("--format", default="bin", choices=("bin", "isa"))
     fill.add_argument("--gemm-opt", default="gemm-opt")
     args = parser.parse_args(argv)
@@ -151,7 +164,7 @@ def main(argv=None):
             g, n, k = (int(x) for x in shape.split(":"))
         except ValueError:
             parser.error("--shape needs G:N:K, not %r" % shape)
-        key = CacheKey(args.chip, n, k, g, alpha=args.alpha)
+        key = CacheKey(args.chip, n, k, g, rows=args.rows, alpha=args.alpha)
         if os.path.exists(os.path.join(cache.directory(key), "kernel.json")):
             print("cached %s" % key.name)
             continue

@@ -57,6 +57,18 @@ class Kernel:
                        _i64(sets), *[x for x, _ in arrays], _u64(row_array),
                        _u64(alpha), _i64(rows))
 
+    def launch_gathered(self, stream, workspace, a, b, sfa, sfb, c,
+                        row_array, row_indices, rows, token_rows, alpha=0):
+        """Enqueues a kernel of rows "gathered" on `stream`: A and SFA the
+        token matrix of `token_rows` rows, C and `row_indices` (each routed
+        row's token row, int32) of `rows` rows, `row_array` the offsets over
+        the routed rows. One address each."""
+        self._rt._call("ggemm_rt_launch_gathered", self._handle,
+                       ctypes.c_void_p(stream or None), _u64(workspace),
+                       _u64(a), _u64(b), _u64(sfa), _u64(sfb), _u64(c),
+                       _u64(row_array), _u64(alpha), _i64(rows),
+                       _u64(row_indices), _i64(token_rows))
+
     def close(self):
         if self._handle:
             self._rt._lib.ggemm_rt_kernel_free(self._handle)
@@ -85,6 +97,9 @@ class Runtime:
                                           ctypes.c_size_t]
         lib.ggemm_rt_free.argtypes = [_u64]
         lib.ggemm_rt_error_flags.argtypes = [_u64, ctypes.POINTER(ctypes.c_int32)]
+        lib.ggemm_rt_launch_gathered.argtypes = [
+            ctypes.c_void_p, ctypes.c_void_p, _u64] + [_u64] * 7 + \
+            [_i64, _u64, _i64]
         lib.ggemm_rt_launch.argtypes = [
             ctypes.c_void_p, ctypes.c_void_p, _u64, _i64] + \
             [ctypes.POINTER(_u64)] * 5 + [_u64, _u64, _i64]

@@ -17,6 +17,16 @@ waits for nothing, so the op works under CUDA graph capture and
 torch.cuda.set_sync_debug_mode("error"); register_fake gives
 torch.compile the output's shape.
 
+    out = torch.ops.ggemm.grouped_mm_nvfp4_gathered(x, sfx, b, sfb, offs,
+                                                    row_indices)
+
+takes the tokens un-permuted instead: x [T, K/2] and sfx [T, K/16] the
+token matrix, row_indices int32 [R] each routed row's token row (top-k
+routing without a permuted copy), offs the cumulative end offsets over the
+R routed rows; returns float16 [R, N] in group order. An index outside
+[0, T) in a grouped row is clamped by the kernel and flagged in the
+workspace's status word (bit 2), not read past A.
+
 Device 0 only (the runtime's C ABI works in device 0's primary context,
 the one torch uses). Scale bytes with bit 7 set would be read as UE4M3,
 not as torch's signed e4m3: with check_scales=True (the default) an
@@ -28,7 +38,7 @@ from typing import Optional
 
 import torch
 
-from .args import Operand, check_offsets_problem
+from .args import Operand, check_gathered_problem, check_offsets_problem
 from .cache import CacheKey, KernelCache
 from .runtime import Runtime
 
@@ -65,29 +75,44 @@ def _operand(t):
                    t.data_ptr())
 
 
+def _key_and_output(a, b, alpha, rows, out_rows):
+    """The key of the kernel the operands need, and the output."""
+    if a.device.type != "cuda" or (a.device.index or 0) != 0:
+        raise ValueError("a: on %s; ggemm launches on cuda:0" % a.device)
+    g, n, k = b.shape[0], b.shape[1], 2 * b.shape[2]
+    key = CacheKey(_chip(a.device), n=n, k=k, groups=g, rows=rows,
+                   alpha=alpha is not None)
+    out = torch.empty((out_rows, n), dtype=torch.float16, device=a.device)
+    return key, out
+
+
+def _check_scales(sfa, sfb):
+    """Scale bytes with bit 7 set, refused on the device (no host sync)."""
+    for name, s in (("sfa", sfa), ("sfb", sfb)):
+        torch._assert_async((s.view(torch.uint8) < 128).all(),
+                            "ggemm: %s has bytes with bit 7 set (UE4M3 "
+                            "scales are unsigned)" % name)
+
+
+def _workspace(kernel, device):
+    return torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
+                       device=device)
+
+
 @torch.library.custom_op("ggemm::grouped_mm_nvfp4", mutates_args=())
 def grouped_mm_nvfp4(a: torch.Tensor, sfa: torch.Tensor, b: torch.Tensor,
                      sfb: torch.Tensor, offs: torch.Tensor,
                      alpha: Optional[torch.Tensor] = None,
                      check_scales: bool = True) -> torch.Tensor:
-    if a.device.type != "cuda" or (a.device.index or 0) != 0:
-        raise ValueError("a: on %s; ggemm launches on cuda:0" % a.device)
-    g, n, k = b.shape[0], b.shape[1], 2 * b.shape[2]
-    key = CacheKey(_chip(a.device), n=n, k=k, groups=g,
-                   alpha=alpha is not None)
     t = a.shape[0]
-    out = torch.empty((t, n), dtype=torch.float16, device=a.device)
+    key, out = _key_and_output(a, b, alpha, "offsets", t)
     check_offsets_problem(key, _operand(a), _operand(sfa), _operand(b),
                           _operand(sfb), _operand(offs), _operand(out),
                           None if alpha is None else _operand(alpha))
     if check_scales:
-        for name, s in (("sfa", sfa), ("sfb", sfb)):
-            torch._assert_async((s.view(torch.uint8) < 128).all(),
-                                "ggemm: %s has bytes with bit 7 set (UE4M3 "
-                                "scales are unsigned)" % name)
+        _check_scales(sfa, sfb)
     kernel = _kernel(key)
-    workspace = torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
-                            device=a.device)
+    workspace = _workspace(kernel, a.device)
     kernel.launch(torch.cuda.current_stream(a.device).cuda_stream,
                   workspace.data_ptr(), a=a.data_ptr(), b=b.data_ptr(),
                   sfa=sfa.data_ptr(), sfb=sfb.data_ptr(), c=out.data_ptr(),
@@ -99,3 +124,34 @@ def grouped_mm_nvfp4(a: torch.Tensor, sfa: torch.Tensor, b: torch.Tensor,
 @grouped_mm_nvfp4.register_fake
 def _(a, sfa, b, sfb, offs, alpha=None, check_scales=True):
     return a.new_empty((a.shape[0], b.shape[1]), dtype=torch.float16)
+
+
+@torch.library.custom_op("ggemm::grouped_mm_nvfp4_gathered", mutates_args=())
+def grouped_mm_nvfp4_gathered(x: torch.Tensor, sfx: torch.Tensor,
+                              b: torch.Tensor, sfb: torch.Tensor,
+                              offs: torch.Tensor, row_indices: torch.Tensor,
+                              alpha: Optional[torch.Tensor] = None,
+                              check_scales: bool = True) -> torch.Tensor:
+    r = row_indices.shape[0] if row_indices.dim() == 1 else 0
+    key, out = _key_and_output(x, b, alpha, "gathered", r)
+    t, r = check_gathered_problem(
+        key, _operand(x), _operand(sfx), _operand(b), _operand(sfb),
+        _operand(offs), _operand(row_indices), _operand(out),
+        None if alpha is None else _operand(alpha))
+    if check_scales:
+        _check_scales(sfx, sfb)
+    kernel = _kernel(key)
+    workspace = _workspace(kernel, x.device)
+    kernel.launch_gathered(
+        torch.cuda.current_stream(x.device).cuda_stream, workspace.data_ptr(),
+        a=x.data_ptr(), b=b.data_ptr(), sfa=sfx.data_ptr(),
+        sfb=sfb.data_ptr(), c=out.data_ptr(), row_array=offs.data_ptr(),
+        row_indices=row_indices.data_ptr(), rows=r, token_rows=t,
+        alpha=0 if alpha is None else alpha.data_ptr())
+    return out
+
+
+@grouped_mm_nvfp4_gathered.register_fake
+def _(x, sfx, b, sfb, offs, row_indices, alpha=None, check_scales=True):
+    return x.new_empty((row_indices.shape[0], b.shape[1]),
+                       dtype=torch.float16)

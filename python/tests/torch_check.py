@@ -21,6 +21,7 @@ import time
 
 import torch
 
+import ggemm.cache  # noqa: E402
 import ggemm.torch_ops  # noqa: F401  (registers torch.ops.ggemm)
 
 E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
@@ -127,6 +128,34 @@ def run(shape, seed, bench):
     out = compiled(a, sfa, b, sfb, offs)
     torch.cuda.synchronize()
     check(name + " compiled", out, a, sfa, b, sfb, offs)
+
+    # The gathered op on the un-permuted rows gives the permuted op's bits
+    # (where the cache holds the gathered kernel of this shape).
+    gathered_key = ggemm.cache.CacheKey(ggemm.torch_ops._chip(dev), n=n,
+                                        k=k, groups=g, rows="gathered")
+    try:
+        ggemm.torch_ops._state["cache"].manifest(gathered_key)
+    except ggemm.cache.CacheMiss:
+        gathered_key = None
+    if gathered_key is not None:
+        tokens = t // 2 + 1
+        index = torch.randint(0, tokens, (t,), generator=gen).to(dev)
+        index = index.to(torch.int32)
+        x = a[:tokens].contiguous()
+        sfx = sfa.view(torch.uint8)[:tokens].contiguous()
+        permuted = op(x[index.long()], sfx[index.long()].view(
+            torch.float8_e4m3fn), b, sfb, offs)
+        got = torch.ops.ggemm.grouped_mm_nvfp4_gathered(
+            x, sfx.view(torch.float8_e4m3fn), b, sfb, offs, index)
+        torch.cuda.synchronize()
+        end = int(offs[-1])
+        same = torch.equal(got[:end].view(torch.int16),
+                           permuted[:end].view(torch.int16))
+        print("%s gathered: %d routed rows of %d tokens, %s the permuted "
+              "op's bits" % (name, end, tokens, "the same as" if same
+                             else "NOT"))
+        if not same:
+            failures.append("%s: gathered differs from permuted" % name)
 
     # A ggemm kernel ran.
     with torch.profiler.profile(

@@ -38,6 +38,41 @@ def expect_error(kind, text, call):
     raise AssertionError("not refused: %s" % text)
 
 
+def check_output(rt, c_address, a, sfa, b, sfb, offs, token_of_row, rows, n,
+                 k):
+    """Every C element of a grouped row against a plain-Python product of
+    its token row (token_of_row) and its group's B, within ggemm's bound;
+    rows of no group still hold their 0xFFFF filler. Returns the worst
+    error as a fraction of the bound."""
+    data = rt.download(c_address, rows * n * 2)
+    c = struct.unpack("<%de" % (rows * n), data)
+    raw = struct.unpack("<%dH" % (rows * n), data)
+    worst, start = 0.0, 0
+    for group, end in enumerate(offs):
+        for r in range(start, end):
+            tr = token_of_row[r]
+            for j in range(n):
+                exact = absum = 0.0
+                for x in range(k):
+                    va = e2m1(a[tr * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
+                    va *= ue4m3(sfa[tr * k // 16 + x // 16])
+                    row = (group * n + j)
+                    vb = e2m1(b[row * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
+                    vb *= ue4m3(sfb[row * k // 16 + x // 16])
+                    exact += va * vb
+                    absum += abs(va * vb)
+                got = c[r * n + j]
+                bound = abs(exact) * 2.0 ** -10 + absum * k * 2.0 ** -23
+                if not abs(got - exact) <= bound:
+                    raise AssertionError("C[%d, %d] = %r, exact %r"
+                                         % (r, j, got, exact))
+                worst = max(worst, abs(got - exact) / max(bound, 1e-30))
+        start = end
+    spare = sum(1 for i in range(offs[-1] * n, rows * n) if raw[i] == 0xFFFF)
+    assert spare == (rows - offs[-1]) * n, "rows of no group were written"
+    return worst
+
+
 def main():
     gemm_opt = os.environ["GEMM_OPT"]
     root = tempfile.mkdtemp(prefix="ggemm-cache-")
@@ -123,30 +158,8 @@ def main():
                   sfb=buffers["sfb"], c=buffers["c"], row_array=buffers["offs"],
                   rows=t)
     rt.synchronize()
-    c = struct.unpack("<%de" % (t * n), rt.download(buffers["c"], t * n * 2))
-    raw = struct.unpack("<%dH" % (t * n), rt.download(buffers["c"], t * n * 2))
-    worst, start = 0.0, 0
-    for group, end in enumerate(offs):
-        for r in range(start, end):
-            for j in range(n):
-                exact = absum = 0.0
-                for x in range(k):
-                    va = e2m1(a[r * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
-                    va *= ue4m3(sfa[r * k // 16 + x // 16])
-                    row = (group * n + j)
-                    vb = e2m1(b[row * k // 2 + x // 2] >> (4 * (x % 2)) & 15)
-                    vb *= ue4m3(sfb[row * k // 16 + x // 16])
-                    exact += va * vb
-                    absum += abs(va * vb)
-                got = c[r * n + j]
-                bound = abs(exact) * 2.0 ** -10 + absum * k * 2.0 ** -23
-                if not abs(got - exact) <= bound:
-                    raise AssertionError("C[%d, %d] = %r, exact %r"
-                                         % (r, j, got, exact))
-                worst = max(worst, abs(got - exact) / max(bound, 1e-30))
-        start = end
-    spare = sum(1 for i in range(offs[-1] * n, t * n) if raw[i] == 0xFFFF)
-    assert spare == (t - offs[-1]) * n, "rows of no group were written"
+    worst = check_output(rt, buffers["c"], a, sfa, b, sfb, offs, list(range(t)),
+                         t, n, k)
     assert rt.error_flags(ws) == 0
     print("launch: %d rows checked, worst error %.2f of the bound, %d rows "
           "of no group untouched, flags 0" % (offs[-1], worst, t - offs[-1]))
@@ -167,6 +180,75 @@ def main():
                                        b=buffers["b"], sfa=buffers["sfa"],
                                        sfb=buffers["sfb"], c=buffers["c"],
                                        row_array=buffers["offs"], rows=t))
+    # Gathered rows: 16 routed rows read 10 token rows of A through an index
+    # array (repeated tokens), offsets [7, 13] over the routed rows, rows 13
+    # to 15 of no group.
+    gkey = CacheKey("sm_90a", n=128, k=128, groups=2, rows="gathered")
+    print("key %s" % gkey.name)
+    expect_error(CacheMiss, "--shape 2:128:128 --rows gathered",
+                 lambda: cache.manifest(gkey))
+    out = subprocess.run(
+        [sys.executable, "-m", "ggemm", "fill", "--root", root, "--chip",
+         "sm_90a", "--shape", "2:128:128", "--rows", "gathered", "--format",
+         "isa", "--gemm-opt", gemm_opt], check=True, capture_output=True,
+        text=True, env=env).stdout.strip()
+    print(out)
+    tokens, routed = 10, 16
+    gargs = dict(a=op((tokens, k // 2), "uint8"),
+                 sfa=op((tokens, k // 16), "uint8"),
+                 b=good["b"], sfb=good["sfb"], offs=good["offs"],
+                 row_indices=op((routed,), "int32"),
+                 c=op((routed, n), "float16"))
+    assert ggemm.check_gathered_problem(gkey, **gargs) == (tokens, routed)
+    expect_error(ArgumentError, "takes rows gathered, not offsets",
+                 lambda: ggemm.check_offsets_problem(gkey, **good))
+    for name, bad, text in [
+            ("row_indices", op((routed,), "int64"),
+             "row_indices: dtype int64; expected int32"),
+            ("c", op((tokens, n), "float16"), "out: shape [10, 128]; "
+             "expected [16, 128]"),
+            ("sfa", op((routed, k // 16), "uint8"), "sfa: shape [16, 8]; "
+             "expected [10, 8]")]:
+        args = dict(gargs, **{name: bad})
+        expect_error(ArgumentError, text,
+                     lambda: ggemm.check_gathered_problem(gkey, **args))
+    gkernel = rt.load(cache.manifest(gkey))
+    index = [rng.randrange(tokens) for _ in range(routed)]
+    goffs = [7, 13]
+    gbuf = {}
+    for name, data in [("a", a[:tokens * k // 2]),
+                       ("sfa", sfa[:tokens * k // 16]),
+                       ("offs", struct.pack("<2i", *goffs)),
+                       ("idx", struct.pack("<%di" % routed, *index)),
+                       ("c", b"\xff" * (routed * n * 2))]:
+        gbuf[name] = rt.alloc(len(data))
+        rt.upload(gbuf[name], data)
+    gws = rt.alloc(gkernel.workspace_bytes)
+
+    def launch_gathered():
+        gkernel.launch_gathered(0, gws, a=gbuf["a"], b=buffers["b"],
+                                sfa=gbuf["sfa"], sfb=buffers["sfb"],
+                                c=gbuf["c"], row_array=gbuf["offs"],
+                                row_indices=gbuf["idx"], rows=routed,
+                                token_rows=tokens)
+        rt.synchronize()
+    launch_gathered()
+    worst = check_output(rt, gbuf["c"], a, sfa, b, sfb, goffs, index, routed,
+                         n, k)
+    assert rt.error_flags(gws) == 0
+    print("gathered: %d routed rows of %d tokens checked, worst error %.2f "
+          "of the bound, %d rows of no group untouched, flags 0"
+          % (goffs[-1], tokens, worst, routed - goffs[-1]))
+    # An index outside [0, T) in an owned row: clamped, flagged (bit 2).
+    rt.upload(gbuf["idx"] + 4 * 3, struct.pack("<i", tokens))
+    launch_gathered()
+    flags = rt.error_flags(gws)
+    assert flags == 4, flags
+    print("bad index: flags %d" % flags)
+    for address in list(gbuf.values()) + [gws]:
+        rt.free(address)
+    gkernel.close()
+
     for address in list(buffers.values()) + [ws]:
         rt.free(address)
     kernel.close()
