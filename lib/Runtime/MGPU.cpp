@@ -18,7 +18,8 @@
 // linked with it runs its kernels (PTX) on the PTX emulator.
 //
 // Every entry works in the primary context of the default device (0, or
-// mgpuSetDefaultDevice's), made current for the call. The ABI has no error
+// mgpuSetDefaultDevice's), made current for the call (and left current on
+// a thread that had none). The ABI has no error
 // results: a failed driver call is reported on stderr with the entry point,
 // the driver call and its CUresult name, and counted
 // (ggemmMgpuErrorCount), so that a caller can check after the fact.
@@ -139,10 +140,20 @@ CUcontext primaryContext(int32_t ordinal) {
 }
 
 /// Makes the default device's primary context current for its lifetime.
+/// Cheap where it is current already (one thread-local query): a launch
+/// passes through here several times. A thread with no context keeps the
+/// primary one current afterwards, as the CUDA runtime leaves it; another
+/// context is pushed over and given back.
 class ScopedContext {
 public:
   ScopedContext() {
-    if (CUcontext ctx = primaryContext(defaultDevice))
+    CUcontext ctx = primaryContext(defaultDevice), current = nullptr;
+    if (!ctx || (CU(cuCtxGetCurrent)(&current) == CUDA_SUCCESS &&
+                 current == ctx))
+      return;
+    if (!current)
+      CU_CHECK(cuCtxSetCurrent, ctx);
+    else
       pushed = CU_CHECK(cuCtxPushCurrent, ctx);
   }
   ~ScopedContext() {
