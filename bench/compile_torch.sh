@@ -15,6 +15,14 @@ args=()
 for s in "${shapes[@]}"; do args+=(--shape "$s"); done
 PYTHONPATH=python python3 -m ggemm fill --root out/ggemm-cache \
   --chip sm_90a --gemm-opt "$GGEMM_BUILD/bin/gemm-opt" "${args[@]}"
+# Every benchmark shape of bench/problems.json (run_torch.sh checks the op
+# on each, with its own group sizes).
+mapfile -t problems < <(python3 -c '
+import json
+for s in json.load(open("bench/problems.json"))["benchmarks"]:
+    print("--shape"); print("%d:%d:%d" % (len(s["m"]), s["n"], s["k"]))')
+PYTHONPATH=python python3 -m ggemm fill --root out/ggemm-cache \
+  --chip sm_90a --gemm-opt "$GGEMM_BUILD/bin/gemm-opt" "${problems[@]}"
 # The gathered kernel of the example layer's gate/up projection
 # (python/examples/moe_layer.py) and of torch_check.py's gathered check.
 PYTHONPATH=python python3 -m ggemm fill --root out/ggemm-cache \

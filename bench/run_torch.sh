@@ -16,6 +16,9 @@ date -u +%Y-%m-%d >> "$logs/device.txt"
 python3 python/tests/torch_check.py out/ggemm-cache --shapes 2:256:512,8:1024:2048,128:2048:1024 2>&1 | tee "$logs/check.log"
 rc=${PIPESTATUS[0]}
 python3 python/tests/torch_check.py out/ggemm-cache --shapes 8:4096:7168,128:2048:1024 --bench 2>&1 | tee "$logs/bench.log"
+# Every benchmark shape of bench/problems.json, with its own group sizes.
+python3 python/tests/torch_check.py out/ggemm-cache --problems bench/problems.json 2>&1 | tee "$logs/problems.log"
+[ ${PIPESTATUS[0]} -eq 0 ] || rc=1
 # Where the op's host time per call goes.
 python3 bench/torch_overhead.py out/ggemm-cache 2>&1 | tee "$logs/overhead.log"
 # The example MoE layer (router, top-k, two grouped projections, SwiGLU,

@@ -63,15 +63,25 @@ def skewed_offsets(g, t, gen):
     return torch.cumsum(sizes, 0).to(torch.int32)
 
 
-def check(name, out, a, sfa, b, sfb, offs):
+def check(name, out, a, sfa, b, sfb, offs, rows_per_group=None):
+    """Every element of every grouped row (or of `rows_per_group` rows
+    spread over each group, first and last included) within ggemm's bound
+    of the float64 product of the dequantized operands; one group's B is
+    dequantized at a time."""
     k = a.shape[1] * 2
-    da, db = dequant(a, sfa.view(torch.uint8)), dequant(b, sfb.view(torch.uint8))
-    start, worst = 0, 0.0
+    start, worst, checked = 0, 0.0, 0
     for gi, end in enumerate(offs.tolist()):
         if end > start:
-            exact = da[start:end] @ db[gi].T
-            absum = da[start:end].abs() @ db[gi].abs().T
-            got = out[start:end].double()
+            rows = torch.arange(start, end, device=a.device)
+            if rows_per_group and end - start > rows_per_group:
+                pick = torch.linspace(0, end - start - 1, rows_per_group,
+                                      device=a.device).round().long()
+                rows = rows[pick]
+            da = dequant(a[rows], sfa.view(torch.uint8)[rows])
+            db = dequant(b[gi], sfb.view(torch.uint8)[gi])
+            exact = da @ db.T
+            absum = da.abs() @ db.abs().T
+            got = out[rows].double()
             bound = exact.abs() * 2.0 ** -10 + absum * k * 2.0 ** -23
             bad = (got - exact).abs() > bound
             if bad.any():
@@ -79,8 +89,32 @@ def check(name, out, a, sfa, b, sfb, offs):
                                 % (name, gi, int(bad.sum())))
             worst = max(worst, float(((got - exact).abs() / bound.clamp_min(
                 1e-30)).max()))
+            checked += len(rows)
         start = max(start, end)
-    print("%s: %d rows, worst error %.2f of the bound" % (name, start, worst))
+    print("%s: %d rows, %d checked, worst error %.2f of the bound"
+          % (name, start, checked, worst))
+
+
+def run_problems(path, seed):
+    """bench/problems.json's benchmark shapes with their own group sizes
+    (every group of one shape has the same N and K), eager, 64 rows of each
+    group checked."""
+    import json
+    dev = torch.device("cuda:0")
+    op = torch.ops.ggemm.grouped_mm_nvfp4
+    for shape in json.load(open(path))["benchmarks"]:
+        g, n, k = len(shape["m"]), shape["n"], shape["k"]
+        t = sum(shape["m"])
+        dgen = torch.Generator(device=dev).manual_seed(seed)
+        a, sfa, b, sfb = problem(g, n, k, t, dgen, dev)
+        offs = torch.tensor(shape["m"], dtype=torch.int64).cumsum(0)
+        offs = offs.to(torch.int32).to(dev)
+        out = op(a, sfa, b, sfb, offs)
+        torch.cuda.synchronize()
+        check("%s (G%d N%d K%d, T %d)" % (shape["name"], g, n, k, t), out, a,
+              sfa, b, sfb, offs, rows_per_group=64)
+        del a, sfa, b, sfb, out
+        torch.cuda.empty_cache()
 
 
 def run(shape, seed, bench):
@@ -203,11 +237,17 @@ def main():
     parser.add_argument("--shapes", default="2:256:512,8:1024:2048")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bench", action="store_true")
+    parser.add_argument("--problems", help="check the benchmark shapes of "
+                        "this problems.json instead of --shapes")
     args = parser.parse_args()
     ggemm.torch_ops.use_cache(args.cache)
     print("torch %s on %s" % (torch.__version__, torch.cuda.get_device_name(0)))
-    for shape in args.shapes.split(","):
-        run(tuple(int(x) for x in shape.split(":")), args.seed, args.bench)
+    if args.problems:
+        run_problems(args.problems, args.seed)
+    else:
+        for shape in args.shapes.split(","):
+            run(tuple(int(x) for x in shape.split(":")), args.seed,
+                args.bench)
     for f in failures:
         print("FAIL " + f)
     print("FAILED" if failures else "all checks pass")
