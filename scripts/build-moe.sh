@@ -27,6 +27,12 @@ SRC="$ROOT/examples/moe/moe_block.mlir"
 mkdir -p "$OUT"
 
 BUFFERIZE='--one-shot-bufferize=bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map'
+# Bufferization's temporaries freed where they die (upstream's ownership-
+# based deallocation, lowered to memref.dealloc), as a compiler that runs
+# the program many times needs.
+DEALLOC=(--ownership-based-buffer-deallocation --canonicalize
+  --buffer-deallocation-simplification --bufferization-lower-deallocations
+  --convert-bufferization-to-memref --canonicalize)
 # What is left of either program after its matmuls are lowered: loops,
 # e2m1/e4m3 conversions expanded into integer arithmetic (the LLVM dialect
 # has neither type), then upstream's lowering to the LLVM dialect.
@@ -44,7 +50,7 @@ object() { # NAME: OUT/NAME.llvm.mlir -> OUT/NAME.o
 
 # The program as written, renamed, with upstream passes only.
 sed 's/@moe_block(/@moe_block_ref(/' "$SRC" |
-  "$OPT" --convert-elementwise-to-linalg "$BUFFERIZE" "${LOWER[@]}" \
+  "$OPT" --convert-elementwise-to-linalg "$BUFFERIZE" "${DEALLOC[@]}" "${LOWER[@]}" \
     "${TO_LLVM[@]}" -o "$OUT/moe_ref.llvm.mlir"
 object moe_ref
 
@@ -52,14 +58,14 @@ LIBS=()
 DEFS=()
 case "$MODE" in
 cpu)
-  "$OPT" "$SRC" --ggemm-raise --canonicalize "$BUFFERIZE" \
+  "$OPT" "$SRC" --ggemm-raise --canonicalize "$BUFFERIZE" "${DEALLOC[@]}" \
     --convert-linalg-to-loops --convert-ggemm-to-loops "${LOWER[@]}" \
     "${TO_LLVM[@]}" -o "$OUT/moe_$MODE.llvm.mlir"
   ;;
 gpu | emu)
   FORMAT=bin
   [ "$MODE" = emu ] && FORMAT=isa
-  "$OPT" "$SRC" --ggemm-raise --canonicalize "$BUFFERIZE" \
+  "$OPT" "$SRC" --ggemm-raise --canonicalize "$BUFFERIZE" "${DEALLOC[@]}" \
     --ggemm-pipeline="chip=sm_90a format=$FORMAT host=launch" \
     -o "$OUT/moe_$MODE.gpu.mlir"
   # The host side: its own loops onto ggemm's packed e2m1 storage

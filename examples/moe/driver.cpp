@@ -27,6 +27,7 @@
 #include "ggemm/Runtime/MGPU.h"
 #endif
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -96,7 +97,7 @@ namespace {
 
 /// Memory the raised program's operands live in: managed memory (which its
 /// kernels and its host code both address) on the GPU build, host memory
-/// on the CPU build. Never freed: the process is short.
+/// on the CPU build; freed by freeOperandMemory.
 void *operandMemory(size_t bytes) {
   bytes = bytes ? bytes : 1; // no tokens: still a buffer to point at
 #ifdef GGEMM_MOE_GPU
@@ -109,6 +110,14 @@ void *operandMemory(size_t bytes) {
     std::exit(2);
   }
   return p;
+}
+
+void freeOperandMemory(void *p) {
+#ifdef GGEMM_MOE_GPU
+  mgpuMemFree(p, nullptr);
+#else
+  std::free(p);
+#endif
 }
 
 /// One NVFP4 tensor of `elements` codes: the codes (one per byte, 0..15)
@@ -140,11 +149,24 @@ std::vector<uint8_t> pack(const std::vector<uint8_t> &codes) {
   return bytes;
 }
 
-/// A copy of `bytes` in `memory`.
-void *place(const std::vector<uint8_t> &bytes, bool operand) {
+/// Every buffer a call placed, freed after it.
+struct Placed {
+  std::vector<void *> operand, host;
+  ~Placed() {
+    for (void *p : operand)
+      freeOperandMemory(p);
+    for (void *p : host)
+      std::free(p);
+  }
+};
+
+/// A copy of `bytes`: in operand memory for the raised program, in host
+/// memory for the other.
+void *place(Placed &placed, const std::vector<uint8_t> &bytes, bool operand) {
   void *p = operand ? operandMemory(bytes.size())
                     : std::malloc(bytes.size() ? bytes.size() : 1);
-  std::memcpy(p, bytes.data(), bytes.size());
+  (operand ? placed.operand : placed.host).push_back(p);
+  std::copy(bytes.begin(), bytes.end(), static_cast<uint8_t *>(p));
   return p;
 }
 
@@ -171,20 +193,22 @@ struct Operands {
 
 /// The descriptors of both programs over the same values: `packed` gives
 /// e2m1 codes two per byte, with the innermost size halved.
-Operands describe(const Quantized &x, const std::vector<int32_t> &offs,
-                  const Quantized &w1, const Quantized &w2, int64_t tokens,
-                  bool packed) {
+Operands describe(Placed &placed, const Quantized &x,
+                  const std::vector<int32_t> &offs, const Quantized &w1,
+                  const Quantized &w2, int64_t tokens, bool packed) {
   auto codes = [&](const Quantized &q) {
-    return place(packed ? pack(q.codes) : q.codes, packed);
+    return place(placed, packed ? pack(q.codes) : q.codes, packed);
   };
-  auto scales = [&](const Quantized &q) { return place(q.scales, packed); };
+  auto scales = [&](const Quantized &q) {
+    return place(placed, q.scales, packed);
+  };
   int64_t half = packed ? 2 : 1;
   std::vector<uint8_t> offBytes(offs.size() * 4);
   std::memcpy(offBytes.data(), offs.data(), offBytes.size());
   Operands o;
   o.x = denseMemRef<2>(codes(x), {tokens, kHidden / half});
   o.sx = denseMemRef<2>(scales(x), {tokens, kHidden / 16});
-  o.offs = denseMemRef<1>(place(offBytes, packed), {kExperts});
+  o.offs = denseMemRef<1>(place(placed, offBytes, packed), {kExperts});
   o.w1 = denseMemRef<3>(codes(w1), {kExperts, 2 * kInter, kHidden / half});
   o.s1 = denseMemRef<3>(scales(w1), {kExperts, 2 * kInter, kHidden / 16});
   o.w2 = denseMemRef<3>(codes(w2), {kExperts, kHidden, kInter / half});
@@ -201,13 +225,18 @@ bool runOnce(uint32_t seed, int64_t tokens) {
   Quantized w2 = draw(rng, kExperts * kHidden * kInter);
   std::vector<int32_t> offs = offsets(rng, tokens);
 
-  Operands raised = describe(x, offs, w1, w2, tokens, /*packed=*/true);
-  Operands plain = describe(x, offs, w1, w2, tokens, /*packed=*/false);
+  Placed placed;
+  Operands raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
+  Operands plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
   M2 got{}, want{};
   _mlir_ciface_moe_block(&got, &raised.x, &raised.sx, &raised.offs,
                          &raised.w1, &raised.s1, &raised.w2, &raised.s2);
   _mlir_ciface_moe_block_ref(&want, &plain.x, &plain.sx, &plain.offs,
                              &plain.w1, &plain.s1, &plain.w2, &plain.s2);
+  // The results are the caller's: the raised program's in operand memory
+  // (managed memory on the GPU build), the other's from malloc.
+  placed.operand.push_back(got.allocated);
+  placed.host.push_back(want.allocated);
 
   bool shapes = got.sizes[0] == tokens && got.sizes[1] == kHidden &&
                 want.sizes[0] == tokens && want.sizes[1] == kHidden;
