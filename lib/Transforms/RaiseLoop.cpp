@@ -260,19 +260,19 @@ FailureOr<ExpertLoop> LoopMatcher::match() {
     return failure();
   loop.a = *a, loop.sfa = *sfa, loop.b = *b, loop.sfb = *sfb;
   // One token matrix for A, its scales and C: rows<offsets> indexes all
-  // three with the same offsets.
+  // three with the same offsets, and its verifier wants one row count for
+  // them (static and equal, or all known at run time only).
   auto rowsOf = [](Value v) {
-    return cast<RankedTensorType>(v.getType()).getDimSize(0);
+    int64_t rows = cast<RankedTensorType>(v.getType()).getDimSize(0);
+    return ShapedType::isDynamic(rows) ? std::string("?")
+                                       : std::to_string(rows);
   };
-  int64_t aRows = rowsOf(loop.a), sfaRows = rowsOf(loop.sfa),
-          cRows = rowsOf(loop.init);
-  auto differ = [](int64_t x, int64_t y) {
-    return !ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y;
-  };
-  if (differ(aRows, sfaRows) || differ(aRows, cRows))
-    return refuse("the tokens, their scales and the output have different "
-                  "rows (" + Twine(aRows) + ", " + Twine(sfaRows) + ", " +
-                  Twine(cRows) + ")");
+  std::string aRows = rowsOf(loop.a), sfaRows = rowsOf(loop.sfa),
+              cRows = rowsOf(loop.init);
+  if (aRows != sfaRows || aRows != cRows)
+    return refuse("the tokens, their scales and the output do not have the "
+                  "same rows (" + aRows + ", " + sfaRows + ", " + cRows +
+                  "); rows<offsets> takes one row count for A, SFA and C");
   return loop;
 }
 

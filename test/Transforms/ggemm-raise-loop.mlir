@@ -48,6 +48,8 @@
 // CHECK: cf.assert
 // CHECK-LABEL: func.func @dynamic_trip(
 // CHECK: scf.for
+// CHECK-LABEL: func.func @c_rows(
+// CHECK: scf.for
 
 #id = affine_map<(r, k) -> (r, k)>
 #sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
@@ -646,3 +648,56 @@ func.func @dynamic_trip(%a: tensor<?x256xf4E2M1FN>, %sa: tensor<?x16xf8E4M3FN>, 
   return %r#0 : tensor<?x128xf16>
 }
 
+// -----
+
+#id = affine_map<(r, k) -> (r, k)>
+#sc16 = affine_map<(r, k) -> (r, k floordiv 16)>
+#mk = affine_map<(m, n, k) -> (m, k)>
+#nk = affine_map<(m, n, k) -> (n, k)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+
+// Static token rows, an output of run-time rows: rows<offsets> takes one
+// row count for A, SFA and C.
+func.func @c_rows(%a: tensor<64x256xf4E2M1FN>, %sa: tensor<64x16xf8E4M3FN>, %b: tensor<4x128x256xf4E2M1FN>, %sb: tensor<4x128x16xf8E4M3FN>, %offs: tensor<4xi32>, %c: tensor<?x128xf16>) -> (tensor<?x128xf16>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %cG = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %r:2 = scf.for %e = %c0 to %cG step %c1 iter_args(%out = %c, %start = %c0) -> (tensor<?x128xf16>, index) {
+    %end32 = tensor.extract %offs[%e] : tensor<4xi32>
+    %end = arith.index_cast %end32 : i32 to index
+    %m = arith.subi %end, %start : index
+    %ta = tensor.extract_slice %a[%start, 0] [%m, 256] [1, 1] : tensor<64x256xf4E2M1FN> to tensor<?x256xf4E2M1FN>
+    %tsa = tensor.extract_slice %sa[%start, 0] [%m, 16] [1, 1] : tensor<64x16xf8E4M3FN> to tensor<?x16xf8E4M3FN>
+    %tb = tensor.extract_slice %b[%e, 0, 0] [1, 128, 256] [1, 1, 1] : tensor<4x128x256xf4E2M1FN> to tensor<128x256xf4E2M1FN>
+    %tsb = tensor.extract_slice %sb[%e, 0, 0] [1, 128, 16] [1, 1, 1] : tensor<4x128x16xf8E4M3FN> to tensor<128x16xf8E4M3FN>
+    %qa_e = tensor.empty(%m) : tensor<?x256xf32>
+    %qa = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%ta, %tsa : tensor<?x256xf4E2M1FN>, tensor<?x16xf8E4M3FN>) outs(%qa_e : tensor<?x256xf32>) {
+    ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+      %xf = arith.extf %x : f4E2M1FN to f32
+      %sf = arith.extf %s : f8E4M3FN to f32
+      %p = arith.mulf %xf, %sf : f32
+      linalg.yield %p : f32
+    } -> tensor<?x256xf32>
+    %qb_e = tensor.empty() : tensor<128x256xf32>
+    %qb = linalg.generic {indexing_maps = [#id, #sc16, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%tb, %tsb : tensor<128x256xf4E2M1FN>, tensor<128x16xf8E4M3FN>) outs(%qb_e : tensor<128x256xf32>) {
+    ^bb0(%x: f4E2M1FN, %s: f8E4M3FN, %o: f32):
+      %xf = arith.extf %x : f4E2M1FN to f32
+      %sf = arith.extf %s : f8E4M3FN to f32
+      %p = arith.mulf %sf, %xf : f32
+      linalg.yield %p : f32
+    } -> tensor<128x256xf32>
+    %z_e = tensor.empty(%m) : tensor<?x128xf32>
+    %z = linalg.fill ins(%zero : f32) outs(%z_e : tensor<?x128xf32>) -> tensor<?x128xf32>
+    // expected-remark @+2 {{the loop around it is not a loop over experts: the tokens, their scales and the output do not have the same rows (64, 64, ?); rows<offsets> takes one row count for A, SFA and C}}
+    // expected-remark @+1 {{raised into ggemm.grouped_matmul rows<contiguous>: one group of run-time M (group_sizes = [rows of A])}}
+    %p = linalg.matmul indexing_maps = [#mk, #nk, #mn] ins(%qa, %qb : tensor<?x256xf32>, tensor<128x256xf32>) outs(%z : tensor<?x128xf32>) -> tensor<?x128xf32>
+    %h = arith.truncf %p : tensor<?x128xf32> to tensor<?x128xf16>
+    %out2 = tensor.insert_slice %h into %out[%start, 0] [%m, 128] [1, 1] : tensor<?x128xf16> into tensor<?x128xf16>
+    scf.yield %out2, %end : tensor<?x128xf16>, index
+  }
+  return %r#0 : tensor<?x128xf16>
+}
