@@ -28,22 +28,11 @@ import sys
 import torch
 
 import ggemm.torch_ops  # noqa: F401  (registers torch.ops.ggemm)
+from ggemm.torch_ops import E2M1_VALUES, dequantize
 
-E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
-        -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0]
 # The layer's sizes: G experts, top-k routing, hidden size D, expert
 # intermediate size I (the kernels bench/compile_torch.sh puts in the cache).
 G, TOPK, D, I = 8, 2, 1024, 512
-
-
-def dequant(data, scales):
-    """float64 values of packed e2m1 `data` [..., K/2] scaled by UE4M3
-    `scales` [..., K/16]."""
-    lut = torch.tensor(E2M1, dtype=torch.float64, device=data.device)
-    lo, hi = lut[(data & 15).long()], lut[(data >> 4).long()]
-    values = torch.stack([lo, hi], dim=-1).flatten(-2)
-    s = scales.view(torch.float8_e4m3fn).to(torch.float64)
-    return values * s.repeat_interleave(16, dim=-1)
 
 
 def quantize(x):
@@ -58,7 +47,7 @@ def quantize(x):
     exp = torch.where(amax > 0, exp, torch.full_like(exp, -6))
     scale = torch.exp2(exp)
     q = blocks / scale.unsqueeze(-1)
-    mags = torch.tensor(E2M1[:8], device=x.device)
+    mags = torch.tensor(E2M1_VALUES[:8], device=x.device)
     # Nearest magnitude; ties to the even code (codes 0..7, even index).
     dist = (q.abs().unsqueeze(-1) - mags).abs()
     best = dist.min(dim=-1, keepdim=True).values
@@ -122,7 +111,7 @@ def check_projection(name, got, a, sa, w, sw, offs):
     """Every element of a grouped projection within ggemm's bound of the
     float64 product of the dequantized operands."""
     k = a.shape[1] * 2
-    da, dw = dequant(a, sa.view(torch.uint8)), dequant(w, sw.view(torch.uint8))
+    da, dw = dequantize(a, sa.view(torch.uint8)), dequantize(w, sw.view(torch.uint8))
     start, worst = 0, 0.0
     for e, end in enumerate(offs.tolist()):
         if end > start:
@@ -194,8 +183,8 @@ def main():
     # The same layer in torch on dequantized weights, end to end: how far a
     # bf16 implementation of it lands (informative, not a check: the
     # activations' e2m1 rounding amplifies any difference).
-    dw1 = dequant(w1, s1.view(torch.uint8)).to(torch.bfloat16)
-    da = dequant(mid["a"], mid["sa"].view(torch.uint8)).to(torch.bfloat16)
+    dw1 = dequantize(w1, s1.view(torch.uint8)).to(torch.bfloat16)
+    da = dequantize(mid["a"], mid["sa"].view(torch.uint8)).to(torch.bfloat16)
     try:
         h_bf16 = torch._grouped_mm(da, dw1.transpose(1, 2), mid["offs"])
         print("gate/up vs torch._grouped_mm on dequantized bf16: max |diff| "

@@ -94,6 +94,23 @@ def _check_scales(sfa, sfb):
                             "scales are unsigned)" % name)
 
 
+# The e2m1 code points, by code (bit 3 the sign).
+E2M1_VALUES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
+               -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0)
+
+
+def dequantize(data, scales, dtype=torch.float64):
+    """The values the op multiplies, for references: packed e2m1 `data`
+    [..., K/2] (uint8, element 2j in the low nibble of byte j) times UE4M3
+    `scales` [..., K/16] (bit 7 clear), as `dtype` [..., K]."""
+    lut = torch.tensor(E2M1_VALUES, dtype=dtype, device=data.device)
+    data = data.view(torch.uint8)
+    lo, hi = lut[(data & 15).long()], lut[(data >> 4).long()]
+    values = torch.stack([lo, hi], dim=-1).flatten(-2)
+    s = scales.view(torch.float8_e4m3fn).to(dtype)
+    return values * s.repeat_interleave(16, dim=-1)
+
+
 def _workspace(kernel, device):
     return torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
                        device=device)

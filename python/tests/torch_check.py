@@ -23,18 +23,9 @@ import torch
 
 import ggemm.cache  # noqa: E402
 import ggemm.torch_ops  # noqa: F401  (registers torch.ops.ggemm)
+from ggemm.torch_ops import dequantize  # noqa: E402
 
-E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
-        -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0]
 failures = []
-
-
-def dequant(data, scales):
-    lut = torch.tensor(E2M1, dtype=torch.float64, device=data.device)
-    lo, hi = lut[(data & 15).long()], lut[(data >> 4).long()]
-    values = torch.stack([lo, hi], dim=-1).flatten(-2)
-    s = scales.view(torch.float8_e4m3fn).to(torch.float64)
-    return values * s.repeat_interleave(16, dim=-1)
 
 
 def problem(g, n, k, t, gen, dev):
@@ -77,8 +68,8 @@ def check(name, out, a, sfa, b, sfb, offs, rows_per_group=None):
                 pick = torch.linspace(0, end - start - 1, rows_per_group,
                                       device=a.device).round().long()
                 rows = rows[pick]
-            da = dequant(a[rows], sfa.view(torch.uint8)[rows])
-            db = dequant(b[gi], sfb.view(torch.uint8)[gi])
+            da = dequantize(a[rows], sfa.view(torch.uint8)[rows])
+            db = dequantize(b[gi], sfb.view(torch.uint8)[gi])
             exact = da @ db.T
             absum = da.abs() @ db.abs().T
             got = out[rows].double()
@@ -217,8 +208,8 @@ def run(shape, seed, bench):
             torch.cuda.synchronize()
             total = (time.perf_counter() - start) / iters
             return host * 1e6, total * 1e6
-        da = dequant(a, sfa.view(torch.uint8)).to(torch.bfloat16)
-        db = dequant(b, sfb.view(torch.uint8)).to(torch.bfloat16)
+        da = dequantize(a, sfa.view(torch.uint8)).to(torch.bfloat16)
+        db = dequantize(b, sfb.view(torch.uint8)).to(torch.bfloat16)
         db_t = db.transpose(1, 2)
         host, total = timed(lambda: op(a, sfa, b, sfb, offs))
         print("bench %s ggemm: host %.1f us per call, %.1f us per call "
