@@ -80,7 +80,8 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
                    2.0 * double(m) * double(g.n);
     tileBytes += double(tiles) * operandBytes(tm + tn, g.k);
     if (split > 1)
-      partialBytes += 2.0 * double(tiles * split * tm * tn) * 4;
+      partialBytes += 2.0 * double(tiles) * double(split) * double(tm) *
+                      double(tn) * 4;
     forEachCtaShare(w, tiles, split, grid,
                     [&](int64_t cta, int64_t p, int64_t count) {
                       int64_t kTilesOfSplit =

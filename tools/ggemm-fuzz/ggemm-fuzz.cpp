@@ -8,6 +8,8 @@
 //   ggemm-cpu-pipeline
 //   ggemm-pipeline{chip=sm_90a format=isa}
 //   ggemm-pipeline{chip=sm_100a format=isa}
+//   ggemm-raise{explain}                  (linalg programs)
+//   ggemm-pack-nvfp4-memrefs              (a program's own NVFP4 accesses)
 //
 // PTX only (no ptxas) and no out-dir, so nothing is written to disk. Every
 // diagnostic is swallowed: bad input is expected to fail with one, and only
@@ -21,13 +23,18 @@
 
 #include "GGemm/GGemmDialect.h"
 #include "ggemm/InitAllGGemm.h"
+#include "ggemm/Conversion/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
+#include "ggemm/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -66,7 +73,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   // upstream: its parsers are upstream's to fuzz.
   ggemm::registerAllGGemm(*registry);
   registry->insert<arith::ArithDialect, func::FuncDialect, gpu::GPUDialect,
-                   memref::MemRefDialect, scf::SCFDialect>();
+                   linalg::LinalgDialect, math::MathDialect,
+                   memref::MemRefDialect, scf::SCFDialect,
+                   tensor::TensorDialect>();
   const char *env = std::getenv("GGEMM_FUZZ_VERBOSE");
   verbose = env && *env && *env != '0';
   return 0;
@@ -94,6 +103,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   runPipeline(*module, [](OpPassManager &pm) {
     ggemm::buildCPUPipeline(pm, ggemm::CPUPipelineOptions());
+  });
+  runPipeline(*module, [](OpPassManager &pm) {
+    ggemm::GGemmRaiseOptions options;
+    options.explain = true;
+    pm.addPass(ggemm::createGGemmRaise(options));
+  });
+  runPipeline(*module, [](OpPassManager &pm) {
+    pm.addPass(ggemm::createGGemmPackNVFP4MemRefs());
   });
   for (const char *chip : {"sm_90a", "sm_100a"}) {
     runPipeline(*module, [chip](OpPassManager &pm) {

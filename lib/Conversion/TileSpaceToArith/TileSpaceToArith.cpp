@@ -146,7 +146,7 @@ bool isUniform(ArrayRef<int64_t> values) {
 template <typename OpTy>
 RowLayout rowLayoutOf(OpTy op, Value groupSizes) {
   return {op.getRows().value_or(RowsKind::contiguous), groupSizes,
-          op.getMaxRows().value_or(0)};
+          static_cast<int64_t>(op.getMaxRows().value_or(0))};
 }
 
 template <typename OpTy>
