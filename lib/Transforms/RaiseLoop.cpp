@@ -50,6 +50,7 @@ private:
   std::string &reason;
   ExpertLoop loop;
   Value start, rows; // the iteration's first row and its row count
+  int64_t experts = 0; // the loop's trip count (matchBounds)
 
   LogicalResult refuse(const Twine &message) {
     reason = message.str();
@@ -73,6 +74,7 @@ LogicalResult LoopMatcher::matchBounds() {
   if (!upper || *upper < 1)
     return refuse("the loop's trip count is not a positive constant (the "
                   "number of experts)");
+  experts = *upper;
   if (forOp.getNumRegionIterArgs() != 2)
     return refuse("the loop carries " + Twine(forOp.getNumRegionIterArgs()) +
                   " values; a loop over experts carries two: the output and "
@@ -116,10 +118,9 @@ LogicalResult LoopMatcher::matchRows(Value a) {
                   "tensor's entry at the expert");
   loop.offsets = extract.getTensor();
   auto offsetsType = cast<RankedTensorType>(loop.offsets.getType());
-  std::optional<int64_t> experts = getConstantIntValue(forOp.getUpperBound());
   if (!outside(loop.offsets) || !offsetsType.getElementType().isInteger(32) ||
-      offsetsType.getShape() != ArrayRef<int64_t>{*experts})
-    return refuse("the offsets are not a tensor<" + Twine(*experts) +
+      offsetsType.getShape() != ArrayRef<int64_t>{experts})
+    return refuse("the offsets are not a tensor<" + Twine(experts) +
                   "xi32> defined before the loop");
   return success();
 }
@@ -151,17 +152,15 @@ FailureOr<Value> LoopMatcher::matchExpertSlice(Value slice, StringRef name) {
                          "the loop");
   RankedTensorType source = op.getSourceType();
   auto offsets = op.getMixedOffsets(), sizes = op.getMixedSizes();
-  std::optional<int64_t> experts =
-      getConstantIntValue(loop.loop.getUpperBound());
   if (!isValue(offsets[0], loop.loop.getInductionVar()) ||
       !isConstant(offsets[1], 0) || !isConstant(offsets[2], 0) ||
       !isConstant(sizes[0], 1) || !source.hasStaticShape() ||
-      source.getDimSize(0) != *experts ||
+      source.getDimSize(0) != experts ||
       !isConstant(sizes[1], source.getDimSize(1)) ||
       !isConstant(sizes[2], source.getDimSize(2)) ||
       !allOnes(op.getMixedStrides()))
     return refuse(name + " is not the expert's whole matrix of a " +
-                  Twine(*experts) + " x N x K tensor, with unit strides");
+                  Twine(experts) + " x N x K tensor, with unit strides");
   return op.getSource();
 }
 
