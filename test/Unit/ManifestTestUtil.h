@@ -1,9 +1,9 @@
 //===- ManifestTestUtil.h - manifest text for runtime unit tests -*- C++ -*-===//
 //
 // What the manifest tests share: a manifest parsed from text as if it lay
-// in /kernels, and a manifest text with one substring replaced (the test
+// in /kernels, a manifest text with one substring replaced (the test
 // fails when the substring is not there, so a changed fixture cannot turn
-// a test into a no-op).
+// a test into a no-op), and the addresses of one operand set.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +29,17 @@ inline std::string replaced(std::string text, const std::string &from,
 
 inline std::string parse(const std::string &text, rt::Manifest &out) {
   return rt::parseManifest(text, "/kernels", out);
+}
+
+/// One operand set (the one-buffer row layouts) at distinct addresses.
+inline rt::Operands oneSet() {
+  rt::Operands ops;
+  ops.a = {0x10000};
+  ops.b = {0x20000};
+  ops.sfa = {0x30000};
+  ops.sfb = {0x40000};
+  ops.c = {0x50000};
+  return ops;
 }
 
 } // namespace ggemm::test

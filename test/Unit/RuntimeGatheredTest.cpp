@@ -25,13 +25,9 @@ const char *const kGathered = R"({"alignment": {"a": 16, "b": 16, "c": 16, "sfa"
 using ggemm::test::parse;
 using ggemm::test::replaced;
 
+/// One operand set with the kernel's four alphas.
 rt::Operands oneSet() {
-  rt::Operands ops;
-  ops.a = {0x10000};
-  ops.b = {0x20000};
-  ops.sfa = {0x30000};
-  ops.sfb = {0x40000};
-  ops.c = {0x50000};
+  rt::Operands ops = ggemm::test::oneSet();
   ops.alphaValues = {1, 2, 3, 4};
   return ops;
 }

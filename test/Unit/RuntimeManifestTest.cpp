@@ -273,12 +273,7 @@ TEST(RuntimeManifest, Alignment) {
 TEST(RuntimeManifest, OperandAlignment) {
   rt::Manifest m;
   ASSERT_EQ(parse(replaced(kContiguous, R"("c": 16)", R"("c": 32)"), m), "");
-  rt::Operands ops;
-  ops.a = {0x10000};
-  ops.b = {0x20000};
-  ops.sfa = {0x30000};
-  ops.sfb = {0x40000};
-  ops.c = {0x50000};
+  rt::Operands ops = ggemm::test::oneSet();
   ops.groupSizeValues = {100, 100, 100};
   ops.contiguousRows = 300;
   EXPECT_EQ(rt::checkOperands(m, ops), "");

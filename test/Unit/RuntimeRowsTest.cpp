@@ -22,18 +22,9 @@ const char *const kOffsets = R"({"alignment": {"a": 16, "b": 16, "c": 16, "sfa":
 
 const char *const kMasked = R"({"alignment": {"a": 16, "b": 16, "c": 16, "sfa": 8, "sfb": 8}, "alpha": false, "block": [288, 1, 1], "chip": "sm_90a", "cluster": [1, 1, 1], "cubin": "masked.ptx", "dynamic_shared_memory": 112640, "format": "ggemm-manifest-1", "grid": [132, 1, 1], "groups": [{"k": 128, "m": 32, "n": 64}, {"k": 128, "m": 32, "n": 64}, {"k": 128, "m": 32, "n": 64}, {"k": 128, "m": 32, "n": 64}], "kernel": "ggemm_masked", "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status"], "rows": "masked", "scales": "row_major", "split_k": 1, "tensor_maps": [{"box": [128, 16], "dims": [64, 128], "group": 0, "operand": "a", "strides": [64], "swizzle": "128B"}, {"box": [128, 128], "dims": [64, 256], "group": 0, "operand": "b", "strides": [64], "swizzle": "128B"}], "tile": [16, 128, 256]})";
 
+using ggemm::test::oneSet;
 using ggemm::test::parse;
 using ggemm::test::replaced;
-
-rt::Operands oneSet() {
-  rt::Operands ops;
-  ops.a = {0x10000};
-  ops.b = {0x20000};
-  ops.sfa = {0x30000};
-  ops.sfb = {0x40000};
-  ops.c = {0x50000};
-  return ops;
-}
 
 TEST(RuntimeRows, OffsetsManifest) {
   rt::Manifest m;
