@@ -28,7 +28,7 @@ import sys
 import torch
 
 import ggemm.torch_ops  # noqa: F401  (registers torch.ops.ggemm)
-from ggemm.torch_ops import E2M1_VALUES, dequantize
+from ggemm.torch_ops import E2M1_VALUES, dequantize, reference_errors
 
 # The layer's sizes: G experts, top-k routing, hidden size D, expert
 # intermediate size I (the kernels bench/compile_torch.sh puts in the cache).
@@ -109,23 +109,14 @@ failures = []
 
 def check_projection(name, got, a, sa, w, sw, offs):
     """Every element of a grouped projection within ggemm's bound of the
-    float64 product of the dequantized operands."""
-    k = a.shape[1] * 2
-    da, dw = dequantize(a, sa.view(torch.uint8)), dequantize(w, sw.view(torch.uint8))
-    start, worst = 0, 0.0
-    for e, end in enumerate(offs.tolist()):
-        if end > start:
-            exact = da[start:end] @ dw[e].T
-            absum = da[start:end].abs() @ dw[e].abs().T
-            bound = exact.abs() * 2.0 ** -10 + absum * k * 2.0 ** -23
-            err = (got[start:end].double() - exact).abs()
-            if (err > bound).any():
-                failures.append("%s: expert %d: %d elements beyond the bound"
-                                % (name, e, int((err > bound).sum())))
-            worst = max(worst, float((err / bound.clamp_min(1e-30)).max()))
-        start = max(start, end)
+    float64 product of the dequantized operands
+    (ggemm.torch_ops.reference_errors)."""
+    rows, _, worst, bad = reference_errors(got, a, sa, w, sw, offs)
+    for e, count in bad:
+        failures.append("%s: expert %d: %d elements beyond the bound"
+                        % (name, e, count))
     print("%s: %d routed rows, worst error %.2f of the bound"
-          % (name, start, worst))
+          % (name, rows, worst))
 
 
 def main():

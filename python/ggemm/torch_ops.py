@@ -111,6 +111,39 @@ def dequantize(data, scales, dtype=torch.float64):
     return values * s.repeat_interleave(16, dim=-1)
 
 
+def reference_errors(out, a, sfa, b, sfb, offs, rows_per_group=None):
+    """Compares a grouped output with the float64 products of the
+    dequantized operands, element by element, against ggemm's error bound
+    (|exact| 2^-10 + sum of |products| x K x 2^-23). Every row of every
+    group, or `rows_per_group` rows spread over each (first and last
+    included); one group's B is dequantized at a time. Returns (rows,
+    checked, worst, bad): the grouped rows, the rows compared, the largest
+    error as a fraction of its bound, and (group, elements beyond the
+    bound) for each group that has any."""
+    k = a.shape[1] * 2
+    start, worst, checked, bad = 0, 0.0, 0, []
+    for g, end in enumerate(offs.tolist()):
+        if end > start:
+            rows = torch.arange(start, end, device=a.device)
+            if rows_per_group and end - start > rows_per_group:
+                pick = torch.linspace(0, end - start - 1, rows_per_group,
+                                      device=a.device).round().long()
+                rows = rows[pick]
+            da = dequantize(a[rows], sfa.view(torch.uint8)[rows])
+            db = dequantize(b[g], sfb.view(torch.uint8)[g])
+            exact = da @ db.T
+            absum = da.abs() @ db.abs().T
+            err = (out[rows].double() - exact).abs()
+            bound = exact.abs() * 2.0 ** -10 + absum * k * 2.0 ** -23
+            beyond = int((err > bound).sum())
+            if beyond:
+                bad.append((g, beyond))
+            worst = max(worst, float((err / bound.clamp_min(1e-30)).max()))
+            checked += len(rows)
+        start = max(start, end)
+    return start, checked, worst, bad
+
+
 def _workspace(kernel, device):
     return torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
                        device=device)

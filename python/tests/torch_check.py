@@ -23,7 +23,7 @@ import torch
 
 import ggemm.cache  # noqa: E402
 import ggemm.torch_ops  # noqa: F401  (registers torch.ops.ggemm)
-from ggemm.torch_ops import dequantize  # noqa: E402
+from ggemm.torch_ops import dequantize, reference_errors  # noqa: E402
 
 failures = []
 
@@ -56,34 +56,15 @@ def skewed_offsets(g, t, gen):
 
 def check(name, out, a, sfa, b, sfb, offs, rows_per_group=None):
     """Every element of every grouped row (or of `rows_per_group` rows
-    spread over each group, first and last included) within ggemm's bound
-    of the float64 product of the dequantized operands; one group's B is
-    dequantized at a time."""
-    k = a.shape[1] * 2
-    start, worst, checked = 0, 0.0, 0
-    for gi, end in enumerate(offs.tolist()):
-        if end > start:
-            rows = torch.arange(start, end, device=a.device)
-            if rows_per_group and end - start > rows_per_group:
-                pick = torch.linspace(0, end - start - 1, rows_per_group,
-                                      device=a.device).round().long()
-                rows = rows[pick]
-            da = dequantize(a[rows], sfa.view(torch.uint8)[rows])
-            db = dequantize(b[gi], sfb.view(torch.uint8)[gi])
-            exact = da @ db.T
-            absum = da.abs() @ db.abs().T
-            got = out[rows].double()
-            bound = exact.abs() * 2.0 ** -10 + absum * k * 2.0 ** -23
-            bad = (got - exact).abs() > bound
-            if bad.any():
-                failures.append("%s: group %d: %d elements beyond the bound"
-                                % (name, gi, int(bad.sum())))
-            worst = max(worst, float(((got - exact).abs() / bound.clamp_min(
-                1e-30)).max()))
-            checked += len(rows)
-        start = max(start, end)
+    spread over each group) within ggemm's bound of the float64 product of
+    the dequantized operands (ggemm.torch_ops.reference_errors)."""
+    rows, checked, worst, bad = reference_errors(out, a, sfa, b, sfb, offs,
+                                                 rows_per_group)
+    for gi, count in bad:
+        failures.append("%s: group %d: %d elements beyond the bound"
+                        % (name, gi, count))
     print("%s: %d rows, %d checked, worst error %.2f of the bound"
-          % (name, start, checked, worst))
+          % (name, rows, checked, worst))
 
 
 def run_problems(path, seed):
