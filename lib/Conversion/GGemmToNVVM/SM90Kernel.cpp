@@ -187,7 +187,9 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
       arith::SubIOp::create(b, loc, g.m, m0), idx(0));
   Value valid = arith::MinUIOp::create(b, loc, left, idx(tileM));
   int64_t rowBytes = tileK / 2;
-  SmallVector<Value> rows, tokens;
+  // Per tile row of this lane: the row, whether it is inside the group,
+  // and its token row; the ring loop below only reads them.
+  SmallVector<Value> rows, insides, tokens;
   for (int64_t j = 0; j < (tileM + 31) / 32; ++j) {
     Value row = arith::AddIOp::create(b, loc, lane, idx(32 * j));
     Value inside =
@@ -201,6 +203,7 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
         },
         [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
     rows.push_back(row);
+    insides.push_back(inside);
     tokens.push_back(token.getResult(0));
   }
   Value bytes = arith::IndexCastOp::create(
@@ -224,9 +227,7 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                   emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
     });
     NVVM::SyncWarpOp::create(b, loc, i32(-1));
-    for (auto [row, token] : llvm::zip(rows, tokens)) {
-      Value inside =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, valid);
+    for (auto [row, inside, token] : llvm::zip(rows, insides, tokens)) {
       scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
         Value dst = arith::AddIOp::create(
             b, loc, stageStart, arith::MulIOp::create(b, loc, row, idx(rowBytes)));
