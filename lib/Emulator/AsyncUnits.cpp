@@ -24,6 +24,8 @@ void Launch::completeOp(uint32_t i) {
   if (op.kind == AKind::Tc05Cp || op.kind == AKind::Tc05Mma ||
       op.kind == AKind::Tc05Commit) {
     completeTcgen05(op);
+  } else if (op.kind == AKind::CpAsync) {
+    completeCpAsync(op);
   } else if (op.kind == AKind::BulkLoad) {
     if ((!c.done || c.live) &&
         checkSmemOverwrite(*op.thread, op.dst, op.dst + op.bytes, &op)) {

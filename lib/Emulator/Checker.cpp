@@ -87,12 +87,22 @@ uint8_t *Launch::sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
       c.genEpoch[g] = t.fenceEpoch;
     } else if (check && c.tmaTag[g]) {
       const TmaRec &r = c.tmaRecs[c.tmaTag[g] - 1];
+      const char *copy = r.cp ? "a cp.async copy" : "a TMA copy";
+      if (r.cp && r.mbar < 0) {
+        // cp.async: the reader learns of completion through the mbarrier
+        // a cp.async.mbarrier.arrive of the issuer ties the copy to.
+        std::ostringstream os;
+        os << "shared read at 0x" << std::hex << a << std::dec
+           << " of bytes a cp.async copy writes, which no "
+              "cp.async.mbarrier.arrive of its thread tracks yet";
+        fail(t, "TMA race", os.str());
+        return nullptr;
+      }
       if (!r.done) {
         std::ostringstream os;
         os << "shared read at 0x" << std::hex << a << std::dec
-           << " of bytes a TMA copy is still writing (it completes on the "
-              "mbarrier at 0x"
-           << std::hex << c.mbars[r.mbar].addr << ")";
+           << " of bytes " << copy << " is still writing (it completes on "
+           << "the mbarrier at 0x" << std::hex << c.mbars[r.mbar].addr << ")";
         fail(t, "TMA race", os.str());
         return nullptr;
       }
@@ -100,7 +110,7 @@ uint8_t *Launch::sharedPtr(Thread &t, uint64_t addr, uint32_t n, bool write,
                           t.observed[r.mbar] <= r.phase)) {
         std::ostringstream os;
         os << "shared read at 0x" << std::hex << a << std::dec
-           << " of bytes a TMA copy wrote, before this thread observed its "
+           << " of bytes " << copy << " wrote, before this thread observed its "
               "completion (phase "
            << r.phase << " of the mbarrier at 0x" << std::hex
            << c.mbars[r.mbar].addr << std::dec
@@ -180,7 +190,7 @@ bool Launch::checkAsyncRead(Thread &issuer, uint32_t addr, uint32_t n,
   for (uint32_t g = g0; g <= g1; ++g) {
     if (c.tmaTag[g]) {
       const TmaRec &r = c.tmaRecs[c.tmaTag[g] - 1];
-      if (!r.done || issuer.observed.size() <= (size_t)r.mbar ||
+      if (!r.done || r.mbar < 0 || issuer.observed.size() <= (size_t)r.mbar ||
           issuer.observed[r.mbar] <= r.phase) {
         std::ostringstream os;
         os << what << " reads shared 0x" << std::hex << g * kGranule

@@ -282,6 +282,14 @@ void Launch::step(Thread &t, uint32_t quantum) {
       if (!execBulkLoad(t, in))
         continue;
       break;
+    case Op::CpAsync:
+      if (!execCpAsync(t, in))
+        continue;
+      break;
+    case Op::CpAsyncArrive:
+      if (!execCpAsyncArrive(t, in))
+        continue;
+      break;
     case Op::BulkCommit:
       t.bulkOpen++;
       t.bulkPending.push_back(0);

@@ -180,6 +180,8 @@ struct Thread {
   std::vector<uint32_t> bulkIssued;  // per group: operations issued
   uint32_t bulkOpen = 0;             // index of the uncommitted group
   uint32_t bulkWaited = 0;           // groups below this were waited for
+  // cp.async copies no cp.async.mbarrier.arrive tracks yet (tmaRecs)
+  std::vector<uint32_t> cpUntracked;
   // wgmma accumulators in flight
   std::vector<uint8_t> busy;
   std::vector<uint64_t> shadow;
@@ -245,6 +247,19 @@ struct TmaRec {
   int32_t mbar = -1;
   uint64_t phase = 0;
   bool done = false;
+  // cp.async (non-bulk): no mbarrier until the issuing thread's
+  // cp.async.mbarrier.arrive ties it to one (mbar -1 before); `arrival`
+  // the CpArrival it holds back while incomplete, -1 none.
+  bool cp = false;
+  int32_t arrival = -1;
+};
+
+/// A cp.async.mbarrier.arrive waiting for the issuing thread's earlier
+/// cp.async copies: the arrive-on happens when `left` reaches 0.
+struct CpArrival {
+  int32_t mbar = -1;
+  uint32_t left = 0;
+  Thread *thread = nullptr;
 };
 
 struct Barrier {
@@ -291,6 +306,7 @@ struct Cta {
   std::vector<Mbar> mbars;
   std::vector<int32_t> mbarAt; // per 8 bytes of shared: mbar id + 1
   std::vector<TmaRec> tmaRecs;
+  std::vector<CpArrival> cpArrivals;
   std::vector<uint32_t> tmaTag;    // per granule: tma rec + 1
   std::vector<uint16_t> genWriter; // per granule: thread + 1
   std::vector<uint32_t> genEpoch;  // per granule: writer's epoch at write
@@ -306,7 +322,7 @@ struct Cta {
 };
 
 enum class AKind : uint8_t { Tma, Bulk, Wgmma, Tc05Cp, Tc05Mma, Tc05Commit,
-                             BulkLoad };
+                             BulkLoad, CpAsync };
 
 struct AsyncOp {
   AKind kind = AKind::Tma;
@@ -528,6 +544,14 @@ private:
   void execArith(Thread &t, const Inst &in);
   bool execMbarInit(Thread &t, const Inst &in);
   bool execMbar(Thread &t, const Inst &in);
+  /// The shared-window address of an mbarrier operand in `space` (a
+  /// generic address must point into the thread's CTA's window).
+  bool mbarWindow(Thread &t, const Operand &o, Space space, uint32_t &win);
+  // --- cp.async (CpAsync.cpp)
+  bool execCpAsync(Thread &t, const Inst &in);
+  bool execCpAsyncArrive(Thread &t, const Inst &in);
+  void completeCpAsync(AsyncOp &op);
+  void checkCpAsyncExit(Thread &t);
   bool execTma(Thread &t, const Inst &in);
   bool execBulkStore(Thread &t, const Inst &in);
   /// The operands of a bulk copy (execBulkStore, execBulkLoad): alignment

@@ -135,20 +135,11 @@ bool Launch::execMbarInit(Thread &t, const Inst &in) {
   return true;
 }
 
-bool Launch::execMbar(Thread &t, const Inst &in) {
-  uint64_t *R = t.R;
-  const Operand &d = in.o[0];
-  // operands: [state|pred,] [addr], ...
-  int ai = (in.op == Op::MbarExpectTx || in.op == Op::MbarCompleteTx ||
-            in.op == Op::MbarInval)
-               ? 0
-               : 1;
-  if (in.op == Op::MbarArrive && in.o[0].kind == OpdKind::Addr)
-    ai = 0;
-  const Operand &ao = in.o[ai];
-  uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
-  uint32_t win = (uint32_t)addr;
-  if (in.space == Space::Generic) {
+bool Launch::mbarWindow(Thread &t, const Operand &ao, Space space,
+                        uint32_t &win) {
+  uint64_t addr = (ao.reg >= 0 ? t.R[ao.reg] : 0) + (uint64_t)ao.imm;
+  win = (uint32_t)addr;
+  if (space == Space::Generic) {
     uint64_t base = kSharedGenericBase + t.cta->linear * kSharedGenericStride;
     if (addr < base || addr >= base + kSharedGenericStride) {
       fail(t, "mbarrier error", "mbarrier operation on a non-shared "
@@ -160,6 +151,22 @@ bool Launch::execMbar(Thread &t, const Inst &in) {
     fail(t, "out-of-bounds access", "shared address above 32 bits");
     return false;
   }
+  return true;
+}
+
+bool Launch::execMbar(Thread &t, const Inst &in) {
+  uint64_t *R = t.R;
+  const Operand &d = in.o[0];
+  // operands: [state|pred,] [addr], ...
+  int ai = (in.op == Op::MbarExpectTx || in.op == Op::MbarCompleteTx ||
+            in.op == Op::MbarInval)
+               ? 0
+               : 1;
+  if (in.op == Op::MbarArrive && in.o[0].kind == OpdKind::Addr)
+    ai = 0;
+  uint32_t win;
+  if (!mbarWindow(t, in.o[ai], in.space, win))
+    return false;
   const char *what = in.op == Op::MbarArrive    ? "mbarrier.arrive"
                      : in.op == Op::MbarExpectTx ? "mbarrier.expect_tx"
                      : in.op == Op::MbarCompleteTx ? "mbarrier.complete_tx"

@@ -377,6 +377,26 @@ std::string Parser::parseInst(const Stmt &s) {
     if (!found || in.type.kind == TF || in.type.kind == TF16x2 ||
         modHas("v2") || modHas("v4"))
       return unknown();
+  } else if (base == "cp" && modHas("async") && !modHas("bulk")) {
+    // Non-bulk cp.async: the copy into shared memory and the arrive-on
+    // that tracks it; async-groups (commit_group, wait_group) are not
+    // emulated.
+    if (modHas("mbarrier") && modHas("arrive")) {
+      spaceOf(in.space);
+      in.op = Op::CpAsyncArrive;
+      in.aux = modHas("noinc") ? 1 : 0;
+    } else if ((modHas("ca") || modHas("cg")) &&
+               (modHas("shared") || modHas("shared::cta")) &&
+               modHas("global") && !modHas("mbarrier")) {
+      in.op = Op::CpAsync;
+      in.space = Space::Shared;
+      in.aux = modHas("cg") ? 1 : 0;
+    } else {
+      return err(s.line, "unsupported instruction '" + opc +
+                             "' (of cp.async, only the shared-from-global "
+                             "copy and cp.async.mbarrier.arrive are "
+                             "emulated)");
+    }
   } else if (base == "cp" && modHas("async") && modHas("bulk")) {
     if (modHas("tensor")) {
       if (!modHas("tile") && opc.find("im2col") != std::string::npos)

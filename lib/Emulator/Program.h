@@ -34,6 +34,8 @@ enum class Op : uint16_t {
   Atom, Red,
   TmaLoad, TmaPrefetch, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
   BulkLoad, // cp.async.bulk.shared::cluster.global.mbarrier::complete_tx
+  CpAsync,        // cp.async.{ca,cg}.shared.global (4, 8 or 16 bytes)
+  CpAsyncArrive,  // cp.async.mbarrier.arrive[.noinc] (aux 1: .noinc)
   WgmmaFence, WgmmaCommit, WgmmaWait, WgmmaMma,
   // tcgen05 (sm_100a): Tensor Memory allocation (warp collectives), the
   // asynchronous copy, MMA and commit, loads and the fences

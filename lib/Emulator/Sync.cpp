@@ -222,6 +222,7 @@ void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait) {
 void Launch::threadExit(Thread &t) {
   Cta &c = *t.cta;
   checkBulkExit(t);
+  checkCpAsyncExit(t);
   if (stop)
     return;
   setState(t, Exited);
