@@ -219,7 +219,7 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   if (gathered)
     args.append({paramAt(address(ops.rowIndices),
                          params[rowIndicesParam(problem)]),
-                 statusRows(contiguous)});
+                 statusRows(contiguous), address(ops.a.front())});
   ArrayRef<int64_t> grid = launch.getGrid();
   KernelPlanAttr plan = launch.getPlan();
   auto launchOp = gpu::LaunchFuncOp::create(

@@ -213,6 +213,7 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
       out.rowIndexArray = out.rowIndexValues.address();
     }
     out.tokens = int32_t(operands.tokenRows); // checkOperands bounded it
+    out.tokenMatrixAddress = operands.a.front();
   }
 
   // status: {rows of A, error flags}, the flags cleared here.
@@ -271,14 +272,15 @@ std::string Launch::enqueue(CUstream stream,
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards. A gathered
-  // kernel's row indices and T (an int32 by value) come last.
-  std::array<void *, std::tuple_size_v<decltype(parameters)> + 2> args{};
+  // kernel's row indices, T (an int32 by value) and A's address come last.
+  std::array<void *, std::tuple_size_v<decltype(parameters)> + 3> args{};
   size_t numParams = parameters.size() - (manifest.splitK > 1 ? 0 : 1);
   for (size_t i = 0; i < numParams; ++i)
     args[i] = const_cast<CUdeviceptr *>(&parameters[i]);
   if (manifest.gathered()) {
     args[numParams++] = const_cast<CUdeviceptr *>(&rowIndexArray);
     args[numParams++] = const_cast<int32_t *>(&tokens);
+    args[numParams++] = const_cast<CUdeviceptr *>(&tokenMatrixAddress);
   }
   if (std::string err = launchKernel(kernel->function(), shape, stream,
                                      args.data(), options);

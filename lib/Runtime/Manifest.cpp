@@ -132,6 +132,7 @@ std::vector<std::string> expectedParams(const Manifest &m) {
   if (m.gathered()) {
     names.push_back("row_indices");
     names.push_back("token_rows");
+    names.push_back("token_matrix");
   }
   return names;
 }

@@ -106,20 +106,22 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   }
 
   // The kernel, on the block (not cooperative: split_k is 1); a gathered
-  // one takes its row indices and T (an int32 by value, checkOperands
-  // bounded it) last.
+  // one takes its row indices, T (an int32 by value, checkOperands
+  // bounded it) and A's address last.
   LaunchShape shape = launchShapeOf(manifest);
   std::array<CUdeviceptr, 7> params = {
       blockAddress, blockAddress + CUdeviceptr(8 * w),
       blockAddress + CUdeviceptr(8 * (w + sets)), operands.groupSizes,
       manifest.alpha ? operands.alpha : 0, status, operands.rowIndices};
   int32_t tokenRows = int32_t(operands.tokenRows);
-  std::array<void *, 8> args{};
+  CUdeviceptr tokenMatrix = manifest.gathered() ? operands.a.front() : 0;
+  std::array<void *, 9> args{};
   for (size_t i = 0; i < 6; ++i)
     args[i] = &params[i];
   if (manifest.gathered()) {
     args[6] = &params[6];
     args[7] = &tokenRows;
+    args[8] = &tokenMatrix;
   }
   if (std::string err = launchKernel(kernel.function(), shape, stream,
                                      args.data(), options);

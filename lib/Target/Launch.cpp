@@ -76,8 +76,10 @@ SmallVector<Type> mlir::ggemm::getKernelParamTypes(MLIRContext *ctx,
   // Split-K: the workspace (its header; the partials follow).
   if (p.schedule.getSplitK() > 1)
     params.push_back(buffer(kWorkspaceHeaderBytes / 4, i32));
+  // rows<gathered>: row_indices, token_rows and token_matrix (A's device
+  // address, which the kernel's cp.async row copies read from).
   if (p.rows == RowsKind::gathered)
-    params.append({buffer(1, i32), i32});
+    params.append({buffer(1, i32), i32, i64});
   return params;
 }
 
@@ -134,6 +136,7 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
   if (problem.getRows() == RowsKind::gathered) {
     params.push_back("row_indices");
     params.push_back("token_rows");
+    params.push_back("token_matrix");
   }
   llvm::json::Object manifest{
       {"format", "ggemm-manifest-1"},

@@ -3,7 +3,8 @@
 // parseManifest, resolveTensorMap, checkOperands and workspaceBytes on a
 // manifest with rows "gathered" (docs/kernel-abi.md: a sm_90a kernel of
 // four groups of N = 256, K = 512; the A map over the T token rows, a box
-// of one row; the parameters end with "row_indices", "token_rows"), the
+// of one row; the parameters end with "row_indices", "token_rows",
+// "token_matrix"), the
 // parameter-list refusals, and bit 2 of the error flags in words.
 //
 //===----------------------------------------------------------------------===//
@@ -20,7 +21,7 @@ namespace rt = ggemm::rt;
 
 namespace {
 
-const char *const kGathered = R"({"alignment": {"a": 16, "b": 16, "c": 16, "sfa": 8, "sfb": 8}, "alpha": true, "block": [288, 1, 1], "chip": "sm_90a", "cluster": [1, 1, 1], "cubin": "gath.ptx", "dynamic_shared_memory": 198656, "format": "ggemm-manifest-1", "grid": [132, 1, 1], "groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}], "kernel": "ggemm_gath", "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status", "row_indices", "token_rows"], "rows": "gathered", "scales": "row_major", "setup": {"chunk_words": 35, "kernel": "ggemm_gath_setup"}, "split_k": 1, "tensor_maps": [{"box": [128, 1], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"}, {"box": [128, 128], "dims": [256, 1024], "group": 0, "operand": "b", "strides": [256], "swizzle": "128B"}], "tile": [128, 128, 256]})";
+const char *const kGathered = R"({"alignment": {"a": 16, "b": 16, "c": 16, "sfa": 8, "sfb": 8}, "alpha": true, "block": [288, 1, 1], "chip": "sm_90a", "cluster": [1, 1, 1], "cubin": "gath.ptx", "dynamic_shared_memory": 198656, "format": "ggemm-manifest-1", "grid": [132, 1, 1], "groups": [{"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}, {"k": 512, "m": -1, "n": 256}], "kernel": "ggemm_gath", "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status", "row_indices", "token_rows", "token_matrix"], "rows": "gathered", "scales": "row_major", "setup": {"chunk_words": 35, "kernel": "ggemm_gath_setup"}, "split_k": 1, "tensor_maps": [{"box": [128, 1], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"}, {"box": [128, 128], "dims": [256, 1024], "group": 0, "operand": "b", "strides": [256], "swizzle": "128B"}], "tile": [128, 128, 256]})";
 
 using ggemm::test::parse;
 using ggemm::test::replaced;
@@ -44,9 +45,10 @@ TEST(RuntimeGathered, Manifest) {
   // Neither R nor T is compiled in.
   EXPECT_EQ(m.contiguousCapacity(), -1);
   EXPECT_EQ(m.tokenCapacity(), -1);
-  EXPECT_EQ(m.params.size(), 8u);
+  EXPECT_EQ(m.params.size(), 9u);
   EXPECT_EQ(m.params[6], "row_indices");
   EXPECT_EQ(m.params[7], "token_rows");
+  EXPECT_EQ(m.params[8], "token_matrix");
   // A: T token rows (not R), a box of one row; B: G x N stacked.
   rt::ResolvedTensorMap a, b;
   ASSERT_EQ(rt::resolveTensorMap(m, 0, 300, a, 77), "");
@@ -72,30 +74,36 @@ TEST(RuntimeGathered, Manifest) {
   rt::Manifest offsets;
   ASSERT_EQ(parse(replaced(replaced(kGathered, R"("rows": "gathered")",
                                     R"("rows": "offsets")"),
-                           R"(, "row_indices", "token_rows"])", "]"),
+                           R"(, "row_indices", "token_rows", "token_matrix"])",
+                           "]"),
                   offsets),
             "");
   EXPECT_FALSE(offsets.gathered());
   EXPECT_EQ(offsets.tokenCapacity(), -1);
 }
 
-// The parameters: the six, the workspace with split-K, then row_indices
-// and token_rows, in that order and no other.
+// The parameters: the six, the workspace with split-K, then row_indices,
+// token_rows and token_matrix, in that order and no other.
 TEST(RuntimeGathered, ParamsOrder) {
   rt::Manifest m;
   const std::string want =
       "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
       "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\", "
-      "\"row_indices\", \"token_rows\"] (gathered rows)";
-  EXPECT_EQ(parse(replaced(kGathered, R"("row_indices", "token_rows"])",
-                           R"("token_rows", "row_indices"])"),
+      "\"row_indices\", \"token_rows\", \"token_matrix\"] (gathered rows)";
+  EXPECT_EQ(parse(replaced(kGathered, R"("row_indices", "token_rows")",
+                           R"("token_rows", "row_indices")"),
                   m),
             want);
-  EXPECT_EQ(parse(replaced(kGathered, R"(, "row_indices", "token_rows"])",
+  EXPECT_EQ(parse(replaced(kGathered,
+                           R"(, "row_indices", "token_rows", "token_matrix"])",
                            "]"),
                   m),
             want);
-  EXPECT_EQ(parse(replaced(kGathered, R"(, "token_rows"])", "]"), m), want);
+  EXPECT_EQ(parse(replaced(kGathered, R"(, "token_matrix"])", "]"), m), want);
+  EXPECT_EQ(parse(replaced(kGathered, R"(, "token_rows", "token_matrix"])",
+                           R"(, "token_rows"])"),
+                  m),
+            want);
   EXPECT_EQ(parse(replaced(kGathered, R"("status", "row_indices")",
                            R"("status", "workspace", "row_indices")"),
                   m),
@@ -116,13 +124,14 @@ TEST(RuntimeGathered, ParamsOrder) {
   EXPECT_EQ(parse(split(kGathered), m),
             "manifest: \"params\" must be [\"tensor_maps\", \"c_pointers\", "
             "\"scale_pointers\", \"group_sizes\", \"alpha\", \"status\", "
-            "\"workspace\", \"row_indices\", \"token_rows\"] (gathered rows, "
+            "\"workspace\", \"row_indices\", \"token_rows\", "
+            "\"token_matrix\"] (gathered rows, "
             "split_k > 1)");
   ASSERT_EQ(parse(replaced(split(kGathered), R"("status", "row_indices")",
                            R"("status", "workspace", "row_indices")"),
                   m),
             "");
-  EXPECT_EQ(m.params.back(), "token_rows");
+  EXPECT_EQ(m.params.back(), "token_matrix");
   // Slots from R = status[0] routed rows, as offsets count the rows of A:
   // (ceil(300 / 128) + 4 groups) x 2 N tiles x 2 splits x 64 KiB + header.
   EXPECT_EQ(rt::workspaceBytes(m, 300), 128 + (3 + 4) * 2 * 2 * 65536);

@@ -504,12 +504,13 @@ public:
   /// The kernel parameters, in ABI order: tensor_maps, c_pointers,
   /// scale_pointers, group_sizes, alpha, status, and with split_k > 1 the
   /// workspace (0 otherwise, and not passed). A gathered kernel takes
-  /// rowIndices() and tokenRows() after them.
+  /// rowIndices(), tokenRows() and tokenMatrix() after them.
   const std::array<CUdeviceptr, 7> &params() const { return parameters; }
-  /// Gathered form: the row_indices array (the caller's or the Launch's)
-  /// and T, the last two parameters; 0 in the other forms.
+  /// Gathered form: the row_indices array (the caller's or the Launch's),
+  /// T and A's address, the last three parameters; 0 in the other forms.
   CUdeviceptr rowIndices() const { return rowIndexArray; }
   int32_t tokenRows() const { return tokens; }
+  CUdeviceptr tokenMatrix() const { return tokenMatrixAddress; }
 
   /// The error flags the kernel raised in all launches so far (status[1]):
   /// kGroupSizesOverrun and kGroupRowsClamped (describeErrorFlags says
@@ -523,6 +524,7 @@ private:
   std::array<CUdeviceptr, 7> parameters{};
   CUdeviceptr rowIndexArray = 0;
   int32_t tokens = 0;
+  CUdeviceptr tokenMatrixAddress = 0;
 };
 
 /// Bytes before the first split-K partial in the workspace (the grid

@@ -131,6 +131,7 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
         f.rowIndices = params[at];
         f.tokenRows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
                                                  params[at + 1]);
+        f.tokenMatrix = params[at + 2];
         Value noTokens = arith::CmpIOp::create(
             b, loc, arith::CmpIPredicate::eq, f.tokenRows,
             indexConstant(b, loc, 0));

@@ -29,9 +29,9 @@ struct GroupFacts {
   /// rows<gathered> the routed rows (C's and row_indices'), and 0 when A
   /// has no rows.
   Value rowsA;
-  /// rows<gathered>: the row_indices parameter and A's rows (token_rows,
-  /// an index), else null.
-  Value rowIndices, tokenRows;
+  /// rows<gathered>: the row_indices parameter, A's rows (token_rows, an
+  /// index) and A's device address (token_matrix, i64), else null.
+  Value rowIndices, tokenRows, tokenMatrix;
 };
 
 /// rows<gathered>: the token row (an index in [0, T)) that routed row

@@ -82,13 +82,8 @@ void SM90KernelBuilder::emitPrologue() {
     scf::YieldOp::create(b, loc);
   });
   // The tensor maps, acquired by lane 0 of each warp (the producer warp's
-  // lane 0 issues every TMA), or by every thread in rows<gathered>, where
-  // each lane of the producer warp copies rows.
-  if (problem.rows == RowsKind::gathered)
-    emitTensorMapAcquire(b, loc, problem, params[0]);
-  else
-    ifProducerLeader(
-        [&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
+  // lane 0 issues every TMA).
+  ifProducerLeader([&] { emitTensorMapAcquire(b, loc, problem, params[0]); });
   gpu::BarrierOp::create(b, loc);
 }
 
@@ -171,14 +166,20 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                           loadIter, idx(0));
 }
 
-/// rows<gathered>: the tile's routed rows are rows of A anywhere, so each
-/// is its own one-row TMA copy (the A map's box is one row; Hopper's TMA
-/// has no gather). Lane l of the producer warp copies tile rows l, l + 32,
-/// ...: only the rows inside the group (`valid`), whose token rows it
-/// reads once per tile; the stage's rows past them keep stale bytes, which
-/// feed only token columns the epilogue never stores. Lane 0 arms the full
-/// barrier with the stage's bytes and loads B first; bar.warp.sync orders
-/// that before any row's copy.
+/// rows<gathered>: the tile's routed rows are rows of A anywhere, and
+/// Hopper's TMA has no gather, so the producer warp copies them with
+/// cp.async (one-row TMA copies are issued one at a time by the TMA unit,
+/// ~30 cycles each: 1.9x the tile's MMA time on 128-row tiles; see
+/// docs/sm90-kernel.md). Lane l copies tile rows l, l + 32, ...: only the
+/// rows inside the group (`valid`), whose token rows it reads once per
+/// tile, 16 bytes at a time into the place TMA's 128-byte swizzle would
+/// have put them (piece p of row r at p ^ (r % 8)), K past the row's end
+/// zero-filled (src-size 0); the stage's rows past them keep stale bytes,
+/// which feed only token columns the epilogue never stores. Each lane then
+/// ties its copies to the full barrier with cp.async.mbarrier.arrive
+/// (which raises the barrier's pending count first, so the phase waits for
+/// them), and only after bar.warp.sync does lane 0 arm the barrier with B's
+/// bytes, the arrival the barrier was initialised to expect, and load B.
 void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                                                  Value rowA, Value rowB,
                                                  Value m0, Value first) {
@@ -187,38 +188,83 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
       arith::SubIOp::create(b, loc, g.m, m0), idx(0));
   Value valid = arith::MinUIOp::create(b, loc, left, idx(tileM));
   int64_t rowBytes = tileK / 2;
-  // Per tile row of this lane: the row, whether it is inside the group,
-  // and its token row; the ring loop below only reads them.
-  SmallVector<Value> rows, insides, tokens;
+  assert(rowBytes == 8 * kPieceBytes &&
+         "the 128-byte swizzle's pattern spans one 128-byte row");
+  (void)rowBytes;
+  Type i64 = b.getI64Type();
+  auto toI64 = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, loc, i64, v).getResult();
+  };
+  // The bytes of a row of A (K / 2), and per tile row of this lane: the
+  // row, whether it is inside the group, and its token row's address; the
+  // ring loop below only reads them.
+  Value kBytes = arith::DivUIOp::create(b, loc, g.k, idx(2));
+  SmallVector<Value> rows, insides, sources;
   for (int64_t j = 0; j < (tileM + 31) / 32; ++j) {
     Value row = arith::AddIOp::create(b, loc, lane, idx(32 * j));
     Value inside =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, valid);
-    auto token = scf::IfOp::create(
+    auto source = scf::IfOp::create(
         b, loc, inside,
         [&](OpBuilder &, Location) {
           Value routed = arith::AddIOp::create(b, loc, rowA, row);
+          Value token = emitGatheredRow(b, loc, g, params, routed, true);
           scf::YieldOp::create(
-              b, loc, emitGatheredRow(b, loc, g, params, routed, true));
+              b, loc,
+              ValueRange{arith::AddIOp::create(
+                  b, loc, g.tokenMatrix,
+                  toI64(arith::MulIOp::create(b, loc, token, kBytes)))});
         },
-        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(b, loc, ValueRange{g.tokenMatrix});
+        });
     rows.push_back(row);
     insides.push_back(inside);
-    tokens.push_back(token.getResult(0));
+    sources.push_back(source.getResult(0));
   }
-  Value bytes = arith::IndexCastOp::create(
-      b, loc, b.getI32Type(),
-      arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, valid, idx(rowBytes)),
-          idx(tileN * rowBytes)));
+  auto ptrTo = [&](Value address, unsigned space) {
+    return LLVM::IntToPtrOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext(), space), address);
+  };
   emitRingLoop(b, loc, first, g.kTiles, stages, [&](Value i, RingPosition at) {
     Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     emitWaitReleased(b, loc, emptyBarrier(at.index), at.phase);
     Value full = fullBarrier(at.index);
     Value x = arith::MulIOp::create(b, loc, kt, idx(rowBytes));
     Value stageStart = stageOffset(at.index);
+    for (auto [row, inside, source] : llvm::zip(rows, insides, sources)) {
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+        Value dstRow = arith::AddIOp::create(
+            b, loc, stageStart,
+            arith::MulIOp::create(b, loc, row, idx(rowBytes)));
+        Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
+        for (int64_t p = 0; p < rowBytes / kPieceBytes; ++p) {
+          Value at = arith::AddIOp::create(b, loc, x,
+                                           idx(p * kPieceBytes));
+          Value inK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                            at, kBytes);
+          // Past K: nothing read (src-size 0) from the row's start.
+          Value src = arith::SelectOp::create(
+              b, loc, inK,
+              arith::AddIOp::create(b, loc, source, toI64(at)), source);
+          Value srcSize = arith::SelectOp::create(
+              b, loc, inK, i32(kPieceBytes), i32(0));
+          Value piece = arith::XOrIOp::create(b, loc, idx(p), row8);
+          Value dst = arith::AddIOp::create(
+              b, loc, dstRow,
+              arith::MulIOp::create(b, loc, piece, idx(kPieceBytes)));
+          NVVM::CpAsyncOp::create(b, loc, sharedPtr(dst), ptrTo(src, 1),
+                                  kPieceBytes,
+                                  NVVM::LoadCacheModifierKind::CG, srcSize);
+        }
+        NVVM::CpAsyncMBarrierArriveOp::create(b, loc, full, /*noinc=*/false);
+        scf::YieldOp::create(b, loc);
+      });
+    }
+    NVVM::SyncWarpOp::create(b, loc, i32(-1));
     ifProducerLeader([&] {
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, bytes,
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                             i32(tileN * rowBytes),
                                              NVVM::MemScopeKind::CTA,
                                              /*relaxed=*/false, Value());
       emitTmaLoad(b, loc,
@@ -226,17 +272,6 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                                                   idx(tileM * rowBytes))),
                   emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
     });
-    NVVM::SyncWarpOp::create(b, loc, i32(-1));
-    for (auto [row, inside, token] : llvm::zip(rows, insides, tokens)) {
-      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-        Value dst = arith::AddIOp::create(
-            b, loc, stageStart, arith::MulIOp::create(b, loc, row, idx(rowBytes)));
-        emitTmaLoad(b, loc, sharedPtr(dst),
-                    emitTensorMapPtr(b, loc, params[0], g.mapA), x, token,
-                    full);
-        scf::YieldOp::create(b, loc);
-      });
-    }
   });
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
