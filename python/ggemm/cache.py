@@ -7,7 +7,10 @@ through a device index array), the scale layout and whether it takes
 alpha. M (the token count) is not part of it: both layouts read the group
 ends (and the indices) from the device at run time. Its directory, ``<root>/<key.name>/``,
 holds what ``gemm-opt --ggemm-pipeline="... out-dir=..."`` writes: the
-manifest ``kernel.json`` and the cubin (or PTX) it names.
+manifest ``kernel.json`` and the cubin (or PTX) it names, and
+``compiler``, the sha256 of the gemm-opt that compiled it: filling again
+with another gemm-opt (a new kernel ABI, say) recompiles the entry instead
+of keeping the old kernel.
 
 Filling runs gemm-opt, so it needs a machine with LLVM/MLIR; using the
 cache needs neither. A miss raises CacheMiss, which names the key and the
@@ -19,7 +22,9 @@ command that fills it: there is no silent fallback.
 
 import argparse
 import dataclasses
+import hashlib
 import os
+import shutil
 import shlex
 import subprocess
 import sys
@@ -88,6 +93,16 @@ class CacheKey:
                 "  return\n}\n" % (", ".join(args), self.rows, uses))
 
 
+def compiler_stamp(gemm_opt):
+    """The sha256 of the gemm-opt binary (found on PATH if not a path)."""
+    path = shutil.which(gemm_opt) or gemm_opt
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class CacheMiss(LookupError):
     """No kernel for a key: the message names the key and the fill command."""
 
@@ -109,7 +124,15 @@ class KernelCache:
                              fill_command(self.root, [key])))
         return path
 
-    def fill(self, key, gemm_opt, fmt="bin", rows_hint=0):
+    def stamp(self, key):
+        """The compiler stamp of `key`'s entry, or None."""
+        try:
+            with open(os.path.join(self.directory(key), "compiler")) as f:
+                return f.read().strip()
+        except OSError:
+            return None
+
+    def fill(self, key, gemm_opt, fmt="bin", rows_hint=0, stamp=None):
         """Compiles `key`'s kernel into the cache with gemm-opt."""
         os.makedirs(self.root, exist_ok=True)
         out = self.directory(key)
@@ -123,6 +146,8 @@ class KernelCache:
             subprocess.run([gemm_opt, source, "--ggemm-pipeline=" + pipeline,
                             "-o", os.devnull], check=True)
             os.remove(source)
+            with open(os.path.join(tmp, "compiler"), "w") as f:
+                f.write((stamp or compiler_stamp(gemm_opt)) + "\n")
             # Whole or nothing: the directory appears once complete.
             if os.path.exists(out):
                 raise FileExistsError("%s is already filled" % out)
@@ -159,17 +184,24 @@ def main(argv=None):
     fill.add_argument("--gemm-opt", default="gemm-opt")
     args = parser.parse_args(argv)
     cache = KernelCache(args.root)
+    stamp = compiler_stamp(args.gemm_opt)
     for shape in args.shape:
         try:
             g, n, k = (int(x) for x in shape.split(":"))
         except ValueError:
             parser.error("--shape needs G:N:K, not %r" % shape)
         key = CacheKey(args.chip, n, k, g, rows=args.rows, alpha=args.alpha)
+        verb = "filled"
         if os.path.exists(os.path.join(cache.directory(key), "kernel.json")):
-            print("cached %s" % key.name)
-            continue
-        cache.fill(key, args.gemm_opt, args.format)
-        print("filled %s" % key.name)
+            if cache.stamp(key) == stamp:
+                print("cached %s" % key.name)
+                continue
+            # Another gemm-opt compiled it: its kernel may not match this
+            # compiler's ABI any more.
+            shutil.rmtree(cache.directory(key))
+            verb = "refilled"
+        cache.fill(key, args.gemm_opt, args.format, stamp=stamp)
+        print("%s %s" % (verb, key.name))
     return 0
 
 

@@ -7,6 +7,7 @@ failure raises."""
 
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import tempfile
 
 import ggemm
 from ggemm import ArgumentError, CacheKey, CacheMiss, KernelCache, Operand
+from ggemm.cache import compiler_stamp
 
 E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0]
 
@@ -102,6 +104,21 @@ def main():
             text=True, env=env).stdout.strip()
         print(out)
         assert out == "%s %s" % (expected, key.name), out
+    # Another gemm-opt (a copy with one more byte): the entry is
+    # recompiled, not kept.
+    other = os.path.join(root, "gemm-opt-other")
+    shutil.copyfile(gemm_opt, other)
+    with open(other, "ab") as f:
+        f.write(b"\0")
+    os.chmod(other, 0o755)
+    out = subprocess.run(
+        [sys.executable, "-m", "ggemm", "fill", "--root", root, "--chip",
+         "sm_90a", "--shape", "2:128:128", "--format", "isa", "--gemm-opt",
+         other], check=True, capture_output=True, text=True,
+        env=env).stdout.strip()
+    print(out)
+    assert cache.stamp(key) != compiler_stamp(gemm_opt)
+    os.remove(other)
     manifest = cache.manifest(key)
 
     # The argument rules.

@@ -70,12 +70,14 @@ void SM90KernelBuilder::emitPrologue() {
   smemBase = emitSharedRegion(b, loc).pointer;
   Value isLeader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, idx(0));
-  // full[s]: the producer's expect_tx (TMA bytes); empty[s]: each
-  // consumer warp once it decoded the stage.
+  // full[s]: the producer's expect_tx (TMA bytes), and in rows<gathered>
+  // each producer lane's cp.async arrive-on; empty[s]: each consumer warp
+  // once it decoded the stage.
+  int32_t fullArrivals = problem.rows == RowsKind::gathered ? 1 + 32 : 1;
   scf::IfOp::create(b, loc, isLeader, [&](OpBuilder &, Location) {
     for (int64_t s = 0; s < stages; ++s) {
-      NVVM::MBarrierInitOp::create(b, loc, fullBarrier(idx(s)), i32(1),
-                                   Value());
+      NVVM::MBarrierInitOp::create(b, loc, fullBarrier(idx(s)),
+                                   i32(fullArrivals), Value());
       NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)),
                                    i32(kSM90ConsumerThreads / 32), Value());
     }
@@ -175,11 +177,11 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
 /// tile, 16 bytes at a time into the place TMA's 128-byte swizzle would
 /// have put them (piece p of row r at p ^ (r % 8)), K past the row's end
 /// zero-filled (src-size 0); the stage's rows past them keep stale bytes,
-/// which feed only token columns the epilogue never stores. Each lane then
-/// ties its copies to the full barrier with cp.async.mbarrier.arrive
-/// (which raises the barrier's pending count first, so the phase waits for
-/// them), and only after bar.warp.sync does lane 0 arm the barrier with B's
-/// bytes, the arrival the barrier was initialised to expect, and load B.
+/// which feed only token columns the epilogue never stores. Lane 0 first
+/// arms the full barrier with B's bytes and loads B (the weights, the
+/// larger stream); then every lane, rows or none, ties its copies to the
+/// barrier with cp.async.mbarrier.arrive.noinc: the barrier expects 1 + 32
+/// arrivals, so no order between the lanes is needed.
 void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                                                  Value rowA, Value rowB,
                                                  Value m0, Value first) {
@@ -232,6 +234,16 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
     Value full = fullBarrier(at.index);
     Value x = arith::MulIOp::create(b, loc, kt, idx(rowBytes));
     Value stageStart = stageOffset(at.index);
+    ifProducerLeader([&] {
+      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                             i32(tileN * rowBytes),
+                                             NVVM::MemScopeKind::CTA,
+                                             /*relaxed=*/false, Value());
+      emitTmaLoad(b, loc,
+                  sharedPtr(arith::AddIOp::create(b, loc, stageStart,
+                                                  idx(tileM * rowBytes))),
+                  emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
+    });
     for (auto [row, inside, source] : llvm::zip(rows, insides, sources)) {
       scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
         Value dstRow = arith::AddIOp::create(
@@ -257,21 +269,10 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                                   kPieceBytes,
                                   NVVM::LoadCacheModifierKind::CG, srcSize);
         }
-        NVVM::CpAsyncMBarrierArriveOp::create(b, loc, full, /*noinc=*/false);
         scf::YieldOp::create(b, loc);
       });
     }
-    NVVM::SyncWarpOp::create(b, loc, i32(-1));
-    ifProducerLeader([&] {
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
-                                             i32(tileN * rowBytes),
-                                             NVVM::MemScopeKind::CTA,
-                                             /*relaxed=*/false, Value());
-      emitTmaLoad(b, loc,
-                  sharedPtr(arith::AddIOp::create(b, loc, stageStart,
-                                                  idx(tileM * rowBytes))),
-                  emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
-    });
+    NVVM::CpAsyncMBarrierArriveOp::create(b, loc, full, /*noinc=*/true);
   });
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
