@@ -374,11 +374,8 @@ namespace exec {
 /// transaction bytes on the mbarrier. Tracked like a TMA copy: reading the
 /// bytes before observing the mbarrier's phase is a "TMA race".
 bool Launch::execBulkLoad(Thread &t, const Inst &in) {
-  uint64_t *R = t.R;
-  auto addr = [&](const Operand &o) {
-    return (o.reg >= 0 ? R[o.reg] : 0) + (uint64_t)o.imm;
-  };
-  uint64_t dst = addr(in.o[0]), src = addr(in.o[1]), mba = addr(in.o[3]);
+  uint64_t dst = addressOf(t, in.o[0]), src = addressOf(t, in.o[1]),
+           mba = addressOf(t, in.o[3]);
   uint64_t size = val(t, in.o[2]);
   if (!checkBulkOperands(t, dst, src, size, src, "bulk copy source"))
     return false;
@@ -402,6 +399,12 @@ AsyncOp *Launch::issueSharedFill(Thread &t, AKind kind, uint64_t dst,
   Mbar *mb = mbarAt(t, (uint32_t)mba, mbarUse);
   if (!mb)
     return nullptr;
+  return newSharedFill(t, kind, (uint32_t)dst, (uint32_t)size,
+                       t.cta->mbarAt[(uint32_t)mba / 8] - 1);
+}
+
+AsyncOp *Launch::newSharedFill(Thread &t, AKind kind, uint32_t dst,
+                               uint32_t size, int32_t mbar) {
   Cta &c = *t.cta;
   uint32_t oi = newOp();
   AsyncOp &op = ops[oi];
@@ -409,10 +412,13 @@ AsyncOp *Launch::issueSharedFill(Thread &t, AKind kind, uint64_t dst,
   op.cta = &c;
   op.thread = &t;
   op.inst = t.pc;
-  op.dst = (uint32_t)dst;
-  op.bytes = (uint32_t)size;
-  op.mbar = c.mbarAt[(uint32_t)mba / 8] - 1;
-  c.tmaRecs.push_back({op.mbar, 0, false});
+  op.dst = dst;
+  op.bytes = size;
+  op.mbar = mbar;
+  TmaRec rec;
+  rec.mbar = mbar;
+  rec.cp = kind == AKind::CpAsync;
+  c.tmaRecs.push_back(rec);
   op.rec = (uint32_t)c.tmaRecs.size() - 1;
   for (uint32_t g = op.dst / kGranule;
        g < (op.dst + op.bytes + kGranule - 1) / kGranule; ++g) {

@@ -27,11 +27,7 @@ namespace ggemm::emu {
 namespace exec {
 
 bool Launch::execCpAsync(Thread &t, const Inst &in) {
-  uint64_t *R = t.R;
-  auto addr = [&](const Operand &o) {
-    return (o.reg >= 0 ? R[o.reg] : 0) + (uint64_t)o.imm;
-  };
-  uint64_t dst = addr(in.o[0]), src = addr(in.o[1]);
+  uint64_t dst = addressOf(t, in.o[0]), src = addressOf(t, in.o[1]);
   uint64_t size = val(t, in.o[2]);
   uint64_t srcSize = in.nOpd > 3 ? val(t, in.o[3]) : size;
   bool cg = in.aux == 1;
@@ -63,29 +59,12 @@ bool Launch::execCpAsync(Thread &t, const Inst &in) {
     fail(t, "out-of-bounds access", os.str());
     return false;
   }
-  Cta &c = *t.cta;
-  uint32_t oi = newOp();
-  AsyncOp &op = ops[oi];
-  op.kind = AKind::CpAsync;
-  op.cta = &c;
-  op.thread = &t;
-  op.inst = t.pc;
-  op.dst = (uint32_t)dst;
-  op.bytes = (uint32_t)size;
-  op.gdst = src;
-  op.size = (uint32_t)srcSize;
-  TmaRec rec;
-  rec.cp = true;
-  c.tmaRecs.push_back(rec);
-  op.rec = (uint32_t)c.tmaRecs.size() - 1;
-  t.cpUntracked.push_back(op.rec);
-  for (uint32_t g = op.dst / kGranule;
-       g < (op.dst + op.bytes + kGranule - 1) / kGranule; ++g) {
-    c.tmaTag[g] = op.rec + 1;
-    c.genWriter[g] = 0;
-  }
-  c.asyncInFlight++;
-  schedule(oi, now + delay(2, 64));
+  // No mbarrier until a cp.async.mbarrier.arrive of this thread.
+  AsyncOp *op = newSharedFill(t, AKind::CpAsync, (uint32_t)dst,
+                              (uint32_t)size, -1);
+  op->gdst = src;
+  op->size = (uint32_t)srcSize;
+  t.cpUntracked.push_back(op->rec);
   return true;
 }
 

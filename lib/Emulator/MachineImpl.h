@@ -571,6 +571,15 @@ private:
   AsyncOp *issueSharedFill(Thread &t, AKind kind, uint64_t dst, uint64_t size,
                            uint64_t mba, const char *copy,
                            const char *mbarUse);
+  /// The asynchronous write of [dst, dst + size) of shared memory, checked
+  /// by the caller: its op (scheduled at a seeded delay) and its TMA record
+  /// (mbarrier `mbar`, -1 for none yet), which tags the bytes' granules.
+  AsyncOp *newSharedFill(Thread &t, AKind kind, uint32_t dst, uint32_t size,
+                         int32_t mbar);
+  /// The address an [reg + imm] operand names.
+  static uint64_t addressOf(const Thread &t, const Operand &o) {
+    return (o.reg >= 0 ? t.R[o.reg] : 0) + (uint64_t)o.imm;
+  }
   // --- global memory ordering between CTAs (GlobalOrder.cpp)
   enum class GAccess : uint8_t { Load, SyncLoad, Store, SyncStore, Atomic };
   bool globalOrder(Thread &t, uint64_t addr, uint32_t n, GAccess kind);
