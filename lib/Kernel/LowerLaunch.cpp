@@ -410,7 +410,8 @@ struct GGemmLowerLaunch final
             b, loc, clean,
             site.problem.rows == RowsKind::contiguous
                 ? "ggemm: the run-time group sizes add up to more rows than "
-                  "A has (the kernel clamped them; docs/kernel-abi.md)"
+                  "A has, or one is negative (the kernel clamped them; "
+                  "docs/kernel-abi.md)"
             : site.problem.rows == RowsKind::gathered
                 ? "ggemm: the run-time group rows or row indices were "
                   "clamped (offsets past the routed rows or out of order, "

@@ -66,7 +66,7 @@ GroupRows readGroupRows(RowLayout layout, const std::vector<int32_t> &array,
     int64_t next = end;
     if (layout == RowLayout::Contiguous) {
       if (value < 0)
-        out.negativeSize = true;
+        out.flags |= kFlagRowsClamped; // an empty group
       else
         next = end + value;
     } else if (value < end) {

@@ -387,7 +387,8 @@ std::string describeErrorFlags(int32_t flags) {
   if (flags & kGroupSizesOverrun)
     add("group sizes or offsets passed the rows of A: clamped");
   if (flags & kGroupRowsClamped)
-    add("group offsets out of order or counts outside [0, max_m]: clamped");
+    add("negative group sizes, group offsets out of order or counts outside "
+        "[0, max_m]: clamped");
   if (flags & kRowIndicesClamped)
     add("row indices outside [0, T): clamped");
   if (int32_t rest = flags & ~(kGroupSizesOverrun | kGroupRowsClamped |

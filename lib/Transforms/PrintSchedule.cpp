@@ -54,7 +54,7 @@ SmallVector<OwnedRows> readRows(const GroupedOperands &problem,
       r = {end, std::max<int64_t>(v - end, 0)};
       clamped |= v < end;
     } else {
-      r = {end, std::max<int64_t>(v, 0)}; // a negative size traps
+      r = {end, std::max<int64_t>(v, 0)}; // a negative size: empty
       clamped |= v < 0;
     }
     end = r.begin + r.rows;
@@ -105,8 +105,8 @@ void printReport(GroupedMatmulOp op, ArrayRef<int64_t> groupRows,
     os << ", " << space.kTiles[g] << " K tiles each\n";
   }
   if (clamped)
-    os << "  the array has entries the kernel clamps (offsets out of order, "
-          "counts outside [0, max_m]; a negative size traps)\n";
+    os << "  the array has entries the kernel clamps (negative sizes, "
+          "offsets out of order, counts outside [0, max_m])\n";
   if (space.tilesM.empty()) {
     os << "  M is read at run time (" << getGroupRowsKeyword(problem.rows)
        << "): tile counts, waves and load depend on it\n";

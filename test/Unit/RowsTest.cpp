@@ -101,11 +101,14 @@ TEST(RowArrays, ContiguousSizes) {
   ref::GroupRows r = ref::readGroupRows(RowLayout::Contiguous, {5, 0, 7}, 20, 0);
   EXPECT_EQ(pairs(r), (Pairs{{0, 5}, {5, 0}, {5, 7}}));
   EXPECT_EQ(r.flags, 0);
-  EXPECT_FALSE(r.negativeSize);
+  // A negative size: an empty group, flagged as clamped (and the last
+  // group cut off at the buffer's 10 rows).
   r = ref::readGroupRows(RowLayout::Contiguous, {5, -1, 7}, 10, 0);
-  EXPECT_TRUE(r.negativeSize);
   EXPECT_EQ(pairs(r), (Pairs{{0, 5}, {5, 0}, {5, 5}}));
-  EXPECT_EQ(r.flags, ref::kFlagRowsPastA);
+  EXPECT_EQ(r.flags, ref::kFlagRowsPastA | ref::kFlagRowsClamped);
+  r = ref::readGroupRows(RowLayout::Contiguous, {-4, 3}, 10, 0);
+  EXPECT_EQ(pairs(r), (Pairs{{0, 0}, {0, 3}}));
+  EXPECT_EQ(r.flags, ref::kFlagRowsClamped);
 }
 
 // A well-formed problem's array, and what readGroupRows makes of it again.

@@ -195,14 +195,15 @@ TEST(RuntimeRows, ErrorFlagsInWords) {
   EXPECT_EQ(rt::describeErrorFlags(rt::kGroupSizesOverrun),
             "group sizes or offsets passed the rows of A: clamped");
   EXPECT_EQ(rt::describeErrorFlags(rt::kGroupRowsClamped),
-            "group offsets out of order or counts outside [0, max_m]: "
-            "clamped");
+            "negative group sizes, group offsets out of order or counts "
+            "outside [0, max_m]: clamped");
   EXPECT_EQ(rt::describeErrorFlags(3),
-            "group sizes or offsets passed the rows of A: clamped; group "
-            "offsets out of order or counts outside [0, max_m]: clamped");
+            "group sizes or offsets passed the rows of A: clamped; negative "
+            "group sizes, group offsets out of order or counts outside "
+            "[0, max_m]: clamped");
   EXPECT_EQ(rt::describeErrorFlags(0x12),
-            "group offsets out of order or counts outside [0, max_m]: "
-            "clamped; unknown bits 0x10");
+            "negative group sizes, group offsets out of order or counts "
+            "outside [0, max_m]: clamped; unknown bits 0x10");
 }
 
 } // namespace

@@ -16,9 +16,6 @@
 
 namespace mlir::ggemm {
 
-/// group_sizes[group] as an index, after a cf.assert that it is >= 0.
-Value loadGroupSize(OpBuilder &b, Location loc, Value sizes, Value group);
-
 /// How a run-time row layout gives each group's rows: the layout
 /// (contiguous, offsets or masked), its device array (sizes, cumulative end
 /// offsets or counts, memref<G x i32>) and, for rows<masked>, the rows each
@@ -31,12 +28,12 @@ struct RowLayout {
 
 /// Group `g`'s rows of a run-time row layout, given `end`, the running end
 /// of the groups before it (0 for group 0):
-/// - contiguous: rows = sizes[g] (a cf.assert that it is >= 0), base = end;
+/// - contiguous: rows = max(sizes[g], 0), base = end: a negative size
+///   gives an empty group;
 /// - offsets: rows = max(offs[g] - end, 0), base = end: an offset below the
 ///   previous end (out of order) gives an empty group;
 /// - masked: rows = clamp(counts[g], 0, maxRows), base = g * maxRows.
-/// `bad` (i1) says that the entry was clamped (offsets, masked; null for
-/// contiguous, whose negative sizes trap). The next group's `end` is
+/// `bad` (i1) says that the entry was clamped. The next group's `end` is
 /// base + rows.
 struct GroupRowsValues {
   Value rows, base, bad;
@@ -72,8 +69,8 @@ Value getConstantIndexTable(OpBuilder &b, Location loc, Operation *anchor,
                             StringRef namePrefix, ArrayRef<int64_t> values);
 
 /// What a lowering does where num_tiles finds that it clamped the group
-/// rows of rows<offsets> or rows<masked> (an offset below the previous end,
-/// a count outside [0, max_rows]): `anyBad` is an i1 computed at `b`'s
+/// rows of a run-time layout (a negative size, an offset below the previous
+/// end, a count outside [0, max_rows]): `anyBad` is an i1 computed at `b`'s
 /// insertion point, inside the function of `numTiles`. The CPU lowering
 /// asserts; the GPU kernels raise a flag in their status word.
 using BadRowsHandler = std::function<void(OpBuilder &b, Location loc,

@@ -47,8 +47,8 @@ const char *groupRowsArrayName(RowLayout layout);
 /// Bits of a kernel's error flags (status[1], docs/kernel-abi.md): the
 /// array passed the rows of A (contiguous, offsets) ...
 constexpr int32_t kFlagRowsPastA = 1;
-/// ... or held an offset below the end of the groups before it (a
-/// negative one included) or a count outside [0, max_m].
+/// ... or held a negative size, an offset below the end of the groups
+/// before it (a negative one included) or a count outside [0, max_m].
 constexpr int32_t kFlagRowsClamped = 2;
 /// ... or (gathered) a routed row of a group read a row index outside
 /// [0, T): it reads token row 0 or T - 1 instead.
@@ -65,9 +65,6 @@ struct GroupRows {
   /// kFlagRowsPastA | kFlagRowsClamped: what a kernel raises for it (the
   /// CPU lowering stops on a cf.assert instead).
   int32_t flags = 0;
-  /// rows<contiguous> only: a negative size, on which the kernels and the
-  /// CPU lowering stop (cf.assert); such a group owns no rows here.
-  bool negativeSize = false;
   /// Where the last group ends before the clamp to the buffer's rows
   /// (contiguous, offsets; >= 0), or G x max_m (masked): the rows a buffer
   /// needs to hold every group without clamping.
@@ -78,7 +75,7 @@ struct GroupRows {
 /// (< 0: as many as the array asks; nothing is clamped to them) with, in
 /// masked, `maxRows` rows of room per group:
 /// - contiguous: group g owns [e_{g-1}, e_g), e_g = e_{g-1} + size_g,
-///   e_{-1} = 0;
+///   e_{-1} = 0; a negative size gives an empty group and kFlagRowsClamped;
 /// - offsets: e_g = max(e_{g-1}, offs_g): an offset below the previous end
 ///   (out of order, or negative) gives an empty group and
 ///   kFlagRowsClamped;

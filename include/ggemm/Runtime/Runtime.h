@@ -545,10 +545,11 @@ int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows);
 /// group with rows when T = 0). The kernel clamped them: it computed the
 /// rows that exist and none past the buffers.
 constexpr int32_t kGroupSizesOverrun = 1;
-/// Bit 1 of Launch::errorFlags: an offset below the end of the groups
-/// before it, a negative one included (offsets), or a count outside
-/// [0, max_m] (masked). The kernel clamped it: such a group has no rows
-/// (offsets) or its count clamped into [0, max_m] (masked).
+/// Bit 1 of Launch::errorFlags: a negative group size (contiguous), an
+/// offset below the end of the groups before it, a negative one included
+/// (offsets), or a count outside [0, max_m] (masked). The kernel clamped
+/// it: such a group has no rows (contiguous, offsets) or its count clamped
+/// into [0, max_m] (masked).
 constexpr int32_t kGroupRowsClamped = 2;
 /// Bit 2 of Launch::errorFlags: a routed row of a group had a row index
 /// outside [0, T) (gathered). The kernel clamped it: the row read token

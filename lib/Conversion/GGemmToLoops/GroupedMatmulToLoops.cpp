@@ -45,6 +45,8 @@ void mlir::ggemm::assertRowsInRange(OpBuilder &b, Location loc,
                        rows == RowsKind::masked
                            ? "ggemm.grouped_matmul: a group count is outside "
                              "[0, max_m]"
+                       : rows == RowsKind::contiguous
+                           ? "ggemm.grouped_matmul: negative group size"
                            : "ggemm.grouped_matmul: group offsets out of "
                              "order");
 }

@@ -113,8 +113,11 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       // offset below it gives no rows; num_tiles flags it).
       f.m = emitGroupRows(b, loc, {p.rows, params[3]}, group, rowBase).rows;
     } else {
+      // A negative size is an empty group (num_tiles flags it).
       Value size = memref::LoadOp::create(b, loc, params[3], group);
-      f.m = arith::IndexCastOp::create(b, loc, b.getIndexType(), size);
+      f.m = arith::MaxSIOp::create(
+          b, loc, arith::IndexCastOp::create(b, loc, b.getIndexType(), size),
+          indexConstant(b, loc, 0));
     }
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
     if (rowBase) {
@@ -148,16 +151,8 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
       Value over =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, f.m, room);
       scf::IfOp::create(b, loc, over, [&](OpBuilder &, Location) {
-        // rows<contiguous> raises no other bit: a plain store. Offsets may
-        // also have raised bit 1 (num_tiles), which an or keeps.
-        if (p.rows == RowsKind::contiguous)
-          memref::StoreOp::create(
-              b, loc,
-              arith::ConstantOp::create(b, loc,
-                                        b.getI32IntegerAttr(kStatusRowsPastA)),
-              status, indexConstant(b, loc, 1));
-        else
-          emitOrStatusFlag(b, loc, status, kStatusRowsPastA);
+        // Or'ed in: num_tiles may also have raised bit 1.
+        emitOrStatusFlag(b, loc, status, kStatusRowsPastA);
         scf::YieldOp::create(b, loc);
       });
       f.m = arith::SelectOp::create(b, loc, over, room, f.m);

@@ -46,7 +46,8 @@ Value emitGatheredRow(OpBuilder &b, Location loc, const GroupFacts &f,
 constexpr unsigned kStatusParam = 5;
 /// - group sizes or offsets that pass the rows of A (clamped to them);
 constexpr int32_t kStatusRowsPastA = 1;
-/// - offsets out of order or counts outside [0, max_m] (clamped);
+/// - negative sizes, offsets out of order or counts outside [0, max_m]
+///   (clamped);
 constexpr int32_t kStatusRowsClamped = 2;
 /// - row indices outside [0, T) (rows<gathered>; clamped).
 constexpr int32_t kStatusRowIndexClamped = 4;

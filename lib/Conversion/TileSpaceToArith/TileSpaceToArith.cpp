@@ -28,17 +28,6 @@
 using namespace mlir;
 using namespace mlir::ggemm;
 
-Value mlir::ggemm::loadGroupSize(OpBuilder &b, Location loc, Value sizes,
-                                 Value group) {
-  Value size32 = memref::LoadOp::create(b, loc, sizes, group);
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  Value nonNegative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::sge, size32, zero);
-  cf::AssertOp::create(b, loc, nonNegative,
-                       "ggemm.grouped_matmul: negative group size");
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), size32);
-}
-
 GroupRowsValues mlir::ggemm::emitGroupRows(OpBuilder &b, Location loc,
                                            const RowLayout &layout, Value g,
                                            Value end) {
@@ -73,10 +62,19 @@ GroupRowsValues mlir::ggemm::emitGroupRows(OpBuilder &b, Location loc,
     return {rows, base, bad};
   }
   case RowsKind::list:
-  case RowsKind::contiguous:
-    break;
+  case RowsKind::contiguous: {
+    // A negative size gives an empty group (and is reported), as an
+    // offset out of order does.
+    Value size = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        memref::LoadOp::create(b, loc, layout.array, g));
+    Value zero = indexConstant(b, loc, 0);
+    Value bad =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, size, zero);
+    return {arith::MaxSIOp::create(b, loc, size, zero), end, bad};
   }
-  return {loadGroupSize(b, loc, layout.array, g), end, Value()};
+  }
+  llvm_unreachable("a row layout without a case");
 }
 
 KRangeValues mlir::ggemm::emitSplitKRange(OpBuilder &b, Location loc,
@@ -163,11 +161,11 @@ GroupTiles getGroupTiles(OpBuilder &b, Location loc, OpTy op,
           emitGroupRows(b, loc, layout, indexConstant(b, loc, g), end);
       Value rows = r.rows;
       t.rows.push_back(rows);
+      t.bad.push_back(r.bad);
       // rows<contiguous>: the row bases are the running sums of t.rows,
       // which tile_coords adds up itself.
       if (layout.kind != RowsKind::contiguous) {
         t.bases.push_back(r.base);
-        t.bad.push_back(r.bad);
         end = arith::AddIOp::create(b, loc, r.base, rows);
       }
       tm = arith::CeilDivUIOp::create(b, loc, rows,
@@ -211,33 +209,27 @@ struct NumTilesToArith final : public OpConversionPattern<NumTilesOp> {
       ScheduleAttr s = op.getSchedule();
       Value perTileM = indexConstant(b, loc, op.getTilesN()[0] * s.getSplitK());
       RowLayout layout = rowLayoutOf(op, adaptor.getGroupSizes());
-      bool checked = layout.kind != RowsKind::contiguous;
-      SmallVector<Value> init{indexConstant(b, loc, 0)};
-      if (checked)
-        init.append({indexConstant(b, loc, 0),
-                     arith::ConstantOp::create(b, loc, b.getBoolAttr(false))});
+      SmallVector<Value> init{
+          indexConstant(b, loc, 0), indexConstant(b, loc, 0),
+          arith::ConstantOp::create(b, loc, b.getBoolAttr(false))};
       auto loop = scf::ForOp::create(
           b, loc, indexConstant(b, loc, 0),
           indexConstant(b, loc, op.getTilesN().size()),
           indexConstant(b, loc, 1), init,
           [&](OpBuilder &, Location, Value g, ValueRange sums) {
-            // sums: the work items so far and, for offsets and masked, the
-            // rows' end and whether an entry was clamped.
-            GroupRowsValues r =
-                emitGroupRows(b, loc, layout, g,
-                              checked ? sums[1] : indexConstant(b, loc, 0));
+            // sums: the work items so far, the rows' end and whether an
+            // entry was clamped.
+            GroupRowsValues r = emitGroupRows(b, loc, layout, g, sums[1]);
             Value tm = arith::CeilDivUIOp::create(
                 b, loc, r.rows, indexConstant(b, loc, s.getTileM()));
             Value work = arith::MulIOp::create(b, loc, tm, perTileM);
-            SmallVector<Value> next{
-                arith::AddIOp::create(b, loc, sums[0], work)};
-            if (checked)
-              next.append({arith::AddIOp::create(b, loc, r.base, r.rows),
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{arith::AddIOp::create(b, loc, sums[0], work),
+                           arith::AddIOp::create(b, loc, r.base, r.rows),
                            arith::OrIOp::create(b, loc, sums[2], r.bad)});
-            scf::YieldOp::create(b, loc, next);
           });
-      if (checked)
-        onBadRows(b, loc, op, loop.getResult(2));
+      onBadRows(b, loc, op, loop.getResult(2));
       rewriter.replaceOp(op, loop.getResult(0));
       return success();
     }
@@ -357,7 +349,6 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
   LogicalResult lowerByLoop(TileCoordsOp op, Value work,
                             const RowLayout &layout,
                             ConversionPatternRewriter &rewriter) const {
-    Value sizes = layout.array;
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     ScheduleAttr s = op.getSchedule();
@@ -369,9 +360,9 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
     SmallVector<Value> init{indexConstant(b, loc, 0), indexConstant(b, loc, 0),
                             indexConstant(b, loc, 0), indexConstant(b, loc, 0),
                             indexConstant(b, loc, 0)};
-    // Groups are visited `unroll` at a time: their sizes are loaded (and
-    // checked) together, so the loads overlap instead of each waiting for
-    // the previous iteration (on a GPU this loop runs once per tile).
+    // Groups are visited `unroll` at a time in one iteration, so their
+    // loads can overlap instead of each waiting for the previous iteration
+    // (on a GPU this loop runs once per tile).
     int64_t groups = op.getTilesN().size();
     int64_t unroll = 8;
     while (groups % unroll != 0)
@@ -381,45 +372,13 @@ struct TileCoordsToArith final : public OpConversionPattern<TileCoordsOp> {
         indexConstant(b, loc, unroll), init,
         [&](OpBuilder &, Location, Value first, ValueRange carried) {
           SmallVector<Value> it(carried);
-          if (layout.kind != RowsKind::contiguous) {
-            // Offsets and counts are clamped, not checked: one group at a
-            // time, each from the running end of the one before.
-            for (int64_t u = 0; u < unroll; ++u) {
-              Value g = arith::AddIOp::create(b, loc, first,
-                                              indexConstant(b, loc, u));
-              GroupRowsValues r = emitGroupRows(b, loc, layout, g, it[1]);
-              it = stepGroup(b, loc, s, work, tilesN, it, g, r.base, r.rows);
-            }
-            scf::YieldOp::create(b, loc, it);
-            return;
-          }
-          SmallVector<Value> sizes32;
-          Value anyNegative;
-          Value zero32 =
-              arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+          // Sizes, offsets and counts are clamped, not checked: one group
+          // at a time, each from the running end of the one before.
           for (int64_t u = 0; u < unroll; ++u) {
-            Value g =
-                arith::AddIOp::create(b, loc, first, indexConstant(b, loc, u));
-            sizes32.push_back(memref::LoadOp::create(b, loc, sizes, g));
-            Value negative = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::slt, sizes32.back(), zero32);
-            anyNegative = anyNegative ? arith::OrIOp::create(
-                                            b, loc, anyNegative, negative)
-                                            .getResult()
-                                      : negative;
-          }
-          cf::AssertOp::create(
-              b, loc,
-              arith::XOrIOp::create(
-                  b, loc, anyNegative,
-                  arith::ConstantOp::create(b, loc, b.getBoolAttr(true))),
-              "ggemm.grouped_matmul: negative group size");
-          for (int64_t u = 0; u < unroll; ++u) {
-            Value g =
-                arith::AddIOp::create(b, loc, first, indexConstant(b, loc, u));
-            Value rows = arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                                    sizes32[u]);
-            it = stepGroup(b, loc, s, work, tilesN, it, g, it[1], rows);
+            Value g = arith::AddIOp::create(b, loc, first,
+                                            indexConstant(b, loc, u));
+            GroupRowsValues r = emitGroupRows(b, loc, layout, g, it[1]);
+            it = stepGroup(b, loc, s, work, tilesN, it, g, r.base, r.rows);
           }
           scf::YieldOp::create(b, loc, it);
         });

@@ -112,10 +112,12 @@ func.func @blocked(%a: memref<200x64xf4E2M1FN>, %sa: memref<2x1x32x16xf8E4M3FN>,
 // CHECK-SAME: %[[A:[^ ,)]*]]: memref<?x32xi8>, %{{.*}}: memref<?x4xi8>, %[[B:[^ ,)]*]]: memref<3x8x32xi8>, %{{.*}}: memref<3x8x4xi8>, %{{.*}}: memref<?x8xf16>, %[[SIZES:[^ ,)]*]]: memref<3xi32>
 // CHECK: scf.for %[[G:[^ ,)]*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[BEGIN:[^ ,)]*]] = %{{.*}}) -> (index)
 // CHECK: %[[SIZE:[^ ,)]*]] = memref.load %[[SIZES]][%[[G]]] : memref<3xi32>
-// CHECK: %[[NONNEG:[^ ,)]*]] = arith.cmpi sge, %[[SIZE]], %{{.*}} : i32
-// CHECK: cf.assert %[[NONNEG]], "ggemm.grouped_matmul: negative group size"
 // CHECK: %[[SIZEIDX:[^ ,)]*]] = arith.index_cast %[[SIZE]] : i32 to index
-// CHECK: %[[END:[^ ,)]*]] = arith.addi %[[BEGIN]], %[[SIZEIDX]] : index
+// CHECK: %[[NEG:[^ ,)]*]] = arith.cmpi slt, %[[SIZEIDX]], %{{.*}} : index
+// CHECK: %[[GROWS:[^ ,)]*]] = arith.maxsi %[[SIZEIDX]], %{{.*}} : index
+// CHECK: %[[NONNEG:[^ ,)]*]] = arith.xori %[[NEG]], %{{.*}} : i1
+// CHECK: cf.assert %[[NONNEG]], "ggemm.grouped_matmul: negative group size"
+// CHECK: %[[END:[^ ,)]*]] = arith.addi %[[BEGIN]], %[[GROWS]] : index
 // CHECK: %[[ROWS:[^ ,)]*]] = memref.dim %[[A]], %{{.*}} : memref<?x32xi8>
 // CHECK: %[[FITS:[^ ,)]*]] = arith.cmpi ule, %[[END]], %[[ROWS]] : index
 // CHECK: cf.assert %[[FITS]], "ggemm.grouped_matmul: group sizes exceed the rows of A"

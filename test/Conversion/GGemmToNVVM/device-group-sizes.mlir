@@ -1,10 +1,11 @@
 // Run-time group sizes read from device memory (rows<contiguous>): both GPU
-// kernels assert that each size is >= 0 (a trap on the device), as the CPU
-// lowering does, and clamp a group's rows to those of A left after its
-// first row (status[0], the rows of A), raising bit 0 of status[1] when a
-// size passes them (docs/kernel-abi.md): device data never makes a kernel
-// read or write past its buffers. gemm-run --overrun-device-sizes runs it
-// on the GPU (bench/run_gpu.sh, under compute-sanitizer too).
+// kernels clamp a negative size to an empty group and or bit 1 into
+// status[1] (no trap: a framework's context survives bad device data), and
+// clamp a group's rows to those of A left after its first row (status[0],
+// the rows of A), or'ing bit 0 in when a size passes them
+// (docs/kernel-abi.md): device data never makes a kernel read or write past
+// its buffers. gemm-run --overrun-device-sizes runs it on the GPU
+// (bench/run_gpu.sh, under compute-sanitizer too).
 // RUN: gemm-opt %s --ggemm-tile=chip=sm_90a --ggemm-fuse-persistent --ggemm-outline-kernel \
 // RUN:   | gemm-opt --pass-pipeline='builtin.module(gpu.module(ggemm-pipeline-loads,ggemm-warp-specialize))' \
 // RUN:   | gemm-opt --convert-ggemm-to-nvvm \
@@ -14,8 +15,15 @@
 // RUN:   | gemm-opt --convert-ggemm-to-nvvm \
 // RUN:   | FileCheck %s
 
-// CHECK: gpu.func @ggemm_cont({{.*}}, %[[STATUS:[^ ,)]*]]: memref<2xi32, 1>) kernel
-// CHECK: cf.assert %{{.*}}, "ggemm.grouped_matmul: negative group size"
+// CHECK: gpu.func @ggemm_cont({{.*}}, %[[SIZES:[^ ,)]*]]: memref<3xi32, 1>, %{{[^ ,)]*}}: memref<3xf32, 1>, %[[STATUS:[^ ,)]*]]: memref<2xi32, 1>) kernel
+// CHECK-NOT: cf.assert
+// CHECK-NOT: negative group size
+// num_tiles: max(size, 0), and bit 1 when a size was negative.
+// CHECK: %[[S32:.*]] = memref.load %[[SIZES]][
+// CHECK: %[[S:.*]] = arith.index_cast %[[S32]] : i32 to index
+// CHECK-DAG: arith.cmpi slt, %[[S]], %c0{{.*}} : index
+// CHECK-DAG: arith.maxsi %[[S]], %c0{{.*}} : index
+// CHECK: memref.atomic_rmw ori %c2_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : (i32, memref<2xi32, 1>) -> i32
 // Each tile's group facts: the size, the rows of A left after the group's
 // first row, the flag when the size passes them, the clamped size.
 // CHECK: %[[ROWS32:.*]] = memref.load %[[STATUS]][%c0{{.*}}] : memref<2xi32, 1>
@@ -25,9 +33,9 @@
 // CHECK: %[[ROOM:.*]] = arith.select %[[LEFT]], %[[DIFF]], %c0
 // CHECK: %[[OVER:.*]] = arith.cmpi ugt, %[[SIZE:[^ ,]*]], %[[ROOM]]
 // CHECK: scf.if %[[OVER]] {
-// CHECK: memref.store %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : memref<2xi32, 1>
-// CHECK-NEXT: }
+// CHECK: memref.atomic_rmw ori %c1_i32{{.*}}, %[[STATUS]][%c1{{.*}}] : (i32, memref<2xi32, 1>) -> i32
 // CHECK: arith.select %[[OVER]], %[[ROOM]], %[[SIZE]]
+// CHECK-NOT: cf.assert
 
 func.func @cont(%a: memref<?x256xf4E2M1FN>, %sa: memref<?x16xf8E4M3FN>,
     %b: memref<3x128x256xf4E2M1FN>, %sb: memref<3x128x16xf8E4M3FN>,
