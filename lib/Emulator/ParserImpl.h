@@ -47,6 +47,12 @@ const std::unordered_map<std::string, uint8_t> &specialRegs();
 /// Whether the modifier list `m` holds `s`.
 bool has(const std::vector<std::string> &m, const char *s);
 
+/// tcgen05.* (OpcodesTcgen05.cpp): fills `in` for the forms ggemm's
+/// sm_100a kernels use; else the reason it is refused.
+std::string decodeTcgen05(const std::string &opc,
+                          const std::vector<std::string> &mods,
+                          const std::vector<Ty> &types, Inst &in);
+
 struct Scope {
   std::unordered_map<std::string, int32_t> regs;
   std::unordered_map<std::string, uint32_t> labels;
