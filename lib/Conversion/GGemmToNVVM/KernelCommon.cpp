@@ -108,17 +108,9 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
     f.rowsA = indexConstant(b, loc, int64_t(p.groups.size()) * p.groups[0].m);
   } else {
-    if (hasGroupOffsets(p.rows)) {
-      // From the group's row base, the end of the groups before it (an
-      // offset below it gives no rows; num_tiles flags it).
-      f.m = emitGroupRows(b, loc, {p.rows, params[3]}, group, rowBase).rows;
-    } else {
-      // A negative size is an empty group (num_tiles flags it).
-      Value size = memref::LoadOp::create(b, loc, params[3], group);
-      f.m = arith::MaxSIOp::create(
-          b, loc, arith::IndexCastOp::create(b, loc, b.getIndexType(), size),
-          indexConstant(b, loc, 0));
-    }
+    // A negative size, or an offset below the group's row base (the end of
+    // the groups before it), gives no rows; num_tiles flags it.
+    f.m = emitGroupRows(b, loc, {p.rows, params[3]}, group, rowBase).rows;
     f.bRowBase = arith::MulIOp::create(b, loc, group, f.n);
     if (rowBase) {
       // The rows of A (and C) left from rowBase; sizes that pass them are
