@@ -192,7 +192,6 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
   int64_t rowBytes = tileK / 2;
   assert(rowBytes == 8 * kPieceBytes &&
          "the 128-byte swizzle's pattern spans one 128-byte row");
-  (void)rowBytes;
   Type i64 = b.getI64Type();
   auto toI64 = [&](Value v) {
     return arith::IndexCastUIOp::create(b, loc, i64, v).getResult();
@@ -244,6 +243,20 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
                                                   idx(tileM * rowBytes))),
                   emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
     });
+    // Per piece of a row, the same for every row of the stage: its byte in
+    // the row, and src-size. Past K: nothing read (src-size 0) from the
+    // row's start.
+    SmallVector<Value> pieceOffsets, pieceSizes;
+    for (int64_t p = 0; p < rowBytes / kPieceBytes; ++p) {
+      Value at = arith::AddIOp::create(b, loc, x, idx(p * kPieceBytes));
+      Value inK =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at, kBytes);
+      pieceOffsets.push_back(arith::SelectOp::create(
+          b, loc, inK, toI64(at),
+          arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0))));
+      pieceSizes.push_back(arith::SelectOp::create(
+          b, loc, inK, i32(kPieceBytes), i32(0)));
+    }
     for (auto [row, inside, source] : llvm::zip(rows, insides, sources)) {
       scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
         Value dstRow = arith::AddIOp::create(
@@ -251,16 +264,8 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
             arith::MulIOp::create(b, loc, row, idx(rowBytes)));
         Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
         for (int64_t p = 0; p < rowBytes / kPieceBytes; ++p) {
-          Value at = arith::AddIOp::create(b, loc, x,
-                                           idx(p * kPieceBytes));
-          Value inK = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            at, kBytes);
-          // Past K: nothing read (src-size 0) from the row's start.
-          Value src = arith::SelectOp::create(
-              b, loc, inK,
-              arith::AddIOp::create(b, loc, source, toI64(at)), source);
-          Value srcSize = arith::SelectOp::create(
-              b, loc, inK, i32(kPieceBytes), i32(0));
+          Value src = arith::AddIOp::create(b, loc, source, pieceOffsets[p]);
+          Value srcSize = pieceSizes[p];
           Value piece = arith::XOrIOp::create(b, loc, idx(p), row8);
           Value dst = arith::AddIOp::create(
               b, loc, dstRow,

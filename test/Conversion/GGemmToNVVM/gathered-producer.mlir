@@ -28,9 +28,10 @@
 // CHECK: nvvm.mbarrier.arrive.expect_tx %[[FULL:[^,]*]], %c16384_i32
 // CHECK: nvvm.cp.async.bulk.tensor.shared.cluster.global
 // CHECK-NOT: nvvm.cp.async.bulk.tensor
-// CHECK: %[[ROW8:.*]] = arith.remui %{{.*}}, %c8{{.*}} : index
+// The first piece's src-size, once per stage for every row.
 // CHECK: %[[INK:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
 // CHECK: %[[SRCSIZE:.*]] = arith.select %[[INK]], %c16_i32, %c0_i32 : i32
+// CHECK: %[[ROW8:.*]] = arith.remui %{{.*}}, %c8{{.*}} : index
 // CHECK: arith.xori %c0{{.*}}, %[[ROW8]] : index
 // CHECK: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg, %[[SRCSIZE]] : !llvm.ptr<3>, !llvm.ptr<1>, i32
 // CHECK-COUNT-7: nvvm.cp.async.shared.global %{{.*}}, %{{.*}}, 16, cache =  cg
