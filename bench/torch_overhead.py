@@ -3,7 +3,9 @@
 on the GPU machine; not a test). Each line times one piece of
 torch.ops.ggemm.grouped_mm_nvfp4's call, host only and with the GPU,
 median-free (a mean over 300 calls after 10 warm-up calls): the custom_op
-dispatch, the argument checks, the scale checks, the ctypes launch.
+dispatch, the argument checks (memoized per operand signature, and in
+full), the scale checks (cached per tensor version, and not), the ctypes
+launch.
 
     PYTHONPATH=python python3 bench/torch_overhead.py [CACHE]
 """
@@ -12,8 +14,6 @@ import time
 
 import torch
 import ggemm.torch_ops as T  # noqa: E402
-from ggemm.args import check_offsets_problem  # noqa: E402
-from ggemm.cache import CacheKey  # noqa: E402
 T.use_cache(sys.argv[1] if len(sys.argv) > 1 else "out/ggemm-cache")
 dev = "cuda"
 g, n, k, t = 8, 4096, 7168, 512
@@ -32,25 +32,26 @@ def timed(name, fn, iters=300):
     print("%-34s host %7.1f us, with the GPU %7.1f us" % (name, h, tot))
 timed("op", lambda: op(a, sfa, b, sfb, offs))
 timed("op check_scales=False", lambda: op(a, sfa, b, sfb, offs, None, False))
+timed("op, fresh sfa view each call", lambda: op(a, sfa.view(torch.uint8), b, sfb, offs))
 body = getattr(T.grouped_mm_nvfp4, "_init_fn", None)
 if body is not None:
     timed("op python body (no dispatch)", lambda: body(a, sfa, b, sfb, offs))
     timed("body check_scales=False", lambda: body(a, sfa, b, sfb, offs, None, False))
-key = CacheKey(T._chip(a.device), n=n, k=k, groups=g, alpha=False)
 out = torch.empty((t, n), dtype=torch.float16, device=dev)
-timed("_chip", lambda: T._chip(a.device))
-timed("CacheKey", lambda: CacheKey(T._chip(a.device), n=n, k=k, groups=g, alpha=False))
+timed("_plan (memoized checks)", lambda: T._plan("offsets", a, sfa, b, sfb, offs, None, None))
+timed("_check (every argument rule)", lambda: T._check("offsets", a, sfa, b, sfb, offs, None, None))
+timed("_addresses", lambda: T._addresses("offsets", a, sfa, b, sfb, offs, None, None))
+timed("scale checks, cached", lambda: T._check_scales((("sfa", sfa), ("sfb", sfb))))
+timed("scale checks, not cached", lambda: [torch._assert_async((s.view(torch.uint8) < 128).all(), "x") for s in (sfa, sfb)])
 timed("torch.empty out", lambda: torch.empty((t, n), dtype=torch.float16, device=dev))
-timed("_operand x7", lambda: [T._operand(x) for x in (a, sfa, b, sfb, offs, out, out)])
-timed("check_offsets_problem", lambda: check_offsets_problem(key, T._operand(a), T._operand(sfa), T._operand(b), T._operand(sfb), T._operand(offs), T._operand(out), None))
-timed("scale checks", lambda: [torch._assert_async((s.view(torch.uint8) < 128).all(), "x") for s in (sfa, sfb)])
-kern = T._kernel(key)
+timed("current_stream", lambda: torch.cuda.current_stream().cuda_stream)
+kern, _ = T._plan("offsets", a, sfa, b, sfb, offs, None, None)
 ws = torch.empty(kern.workspace_bytes, dtype=torch.uint8, device=dev)
 st = torch.cuda.current_stream().cuda_stream
-timed("current_stream", lambda: torch.cuda.current_stream(a.device).cuda_stream)
-timed("kernel.launch (ctypes + runtime)", lambda: kern.launch(st, ws.data_ptr(), a=a.data_ptr(), b=b.data_ptr(), sfa=sfa.data_ptr(), sfb=sfb.data_ptr(), c=out.data_ptr(), row_array=offs.data_ptr(), alpha=0, rows=t))
+args = (st, ws.data_ptr(), a.data_ptr(), b.data_ptr(), sfa.data_ptr(), sfb.data_ptr(), out.data_ptr(), offs.data_ptr(), 0, t)
+timed("kernel.launch_one (ctypes + runtime)", lambda: kern.launch_one(*args))
 @torch.library.custom_op("prof::noop", mutates_args=())
 def noop(x: torch.Tensor) -> torch.Tensor:
     return torch.empty((t, n), dtype=torch.float16, device=x.device)
 timed("empty custom_op", lambda: torch.ops.prof.noop(a))
-timed("torch._grouped_mm-sized bf16 mm", lambda: torch.mm(a[:8, :8].float(), a[:8, :8].float()))
+timed("torch.mm 8x8 (one aten launch)", lambda: torch.mm(a[:8, :8].float(), a[:8, :8].float()))

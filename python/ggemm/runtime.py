@@ -19,6 +19,7 @@ import os
 
 _u64 = ctypes.c_uint64
 _i64 = ctypes.c_int64
+_One = _u64 * 1
 
 
 class GGemmError(RuntimeError):
@@ -56,6 +57,15 @@ class Kernel:
                        ctypes.c_void_p(stream or None), _u64(workspace),
                        _i64(sets), *[x for x, _ in arrays], _u64(row_array),
                        _u64(alpha), _i64(rows))
+
+    def launch_one(self, stream, workspace, a, b, sfa, sfb, c, row_array,
+                   alpha, rows):
+        """launch() for one operand set, addresses as ints in this order:
+        the per-call path of a framework (no list handling)."""
+        self._rt._call("ggemm_rt_launch", self._handle,
+                       ctypes.c_void_p(stream or None), _u64(workspace),
+                       _i64(1), _One(a), _One(b), _One(sfa), _One(sfb),
+                       _One(c), _u64(row_array), _u64(alpha), _i64(rows))
 
     def launch_gathered(self, stream, workspace, a, b, sfa, sfb, c,
                         row_array, row_indices, rows, token_rows, alpha=0):

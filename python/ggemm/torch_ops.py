@@ -34,23 +34,38 @@ asynchronous device assertion (torch._assert_async) refuses them without
 a host synchronization.
 """
 
+import functools
+import weakref
 from typing import Optional
 
 import torch
 
-from .args import Operand, check_gathered_problem, check_offsets_problem
+from .args import (ArgumentError, Operand, check_gathered_problem,
+                   check_offsets_problem)
 from .cache import CacheKey, KernelCache
 from .runtime import Runtime
 
 _state = {"cache": None, "runtime": None, "kernels": {}}
+# What a call needs beyond its addresses, per operand signature (layout,
+# then each operand's dtype, shape, strides and device): the kernel and N.
+# The argument rules run when a signature is first seen; later calls with
+# the same signature check only their addresses' alignment.
+_plans = {}
+_MAX_PLANS = 4096
+# Scale tensors already checked for bit 7, by object: id -> (weak
+# reference, version counter). A weight's scales are checked once, again
+# only after an in-place write (torch bumps the version counter).
+_scales_checked = {}
 
 
 def use_cache(root):
     """Where the kernels are (filled ahead of time)."""
     _state["cache"] = KernelCache(root)
     _state["kernels"].clear()
+    _plans.clear()
 
 
+@functools.lru_cache(maxsize=None)
 def _chip(device):
     major, minor = torch.cuda.get_device_capability(device)
     return {(9, 0): "sm_90a", (10, 0): "sm_100a"}.get((major, minor)) or \
@@ -70,28 +85,91 @@ def _kernel(key):
 
 
 def _operand(t):
+    if t is None:
+        return None
     dtype = str(t.dtype).replace("torch.", "")
     return Operand(tuple(t.shape), dtype, tuple(t.stride()), str(t.device),
                    t.data_ptr())
 
 
-def _key_and_output(a, b, alpha, rows, out_rows):
-    """The key of the kernel the operands need, and the output."""
+def _output_operand(a, rows, n):
+    """The output the op makes: [rows, N] float16, contiguous, on A's
+    device (allocated 512-byte aligned by torch)."""
+    return Operand((rows, n), "float16", (n, 1), str(a.device), 0)
+
+
+def _check(layout, a, sfa, b, sfb, offs, row_indices, alpha):
+    """Every argument rule (ggemm.args) on these operands; returns the
+    kernel's key and N, or raises naming the argument."""
     if a.device.type != "cuda" or (a.device.index or 0) != 0:
         raise ValueError("a: on %s; ggemm launches on cuda:0" % a.device)
+    if b.dim() != 3:
+        raise ArgumentError("b: shape %s; expected [G, N, K/2]"
+                            % list(b.shape))
     g, n, k = b.shape[0], b.shape[1], 2 * b.shape[2]
-    key = CacheKey(_chip(a.device), n=n, k=k, groups=g, rows=rows,
+    key = CacheKey(_chip(a.device), n=n, k=k, groups=g, rows=layout,
                    alpha=alpha is not None)
-    out = torch.empty((out_rows, n), dtype=torch.float16, device=a.device)
-    return key, out
+    ops = [_operand(x) for x in (a, sfa, b, sfb, offs)]
+    if layout == "offsets":
+        check_offsets_problem(key, *ops, _output_operand(a, a.shape[0], n),
+                              _operand(alpha))
+    else:
+        rows = row_indices.shape[0] if row_indices.dim() == 1 else 0
+        check_gathered_problem(key, *ops, _operand(row_indices),
+                               _output_operand(a, rows, n), _operand(alpha))
+    return key, n
 
 
-def _check_scales(sfa, sfb):
-    """Scale bytes with bit 7 set, refused on the device (no host sync)."""
-    for name, s in (("sfa", sfa), ("sfb", sfb)):
+def _plan(layout, a, sfa, b, sfb, offs, row_indices, alpha):
+    """(kernel, N) for these operands; the argument rules run once per
+    operand signature."""
+    signature = (layout,) + tuple(
+        None if t is None else (t.dtype, t.shape, t.stride(), t.device)
+        for t in (a, sfa, b, sfb, offs, row_indices, alpha))
+    plan = _plans.get(signature)
+    if plan is None:
+        key, n = _check(layout, a, sfa, b, sfb, offs, row_indices, alpha)
+        if len(_plans) >= _MAX_PLANS:
+            _plans.clear()
+        plan = _plans[signature] = (_kernel(key), n)
+    return plan
+
+
+def _addresses(layout, a, sfa, b, sfb, offs, row_indices, alpha):
+    """The operands' addresses; a misaligned one is refused by the rules'
+    own check (which names it)."""
+    addresses = [a.data_ptr(), sfa.data_ptr(), b.data_ptr(), sfb.data_ptr(),
+                 offs.data_ptr(),
+                 0 if row_indices is None else row_indices.data_ptr(),
+                 0 if alpha is None else alpha.data_ptr()]
+    if (addresses[0] | addresses[1] | addresses[2] | addresses[3]) & 15 or \
+            (addresses[4] | addresses[5] | addresses[6]) & 3:
+        _check(layout, a, sfa, b, sfb, offs, row_indices, alpha)
+    return addresses
+
+
+def _check_scales(named):
+    """Scale bytes with bit 7 set, refused on the device (no host sync).
+    A tensor object already checked at its current version is skipped,
+    except while a CUDA graph is captured: its replays read whatever the
+    tensors hold then, so the graph keeps every check."""
+    capturing = torch.cuda.is_current_stream_capturing()
+    for name, s in named:
+        try:
+            version = s._version
+        except RuntimeError:  # inference tensors have no version counter
+            version = None
+        seen = _scales_checked.get(id(s))
+        if not capturing and version is not None and seen is not None \
+                and seen[0]() is s and seen[1] == version:
+            continue
         torch._assert_async((s.view(torch.uint8) < 128).all(),
                             "ggemm: %s has bytes with bit 7 set (UE4M3 "
                             "scales are unsigned)" % name)
+        if version is not None:
+            if len(_scales_checked) >= _MAX_PLANS:
+                _scales_checked.clear()
+            _scales_checked[id(s)] = (weakref.ref(s), version)
 
 
 # The e2m1 code points, by code (bit 3 the sign).
@@ -144,9 +222,8 @@ def reference_errors(out, a, sfa, b, sfb, offs, rows_per_group=None):
     return start, checked, worst, bad
 
 
-def _workspace(kernel, device):
-    return torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
-                       device=device)
+def _stream():
+    return torch.cuda.current_stream().cuda_stream
 
 
 @torch.library.custom_op("ggemm::grouped_mm_nvfp4", mutates_args=())
@@ -154,20 +231,17 @@ def grouped_mm_nvfp4(a: torch.Tensor, sfa: torch.Tensor, b: torch.Tensor,
                      sfb: torch.Tensor, offs: torch.Tensor,
                      alpha: Optional[torch.Tensor] = None,
                      check_scales: bool = True) -> torch.Tensor:
-    t = a.shape[0]
-    key, out = _key_and_output(a, b, alpha, "offsets", t)
-    check_offsets_problem(key, _operand(a), _operand(sfa), _operand(b),
-                          _operand(sfb), _operand(offs), _operand(out),
-                          None if alpha is None else _operand(alpha))
+    kernel, n = _plan("offsets", a, sfa, b, sfb, offs, None, alpha)
+    pa, psfa, pb, psfb, poffs, _, palpha = _addresses(
+        "offsets", a, sfa, b, sfb, offs, None, alpha)
     if check_scales:
-        _check_scales(sfa, sfb)
-    kernel = _kernel(key)
-    workspace = _workspace(kernel, a.device)
-    kernel.launch(torch.cuda.current_stream(a.device).cuda_stream,
-                  workspace.data_ptr(), a=a.data_ptr(), b=b.data_ptr(),
-                  sfa=sfa.data_ptr(), sfb=sfb.data_ptr(), c=out.data_ptr(),
-                  row_array=offs.data_ptr(),
-                  alpha=0 if alpha is None else alpha.data_ptr(), rows=t)
+        _check_scales((("sfa", sfa), ("sfb", sfb)))
+    t = a.shape[0]
+    out = torch.empty((t, n), dtype=torch.float16, device=a.device)
+    workspace = torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
+                            device=a.device)
+    kernel.launch_one(_stream(), workspace.data_ptr(), pa, pb, psfa, psfb,
+                      out.data_ptr(), poffs, palpha, t)
     return out
 
 
@@ -182,22 +256,19 @@ def grouped_mm_nvfp4_gathered(x: torch.Tensor, sfx: torch.Tensor,
                               offs: torch.Tensor, row_indices: torch.Tensor,
                               alpha: Optional[torch.Tensor] = None,
                               check_scales: bool = True) -> torch.Tensor:
-    r = row_indices.shape[0] if row_indices.dim() == 1 else 0
-    key, out = _key_and_output(x, b, alpha, "gathered", r)
-    t, r = check_gathered_problem(
-        key, _operand(x), _operand(sfx), _operand(b), _operand(sfb),
-        _operand(offs), _operand(row_indices), _operand(out),
-        None if alpha is None else _operand(alpha))
+    kernel, n = _plan("gathered", x, sfx, b, sfb, offs, row_indices, alpha)
+    px, psfx, pb, psfb, poffs, pidx, palpha = _addresses(
+        "gathered", x, sfx, b, sfb, offs, row_indices, alpha)
     if check_scales:
-        _check_scales(sfx, sfb)
-    kernel = _kernel(key)
-    workspace = _workspace(kernel, x.device)
+        _check_scales((("sfx", sfx), ("sfb", sfb)))
+    r = row_indices.shape[0]
+    out = torch.empty((r, n), dtype=torch.float16, device=x.device)
+    workspace = torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
+                            device=x.device)
     kernel.launch_gathered(
-        torch.cuda.current_stream(x.device).cuda_stream, workspace.data_ptr(),
-        a=x.data_ptr(), b=b.data_ptr(), sfa=sfx.data_ptr(),
-        sfb=sfb.data_ptr(), c=out.data_ptr(), row_array=offs.data_ptr(),
-        row_indices=row_indices.data_ptr(), rows=r, token_rows=t,
-        alpha=0 if alpha is None else alpha.data_ptr())
+        _stream(), workspace.data_ptr(), a=px, b=pb, sfa=psfx, sfb=psfb,
+        c=out.data_ptr(), row_array=poffs, row_indices=pidx, rows=r,
+        token_rows=x.shape[0], alpha=palpha)
     return out
 
 

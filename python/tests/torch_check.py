@@ -178,22 +178,31 @@ def run(shape, seed, bench):
             {x for x in names if x.startswith("ggemm_")})))
 
     if bench:
-        def timed(fn, iters=200):
+        def timed(fn, batches=9, iters=50):
+            """Median over batches of the mean per call: host time (the
+            loop's enqueueing) and with the GPU (until it drained)."""
             for _ in range(10):
                 fn()
-            torch.cuda.synchronize()
-            start = time.perf_counter()
-            for _ in range(iters):
-                fn()
-            host = (time.perf_counter() - start) / iters
-            torch.cuda.synchronize()
-            total = (time.perf_counter() - start) / iters
-            return host * 1e6, total * 1e6
+            hosts, totals = [], []
+            for _ in range(batches):
+                torch.cuda.synchronize()
+                start = time.perf_counter()
+                for _ in range(iters):
+                    fn()
+                hosts.append((time.perf_counter() - start) / iters)
+                torch.cuda.synchronize()
+                totals.append((time.perf_counter() - start) / iters)
+            return (sorted(hosts)[batches // 2] * 1e6,
+                    sorted(totals)[batches // 2] * 1e6)
         da = dequantize(a, sfa.view(torch.uint8)).to(torch.bfloat16)
         db = dequantize(b, sfb.view(torch.uint8)).to(torch.bfloat16)
         db_t = db.transpose(1, 2)
         host, total = timed(lambda: op(a, sfa, b, sfb, offs))
         print("bench %s ggemm: host %.1f us per call, %.1f us per call "
+              "with the GPU (median of 9 batches of 50 calls)"
+              % (name, host, total))
+        host, total = timed(lambda: op(a, sfa, b, sfb, offs, None, False))
+        print("bench %s ggemm check_scales=False: host %.1f us, %.1f us "
               "with the GPU" % (name, host, total))
         try:
             host, total = timed(lambda: torch._grouped_mm(da, db_t, offs))

@@ -182,10 +182,10 @@ def main():
           "of no group untouched, flags 0" % (offs[-1], worst, t - offs[-1]))
 
     # Offsets past the rows of A: clamped by the kernel, flagged (bit 0).
+    # (Through launch_one, the torch op's per-call path.)
     rt.upload(buffers["offs"], struct.pack("<2i", 20, 60))
-    kernel.launch(0, ws, a=buffers["a"], b=buffers["b"], sfa=buffers["sfa"],
-                  sfb=buffers["sfb"], c=buffers["c"], row_array=buffers["offs"],
-                  rows=t)
+    kernel.launch_one(0, ws, buffers["a"], buffers["b"], buffers["sfa"],
+                      buffers["sfb"], buffers["c"], buffers["offs"], 0, t)
     rt.synchronize()
     flags = rt.error_flags(ws)
     assert flags == 1, flags
