@@ -65,11 +65,12 @@ build() {
   #    upstream ops.
   "$BUILD/bin/gemm-opt" "$ROOT/examples/aot/$1.mlir" \
     --ggemm-pipeline="chip=sm_90a $FORMAT host=$host" -o "$OUT/$name.gpu.mlir"
-  # 2. The host side, with upstream passes only, to the LLVM dialect. The
-  #    kernels take bare pointers (docs/kernel-abi.md).
+  # 2. The host side, with upstream passes only, to the LLVM dialect
+  #    (the launches pass device addresses as !llvm.ptr: gpu-to-llvm's
+  #    default memref convention, docs/aot-host.md).
   "$BUILD/bin/gemm-opt" "$OUT/$name.gpu.mlir" --pass-pipeline="builtin.module(
     $first expand-strided-metadata,
-    gpu-to-llvm{use-bare-pointers-for-kernels=1}, convert-cf-to-llvm,
+    gpu-to-llvm, convert-cf-to-llvm,
     convert-func-to-llvm, finalize-memref-to-llvm, convert-arith-to-llvm,
     reconcile-unrealized-casts)" -o "$OUT/$name.llvm.mlir"
   # 3. LLVM IR (the gpu.binary becomes a global and a module load at

@@ -72,7 +72,7 @@ gpu | emu)
   # (ggemm-pack-nvfp4-memrefs), then upstream's GPU host lowering.
   "$OPT" "$OUT/moe_$MODE.gpu.mlir" --convert-linalg-to-loops \
     --ggemm-pack-nvfp4-memrefs "${LOWER[@]}" \
-    --gpu-to-llvm=use-bare-pointers-for-kernels=1 "${TO_LLVM[@]}" \
+    --gpu-to-llvm "${TO_LLVM[@]}" \
     -o "$OUT/moe_$MODE.llvm.mlir"
   DEFS=(-DGGEMM_MOE_GPU -I"$ROOT/include" -I"$CUDA/include")
   if [ "$MODE" = gpu ]; then

@@ -65,8 +65,18 @@ Value LaunchBuilder::memrefAtAddress(Value address, MemRefType type,
       .getResult(0);
 }
 
-Value LaunchBuilder::asParam(Value value, Type param) {
-  return memref::MemorySpaceCastOp::create(b, loc, param, value);
+Value LaunchBuilder::param(Value address, Type type) {
+  if (auto memref = dyn_cast_if_present<MemRefType>(type))
+    return memref::MemorySpaceCastOp::create(
+        b, loc, memref,
+        memrefAtAddress(address, MemRefType::get(memref.getShape(),
+                                                 memref.getElementType())));
+  // A global pointer: 8 bytes, as the kernel's bare-pointer memref
+  // parameter takes it, whatever convention the host's lowering uses for
+  // memref operands of other kernels.
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext(), /*addressSpace=*/1),
+      address);
 }
 
 Value LaunchBuilder::contiguousRows(const KernelProblem &problem,
@@ -91,7 +101,8 @@ Value LaunchBuilder::statusRows(Value contiguousRows) {
 }
 
 Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
-                             ArrayRef<Type> params, const HostOperands &ops,
+                             ArrayRef<Type> moduleParams,
+                             const HostOperands &ops,
                              const LaunchPlace &place, Value token,
                              LLVM::LLVMFuncOp encode) {
   MLIRContext *ctx = b.getContext();
@@ -173,21 +184,25 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   auto setupSymbol =
       SymbolRefAttr::get(ctx, kernel.getRootReference(),
                          {FlatSymbolRefAttr::get(ctx, setupName)});
-  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
   int64_t chunk = block.chunkWords();
-  auto statusType = MemRefType::get({2}, b.getI32Type());
-  Value statusParam = asParam(
-      memrefAtAddress(place.status, statusType),
-      MemRefType::get({2}, b.getI32Type(), MemRefLayoutAttrInterface{},
-                      global));
+  // Parameter i of the kernel (null: a pointer) and of the setup kernel.
+  auto kernelParam = [&](size_t i) {
+    return moduleParams.empty() ? Type() : moduleParams[i];
+  };
+  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
+  auto setupParam = [&](ArrayRef<int64_t> shape, Type element) {
+    return moduleParams.empty()
+               ? Type()
+               : MemRefType::get(shape, element, MemRefLayoutAttrInterface{},
+                                 global);
+  };
+  Value statusParam =
+      param(place.status, setupParam({2}, b.getI32Type()));
   Value one = index(1);
   gpu::KernelDim3 single{one, one, one};
   for (int64_t c = 0; c < block.chunks(); ++c) {
-    Value dst = asParam(
-        memrefAtAddress(offset(place.block, 8 * chunk * c),
-                        MemRefType::get({chunk}, i64Type)),
-        MemRefType::get({chunk}, i64Type, MemRefLayoutAttrInterface{},
-                        global));
+    Value dst = param(offset(place.block, 8 * chunk * c),
+                      setupParam({chunk}, i64Type));
     SmallVector<Value> args = {dst, statusParam, rows};
     for (int64_t w = c * chunk; w < (c + 1) * chunk; ++w)
       args.push_back(w < int64_t(words.size()) ? words[w] : i64(0));
@@ -197,28 +212,22 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                 .getAsyncToken();
   }
 
-  // The kernel, on the block: maps at its start, then the pointer arrays.
-  auto paramAt = [&](Value address, Type param) {
-    auto type = cast<MemRefType>(param);
-    return asParam(memrefAtAddress(address, MemRefType::get(
-                                                type.getShape(),
-                                                type.getElementType())),
-                   param);
-  };
+  // The kernel, on the block: maps at its start, then the pointer arrays;
   // group_sizes and alpha: the function's buffers, else null.
-  auto bufferOrNull = [&](Value buffer, Type param) {
-    return buffer ? asParam(buffer, param) : paramAt(i64(0), param);
+  auto bufferOrNull = [&](Value buffer, size_t i) {
+    return param(buffer ? address(buffer) : i64(0), kernelParam(i));
   };
   SmallVector<Value> args = {
-      paramAt(place.block, params[0]),
-      paramAt(offset(place.block, 8 * block.cPointersWord()), params[1]),
-      paramAt(offset(place.block, 8 * block.scalePointersWord()), params[2]),
-      bufferOrNull(ops.groupSizes, params[3]),
-      bufferOrNull(ops.alpha, params[4]),
-      paramAt(place.status, params[5])};
+      param(place.block, kernelParam(0)),
+      param(offset(place.block, 8 * block.cPointersWord()), kernelParam(1)),
+      param(offset(place.block, 8 * block.scalePointersWord()),
+            kernelParam(2)),
+      bufferOrNull(ops.groupSizes, 3),
+      bufferOrNull(ops.alpha, 4),
+      param(place.status, kernelParam(5))};
   if (gathered)
-    args.append({paramAt(address(ops.rowIndices),
-                         params[rowIndicesParam(problem)]),
+    args.append({param(address(ops.rowIndices),
+                       kernelParam(rowIndicesParam(problem))),
                  statusRows(contiguous), address(ops.a.front())});
   ArrayRef<int64_t> grid = launch.getGrid();
   KernelPlanAttr plan = launch.getPlan();

@@ -60,16 +60,21 @@ public:
   Value memrefAtAddress(Value address, MemRefType type,
                         ValueRange dynamicSizes = {});
 
-  /// `value` (default memory space) as the kernel parameter type `param`
-  /// (the same shape in the global memory space).
-  Value asParam(Value value, Type param);
+  /// A device address (i64) as a kernel's pointer parameter. With a null
+  /// `type` (the kernel is a gpu.binary): an `!llvm.ptr<1>` operand of
+  /// gpu.launch_func, which upstream's host lowering passes as its 8 bytes
+  /// under either memref convention (docs/aot-host.md). With the memref
+  /// parameter type of a kernel still in its gpu.module (whose gpu.func
+  /// the launch must match): a memref of that type over the address.
+  Value param(Value address, Type type = Type());
 
   /// Enqueues, after `token`, the setup kernel's chunks and then the
   /// kernel of `launch` on `ops`, with the parameter block and status at
   /// `place`; returns the launch's token. `encode` is the declaration of
-  /// kEncodeTensorMapFn.
+  /// kEncodeTensorMapFn. `moduleParams`: the kernel's parameter types
+  /// when it is still in its gpu.module, else empty (pointers).
   Value enqueue(LaunchAttr launch, const KernelProblem &problem,
-                ArrayRef<Type> params, const HostOperands &ops,
+                ArrayRef<Type> moduleParams, const HostOperands &ops,
                 const LaunchPlace &place, Value token,
                 LLVM::LLVMFuncOp encode);
 

@@ -41,7 +41,16 @@ struct Site {
   LaunchAttr launch;
   KernelProblem problem;
   SmallVector<Type> params;
+  /// Whether the kernel is still a gpu.func of a gpu.module (not yet a
+  /// gpu.binary): its launch passes memrefs of its parameter types.
+  bool inModule = false;
   HostOperands ops;
+
+  /// What LaunchBuilder::enqueue passes memrefs of: the parameter types of
+  /// a kernel still in its gpu.module, else nothing (pointers).
+  ArrayRef<Type> moduleParams() const {
+    return inModule ? ArrayRef<Type>(params) : ArrayRef<Type>();
+  }
 };
 
 struct GGemmLowerLaunch final
@@ -338,6 +347,7 @@ struct GGemmLowerLaunch final
                << " has no setup kernel @" << setup << " taking " << 3 + words
                << " parameters (ggemm-outline-kernel{host-operands=true} "
                   "makes it)";
+      site.inModule = true;
     }
     site.op = op;
     site.launch = launch;
@@ -383,8 +393,8 @@ struct GGemmLowerLaunch final
       LaunchPlace place{base,
                         arith::AddIOp::create(b, loc, base, lb.i64(128)),
                         hostMaps};
-      token = lb.enqueue(site.launch, site.problem, site.params, site.ops,
-                         place, token, encode);
+      token = lb.enqueue(site.launch, site.problem, site.moduleParams(),
+                         site.ops, place, token, encode);
       // Error flags back (run-time rows), the workspace freed, the stream
       // waited for.
       auto statusType = MemRefType::get({2}, b.getI32Type());
@@ -500,8 +510,8 @@ struct GGemmLowerLaunch final
           arith::AddIOp::create(at, siteLoc, base, lb.i64(8 * int64_t(i))),
           arith::AddIOp::create(at, siteLoc, base, lb.i64(blockOffsets[i])),
           hostMaps};
-      lb.enqueue(site.launch, site.problem, site.params, site.ops, place,
-                 token, encode);
+      lb.enqueue(site.launch, site.problem, site.moduleParams(), site.ops,
+                 place, token, encode);
       site.op.erase();
     }
     // <fn>_workspace_bytes() -> i64, beside the function.

@@ -25,11 +25,11 @@
 // CHECK: %[[TROWS:.*]] = arith.trunci %[[T64]] : i64 to i32
 // CHECK: %[[AP:.*]] = memref.extract_aligned_pointer_as_index %[[A]]
 // CHECK: %[[A64:.*]] = arith.index_castui %[[AP]] : index to i64
-// CHECK: gpu.launch_func async {{.*}}@ggemm_gath::@ggemm_gath {{.*}} args({{.*}} : memref<2xi32, 1>, %{{.*}} : memref<1xi32, 1>, %[[TROWS]] : i32, %[[A64]] : i64)
+// CHECK: gpu.launch_func async {{.*}}@ggemm_gath::@ggemm_gath {{.*}} args({{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %[[TROWS]] : i32, %[[A64]] : i64)
 // CHECK: cf.assert %{{.*}}, "ggemm: the run-time group rows or row indices were clamped (offsets past the routed rows or out of order, or indices outside the rows of A; docs/kernel-abi.md)"
 
 // STREAM-LABEL: func.func @gath(
-// STREAM: gpu.launch_func async {{.*}}@ggemm_gath::@ggemm_gath {{.*}} args({{.*}} : memref<2xi32, 1>, %{{.*}} : memref<1xi32, 1>, %{{.*}} : i32, %{{.*}} : i64)
+// STREAM: gpu.launch_func async {{.*}}@ggemm_gath::@ggemm_gath {{.*}} args({{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %{{.*}} : i32, %{{.*}} : i64)
 func.func @gath(%a: memref<?x128xf4E2M1FN>, %sfa: memref<?x8xf8E4M3FN>, %b: memref<4x64x128xf4E2M1FN>, %sfb: memref<4x64x8xf8E4M3FN>, %c: memref<?x64xf16>, %offs: memref<4xi32>, %idx: memref<?xi32>) {
   ggemm.grouped_matmul rows<gathered> scales<row_major>
       a(%a : memref<?x128xf4E2M1FN>) sfa(%sfa : memref<?x8xf8E4M3FN>)

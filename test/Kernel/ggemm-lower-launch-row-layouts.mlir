@@ -17,7 +17,7 @@
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64, %[[MAPROWS]],
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c256_i64,
 // CHECK: gpu.launch_func async {{.*}}_setup
-// CHECK: memref.memory_space_cast %[[OFFS]] : memref<4xi32> to memref<4xi32, 1>
+// CHECK: memref.extract_aligned_pointer_as_index %[[OFFS]] : memref<4xi32>
 // CHECK: gpu.launch_func async
 // CHECK: cf.assert %{{.*}}, "ggemm: the run-time group rows were clamped (offsets past the rows of A or out of order, or counts outside [0, max_m]; docs/kernel-abi.md)"
 func.func @offs(%a: memref<?x128xf4E2M1FN>, %sa: memref<?x8xf8E4M3FN>, %b: memref<4x64x128xf4E2M1FN>, %sb: memref<4x64x8xf8E4M3FN>, %c: memref<?x64xf16>, %o: memref<4xi32>) {
@@ -32,7 +32,7 @@ func.func @offs(%a: memref<?x128xf4E2M1FN>, %sa: memref<?x8xf8E4M3FN>, %b: memre
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}},
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c64_i64{{[_0-9]*}}, %c256_i64{{[_0-9]*}},
 // CHECK: gpu.launch_func async {{.*}}_setup
-// CHECK: memref.memory_space_cast %[[COUNTS]] : memref<4xi32> to memref<4xi32, 1>
+// CHECK: memref.extract_aligned_pointer_as_index %[[COUNTS]] : memref<4xi32>
 // CHECK: gpu.launch_func async
 // CHECK: cf.assert %{{.*}}, "ggemm: the run-time group rows were clamped
 func.func @masked(%a: memref<4x32x128xf4E2M1FN>, %sa: memref<4x32x8xf8E4M3FN>, %b: memref<4x64x128xf4E2M1FN>, %sb: memref<4x64x8xf8E4M3FN>, %c: memref<4x32x64xf16>, %o: memref<4xi32>) {

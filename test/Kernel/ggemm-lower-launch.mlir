@@ -5,7 +5,7 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file > /dev/null
 // Every function lowers with upstream's host passes (the managed C's free
 // included: @managed calls mgpuMemFree for the workspace and for C).
-// RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file --pass-pipeline='builtin.module(expand-strided-metadata,gpu-to-llvm{use-bare-pointers-for-kernels=1},convert-cf-to-llvm,convert-func-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,reconcile-unrealized-casts)' | FileCheck %s --check-prefix=LLVM
+// RUN: gemm-opt %s -split-input-file --ggemm-lower-launch | gemm-opt -split-input-file --pass-pipeline='builtin.module(expand-strided-metadata,gpu-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,reconcile-unrealized-casts)' | FileCheck %s --check-prefix=LLVM
 // LLVM-LABEL: llvm.func @managed(
 // LLVM-COUNT-2: llvm.call @mgpuMemFree(
 // LLVM-NOT: llvm.call @mgpuMemFree(
@@ -52,24 +52,18 @@
 // CHECK: %[[SFA64:.*]] = arith.index_castui %[[SFAP]]
 // CHECK: %[[SFBP:.*]] = memref.extract_aligned_pointer_as_index %[[SFB]]
 // CHECK: %[[SFB64:.*]] = arith.index_castui %[[SFBP]]
-// CHECK: llvm.inttoptr %[[BASE]]
-// CHECK: %[[STATUS:.*]] = memref.memory_space_cast %{{.*}} : memref<2xi32> to memref<2xi32, 1>
-// CHECK: llvm.inttoptr %[[BLOCK]]
-// CHECK: %[[DST:.*]] = memref.memory_space_cast %{{.*}} : memref<35xi64> to memref<35xi64, 1>
-// CHECK: %[[T2:.*]] = gpu.launch_func async [%[[T1]]] @ggemm_list::@ggemm_list_setup blocks in (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}) threads in (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}) args(%[[DST]] : memref<35xi64, 1>, %[[STATUS]] : memref<2xi32, 1>, %c0_i32 : i32, %[[W0]] : i64, {{.*}}, %[[W15]] : i64, {{.*}}, %[[W31]] : i64, %[[C64]] : i64, %[[SFA64]] : i64, %[[SFB64]] : i64)
-// CHECK: llvm.inttoptr %[[BLOCK]]
-// CHECK: %[[P0:.*]] = memref.memory_space_cast %{{.*}} : memref<2x128xi8> to memref<2x128xi8, 1>
-// CHECK: arith.addi %[[BLOCK]], %c256_i64
-// CHECK: %[[P1:.*]] = memref.memory_space_cast %{{.*}} : memref<1xi64> to memref<1xi64, 1>
-// CHECK: arith.addi %[[BLOCK]], %c264_i64
-// CHECK: %[[P2:.*]] = memref.memory_space_cast %{{.*}} : memref<2xi64> to memref<2xi64, 1>
-// CHECK: llvm.inttoptr %c0_i64
-// CHECK: %[[NULLSIZES:.*]] = memref.memory_space_cast %{{.*}} : memref<1xi32> to memref<1xi32, 1>
-// CHECK: llvm.inttoptr %c0_i64
-// CHECK: %[[NULLALPHA:.*]] = memref.memory_space_cast %{{.*}} : memref<1xf32> to memref<1xf32, 1>
-// CHECK: llvm.inttoptr %[[BASE]]
-// CHECK: %[[P5:.*]] = memref.memory_space_cast %{{.*}} : memref<2xi32> to memref<2xi32, 1>
-// CHECK: %[[T3:.*]] = gpu.launch_func async [%[[T2]]] @ggemm_list::@ggemm_list blocks in (%c132, %c1{{.*}}, %c1{{.*}}) threads in (%c288, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c198656_i32 args(%[[P0]] : memref<2x128xi8, 1>, %[[P1]] : memref<1xi64, 1>, %[[P2]] : memref<2xi64, 1>, %[[NULLSIZES]] : memref<1xi32, 1>, %[[NULLALPHA]] : memref<1xf32, 1>, %[[P5]] : memref<2xi32, 1>)
+// CHECK: %[[STATUS:.*]] = llvm.inttoptr %[[BASE]] : i64 to !llvm.ptr<1>
+// CHECK: %[[DST:.*]] = llvm.inttoptr %[[BLOCK]] : i64 to !llvm.ptr<1>
+// CHECK: %[[T2:.*]] = gpu.launch_func async [%[[T1]]] @ggemm_list::@ggemm_list_setup blocks in (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}) threads in (%c1{{.*}}, %c1{{.*}}, %c1{{.*}}) args(%[[DST]] : !llvm.ptr<1>, %[[STATUS]] : !llvm.ptr<1>, %c0_i32 : i32, %[[W0]] : i64, {{.*}}, %[[W15]] : i64, {{.*}}, %[[W31]] : i64, %[[C64]] : i64, %[[SFA64]] : i64, %[[SFB64]] : i64)
+// CHECK: %[[P0:.*]] = llvm.inttoptr %[[BLOCK]] : i64 to !llvm.ptr<1>
+// CHECK: %[[CW:.*]] = arith.addi %[[BLOCK]], %c256_i64
+// CHECK: %[[P1:.*]] = llvm.inttoptr %[[CW]] : i64 to !llvm.ptr<1>
+// CHECK: %[[SW:.*]] = arith.addi %[[BLOCK]], %c264_i64
+// CHECK: %[[P2:.*]] = llvm.inttoptr %[[SW]] : i64 to !llvm.ptr<1>
+// CHECK: %[[NULLSIZES:.*]] = llvm.inttoptr %c0_i64{{.*}} : i64 to !llvm.ptr<1>
+// CHECK: %[[NULLALPHA:.*]] = llvm.inttoptr %c0_i64{{.*}} : i64 to !llvm.ptr<1>
+// CHECK: %[[P5:.*]] = llvm.inttoptr %[[BASE]] : i64 to !llvm.ptr<1>
+// CHECK: %[[T3:.*]] = gpu.launch_func async [%[[T2]]] @ggemm_list::@ggemm_list blocks in (%c132, %c1{{.*}}, %c1{{.*}}) threads in (%c288, %c1{{.*}}, %c1{{.*}}) dynamic_shared_memory_size %c198656_i32 args(%[[P0]] : !llvm.ptr<1>, %[[P1]] : !llvm.ptr<1>, %[[P2]] : !llvm.ptr<1>, %[[NULLSIZES]] : !llvm.ptr<1>, %[[NULLALPHA]] : !llvm.ptr<1>, %[[P5]] : !llvm.ptr<1>)
 // CHECK: %[[T4:.*]] = gpu.dealloc async [%[[T3]]] %[[WS]]
 // CHECK: gpu.wait [%[[T4]]]
 // CHECK-NOT: cf.assert
@@ -113,10 +107,14 @@ module attributes {gpu.container_module} {
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c32_i64, %[[MAPROWS]], %c32_i64{{[_0-9]*}}, %c16_i64, %c128_i64{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
 // CHECK: memref.extract_aligned_pointer_as_index %[[SFB]]
 // CHECK: call @ggemmTensorMapEncode(%{{.*}}, %{{.*}}, %c32_i64{{[_0-9]*}}, %c512_i64{{[_0-9]*}}, %c32_i64{{[_0-9]*}}, %c16_i64{{[_0-9]*}}, %c128_i64{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
-// CHECK: %[[S:.*]] = gpu.launch_func async [%{{.*}}] @ggemm_moe::@ggemm_moe_setup {{.*}} args(%{{.*}} : memref<67xi64, 1>, %{{.*}} : memref<2xi32, 1>, %[[ROWS32]] : i32,
-// CHECK: %[[SP:.*]] = memref.memory_space_cast %[[SIZES]] : memref<2xi32> to memref<2xi32, 1>
-// CHECK: %[[AP:.*]] = memref.memory_space_cast %[[ALPHA]] : memref<2xf32> to memref<2xf32, 1>
-// CHECK: %[[T:.*]] = gpu.launch_func async [%[[S]]] @ggemm_moe::@ggemm_moe blocks in (%c148, {{.*}} threads in (%c224, {{.*}} dynamic_shared_memory_size %c199824_i32 args({{.*}} : memref<4x128xi8, 1>, {{.*}} : memref<1xi64, 1>, {{.*}} : memref<2xi64, 1>, %[[SP]] : memref<2xi32, 1>, %[[AP]] : memref<2xf32, 1>, {{.*}} : memref<2xi32, 1>)
+// CHECK: %[[S:.*]] = gpu.launch_func async [%{{.*}}] @ggemm_moe::@ggemm_moe_setup {{.*}} args(%{{.*}} : !llvm.ptr<1>, %{{.*}} : !llvm.ptr<1>, %[[ROWS32]] : i32,
+// CHECK: %[[SIZESP:.*]] = memref.extract_aligned_pointer_as_index %[[SIZES]] : memref<2xi32>
+// CHECK: %[[SIZES64:.*]] = arith.index_castui %[[SIZESP]]
+// CHECK: %[[SP:.*]] = llvm.inttoptr %[[SIZES64]] : i64 to !llvm.ptr<1>
+// CHECK: %[[ALPHAP:.*]] = memref.extract_aligned_pointer_as_index %[[ALPHA]] : memref<2xf32>
+// CHECK: %[[ALPHA64:.*]] = arith.index_castui %[[ALPHAP]]
+// CHECK: %[[AP:.*]] = llvm.inttoptr %[[ALPHA64]] : i64 to !llvm.ptr<1>
+// CHECK: %[[T:.*]] = gpu.launch_func async [%[[S]]] @ggemm_moe::@ggemm_moe blocks in (%c148, {{.*}} threads in (%c224, {{.*}} dynamic_shared_memory_size %c199824_i32 args({{.*}} : !llvm.ptr<1>, {{.*}} : !llvm.ptr<1>, {{.*}} : !llvm.ptr<1>, %[[SP]] : !llvm.ptr<1>, %[[AP]] : !llvm.ptr<1>, {{.*}} : !llvm.ptr<1>)
 // CHECK: %[[BACK:.*]] = gpu.memcpy async [%[[T]]] %[[STH]], %{{.*}} : memref<2xi32>, memref<2xi32>
 // CHECK: gpu.dealloc async [%[[BACK]]]
 // CHECK: gpu.wait

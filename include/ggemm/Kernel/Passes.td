@@ -180,8 +180,12 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
     upstream has no op to build, are LLVM-dialect memref descriptors cast
     to memrefs with `builtin.unrealized_conversion_cast`, which upstream
     `gpu-to-llvm`/`finalize-memref-to-llvm` and `reconcile-unrealized-casts`
-    fold away. The kernel takes bare pointers: lower the host with
-    `gpu-to-llvm{use-bare-pointers-for-kernels=1}`.
+    fold away. The kernel takes bare pointers, which its launch passes as
+    `!llvm.ptr<1>` device addresses once the kernel is a `gpu.binary`, so
+    upstream `gpu-to-llvm` lowers the host with either memref convention
+    (its default suits the program's own kernels); a kernel still in its
+    `gpu.module` gets memrefs of its parameter types, as its `gpu.func`
+    declares them.
 
     The ops are consumed. Refused, with the reason: a function carrying a
     `#ggemm.launch` (the manifest's host), operands that do not fit the
