@@ -268,8 +268,8 @@ LLVM::LLVMFuncOp mlir::ggemm::getOrDeclareEncodeTensorMap(ModuleOp module) {
 LogicalResult mlir::ggemm::checkManagedAlloc(memref::AllocOp alloc,
                                              InFlightDiagnostic &diag) {
   for (Operation *user : alloc->getUsers()) {
-    if (isa<memref::DeallocOp, LaunchKernelOp, func::CallOp, func::ReturnOp>(
-            user) ||
+    if (isa<memref::DeallocOp, LaunchKernelOp, gpu::LaunchFuncOp,
+            func::CallOp, func::ReturnOp>(user) ||
         user->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
       continue;
     auto effects = dyn_cast<MemoryEffectOpInterface>(user);

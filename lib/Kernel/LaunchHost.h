@@ -13,6 +13,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -107,6 +108,29 @@ LogicalResult checkManagedAlloc(memref::AllocOp alloc,
 /// Replaces each of `allocs` by gpu.alloc host_shared (cuMemAllocManaged:
 /// host and device address it), and its memref.deallocs by gpu.dealloc.
 void makeManaged(ArrayRef<memref::AllocOp> allocs);
+
+// ProgramLaunches.cpp: the program's own buffers and launches around
+// ggemm's.
+
+/// The memref.alloc or memref.alloca that `buffer` is (a view of), or null.
+Operation *rootAllocation(Value buffer);
+
+/// Whether the host allocation `alloc`, which a kernel uses, is touched
+/// only by kernels (host=stream): its users, through views, are launches
+/// (ggemm's or gpu.launch_func), views, memref.dealloc and func.return
+/// (the caller gets device memory). Else names the host op that uses it on
+/// `diag`.
+LogicalResult checkDeviceOnlyAlloc(memref::AllocOp alloc,
+                                   InFlightDiagnostic &diag);
+
+/// Replaces each of `allocs` by stream-ordered device memory on `stream`
+/// (an async token standing for the caller's stream): gpu.alloc async,
+/// and its memref.deallocs gpu.dealloc async, neither waited for.
+void makeStreamOrdered(ArrayRef<memref::AllocOp> allocs, Value stream);
+
+/// Replaces the synchronous program launch `launch` by the same launch
+/// enqueued on `stream` (host=stream), not waited for.
+void enqueueOnStream(gpu::LaunchFuncOp launch, Value stream);
 
 } // namespace mlir::ggemm
 

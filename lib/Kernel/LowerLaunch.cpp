@@ -60,6 +60,65 @@ struct GGemmLowerLaunch final
   /// Host allocations that kernels use: made managed memory after the
   /// launches are lowered (host=launch).
   llvm::SetVector<memref::AllocOp> managedAllocs;
+  /// ... or stream-ordered device memory on the caller's stream
+  /// (host=stream), where no host op uses them.
+  llvm::SetVector<memref::AllocOp> streamAllocs;
+
+  /// Where the host allocation `def` (a memref.alloc or alloca), which a
+  /// kernel uses, goes: managed memory (host=launch) or stream-ordered
+  /// device memory (host=stream); else says why not on `diag`.
+  LogicalResult placeAllocation(Operation *def, InFlightDiagnostic &diag) {
+    auto alloc = dyn_cast<memref::AllocOp>(def);
+    if (!alloc) {
+      diag << "Allocate it on the device (gpu.alloc) or pass a device "
+              "buffer in as an argument";
+      return failure();
+    }
+    if (!callerStream) {
+      if (failed(checkManagedAlloc(alloc, diag)))
+        return failure();
+      managedAllocs.insert(alloc);
+      return success();
+    }
+    if (failed(checkDeviceOnlyAlloc(alloc, diag)))
+      return failure();
+    streamAllocs.insert(alloc);
+    return success();
+  }
+
+  /// The program's own launches in `fn` (gpu.launch_func of its kernels,
+  /// there before this pass): the host allocations they use are placed as
+  /// ggemm's operands are; with host=stream each must be synchronous (it
+  /// goes on the caller's stream).
+  LogicalResult readProgramLaunches(func::FuncOp fn,
+                                    SmallVectorImpl<gpu::LaunchFuncOp> &out) {
+    WalkResult result = fn.walk([&](gpu::LaunchFuncOp launch) {
+      if (callerStream && (launch.getAsyncToken() ||
+                           !launch.getAsyncDependencies().empty())) {
+        launch.emitOpError()
+            << "is asynchronous; with host=stream ggemm-lower-launch puts "
+               "the function's launches on the caller's stream, in program "
+               "order: give it no async token or dependencies (do not run "
+               "gpu-async-region first)";
+        return WalkResult::interrupt();
+      }
+      for (auto [i, operand] : llvm::enumerate(launch.getKernelOperands())) {
+        Operation *def = rootAllocation(operand);
+        if (!def)
+          continue;
+        InFlightDiagnostic diag =
+            launch.emitOpError()
+            << "operand " << i << " is a " << def->getName()
+            << ": host memory, which the kernel cannot address. ";
+        if (failed(placeAllocation(def, diag)))
+          return WalkResult::interrupt();
+        diag.abandon();
+      }
+      out.push_back(launch);
+      return WalkResult::advance();
+    });
+    return failure(result.wasInterrupted());
+  }
 
   /// Reads the operands of `site` (the ggemm.launch_kernel of `fn`) into
   /// `out`, checking them against the launch's problem: the row form and
@@ -129,38 +188,17 @@ struct GGemmLowerLaunch final
         // host allocation of the function (bufferization's tensor.empty)
         // becomes managed memory (gpu.alloc host_shared), which both can,
         // where the launch waits for the kernel (host=launch).
-        Value root = v;
-        while (Operation *def = root.getDefiningOp()) {
-          auto view = dyn_cast<ViewLikeOpInterface>(def);
-          if (!view)
-            break;
-          root = view.getViewSource();
-        }
-        if (Operation *def = root.getDefiningOp();
-            isa_and_nonnull<memref::AllocOp, memref::AllocaOp>(def)) {
+        if (Operation *def = rootAllocation(v)) {
           InFlightDiagnostic diag =
               site.emitOpError()
               << "'" << name << "' of set " << values.size() << " is a "
               << def->getName() << ": host memory, which the kernel cannot "
               << "address. ";
-          auto alloc = dyn_cast<memref::AllocOp>(def);
-          if (alloc && !callerStream) {
-            if (succeeded(checkManagedAlloc(alloc, diag))) {
-              diag.abandon();
-              managedAllocs.insert(alloc);
-              values.push_back(v);
-              continue;
-            }
+          if (failed(placeAllocation(def, diag)))
             return diag;
-          }
-          if (alloc)
-            diag << "With host=stream the caller passes device buffers: "
-                    "pass it in as an argument (or use host=launch, which "
-                    "makes such an allocation managed memory)";
-          else
-            diag << "Allocate it on the device (gpu.alloc) or pass a device "
-                    "buffer in as an argument";
-          return diag;
+          diag.abandon();
+          values.push_back(v);
+          continue;
         }
         auto type = dyn_cast<MemRefType>(v.getType());
         if (!type || type.getElementType() != element ||
@@ -438,6 +476,7 @@ struct GGemmLowerLaunch final
   /// arguments of `fn`; every launch only enqueues.
   LogicalResult lowerOnCallerStream(func::FuncOp fn,
                                     MutableArrayRef<Site> sites,
+                                    ArrayRef<gpu::LaunchFuncOp> program,
                                     const LLVMTypeConverter &converter,
                                     LLVM::LLVMFuncOp encode) {
     ModuleOp module = getOperation();
@@ -485,6 +524,9 @@ struct GGemmLowerLaunch final
     Value token = UnrealizedConversionCastOp::create(
                       b, loc, gpu::AsyncTokenType::get(ctx), stream)
                       .getResult(0);
+    // The program's own launches go on the same stream, in program order.
+    for (gpu::LaunchFuncOp launch : program)
+      enqueueOnStream(launch, token);
     Value size = memref::DimOp::create(b, loc, workspace, 0);
     cf::AssertOp::create(
         b, loc,
@@ -514,6 +556,13 @@ struct GGemmLowerLaunch final
                  place, token, encode);
       site.op.erase();
     }
+    // The function's device buffers, on the stream too (after the launches
+    // are built: they hold the allocations' values).
+    SmallVector<memref::AllocOp> allocs;
+    for (memref::AllocOp alloc : streamAllocs)
+      if (alloc->getParentOfType<func::FuncOp>() == fn)
+        allocs.push_back(alloc);
+    makeStreamOrdered(allocs, token);
     // <fn>_workspace_bytes() -> i64, beside the function.
     b.setInsertionPointAfter(fn);
     auto sizeFn = func::FuncOp::create(b, loc, sizeName,
@@ -544,20 +593,30 @@ struct GGemmLowerLaunch final
     });
     if (manifest.wasInterrupted())
       return signalPassFailure();
-    SmallVector<std::pair<func::FuncOp, SmallVector<Site, 1>>, 1> functions;
-    WalkResult checked = module.walk([&](func::FuncOp fn) {
+    // Each function with ggemm launches: those, and its own launches
+    // (read before ggemm's become gpu.launch_funcs too).
+    struct Launches {
+      func::FuncOp fn;
       SmallVector<Site, 1> sites;
+      SmallVector<gpu::LaunchFuncOp> program;
+    };
+    SmallVector<Launches, 1> functions;
+    WalkResult checked = module.walk([&](func::FuncOp fn) {
+      Launches launches{fn, {}, {}};
       WalkResult result = fn.walk([&](LaunchKernelOp op) {
         Site site;
         if (failed(checkSite(op, site)))
           return WalkResult::interrupt();
-        sites.push_back(std::move(site));
+        launches.sites.push_back(std::move(site));
         return WalkResult::advance();
       });
       if (result.wasInterrupted())
         return WalkResult::interrupt();
-      if (!sites.empty())
-        functions.emplace_back(fn, std::move(sites));
+      if (launches.sites.empty())
+        return WalkResult::advance();
+      if (failed(readProgramLaunches(fn, launches.program)))
+        return WalkResult::interrupt();
+      functions.push_back(std::move(launches));
       return WalkResult::advance();
     });
     if (checked.wasInterrupted())
@@ -567,12 +626,13 @@ struct GGemmLowerLaunch final
     LLVM::LLVMFuncOp encode = getOrDeclareEncodeTensorMap(module);
     if (!encode)
       return signalPassFailure();
-    for (auto &[fn, sites] : functions) {
+    for (Launches &launches : functions) {
       if (!callerStream) {
-        lowerSelfContained(fn, sites, converter, encode);
+        lowerSelfContained(launches.fn, launches.sites, converter, encode);
         continue;
       }
-      if (failed(lowerOnCallerStream(fn, sites, converter, encode)))
+      if (failed(lowerOnCallerStream(launches.fn, launches.sites,
+                                     launches.program, converter, encode)))
         return signalPassFailure();
     }
     makeManaged(managedAllocs.getArrayRef());

@@ -23,6 +23,12 @@ using namespace mlir;
 
 void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
+  // The program's own kernels (upstream-outlined elementwise work), if it
+  // has any, for the same chip with upstream's conventions; the kernel
+  // passes below then find them lowered already.
+  GGemmLowerProgramKernelsOptions programKernels;
+  programKernels.chip = options.chip;
+  pm.addPass(createGGemmLowerProgramKernels(programKernels));
   GGemmTileOptions tile;
   tile.chip = options.chip;
   tile.tileM = options.tileM;

@@ -80,6 +80,22 @@ CUresult emuMemFree(CUdeviceptr address) {
   return fromMessage(CUDA_ERROR_INVALID_VALUE, s.machine.release(address));
 }
 
+/// Stream-ordered allocation: the emulator runs a stream's work when it is
+/// enqueued, so allocating (and freeing) at once keeps the stream's order.
+/// Not while capturing: the emulator's graphs hold no memory nodes.
+CUresult emuMemAllocAsync(CUdeviceptr *address, size_t bytes,
+                          CUstream stream) {
+  if (CUresult r = checkNotCapturing(stream))
+    return r;
+  return emuMemAlloc(address, bytes);
+}
+
+CUresult emuMemFreeAsync(CUdeviceptr address, CUstream stream) {
+  if (CUresult r = checkNotCapturing(stream))
+    return r;
+  return emuMemFree(address);
+}
+
 CUresult copyToDevice(State &s, CUdeviceptr to, const void *from,
                       size_t bytes) {
   if (bytes == 0)
@@ -394,6 +410,8 @@ void addMemoryEntries(Driver &t) {
   t.cuMemAlloc = emuMemAlloc;
   t.cuMemFree = emuMemFree;
   t.cuMemAllocManaged = emuMemAllocManaged;
+  t.cuMemAllocAsync = emuMemAllocAsync;
+  t.cuMemFreeAsync = emuMemFreeAsync;
   t.cuMemHostRegister = emuMemHostRegister;
   t.cuMemHostUnregister = emuMemHostUnregister;
   t.cuMemcpy = emuMemcpy;

@@ -34,6 +34,13 @@ public:
 void populateNVFP4StoragePatterns(const NVFP4StorageTypeConverter &converter,
                                   RewritePatternSet &patterns,
                                   ConversionTarget &target);
+/// The same inside a program's own GPU kernels (gpu.func signatures
+/// instead of func's): a store of a code is an atomic read-modify-write of
+/// its byte (memref.generic_atomic_rmw), since the two codes of a byte may
+/// belong to two threads.
+void populateNVFP4KernelStoragePatterns(
+    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns,
+    ConversionTarget &target);
 /// Whether the patterns above rewrite `op` (by its kind).
 bool hasNVFP4StoragePattern(Operation *op);
 /// Diagnoses an NVFP4 memref type of `op` (operands, results, block

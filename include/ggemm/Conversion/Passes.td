@@ -70,6 +70,56 @@ def GGemmPackNVFP4MemRefs : Pass<"ggemm-pack-nvfp4-memrefs", "ModuleOp"> {
   ];
 }
 
+def GGemmLowerProgramKernels
+    : Pass<"ggemm-lower-program-kernels", "ModuleOp"> {
+  let summary = "Lower a program's own GPU kernels beside ggemm's";
+  let description = [{
+    A whole program handed to `ggemm-pipeline` may hold GPU kernels of its
+    own: the elementwise work around the matmuls, mapped to the GPU by
+    upstream passes (`convert-linalg-to-parallel-loops`,
+    `gpu-map-parallel-loops`, `convert-parallel-loops-to-gpu`,
+    `gpu-kernel-outlining`). This pass lowers every `gpu.module` that holds
+    a `gpu.func` and none of ggemm's kernels (`#ggemm.kernel_problem`) to
+    the LLVM and NVVM dialects, with upstream's conventions, for the chip
+    `chip` (an `#nvvm.target` with its PTX features is attached where the
+    module has no target), so that `gpu-module-to-binary` compiles it with
+    ggemm's kernels and the host's launches of it follow upstream's memref
+    convention (descriptors; ggemm's own launches pass plain pointers
+    under either):
+
+    * NVFP4 memrefs move to ggemm's packed storage, as
+      `ggemm-pack-nvfp4-memrefs` does on the host (run it there too): the
+      `gpu.func` signatures halve an `f4E2M1FN` memref's innermost
+      dimension, and a store of a code is an atomic read-modify-write of
+      its byte (`memref.generic_atomic_rmw`), since the byte's other code
+      may be another thread's;
+    * `arith.extf` from `f8E4M3FN` (`ggemm-expand-e4m3-extf`) and the
+      e2m1 conversions (`arith-expand{include-f4e2m1}`) become integer
+      arithmetic, affine ops and scf loops are lowered;
+    * upstream `convert-gpu-to-nvvm` (memref descriptors; math functions
+      as libdevice calls, which `gpu-module-to-binary` links from CUDA's
+      libdevice) and `reconcile-unrealized-casts`.
+
+    Modules that hold no `gpu.func` (already lowered) and ggemm's own are
+    left alone. An NVFP4 memref the storage rewrite cannot take is refused
+    with the op named, and an unknown chip with the chips ggemm knows.
+    `ggemm-pipeline` runs it first. docs/whole-program.md.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "the chip the kernels are compiled for, where a module names "
+           "none: sm_90a or sm_100a">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+  ];
+}
+
 def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
   let summary = "Lower the kernel-level ggemm ops of outlined kernels to NVVM";
   let description = [{

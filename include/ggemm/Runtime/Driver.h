@@ -51,6 +51,8 @@ namespace ggemm::rt {
   X(cuMemAlloc)                                                                \
   X(cuMemFree)                                                                 \
   X(cuMemAllocManaged)                                                         \
+  X(cuMemAllocAsync)                                                           \
+  X(cuMemFreeAsync)                                                            \
   X(cuMemHostRegister)                                                         \
   X(cuMemHostUnregister)                                                       \
   X(cuMemcpy)                                                                  \

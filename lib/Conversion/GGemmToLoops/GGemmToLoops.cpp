@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -95,8 +96,9 @@ LogicalResult mlir::ggemm::checkNVFP4StorageOp(Operation *op,
     carries |= llvm::any_of(fn.getArgumentTypes(), isNVFP4) ||
                llvm::any_of(fn.getResultTypes(), isNVFP4);
   bool handled =
-      isa<func::FuncOp, func::CallOp, func::ReturnOp, scf::ForOp, scf::IfOp,
-          scf::WhileOp, scf::YieldOp, scf::ConditionOp>(op) ||
+      isa<func::FuncOp, func::CallOp, func::ReturnOp, gpu::GPUFuncOp,
+          scf::ForOp, scf::IfOp, scf::WhileOp, scf::YieldOp,
+          scf::ConditionOp>(op) ||
       hasNVFP4StoragePattern(op);
   if (!carries || handled)
     return success();

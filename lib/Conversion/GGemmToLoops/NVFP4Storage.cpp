@@ -112,7 +112,12 @@ struct LoadPattern final : public OpConversionPattern<memref::LoadOp> {
 };
 
 struct StorePattern final : public OpConversionPattern<memref::StoreOp> {
-  using OpConversionPattern::OpConversionPattern;
+  /// `atomic`: merge the nibble with an atomic read-modify-write (kernels,
+  /// where another thread may store the byte's other code).
+  StorePattern(const TypeConverter &converter, MLIRContext *ctx, bool atomic)
+      : OpConversionPattern(converter, ctx), atomic(atomic) {}
+  bool atomic;
+
   LogicalResult
   matchAndRewrite(memref::StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -128,8 +133,8 @@ struct StorePattern final : public OpConversionPattern<memref::StoreOp> {
     }
     if (!isa<Float4E2M1FNType>(element))
       return failure();
-    // Read, replace one nibble, write back: the loops a host program
-    // lowers to run one store at a time.
+    // Read, replace one nibble, write back: on the host the loops run one
+    // store at a time; in a kernel the three steps are one atomic update.
     SmallVector<Value> indices(adaptor.getIndices());
     Nibble at = nibbleOf(rewriter, loc, indices.back());
     indices.back() = at.byteIndex;
@@ -141,12 +146,23 @@ struct StorePattern final : public OpConversionPattern<memref::StoreOp> {
     Value mask = arith::ShLIOp::create(rewriter, loc, fifteen, at.shift);
     Value ones = arith::ConstantIntOp::create(rewriter, loc, i8, -1);
     Value keep = arith::XOrIOp::create(rewriter, loc, mask, ones);
+    auto merge = [&](OpBuilder &b, Value old) -> Value {
+      Value kept = arith::AndIOp::create(b, loc, old, keep);
+      return arith::OrIOp::create(b, loc, kept, placed);
+    };
+    if (atomic) {
+      auto update = memref::GenericAtomicRMWOp::create(
+          rewriter, loc, adaptor.getMemref(), indices);
+      OpBuilder body = OpBuilder::atBlockEnd(update.getBody());
+      memref::AtomicYieldOp::create(body, loc,
+                                    merge(body, update.getCurrentValue()));
+      rewriter.eraseOp(op);
+      return success();
+    }
     Value old =
         memref::LoadOp::create(rewriter, loc, adaptor.getMemref(), indices);
-    Value kept = arith::AndIOp::create(rewriter, loc, old, keep);
-    Value merged = arith::OrIOp::create(rewriter, loc, kept, placed);
-    rewriter.replaceOpWithNewOp<memref::StoreOp>(op, merged,
-                                                 adaptor.getMemref(), indices);
+    rewriter.replaceOpWithNewOp<memref::StoreOp>(
+        op, merge(rewriter, old), adaptor.getMemref(), indices);
     return success();
   }
 };
@@ -219,27 +235,48 @@ bool mlir::ggemm::hasNVFP4StoragePattern(Operation *op) {
   return dim && dim.getConstantIndex().has_value();
 }
 
-void mlir::ggemm::populateNVFP4StoragePatterns(
-    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns,
-    ConversionTarget &target) {
+namespace {
+
+/// The patterns of both variants but the function kind `Fn` and whether
+/// nibble stores are atomic.
+template <typename Fn>
+void populateStoragePatterns(const NVFP4StorageTypeConverter &converter,
+                             RewritePatternSet &patterns,
+                             ConversionTarget &target, bool atomicStores) {
   MLIRContext *ctx = patterns.getContext();
   // Legal once no NVFP4 memref is left: functions by their signature and
   // body, every other op (not made illegal by the caller) by its types.
-  target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+  target.addDynamicallyLegalOp<Fn>([&](Fn op) {
     return converter.isSignatureLegal(op.getFunctionType()) &&
            converter.isLegal(&op.getBody());
   });
   target.markUnknownOpDynamicallyLegal(
       [&](Operation *op) { return converter.isLegal(op); });
   patterns.add<TypeOnly>(converter, ctx);
-  patterns.add<LoadPattern, StorePattern, DimPattern, CollapsePattern,
-               ExpandPattern>(converter, ctx);
-  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                 converter);
-  populateCallOpTypeConversionPattern(patterns, converter);
-  populateReturnOpTypeConversionPattern(patterns, converter);
+  patterns.add<LoadPattern, DimPattern, CollapsePattern, ExpandPattern>(
+      converter, ctx);
+  patterns.add<StorePattern>(converter, ctx, atomicStores);
+  populateFunctionOpInterfaceTypeConversionPattern<Fn>(patterns, converter);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
+}
+
+} // namespace
+
+void mlir::ggemm::populateNVFP4KernelStoragePatterns(
+    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns,
+    ConversionTarget &target) {
+  populateStoragePatterns<gpu::GPUFuncOp>(converter, patterns, target,
+                                          /*atomicStores=*/true);
+}
+
+void mlir::ggemm::populateNVFP4StoragePatterns(
+    const NVFP4StorageTypeConverter &converter, RewritePatternSet &patterns,
+    ConversionTarget &target) {
+  populateStoragePatterns<func::FuncOp>(converter, patterns, target,
+                                        /*atomicStores=*/false);
+  populateCallOpTypeConversionPattern(patterns, converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
 }
 
 //===----------------------------------------------------------------------===//
