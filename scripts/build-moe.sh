@@ -12,10 +12,20 @@
 #        them), linked with libGGemmMGPU and the CUDA driver;
 #   emu  the same with PTX kernels, linked with libGGemmMGPUEmu: the kernels
 #        run on ggemm's PTX emulator, no GPU needed.
+#   stream  the whole block on the GPU on the caller's stream: upstream maps
+#        the program's elementwise linalg to GPU kernels
+#        (convert-linalg-to-parallel-loops, gpu-map-parallel-loops,
+#        convert-parallel-loops-to-gpu, gpu-kernel-outlining), then
+#        ggemm-pipeline{host=stream} lowers them beside ggemm's (sm_90a
+#        cubins) and puts every launch and buffer on the stream argument;
+#        the driver captures a call into a CUDA graph and replays it;
+#   record  the stream build's host code linked with a recording stand-in
+#        of the mgpu* entry points (test/AOT/Inputs/record-moe.cpp): no GPU
+#        needed, it prints what each call enqueues on which stream.
 # BUILD_DIR defaults to build/, OUT_DIR to out-moe/. Writes OUT_DIR/moe-block-MODE.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MODE="${1:?usage: build-moe.sh cpu|gpu|emu [BUILD_DIR [OUT_DIR]]}"
+MODE="${1:?usage: build-moe.sh cpu|gpu|emu|stream|record [BUILD_DIR [OUT_DIR]]}"
 BUILD="$(cd "${2:-$ROOT/build}" && pwd)"
 OUT="${3:-$ROOT/out-moe}"
 LLVM_BIN="${LLVM_BIN:-/usr/lib/llvm-22/bin}"
@@ -84,8 +94,30 @@ gpu | emu)
       "$BUILD/lib/Emulator/libGGemmEmulator.a" -ldl)
   fi
   ;;
+stream | record)
+  # The elementwise work as upstream's GPU kernels (one thread a block: the
+  # mapping upstream makes of untiled parallel loops), then ggemm's.
+  "$OPT" "$SRC" --ggemm-raise --canonicalize "$BUFFERIZE" "${DEALLOC[@]}" \
+    --convert-linalg-to-parallel-loops --gpu-map-parallel-loops \
+    --convert-parallel-loops-to-gpu --gpu-kernel-outlining \
+    --ggemm-pipeline="chip=sm_90a format=bin host=stream" \
+    -o "$OUT/moe_$MODE.gpu.mlir"
+  "$OPT" "$OUT/moe_$MODE.gpu.mlir" --ggemm-pack-nvfp4-memrefs "${LOWER[@]}" \
+    --gpu-to-llvm "${TO_LLVM[@]}" -o "$OUT/moe_$MODE.llvm.mlir"
+  DEFS=(-DGGEMM_MOE_GPU -DGGEMM_MOE_STREAM -I"$ROOT/include" -I"$CUDA/include")
+  if [ "$MODE" = stream ]; then
+    LIBS=("$BUILD/lib/Runtime/libGGemmMGPU.a" -L"$CUDA_LIB_DIR" -lcuda)
+  else
+    object "moe_$MODE"
+    # shellcheck disable=SC2086
+    "$CXX" -std=c++17 -O2 ${CXXFLAGS:-} "$ROOT/test/AOT/Inputs/record-moe.cpp" \
+      "$OUT/moe_$MODE.o" -o "$OUT/moe-block-$MODE"
+    echo "built $OUT/moe-block-$MODE"
+    exit 0
+  fi
+  ;;
 *)
-  echo "build-moe.sh: MODE is cpu, gpu or emu, not '$MODE'" >&2
+  echo "build-moe.sh: MODE is cpu, gpu, emu, stream or record, not '$MODE'" >&2
   exit 2
   ;;
 esac

@@ -17,7 +17,16 @@
 // e2m1 codes packed two per byte (ggemm's storage), the other one code per
 // byte (upstream's). Exit status 0 only if every output matches.
 //
-//   moe-block [--seed S] [--tokens T[,T...]]
+// Built with GGEMM_MOE_STREAM (scripts/build-moe.sh stream), the raised
+// program is the whole block on the GPU, on a stream the driver owns
+// (ggemm-pipeline{host=stream}: the elementwise work as upstream-outlined
+// kernels, every launch and buffer on the stream argument, the result
+// stream-ordered device memory). Each token count is then also captured
+// into a CUDA graph, which is replayed with new expert offsets written
+// into the same device buffer, each replay checked against the reference
+// on the new offsets; the host time of a call and of a replay are printed.
+//
+//   moe-block [--seed S] [--tokens T[,T...]] [--replays R]
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +34,11 @@
 
 #ifdef GGEMM_MOE_GPU
 #include "ggemm/Runtime/MGPU.h"
+#endif
+#ifdef GGEMM_MOE_STREAM
+#include <cuda.h>
+
+#include <chrono>
 #endif
 
 #include <algorithm>
@@ -48,8 +62,15 @@ using M3 = MemRef<3>;
 } // namespace
 
 extern "C" {
+#ifdef GGEMM_MOE_STREAM
+void _mlir_ciface_moe_block(M2 *result, M2 *x, M2 *sx, M1 *offs, M3 *w1,
+                            M3 *s1, M3 *w2, M3 *s2, void *stream,
+                            M1 *workspace);
+int64_t moe_block_workspace_bytes();
+#else
 void _mlir_ciface_moe_block(M2 *result, M2 *x, M2 *sx, M1 *offs, M3 *w1,
                             M3 *s1, M3 *w2, M3 *s2);
+#endif
 void _mlir_ciface_moe_block_ref(M2 *result, M2 *x, M2 *sx, M1 *offs, M3 *w1,
                                 M3 *s1, M3 *w2, M3 *s2);
 }
@@ -216,9 +237,158 @@ Operands describe(Placed &placed, const Quantized &x,
   return o;
 }
 
+/// Compares the raised program's f16 result `got` (host memory, row-major
+/// [tokens, hidden]) with the reference's on the routed rows; prints one
+/// line, `what` first. True if every output has the same bits.
+bool compare(const char *what, const uint16_t *got, const M2 &want,
+             const std::vector<int32_t> &offs, int64_t tokens) {
+  bool shapes = want.sizes[0] == tokens && want.sizes[1] == kHidden;
+  int64_t routed = offs.back(), same = 0, nonzero = 0, nan = 0;
+  const auto *w = static_cast<const uint16_t *>(want.aligned) + want.offset;
+  for (int64_t r = 0; shapes && r < routed; ++r)
+    for (int64_t c = 0; c < kHidden; ++c) {
+      uint16_t a = got[r * kHidden + c], b = w[r * want.strides[0] + c];
+      same += a == b;
+      nonzero += (b & 0x7fff) != 0;
+      nan += (b & 0x7c00) == 0x7c00 && (b & 0x3ff) != 0;
+      if (a != b && same + 8 > r * kHidden + c)
+        std::printf("  MISMATCH row %lld col %lld: 0x%04x, want 0x%04x\n",
+                    (long long)r, (long long)c, a, b);
+    }
+  int64_t total = routed * kHidden;
+  std::printf("%s, %lld tokens, expert ends [%d, %d, %d, %d]: %lld of "
+              "%lld f16 outputs bit-identical (%lld nonzero, %lld NaN)%s\n",
+              what, (long long)tokens, offs[0], offs[1], offs[2], offs[3],
+              (long long)same, (long long)total, (long long)nonzero,
+              (long long)nan, shapes ? "" : "; WRONG RESULT SHAPE");
+  return shapes && same == total;
+}
+
+/// The reference on `plain`'s operands (host memory, one code a byte).
+M2 reference(Placed &placed, Operands &plain) {
+  M2 want{};
+  _mlir_ciface_moe_block_ref(&want, &plain.x, &plain.sx, &plain.offs,
+                             &plain.w1, &plain.s1, &plain.w2, &plain.s2);
+  placed.host.push_back(want.allocated);
+  return want;
+}
+
+#ifdef GGEMM_MOE_STREAM
+/// A driver call of the graph API, checked.
+bool cu(CUresult result, const char *call) {
+  if (result == CUDA_SUCCESS)
+    return true;
+  const char *name = nullptr;
+  cuGetErrorName(result, &name);
+  std::printf("  %s failed: %s\n", call, name ? name : "unknown");
+  return false;
+}
+
+/// The stream build: one call on the driver's stream, then one CUDA graph
+/// of a call replayed `replays` times with new offsets, each result checked.
+bool runOnce(uint32_t seed, int64_t tokens, int replays) {
+  std::mt19937 rng(seed);
+  Quantized x = draw(rng, tokens * kHidden);
+  Quantized w1 = draw(rng, kExperts * 2 * kInter * kHidden);
+  Quantized w2 = draw(rng, kExperts * kHidden * kInter);
+  std::vector<int32_t> offs = offsets(rng, tokens);
+  Placed placed;
+  Operands raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
+  Operands plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
+  void *stream = mgpuStreamCreate();
+  int64_t wsBytes = moe_block_workspace_bytes();
+  void *wsMemory = mgpuMemAlloc(uint64_t(wsBytes), nullptr, false);
+  M1 ws = denseMemRef<1>(wsMemory, {wsBytes});
+  std::vector<uint16_t> host(size_t(tokens * kHidden));
+  auto fetch = [&](const M2 &y) {
+    mgpuMemcpy(host.data(),
+               static_cast<uint16_t *>(y.aligned) + y.offset,
+               host.size() * 2, stream);
+    mgpuStreamSynchronize(stream);
+  };
+  auto call = [&](M2 &y) {
+    _mlir_ciface_moe_block(&y, &raised.x, &raised.sx, &raised.offs,
+                           &raised.w1, &raised.s1, &raised.w2, &raised.s2,
+                           stream, &ws);
+  };
+  char what[96];
+  bool ok = true;
+
+  // Eager, on the stream; the result is the caller's to free on it.
+  M2 y{};
+  call(y);
+  mgpuStreamSynchronize(stream);
+  fetch(y);
+  std::snprintf(what, sizeof(what), "seed %u stream", seed);
+  ok &= y.sizes[0] == tokens &&
+        compare(what, host.data(), reference(placed, plain), offs, tokens);
+  mgpuMemFree(y.allocated, stream);
+
+  // Host time of a call: enqueueing only, the stream drained after.
+  constexpr int kCalls = 50;
+  std::vector<M2> results(kCalls);
+  auto start = std::chrono::steady_clock::now();
+  for (M2 &r : results)
+    call(r);
+  double hostUs = std::chrono::duration<double, std::micro>(
+                      std::chrono::steady_clock::now() - start)
+                      .count() /
+                  kCalls;
+  for (M2 &r : results)
+    mgpuMemFree(r.allocated, stream);
+  mgpuStreamSynchronize(stream);
+
+  // One graph of a call; its result buffer is a graph allocation, freed
+  // by the next replay (auto-free on launch).
+  CUgraph graph = nullptr;
+  CUgraphExec exec = nullptr;
+  M2 gy{};
+  ok &= cu(cuStreamBeginCapture(static_cast<CUstream>(stream),
+                                CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+           "cuStreamBeginCapture");
+  call(gy);
+  ok &= cu(cuStreamEndCapture(static_cast<CUstream>(stream), &graph),
+           "cuStreamEndCapture") &&
+        cu(cuGraphInstantiate(&exec, graph,
+                              CUDA_GRAPH_INSTANTIATE_FLAG_AUTO_FREE_ON_LAUNCH),
+           "cuGraphInstantiate");
+  double replayUs = 0;
+  for (int r = 0; ok && r < replays; ++r) {
+    // New expert offsets in the same device buffer (managed memory: the
+    // stream is idle), and in the reference's.
+    std::vector<int32_t> next = offsets(rng, tokens);
+    std::memcpy(raised.offs.aligned, next.data(), next.size() * 4);
+    std::memcpy(plain.offs.aligned, next.data(), next.size() * 4);
+    auto before = std::chrono::steady_clock::now();
+    ok &= cu(cuGraphLaunch(exec, static_cast<CUstream>(stream)),
+             "cuGraphLaunch");
+    replayUs += std::chrono::duration<double, std::micro>(
+                    std::chrono::steady_clock::now() - before)
+                    .count();
+    mgpuStreamSynchronize(stream);
+    fetch(gy);
+    std::snprintf(what, sizeof(what), "seed %u graph replay %d", seed, r);
+    ok &= compare(what, host.data(), reference(placed, plain), next, tokens);
+  }
+  if (exec) {
+    mgpuMemFree(gy.allocated, stream); // the last replay's result
+    mgpuStreamSynchronize(stream);
+    cuGraphExecDestroy(exec);
+  }
+  if (graph)
+    cuGraphDestroy(graph);
+  std::printf("%lld tokens: host time %.1f us per call (%d calls), %.1f us "
+              "per graph replay\n",
+              (long long)tokens, hostUs, kCalls,
+              replays ? replayUs / replays : 0.0);
+  mgpuMemFree(wsMemory, nullptr);
+  mgpuStreamDestroy(stream);
+  return ok;
+}
+#else
 /// One call of each program on fresh inputs; true if every routed row's
 /// f16 outputs have the same bits.
-bool runOnce(uint32_t seed, int64_t tokens) {
+bool runOnce(uint32_t seed, int64_t tokens, int) {
   std::mt19937 rng(seed);
   Quantized x = draw(rng, tokens * kHidden);
   Quantized w1 = draw(rng, kExperts * 2 * kInter * kHidden);
@@ -228,49 +398,38 @@ bool runOnce(uint32_t seed, int64_t tokens) {
   Placed placed;
   Operands raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
   Operands plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
-  M2 got{}, want{};
+  M2 got{};
   _mlir_ciface_moe_block(&got, &raised.x, &raised.sx, &raised.offs,
                          &raised.w1, &raised.s1, &raised.w2, &raised.s2);
-  _mlir_ciface_moe_block_ref(&want, &plain.x, &plain.sx, &plain.offs,
-                             &plain.w1, &plain.s1, &plain.w2, &plain.s2);
-  // The results are the caller's: the raised program's in operand memory
-  // (managed memory on the GPU build), the other's from malloc.
+  M2 want = reference(placed, plain);
+  // The result is the caller's: in operand memory (managed memory on the
+  // GPU build).
   placed.operand.push_back(got.allocated);
-  placed.host.push_back(want.allocated);
-
-  bool shapes = got.sizes[0] == tokens && got.sizes[1] == kHidden &&
-                want.sizes[0] == tokens && want.sizes[1] == kHidden;
-  int64_t routed = offs.back(), same = 0, nonzero = 0, nan = 0;
-  const auto *g = static_cast<const uint16_t *>(got.aligned) + got.offset;
-  const auto *w = static_cast<const uint16_t *>(want.aligned) + want.offset;
-  for (int64_t r = 0; shapes && r < routed; ++r)
-    for (int64_t c = 0; c < kHidden; ++c) {
-      uint16_t a = g[r * got.strides[0] + c], b = w[r * want.strides[0] + c];
-      same += a == b;
-      nonzero += (b & 0x7fff) != 0;
-      nan += (b & 0x7c00) == 0x7c00 && (b & 0x3ff) != 0;
-      if (a != b && same + 8 > r * kHidden + c)
-        std::printf("  MISMATCH row %lld col %lld: 0x%04x, want 0x%04x\n",
-                    (long long)r, (long long)c, a, b);
-    }
-  int64_t total = routed * kHidden;
-  std::printf("seed %u, %lld tokens, expert ends [%d, %d, %d, %d]: %lld of "
-              "%lld f16 outputs bit-identical (%lld nonzero, %lld NaN)%s\n",
-              seed, (long long)tokens, offs[0], offs[1], offs[2], offs[3],
-              (long long)same, (long long)total, (long long)nonzero,
-              (long long)nan, shapes ? "" : "; WRONG RESULT SHAPE");
-  return shapes && same == total;
+  if (got.sizes[0] != tokens || got.sizes[1] != kHidden ||
+      got.strides[0] != kHidden) {
+    std::printf("seed %u: WRONG RESULT SHAPE\n", seed);
+    return false;
+  }
+  char what[32];
+  std::snprintf(what, sizeof(what), "seed %u", seed);
+  return compare(what,
+                 static_cast<const uint16_t *>(got.aligned) + got.offset,
+                 want, offs, tokens);
 }
+#endif
 
 } // namespace
 
 int main(int argc, char **argv) {
   uint32_t seed = 1;
+  int replays = 3;
   std::vector<int64_t> tokens = {37, 160};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--seed" && i + 1 < argc) {
       seed = uint32_t(std::strtoul(argv[++i], nullptr, 10));
+    } else if (arg == "--replays" && i + 1 < argc) {
+      replays = std::atoi(argv[++i]);
     } else if (arg == "--tokens" && i + 1 < argc) {
       tokens.clear();
       for (char *s = argv[++i]; *s;) {
@@ -279,13 +438,14 @@ int main(int argc, char **argv) {
           ++s;
       }
     } else {
-      std::fprintf(stderr, "usage: moe-block [--seed S] [--tokens T,...]\n");
+      std::fprintf(stderr, "usage: moe-block [--seed S] [--tokens T,...] "
+                           "[--replays R]\n");
       return 2;
     }
   }
   bool ok = true;
   for (size_t i = 0; i < tokens.size(); ++i)
-    ok &= runOnce(seed + uint32_t(i), tokens[i]);
+    ok &= runOnce(seed + uint32_t(i), tokens[i], replays);
 #ifdef GGEMM_MOE_GPU
   if (int64_t errors = ggemmMgpuErrorCount()) {
     std::printf("%lld failed driver calls\n", (long long)errors);

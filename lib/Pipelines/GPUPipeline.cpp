@@ -18,8 +18,29 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <cstdlib>
 
 using namespace mlir;
+
+/// The CUDA toolkit gpu-module-to-binary takes ptxas and libdevice (which
+/// a program's own kernels link for their math functions) from: upstream's
+/// choice ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH) where one is set, else the
+/// toolkit of the ptxas on PATH, so that the two come from one toolkit
+/// however the tool was started.
+static std::string cudaToolkitPath() {
+  for (const char *var : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (const char *path = std::getenv(var); path && *path)
+      return path;
+  llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas");
+  if (!ptxas)
+    return "";
+  // <toolkit>/bin/ptxas
+  return llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+      .str();
+}
 
 void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
@@ -81,6 +102,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
       options.format == GPUPipelineOptions::Format::isa ? "isa" : "bin";
+  binary.toolkitPath = cudaToolkitPath();
   pm.addPass(createGpuModuleToBinaryPass(binary));
   if (!options.outDir.empty()) {
     GGemmExportKernelsOptions exportOptions;

@@ -61,14 +61,30 @@ void *mgpuModuleGetFunction(void *, const char *name) {
 }
 void *mgpuStreamCreate(void) { return &allocations; }
 void mgpuStreamDestroy(void *) {}
-void mgpuStreamSynchronize(void *) {}
+// With RECORD_MEMORY defined (record-moe.cpp), allocations, frees and
+// synchronizations are printed too, with their streams.
+void mgpuStreamSynchronize(void *stream) {
+#ifdef RECORD_MEMORY
+  std::printf("synchronize %s\n", nameOf(uintptr_t(stream)).c_str());
+#endif
+}
 
-void *mgpuMemAlloc(uint64_t bytes, void *, bool) {
+void *mgpuMemAlloc(uint64_t bytes, void *stream, bool hostShared) {
   void *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
-  buffers[uintptr_t(p)] = {bytes, "alloc" + std::to_string(allocations++)};
+  std::string name = "alloc" + std::to_string(allocations++);
+  buffers[uintptr_t(p)] = {bytes, name};
+#ifdef RECORD_MEMORY
+  std::printf("alloc %s: %llu bytes%s on %s\n", name.c_str(),
+              (unsigned long long)bytes, hostShared ? " host_shared" : "",
+              stream ? nameOf(uintptr_t(stream)).c_str() : "no stream");
+#endif
   return p;
 }
-void mgpuMemFree(void *p, void *) {
+void mgpuMemFree(void *p, void *stream) {
+#ifdef RECORD_MEMORY
+  std::printf("free %s on %s\n", nameOf(uintptr_t(p)).c_str(),
+              stream ? nameOf(uintptr_t(stream)).c_str() : "no stream");
+#endif
   buffers.erase(uintptr_t(p));
   std::free(p);
 }
@@ -138,6 +154,9 @@ void mgpuLaunchKernel(void *function, intptr_t gx, intptr_t gy, intptr_t gz,
               name.c_str(), long(gx), long(gy), long(gz), long(bx), long(by),
               long(bz), int(smem), count,
               stream == &allocations ? "own" : nameOf(uintptr_t(stream)).c_str());
+  // Not ggemm's (a program's own kernel): its parameters are its own.
+  if (name.rfind("ggemm_", 0) != 0)
+    return;
   // The setup kernel (docs/aot-host.md): {dst, status, rows, words...};
   // done here as the kernel does it.
   if (name.size() > 6 && name.substr(name.size() - 6) == "_setup") {
