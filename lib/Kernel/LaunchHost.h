@@ -129,7 +129,8 @@ LogicalResult checkDeviceOnlyAlloc(memref::AllocOp alloc,
 void makeStreamOrdered(ArrayRef<memref::AllocOp> allocs, Value stream);
 
 /// Replaces the synchronous program launch `launch` by the same launch
-/// enqueued on `stream` (host=stream), not waited for.
+/// enqueued on `stream` (host=stream), not waited for, and skipped when
+/// its grid is empty.
 void enqueueOnStream(gpu::LaunchFuncOp launch, Value stream);
 
 } // namespace mlir::ggemm

@@ -12,9 +12,11 @@
 
 #include "GGemm/GGemmOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -93,13 +95,31 @@ void mlir::ggemm::makeStreamOrdered(ArrayRef<memref::AllocOp> allocs,
 
 void mlir::ggemm::enqueueOnStream(gpu::LaunchFuncOp launch, Value stream) {
   OpBuilder b(launch);
+  Location loc = launch.getLoc();
   std::optional<gpu::KernelDim3> cluster;
   if (launch.hasClusterSize())
     cluster = launch.getClusterSizeOperandValues();
-  gpu::LaunchFuncOp::create(
-      b, launch.getLoc(), launch.getKernelAttr(),
-      launch.getGridSizeOperandValues(), launch.getBlockSizeOperandValues(),
-      launch.getDynamicSharedMemorySize(), launch.getKernelOperands(),
-      gpu::AsyncTokenType::get(b.getContext()), ValueRange{stream}, cluster);
+  // Upstream's mapping of a parallel loop with no iterations (no tokens)
+  // gives a grid with a zero side, which the driver refuses (and which
+  // would end a stream capture): such a launch is skipped.
+  gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value nonEmpty;
+  for (Value side : {grid.x, grid.y, grid.z}) {
+    Value positive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                           side, zero);
+    nonEmpty = nonEmpty ? arith::AndIOp::create(b, loc, nonEmpty, positive)
+                              .getResult()
+                        : positive;
+  }
+  scf::IfOp::create(b, loc, nonEmpty, [&](OpBuilder &then, Location at) {
+    gpu::LaunchFuncOp::create(
+        then, at, launch.getKernelAttr(), grid,
+        launch.getBlockSizeOperandValues(),
+        launch.getDynamicSharedMemorySize(), launch.getKernelOperands(),
+        gpu::AsyncTokenType::get(then.getContext()), ValueRange{stream},
+        cluster);
+    scf::YieldOp::create(then, at);
+  });
   launch.erase();
 }

@@ -25,7 +25,12 @@
 // STREAM: %[[TOKEN:.*]] = builtin.unrealized_conversion_cast %[[S]] : !llvm.ptr to !gpu.async.token
 // STREAM: %[[ACT:.*]], %{{.*}} = gpu.alloc async [%[[TOKEN]]] () : memref<96x128xf32>
 // STREAM: %[[VIEW:.*]] = memref.subview %[[ACT]]
-// STREAM: gpu.launch_func async [%[[TOKEN]]] @own::@own blocks in ({{.*}}) threads in ({{.*}}) args(%[[VIEW]] : memref<48x128xf32, strided<[128, 1]>>)
+// The grid is checked: an empty one (no tokens) is not launched.
+// STREAM: arith.andi
+// STREAM-NEXT: %[[NONEMPTY:.*]] = arith.andi
+// STREAM: scf.if %[[NONEMPTY]] {
+// STREAM-NEXT: gpu.launch_func async [%[[TOKEN]]] @own::@own blocks in ({{.*}}) threads in ({{.*}}) args(%[[VIEW]] : memref<48x128xf32, strided<[128, 1]>>)
+// STREAM-NEXT: }
 // STREAM: gpu.launch_func async [%[[TOKEN]]] @ggemm_list::@ggemm_list_setup
 // STREAM: gpu.launch_func async [%{{.*}}] @ggemm_list::@ggemm_list blocks
 // STREAM: gpu.dealloc async [%[[TOKEN]]] %[[ACT]] : memref<96x128xf32>

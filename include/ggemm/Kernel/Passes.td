@@ -207,6 +207,7 @@ def GGemmLowerLaunch : Pass<"ggemm-lower-launch", "ModuleOp"> {
     "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
   ];
 }
 
