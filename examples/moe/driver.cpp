@@ -237,6 +237,20 @@ Operands describe(Placed &placed, const Quantized &x,
   return o;
 }
 
+/// Fresh inputs for `tokens` tokens and both programs' operands over them
+/// (`raised`: e2m1 packed, in operand memory; `plain`: host memory), and
+/// the expert offsets.
+void drawOperands(std::mt19937 &rng, int64_t tokens, Placed &placed,
+                  Operands &raised, Operands &plain,
+                  std::vector<int32_t> &offs) {
+  Quantized x = draw(rng, tokens * kHidden);
+  Quantized w1 = draw(rng, kExperts * 2 * kInter * kHidden);
+  Quantized w2 = draw(rng, kExperts * kHidden * kInter);
+  offs = offsets(rng, tokens);
+  raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
+  plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
+}
+
 /// Compares the raised program's f16 result `got` (host memory, row-major
 /// [tokens, hidden]) with the reference's on the routed rows; prints one
 /// line, `what` first. True if every output has the same bits.
@@ -288,13 +302,10 @@ bool cu(CUresult result, const char *call) {
 /// of a call replayed `replays` times with new offsets, each result checked.
 bool runOnce(uint32_t seed, int64_t tokens, int replays) {
   std::mt19937 rng(seed);
-  Quantized x = draw(rng, tokens * kHidden);
-  Quantized w1 = draw(rng, kExperts * 2 * kInter * kHidden);
-  Quantized w2 = draw(rng, kExperts * kHidden * kInter);
-  std::vector<int32_t> offs = offsets(rng, tokens);
+  std::vector<int32_t> offs;
   Placed placed;
-  Operands raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
-  Operands plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
+  Operands raised, plain;
+  drawOperands(rng, tokens, placed, raised, plain, offs);
   void *stream = mgpuStreamCreate();
   int64_t wsBytes = moe_block_workspace_bytes();
   void *wsMemory = mgpuMemAlloc(uint64_t(wsBytes), nullptr, false);
@@ -390,14 +401,10 @@ bool runOnce(uint32_t seed, int64_t tokens, int replays) {
 /// f16 outputs have the same bits.
 bool runOnce(uint32_t seed, int64_t tokens, int) {
   std::mt19937 rng(seed);
-  Quantized x = draw(rng, tokens * kHidden);
-  Quantized w1 = draw(rng, kExperts * 2 * kInter * kHidden);
-  Quantized w2 = draw(rng, kExperts * kHidden * kInter);
-  std::vector<int32_t> offs = offsets(rng, tokens);
-
+  std::vector<int32_t> offs;
   Placed placed;
-  Operands raised = describe(placed, x, offs, w1, w2, tokens, /*packed=*/true);
-  Operands plain = describe(placed, x, offs, w1, w2, tokens, /*packed=*/false);
+  Operands raised, plain;
+  drawOperands(rng, tokens, placed, raised, plain, offs);
   M2 got{};
   _mlir_ciface_moe_block(&got, &raised.x, &raised.sx, &raised.offs,
                          &raised.w1, &raised.s1, &raised.w2, &raised.s2);
