@@ -63,11 +63,15 @@ def quantize(x):
     return packed.contiguous(), sbytes.view(torch.float8_e4m3fn).contiguous()
 
 
-def weights(gen, dev, n, k):
+def weights(gen, dev, n, k, top_scale):
+    """Random NVFP4 expert weights [G, n, k]: every e2m1 code, UE4M3 scales
+    from 2^-6 up to `top_scale` (exclusive, a byte). Weights of a trained
+    layer are small (the scales of N(0, 0.02) weights are about 2^-7):
+    larger ones would take the layer's f16 outputs past 65504 (inf)."""
     data = torch.randint(0, 256, (G, n, k // 2), dtype=torch.uint8,
                          device=dev, generator=gen)
-    scales = torch.randint(0x18, 0x39, (G, n, k // 16), dtype=torch.uint8,
-                           device=dev, generator=gen)
+    scales = torch.randint(0x08, top_scale, (G, n, k // 16),
+                           dtype=torch.uint8, device=dev, generator=gen)
     return data, scales.view(torch.float8_e4m3fn)
 
 
@@ -132,8 +136,8 @@ def main():
     # A skewed router: expert 0 popular, expert G-1 never chosen first.
     router = torch.randn(D, G, device=dev, generator=gen) * 0.05
     router[:, 0] += 0.02
-    w1, s1 = weights(gen, dev, 2 * I, D)
-    w2, s2 = weights(gen, dev, D, I)
+    w1, s1 = weights(gen, dev, 2 * I, D, 0x21)  # scales 2^-6 to < 2^-2
+    w2, s2 = weights(gen, dev, D, I, 0x19)      # scales 2^-6 to < 2^-3
 
     out, mid = layer(x, router, w1, s1, w2, s2)
     torch.cuda.synchronize()
@@ -150,6 +154,11 @@ def main():
             torch.equal(sq.view(torch.uint8), mid["sq"].view(torch.uint8))):
         failures.append("the activations' quantization is not reproducible")
     check_projection("down", mid["y"], q, sq, w2, s2, mid["offs"])
+    for name in ("h", "y"):
+        bad = int((~torch.isfinite(mid[name][:int(mid["offs"][-1])])).sum())
+        if bad:
+            failures.append("%s: %d outputs not finite (past f16's range)"
+                            % (name, bad))
     want = torch.zeros(args.tokens, D, dtype=torch.float64, device=dev)
     want.index_add_(0, mid["token_of_row"],
                     mid["y"].double() * mid["weight_of_row"].double()
