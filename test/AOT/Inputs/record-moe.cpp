@@ -54,6 +54,9 @@ int main() {
     // its stream.
     mgpuMemFree(y.allocated, stream.aligned);
   }
+  // The named buffers (every allocation of the calls was freed).
   std::printf("done; %zu buffers left\n", buffers.size());
+  for (auto &[base, info] : buffers)
+    std::free(reinterpret_cast<void *>(base));
   return 0;
 }
