@@ -24,3 +24,18 @@ func.func @gate_up(
       group_sizes(%counts : memref<3xi32>) alpha(%alpha : memref<3xf32>)
   return
 }
+
+// The gate projection alone: one ggemm op, the unit the host-time budget
+// of a call is about (aot-stream times both functions).
+func.func @gate(
+    %a: memref<?x512xf4E2M1FN>, %sfa: memref<?x32xf8E4M3FN>,
+    %w1: memref<3x256x512xf4E2M1FN>, %sfw1: memref<3x256x32xf8E4M3FN>,
+    %gate: memref<?x256xf16>, %counts: memref<3xi32>,
+    %alpha: memref<3xf32>) {
+  ggemm.grouped_matmul rows<contiguous> scales<row_major>
+      a(%a : memref<?x512xf4E2M1FN>) sfa(%sfa : memref<?x32xf8E4M3FN>)
+      b(%w1 : memref<3x256x512xf4E2M1FN>) sfb(%sfw1 : memref<3x256x32xf8E4M3FN>)
+      c(%gate : memref<?x256xf16>)
+      group_sizes(%counts : memref<3xi32>) alpha(%alpha : memref<3xf32>)
+  return
+}
