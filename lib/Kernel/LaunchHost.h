@@ -109,6 +109,21 @@ LogicalResult checkManagedAlloc(memref::AllocOp alloc,
 /// host and device address it), and its memref.deallocs by gpu.dealloc.
 void makeManaged(ArrayRef<memref::AllocOp> allocs);
 
+// LaunchChecks.cpp: what ggemm-lower-launch checks of a #ggemm.launch.
+
+/// Grid, block and cluster of three sizes from 1 to 2^31 - 1 each, no
+/// cluster, and a dynamic shared memory size a launch can take; else an
+/// error at `at`.
+LogicalResult checkLaunchShape(Operation *at, LaunchAttr launch);
+
+/// Tensor map `i` of a launch of `sets` operand sets (`list`: one per
+/// group): a dense rank-2 byte map of A, B, SFA or SFB of a set the problem
+/// has, whose rows are known (or -1, the run-time rows of A and SFA of a
+/// one-buffer problem), with a box TMA takes and a swizzle the kernels use;
+/// else an error at `at`.
+LogicalResult checkLaunchTensorMap(Operation *at, size_t i, TensorMapAttr map,
+                                   bool list, int64_t sets);
+
 // ProgramLaunches.cpp: the program's own buffers and launches around
 // ggemm's.
 

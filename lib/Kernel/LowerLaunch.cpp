@@ -256,73 +256,6 @@ struct GGemmLowerLaunch final
     return success();
   }
 
-  /// Grid, block and cluster of three positive sizes each, and a dynamic
-  /// shared memory size a launch can take.
-  LogicalResult checkShape(Operation *at, LaunchAttr launch) {
-    auto check = [&](StringRef name, ArrayRef<int64_t> dims) -> LogicalResult {
-      if (dims.size() == 3 && llvm::all_of(dims, [](int64_t d) {
-            return d >= 1 && d <= INT32_MAX;
-          }))
-        return success();
-      return at->emitOpError() << "has " << name << " = [" << dims
-                              << "] in its #ggemm.launch; expected three "
-                                 "sizes from 1 to 2^31 - 1";
-    };
-    KernelPlanAttr plan = launch.getPlan();
-    if (failed(check("grid", launch.getGrid())) ||
-        failed(check("block", {plan.getThreads(), 1, 1})) ||
-        failed(check("cluster", launch.getCluster())))
-      return failure();
-    if (launch.getCluster() != ArrayRef<int64_t>{1, 1, 1})
-      return at->emitOpError()
-             << "has a cluster launch (cluster = [" << launch.getCluster()
-             << "]); ggemm-lower-launch launches without clusters";
-    int64_t smem = plan.getSharedMemory();
-    if (smem < 0 || smem > INT32_MAX)
-      return at->emitOpError() << "has shared_memory = " << smem
-                              << " in its #ggemm.launch; expected 0 to "
-                                 "2^31 - 1 bytes";
-    return success();
-  }
-
-  /// Tensor map `i`: a dense rank-2 byte map of A, B, SFA or SFB of an
-  /// operand set the problem has, whose rows are known (or, for A and SFA
-  /// of a contiguous problem, -1: the rows of A at run time), with a box
-  /// TMA takes and a swizzle the kernels use.
-  LogicalResult checkMap(Operation *at, size_t i, TensorMapAttr map,
-                         bool list, int64_t sets) {
-    ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
-    if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
-        dims[0] <= 0 || map.getStrides()[0] != dims[0])
-      return at->emitOpError()
-             << "tensor map " << i
-             << " is not a dense rank-2 byte map (dims = [" << dims
-             << "], strides = [" << map.getStrides() << "])";
-    int64_t set = list ? map.getGroup() : 0;
-    if (map.getGroup() < 0 || set >= sets)
-      return at->emitOpError()
-             << "tensor map " << i << " is of group " << map.getGroup()
-             << "; the problem has " << sets << " operand set(s)";
-    StringRef operand = map.getOperand();
-    if (operand != "a" && operand != "b" && operand != "sfa" &&
-        operand != "sfb")
-      return at->emitOpError() << "tensor map " << i << " is of operand '"
-                              << operand << "'; expected a, b, sfa or sfb";
-    bool runTimeRows = !list && (operand == "a" || operand == "sfa");
-    if (dims[1] < 0 && !(dims[1] == -1 && runTimeRows))
-      return at->emitOpError()
-             << "tensor map " << i << " has " << dims[1]
-             << " rows; only A and SFA of rows<contiguous> have rows known "
-                "at run time (-1)";
-    if (box[0] < 1 || box[0] > 256 || box[1] < 1 || box[1] > 256)
-      return at->emitOpError() << "tensor map " << i << " has box = [" << box
-                              << "]; TMA boxes are 1 to 256 elements a side";
-    if (map.getSwizzle() != "128B" && map.getSwizzle() != "none")
-      return at->emitOpError() << "tensor map " << i << " has swizzle '"
-                              << map.getSwizzle() << "'; expected 128B or none";
-    return success();
-  }
-
   /// Checks `op` and its launch; fills `site`.
   LogicalResult checkSite(LaunchKernelOp op, Site &site) {
     ModuleOp module = getOperation();
@@ -335,7 +268,8 @@ struct GGemmLowerLaunch final
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
-    if (failed(verifyLaunchPlan(op, launch)) || failed(checkShape(op, launch)))
+    if (failed(verifyLaunchPlan(op, launch)) ||
+        failed(checkLaunchShape(op, launch)))
       return failure();
     KernelProblemAttr problemAttr = launch.getProblem();
     if (failed(readOperands(op, problemAttr, site.ops)))
@@ -357,7 +291,7 @@ struct GGemmLowerLaunch final
              << " operand set(s); expected 2 or 4 per set";
     problem.scaleMaps = numMaps == 4 * sets;
     for (auto [i, map] : llvm::enumerate(maps))
-      if (failed(checkMap(op, i, map, list, sets)))
+      if (failed(checkLaunchTensorMap(op, i, map, list, sets)))
         return failure();
     site.params = getKernelParamTypes(&getContext(), problem);
     // A kernel still in a gpu.module must take what the launch passes, and
