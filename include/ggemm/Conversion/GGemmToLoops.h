@@ -49,6 +49,11 @@ LogicalResult checkNVFP4StorageTypes(Operation *op);
 /// Diagnoses `op` if it carries an NVFP4 memref and nothing rewrites it;
 /// `pass` names the pass in the message.
 LogicalResult checkNVFP4StorageOp(Operation *op, StringRef pass);
+/// Both checks above on `root` and every op under it (post-order), but
+/// for the contents of gpu.modules where `skipKernels`; the first failure
+/// is diagnosed.
+LogicalResult checkNVFP4Storage(Operation *root, StringRef pass,
+                                bool skipKernels);
 
 /// Names of the decode tables the loops read.
 inline constexpr llvm::StringLiteral kE2M1TableName = "__ggemm_e2m1_to_f32";

@@ -235,6 +235,19 @@ bool mlir::ggemm::hasNVFP4StoragePattern(Operation *op) {
   return dim && dim.getConstantIndex().has_value();
 }
 
+LogicalResult mlir::ggemm::checkNVFP4Storage(Operation *root, StringRef pass,
+                                             bool skipKernels) {
+  WalkResult checked = root->walk([&](Operation *op) {
+    if (skipKernels && op->getParentOfType<gpu::GPUModuleOp>())
+      return WalkResult::advance();
+    if (failed(checkNVFP4StorageTypes(op)) ||
+        failed(checkNVFP4StorageOp(op, pass)))
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(checked.wasInterrupted());
+}
+
 namespace {
 
 /// The patterns of both variants but the function kind `Fn` and whether
@@ -290,19 +303,9 @@ struct GGemmPackNVFP4MemRefs final
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Kernels have their own storage rules (ggemm's kernels address bytes
-    // already); only host code is rewritten.
-    auto inKernel = [](Operation *op) {
-      return op->getParentOfType<gpu::GPUModuleOp>() != nullptr;
-    };
-    WalkResult checked = module.walk([&](Operation *op) {
-      if (inKernel(op))
-        return WalkResult::skip();
-      if (failed(checkNVFP4StorageTypes(op)) ||
-          failed(checkNVFP4StorageOp(op, "ggemm-pack-nvfp4-memrefs")))
-        return WalkResult::interrupt();
-      return WalkResult::advance();
-    });
-    if (checked.wasInterrupted())
+    // already; a program's own are ggemm-lower-program-kernels'): only host
+    // code is rewritten.
+    if (failed(checkNVFP4Storage(module, getArgument(), /*skipKernels=*/true)))
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     NVFP4StorageTypeConverter converter;

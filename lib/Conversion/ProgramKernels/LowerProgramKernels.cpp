@@ -52,13 +52,8 @@ struct GGemmLowerProgramKernels final
 
   /// NVFP4 memrefs onto ggemm's byte storage, inside the module.
   LogicalResult packStorage(gpu::GPUModuleOp module) {
-    WalkResult checked = module.walk([&](Operation *op) {
-      if (failed(checkNVFP4StorageTypes(op)) ||
-          failed(checkNVFP4StorageOp(op, getArgument())))
-        return WalkResult::interrupt();
-      return WalkResult::advance();
-    });
-    if (checked.wasInterrupted())
+    if (failed(checkNVFP4Storage(module, getArgument(),
+                                 /*skipKernels=*/false)))
       return failure();
     MLIRContext *ctx = &getContext();
     NVFP4StorageTypeConverter converter;
