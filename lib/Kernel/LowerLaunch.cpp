@@ -186,8 +186,7 @@ struct GGemmLowerLaunch final
         // The kernel dereferences the address on the GPU: a buffer of the
         // host's own heap or stack is not one it can read or write. A
         // host allocation of the function (bufferization's tensor.empty)
-        // becomes managed memory (gpu.alloc host_shared), which both can,
-        // where the launch waits for the kernel (host=launch).
+        // is placed where it can (placeAllocation).
         if (Operation *def = rootAllocation(v)) {
           InFlightDiagnostic diag =
               site.emitOpError()
@@ -511,6 +510,9 @@ struct GGemmLowerLaunch final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Allocations of an earlier run of this pass object are gone.
+    managedAllocs.clear();
+    streamAllocs.clear();
     LLVMTypeConverter converter(&getContext());
     // The manifest's host is not lowered here: ggemm's runtime launches
     // from the manifest.
