@@ -28,6 +28,8 @@
 
 #include "MGPUCommon.h"
 
+#include <unordered_set>
+
 using namespace ggemm::mgpu;
 
 namespace ggemm::mgpu {
@@ -362,13 +364,15 @@ void mgpuMemFree(void *ptr, void *stream) {
   if (!ptr)
     return;
   ScopedContext scope;
+  bool ordered;
   {
     std::lock_guard<std::mutex> lock(streamOrderedMutex);
-    if (streamOrdered.erase(devicePtr(ptr))) {
-      // After the work queued before it on the stream; no wait.
-      CU_CHECK(cuMemFreeAsync, devicePtr(ptr), static_cast<CUstream>(stream));
-      return;
-    }
+    ordered = streamOrdered.erase(devicePtr(ptr)) != 0;
+  }
+  if (ordered) {
+    // After the work queued before it on the stream; no wait.
+    CU_CHECK(cuMemFreeAsync, devicePtr(ptr), static_cast<CUstream>(stream));
+    return;
   }
   // Work queued on the stream before the free may still use the memory.
   if (stream)

@@ -25,7 +25,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 // Every driver call goes through CU(name): libcuda's function, or the
 // emulated table's member of that name, which carries cuda.h's name too

@@ -16,7 +16,7 @@
 using namespace mlir;
 using namespace mlir::ggemm;
 
-/// The upstream lowerings after this pass turn a memref's integer memory
+/// The upstream GPU lowerings turn a memref's integer memory
 /// space into an LLVM address space, which has 24 bits; a space outside
 /// [0, 2^24) (`memref<4xi8, -1>` parses) crashes LLVM IR translation.
 /// Refuses such memrefs anywhere in a gpu.module, with their location.
