@@ -18,6 +18,10 @@ import dataclasses
 # as float8_e4m3fn or uint8.
 DATA_DTYPES = ("uint8", "float4_e2m1fn_x2")
 SCALE_DTYPES = ("uint8", "float8_e4m3fn")
+# Address alignment in bytes: the matrices (data, scales, output; TMA and
+# vector accesses) and the int32/float32 arrays (offsets, indices, alpha).
+MATRIX_ALIGNMENT = 16
+ARRAY_ALIGNMENT = 4
 
 
 class ArgumentError(ValueError):
@@ -66,14 +70,14 @@ def _check(name, op, shape, dtypes, device, alignment):
 def _check_weights(key, b, sfb, offs, alpha, device):
     """B, SFB, the offsets and alpha: the same in every layout."""
     g, n, k = key.groups, key.n, key.k
-    _check("b", b, (g, n, k // 2), DATA_DTYPES, device, 16)
-    _check("sfb", sfb, (g, n, k // 16), SCALE_DTYPES, device, 16)
-    _check("offs", offs, (g,), ("int32",), device, 4)
+    _check("b", b, (g, n, k // 2), DATA_DTYPES, device, MATRIX_ALIGNMENT)
+    _check("sfb", sfb, (g, n, k // 16), SCALE_DTYPES, device, MATRIX_ALIGNMENT)
+    _check("offs", offs, (g,), ("int32",), device, ARRAY_ALIGNMENT)
     if key.alpha:
         if alpha is None:
             raise ArgumentError("alpha: missing; the kernel of %s takes one "
                                 "float32 per group" % key.name)
-        _check("alpha", alpha, (g,), ("float32",), device, 4)
+        _check("alpha", alpha, (g,), ("float32",), device, ARRAY_ALIGNMENT)
     elif alpha is not None:
         raise ArgumentError("alpha: given, but the kernel of %s takes none"
                             % key.name)
@@ -103,10 +107,10 @@ def check_offsets_problem(key, a, sfa, b, sfb, offs, c, alpha=None):
     the rows of A (and of SFA and C)."""
     t = _token_rows(key, a, "offsets")
     n, k, device = key.n, key.k, a.device
-    _check("a", a, (None, k // 2), DATA_DTYPES, device, 16)
-    _check("sfa", sfa, (t, k // 16), SCALE_DTYPES, device, 16)
+    _check("a", a, (None, k // 2), DATA_DTYPES, device, MATRIX_ALIGNMENT)
+    _check("sfa", sfa, (t, k // 16), SCALE_DTYPES, device, MATRIX_ALIGNMENT)
     _check_weights(key, b, sfb, offs, alpha, device)
-    _check("out", c, (t, n), ("float16",), device, 16)
+    _check("out", c, (t, n), ("float16",), device, MATRIX_ALIGNMENT)
     return t
 
 
@@ -118,15 +122,16 @@ def check_gathered_problem(key, a, sfa, b, sfb, offs, row_indices, c,
     [R, N]); returns (T, R)."""
     t = _token_rows(key, a, "gathered")
     n, k, device = key.n, key.k, a.device
-    _check("a", a, (None, k // 2), DATA_DTYPES, device, 16)
-    _check("sfa", sfa, (t, k // 16), SCALE_DTYPES, device, 16)
+    _check("a", a, (None, k // 2), DATA_DTYPES, device, MATRIX_ALIGNMENT)
+    _check("sfa", sfa, (t, k // 16), SCALE_DTYPES, device, MATRIX_ALIGNMENT)
     _check_weights(key, b, sfb, offs, alpha, device)
     if len(row_indices.shape) != 1:
         raise ArgumentError("row_indices: shape %s; expected [R] (one token "
                             "row per routed row)" % list(row_indices.shape))
     r = row_indices.shape[0]
-    _check("row_indices", row_indices, (r,), ("int32",), device, 4)
-    _check("out", c, (r, n), ("float16",), device, 16)
+    _check("row_indices", row_indices, (r,), ("int32",), device,
+           ARRAY_ALIGNMENT)
+    _check("out", c, (r, n), ("float16",), device, MATRIX_ALIGNMENT)
     if r >= 2 ** 31:
         raise ArgumentError("row_indices: %d routed rows; the kernels take "
                             "at most 2^31 - 1" % r)

@@ -40,8 +40,8 @@ from typing import Optional
 
 import torch
 
-from .args import (ArgumentError, Operand, check_gathered_problem,
-                   check_offsets_problem)
+from .args import (ARRAY_ALIGNMENT, MATRIX_ALIGNMENT, ArgumentError,
+                   Operand, check_gathered_problem, check_offsets_problem)
 from .cache import CacheKey, KernelCache
 from .runtime import Runtime
 
@@ -142,8 +142,9 @@ def _addresses(layout, a, sfa, b, sfb, offs, row_indices, alpha):
                  offs.data_ptr(),
                  0 if row_indices is None else row_indices.data_ptr(),
                  0 if alpha is None else alpha.data_ptr()]
-    if (addresses[0] | addresses[1] | addresses[2] | addresses[3]) & 15 or \
-            (addresses[4] | addresses[5] | addresses[6]) & 3:
+    matrices = addresses[0] | addresses[1] | addresses[2] | addresses[3]
+    arrays = addresses[4] | addresses[5] | addresses[6]
+    if matrices % MATRIX_ALIGNMENT or arrays % ARRAY_ALIGNMENT:
         _check(layout, a, sfa, b, sfb, offs, row_indices, alpha)
     return addresses
 
