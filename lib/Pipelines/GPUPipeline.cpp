@@ -18,6 +18,8 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
@@ -25,21 +27,35 @@
 
 using namespace mlir;
 
+/// Whether `dir` is a CUDA toolkit that can serve gpu-module-to-binary:
+/// it holds the libdevice that a program's own kernels link.
+static bool isCudaToolkit(llvm::StringRef dir) {
+  llvm::SmallString<128> libdevice(dir);
+  llvm::sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+  return !dir.empty() && llvm::sys::fs::is_regular_file(libdevice);
+}
+
 /// The CUDA toolkit gpu-module-to-binary takes ptxas and libdevice (which
-/// a program's own kernels link for their math functions) from: upstream's
-/// choice ($CUDA_ROOT, $CUDA_HOME, $CUDA_PATH) where one is set, else the
-/// toolkit of the ptxas on PATH, so that the two come from one toolkit
-/// however the tool was started.
+/// a program's own kernels link for their math functions) from, the first
+/// that holds libdevice of: upstream's choice ($CUDA_ROOT, $CUDA_HOME,
+/// $CUDA_PATH); the toolkit of the ptxas on PATH (<toolkit>/bin/ptxas, so
+/// that the two come from one toolkit however the tool was started; a
+/// wrapper script elsewhere on PATH is no toolkit); /usr/local/cuda. With
+/// none, upstream's default, whose error names the libdevice it missed.
 static std::string cudaToolkitPath() {
+  llvm::SmallVector<std::string> candidates;
   for (const char *var : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
     if (const char *path = std::getenv(var); path && *path)
-      return path;
-  llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas");
-  if (!ptxas)
-    return "";
-  // <toolkit>/bin/ptxas
-  return llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
-      .str();
+      candidates.push_back(path);
+  if (llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas"))
+    candidates.push_back(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+            .str());
+  candidates.push_back("/usr/local/cuda");
+  for (const std::string &dir : candidates)
+    if (isCudaToolkit(dir))
+      return dir;
+  return "";
 }
 
 void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
