@@ -71,28 +71,47 @@ Value SM90KernelBuilder::loadScales(Value base, Value row, Value block,
   return bytes;
 }
 
-/// One 16-byte piece (32 e2m1 codes of one row) at shared byte `src`.
-Value SM90KernelBuilder::loadPiece(Value src) {
-  return LLVM::LoadOp::create(b, loc, VectorType::get({4}, b.getI32Type()),
-                              sharedPtr(src), /*alignment=*/16);
+/// `bytes` (16, 8 or 4) of packed e2m1 codes at shared byte `src`: a whole
+/// 16-byte piece (32 codes of one row, two scale blocks), half of one (one
+/// block) or one 32-bit word (8 codes), as a vector of 32-bit words.
+Value SM90KernelBuilder::loadCodes(Value src, int64_t bytes) {
+  return LLVM::LoadOp::create(b, loc,
+                              VectorType::get({bytes / 4}, b.getI32Type()),
+                              sharedPtr(src), /*alignment=*/bytes);
 }
 
-/// Half of a piece (8 bytes: 16 codes, one scale block) at shared byte
-/// `src`.
-Value SM90KernelBuilder::loadHalfPiece(Value src) {
-  return LLVM::LoadOp::create(b, loc, VectorType::get({2}, b.getI32Type()),
-                              sharedPtr(src), /*alignment=*/8);
-}
-
-/// Decodes `packed`, one 16-byte piece (loadPiece) or half of one
-/// (loadHalfPiece), into four or two 16-byte f16 core-matrix rows at shared
-/// byte `dst`, `dst` + 128, ...; the bytes of `scales` from bit `shift` on
-/// scale its 16-element blocks (two, or one).
-void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
-                                    Value shift) {
+/// The f16 values of four codes (the low nibble of each byte of `codes`,
+/// the other nibbles zero), times the pair of f16 scales `scale`, as two
+/// f16 pairs in 32-bit words: the nibbles of bytes 0 and 1, then 2 and 3.
+/// The f16 of code s.eem is (s << 15) | (eem << 9): its low byte is zero
+/// and its high byte is 2 n + 14 (n & 8) for the nibble n, computed for the
+/// four at once (no carries cross bytes); byte permutes put each beside a
+/// zero byte.
+std::pair<Value, Value> SM90KernelBuilder::decodeFourCodes(Value codes,
+                                                           Value scale) {
   MLIRContext *ctx = b.getContext();
-  int64_t numWords = cast<VectorType>(packed.getType()).getNumElements();
-  auto words = VectorType::get({4}, b.getI32Type());
+  auto halves = VectorType::get({2}, b.getF16Type());
+  Value signs = arith::AndIOp::create(b, loc, codes, i32(0x08080808));
+  Value bytes = arith::AddIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, codes, i32(1)),
+      arith::MulIOp::create(b, loc, signs, i32(14)));
+  Value out[2];
+  for (int64_t i = 0; i < 2; ++i) {
+    Value bits = NVVM::PermuteOp::create(
+        b, loc, b.getI32Type(), bytes, i32(0), i32(i ? 0x3424 : 0x1404),
+        NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
+    Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
+    Value scaled = arith::MulFOp::create(b, loc, values, scale);
+    out[i] = LLVM::BitcastOp::create(b, loc, b.getI32Type(), scaled);
+  }
+  return {out[0], out[1]};
+}
+
+/// The two f16 scales of the bytes of `scales` at bits [shift, shift + 16),
+/// each as a pair of equal f16 (cvt.rn.f16x2.e4m3x2 is exact).
+std::pair<Value, Value> SM90KernelBuilder::scalePairs(Value scales,
+                                                      Value shift) {
+  MLIRContext *ctx = b.getContext();
   auto halves = VectorType::get({2}, b.getF16Type());
   Value pairBits = arith::TruncIOp::create(
       b, loc, b.getI16Type(), arith::ShRUIOp::create(b, loc, scales, shift));
@@ -101,17 +120,22 @@ void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
   Value scale2 = NVVM::ConvertF8x2ToF16x2Op::create(
       b, loc, halves, pair, b.getBoolAttr(false),
       TypeAttr::get(Float8E4M3FNType::get(ctx)));
-  Value scaleOf[2] = {
-      vector::ShuffleOp::create(b, loc, scale2, scale2,
-                                ArrayRef<int64_t>{0, 0}),
-      vector::ShuffleOp::create(b, loc, scale2, scale2,
-                                ArrayRef<int64_t>{1, 1})};
-  // Each byte of a word holds codes 2 i (low nibble) and 2 i + 1. The f16
-  // of code s.eem is (s << 15) | (eem << 9): its low byte is zero and its
-  // high byte is 2 n + 14 (n & 8) for the nibble n, computed for four codes
-  // at once (no carries cross bytes); byte permutes put each beside a zero
-  // byte. The row of eight f16 is codes 0 2 4 6 1 3 5 7 of the word.
-  Value zero = i32(0);
+  return {vector::ShuffleOp::create(b, loc, scale2, scale2,
+                                    ArrayRef<int64_t>{0, 0}),
+          vector::ShuffleOp::create(b, loc, scale2, scale2,
+                                    ArrayRef<int64_t>{1, 1})};
+}
+
+/// Decodes `packed` (loadCodes: 4, 2 or 1 words of 8 codes) into as many
+/// 16-byte f16 core-matrix rows at shared byte `dst`, `dst` + 128, ...;
+/// the bytes of `scales` from bit `shift` on scale its 16-element blocks
+/// (words 0-1 by the first byte, 2-3 by the second). The row of eight f16
+/// is codes 0 2 4 6 1 3 5 7 of the word.
+void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
+                                    Value shift) {
+  int64_t numWords = cast<VectorType>(packed.getType()).getNumElements();
+  auto words = VectorType::get({4}, b.getI32Type());
+  auto [scale0, scale1] = scalePairs(scales, shift);
   for (int64_t w = 0; w < numWords; ++w) {
     Value word = vector::ExtractOp::create(b, loc, packed, w);
     SmallVector<Value> out;
@@ -121,18 +145,8 @@ void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
           high ? arith::ShRUIOp::create(b, loc, word, i32(4)).getResult()
                : word,
           i32(0x0F0F0F0F));
-      Value signs = arith::AndIOp::create(b, loc, codes, i32(0x08080808));
-      Value bytes = arith::AddIOp::create(
-          b, loc, arith::ShLIOp::create(b, loc, codes, i32(1)),
-          arith::MulIOp::create(b, loc, signs, i32(14)));
-      for (int64_t selector : {0x1404, 0x3424}) {
-        Value bits = NVVM::PermuteOp::create(
-            b, loc, b.getI32Type(), bytes, zero, i32(selector),
-            NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
-        Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
-        Value scaled = arith::MulFOp::create(b, loc, values, scaleOf[w / 2]);
-        out.push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), scaled));
-      }
+      auto [lo, hi] = decodeFourCodes(codes, w < 2 ? scale0 : scale1);
+      out.append({lo, hi});
     }
     Value row = vector::FromElementsOp::create(b, loc, words, out);
     LLVM::StoreOp::create(
@@ -140,4 +154,21 @@ void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
         sharedPtr(arith::AddIOp::create(b, loc, dst, idx(w * kCoreBytes))),
         /*alignment=*/16);
   }
+}
+
+/// Decodes half of the 32-bit word `packed` (loadCodes of 4 bytes): the
+/// four codes in its low nibbles (`nibbleShift` 0) or high nibbles (4),
+/// which are the first or second 8 bytes of the word's f16 row (codes 0 2 4
+/// 6, or 1 3 5 7), into the 8 bytes at shared byte `dst`, scaled by the
+/// byte of `scales` at bit `shift`.
+void SM90KernelBuilder::decodeHalfWord(Value packed, Value nibbleShift,
+                                       Value dst, Value scales, Value shift) {
+  Value word = vector::ExtractOp::create(b, loc, packed, 0);
+  Value codes = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, word, nibbleShift),
+      i32(0x0F0F0F0F));
+  auto [lo, hi] = decodeFourCodes(codes, scalePairs(scales, shift).first);
+  Value half = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, b.getI32Type()), ValueRange{lo, hi});
+  LLVM::StoreOp::create(b, loc, half, sharedPtr(dst), /*alignment=*/8);
 }

@@ -100,9 +100,12 @@ private:
                                 Value m0, Value first);
   // SM90Decode.cpp.
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
-  Value loadPiece(Value src);
-  Value loadHalfPiece(Value src);
+  Value loadCodes(Value src, int64_t bytes);
+  std::pair<Value, Value> decodeFourCodes(Value codes, Value scale);
+  std::pair<Value, Value> scalePairs(Value scales, Value shift);
   void decodeChunk(Value packed, Value dst, Value scales, Value shift);
+  void decodeHalfWord(Value packed, Value nibbleShift, Value dst,
+                      Value scales, Value shift);
   // SM90Wgmma.cpp.
   Value descriptor(Value byteOffset);
   // SM90Epilogue.cpp.

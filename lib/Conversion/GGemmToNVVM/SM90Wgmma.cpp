@@ -77,27 +77,55 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value piece = arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
   Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
-  // The token row this thread decodes. With 128 tokens per tile it is the
-  // weight row. With fewer, the token pieces are split in halves (8 bytes,
-  // one scale block each) over the first tileM / 8 warps: warps 2 j and
-  // 2 j + 1 take the two halves of the pieces of token rows [16 j, 16 j +
-  // 16), so the busiest thread decodes one and a half pieces a step rather
-  // than two. The condition is uniform across each warp.
-  bool halves = tileM < kSM90ConsumerThreads / 2;
-  Value tokenRow = row, tokenRow8 = row8, half, hasTokens;
-  if (halves) {
-    hasTokens = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, warp,
-                                      idx(tileM / 8));
-    half = arith::RemUIOp::create(b, loc, warp, idx(2));
-    tokenRow = arith::SubIOp::create(
-        b, loc, row,
+  // The token codes this thread decodes each step: tile M / 4 of them
+  // (the step's tile M x 64 codes over 256 threads), all in the same
+  // straight-line code as its weight piece, so that the compiler can
+  // interleave the two. With 128 tokens it is the piece of the weight row's
+  // token row. With fewer, it is a unit of a piece: half a piece (one scale
+  // block, 64 tokens), one 32-bit word (8 codes, 32 tokens) or half of a
+  // word (the four codes of its low or high nibbles, 16 tokens). Eight
+  // consecutive lanes still take eight consecutive rows of one unit; above
+  // that, thread group tid / 8 counts the units of a piece first, then the
+  // piece, then the row group.
+  int64_t tokenCodes = tileM * kSM90DecodeK / kSM90ConsumerThreads;
+  bool tokenUnits = tokenCodes < 2 * kPieceBytes;
+  Value tokenRow = row, tokenRow8 = row8, tokenPiece = piece;
+  // The unit's byte in its piece; the first scale byte it uses, counted
+  // from the step's two; for half words, which nibbles (0 or 4).
+  Value unitByte = idx(0), unitBlock = idx(0), nibbleShift;
+  if (tokenUnits) {
+    int64_t unitsPerPiece = 2 * kPieceBytes / tokenCodes;
+    Value unit = arith::DivUIOp::create(b, loc, tid, idx(8));
+    Value sub = arith::RemUIOp::create(b, loc, unit, idx(unitsPerPiece));
+    tokenPiece = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, unit, idx(unitsPerPiece)),
+        idx(2));
+    tokenRow8 = arith::RemUIOp::create(b, loc, lane, idx(8));
+    tokenRow = arith::AddIOp::create(
+        b, loc,
         arith::MulIOp::create(
-            b, loc, arith::SubIOp::create(b, loc, warp,
-                                          arith::DivUIOp::create(
-                                              b, loc, warp, idx(2))),
-            idx(16)));
-    tokenRow8 = arith::RemUIOp::create(b, loc, tokenRow, idx(8));
+            b, loc,
+            arith::DivUIOp::create(b, loc, unit, idx(2 * unitsPerPiece)),
+            idx(8)),
+        tokenRow8);
+    // A unit of codes c = sub x tokenCodes starts at byte c / 2 of the
+    // piece (for half words, the word's byte) and is scaled by block c / 16.
+    Value code = arith::MulIOp::create(b, loc, sub, idx(tokenCodes));
+    unitBlock = arith::DivUIOp::create(b, loc, code, idx(16));
+    if (tokenCodes < 8) {
+      unitByte = arith::MulIOp::create(
+          b, loc, arith::DivUIOp::create(b, loc, code, idx(8)), idx(4));
+      nibbleShift = arith::IndexCastUIOp::create(
+          b, loc, b.getI32Type(),
+          arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, sub,
+                                                               idx(2)),
+                                idx(4)));
+    } else {
+      unitByte = arith::DivUIOp::create(b, loc, code, idx(2));
+    }
   }
+  // The unit's bytes in the ring (half words read their whole word).
+  int64_t tokenLoadBytes = std::max<int64_t>(tokenCodes / 2, 4);
 
   // This thread's rows of the scale matrices (rows past the group are
   // clamped: the outputs they feed are never stored).
@@ -145,11 +173,15 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   // thread needs.
   auto tileScales = [&](Value i) -> std::pair<Value, Value> {
     Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
-    Value block = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / kScaleBlock)),
-        arith::MulIOp::create(b, loc, piece, idx(8)));
-    return {loadScales(g.sfa, tokenScaleRow, block, kBlocks),
-            loadScales(g.sfb, weightScaleRow, block, kBlocks)};
+    Value tile =
+        arith::MulIOp::create(b, loc, kt, idx(tileK / kScaleBlock));
+    auto block = [&](Value piece) {
+      return arith::AddIOp::create(b, loc, tile,
+                                   arith::MulIOp::create(b, loc, piece,
+                                                         idx(8)));
+    };
+    return {loadScales(g.sfa, tokenScaleRow, block(tokenPiece), kBlocks),
+            loadScales(g.sfb, weightScaleRow, block(piece), kBlocks)};
   };
 
   int64_t accCount = kWgmmaM * tileM / 128;
@@ -160,9 +192,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   auto [scalesA0, scalesB0] = tileScales(idx(0));
   int64_t steps = tileK / kSM90DecodeK;
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
-  // Where this thread's piece goes in a decode buffer: row group, first K
+  // Where a piece of `row` goes in a decode buffer: row group, first K
   // core (4 per piece), row in the core.
-  auto placeInBuffer = [&](Value row, Value row8) {
+  auto placeInBuffer = [&](Value row, Value row8, Value piece) {
     return arith::AddIOp::create(
         b, loc,
         arith::AddIOp::create(
@@ -173,14 +205,24 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             arith::MulIOp::create(b, loc, piece, idx(4 * kCoreBytes))),
         arith::MulIOp::create(b, loc, row8, idx(16)));
   };
-  Value dstInBuffer = placeInBuffer(row, row8);
-  // A half piece's two K cores follow the first half's.
-  Value tokenDstInBuffer =
-      halves ? arith::AddIOp::create(
-                   b, loc, placeInBuffer(tokenRow, tokenRow8),
-                   arith::MulIOp::create(b, loc, half, idx(2 * kCoreBytes)))
-                   .getResult()
-             : dstInBuffer;
+  Value dstInBuffer = placeInBuffer(row, row8, piece);
+  // A token unit's first word is a K core (128 bytes) per 4 bytes into
+  // its piece; the high nibbles of a word fill the second 8 bytes of the
+  // word's f16 row.
+  Value tokenDstInBuffer = dstInBuffer;
+  if (tokenUnits) {
+    tokenDstInBuffer = arith::AddIOp::create(
+        b, loc, placeInBuffer(tokenRow, tokenRow8, tokenPiece),
+        arith::MulIOp::create(b, loc,
+                              arith::DivUIOp::create(b, loc, unitByte, idx(4)),
+                              idx(kCoreBytes)));
+    if (nibbleShift)
+      tokenDstInBuffer = arith::AddIOp::create(
+          b, loc, tokenDstInBuffer,
+          arith::IndexCastUIOp::create(
+              b, loc, b.getIndexType(),
+              arith::MulIOp::create(b, loc, nibbleShift, i32(2))));
+  }
   Value weightRows = arith::MulIOp::create(
       b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
@@ -203,13 +245,15 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
         Value rowStart = arith::MulIOp::create(b, loc, row, idx(tileK / 2));
         Value tokenRowStart =
-            halves ? arith::MulIOp::create(b, loc, tokenRow, idx(tileK / 2))
-                         .getResult()
-                   : rowStart;
+            tokenUnits
+                ? arith::MulIOp::create(b, loc, tokenRow, idx(tileK / 2))
+                      .getResult()
+                : rowStart;
 
         // Piece step + 4 * piece of a row; TMA's 128-byte swizzle put
         // 16-byte piece p of row r at p ^ (r % 8).
-        auto source = [&](Value rowStart, Value row8, int64_t step) {
+        auto source = [&](Value rowStart, Value row8, Value piece,
+                          int64_t step) {
           Value p = arith::AddIOp::create(
               b, loc, arith::MulIOp::create(b, loc, piece, idx(steps)),
               idx(step));
@@ -220,31 +264,23 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                     idx(kPieceBytes)));
         };
         auto pieces = [&](int64_t step) -> std::pair<Value, Value> {
-          Value src = source(rowStart, row8, step);
-          if (!halves)
-            return {loadPiece(arith::AddIOp::create(b, loc, tokenTile, src)),
-                    loadPiece(arith::AddIOp::create(b, loc, weightTile, src))};
-          Value weights =
-              loadPiece(arith::AddIOp::create(b, loc, weightTile, src));
-          auto load = scf::IfOp::create(
-              b, loc, hasTokens,
-              [&](OpBuilder &, Location) {
-                Value at = arith::AddIOp::create(
-                    b, loc,
-                    arith::AddIOp::create(b, loc, tokenTile,
-                                          source(tokenRowStart, tokenRow8,
-                                                 step)),
-                    arith::MulIOp::create(b, loc, half, idx(kPieceBytes / 2)));
-                scf::YieldOp::create(b, loc, loadHalfPiece(at));
-              },
-              [&](OpBuilder &, Location) {
-                scf::YieldOp::create(
-                    b, loc,
-                    LLVM::ZeroOp::create(
-                        b, loc, VectorType::get({2}, b.getI32Type()))
-                        .getResult());
-              });
-          return {load.getResult(0), weights};
+          Value src = source(rowStart, row8, piece, step);
+          auto weights = [&] {
+            return loadCodes(arith::AddIOp::create(b, loc, weightTile, src),
+                             kPieceBytes);
+          };
+          if (!tokenUnits) {
+            Value tokens = loadCodes(
+                arith::AddIOp::create(b, loc, tokenTile, src), kPieceBytes);
+            return {tokens, weights()};
+          }
+          Value weightCodes = weights();
+          Value tokenSrc = arith::AddIOp::create(
+              b, loc, source(tokenRowStart, tokenRow8, tokenPiece, step),
+              unitByte);
+          return {loadCodes(arith::AddIOp::create(b, loc, tokenTile, tokenSrc),
+                            tokenLoadBytes),
+                  weightCodes};
         };
         // Each step's pieces are loaded one step ahead (the barriers keep
         // the compiler from hoisting the loads itself).
@@ -268,22 +304,20 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // Token rows past the group are decoded too (their outputs are
           // never stored): skipping them measured slower, the branch costs
           // more than the work.
-          if (halves)
-            scf::IfOp::create(b, loc, hasTokens, [&](OpBuilder &, Location) {
-              // The half's scale byte: byte 2 step + half.
-              Value halfShift = arith::AddIOp::create(
-                  b, loc, shift(),
-                  arith::IndexCastUIOp::create(
-                      b, loc, b.getI64Type(),
-                      arith::MulIOp::create(b, loc, half, idx(8))));
-              decodeChunk(current.first,
-                          arith::AddIOp::create(b, loc, buffer,
-                                                tokenDstInBuffer),
-                          carried[1], halfShift);
-              scf::YieldOp::create(b, loc);
-            });
+          Value tokenShift = shift();
+          if (tokenUnits)
+            tokenShift = arith::AddIOp::create(
+                b, loc, tokenShift,
+                arith::IndexCastUIOp::create(
+                    b, loc, b.getI64Type(),
+                    arith::MulIOp::create(b, loc, unitBlock, idx(8))));
+          Value tokenDst =
+              arith::AddIOp::create(b, loc, buffer, tokenDstInBuffer);
+          if (nibbleShift)
+            decodeHalfWord(current.first, nibbleShift, tokenDst, carried[1],
+                           tokenShift);
           else
-            decodeChunk(current.first, dst, carried[1], shift());
+            decodeChunk(current.first, tokenDst, carried[1], tokenShift);
           decodeChunk(current.second,
                       arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
                       carried[2], shift());

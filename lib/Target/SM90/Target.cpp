@@ -56,11 +56,14 @@ public:
 
   // Per 64-K step: both warpgroups' wgmma (64 weight rows x the tile's
   // tokens x 64 each); every consumer thread decodes one 16-byte piece of a
-  // weight row, and the threads holding token rows one piece, or with
-  // fewer than 128 tokens half a piece (SM90Wgmma.cpp), of a token row. The
-  // busiest thread sets the step. The decode is bound by latency (two warps
-  // per scheduler), and half a piece has the dependency depth of a whole
-  // one (its words decode side by side), so it counts as one.
+  // weight row and tile M / 4 codes of a token row (a whole piece at 128
+  // tokens, down to half a word at 16: SM90Wgmma.cpp). The busiest thread
+  // sets the step. The decode is bound by latency (two warps per
+  // scheduler), and a token unit has the dependency depth of a whole piece
+  // (a piece's words decode side by side), so it counts as one. (Below 128
+  // tokens the unit now sits in the weight piece's straight-line code,
+  // where the compiler may overlap the two chains; until a GPU run measures
+  // that, the model keeps counting two pieces.)
   StepWork stepWork(int64_t tileM, int64_t tileN) const override {
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
