@@ -2,8 +2,9 @@
 # Compiles the sm_90a schedule family for every benchmark shape (the
 # exhaustive sweep that bench/run_sweep.sh times on the GPU machine): token
 # tile (tile-m) 16, 32, 64, 128, ring depth 4, 6 and the most that fits, and
-# split-K 2 for the two smallest token tiles. One folder per schedule under
-# out/sweep/, named m<tile-m>_s<stages>_k<split-k>; a schedule the kernel
+# split-K 2 for the two smallest token tiles, and two CTAs per SM (grid 264)
+# for 16, 32 and 64 tokens. One folder per schedule under out/sweep/, named
+# m<tile-m>_s<stages>_k<split-k>[_c2]; a schedule the kernel
 # refuses (shared memory) is skipped with its reason in out/sweep/refused.txt.
 # The list form is compiled where the example exists, else the rows<contiguous>
 # form (run with the shape's group sizes).
@@ -35,6 +36,17 @@ for name in $names; do
           2> out/sweep/err.txt || echo "$name m$m s$s k$k: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
       done
     done
+  done
+  # Two CTAs per SM (grid = 2 x 132) for the token tiles whose rings fit
+  # twice in an SM's shared memory at these depths.
+  for ms in 16:4 32:3 64:2; do
+    m=${ms%:*}; s=${ms#*:}
+    dir=out/sweep/m${m}_s${s}_k1_c2
+    mkdir -p $dir
+    [ -f $dir/$(basename $src .mlir).json ] && continue
+    "$GGEMM_BUILD/bin/gemm-opt" "$src" -o /dev/null \
+      --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$s grid=264 out-dir=$dir" \
+      2> out/sweep/err.txt || echo "$name m$m s$s c2: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
   done
 done
 rm -f out/sweep/err.txt

@@ -119,7 +119,10 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
       DRAM and then from L2), `along_n` along N first.
     * `split_k`: the K tiles of each output tile are spread over this many
       work items whose f32 partials are reduced once, in split order.
-    * `grid`: the number of persistent CTAs (the SM count by default).
+    * `grid`: the number of persistent CTAs (the SM count by default). A
+      grid above the SM count keeps ceil(grid / SMs) CTAs on each SM, all
+      resident at once: their shared memory must fit one SM together, and
+      the kernel asks ptxas (`.minnctapersm`) to fit their registers.
     * `stages`: depth of the shared-memory pipeline on the GPU.
 
     Example: `#ggemm.schedule<target = sm_100a, tile = [128, 128, 256],

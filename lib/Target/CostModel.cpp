@@ -96,7 +96,13 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   CostEstimate e;
   e.workItems = w;
   double perUs = c.clockGHz * 1e3; // cycles per microsecond
-  e.computeUs = *llvm::max_element(ctaCycles) / perUs;
+  // CTAs sharing an SM (a grid above the SM count) share its issue slots
+  // and tensor pipe: their cycles add up. The model does not credit the
+  // latency they hide for each other.
+  SmallVector<double> smCycles(std::min<int64_t>(grid, target.numSMs), 0.0);
+  for (auto [cta, cycles] : llvm::enumerate(ctaCycles))
+    smCycles[cta % smCycles.size()] += cycles;
+  e.computeUs = *llvm::max_element(smCycles) / perUs;
   e.memoryUs = uniqueBytes / (c.dramGBps * 1e3);
   // Each CTA keeps at most its ring's bytes in flight, each load taking
   // the DRAM latency.

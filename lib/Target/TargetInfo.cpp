@@ -12,6 +12,9 @@
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace mlir::ggemm;
@@ -98,6 +101,46 @@ std::string TargetInfo::checkSplitK(const KernelProblem &p) const {
   return "";
 }
 
+// What one SM holds, the same on sm_90a and sm_100a: 228 KiB of shared
+// memory (1 KiB of it reserved per CTA), 64 K 32-bit registers, 512
+// columns of Tensor Memory.
+static constexpr int64_t kSharedMemoryPerSM = 228 * 1024;
+static constexpr int64_t kReservedSharedPerCTA = 1024;
+static constexpr int64_t kRegistersPerSM = 64 * 1024;
+static constexpr int64_t kTensorMemoryColumns = 512;
+// Below this many registers per thread the kernels spill heavily.
+static constexpr int64_t kMinRegistersPerThread = 64;
+
+int64_t TargetInfo::ctasPerSM(ScheduleAttr s) const {
+  return std::max<int64_t>(1, llvm::divideCeil(s.getGrid(), numSMs));
+}
+
+std::string TargetInfo::checkResidency(int64_t ctas,
+                                       const KernelResources &r) const {
+  if (ctas == 1)
+    return "";
+  std::string grid = std::to_string(ctas) + " CTAs on each SM (a grid of " +
+                     "more than the " + std::to_string(numSMs) + " SMs of " +
+                     name().str() + ")";
+  int64_t shared = ctas * (r.sharedBytes + kReservedSharedPerCTA);
+  if (shared > kSharedMemoryPerSM)
+    return grid + " need " + std::to_string(shared) +
+           " bytes of shared memory (" + std::to_string(r.sharedBytes) +
+           " + 1024 reserved each); an SM has " +
+           std::to_string(kSharedMemoryPerSM) +
+           ": use fewer stages or a smaller tile";
+  int64_t registers = kRegistersPerSM / (ctas * r.threads) / 8 * 8;
+  if (registers < kMinRegistersPerThread)
+    return grid + " of " + std::to_string(r.threads) + " threads leave " +
+           std::to_string(registers) + " registers per thread; the kernel " +
+           "needs at least " + std::to_string(kMinRegistersPerThread);
+  if (ctas * r.tensorMemoryColumns > kTensorMemoryColumns)
+    return grid + " need " + std::to_string(ctas * r.tensorMemoryColumns) +
+           " columns of Tensor Memory; an SM has " +
+           std::to_string(kTensorMemoryColumns);
+  return "";
+}
+
 std::string TargetInfo::planKernel(MLIRContext *ctx, KernelProblem &p,
                                    KernelPlanAttr &plan) const {
   ScheduleAttr s = p.schedule;
@@ -111,6 +154,8 @@ std::string TargetInfo::planKernel(MLIRContext *ctx, KernelProblem &p,
     return why;
   KernelResources r;
   if (std::string why = planResources(p, r); !why.empty())
+    return why;
+  if (std::string why = checkResidency(ctasPerSM(s), r); !why.empty())
     return why;
   p.scaleMaps = r.scaleMaps;
   SmallVector<RoleAttr> roleAttrs;

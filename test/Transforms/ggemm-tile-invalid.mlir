@@ -21,6 +21,11 @@
 // Tile sizes the chip takes, but a problem its kernel cannot:
 // RUN: not gemm-opt %s --ggemm-tile="stages=6" 2>&1 | FileCheck %s --check-prefix=SMEM90
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=256 stages=8" 2>&1 | FileCheck %s --check-prefix=TMEM100
+// A grid above the SM count keeps several CTAs on each SM, which must fit
+// together (a grid of 65535 CTAs is 497 per SM):
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=128 grid=264" 2>&1 | FileCheck %s --check-prefix=RESIDENT-SMEM
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=16 stages=2 grid=65535" 2>&1 | FileCheck %s --check-prefix=RESIDENT-MANY
+// RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=128 stages=2 grid=296" 2>&1 | FileCheck %s --check-prefix=RESIDENT-100
 
 // M100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: the sm_100a kernel takes tile M in {128}; got 256
 // tcgen05.mma takes N = 8..256 in steps of 8, but the kernel takes only the
@@ -42,6 +47,9 @@
 // GRID-HUGE: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: grid = 2000000000 must be in [0, 65535] (0: the chip's SM count)
 // HINT: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: rows-hint = -5 must be at least 0 (0: no hint)
 // HINT-PRINT: error: ggemm-print-schedule: rows-hint = -1 must be at least 0 (0: no hint)
+// RESIDENT-SMEM: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 2 CTAs on each SM (a grid of more than the 132 SMs of sm_90a) need 399360 bytes of shared memory (198656 + 1024 reserved each); an SM has 233472: use fewer stages or a smaller tile
+// RESIDENT-MANY: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 497 CTAs on each SM (a grid of more than the 132 SMs of sm_90a) need
+// RESIDENT-100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: 2 CTAs on each SM (a grid of more than the 148 SMs of sm_100a) need
 // 128 x 128 x 256: the ring starts at 66560 (barriers, two f16 decode
 // buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes: 6 stages, the
 // fewest that do not fit, need 66560 + 6 * 32768 (5 need 230400 and fit).

@@ -166,4 +166,44 @@ TEST_F(CostModelTest, CandidatesAreTheFamilyCheapestFirst) {
   EXPECT_FALSE(has(128, 6));
 }
 
+TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
+  // Twice the SM count of CTAs: every SM runs two, whose work adds up, so
+  // a problem of many waves costs the same compute either way (the model
+  // credits no latency hiding), and never half.
+  ScheduleAttr one = schedule(Chip::sm_90a, 16);
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  ScheduleAttr two = ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256,
+                                       Raster::along_m, 1, 2 * t.numSMs, 4);
+  EXPECT_EQ(t.ctasPerSM(one), 1);
+  EXPECT_EQ(t.ctasPerSM(two), 2);
+  CostEstimate a = cost(one, 64, 16, 4096, 7168);
+  CostEstimate b = cost(two, 64, 16, 4096, 7168);
+  EXPECT_NEAR(b.computeUs / a.computeUs, 1.0, 0.02);
+}
+
+TEST_F(CostModelTest, ResidencyNeedsSharedMemoryRegistersAndTensorMemory) {
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  KernelResources r;
+  r.threads = 288;
+  r.sharedBytes = 100 * 1024;
+  EXPECT_EQ(t.checkResidency(1, r), "");
+  EXPECT_EQ(t.checkResidency(2, r), "");
+  r.sharedBytes = 113 * 1024; // + 1 KiB reserved each: 228 KiB for two
+  EXPECT_EQ(t.checkResidency(2, r), "");
+  r.sharedBytes += 1;
+  EXPECT_NE(t.checkResidency(2, r).find("bytes of shared memory"),
+            std::string::npos);
+  // Four CTAs of 288 threads leave 56 registers per thread.
+  r.sharedBytes = 16 * 1024;
+  EXPECT_NE(t.checkResidency(4, r).find("56 registers per thread"),
+            std::string::npos);
+  EXPECT_EQ(t.checkResidency(3, r), "");
+  // Two CTAs of 384 columns exceed Tensor Memory's 512.
+  r.tensorMemoryColumns = 384;
+  EXPECT_NE(t.checkResidency(2, r).find("columns of Tensor Memory"),
+            std::string::npos);
+  r.tensorMemoryColumns = 256;
+  EXPECT_EQ(t.checkResidency(2, r), "");
+}
+
 } // namespace

@@ -142,6 +142,14 @@ public:
   /// Why a split-K kernel of this chip cannot take `problem` (all its CTAs
   /// must be resident), or "" (also for split_k = 1).
   std::string checkSplitK(const KernelProblem &p) const;
+  /// How many of the persistent kernel's CTAs share an SM: a grid of more
+  /// CTAs than SMs puts ceil(grid / SMs) on each, all resident at once
+  /// (docs/cost-model.md, "CTAs per SM").
+  int64_t ctasPerSM(ScheduleAttr schedule) const;
+  /// Why `ctas` CTAs of `resources` cannot be resident together on one SM
+  /// (shared memory, registers, Tensor Memory), or "".
+  std::string checkResidency(int64_t ctas,
+                             const KernelResources &resources) const;
   /// Why the kernel for this chip cannot take `problem` (tile, split-K,
   /// scale layout, resources), or "". On success sets `plan` and
   /// `problem.scaleMaps`.

@@ -149,6 +149,13 @@ struct ConvertGGemmToNVVM final
       populateSplitKPatterns(patterns, p, params,
                              outlined->plan.getThreads());
     walkAndApplyPatterns(kernel, std::move(patterns));
+    // A grid of more CTAs than SMs keeps several on each SM (the plan
+    // checked their shared memory): .minnctapersm makes ptxas fit their
+    // registers too.
+    if (int64_t ctas = target.ctasPerSM(p.schedule); ctas > 1)
+      kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                      IntegerAttr::get(IntegerType::get(&getContext(), 32),
+                                       ctas));
     // The ring's value, now unused: the cast that carried its state.
     kernel.walk([](UnrealizedConversionCastOp cast) {
       if (cast->use_empty() && cast.getNumResults() == 1 &&
