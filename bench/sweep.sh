@@ -20,6 +20,16 @@ print(" ".join(b["name"] for b in json.load(open(sys.argv[1]))["benchmarks"]))' 
 # The most stages of each token tile that fit sm_90a's shared memory
 # (lib/Target/SM90/Plan.cpp; a schedule that does not fit is refused anyway).
 declare -A most=([16]=10 [32]=9 [64]=7 [128]=5)
+# compile DIR LABEL OPTIONS: $src with the pipeline's OPTIONS into DIR
+# (skipped when already there); a refusal is recorded under LABEL.
+compile() {
+  local dir=$1 label=$2 options=$3
+  mkdir -p $dir
+  [ -f $dir/$(basename $src .mlir).json ] && return 0
+  "$GGEMM_BUILD/bin/gemm-opt" "$src" -o /dev/null \
+    --ggemm-pipeline="chip=sm_90a $options out-dir=$dir" \
+    2> out/sweep/err.txt || echo "$name $label: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
+}
 for name in $names; do
   src=examples/bench_$name.mlir
   [ -f "$src" ] || src=examples/bench_${name}_dynamic.mlir
@@ -28,12 +38,7 @@ for name in $names; do
       splits=1
       [ $m -le 32 ] && [ $s = 4 ] && splits="1 2"
       for k in $splits; do
-        dir=out/sweep/m${m}_s${s}_k${k}
-        mkdir -p $dir
-        [ -f $dir/$(basename $src .mlir).json ] && continue
-        "$GGEMM_BUILD/bin/gemm-opt" "$src" -o /dev/null \
-          --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$s split-k=$k out-dir=$dir" \
-          2> out/sweep/err.txt || echo "$name m$m s$s k$k: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
+        compile out/sweep/m${m}_s${s}_k${k} "m$m s$s k$k" "tile-m=$m stages=$s split-k=$k"
       done
     done
   done
@@ -41,12 +46,7 @@ for name in $names; do
   # twice in an SM's shared memory at these depths.
   for ms in 16:4 32:3 64:2; do
     m=${ms%:*}; s=${ms#*:}
-    dir=out/sweep/m${m}_s${s}_k1_c2
-    mkdir -p $dir
-    [ -f $dir/$(basename $src .mlir).json ] && continue
-    "$GGEMM_BUILD/bin/gemm-opt" "$src" -o /dev/null \
-      --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$s grid=264 out-dir=$dir" \
-      2> out/sweep/err.txt || echo "$name m$m s$s c2: $(grep -m1 error out/sweep/err.txt)" >> out/sweep/refused.txt
+    compile out/sweep/m${m}_s${s}_k1_c2 "m$m s$s c2" "tile-m=$m stages=$s grid=264"
   done
 done
 rm -f out/sweep/err.txt
