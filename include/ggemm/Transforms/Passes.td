@@ -115,7 +115,8 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     Option<"raster", "raster", "std::string", /*default=*/"\"along_m\"",
            "tile order inside a group: along_m (share B tiles) or along_n">,
     Option<"grid", "grid", "int64_t", /*default=*/"0",
-           "persistent CTAs (0: the chip's SM count)">,
+           "persistent CTAs (0: the chip's SM count; more than the SM "
+           "count keeps ceil(grid / SMs) CTAs resident on each SM)">,
     Option<"stages", "stages", "int64_t", /*default=*/"4",
            "shared-memory pipeline stages (0: chosen by the cost model)">,
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
