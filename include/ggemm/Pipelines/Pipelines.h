@@ -67,7 +67,8 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "is not run; bench/RESULTS.md has the measurement)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> grid{
-      *this, "grid", llvm::cl::desc("persistent CTAs (0: the SM count; more keeps "
+      *this, "grid",
+      llvm::cl::desc("persistent CTAs (0: the SM count; more keeps "
                      "ceil(grid / SMs) resident on each SM)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> splitK{
