@@ -9,6 +9,7 @@
 
 #include "ggemm/Target/TargetInfo.h"
 #include "Chips.h"
+#include "ggemm/Target/SM100/Encodings.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
@@ -102,12 +103,11 @@ std::string TargetInfo::checkSplitK(const KernelProblem &p) const {
 }
 
 // What one SM holds, the same on sm_90a and sm_100a: 228 KiB of shared
-// memory (1 KiB of it reserved per CTA), 64 K 32-bit registers, 512
-// columns of Tensor Memory.
+// memory (1 KiB of it reserved per CTA) and 64 K 32-bit registers; and on
+// sm_100a the columns of Tensor Memory (ggemm::sm100::kTmemColumns).
 static constexpr int64_t kSharedMemoryPerSM = 228 * 1024;
 static constexpr int64_t kReservedSharedPerCTA = 1024;
 static constexpr int64_t kRegistersPerSM = 64 * 1024;
-static constexpr int64_t kTensorMemoryColumns = 512;
 // Below this many registers per thread the kernels spill heavily.
 static constexpr int64_t kMinRegistersPerThread = 64;
 
@@ -134,10 +134,10 @@ std::string TargetInfo::checkResidency(int64_t ctas,
     return grid + " of " + std::to_string(r.threads) + " threads leave " +
            std::to_string(registers) + " registers per thread; the kernel " +
            "needs at least " + std::to_string(kMinRegistersPerThread);
-  if (ctas * r.tensorMemoryColumns > kTensorMemoryColumns)
+  if (ctas * r.tensorMemoryColumns > int64_t(::ggemm::sm100::kTmemColumns))
     return grid + " need " + std::to_string(ctas * r.tensorMemoryColumns) +
            " columns of Tensor Memory; an SM has " +
-           std::to_string(kTensorMemoryColumns);
+           std::to_string(::ggemm::sm100::kTmemColumns);
   return "";
 }
 

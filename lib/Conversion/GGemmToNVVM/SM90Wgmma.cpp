@@ -90,9 +90,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   int64_t tokenCodes = tileM * kSM90DecodeK / kSM90ConsumerThreads;
   bool tokenUnits = tokenCodes < 2 * kPieceBytes;
   Value tokenRow = row, tokenRow8 = row8, tokenPiece = piece;
-  // The unit's byte in its piece; the first scale byte it uses, counted
-  // from the step's two; for half words, which nibbles (0 or 4).
-  Value unitByte = idx(0), unitBlock = idx(0), nibbleShift;
+  // The unit's byte in its piece (in the ring); its offset from the
+  // piece's place in a decode buffer; the bit of its first scale byte,
+  // counted from the step's two; for half words, which nibbles (0 or 4).
+  Value unitByte = idx(0), unitDst, unitScaleBit, nibbleShift;
   if (tokenUnits) {
     int64_t unitsPerPiece = 2 * kPieceBytes / tokenCodes;
     Value unit = arith::DivUIOp::create(b, loc, tid, idx(8));
@@ -110,19 +111,25 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         tokenRow8);
     // A unit of codes c = sub x tokenCodes starts at byte c / 2 of the
     // piece (for half words, the word's byte) and is scaled by block c / 16.
+    // In the buffer each word of the piece is a K core (128 bytes), and the
+    // high nibbles of a word fill the second 8 bytes of its f16 row.
     Value code = arith::MulIOp::create(b, loc, sub, idx(tokenCodes));
-    unitBlock = arith::DivUIOp::create(b, loc, code, idx(16));
+    Value word = arith::DivUIOp::create(b, loc, code, idx(8));
+    unitDst = arith::MulIOp::create(b, loc, word, idx(kCoreBytes));
     if (tokenCodes < 8) {
-      unitByte = arith::MulIOp::create(
-          b, loc, arith::DivUIOp::create(b, loc, code, idx(8)), idx(4));
+      unitByte = arith::MulIOp::create(b, loc, word, idx(4));
+      Value high = arith::RemUIOp::create(b, loc, sub, idx(2));
       nibbleShift = arith::IndexCastUIOp::create(
-          b, loc, b.getI32Type(),
-          arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, sub,
-                                                               idx(2)),
-                                idx(4)));
+          b, loc, b.getI32Type(), arith::MulIOp::create(b, loc, high, idx(4)));
+      unitDst = arith::AddIOp::create(
+          b, loc, unitDst, arith::MulIOp::create(b, loc, high, idx(8)));
     } else {
       unitByte = arith::DivUIOp::create(b, loc, code, idx(2));
     }
+    unitScaleBit = arith::IndexCastUIOp::create(
+        b, loc, b.getI64Type(),
+        arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, code, idx(16)), idx(8)));
   }
   // The unit's bytes in the ring (half words read their whole word).
   int64_t tokenLoadBytes = std::max<int64_t>(tokenCodes / 2, 4);
@@ -206,23 +213,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         arith::MulIOp::create(b, loc, row8, idx(16)));
   };
   Value dstInBuffer = placeInBuffer(row, row8, piece);
-  // A token unit's first word is a K core (128 bytes) per 4 bytes into
-  // its piece; the high nibbles of a word fill the second 8 bytes of the
-  // word's f16 row.
-  Value tokenDstInBuffer = dstInBuffer;
-  if (tokenUnits) {
-    tokenDstInBuffer = arith::AddIOp::create(
-        b, loc, placeInBuffer(tokenRow, tokenRow8, tokenPiece),
-        arith::MulIOp::create(b, loc,
-                              arith::DivUIOp::create(b, loc, unitByte, idx(4)),
-                              idx(kCoreBytes)));
-    if (nibbleShift)
-      tokenDstInBuffer = arith::AddIOp::create(
-          b, loc, tokenDstInBuffer,
-          arith::IndexCastUIOp::create(
-              b, loc, b.getIndexType(),
-              arith::MulIOp::create(b, loc, nibbleShift, i32(2))));
-  }
+  Value tokenDstInBuffer =
+      tokenUnits ? arith::AddIOp::create(
+                       b, loc, placeInBuffer(tokenRow, tokenRow8, tokenPiece),
+                       unitDst)
+                       .getResult()
+                 : dstInBuffer;
   Value weightRows = arith::MulIOp::create(
       b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
@@ -304,13 +300,11 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // Token rows past the group are decoded too (their outputs are
           // never stored): skipping them measured slower, the branch costs
           // more than the work.
-          Value tokenShift = shift();
-          if (tokenUnits)
-            tokenShift = arith::AddIOp::create(
-                b, loc, tokenShift,
-                arith::IndexCastUIOp::create(
-                    b, loc, b.getI64Type(),
-                    arith::MulIOp::create(b, loc, unitBlock, idx(8))));
+          Value tokenShift =
+              tokenUnits
+                  ? arith::AddIOp::create(b, loc, shift(), unitScaleBit)
+                        .getResult()
+                  : shift();
           Value tokenDst =
               arith::AddIOp::create(b, loc, buffer, tokenDstInBuffer);
           if (nibbleShift)
