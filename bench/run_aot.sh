@@ -35,7 +35,7 @@ memcheck() {
     { fails=$((fails+1)); echo "memcheck FAILED (rc $rc)" | tee -a "$logs/aot.log"; }
 }
 run grouped out-aot/aot-grouped --seeds 4 --seed "$seed"
-run stream out-aot/aot-stream --seeds 3 --seed "$seed" --replays 8 --calls 2000
+run stream out-aot/aot-stream --seeds 3 --seed "$seed" --replays 8 --calls 2000 --max-host-us 10
 memcheck grouped out-aot/aot-grouped --seeds 1 --seed "$seed"
 memcheck stream out-aot/aot-stream --seeds 1 --seed "$seed" --replays 4 --calls 4
 echo "failures: $fails" | tee -a "$logs/aot.log"
