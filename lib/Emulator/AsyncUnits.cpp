@@ -91,6 +91,9 @@ void Launch::completeOp(uint32_t i) {
         if (t.busy[s] && --t.busy[s] == 0)
           --t.busyCount;
       }
+      for (int32_t s : op.aSlots)
+        if (s >= 0 && t.busy[s] && --t.busy[s] == 0)
+          --t.busyCount;
     }
     WGroup &g = c.wgroups[op.wg];
     g.pending[op.wgGroup]--;
@@ -211,6 +214,13 @@ void Launch::wgmmaIssue(Thread &t, const Inst &in, uint32_t pc) {
   a.slots.resize(n2);
   for (uint32_t j = 0; j < n2; ++j)
     a.slots[j] = in.vec[accO.vec + j];
+  // A's registers, like the accumulators, are the wgmma's until
+  // wgmma.wait_group retires it: an instruction touching one before is a
+  // race (the PTX ISA leaves it undefined).
+  a.aSlots.clear();
+  if (aFromRegs)
+    for (int j = 0; j < 4; ++j)
+      a.aSlots.push_back(in.vec[in.o[1].vec + j]);
   a.acc.resize(128 * n2);
   for (uint32_t th = 0; th < 128; ++th) {
     Thread &o = c.threads[first + th];
@@ -237,6 +247,9 @@ void Launch::wgmmaIssue(Thread &t, const Inst &in, uint32_t pc) {
       if (o.busy[s]++ == 0)
         ++o.busyCount;
     }
+    for (int32_t s : a.aSlots)
+      if (s >= 0 && o.busy[s]++ == 0)
+        ++o.busyCount;
   }
   WGroup &g = c.wgroups[wg];
   a.wgGroup = g.open;

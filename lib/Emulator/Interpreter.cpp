@@ -35,7 +35,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       continue;
     }
     if (t.busyCount && in.op != Op::WgmmaMma) {
-      // an instruction touching accumulators of an in-flight wgmma
+      // an instruction touching accumulators or A registers of an
+      // in-flight wgmma
       auto bad = [&](int32_t s) { return s >= 0 && t.busy[s]; };
       bool hit = false;
       for (int i = 0; i < in.nOpd && !hit; ++i) {
@@ -48,8 +49,8 @@ void Launch::step(Thread &t, uint32_t quantum) {
       }
       if (hit) {
         fail(t, "wgmma accumulator race",
-             "a register of an in-flight wgmma.mma_async is accessed before "
-             "wgmma.wait_group retired it");
+             "a register of an in-flight wgmma.mma_async (an accumulator or "
+             "A's fragment) is accessed before wgmma.wait_group retired it");
         break;
       }
     }

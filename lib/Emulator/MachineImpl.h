@@ -341,6 +341,7 @@ struct AsyncOp {
   // wgmma
   uint32_t wg = 0, wgGroup = 0;
   std::vector<int32_t> slots;
+  std::vector<int32_t> aSlots; // A's fragment registers (register form)
   std::vector<float> acc;
   // tcgen05 (cp: desc[0], taddr[0]; mma: a, b descriptors, D, SFA, SFB
   // addresses, the instruction descriptor; commit: mbar)

@@ -416,7 +416,10 @@ TEST(Emulator, TmaLoadAndWait) {
 // (generic stores, fence.proxy.async, bar.sync), one wgmma m64n8k16 with
 // scale-d false: every accumulator is 16. `early`: the first accumulator is
 // read before wgmma.wait_group.
-std::string wgmmaKernel(bool early) {
+/// A wgmma m64n8k16 of ones: A from shared memory by descriptor or, with
+/// `regA`, from four registers of f16 pairs of ones; `early` touches an
+/// accumulator (or, with `regA`, writes an A register) before the wait.
+std::string wgmmaKernel(bool early, bool regA = false) {
   std::string s = R"(
 .visible .entry k(.param .u64 out)
 {
@@ -442,11 +445,18 @@ $L_fill:
   add.s64 %rd3, %rd2, 128;
   setp.ne.b32 %p2, 0, 0;
   wgmma.fence.sync.aligned;
-  wgmma.mma_async.sync.aligned.m64n8k16.f32.f16.f16 {%r10, %r11, %r12, %r13}, %rd2, %rd3, %p2, 1, 1, 0, 0;
-  wgmma.commit_group.sync.aligned;
+  mov.b32 %r14, 0x3C003C00;
+  mov.b32 %r15, 0x3C003C00;
+  mov.b32 %r16, 0x3C003C00;
+  mov.b32 %r17, 0x3C003C00;
 )";
+  s += regA ? "  wgmma.mma_async.sync.aligned.m64n8k16.f32.f16.f16 {%r10, %r11, "
+              "%r12, %r13}, {%r14, %r15, %r16, %r17}, %rd3, %p2, 1, 1, 0;\n"
+            : "  wgmma.mma_async.sync.aligned.m64n8k16.f32.f16.f16 {%r10, %r11, "
+              "%r12, %r13}, %rd2, %rd3, %p2, 1, 1, 0, 0;\n";
+  s += "  wgmma.commit_group.sync.aligned;\n";
   if (early)
-    s += "  mov.b32 %r20, %r10;\n";
+    s += regA ? "  mov.b32 %r15, 0;\n" : "  mov.b32 %r20, %r10;\n";
   s += R"(  wgmma.wait_group.sync.aligned 0;
   ld.param.u64 %rd4, [out];
   mul.wide.u32 %rd5, %r1, 16;
@@ -479,7 +489,30 @@ TEST(EmulatorChecks, WgmmaAccumulatorRace) {
   uint64_t out = e.alloc(16 * 128);
   std::string err = e.run("k", {128, 1, 1}, {u64Param(out)});
   EXPECT_HAS(err, "checker: wgmma accumulator race");
-  EXPECT_HAS(err, "t.ptx:31: mov.b32 %r20, %r10");
+  EXPECT_HAS(err, "t.ptx:35: mov.b32 %r20, %r10");
+}
+
+TEST(Emulator, WgmmaRegisterA) {
+  Env e;
+  ASSERT_EQ(e.load(wgmmaKernel(false, true)), "");
+  uint64_t out = e.alloc(16 * 128);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ASSERT_EQ(e.run("k", {128, 1, 1}, {u64Param(out)}, seed), "");
+    std::vector<float> h(4 * 128);
+    ASSERT_EQ(e.m.read(out, h.data(), 16 * 128), "");
+    for (float v : h)
+      EXPECT_EQ(v, 16.0f);
+  }
+}
+
+// Writing one of A's registers while the wgmma that reads it is in flight.
+TEST(EmulatorChecks, WgmmaRegisterARace) {
+  Env e;
+  ASSERT_EQ(e.load(wgmmaKernel(true, true)), "");
+  uint64_t out = e.alloc(16 * 128);
+  std::string err = e.run("k", {128, 1, 1}, {u64Param(out)});
+  EXPECT_HAS(err, "checker: wgmma accumulator race");
+  EXPECT_HAS(err, "t.ptx:35: mov.b32 %r15, 0");
 }
 
 

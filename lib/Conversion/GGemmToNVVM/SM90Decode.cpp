@@ -172,3 +172,35 @@ void SM90KernelBuilder::decodeHalfWord(Value packed, Value nibbleShift,
       b, loc, VectorType::get({2}, b.getI32Type()), ValueRange{lo, hi});
   LLVM::StoreOp::create(b, loc, half, sharedPtr(dst), /*alignment=*/8);
 }
+
+/// The weight values this thread holds in wgmma's A fragments, from the
+/// 16-byte piece `packed` of one of its rows. The fragments keep the K order
+/// of the shared buffers (K core 4 piece + w is word w's f16 row, codes
+/// 0 2 4 6 1 3 5 7), and thread t = lane % 4 holds elements 2 t and 2 t + 1
+/// of every core of its rows: the codes of bytes 2 (t % 2) and 2 (t % 2) + 1
+/// of each word, low nibbles for t < 2, high for t >= 2. `select` (a prmt
+/// selector) gathers those two bytes of words 2 j and 2 j + 1 into one
+/// register and `nibbleShift` moves their nibbles down, so one
+/// decodeFourCodes serves two words. Returns word 0's pair, word 1's, word
+/// 2's, word 3's, scaled by the piece's first (words 0-1) or second (2-3)
+/// scale byte at bit `shift` of `scales`.
+SmallVector<Value, 4>
+SM90KernelBuilder::decodeFragmentPairs(Value packed, Value select,
+                                       Value nibbleShift, Value scales,
+                                       Value shift) {
+  MLIRContext *ctx = b.getContext();
+  auto [scale0, scale1] = scalePairs(scales, shift);
+  SmallVector<Value, 4> pairs;
+  for (int64_t j = 0; j < 2; ++j) {
+    Value both = NVVM::PermuteOp::create(
+        b, loc, b.getI32Type(), vector::ExtractOp::create(b, loc, packed, 2 * j),
+        vector::ExtractOp::create(b, loc, packed, 2 * j + 1), select,
+        NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
+    Value codes = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, both, nibbleShift),
+        i32(0x0F0F0F0F));
+    auto [first, second] = decodeFourCodes(codes, j ? scale1 : scale0);
+    pairs.append({first, second});
+  }
+  return pairs;
+}

@@ -106,8 +106,12 @@ private:
   void decodeChunk(Value packed, Value dst, Value scales, Value shift);
   void decodeHalfWord(Value packed, Value nibbleShift, Value dst,
                       Value scales, Value shift);
+  SmallVector<Value, 4> decodeFragmentPairs(Value packed, Value select,
+                                            Value nibbleShift, Value scales,
+                                            Value shift);
   // SM90Wgmma.cpp.
   Value descriptor(Value byteOffset);
+  Value wgmmaRegisterA(Value acc, ArrayRef<Value> fragment, Value descB);
   // SM90Epilogue.cpp.
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,

@@ -48,6 +48,42 @@ Value SM90KernelBuilder::descriptor(Value byteOffset) {
   return arith::OrIOp::create(b, loc, start, c64(fixed));
 }
 
+/// wgmma m64nMk16 (M: the tile's tokens) with A, the weights, from the
+/// four 32-bit registers of `fragment` (f16 pairs) and B from shared memory
+/// by `descB`, accumulating into `acc`. Upstream's nvvm.wgmma.mma_async takes
+/// A by descriptor only, so this is its inline PTX with A's register form
+/// (operands: the accumulators, tied; A; B's descriptor; scale-d on).
+Value SM90KernelBuilder::wgmmaRegisterA(Value acc, ArrayRef<Value> fragment,
+                                        Value descB) {
+  auto accType = cast<LLVM::LLVMStructType>(acc.getType());
+  int64_t n = accType.getBody().size();
+  std::string constraints, accs;
+  SmallVector<Value> operands(fragment.begin(), fragment.end());
+  operands.push_back(descB);
+  for (int64_t i = 0; i < n; ++i) {
+    constraints += (i ? ",=f" : "=f");
+    accs += (i ? ", $" : "$") + std::to_string(i);
+  }
+  constraints += ",r,r,r,r,l";
+  for (int64_t i = 0; i < n; ++i) {
+    constraints += "," + std::to_string(i);
+    operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+  }
+  std::string ptx =
+      "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n" + std::to_string(tileM) +
+      "k16.f32.f16.f16 {" + accs + "}, {$" + std::to_string(n) + ", $" +
+      std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" +
+      std::to_string(n + 3) + "}, $" + std::to_string(n + 4) +
+      ", p, 1, 1, 0;\n}";
+  return LLVM::InlineAsmOp::create(b, loc, accType, operands, ptx,
+                                   constraints, /*has_side_effects=*/true,
+                                   /*is_align_stack=*/false,
+                                   LLVM::tailcallkind::TailCallKind::None,
+                                   LLVM::AsmDialectAttr(), ArrayAttr())
+      .getResult(0);
+}
+
 //===----------------------------------------------------------------------===//
 // One tile
 //===----------------------------------------------------------------------===//
@@ -77,6 +113,30 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value piece = arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
   Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
+  // Token tiles up to 64 take the weights from registers: this thread
+  // decodes the A fragments of weight rows 16 warp + lane / 4 and 8 below
+  // it (wgmma's layout), both pieces of each per step, and keeps the pair t
+  // = lane % 4 of each word (decodeFragmentPairs).
+  bool weightRegs = sm90WeightsInRegisters(problem);
+  Value fragRows[2], fragSelect, fragShift;
+  if (weightRegs) {
+    fragRows[0] = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, warp, idx(16)),
+        arith::DivUIOp::create(b, loc, lane, idx(4)));
+    fragRows[1] = arith::AddIOp::create(b, loc, fragRows[0], idx(8));
+    Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
+    auto toI32 = [&](Value v) {
+      return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v);
+    };
+    // Bytes 0-1 of both words (t even) or bytes 2-3 (t odd); high nibbles
+    // for t >= 2.
+    fragSelect = toI32(arith::AddIOp::create(
+        b, loc, idx(0x5410),
+        arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, quad, idx(2)),
+                              idx(0x2222))));
+    fragShift = toI32(arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, quad, idx(2)), idx(4)));
+  }
   // The token codes this thread decodes each step: tile M / 4 of them
   // (the step's tile M x 64 codes over 256 threads), all in the same
   // straight-line code as its weight piece, so that the compiler can
@@ -173,12 +233,20 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
     tokenScaleRow = scaleRow(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
                              tokenLimit, tokenRow);
   }
-  Value weightScaleRow = scaleRow(
-      g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
-      arith::AddIOp::create(b, loc, g.bRowBase, g.n), row);
-  // The 8 scale bytes of the tile's K tile `i` (K tile kFirst + i) this
-  // thread needs.
-  auto tileScales = [&](Value i) -> std::pair<Value, Value> {
+  auto weightScaleRow = [&](Value row) {
+    return scaleRow(g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
+                    arith::AddIOp::create(b, loc, g.bRowBase, g.n), row);
+  };
+  SmallVector<Value, 2> weightScaleRows;
+  if (weightRegs)
+    weightScaleRows = {weightScaleRow(fragRows[0]), weightScaleRow(fragRows[1])};
+  else
+    weightScaleRows = {weightScaleRow(row)};
+  // The scale bytes of the tile's K tile `i` (K tile kFirst + i) this
+  // thread needs, 8 per piece: the token piece's, then the weight piece's,
+  // or with weights in registers both pieces of each fragment row (row 0's
+  // pieces 0 and 1, then row 1's).
+  auto tileScales = [&](Value i) -> SmallVector<Value> {
     Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     Value tile =
         arith::MulIOp::create(b, loc, kt, idx(tileK / kScaleBlock));
@@ -187,8 +255,17 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                    arith::MulIOp::create(b, loc, piece,
                                                          idx(8)));
     };
-    return {loadScales(g.sfa, tokenScaleRow, block(tokenPiece), kBlocks),
-            loadScales(g.sfb, weightScaleRow, block(piece), kBlocks)};
+    SmallVector<Value> scales = {
+        loadScales(g.sfa, tokenScaleRow, block(tokenPiece), kBlocks)};
+    if (!weightRegs) {
+      scales.push_back(loadScales(g.sfb, weightScaleRows[0], block(piece),
+                                  kBlocks));
+      return scales;
+    }
+    for (Value r : weightScaleRows)
+      for (int64_t p = 0; p < 2; ++p)
+        scales.push_back(loadScales(g.sfb, r, block(idx(p)), kBlocks));
+    return scales;
   };
 
   int64_t accCount = kWgmmaM * tileM / 128;
@@ -196,7 +273,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(accCount, f32));
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
-  auto [scalesA0, scalesB0] = tileScales(idx(0));
+  SmallVector<Value> initial = {zero};
+  llvm::append_range(initial, tileScales(idx(0)));
   int64_t steps = tileK / kSM90DecodeK;
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
   // Where a piece of `row` goes in a decode buffer: row group, first K
@@ -224,7 +302,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
 
   auto kLoop = scf::ForOp::create(
       b, loc, idx(0), g.kTiles, idx(1),
-      ValueRange{zero, scalesA0, scalesB0},
+      initial,
       [&](OpBuilder &, Location, Value kt, ValueRange carried) {
         // kt counts the tile's K tiles (from its split's first).
         Value acc = carried[0];
@@ -234,7 +312,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         Value nextKt = arith::MinUIOp::create(
             b, loc, arith::AddIOp::create(b, loc, kt, idx(1)),
             arith::SubIOp::create(b, loc, g.kTiles, idx(1)));
-        auto [nextA, nextB] = tileScales(nextKt);
+        SmallVector<Value> nextScales = tileScales(nextKt);
         emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
         Value tokenTile = stageOffset(at.index);
         Value weightTile =
@@ -259,28 +337,43 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                     arith::XOrIOp::create(b, loc, p, row8),
                                     idx(kPieceBytes)));
         };
-        auto pieces = [&](int64_t step) -> std::pair<Value, Value> {
-          Value src = source(rowStart, row8, piece, step);
-          auto weights = [&] {
-            return loadCodes(arith::AddIOp::create(b, loc, weightTile, src),
-                             kPieceBytes);
+        // A step's codes: the token piece or unit, then the weight piece,
+        // or with weights in registers both pieces of each fragment row.
+        auto pieces = [&](int64_t step) -> SmallVector<Value> {
+          auto weights = [&](Value start, Value row8, Value piece) {
+            return loadCodes(
+                arith::AddIOp::create(b, loc, weightTile,
+                                      source(start, row8, piece, step)),
+                kPieceBytes);
           };
           if (!tokenUnits) {
+            Value src = source(rowStart, row8, piece, step);
             Value tokens = loadCodes(
                 arith::AddIOp::create(b, loc, tokenTile, src), kPieceBytes);
-            return {tokens, weights()};
+            return {tokens, weights(rowStart, row8, piece)};
           }
-          Value weightCodes = weights();
+          SmallVector<Value> codes = {Value()};
+          if (!weightRegs) {
+            codes.push_back(weights(rowStart, row8, piece));
+          } else {
+            for (Value r : fragRows) {
+              Value start = arith::MulIOp::create(b, loc, r, idx(tileK / 2));
+              Value r8 = arith::RemUIOp::create(b, loc, r, idx(8));
+              for (int64_t p = 0; p < 2; ++p)
+                codes.push_back(weights(start, r8, idx(p)));
+            }
+          }
           Value tokenSrc = arith::AddIOp::create(
               b, loc, source(tokenRowStart, tokenRow8, tokenPiece, step),
               unitByte);
-          return {loadCodes(arith::AddIOp::create(b, loc, tokenTile, tokenSrc),
-                            tokenLoadBytes),
-                  weightCodes};
+          codes[0] = loadCodes(
+              arith::AddIOp::create(b, loc, tokenTile, tokenSrc),
+              tokenLoadBytes);
+          return codes;
         };
         // Each step's pieces are loaded one step ahead (the barriers keep
         // the compiler from hoisting the loads itself).
-        std::pair<Value, Value> next = pieces(0);
+        SmallVector<Value> next = pieces(0);
         for (int64_t step = 0; step < steps; ++step) {
           Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
           // The buffer was last read by the wgmmas two steps ago: this
@@ -288,10 +381,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // barrier.
           NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
           consumerBarrier();
-          std::pair<Value, Value> current = next;
+          SmallVector<Value> current = next;
           if (step + 1 < steps)
             next = pieces(step + 1);
-          Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
           auto shift = [&] {
             return arith::ConstantOp::create(b, loc,
                                              b.getI64IntegerAttr(16 * step))
@@ -308,13 +400,23 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           Value tokenDst =
               arith::AddIOp::create(b, loc, buffer, tokenDstInBuffer);
           if (nibbleShift)
-            decodeHalfWord(current.first, nibbleShift, tokenDst, carried[1],
+            decodeHalfWord(current[0], nibbleShift, tokenDst, carried[1],
                            tokenShift);
           else
-            decodeChunk(current.first, tokenDst, carried[1], tokenShift);
-          decodeChunk(current.second,
-                      arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
-                      carried[2], shift());
+            decodeChunk(current[0], tokenDst, carried[1], tokenShift);
+          // pairs[2 r + p]: the four f16 pairs of fragment row r's piece p.
+          SmallVector<SmallVector<Value, 4>> pairs;
+          if (weightRegs) {
+            for (int64_t i = 0; i < 4; ++i)
+              pairs.push_back(decodeFragmentPairs(current[1 + i], fragSelect,
+                                                  fragShift, carried[2 + i],
+                                                  shift()));
+          } else {
+            Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
+            decodeChunk(current[1],
+                        arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
+                        carried[2], shift());
+          }
           if (step == steps - 1) {
             // This warp is done with the stage: once all its lanes' reads
             // are done (bar.warp.sync), lane 0 gives one of the empty
@@ -341,6 +443,19 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           NVVM::WgmmaFenceAlignedOp::create(b, loc);
           for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
             Value kOffset = idx(ks * 2 * kCoreBytes);
+            if (weightRegs) {
+              // K cores 2 ks and 2 ks + 1 are words 2 j and 2 j + 1 of
+              // piece ks / 2: registers (row, core) (0, 2 ks), (1, 2 ks),
+              // (0, 2 ks + 1), (1, 2 ks + 1).
+              int64_t p = ks / 2, j = ks % 2;
+              Value fragment[4] = {pairs[p][2 * j], pairs[2 + p][2 * j],
+                                   pairs[p][2 * j + 1],
+                                   pairs[2 + p][2 * j + 1]};
+              acc = wgmmaRegisterA(
+                  acc, fragment,
+                  descriptor(arith::AddIOp::create(b, loc, buffer, kOffset)));
+              continue;
+            }
             Value descA = descriptor(arith::AddIOp::create(
                 b, loc,
                 arith::AddIOp::create(b, loc, buffer, idx(tokenBytes)),
@@ -362,7 +477,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           }
           NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
         }
-        scf::YieldOp::create(b, loc, ValueRange{acc, nextA, nextB});
+        SmallVector<Value> yielded = {acc};
+        llvm::append_range(yielded, nextScales);
+        scf::YieldOp::create(b, loc, yielded);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   memref::StoreOp::create(b, loc,

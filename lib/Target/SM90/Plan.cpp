@@ -15,13 +15,29 @@ namespace {
 constexpr int64_t kMaxSharedMemory = 227 * 1024; // sm_90 opt-in
 } // namespace
 
+bool mlir::ggemm::sm90WeightsInRegisters(const KernelProblem &p) {
+  // Measured on an H100 (bench/RESULTS.md, 2026-12-06): 3-10% faster at 16
+  // and 32 tokens; mixed at 64, where the 32 more accumulators make ptxas
+  // spill. Two CTAs per SM leave 96 registers a thread: the fragments
+  // spill there, and the kernel ran 1.3-2x slower.
+  return p.schedule.getTileM() <= 32 &&
+         TargetInfo::get(Chip::sm_90a).ctasPerSM(p.schedule) == 1;
+}
+
 int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  return (s.getTileM() + s.getTileN()) * kSM90DecodeK * 2;
+  int64_t rows = s.getTileM() + (sm90WeightsInRegisters(p) ? 0 : s.getTileN());
+  return rows * kSM90DecodeK * 2;
+}
+
+int64_t mlir::ggemm::sm90DecodeRegionBytes(const KernelProblem &p) {
+  ScheduleAttr s = p.schedule;
+  return std::max(kSM90DecodeBuffers * sm90DecodeBufferBytes(p),
+                  s.getTileM() * (s.getTileN() * 2 + 16));
 }
 
 int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {
-  return llvm::alignTo(kSM90DecodeOffset + kSM90DecodeBuffers * sm90DecodeBufferBytes(p), 1024);
+  return llvm::alignTo(kSM90DecodeOffset + sm90DecodeRegionBytes(p), 1024);
 }
 
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {

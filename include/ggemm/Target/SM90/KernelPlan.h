@@ -28,8 +28,8 @@ constexpr int64_t kSM90DecodeBuffers = 2;
 ///   [0, 512)       the ring's 8-byte mbarriers: full[s] at 8 s, empty[s]
 ///                  at 8 (stages + s) (at most 32 stages);
 ///   [1024, ...)    two f16 operand buffers, each the tile's tokens then its
-///                  weights, kSM90DecodeK wide, in wgmma's K-major
-///                  no-swizzle layout;
+///                  weights (tokens only with weights in registers),
+///                  kSM90DecodeK wide, in wgmma's K-major no-swizzle layout;
 ///   ring offset    the stages (1024-aligned: TMA writes them 128B-swizzled),
 ///                  each the packed e2m1 token tile then the weight tile.
 /// Everything lives in the one dynamic region: the kernel declares no static
@@ -37,8 +37,17 @@ constexpr int64_t kSM90DecodeBuffers = 2;
 constexpr int64_t kSM90BarrierOffset = 0;
 constexpr int64_t kSM90DecodeOffset = 1024;
 
-/// Bytes of one f16 operand buffer (tokens + weights of one decode step).
+/// Whether the consumers decode the weights straight into wgmma's A
+/// register fragments (token tiles up to 32, one CTA per SM): then the f16
+/// operand buffers hold only the tokens, and wgmma reads the weights from
+/// registers.
+bool sm90WeightsInRegisters(const KernelProblem &problem);
+/// Bytes of one f16 operand buffer (the tokens of one decode step, then,
+/// unless sm90WeightsInRegisters, its weights).
 int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
+/// Bytes of the decode region: the operand buffers, and after the K loop the
+/// staged output tile (tile M rows of tile N f16 and 16 bytes of padding).
+int64_t sm90DecodeRegionBytes(const KernelProblem &problem);
 /// Offset of stage 0 of the ring.
 int64_t sm90RingOffset(const KernelProblem &problem);
 /// Dynamic shared memory the kernel needs (barriers, buffers, stages, and
