@@ -2,9 +2,10 @@
 //
 // The Hopper kernel's roles: a producer warp (TMA loads of packed A/B into
 // the ring of 128B-swizzled shared-memory stages) and two consumer
-// warpgroups (exact NVFP4 -> f16 decode into shared operand buffers, wgmma
-// m64n128k16 with f32 accumulators, weights on wgmma's M side and tokens on
-// its N side, f16 epilogue), joined by the ring's full/empty mbarriers.
+// warpgroups (exact NVFP4 -> f16 decode into shared operand buffers, or at
+// 16 and 32 tokens the weights into wgmma's A registers; wgmma m64nMk16
+// with f32 accumulators, weights on wgmma's M side and tokens on its N side;
+// f16 epilogue), joined by the ring's full/empty mbarriers.
 //
 // One file per family: SM90Kernel.cpp (the builder, prologue, producer,
 // patterns), SM90Decode.cpp (e2m1 -> f16), SM90Wgmma.cpp (descriptors, the

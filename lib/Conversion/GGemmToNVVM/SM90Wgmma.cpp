@@ -6,6 +6,9 @@
 // stage, decodes it step by step (SM90Decode.cpp) into the decode buffers,
 // issues wgmma m64nMk16 (M: the tile's tokens) on them and releases the
 // stage; then it hands the accumulators to the epilogue (SM90Epilogue.cpp).
+// At 16 and 32 tokens (sm90WeightsInRegisters) only the tokens go through
+// the buffers: each thread decodes its weights straight into wgmma's A
+// registers (decodeFragmentPairs, wgmmaRegisterA).
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
 // warpgroup), its N side the tokens (A, the tile's 16 to 128 rows), so the
