@@ -192,15 +192,16 @@ SM90KernelBuilder::decodeFragmentPairs(Value packed, Value select,
   auto [scale0, scale1] = scalePairs(scales, shift);
   SmallVector<Value, 4> pairs;
   for (int64_t j = 0; j < 2; ++j) {
+    Value first = vector::ExtractOp::create(b, loc, packed, 2 * j);
+    Value second = vector::ExtractOp::create(b, loc, packed, 2 * j + 1);
     Value both = NVVM::PermuteOp::create(
-        b, loc, b.getI32Type(), vector::ExtractOp::create(b, loc, packed, 2 * j),
-        vector::ExtractOp::create(b, loc, packed, 2 * j + 1), select,
+        b, loc, b.getI32Type(), first, second, select,
         NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
     Value codes = arith::AndIOp::create(
         b, loc, arith::ShRUIOp::create(b, loc, both, nibbleShift),
         i32(0x0F0F0F0F));
-    auto [first, second] = decodeFourCodes(codes, j ? scale1 : scale0);
-    pairs.append({first, second});
+    auto [low, high] = decodeFourCodes(codes, j ? scale1 : scale0);
+    pairs.append({low, high});
   }
   return pairs;
 }

@@ -116,10 +116,11 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value piece = arith::RemUIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, lane, idx(8)), idx(2));
   Value row8 = arith::RemUIOp::create(b, loc, row, idx(8));
-  // Token tiles up to 64 take the weights from registers: this thread
-  // decodes the A fragments of weight rows 16 warp + lane / 4 and 8 below
-  // it (wgmma's layout), both pieces of each per step, and keeps the pair t
-  // = lane % 4 of each word (decodeFragmentPairs).
+  // At 16 and 32 tokens (sm90WeightsInRegisters) the weights go to wgmma
+  // in registers: this thread decodes the A fragments of weight rows
+  // 16 warp + lane / 4 and 8 below it (wgmma's layout), both pieces of each
+  // per step, and keeps the pair t = lane % 4 of each word
+  // (decodeFragmentPairs).
   bool weightRegs = sm90WeightsInRegisters(problem);
   Value fragRows[2], fragSelect, fragShift;
   if (weightRegs) {
@@ -133,10 +134,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
     };
     // Bytes 0-1 of both words (t even) or bytes 2-3 (t odd); high nibbles
     // for t >= 2.
+    Value odd = arith::RemUIOp::create(b, loc, quad, idx(2));
     fragSelect = toI32(arith::AddIOp::create(
-        b, loc, idx(0x5410),
-        arith::MulIOp::create(b, loc, arith::RemUIOp::create(b, loc, quad, idx(2)),
-                              idx(0x2222))));
+        b, loc, idx(0x5410), arith::MulIOp::create(b, loc, odd, idx(0x2222))));
     fragShift = toI32(arith::MulIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, quad, idx(2)), idx(4)));
   }
@@ -242,7 +242,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   };
   SmallVector<Value, 2> weightScaleRows;
   if (weightRegs)
-    weightScaleRows = {weightScaleRow(fragRows[0]), weightScaleRow(fragRows[1])};
+    weightScaleRows = {weightScaleRow(fragRows[0]),
+                       weightScaleRow(fragRows[1])};
   else
     weightScaleRows = {weightScaleRow(row)};
   // The scale bytes of the tile's K tile `i` (K tile kFirst + i) this
