@@ -7,6 +7,7 @@
 
 #include "GGemm/GGemmDialect.h"
 #include "ggemm/Target/CostModel.h"
+#include "ggemm/Target/SM90/KernelPlan.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -164,6 +165,11 @@ TEST_F(CostModelTest, CandidatesAreTheFamilyCheapestFirst) {
   EXPECT_TRUE(has(128, 5));
   EXPECT_TRUE(has(16, 10));
   EXPECT_FALSE(has(128, 6));
+  // With the weights in registers, 12 stages of 16 tokens fit and 10 of 32
+  // (their f16 buffers hold only the tokens); 8 of 64 tokens do not.
+  EXPECT_TRUE(has(16, 12));
+  EXPECT_TRUE(has(32, 10));
+  EXPECT_FALSE(has(64, 8));
 }
 
 TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
@@ -179,6 +185,29 @@ TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
   CostEstimate a = cost(one, 64, 16, 4096, 7168);
   CostEstimate b = cost(two, 64, 16, 4096, 7168);
   EXPECT_NEAR(b.computeUs / a.computeUs, 1.0, 0.02);
+}
+
+TEST_F(CostModelTest, WeightsInRegistersAtSixteenAndThirtyTwoTokensAlone) {
+  // 16 and 32 tokens with one CTA per SM decode the weights into wgmma's
+  // registers: the two f16 buffers then hold only the tokens, at least as
+  // much as the staged output tile (16 x 272 bytes), and 4 stages of 16
+  // tokens need 80,896 bytes instead of 112,640.
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  KernelProblem p16 = problem(schedule(Chip::sm_90a, 16), 8, 16, 4096, 7168);
+  EXPECT_TRUE(sm90WeightsInRegisters(p16));
+  EXPECT_EQ(sm90DecodeRegionBytes(p16), 16 * 272);
+  EXPECT_EQ(sm90SharedMemoryBytes(p16), 80896);
+  EXPECT_TRUE(sm90WeightsInRegisters(
+      problem(schedule(Chip::sm_90a, 32), 8, 32, 4096, 7168)));
+  // 64 tokens and two CTAs per SM keep them in shared memory (spills).
+  EXPECT_FALSE(sm90WeightsInRegisters(
+      problem(schedule(Chip::sm_90a, 64), 8, 64, 4096, 7168)));
+  KernelProblem two = problem(
+      ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256, Raster::along_m, 1,
+                        2 * t.numSMs, 4),
+      8, 16, 4096, 7168);
+  EXPECT_FALSE(sm90WeightsInRegisters(two));
+  EXPECT_EQ(sm90SharedMemoryBytes(two), 112640);
 }
 
 TEST_F(CostModelTest, ResidencyNeedsSharedMemoryRegistersAndTensorMemory) {
