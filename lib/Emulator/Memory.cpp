@@ -245,7 +245,7 @@ std::string Machine::findKernel(int module, const std::string &kernel,
            impl->modules[module]->name + "'";
   out.name = k->name;
   out.paramBytes = k->paramBytes;
-  out.staticSharedBytes = k->staticShared;
+  out.staticSharedBytes = k->staticShared + k->dynamicBaseBytes;
   return "";
 }
 

@@ -141,6 +141,9 @@ std::string Parser::parseData(const Stmt &s, bool inKernel) {
       return err(s.line, "module-level .shared variables are not supported");
     sym.dynamic = unsized || isExtern ||
                   startsWith(sym.name, "__dynamic_shmem");
+    if (sym.dynamic && !unsized && !isExtern)
+      k->dynamicBaseBytes +=
+          (uint32_t)((sym.size + sym.align - 1) / sym.align * sym.align);
     if (sym.dynamic)
       sym.size = 0;
     k->syms.push_back(sym);

@@ -153,6 +153,12 @@ struct Kernel {
   std::vector<uint32_t> paramOffsets;
   uint32_t paramTotal = 0;
   uint32_t staticShared = 0;
+  // Bytes of a sized, non-extern `__dynamic_shmem` declaration (the base
+  // MLIR's gpu.dynamic_shared_memory lowers to: `.shared .align 16 .b8
+  // __dynamic_shmem__0;`). The emulator places it at the dynamic array, but
+  // ptxas counts it as static shared memory, and the driver's opt-in limit
+  // counts it too.
+  uint32_t dynamicBaseBytes = 0;
   std::vector<Inst> code;
   uint32_t numSlots = 0;
   std::vector<uint8_t> slotBits; // declared width of each register slot

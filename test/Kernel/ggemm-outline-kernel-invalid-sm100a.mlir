@@ -25,7 +25,7 @@ func.func @tmem_wide(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 
 func.func @smem(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<256x512xf4E2M1FN>, %sb: memref<256x32xf8E4M3FN>, %c: memref<128x256xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_100a: 7 stages of 36864 bytes need 322776 bytes of shared memory; sm_100a has 232448}}
+  // expected-error @+1 {{cannot be lowered for sm_100a: 7 stages of 36864 bytes need 322776 bytes of shared memory; sm_100a has 232432}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<256x512xf4E2M1FN>) sfb(%sb : memref<256x32xf8E4M3FN>)

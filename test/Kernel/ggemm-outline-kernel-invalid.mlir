@@ -52,7 +52,7 @@ func.func @short_k(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
 // two f16 decode buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes.
 func.func @shared_memory(%a: memref<128x512xf4E2M1FN>, %sa: memref<128x32xf8E4M3FN>,
     %b: memref<128x512xf4E2M1FN>, %sb: memref<128x32xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{cannot be lowered for sm_90a: 6 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232448}}
+  // expected-error @+1 {{cannot be lowered for sm_90a: 6 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232432}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x512xf4E2M1FN>) sfa(%sa : memref<128x32xf8E4M3FN>)
       b(%b : memref<128x512xf4E2M1FN>) sfb(%sb : memref<128x32xf8E4M3FN>)

@@ -43,7 +43,7 @@
 
 // DEPTH9-LABEL: func.func @decode
 // DEPTH9: tile = [32, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 9>
-// DEPTH16: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 16 stages of tile K 256 need {{[0-9]+}} bytes of shared memory; sm_90a has 232448
+// DEPTH16: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 16 stages of tile K 256 need {{[0-9]+}} bytes of shared memory; sm_90a has 232432
 
 // HINT16: tile = [16, 128, 256]
 // HINT1024: tile = [128, 128, 256]

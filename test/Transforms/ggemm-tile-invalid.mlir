@@ -53,7 +53,7 @@
 // 128 x 128 x 256: the ring starts at 66560 (barriers, two f16 decode
 // buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes: 6 stages, the
 // fewest that do not fit, need 66560 + 6 * 32768 (5 need 230400 and fit).
-// SMEM90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 6 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232448
+// SMEM90: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 6 stages of tile K 256 need 264192 bytes of shared memory; sm_90a has 232432
 // TMEM100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: needs {{[0-9]+}} Tensor Memory columns
 
 func.func @one(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,

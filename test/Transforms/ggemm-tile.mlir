@@ -11,7 +11,7 @@
 // CHECK-SAME: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
 // HOPPER-LABEL: func.func @tail
 // sm_90a takes only tile K 256; 5 stages are the most that fit its shared
-// memory (66560 + 5 * 32768 = 230400 bytes of 232448).
+// memory (66560 + 5 * 32768 = 230400 bytes of 232432).
 // HOPPER: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_n, split_k = 1, grid = 132, stages = 5>
 // B200-LABEL: func.func @tail
 // B200: schedule <target = sm_100a, tile = [128, 64, 256], raster = along_m, split_k = 1, grid = 148, stages = 4>

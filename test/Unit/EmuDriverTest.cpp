@@ -5,8 +5,8 @@
 // stack, cuMemAllocManaged (a host-mapped allocation of the emulator),
 // host registration, unified copies (cuMemcpy, cuMemcpyAsync: each side
 // device memory if it lies in an emulated allocation, else host memory),
-// cuStreamWaitEvent and cuModuleLoadDataEx. And every member of the
-// table is filled in.
+// cuStreamWaitEvent and cuModuleLoadDataEx; the opt-in limit of dynamic
+// shared memory. And every member of the table is filled in.
 //
 //===----------------------------------------------------------------------===//
 
@@ -131,6 +131,43 @@ TEST(EmuDriver, StreamWaitEventAndModuleLoadDataEx) {
   EXPECT_EQ(d.cuModuleLoadDataEx(&module, elf, 0, nullptr, nullptr),
             CUDA_ERROR_INVALID_IMAGE);
   EXPECT_NE(d.lastErrorDetail().find("format=isa"), std::string::npos);
+}
+
+// The opt-in limit of dynamic shared memory counts static shared memory,
+// and the 1-byte base symbol that MLIR's gpu.dynamic_shared_memory lowers
+// to is static for ptxas: an H100 refuses 227 KiB of dynamic shared memory
+// for such a kernel (2026-12-06), and so does the emulator.
+TEST(EmuDriver, DynamicSharedMemoryLimitCountsTheBaseSymbol) {
+  const ggemm::rt::Driver &d = drv();
+  auto load = [&](const char *ptx, CUmodule &module) {
+    CUfunction function = nullptr;
+    EXPECT_CU(d.cuModuleLoadDataEx(&module, ptx, 0, nullptr, nullptr));
+    EXPECT_CU(d.cuModuleGetFunction(&function, module, "k"));
+    return function;
+  };
+  const char *sized = ".version 8.0\n.target sm_90a\n.address_size 64\n"
+                      ".visible .entry k()\n{\n"
+                      "  .shared .align 16 .b8 __dynamic_shmem__0;\n"
+                      "  ret;\n}\n";
+  const char *unsized = ".version 8.0\n.target sm_90a\n.address_size 64\n"
+                        ".extern .shared .align 16 .b8 smem[];\n"
+                        ".visible .entry k()\n{\n  ret;\n}\n";
+  const int optIn = 227 * 1024;
+  CUmodule module = nullptr;
+  CUfunction withBase = load(sized, module);
+  EXPECT_EQ(d.cuFuncSetAttribute(withBase,
+                                 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                 optIn),
+            CUDA_ERROR_INVALID_VALUE);
+  EXPECT_NE(d.lastErrorDetail().find("plus 16 static"), std::string::npos)
+      << d.lastErrorDetail();
+  EXPECT_CU(d.cuFuncSetAttribute(
+      withBase, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optIn - 16));
+  EXPECT_CU(d.cuModuleUnload(module));
+  CUfunction external = load(unsized, module);
+  EXPECT_CU(d.cuFuncSetAttribute(
+      external, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optIn));
+  EXPECT_CU(d.cuModuleUnload(module));
 }
 
 } // namespace
