@@ -122,17 +122,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   // per step, and keeps the pair t = lane % 4 of each word
   // (decodeFragmentPairs).
   bool weightRegs = sm90WeightsInRegisters(problem);
-  // The rows, their first bytes in a stage's weight tile, and their common
-  // row % 8 (the rows are 8 apart) for TMA's swizzle.
-  Value fragRows[2], fragStarts[2], fragRow8, fragSelect, fragShift;
+  Value fragRows[2], fragSelect, fragShift;
   if (weightRegs) {
-    fragRow8 = arith::DivUIOp::create(b, loc, lane, idx(4));
     fragRows[0] = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, warp, idx(16)), fragRow8);
+        b, loc, arith::MulIOp::create(b, loc, warp, idx(16)),
+        arith::DivUIOp::create(b, loc, lane, idx(4)));
     fragRows[1] = arith::AddIOp::create(b, loc, fragRows[0], idx(8));
-    for (int64_t r = 0; r < 2; ++r)
-      fragStarts[r] =
-          arith::MulIOp::create(b, loc, fragRows[r], idx(tileK / 2));
     Value quad = arith::RemUIOp::create(b, loc, lane, idx(4));
     auto toI32 = [&](Value v) {
       return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v);
@@ -365,9 +360,16 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           if (!weightRegs) {
             codes.push_back(weights(rowStart, row8, piece));
           } else {
-            for (Value start : fragStarts)
+            // Derived here, in every step, on purpose: the same values
+            // derived once before the K loop (17 fewer PTX lines) made the
+            // 16-token kernel 7-13% slower on an H100 (bench/RESULTS.md,
+            // 2026-12-06, "Decode warps", call 7).
+            for (Value r : fragRows) {
+              Value start = arith::MulIOp::create(b, loc, r, idx(tileK / 2));
+              Value r8 = arith::RemUIOp::create(b, loc, r, idx(8));
               for (int64_t p = 0; p < 2; ++p)
-                codes.push_back(weights(start, fragRow8, idx(p)));
+                codes.push_back(weights(start, r8, idx(p)));
+            }
           }
           Value tokenSrc = arith::AddIOp::create(
               b, loc, source(tokenRowStart, tokenRow8, tokenPiece, step),
