@@ -100,6 +100,14 @@ struct StepWork {
   double decodePieces = 0;
 };
 
+/// Dynamic shared memory one CTA of sm_90a or sm_100a may opt into: 227 KiB,
+/// less 16 bytes. The opt-in limit counts static shared memory too, and the
+/// lowering of gpu.dynamic_shared_memory declares the region's base as a
+/// 1-byte, 16-aligned static symbol (ptxas reports "1 bytes smem"): a
+/// launch asking for all 227 KiB dynamic is refused
+/// (CUDA_ERROR_INVALID_VALUE on an H100, 2026-12-06).
+constexpr int64_t kMaxDynamicSharedMemory = 227 * 1024 - 16;
+
 /// One chip. Each chip's folder defines one instance (TargetInfo::get).
 class TargetInfo {
 public:

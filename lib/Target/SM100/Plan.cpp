@@ -20,9 +20,6 @@ namespace sm100 = ::ggemm::sm100;
 namespace {
 constexpr int64_t kMmaK = sm100::kBlock16MmaK;      // 64 elements
 constexpr int64_t kAtomBytes = sm100::kSfAtomBytes; // 512
-// The opt-in limit, 227 KiB, less the 16 bytes of the 1-byte static
-// symbol that the dynamic region's lowering declares (SM90/Plan.cpp).
-constexpr int64_t kMaxSharedMemory = 227 * 1024 - 16;
 constexpr int64_t kMaxRegisters = 255;              // per thread
 // Registers of an epilogue thread besides its accumulator row: group
 // facts, addresses, loop state (ptxas reports the real count; see the
@@ -130,10 +127,11 @@ std::string mlir::ggemm::checkSM100Kernel(const KernelProblem &p,
            " Tensor Memory columns (2 accumulators of " + str(plan.tileN) +
            " + one slot of " + str(plan.sfColumnsPerStage) +
            " scale-factor columns); sm_100a has " + str(sm100::kTmemColumns);
-  if (plan.sharedBytes > kMaxSharedMemory)
+  if (plan.sharedBytes > kMaxDynamicSharedMemory)
     return str(plan.stages) + " stages of " + str(plan.stageBytes) +
            " bytes need " + str(plan.sharedBytes) +
-           " bytes of shared memory; sm_100a has " + str(kMaxSharedMemory);
+           " bytes of shared memory; sm_100a has " +
+           str(kMaxDynamicSharedMemory);
   if (plan.epilogueRegisters > kMaxRegisters)
     return "the epilogue role holds a " + str(plan.tileN) +
            "-column accumulator row per thread: about " +

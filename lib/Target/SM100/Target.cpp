@@ -54,8 +54,8 @@ class SM100Target final : public TargetInfo {
 public:
   SM100Target()
       : TargetInfo(Chip::sm_100a, /*numSMs=*/148,
-                   /*maxSharedMemory=*/227 * 1024 - 16, kTileM, kTileN,
-                   kTileK,
+                   /*maxSharedMemory=*/kMaxDynamicSharedMemory, kTileM,
+                   kTileN, kTileK,
                    "the widths whose tcgen05 scale-factor layout in Tensor "
                    "Memory is confirmed; docs/sm100-encodings.md",
                    kRoles,

@@ -11,15 +11,6 @@
 using namespace mlir;
 using namespace mlir::ggemm;
 
-namespace {
-// sm_90's opt-in limit, 227 KiB, counts static shared memory too: the
-// lowering of gpu.dynamic_shared_memory declares a 1-byte, 16-aligned
-// symbol (ptxas reports "1 bytes smem"), and a launch asking for all
-// 227 KiB of dynamic shared memory is refused (CUDA_ERROR_INVALID_VALUE on
-// an H100, 2026-12-06).
-constexpr int64_t kMaxSharedMemory = 227 * 1024 - 16;
-} // namespace
-
 bool mlir::ggemm::sm90WeightsInRegisters(const KernelProblem &p) {
   // Measured on an H100 (bench/RESULTS.md, 2026-12-06): 3-10% faster at 16
   // and 32 tokens; mixed at 64, where the 32 more accumulators make ptxas
@@ -75,11 +66,11 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
   if (bRows >= (int64_t{1} << 31))
     return "B has " + std::to_string(bRows) +
            " rows (G x N); TMA coordinates must stay below 2^31";
-  if (sm90SharedMemoryBytes(p) > kMaxSharedMemory)
+  if (sm90SharedMemoryBytes(p) > kMaxDynamicSharedMemory)
     return std::to_string(s.getStages()) + " stages of tile K " +
            std::to_string(s.getTileK()) + " need " +
            std::to_string(sm90SharedMemoryBytes(p)) +
            " bytes of shared memory; sm_90a has " +
-           std::to_string(kMaxSharedMemory);
+           std::to_string(kMaxDynamicSharedMemory);
   return "";
 }

@@ -46,8 +46,8 @@ class SM90Target final : public TargetInfo {
 public:
   SM90Target()
       : TargetInfo(Chip::sm_90a, /*numSMs=*/132,
-                   /*maxSharedMemory=*/227 * 1024 - 16, kTileM, kTileN,
-                   kTileK,
+                   /*maxSharedMemory=*/kMaxDynamicSharedMemory, kTileM,
+                   kTileN, kTileK,
                    /*tileNReason=*/"", kRoles,
                    // fence.proxy.tensormap::generic.acquire (the tensor
                    // maps' fence) needs PTX ISA 8.3.
