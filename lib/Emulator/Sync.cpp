@@ -62,8 +62,11 @@ bool Launch::wgWaitReady(Cta &c, uint32_t wg, uint32_t n) {
 
 void Launch::runCollective(Thread &t, const Inst &in) {
   Cta &c = *t.cta;
+  // setmaxnreg, like the wgmma collectives, is executed by a whole
+  // warpgroup (PTX ISA: every warp of it executes the same setmaxnreg).
   bool wgScope = in.op == Op::WgmmaFence || in.op == Op::WgmmaCommit ||
-                 in.op == Op::WgmmaWait || in.op == Op::WgmmaMma;
+                 in.op == Op::WgmmaWait || in.op == Op::WgmmaMma ||
+                 in.op == Op::SetMaxNReg;
   uint32_t first = wgScope ? t.lin / 128 * 128 : t.lin / 32 * 32;
   uint32_t count = wgScope ? 128 : 32;
   uint32_t pc = t.pc;

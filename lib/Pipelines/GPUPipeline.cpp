@@ -74,6 +74,10 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.stages = options.stages;
   tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
+  // The tile is chosen among those the kernel takes with this split (0:
+  // ggemm-split-k's rule picks one later, among the splits the kernel
+  // takes with the tile).
+  tile.splitK = std::max<int64_t>(options.splitK, 1);
   pm.addPass(createGGemmTile(tile));
   if (options.splitK != 1) {
     // Split-K: the partials go to a workspace parameter and a grid barrier

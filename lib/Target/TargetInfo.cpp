@@ -159,7 +159,7 @@ std::string TargetInfo::planKernel(MLIRContext *ctx, KernelProblem &p,
     return why;
   p.scaleMaps = r.scaleMaps;
   SmallVector<RoleAttr> roleAttrs;
-  for (const RoleSpec &spec : roles)
+  for (const RoleSpec &spec : r.roles.empty() ? roles : r.roles)
     roleAttrs.push_back(RoleAttr::get(ctx, spec.role, spec.firstWarp,
                                       spec.numWarps, spec.maxRegisters));
   plan = KernelPlanAttr::get(ctx, r.threads, r.sharedBytes,

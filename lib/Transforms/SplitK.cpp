@@ -7,6 +7,7 @@
 
 #include "GGemm/GGemmOps.h"
 #include "ggemm/Transforms/Passes.h"
+#include "ggemm/Target/TargetInfo.h"
 #include "ggemm/Transforms/Schedule.h"
 
 #include "llvm/Support/Debug.h"
@@ -41,12 +42,28 @@ struct GGemmSplitK final : public ggemm::impl::GGemmSplitKBase<GGemmSplitK> {
                          << " is outside [1, 64]";
         return WalkResult::interrupt();
       }
+      auto withSplit = [&](int64_t factor) {
+        return ScheduleAttr::get(&getContext(), schedule.getTarget(),
+                                 schedule.getTileM(), schedule.getTileN(),
+                                 schedule.getTileK(), schedule.getRaster(),
+                                 factor, schedule.getGrid(),
+                                 schedule.getStages());
+      };
+      // The rule's factor only where the kernel takes it with this tile (the
+      // 256-token sm_90a kernel takes no split); a forced one is checked
+      // where the kernel is planned, with its reason.
+      if (split == 0 && factor > 1) {
+        KernelProblem p =
+            KernelProblem::fromOperands(op.getProblem(), withSplit(factor));
+        KernelPlanAttr plan;
+        if (!TargetInfo::get(schedule.getTarget())
+                 .planKernel(&getContext(), p, plan)
+                 .empty())
+          factor = 1;
+      }
       LLVM_DEBUG(llvm::dbgs() << "split_k = " << factor << " for " << op.getLoc()
                               << "\n");
-      op.setScheduleAttr(ScheduleAttr::get(
-          &getContext(), schedule.getTarget(), schedule.getTileM(), schedule.getTileN(),
-          schedule.getTileK(), schedule.getRaster(), factor, schedule.getGrid(),
-          schedule.getStages()));
+      op.setScheduleAttr(withSplit(factor));
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -27,8 +27,8 @@ namespace {
 struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
   using GGemmTileBase::GGemmTileBase;
 
-  /// The cheapest schedule of the chip's family (split_k = 1) that keeps
-  /// the options the user fixed.
+  /// The cheapest schedule of the chip's family (with the split-k option's
+  /// factor) that keeps the options the user fixed.
   /// Fails with the reason the kernel refuses the candidates (the first
   /// one's) in `why`.
   FailureOr<ScheduleAttr> choose(GroupedMatmulOp op, const TargetInfo &target,
@@ -45,7 +45,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
              &getContext(), target, problem, base,
              defaultRowsHint(operands, rowsHint), depths)) {
       ScheduleAttr s = c.schedule;
-      if (s.getSplitK() != 1 || s.getTileN() != tileN ||
+      if (s.getSplitK() != splitK || s.getTileN() != tileN ||
           s.getTileK() != tileK || (tileM != 0 && s.getTileM() != tileM) ||
           (stages != 0 && s.getStages() != stages))
         continue;
@@ -86,6 +86,9 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       if (rowsHint < 0)
         return fail("rows-hint = " + Twine(int64_t(rowsHint)) +
                     " must be at least 0 (0: no hint)");
+      if (splitK < 1 || splitK > 64)
+        return fail("split-k = " + Twine(int64_t(splitK)) +
+                    " must be in [1, 64]");
       if (stages < 0 || stages > 16)
         return fail("stages = " + Twine(int64_t(stages)) +
                     " must be in [0, 16] (0: chosen by the cost model)");
@@ -110,12 +113,11 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       }
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,
-                                      tileK, *order, /*splitK=*/1, ctas,
-                                      stages)))
+                                      tileK, *order, splitK, ctas, stages)))
         return WalkResult::interrupt();
       auto schedule =
           ScheduleAttr::get(&getContext(), target->chip, tileM, tileN, tileK,
-                            *order, /*splitK=*/1, ctas, stages);
+                            *order, splitK, ctas, stages);
       // The whole problem against the chip's kernel (scale layout,
       // resources): a schedule accepted here is one the lowering takes.
       // The plan itself is made when the kernel is (ggemm-outline-kernel).

@@ -1,5 +1,9 @@
 // RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k | FileCheck %s
 // RUN: gemm-opt %s -split-input-file --ggemm-tile=chip=sm_100a --ggemm-split-k=split=5 | FileCheck %s --check-prefix=FORCED
+// The 256-token sm_90a kernel takes no split: the rule keeps 1 for it where it
+// would split the 128-token tile.
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="tile-m=128 stages=2" --ggemm-split-k | FileCheck %s --check-prefix=SM90-128
+// RUN: gemm-opt %s -split-input-file --ggemm-tile="tile-m=256 stages=2" --ggemm-split-k | FileCheck %s --check-prefix=SM90-256
 
 // 2 output tiles on 148 CTAs with 32 K tiles each: the cost rule splits K
 // 8 ways: 1 * (4 + 0.5) + 1 * 8 * 0.5 = 8.5, against 32 unsplit and
@@ -8,6 +12,10 @@
 // CHECK: schedule <target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 8, grid = 148, stages = 4>
 // FORCED-LABEL: func.func @few_tiles_long_k
 // FORCED: split_k = 5
+// SM90-128-LABEL: func.func @few_tiles_long_k
+// SM90-128: tile = [128, 128, 256], raster = along_m, split_k = 8,
+// SM90-256-LABEL: func.func @few_tiles_long_k
+// SM90-256: tile = [256, 128, 256], raster = along_m, split_k = 1,
 func.func @few_tiles_long_k(%a: memref<128x8192xf4E2M1FN>, %sa: memref<128x512xf8E4M3FN>,
     %b: memref<256x8192xf4E2M1FN>, %sb: memref<256x512xf8E4M3FN>, %c: memref<128x256xf16>) {
   ggemm.grouped_matmul rows<list> scales<row_major>

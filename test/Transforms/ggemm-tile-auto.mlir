@@ -19,10 +19,11 @@
 // idle and waste the MMA on rows that do not exist.
 // CHECK-LABEL: func.func @decode
 // CHECK: schedule <target = sm_90a, tile = [32, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
-// Two groups of 1024 and 2048 tokens: many waves; 128-token tiles decode
-// each weight tile once per 128 tokens.
+// Two groups of 1024 and 2048 tokens: many waves; 256-token tiles decode
+// each weight tile once per 256 tokens (their shared memory holds 2
+// stages).
 // CHECK-LABEL: func.func @prefill
-// CHECK: schedule <target = sm_90a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>
+// CHECK: schedule <target = sm_90a, tile = [256, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 2>
 
 // LIST-LABEL: schedule of @decode: tile 32x128x256
 // LIST: candidates on sm_90a (predicted us = max(compute, memory, feed) + split + launch):
@@ -32,11 +33,13 @@
 // LIST-DAG: tile 16x128x256 stages 10 split_k 1:
 // LIST-DAG: tile 64x128x256 stages 7 split_k 1:
 // LIST-DAG: tile 128x128x256 stages 5 split_k 1:
+// LIST-DAG: tile 256x128x256 stages 2 split_k 1:
 // LIST-DAG: tile 128x128x256 stages 2 split_k 4: {{[0-9.]+}} us ({{.*}} split {{[1-9][0-9.]*}},
-// LIST-LABEL: schedule of @prefill: tile 128x128x256
+// LIST-LABEL: schedule of @prefill: tile 256x128x256
 // LIST-NEXT: group 0: M=1024 N=4096 K=2048
 // LIST: candidates on sm_90a
-// LIST-NEXT: tile 128x128x256 stages 4 split_k 1: {{.*}} <- this schedule
+// LIST-NEXT: tile 256x128x256 stages 2 split_k 1: {{.*}} <- this schedule
+// LIST-NEXT: tile 128x128x256 stages 4 split_k 1:
 
 // FIXED-LABEL: func.func @decode
 // FIXED: tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>

@@ -26,6 +26,7 @@
 // RUN: not gemm-opt %s --ggemm-tile="tile-m=128 grid=264" 2>&1 | FileCheck %s --check-prefix=RESIDENT-SMEM
 // RUN: not gemm-opt %s --ggemm-tile="tile-m=16 stages=2 grid=65535" 2>&1 | FileCheck %s --check-prefix=RESIDENT-MANY
 // RUN: not gemm-opt %s --ggemm-tile="chip=sm_100a tile-n=128 stages=2 grid=296" 2>&1 | FileCheck %s --check-prefix=RESIDENT-100
+// RUN: not gemm-opt %s --ggemm-tile="tile-m=256 stages=1 grid=264" 2>&1 | FileCheck %s --check-prefix=RESIDENT-256
 
 // M100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: the sm_100a kernel takes tile M in {128}; got 256
 // tcgen05.mma takes N = 8..256 in steps of 8, but the kernel takes only the
@@ -49,6 +50,7 @@
 // HINT-PRINT: error: ggemm-print-schedule: rows-hint = -1 must be at least 0 (0: no hint)
 // RESIDENT-SMEM: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 2 CTAs on each SM (a grid of more than the 132 SMs of sm_90a) need 399360 bytes of shared memory (198656 + 1024 reserved each); an SM has 233472: use fewer stages or a smaller tile
 // RESIDENT-MANY: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 497 CTAs on each SM (a grid of more than the 132 SMs of sm_90a) need
+// RESIDENT-256: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the 256-token kernel runs one CTA per SM (its consumers take 240 registers a thread with setmaxnreg); the schedule's grid of 264 puts 2 on each SM
 // RESIDENT-100: error: 'ggemm.grouped_matmul' op cannot be tiled for sm_100a: 2 CTAs on each SM (a grid of more than the 148 SMs of sm_100a) need
 // 128 x 128 x 256: the ring starts at 66560 (barriers, two f16 decode
 // buffers), each stage (128 + 128) * 256 / 2 = 32768 bytes: 6 stages, the
@@ -58,7 +60,10 @@
 
 func.func @one(%a: memref<128x256xf4E2M1FN>, %sa: memref<128x16xf8E4M3FN>,
     %b: memref<128x256xf4E2M1FN>, %sb: memref<128x16xf8E4M3FN>, %c: memref<128x128xf16>) {
-  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_90a: the sm_90a kernel takes tile M in {16, 32, 64, 128}; got 256}}
+  // 256 tokens: two decode buffers of (256 + 128) rows x 64 f16 (98304
+  // bytes, the ring at 99328) and stages of (256 + 128) x 128 bytes leave
+  // room for 2 stages; the default 4 need 99328 + 4 x 49152 + 1024.
+  // expected-error @+1 {{'ggemm.grouped_matmul' op cannot be tiled for sm_90a: 4 stages of tile K 256 need 296960 bytes of shared memory; sm_90a has 232432}}
   ggemm.grouped_matmul rows<list> scales<row_major>
       a(%a : memref<128x256xf4E2M1FN>) sfa(%sa : memref<128x16xf8E4M3FN>)
       b(%b : memref<128x256xf4E2M1FN>) sfb(%sb : memref<128x16xf8E4M3FN>)

@@ -557,6 +557,41 @@ TEST(EmulatorChecks, Deadlock) {
   EXPECT_HAS(err, " phase 0 (t.ptx:17)");
 }
 
+// setmaxnreg is one instruction of a whole warpgroup: all four warps execute
+// it before any goes on. Here warps 2 and 3 wait at a CTA barrier instead,
+// which warps 0 and 1 never reach: a deadlock. (Warp-scoped, as the
+// emulator had it, warps 0 and 1 would have gone on alone.) With every warp
+// at it the same kernel runs.
+TEST(EmulatorChecks, SetMaxNRegIsWarpgroupWide) {
+  auto kernel = [](bool allWarps) {
+    return std::string(R"(
+.visible .entry k()
+{
+  .reg .pred %p<3>;
+  .reg .b32 %r<10>;
+  mov.u32 %r1, %tid.x;
+  setp.lt.u32 %p1, %r1, )") +
+           (allWarps ? "128" : "64") + R"(;
+  @!%p1 bra.uni SKIP;
+  setmaxnreg.dec.sync.aligned.u32 24;
+SKIP:
+  bar.sync 0;
+  ret;
+}
+)";
+  };
+  {
+    Env e;
+    ASSERT_EQ(e.load(kernel(true)), "");
+    EXPECT_EQ(e.run("k", {128, 1, 1}, {}), "");
+  }
+  Env e;
+  ASSERT_EQ(e.load(kernel(false)), "");
+  std::string err = e.run("k", {128, 1, 1}, {});
+  EXPECT_HAS(err, "checker: deadlock");
+  EXPECT_HAS(err, "setmaxnreg");
+}
+
 // The report names a thread that waits on an mbarrier (warp 1 here, not
 // thread 0 which waits at a named barrier) and counts the waiters per place.
 TEST(EmulatorChecks, DeadlockNamesMbarrierWaiterAndCountsWaiters) {

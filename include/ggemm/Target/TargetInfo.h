@@ -58,6 +58,13 @@ struct KernelProblem {
   KernelProblem withPlan(KernelPlanAttr plan) const;
 };
 
+/// One warp role of the chip's kernel (ggemm-warp-specialize).
+struct RoleSpec {
+  WarpRole role;
+  int64_t firstWarp, numWarps;
+  int64_t maxRegisters; // setmaxnreg budget; 0: none
+};
+
 /// Launch shape and resources of one kernel, as a chip plans them (the
 /// chip-specific part of #ggemm.kernel_plan).
 struct KernelResources {
@@ -68,13 +75,9 @@ struct KernelResources {
   bool scaleMaps = false;          // see KernelProblem::scaleMaps
   /// Base-address alignment the kernel needs of a, b, sfa, sfb, c.
   std::array<int64_t, 5> alignment = {1, 1, 1, 1, 1};
-};
-
-/// One warp role of the chip's kernel (ggemm-warp-specialize).
-struct RoleSpec {
-  WarpRole role;
-  int64_t firstWarp, numWarps;
-  int64_t maxRegisters; // setmaxnreg budget; 0: none
+  /// The warp roles of this kernel when they differ from the chip's
+  /// (TargetInfo::roles); empty: the chip's.
+  ArrayRef<RoleSpec> roles;
 };
 
 /// The cost model's constants of one chip (CostModel.h,

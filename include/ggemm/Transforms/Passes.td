@@ -76,7 +76,7 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
   let description = [{
     Gives every `ggemm.grouped_matmul` without one a
     `#ggemm.schedule<target = chip, tile = [M, N, K], raster = ...,
-    split_k = 1, grid = ..., stages = ...>`. This is where the chip enters
+    split_k = (split-k), grid = ..., stages = ...>`. This is where the chip enters
     the IR: every later pass reads it from the schedule's `target`, and an
     unknown chip is refused here (with the likely one meant: `sm_100` is
     `sm_100a`).
@@ -92,12 +92,12 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     | chip | tile M | tile N | tile K | grid |
     | --- | --- | --- | --- | --- |
     | sm_100a (tcgen05, cta_group::1) | 128 | 64, 128, 192 or 256 (docs/sm100-encodings.md, "Tile N") | 256 | 148 |
-    | sm_90a (two consumer warpgroups of wgmma m64nMk16) | 16, 32, 64 or 128 | 128 | 256 | 132 |
+    | sm_90a (two consumer warpgroups of wgmma m64nMk16) | 16, 32, 64, 128 or 256 | 128 | 256 | 132 |
 
     `tile-m=0` or `stages=0` lets the chip's cost model choose them
     (include/ggemm/Target/CostModel.h, docs/cost-model.md): among the
     schedules of the chip's family that fix the options given and have
-    split_k = 1, the one with the least predicted time. Where M is known only
+    split_k = `split-k` (default 1), the one with the least predicted time. Where M is known only
     at run time (rows<contiguous>) the model assumes `rows-hint` rows per
     group (0: the rows of A over the groups where A's rows are static, else
     128). `ggemm-print-schedule{candidates}` lists every
@@ -122,6 +122,9 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
            "(0: rows of A / groups if static, else 128)">,
+    Option<"splitK", "split-k", "int64_t", /*default=*/"1",
+           "split-K factor the schedule takes (ggemm-pipeline's split-k): "
+           "the tile is chosen among those the kernel takes with it">,
   ];
 }
 

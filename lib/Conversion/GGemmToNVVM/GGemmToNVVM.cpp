@@ -152,7 +152,12 @@ struct ConvertGGemmToNVVM final
     // A grid of more CTAs than SMs keeps several on each SM (the plan
     // checked their shared memory): .minnctapersm makes ptxas fit their
     // registers too.
-    if (int64_t ctas = target.ctasPerSM(p.schedule); ctas > 1)
+    // So does a kernel whose roles set their registers with setmaxnreg:
+    // without it ptxas does not compile each role to its budget.
+    bool setsRegisters =
+        llvm::any_of(outlined->plan.getRoles(),
+                     [](RoleAttr role) { return role.getMaxRegisters() > 0; });
+    if (int64_t ctas = target.ctasPerSM(p.schedule); ctas > 1 || setsRegisters)
       kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                       IntegerAttr::get(IntegerType::get(&getContext(), 32),
                                        ctas));

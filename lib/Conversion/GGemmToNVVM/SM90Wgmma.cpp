@@ -11,7 +11,7 @@
 // registers (decodeFragmentPairs, wgmmaRegisterA).
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
-// warpgroup), its N side the tokens (A, the tile's 16 to 128 rows), so the
+// warpgroup), its N side the tokens (A, the tile's 16 to 256 rows), so the
 // accumulators hold C transposed and no token row is padded to 64.
 //
 // Buffers. Step s of a K tile decodes into buffer s % 2 once both
@@ -152,6 +152,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   // piece, then the row group.
   int64_t tokenCodes = tileM * kSM90DecodeK / kSM90ConsumerThreads;
   bool tokenUnits = tokenCodes < 2 * kPieceBytes;
+  // At 256 tokens the thread decodes the same piece of two token rows, its
+  // weight row's and the one 128 below.
+  int64_t tokenRowsPerThread = tokenUnits ? 1 : tileM / 128;
   Value tokenRow = row, tokenRow8 = row8, tokenPiece = piece;
   // The unit's byte in its piece (in the ring); its offset from the
   // piece's place in a decode buffer; the bit of its first scale byte,
@@ -213,29 +216,37 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   if (g.rowsA)
     tokenLimit = arith::MaxUIOp::create(
         b, loc, arith::MinUIOp::create(b, loc, tokenLimit, g.rowsA), idx(1));
-  Value tokenScaleRow;
-  if (problem.rows == RowsKind::gathered) {
-    // The routed row's token row, for a routed row of the group (row 0
-    // otherwise: its outputs are never stored).
-    Value routed = arith::AddIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, rowBase, m0), tokenRow);
-    Value inside = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ult, routed,
-        arith::AddIOp::create(b, loc, rowBase, g.m));
-    auto token = scf::IfOp::create(
-        b, loc, inside,
-        [&](OpBuilder &, Location) {
-          scf::YieldOp::create(
-              b, loc, emitGatheredRow(b, loc, g, params, routed, false));
-        },
-        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
-    tokenScaleRow = arith::IndexCastUIOp::create(
-        b, loc, b.getI64Type(),
-        arith::MulIOp::create(b, loc, token.getResult(0), kBlocks));
-  } else {
-    tokenScaleRow = scaleRow(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
-                             tokenLimit, tokenRow);
-  }
+  auto tokenScaleRowOf = [&](Value tokenRow) -> Value {
+    if (problem.rows == RowsKind::gathered) {
+      // The routed row's token row, for a routed row of the group (row 0
+      // otherwise: its outputs are never stored).
+      Value routed = arith::AddIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, rowBase, m0), tokenRow);
+      Value inside = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, routed,
+          arith::AddIOp::create(b, loc, rowBase, g.m));
+      auto token = scf::IfOp::create(
+          b, loc, inside,
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(
+                b, loc, emitGatheredRow(b, loc, g, params, routed, false));
+          },
+          [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, idx(0)); });
+      return arith::IndexCastUIOp::create(
+          b, loc, b.getI64Type(),
+          arith::MulIOp::create(b, loc, token.getResult(0), kBlocks));
+    }
+    return scaleRow(g.sfa, arith::AddIOp::create(b, loc, rowBase, m0),
+                    tokenLimit, tokenRow);
+  };
+  // `v` + `offset`, with no add for 0.
+  auto plus = [&](Value v, int64_t offset) -> Value {
+    return offset ? arith::AddIOp::create(b, loc, v, idx(offset)).getResult()
+                  : v;
+  };
+  SmallVector<Value, 2> tokenScaleRows;
+  for (int64_t i = 0; i < tokenRowsPerThread; ++i)
+    tokenScaleRows.push_back(tokenScaleRowOf(plus(tokenRow, 128 * i)));
   auto weightScaleRow = [&](Value row) {
     return scaleRow(g.sfb, arith::AddIOp::create(b, loc, g.bRowBase, n0),
                     arith::AddIOp::create(b, loc, g.bRowBase, g.n), row);
@@ -247,9 +258,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   else
     weightScaleRows = {weightScaleRow(row)};
   // The scale bytes of the tile's K tile `i` (K tile kFirst + i) this
-  // thread needs, 8 per piece: the token piece's, then the weight piece's,
-  // or with weights in registers both pieces of each fragment row (row 0's
-  // pieces 0 and 1, then row 1's).
+  // thread needs, 8 per piece: the token pieces' (one per token row), then
+  // the weight piece's, or with weights in registers both pieces of each
+  // fragment row (row 0's pieces 0 and 1, then row 1's).
   auto tileScales = [&](Value i) -> SmallVector<Value> {
     Value kt = arith::AddIOp::create(b, loc, g.kFirst, i);
     Value tile =
@@ -259,8 +270,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                    arith::MulIOp::create(b, loc, piece,
                                                          idx(8)));
     };
-    SmallVector<Value> scales = {
-        loadScales(g.sfa, tokenScaleRow, block(tokenPiece), kBlocks)};
+    SmallVector<Value> scales;
+    for (Value r : tokenScaleRows)
+      scales.push_back(loadScales(g.sfa, r, block(tokenPiece), kBlocks));
     if (!weightRegs) {
       scales.push_back(loadScales(g.sfb, weightScaleRows[0], block(piece),
                                   kBlocks));
@@ -351,10 +363,16 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                 kPieceBytes);
           };
           if (!tokenUnits) {
-            Value src = source(rowStart, row8, piece, step);
-            Value tokens = loadCodes(
-                arith::AddIOp::create(b, loc, tokenTile, src), kPieceBytes);
-            return {tokens, weights(rowStart, row8, piece)};
+            // Rows 128 apart share their row % 8.
+            SmallVector<Value> codes;
+            for (int64_t i = 0; i < tokenRowsPerThread; ++i) {
+              Value src = source(plus(rowStart, 128 * i * tileK / 2), row8,
+                                 piece, step);
+              codes.push_back(loadCodes(
+                  arith::AddIOp::create(b, loc, tokenTile, src), kPieceBytes));
+            }
+            codes.push_back(weights(rowStart, row8, piece));
+            return codes;
           }
           SmallVector<Value> codes = {Value()};
           if (!weightRegs) {
@@ -405,25 +423,32 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                   ? arith::AddIOp::create(b, loc, shift(), unitScaleBit)
                         .getResult()
                   : shift();
-          Value tokenDst =
-              arith::AddIOp::create(b, loc, buffer, tokenDstInBuffer);
-          if (nibbleShift)
-            decodeHalfWord(current[0], nibbleShift, tokenDst, carried[1],
-                           tokenShift);
-          else
-            decodeChunk(current[0], tokenDst, carried[1], tokenShift);
+          // current[i] and carried[1 + i]: token row i's codes and scales;
+          // the weights' follow.
+          int64_t w = tokenRowsPerThread;
+          for (int64_t i = 0; i < tokenRowsPerThread; ++i) {
+            Value tokenDst = arith::AddIOp::create(
+                b, loc, buffer,
+                plus(tokenDstInBuffer, 128 / 8 * i * kRowGroupBytes));
+            if (nibbleShift)
+              decodeHalfWord(current[i], nibbleShift, tokenDst, carried[1 + i],
+                             tokenShift);
+            else
+              decodeChunk(current[i], tokenDst, carried[1 + i], tokenShift);
+          }
           // pairs[2 r + p]: the four f16 pairs of fragment row r's piece p.
           SmallVector<SmallVector<Value, 4>> pairs;
           if (weightRegs) {
             for (int64_t i = 0; i < 4; ++i)
-              pairs.push_back(decodeFragmentPairs(current[1 + i], fragSelect,
-                                                  fragShift, carried[2 + i],
+              pairs.push_back(decodeFragmentPairs(current[w + i], fragSelect,
+                                                  fragShift,
+                                                  carried[1 + w + i],
                                                   shift()));
           } else {
             Value dst = arith::AddIOp::create(b, loc, buffer, dstInBuffer);
-            decodeChunk(current[1],
+            decodeChunk(current[w],
                         arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
-                        carried[2], shift());
+                        carried[1 + w], shift());
           }
           if (step == steps - 1) {
             // This warp is done with the stage: once all its lanes' reads

@@ -2,7 +2,8 @@
 //
 // Each role of ggemm.warp_specialize becomes an scf.if on the warp index
 // with the role's region inlined (and its setmaxnreg budget, if any). The
-// same for every chip: the roles' warps come from the attribute.
+// same for every chip: the roles' warps come from the attribute. A
+// producer role of several warps runs its region on its first warp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +51,18 @@ struct WarpSpecializeToIfs final : public OpRewritePattern<WarpSpecializeOp> {
             rewriter, loc, regs,
             regs > 128 ? NVVM::SetMaxRegisterAction::increase
                        : NVVM::SetMaxRegisterAction::decrease);
+      }
+      // A producer's work is one warp's. A producer of more warps is a
+      // warpgroup only so that it can give registers back (setmaxnreg is a
+      // warpgroup's instruction): its first warp loads, the others are done.
+      if (role.getRole() == WarpRole::producer && role.getNumWarps() > 1) {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPoint(then->getTerminator());
+        Value first = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, warp,
+            indexConstant(rewriter, loc, role.getFirstWarp()));
+        then = scf::IfOp::create(rewriter, loc, first, /*withElseRegion=*/false)
+                   .thenBlock();
       }
       Block &body = region.front();
       rewriter.eraseOp(body.getTerminator());

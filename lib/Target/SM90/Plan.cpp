@@ -20,6 +20,14 @@ bool mlir::ggemm::sm90WeightsInRegisters(const KernelProblem &p) {
          TargetInfo::get(Chip::sm_90a).ctasPerSM(p.schedule) == 1;
 }
 
+bool mlir::ggemm::sm90ProducerWarpgroup(const KernelProblem &p) {
+  return p.schedule.getTileM() > 128;
+}
+
+int64_t mlir::ggemm::sm90Threads(const KernelProblem &p) {
+  return kSM90ConsumerThreads + (sm90ProducerWarpgroup(p) ? 128 : 32);
+}
+
 int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
   int64_t rows = s.getTileM() + (sm90WeightsInRegisters(p) ? 0 : s.getTileN());
@@ -48,15 +56,30 @@ int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
 
 std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
-  bool tokens = s.getTileM() >= 16 && s.getTileM() <= 128 &&
+  bool tokens = s.getTileM() >= 16 && s.getTileM() <= 256 &&
                 llvm::isPowerOf2_64(s.getTileM());
   if (!tokens || s.getTileN() != 128 || s.getTileK() != 256)
-    return "the sm_90a lowering takes tiles of 16, 32, 64 or 128 tokens x "
-           "128 x 256 (two warpgroups of 64 weight rows x the tile's tokens, "
-           "one 128-byte swizzled row of packed e2m1 per K tile); the "
+    return "the sm_90a lowering takes tiles of 16, 32, 64, 128 or 256 tokens "
+           "x 128 x 256 (two warpgroups of 64 weight rows x the tile's "
+           "tokens, one 128-byte swizzled row of packed e2m1 per K tile); the "
            "schedule has " +
            std::to_string(s.getTileM()) + " x " +
            std::to_string(s.getTileN()) + " x " + std::to_string(s.getTileK());
+  // The producer warpgroup's setmaxnreg budgets assume one CTA per SM, and
+  // after a split-K kernel's grid barrier every thread would run the
+  // reduction on the budget of its role.
+  if (sm90ProducerWarpgroup(p) && s.getSplitK() > 1)
+    return "the 256-token kernel takes split_k = 1 (its roles set their "
+           "registers with setmaxnreg, and every thread runs a split-K "
+           "reduction after them); the schedule has split_k = " +
+           std::to_string(s.getSplitK());
+  if (sm90ProducerWarpgroup(p) &&
+      TargetInfo::get(Chip::sm_90a).ctasPerSM(s) > 1)
+    return "the 256-token kernel runs one CTA per SM (its consumers take 240 "
+           "registers a thread with setmaxnreg); the schedule's grid of " +
+           std::to_string(s.getGrid()) + " puts " +
+           std::to_string(TargetInfo::get(Chip::sm_90a).ctasPerSM(s)) +
+           " on each SM";
   if (s.getStages() > 32)
     return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
            "has " +

@@ -19,14 +19,18 @@ using namespace mlir::ggemm;
 namespace {
 // Tile M is the token tile: wgmma's N side (any multiple of 8 up to 256);
 // 16 rows per consumer warp keep the decode's row mapping.
-constexpr int64_t kTileM[] = {16, 32, 64, 128};
+constexpr int64_t kTileM[] = {16, 32, 64, 128, 256};
 constexpr int64_t kTileN[] = {128};
 constexpr int64_t kTileK[] = {256};
 // Two consumer warpgroups (decode, wgmma, epilogue) and a TMA producer
-// warp. The producer is not a whole warpgroup, so it cannot give registers
-// back with setmaxnreg.
+// warp. That producer is not a whole warpgroup, so it cannot give registers
+// back with setmaxnreg. At 256 tokens it is a warpgroup that does
+// (sm90ProducerWarpgroup): its first warp loads.
 constexpr RoleSpec kRoles[] = {{WarpRole::producer, 8, 1, 0},
                                {WarpRole::consumer, 0, 8, 0}};
+constexpr RoleSpec kWarpgroupRoles[] = {
+    {WarpRole::producer, 8, 4, kSM90ProducerRegisters},
+    {WarpRole::consumer, 0, 8, kSM90ConsumerRegisters}};
 
 // The cost model's constants (docs/cost-model.md), fit by
 // bench/micro/fit.py on the microbenchmarks of bench/micro: NVIDIA H200,
@@ -70,7 +74,9 @@ public:
   StepWork stepWork(int64_t tileM, int64_t tileN) const override {
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
-    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + 1.0};
+    // At 256 tokens a thread decodes the pieces of two token rows.
+    double tokenPieces = double(std::max<int64_t>(1, tileM / 128));
+    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
   }
 
 protected:
@@ -81,7 +87,9 @@ protected:
              "plain loads); blocked_128x4 is for tcgen05";
     if (std::string why = sm90Unsupported(p); !why.empty())
       return why;
-    r.threads = kSM90Threads;
+    r.threads = sm90Threads(p);
+    if (sm90ProducerWarpgroup(p))
+      r.roles = kWarpgroupRoles;
     r.sharedBytes = sm90SharedMemoryBytes(p);
     r.tensorMemoryColumns = 0;
     r.swizzle = "128B";

@@ -18,6 +18,20 @@ namespace mlir::ggemm {
 constexpr int64_t kSM90ConsumerThreads = 256;
 constexpr int64_t kSM90Threads = kSM90ConsumerThreads + 32;
 
+/// At 256 tokens a consumer thread holds 128 f32 accumulators, more than
+/// the 168 registers ptxas gives each of 288 threads (an SM's scheduler
+/// holds 16 K registers and three of the nine warps). The producer is then
+/// a whole warpgroup (its first warp loads, the other three only wait),
+/// which gives registers back with setmaxnreg so that the consumers get
+/// more: 256 x 240 + 128 x 24 is what the CTA starts with, 384 x 168.
+/// (With 232 ptxas spilled 28 bytes of test_03's kernel; 24 is
+/// setmaxnreg's least.)
+bool sm90ProducerWarpgroup(const KernelProblem &problem);
+constexpr int64_t kSM90ConsumerRegisters = 240;
+constexpr int64_t kSM90ProducerRegisters = 24;
+/// Threads of one CTA: 288, or 384 with a producer warpgroup.
+int64_t sm90Threads(const KernelProblem &problem);
+
 /// The consumers decode each K tile in steps of this many K elements into
 /// f16 operand buffers that wgmma reads.
 constexpr int64_t kSM90DecodeK = 64;
