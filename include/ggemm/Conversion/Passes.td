@@ -144,11 +144,13 @@ def ConvertGGemmToNVVM : Pass<"convert-ggemm-to-nvvm", "ModuleOp"> {
     (docs/sm90-kernel.md): a producer warp (TMA of 128B-swizzled packed A/B
     into a ring of `stages` shared-memory buffers with mbarriers) and two
     consumer warpgroups that decode NVFP4 exactly to f16 (e2m1 x e4m3 is
-    exact in f16) into shared memory and multiply with `wgmma`
-    m64n128k16 f16 -> f32 (weights on wgmma's M side, tokens on N), then
-    alpha and an f16 epilogue masked to each group. Takes 128 x 128 x 256
-    tiles and row-major scales; anything else is refused with a
-    diagnostic.
+    exact in f16) into shared memory (at 16 and 32 tokens the weights into
+    wgmma's A registers) and multiply with `wgmma` m64nMk16 f16 -> f32
+    (weights on wgmma's M side, the tile's M tokens on N), then alpha and an
+    f16 epilogue masked to each group. Takes tiles of 16, 32, 64, 128 or
+    256 tokens x 128 x 256 (at 256, 384 threads: the producer is a
+    warpgroup that gives the consumers registers with setmaxnreg) and
+    row-major scales; anything else is refused with a diagnostic.
 
     sm_100a: a persistent, warp-specialized tcgen05 kernel of 224
     threads (docs/sm100-kernel.md): a producer warp (TMA of 128B-swizzled

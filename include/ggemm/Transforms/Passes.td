@@ -76,7 +76,8 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
   let description = [{
     Gives every `ggemm.grouped_matmul` without one a
     `#ggemm.schedule<target = chip, tile = [M, N, K], raster = ...,
-    split_k = (split-k), grid = ..., stages = ...>`. This is where the chip enters
+    split_k = S, grid = ..., stages = ...>` (S: the `split-k` option, 1 by
+    default; ggemm-pipeline passes its own). This is where the chip enters
     the IR: every later pass reads it from the schedule's `target`, and an
     unknown chip is refused here (with the likely one meant: `sm_100` is
     `sm_100a`).
@@ -97,8 +98,8 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     `tile-m=0` or `stages=0` lets the chip's cost model choose them
     (include/ggemm/Target/CostModel.h, docs/cost-model.md): among the
     schedules of the chip's family that fix the options given and have
-    split_k = `split-k` (default 1), the one with the least predicted time. Where M is known only
-    at run time (rows<contiguous>) the model assumes `rows-hint` rows per
+    split_k = S, the one with the least predicted time. Where M is known
+    only at run time (rows<contiguous>) the model assumes `rows-hint` rows per
     group (0: the rows of A over the groups where A's rows are static, else
     128). `ggemm-print-schedule{candidates}` lists every
     candidate with its prediction.
