@@ -210,6 +210,60 @@ TEST_F(CostModelTest, WeightsInRegistersAtSixteenAndThirtyTwoTokensAlone) {
   EXPECT_EQ(sm90SharedMemoryBytes(two), 112640);
 }
 
+TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
+  // 256 tokens: 384 threads, the producer a warpgroup whose registers go to
+  // the consumers (24 + 240 a thread: 128 x 24 + 256 x 240 = 384 x 168),
+  // two stages of (256 + 128) x 128 bytes after 96 KiB of decode buffers,
+  // and neither split-K nor a second CTA per SM.
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  KernelProblem p = problem(schedule(Chip::sm_90a, 256, 2), 8, 1024, 4096,
+                            7168);
+  EXPECT_TRUE(sm90ProducerWarpgroup(p));
+  EXPECT_FALSE(sm90WeightsInRegisters(p));
+  EXPECT_EQ(sm90Threads(p), 384);
+  EXPECT_EQ(128 * kSM90ProducerRegisters + 256 * kSM90ConsumerRegisters,
+            384 * 168);
+  EXPECT_EQ(sm90SharedMemoryBytes(p), 198656);
+  KernelPlanAttr plan;
+  ASSERT_EQ(t.planKernel(&ctx, p, plan), "");
+  EXPECT_EQ(plan.getThreads(), 384);
+  ASSERT_EQ(plan.getRoles().size(), 2u);
+  RoleAttr producer = plan.getRoles()[0], consumer = plan.getRoles()[1];
+  EXPECT_EQ(producer.getRole(), WarpRole::producer);
+  EXPECT_EQ(producer.getFirstWarp(), 8);
+  EXPECT_EQ(producer.getNumWarps(), 4);
+  EXPECT_EQ(producer.getMaxRegisters(), kSM90ProducerRegisters);
+  EXPECT_EQ(consumer.getNumWarps(), 8);
+  EXPECT_EQ(consumer.getMaxRegisters(), kSM90ConsumerRegisters);
+  // 128 tokens keep the one producer warp and no budgets.
+  KernelProblem p128 = problem(schedule(Chip::sm_90a, 128), 8, 1024, 4096,
+                               7168);
+  ASSERT_EQ(t.planKernel(&ctx, p128, plan), "");
+  EXPECT_EQ(plan.getThreads(), 288);
+  EXPECT_EQ(plan.getRoles()[0].getNumWarps(), 1);
+  EXPECT_EQ(plan.getRoles()[0].getMaxRegisters(), 0);
+  // What the plan refuses.
+  KernelProblem three = problem(schedule(Chip::sm_90a, 256, 3), 8, 1024,
+                                4096, 7168);
+  EXPECT_NE(t.planKernel(&ctx, three, plan).find("3 stages"),
+            std::string::npos);
+  KernelProblem split = problem(schedule(Chip::sm_90a, 256, 2, 2), 8, 1024,
+                                4096, 7168);
+  EXPECT_NE(t.planKernel(&ctx, split, plan).find("takes split_k = 1"),
+            std::string::npos);
+  KernelProblem two = problem(
+      ScheduleAttr::get(&ctx, Chip::sm_90a, 256, 128, 256, Raster::along_m, 1,
+                        2 * t.numSMs, 1),
+      8, 1024, 4096, 7168);
+  EXPECT_NE(t.planKernel(&ctx, two, plan).find("one CTA per SM"),
+            std::string::npos);
+  // The model's step: three pieces per thread (two token rows and the
+  // weight row) for twice the MMA of 128 tokens.
+  EXPECT_EQ(t.stepWork(256, 128).decodePieces, 3.0);
+  EXPECT_EQ(t.stepWork(128, 128).decodePieces, 2.0);
+  EXPECT_EQ(t.stepWork(256, 128).mmaFlops, 2 * t.stepWork(128, 128).mmaFlops);
+}
+
 TEST_F(CostModelTest, ResidencyNeedsSharedMemoryRegistersAndTensorMemory) {
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
   KernelResources r;
