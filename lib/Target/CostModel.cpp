@@ -134,11 +134,16 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
   bool family = depths.empty();
   if (family)
     depths = kFamilyDepths;
+  // The family's splits, and the base schedule's (a split-k the user
+  // fixed, which ggemm-tile chooses the tile for).
+  SmallVector<int64_t, 4> splits = {1, 2, 4};
+  if (!llvm::is_contained(splits, base.getSplitK()))
+    splits.push_back(base.getSplitK());
   for (int64_t tm : target.tileM)
     for (int64_t tn : target.tileN)
       for (int64_t tk : target.tileK)
         for (int64_t stages : depths)
-          for (int64_t split : {1, 2, 4}) {
+          for (int64_t split : splits) {
             ScheduleCandidate cand;
             cand.schedule = ScheduleAttr::get(
                 ctx, target.chip, tm, tn, tk, base.getRaster(), split,

@@ -35,7 +35,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                  Raster order, int64_t ctas,
                                  std::string &why) {
     auto base = ScheduleAttr::get(&getContext(), target.chip, 128, 128, 256,
-                                  order, /*splitK=*/1, ctas, 4);
+                                  order, splitK, ctas, 4);
     GroupedOperands operands = op.getProblem();
     KernelProblem problem = KernelProblem::fromOperands(operands, base);
     SmallVector<int64_t, 1> depths;

@@ -60,7 +60,8 @@ struct ScheduleCandidate {
 };
 
 /// Every schedule of the chip's family for `problem` (token tile, weight
-/// tile, K tile, ring depth, split-K; raster and grid from `base`), each
+/// tile, K tile, ring depth, split-K 1, 2, 4 and `base`'s; raster and grid
+/// from `base`), each
 /// planned and predicted, cheapest first; refused ones last. `depths`
 /// replaces the family's ring depths (then refused depths are listed too).
 SmallVector<ScheduleCandidate>
