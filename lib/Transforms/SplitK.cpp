@@ -49,9 +49,11 @@ struct GGemmSplitK final : public ggemm::impl::GGemmSplitKBase<GGemmSplitK> {
                                  factor, schedule.getGrid(),
                                  schedule.getStages());
       };
-      // The rule's factor only where the kernel takes it with this tile (the
-      // 256-token sm_90a kernel takes no split); a forced one is checked
-      // where the kernel is planned, with its reason.
+      // The rule's factor only where the kernel takes it with this tile
+      // (the 256-token sm_90a kernel takes no split; a grid above the SM
+      // count cannot wait at a grid barrier): otherwise no split, which
+      // every kernel takes. A forced factor is checked where the kernel is
+      // planned, and refused there with its reason.
       if (split == 0 && factor > 1) {
         KernelProblem p =
             KernelProblem::fromOperands(op.getProblem(), withSplit(factor));

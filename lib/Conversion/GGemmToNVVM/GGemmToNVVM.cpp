@@ -148,15 +148,19 @@ struct ConvertGGemmToNVVM final
     if (p.schedule.getSplitK() > 1)
       populateSplitKPatterns(patterns, p, params,
                              outlined->plan.getThreads());
+    // Whether a role sets its registers with setmaxnreg (WarpRoles.cpp),
+    // read from the roles before they are lowered.
+    bool setsRegisters = false;
+    kernel.walk([&](WarpSpecializeOp ws) {
+      for (Attribute role : ws.getRoles())
+        setsRegisters |= cast<RoleAttr>(role).getMaxRegisters() > 0;
+    });
     walkAndApplyPatterns(kernel, std::move(patterns));
     // A grid of more CTAs than SMs keeps several on each SM (the plan
     // checked their shared memory): .minnctapersm makes ptxas fit their
     // registers too.
     // So does a kernel whose roles set their registers with setmaxnreg:
     // without it ptxas does not compile each role to its budget.
-    bool setsRegisters =
-        llvm::any_of(outlined->plan.getRoles(),
-                     [](RoleAttr role) { return role.getMaxRegisters() > 0; });
     if (int64_t ctas = target.ctasPerSM(p.schedule); ctas > 1 || setsRegisters)
       kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                       IntegerAttr::get(IntegerType::get(&getContext(), 32),

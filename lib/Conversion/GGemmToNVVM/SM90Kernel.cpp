@@ -8,7 +8,7 @@
 // f16), SM90Wgmma.cpp (the MMA loop), SM90Epilogue.cpp (accumulators out).
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
-// warpgroup), its N side the tokens (A, the tile's 128 rows), so the
+// warpgroup), its N side the tokens (A, the tile's 16 to 256 rows), so the
 // accumulators hold C transposed and no token row is padded to 64.
 //
 //===----------------------------------------------------------------------===//

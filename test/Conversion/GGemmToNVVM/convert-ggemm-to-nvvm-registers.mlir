@@ -1,10 +1,13 @@
 // Register rebalancing: a role made of whole warpgroups with a
 // `max_registers` budget sets it with setmaxnreg first thing in its branch
 // (here a warpgroup-wide producer at 40 registers and the consumer
-// warpgroup at 232; neither of ggemm's kernels uses this layout yet).
+// warpgroup at 232; the sm_90a kernel of 256 tokens gives 24 and 240), and
+// the kernel carries .minnctapersm, without which ptxas does not compile
+// each role to its budget.
 // RUN: gemm-opt %s --convert-ggemm-to-nvvm | FileCheck %s
 
 // CHECK-LABEL: gpu.func @ggemm_two_groups(
+// CHECK-SAME: nvvm.minctasm = 1 : i32
 // CHECK: arith.cmpi uge, %[[WARP:.*]], %c4
 // CHECK: arith.cmpi ult, %[[WARP]], %c8
 // CHECK: scf.if

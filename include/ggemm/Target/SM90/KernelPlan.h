@@ -12,11 +12,11 @@
 
 namespace mlir::ggemm {
 
-/// Threads of one CTA: two consumer warpgroups (decode + wgmma; warpgroup w
-/// computes weight rows [64 w, 64 w + 64) of the tile against all of its
-/// tokens) and a TMA producer warp after them.
+/// Consumer threads of one CTA: two warpgroups (decode + wgmma; warpgroup
+/// w computes weight rows [64 w, 64 w + 64) of the tile against all of its
+/// tokens). A TMA producer warp (or warpgroup: sm90ProducerWarpgroup)
+/// follows them; sm90Threads counts the CTA.
 constexpr int64_t kSM90ConsumerThreads = 256;
-constexpr int64_t kSM90Threads = kSM90ConsumerThreads + 32;
 
 /// At 256 tokens a consumer thread holds 128 f32 accumulators, more than
 /// the 168 registers ptxas gives each of 288 threads (an SM's scheduler
