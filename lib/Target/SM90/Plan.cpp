@@ -73,12 +73,11 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            "registers with setmaxnreg, and every thread runs a split-K "
            "reduction after them); the schedule has split_k = " +
            std::to_string(s.getSplitK());
-  if (sm90ProducerWarpgroup(p) &&
-      TargetInfo::get(Chip::sm_90a).ctasPerSM(s) > 1)
+  int64_t ctas = TargetInfo::get(Chip::sm_90a).ctasPerSM(s);
+  if (sm90ProducerWarpgroup(p) && ctas > 1)
     return "the 256-token kernel runs one CTA per SM (its consumers take 240 "
            "registers a thread with setmaxnreg); the schedule's grid of " +
-           std::to_string(s.getGrid()) + " puts " +
-           std::to_string(TargetInfo::get(Chip::sm_90a).ctasPerSM(s)) +
+           std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
            " on each SM";
   if (s.getStages() > 32)
     return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
