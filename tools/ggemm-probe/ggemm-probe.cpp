@@ -282,6 +282,16 @@ std::vector<MapCase> mapCases() {
     c.strides[0] = 256, c.strides[1] = 256 * 64;
     c.box = {32, 8, 2, 1, 1, 1, 1, 1};
   });
+  // f16 rows of K = 256 elements read as (8 elements, 256 rows, K / 8):
+  // a box of (8, 256, 8) lands K-core-major, the layout of a wgmma operand
+  // without swizzle. The K cores' stride (16 bytes) is below the rows'
+  // (512): strides need not grow with the dimension.
+  add("f16_kcore_rank3_outer_stride_below_inner", [](MapCase &c) {
+    c.type = CU_TENSOR_MAP_DATA_TYPE_FLOAT16, c.rank = 3;
+    c.dims = {8, 256, 32, 1, 1, 1, 1, 1};
+    c.strides[0] = 512, c.strides[1] = 16;
+    c.box = {8, 256, 8, 1, 1, 1, 1, 1};
+  });
   add("valid_f32_rank5", [](MapCase &c) {
     c.type = CU_TENSOR_MAP_DATA_TYPE_FLOAT32, c.rank = 5;
     c.dims = {16, 4, 4, 2, 2, 1, 1, 1};
