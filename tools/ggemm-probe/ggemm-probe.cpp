@@ -10,11 +10,16 @@
 //               --grid X[,Y,Z] --block X[,Y,Z] [--cluster X[,Y,Z]]
 //               [--smem BYTES] [--cooperative]
 //               [--buffer BYTES[:fill=HEX_BYTE|:random=SEED]]...
-//               [--u32 V]... [--u64 V]... --out FILE
+//               [--u32 V]... [--u64 V]...
+//               [--tensormap BUF:TYPE:DIMS:STRIDES:BOX]... --out FILE
 //   ggemm-probe --tensormap-rules [--device gpu|emu] [--out FILE]
 //
 // Parameters are passed in the order given: a --buffer as its device
-// address (u64), --u32 / --u64 as the value. FILE gets, per buffer, lines
+// address (u64), --u32 / --u64 as the value, a --tensormap as the device
+// address of the 128 bytes of a CUtensorMap over buffer BUF (its index
+// among the --buffer options), encoded without swizzle: TYPE u8 or f16,
+// DIMS, STRIDES (bytes, one fewer) and BOX as AxBxC (the probe acquires it
+// with fence.proxy.tensormap). FILE gets, per buffer, lines
 // `buffer <i> +<offset>: <32 bytes in hex>`. --tensormap-rules instead
 // feeds a fixed list of cuTensorMapEncodeTiled calls (valid ones and ones
 // breaking each documented rule) to the device and prints `NAME: accept`
@@ -49,14 +54,23 @@ constexpr const char *kUsage =
     "                   --grid X[,Y,Z] --block X[,Y,Z] [--cluster X[,Y,Z]]\n"
     "                   [--smem BYTES] [--cooperative]\n"
     "                   [--buffer BYTES[:fill=HEX_BYTE|:random=SEED]]...\n"
-    "                   [--u32 V]... [--u64 V]... --out FILE\n"
+    "                   [--u32 V]... [--u64 V]...\n"
+    "                   [--tensormap BUF:u8|f16:DIMS:STRIDES:BOX]... --out "
+    "FILE\n"
     "       ggemm-probe --tensormap-rules [--device gpu|emu] [--out FILE]\n";
 
 /// One kernel parameter, in command-line order.
 struct Param {
-  enum Kind { Buffer, U32, U64 } kind = U64;
+  enum Kind { Buffer, U32, U64, TensorMap } kind = U64;
   uint64_t value = 0; ///< U32 / U64
-  size_t buffer = 0;  ///< index into Options::buffers
+  size_t buffer = 0;  ///< index into Options::buffers or ::maps
+};
+
+/// A --tensormap: a tile map over one of the buffers.
+struct MapSpec {
+  size_t buffer = 0;
+  CUtensorMapDataType type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
+  std::vector<uint64_t> dims, strides, box;
 };
 
 struct BufferSpec {
@@ -74,6 +88,7 @@ struct Options {
   uint32_t smem = 0;
   bool cooperative = false, tensorMapRules = false;
   std::vector<BufferSpec> buffers;
+  std::vector<MapSpec> maps;
   std::vector<Param> params;
 };
 
@@ -128,6 +143,55 @@ std::string parseBuffer(const std::string &text, BufferSpec &out) {
   return "";
 }
 
+/// "AxBxC": 1 to 5 positive integers below 2^40.
+bool parseList(const std::string &text, std::vector<uint64_t> &out) {
+  out.clear();
+  size_t start = 0;
+  while (true) {
+    size_t x = text.find('x', start);
+    uint64_t value;
+    if (!parseUnsigned(text.substr(start, x - start), (uint64_t(1) << 40) - 1,
+                       value) ||
+        value == 0 || out.size() == 5)
+      return false;
+    out.push_back(value);
+    if (x == std::string::npos)
+      return true;
+    start = x + 1;
+  }
+}
+
+/// BUF:TYPE:DIMS:STRIDES:BOX, BUF an index among `buffers` buffers.
+std::string parseMap(const std::string &text, size_t buffers, MapSpec &out) {
+  std::vector<std::string> fields;
+  for (size_t start = 0;;) {
+    size_t colon = text.find(':', start);
+    fields.push_back(text.substr(start, colon - start));
+    if (colon == std::string::npos)
+      break;
+    start = colon + 1;
+  }
+  uint64_t buffer;
+  if (fields.size() != 5 || !parseUnsigned(fields[0], UINT32_MAX, buffer) ||
+      buffer >= buffers)
+    return "--tensormap needs BUF:TYPE:DIMS:STRIDES:BOX with BUF an "
+           "earlier --buffer's index, not '" + text + "'";
+  out.buffer = size_t(buffer);
+  if (fields[1] == "u8")
+    out.type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
+  else if (fields[1] == "f16")
+    out.type = CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+  else
+    return "--tensormap: TYPE is u8 or f16, not '" + fields[1] + "'";
+  if (!parseList(fields[2], out.dims) || !parseList(fields[4], out.box) ||
+      out.box.size() != out.dims.size() ||
+      (out.dims.size() > 1 && !parseList(fields[3], out.strides)) ||
+      out.strides.size() + 1 != out.dims.size())
+    return "--tensormap: DIMS and BOX need the same 1 to 5 sizes (AxBxC) "
+           "and STRIDES one fewer, not '" + text + "'";
+  return "";
+}
+
 std::string parseOptions(int argc, char **argv, Options &out) {
   auto positional = [&](const std::string &arg) -> std::string {
     if (!out.ptx.empty())
@@ -171,6 +235,13 @@ std::string parseOptions(int argc, char **argv, Options &out) {
         return err;
       out.params.push_back({Param::Buffer, 0, out.buffers.size()});
       out.buffers.push_back(spec);
+    } else if (name == "--tensormap") {
+      MapSpec spec;
+      if (std::string err = parseMap(value, out.buffers.size(), spec);
+          !err.empty())
+        return err;
+      out.params.push_back({Param::TensorMap, 0, out.maps.size()});
+      out.maps.push_back(spec);
     } else { // --u32, --u64
       bool wide = name == "--u64";
       if (!parseUnsigned(value, wide ? UINT64_MAX : 0xffffffff, number))
@@ -183,7 +254,8 @@ std::string parseOptions(int argc, char **argv, Options &out) {
   if (std::string err = ggemm::tools::scanArguments(
           argc, argv, {"--cooperative", "--tensormap-rules"},
           {"--kernel", "--device", "--emu-seed", "--grid", "--block",
-           "--cluster", "--smem", "--buffer", "--u32", "--u64", "--out"},
+           "--cluster", "--smem", "--buffer", "--u32", "--u64", "--tensormap",
+           "--out"},
           positional, flag, option);
       !err.empty())
     return err;
@@ -466,6 +538,34 @@ int runKernel(const Options &options) {
         !err.empty())
       return fail(err);
   }
+  // Each map's 128 bytes in device memory of its own (not written to FILE:
+  // the encodings differ between the driver and the emulator).
+  std::vector<rt::DeviceBuffer> maps(options.maps.size());
+  for (size_t i = 0; i < maps.size(); ++i) {
+    const MapSpec &spec = options.maps[i];
+    alignas(64) CUtensorMap map;
+    std::memset(&map, 0, sizeof(map));
+    std::vector<cuuint64_t> dims(spec.dims.begin(), spec.dims.end()),
+        strides(spec.strides.begin(), spec.strides.end());
+    std::vector<cuuint32_t> box(spec.box.begin(), spec.box.end()),
+        elementStrides(spec.box.size(), 1);
+    if (std::string err = rt::cuError(
+            GGEMM_CU(cuTensorMapEncodeTiled(
+                &map, spec.type, cuuint32_t(dims.size()),
+                reinterpret_cast<void *>(buffers[spec.buffer].address()),
+                dims.data(), strides.data(), box.data(), elementStrides.data(),
+                CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_NONE,
+                CU_TENSOR_MAP_L2_PROMOTION_NONE,
+                CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE)),
+            "cuTensorMapEncodeTiled");
+        !err.empty())
+      return fail("--tensormap " + std::to_string(i) + ": " + err);
+    if (std::string err = rt::DeviceBuffer::allocate(sizeof(map), maps[i]);
+        !err.empty())
+      return fail(err);
+    if (std::string err = maps[i].upload(&map, sizeof(map)); !err.empty())
+      return fail(err);
+  }
   // Parameter values (8 bytes each; a u32 uses the first 4) and pointers.
   std::vector<uint64_t> values(options.params.size());
   std::vector<uint32_t> narrow(options.params.size());
@@ -476,8 +576,9 @@ int runKernel(const Options &options) {
       narrow[i] = uint32_t(p.value);
       args[i] = &narrow[i];
     } else {
-      values[i] = p.kind == Param::Buffer ? buffers[p.buffer].address()
-                                          : p.value;
+      values[i] = p.kind == Param::Buffer      ? buffers[p.buffer].address()
+                  : p.kind == Param::TensorMap ? maps[p.buffer].address()
+                                               : p.value;
       args[i] = &values[i];
     }
   }
