@@ -2,7 +2,7 @@
 //
 // What gemm-run and ggemm-probe share of their command lines (header only:
 // the runtime's tools build without LLVM, so they have no llvm::cl): the
-// walk over argv with its usage errors, and unsigned numbers.
+// walk over argv with its usage errors, unsigned numbers and lists.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +16,23 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace ggemm::tools {
+
+/// The fields of `text` between `separator`s, empty ones kept ("a,,b" has
+/// three; text without a separator is one field).
+inline std::vector<std::string> splitFields(const std::string &text,
+                                            char separator) {
+  std::vector<std::string> fields;
+  for (size_t start = 0;;) {
+    size_t at = text.find(separator, start);
+    fields.push_back(text.substr(start, at - start));
+    if (at == std::string::npos)
+      return fields;
+    start = at + 1;
+  }
+}
 
 /// An unsigned integer (decimal, 0x hexadecimal or 0 octal) in [0, max],
 /// the whole of `text`.

@@ -170,10 +170,7 @@ std::string parseList(const std::string &name, const std::string &value,
                       int64_t min, int64_t max, const char *range,
                       std::vector<int64_t> &out) {
   out.clear();
-  size_t start = 0;
-  while (true) {
-    size_t comma = value.find(',', start);
-    std::string item = value.substr(start, comma - start);
+  for (const std::string &item : ggemm::tools::splitFields(value, ',')) {
     int64_t number;
     if (!parseInteger(item, min, max, number))
       return name + " needs integers in " + range +
@@ -181,9 +178,6 @@ std::string parseList(const std::string &name, const std::string &value,
     if (out.size() == 1 << 20)
       return name + ": more than 2^20 values";
     out.push_back(number);
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return "";
 }

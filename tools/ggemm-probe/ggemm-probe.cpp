@@ -66,11 +66,37 @@ struct Param {
   size_t buffer = 0;  ///< index into Options::buffers or ::maps
 };
 
+/// One cuTensorMapEncodeTiled call. Arrays are 8 long so that a rank past
+/// 5 reads defined values.
+struct MapCase {
+  const char *name;
+  CUtensorMapDataType type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
+  uint32_t rank = 2;
+  uint64_t addressOffset = 0; ///< added to a 256-byte aligned buffer
+  std::array<cuuint64_t, 8> dims{256, 64, 1, 1, 1, 1, 1, 1};
+  std::array<cuuint64_t, 8> strides{256, 256 * 64, 256 * 64, 256 * 64,
+                                    256 * 64, 256 * 64, 256 * 64, 256 * 64};
+  std::array<cuuint32_t, 8> box{64, 16, 1, 1, 1, 1, 1, 1};
+  std::array<cuuint32_t, 8> elementStrides{1, 1, 1, 1, 1, 1, 1, 1};
+  CUtensorMapInterleave interleave = CU_TENSOR_MAP_INTERLEAVE_NONE;
+  CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_NONE;
+  CUtensorMapL2promotion l2 = CU_TENSOR_MAP_L2_PROMOTION_L2_128B;
+  CUtensorMapFloatOOBfill oob = CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE;
+};
+
+/// cuTensorMapEncodeTiled of `c` over device address `base` + its offset.
+CUresult encodeMap(const MapCase &c, uint64_t base, CUtensorMap &map) {
+  std::memset(&map, 0, sizeof(map));
+  return GGEMM_CU(cuTensorMapEncodeTiled(
+      &map, c.type, c.rank, reinterpret_cast<void *>(base + c.addressOffset),
+      c.dims.data(), c.strides.data(), c.box.data(), c.elementStrides.data(),
+      c.interleave, c.swizzle, c.l2, c.oob));
+}
+
 /// A --tensormap: a tile map over one of the buffers.
 struct MapSpec {
   size_t buffer = 0;
-  CUtensorMapDataType type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
-  std::vector<uint64_t> dims, strides, box;
+  MapCase map;
 };
 
 struct BufferSpec {
@@ -143,50 +169,47 @@ std::string parseBuffer(const std::string &text, BufferSpec &out) {
   return "";
 }
 
-/// "AxBxC": 1 to 5 positive integers below 2^40.
-bool parseList(const std::string &text, std::vector<uint64_t> &out) {
-  out.clear();
-  size_t start = 0;
-  while (true) {
-    size_t x = text.find('x', start);
+/// "AxBxC": 1 to 5 positive integers up to `max`, into `out` (its rank
+/// entries first, the rest untouched); how many, or 0 for bad text.
+template <typename T, size_t N>
+size_t parseSizes(const std::string &text, uint64_t max,
+                  std::array<T, N> &out) {
+  std::vector<std::string> fields = ggemm::tools::splitFields(text, 'x');
+  if (fields.size() > 5)
+    return 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
     uint64_t value;
-    if (!parseUnsigned(text.substr(start, x - start), (uint64_t(1) << 40) - 1,
-                       value) ||
-        value == 0 || out.size() == 5)
-      return false;
-    out.push_back(value);
-    if (x == std::string::npos)
-      return true;
-    start = x + 1;
+    if (!parseUnsigned(fields[i], max, value) || value == 0)
+      return 0;
+    out[i] = T(value);
   }
+  return fields.size();
 }
 
-/// BUF:TYPE:DIMS:STRIDES:BOX, BUF an index among `buffers` buffers.
+/// BUF:TYPE:DIMS:STRIDES:BOX, BUF an index among `buffers` buffers; the
+/// map is encoded without swizzle, interleave, L2 promotion or NaN fill.
 std::string parseMap(const std::string &text, size_t buffers, MapSpec &out) {
-  std::vector<std::string> fields;
-  for (size_t start = 0;;) {
-    size_t colon = text.find(':', start);
-    fields.push_back(text.substr(start, colon - start));
-    if (colon == std::string::npos)
-      break;
-    start = colon + 1;
-  }
+  std::vector<std::string> fields = ggemm::tools::splitFields(text, ':');
   uint64_t buffer;
   if (fields.size() != 5 || !parseUnsigned(fields[0], UINT32_MAX, buffer) ||
       buffer >= buffers)
     return "--tensormap needs BUF:TYPE:DIMS:STRIDES:BOX with BUF an "
            "earlier --buffer's index, not '" + text + "'";
   out.buffer = size_t(buffer);
+  MapCase &c = out.map;
+  c.name = "--tensormap";
+  c.l2 = CU_TENSOR_MAP_L2_PROMOTION_NONE;
   if (fields[1] == "u8")
-    out.type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
+    c.type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
   else if (fields[1] == "f16")
-    out.type = CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+    c.type = CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
   else
     return "--tensormap: TYPE is u8 or f16, not '" + fields[1] + "'";
-  if (!parseList(fields[2], out.dims) || !parseList(fields[4], out.box) ||
-      out.box.size() != out.dims.size() ||
-      (out.dims.size() > 1 && !parseList(fields[3], out.strides)) ||
-      out.strides.size() + 1 != out.dims.size())
+  constexpr uint64_t kMax = (uint64_t(1) << 40) - 1;
+  c.rank = uint32_t(parseSizes(fields[2], kMax, c.dims));
+  size_t strides = c.rank > 1 ? parseSizes(fields[3], kMax, c.strides) : 0;
+  if (c.rank == 0 || parseSizes(fields[4], UINT32_MAX, c.box) != c.rank ||
+      strides + 1 != c.rank)
     return "--tensormap: DIMS and BOX need the same 1 to 5 sizes (AxBxC) "
            "and STRIDES one fewer, not '" + text + "'";
   return "";
@@ -317,24 +340,6 @@ std::string openDevice(const Options &options, rt::Context &context) {
 // Tensor-map rules
 //===----------------------------------------------------------------------===//
 
-/// One cuTensorMapEncodeTiled call. Arrays are 8 long so that a rank past
-/// 5 reads defined values.
-struct MapCase {
-  const char *name;
-  CUtensorMapDataType type = CU_TENSOR_MAP_DATA_TYPE_UINT8;
-  uint32_t rank = 2;
-  uint64_t addressOffset = 0; ///< added to a 256-byte aligned buffer
-  std::array<cuuint64_t, 8> dims{256, 64, 1, 1, 1, 1, 1, 1};
-  std::array<cuuint64_t, 8> strides{256, 256 * 64, 256 * 64, 256 * 64,
-                                    256 * 64, 256 * 64, 256 * 64, 256 * 64};
-  std::array<cuuint32_t, 8> box{64, 16, 1, 1, 1, 1, 1, 1};
-  std::array<cuuint32_t, 8> elementStrides{1, 1, 1, 1, 1, 1, 1, 1};
-  CUtensorMapInterleave interleave = CU_TENSOR_MAP_INTERLEAVE_NONE;
-  CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_NONE;
-  CUtensorMapL2promotion l2 = CU_TENSOR_MAP_L2_PROMOTION_L2_128B;
-  CUtensorMapFloatOOBfill oob = CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE;
-};
-
 /// The cases, each a change of the valid rank-2 uint8 map {256 x 64 bytes,
 /// row stride 256, box 64 x 16}.
 std::vector<MapCase> mapCases() {
@@ -457,13 +462,8 @@ int runTensorMapRules(const Options &options) {
   std::ostringstream lines;
   int accepted = 0, refused = 0;
   for (const MapCase &c : mapCases()) {
-    alignas(64) CUtensorMap map;
-    std::memset(&map, 0, sizeof(map));
-    CUresult result = GGEMM_CU(cuTensorMapEncodeTiled(
-        &map, c.type, c.rank,
-        reinterpret_cast<void *>(buffer.address() + c.addressOffset),
-        c.dims.data(), c.strides.data(), c.box.data(), c.elementStrides.data(),
-        c.interleave, c.swizzle, c.l2, c.oob));
+    CUtensorMap map; // 128-byte aligned by its type
+    CUresult result = encodeMap(c, buffer.address(), map);
     bool accept = result == CUDA_SUCCESS;
     (accept ? accepted : refused)++;
     lines << c.name << ": " << (accept ? "accept" : "refuse") << "\n";
@@ -543,20 +543,9 @@ int runKernel(const Options &options) {
   std::vector<rt::DeviceBuffer> maps(options.maps.size());
   for (size_t i = 0; i < maps.size(); ++i) {
     const MapSpec &spec = options.maps[i];
-    alignas(64) CUtensorMap map;
-    std::memset(&map, 0, sizeof(map));
-    std::vector<cuuint64_t> dims(spec.dims.begin(), spec.dims.end()),
-        strides(spec.strides.begin(), spec.strides.end());
-    std::vector<cuuint32_t> box(spec.box.begin(), spec.box.end()),
-        elementStrides(spec.box.size(), 1);
+    CUtensorMap map; // 128-byte aligned by its type
     if (std::string err = rt::cuError(
-            GGEMM_CU(cuTensorMapEncodeTiled(
-                &map, spec.type, cuuint32_t(dims.size()),
-                reinterpret_cast<void *>(buffers[spec.buffer].address()),
-                dims.data(), strides.data(), box.data(), elementStrides.data(),
-                CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_NONE,
-                CU_TENSOR_MAP_L2_PROMOTION_NONE,
-                CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE)),
+            encodeMap(spec.map, buffers[spec.buffer].address(), map),
             "cuTensorMapEncodeTiled");
         !err.empty())
       return fail("--tensormap " + std::to_string(i) + ": " + err);
