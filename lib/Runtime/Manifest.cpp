@@ -85,15 +85,22 @@ public:
   template <typename T, size_t N>
   bool getIntegers(const char *key, std::array<T, N> &out, int64_t min,
                    int64_t max, bool required = true) {
+    return getIntegers(key, out.data(), N, min, max, required);
+  }
+
+  /// An array of exactly `size` integers in [min, max], into out[0, size).
+  template <typename T>
+  bool getIntegers(const char *key, T *out, size_t size, int64_t min,
+                   int64_t max, bool required = true) {
     const Value *value = member(key, required);
     if (!value)
       return false;
     std::string rule = "\"" + keyPath(key) + "\" must be an array of " +
-                       std::to_string(N) + " integers in [" +
+                       std::to_string(size) + " integers in [" +
                        std::to_string(min) + ", " + std::to_string(max) + "]";
-    if (value->kind != Value::Kind::Array || value->array.size() != N)
+    if (value->kind != Value::Kind::Array || value->array.size() != size)
       return fail(rule);
-    for (size_t i = 0; i < N; ++i) {
+    for (size_t i = 0; i < size; ++i) {
       int64_t x;
       if (!value->array[i].getInteger(x) || x < min || x > max)
         return fail(rule);
@@ -216,12 +223,23 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
     ObjectReader reader(map, path, error);
     TensorMapSpec spec;
     std::string operand;
-    std::array<int64_t, 1> strides{};
     reader.getInteger("group", spec.group, 0, out.numGroups() - 1);
     reader.getString("operand", operand);
-    reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxDim);
-    reader.getIntegers("strides", strides, 1, kMaxSize);
-    reader.getIntegers("box", spec.box, 1, 256); // TMA's box limit
+    // The rank is the length of "dims": 2, or 3 for a "tokens" map (which
+    // operand may have which is checked below, once both are known).
+    if (const Value *dims = reader.member("dims", /*required=*/true);
+        dims && dims->kind == Value::Kind::Array &&
+        (dims->array.size() == 2 || dims->array.size() == 3))
+      spec.rank = int(dims->array.size());
+    else if (dims)
+      reader.fail("\"" + reader.keyPath("dims") +
+                  "\" must be an array of 2 or 3 integers in [" +
+                  std::to_string(INT64_MIN) + ", " + std::to_string(kMaxDim) +
+                  "]");
+    size_t rank = size_t(spec.rank);
+    reader.getIntegers("dims", spec.dims.data(), rank, INT64_MIN, kMaxDim);
+    reader.getIntegers("strides", spec.strides.data(), rank - 1, 1, kMaxSize);
+    reader.getIntegers("box", spec.box.data(), rank, 1, 256); // TMA's limit
     std::string swizzle = "none";
     reader.getString("swizzle", swizzle, /*required=*/false);
     if (!error.empty())
@@ -232,18 +250,31 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
              "\"";
     spec.swizzle128B = swizzle == "128B";
     bool known = false;
-    for (Operand o : {Operand::A, Operand::B, Operand::SFA, Operand::SFB})
+    for (Operand o :
+         {Operand::A, Operand::B, Operand::SFA, Operand::SFB, Operand::Tokens})
       if (operand == operandName(o)) {
         spec.operand = o;
         known = true;
       }
     if (!known)
       return "manifest: \"" + path +
-             ".operand\" must be \"a\", \"b\", \"sfa\" or \"sfb\", not \"" +
+             ".operand\" must be \"a\", \"b\", \"sfa\", \"sfb\" or "
+             "\"tokens\", not \"" +
              operand + "\"";
+    // The decoded tokens are a rank-3 map (16-byte K cores, rows, cores);
+    // the packed operands and their scales rank 2 (row bytes, rows).
+    bool tokens = spec.operand == Operand::Tokens;
+    if (spec.rank != (tokens ? 3 : 2))
+      return "manifest: \"" + path + "\" (operand \"" + operand +
+             "\") has rank " + std::to_string(spec.rank) +
+             (tokens ? "; a \"tokens\" map has rank 3 (3 dims and box "
+                       "sizes, 2 strides)"
+                     : "; only a \"tokens\" map has rank 3, the others "
+                       "rank 2 (2 dims and box sizes, 1 stride)");
     if (spec.dims[0] < 1)
       return "manifest: \"" + path + ".dims[0]\" (bytes per row) must be >= 1";
-    spec.rowStride = strides[0];
+    if (tokens && spec.dims[2] < 1)
+      return "manifest: \"" + path + ".dims[2]\" (K cores a row) must be >= 1";
     out.tensorMaps.push_back(spec);
   }
   return "";
@@ -251,29 +282,44 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
 
 /// The kernel indexes its maps by position: per operand set (each group in
 /// list form, the one set in contiguous form) a, b, then, where it loads
-/// row-major scales with TMA, sfa, sfb; every set alike.
+/// row-major scales with TMA, sfa, sfb; every set alike. A kernel with
+/// "tokens" has its set's "tokens" map in A's place (it never maps A), and
+/// only such a kernel has "tokens" maps. Call after parseTokens.
 std::string checkTensorMapOrder(const Manifest &m) {
   size_t sets = m.rows == RowsForm::List ? m.groups.size() : 1;
   const std::vector<TensorMapSpec> &maps = m.tensorMaps;
+  bool tokens = m.decodesTokens();
+  const char *first = tokens ? "tokens" : "a";
   if (sets == 0 || maps.size() % sets != 0 ||
       (maps.size() / sets != 2 && maps.size() / sets != 4))
-    return "manifest: " + std::to_string(maps.size()) +
-           " tensor maps for " + std::to_string(sets) +
-           " operand set(s); each set has 2 (a, b) or 4 (a, b, sfa, sfb)";
+    return "manifest: " + std::to_string(maps.size()) + " tensor maps for " +
+           std::to_string(sets) + " operand set(s); each set has 2 (" + first +
+           ", b) or 4 (" + first + ", b, sfa, sfb)";
   size_t perSet = maps.size() / sets;
   if (perSet == 4 && m.scales != ScaleLayout::RowMajor)
     return "manifest: \"sfa\"/\"sfb\" tensor maps need row_major scales";
-  const Operand order[] = {Operand::A, Operand::B, Operand::SFA, Operand::SFB};
-  for (size_t i = 0; i < maps.size(); ++i)
+  const Operand order[] = {tokens ? Operand::Tokens : Operand::A, Operand::B,
+                           Operand::SFA, Operand::SFB};
+  for (size_t i = 0; i < maps.size(); ++i) {
+    if (!tokens && maps[i].operand == Operand::Tokens)
+      return "manifest: tensor_maps[" + std::to_string(i) +
+             "] is operand \"tokens\", but the manifest has no \"tokens\" "
+             "key (the decode kernel that fills the token workspace)";
     if (maps[i].operand != order[i % perSet] ||
         maps[i].group != int64_t(i / perSet))
       return "manifest: tensor_maps[" + std::to_string(i) +
              "] must be operand \"" + operandName(order[i % perSet]) +
-             "\" of group " + std::to_string(i / perSet);
+             "\" of group " + std::to_string(i / perSet) +
+             (tokens && i % perSet == 0
+                  ? " (the manifest has \"tokens\": the kernel reads A "
+                    "decoded, from the token workspace)"
+                  : "");
+  }
   return "";
 }
 
-/// The operand's entry of "alignment".
+/// The operand's entry of "alignment"; 256 for the decoded tokens, which
+/// lie in the runtime's own memory (each set's region 256-byte aligned).
 uint32_t alignmentOf(const OperandAlignment &alignment, Operand operand) {
   switch (operand) {
   case Operand::A:
@@ -284,14 +330,12 @@ uint32_t alignmentOf(const OperandAlignment &alignment, Operand operand) {
     return alignment.sfa;
   case Operand::SFB:
     return alignment.sfb;
+  case Operand::Tokens:
+    return 256;
   }
   return 0;
 }
 
-/// "alignment": {"a": .., "b": .., "sfa": .., "sfb": .., "c": ..}, the byte
-/// alignment the kernel needs of each operand's addresses: every key
-/// required, each a power of two in [1, 256]. The tensor maps must be
-/// parsed first: an operand read through one needs TMA's 16 bytes at least.
 /// The optional "setup" object: the setup kernel that writes the
 /// parameter block of a launch on a caller's stream (enqueueOnStream).
 std::string parseSetup(const Value &root, Manifest &out) {
@@ -318,6 +362,49 @@ std::string parseSetup(const Value &root, Manifest &out) {
   return "";
 }
 
+/// The token decode kernel's parameters, in order.
+const char *const kTokenParams[] = {"workspace", "a", "sfa", "rows", "k"};
+
+/// The optional "tokens" object: the decode kernel that fills the token
+/// workspace before every launch (rt::Launch), its grid, block and
+/// parameter list (exactly kTokenParams).
+std::string parseTokens(const Value &root, Manifest &out) {
+  std::string error;
+  ObjectReader top(root, "", error);
+  const Value *tokens = top.member("tokens", /*required=*/false);
+  if (!tokens)
+    return "";
+  if (!top.expectKind("tokens", *tokens, Value::Kind::Object))
+    return error;
+  ObjectReader reader(*tokens, "tokens", error);
+  TokenDecodeKernel decode;
+  reader.getString("kernel", decode.kernel);
+  reader.getIntegers("grid", decode.grid, 1, kMaxU32);
+  reader.getIntegers("block", decode.block, 1, 1024);
+  const Value *params = reader.member("params", /*required=*/true);
+  if (!error.empty())
+    return error;
+  if (decode.kernel.empty())
+    return "manifest: \"tokens.kernel\" must name the decode kernel";
+  bool ok = params->kind == Value::Kind::Array &&
+            params->array.size() == std::size(kTokenParams);
+  for (size_t i = 0; ok && i < std::size(kTokenParams); ++i)
+    ok = params->array[i].kind == Value::Kind::String &&
+         params->array[i].string == kTokenParams[i];
+  if (!ok)
+    return "manifest: \"tokens.params\" must be [\"workspace\", \"a\", "
+           "\"sfa\", \"rows\", \"k\"] (the decode kernel's parameters: "
+           "its set's region of the token workspace, A, SFA, the rows of A, "
+           "K)";
+  decode.params.assign(std::begin(kTokenParams), std::end(kTokenParams));
+  out.tokens = std::move(decode);
+  return "";
+}
+
+/// "alignment": {"a": .., "b": .., "sfa": .., "sfb": .., "c": ..}, the byte
+/// alignment the kernel needs of each operand's addresses: every key
+/// required, each a power of two in [1, 256]. The tensor maps must be
+/// parsed first: an operand read through one needs TMA's 16 bytes at least.
 std::string parseAlignment(const Value &root, Manifest &out) {
   std::string error;
   ObjectReader top(root, "", error);
@@ -342,8 +429,11 @@ std::string parseAlignment(const Value &root, Manifest &out) {
     *field = uint32_t(bytes);
   }
   // cuTensorMapEncodeTiled takes 16-byte aligned global addresses only.
+  // The token workspace is the runtime's: no key of "alignment" covers it.
   for (size_t i = 0; i < out.tensorMaps.size(); ++i) {
     Operand operand = out.tensorMaps[i].operand;
+    if (operand == Operand::Tokens)
+      continue;
     uint32_t bytes = alignmentOf(out.alignment, operand);
     if (bytes < 16)
       return std::string("manifest: \"alignment.") + operandName(operand) +
@@ -410,6 +500,8 @@ const char *operandName(Operand operand) {
     return "sfa";
   case Operand::SFB:
     return "sfb";
+  case Operand::Tokens:
+    return "tokens";
   }
   return "?";
 }
@@ -420,8 +512,10 @@ int64_t Manifest::contiguousCapacity() const {
     return -1;
   if (rows == RowsForm::Masked)
     return groups.empty() ? 0 : numGroups() * groups.front().m;
+  // A's map, or the tokens map in its place: both have A's rows.
   for (const TensorMapSpec &spec : tensorMaps)
-    if (spec.operand == Operand::A && spec.dims[1] >= 0)
+    if ((spec.operand == Operand::A || spec.operand == Operand::Tokens) &&
+        spec.dims[1] >= 0)
       return spec.dims[1];
   return -1;
 }
@@ -430,7 +524,8 @@ int64_t Manifest::tokenCapacity() const {
   if (rows != RowsForm::Gathered)
     return -1;
   for (const TensorMapSpec &spec : tensorMaps)
-    if (spec.operand == Operand::A && spec.dims[1] >= 0)
+    if ((spec.operand == Operand::A || spec.operand == Operand::Tokens) &&
+        spec.dims[1] >= 0)
       return spec.dims[1];
   return -1;
 }
@@ -511,6 +606,8 @@ std::string parseManifest(const std::string &text, const std::string &baseDir,
   if (std::string err = parseGroups(root, out); !err.empty())
     return err;
   if (std::string err = parseTensorMaps(root, out); !err.empty())
+    return err;
+  if (std::string err = parseTokens(root, out); !err.empty())
     return err;
   if (std::string err = checkTensorMapOrder(out); !err.empty())
     return err;

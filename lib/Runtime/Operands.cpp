@@ -2,9 +2,10 @@
 //
 // Resolves each tensor map's shape against the problem's dense buffers,
 // checks a problem's operand addresses and run-time row array against the
-// manifest, and sizes the split-K workspace (Runtime.h). No driver calls
-// here: a map that would reach past its buffer or a misaligned address is
-// refused rather than left to fault inside the kernel.
+// manifest, and sizes the split-K and token workspaces (Runtime.h). No
+// driver calls here: a map that would reach past its buffer or a
+// misaligned address is refused rather than left to fault inside the
+// kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,76 @@
 #include <string>
 
 namespace ggemm::rt {
+
+namespace {
+
+/// The rows of a set's A (and SFA; the rows its tokens map has) before
+/// the one-row floor of an empty map: G x max_m (masked) whatever
+/// `contiguousRows` says, T (gathered), the caller's rows (contiguous,
+/// offsets) or the group's M (list).
+int64_t rowsOfA(const Manifest &manifest, const GroupShape &shape,
+                int64_t contiguousRows, int64_t tokenRows) {
+  if (manifest.rows == RowsForm::Masked)
+    return manifest.contiguousCapacity();
+  if (manifest.gathered())
+    return tokenRows; // the token matrix, read through row_indices
+  return manifest.oneOperandSet() ? contiguousRows : shape.m;
+}
+
+/// K rounded up to whole 256-element K tiles: the elements of K a row of
+/// the token workspace holds (the decode kernel writes zeros past K).
+int64_t paddedK(int64_t k) { return (k + 255) / 256 * 256; }
+
+/// a x b and a + b for sizes >= 0, saturating at INT64_MAX.
+int64_t saturatingMul(int64_t a, int64_t b) {
+  int64_t product;
+  return __builtin_mul_overflow(a, b, &product)
+             ? std::numeric_limits<int64_t>::max()
+             : product;
+}
+int64_t saturatingAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  return __builtin_add_overflow(a, b, &sum)
+             ? std::numeric_limits<int64_t>::max()
+             : sum;
+}
+
+/// The "tokens" map of `what`: its shape is the token workspace's layout,
+/// not a buffer of the caller's (docs/kernel-abi.md, "Decoded tokens").
+std::string resolveTokensMap(const TensorMapSpec &spec, const GroupShape &shape,
+                             int64_t rows, const std::string &what,
+                             ResolvedTensorMap &out) {
+  // One 16-byte K core (8 f16) innermost; a box of 8 cores, one 128-byte
+  // row of the kernel's K order, for each of its tile's rows.
+  if (spec.dims[0] != 16 || spec.box[0] != 16 || spec.box[2] != 8)
+    return what + " has dims[0] = " + std::to_string(spec.dims[0]) + ", box [" +
+           std::to_string(spec.box[0]) + ", " + std::to_string(spec.box[1]) +
+           ", " + std::to_string(spec.box[2]) +
+           "]; a tokens map has 16-byte K cores (dims[0] = box[0] = 16) and "
+           "boxes of 8 cores (box[2] = 8)";
+  int64_t kPadded = 8 * spec.dims[2];
+  if (kPadded != paddedK(shape.k))
+    return what + " spans KP = 8 x dims[2] = " + std::to_string(kPadded) +
+           " elements of K; the token workspace's rows hold K = " +
+           std::to_string(shape.k) + " rounded up to a multiple of 256, " +
+           std::to_string(paddedK(shape.k));
+  if (spec.strides[0] != 2 * kPadded || spec.strides[1] != 16)
+    return what + " has strides [" + std::to_string(spec.strides[0]) + ", " +
+           std::to_string(spec.strides[1]) +
+           "]; a token row of KP = " + std::to_string(kPadded) +
+           " f16 takes [2 x KP = " + std::to_string(2 * kPadded) + ", 16]";
+  if (spec.dims[1] >= 0 && spec.dims[1] != rows)
+    return what + " has " + std::to_string(spec.dims[1]) + " rows; A has " +
+           std::to_string(rows);
+  out.rank = 3;
+  out.dims = {16, uint64_t(rows > 0 ? rows : 1), uint64_t(spec.dims[2])};
+  out.strides = {uint64_t(2 * kPadded), 16};
+  out.box = spec.box;
+  out.swizzle128B = spec.swizzle128B;
+  return "";
+}
+
+} // namespace
 
 std::string resolveTensorMap(const Manifest &manifest, size_t index,
                              int64_t contiguousRows, ResolvedTensorMap &out,
@@ -30,6 +101,16 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   if (oneSet && spec.group != 0)
     return what + ": " + rowsFormName(manifest.rows) +
            " rows have one map per operand, of group 0";
+  bool tokens = spec.operand == Operand::Tokens;
+  if (spec.rank != (tokens ? 3 : 2))
+    return what + " has rank " + std::to_string(spec.rank) + "; it takes " +
+           (tokens ? "3" : "2");
+  if (tokens) {
+    int64_t rows = rowsOfA(manifest, shape, contiguousRows, tokenRows);
+    if (rows < 0)
+      return what + ": A has a negative row count";
+    return resolveTokensMap(spec, shape, rows, what, out);
+  }
 
   // The dense buffer this map describes: packed e2m1, K/2 bytes a row, or
   // row-major e4m3 scale factors, K/16 bytes a row.
@@ -38,21 +119,17 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   // Masked A / SFA are G x max_m rows, whatever `contiguousRows` says.
   if (spec.operand == Operand::B || spec.operand == Operand::SFB)
     rows = oneSet ? manifest.numGroups() * shape.n : shape.n;
-  else if (manifest.rows == RowsForm::Masked)
-    rows = manifest.contiguousCapacity();
-  else if (manifest.gathered())
-    rows = tokenRows; // the token matrix, read through row_indices
   else
-    rows = oneSet ? contiguousRows : shape.m;
+    rows = rowsOfA(manifest, shape, contiguousRows, tokenRows);
   if (rows < 0)
     return what + ": the buffer has a negative row count";
 
-  if (spec.dims[0] != rowBytes || spec.rowStride != rowBytes)
+  if (spec.dims[0] != rowBytes || spec.strides[0] != rowBytes)
     return what + " has " + std::to_string(spec.dims[0]) +
            " bytes per row and a row stride of " +
-           std::to_string(spec.rowStride) +
-           "; the dense buffer has " + (scales ? "K/16 = " : "K/2 = ") +
-           std::to_string(rowBytes) + " for both";
+           std::to_string(spec.strides[0]) + "; the dense buffer has " +
+           (scales ? "K/16 = " : "K/2 = ") + std::to_string(rowBytes) +
+           " for both";
   if (spec.dims[1] >= 0 && spec.dims[1] != rows)
     return what + " has " + std::to_string(spec.dims[1]) +
            " rows; the buffer has " + std::to_string(rows);
@@ -68,8 +145,9 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
     return what + ": the inner box size " + std::to_string(spec.box[0]) +
            " exceeds the 128 bytes of a 128B-swizzled row";
 
-  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
-  out.rowStride = uint64_t(rowBytes);
+  out.rank = 2;
+  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1), 0};
+  out.strides = {uint64_t(rowBytes), 0};
   out.box = spec.box;
   out.swizzle128B = spec.swizzle128B;
   return "";
@@ -260,6 +338,42 @@ int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows) {
             tilesN;
   }
   return kWorkspaceHeaderBytes + tiles * manifest.splitK * tileM * tileN * 4;
+}
+
+std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
+                                      int64_t contiguousRows,
+                                      int64_t tokenRows) {
+  std::vector<TokenRegion> regions;
+  if (!manifest.decodesTokens())
+    return regions;
+  size_t sets = manifest.oneOperandSet() ? 1 : manifest.groups.size();
+  int64_t offset = 0;
+  for (size_t set = 0; set < sets; ++set) {
+    const GroupShape &shape = manifest.groups[set];
+    TokenRegion region;
+    region.rows = std::max<int64_t>(
+        rowsOfA(manifest, shape, contiguousRows, tokenRows), 0);
+    region.k = shape.k;
+    region.kPadded = paddedK(shape.k);
+    // Rows of 2 KP bytes (a multiple of 512), one at least, as the map.
+    region.bytes =
+        saturatingMul(std::max<int64_t>(region.rows, 1), 2 * region.kPadded);
+    region.offset = offset;
+    offset =
+        saturatingAdd(offset, (saturatingAdd(region.bytes, 255)) / 256 * 256);
+    regions.push_back(region);
+  }
+  return regions;
+}
+
+int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
+                            int64_t tokenRows) {
+  std::vector<TokenRegion> regions =
+      tokenRegions(manifest, contiguousRows, tokenRows);
+  if (regions.empty())
+    return 0;
+  const TokenRegion &last = regions.back();
+  return saturatingAdd(last.offset, saturatingAdd(last.bytes, 255) / 256 * 256);
 }
 
 } // namespace ggemm::rt

@@ -6,6 +6,8 @@
 // the operands' alignments, and the refusals. The
 // base manifest is what ggemm-pipeline{chip=sm_100a} writes for
 // test/Conversion/GGemmToNVVM/convert-ggemm-to-nvvm-sm100a.mlir @contiguous.
+// And a sm_90a kernel that decodes its tokens ("tokens"): its rank-3
+// tokens maps, the decode kernel, the token workspace's size.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +18,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
+#include <vector>
 
 namespace rt = ggemm::rt;
 
@@ -67,7 +71,8 @@ TEST(RuntimeManifest, ScaleMapsAndSwizzle) {
   ASSERT_EQ(rt::resolveTensorMap(m, 2, 300, sfa), "");
   EXPECT_EQ(sfa.dims[0], 32u);
   EXPECT_EQ(sfa.dims[1], 300u);
-  EXPECT_EQ(sfa.rowStride, 32u);
+  EXPECT_EQ(sfa.rank, 2);
+  EXPECT_EQ(sfa.strides[0], 32u);
   EXPECT_EQ(sfa.box[0], 16u);
   EXPECT_EQ(sfa.box[1], 128u);
   EXPECT_FALSE(sfa.swizzle128B);
@@ -119,7 +124,7 @@ TEST(RuntimeManifest, Refusals) {
                            R"("operand": "c")"),
                   m),
             "manifest: \"tensor_maps[3].operand\" must be \"a\", \"b\", "
-            "\"sfa\" or \"sfb\", not \"c\"");
+            "\"sfa\", \"sfb\" or \"tokens\", not \"c\"");
 }
 
 // A split-K kernel takes the workspace as its seventh parameter; the
@@ -165,6 +170,271 @@ TEST(RuntimeManifest, SplitKWorkspace) {
   EXPECT_EQ(parse(replaced(split, R"(, "tile": [128, 128, 256])", ""), m),
             "manifest: split_k > 1 needs \"tile\" (the workspace holds one "
             "tile_m x tile_n f32 partial per work item)");
+}
+
+// A sm_90a kernel of two groups of N = 256, K = 320 in rows<contiguous>
+// that decodes its tokens: the "tokens" map in A's place (KP = 512: dims
+// [16, rows, 64], strides [1024, 16], a box of 256 token rows), and the
+// decode kernel under "tokens".
+const char *const kTokens = R"({
+ "alignment": {"a": 16, "b": 16, "c": 16, "sfa": 8, "sfb": 8},
+ "alpha": false, "block": [384, 1, 1],
+ "chip": "sm_90a", "cluster": [1, 1, 1], "cubin": "tokens.cubin",
+ "dynamic_shared_memory": 219136, "format": "ggemm-manifest-1",
+ "grid": [132, 1, 1],
+ "groups": [{"k": 320, "m": -1, "n": 256}, {"k": 320, "m": -1, "n": 256}],
+ "kernel": "ggemm_tok",
+ "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status"],
+ "rows": "contiguous", "scales": "row_major", "split_k": 1,
+ "tensor_maps": [
+  {"box": [16, 256, 8], "dims": [16, -1, 64], "group": 0, "operand": "tokens", "strides": [1024, 16], "swizzle": "none"},
+  {"box": [128, 128], "dims": [160, 512], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"}],
+ "tile": [256, 128, 256],
+ "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
+
+const char *const kTokensMap =
+    R"({"box": [16, 256, 8], "dims": [16, -1, 64], "group": 0, "operand": "tokens", "strides": [1024, 16], "swizzle": "none"})";
+const char *const kTokensKey =
+    R"(,
+ "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
+
+TEST(RuntimeManifest, TokensParseAndResolve) {
+  rt::Manifest m;
+  ASSERT_EQ(parse(kTokens, m), "");
+  EXPECT_TRUE(m.decodesTokens());
+  EXPECT_EQ(m.tokens.kernel, "ggemm_tok_tokens");
+  EXPECT_EQ(m.tokens.grid, (std::array<uint32_t, 3>{264, 1, 1}));
+  EXPECT_EQ(m.tokens.block, (std::array<uint32_t, 3>{256, 1, 1}));
+  EXPECT_EQ(m.tokens.params,
+            (std::vector<std::string>{"workspace", "a", "sfa", "rows", "k"}));
+  // The GEMM's own parameters are those of every kernel.
+  EXPECT_EQ(m.params.size(), 6u);
+  ASSERT_EQ(m.tensorMaps.size(), 2u);
+  const rt::TensorMapSpec &spec = m.tensorMaps[0];
+  EXPECT_EQ(spec.operand, rt::Operand::Tokens);
+  EXPECT_STREQ(rt::operandName(spec.operand), "tokens");
+  EXPECT_EQ(spec.rank, 3);
+  EXPECT_EQ(spec.dims, (std::array<int64_t, 3>{16, -1, 64}));
+  EXPECT_EQ(spec.strides, (std::array<int64_t, 2>{1024, 16}));
+  EXPECT_EQ(spec.box, (std::array<uint32_t, 3>{16, 256, 8}));
+  EXPECT_FALSE(spec.swizzle128B);
+  // B keeps rank 2, its unused entries 0.
+  EXPECT_EQ(m.tensorMaps[1].rank, 2);
+  EXPECT_EQ(m.tensorMaps[1].dims, (std::array<int64_t, 3>{160, 512, 0}));
+  EXPECT_EQ(m.tensorMaps[1].strides, (std::array<int64_t, 2>{160, 0}));
+  EXPECT_EQ(m.contiguousCapacity(), -1);
+
+  // The rows are the contiguous rows of A; one at least.
+  rt::ResolvedTensorMap t;
+  ASSERT_EQ(rt::resolveTensorMap(m, 0, 300, t), "");
+  EXPECT_EQ(t.rank, 3);
+  EXPECT_EQ(t.dims, (std::array<uint64_t, 3>{16, 300, 64}));
+  EXPECT_EQ(t.strides, (std::array<uint64_t, 2>{1024, 16}));
+  EXPECT_EQ(t.box, (std::array<uint32_t, 3>{16, 256, 8}));
+  EXPECT_FALSE(t.swizzle128B);
+  ASSERT_EQ(rt::resolveTensorMap(m, 0, 0, t), "");
+  EXPECT_EQ(t.dims[1], 1u);
+  rt::ResolvedTensorMap b;
+  ASSERT_EQ(rt::resolveTensorMap(m, 1, 300, b), "");
+  EXPECT_EQ(b.rank, 2);
+  EXPECT_EQ(b.dims, (std::array<uint64_t, 3>{160, 512, 0}));
+
+  // Static rows: the capacity comes from the tokens map, as from A's.
+  std::string fixed =
+      replaced(kTokens, R"("dims": [16, -1, 64])", R"("dims": [16, 300, 64])");
+  ASSERT_EQ(parse(fixed, m), "");
+  EXPECT_EQ(m.contiguousCapacity(), 300);
+  EXPECT_EQ(rt::resolveTensorMap(m, 0, 299, t),
+            "tensor map 0 (tokens of group 0) has 300 rows; A has 299");
+
+  // A and SFA are still the caller's (the decode kernel reads them).
+  rt::Operands ops = ggemm::test::oneSet();
+  ops.groupSizeValues = {100, 200};
+  ops.contiguousRows = 300;
+  EXPECT_EQ(rt::checkOperands(m, ops), "");
+  ops.sfa = {};
+  EXPECT_EQ(rt::checkOperands(m, ops),
+            "operands: contiguous rows need 1 sfa address(es), got 0");
+}
+
+// The token workspace: per operand set max(rows, 1) x 2 KP bytes, each
+// region at a 256-byte boundary.
+TEST(RuntimeManifest, TokenWorkspace) {
+  rt::Manifest m;
+  // Without "tokens": none.
+  ASSERT_EQ(parse(kContiguous, m), "");
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, 300), 0);
+  EXPECT_TRUE(rt::tokenRegions(m, 300).empty());
+
+  // Contiguous, run-time rows: 300 rows of 2 x 512 bytes; one row at 0.
+  ASSERT_EQ(parse(kTokens, m), "");
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, 300), 300 * 1024);
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, 0), 1024);
+  std::vector<rt::TokenRegion> regions = rt::tokenRegions(m, 300);
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].offset, 0);
+  EXPECT_EQ(regions[0].bytes, 300 * 1024);
+  EXPECT_EQ(regions[0].rows, 300);
+  EXPECT_EQ(regions[0].k, 320);
+  EXPECT_EQ(regions[0].kPadded, 512);
+  // The decode kernel's rows stay 0 for no rows; the map keeps one.
+  EXPECT_EQ(rt::tokenRegions(m, 0)[0].rows, 0);
+  // Sizes saturate rather than wrap.
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, std::numeric_limits<int64_t>::max()),
+            std::numeric_limits<int64_t>::max() / 256 * 256);
+
+  // List rows, three groups of different K: KP = 512, 768 and 256; the
+  // empty group keeps one row.
+  std::string list =
+      replaced(replaced(kTokens, R"("rows": "contiguous")", R"("rows": "list")"),
+               R"("groups": [{"k": 320, "m": -1, "n": 256}, {"k": 320, "m": -1, "n": 256}])",
+               R"("groups": [{"k": 320, "m": 100, "n": 128}, {"k": 768, "m": 3, "n": 128}, {"k": 32, "m": 0, "n": 128}])");
+  list = replaced(
+      list,
+      std::string(kTokensMap) + R"(,
+  {"box": [128, 128], "dims": [160, 512], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"}])",
+      R"({"box": [16, 128, 8], "dims": [16, 100, 64], "group": 0, "operand": "tokens", "strides": [1024, 16]},
+  {"box": [128, 128], "dims": [160, 128], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"},
+  {"box": [16, 128, 8], "dims": [16, 3, 96], "group": 1, "operand": "tokens", "strides": [1536, 16]},
+  {"box": [128, 128], "dims": [384, 128], "group": 1, "operand": "b", "strides": [384], "swizzle": "128B"},
+  {"box": [16, 128, 8], "dims": [16, 0, 32], "group": 2, "operand": "tokens", "strides": [512, 16]},
+  {"box": [16, 128], "dims": [16, 128], "group": 2, "operand": "b", "strides": [16]}])");
+  ASSERT_EQ(parse(list, m), "");
+  regions = rt::tokenRegions(m, 0);
+  ASSERT_EQ(regions.size(), 3u);
+  EXPECT_EQ(regions[0].offset, 0);
+  EXPECT_EQ(regions[0].bytes, 100 * 1024);
+  EXPECT_EQ(regions[1].offset, 100 * 1024);
+  EXPECT_EQ(regions[1].bytes, 3 * 1536);
+  EXPECT_EQ(regions[1].kPadded, 768);
+  EXPECT_EQ(regions[2].offset, 100 * 1024 + 3 * 1536);
+  EXPECT_EQ(regions[2].bytes, 512);
+  EXPECT_EQ(regions[2].rows, 0);
+  for (const rt::TokenRegion &region : regions)
+    EXPECT_EQ(region.offset % 256, 0);
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, 0), 100 * 1024 + 3 * 1536 + 512);
+  // Every map resolves; each set's rows are its M.
+  rt::ResolvedTensorMap t;
+  for (size_t i = 0; i < m.tensorMaps.size(); ++i)
+    EXPECT_EQ(rt::resolveTensorMap(m, i, 0, t), "") << i;
+  ASSERT_EQ(rt::resolveTensorMap(m, 2, 0, t), "");
+  EXPECT_EQ(t.dims, (std::array<uint64_t, 3>{16, 3, 96}));
+  EXPECT_EQ(t.strides, (std::array<uint64_t, 2>{1536, 16}));
+  ASSERT_EQ(rt::resolveTensorMap(m, 4, 0, t), "");
+  EXPECT_EQ(t.dims[1], 1u);
+
+  // Masked rows: G x max_m, whatever the caller says.
+  std::string masked =
+      replaced(replaced(kTokens, R"("rows": "contiguous")", R"("rows": "masked")"),
+               R"("groups": [{"k": 320, "m": -1, "n": 256}, {"k": 320, "m": -1, "n": 256}])",
+               R"("groups": [{"k": 320, "m": 64, "n": 256}, {"k": 320, "m": 64, "n": 256}])");
+  masked = replaced(masked, R"("dims": [16, -1, 64])", R"("dims": [16, 128, 64])");
+  ASSERT_EQ(parse(masked, m), "");
+  EXPECT_EQ(rt::tokenWorkspaceBytes(m, 5000), 128 * 1024);
+}
+
+TEST(RuntimeManifest, TokensRefusals) {
+  rt::Manifest m;
+  // A tokens map of rank 2, an "a" map of rank 3.
+  EXPECT_EQ(parse(replaced(kTokens, kTokensMap,
+                           R"({"box": [16, 256], "dims": [16, -1], "group": 0, "operand": "tokens", "strides": [1024]})"),
+                  m),
+            "manifest: \"tensor_maps[0]\" (operand \"tokens\") has rank 2; a "
+            "\"tokens\" map has rank 3 (3 dims and box sizes, 2 strides)");
+  EXPECT_EQ(parse(replaced(kContiguous,
+                           R"({"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"})",
+                           R"({"box": [128, 128, 1], "dims": [256, -1, 1], "group": 0, "operand": "a", "strides": [256, 256], "swizzle": "128B"})"),
+                  m),
+            "manifest: \"tensor_maps[0]\" (operand \"a\") has rank 3; only a "
+            "\"tokens\" map has rank 3, the others rank 2 (2 dims and box "
+            "sizes, 1 stride)");
+  // The rank is the length of "dims"; strides and box follow it.
+  EXPECT_EQ(parse(replaced(kTokens, R"("dims": [16, -1, 64])",
+                           R"("dims": [16, -1, 64, 1])"),
+                  m),
+            "manifest: \"tensor_maps[0].dims\" must be an array of 2 or 3 "
+            "integers in [-9223372036854775808, 2147483647]");
+  EXPECT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
+                           R"("strides": [1024])"),
+                  m),
+            "manifest: \"tensor_maps[0].strides\" must be an array of 2 "
+            "integers in [1, 1099511627776]");
+  EXPECT_EQ(parse(replaced(kTokens, R"("box": [16, 256, 8])",
+                           R"("box": [16, 256])"),
+                  m),
+            "manifest: \"tensor_maps[0].box\" must be an array of 3 "
+            "integers in [1, 256]");
+  // A tokens map without the key, the key without tokens maps.
+  EXPECT_EQ(parse(replaced(kTokens, kTokensKey, "}"), m),
+            "manifest: tensor_maps[0] is operand \"tokens\", but the manifest "
+            "has no \"tokens\" key (the decode kernel that fills the token "
+            "workspace)");
+  EXPECT_EQ(parse(replaced(kContiguous, R"(, "tile": [128, 128, 256]})",
+                           std::string(R"(, "tile": [128, 128, 256])") +
+                               kTokensKey),
+                  m),
+            "manifest: tensor_maps[0] must be operand \"tokens\" of group 0 "
+            "(the manifest has \"tokens\": the kernel reads A decoded, from "
+            "the token workspace)");
+  // The decode kernel's parameter list, exactly.
+  const std::string params =
+      "manifest: \"tokens.params\" must be [\"workspace\", \"a\", "
+      "\"sfa\", \"rows\", \"k\"] (the decode kernel's parameters: its "
+      "set's region of the token workspace, A, SFA, the rows of A, K)";
+  for (const char *bad :
+       {R"(["workspace", "a", "sfa", "k", "rows"])",
+        R"(["workspace", "a", "sfa", "rows"])",
+        R"(["workspace", "a", "sfa", "rows", "k", "alpha"])",
+        R"("workspace")"})
+    EXPECT_EQ(parse(replaced(kTokens,
+                             R"(["workspace", "a", "sfa", "rows", "k"])", bad),
+                    m),
+              params)
+        << bad;
+  EXPECT_EQ(parse(replaced(kTokens, R"("block": [256, 1, 1], )", ""), m),
+            "manifest: missing key \"tokens.block\"");
+  EXPECT_EQ(parse(replaced(kTokens, R"("kernel": "ggemm_tok_tokens")",
+                           R"("kernel": "")"),
+                  m),
+            "manifest: \"tokens.kernel\" must name the decode kernel");
+
+  // Resolved against K = 320 (KP = 512): strides not {2 KP, 16}, KP not K
+  // rounded up to 256, a box that is not one row of 8 K cores.
+  rt::ResolvedTensorMap t;
+  ASSERT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
+                           R"("strides": [640, 16])"),
+                  m),
+            "");
+  EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+            "tensor map 0 (tokens of group 0) has strides [640, 16]; a token "
+            "row of KP = 512 f16 takes [2 x KP = 1024, 16]");
+  ASSERT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
+                           R"("strides": [1024, 32])"),
+                  m),
+            "");
+  EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+            "tensor map 0 (tokens of group 0) has strides [1024, 32]; a token "
+            "row of KP = 512 f16 takes [2 x KP = 1024, 16]");
+  for (const char *dims : {"[16, -1, 32]", "[16, -1, 96]", "[16, -1, 40]"}) {
+    ASSERT_EQ(parse(replaced(kTokens, R"("dims": [16, -1, 64])",
+                             std::string(R"("dims": )") + dims),
+                    m),
+              "");
+    EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+              "tensor map 0 (tokens of group 0) spans KP = 8 x dims[2] = " +
+                  std::to_string(8 * m.tensorMaps[0].dims[2]) +
+                  " elements of K; the token workspace's rows hold K = 320 "
+                  "rounded up to a multiple of 256, 512")
+        << dims;
+  }
+  ASSERT_EQ(parse(replaced(kTokens, R"("box": [16, 256, 8])",
+                           R"("box": [16, 256, 4])"),
+                  m),
+            "");
+  EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+            "tensor map 0 (tokens of group 0) has dims[0] = 16, box [16, 256, "
+            "4]; a tokens map has 16-byte K cores (dims[0] = box[0] = 16) and "
+            "boxes of 8 cores (box[2] = 8)");
 }
 
 TEST(RuntimeManifest, SwizzledBoxWiderThan128BytesIsRefused) {

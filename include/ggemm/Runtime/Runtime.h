@@ -61,10 +61,12 @@ enum class ScaleLayout { RowMajor, Blocked128x4 };
 /// The buffer a tensor map describes: packed e2m1 A or B (K/2 bytes a
 /// row), or row-major scale factors SFA or SFB (K/16 bytes a row; mapped
 /// where the kernel loads them with TMA, as the sm_100a kernel does when
-/// every K is a multiple of 256).
-enum class Operand { A, B, SFA, SFB };
+/// every K is a multiple of 256), or the decoded tokens (a kernel whose
+/// manifest has "tokens": A decoded to f16 by its decode kernel into the
+/// token workspace, which the runtime allocates; the map takes A's place).
+enum class Operand { A, B, SFA, SFB, Tokens };
 
-/// The manifest's name of `operand` ("a", "b", "sfa", "sfb").
+/// The manifest's name of `operand` ("a", "b", "sfa", "sfb", "tokens").
 const char *operandName(Operand operand);
 
 /// Per-group sizes in elements; `m` is -1 in contiguous, offsets and
@@ -74,16 +76,21 @@ struct GroupShape {
   int64_t m = 0, n = 0, k = 0;
 };
 
-/// One entry of "tensor_maps": a rank-2 uint8 TMA descriptor to encode.
+/// One entry of "tensor_maps": a uint8 TMA descriptor to encode, of rank
+/// 2, or 3 for a "tokens" map. Entries past the rank are 0.
 struct TensorMapSpec {
   int64_t group = 0;
   Operand operand = Operand::A;
-  /// {bytes per row, rows}, innermost first. Rows < 0: known only at run
-  /// time (contiguous A over all groups' rows, gathered A over the T token
-  /// rows).
-  std::array<int64_t, 2> dims{};
-  int64_t rowStride = 0; ///< bytes between rows
-  std::array<uint32_t, 2> box{};
+  int rank = 2; ///< 3 exactly for Operand::Tokens
+  /// Innermost first. Rank 2: {bytes per row, rows}. Tokens: {16 (one K
+  /// core of 8 f16), rows, KP / 8 (cores a row)}, KP = K rounded up to a
+  /// multiple of 256. Rows < 0: known only at run time (contiguous A over
+  /// all groups' rows, gathered A over the T token rows).
+  std::array<int64_t, 3> dims{};
+  /// Bytes between consecutive indices of dims 1 .. rank - 1: rank 2
+  /// {bytes between rows}; tokens {2 KP, 16}.
+  std::array<int64_t, 2> strides{};
+  std::array<uint32_t, 3> box{};
   /// Shared-memory swizzle of the box, from the entry's "swizzle": none or
   /// 128B. Both kernels' A/B maps are 128B-swizzled (their wgmma / tcgen05
   /// descriptors expect 128-byte swizzled rows); scale-factor maps are not.
@@ -103,6 +110,19 @@ struct OperandAlignment {
 /// The most words one launch of a setup kernel takes (the compiler's
 /// kSetupChunkWords in ggemm/Target/Launch.h).
 constexpr int64_t kMaxSetupChunkWords = 480;
+
+/// The token decode kernel of a manifest with "tokens": run once per
+/// operand set before every launch of the kernel, it decodes the set's A
+/// and SFA into f16 in the set's region of the token workspace, which the
+/// set's "tokens" map reads (docs/kernel-abi.md, "Decoded tokens").
+struct TokenDecodeKernel {
+  std::string kernel; ///< the entry point in the cubin, "<kernel>_tokens"
+  std::array<uint32_t, 3> grid{}, block{};
+  /// Its parameters, in order: dst (u64, the set's region), a (u64), sfa
+  /// (u64), rows (i32, the rows of the set's A), k (i32); the runtime
+  /// refuses any other list.
+  std::vector<std::string> params;
+};
 
 /// A parsed kernel manifest ("format": "ggemm-manifest-1").
 struct Manifest {
@@ -130,6 +150,10 @@ struct Manifest {
   /// `setupChunkWords` 64-bit words a launch (enqueueOnStream).
   std::string setupKernel;
   int64_t setupChunkWords = 0;
+  /// The token decode kernel ("tokens"; kernel empty when the manifest has
+  /// none). Present exactly when every operand set maps "tokens" in A's
+  /// place.
+  TokenDecodeKernel tokens;
 
   int64_t numGroups() const { return int64_t(groups.size()); }
   /// 64-bit words of the parameter block: the tensor maps (16 each), the
@@ -142,13 +166,17 @@ struct Manifest {
   bool oneOperandSet() const { return rows != RowsForm::List; }
   /// Gathered form: the kernel takes row_indices and token_rows too.
   bool gathered() const { return rows == RowsForm::Gathered; }
+  /// The kernel reads A decoded, from the token workspace ("tokens").
+  bool decodesTokens() const { return !tokens.kernel.empty(); }
   /// Contiguous and offsets form: the row count of A / SFA / C the kernel
-  /// was compiled for, or -1 if it takes any (the A tensor map's rows are
-  /// dynamic). Masked form: G x max_m. List form: -1. Gathered form: -1
-  /// (the manifest does not say R, the rows of C; tokenCapacity says T).
+  /// was compiled for, or -1 if it takes any (the A tensor map's rows, or
+  /// the tokens map's, are dynamic). Masked form: G x max_m. List form: -1.
+  /// Gathered form: -1 (the manifest does not say R, the rows of C;
+  /// tokenCapacity says T).
   int64_t contiguousCapacity() const;
   /// Gathered form: the token rows T of A / SFA the kernel was compiled
-  /// for (the A map's static rows), or -1 if it takes any. Else -1.
+  /// for (the A or tokens map's static rows), or -1 if it takes any. Else
+  /// -1.
   int64_t tokenCapacity() const;
 };
 
@@ -162,13 +190,16 @@ struct Manifest {
 /// Reads and parses the manifest file at `path`.
 [[nodiscard]] std::string readManifest(const std::string &path, Manifest &out);
 
-/// The rank-2 shape a tensor map is encoded with, after the run-time row
-/// count is filled in and the manifest is checked against the dense
-/// buffers of the problem. Pure: usable without a GPU.
+/// The shape a tensor map is encoded with, after the run-time row count
+/// is filled in and the manifest is checked against the dense buffers of
+/// the problem (or, for a "tokens" map, the token workspace's layout).
+/// Pure: usable without a GPU. Entries past the rank are 0.
 struct ResolvedTensorMap {
-  std::array<uint64_t, 2> dims{}; ///< {bytes per row, rows}; rows >= 1
-  uint64_t rowStride = 0;
-  std::array<uint32_t, 2> box{};
+  int rank = 2;
+  /// Rank 2: {bytes per row, rows}; tokens: {16, rows, KP / 8}. Rows >= 1.
+  std::array<uint64_t, 3> dims{};
+  std::array<uint64_t, 2> strides{}; ///< rank 2: {row bytes}; {2 KP, 16}
+  std::array<uint32_t, 3> box{};
   bool swizzle128B = false;
 };
 /// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
@@ -177,7 +208,9 @@ struct ResolvedTensorMap {
 /// form A and SFA have `tokenRows` rows (T; contiguousRows, R, is ignored).
 /// A group with zero rows (or T = 0) gets a one-row map, since TMA cannot
 /// describe an empty tensor: its buffer must still hold one readable row,
-/// which the kernel never loads.
+/// which the kernel never loads. A "tokens" map has the rows A's map would
+/// have had, and must have the token workspace's row layout (16-byte K
+/// cores, KP = K rounded up to a multiple of 256, strides {2 KP, 16}).
 [[nodiscard]] std::string resolveTensorMap(const Manifest &manifest,
                                            size_t index, int64_t contiguousRows,
                                            ResolvedTensorMap &out,
@@ -443,10 +476,14 @@ struct LaunchShape {
                                        const LaunchOptions &options = {});
 
 /// Encodes the manifest's tensor maps over `operands` on the host
-/// (cuTensorMapEncodeTiled; no device work), in manifest order.
+/// (cuTensorMapEncodeTiled; no device work), in manifest order. A "tokens"
+/// map's global address is its set's region (tokenRegions) of
+/// `tokenWorkspace`, device memory of tokenWorkspaceBytes; a manifest with
+/// such maps is refused without one.
 [[nodiscard]] std::string encodeTensorMaps(const Manifest &manifest,
                                            const Operands &operands,
-                                           std::vector<CUtensorMap> &maps);
+                                           std::vector<CUtensorMap> &maps,
+                                           CUdeviceptr tokenWorkspace = 0);
 
 /// Kernel parameters 1 and 2 for `operands` (docs/kernel-abi.md):
 /// `cPointers` {c_g...} and `scalePointers` {sfa_0, sfb_0, sfa_1, ...}.
@@ -539,6 +576,34 @@ constexpr int64_t kWorkspaceHeaderBytes = 128;
 /// whatever is passed)
 /// (docs/kernel-abi.md, "Split-K workspace").
 int64_t workspaceBytes(const Manifest &manifest, int64_t contiguousRows);
+
+/// One operand set's region of the token workspace (docs/kernel-abi.md,
+/// "Decoded tokens"): row r of the set's decoded tokens, KP f16 in the
+/// kernel's K order, at byte offset + r x 2 KP.
+struct TokenRegion {
+  int64_t offset = 0; ///< from the workspace's start; a multiple of 256
+  /// max(rows, 1) x 2 KP: the tokens map has one row at least.
+  int64_t bytes = 0;
+  /// The rows of the set's A, the decode kernel's `rows` (0 for an empty
+  /// group); K in elements and KP, K rounded up to a multiple of 256.
+  int64_t rows = 0, k = 0, kPadded = 0;
+};
+
+/// The regions of `manifest`'s token workspace, one per operand set in set
+/// order (each group in list form, one in the others), back to back at
+/// 256-byte boundaries; none without "tokens". The rows are those of A:
+/// each group's M (list), `contiguousRows` (contiguous, offsets; negative
+/// counts as 0), G x max_m (masked) or `tokenRows` (gathered: T), as
+/// resolveTensorMap takes them. Sizes saturate at INT64_MAX rather than
+/// wrap.
+std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
+                                      int64_t contiguousRows,
+                                      int64_t tokenRows = 0);
+
+/// Bytes of the token workspace rt::Launch allocates for a kernel with
+/// "tokens" (0 without): the end of the last of tokenRegions.
+int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
+                            int64_t tokenRows = 0);
 
 /// Bit 0 of Launch::errorFlags: run-time group sizes or offsets passed the
 /// rows of A (contiguous, offsets) or the routed rows R (gathered; also a
