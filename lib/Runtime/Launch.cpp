@@ -2,8 +2,9 @@
 //
 // The kernel ABI of docs/kernel-abi.md on the driver side: load the cubin,
 // encode the manifest's tensor maps once per problem into one device array,
-// build the pointer arrays, launch with cuLaunchKernelEx, and capture that
-// launch into a CUDA graph.
+// build the pointer arrays (and, for a kernel that decodes its tokens, the
+// token workspace), launch with cuLaunchKernelEx, and capture that launch
+// into a CUDA graph.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,6 +69,11 @@ std::string Kernel::load(const Context &context, Manifest manifest,
                           manifest.cubinPath,
                       cuModuleGetFunction(&out.setup, module,
                                           manifest.setupKernel.c_str()));
+  if (manifest.decodesTokens())
+    GGEMM_CU_CHECK_IN("token decode kernel " + manifest.tokens.kernel + " in " +
+                          manifest.cubinPath,
+                      cuModuleGetFunction(&out.tokens, module,
+                                          manifest.tokens.kernel.c_str()));
   out.info = std::move(manifest);
   return "";
 }
@@ -184,12 +190,42 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   int64_t rowsOfA = manifest.rows == RowsForm::Masked
                         ? manifest.contiguousCapacity()
                         : operands.contiguousRows;
+  if (rowsOfA > std::numeric_limits<int32_t>::max())
+    return std::string(manifest.rows == RowsForm::Masked
+                           ? "masked rows: G x max_m = "
+                           : "operands: contiguousRows ") +
+           std::to_string(rowsOfA) + " exceeds 2^31 - 1";
+
+  // A kernel with "tokens": the token workspace, which its decode kernel
+  // fills and its tokens maps read (docs/kernel-abi.md, "Decoded
+  // tokens"), one region per operand set. Nothing in it is read before
+  // the decode kernel wrote it, so it is not cleared.
+  CUdeviceptr tokenWorkspace = 0;
+  std::vector<TokenRegion> regions =
+      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
+  if (!regions.empty()) {
+    if (std::string err = DeviceBuffer::allocate(
+            size_t(tokenWorkspaceBytes(manifest, operands.contiguousRows,
+                                       operands.tokenRows)),
+            out.tokenWorkspace);
+        !err.empty())
+      return "the token workspace: " + err;
+    tokenWorkspace = out.tokenWorkspace.address();
+    // The decode kernel's parameters per set; rows and K fit an int32
+    // (rowsOfA and checkOperands bounded the rows, parseManifest K).
+    for (size_t set = 0; set < regions.size(); ++set)
+      out.tokenDecodes.push_back(
+          {tokenWorkspace + CUdeviceptr(regions[set].offset), operands.a[set],
+           operands.sfa[set], int32_t(regions[set].rows),
+           int32_t(regions[set].k)});
+  }
 
   // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
   // aligned on the host, so the vector's storage is the device array's
   // image; cuMemAlloc's 256-byte alignment covers the ABI's 64.
   std::vector<CUtensorMap> maps;
-  if (std::string err = encodeTensorMaps(manifest, operands, maps);
+  if (std::string err =
+          encodeTensorMaps(manifest, operands, maps, tokenWorkspace);
       !err.empty())
     return err;
 
@@ -238,12 +274,8 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
     out.tokenMatrixAddress = operands.a.front();
   }
 
-  // status: {rows of A, error flags}, the flags cleared here.
-  if (rowsOfA > std::numeric_limits<int32_t>::max())
-    return std::string(manifest.rows == RowsForm::Masked
-                           ? "masked rows: G x max_m = "
-                           : "operands: contiguousRows ") +
-           std::to_string(rowsOfA) + " exceeds 2^31 - 1";
+  // status: {rows of A, error flags}, the flags cleared here (rowsOfA was
+  // bounded above).
   std::vector<int32_t> statusValues = {oneSet ? int32_t(rowsOfA) : 0, 0};
   if (std::string err = makeArray(statusValues, out.status); !err.empty())
     return err;
@@ -291,6 +323,26 @@ std::string Launch::enqueue(CUstream stream,
     return "launch: not created";
   const Manifest &manifest = kernel->manifest();
   LaunchShape shape = launchShapeOf(manifest);
+
+  // A kernel with "tokens": its decode kernel first, once per operand set,
+  // on the same stream (so the kernel, and a graph capturing this launch,
+  // see the tokens of this launch). Its parameters: dst, a, sfa, rows, k.
+  if (!tokenDecodes.empty()) {
+    LaunchShape decode;
+    decode.grid = manifest.tokens.grid;
+    decode.block = manifest.tokens.block;
+    for (const TokenDecode &set : tokenDecodes) {
+      void *args[] = {const_cast<CUdeviceptr *>(&set.dst),
+                      const_cast<CUdeviceptr *>(&set.a),
+                      const_cast<CUdeviceptr *>(&set.sfa),
+                      const_cast<int32_t *>(&set.rows),
+                      const_cast<int32_t *>(&set.k)};
+      if (std::string err =
+              launchKernel(kernel->tokensFunction(), decode, stream, args);
+          !err.empty())
+        return "token decode kernel " + manifest.tokens.kernel + ": " + err;
+    }
+  }
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards. A gathered

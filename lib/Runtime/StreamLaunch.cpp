@@ -49,6 +49,12 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
     return where + ": split_k = " + std::to_string(manifest.splitK) +
            " needs a cooperative launch and a split-K workspace; launch it "
            "with rt::Launch";
+  // The token workspace grows with the rows (rows x K f16 a set), which
+  // streamWorkspaceBytes cannot know.
+  if (manifest.decodesTokens())
+    return where + ": it decodes its tokens (" + manifest.tokens.kernel +
+           ") into a workspace of rows x K f16, which rt::Launch allocates; "
+           "launch it with rt::Launch";
   if (!workspace || workspace % 64 != 0)
     return where + ": the workspace must be a 64-byte aligned device "
                    "address";

@@ -382,7 +382,8 @@ private:
 class Kernel {
 public:
   /// Reads the manifest's cubin, loads it (cuModuleLoadData), finds the
-  /// kernel and allows its dynamic shared memory.
+  /// kernel (and its setup and token decode kernels, when the manifest
+  /// names them) and allows its dynamic shared memory.
   [[nodiscard]] static std::string load(const Context &context,
                                         Manifest manifest, Kernel &out);
 
@@ -390,11 +391,13 @@ public:
   CUfunction function() const { return fn; }
   /// The manifest's setup kernel, or null when it names none.
   CUfunction setupFunction() const { return setup; }
+  /// The manifest's token decode kernel ("tokens"), or null.
+  CUfunction tokensFunction() const { return tokens; }
 
 private:
   Manifest info;
   detail::UniqueHandle<CUmodule, detail::releaseModule> module;
-  CUfunction fn = nullptr, setup = nullptr;
+  CUfunction fn = nullptr, setup = nullptr, tokens = nullptr;
 };
 
 /// One problem's buffers, in the ABI's layouts. In list form each address
@@ -510,8 +513,9 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// (Operands::groupSizes, Operands::alpha), and in gathered form the row
 /// indices too (Operands::rowIndices; status[0] and the setup kernel's
 /// rows are R, token_rows is T). Not for split-K kernels (their
-/// grid barrier needs a workspace of its own). The kernel's error flags
-/// land in the int32 at workspace + 4 (streamErrorFlags reads them).
+/// grid barrier needs a workspace of its own), nor for kernels with
+/// "tokens" (their token workspace grows with the rows). The kernel's error
+/// flags land in the int32 at workspace + 4 (streamErrorFlags reads them).
 [[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
                                           const Operands &operands,
                                           CUstream stream,
@@ -526,15 +530,20 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /
 /// alpha) arrays, all in device memory owned here; for a split-K kernel
-/// also its workspace (so launches of one Launch must not run
-/// concurrently). It points to its Kernel, which must outlive it and stay
-/// where it is (not be moved from). Launching it again reuses everything.
+/// also its workspace, and for a kernel with "tokens" its token workspace
+/// (so launches of one Launch must not run concurrently). It points to its
+/// Kernel, which must outlive it and stay where it is (not be moved from).
+/// Launching it again reuses everything.
 class Launch {
 public:
   [[nodiscard]] static std::string
   create(const Kernel &kernel, const Operands &operands, Launch &out);
 
-  /// Enqueues one launch (cuLaunchKernelEx) on `stream`; capturable.
+  /// Enqueues one launch (cuLaunchKernelEx) on `stream`; capturable. A
+  /// kernel with "tokens" is preceded, on the same stream, by its token
+  /// decode kernel once per operand set, so that every launch (and every
+  /// replay of a graph that captured it) decodes the current tokens;
+  /// `options` apply to the kernel only.
   [[nodiscard]] std::string enqueue(CUstream stream,
                                     const LaunchOptions &options = {}) const;
 
@@ -555,9 +564,16 @@ public:
   [[nodiscard]] std::string errorFlags(int32_t &flags) const;
 
 private:
+  /// The parameters of one launch of the token decode kernel.
+  struct TokenDecode {
+    CUdeviceptr dst = 0, a = 0, sfa = 0;
+    int32_t rows = 0, k = 0;
+  };
+
   const Kernel *kernel = nullptr;
-  DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha,
-      status, workspace, rowIndexValues;
+  DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha, status,
+      workspace, rowIndexValues, tokenWorkspace;
+  std::vector<TokenDecode> tokenDecodes; ///< one per operand set, in order
   std::array<CUdeviceptr, 7> parameters{};
   CUdeviceptr rowIndexArray = 0;
   int32_t tokens = 0;
