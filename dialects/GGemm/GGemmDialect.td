@@ -124,6 +124,10 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
       resident at once: their shared memory must fit one SM together, and
       the kernel asks ptxas (`.minnctapersm`) to fit their registers.
     * `stages`: depth of the shared-memory pipeline on the GPU.
+    * `predecode` (optional, printed only when true): the tokens (A) are
+      decoded to f16 once per problem by a decode kernel of their own
+      (`<kernel>_tokens`) into a workspace, which the GEMM loads by TMA;
+      the GEMM's consumers then decode only the weights. sm_90a only.
 
     Example: `#ggemm.schedule<target = sm_100a, tile = [128, 128, 256],
     raster = along_m, split_k = 1, grid = 148, stages = 4>`.
@@ -131,12 +135,13 @@ def GGemm_ScheduleAttr : AttrDef<GGemm_Dialect, "Schedule"> {
   let parameters = (ins "Chip":$target, "int64_t":$tile_m, "int64_t":$tile_n,
                         "int64_t":$tile_k, "Raster":$raster,
                         "int64_t":$split_k, "int64_t":$grid,
-                        "int64_t":$stages);
+                        "int64_t":$stages,
+                        DefaultValuedParameter<"bool", "false">:$predecode);
   let assemblyFormat = [{
     `<` `target` `=` $target `,`
     `tile` `=` `[` $tile_m `,` $tile_n `,` $tile_k `]` `,`
     `raster` `=` $raster `,` `split_k` `=` $split_k `,` `grid` `=` $grid `,`
-    `stages` `=` $stages `>`
+    `stages` `=` $stages (`,` `predecode` `=` $predecode^)? `>`
   }];
   let genVerifyDecl = 1;
 }

@@ -104,6 +104,18 @@ LogicalResult TileOp::verify() { return verifySplit(*this); }
 LogicalResult LoadTileOp::verify() { return verifySplit(*this); }
 LogicalResult ComputeTileOp::verify() { return verifySplit(*this); }
 
+LogicalResult DecodeTokensOp::verify() {
+  // A K tile is whole decode steps of 64 (two 32-code pieces each).
+  int64_t tileK = getTileK();
+  if (tileK < 64 || tileK > 1024 || tileK % 64 != 0)
+    return emitOpError() << "tile_k = " << tileK
+                         << " must be a multiple of 64 in [64, 1024]";
+  if (!(*this)->getParentOfType<FunctionOpInterface>())
+    return emitOpError("is the body of a decode kernel; it must be inside a "
+                       "function");
+  return success();
+}
+
 LogicalResult ReducePartialsOp::verify() {
   FailureOr<KernelProblemAttr> problem = getKernelProblem(*this);
   if (failed(problem))

@@ -390,6 +390,33 @@ def GGemm_ReducePartialsOp : GGemm_Op<"reduce_partials"> {
   let hasVerifier = 1;
 }
 
+def GGemm_DecodeTokensOp : GGemm_Op<"decode_tokens"> {
+  let summary = "the decode kernel: packed e2m1 tokens to f16, once per problem";
+  let description = [{
+    The body of `<kernel>_tokens`, the decode kernel of a kernel whose
+    schedule has `predecode` (docs/sm90-kernel.md, "Predecoded tokens"):
+    every thread of the grid, in a grid-stride loop over the 16-byte pieces
+    of A (32 codes, two scale blocks), writes each piece's exact f16 values
+    (times 2^-14 and its UE4M3 scale, the sm_90a kernel's representation)
+    to the token workspace at `%dst`: row r at byte r x 2 Kp, Kp = `%k`
+    rounded up to `tile_k`. Within a K tile of `tile_k` elements piece q
+    goes to decode step q mod S (S = tile_k / 64), half q / S, i.e. to bytes
+    [128 s + 64 h, 128 s + 64 h + 64) of the tile's 2 tile_k bytes, each of
+    its four words as the f16 of codes 0 2 4 6 1 3 5 7: the K order in
+    which the kernel's consumers decode the weights. Pieces past `%k` are
+    zeros. `%a`, `%sfa`: device addresses of A (`%rows` x `%k` / 2 bytes)
+    and of its row-major scales (`%rows` x `%k` / 16 bytes).
+
+    ```mlir
+    ggemm.decode_tokens %dst, %a, %sfa, %rows, %k {tile_k = 256}
+    ```
+  }];
+  let arguments = (ins I64:$dst, I64:$a, I64:$sfa, I32:$rows, I32:$k,
+                       I64Attr:$tile_k);
+  let assemblyFormat = "$dst `,` $a `,` $sfa `,` $rows `,` $k attr-dict";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // The host side of an outlined kernel
 //===----------------------------------------------------------------------===//

@@ -558,7 +558,7 @@ LogicalResult
 ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      Chip target, int64_t tileM, int64_t tileN, int64_t tileK,
                      Raster raster, int64_t splitK, int64_t grid,
-                     int64_t stages) {
+                     int64_t stages, bool predecode) {
   // Tile M is a power of two from 16 to 256 (each chip's kernel takes a
   // subset: TargetInfo::tileM).
   if (tileM < 16 || tileM > 256 || !llvm::isPowerOf2_64(tileM))
@@ -576,6 +576,12 @@ ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "grid = " << grid << " must be in [1, 65535]";
   if (stages < 1 || stages > 16)
     return emitError() << "stages = " << stages << " must be in [1, 16]";
+  // Only the Hopper kernel has a decode kernel for its tokens; split-K
+  // would decode them once per split's worth of nothing gained.
+  if (predecode && target != Chip::sm_90a)
+    return emitError() << "predecode (tokens decoded once per problem) is "
+                          "an sm_90a kernel's; the schedule targets "
+                       << stringifyChip(target);
   return success();
 }
 

@@ -69,6 +69,29 @@ void buildSetupKernel(OpBuilder &b, Location loc, StringRef name,
   gpu::ReturnOp::create(b, loc);
 }
 
+/// The decode kernel of a kernel with predecoded tokens
+/// (docs/sm90-kernel.md, "Predecoded tokens"): a grid-stride loop of
+/// kTokensKernelThreads threads a block (ggemm.decode_tokens) over the
+/// parameters the runtime passes per operand set: the set's token
+/// workspace, A, SFA, the rows of A and K.
+void buildTokensKernel(OpBuilder &b, Location loc, StringRef name,
+                       int64_t tileK) {
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  auto tokens = gpu::GPUFuncOp::create(
+      b, loc, name, b.getFunctionType({i64, i64, i64, i32, i32}, {}));
+  tokens->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  tokens.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({int32_t(kTokensKernelThreads), 1, 1}));
+  OpBuilder::InsertionGuard guard(b);
+  Block &entry = tokens.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  DecodeTokensOp::create(b, loc, entry.getArgument(0), entry.getArgument(1),
+                         entry.getArgument(2), entry.getArgument(3),
+                         entry.getArgument(4), b.getI64IntegerAttr(tileK));
+  gpu::ReturnOp::create(b, loc);
+}
+
 struct GGemmOutlineKernel final
     : public ggemm::impl::GGemmOutlineKernelBase<GGemmOutlineKernel> {
   using GGemmOutlineKernelBase::GGemmOutlineKernelBase;
@@ -258,6 +281,9 @@ struct GGemmOutlineKernel final
     // manifest).
     b.setInsertionPointToEnd(gpuModule.getBody());
     buildSetupKernel(b, loc, setupKernelName(name), getLaunchBlock(launch));
+    if (p.schedule.getPredecode())
+      buildTokensKernel(b, loc, tokensKernelName(name),
+                        p.schedule.getTileK());
     if (hostOperands) {
       // Where the ggemm op stood, on its operands and with its launch:
       // ggemm-lower-launch launches the kernel from here, after the setup

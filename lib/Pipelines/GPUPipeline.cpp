@@ -74,6 +74,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.stages = options.stages;
   tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
+  tile.predecode = options.predecode;
   // The tile is chosen among those the kernel takes with this split (0:
   // ggemm-split-k's rule picks one later, among the splits the kernel
   // takes with the tile).

@@ -147,7 +147,7 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
             ScheduleCandidate cand;
             cand.schedule = ScheduleAttr::get(
                 ctx, target.chip, tm, tn, tk, base.getRaster(), split,
-                base.getGrid(), stages);
+                base.getGrid(), stages, base.getPredecode());
             KernelProblem p = problem;
             p.schedule = cand.schedule;
             KernelPlanAttr plan;

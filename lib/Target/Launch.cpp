@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -32,7 +33,18 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
     int64_t tileK = s.getTileK();
     // rows<gathered>: each routed row is its own copy of one token row.
     int64_t boxRowsA = p.rows == RowsKind::gathered ? 1 : s.getTileM();
-    add("a", rowsA, k / 2, tileK / 2, boxRowsA, plan.getSwizzle());
+    if (s.getPredecode()) {
+      // The decoded tokens in the token workspace (f16, rows of 2 Kp
+      // bytes), in 16-byte K cores: dims {16 bytes, rows, Kp / 8 cores},
+      // the cores' stride (16) below the rows' (2 Kp), so that a box of
+      // {16, tile M, 8} lands one decode step K-core-major.
+      int64_t kp = llvm::alignTo(k, tileK);
+      maps.push_back(TensorMapAttr::get(
+          ctx, g, "tokens", {16, rowsA, kp / 8}, {2 * kp, 16},
+          {16, s.getTileM(), kSM90TokenStepCores}, "none"));
+    } else {
+      add("a", rowsA, k / 2, tileK / 2, boxRowsA, plan.getSwizzle());
+    }
     add("b", rowsB, k / 2, tileK / 2, s.getTileN(), plan.getSwizzle());
     if (!p.scaleMaps)
       return;
@@ -95,6 +107,10 @@ LaunchBlock mlir::ggemm::getLaunchBlock(LaunchAttr launch) {
 
 std::string mlir::ggemm::setupKernelName(StringRef kernel) {
   return (kernel + "_setup").str();
+}
+
+std::string mlir::ggemm::tokensKernelName(StringRef kernel) {
+  return (kernel + "_tokens").str();
 }
 
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,
@@ -167,6 +183,17 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"kernel",
        setupKernelName(launch.getKernel().getLeafReference().getValue())},
       {"chunk_words", block.chunkWords()}};
+  // Predecoded tokens: the decode kernel rt::Launch runs once per operand
+  // set before the kernel, into the token workspace the "tokens" maps
+  // read.
+  if (s.getPredecode())
+    manifest["tokens"] = llvm::json::Object{
+        {"kernel",
+         tokensKernelName(launch.getKernel().getLeafReference().getValue())},
+        {"grid", llvm::json::Array{s.getGrid(), 1, 1}},
+        {"block", llvm::json::Array{kTokensKernelThreads, 1, 1}},
+        {"params",
+         llvm::json::Array{"workspace", "a", "sfa", "rows", "k"}}};
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));

@@ -175,7 +175,7 @@ struct GGemmFusePersistent final
         s = ScheduleAttr::get(&getContext(), s.getTarget(), s.getTileM(),
                               s.getTileN(),
                               s.getTileK(), s.getRaster(), s.getSplitK(), grid,
-                              s.getStages());
+                              s.getStages(), s.getPredecode());
       PersistentBuilder(op, s).build();
     }
   }

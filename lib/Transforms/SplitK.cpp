@@ -47,7 +47,8 @@ struct GGemmSplitK final : public ggemm::impl::GGemmSplitKBase<GGemmSplitK> {
                                  schedule.getTileM(), schedule.getTileN(),
                                  schedule.getTileK(), schedule.getRaster(),
                                  factor, schedule.getGrid(),
-                                 schedule.getStages());
+                                 schedule.getStages(),
+                                 schedule.getPredecode());
       };
       // The rule's factor only where the kernel takes it with this tile
       // (the 256-token sm_90a kernel takes no split; a grid above the SM

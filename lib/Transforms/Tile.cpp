@@ -35,7 +35,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                  Raster order, int64_t ctas,
                                  std::string &why) {
     auto base = ScheduleAttr::get(&getContext(), target.chip, 128, 128, 256,
-                                  order, splitK, ctas, 4);
+                                  order, splitK, ctas, 4, predecode);
     GroupedOperands operands = op.getProblem();
     KernelProblem problem = KernelProblem::fromOperands(operands, base);
     SmallVector<int64_t, 1> depths;
@@ -113,11 +113,12 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       }
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,
-                                      tileK, *order, splitK, ctas, stages)))
+                                      tileK, *order, splitK, ctas, stages,
+                                      predecode)))
         return WalkResult::interrupt();
       auto schedule =
           ScheduleAttr::get(&getContext(), target->chip, tileM, tileN, tileK,
-                            *order, splitK, ctas, stages);
+                            *order, splitK, ctas, stages, predecode);
       // The whole problem against the chip's kernel (scale layout,
       // resources): a schedule accepted here is one the lowering takes.
       // The plan itself is made when the kernel is (ggemm-outline-kernel).

@@ -26,7 +26,7 @@ protected:
                         int64_t splitK = 1) {
     const TargetInfo &t = TargetInfo::get(chip);
     return ScheduleAttr::get(&ctx, chip, tileM, 128, 256, Raster::along_m,
-                             splitK, t.numSMs, stages);
+                             splitK, t.numSMs, stages, false);
   }
   /// `groups` groups of m x n x k under `s`.
   KernelProblem problem(ScheduleAttr s, int64_t groups, int64_t m, int64_t n,
@@ -179,7 +179,8 @@ TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
   ScheduleAttr one = schedule(Chip::sm_90a, 16);
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
   ScheduleAttr two = ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256,
-                                       Raster::along_m, 1, 2 * t.numSMs, 4);
+                                       Raster::along_m, 1, 2 * t.numSMs, 4,
+                                       false);
   EXPECT_EQ(t.ctasPerSM(one), 1);
   EXPECT_EQ(t.ctasPerSM(two), 2);
   CostEstimate a = cost(one, 64, 16, 4096, 7168);
@@ -204,7 +205,7 @@ TEST_F(CostModelTest, WeightsInRegistersAtSixteenAndThirtyTwoTokensAlone) {
       problem(schedule(Chip::sm_90a, 64), 8, 64, 4096, 7168)));
   KernelProblem two = problem(
       ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256, Raster::along_m, 1,
-                        2 * t.numSMs, 4),
+                        2 * t.numSMs, 4, false),
       8, 16, 4096, 7168);
   EXPECT_FALSE(sm90WeightsInRegisters(two));
   EXPECT_EQ(sm90SharedMemoryBytes(two), 112640);
@@ -253,7 +254,7 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             std::string::npos);
   KernelProblem two = problem(
       ScheduleAttr::get(&ctx, Chip::sm_90a, 256, 128, 256, Raster::along_m, 1,
-                        2 * t.numSMs, 1),
+                        2 * t.numSMs, 1, false),
       8, 1024, 4096, 7168);
   EXPECT_NE(t.planKernel(&ctx, two, plan).find("one CTA per SM"),
             std::string::npos);

@@ -77,6 +77,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "(ggemm-split-k; 1, the default: no split; 0: its cost "
                      "rule)"),
       llvm::cl::init(1)};
+  PassOptions::Option<bool> predecode{
+      *this, "predecode",
+      llvm::cl::desc("decode the tokens to f16 once per problem in a kernel "
+                     "of their own, which rt::Launch runs before the GEMM "
+                     "(sm_90a; docs/sm90-kernel.md, \"Predecoded tokens\")"),
+      llvm::cl::init(false)};
   /// What the host function becomes: a description only (`#ggemm.launch`,
   /// for the manifest and ggemm's runtime) or code in upstream ops that
   /// builds the parameters and launches the kernel (ggemm-lower-launch;

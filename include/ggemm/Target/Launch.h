@@ -79,6 +79,17 @@ LaunchBlock getLaunchBlock(LaunchAttr launch);
 /// The setup kernel of kernel `kernel`: `<kernel>_setup`.
 std::string setupKernelName(StringRef kernel);
 
+/// The decode kernel of a kernel with predecoded tokens (the schedule's
+/// predecode): `<kernel>_tokens`, a grid-stride loop of this many threads a
+/// block, with parameters (docs/kernel-abi.md, "Predecoded tokens"): the
+/// set's token workspace, A, SFA (device addresses), its rows of A and its
+/// K (i32).
+std::string tokensKernelName(StringRef kernel);
+inline constexpr int64_t kTokensKernelThreads = 256;
+/// K cores (8 f16 each) of one decode step: a "tokens" map's box is
+/// {16 bytes, tile M, kSM90TokenStepCores}.
+inline constexpr int64_t kSM90TokenStepCores = 8;
+
 /// The manifest of docs/kernel-abi.md for `launch`, naming `imageFile`
 /// (the cubin or PTX written beside it).
 std::string buildManifest(LaunchAttr launch, StringRef imageFile);

@@ -126,6 +126,9 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     Option<"splitK", "split-k", "int64_t", /*default=*/"1",
            "split-K factor the schedule takes (ggemm-pipeline's split-k): "
            "the tile is chosen among those the kernel takes with it">,
+    Option<"predecode", "predecode", "bool", /*default=*/"false",
+           "decode the tokens to f16 once per problem in a kernel of their "
+           "own (sm_90a; the schedule's predecode)">,
   ];
 }
 

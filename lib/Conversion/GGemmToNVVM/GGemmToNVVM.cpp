@@ -233,6 +233,8 @@ struct ConvertGGemmToNVVM final
             scf::YieldOp::create(b, loc);
           });
         });
+    // Decode kernels of predecoded tokens (ggemm.decode_tokens).
+    populateSM90TokensPatterns(patterns);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       return signalPassFailure();
     for (gpu::GPUFuncOp kernel : kernels) {

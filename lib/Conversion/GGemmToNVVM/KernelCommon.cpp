@@ -277,12 +277,18 @@ void mlir::ggemm::emitRingLoop(
 
 void mlir::ggemm::emitTmaLoad(OpBuilder &b, Location loc, Value dst,
                               Value mapPtr, Value x, Value row, Value bar) {
-  auto i32 = [&](Value v) {
-    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
-  };
+  emitTmaLoad(b, loc, dst, mapPtr, ValueRange{x, row}, bar);
+}
+
+void mlir::ggemm::emitTmaLoad(OpBuilder &b, Location loc, Value dst,
+                              Value mapPtr, ValueRange coords, Value bar) {
+  SmallVector<Value, 5> i32Coords;
+  for (Value v : coords)
+    i32Coords.push_back(
+        arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v));
   NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-      b, loc, emitClusterPtr(b, loc, dst), mapPtr, ValueRange{i32(x), i32(row)},
-      bar, ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
+      b, loc, emitClusterPtr(b, loc, dst), mapPtr, i32Coords, bar,
+      ValueRange{}, Value(), Value(), NVVM::TMALoadMode::TILE,
       /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), Value());
 }
 

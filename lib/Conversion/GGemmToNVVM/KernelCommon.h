@@ -134,6 +134,9 @@ void emitRingLoop(OpBuilder &b, Location loc, Value first, Value count,
 /// the mbarrier `bar`.
 void emitTmaLoad(OpBuilder &b, Location loc, Value dst, Value mapPtr, Value x,
                  Value row, Value bar);
+/// TMA of one box of any rank (coordinates innermost first; index values).
+void emitTmaLoad(OpBuilder &b, Location loc, Value dst, Value mapPtr,
+                 ValueRange coords, Value bar);
 
 /// The pattern lowering ggemm.warp_specialize (WarpRoles.cpp).
 void populateWarpSpecializeToNVVMPatterns(RewritePatternSet &patterns);

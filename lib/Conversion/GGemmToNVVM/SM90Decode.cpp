@@ -80,6 +80,12 @@ Value SM90KernelBuilder::loadCodes(Value src, int64_t bytes) {
                               sharedPtr(src), /*alignment=*/bytes);
 }
 
+namespace {
+Value constI32(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+}
+} // namespace
+
 /// The f16 values of four codes (the low nibble of each byte of `codes`,
 /// the other nibbles zero), times the pair of f16 scales `scale`, as two
 /// f16 pairs in 32-bit words: the nibbles of bytes 0 and 1, then 2 and 3.
@@ -87,18 +93,19 @@ Value SM90KernelBuilder::loadCodes(Value src, int64_t bytes) {
 /// and its high byte is 2 n + 14 (n & 8) for the nibble n, computed for the
 /// four at once (no carries cross bytes); byte permutes put each beside a
 /// zero byte.
-std::pair<Value, Value> SM90KernelBuilder::decodeFourCodes(Value codes,
-                                                           Value scale) {
+std::pair<Value, Value> sm90::decodeFourCodes(OpBuilder &b, Location loc,
+                                              Value codes, Value scale) {
   MLIRContext *ctx = b.getContext();
   auto halves = VectorType::get({2}, b.getF16Type());
-  Value signs = arith::AndIOp::create(b, loc, codes, i32(0x08080808));
+  Value signs = arith::AndIOp::create(b, loc, codes, constI32(b, loc, 0x08080808));
   Value bytes = arith::AddIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, codes, i32(1)),
-      arith::MulIOp::create(b, loc, signs, i32(14)));
+      b, loc, arith::ShLIOp::create(b, loc, codes, constI32(b, loc, 1)),
+      arith::MulIOp::create(b, loc, signs, constI32(b, loc, 14)));
   Value out[2];
   for (int64_t i = 0; i < 2; ++i) {
     Value bits = NVVM::PermuteOp::create(
-        b, loc, b.getI32Type(), bytes, i32(0), i32(i ? 0x3424 : 0x1404),
+        b, loc, b.getI32Type(), bytes, constI32(b, loc, 0),
+        constI32(b, loc, i ? 0x3424 : 0x1404),
         NVVM::PermuteModeAttr::get(ctx, NVVM::PermuteMode::DEFAULT));
     Value values = LLVM::BitcastOp::create(b, loc, halves, bits);
     Value scaled = arith::MulFOp::create(b, loc, values, scale);
@@ -109,8 +116,8 @@ std::pair<Value, Value> SM90KernelBuilder::decodeFourCodes(Value codes,
 
 /// The two f16 scales of the bytes of `scales` at bits [shift, shift + 16),
 /// each as a pair of equal f16 (cvt.rn.f16x2.e4m3x2 is exact).
-std::pair<Value, Value> SM90KernelBuilder::scalePairs(Value scales,
-                                                      Value shift) {
+std::pair<Value, Value> sm90::scalePairs(OpBuilder &b, Location loc,
+                                         Value scales, Value shift) {
   MLIRContext *ctx = b.getContext();
   auto halves = VectorType::get({2}, b.getF16Type());
   Value pairBits = arith::TruncIOp::create(
@@ -126,6 +133,24 @@ std::pair<Value, Value> SM90KernelBuilder::scalePairs(Value scales,
                                     ArrayRef<int64_t>{1, 1})};
 }
 
+/// The 16-byte f16 row of the 32-bit word of 8 codes `word`, scaled by the
+/// f16 pair `scale`: codes 0 2 4 6 1 3 5 7, as four 32-bit words.
+Value sm90::decodeWord(OpBuilder &b, Location loc, Value word, Value scale) {
+  SmallVector<Value> out;
+  for (int64_t high = 0; high < 2; ++high) {
+    Value codes = arith::AndIOp::create(
+        b, loc,
+        high ? arith::ShRUIOp::create(b, loc, word, constI32(b, loc, 4))
+                   .getResult()
+             : word,
+        constI32(b, loc, 0x0F0F0F0F));
+    auto [lo, hi] = decodeFourCodes(b, loc, codes, scale);
+    out.append({lo, hi});
+  }
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({4}, b.getI32Type()), out);
+}
+
 /// Decodes `packed` (loadCodes: 4, 2 or 1 words of 8 codes) into as many
 /// 16-byte f16 core-matrix rows at shared byte `dst`, `dst` + 128, ...;
 /// the bytes of `scales` from bit `shift` on scale its 16-element blocks
@@ -134,21 +159,10 @@ std::pair<Value, Value> SM90KernelBuilder::scalePairs(Value scales,
 void SM90KernelBuilder::decodeChunk(Value packed, Value dst, Value scales,
                                     Value shift) {
   int64_t numWords = cast<VectorType>(packed.getType()).getNumElements();
-  auto words = VectorType::get({4}, b.getI32Type());
-  auto [scale0, scale1] = scalePairs(scales, shift);
+  auto [scale0, scale1] = scalePairs(b, loc, scales, shift);
   for (int64_t w = 0; w < numWords; ++w) {
     Value word = vector::ExtractOp::create(b, loc, packed, w);
-    SmallVector<Value> out;
-    for (int64_t high = 0; high < 2; ++high) {
-      Value codes = arith::AndIOp::create(
-          b, loc,
-          high ? arith::ShRUIOp::create(b, loc, word, i32(4)).getResult()
-               : word,
-          i32(0x0F0F0F0F));
-      auto [lo, hi] = decodeFourCodes(codes, w < 2 ? scale0 : scale1);
-      out.append({lo, hi});
-    }
-    Value row = vector::FromElementsOp::create(b, loc, words, out);
+    Value row = decodeWord(b, loc, word, w < 2 ? scale0 : scale1);
     LLVM::StoreOp::create(
         b, loc, row,
         sharedPtr(arith::AddIOp::create(b, loc, dst, idx(w * kCoreBytes))),
@@ -167,7 +181,8 @@ void SM90KernelBuilder::decodeHalfWord(Value packed, Value nibbleShift,
   Value codes = arith::AndIOp::create(
       b, loc, arith::ShRUIOp::create(b, loc, word, nibbleShift),
       i32(0x0F0F0F0F));
-  auto [lo, hi] = decodeFourCodes(codes, scalePairs(scales, shift).first);
+  auto [lo, hi] =
+      decodeFourCodes(b, loc, codes, scalePairs(b, loc, scales, shift).first);
   Value half = vector::FromElementsOp::create(
       b, loc, VectorType::get({2}, b.getI32Type()), ValueRange{lo, hi});
   LLVM::StoreOp::create(b, loc, half, sharedPtr(dst), /*alignment=*/8);
@@ -189,7 +204,7 @@ SM90KernelBuilder::decodeFragmentPairs(Value packed, Value select,
                                        Value nibbleShift, Value scales,
                                        Value shift) {
   MLIRContext *ctx = b.getContext();
-  auto [scale0, scale1] = scalePairs(scales, shift);
+  auto [scale0, scale1] = scalePairs(b, loc, scales, shift);
   SmallVector<Value, 4> pairs;
   for (int64_t j = 0; j < 2; ++j) {
     Value first = vector::ExtractOp::create(b, loc, packed, 2 * j);
@@ -200,7 +215,7 @@ SM90KernelBuilder::decodeFragmentPairs(Value packed, Value select,
     Value codes = arith::AndIOp::create(
         b, loc, arith::ShRUIOp::create(b, loc, both, nibbleShift),
         i32(0x0F0F0F0F));
-    auto [low, high] = decodeFourCodes(codes, j ? scale1 : scale0);
+    auto [low, high] = decodeFourCodes(b, loc, codes, j ? scale1 : scale0);
     pairs.append({low, high});
   }
   return pairs;

@@ -39,9 +39,13 @@ SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
   tileN = s.getTileN();
   tileK = s.getTileK();
   stages = s.getStages();
-  stageBytes = (tileM + tileN) * tileK / 2;
+  stageBytes = sm90StageBytes(problem);
   bufferBytes = sm90DecodeBufferBytes(problem);
   ringOffset = sm90RingOffset(problem);
+  predecoded = sm90Predecoded(problem);
+  slots = sm90TokenSlots(problem);
+  slotBytes = sm90TokenSlotBytes(problem);
+  tokenRingOffset = sm90TokenRingOffset(problem);
 }
 
 Value SM90KernelBuilder::idx(int64_t v) { return indexConstant(b, loc, v); }
@@ -81,6 +85,14 @@ void SM90KernelBuilder::emitPrologue() {
       NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(idx(s)),
                                    i32(kSM90ConsumerThreads / 32), Value());
     }
+    // The token slots: full[t] by the producer's expect_tx, empty[t] by
+    // each consumer warp once its wgmmas that read the slot are done.
+    for (int64_t t = 0; t < slots; ++t) {
+      NVVM::MBarrierInitOp::create(b, loc, tokenFullBarrier(idx(t)), i32(1),
+                                   Value());
+      NVVM::MBarrierInitOp::create(b, loc, tokenEmptyBarrier(idx(t)),
+                                   i32(kSM90ConsumerThreads / 32), Value());
+    }
     scf::YieldOp::create(b, loc);
   });
   // The tensor maps, acquired by lane 0 of each warp (the producer warp's
@@ -104,6 +116,14 @@ void SM90KernelBuilder::emitDrain() {
     RingPosition slot = emitRingPosition(
         b, loc, arith::AddIOp::create(b, loc, next, idx(i)), stages);
     emitWaitReleased(b, loc, emptyBarrier(slot.index), slot.phase);
+  }
+  // The token ring runs kSM90DecodeK-wide steps in lockstep with the K
+  // tiles: its next step is the next K tile's first.
+  Value nextStep = arith::MulIOp::create(b, loc, next, idx(tileK / kSM90DecodeK));
+  for (int64_t i = 0; i < slots; ++i) {
+    RingPosition slot = emitRingPosition(
+        b, loc, arith::AddIOp::create(b, loc, nextStep, idx(i)), slots);
+    emitWaitReleased(b, loc, tokenEmptyBarrier(slot.index), slot.phase);
   }
 }
 
@@ -131,6 +151,21 @@ Value SM90KernelBuilder::stageOffset(Value stage) {
       idx(ringOffset));
 }
 
+Value SM90KernelBuilder::tokenFullBarrier(Value slot) {
+  return fullBarrier(arith::AddIOp::create(b, loc, slot, idx(2 * stages)));
+}
+
+Value SM90KernelBuilder::tokenEmptyBarrier(Value slot) {
+  return fullBarrier(
+      arith::AddIOp::create(b, loc, slot, idx(2 * stages + slots)));
+}
+
+Value SM90KernelBuilder::tokenSlotOffset(Value slot) {
+  return arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, slot, idx(slotBytes)),
+      idx(tokenRingOffset));
+}
+
 void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                          Value m0, Value n0, Value split) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
@@ -155,13 +190,47 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                              /*relaxed=*/false, Value());
       Value x = arith::MulIOp::create(b, loc, kt, idx(tileK / 2));
       Value stageStart = stageOffset(at.index);
-      emitTmaLoad(b, loc, sharedPtr(stageStart),
-                  emitTensorMapPtr(b, loc, params[0], g.mapA), x, rowA, full);
-      emitTmaLoad(b, loc,
-                  sharedPtr(arith::AddIOp::create(b, loc, stageStart,
-                                                  idx(tileM * tileK / 2))),
+      // Predecoded tokens: the stage holds the weights only.
+      if (!predecoded)
+        emitTmaLoad(b, loc, sharedPtr(stageStart),
+                    emitTensorMapPtr(b, loc, params[0], g.mapA), x, rowA,
+                    full);
+      Value weights =
+          predecoded ? stageStart
+                     : arith::AddIOp::create(b, loc, stageStart,
+                                             idx(tileM * tileK / 2))
+                           .getResult();
+      emitTmaLoad(b, loc, sharedPtr(weights),
                   emitTensorMapPtr(b, loc, params[0], g.mapB), x, rowB, full);
     });
+    if (!predecoded)
+      return;
+    // The K tile's tokens, one decode step a slot: the 8 K cores of
+    // step s (cores kt tile_k / 8 + 8 s of the tokens map, at "tokens"' slot
+    // of the set) for the tile's rows, K-core-major.
+    int64_t steps = tileK / kSM90DecodeK;
+    for (int64_t step = 0; step < steps; ++step) {
+      Value count = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, arith::AddIOp::create(b, loc, first, i),
+                                idx(steps)),
+          idx(step));
+      RingPosition slot = emitRingPosition(b, loc, count, slots);
+      emitWaitReleased(b, loc, tokenEmptyBarrier(slot.index), slot.phase);
+      ifProducerLeader([&] {
+        Value full = tokenFullBarrier(slot.index);
+        NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                               i32(slotBytes),
+                                               NVVM::MemScopeKind::CTA,
+                                               /*relaxed=*/false, Value());
+        Value core = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / 8)),
+            idx(step * kSM90DecodeK / 8));
+        emitTmaLoad(b, loc, sharedPtr(tokenSlotOffset(slot.index)),
+                    emitTensorMapPtr(b, loc, params[0], g.mapA),
+                    ValueRange{idx(0), rowA, core}, full);
+      });
+    }
   });
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),

@@ -41,6 +41,22 @@ constexpr int64_t kPieceBytes = 16;
 constexpr double kDecodeScale = 268435456.0; // 2^28
 // Named barrier of the two consumer warpgroups (0 is the CTA barrier).
 constexpr int64_t kConsumerBarrier = 1;
+// K elements of one decode step (kSM90DecodeK), as an i64 byte count's
+// factor: a step's f16 tokens are 2 x 64 bytes a row.
+constexpr int64_t kDecodeStepK = kSM90DecodeK;
+
+// SM90Decode.cpp: the exact e2m1 -> f16 decode, shared by the kernel's
+// consumers and the decode kernel (SM90Tokens.cpp).
+/// Four codes (low nibbles of `codes`' bytes) times the f16 pair `scale`:
+/// two f16 pairs, bytes 0-1 then 2-3.
+std::pair<Value, Value> decodeFourCodes(OpBuilder &b, Location loc,
+                                        Value codes, Value scale);
+/// The two UE4M3 bytes of `scales` (i64) at bit `shift` as f16 pairs.
+std::pair<Value, Value> scalePairs(OpBuilder &b, Location loc, Value scales,
+                                   Value shift);
+/// One word of 8 codes as its 16-byte f16 row (codes 0 2 4 6 1 3 5 7),
+/// vector<4xi32>, scaled by the f16 pair `scale`.
+Value decodeWord(OpBuilder &b, Location loc, Value word, Value scale);
 } // namespace sm90
 
 /// What the prologue of one kernel defines and every later part reads; it
@@ -96,14 +112,20 @@ private:
   Value fullBarrier(Value stage);
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
+  // With predecoded tokens: the token ring's barriers and slots (slot t of
+  // decode step count c is c mod slots), and the descriptor of a slot.
+  Value tokenFullBarrier(Value slot);
+  Value tokenEmptyBarrier(Value slot);
+  Value tokenSlotOffset(Value slot);
+  Value tokenDescriptor(Value byteOffset);
+  void releaseStage(Value stage);
+  void releaseTokenSlot(Value count, Value when);
   void consumerBarrier();
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
   // SM90Decode.cpp.
   Value loadScales(Value base, Value row, Value block, Value kBlocks);
   Value loadCodes(Value src, int64_t bytes);
-  std::pair<Value, Value> decodeFourCodes(Value codes, Value scale);
-  std::pair<Value, Value> scalePairs(Value scales, Value shift);
   void decodeChunk(Value packed, Value dst, Value scales, Value shift);
   void decodeHalfWord(Value packed, Value nibbleShift, Value dst,
                       Value scales, Value shift);
@@ -125,6 +147,8 @@ private:
   const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes, bufferBytes, ringOffset;
+  bool predecoded;
+  int64_t slots, slotBytes, tokenRingOffset;
   Value &tid, &lane, &smemBase, &loadIter, &consumeIter;
 };
 
@@ -134,6 +158,10 @@ private:
 void populateSM90KernelPatterns(RewritePatternSet &patterns,
                                 const KernelProblem &problem,
                                 ValueRange params);
+
+/// The pattern lowering ggemm.decode_tokens (SM90Tokens.cpp), the body of a
+/// decode kernel of predecoded tokens.
+void populateSM90TokensPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::ggemm
 

@@ -51,6 +51,22 @@ Value SM90KernelBuilder::descriptor(Value byteOffset) {
   return arith::OrIOp::create(b, loc, start, c64(fixed));
 }
 
+/// The descriptor of a token slot's K-core-major f16 tokens at shared byte
+/// `byteOffset` (predecoded tokens, as TMA lands the rank-3 box): adjacent
+/// K cores 16 x tile M bytes apart (leading byte offset), adjacent 8-row
+/// groups 128 bytes apart (stride byte offset).
+Value SM90KernelBuilder::tokenDescriptor(Value byteOffset) {
+  Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(),
+                                        sharedPtr(byteOffset));
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value start = arith::ShRUIOp::create(
+      b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
+  int64_t fixed = ((16 * tileM >> 4) << 16) | ((kCoreBytes >> 4) << 32);
+  return arith::OrIOp::create(b, loc, start, c64(fixed));
+}
+
 /// wgmma m64nMk16 (M: the tile's tokens) with A, the weights, from the
 /// four 32-bit registers of `fragment` (f16 pairs) and B from shared memory
 /// by `descB`, accumulating into `acc`. Upstream's nvvm.wgmma.mma_async takes
@@ -85,6 +101,37 @@ Value SM90KernelBuilder::wgmmaRegisterA(Value acc, ArrayRef<Value> fragment,
                                    LLVM::tailcallkind::TailCallKind::None,
                                    LLVM::AsmDialectAttr(), ArrayAttr())
       .getResult(0);
+}
+
+/// This warp is done with the ring's stage `stage`: once all its lanes'
+/// reads are done (bar.warp.sync), lane 0 gives one of the empty barrier's
+/// arrivals; the producer refills it after all eight.
+void SM90KernelBuilder::releaseStage(Value stage) {
+  NVVM::SyncWarpOp::create(b, loc, i32(-1));
+  scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0)),
+      [&](OpBuilder &, Location) {
+        NVVM::MBarrierArriveOp::create(b, loc, Type(), emptyBarrier(stage),
+                                       Value());
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// Predecoded tokens: if `when`, this warp's wgmmas are done with the token
+/// slot of decode step count `count`: lane 0 gives one of its empty
+/// barrier's eight arrivals.
+void SM90KernelBuilder::releaseTokenSlot(Value count, Value when) {
+  Value leader =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
+  scf::IfOp::create(
+      b, loc, arith::AndIOp::create(b, loc, when, leader),
+      [&](OpBuilder &, Location) {
+        RingPosition slot = emitRingPosition(b, loc, count, slots);
+        NVVM::MBarrierArriveOp::create(b, loc, Type(),
+                                       tokenEmptyBarrier(slot.index), Value());
+        scf::YieldOp::create(b, loc);
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -154,7 +201,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   bool tokenUnits = tokenCodes < 2 * kPieceBytes;
   // At 256 tokens the thread decodes the same piece of two token rows, its
   // weight row's and the one 128 below.
-  int64_t tokenRowsPerThread = tokenUnits ? 1 : tileM / 128;
+  // Predecoded tokens: none (TMA brings them decoded).
+  int64_t tokenRowsPerThread =
+      predecoded ? 0 : (tokenUnits ? 1 : tileM / 128);
   Value tokenRow = row, tokenRow8 = row8, tokenPiece = piece;
   // The unit's byte in its piece (in the ring); its offset from the
   // piece's place in a decode buffer; the bit of its first scale byte,
@@ -331,8 +380,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         SmallVector<Value> nextScales = tileScales(nextKt);
         emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
         Value tokenTile = stageOffset(at.index);
+        // (With predecoded tokens the stage holds the weights only.)
         Value weightTile =
-            arith::AddIOp::create(b, loc, tokenTile, idx(tileM * tileK / 2));
+            predecoded ? tokenTile
+                       : arith::AddIOp::create(b, loc, tokenTile,
+                                               idx(tileM * tileK / 2))
+                             .getResult();
         Value rowStart = arith::MulIOp::create(b, loc, row, idx(tileK / 2));
         Value tokenRowStart =
             tokenUnits
@@ -362,6 +415,17 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                       source(start, row8, piece, step)),
                 kPieceBytes);
           };
+          if (predecoded) {
+            // Both pieces of each fragment row (see below).
+            SmallVector<Value> codes;
+            for (Value r : fragRows) {
+              Value start = arith::MulIOp::create(b, loc, r, idx(tileK / 2));
+              Value r8 = arith::RemUIOp::create(b, loc, r, idx(8));
+              for (int64_t p = 0; p < 2; ++p)
+                codes.push_back(weights(start, r8, idx(p)));
+            }
+            return codes;
+          }
           if (!tokenUnits) {
             // Rows 128 apart share their row % 8.
             SmallVector<Value> codes;
@@ -400,6 +464,67 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         // Each step's pieces are loaded one step ahead (the barriers keep
         // the compiler from hoisting the loads itself).
         SmallVector<Value> next = pieces(0);
+        if (predecoded) {
+          // Predecoded tokens: each step's tokens wait in a slot of the
+          // token ring; the consumers decode only the weights, into
+          // wgmma's A registers, and write no shared memory, so they need
+          // no barrier of their own: a warp gives back the slot of step
+          // c - 2 once its wgmmas of step c - 1 are the only ones left
+          // (wgmma.wait_group 1).
+          for (int64_t step = 0; step < steps; ++step) {
+            Value count = arith::AddIOp::create(
+                b, loc,
+                arith::MulIOp::create(
+                    b, loc, arith::AddIOp::create(b, loc, first, kt),
+                    idx(steps)),
+                idx(step));
+            NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
+                                               b.getI64IntegerAttr(1));
+            // Steps 0 and 1 of the tile's first K tile have no earlier
+            // step of this tile to give back (the last two of the previous
+            // tile went after its K loop).
+            Value releasable =
+                step >= 2 ? arith::ConstantOp::create(b, loc, b.getBoolAttr(true))
+                                .getResult()
+                          : arith::CmpIOp::create(b, loc,
+                                                  arith::CmpIPredicate::ugt,
+                                                  kt, idx(0))
+                                .getResult();
+            releaseTokenSlot(
+                arith::SubIOp::create(b, loc, count, idx(2)), releasable);
+            SmallVector<Value> current = next;
+            if (step + 1 < steps)
+              next = pieces(step + 1);
+            SmallVector<SmallVector<Value, 4>> pairs;
+            for (int64_t i = 0; i < 4; ++i)
+              pairs.push_back(decodeFragmentPairs(
+                  current[i], fragSelect, fragShift, carried[1 + i],
+                  arith::ConstantOp::create(b, loc,
+                                            b.getI64IntegerAttr(16 * step))));
+            if (step == steps - 1)
+              releaseStage(at.index);
+            RingPosition slot = emitRingPosition(b, loc, count, slots);
+            emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
+            Value tokens = tokenSlotOffset(slot.index);
+            NVVM::WgmmaFenceAlignedOp::create(b, loc);
+            for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
+              int64_t p = ks / 2, j = ks % 2;
+              Value fragment[4] = {pairs[p][2 * j], pairs[2 + p][2 * j],
+                                   pairs[p][2 * j + 1],
+                                   pairs[2 + p][2 * j + 1]};
+              // K cores 2 ks and 2 ks + 1 of the slot.
+              acc = wgmmaRegisterA(
+                  acc, fragment,
+                  tokenDescriptor(arith::AddIOp::create(
+                      b, loc, tokens, idx(ks * 2 * 16 * tileM))));
+            }
+            NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+          }
+          SmallVector<Value> yielded = {acc};
+          llvm::append_range(yielded, nextScales);
+          scf::YieldOp::create(b, loc, yielded);
+          return;
+        }
         for (int64_t step = 0; step < steps; ++step) {
           Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
           // The buffer was last read by the wgmmas two steps ago: this
@@ -450,22 +575,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                         arith::AddIOp::create(b, loc, dst, idx(tokenBytes)),
                         carried[1 + w], shift());
           }
-          if (step == steps - 1) {
-            // This warp is done with the stage: once all its lanes' reads
-            // are done (bar.warp.sync), lane 0 gives one of the empty
-            // barrier's arrivals; the producer refills it after all eight.
-            NVVM::SyncWarpOp::create(b, loc, i32(-1));
-            scf::IfOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
-                                      idx(0)),
-                [&](OpBuilder &, Location) {
-                  NVVM::MBarrierArriveOp::create(b, loc, Type(),
-                                                 emptyBarrier(at.index),
-                                                 Value());
-                  scf::YieldOp::create(b, loc);
-                });
-          }
+          if (step == steps - 1)
+            releaseStage(at.index);
           // The decoded operands are written by the generic proxy and read
           // by wgmma through the async proxy.
           NVVM::FenceProxyOp::create(
@@ -515,9 +626,15 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         scf::YieldOp::create(b, loc, yielded);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
-  memref::StoreOp::create(b, loc,
-                          arith::AddIOp::create(b, loc, first, g.kTiles),
-                          consumeIter, idx(0));
+  Value end = arith::AddIOp::create(b, loc, first, g.kTiles);
+  if (predecoded) {
+    // The tile's last two token slots.
+    Value endStep = arith::MulIOp::create(b, loc, end, idx(steps));
+    Value yes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+    for (int64_t i = 2; i >= 1; --i)
+      releaseTokenSlot(arith::SubIOp::create(b, loc, endStep, idx(i)), yes);
+  }
+  memref::StoreOp::create(b, loc, end, consumeIter, idx(0));
 
   emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup,
                work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0,

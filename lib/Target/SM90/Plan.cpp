@@ -8,10 +8,20 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::ggemm;
 
+bool mlir::ggemm::sm90Predecoded(const KernelProblem &p) {
+  return p.schedule.getPredecode();
+}
+
 bool mlir::ggemm::sm90WeightsInRegisters(const KernelProblem &p) {
+  // With predecoded tokens the consumers decode nothing else, and the
+  // fragments fit beside 256 tokens' accumulators.
+  if (sm90Predecoded(p))
+    return true;
   // Measured on an H100 (bench/RESULTS.md, 2026-12-06): 3-10% faster at 16
   // and 32 tokens; mixed at 64, where the 32 more accumulators make ptxas
   // spill. Two CTAs per SM leave 96 registers a thread: the fragments
@@ -30,6 +40,8 @@ int64_t mlir::ggemm::sm90Threads(const KernelProblem &p) {
 
 int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
+  if (sm90Predecoded(p))
+    return 0;
   int64_t rows = s.getTileM() + (sm90WeightsInRegisters(p) ? 0 : s.getTileN());
   return rows * kSM90DecodeK * 2;
 }
@@ -44,13 +56,39 @@ int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {
   return llvm::alignTo(kSM90DecodeOffset + sm90DecodeRegionBytes(p), 1024);
 }
 
-int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
+int64_t mlir::ggemm::sm90StageBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
+  int64_t rows = s.getTileN() + (sm90Predecoded(p) ? 0 : s.getTileM());
+  return rows * s.getTileK() / 2;
+}
+
+int64_t mlir::ggemm::sm90TokenSlotBytes(const KernelProblem &p) {
+  return p.schedule.getTileM() * kSM90DecodeK * 2;
+}
+
+int64_t mlir::ggemm::sm90TokenRingOffset(const KernelProblem &p) {
+  return llvm::alignTo(sm90RingOffset(p) +
+                           p.schedule.getStages() * sm90StageBytes(p),
+                       1024);
+}
+
+int64_t mlir::ggemm::sm90TokenSlots(const KernelProblem &p) {
+  if (!sm90Predecoded(p))
+    return 0;
+  int64_t room = kMaxDynamicSharedMemory - 1024 - sm90TokenRingOffset(p);
+  return std::clamp<int64_t>(room / sm90TokenSlotBytes(p), 0,
+                             kSM90MaxTokenSlots);
+}
+
+int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
   // + 1024: the kernel rounds the region's base up to 1024 bytes (the
   // 128-byte swizzle's pattern repeats on 1024 bytes of address; the ISA
   // aligns dynamic shared memory to 16 bytes only).
-  return sm90RingOffset(p) +
-         s.getStages() * (s.getTileM() + s.getTileN()) * s.getTileK() / 2 +
+  if (sm90Predecoded(p))
+    return sm90TokenRingOffset(p) +
+           std::max<int64_t>(sm90TokenSlots(p), 1) * sm90TokenSlotBytes(p) +
+           1024;
+  return sm90RingOffset(p) + p.schedule.getStages() * sm90StageBytes(p) +
          1024;
 }
 
@@ -79,6 +117,29 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            "registers a thread with setmaxnreg); the schedule's grid of " +
            std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
            " on each SM";
+  if (sm90Predecoded(p)) {
+    if (s.getSplitK() > 1)
+      return "predecoded tokens take split_k = 1 (the decode kernel's "
+             "workspace and a split-K workspace are not combined); the "
+             "schedule has split_k = " +
+             std::to_string(s.getSplitK());
+    if (p.rows == RowsKind::gathered)
+      return "predecoded tokens are not taken with rows<gathered> (the "
+             "decode kernel writes the token rows, not the routed rows)";
+    if (ctas > 1)
+      return "predecoded tokens run one CTA per SM (the weights' fragments "
+             "take the consumers' registers); the schedule's grid of " +
+             std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
+             " on each SM";
+    // A slot is free once the wgmmas two steps later have waited for its
+    // own (wgmma.wait_group 1): fewer than three slots let the producer
+    // run no step ahead.
+    if (sm90TokenSlots(p) < 3)
+      return std::to_string(s.getStages()) + " stages leave room for " +
+             std::to_string(sm90TokenSlots(p)) +
+             " token slots of " + std::to_string(sm90TokenSlotBytes(p)) +
+             " bytes; predecoded tokens need 3";
+  }
   if (s.getStages() > 32)
     return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
            "has " +

@@ -39,23 +39,47 @@ constexpr int64_t kSM90DecodeK = 64;
 constexpr int64_t kSM90DecodeBuffers = 2;
 
 /// Dynamic shared memory, in order:
-///   [0, 512)       the ring's 8-byte mbarriers: full[s] at 8 s, empty[s]
-///                  at 8 (stages + s) (at most 32 stages);
+///   [0, 1024)      the 8-byte mbarriers: the ring's full[s] at 8 s and
+///                  empty[s] at 8 (stages + s); with predecoded tokens the
+///                  token slots' full[t] at 8 (2 stages + t) and empty[t] at
+///                  8 (2 stages + slots + t);
 ///   [1024, ...)    two f16 operand buffers, each the tile's tokens then its
-///                  weights (tokens only with weights in registers),
-///                  kSM90DecodeK wide, in wgmma's K-major no-swizzle layout;
+///                  weights (tokens only with weights in registers, none
+///                  with predecoded tokens), kSM90DecodeK wide, in wgmma's
+///                  K-major no-swizzle layout; after the K loop, the staged
+///                  output tile;
 ///   ring offset    the stages (1024-aligned: TMA writes them 128B-swizzled),
-///                  each the packed e2m1 token tile then the weight tile.
+///                  each the packed e2m1 token tile then the weight tile
+///                  (the weight tile only with predecoded tokens);
+///   token ring     with predecoded tokens: the slots, each one decode
+///                  step's f16 tokens (tile M rows x kSM90DecodeK) as TMA
+///                  lands them through the rank-3 map, K-core-major: core c
+///                  of row r at 16 (tile M) c + 16 r.
 /// Everything lives in the one dynamic region: the kernel declares no static
 /// shared memory whose placement relative to it would be up to ptxas.
 constexpr int64_t kSM90BarrierOffset = 0;
 constexpr int64_t kSM90DecodeOffset = 1024;
 
+/// Whether the tokens come predecoded (the schedule's predecode): a decode
+/// kernel writes them as f16 to a workspace once per problem, the producer
+/// loads each decode step's tokens into a slot of the token ring by TMA,
+/// and the consumers decode only the weights, into registers.
+bool sm90Predecoded(const KernelProblem &problem);
 /// Whether the consumers decode the weights straight into wgmma's A
-/// register fragments (token tiles up to 32, one CTA per SM): then the f16
-/// operand buffers hold only the tokens, and wgmma reads the weights from
-/// registers.
+/// register fragments (token tiles up to 32, one CTA per SM, or predecoded
+/// tokens): then the f16 operand buffers hold only the tokens, and wgmma
+/// reads the weights from registers.
 bool sm90WeightsInRegisters(const KernelProblem &problem);
+/// Bytes of one stage of the ring: the packed token and weight tiles, or
+/// with predecoded tokens the weight tile only.
+int64_t sm90StageBytes(const KernelProblem &problem);
+/// With predecoded tokens: the token ring's slots (as many as fit beside
+/// the stages, at most kSM90MaxTokenSlots), the bytes of one, and the
+/// offset of slot 0.
+constexpr int64_t kSM90MaxTokenSlots = 8;
+int64_t sm90TokenSlots(const KernelProblem &problem);
+int64_t sm90TokenSlotBytes(const KernelProblem &problem);
+int64_t sm90TokenRingOffset(const KernelProblem &problem);
 /// Bytes of one f16 operand buffer (the tokens of one decode step, then,
 /// unless sm90WeightsInRegisters, its weights).
 int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
