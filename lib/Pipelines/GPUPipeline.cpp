@@ -75,6 +75,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
   tile.predecode = options.predecode;
+  tile.raster = options.raster;
   // The tile is chosen among those the kernel takes with this split (0:
   // ggemm-split-k's rule picks one later, among the splits the kernel
   // takes with the tile).

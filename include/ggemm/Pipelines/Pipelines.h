@@ -77,6 +77,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "(ggemm-split-k; 1, the default: no split; 0: its cost "
                      "rule)"),
       llvm::cl::init(1)};
+  PassOptions::Option<std::string> raster{
+      *this, "raster",
+      llvm::cl::desc("tile order inside a group (ggemm-tile): along_m (CTAs "
+                     "running together share a weight tile) or along_n "
+                     "(they share a token tile)"),
+      llvm::cl::init("along_m")};
   PassOptions::Option<bool> predecode{
       *this, "predecode",
       llvm::cl::desc("decode the tokens to f16 once per problem in a kernel "
