@@ -95,6 +95,16 @@ struct GGemmInsertTMAPrefetch final
                             "starts inside K (use prefetch distance 0)";
         return signalPassFailure();
       }
+      // Predecoded tokens: A's map is the rank-3 map of the token
+      // workspace, which the decode kernel writes in the same stream
+      // just before (a prefetch would only race it).
+      if (problem.getSchedule().getPredecode()) {
+        fn.emitOpError() << "has predecoded tokens; "
+                            "ggemm-insert-tma-prefetch prefetches packed A "
+                            "and B tiles, but this kernel's A map is its "
+                            "token workspace (use prefetch distance 0)";
+        return signalPassFailure();
+      }
       // More K tiles than stages would only evict what the ring holds.
       int64_t k = std::min<int64_t>(distance,
                                     problem.getSchedule().getStages());

@@ -267,6 +267,15 @@ struct GGemmLowerLaunch final
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
+    // Predecoded tokens: a decode kernel fills a token workspace of rows x
+    // K f16 first, which only ggemm's runtime allocates and launches.
+    if (launch.getProblem().getSchedule().getPredecode())
+      return op.emitOpError()
+             << "launches a kernel with predecoded tokens: its decode kernel "
+                "(" << tokensKernelName(launch.getKernel().getLeafReference().getValue())
+             << ") writes a token workspace of rows x K f16 that only ggemm's "
+                "runtime allocates; use the manifest and ggemm's runtime "
+                "(host=manifest)";
     if (failed(verifyLaunchPlan(op, launch)) ||
         failed(checkLaunchShape(op, launch)))
       return failure();
