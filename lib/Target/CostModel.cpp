@@ -47,7 +47,8 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   ScheduleAttr s = problem.schedule;
   int64_t tm = s.getTileM(), tn = s.getTileN(), split = s.getSplitK();
   int64_t grid = s.getGrid();
-  StepWork step = target.stepWork(tm, tn);
+  bool predecoded = s.getPredecode();
+  StepWork step = target.stepWork(tm, tn, predecoded);
   // The decode and the MMA of a step share shared-memory bandwidth (the
   // decode writes the operands the MMA reads): they are added, not
   // overlapped.
@@ -62,7 +63,7 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   assert(grid > 0 && "a verified schedule has a grid");
   int64_t stepsPerKTile = s.getTileK() / kStepK;
   SmallVector<double> ctaCycles(std::max<int64_t>(grid, 1), 0.0);
-  double uniqueBytes = 0, tileBytes = 0, partialBytes = 0;
+  double uniqueBytes = 0, tileBytes = 0, partialBytes = 0, tokenBytes = 0;
   int64_t w = 0;
   for (const GroupShape &g : problem.groups) {
     // Run-time rows: the hint; rows<masked>: the hint up to max_m.
@@ -76,9 +77,17 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     int64_t tilesM = llvm::divideCeil(m, tm), tilesN = llvm::divideCeil(g.n, tn);
     int64_t tiles = tilesM * tilesN;
     int64_t kTiles = llvm::divideCeil(g.k, s.getTileK());
-    uniqueBytes += operandBytes(m, g.k) + operandBytes(g.n, g.k) +
+    // Predecoded tokens: the decode kernel reads them packed and writes
+    // them as f16 (K rounded up to the K tile), which the kernel reads.
+    double kp = double(llvm::alignTo(g.k, s.getTileK()));
+    double tokensRead = predecoded ? 2.0 * double(m) * kp : operandBytes(m, g.k);
+    if (predecoded)
+      tokenBytes += operandBytes(m, g.k) + 2.0 * double(m) * kp;
+    uniqueBytes += tokensRead + operandBytes(g.n, g.k) +
                    2.0 * double(m) * double(g.n);
-    tileBytes += double(tiles) * operandBytes(tm + tn, g.k);
+    tileBytes += double(tiles) * (predecoded ? 2.0 * double(tm) * kp +
+                                                   operandBytes(tn, g.k)
+                                             : operandBytes(tm + tn, g.k));
     if (split > 1)
       partialBytes += 2.0 * double(tiles) * double(split) * double(tm) *
                       double(tn) * 4;
@@ -106,9 +115,14 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   e.memoryUs = uniqueBytes / (c.dramGBps * 1e3);
   // Each CTA keeps at most its ring's bytes in flight, each load taking
   // the DRAM latency.
+  // (Predecoded tokens: the ring's weights and as many token steps as
+  // the stages' K tiles hold, which the token ring's slots bound.)
   double ringBytes =
-      double(s.getStages()) * operandBytes(tm + tn, s.getTileK()) *
-      (16.0 / 18.0); // the ring holds codes only
+      double(s.getStages()) *
+      (predecoded ? operandBytes(tn, s.getTileK()) * (16.0 / 18.0) +
+                        2.0 * double(tm) * double(s.getTileK())
+                  : operandBytes(tm + tn, s.getTileK()) *
+                        (16.0 / 18.0)); // the ring holds codes only
   double feedBytesPerUs =
       double(std::min<int64_t>(grid, std::max<int64_t>(w, 1))) * ringBytes /
       (c.dramLatencyNs * 1e-3);
@@ -116,11 +130,13 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   if (split > 1)
     e.splitUs = partialBytes / (c.dramGBps * 1e3) + c.launchUs;
   e.launchUs = c.launchUs;
+  if (predecoded)
+    e.tokensUs = tokenBytes / (c.dramGBps * 1e3) + c.launchUs;
   double bound = std::max({e.computeUs, e.memoryUs, e.feedUs});
   e.bound = bound == e.computeUs  ? "compute"
             : bound == e.memoryUs ? "memory"
                                   : "feed";
-  e.us = bound + e.splitUs + e.launchUs;
+  e.us = bound + e.splitUs + e.tokensUs + e.launchUs;
   return e;
 }
 

@@ -155,7 +155,7 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
     ScheduleAttr t = c.schedule;
     os << "    tile " << t.getTileM() << "x" << t.getTileN() << "x"
        << t.getTileK() << " stages " << t.getStages() << " split_k "
-       << t.getSplitK() << ": ";
+       << t.getSplitK() << (t.getPredecode() ? " predecode" : "") << ": ";
     if (!c.refused.empty()) {
       os << "refused: " << c.refused << "\n";
       continue;
@@ -165,6 +165,8 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
                        "split %.1f, launch %.1f; %s-bound)",
                        e.us, e.computeUs, e.memoryUs, e.feedUs, e.splitUs,
                        e.launchUs, e.bound.str().c_str());
+    if (t.getPredecode())
+      os << llvm::format(" (decode kernel %.1f us)", e.tokensUs);
     if (t.getTileM() == s.getTileM() && t.getTileN() == s.getTileN() &&
         t.getTileK() == s.getTileK() && t.getStages() == s.getStages() &&
         t.getSplitK() == s.getSplitK())

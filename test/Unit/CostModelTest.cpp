@@ -260,9 +260,14 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             std::string::npos);
   // The model's step: three pieces per thread (two token rows and the
   // weight row) for twice the MMA of 128 tokens.
-  EXPECT_EQ(t.stepWork(256, 128).decodePieces, 3.0);
-  EXPECT_EQ(t.stepWork(128, 128).decodePieces, 2.0);
-  EXPECT_EQ(t.stepWork(256, 128).mmaFlops, 2 * t.stepWork(128, 128).mmaFlops);
+  EXPECT_EQ(t.stepWork(256, 128, false).decodePieces, 3.0);
+  EXPECT_EQ(t.stepWork(128, 128, false).decodePieces, 2.0);
+  EXPECT_EQ(t.stepWork(256, 128, false).mmaFlops,
+            2 * t.stepWork(128, 128, false).mmaFlops);
+  // Predecoded tokens: the weights' piece only, the same MMA.
+  EXPECT_EQ(t.stepWork(256, 128, true).decodePieces, 1.0);
+  EXPECT_EQ(t.stepWork(256, 128, true).mmaFlops,
+            t.stepWork(256, 128, false).mmaFlops);
 }
 
 TEST_F(CostModelTest, ResidencyNeedsSharedMemoryRegistersAndTensorMemory) {

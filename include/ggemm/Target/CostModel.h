@@ -31,6 +31,9 @@ namespace mlir::ggemm {
 struct CostEstimate {
   double us = 0;
   double computeUs = 0, memoryUs = 0, feedUs = 0, splitUs = 0, launchUs = 0;
+  /// Predecoded tokens: the decode kernel, before the kernel (its DRAM
+  /// bytes and its launch).
+  double tokensUs = 0;
   int64_t workItems = 0;
   /// The bound that decides the time: "compute", "memory" or "feed".
   StringRef bound;

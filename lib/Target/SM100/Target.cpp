@@ -65,7 +65,7 @@ public:
   const CostConstants &costConstants() const override { return kCost; }
 
   // tcgen05 reads e2m1 as it is: no decode.
-  StepWork stepWork(int64_t tileM, int64_t tileN) const override {
+  StepWork stepWork(int64_t tileM, int64_t tileN, bool) const override {
     return {2.0 * tileM * tileN * 64, 0};
   }
 

@@ -71,9 +71,16 @@ public:
   // registers, 2.5-10% faster; the microbenchmarks behind the constants
   // have not been rerun since, so the model still counts two pieces:
   // docs/cost-model.md.)
-  StepWork stepWork(int64_t tileM, int64_t tileN) const override {
+  //
+  // With predecoded tokens the consumers decode only the weights (into
+  // wgmma's registers, a quarter of each of four pieces a thread: one
+  // piece's work).
+  StepWork stepWork(int64_t tileM, int64_t tileN,
+                    bool predecoded) const override {
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
+    if (predecoded)
+      return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces};
     // At 256 tokens a thread decodes the pieces of two token rows.
     double tokenPieces = double(std::max<int64_t>(1, tileM / 128));
     return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
