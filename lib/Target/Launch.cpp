@@ -35,13 +35,10 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
     int64_t boxRowsA = p.rows == RowsKind::gathered ? 1 : s.getTileM();
     if (s.getPredecode()) {
       // The decoded tokens in the token workspace (f16, rows of 2 Kp
-      // bytes), in 16-byte K cores: dims {16 bytes, rows, Kp / 8 cores},
-      // the cores' stride (16) below the rows' (2 Kp), so that a box of
-      // {16, tile M, 8} lands one decode step K-core-major.
+      // bytes); a box is one decode step (64 f16, 128 bytes) of the tile's
+      // rows, 128B-swizzled: wgmma's K-major layout of 128-byte rows.
       int64_t kp = llvm::alignTo(k, tileK);
-      maps.push_back(TensorMapAttr::get(
-          ctx, g, "tokens", {16, rowsA, kp / 8}, {2 * kp, 16},
-          {16, s.getTileM(), kSM90TokenStepCores}, "none"));
+      add("tokens", rowsA, 2 * kp, kTokenStepBytes, s.getTileM(), "128B");
     } else {
       add("a", rowsA, k / 2, tileK / 2, boxRowsA, plan.getSwizzle());
     }

@@ -86,9 +86,9 @@ std::string setupKernelName(StringRef kernel);
 /// K (i32).
 std::string tokensKernelName(StringRef kernel);
 inline constexpr int64_t kTokensKernelThreads = 256;
-/// K cores (8 f16 each) of one decode step: a "tokens" map's box is
-/// {16 bytes, tile M, kSM90TokenStepCores}.
-inline constexpr int64_t kSM90TokenStepCores = 8;
+/// Bytes of one decode step's tokens in a row (64 f16): a "tokens" map's
+/// box is {kTokenStepBytes, tile M}.
+inline constexpr int64_t kTokenStepBytes = 128;
 
 /// The manifest of docs/kernel-abi.md for `launch`, naming `imageFile`
 /// (the cubin or PTX written beside it).

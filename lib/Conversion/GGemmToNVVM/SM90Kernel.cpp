@@ -205,9 +205,9 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
     });
     if (!predecoded)
       return;
-    // The K tile's tokens, one decode step a slot: the 8 K cores of
-    // step s (cores kt tile_k / 8 + 8 s of the tokens map, at "tokens"' slot
-    // of the set) for the tile's rows, K-core-major.
+    // The K tile's tokens, one decode step a slot: step s's 128 bytes of
+    // each of the tile's rows (bytes 2 (kt tile_k + 64 s) of a row of the
+    // tokens map, at A's place in the set), 128B-swizzled.
     int64_t steps = tileK / kSM90DecodeK;
     for (int64_t step = 0; step < steps; ++step) {
       Value count = arith::AddIOp::create(
@@ -223,12 +223,12 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                                i32(slotBytes),
                                                NVVM::MemScopeKind::CTA,
                                                /*relaxed=*/false, Value());
-        Value core = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, kt, idx(tileK / 8)),
-            idx(step * kSM90DecodeK / 8));
+        Value byte = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, kt, idx(2 * tileK)),
+            idx(step * 2 * kSM90DecodeK));
         emitTmaLoad(b, loc, sharedPtr(tokenSlotOffset(slot.index)),
-                    emitTensorMapPtr(b, loc, params[0], g.mapA),
-                    ValueRange{idx(0), rowA, core}, full);
+                    emitTensorMapPtr(b, loc, params[0], g.mapA), byte, rowA,
+                    full);
       });
     }
   });

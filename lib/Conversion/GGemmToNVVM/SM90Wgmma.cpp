@@ -51,10 +51,13 @@ Value SM90KernelBuilder::descriptor(Value byteOffset) {
   return arith::OrIOp::create(b, loc, start, c64(fixed));
 }
 
-/// The descriptor of a token slot's K-core-major f16 tokens at shared byte
-/// `byteOffset` (predecoded tokens, as TMA lands the rank-3 box): adjacent
-/// K cores 16 x tile M bytes apart (leading byte offset), adjacent 8-row
-/// groups 128 bytes apart (stride byte offset).
+/// The descriptor of a token slot's f16 tokens at shared byte `byteOffset`
+/// (predecoded tokens, as TMA lands the box): K-major rows of 128 bytes,
+/// 128B-swizzled (layout type 1 in bits 62-63), adjacent 8-row groups 1024
+/// bytes apart (stride byte offset; the leading byte offset is unused by
+/// this layout and set to 1 as usual). The swizzle is a function of the
+/// address, so the k16 steps inside a row are start addresses 32 bytes
+/// apart.
 Value SM90KernelBuilder::tokenDescriptor(Value byteOffset) {
   Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(),
                                         sharedPtr(byteOffset));
@@ -63,7 +66,8 @@ Value SM90KernelBuilder::tokenDescriptor(Value byteOffset) {
   };
   Value start = arith::ShRUIOp::create(
       b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
-  int64_t fixed = ((16 * tileM >> 4) << 16) | ((kCoreBytes >> 4) << 32);
+  int64_t fixed =
+      (int64_t{1} << 16) | ((8 * 128 >> 4) << 32) | (int64_t{1} << 62);
   return arith::OrIOp::create(b, loc, start, c64(fixed));
 }
 
@@ -512,11 +516,11 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
               Value fragment[4] = {pairs[p][2 * j], pairs[2 + p][2 * j],
                                    pairs[p][2 * j + 1],
                                    pairs[2 + p][2 * j + 1]};
-              // K cores 2 ks and 2 ks + 1 of the slot.
+              // K elements [16 ks, 16 ks + 16) of the slot's rows.
               acc = wgmmaRegisterA(
                   acc, fragment,
                   tokenDescriptor(arith::AddIOp::create(
-                      b, loc, tokens, idx(ks * 2 * 16 * tileM))));
+                      b, loc, tokens, idx(ks * 2 * kWgmmaK))));
             }
             NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
           }

@@ -51,10 +51,10 @@ constexpr int64_t kSM90DecodeBuffers = 2;
 ///   ring offset    the stages (1024-aligned: TMA writes them 128B-swizzled),
 ///                  each the packed e2m1 token tile then the weight tile
 ///                  (the weight tile only with predecoded tokens);
-///   token ring     with predecoded tokens: the slots, each one decode
-///                  step's f16 tokens (tile M rows x kSM90DecodeK) as TMA
-///                  lands them through the rank-3 map, K-core-major: core c
-///                  of row r at 16 (tile M) c + 16 r.
+///   token ring     with predecoded tokens: the slots (1024-aligned), each
+///                  one decode step's f16 tokens (tile M rows of
+///                  kSM90DecodeK, 128 bytes) as TMA lands them,
+///                  128B-swizzled.
 /// Everything lives in the one dynamic region: the kernel declares no static
 /// shared memory whose placement relative to it would be up to ptxas.
 constexpr int64_t kSM90BarrierOffset = 0;
