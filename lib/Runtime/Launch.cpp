@@ -136,34 +136,25 @@ std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
           &operands.a, &operands.b, &operands.sfa, &operands.sfb};
       base = (*buffers[size_t(spec.operand)])[slot];
     }
-    // Rank 2, or 3 for the tokens: the resolved arrays' first `rank`
-    // entries (and rank - 1 strides).
-    cuuint32_t rank = cuuint32_t(shape.rank);
-    const cuuint64_t dims[3] = {shape.dims[0], shape.dims[1], shape.dims[2]};
-    const cuuint64_t strides[2] = {shape.strides[0], shape.strides[1]};
-    const cuuint32_t box[3] = {shape.box[0], shape.box[1], shape.box[2]};
-    const cuuint32_t elementStrides[3] = {1, 1, 1};
-    auto list = [](const auto &values, cuuint32_t size) {
-      std::string text;
-      for (cuuint32_t d = 0; d < size; ++d)
-        text += (d ? ", " : "") + std::to_string(values[d]);
-      return text;
-    };
+    const cuuint64_t dims[2] = {shape.dims[0], shape.dims[1]};
+    const cuuint64_t strides[1] = {shape.rowStride};
+    const cuuint32_t box[2] = {shape.box[0], shape.box[1]};
+    const cuuint32_t elementStrides[2] = {1, 1};
     std::string what =
-        "tensor map " + std::to_string(i) + " (dims [" + list(dims, rank) +
-        "], " +
-        (rank == 2 ? "row stride " + list(strides, 1)
-                   : "strides [" + list(strides, rank - 1) + "]") +
-        ", box [" + list(box, rank) + "])";
-    GGEMM_CU_CHECK_IN(what,
-                      cuTensorMapEncodeTiled(
-                          &maps[i], CU_TENSOR_MAP_DATA_TYPE_UINT8, rank,
-                          reinterpret_cast<void *>(base), dims, strides, box,
-                          elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE,
-                          shape.swizzle128B ? CU_TENSOR_MAP_SWIZZLE_128B
-                                            : CU_TENSOR_MAP_SWIZZLE_NONE,
-                          CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
-                          CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
+        "tensor map " + std::to_string(i) + " (dims [" +
+        std::to_string(dims[0]) + ", " + std::to_string(dims[1]) +
+        "], row stride " + std::to_string(strides[0]) + ", box [" +
+        std::to_string(box[0]) + ", " + std::to_string(box[1]) + "])";
+    GGEMM_CU_CHECK_IN(
+        what, cuTensorMapEncodeTiled(&maps[i], CU_TENSOR_MAP_DATA_TYPE_UINT8, 2,
+                                     reinterpret_cast<void *>(base), dims,
+                                     strides, box, elementStrides,
+                                     CU_TENSOR_MAP_INTERLEAVE_NONE,
+                                     shape.swizzle128B
+                                         ? CU_TENSOR_MAP_SWIZZLE_128B
+                                         : CU_TENSOR_MAP_SWIZZLE_NONE,
+                                     CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+                                     CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
   }
   return "";
 }

@@ -85,22 +85,15 @@ public:
   template <typename T, size_t N>
   bool getIntegers(const char *key, std::array<T, N> &out, int64_t min,
                    int64_t max, bool required = true) {
-    return getIntegers(key, out.data(), N, min, max, required);
-  }
-
-  /// An array of exactly `size` integers in [min, max], into out[0, size).
-  template <typename T>
-  bool getIntegers(const char *key, T *out, size_t size, int64_t min,
-                   int64_t max, bool required = true) {
     const Value *value = member(key, required);
     if (!value)
       return false;
     std::string rule = "\"" + keyPath(key) + "\" must be an array of " +
-                       std::to_string(size) + " integers in [" +
+                       std::to_string(N) + " integers in [" +
                        std::to_string(min) + ", " + std::to_string(max) + "]";
-    if (value->kind != Value::Kind::Array || value->array.size() != size)
+    if (value->kind != Value::Kind::Array || value->array.size() != N)
       return fail(rule);
-    for (size_t i = 0; i < size; ++i) {
+    for (size_t i = 0; i < N; ++i) {
       int64_t x;
       if (!value->array[i].getInteger(x) || x < min || x > max)
         return fail(rule);
@@ -223,23 +216,12 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
     ObjectReader reader(map, path, error);
     TensorMapSpec spec;
     std::string operand;
+    std::array<int64_t, 1> strides{};
     reader.getInteger("group", spec.group, 0, out.numGroups() - 1);
     reader.getString("operand", operand);
-    // The rank is the length of "dims": 2, or 3 for a "tokens" map (which
-    // operand may have which is checked below, once both are known).
-    if (const Value *dims = reader.member("dims", /*required=*/true);
-        dims && dims->kind == Value::Kind::Array &&
-        (dims->array.size() == 2 || dims->array.size() == 3))
-      spec.rank = int(dims->array.size());
-    else if (dims)
-      reader.fail("\"" + reader.keyPath("dims") +
-                  "\" must be an array of 2 or 3 integers in [" +
-                  std::to_string(INT64_MIN) + ", " + std::to_string(kMaxDim) +
-                  "]");
-    size_t rank = size_t(spec.rank);
-    reader.getIntegers("dims", spec.dims.data(), rank, INT64_MIN, kMaxDim);
-    reader.getIntegers("strides", spec.strides.data(), rank - 1, 1, kMaxSize);
-    reader.getIntegers("box", spec.box.data(), rank, 1, 256); // TMA's limit
+    reader.getIntegers("dims", spec.dims, INT64_MIN, kMaxDim);
+    reader.getIntegers("strides", strides, 1, kMaxSize);
+    reader.getIntegers("box", spec.box, 1, 256); // TMA's box limit
     std::string swizzle = "none";
     reader.getString("swizzle", swizzle, /*required=*/false);
     if (!error.empty())
@@ -261,20 +243,9 @@ std::string parseTensorMaps(const Value &root, Manifest &out) {
              ".operand\" must be \"a\", \"b\", \"sfa\", \"sfb\" or "
              "\"tokens\", not \"" +
              operand + "\"";
-    // The decoded tokens are a rank-3 map (16-byte K cores, rows, cores);
-    // the packed operands and their scales rank 2 (row bytes, rows).
-    bool tokens = spec.operand == Operand::Tokens;
-    if (spec.rank != (tokens ? 3 : 2))
-      return "manifest: \"" + path + "\" (operand \"" + operand +
-             "\") has rank " + std::to_string(spec.rank) +
-             (tokens ? "; a \"tokens\" map has rank 3 (3 dims and box "
-                       "sizes, 2 strides)"
-                     : "; only a \"tokens\" map has rank 3, the others "
-                       "rank 2 (2 dims and box sizes, 1 stride)");
     if (spec.dims[0] < 1)
       return "manifest: \"" + path + ".dims[0]\" (bytes per row) must be >= 1";
-    if (tokens && spec.dims[2] < 1)
-      return "manifest: \"" + path + ".dims[2]\" (K cores a row) must be >= 1";
+    spec.rowStride = strides[0];
     out.tensorMaps.push_back(spec);
   }
   return "";

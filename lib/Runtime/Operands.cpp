@@ -50,38 +50,38 @@ int64_t saturatingAdd(int64_t a, int64_t b) {
              : sum;
 }
 
-/// The "tokens" map of `what`: its shape is the token workspace's layout,
-/// not a buffer of the caller's (docs/kernel-abi.md, "Decoded tokens").
+/// The "tokens" map of `what`: rank 2 like the others, but over the token
+/// workspace's layout, not a buffer of the caller's (docs/kernel-abi.md,
+/// "Decoded tokens"): dense rows of KP f16 (2 KP bytes), and boxes of one
+/// decode step (64 f16, 128 bytes) by the tile's rows, 128B-swizzled, as
+/// the kernel's wgmma descriptor of a token slot reads them.
 std::string resolveTokensMap(const TensorMapSpec &spec, const GroupShape &shape,
                              int64_t rows, const std::string &what,
                              ResolvedTensorMap &out) {
-  // One 16-byte K core (8 f16) innermost; a box of 8 cores, one 128-byte
-  // row of the kernel's K order, for each of its tile's rows.
-  if (spec.dims[0] != 16 || spec.box[0] != 16 || spec.box[2] != 8)
-    return what + " has dims[0] = " + std::to_string(spec.dims[0]) + ", box [" +
-           std::to_string(spec.box[0]) + ", " + std::to_string(spec.box[1]) +
-           ", " + std::to_string(spec.box[2]) +
-           "]; a tokens map has 16-byte K cores (dims[0] = box[0] = 16) and "
-           "boxes of 8 cores (box[2] = 8)";
-  int64_t kPadded = 8 * spec.dims[2];
-  if (kPadded != paddedK(shape.k))
-    return what + " spans KP = 8 x dims[2] = " + std::to_string(kPadded) +
-           " elements of K; the token workspace's rows hold K = " +
-           std::to_string(shape.k) + " rounded up to a multiple of 256, " +
-           std::to_string(paddedK(shape.k));
-  if (spec.strides[0] != 2 * kPadded || spec.strides[1] != 16)
-    return what + " has strides [" + std::to_string(spec.strides[0]) + ", " +
-           std::to_string(spec.strides[1]) +
-           "]; a token row of KP = " + std::to_string(kPadded) +
-           " f16 takes [2 x KP = " + std::to_string(2 * kPadded) + ", 16]";
+  int64_t kPadded = paddedK(shape.k), rowBytes = 2 * kPadded;
+  if (spec.dims[0] != rowBytes)
+    return what + " has " + std::to_string(spec.dims[0]) +
+           " bytes per row; a token row holds KP = " + std::to_string(kPadded) +
+           " f16 (K = " + std::to_string(shape.k) +
+           " rounded up to a multiple of 256), 2 x KP = " +
+           std::to_string(rowBytes) + " bytes";
+  if (spec.rowStride != spec.dims[0])
+    return what + " has a row stride of " + std::to_string(spec.rowStride) +
+           "; the token workspace's rows are dense, " +
+           std::to_string(spec.dims[0]) + " bytes apart (its bytes per row)";
   if (spec.dims[1] >= 0 && spec.dims[1] != rows)
     return what + " has " + std::to_string(spec.dims[1]) + " rows; A has " +
            std::to_string(rows);
-  out.rank = 3;
-  out.dims = {16, uint64_t(rows > 0 ? rows : 1), uint64_t(spec.dims[2])};
-  out.strides = {uint64_t(2 * kPadded), 16};
+  if (spec.box[0] != 128)
+    return what + ": the inner box size " + std::to_string(spec.box[0]) +
+           " is not 128 bytes, one decode step of 64 f16";
+  if (!spec.swizzle128B)
+    return what + " is not 128B-swizzled; the kernel reads a token slot "
+                  "through a 128B-swizzled K-major wgmma descriptor";
+  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
+  out.rowStride = uint64_t(rowBytes);
   out.box = spec.box;
-  out.swizzle128B = spec.swizzle128B;
+  out.swizzle128B = true;
   return "";
 }
 
@@ -101,11 +101,7 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   if (oneSet && spec.group != 0)
     return what + ": " + rowsFormName(manifest.rows) +
            " rows have one map per operand, of group 0";
-  bool tokens = spec.operand == Operand::Tokens;
-  if (spec.rank != (tokens ? 3 : 2))
-    return what + " has rank " + std::to_string(spec.rank) + "; it takes " +
-           (tokens ? "3" : "2");
-  if (tokens) {
+  if (spec.operand == Operand::Tokens) {
     int64_t rows = rowsOfA(manifest, shape, contiguousRows, tokenRows);
     if (rows < 0)
       return what + ": A has a negative row count";
@@ -124,10 +120,10 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
   if (rows < 0)
     return what + ": the buffer has a negative row count";
 
-  if (spec.dims[0] != rowBytes || spec.strides[0] != rowBytes)
+  if (spec.dims[0] != rowBytes || spec.rowStride != rowBytes)
     return what + " has " + std::to_string(spec.dims[0]) +
            " bytes per row and a row stride of " +
-           std::to_string(spec.strides[0]) + "; the dense buffer has " +
+           std::to_string(spec.rowStride) + "; the dense buffer has " +
            (scales ? "K/16 = " : "K/2 = ") + std::to_string(rowBytes) +
            " for both";
   if (spec.dims[1] >= 0 && spec.dims[1] != rows)
@@ -145,9 +141,8 @@ std::string resolveTensorMap(const Manifest &manifest, size_t index,
     return what + ": the inner box size " + std::to_string(spec.box[0]) +
            " exceeds the 128 bytes of a 128B-swizzled row";
 
-  out.rank = 2;
-  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1), 0};
-  out.strides = {uint64_t(rowBytes), 0};
+  out.dims = {uint64_t(rowBytes), uint64_t(rows > 0 ? rows : 1)};
+  out.rowStride = uint64_t(rowBytes);
   out.box = spec.box;
   out.swizzle128B = spec.swizzle128B;
   return "";

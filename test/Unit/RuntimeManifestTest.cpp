@@ -6,8 +6,8 @@
 // the operands' alignments, and the refusals. The
 // base manifest is what ggemm-pipeline{chip=sm_100a} writes for
 // test/Conversion/GGemmToNVVM/convert-ggemm-to-nvvm-sm100a.mlir @contiguous.
-// And a sm_90a kernel that decodes its tokens ("tokens"): its rank-3
-// tokens maps, the decode kernel, the token workspace's size.
+// And a sm_90a kernel that decodes its tokens ("tokens"): its tokens
+// maps, the decode kernel, the token workspace's size.
 //
 //===----------------------------------------------------------------------===//
 
@@ -71,8 +71,7 @@ TEST(RuntimeManifest, ScaleMapsAndSwizzle) {
   ASSERT_EQ(rt::resolveTensorMap(m, 2, 300, sfa), "");
   EXPECT_EQ(sfa.dims[0], 32u);
   EXPECT_EQ(sfa.dims[1], 300u);
-  EXPECT_EQ(sfa.rank, 2);
-  EXPECT_EQ(sfa.strides[0], 32u);
+  EXPECT_EQ(sfa.rowStride, 32u);
   EXPECT_EQ(sfa.box[0], 16u);
   EXPECT_EQ(sfa.box[1], 128u);
   EXPECT_FALSE(sfa.swizzle128B);
@@ -173,9 +172,9 @@ TEST(RuntimeManifest, SplitKWorkspace) {
 }
 
 // A sm_90a kernel of two groups of N = 256, K = 320 in rows<contiguous>
-// that decodes its tokens: the "tokens" map in A's place (KP = 512: dims
-// [16, rows, 64], strides [1024, 16], a box of 256 token rows), and the
-// decode kernel under "tokens".
+// that decodes its tokens: the "tokens" map in A's place (KP = 512: rows
+// of 2 KP = 1024 bytes; a box of one decode step, 128 bytes, by 256 token
+// rows, 128B-swizzled), and the decode kernel under "tokens".
 const char *const kTokens = R"({
  "alignment": {"a": 16, "b": 16, "c": 16, "sfa": 8, "sfb": 8},
  "alpha": false, "block": [384, 1, 1],
@@ -187,13 +186,13 @@ const char *const kTokens = R"({
  "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status"],
  "rows": "contiguous", "scales": "row_major", "split_k": 1,
  "tensor_maps": [
-  {"box": [16, 256, 8], "dims": [16, -1, 64], "group": 0, "operand": "tokens", "strides": [1024, 16], "swizzle": "none"},
+  {"box": [128, 256], "dims": [1024, -1], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"},
   {"box": [128, 128], "dims": [160, 512], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"}],
  "tile": [256, 128, 256],
  "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
 
 const char *const kTokensMap =
-    R"({"box": [16, 256, 8], "dims": [16, -1, 64], "group": 0, "operand": "tokens", "strides": [1024, 16], "swizzle": "none"})";
+    R"({"box": [128, 256], "dims": [1024, -1], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"})";
 const char *const kTokensKey =
     R"(,
  "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
@@ -213,35 +212,31 @@ TEST(RuntimeManifest, TokensParseAndResolve) {
   const rt::TensorMapSpec &spec = m.tensorMaps[0];
   EXPECT_EQ(spec.operand, rt::Operand::Tokens);
   EXPECT_STREQ(rt::operandName(spec.operand), "tokens");
-  EXPECT_EQ(spec.rank, 3);
-  EXPECT_EQ(spec.dims, (std::array<int64_t, 3>{16, -1, 64}));
-  EXPECT_EQ(spec.strides, (std::array<int64_t, 2>{1024, 16}));
-  EXPECT_EQ(spec.box, (std::array<uint32_t, 3>{16, 256, 8}));
-  EXPECT_FALSE(spec.swizzle128B);
-  // B keeps rank 2, its unused entries 0.
-  EXPECT_EQ(m.tensorMaps[1].rank, 2);
-  EXPECT_EQ(m.tensorMaps[1].dims, (std::array<int64_t, 3>{160, 512, 0}));
-  EXPECT_EQ(m.tensorMaps[1].strides, (std::array<int64_t, 2>{160, 0}));
+  EXPECT_EQ(spec.dims, (std::array<int64_t, 2>{1024, -1}));
+  EXPECT_EQ(spec.rowStride, 1024);
+  EXPECT_EQ(spec.box, (std::array<uint32_t, 2>{128, 256}));
+  EXPECT_TRUE(spec.swizzle128B);
+  EXPECT_EQ(m.tensorMaps[1].dims, (std::array<int64_t, 2>{160, 512}));
+  EXPECT_EQ(m.tensorMaps[1].rowStride, 160);
   EXPECT_EQ(m.contiguousCapacity(), -1);
 
   // The rows are the contiguous rows of A; one at least.
   rt::ResolvedTensorMap t;
   ASSERT_EQ(rt::resolveTensorMap(m, 0, 300, t), "");
-  EXPECT_EQ(t.rank, 3);
-  EXPECT_EQ(t.dims, (std::array<uint64_t, 3>{16, 300, 64}));
-  EXPECT_EQ(t.strides, (std::array<uint64_t, 2>{1024, 16}));
-  EXPECT_EQ(t.box, (std::array<uint32_t, 3>{16, 256, 8}));
-  EXPECT_FALSE(t.swizzle128B);
+  EXPECT_EQ(t.dims, (std::array<uint64_t, 2>{1024, 300}));
+  EXPECT_EQ(t.rowStride, 1024u);
+  EXPECT_EQ(t.box, (std::array<uint32_t, 2>{128, 256}));
+  EXPECT_TRUE(t.swizzle128B);
   ASSERT_EQ(rt::resolveTensorMap(m, 0, 0, t), "");
   EXPECT_EQ(t.dims[1], 1u);
   rt::ResolvedTensorMap b;
   ASSERT_EQ(rt::resolveTensorMap(m, 1, 300, b), "");
-  EXPECT_EQ(b.rank, 2);
-  EXPECT_EQ(b.dims, (std::array<uint64_t, 3>{160, 512, 0}));
+  EXPECT_EQ(b.dims, (std::array<uint64_t, 2>{160, 512}));
+  EXPECT_EQ(b.rowStride, 160u);
 
   // Static rows: the capacity comes from the tokens map, as from A's.
   std::string fixed =
-      replaced(kTokens, R"("dims": [16, -1, 64])", R"("dims": [16, 300, 64])");
+      replaced(kTokens, R"("dims": [1024, -1])", R"("dims": [1024, 300])");
   ASSERT_EQ(parse(fixed, m), "");
   EXPECT_EQ(m.contiguousCapacity(), 300);
   EXPECT_EQ(rt::resolveTensorMap(m, 0, 299, t),
@@ -293,11 +288,11 @@ TEST(RuntimeManifest, TokenWorkspace) {
       list,
       std::string(kTokensMap) + R"(,
   {"box": [128, 128], "dims": [160, 512], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"}])",
-      R"({"box": [16, 128, 8], "dims": [16, 100, 64], "group": 0, "operand": "tokens", "strides": [1024, 16]},
+      R"({"box": [128, 128], "dims": [1024, 100], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"},
   {"box": [128, 128], "dims": [160, 128], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"},
-  {"box": [16, 128, 8], "dims": [16, 3, 96], "group": 1, "operand": "tokens", "strides": [1536, 16]},
+  {"box": [128, 128], "dims": [1536, 3], "group": 1, "operand": "tokens", "strides": [1536], "swizzle": "128B"},
   {"box": [128, 128], "dims": [384, 128], "group": 1, "operand": "b", "strides": [384], "swizzle": "128B"},
-  {"box": [16, 128, 8], "dims": [16, 0, 32], "group": 2, "operand": "tokens", "strides": [512, 16]},
+  {"box": [128, 128], "dims": [512, 0], "group": 2, "operand": "tokens", "strides": [512], "swizzle": "128B"},
   {"box": [16, 128], "dims": [16, 128], "group": 2, "operand": "b", "strides": [16]}])");
   ASSERT_EQ(parse(list, m), "");
   regions = rt::tokenRegions(m, 0);
@@ -318,8 +313,8 @@ TEST(RuntimeManifest, TokenWorkspace) {
   for (size_t i = 0; i < m.tensorMaps.size(); ++i)
     EXPECT_EQ(rt::resolveTensorMap(m, i, 0, t), "") << i;
   ASSERT_EQ(rt::resolveTensorMap(m, 2, 0, t), "");
-  EXPECT_EQ(t.dims, (std::array<uint64_t, 3>{16, 3, 96}));
-  EXPECT_EQ(t.strides, (std::array<uint64_t, 2>{1536, 16}));
+  EXPECT_EQ(t.dims, (std::array<uint64_t, 2>{1536, 3}));
+  EXPECT_EQ(t.rowStride, 1536u);
   ASSERT_EQ(rt::resolveTensorMap(m, 4, 0, t), "");
   EXPECT_EQ(t.dims[1], 1u);
 
@@ -328,42 +323,20 @@ TEST(RuntimeManifest, TokenWorkspace) {
       replaced(replaced(kTokens, R"("rows": "contiguous")", R"("rows": "masked")"),
                R"("groups": [{"k": 320, "m": -1, "n": 256}, {"k": 320, "m": -1, "n": 256}])",
                R"("groups": [{"k": 320, "m": 64, "n": 256}, {"k": 320, "m": 64, "n": 256}])");
-  masked = replaced(masked, R"("dims": [16, -1, 64])", R"("dims": [16, 128, 64])");
+  masked = replaced(masked, R"("dims": [1024, -1])", R"("dims": [1024, 128])");
   ASSERT_EQ(parse(masked, m), "");
   EXPECT_EQ(rt::tokenWorkspaceBytes(m, 5000), 128 * 1024);
 }
 
 TEST(RuntimeManifest, TokensRefusals) {
   rt::Manifest m;
-  // A tokens map of rank 2, an "a" map of rank 3.
+  // Every map is rank 2: a rank-3 tokens map (the 16-byte K cores of an
+  // older compiler) is refused as any other would be.
   EXPECT_EQ(parse(replaced(kTokens, kTokensMap,
-                           R"({"box": [16, 256], "dims": [16, -1], "group": 0, "operand": "tokens", "strides": [1024]})"),
+                           R"({"box": [16, 256, 8], "dims": [16, -1, 64], "group": 0, "operand": "tokens", "strides": [1024, 16]})"),
                   m),
-            "manifest: \"tensor_maps[0]\" (operand \"tokens\") has rank 2; a "
-            "\"tokens\" map has rank 3 (3 dims and box sizes, 2 strides)");
-  EXPECT_EQ(parse(replaced(kContiguous,
-                           R"({"box": [128, 128], "dims": [256, -1], "group": 0, "operand": "a", "strides": [256], "swizzle": "128B"})",
-                           R"({"box": [128, 128, 1], "dims": [256, -1, 1], "group": 0, "operand": "a", "strides": [256, 256], "swizzle": "128B"})"),
-                  m),
-            "manifest: \"tensor_maps[0]\" (operand \"a\") has rank 3; only a "
-            "\"tokens\" map has rank 3, the others rank 2 (2 dims and box "
-            "sizes, 1 stride)");
-  // The rank is the length of "dims"; strides and box follow it.
-  EXPECT_EQ(parse(replaced(kTokens, R"("dims": [16, -1, 64])",
-                           R"("dims": [16, -1, 64, 1])"),
-                  m),
-            "manifest: \"tensor_maps[0].dims\" must be an array of 2 or 3 "
+            "manifest: \"tensor_maps[0].dims\" must be an array of 2 "
             "integers in [-9223372036854775808, 2147483647]");
-  EXPECT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
-                           R"("strides": [1024])"),
-                  m),
-            "manifest: \"tensor_maps[0].strides\" must be an array of 2 "
-            "integers in [1, 1099511627776]");
-  EXPECT_EQ(parse(replaced(kTokens, R"("box": [16, 256, 8])",
-                           R"("box": [16, 256])"),
-                  m),
-            "manifest: \"tensor_maps[0].box\" must be an array of 3 "
-            "integers in [1, 256]");
   // A tokens map without the key, the key without tokens maps.
   EXPECT_EQ(parse(replaced(kTokens, kTokensKey, "}"), m),
             "manifest: tensor_maps[0] is operand \"tokens\", but the manifest "
@@ -398,43 +371,54 @@ TEST(RuntimeManifest, TokensRefusals) {
                   m),
             "manifest: \"tokens.kernel\" must name the decode kernel");
 
-  // Resolved against K = 320 (KP = 512): strides not {2 KP, 16}, KP not K
-  // rounded up to 256, a box that is not one row of 8 K cores.
+  // Resolved against K = 320 (KP = 512): rows not 2 KP bytes (K not
+  // rounded up to 256, or rounded too far), a row stride that is not the
+  // row's bytes, a box that is not one 128-byte decode step, no swizzle.
   rt::ResolvedTensorMap t;
-  ASSERT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
-                           R"("strides": [640, 16])"),
-                  m),
-            "");
-  EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
-            "tensor map 0 (tokens of group 0) has strides [640, 16]; a token "
-            "row of KP = 512 f16 takes [2 x KP = 1024, 16]");
-  ASSERT_EQ(parse(replaced(kTokens, R"("strides": [1024, 16])",
-                           R"("strides": [1024, 32])"),
-                  m),
-            "");
-  EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
-            "tensor map 0 (tokens of group 0) has strides [1024, 32]; a token "
-            "row of KP = 512 f16 takes [2 x KP = 1024, 16]");
-  for (const char *dims : {"[16, -1, 32]", "[16, -1, 96]", "[16, -1, 40]"}) {
-    ASSERT_EQ(parse(replaced(kTokens, R"("dims": [16, -1, 64])",
-                             std::string(R"("dims": )") + dims),
+  for (int64_t bytes : {640, 512, 1536}) {
+    std::string row = std::to_string(bytes);
+    ASSERT_EQ(parse(replaced(replaced(kTokens, R"("dims": [1024, -1])",
+                                      R"("dims": [)" + row + ", -1]"),
+                             R"("strides": [1024])",
+                             R"("strides": [)" + row + "]"),
                     m),
               "");
     EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
-              "tensor map 0 (tokens of group 0) spans KP = 8 x dims[2] = " +
-                  std::to_string(8 * m.tensorMaps[0].dims[2]) +
-                  " elements of K; the token workspace's rows hold K = 320 "
-                  "rounded up to a multiple of 256, 512")
-        << dims;
+              "tensor map 0 (tokens of group 0) has " + row +
+                  " bytes per row; a token row holds KP = 512 f16 (K = 320 "
+                  "rounded up to a multiple of 256), 2 x KP = 1024 bytes")
+        << bytes;
   }
-  ASSERT_EQ(parse(replaced(kTokens, R"("box": [16, 256, 8])",
-                           R"("box": [16, 256, 4])"),
+  ASSERT_EQ(parse(replaced(kTokens, R"("strides": [1024])",
+                           R"("strides": [2048])"),
                   m),
             "");
   EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
-            "tensor map 0 (tokens of group 0) has dims[0] = 16, box [16, 256, "
-            "4]; a tokens map has 16-byte K cores (dims[0] = box[0] = 16) and "
-            "boxes of 8 cores (box[2] = 8)");
+            "tensor map 0 (tokens of group 0) has a row stride of 2048; the "
+            "token workspace's rows are dense, 1024 bytes apart (its bytes "
+            "per row)");
+  for (const char *box : {"[64, 256]", "[16, 256]", "[256, 256]"}) {
+    ASSERT_EQ(parse(replaced(kTokens, R"("box": [128, 256])",
+                             std::string(R"("box": )") + box),
+                    m),
+              "");
+    EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+              "tensor map 0 (tokens of group 0): the inner box size " +
+                  std::to_string(m.tensorMaps[0].box[0]) +
+                  " is not 128 bytes, one decode step of 64 f16")
+        << box;
+  }
+  for (const char *swizzle : {R"("swizzle": "none")", ""}) {
+    std::string text = replaced(kTokens, R"(, "swizzle": "128B"})",
+                                std::string(*swizzle ? ", " : "") + swizzle +
+                                    "}");
+    ASSERT_EQ(parse(text, m), "") << swizzle;
+    EXPECT_EQ(rt::resolveTensorMap(m, 0, 300, t),
+              "tensor map 0 (tokens of group 0) is not 128B-swizzled; the "
+              "kernel reads a token slot through a 128B-swizzled K-major "
+              "wgmma descriptor")
+        << swizzle;
+  }
 }
 
 TEST(RuntimeManifest, SwizzledBoxWiderThan128BytesIsRefused) {

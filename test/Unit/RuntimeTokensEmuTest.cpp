@@ -4,8 +4,9 @@
 // emulated driver (rt::selectDevice "emu"), on a manifest of list rows
 // with two groups of K = 320 and 768:
 // - rt::encodeTensorMaps, read back with the emulator's decodeTiledMap:
-//   rank-3 "tokens" maps over the sets' regions of the token workspace,
-//   beside rank-2 B maps over the caller's buffers (no device memory:
+//   "tokens" maps (rows of 2 KP bytes, 128-byte boxes, 128B swizzle)
+//   over the sets' regions of the token workspace, beside B maps over
+//   the caller's buffers (no device memory:
 //   cuTensorMapEncodeTiled only encodes addresses);
 // - rt::Launch on stand-in kernels (PTX written here): the decode kernel
 //   once per set with its parameters, before the kernel, also from a
@@ -41,9 +42,9 @@ const char *const kTokensList = R"({
  "params": ["tensor_maps", "c_pointers", "scale_pointers", "group_sizes", "alpha", "status"],
  "rows": "list", "scales": "row_major", "split_k": 1,
  "tensor_maps": [
-  {"box": [16, 128, 8], "dims": [16, 100, 64], "group": 0, "operand": "tokens", "strides": [1024, 16], "swizzle": "none"},
+  {"box": [128, 128], "dims": [1024, 100], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"},
   {"box": [128, 128], "dims": [160, 128], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"},
-  {"box": [16, 128, 8], "dims": [16, 3, 96], "group": 1, "operand": "tokens", "strides": [1536, 16], "swizzle": "none"},
+  {"box": [128, 128], "dims": [1536, 3], "group": 1, "operand": "tokens", "strides": [1536], "swizzle": "128B"},
   {"box": [128, 128], "dims": [384, 128], "group": 1, "operand": "b", "strides": [384], "swizzle": "128B"}],
  "tile": [128, 128, 256],
  "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
@@ -76,24 +77,26 @@ TEST(RuntimeTokensEmu, TokensMapsOverTheTokenWorkspace) {
                                     specs[i]))
         << i;
 
-  // Group 0's tokens: rank 3 at the workspace's start.
+  // Group 0's tokens at the workspace's start: rows of 2 KP = 1024 bytes
+  // (K = 320), boxes of one decode step (128 bytes) by 128 rows, swizzled.
   const emu::TiledMapSpec &t0 = specs[0];
   EXPECT_EQ(t0.dataType, emu::MapDataType::UInt8);
-  EXPECT_EQ(t0.rank, 3u);
+  EXPECT_EQ(t0.rank, 2u);
   EXPECT_EQ(t0.globalAddress, workspace);
-  EXPECT_EQ(t0.globalDim, (std::array<uint64_t, 5>{16, 100, 64, 0, 0}));
-  EXPECT_EQ(t0.globalStrides, (std::array<uint64_t, 4>{1024, 16, 0, 0}));
-  EXPECT_EQ(t0.boxDim, (std::array<uint32_t, 5>{16, 128, 8, 0, 0}));
-  EXPECT_EQ(t0.swizzle, emu::MapSwizzle::None);
+  EXPECT_EQ(t0.globalDim, (std::array<uint64_t, 5>{1024, 100, 0, 0, 0}));
+  EXPECT_EQ(t0.globalStrides, (std::array<uint64_t, 4>{1024, 0, 0, 0}));
+  EXPECT_EQ(t0.boxDim, (std::array<uint32_t, 5>{128, 128, 0, 0, 0}));
+  EXPECT_EQ(t0.swizzle, emu::MapSwizzle::B128);
   // Group 1's: after group 0's region of 100 rows x 2 x 512 bytes.
   const emu::TiledMapSpec &t1 = specs[2];
-  EXPECT_EQ(t1.rank, 3u);
+  EXPECT_EQ(t1.rank, 2u);
   EXPECT_EQ(t1.globalAddress, workspace + 100 * 1024);
   EXPECT_EQ(t1.globalAddress,
             workspace + CUdeviceptr(rt::tokenRegions(m, 0)[1].offset));
-  EXPECT_EQ(t1.globalDim, (std::array<uint64_t, 5>{16, 3, 96, 0, 0}));
-  EXPECT_EQ(t1.globalStrides, (std::array<uint64_t, 4>{1536, 16, 0, 0}));
-  // B stays rank 2, over the caller's buffer, swizzled.
+  EXPECT_EQ(t1.globalDim, (std::array<uint64_t, 5>{1536, 3, 0, 0, 0}));
+  EXPECT_EQ(t1.globalStrides, (std::array<uint64_t, 4>{1536, 0, 0, 0}));
+  EXPECT_EQ(t1.swizzle, emu::MapSwizzle::B128);
+  // B over the caller's buffer, swizzled.
   const emu::TiledMapSpec &b1 = specs[3];
   EXPECT_EQ(b1.rank, 2u);
   EXPECT_EQ(b1.globalAddress, 0x21000u);

@@ -76,24 +76,21 @@ struct GroupShape {
   int64_t m = 0, n = 0, k = 0;
 };
 
-/// One entry of "tensor_maps": a uint8 TMA descriptor to encode, of rank
-/// 2, or 3 for a "tokens" map. Entries past the rank are 0.
+/// One entry of "tensor_maps": a rank-2 uint8 TMA descriptor to encode.
 struct TensorMapSpec {
   int64_t group = 0;
   Operand operand = Operand::A;
-  int rank = 2; ///< 3 exactly for Operand::Tokens
-  /// Innermost first. Rank 2: {bytes per row, rows}. Tokens: {16 (one K
-  /// core of 8 f16), rows, KP / 8 (cores a row)}, KP = K rounded up to a
-  /// multiple of 256. Rows < 0: known only at run time (contiguous A over
-  /// all groups' rows, gathered A over the T token rows).
-  std::array<int64_t, 3> dims{};
-  /// Bytes between consecutive indices of dims 1 .. rank - 1: rank 2
-  /// {bytes between rows}; tokens {2 KP, 16}.
-  std::array<int64_t, 2> strides{};
-  std::array<uint32_t, 3> box{};
+  /// {bytes per row, rows}, innermost first; a "tokens" map's rows are
+  /// 2 KP bytes, KP f16 (K rounded up to a multiple of 256). Rows < 0:
+  /// known only at run time (contiguous A over all groups' rows, gathered
+  /// A over the T token rows).
+  std::array<int64_t, 2> dims{};
+  int64_t rowStride = 0; ///< bytes between rows
+  std::array<uint32_t, 2> box{};
   /// Shared-memory swizzle of the box, from the entry's "swizzle": none or
-  /// 128B. Both kernels' A/B maps are 128B-swizzled (their wgmma / tcgen05
-  /// descriptors expect 128-byte swizzled rows); scale-factor maps are not.
+  /// 128B. Both kernels' A/B maps and the tokens map are 128B-swizzled
+  /// (their wgmma / tcgen05 descriptors expect 128-byte swizzled rows);
+  /// scale-factor maps are not.
   bool swizzle128B = false;
 };
 
@@ -193,13 +190,11 @@ struct Manifest {
 /// The shape a tensor map is encoded with, after the run-time row count
 /// is filled in and the manifest is checked against the dense buffers of
 /// the problem (or, for a "tokens" map, the token workspace's layout).
-/// Pure: usable without a GPU. Entries past the rank are 0.
+/// Pure: usable without a GPU.
 struct ResolvedTensorMap {
-  int rank = 2;
-  /// Rank 2: {bytes per row, rows}; tokens: {16, rows, KP / 8}. Rows >= 1.
-  std::array<uint64_t, 3> dims{};
-  std::array<uint64_t, 2> strides{}; ///< rank 2: {row bytes}; {2 KP, 16}
-  std::array<uint32_t, 3> box{};
+  std::array<uint64_t, 2> dims{}; ///< {bytes per row, rows}; rows >= 1
+  uint64_t rowStride = 0;
+  std::array<uint32_t, 2> box{};
   bool swizzle128B = false;
 };
 /// Resolves `manifest.tensorMaps[index]`. `contiguousRows` is the number
@@ -209,8 +204,9 @@ struct ResolvedTensorMap {
 /// A group with zero rows (or T = 0) gets a one-row map, since TMA cannot
 /// describe an empty tensor: its buffer must still hold one readable row,
 /// which the kernel never loads. A "tokens" map has the rows A's map would
-/// have had, and must have the token workspace's row layout (16-byte K
-/// cores, KP = K rounded up to a multiple of 256, strides {2 KP, 16}).
+/// have had, and must have the token workspace's row layout (rows of
+/// 2 KP bytes, KP = K rounded up to a multiple of 256, row stride 2 KP)
+/// and boxes of one decode step (128 bytes, 64 f16) 128B-swizzled.
 [[nodiscard]] std::string resolveTensorMap(const Manifest &manifest,
                                            size_t index, int64_t contiguousRows,
                                            ResolvedTensorMap &out,
