@@ -25,6 +25,8 @@
 
 #include "SM90Kernel.h"
 
+#include "ggemm/Target/Launch.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -66,8 +68,9 @@ Value SM90KernelBuilder::tokenDescriptor(Value byteOffset) {
   };
   Value start = arith::ShRUIOp::create(
       b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
+  int64_t rowGroupBytes = 8 * kTokenStepBytes;
   int64_t fixed =
-      (int64_t{1} << 16) | ((8 * 128 >> 4) << 32) | (int64_t{1} << 62);
+      (int64_t{1} << 16) | ((rowGroupBytes >> 4) << 32) | (int64_t{1} << 62);
   return arith::OrIOp::create(b, loc, start, c64(fixed));
 }
 
