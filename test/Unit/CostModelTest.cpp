@@ -270,6 +270,45 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             t.stepWork(256, 128, false).mmaFlops);
 }
 
+TEST_F(CostModelTest, PredecodedTokensPlan) {
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  auto predecoded = [&](int64_t tileM, int64_t stages) {
+    return problem(ScheduleAttr::get(&ctx, Chip::sm_90a, tileM, 128, 256,
+                                     Raster::along_m, 1, t.numSMs, stages,
+                                     true),
+                   8, 1024, 4096, 7168);
+  };
+  // 256 tokens, 3 stages: the staged output tile (69,632 bytes) from 1024,
+  // three 16 KiB weight stages from 70,656, then three 32 KiB token slots
+  // from 119,808; the rest would not hold a fourth.
+  KernelProblem p = predecoded(256, 3);
+  EXPECT_TRUE(sm90WeightsInRegisters(p));
+  EXPECT_EQ(sm90StageBytes(p), 16384);
+  EXPECT_EQ(sm90RingOffset(p), 70656);
+  EXPECT_EQ(sm90TokenRingOffset(p), 119808);
+  EXPECT_EQ(sm90TokenSlotBytes(p), 32768);
+  EXPECT_EQ(sm90TokenSlots(p), 3);
+  KernelPlanAttr plan;
+  EXPECT_EQ(t.planKernel(&ctx, p, plan), "");
+  EXPECT_EQ(plan.getSharedMemory(), 219136);
+  // 128 tokens, 4 stages: seven 16 KiB slots.
+  KernelProblem q = predecoded(128, 4);
+  EXPECT_EQ(sm90TokenSlots(q), 7);
+  EXPECT_EQ(sm90SharedMemoryBytes(q), 101376 + 7 * 16384 + 1024);
+  // Four stages of 256 tokens leave room for two slots: refused.
+  KernelProblem four = predecoded(256, 4);
+  EXPECT_NE(t.planKernel(&ctx, four, plan).find("predecoded tokens need 3"),
+            std::string::npos);
+  // The model: the decode kernel's term, and less compute than the plain
+  // kernel of the same tile (the consumers decode the weights only).
+  KernelProblem plain = problem(schedule(Chip::sm_90a, 256, 2), 8, 1024,
+                                4096, 7168);
+  CostEstimate withTokens = estimateCost(t, p), without = estimateCost(t, plain);
+  EXPECT_GT(withTokens.tokensUs, 0.0);
+  EXPECT_EQ(without.tokensUs, 0.0);
+  EXPECT_LT(withTokens.computeUs, without.computeUs);
+}
+
 TEST_F(CostModelTest, ResidencyNeedsSharedMemoryRegistersAndTensorMemory) {
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
   KernelResources r;
