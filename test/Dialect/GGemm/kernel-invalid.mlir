@@ -227,3 +227,18 @@ func.func private @plan_swizzle() attributes {p = #ggemm.kernel_plan<threads = 2
 // expected-error @+2 {{expected one of [sm_90a, sm_100a] for the chip a schedule and its kernel are made for, got: sm_80}}
 // expected-error @+1 {{failed to parse GGemm_ScheduleAttr parameter 'target'}}
 func.func private @schedule_chip() attributes {s = #ggemm.schedule<target = sm_80, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4>}
+
+// -----
+
+// A K tile is whole decode steps of 64.
+func.func @decode_tokens_tile_k(%dst: i64, %a: i64, %sfa: i64, %rows: i32, %k: i32) {
+  // expected-error @+1 {{'ggemm.decode_tokens' op tile_k = 96 must be a multiple of 64 in [64, 1024]}}
+  ggemm.decode_tokens %dst, %a, %sfa, %rows, %k {tile_k = 96}
+  return
+}
+
+// -----
+
+// Predecoded tokens are the sm_90a kernel's.
+// expected-error @+1 {{predecode (tokens decoded once per problem) is an sm_90a kernel's; the schedule targets sm_100a}}
+func.func private @predecode_sm100() attributes {s = #ggemm.schedule<target = sm_100a, tile = [128, 128, 256], raster = along_m, split_k = 1, grid = 148, stages = 4, predecode = true>}

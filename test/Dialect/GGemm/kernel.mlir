@@ -54,3 +54,13 @@ func.func @split(%g: index) attributes {ggemm.problem = #ggemm.kernel_problem<ro
   ggemm.reduce_partials group(%g) row_base(%g) at(%g, %g) work(%g)
   return
 }
+
+// The decode kernel of predecoded tokens, and a schedule that asks for it.
+// CHECK-LABEL: func.func @decode_tokens(
+// CHECK-SAME: schedule = #ggemm.schedule<target = sm_90a, tile = [256, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 3, predecode = true>
+// CHECK: ggemm.decode_tokens %arg0, %arg1, %arg2, %arg3, %arg4 {tile_k = 256 : i64}
+func.func @decode_tokens(%dst: i64, %a: i64, %sfa: i64, %rows: i32, %k: i32)
+    attributes {schedule = #ggemm.schedule<target = sm_90a, tile = [256, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 3, predecode = true>} {
+  ggemm.decode_tokens %dst, %a, %sfa, %rows, %k {tile_k = 256}
+  return
+}
