@@ -37,41 +37,42 @@ using namespace mlir;
 using namespace mlir::ggemm;
 using namespace mlir::ggemm::sm90;
 
-/// The wgmma shared-memory descriptor of the K-major, unswizzled operand at
-/// shared byte `byteOffset`: start address, leading byte offset (adjacent
-/// core matrices in K), stride byte offset (adjacent 8-row groups), all in
-/// 16-byte units.
-Value SM90KernelBuilder::descriptor(Value byteOffset) {
-  Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(),
-                                        sharedPtr(byteOffset));
+namespace {
+/// A wgmma shared-memory descriptor: the start address of shared pointer
+/// `ptr` (in 16-byte units, bits 0-13) or'ed with `fixed`, the leading and
+/// stride byte offsets (16-byte units, bits 16-29 and 32-45) and the
+/// layout type (bits 62-63).
+Value matrixDescriptor(OpBuilder &b, Location loc, Value ptr, int64_t fixed) {
+  Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), ptr);
   auto c64 = [&](int64_t v) {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
   };
   Value start = arith::ShRUIOp::create(
       b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
-  int64_t fixed = ((kCoreBytes >> 4) << 16) | ((kRowGroupBytes >> 4) << 32);
   return arith::OrIOp::create(b, loc, start, c64(fixed));
+}
+} // namespace
+
+/// The wgmma shared-memory descriptor of the K-major, unswizzled operand at
+/// shared byte `byteOffset`: leading byte offset (adjacent core matrices in
+/// K) and stride byte offset (adjacent 8-row groups).
+Value SM90KernelBuilder::descriptor(Value byteOffset) {
+  return matrixDescriptor(
+      b, loc, sharedPtr(byteOffset),
+      ((kCoreBytes >> 4) << 16) | ((kRowGroupBytes >> 4) << 32));
 }
 
 /// The descriptor of a token slot's f16 tokens at shared byte `byteOffset`
 /// (predecoded tokens, as TMA lands the box): K-major rows of 128 bytes,
-/// 128B-swizzled (layout type 1 in bits 62-63), adjacent 8-row groups 1024
-/// bytes apart (stride byte offset; the leading byte offset is unused by
-/// this layout and set to 1 as usual). The swizzle is a function of the
-/// address, so the k16 steps inside a row are start addresses 32 bytes
-/// apart.
+/// 128B-swizzled (layout type 1), adjacent 8-row groups 1024 bytes apart
+/// (stride byte offset; the leading byte offset is unused by this layout
+/// and set to 1 as usual). The swizzle is a function of the address, so the
+/// k16 steps inside a row are start addresses 32 bytes apart.
 Value SM90KernelBuilder::tokenDescriptor(Value byteOffset) {
-  Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(),
-                                        sharedPtr(byteOffset));
-  auto c64 = [&](int64_t v) {
-    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
-  };
-  Value start = arith::ShRUIOp::create(
-      b, loc, arith::AndIOp::create(b, loc, addr, c64(0x3FFFF)), c64(4));
   int64_t rowGroupBytes = 8 * kTokenStepBytes;
-  int64_t fixed =
-      (int64_t{1} << 16) | ((rowGroupBytes >> 4) << 32) | (int64_t{1} << 62);
-  return arith::OrIOp::create(b, loc, start, c64(fixed));
+  return matrixDescriptor(b, loc, sharedPtr(byteOffset),
+                          (int64_t{1} << 16) | ((rowGroupBytes >> 4) << 32) |
+                              (int64_t{1} << 62));
 }
 
 /// wgmma m64nMk16 (M: the tile's tokens) with A, the weights, from the
