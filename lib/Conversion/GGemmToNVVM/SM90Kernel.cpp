@@ -166,6 +166,14 @@ Value SM90KernelBuilder::tokenSlotOffset(Value slot) {
       idx(tokenRingOffset));
 }
 
+/// The producer's arrival on the full barrier `full`, expecting `bytes`
+/// of TMA (mbarrier.arrive.expect_tx).
+void SM90KernelBuilder::expectBytes(Value full, int64_t bytes) {
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, i32(bytes),
+                                         NVVM::MemScopeKind::CTA,
+                                         /*relaxed=*/false, Value());
+}
+
 void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                                          Value m0, Value n0, Value split) {
   GroupFacts g = emitGroupFacts(b, loc, problem, params, group, rowBase);
@@ -184,10 +192,7 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
     emitWaitReleased(b, loc, emptyBarrier(at.index), at.phase);
     ifProducerLeader([&] {
       Value full = fullBarrier(at.index);
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
-                                             i32(stageBytes),
-                                             NVVM::MemScopeKind::CTA,
-                                             /*relaxed=*/false, Value());
+      expectBytes(full, stageBytes);
       Value x = arith::MulIOp::create(b, loc, kt, idx(tileK / 2));
       Value stageStart = stageOffset(at.index);
       // Predecoded tokens: the stage holds the weights only.
@@ -219,10 +224,7 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
       emitWaitReleased(b, loc, tokenEmptyBarrier(slot.index), slot.phase);
       ifProducerLeader([&] {
         Value full = tokenFullBarrier(slot.index);
-        NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
-                                               i32(slotBytes),
-                                               NVVM::MemScopeKind::CTA,
-                                               /*relaxed=*/false, Value());
+        expectBytes(full, slotBytes);
         Value byte = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, kt, idx(2 * tileK)),
             idx(step * 2 * kSM90DecodeK));
@@ -303,10 +305,7 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
     Value x = arith::MulIOp::create(b, loc, kt, idx(rowBytes));
     Value stageStart = stageOffset(at.index);
     ifProducerLeader([&] {
-      NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
-                                             i32(tileN * rowBytes),
-                                             NVVM::MemScopeKind::CTA,
-                                             /*relaxed=*/false, Value());
+      expectBytes(full, tileN * rowBytes);
       emitTmaLoad(b, loc,
                   sharedPtr(arith::AddIOp::create(b, loc, stageStart,
                                                   idx(tileM * rowBytes))),

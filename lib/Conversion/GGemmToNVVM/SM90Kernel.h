@@ -118,6 +118,7 @@ private:
   Value tokenEmptyBarrier(Value slot);
   Value tokenSlotOffset(Value slot);
   Value tokenDescriptor(Value byteOffset);
+  void expectBytes(Value full, int64_t bytes);
   void releaseStage(Value stage);
   void releaseTokenSlot(Value count, Value when);
   void consumerBarrier();

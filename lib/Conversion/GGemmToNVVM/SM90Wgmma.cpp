@@ -27,6 +27,8 @@
 
 #include "ggemm/Target/Launch.h"
 
+#include <array>
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -140,6 +142,17 @@ void SM90KernelBuilder::releaseTokenSlot(Value count, Value when) {
                                        tokenEmptyBarrier(slot.index), Value());
         scf::YieldOp::create(b, loc);
       });
+}
+
+/// The four A registers of k16 step `ks` from `pairs` (pairs[2 r + p]:
+/// decodeFragmentPairs of fragment row r's piece p): K cores 2 ks and
+/// 2 ks + 1 are words 2 j and 2 j + 1 of piece ks / 2, so the registers
+/// (row, core) are (0, 2 ks), (1, 2 ks), (0, 2 ks + 1), (1, 2 ks + 1).
+static std::array<Value, 4>
+fragmentOf(ArrayRef<SmallVector<Value, 4>> pairs, int64_t ks) {
+  int64_t p = ks / 2, j = ks % 2;
+  return {pairs[p][2 * j], pairs[2 + p][2 * j], pairs[p][2 * j + 1],
+          pairs[2 + p][2 * j + 1]};
 }
 
 //===----------------------------------------------------------------------===//
@@ -516,13 +529,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             Value tokens = tokenSlotOffset(slot.index);
             NVVM::WgmmaFenceAlignedOp::create(b, loc);
             for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
-              int64_t p = ks / 2, j = ks % 2;
-              Value fragment[4] = {pairs[p][2 * j], pairs[2 + p][2 * j],
-                                   pairs[p][2 * j + 1],
-                                   pairs[2 + p][2 * j + 1]};
               // K elements [16 ks, 16 ks + 16) of the slot's rows.
               acc = wgmmaRegisterA(
-                  acc, fragment,
+                  acc, fragmentOf(pairs, ks),
                   tokenDescriptor(arith::AddIOp::create(
                       b, loc, tokens, idx(ks * 2 * kWgmmaK))));
             }
@@ -596,15 +605,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
             Value kOffset = idx(ks * 2 * kCoreBytes);
             if (weightRegs) {
-              // K cores 2 ks and 2 ks + 1 are words 2 j and 2 j + 1 of
-              // piece ks / 2: registers (row, core) (0, 2 ks), (1, 2 ks),
-              // (0, 2 ks + 1), (1, 2 ks + 1).
-              int64_t p = ks / 2, j = ks % 2;
-              Value fragment[4] = {pairs[p][2 * j], pairs[2 + p][2 * j],
-                                   pairs[p][2 * j + 1],
-                                   pairs[2 + p][2 * j + 1]};
               acc = wgmmaRegisterA(
-                  acc, fragment,
+                  acc, fragmentOf(pairs, ks),
                   descriptor(arith::AddIOp::create(b, loc, buffer, kOffset)));
               continue;
             }
