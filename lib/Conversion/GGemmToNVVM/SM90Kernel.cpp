@@ -117,9 +117,8 @@ void SM90KernelBuilder::emitDrain() {
         b, loc, arith::AddIOp::create(b, loc, next, idx(i)), stages);
     emitWaitReleased(b, loc, emptyBarrier(slot.index), slot.phase);
   }
-  // The token ring runs kSM90DecodeK-wide steps in lockstep with the K
-  // tiles: its next step is the next K tile's first.
-  Value nextStep = arith::MulIOp::create(b, loc, next, idx(tileK / kSM90DecodeK));
+  // The token ring's next step is the next K tile's first.
+  Value nextStep = tokenStep(next, 0);
   for (int64_t i = 0; i < slots; ++i) {
     RingPosition slot = emitRingPosition(
         b, loc, arith::AddIOp::create(b, loc, nextStep, idx(i)), slots);
@@ -158,6 +157,13 @@ Value SM90KernelBuilder::tokenFullBarrier(Value slot) {
 Value SM90KernelBuilder::tokenEmptyBarrier(Value slot) {
   return fullBarrier(
       arith::AddIOp::create(b, loc, slot, idx(2 * stages + slots)));
+}
+
+Value SM90KernelBuilder::tokenStep(Value kTiles, int64_t step) {
+  Value first = arith::MulIOp::create(b, loc, kTiles,
+                                      idx(tileK / kSM90DecodeK));
+  return step ? arith::AddIOp::create(b, loc, first, idx(step)).getResult()
+              : first;
 }
 
 Value SM90KernelBuilder::tokenSlotOffset(Value slot) {
@@ -215,11 +221,8 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
     // tokens map, at A's place in the set), 128B-swizzled.
     int64_t steps = tileK / kSM90DecodeK;
     for (int64_t step = 0; step < steps; ++step) {
-      Value count = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, arith::AddIOp::create(b, loc, first, i),
-                                idx(steps)),
-          idx(step));
+      Value count =
+          tokenStep(arith::AddIOp::create(b, loc, first, i), step);
       RingPosition slot = emitRingPosition(b, loc, count, slots);
       emitWaitReleased(b, loc, tokenEmptyBarrier(slot.index), slot.phase);
       ifProducerLeader([&] {

@@ -41,9 +41,6 @@ constexpr int64_t kPieceBytes = 16;
 constexpr double kDecodeScale = 268435456.0; // 2^28
 // Named barrier of the two consumer warpgroups (0 is the CTA barrier).
 constexpr int64_t kConsumerBarrier = 1;
-// K elements of one decode step (kSM90DecodeK), as an i64 byte count's
-// factor: a step's f16 tokens are 2 x 64 bytes a row.
-constexpr int64_t kDecodeStepK = kSM90DecodeK;
 
 // SM90Decode.cpp: the exact e2m1 -> f16 decode, shared by the kernel's
 // consumers and the decode kernel (SM90Tokens.cpp).
@@ -113,14 +110,18 @@ private:
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
   // With predecoded tokens: the token ring's barriers and slots (slot t of
-  // decode step count c is c mod slots), and the descriptor of a slot.
+  // decode step count c is c mod slots), and the descriptor of a slot. The
+  // ring runs kSM90DecodeK-wide steps in lockstep with the K tiles:
+  // tokenStep is the count of step `step` of the K tile that follows
+  // `kTiles` K tiles.
+  Value tokenStep(Value kTiles, int64_t step);
   Value tokenFullBarrier(Value slot);
   Value tokenEmptyBarrier(Value slot);
   Value tokenSlotOffset(Value slot);
   Value tokenDescriptor(Value byteOffset);
   void expectBytes(Value full, int64_t bytes);
   void releaseStage(Value stage);
-  void releaseTokenSlot(Value count, Value when);
+  void releaseTokenSlot(Value count, Value when = Value());
   void consumerBarrier();
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);

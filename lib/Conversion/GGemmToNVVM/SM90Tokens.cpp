@@ -42,7 +42,7 @@ struct DecodeTokensLowering final : OpRewritePattern<DecodeTokensOp> {
     Type i64 = b.getI64Type();
     auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
     auto words = VectorType::get({4}, b.getI32Type());
-    int64_t tileK = op.getTileK(), steps = tileK / sm90::kDecodeStepK;
+    int64_t tileK = op.getTileK(), steps = tileK / kSM90DecodeK;
     int64_t piecesPerTile = tileK / 32;
     auto c = [&](int64_t v) -> Value {
       return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
@@ -94,8 +94,8 @@ struct DecodeTokensLowering final : OpRewritePattern<DecodeTokensOp> {
           Value dst = add(
               add(op.getDst(), mul(row, mul(kp, c(2)))),
               add(mul(div(j, piecesPerTile), c(2 * tileK)),
-                  add(mul(rem(q, steps), c(2 * sm90::kDecodeStepK)),
-                      mul(div(q, steps), c(sm90::kDecodeStepK)))));
+                  add(mul(rem(q, steps), c(2 * kSM90DecodeK)),
+                      mul(div(q, steps), c(kSM90DecodeK)))));
           auto store = [&](ArrayRef<Value> rowsOut) {
             for (auto [w, value] : llvm::enumerate(rowsOut))
               LLVM::StoreOp::create(b, loc, value,

@@ -128,14 +128,14 @@ void SM90KernelBuilder::releaseStage(Value stage) {
       });
 }
 
-/// Predecoded tokens: if `when`, this warp's wgmmas are done with the token
-/// slot of decode step count `count`: lane 0 gives one of its empty
-/// barrier's eight arrivals.
+/// Predecoded tokens: this warp's wgmmas are done with the token slot of
+/// decode step count `count` (only if `when`, when given): lane 0 gives one
+/// of its empty barrier's eight arrivals.
 void SM90KernelBuilder::releaseTokenSlot(Value count, Value when) {
   Value leader =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, idx(0));
   scf::IfOp::create(
-      b, loc, arith::AndIOp::create(b, loc, when, leader),
+      b, loc, when ? arith::AndIOp::create(b, loc, when, leader) : leader,
       [&](OpBuilder &, Location) {
         RingPosition slot = emitRingPosition(b, loc, count, slots);
         NVVM::MBarrierArriveOp::create(b, loc, Type(),
@@ -436,15 +436,22 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                       source(start, row8, piece, step)),
                 kPieceBytes);
           };
-          if (predecoded) {
-            // Both pieces of each fragment row (see below).
-            SmallVector<Value> codes;
+          // With weights in registers: both pieces of each fragment row.
+          // Derived here, in every step, on purpose: the same values
+          // derived once before the K loop (17 fewer PTX lines) made the
+          // 16-token kernel 7-13% slower on an H100 (bench/RESULTS.md,
+          // 2026-12-06, "Decode warps", call 7).
+          auto fragmentPieces = [&](SmallVector<Value> &codes) {
             for (Value r : fragRows) {
               Value start = arith::MulIOp::create(b, loc, r, idx(tileK / 2));
               Value r8 = arith::RemUIOp::create(b, loc, r, idx(8));
               for (int64_t p = 0; p < 2; ++p)
                 codes.push_back(weights(start, r8, idx(p)));
             }
+          };
+          if (predecoded) {
+            SmallVector<Value> codes;
+            fragmentPieces(codes);
             return codes;
           }
           if (!tokenUnits) {
@@ -460,20 +467,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             return codes;
           }
           SmallVector<Value> codes = {Value()};
-          if (!weightRegs) {
+          if (!weightRegs)
             codes.push_back(weights(rowStart, row8, piece));
-          } else {
-            // Derived here, in every step, on purpose: the same values
-            // derived once before the K loop (17 fewer PTX lines) made the
-            // 16-token kernel 7-13% slower on an H100 (bench/RESULTS.md,
-            // 2026-12-06, "Decode warps", call 7).
-            for (Value r : fragRows) {
-              Value start = arith::MulIOp::create(b, loc, r, idx(tileK / 2));
-              Value r8 = arith::RemUIOp::create(b, loc, r, idx(8));
-              for (int64_t p = 0; p < 2; ++p)
-                codes.push_back(weights(start, r8, idx(p)));
-            }
-          }
+          else
+            fragmentPieces(codes);
           Value tokenSrc = arith::AddIOp::create(
               b, loc, source(tokenRowStart, tokenRow8, tokenPiece, step),
               unitByte);
@@ -493,26 +490,19 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // c - 2 once its wgmmas of step c - 1 are the only ones left
           // (wgmma.wait_group 1).
           for (int64_t step = 0; step < steps; ++step) {
-            Value count = arith::AddIOp::create(
-                b, loc,
-                arith::MulIOp::create(
-                    b, loc, arith::AddIOp::create(b, loc, first, kt),
-                    idx(steps)),
-                idx(step));
+            Value count = tokenStep(arith::AddIOp::create(b, loc, first, kt),
+                                    step);
             NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
                                                b.getI64IntegerAttr(1));
             // Steps 0 and 1 of the tile's first K tile have no earlier
             // step of this tile to give back (the last two of the previous
             // tile went after its K loop).
-            Value releasable =
-                step >= 2 ? arith::ConstantOp::create(b, loc, b.getBoolAttr(true))
-                                .getResult()
-                          : arith::CmpIOp::create(b, loc,
-                                                  arith::CmpIPredicate::ugt,
-                                                  kt, idx(0))
-                                .getResult();
-            releaseTokenSlot(
-                arith::SubIOp::create(b, loc, count, idx(2)), releasable);
+            Value releasable;
+            if (step < 2)
+              releasable = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::ugt, kt, idx(0));
+            releaseTokenSlot(arith::SubIOp::create(b, loc, count, idx(2)),
+                             releasable);
             SmallVector<Value> current = next;
             if (step + 1 < steps)
               next = pieces(step + 1);
@@ -639,10 +629,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value end = arith::AddIOp::create(b, loc, first, g.kTiles);
   if (predecoded) {
     // The tile's last two token slots.
-    Value endStep = arith::MulIOp::create(b, loc, end, idx(steps));
-    Value yes = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+    Value endStep = tokenStep(end, 0);
     for (int64_t i = 2; i >= 1; --i)
-      releaseTokenSlot(arith::SubIOp::create(b, loc, endStep, idx(i)), yes);
+      releaseTokenSlot(arith::SubIOp::create(b, loc, endStep, idx(i)));
   }
   memref::StoreOp::create(b, loc, end, consumeIter, idx(0));
 
