@@ -13,8 +13,9 @@
 //   ggemm.warp_specialize   WarpRoles.cpp: one scf.if per role
 //   ggemm.load_tile,        the producer: TMA into the ring (SM90Kernel.cpp;
 //   ggemm.drain_ring        SM100Kernel.cpp + SM100Scales.cpp)
-//   ggemm.compute_tile      by role: sm_90a consumer (SM90Wgmma.cpp: the
-//                           MMA loop, SM90Decode.cpp: e2m1 -> f16,
+//   ggemm.compute_tile      by role: sm_90a consumer (SM90Consumer.cpp:
+//                           the MMA loop, SM90Wgmma.cpp: its wgmma,
+//                           SM90Decode.cpp: e2m1 -> f16,
 //                           SM90Epilogue.cpp); sm_100a mma
 //                           (Tcgen05Mma.cpp), epilogue (TmemEpilogue.cpp);
 //                           both end in F16Epilogue.cpp

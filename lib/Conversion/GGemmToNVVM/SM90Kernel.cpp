@@ -5,7 +5,8 @@
 // builder, the prologue (shared memory, the ring's mbarriers, the roles'
 // counters), the producer warp's TMA loads and drain, and the patterns of
 // the roles' ops. The consumer warpgroups' parts: SM90Decode.cpp (e2m1 ->
-// f16), SM90Wgmma.cpp (the MMA loop), SM90Epilogue.cpp (accumulators out).
+// f16), SM90Consumer.cpp (the MMA loop), SM90Wgmma.cpp (its descriptors and
+// register-A wgmma), SM90Epilogue.cpp (accumulators out).
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
 // warpgroup), its N side the tokens (A, the tile's 16 to 256 rows), so the

@@ -8,8 +8,9 @@
 // f16 epilogue), joined by the ring's full/empty mbarriers.
 //
 // One file per family: SM90Kernel.cpp (the builder, prologue, producer,
-// patterns), SM90Decode.cpp (e2m1 -> f16), SM90Wgmma.cpp (descriptors, the
-// MMA loop), SM90Epilogue.cpp (the accumulators out: f16 or split-K
+// patterns), SM90Decode.cpp (e2m1 -> f16), SM90Wgmma.cpp (descriptors,
+// wgmma with A in registers), SM90Consumer.cpp (the MMA loop),
+// SM90Epilogue.cpp (the accumulators out: f16 or split-K
 // partials).
 //
 //===----------------------------------------------------------------------===//
@@ -110,18 +111,14 @@ private:
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
   // With predecoded tokens: the token ring's barriers and slots (slot t of
-  // decode step count c is c mod slots), and the descriptor of a slot. The
-  // ring runs kSM90DecodeK-wide steps in lockstep with the K tiles:
-  // tokenStep is the count of step `step` of the K tile that follows
-  // `kTiles` K tiles.
+  // decode step count c is c mod slots). The ring runs kSM90DecodeK-wide
+  // steps in lockstep with the K tiles: tokenStep is the count of step
+  // `step` of the K tile that follows `kTiles` K tiles.
   Value tokenStep(Value kTiles, int64_t step);
   Value tokenFullBarrier(Value slot);
   Value tokenEmptyBarrier(Value slot);
   Value tokenSlotOffset(Value slot);
-  Value tokenDescriptor(Value byteOffset);
   void expectBytes(Value full, int64_t bytes);
-  void releaseStage(Value stage);
-  void releaseTokenSlot(Value count, Value when = Value());
   void consumerBarrier();
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
@@ -134,9 +131,14 @@ private:
   SmallVector<Value, 4> decodeFragmentPairs(Value packed, Value select,
                                             Value nibbleShift, Value scales,
                                             Value shift);
-  // SM90Wgmma.cpp.
+  // SM90Wgmma.cpp: the descriptors of a decode buffer and of a token slot,
+  // and wgmma with A from registers.
   Value descriptor(Value byteOffset);
+  Value tokenDescriptor(Value byteOffset);
   Value wgmmaRegisterA(Value acc, ArrayRef<Value> fragment, Value descB);
+  // SM90Consumer.cpp: a warp gives back a stage or a token slot.
+  void releaseStage(Value stage);
+  void releaseTokenSlot(Value count, Value when = Value());
   // SM90Epilogue.cpp.
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,

@@ -62,7 +62,7 @@ public:
   // Per 64-K step: both warpgroups' wgmma (64 weight rows x the tile's
   // tokens x 64 each); every consumer thread decodes one 16-byte piece of a
   // weight row and tile M / 4 codes of a token row (a whole piece at 128
-  // tokens, down to half a word at 16: SM90Wgmma.cpp). The busiest thread
+  // tokens, down to half a word at 16: SM90Consumer.cpp). The busiest thread
   // sets the step. The decode is bound by latency (two warps per
   // scheduler), and a token unit has the dependency depth of a whole piece
   // (a piece's words decode side by side), so it counts as one. (Below 128
