@@ -416,9 +416,28 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // no barrier of their own: a warp gives back the slot of step
           // c - 2 once its wgmmas of step c - 1 are the only ones left
           // (wgmma.wait_group 1).
+          //
+          // Where the token waits go: ptxas serializes every wgmma of the
+          // kernel (warning C7513, a wait for completion after each) when a
+          // barrier's spin loop sits between one step's wgmmas and the
+          // next's. So with room for it, the consumers wait for all of a K
+          // tile's slots before its first step, as for its weight stage.
+          // That takes steps + 2 slots: the producer fills the tile's last
+          // step into the slot of step c - 3 while the consumers, at the top
+          // of step c, have given back up to step c - 3. With fewer slots
+          // (256 tokens) each step waits for its own.
+          bool waitTileTokens = slots >= steps + 2;
+          Value tileK0 = arith::AddIOp::create(b, loc, first, kt);
+          auto waitTokens = [&](int64_t step) {
+            RingPosition slot =
+                emitRingPosition(b, loc, tokenStep(tileK0, step), slots);
+            emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
+          };
+          if (waitTileTokens)
+            for (int64_t step = 0; step < steps; ++step)
+              waitTokens(step);
           for (int64_t step = 0; step < steps; ++step) {
-            Value count = tokenStep(arith::AddIOp::create(b, loc, first, kt),
-                                    step);
+            Value count = tokenStep(tileK0, step);
             NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
                                                b.getI64IntegerAttr(1));
             // Steps 0 and 1 of the tile's first K tile have no earlier
@@ -441,9 +460,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                             b.getI64IntegerAttr(16 * step))));
             if (step == steps - 1)
               releaseStage(at.index);
-            RingPosition slot = emitRingPosition(b, loc, count, slots);
-            emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
-            Value tokens = tokenSlotOffset(slot.index);
+            if (!waitTileTokens)
+              waitTokens(step);
+            Value tokens = tokenSlotOffset(
+                emitRingPosition(b, loc, count, slots).index);
             NVVM::WgmmaFenceAlignedOp::create(b, loc);
             for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
               // K elements [16 ks, 16 ks + 16) of the slot's rows.
