@@ -2,9 +2,9 @@
 //
 // The consumer warpgroups' part of one tile (ggemm.compute_tile, see
 // SM90Kernel.h and docs/sm90-kernel.md): the loop over the tile's K
-// tiles, which waits for each stage, decodes it step by step (SM90Decode.cpp) into the decode buffers,
-// issues wgmma m64nMk16 (M: the tile's tokens) on them and releases the
-// stage; then it hands the accumulators to the epilogue (SM90Epilogue.cpp).
+// tiles, which waits for each stage, decodes it step by step
+// (SM90Decode.cpp) into the decode buffers, issues wgmma m64nMk16 (M: the
+// tile's tokens) on them and releases the stage; then it hands the accumulators to the epilogue (SM90Epilogue.cpp).
 // At 16 and 32 tokens (sm90WeightsInRegisters) only the tokens go through
 // the buffers: each thread decodes its weights straight into wgmma's A
 // registers (decodeFragmentPairs, wgmmaRegisterA in SM90Wgmma.cpp). With
@@ -428,16 +428,22 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // (256 tokens) each step waits for its own.
           bool waitTileTokens = slots >= steps + 2;
           Value tileK0 = arith::AddIOp::create(b, loc, first, kt);
-          auto waitTokens = [&](int64_t step) {
-            RingPosition slot =
-                emitRingPosition(b, loc, tokenStep(tileK0, step), slots);
+          auto waitTokens = [&](RingPosition slot) {
             emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
           };
+          // Each step's decode step count and slot, derived once.
+          SmallVector<Value, 4> counts;
+          SmallVector<RingPosition, 4> tileSlots;
           if (waitTileTokens)
-            for (int64_t step = 0; step < steps; ++step)
-              waitTokens(step);
+            for (int64_t step = 0; step < steps; ++step) {
+              counts.push_back(tokenStep(tileK0, step));
+              tileSlots.push_back(
+                  emitRingPosition(b, loc, counts.back(), slots));
+              waitTokens(tileSlots.back());
+            }
           for (int64_t step = 0; step < steps; ++step) {
-            Value count = tokenStep(tileK0, step);
+            Value count =
+                waitTileTokens ? counts[step] : tokenStep(tileK0, step);
             NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
                                                b.getI64IntegerAttr(1));
             // Steps 0 and 1 of the tile's first K tile have no earlier
@@ -460,10 +466,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                                             b.getI64IntegerAttr(16 * step))));
             if (step == steps - 1)
               releaseStage(at.index);
+            RingPosition slot = waitTileTokens
+                                    ? tileSlots[step]
+                                    : emitRingPosition(b, loc, count, slots);
             if (!waitTileTokens)
-              waitTokens(step);
-            Value tokens = tokenSlotOffset(
-                emitRingPosition(b, loc, count, slots).index);
+              waitTokens(slot);
+            Value tokens = tokenSlotOffset(slot.index);
             NVVM::WgmmaFenceAlignedOp::create(b, loc);
             for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
               // K elements [16 ks, 16 ks + 16) of the slot's rows.
