@@ -266,6 +266,11 @@ struct Barrier {
   uint32_t arrived = 0, expected = 0;
   bool tc = false; // a participant of this instance did tcgen05 work
   std::vector<Thread *> waiting;
+  // What the threads that arrived without waiting (bar.arrive) had
+  // observed: their mbarrier phases and latest acquire, released to the
+  // waiting threads when the instance completes.
+  std::vector<uint64_t> arrivedObserved;
+  uint64_t arrivedAcquire = 0;
 };
 
 struct WGroup {

@@ -172,11 +172,16 @@ void Launch::barCheck(Cta &c, uint32_t id) {
   bool tc = b.tc;
   b.tc = false;
   // GlobalOrder.cpp: the barrier passes the latest acquire to everyone
-  uint64_t stamp = ++gclock, acquire = 0;
+  // (bar.arrive releases too: PTX's producer-consumer pattern is
+  // st.shared; bar.arrive in the producer, bar.sync; ld.shared in the
+  // consumer.)
+  uint64_t stamp = ++gclock, acquire = b.arrivedAcquire;
   for (Thread *t : b.waiting)
     acquire = std::max(acquire, t->acquire);
   size_t nm = c.mbars.size();
   std::vector<uint64_t> obs(nm, 0);
+  for (size_t i = 0; i < std::min(nm, b.arrivedObserved.size()); ++i)
+    obs[i] = b.arrivedObserved[i];
   for (Thread *t : b.waiting)
     for (size_t i = 0; i < t->observed.size(); ++i)
       obs[i] = std::max(obs[i], t->observed[i]);
@@ -196,6 +201,8 @@ void Launch::barCheck(Cta &c, uint32_t id) {
     }
   }
   b.waiting.clear();
+  b.arrivedObserved.clear();
+  b.arrivedAcquire = 0;
   b.arrived = 0;
   b.expected = 0;
 }
@@ -217,6 +224,11 @@ void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait) {
     b.waiting.push_back(&t);
     setState(t, WaitBar);
   } else {
+    if (b.arrivedObserved.size() < t.observed.size())
+      b.arrivedObserved.resize(t.observed.size(), 0);
+    for (size_t i = 0; i < t.observed.size(); ++i)
+      b.arrivedObserved[i] = std::max(b.arrivedObserved[i], t.observed[i]);
+    b.arrivedAcquire = std::max(b.arrivedAcquire, t.acquire);
     t.pc++;
   }
   barCheck(c, id);

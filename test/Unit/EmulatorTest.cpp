@@ -864,6 +864,79 @@ TEST(EmulatorChecks, TmaRaceReadBeforeWait) {
   EXPECT_HAS(err, "t.ptx:27:"); // the ld.shared
 }
 
+// A relay: warp 1 waits for the TMA's mbarrier and passes it on with
+// bar.arrive on named barrier 1; warp 0 waits there with bar.sync, then
+// reads what TMA wrote (PTX's producer-consumer pattern, as the predecoded
+// sm_90a kernel's producer relays its token slots). With warp 1 arriving
+// before it waited, warp 0's read is a TMA race.
+std::string relayKernel(bool waitFirst) {
+  std::string wait = R"(  {
+  .reg .pred P1;
+  LAB_WAIT:
+  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0, 10000000;
+  @P1 bra.uni DONE;
+  bra.uni LAB_WAIT;
+  DONE:
+  }
+)";
+  std::string s = R"(
+.visible .entry k(.param .u64 map, .param .u64 out)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<12>;
+  .reg .b64 %rd<6>;
+  .shared .align 16 .b8 __dynamic_shmem__0;
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r2, __dynamic_shmem__0;
+  add.s32 %r3, %r2, 1024;
+  and.b32 %r3, %r3, -1024;
+  ld.param.u64 %rd1, [map];
+  setp.ne.b32 %p1, %r1, 0;
+  @%p1 bra $L_init_done;
+  mbarrier.init.shared.b64 [%r2], 1;
+  fence.proxy.tensormap::generic.acquire.gpu [%rd1], 128;
+  mbarrier.arrive.expect_tx.shared.b64 %rd4, [%r2], 256;
+  mov.b32 %r4, 0;
+  mov.b32 %r5, 2;
+  cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r3], [%rd1, {%r4, %r5}], [%r2];
+$L_init_done:
+  bar.sync 0;
+  setp.lt.u32 %p2, %r1, 32;
+  @%p2 bra $L_consumer;
+)";
+  s += waitFirst ? wait + "  bar.arrive 1, 64;\n" : "  bar.arrive 1, 64;\n" + wait;
+  s += R"(  ret;
+$L_consumer:
+  bar.sync 1, 64;
+  shl.b32 %r6, %r1, 2;
+  add.s32 %r6, %r3, %r6;
+  ld.shared.u32 %r7, [%r6];
+  ld.param.u64 %rd2, [out];
+  mul.wide.u32 %rd3, %r1, 4;
+  add.s64 %rd3, %rd2, %rd3;
+  st.global.u32 [%rd3], %r7;
+  ret;
+}
+)";
+  return s;
+}
+
+TEST(EmulatorChecks, TmaRelayedByBarArrive) {
+  for (bool waitFirst : {true, false}) {
+    TmaEnv e;
+    e.prepare();
+    ASSERT_EQ(e.load(relayKernel(waitFirst)), "");
+    std::string err = e.run("k", {64, 1, 1},
+                            {u64Param(e.mapAddr), u64Param(e.out)}, 1, 4096);
+    if (waitFirst) {
+      EXPECT_EQ(err, "");
+    } else {
+      EXPECT_HAS(err, "checker: TMA race");
+      EXPECT_HAS(err, "ld.shared.u32");
+    }
+  }
+}
+
 TEST(EmulatorChecks, MissingTensormapFence) {
   TmaEnv e;
   e.prepare();

@@ -326,7 +326,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             b, loc, arith::AddIOp::create(b, loc, kt, idx(1)),
             arith::SubIOp::create(b, loc, g.kTiles, idx(1)));
         SmallVector<Value> nextScales = tileScales(nextKt);
-        emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
+        // (Relayed tokens: the wait for the stage is the first step's.)
+        if (!relayed)
+          emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
         Value tokenTile = stageOffset(at.index);
         // (With predecoded tokens the stage holds the weights only.)
         Value weightTile =
@@ -408,7 +410,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         };
         // Each step's pieces are loaded one step ahead (the barriers keep
         // the compiler from hoisting the loads itself).
-        SmallVector<Value> next = pieces(0);
+        SmallVector<Value> next;
+        if (!relayed)
+          next = pieces(0);
         if (predecoded) {
           // Predecoded tokens: each step's tokens wait in a slot of the
           // token ring; the consumers decode only the weights, into
@@ -425,8 +429,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           // That takes steps + 2 slots: the producer fills the tile's last
           // step into the slot of step c - 3 while the consumers, at the top
           // of step c, have given back up to step c - 3. With fewer slots
-          // (256 tokens) each step waits for its own.
-          bool waitTileTokens = slots >= steps + 2;
+          // (192 and 256 tokens) each step waits for its own, with bar.sync
+          // on the slot's named barrier, on which the producer relays the
+          // slot's mbarrier (relayTokens).
+          bool waitTileTokens = !relayed;
           Value tileK0 = arith::AddIOp::create(b, loc, first, kt);
           auto waitTokens = [&](RingPosition slot) {
             emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
@@ -444,8 +450,14 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
           for (int64_t step = 0; step < steps; ++step) {
             Value count =
                 waitTileTokens ? counts[step] : tokenStep(tileK0, step);
-            NVVM::WgmmaWaitGroupSyncOp::create(b, loc,
-                                               b.getI64IntegerAttr(1));
+            // At a K tile's first step all of the previous tile's wgmmas
+            // are waited for (wait_group 0), the others leave the last
+            // step's in flight. ptxas cannot follow a wgmma's register
+            // operands across the K loop's back edge: with the last step's
+            // wgmmas still in flight there, it serialized every wgmma of
+            // the kernel (C7513) at 128 and 256 tokens.
+            NVVM::WgmmaWaitGroupSyncOp::create(
+                b, loc, b.getI64IntegerAttr(step == 0 ? 0 : 1));
             // Steps 0 and 1 of the tile's first K tile have no earlier
             // step of this tile to give back (the last two of the previous
             // tile went after its K loop).
@@ -455,6 +467,13 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
                   b, loc, arith::CmpIPredicate::ugt, kt, idx(0));
             releaseTokenSlot(arith::SubIOp::create(b, loc, count, idx(2)),
                              releasable);
+            // Relayed: the first step waits for the stage and its tokens
+            // before it loads its weights (after giving back a slot, which
+            // the producer may need before it relays this step).
+            if (relayed && step == 0) {
+              waitRelayedTokens(count);
+              next = pieces(0);
+            }
             SmallVector<Value> current = next;
             if (step + 1 < steps)
               next = pieces(step + 1);
@@ -469,8 +488,8 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             RingPosition slot = waitTileTokens
                                     ? tileSlots[step]
                                     : emitRingPosition(b, loc, count, slots);
-            if (!waitTileTokens)
-              waitTokens(slot);
+            if (relayed && step > 0)
+              waitRelayedTokens(count);
             Value tokens = tokenSlotOffset(slot.index);
             NVVM::WgmmaFenceAlignedOp::create(b, loc);
             for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {

@@ -47,6 +47,8 @@ SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
   slots = sm90TokenSlots(problem);
   slotBytes = sm90TokenSlotBytes(problem);
   tokenRingOffset = sm90TokenRingOffset(problem);
+  relayed = sm90RelayedTokens(problem);
+  relayLag = relayed ? sm90RelayLag(problem) : 0;
 }
 
 Value SM90KernelBuilder::idx(int64_t v) { return indexConstant(b, loc, v); }
@@ -113,6 +115,20 @@ void SM90KernelBuilder::ifProducerLeader(function_ref<void()> body) {
 
 void SM90KernelBuilder::emitDrain() {
   Value next = memref::LoadOp::create(b, loc, loadIter, idx(0));
+  // Relayed tokens: the last steps, not relayed yet (the consumers give
+  // their slots back only after they waited for them).
+  if (relayed) {
+    Value end = tokenStep(next, 0);
+    for (int64_t i = relayLag; i >= 1; --i)
+      scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, end,
+                                idx(i)),
+          [&](OpBuilder &, Location) {
+            relayTokens(arith::SubIOp::create(b, loc, end, idx(i)));
+            scf::YieldOp::create(b, loc);
+          });
+  }
   for (int64_t i = 0; i < stages; ++i) {
     RingPosition slot = emitRingPosition(
         b, loc, arith::AddIOp::create(b, loc, next, idx(i)), stages);
@@ -236,6 +252,15 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                     emitTensorMapPtr(b, loc, params[0], g.mapA), byte, rowA,
                     full);
       });
+      if (relayed)
+        scf::IfOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, count,
+                                  idx(relayLag)),
+            [&](OpBuilder &, Location) {
+              relayTokens(arith::SubIOp::create(b, loc, count, idx(relayLag)));
+              scf::YieldOp::create(b, loc);
+            });
     }
   });
   memref::StoreOp::create(b, loc,
@@ -354,6 +379,43 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
                           loadIter, idx(0));
+}
+
+Value SM90KernelBuilder::tokenSlotBarrierId(Value slot) {
+  return arith::IndexCastUIOp::create(
+      b, loc, b.getI32Type(),
+      arith::AddIOp::create(b, loc, slot, idx(kSM90TokenSlotBarrier)));
+}
+
+/// Relayed tokens: once step count `count`'s tokens (and at a K tile's
+/// first step, its weights) have landed, the producer warp arrives on the
+/// slot's named barrier, which the consumers' bar.sync completes. A spin
+/// loop on an mbarrier between one step's wgmmas and the next's made ptxas
+/// serialize every wgmma (C7513); bar.sync is one instruction.
+void SM90KernelBuilder::relayTokens(Value count) {
+  int64_t steps = tileK / kSM90DecodeK;
+  Value step = arith::RemUIOp::create(b, loc, count, idx(steps));
+  scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, step, idx(0)),
+      [&](OpBuilder &, Location) {
+        RingPosition at = emitRingPosition(
+            b, loc, arith::DivUIOp::create(b, loc, count, idx(steps)),
+            stages);
+        emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
+        scf::YieldOp::create(b, loc);
+      });
+  RingPosition slot = emitRingPosition(b, loc, count, slots);
+  emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
+  NVVM::BarrierArriveOp::create(b, loc, tokenSlotBarrierId(slot.index),
+                                i32(kSM90ConsumerThreads + 32));
+}
+
+void SM90KernelBuilder::waitRelayedTokens(Value count) {
+  RingPosition slot = emitRingPosition(b, loc, count, slots);
+  NVVM::BarrierOp::create(b, loc, Type(), tokenSlotBarrierId(slot.index),
+                          i32(kSM90ConsumerThreads + 32),
+                          NVVM::BarrierReductionAttr(), Value());
 }
 
 void SM90KernelBuilder::consumerBarrier() {

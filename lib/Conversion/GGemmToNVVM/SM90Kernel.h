@@ -120,6 +120,12 @@ private:
   Value tokenSlotOffset(Value slot);
   void expectBytes(Value full, int64_t bytes);
   void consumerBarrier();
+  // Relayed tokens (sm90RelayedTokens): the producer warp passes step
+  // count `count`'s slot (and at a K tile's first step its stage) on to the
+  // consumers, who wait for it with bar.sync.
+  Value tokenSlotBarrierId(Value slot);
+  void relayTokens(Value count);
+  void waitRelayedTokens(Value count);
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
   // SM90Decode.cpp.
@@ -151,8 +157,8 @@ private:
   const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes, bufferBytes, ringOffset;
-  bool predecoded;
-  int64_t slots, slotBytes, tokenRingOffset;
+  bool predecoded, relayed;
+  int64_t slots, slotBytes, tokenRingOffset, relayLag;
   Value &tid, &lane, &smemBase, &loadIter, &consumeIter;
 };
 

@@ -31,7 +31,7 @@ bool mlir::ggemm::sm90WeightsInRegisters(const KernelProblem &p) {
 }
 
 bool mlir::ggemm::sm90ProducerWarpgroup(const KernelProblem &p) {
-  return p.schedule.getTileM() > 128;
+  return p.schedule.getTileM() > 128 || sm90Predecoded(p);
 }
 
 int64_t mlir::ggemm::sm90Threads(const KernelProblem &p) {
@@ -80,6 +80,20 @@ int64_t mlir::ggemm::sm90TokenSlots(const KernelProblem &p) {
                              kSM90MaxTokenSlots);
 }
 
+bool mlir::ggemm::sm90RelayedTokens(const KernelProblem &p) {
+  return sm90Predecoded(p) &&
+         sm90TokenSlots(p) < p.schedule.getTileK() / kSM90DecodeK + 2;
+}
+
+int64_t mlir::ggemm::sm90RelayLag(const KernelProblem &p) {
+  // The producer relays step c - lag once it has loaded step c, which
+  // waited for the consumers to give back step c - slots; they give back
+  // step c - lag - 2 before they wait for step c - lag (wgmma.wait_group 1
+  // at its top), so lag <= slots - 2 keeps the two from waiting on each
+  // other.
+  return sm90TokenSlots(p) - 2;
+}
+
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
   // + 1024: the kernel rounds the region's base up to 1024 bytes (the
   // 128-byte swizzle's pattern repeats on 1024 bytes of address; the ISA
@@ -103,20 +117,7 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
            "schedule has " +
            std::to_string(s.getTileM()) + " x " +
            std::to_string(s.getTileN()) + " x " + std::to_string(s.getTileK());
-  // The producer warpgroup's setmaxnreg budgets assume one CTA per SM, and
-  // after a split-K kernel's grid barrier every thread would run the
-  // reduction on the budget of its role.
-  if (sm90ProducerWarpgroup(p) && s.getSplitK() > 1)
-    return "the 256-token kernel takes split_k = 1 (its roles set their "
-           "registers with setmaxnreg, and every thread runs a split-K "
-           "reduction after them); the schedule has split_k = " +
-           std::to_string(s.getSplitK());
   int64_t ctas = TargetInfo::get(Chip::sm_90a).ctasPerSM(s);
-  if (sm90ProducerWarpgroup(p) && ctas > 1)
-    return "the 256-token kernel runs one CTA per SM (its consumers take 240 "
-           "registers a thread with setmaxnreg); the schedule's grid of " +
-           std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
-           " on each SM";
   if (sm90Predecoded(p)) {
     if (s.getSplitK() > 1)
       return "predecoded tokens take split_k = 1 (the decode kernel's "
@@ -128,7 +129,8 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
              "decode kernel writes the token rows, not the routed rows)";
     if (ctas > 1)
       return "predecoded tokens run one CTA per SM (the weights' fragments "
-             "take the consumers' registers); the schedule's grid of " +
+             "take the consumers' registers, 232 a thread with setmaxnreg); "
+             "the schedule's grid of " +
              std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
              " on each SM";
     // A slot is free once the wgmmas two steps later have waited for its
@@ -140,6 +142,19 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
              " token slots of " + std::to_string(sm90TokenSlotBytes(p)) +
              " bytes; predecoded tokens need 3";
   }
+  // The producer warpgroup's setmaxnreg budgets assume one CTA per SM, and
+  // after a split-K kernel's grid barrier every thread would run the
+  // reduction on the budget of its role.
+  if (sm90ProducerWarpgroup(p) && s.getSplitK() > 1)
+    return "the 256-token kernel takes split_k = 1 (its roles set their "
+           "registers with setmaxnreg, and every thread runs a split-K "
+           "reduction after them); the schedule has split_k = " +
+           std::to_string(s.getSplitK());
+  if (sm90ProducerWarpgroup(p) && ctas > 1)
+    return "the 256-token kernel runs one CTA per SM (its consumers take 240 "
+           "registers a thread with setmaxnreg); the schedule's grid of " +
+           std::to_string(s.getGrid()) + " puts " + std::to_string(ctas) +
+           " on each SM";
   if (s.getStages() > 32)
     return "the sm_90a kernel has room for 32 stages' barriers; the schedule "
            "has " +

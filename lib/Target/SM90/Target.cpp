@@ -31,6 +31,9 @@ constexpr RoleSpec kRoles[] = {{WarpRole::producer, 8, 1, 0},
 constexpr RoleSpec kWarpgroupRoles[] = {
     {WarpRole::producer, 8, 4, kSM90ProducerRegisters},
     {WarpRole::consumer, 0, 8, kSM90ConsumerRegisters}};
+constexpr RoleSpec kPredecodedRoles[] = {
+    {WarpRole::producer, 8, 4, kSM90PredecodedProducerRegisters},
+    {WarpRole::consumer, 0, 8, kSM90PredecodedConsumerRegisters}};
 
 // The cost model's constants (docs/cost-model.md), fit by
 // bench/micro/fit.py on the microbenchmarks of bench/micro: NVIDIA H200,
@@ -95,7 +98,9 @@ protected:
     if (std::string why = sm90Unsupported(p); !why.empty())
       return why;
     r.threads = sm90Threads(p);
-    if (sm90ProducerWarpgroup(p))
+    if (sm90Predecoded(p))
+      r.roles = kPredecodedRoles;
+    else if (sm90ProducerWarpgroup(p))
       r.roles = kWarpgroupRoles;
     r.sharedBytes = sm90SharedMemoryBytes(p);
     r.tensorMemoryColumns = 0;

@@ -26,9 +26,18 @@ constexpr int64_t kSM90ConsumerThreads = 256;
 /// more: 256 x 240 + 128 x 24 is what the CTA starts with, 384 x 168.
 /// (With 232 ptxas spilled 28 bytes of test_03's kernel; 24 is
 /// setmaxnreg's least.)
+///
+/// Predecoded tokens take the warpgroup at every tile size: each consumer
+/// thread holds two steps of wgmma A fragments (32 registers) beside its
+/// accumulators, and at 168 registers ptxas spilled 72-96 bytes of the
+/// 128-token kernels of bench/problems.json's compute-bound shapes. Their
+/// producer loads the token ring as well, and spills at 24 registers, so
+/// they split 232 + 40 (no spill at 64 and 128 tokens).
 bool sm90ProducerWarpgroup(const KernelProblem &problem);
 constexpr int64_t kSM90ConsumerRegisters = 240;
 constexpr int64_t kSM90ProducerRegisters = 24;
+constexpr int64_t kSM90PredecodedConsumerRegisters = 232;
+constexpr int64_t kSM90PredecodedProducerRegisters = 40;
 /// Threads of one CTA: 288, or 384 with a producer warpgroup.
 int64_t sm90Threads(const KernelProblem &problem);
 
@@ -80,6 +89,15 @@ constexpr int64_t kSM90MaxTokenSlots = 8;
 int64_t sm90TokenSlots(const KernelProblem &problem);
 int64_t sm90TokenSlotBytes(const KernelProblem &problem);
 int64_t sm90TokenRingOffset(const KernelProblem &problem);
+/// With predecoded tokens and fewer slots than a K tile's steps + 2 (192
+/// and 256 tokens): the producer warp passes each slot's arrival (and at a
+/// K tile's first step its stage's) on to the consumers through a named
+/// barrier of the slot (kSM90TokenSlotBarrier + slot), for which they wait
+/// with bar.sync instead of spinning on the mbarrier (docs/sm90-kernel.md,
+/// "Predecoded tokens"). It does so `sm90RelayLag` steps after loading them.
+bool sm90RelayedTokens(const KernelProblem &problem);
+int64_t sm90RelayLag(const KernelProblem &problem);
+constexpr int64_t kSM90TokenSlotBarrier = 2;
 /// Bytes of one f16 operand buffer (the tokens of one decode step, then,
 /// unless sm90WeightsInRegisters, its weights).
 int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
