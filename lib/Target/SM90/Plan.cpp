@@ -90,8 +90,11 @@ int64_t mlir::ggemm::sm90RelayLag(const KernelProblem &p) {
   // waited for the consumers to give back step c - slots; they give back
   // step c - lag - 2 before they wait for step c - lag (wgmma.wait_group 1
   // at its top), so lag <= slots - 2 keeps the two from waiting on each
-  // other.
-  return sm90TokenSlots(p) - 2;
+  // other. And before a K tile's first step the producer loads its weights
+  // into the stage of the K tile `stages` earlier, given back at that
+  // tile's last step: lag <= steps x (stages - 1).
+  int64_t steps = p.schedule.getTileK() / kSM90DecodeK;
+  return std::min(sm90TokenSlots(p) - 2, steps * (p.schedule.getStages() - 1));
 }
 
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
