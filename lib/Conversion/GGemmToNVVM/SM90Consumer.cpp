@@ -4,7 +4,8 @@
 // SM90Kernel.h and docs/sm90-kernel.md): the loop over the tile's K
 // tiles, which waits for each stage, decodes it step by step
 // (SM90Decode.cpp) into the decode buffers, issues wgmma m64nMk16 (M: the
-// tile's tokens) on them and releases the stage; then it hands the accumulators to the epilogue (SM90Epilogue.cpp).
+// tile's tokens) on them and releases the stage; then it hands the
+// accumulators to the epilogue (SM90Epilogue.cpp).
 // At 16 and 32 tokens (sm90WeightsInRegisters) only the tokens go through
 // the buffers: each thread decodes its weights straight into wgmma's A
 // registers (decodeFragmentPairs, wgmmaRegisterA in SM90Wgmma.cpp). With
@@ -80,6 +81,107 @@ fragmentOf(ArrayRef<SmallVector<Value, 4>> pairs, int64_t ks) {
   int64_t p = ks / 2, j = ks % 2;
   return {pairs[p][2 * j], pairs[2 + p][2 * j], pairs[p][2 * j + 1],
           pairs[2 + p][2 * j + 1]};
+}
+
+//===----------------------------------------------------------------------===//
+// Predecoded tokens: one K tile's steps
+//===----------------------------------------------------------------------===//
+
+/// The steps of one K tile with predecoded tokens (K tile `kt` of the
+/// tile, the ring's K tile `tileK0`, in stage `stage`): `acc` after them.
+/// `scales`: the four weight pieces' scales; `next`: step 0's codes, if
+/// already loaded (not when relayed); `pieces(step)` loads a step's codes.
+Value SM90KernelBuilder::emitPredecodedSteps(
+    Value acc, ValueRange scales, Value tileK0, Value kt, Value stage,
+    SmallVector<Value> next,
+    function_ref<SmallVector<Value>(int64_t)> pieces, Value fragSelect,
+    Value fragShift) {
+  int64_t steps = tileK / kSM90DecodeK;
+  // Each step's tokens wait in a slot of the token ring; the consumers
+  // decode only the weights, into wgmma's A registers, and write no shared
+  // memory, so they need no barrier of their own: a warp gives back the
+  // slot of step c - 2 once its wgmmas of step c - 1 are the only ones left
+  // (wgmma.wait_group 1).
+  //
+  // Where the token waits go: ptxas serializes every wgmma of the kernel
+  // (warning C7513, a wait for completion after each) when a barrier's spin
+  // loop sits between one step's wgmmas and the next's. So with room for
+  // it, the consumers wait for all of a K tile's slots before its first
+  // step, as for its weight stage. That takes steps + 2 slots: the producer
+  // fills the tile's last step into the slot of step c - 3 while the
+  // consumers, at the top of step c, have given back up to step c - 3. With
+  // fewer slots (256 tokens) each step waits for its own, with bar.sync on
+  // the slot's named barrier, on which the producer relays the slot's
+  // mbarrier (relayTokens).
+  bool waitTileTokens = !relayed;
+  auto waitTokens = [&](RingPosition slot) {
+    emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
+  };
+  // Each step's decode step count and slot, derived once.
+  SmallVector<Value, 4> counts;
+  SmallVector<RingPosition, 4> tileSlots;
+  if (waitTileTokens)
+    for (int64_t step = 0; step < steps; ++step) {
+      counts.push_back(tokenStep(tileK0, step));
+      tileSlots.push_back(
+          emitRingPosition(b, loc, counts.back(), slots));
+      waitTokens(tileSlots.back());
+    }
+  for (int64_t step = 0; step < steps; ++step) {
+    Value count =
+        waitTileTokens ? counts[step] : tokenStep(tileK0, step);
+    // At a K tile's first step all of the previous tile's wgmmas
+    // are waited for (wait_group 0), the others leave the last
+    // step's in flight. ptxas cannot follow a wgmma's register
+    // operands across the K loop's back edge: with the last step's
+    // wgmmas still in flight there, it serialized every wgmma of
+    // the kernel (C7513) at 128 and 256 tokens.
+    NVVM::WgmmaWaitGroupSyncOp::create(
+        b, loc, b.getI64IntegerAttr(step == 0 ? 0 : 1));
+    // Steps 0 and 1 of the tile's first K tile have no earlier
+    // step of this tile to give back (the last two of the previous
+    // tile went after its K loop).
+    Value releasable;
+    if (step < 2)
+      releasable = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ugt, kt, idx(0));
+    releaseTokenSlot(arith::SubIOp::create(b, loc, count, idx(2)),
+                     releasable);
+    // Relayed: the first step waits for the stage and its tokens
+    // before it loads its weights (after giving back a slot, which
+    // the producer may need before it relays this step).
+    if (relayed && step == 0) {
+      waitRelayedTokens(count);
+      next = pieces(0);
+    }
+    SmallVector<Value> current = next;
+    if (step + 1 < steps)
+      next = pieces(step + 1);
+    SmallVector<SmallVector<Value, 4>> pairs;
+    for (int64_t i = 0; i < 4; ++i)
+      pairs.push_back(decodeFragmentPairs(
+          current[i], fragSelect, fragShift, scales[i],
+          arith::ConstantOp::create(b, loc,
+                                    b.getI64IntegerAttr(16 * step))));
+    if (step == steps - 1)
+      releaseStage(stage);
+    RingPosition slot = waitTileTokens
+                            ? tileSlots[step]
+                            : emitRingPosition(b, loc, count, slots);
+    if (relayed && step > 0)
+      waitRelayedTokens(count);
+    Value tokens = tokenSlotOffset(slot.index);
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
+      // K elements [16 ks, 16 ks + 16) of the slot's rows.
+      acc = wgmmaRegisterA(
+          acc, fragmentOf(pairs, ks),
+          tokenDescriptor(arith::AddIOp::create(
+              b, loc, tokens, idx(ks * 2 * kWgmmaK))));
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  }
+  return acc;
 }
 
 //===----------------------------------------------------------------------===//
@@ -414,93 +516,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         if (!relayed)
           next = pieces(0);
         if (predecoded) {
-          // Predecoded tokens: each step's tokens wait in a slot of the
-          // token ring; the consumers decode only the weights, into
-          // wgmma's A registers, and write no shared memory, so they need
-          // no barrier of their own: a warp gives back the slot of step
-          // c - 2 once its wgmmas of step c - 1 are the only ones left
-          // (wgmma.wait_group 1).
-          //
-          // Where the token waits go: ptxas serializes every wgmma of the
-          // kernel (warning C7513, a wait for completion after each) when a
-          // barrier's spin loop sits between one step's wgmmas and the
-          // next's. So with room for it, the consumers wait for all of a K
-          // tile's slots before its first step, as for its weight stage.
-          // That takes steps + 2 slots: the producer fills the tile's last
-          // step into the slot of step c - 3 while the consumers, at the top
-          // of step c, have given back up to step c - 3. With fewer slots
-          // (192 and 256 tokens) each step waits for its own, with bar.sync
-          // on the slot's named barrier, on which the producer relays the
-          // slot's mbarrier (relayTokens).
-          bool waitTileTokens = !relayed;
-          Value tileK0 = arith::AddIOp::create(b, loc, first, kt);
-          auto waitTokens = [&](RingPosition slot) {
-            emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
-          };
-          // Each step's decode step count and slot, derived once.
-          SmallVector<Value, 4> counts;
-          SmallVector<RingPosition, 4> tileSlots;
-          if (waitTileTokens)
-            for (int64_t step = 0; step < steps; ++step) {
-              counts.push_back(tokenStep(tileK0, step));
-              tileSlots.push_back(
-                  emitRingPosition(b, loc, counts.back(), slots));
-              waitTokens(tileSlots.back());
-            }
-          for (int64_t step = 0; step < steps; ++step) {
-            Value count =
-                waitTileTokens ? counts[step] : tokenStep(tileK0, step);
-            // At a K tile's first step all of the previous tile's wgmmas
-            // are waited for (wait_group 0), the others leave the last
-            // step's in flight. ptxas cannot follow a wgmma's register
-            // operands across the K loop's back edge: with the last step's
-            // wgmmas still in flight there, it serialized every wgmma of
-            // the kernel (C7513) at 128 and 256 tokens.
-            NVVM::WgmmaWaitGroupSyncOp::create(
-                b, loc, b.getI64IntegerAttr(step == 0 ? 0 : 1));
-            // Steps 0 and 1 of the tile's first K tile have no earlier
-            // step of this tile to give back (the last two of the previous
-            // tile went after its K loop).
-            Value releasable;
-            if (step < 2)
-              releasable = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::ugt, kt, idx(0));
-            releaseTokenSlot(arith::SubIOp::create(b, loc, count, idx(2)),
-                             releasable);
-            // Relayed: the first step waits for the stage and its tokens
-            // before it loads its weights (after giving back a slot, which
-            // the producer may need before it relays this step).
-            if (relayed && step == 0) {
-              waitRelayedTokens(count);
-              next = pieces(0);
-            }
-            SmallVector<Value> current = next;
-            if (step + 1 < steps)
-              next = pieces(step + 1);
-            SmallVector<SmallVector<Value, 4>> pairs;
-            for (int64_t i = 0; i < 4; ++i)
-              pairs.push_back(decodeFragmentPairs(
-                  current[i], fragSelect, fragShift, carried[1 + i],
-                  arith::ConstantOp::create(b, loc,
-                                            b.getI64IntegerAttr(16 * step))));
-            if (step == steps - 1)
-              releaseStage(at.index);
-            RingPosition slot = waitTileTokens
-                                    ? tileSlots[step]
-                                    : emitRingPosition(b, loc, count, slots);
-            if (relayed && step > 0)
-              waitRelayedTokens(count);
-            Value tokens = tokenSlotOffset(slot.index);
-            NVVM::WgmmaFenceAlignedOp::create(b, loc);
-            for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {
-              // K elements [16 ks, 16 ks + 16) of the slot's rows.
-              acc = wgmmaRegisterA(
-                  acc, fragmentOf(pairs, ks),
-                  tokenDescriptor(arith::AddIOp::create(
-                      b, loc, tokens, idx(ks * 2 * kWgmmaK))));
-            }
-            NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-          }
+          acc = emitPredecodedSteps(acc, ValueRange(carried).slice(1, 4),
+                                    arith::AddIOp::create(b, loc, first, kt),
+                                    kt, at.index, next, pieces, fragSelect,
+                                    fragShift);
           SmallVector<Value> yielded = {acc};
           llvm::append_range(yielded, nextScales);
           scf::YieldOp::create(b, loc, yielded);

@@ -142,9 +142,14 @@ private:
   Value descriptor(Value byteOffset);
   Value tokenDescriptor(Value byteOffset);
   Value wgmmaRegisterA(Value acc, ArrayRef<Value> fragment, Value descB);
-  // SM90Consumer.cpp: a warp gives back a stage or a token slot.
+  // SM90Consumer.cpp: a warp gives back a stage or a token slot; one K
+  // tile's steps with predecoded tokens.
   void releaseStage(Value stage);
   void releaseTokenSlot(Value count, Value when = Value());
+  Value emitPredecodedSteps(Value acc, ValueRange scales, Value tileK0,
+                            Value kt, Value stage, SmallVector<Value> next,
+                            function_ref<SmallVector<Value>(int64_t)> pieces,
+                            Value fragSelect, Value fragShift);
   // SM90Epilogue.cpp.
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,
