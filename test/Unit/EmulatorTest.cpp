@@ -320,10 +320,12 @@ TEST(Emulator, BulkStoreAndWaitGroup) {
 
 //--- TMA -------------------------------------------------------------------//
 
-// One 2D TMA load of a 64 x 4 byte box from a 64 x 8 uint8 matrix into
-// shared memory, then warp 0 reads it. `fence`: the tensor-map fence;
-// `wait`: the consumer waits on the mbarrier before reading.
-std::string tmaKernel(bool fence, bool wait) {
+// The parts of the TMA kernels below. tmaIssue: thread 0 initialises the
+// mbarrier and issues one 2D TMA load of a 64 x 4 byte box from a 64 x 8
+// uint8 matrix into shared memory (after the tensor-map fence if `fence`),
+// then the CTA syncs. tmaWait: the mbarrier wait. tmaReadBack: each thread
+// copies one word of the box to `out`.
+std::string tmaIssue(bool fence) {
   std::string s = R"(
 .visible .entry k(.param .u64 map, .param .u64 out)
 {
@@ -351,8 +353,10 @@ std::string tmaKernel(bool fence, bool wait) {
 $L_init_done:
   bar.sync 0;
 )";
-  if (wait)
-    s += R"(  {
+  return s;
+}
+
+const char *tmaWait = R"(  {
   .reg .pred P1;
   LAB_WAIT:
   mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0, 10000000;
@@ -361,7 +365,8 @@ $L_init_done:
   DONE:
   }
 )";
-  s += R"(  shl.b32 %r6, %r1, 2;
+
+const char *tmaReadBack = R"(  shl.b32 %r6, %r1, 2;
   add.s32 %r6, %r3, %r6;
   ld.shared.u32 %r7, [%r6];
   ld.param.u64 %rd2, [out];
@@ -371,7 +376,11 @@ $L_init_done:
   ret;
 }
 )";
-  return s;
+
+// The TMA load, then warp 0 reads the box. `fence`: the tensor-map fence;
+// `wait`: the reader waits on the mbarrier first.
+std::string tmaKernel(bool fence, bool wait) {
+  return tmaIssue(fence) + (wait ? tmaWait : "") + tmaReadBack;
 }
 
 struct TmaEnv : Env {
@@ -870,55 +879,15 @@ TEST(EmulatorChecks, TmaRaceReadBeforeWait) {
 // sm_90a kernel's producer relays its token slots). With warp 1 arriving
 // before it waited, warp 0's read is a TMA race.
 std::string relayKernel(bool waitFirst) {
-  std::string wait = R"(  {
-  .reg .pred P1;
-  LAB_WAIT:
-  mbarrier.try_wait.parity.shared.b64 P1, [%r2], 0, 10000000;
-  @P1 bra.uni DONE;
-  bra.uni LAB_WAIT;
-  DONE:
-  }
-)";
-  std::string s = R"(
-.visible .entry k(.param .u64 map, .param .u64 out)
-{
-  .reg .pred %p<4>;
-  .reg .b32 %r<12>;
-  .reg .b64 %rd<6>;
-  .shared .align 16 .b8 __dynamic_shmem__0;
-  mov.u32 %r1, %tid.x;
-  mov.u32 %r2, __dynamic_shmem__0;
-  add.s32 %r3, %r2, 1024;
-  and.b32 %r3, %r3, -1024;
-  ld.param.u64 %rd1, [map];
-  setp.ne.b32 %p1, %r1, 0;
-  @%p1 bra $L_init_done;
-  mbarrier.init.shared.b64 [%r2], 1;
-  fence.proxy.tensormap::generic.acquire.gpu [%rd1], 128;
-  mbarrier.arrive.expect_tx.shared.b64 %rd4, [%r2], 256;
-  mov.b32 %r4, 0;
-  mov.b32 %r5, 2;
-  cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r3], [%rd1, {%r4, %r5}], [%r2];
-$L_init_done:
-  bar.sync 0;
-  setp.lt.u32 %p2, %r1, 32;
+  std::string wait = tmaWait;
+  std::string arrive = "  bar.arrive 1, 64;\n";
+  return tmaIssue(true) + R"(  setp.lt.u32 %p2, %r1, 32;
   @%p2 bra $L_consumer;
-)";
-  s += waitFirst ? wait + "  bar.arrive 1, 64;\n" : "  bar.arrive 1, 64;\n" + wait;
-  s += R"(  ret;
+)" + (waitFirst ? wait + arrive : arrive + wait) +
+         R"(  ret;
 $L_consumer:
   bar.sync 1, 64;
-  shl.b32 %r6, %r1, 2;
-  add.s32 %r6, %r3, %r6;
-  ld.shared.u32 %r7, [%r6];
-  ld.param.u64 %rd2, [out];
-  mul.wide.u32 %rd3, %r1, 4;
-  add.s64 %rd3, %rd2, %rd3;
-  st.global.u32 [%rd3], %r7;
-  ret;
-}
-)";
-  return s;
+)" + tmaReadBack;
 }
 
 TEST(EmulatorChecks, TmaRelayedByBarArrive) {

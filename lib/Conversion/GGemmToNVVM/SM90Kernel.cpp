@@ -120,14 +120,7 @@ void SM90KernelBuilder::emitDrain() {
   if (relayed) {
     Value end = tokenStep(next, 0);
     for (int64_t i = relayLag; i >= 1; --i)
-      scf::IfOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, end,
-                                idx(i)),
-          [&](OpBuilder &, Location) {
-            relayTokens(arith::SubIOp::create(b, loc, end, idx(i)));
-            scf::YieldOp::create(b, loc);
-          });
+      relayTokens(end, i);
   }
   for (int64_t i = 0; i < stages; ++i) {
     RingPosition slot = emitRingPosition(
@@ -253,14 +246,7 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
                     full);
       });
       if (relayed)
-        scf::IfOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, count,
-                                  idx(relayLag)),
-            [&](OpBuilder &, Location) {
-              relayTokens(arith::SubIOp::create(b, loc, count, idx(relayLag)));
-              scf::YieldOp::create(b, loc);
-            });
+        relayTokens(count, relayLag);
     }
   });
   memref::StoreOp::create(b, loc,
@@ -387,12 +373,24 @@ Value SM90KernelBuilder::tokenSlotBarrierId(Value slot) {
       arith::AddIOp::create(b, loc, slot, idx(kSM90TokenSlotBarrier)));
 }
 
-/// Relayed tokens: once step count `count`'s tokens (and at a K tile's
-/// first step, its weights) have landed, the producer warp arrives on the
-/// slot's named barrier, which the consumers' bar.sync completes. A spin
-/// loop on an mbarrier between one step's wgmmas and the next's made ptxas
-/// serialize every wgmma (C7513); bar.sync is one instruction.
-void SM90KernelBuilder::relayTokens(Value count) {
+/// Relayed tokens: step count `count` - `back` (if count >= back): once
+/// its tokens (and at a K tile's first step, its weights) have landed, the
+/// producer warp arrives on the slot's named barrier, which the consumers'
+/// bar.sync completes. A spin loop on an mbarrier between one step's
+/// wgmmas and the next's made ptxas serialize every wgmma (C7513);
+/// bar.sync is one instruction.
+void SM90KernelBuilder::relayTokens(Value count, int64_t back) {
+  scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, count,
+                            idx(back)),
+      [&](OpBuilder &, Location) {
+        relayStep(arith::SubIOp::create(b, loc, count, idx(back)));
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void SM90KernelBuilder::relayStep(Value count) {
   int64_t steps = tileK / kSM90DecodeK;
   Value step = arith::RemUIOp::create(b, loc, count, idx(steps));
   scf::IfOp::create(

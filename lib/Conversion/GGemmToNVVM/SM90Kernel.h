@@ -121,10 +121,11 @@ private:
   void expectBytes(Value full, int64_t bytes);
   void consumerBarrier();
   // Relayed tokens (sm90RelayedTokens): the producer warp passes step
-  // count `count`'s slot (and at a K tile's first step its stage) on to the
-  // consumers, who wait for it with bar.sync.
+  // count `count` - `back`'s slot (and at a K tile's first step its stage)
+  // on to the consumers, who wait for it with bar.sync.
   Value tokenSlotBarrierId(Value slot);
-  void relayTokens(Value count);
+  void relayTokens(Value count, int64_t back);
+  void relayStep(Value count);
   void waitRelayedTokens(Value count);
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
