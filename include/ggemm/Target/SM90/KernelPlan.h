@@ -89,8 +89,8 @@ constexpr int64_t kSM90MaxTokenSlots = 8;
 int64_t sm90TokenSlots(const KernelProblem &problem);
 int64_t sm90TokenSlotBytes(const KernelProblem &problem);
 int64_t sm90TokenRingOffset(const KernelProblem &problem);
-/// With predecoded tokens and fewer slots than a K tile's steps + 2 (192
-/// and 256 tokens): the producer warp passes each slot's arrival (and at a
+/// With predecoded tokens and fewer slots than a K tile's steps + 2 (256
+/// tokens): the producer warp passes each slot's arrival (and at a
 /// K tile's first step its stage's) on to the consumers through a named
 /// barrier of the slot (kSM90TokenSlotBarrier + slot), for which they wait
 /// with bar.sync instead of spinning on the mbarrier (docs/sm90-kernel.md,
