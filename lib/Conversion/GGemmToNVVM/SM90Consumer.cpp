@@ -113,23 +113,23 @@ Value SM90KernelBuilder::emitPredecodedSteps(
   // fewer slots (256 tokens) each step waits for its own, with bar.sync on
   // the slot's named barrier, on which the producer relays the slot's
   // mbarrier (relayTokens).
-  bool waitTileTokens = !relayed;
-  auto waitTokens = [&](RingPosition slot) {
-    emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
-  };
-  // Each step's decode step count and slot, derived once.
+  //
+  // Each step's decode step count and slot, derived once: here for all of
+  // the tile's steps where the consumers wait at its top, else at each
+  // step's top.
   SmallVector<Value, 4> counts;
   SmallVector<RingPosition, 4> tileSlots;
-  if (waitTileTokens)
+  if (!relayed)
     for (int64_t step = 0; step < steps; ++step) {
       counts.push_back(tokenStep(tileK0, step));
-      tileSlots.push_back(
-          emitRingPosition(b, loc, counts.back(), slots));
-      waitTokens(tileSlots.back());
+      tileSlots.push_back(emitRingPosition(b, loc, counts.back(), slots));
+      emitWaitParity(b, loc, tokenFullBarrier(tileSlots.back().index),
+                     tileSlots.back().phase);
     }
   for (int64_t step = 0; step < steps; ++step) {
-    Value count =
-        waitTileTokens ? counts[step] : tokenStep(tileK0, step);
+    Value count = relayed ? tokenStep(tileK0, step) : counts[step];
+    RingPosition slot =
+        relayed ? emitRingPosition(b, loc, count, slots) : tileSlots[step];
     // At a K tile's first step all of the previous tile's wgmmas
     // are waited for (wait_group 0), the others leave the last
     // step's in flight. ptxas cannot follow a wgmma's register
@@ -151,7 +151,7 @@ Value SM90KernelBuilder::emitPredecodedSteps(
     // before it loads its weights (after giving back a slot, which
     // the producer may need before it relays this step).
     if (relayed && step == 0) {
-      waitRelayedTokens(count);
+      waitRelayedTokens(slot.index);
       next = pieces(0);
     }
     SmallVector<Value> current = next;
@@ -165,11 +165,8 @@ Value SM90KernelBuilder::emitPredecodedSteps(
                                     b.getI64IntegerAttr(16 * step))));
     if (step == steps - 1)
       releaseStage(stage);
-    RingPosition slot = waitTileTokens
-                            ? tileSlots[step]
-                            : emitRingPosition(b, loc, count, slots);
     if (relayed && step > 0)
-      waitRelayedTokens(count);
+      waitRelayedTokens(slot.index);
     Value tokens = tokenSlotOffset(slot.index);
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t ks = 0; ks < kSM90DecodeK / kWgmmaK; ++ks) {

@@ -409,9 +409,8 @@ void SM90KernelBuilder::relayStep(Value count) {
                                 i32(kSM90ConsumerThreads + 32));
 }
 
-void SM90KernelBuilder::waitRelayedTokens(Value count) {
-  RingPosition slot = emitRingPosition(b, loc, count, slots);
-  NVVM::BarrierOp::create(b, loc, Type(), tokenSlotBarrierId(slot.index),
+void SM90KernelBuilder::waitRelayedTokens(Value slot) {
+  NVVM::BarrierOp::create(b, loc, Type(), tokenSlotBarrierId(slot),
                           i32(kSM90ConsumerThreads + 32),
                           NVVM::BarrierReductionAttr(), Value());
 }

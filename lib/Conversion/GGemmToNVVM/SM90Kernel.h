@@ -122,11 +122,11 @@ private:
   void consumerBarrier();
   // Relayed tokens (sm90RelayedTokens): the producer warp passes step
   // count `count` - `back`'s slot (and at a K tile's first step its stage)
-  // on to the consumers, who wait for it with bar.sync.
+  // on to the consumers, who wait for token slot `slot` with bar.sync.
   Value tokenSlotBarrierId(Value slot);
   void relayTokens(Value count, int64_t back);
   void relayStep(Value count);
-  void waitRelayedTokens(Value count);
+  void waitRelayedTokens(Value slot);
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
   // SM90Decode.cpp.
