@@ -160,28 +160,6 @@ Value SM90KernelBuilder::stageOffset(Value stage) {
       idx(ringOffset));
 }
 
-Value SM90KernelBuilder::tokenFullBarrier(Value slot) {
-  return fullBarrier(arith::AddIOp::create(b, loc, slot, idx(2 * stages)));
-}
-
-Value SM90KernelBuilder::tokenEmptyBarrier(Value slot) {
-  return fullBarrier(
-      arith::AddIOp::create(b, loc, slot, idx(2 * stages + slots)));
-}
-
-Value SM90KernelBuilder::tokenStep(Value kTiles, int64_t step) {
-  Value first = arith::MulIOp::create(b, loc, kTiles,
-                                      idx(tileK / kSM90DecodeK));
-  return step ? arith::AddIOp::create(b, loc, first, idx(step)).getResult()
-              : first;
-}
-
-Value SM90KernelBuilder::tokenSlotOffset(Value slot) {
-  return arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, slot, idx(slotBytes)),
-      idx(tokenRingOffset));
-}
-
 /// The producer's arrival on the full barrier `full`, expecting `bytes`
 /// of TMA (mbarrier.arrive.expect_tx).
 void SM90KernelBuilder::expectBytes(Value full, int64_t bytes) {
@@ -365,54 +343,6 @@ void SM90KernelBuilder::emitGatheredProducerTile(const GroupFacts &g,
   memref::StoreOp::create(b, loc,
                           arith::AddIOp::create(b, loc, first, g.kTiles),
                           loadIter, idx(0));
-}
-
-Value SM90KernelBuilder::tokenSlotBarrierId(Value slot) {
-  return arith::IndexCastUIOp::create(
-      b, loc, b.getI32Type(),
-      arith::AddIOp::create(b, loc, slot, idx(kSM90TokenSlotBarrier)));
-}
-
-/// Relayed tokens: step count `count` - `back` (if count >= back): once
-/// its tokens (and at a K tile's first step, its weights) have landed, the
-/// producer warp arrives on the slot's named barrier, which the consumers'
-/// bar.sync completes. A spin loop on an mbarrier between one step's
-/// wgmmas and the next's made ptxas serialize every wgmma (C7513);
-/// bar.sync is one instruction.
-void SM90KernelBuilder::relayTokens(Value count, int64_t back) {
-  scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, count,
-                            idx(back)),
-      [&](OpBuilder &, Location) {
-        relayStep(arith::SubIOp::create(b, loc, count, idx(back)));
-        scf::YieldOp::create(b, loc);
-      });
-}
-
-void SM90KernelBuilder::relayStep(Value count) {
-  int64_t steps = tileK / kSM90DecodeK;
-  Value step = arith::RemUIOp::create(b, loc, count, idx(steps));
-  scf::IfOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, step, idx(0)),
-      [&](OpBuilder &, Location) {
-        RingPosition at = emitRingPosition(
-            b, loc, arith::DivUIOp::create(b, loc, count, idx(steps)),
-            stages);
-        emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
-        scf::YieldOp::create(b, loc);
-      });
-  RingPosition slot = emitRingPosition(b, loc, count, slots);
-  emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
-  NVVM::BarrierArriveOp::create(b, loc, tokenSlotBarrierId(slot.index),
-                                i32(kSM90ConsumerThreads + 32));
-}
-
-void SM90KernelBuilder::waitRelayedTokens(Value slot) {
-  NVVM::BarrierOp::create(b, loc, Type(), tokenSlotBarrierId(slot),
-                          i32(kSM90ConsumerThreads + 32),
-                          NVVM::BarrierReductionAttr(), Value());
 }
 
 void SM90KernelBuilder::consumerBarrier() {

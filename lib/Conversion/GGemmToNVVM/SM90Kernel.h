@@ -10,8 +10,9 @@
 // One file per family: SM90Kernel.cpp (the builder, prologue, producer,
 // patterns), SM90Decode.cpp (e2m1 -> f16), SM90Wgmma.cpp (descriptors,
 // wgmma with A in registers), SM90Consumer.cpp (the MMA loop),
-// SM90Epilogue.cpp (the accumulators out: f16 or split-K
-// partials).
+// SM90TokenRing.cpp (predecoded tokens' ring: its slots, the producer's
+// relay, the consumers' steps), SM90Epilogue.cpp (the accumulators out:
+// f16 or split-K partials).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +24,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <array>
 
 namespace mlir::ggemm {
 
@@ -55,6 +58,12 @@ std::pair<Value, Value> scalePairs(OpBuilder &b, Location loc, Value scales,
 /// One word of 8 codes as its 16-byte f16 row (codes 0 2 4 6 1 3 5 7),
 /// vector<4xi32>, scaled by the f16 pair `scale`.
 Value decodeWord(OpBuilder &b, Location loc, Value word, Value scale);
+
+// SM90Wgmma.cpp.
+/// The four A registers of k16 step `ks` from `pairs` (pairs[2 r + p]:
+/// decodeFragmentPairs of fragment row r's piece p).
+std::array<Value, 4> fragmentOf(ArrayRef<SmallVector<Value, 4>> pairs,
+                                int64_t ks);
 } // namespace sm90
 
 /// What the prologue of one kernel defines and every later part reads; it
@@ -110,23 +119,8 @@ private:
   Value fullBarrier(Value stage);
   Value emptyBarrier(Value stage);
   Value stageOffset(Value stage);
-  // With predecoded tokens: the token ring's barriers and slots (slot t of
-  // decode step count c is c mod slots). The ring runs kSM90DecodeK-wide
-  // steps in lockstep with the K tiles: tokenStep is the count of step
-  // `step` of the K tile that follows `kTiles` K tiles.
-  Value tokenStep(Value kTiles, int64_t step);
-  Value tokenFullBarrier(Value slot);
-  Value tokenEmptyBarrier(Value slot);
-  Value tokenSlotOffset(Value slot);
   void expectBytes(Value full, int64_t bytes);
   void consumerBarrier();
-  // Relayed tokens (sm90RelayedTokens): the producer warp passes step
-  // count `count` - `back`'s slot (and at a K tile's first step its stage)
-  // on to the consumers, who wait for token slot `slot` with bar.sync.
-  Value tokenSlotBarrierId(Value slot);
-  void relayTokens(Value count, int64_t back);
-  void relayStep(Value count);
-  void waitRelayedTokens(Value slot);
   void emitGatheredProducerTile(const GroupFacts &g, Value rowA, Value rowB,
                                 Value m0, Value first);
   // SM90Decode.cpp.
@@ -143,9 +137,24 @@ private:
   Value descriptor(Value byteOffset);
   Value tokenDescriptor(Value byteOffset);
   Value wgmmaRegisterA(Value acc, ArrayRef<Value> fragment, Value descB);
-  // SM90Consumer.cpp: a warp gives back a stage or a token slot; one K
-  // tile's steps with predecoded tokens.
+  // SM90Consumer.cpp: a warp gives back a stage.
   void releaseStage(Value stage);
+  // SM90TokenRing.cpp, with predecoded tokens. The token ring's barriers
+  // and slots (slot t of decode step count c is c mod slots); the ring runs
+  // kSM90DecodeK-wide steps in lockstep with the K tiles: tokenStep is the
+  // count of step `step` of the K tile that follows `kTiles` K tiles.
+  Value tokenStep(Value kTiles, int64_t step);
+  Value tokenFullBarrier(Value slot);
+  Value tokenEmptyBarrier(Value slot);
+  Value tokenSlotOffset(Value slot);
+  // Relayed tokens (sm90RelayedTokens): the producer warp passes step
+  // count `count` - `back`'s slot (and at a K tile's first step its stage)
+  // on to the consumers, who wait for token slot `slot` with bar.sync.
+  Value tokenSlotBarrierId(Value slot);
+  void relayTokens(Value count, int64_t back);
+  void relayStep(Value count);
+  void waitRelayedTokens(Value slot);
+  // A warp gives back a token slot; one K tile's steps.
   void releaseTokenSlot(Value count, Value when = Value());
   Value emitPredecodedSteps(Value acc, ValueRange scales, Value tileK0,
                             Value kt, Value stage, SmallVector<Value> next,

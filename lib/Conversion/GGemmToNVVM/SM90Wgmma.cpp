@@ -3,7 +3,8 @@
 // wgmma's shared-memory descriptors (the unswizzled K-major decode
 // buffers, the 128B-swizzled token slots of predecoded tokens) and wgmma
 // with A from registers (the weights decoded straight into wgmma's A
-// fragments), used by the consumer loop in SM90Consumer.cpp.
+// fragments, and which of them make a k16 step's A: fragmentOf), used by
+// the consumer loops in SM90Consumer.cpp and SM90TokenRing.cpp.
 //
 // Operands are swapped: wgmma's M side is the weights (B, 64 rows per
 // warpgroup), its N side the tokens (A, the tile's 16 to 256 rows), so the
@@ -14,6 +15,8 @@
 #include "SM90Kernel.h"
 
 #include "ggemm/Target/Launch.h"
+
+#include <array>
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -95,4 +98,15 @@ Value SM90KernelBuilder::wgmmaRegisterA(Value acc, ArrayRef<Value> fragment,
                                    LLVM::tailcallkind::TailCallKind::None,
                                    LLVM::AsmDialectAttr(), ArrayAttr())
       .getResult(0);
+}
+
+/// The four A registers of k16 step `ks` from `pairs` (pairs[2 r + p]:
+/// decodeFragmentPairs of fragment row r's piece p): K cores 2 ks and
+/// 2 ks + 1 are words 2 j and 2 j + 1 of piece ks / 2, so the registers
+/// (row, core) are (0, 2 ks), (1, 2 ks), (0, 2 ks + 1), (1, 2 ks + 1).
+std::array<Value, 4>
+sm90::fragmentOf(ArrayRef<SmallVector<Value, 4>> pairs, int64_t ks) {
+  int64_t p = ks / 2, j = ks % 2;
+  return {pairs[p][2 * j], pairs[2 + p][2 * j], pairs[p][2 * j + 1],
+          pairs[2 + p][2 * j + 1]};
 }
