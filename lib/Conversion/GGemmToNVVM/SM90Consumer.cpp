@@ -260,7 +260,6 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
   SmallVector<Value> initial = {zero};
   llvm::append_range(initial, tileScales(idx(0)));
-  int64_t steps = tileK / kSM90DecodeK;
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
   // Where a piece of `row` goes in a decode buffer: row group, first K
   // core (4 per piece), row in the core.

@@ -39,6 +39,7 @@ SM90KernelBuilder::SM90KernelBuilder(OpBuilder &b, Location loc,
   tileM = s.getTileM();
   tileN = s.getTileN();
   tileK = s.getTileK();
+  steps = tileK / kSM90DecodeK;
   stages = s.getStages();
   stageBytes = sm90StageBytes(problem);
   bufferBytes = sm90DecodeBufferBytes(problem);
@@ -207,7 +208,6 @@ void SM90KernelBuilder::emitProducerTile(Value group, Value rowBase,
     // The K tile's tokens, one decode step a slot: step s's 128 bytes of
     // each of the tile's rows (bytes 2 (kt tile_k + 64 s) of a row of the
     // tokens map, at A's place in the set), 128B-swizzled.
-    int64_t steps = tileK / kSM90DecodeK;
     for (int64_t step = 0; step < steps; ++step) {
       Value count =
           tokenStep(arith::AddIOp::create(b, loc, first, i), step);

@@ -172,6 +172,7 @@ private:
   const KernelProblem &problem;
   SmallVector<Value> params;
   int64_t tileM, tileN, tileK, stages, stageBytes, bufferBytes, ringOffset;
+  int64_t steps; // decode steps (kSM90DecodeK wide) of a K tile
   bool predecoded, relayed;
   int64_t slots, slotBytes, tokenRingOffset, relayLag;
   Value &tid, &lane, &smemBase, &loadIter, &consumeIter;

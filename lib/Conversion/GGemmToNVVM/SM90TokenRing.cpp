@@ -35,8 +35,7 @@ Value SM90KernelBuilder::tokenEmptyBarrier(Value slot) {
 }
 
 Value SM90KernelBuilder::tokenStep(Value kTiles, int64_t step) {
-  Value first = arith::MulIOp::create(b, loc, kTiles,
-                                      idx(tileK / kSM90DecodeK));
+  Value first = arith::MulIOp::create(b, loc, kTiles, idx(steps));
   return step ? arith::AddIOp::create(b, loc, first, idx(step)).getResult()
               : first;
 }
@@ -75,7 +74,6 @@ void SM90KernelBuilder::relayTokens(Value count, int64_t back) {
 }
 
 void SM90KernelBuilder::relayStep(Value count) {
-  int64_t steps = tileK / kSM90DecodeK;
   Value step = arith::RemUIOp::create(b, loc, count, idx(steps));
   scf::IfOp::create(
       b, loc,
@@ -128,7 +126,6 @@ Value SM90KernelBuilder::emitPredecodedSteps(
     SmallVector<Value> next,
     function_ref<SmallVector<Value>(int64_t)> pieces, Value fragSelect,
     Value fragShift) {
-  int64_t steps = tileK / kSM90DecodeK;
   // Each step's tokens wait in a slot of the token ring; the consumers
   // decode only the weights, into wgmma's A registers, and write no shared
   // memory, so they need no barrier of their own: a warp gives back the

@@ -80,9 +80,13 @@ int64_t mlir::ggemm::sm90TokenSlots(const KernelProblem &p) {
                              kSM90MaxTokenSlots);
 }
 
+/// Decode steps (kSM90DecodeK wide) of a K tile.
+static int64_t decodeSteps(const KernelProblem &p) {
+  return p.schedule.getTileK() / kSM90DecodeK;
+}
+
 bool mlir::ggemm::sm90RelayedTokens(const KernelProblem &p) {
-  return sm90Predecoded(p) &&
-         sm90TokenSlots(p) < p.schedule.getTileK() / kSM90DecodeK + 2;
+  return sm90Predecoded(p) && sm90TokenSlots(p) < decodeSteps(p) + 2;
 }
 
 int64_t mlir::ggemm::sm90RelayLag(const KernelProblem &p) {
@@ -93,8 +97,8 @@ int64_t mlir::ggemm::sm90RelayLag(const KernelProblem &p) {
   // other. And before a K tile's first step the producer loads its weights
   // into the stage of the K tile `stages` earlier, given back at that
   // tile's last step: lag <= steps x (stages - 1).
-  int64_t steps = p.schedule.getTileK() / kSM90DecodeK;
-  return std::min(sm90TokenSlots(p) - 2, steps * (p.schedule.getStages() - 1));
+  return std::min(sm90TokenSlots(p) - 2,
+                  decodeSteps(p) * (p.schedule.getStages() - 1));
 }
 
 int64_t mlir::ggemm::sm90SharedMemoryBytes(const KernelProblem &p) {
