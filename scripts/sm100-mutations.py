@@ -110,7 +110,7 @@ MUTATIONS = [
                    r"\1add.s32 \3, \3, 65536;\n\1\2\3];", t, count=1)),
     ("epilogue C row off by one (bulk store one row further)", "rm",
      lambda t: sub(r"^(\s*)(cp\.async\.bulk\.global\.shared::cta\.bulk_group "
-                   r"\[)(%rd\d+)\], \[(%rd\d+)\], (%r\d+);",
+                   r"\[)(%rd\d+)\], \[(%rd?\d+)\], (%r\d+);",
                    r"\1{ .reg .b64 w; cvt.u64.u32 w, \5; add.s64 \3, \3, w; }"
                    r"\n\1\2\3], [\4], \5;", t, count=1)),
     ("bulk-store wait skipped (cp.async.bulk.wait_group 0 before exit)", "rm",

@@ -19,6 +19,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -56,6 +57,23 @@ static std::string cudaToolkitPath() {
     if (isCudaToolkit(dir))
       return dir;
   return "";
+}
+
+/// Shared memory through 32-bit pointers: LLVM's NVPTX option
+/// nvptx-short-ptr (Triton sets it too), which its target machine reads when
+/// gpu-module-to-binary creates one. A kernel's shared-memory addresses then
+/// take one register instead of a pair, and their arithmetic one
+/// instruction instead of two; shared memory (at most 227 KiB) needs no
+/// more. Without it the 256-token predecoded kernel's consumers spilled
+/// 200-250 bytes at 232 registers a thread (docs/sm90-kernel.md). The
+/// option is process-wide: every NVPTX target machine created after the
+/// pipeline is built uses it, unless the tool's command line set it
+/// (--nvptx-short-ptr=false keeps 64-bit pointers).
+static void useShortSharedPointers() {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("nvptx-short-ptr");
+  if (it != options.end() && it->second->getNumOccurrences() == 0)
+    static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(true);
 }
 
 void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
@@ -121,6 +139,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
 
   // Each kernel's gpu.module carries its chip's #nvvm.target (chip and PTX
   // features, from ggemm-outline-kernel), which gpu-module-to-binary reads.
+  useShortSharedPointers();
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
       options.format == GPUPipelineOptions::Format::isa ? "isa" : "bin";

@@ -89,7 +89,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   // per step, and keeps the pair t = lane % 4 of each word
   // (decodeFragmentPairs).
   bool weightRegs = sm90WeightsInRegisters(problem);
-  Value fragRows[2], fragSelect, fragShift;
+  Value fragRows[2], fragSelect, fragShift, fragPiece0;
   if (weightRegs) {
     fragRows[0] = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, warp, idx(16)),
@@ -106,6 +106,14 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         b, loc, idx(0x5410), arith::MulIOp::create(b, loc, odd, idx(0x2222))));
     fragShift = toI32(arith::MulIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, quad, idx(2)), idx(4)));
+    // Predecoded: piece r8 of fragment row 0, in its stage (the pieces
+    // of a step are found from it by bit flips, see pieces()).
+    if (predecoded)
+      fragPiece0 = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, fragRows[0], idx(tileK / 2)),
+          arith::MulIOp::create(
+              b, loc, arith::RemUIOp::create(b, loc, fragRows[0], idx(8)),
+              idx(kPieceBytes)));
   }
   // The token codes this thread decodes each step: tile M / 4 of them
   // (the step's tile M x 64 codes over 256 threads), all in the same
@@ -254,12 +262,10 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   };
 
   int64_t accCount = kWgmmaM * tileM / 128;
+  bool narrowTail = predecoded && tileM == 256;
   Type f32 = b.getF32Type();
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(accCount, f32));
-  Value zero = LLVM::ZeroOp::create(b, loc, accType);
-  SmallVector<Value> initial = {zero};
-  llvm::append_range(initial, tileScales(idx(0)));
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
   // Where a piece of `row` goes in a decode buffer: row group, first K
   // core (4 per piece), row in the core.
@@ -284,6 +290,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value weightRows = arith::MulIOp::create(
       b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
+  // The K loop with accumulators of type `loopAccType` (accType, or with
+  // predecoded tokens the narrow tail's, whose wgmmas are m64n128k16): the
+  // accumulators after it.
+  auto emitKLoop = [&](Type loopAccType) -> Value {
+  SmallVector<Value> initial = {LLVM::ZeroOp::create(b, loc, loopAccType)};
+  llvm::append_range(initial, tileScales(idx(0)));
   auto kLoop = scf::ForOp::create(
       b, loc, idx(0), g.kTiles, idx(1),
       initial,
@@ -296,7 +308,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         Value nextKt = arith::MinUIOp::create(
             b, loc, arith::AddIOp::create(b, loc, kt, idx(1)),
             arith::SubIOp::create(b, loc, g.kTiles, idx(1)));
-        SmallVector<Value> nextScales = tileScales(nextKt);
+        SmallVector<Value> nextScales;
+        if (!predecoded)
+          nextScales = tileScales(nextKt);
         // (Relayed tokens: the wait for the stage is the first step's.)
         if (!relayed)
           emitWaitParity(b, loc, fullBarrier(at.index), at.phase);
@@ -350,8 +364,22 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
             }
           };
           if (predecoded) {
+            // One address a step: the stage is 1024-aligned and a row 128
+            // bytes, so piece (4 p + step) ^ r8 of a row is the row's piece
+            // r8 with bits 4-6 of its address flipped by 16 step + 64 p,
+            // and fragment row 1 (row 0 + 8, the same r8) is 1024 bytes on.
+            // (Flipped after adding the stage's offset, so that the
+            // compiler cannot hoist each step's address out of the K loop
+            // and keep it live.)
+            Value at = arith::XOrIOp::create(
+                b, loc, arith::AddIOp::create(b, loc, weightTile, fragPiece0),
+                idx(16 * step));
+            Value other = arith::XOrIOp::create(b, loc, at, idx(64));
             SmallVector<Value> codes;
-            fragmentPieces(codes);
+            for (int64_t r = 0; r < 2; ++r)
+              for (Value piece : {at, other})
+                codes.push_back(
+                    loadCodes(plus(piece, r * 8 * tileK / 2), kPieceBytes));
             return codes;
           }
           if (!tokenUnits) {
@@ -379,21 +407,21 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
               tokenLoadBytes);
           return codes;
         };
-        // Each step's pieces are loaded one step ahead (the barriers keep
-        // the compiler from hoisting the loads itself).
-        SmallVector<Value> next;
-        if (!relayed)
-          next = pieces(0);
         if (predecoded) {
           acc = emitPredecodedSteps(acc, ValueRange(carried).slice(1, 4),
                                     arith::AddIOp::create(b, loc, first, kt),
-                                    kt, at.index, next, pieces, fragSelect,
-                                    fragShift);
+                                    kt, at.index, pieces, fragSelect,
+                                    fragShift,
+                                    [&] { return tileScales(nextKt); },
+                                    nextScales);
           SmallVector<Value> yielded = {acc};
           llvm::append_range(yielded, nextScales);
           scf::YieldOp::create(b, loc, yielded);
           return;
         }
+        // Each step's pieces are loaded one step ahead (the barriers keep
+        // the compiler from hoisting the loads itself).
+        SmallVector<Value> next = pieces(0);
         for (int64_t step = 0; step < steps; ++step) {
           Value buffer = idx(kSM90DecodeOffset + (step % 2) * bufferBytes);
           // The buffer was last read by the wgmmas two steps ago: this
@@ -487,6 +515,40 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         llvm::append_range(yielded, nextScales);
         scf::YieldOp::create(b, loc, yielded);
       });
+  return kLoop.getResult(0);
+  };
+  Value result;
+  if (narrowTail) {
+    // Predecoded tokens at 256 a tile: a group's last tile with at most 128
+    // of its rows runs the K loop with m64n128k16, half the MMA work (the
+    // producer loads its token slots in full all the same). The narrow
+    // accumulators are the first half of the wide ones (wgmma's fragment
+    // of m64nN holds columns 0 to N - 1 in registers 0 to N / 2 - 1), so the
+    // epilogue takes them widened; the rest, past the group, is never
+    // stored.
+    auto narrowType = LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(accCount / 2, f32));
+    Value narrow = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ule, g.m,
+        arith::AddIOp::create(b, loc, m0, idx(tileM / 2)));
+    auto ifOp = scf::IfOp::create(
+        b, loc, narrow,
+        [&](OpBuilder &, Location) {
+          Value half = emitKLoop(narrowType);
+          Value wide = LLVM::ZeroOp::create(b, loc, accType);
+          for (int64_t i = 0; i < accCount / 2; ++i)
+            wide = LLVM::InsertValueOp::create(
+                b, loc, wide, LLVM::ExtractValueOp::create(b, loc, half, i),
+                i);
+          scf::YieldOp::create(b, loc, wide);
+        },
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(b, loc, emitKLoop(accType));
+        });
+    result = ifOp.getResult(0);
+  } else {
+    result = emitKLoop(accType);
+  }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   Value end = arith::AddIOp::create(b, loc, first, g.kTiles);
   if (predecoded) {
@@ -497,7 +559,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   }
   memref::StoreOp::create(b, loc, end, consumeIter, idx(0));
 
-  emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup,
+  emitEpilogue(g, result, rowBase, m0, n0, warp, warpgroup,
                work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0,
                                       split, work)
                     : Value());

@@ -157,9 +157,11 @@ private:
   // A warp gives back a token slot; one K tile's steps.
   void releaseTokenSlot(Value count, Value when = Value());
   Value emitPredecodedSteps(Value acc, ValueRange scales, Value tileK0,
-                            Value kt, Value stage, SmallVector<Value> next,
+                            Value kt, Value stage,
                             function_ref<SmallVector<Value>(int64_t)> pieces,
-                            Value fragSelect, Value fragShift);
+                            Value fragSelect, Value fragShift,
+                            function_ref<SmallVector<Value>()> loadNextScales,
+                            SmallVector<Value> &nextScales);
   // SM90Epilogue.cpp.
   void emitEpilogue(const GroupFacts &g, Value result, Value rowBase,
                     Value m0, Value n0, Value warp, Value warpgroup,

@@ -119,13 +119,24 @@ void SM90KernelBuilder::releaseTokenSlot(Value count, Value when) {
 
 /// The steps of one K tile with predecoded tokens (K tile `kt` of the
 /// tile, the ring's K tile `tileK0`, in stage `stage`): `acc` after them.
-/// `scales`: the four weight pieces' scales; `next`: step 0's codes, if
-/// already loaded (not when relayed); `pieces(step)` loads a step's codes.
+/// `scales`: the four weight pieces' scales; `pieces(step)` loads a step's
+/// codes; `loadNextScales()` loads the next K tile's scales, into
+/// `nextScales`.
+///
+/// Registers. At 256 tokens the 128 accumulators and two steps' fragments
+/// (one step's in flight) leave little room: each step loads its own codes
+/// (one step ahead, they took 16 registers more), and the next K tile's
+/// scales are loaded at the last step (at the first, they took 8 registers
+/// for the whole K tile). A step's decode runs while the previous step's
+/// wgmmas do, which hides the loads' latency; the scales' is hidden behind
+/// the last step's wgmmas, which the next K tile's first step waits for.
+/// With both, the consumers of the compute-bound shapes spill 0-32 bytes
+/// at 232 registers (200-250 before; docs/sm90-kernel.md).
 Value SM90KernelBuilder::emitPredecodedSteps(
     Value acc, ValueRange scales, Value tileK0, Value kt, Value stage,
-    SmallVector<Value> next,
     function_ref<SmallVector<Value>(int64_t)> pieces, Value fragSelect,
-    Value fragShift) {
+    Value fragShift, function_ref<SmallVector<Value>()> loadNextScales,
+    SmallVector<Value> &nextScales) {
   // Each step's tokens wait in a slot of the token ring; the consumers
   // decode only the weights, into wgmma's A registers, and write no shared
   // memory, so they need no barrier of their own: a warp gives back the
@@ -179,13 +190,11 @@ Value SM90KernelBuilder::emitPredecodedSteps(
     // Relayed: the first step waits for the stage and its tokens
     // before it loads its weights (after giving back a slot, which
     // the producer may need before it relays this step).
-    if (relayed && step == 0) {
+    if (relayed && step == 0)
       waitRelayedTokens(slot.index);
-      next = pieces(0);
-    }
-    SmallVector<Value> current = next;
-    if (step + 1 < steps)
-      next = pieces(step + 1);
+    SmallVector<Value> current = pieces(step);
+    if (step == steps - 1)
+      nextScales = loadNextScales();
     SmallVector<SmallVector<Value, 4>> pairs;
     for (int64_t i = 0; i < 4; ++i)
       pairs.push_back(decodeFragmentPairs(

@@ -87,7 +87,7 @@ Value SM90KernelBuilder::wgmmaRegisterA(Value acc, ArrayRef<Value> fragment,
   }
   std::string ptx =
       "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n" + std::to_string(tileM) +
+      "wgmma.mma_async.sync.aligned.m64n" + std::to_string(2 * n) +
       "k16.f32.f16.f16 {" + accs + "}, {$" + std::to_string(n) + ", $" +
       std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" +
       std::to_string(n + 3) + "}, $" + std::to_string(n + 4) +
