@@ -59,15 +59,18 @@ static std::string cudaToolkitPath() {
   return "";
 }
 
-/// Shared memory through 32-bit pointers: LLVM's NVPTX option
-/// nvptx-short-ptr (Triton sets it too), which its target machine reads when
-/// gpu-module-to-binary creates one. A kernel's shared-memory addresses then
-/// take one register instead of a pair, and their arithmetic one
-/// instruction instead of two; shared memory (at most 227 KiB) needs no
-/// more. Without it the 256-token predecoded kernel's consumers spilled
-/// 200-250 bytes at 232 registers a thread (docs/sm90-kernel.md). The
-/// option is process-wide: every NVPTX target machine created after the
-/// pipeline is built uses it, unless the tool's command line set it
+/// Shared memory through 32-bit pointers (ggemm-pipeline's short-pointers,
+/// and always with predecode): LLVM's NVPTX option nvptx-short-ptr (Triton
+/// sets it too), which its target machine reads when gpu-module-to-binary
+/// creates one. Shared addresses then take one register instead of a pair.
+/// The predecoded 256-token kernel needs it: without it its consumers
+/// spilled 200-250 bytes at 232 registers a thread (docs/sm90-kernel.md).
+/// Not the default: on an H100 it made the default kernels of the
+/// compute-bound shapes 2-4% faster but the 16-token kernel of
+/// DeepSeek-V3's decode down projection 9% slower (bench/RESULTS.md,
+/// 2026-12-07), whose index arithmetic stays 64-bit and gains conversions.
+/// The option is process-wide: every NVPTX target machine created after
+/// the pipeline is built uses it, unless the tool's command line set it
 /// (--nvptx-short-ptr=false keeps 64-bit pointers).
 static void useShortSharedPointers() {
   auto &options = llvm::cl::getRegisteredOptions();
@@ -139,7 +142,8 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
 
   // Each kernel's gpu.module carries its chip's #nvvm.target (chip and PTX
   // features, from ggemm-outline-kernel), which gpu-module-to-binary reads.
-  useShortSharedPointers();
+  if (options.shortPointers || options.predecode)
+    useShortSharedPointers();
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =
       options.format == GPUPipelineOptions::Format::isa ? "isa" : "bin";

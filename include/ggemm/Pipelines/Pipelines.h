@@ -89,6 +89,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "of their own, which rt::Launch runs before the GEMM "
                      "(sm_90a; docs/sm90-kernel.md, \"Predecoded tokens\")"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> shortPointers{
+      *this, "short-pointers",
+      llvm::cl::desc("address shared memory with 32-bit pointers (LLVM's "
+                     "nvptx-short-ptr; process-wide once set); on with "
+                     "predecode"),
+      llvm::cl::init(false)};
   /// What the host function becomes: a description only (`#ggemm.launch`,
   /// for the manifest and ggemm's runtime) or code in upstream ops that
   /// builds the parameters and launches the kernel (ggemm-lower-launch;

@@ -262,10 +262,12 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   };
 
   int64_t accCount = kWgmmaM * tileM / 128;
-  bool narrowTail = predecoded && tileM == 256;
   Type f32 = b.getF32Type();
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(accCount, f32));
+  Value zero = LLVM::ZeroOp::create(b, loc, accType);
+  SmallVector<Value> initial = {zero};
+  llvm::append_range(initial, tileScales(idx(0)));
   int64_t tokenBytes = tileM * kSM90DecodeK * 2;
   // Where a piece of `row` goes in a decode buffer: row group, first K
   // core (4 per piece), row in the core.
@@ -290,12 +292,6 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   Value weightRows = arith::MulIOp::create(
       b, loc, warpgroup, idx(kWgmmaM / 8 * kRowGroupBytes));
 
-  // The K loop with accumulators of type `loopAccType` (accType, or with
-  // predecoded tokens the narrow tail's, whose wgmmas are m64n128k16): the
-  // accumulators after it.
-  auto emitKLoop = [&](Type loopAccType) -> Value {
-  SmallVector<Value> initial = {LLVM::ZeroOp::create(b, loc, loopAccType)};
-  llvm::append_range(initial, tileScales(idx(0)));
   auto kLoop = scf::ForOp::create(
       b, loc, idx(0), g.kTiles, idx(1),
       initial,
@@ -515,40 +511,6 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
         llvm::append_range(yielded, nextScales);
         scf::YieldOp::create(b, loc, yielded);
       });
-  return kLoop.getResult(0);
-  };
-  Value result;
-  if (narrowTail) {
-    // Predecoded tokens at 256 a tile: a group's last tile with at most 128
-    // of its rows runs the K loop with m64n128k16, half the MMA work (the
-    // producer loads its token slots in full all the same). The narrow
-    // accumulators are the first half of the wide ones (wgmma's fragment
-    // of m64nN holds columns 0 to N - 1 in registers 0 to N / 2 - 1), so the
-    // epilogue takes them widened; the rest, past the group, is never
-    // stored.
-    auto narrowType = LLVM::LLVMStructType::getLiteral(
-        ctx, SmallVector<Type>(accCount / 2, f32));
-    Value narrow = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ule, g.m,
-        arith::AddIOp::create(b, loc, m0, idx(tileM / 2)));
-    auto ifOp = scf::IfOp::create(
-        b, loc, narrow,
-        [&](OpBuilder &, Location) {
-          Value half = emitKLoop(narrowType);
-          Value wide = LLVM::ZeroOp::create(b, loc, accType);
-          for (int64_t i = 0; i < accCount / 2; ++i)
-            wide = LLVM::InsertValueOp::create(
-                b, loc, wide, LLVM::ExtractValueOp::create(b, loc, half, i),
-                i);
-          scf::YieldOp::create(b, loc, wide);
-        },
-        [&](OpBuilder &, Location) {
-          scf::YieldOp::create(b, loc, emitKLoop(accType));
-        });
-    result = ifOp.getResult(0);
-  } else {
-    result = emitKLoop(accType);
-  }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   Value end = arith::AddIOp::create(b, loc, first, g.kTiles);
   if (predecoded) {
@@ -559,7 +521,7 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   }
   memref::StoreOp::create(b, loc, end, consumeIter, idx(0));
 
-  emitEpilogue(g, result, rowBase, m0, n0, warp, warpgroup,
+  emitEpilogue(g, kLoop.getResult(0), rowBase, m0, n0, warp, warpgroup,
                work ? emitPartialSlot(b, loc, problem, group, rowBase, m0, n0,
                                       split, work)
                     : Value());

@@ -145,59 +145,77 @@ void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
 
   // Rows of the staged tile: tileN f16 and 16 bytes of padding, so that the
   // four token rows one store instruction writes fall in different banks.
+  // The tile is staged sm90EpilogueTokens rows at a time (all of them but
+  // with predecoded tokens, where the staging shares shared memory with
+  // the token ring).
   int64_t pitch = tileN * 2 + 16;
-  consumerBarrier();
-  for (int64_t j = 0; j < tileM / 8; ++j)
-    for (int64_t e = 0; e < 4; ++e) {
-      Value tokenRow = arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2));
-      Value col = arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
-      Value offset = arith::AddIOp::create(
-          b, loc,
-          arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, tokenRow, idx(pitch)),
-              arith::MulIOp::create(b, loc, col, idx(2))),
-          idx(kSM90DecodeOffset));
-      Value half = arith::TruncFOp::create(b, loc, b.getF16Type(),
-                                           accumulator(4 * j + e));
-      LLVM::StoreOp::create(b, loc, half, sharedPtr(offset), /*alignment=*/2);
-    }
-  consumerBarrier();
-  // 16 lanes per token row (tileN = 128 columns of 8), 16 rows per pass.
-  Value chunk = arith::RemUIOp::create(b, loc, tid, idx(tileN / 8));
-  Value firstRow = arith::DivUIOp::create(b, loc, tid, idx(tileN / 8));
-  Value col = arith::MulIOp::create(b, loc, chunk, idx(8));
-  Value colInside = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ult, arith::AddIOp::create(b, loc, n0, col),
-      g.n);
+  int64_t chunkRows = sm90EpilogueTokens(problem);
   int64_t rowsPerPass = kSM90ConsumerThreads / (tileN / 8);
   auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
-  for (int64_t pass = 0; pass < tileM / rowsPerPass; ++pass) {
-    Value tokenRow = arith::AddIOp::create(b, loc, firstRow,
-                                           idx(pass * rowsPerPass));
-    Value values = LLVM::LoadOp::create(
-        b, loc, VectorType::get({4}, b.getI32Type()),
-        sharedPtr(arith::AddIOp::create(
+  // This thread's piece of a staged row (set at the first rows' reads).
+  Value chunk, firstRow, col, colInside;
+  for (int64_t first = 0; first < tileM; first += chunkRows) {
+    // (The first barrier: both warpgroups' wgmmas are done, or the previous
+    // rows have left the staging.)
+    consumerBarrier();
+    for (int64_t j = first / 8; j < (first + chunkRows) / 8; ++j)
+      for (int64_t e = 0; e < 4; ++e) {
+        Value stagedRow =
+            arith::AddIOp::create(b, loc, token, idx(8 * j + e % 2 - first));
+        Value weight =
+            arith::AddIOp::create(b, loc, weightRow, idx(8 * (e / 2)));
+        Value offset = arith::AddIOp::create(
             b, loc,
             arith::AddIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, tokenRow, idx(pitch)),
-                arith::MulIOp::create(b, loc, chunk, idx(16))),
-            idx(kSM90DecodeOffset))),
-        /*alignment=*/16);
-    Value inside = arith::AndIOp::create(
-        b, loc, colInside,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                              arith::AddIOp::create(b, loc, m0, tokenRow),
-                              g.m));
-    scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
-      Value bytes = arith::MulIOp::create(b, loc, element(tokenRow, col),
-                                          idx(2));
-      Value addr = arith::AddIOp::create(
-          b, loc, g.c,
-          arith::IndexCastUIOp::create(b, loc, b.getI64Type(), bytes));
-      LLVM::StoreOp::create(b, loc, values,
-                            LLVM::IntToPtrOp::create(b, loc, global, addr),
-                            /*alignment=*/16);
-      scf::YieldOp::create(b, loc);
-    });
+                b, loc, arith::MulIOp::create(b, loc, stagedRow, idx(pitch)),
+                arith::MulIOp::create(b, loc, weight, idx(2))),
+            idx(kSM90DecodeOffset));
+        Value half = arith::TruncFOp::create(b, loc, b.getF16Type(),
+                                             accumulator(4 * j + e));
+        LLVM::StoreOp::create(b, loc, half, sharedPtr(offset),
+                              /*alignment=*/2);
+      }
+    consumerBarrier();
+    if (!chunk) {
+      // 16 lanes per token row (tileN = 128 columns of 8), 16 rows per
+      // pass.
+      chunk = arith::RemUIOp::create(b, loc, tid, idx(tileN / 8));
+      firstRow = arith::DivUIOp::create(b, loc, tid, idx(tileN / 8));
+      col = arith::MulIOp::create(b, loc, chunk, idx(8));
+      colInside = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult,
+          arith::AddIOp::create(b, loc, n0, col), g.n);
+    }
+    for (int64_t pass = 0; pass < chunkRows / rowsPerPass; ++pass) {
+      Value stagedRow = arith::AddIOp::create(b, loc, firstRow,
+                                              idx(pass * rowsPerPass));
+      Value tokenRow = arith::AddIOp::create(b, loc, stagedRow, idx(first));
+      Value values = LLVM::LoadOp::create(
+          b, loc, VectorType::get({4}, b.getI32Type()),
+          sharedPtr(arith::AddIOp::create(
+              b, loc,
+              arith::AddIOp::create(
+                  b, loc,
+                  arith::MulIOp::create(b, loc, stagedRow, idx(pitch)),
+                  arith::MulIOp::create(b, loc, chunk, idx(16))),
+              idx(kSM90DecodeOffset))),
+          /*alignment=*/16);
+      Value inside = arith::AndIOp::create(
+          b, loc, colInside,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                arith::AddIOp::create(b, loc, m0, tokenRow),
+                                g.m));
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &, Location) {
+        Value bytes = arith::MulIOp::create(b, loc, element(tokenRow, col),
+                                            idx(2));
+        Value addr = arith::AddIOp::create(
+            b, loc, g.c,
+            arith::IndexCastUIOp::create(b, loc, b.getI64Type(), bytes));
+        LLVM::StoreOp::create(b, loc, values,
+                              LLVM::IntToPtrOp::create(b, loc, global, addr),
+                              /*alignment=*/16);
+        scf::YieldOp::create(b, loc);
+      });
+    }
   }
 }

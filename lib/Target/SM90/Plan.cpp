@@ -46,10 +46,17 @@ int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
   return rows * kSM90DecodeK * 2;
 }
 
+int64_t mlir::ggemm::sm90EpilogueTokens(const KernelProblem &p) {
+  // Predecoded tokens: 64 rows at a time leave the token ring room for two
+  // more slots at 256 tokens (5, not 3) and so a relay lag of 3, not 1.
+  int64_t tileM = p.schedule.getTileM();
+  return sm90Predecoded(p) ? std::min<int64_t>(tileM, 64) : tileM;
+}
+
 int64_t mlir::ggemm::sm90DecodeRegionBytes(const KernelProblem &p) {
   ScheduleAttr s = p.schedule;
   return std::max(kSM90DecodeBuffers * sm90DecodeBufferBytes(p),
-                  s.getTileM() * (s.getTileN() * 2 + 16));
+                  sm90EpilogueTokens(p) * (s.getTileN() * 2 + 16));
 }
 
 int64_t mlir::ggemm::sm90RingOffset(const KernelProblem &p) {

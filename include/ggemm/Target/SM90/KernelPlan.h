@@ -79,6 +79,9 @@ bool sm90Predecoded(const KernelProblem &problem);
 /// tokens): then the f16 operand buffers hold only the tokens, and wgmma
 /// reads the weights from registers.
 bool sm90WeightsInRegisters(const KernelProblem &problem);
+/// Token rows of the C tile the epilogue stages in shared memory at a time
+/// (the decode region holds that many rows of C).
+int64_t sm90EpilogueTokens(const KernelProblem &problem);
 /// Bytes of one stage of the ring: the packed token and weight tiles, or
 /// with predecoded tokens the weight tile only.
 int64_t sm90StageBytes(const KernelProblem &problem);
@@ -102,7 +105,8 @@ constexpr int64_t kSM90TokenSlotBarrier = 2;
 /// unless sm90WeightsInRegisters, its weights).
 int64_t sm90DecodeBufferBytes(const KernelProblem &problem);
 /// Bytes of the decode region: the operand buffers, and after the K loop the
-/// staged output tile (tile M rows of tile N f16 and 16 bytes of padding).
+/// staged output tile (sm90EpilogueTokens rows of tile N f16 and 16 bytes of
+/// padding each).
 int64_t sm90DecodeRegionBytes(const KernelProblem &problem);
 /// Offset of stage 0 of the ring.
 int64_t sm90RingOffset(const KernelProblem &problem);
