@@ -278,26 +278,37 @@ TEST_F(CostModelTest, PredecodedTokensPlan) {
                                      true),
                    8, 1024, 4096, 7168);
   };
-  // 256 tokens, 3 stages: the staged output tile (69,632 bytes) from 1024,
-  // three 16 KiB weight stages from 70,656, then three 32 KiB token slots
-  // from 119,808; the rest would not hold a fourth.
+  // 256 tokens, 3 stages: the epilogue's staging, 64 rows of the output
+  // tile (17,408 bytes) from 1024, three 16 KiB weight stages from 18,432,
+  // then four 32 KiB token slots from 67,584; the rest would not hold a
+  // fifth.
   KernelProblem p = predecoded(256, 3);
   EXPECT_TRUE(sm90WeightsInRegisters(p));
+  EXPECT_EQ(sm90EpilogueTokens(p), 64);
   EXPECT_EQ(sm90StageBytes(p), 16384);
-  EXPECT_EQ(sm90RingOffset(p), 70656);
-  EXPECT_EQ(sm90TokenRingOffset(p), 119808);
+  EXPECT_EQ(sm90RingOffset(p), 18432);
+  EXPECT_EQ(sm90TokenRingOffset(p), 67584);
   EXPECT_EQ(sm90TokenSlotBytes(p), 32768);
-  EXPECT_EQ(sm90TokenSlots(p), 3);
+  EXPECT_EQ(sm90TokenSlots(p), 4);
   KernelPlanAttr plan;
   EXPECT_EQ(t.planKernel(&ctx, p, plan), "");
-  EXPECT_EQ(plan.getSharedMemory(), 219136);
-  // 128 tokens, 4 stages: seven 16 KiB slots.
+  EXPECT_EQ(plan.getSharedMemory(), 199680);
+  // 2 stages: five slots, relayed with a lag of 3.
+  KernelProblem two = predecoded(256, 2);
+  EXPECT_EQ(sm90TokenSlots(two), 5);
+  EXPECT_TRUE(sm90RelayedTokens(two));
+  EXPECT_EQ(sm90RelayLag(two), 3);
+  // 128 tokens, 4 stages: the most slots (8, of 16 KiB).
   KernelProblem q = predecoded(128, 4);
-  EXPECT_EQ(sm90TokenSlots(q), 7);
-  EXPECT_EQ(sm90SharedMemoryBytes(q), 101376 + 7 * 16384 + 1024);
-  // Four stages of 256 tokens leave room for two slots: refused.
-  KernelProblem four = predecoded(256, 4);
-  EXPECT_NE(t.planKernel(&ctx, four, plan).find("predecoded tokens need 3"),
+  EXPECT_EQ(sm90TokenSlots(q), 8);
+  EXPECT_EQ(sm90SharedMemoryBytes(q), 83968 + 8 * 16384 + 1024);
+  // Without predecode the whole output tile is staged at once.
+  EXPECT_EQ(sm90EpilogueTokens(problem(schedule(Chip::sm_90a, 256, 2), 8,
+                                       1024, 4096, 7168)),
+            256);
+  // Seven stages of 256 tokens leave room for two slots: refused.
+  KernelProblem seven = predecoded(256, 7);
+  EXPECT_NE(t.planKernel(&ctx, seven, plan).find("predecoded tokens need 3"),
             std::string::npos);
   // The model: the decode kernel's term, and less compute than the plain
   // kernel of the same tile (the consumers decode the weights only).
