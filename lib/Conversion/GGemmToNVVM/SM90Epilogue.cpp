@@ -23,8 +23,9 @@ using namespace mlir::ggemm::sm90;
 /// lane / 4 + 8 (e / 2) of its warpgroup's 64 and token 8 j + 2 (lane % 4) +
 /// e % 2: C transposed. When every group's N is a multiple of 8, the tile
 /// goes through shared memory (the decode buffers, free once both
-/// warpgroups' wgmmas are done) as f16 rows of C, and leaves in 16-byte
-/// stores, 16 lanes per row; otherwise one f16 per store.
+/// warpgroups' wgmmas are done) as f16 rows of C, sm90EpilogueTokens rows
+/// at a time, and leaves in 16-byte stores, 16 lanes per row; otherwise one
+/// f16 per store.
 void SM90KernelBuilder::emitEpilogue(const GroupFacts &g, Value result,
                                      Value rowBase, Value m0, Value n0,
                                      Value warp, Value warpgroup,
