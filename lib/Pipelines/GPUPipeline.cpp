@@ -66,9 +66,10 @@ static std::string cudaToolkitPath() {
 /// The predecoded 256-token kernel needs it: without it its consumers
 /// spilled 200-250 bytes at 232 registers a thread (docs/sm90-kernel.md).
 /// Not the default: on an H100 it made the default kernels of the
-/// compute-bound shapes 2-4% faster but the 16-token kernel of
-/// DeepSeek-V3's decode down projection 9% slower (bench/RESULTS.md,
-/// 2026-12-07), whose index arithmetic stays 64-bit and gains conversions.
+/// compute-bound shapes 1.7-4.4% faster (but for one reading, 4.7% slower)
+/// and the 16-token kernel of DeepSeek-V3's decode down projection 8-9%
+/// slower (bench/RESULTS.md, 2026-12-07), whose index arithmetic stays
+/// 64-bit and gains conversions.
 /// The option is process-wide: every NVPTX target machine created after
 /// the pipeline is built uses it, unless the tool's command line set it
 /// (--nvptx-short-ptr=false keeps 64-bit pointers).
