@@ -232,7 +232,7 @@ void Launch::step(Thread &t, uint32_t quantum) {
                                      " is not a multiple of 32 within the CTA");
         continue;
       }
-      barArrive(t, id, cnt, in.op == Op::BarSync);
+      barArrive(t, id, cnt, in.op == Op::BarSync, in.aux != 0);
       continue;
     }
     case Op::BarWarpSync:

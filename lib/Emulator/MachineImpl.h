@@ -271,6 +271,8 @@ struct Barrier {
   // waiting threads when the instance completes.
   std::vector<uint64_t> arrivedObserved;
   uint64_t arrivedAcquire = 0;
+  // .aligned arrivals of this instance: (warp, pc) of each warp's first.
+  std::vector<std::pair<uint32_t, uint32_t>> alignedAt;
 };
 
 struct WGroup {
@@ -493,7 +495,8 @@ private:
   uint32_t collectiveMask(const Thread &t, const Inst &in) const;
   void runCollective(Thread &t, const Inst &in);
   bool wgWaitReady(Cta &c, uint32_t wg, uint32_t n);
-  void barArrive(Thread &t, uint32_t id, uint32_t count, bool wait);
+  void barArrive(Thread &t, uint32_t id, uint32_t count, bool wait,
+                 bool aligned);
   void barCheck(Cta &c, uint32_t id);
   void threadExit(Thread &t);
   void wgmmaIssue(Thread &t, const Inst &in, uint32_t pc);

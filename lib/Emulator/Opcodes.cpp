@@ -228,6 +228,8 @@ std::string Parser::parseInst(const Stmt &s) {
       return unknown();
     if (modHas("red") || modHas("cluster"))
       return unknown();
+    // bar.* is barrier.*.aligned: the whole warp at one instruction.
+    in.aux = base == "bar" || modHas("aligned");
   } else if (base == "elect" && modHas("sync")) {
     in.op = Op::ElectSync;
   } else if (base == "setmaxnreg") {

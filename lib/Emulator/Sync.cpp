@@ -203,13 +203,39 @@ void Launch::barCheck(Cta &c, uint32_t id) {
   b.waiting.clear();
   b.arrivedObserved.clear();
   b.arrivedAcquire = 0;
+  b.alignedAt.clear();
   b.arrived = 0;
   b.expected = 0;
 }
 
-void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait) {
+void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait,
+                       bool aligned) {
   Cta &c = *t.cta;
   Barrier &b = c.bars[id];
+  // The .aligned forms (bar.sync, bar.arrive, barrier.*.aligned) need every
+  // thread of a warp at the same instruction: the hardware counts the warp
+  // at the first instruction its lanes reach, and lanes that reach the
+  // barrier by another instruction (code the compiler duplicated into
+  // divergent paths) hang the warp.
+  if (aligned) {
+    uint32_t warp = t.lin / 32;
+    auto it = std::find_if(b.alignedAt.begin(), b.alignedAt.end(),
+                           [&](auto &w) { return w.first == warp; });
+    if (it == b.alignedAt.end()) {
+      b.alignedAt.push_back({warp, t.pc});
+    } else if (it->second != t.pc) {
+      fail(t, "barrier error",
+           "aligned named barrier " + std::to_string(id) +
+               " reached by threads of warp " + std::to_string(warp) +
+               " at two instructions (lines " +
+               std::to_string(code[it->second].line) + " and " +
+               std::to_string(code[t.pc].line) +
+               "): the .aligned form needs the whole warp at one "
+               "instruction (barrier.arrive / barrier.sync without "
+               ".aligned take divergent threads)");
+      return;
+    }
+  }
   if (count) {
     if (b.expected && b.expected != count) {
       fail(t, "barrier error", "named barrier " + std::to_string(id) +

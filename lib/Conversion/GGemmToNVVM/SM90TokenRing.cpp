@@ -14,6 +14,7 @@
 #include "ggemm/Target/Launch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -87,8 +88,19 @@ void SM90KernelBuilder::relayStep(Value count) {
       });
   RingPosition slot = emitRingPosition(b, loc, count, slots);
   emitWaitParity(b, loc, tokenFullBarrier(slot.index), slot.phase);
-  NVVM::BarrierArriveOp::create(b, loc, tokenSlotBarrierId(slot.index),
-                                i32(kSM90ConsumerThreads + 32));
+  // barrier.cta.arrive without .aligned, through the (convergent) intrinsic.
+  // nvvm.barrier.arrive is inline assembly of the aligned bar.arrive, which
+  // LLVM does not treat as convergent: it tail-duplicated the arrival into
+  // the producer leader's TMA branch and the other lanes' path, so lane 0
+  // and lanes 1-31 reached two different bar.arrive instructions, and the
+  // aligned barrier hung on an H100 (4 token slots). The non-aligned form
+  // counts the warp once all its lanes have arrived, wherever they are.
+  LLVM::CallIntrinsicOp::create(
+      b, loc, TypeRange(),
+      b.getStringAttr("llvm.nvvm.barrier.cta.arrive.count"),
+      ValueRange{tokenSlotBarrierId(slot.index),
+                 i32(kSM90ConsumerThreads + 32)},
+      LLVM::FastmathFlagsAttr::get(b.getContext(), LLVM::FastmathFlags::none));
 }
 
 void SM90KernelBuilder::waitRelayedTokens(Value slot) {
