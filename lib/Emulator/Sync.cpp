@@ -72,6 +72,28 @@ void Launch::runCollective(Thread &t, const Inst &in) {
   uint32_t pc = t.pc;
   uint32_t mask = collectiveMask(t, in);
   setState(t, WaitColl);
+  // These collectives are .aligned (wgmma.*.sync.aligned,
+  // setmaxnreg.sync.aligned, tcgen05.alloc and friends): every thread of
+  // the warpgroup (warp) executes the same instruction. Threads waiting at
+  // another copy of one, which a compiler can make by duplicating code
+  // into divergent paths, are an error (the aligned named barriers'
+  // version of it hung an H100: barArrive).
+  bool aligned = wgScope || in.op == Op::Tc05Alloc ||
+                 in.op == Op::Tc05Dealloc || in.op == Op::Tc05Relinquish;
+  for (uint32_t i = first; aligned && i < std::min(first + count, nThreads);
+       ++i) {
+    const Thread &o = c.threads[i];
+    if (o.state == WaitColl && o.pc != pc && code[o.pc].op == in.op) {
+      fail(t, "collective error",
+           "the " + std::string(wgScope ? "warpgroup" : "warp") +
+               " of thread " + std::to_string(t.lin) + " reaches an aligned " +
+               "collective at two instructions (lines " +
+               std::to_string(code[o.pc].line) + " and " +
+               std::to_string(code[pc].line) +
+               "): .aligned needs every thread at one instruction");
+      return;
+    }
+  }
   if (!collectiveReady(c, first, count, pc, mask))
     return;
   uint32_t end = std::min(first + count, nThreads);
