@@ -47,8 +47,9 @@ int64_t mlir::ggemm::sm90DecodeBufferBytes(const KernelProblem &p) {
 }
 
 int64_t mlir::ggemm::sm90EpilogueTokens(const KernelProblem &p) {
-  // Predecoded tokens: 64 rows at a time leave the token ring room for two
-  // more slots at 256 tokens (5, not 3) and so a relay lag of 3, not 1.
+  // Predecoded tokens: 64 rows at a time leave the token ring room for
+  // more slots at 256 tokens (5 with 2 stages, 4 with 3 or 4; 3 with the
+  // whole tile staged) and so a relay lag of 3 or 2, not 1.
   int64_t tileM = p.schedule.getTileM();
   return sm90Predecoded(p) ? std::min<int64_t>(tileM, 64) : tileM;
 }
