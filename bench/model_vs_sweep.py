@@ -16,21 +16,24 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINE = re.compile(r"tile (\d+)x(\d+)x(\d+) stages (\d+) split_k (\d+): ([0-9.]+) us "
+LINE = re.compile(r"tile (\d+)x(\d+)x(\d+) stages (\d+) split_k (\d+)(?: predecode)?: ([0-9.]+) us "
                   r"\(compute ([0-9.]+), memory ([0-9.]+), feed ([0-9.]+).*; (\w+)-bound\)")
 # m<tile M>_s<stages>_k<split-K>, and _c<CTAs per SM> where it is above 1
-# (a grid of that many times the SM count).
-NAME = re.compile(r"m(\d+)_s(\d+)_k(\d+)(?:_c(\d+))?")
+# (a grid of that many times the SM count), and _pd with predecoded tokens.
+NAME = re.compile(r"m(\d+)_s(\d+)_k(\d+)(?:_c(\d+))?(_pd)?")
 SMS = 132
 
 
-def predictions(shape, gemm_opt, ctas=1):
-    """{(tile_m, stages, split_k, ctas): (us, bound)} and the model's choice
-    (at one CTA per SM, the default grid)."""
+def predictions(shape, gemm_opt, ctas=1, predecode=0):
+    """{(tile_m, stages, split_k, ctas, predecode): (us, bound)} and the
+    model's choice (at one CTA per SM, the default grid; the model offers
+    predecoded schedules only when asked, so the choice is never one)."""
     src = os.path.join(ROOT, "examples", f"bench_{shape}.mlir")
     if not os.path.exists(src):
         src = os.path.join(ROOT, "examples", f"bench_{shape}_dynamic.mlir")
     tile = "--ggemm-tile" if ctas == 1 else f"--ggemm-tile=tile-m=0 stages=0 grid={ctas * SMS}"
+    if predecode:
+        tile = "--ggemm-tile=predecode=1"
     out = subprocess.run([gemm_opt, src, tile, "--ggemm-print-schedule=candidates",
                           "-o", os.devnull], capture_output=True, text=True).stdout
     table, chosen = {}, None
@@ -38,7 +41,7 @@ def predictions(shape, gemm_opt, ctas=1):
         m = LINE.search(line)
         if not m:
             continue
-        key = (int(m[1]), int(m[4]), int(m[5]), ctas)
+        key = (int(m[1]), int(m[4]), int(m[5]), ctas, predecode)
         table[key] = (float(m[6]), m[10])
         if chosen is None and key[2] == 1:
             chosen = key  # cheapest first; ggemm-tile takes split_k = 1
@@ -55,22 +58,24 @@ def main():
             shape, schedule, us = line.rstrip("\n").split("\t")
             if us != "failed":
                 m = NAME.fullmatch(schedule)
-                key = (int(m[1]), int(m[2]), int(m[3]), int(m[4] or 1))
+                key = (int(m[1]), int(m[2]), int(m[3]), int(m[4] or 1), int(bool(m[5])))
                 measured[shape][key] = float(us)
-    print("| shape | schedule (tile M, stages, split-K, CTAs per SM) | predicted us | bound | measured us | predicted / measured |")
+    print("| shape | schedule (tile M, stages, split-K, CTAs per SM, predecoded) | predicted us | bound | measured us | predicted / measured |")
     print("|---|---|---|---|---|---|")
     summary = []
     for shape, runs in measured.items():
         pred, chosen = predictions(shape, gemm_opt)
         for ctas in sorted({key[3] for key in runs} - {1}):
             pred.update(predictions(shape, gemm_opt, ctas)[0])
+        if any(key[4] for key in runs):
+            pred.update(predictions(shape, gemm_opt, 1, 1)[0])
         for key in sorted(runs, key=runs.get):
             p = pred.get(key)
             cell = f"{p[0]:.1f} | {p[1]}" if p else "refused | -"
             ratio = f"{p[0] / runs[key]:.2f}" if p else "-"
             print(f"| {shape} | {key} | {cell} | {runs[key]:.1f} | {ratio} |")
         best = min(runs, key=runs.get)
-        summary.append((shape, chosen, runs.get(chosen), best, runs[best], runs.get((128, 4, 1, 1))))
+        summary.append((shape, chosen, runs.get(chosen), best, runs[best], runs.get((128, 4, 1, 1, 0))))
     print()
     print("| shape | model's choice | its time us | sweep's best | best us | choice / best | fixed 128x128 s4 us |")
     print("|---|---|---|---|---|---|---|")
