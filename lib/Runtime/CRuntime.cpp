@@ -88,17 +88,33 @@ int64_t ggemm_rt_workspace_bytes(const ggemm_rt_kernel *kernel) {
   return kernel ? rt::streamWorkspaceBytes(kernel->kernel.manifest()) : 0;
 }
 
-int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
-                    uint64_t workspace, int64_t sets, const uint64_t *a,
-                    const uint64_t *b, const uint64_t *sfa, const uint64_t *sfb,
-                    const uint64_t *c, uint64_t rowArray, uint64_t alpha,
-                    int64_t rows) {
+int64_t ggemm_rt_token_workspace_bytes(const ggemm_rt_kernel *kernel,
+                                       int64_t rows) {
+  return kernel ? rt::tokenWorkspaceBytes(kernel->kernel.manifest(), rows) : 0;
+}
+
+/// ggemm_rt_launch and ggemm_rt_launch_decoded (`name`).
+static int launchSets(const char *name, const ggemm_rt_kernel *kernel,
+                      void *stream, uint64_t workspace, uint64_t tokenWorkspace,
+                      int64_t sets, const uint64_t *a, const uint64_t *b,
+                      const uint64_t *sfa, const uint64_t *sfb,
+                      const uint64_t *c, uint64_t rowArray, uint64_t alpha,
+                      int64_t rows) {
+  std::string where = name;
   if (!kernel || sets < 1 || !a || !b || !sfa || !sfb || !c)
-    return fail("ggemm_rt_launch: null kernel or operand array, or sets < 1");
-  if (kernel->kernel.manifest().gathered())
-    return fail("ggemm_rt_launch: the kernel's rows are \"gathered\": it "
-                "takes row indices and token rows (ggemm_rt_launch_gathered)");
+    return fail(where + ": null kernel or operand array, or sets < 1");
+  const rt::Manifest &manifest = kernel->kernel.manifest();
+  if (manifest.gathered())
+    return fail(where + ": the kernel's rows are \"gathered\": it "
+                        "takes row indices and token rows "
+                        "(ggemm_rt_launch_gathered)");
+  if (manifest.decodesTokens() && !tokenWorkspace)
+    return fail(where + ": the kernel decodes its tokens (" +
+                manifest.tokens.kernel +
+                "): it takes a token workspace (ggemm_rt_launch_decoded, "
+                "ggemm_rt_token_workspace_bytes)");
   rt::Operands operands;
+  operands.tokenWorkspace = tokenWorkspace;
   operands.a.assign(a, a + sets);
   operands.b.assign(b, b + sets);
   operands.sfa.assign(sfa, sfa + sets);
@@ -112,6 +128,26 @@ int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
       !err.empty())
     return fail(err);
   return 0;
+}
+
+int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
+                    uint64_t workspace, int64_t sets, const uint64_t *a,
+                    const uint64_t *b, const uint64_t *sfa, const uint64_t *sfb,
+                    const uint64_t *c, uint64_t rowArray, uint64_t alpha,
+                    int64_t rows) {
+  return launchSets("ggemm_rt_launch", kernel, stream, workspace, 0, sets, a, b,
+                    sfa, sfb, c, rowArray, alpha, rows);
+}
+
+int ggemm_rt_launch_decoded(const ggemm_rt_kernel *kernel, void *stream,
+                            uint64_t workspace, uint64_t tokenWorkspace,
+                            int64_t sets, const uint64_t *a, const uint64_t *b,
+                            const uint64_t *sfa, const uint64_t *sfb,
+                            const uint64_t *c, uint64_t rowArray,
+                            uint64_t alpha, int64_t rows) {
+  return launchSets("ggemm_rt_launch_decoded", kernel, stream, workspace,
+                    tokenWorkspace, sets, a, b, sfa, sfb, c, rowArray, alpha,
+                    rows);
 }
 
 int ggemm_rt_launch_gathered(const ggemm_rt_kernel *kernel, void *stream,

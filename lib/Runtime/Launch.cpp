@@ -159,6 +159,42 @@ std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
   return "";
 }
 
+std::vector<TokenDecode> tokenDecodesOf(const Manifest &manifest,
+                                        const Operands &operands,
+                                        CUdeviceptr tokenWorkspace) {
+  // Rows and K fit an int32: checkOperands bounded the rows, parseManifest
+  // K.
+  std::vector<TokenDecode> decodes;
+  std::vector<TokenRegion> regions =
+      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
+  for (size_t set = 0; set < regions.size(); ++set)
+    decodes.push_back({tokenWorkspace + CUdeviceptr(regions[set].offset),
+                       operands.a[set], operands.sfa[set],
+                       int32_t(regions[set].rows), int32_t(regions[set].k)});
+  return decodes;
+}
+
+std::string enqueueTokenDecodes(const Kernel &kernel,
+                                const std::vector<TokenDecode> &decodes,
+                                CUstream stream) {
+  // The decode kernel's parameters: dst, a, sfa, rows, k.
+  const Manifest &manifest = kernel.manifest();
+  LaunchShape shape;
+  shape.grid = manifest.tokens.grid;
+  shape.block = manifest.tokens.block;
+  for (const TokenDecode &set : decodes) {
+    void *args[] = {
+        const_cast<CUdeviceptr *>(&set.dst), const_cast<CUdeviceptr *>(&set.a),
+        const_cast<CUdeviceptr *>(&set.sfa), const_cast<int32_t *>(&set.rows),
+        const_cast<int32_t *>(&set.k)};
+    if (std::string err =
+            launchKernel(kernel.tokensFunction(), shape, stream, args);
+        !err.empty())
+      return "token decode kernel " + manifest.tokens.kernel + ": " + err;
+  }
+  return "";
+}
+
 /// Copies `values` into a new device array.
 template <typename T>
 static std::string makeArray(const std::vector<T> &values, DeviceBuffer &out) {
@@ -202,13 +238,7 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
         !err.empty())
       return "the token workspace: " + err;
     tokenWorkspace = out.tokenWorkspace.address();
-    // The decode kernel's parameters per set; rows and K fit an int32
-    // (rowsOfA and checkOperands bounded the rows, parseManifest K).
-    for (size_t set = 0; set < regions.size(); ++set)
-      out.tokenDecodes.push_back(
-          {tokenWorkspace + CUdeviceptr(regions[set].offset), operands.a[set],
-           operands.sfa[set], int32_t(regions[set].rows),
-           int32_t(regions[set].k)});
+    out.tokenDecodes = tokenDecodesOf(manifest, operands, tokenWorkspace);
   }
 
   // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
@@ -317,23 +347,10 @@ std::string Launch::enqueue(CUstream stream,
 
   // A kernel with "tokens": its decode kernel first, once per operand set,
   // on the same stream (so the kernel, and a graph capturing this launch,
-  // see the tokens of this launch). Its parameters: dst, a, sfa, rows, k.
-  if (!tokenDecodes.empty()) {
-    LaunchShape decode;
-    decode.grid = manifest.tokens.grid;
-    decode.block = manifest.tokens.block;
-    for (const TokenDecode &set : tokenDecodes) {
-      void *args[] = {const_cast<CUdeviceptr *>(&set.dst),
-                      const_cast<CUdeviceptr *>(&set.a),
-                      const_cast<CUdeviceptr *>(&set.sfa),
-                      const_cast<int32_t *>(&set.rows),
-                      const_cast<int32_t *>(&set.k)};
-      if (std::string err =
-              launchKernel(kernel->tokensFunction(), decode, stream, args);
-          !err.empty())
-        return "token decode kernel " + manifest.tokens.kernel + ": " + err;
-    }
-  }
+  // see the tokens of this launch).
+  if (std::string err = enqueueTokenDecodes(*kernel, tokenDecodes, stream);
+      !err.empty())
+    return err;
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards. A gathered

@@ -49,12 +49,14 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
     return where + ": split_k = " + std::to_string(manifest.splitK) +
            " needs a cooperative launch and a split-K workspace; launch it "
            "with rt::Launch";
-  // The token workspace grows with the rows (rows x K f16 a set), which
-  // streamWorkspaceBytes cannot know.
-  if (manifest.decodesTokens())
+  // The token workspace grows with the rows (rows x K f16 a set), so the
+  // caller passes it apart from the workspace.
+  if (manifest.decodesTokens() &&
+      (!operands.tokenWorkspace || operands.tokenWorkspace % 256 != 0))
     return where + ": it decodes its tokens (" + manifest.tokens.kernel +
-           ") into a workspace of rows x K f16, which rt::Launch allocates; "
-           "launch it with rt::Launch";
+           ") into a token workspace of rows x K f16: Operands::"
+           "tokenWorkspace must be a 256-byte aligned device address of "
+           "tokenWorkspaceBytes";
   if (!workspace || workspace % 64 != 0)
     return where + ": the workspace must be a 64-byte aligned device "
                    "address";
@@ -81,7 +83,8 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   // The parameter block: the maps, the C pointers, the SFA/SFB pointers,
   // padded to whole chunks.
   std::vector<CUtensorMap> maps;
-  if (std::string err = encodeTensorMaps(manifest, operands, maps);
+  if (std::string err =
+          encodeTensorMaps(manifest, operands, maps, operands.tokenWorkspace);
       !err.empty())
     return err;
   int64_t chunk = chunkWordsOf(manifest);
@@ -110,6 +113,14 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
         !err.empty())
       return "setup kernel " + manifest.setupKernel + ": " + err;
   }
+
+  // A kernel with "tokens": its decode kernel, once per operand set, into
+  // the token workspace the tokens maps point to.
+  if (std::string err = enqueueTokenDecodes(
+          kernel, tokenDecodesOf(manifest, operands, operands.tokenWorkspace),
+          stream);
+      !err.empty())
+    return err;
 
   // The kernel, on the block (not cooperative: split_k is 1); a gathered
   // one takes its row indices, T (an int32 by value, checkOperands

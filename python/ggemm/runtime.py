@@ -40,11 +40,20 @@ class Kernel:
         self._rt, self._handle, self.path = runtime, handle, path
         self.workspace_bytes = runtime._lib.ggemm_rt_workspace_bytes(handle)
 
+    def token_workspace_bytes(self, rows=0):
+        """Bytes of the token workspace of a kernel that decodes its tokens
+        (compiled with predecode=1) for `rows` rows of the one A; 0 for
+        other kernels."""
+        return self._rt._lib.ggemm_rt_token_workspace_bytes(self._handle,
+                                                            _i64(rows))
+
     def launch(self, stream, workspace, a, b, sfa, sfb, c, row_array=0,
-               alpha=0, rows=0):
+               alpha=0, rows=0, token_workspace=0):
         """Enqueues the kernel on `stream` (a CUstream as an int, 0 for the
         legacy default stream). a, b, sfa, sfb, c: one address each, or a
-        list (one per group in list form)."""
+        list (one per group in list form). token_workspace: for a kernel
+        that decodes its tokens, 256-byte aligned memory of
+        token_workspace_bytes(rows)."""
         def array(values):
             values = values if isinstance(values, (list, tuple)) else [values]
             return (_u64 * len(values))(*values), len(values)
@@ -53,6 +62,13 @@ class Kernel:
         if any(n != sets for _, n in arrays):
             raise GGemmError("launch: a, b, sfa, sfb and c need as many "
                              "addresses each")
+        if token_workspace:
+            self._rt._call("ggemm_rt_launch_decoded", self._handle,
+                           ctypes.c_void_p(stream or None), _u64(workspace),
+                           _u64(token_workspace), _i64(sets),
+                           *[x for x, _ in arrays], _u64(row_array),
+                           _u64(alpha), _i64(rows))
+            return
         self._rt._call("ggemm_rt_launch", self._handle,
                        ctypes.c_void_p(stream or None), _u64(workspace),
                        _i64(sets), *[x for x, _ in arrays], _u64(row_array),
@@ -112,6 +128,11 @@ class Runtime:
             [_i64, _u64, _i64]
         lib.ggemm_rt_launch.argtypes = [
             ctypes.c_void_p, ctypes.c_void_p, _u64, _i64] + \
+            [ctypes.POINTER(_u64)] * 5 + [_u64, _u64, _i64]
+        lib.ggemm_rt_token_workspace_bytes.restype = _i64
+        lib.ggemm_rt_token_workspace_bytes.argtypes = [ctypes.c_void_p, _i64]
+        lib.ggemm_rt_launch_decoded.argtypes = [
+            ctypes.c_void_p, ctypes.c_void_p, _u64, _u64, _i64] + \
             [ctypes.POINTER(_u64)] * 5 + [_u64, _u64, _i64]
         if device:
             self._call("ggemm_rt_select_device", device.encode())

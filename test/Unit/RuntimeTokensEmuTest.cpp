@@ -10,7 +10,8 @@
 //   cuTensorMapEncodeTiled only encodes addresses);
 // - rt::Launch on stand-in kernels (PTX written here): the decode kernel
 //   once per set with its parameters, before the kernel, also from a
-//   captured graph; rt::enqueueOnStream's refusal.
+//   captured graph; rt::enqueueOnStream into a caller's token workspace,
+//   and its refusal without one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -111,7 +112,7 @@ TEST(RuntimeTokensEmu, TokensMapsOverTheTokenWorkspace) {
 // grid and block sizes (words 0-3) and dst (bytes 16-23), and rows in word
 // 0 of the set's SFA. The kernel adds word 0 of both sets' SFA (from
 // scale_pointers) into word 0 of group 0's C: 103 only if both decodes ran
-// before it. The setup kernel is never launched.
+// before it. The setup kernel (setupStandIn) runs on the stream path.
 const char *const kStandIns = R"(.version 8.0
 .target sm_90a
 .address_size 64
@@ -168,12 +169,26 @@ DONE:
 DONE:
   ret;
 }
-
-.visible .entry ggemm_tok_setup()
-{
-  ret;
-}
 )";
+
+/// A stand-in for the setup kernel of the stream path, which takes the
+/// workspace's block address, the status pair's address, the rows and the
+/// 70 words of its one chunk (the manifest's chunk_words): it writes
+/// status = {rows, 0} and copies the words to the block.
+std::string setupStandIn() {
+  std::string ptx = "\n.visible .entry ggemm_tok_setup(.param .u64 dst, "
+                    ".param .u64 status, .param .u32 rows";
+  for (int i = 0; i < 70; ++i)
+    ptx += ", .param .u64 w" + std::to_string(i);
+  ptx += ")\n{\n  .reg .b32 %r<3>;\n  .reg .b64 %rd<4>;\n"
+         "  ld.param.u64 %rd1, [dst];\n  ld.param.u64 %rd2, [status];\n"
+         "  ld.param.u32 %r1, [rows];\n  mov.u32 %r2, 0;\n"
+         "  st.global.u32 [%rd2], %r1;\n  st.global.u32 [%rd2+4], %r2;\n";
+  for (int i = 0; i < 70; ++i)
+    ptx += "  ld.param.u64 %rd3, [w" + std::to_string(i) +
+           "];\n  st.global.u64 [%rd1+" + std::to_string(8 * i) + "], %rd3;\n";
+  return ptx + "  ret;\n}\n";
+}
 
 /// What the decode stand-in recorded in one set's A.
 struct Recorded {
@@ -188,7 +203,7 @@ TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
   std::string dir = ::testing::TempDir() + "/ggemm_tokens_emu";
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/tokens.ptx", std::ios::binary | std::ios::trunc)
-      << kStandIns;
+      << kStandIns << setupStandIn();
   // Small grids for the stand-ins, the setup kernel of the stream path.
   const std::pair<const char *, const char *> edits[] = {
       {R"("tokens.cubin")", R"("tokens.ptx")"},
@@ -262,15 +277,38 @@ TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
   ASSERT_EQ(stream.synchronize(), "");
   check("graph replay");
 
-  // A caller's stream has no token workspace.
-  rt::DeviceBuffer workspace;
+  // On a caller's stream the token workspace is the caller's
+  // (Operands::tokenWorkspace): refused without one or misaligned.
+  rt::DeviceBuffer workspace, tokens;
   ASSERT_EQ(rt::DeviceBuffer::allocate(
                 size_t(rt::streamWorkspaceBytes(kernel.manifest())), workspace),
             "");
+  const char *refusal =
+      "kernel ggemm_tok on a caller's stream: it decodes its tokens "
+      "(ggemm_tok_tokens) into a token workspace of rows x K f16: "
+      "Operands::tokenWorkspace must be a 256-byte aligned device address "
+      "of tokenWorkspaceBytes";
   EXPECT_EQ(rt::enqueueOnStream(kernel, ops, stream.get(), workspace.address()),
-            "kernel ggemm_tok on a caller's stream: it decodes its tokens "
-            "(ggemm_tok_tokens) into a workspace of rows x K f16, which "
-            "rt::Launch allocates; launch it with rt::Launch");
+            refusal);
+  int64_t bytes = rt::tokenWorkspaceBytes(kernel.manifest(), 0);
+  EXPECT_EQ(bytes, 100 * 1024 + 3 * 1536);
+  ASSERT_EQ(rt::DeviceBuffer::allocate(size_t(bytes) + 256, tokens), "");
+  ops.tokenWorkspace = tokens.address() + 16;
+  EXPECT_EQ(rt::enqueueOnStream(kernel, ops, stream.get(), workspace.address()),
+            refusal);
+  // With one, the decodes run first, into it.
+  ops.tokenWorkspace = tokens.address();
+  for (int i : {0, 1, 2, 3, 4, 5, 8}) {
+    std::vector<uint8_t> zeros(1024, 0);
+    ASSERT_EQ(buffers[i].upload(zeros.data(), zeros.size()), "");
+  }
+  ASSERT_EQ(rt::enqueueOnStream(kernel, ops, stream.get(), workspace.address()),
+            "");
+  ASSERT_EQ(stream.synchronize(), "");
+  check("a caller's stream");
+  Recorded set0;
+  ASSERT_EQ(buffers[0].download(&set0, sizeof(set0)), "");
+  EXPECT_EQ(set0.dst, tokens.address());
 }
 
 } // namespace

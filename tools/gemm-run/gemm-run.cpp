@@ -850,8 +850,9 @@ int run(int argc, char **argv) {
   // One launch on the poisoned C of the first set, checked before any
   // benchmark replay touches it.
   CheckSummary summary;
-  // --stream-launch: alpha on the device too, and a workspace.
-  rt::DeviceBuffer deviceAlpha, workspace;
+  // --stream-launch: alpha on the device too, a workspace, and for a kernel
+  // that decodes its tokens a token workspace.
+  rt::DeviceBuffer deviceAlpha, workspace, tokenWorkspace;
   if (options.streamLaunch) {
     if (manifest.alpha) {
       size_t bytes = image.alpha.size() * sizeof(float);
@@ -869,6 +870,17 @@ int run(int argc, char **argv) {
       return fail(err);
     std::printf("stream launch: workspace of %lld bytes\n",
                 (long long)rt::streamWorkspaceBytes(manifest));
+    if (manifest.decodesTokens()) {
+      int64_t bytes = rt::tokenWorkspaceBytes(
+          manifest, first.operands.contiguousRows, first.operands.tokenRows);
+      if (std::string err =
+              rt::DeviceBuffer::allocate(size_t(bytes), tokenWorkspace);
+          !err.empty())
+        return fail(err);
+      first.operands.tokenWorkspace = tokenWorkspace.address();
+      std::printf("stream launch: token workspace of %lld bytes\n",
+                  (long long)bytes);
+    }
   }
   if (options.check) {
     if (std::string err =

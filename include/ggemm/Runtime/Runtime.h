@@ -436,6 +436,12 @@ struct Operands {
   /// the kernel by value (token_rows). A and SFA must still hold one
   /// readable row when T = 0.
   int64_t tokenRows = 0;
+  /// enqueueOnStream with a kernel that decodes its tokens ("tokens"):
+  /// the token workspace, device memory of tokenWorkspaceBytes(manifest,
+  /// contiguousRows, tokenRows), 256-byte aligned, which the decode kernel
+  /// fills at every launch (launches into one must not overlap). Launch
+  /// allocates its own and ignores this.
+  CUdeviceptr tokenWorkspace = 0;
 };
 
 /// Checks `operands` against `manifest` before anything is encoded or
@@ -509,9 +515,11 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// (Operands::groupSizes, Operands::alpha), and in gathered form the row
 /// indices too (Operands::rowIndices; status[0] and the setup kernel's
 /// rows are R, token_rows is T). Not for split-K kernels (their
-/// grid barrier needs a workspace of its own), nor for kernels with
-/// "tokens" (their token workspace grows with the rows). The kernel's error
-/// flags land in the int32 at workspace + 4 (streamErrorFlags reads them).
+/// grid barrier needs a workspace of its own). A kernel with "tokens"
+/// takes its token workspace from Operands::tokenWorkspace (it grows with
+/// the rows), and its decode kernel runs first, once per operand set. The
+/// kernel's error flags land in the int32 at workspace + 4
+/// (streamErrorFlags reads them).
 [[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
                                           const Operands &operands,
                                           CUstream stream,
@@ -522,6 +530,13 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// Synchronous: call after the launch finished.
 [[nodiscard]] std::string streamErrorFlags(CUdeviceptr workspace,
                                            int32_t &flags);
+
+/// The parameters of one launch of the token decode kernel: the set's
+/// region of the token workspace, its A and SFA, rows and K.
+struct TokenDecode {
+  CUdeviceptr dst = 0, a = 0, sfa = 0;
+  int32_t rows = 0, k = 0;
+};
 
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /
@@ -560,12 +575,6 @@ public:
   [[nodiscard]] std::string errorFlags(int32_t &flags) const;
 
 private:
-  /// The parameters of one launch of the token decode kernel.
-  struct TokenDecode {
-    CUdeviceptr dst = 0, a = 0, sfa = 0;
-    int32_t rows = 0, k = 0;
-  };
-
   const Kernel *kernel = nullptr;
   DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha, status,
       workspace, rowIndexValues, tokenWorkspace;
@@ -616,6 +625,19 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
 /// "tokens" (0 without): the end of the last of tokenRegions.
 int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
                             int64_t tokenRows = 0);
+
+/// The decode kernel's launches of `operands` into `tokenWorkspace`, one
+/// per region of tokenRegions (none without "tokens"). The rows and K fit
+/// an int32 once checkOperands passed.
+std::vector<TokenDecode> tokenDecodesOf(const Manifest &manifest,
+                                        const Operands &operands,
+                                        CUdeviceptr tokenWorkspace);
+
+/// Enqueues the decode kernel of `kernel` once per element of `decodes`
+/// on `stream`, in order.
+[[nodiscard]] std::string
+enqueueTokenDecodes(const Kernel &kernel,
+                    const std::vector<TokenDecode> &decodes, CUstream stream);
 
 /// Bit 0 of Launch::errorFlags: run-time group sizes or offsets passed the
 /// rows of A (contiguous, offsets) or the routed rows R (gathered; also a
