@@ -129,7 +129,7 @@ std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
       if (!tokenWorkspace || slot >= regions.size())
         return "tensor map " + std::to_string(i) +
                " (tokens): no token workspace to map (rt::Launch allocates "
-               "it)";
+               "one; enqueueOnStream takes Operands::tokenWorkspace)";
       base = tokenWorkspace + CUdeviceptr(regions[slot].offset);
     } else {
       const std::vector<CUdeviceptr> *buffers[] = {

@@ -67,7 +67,7 @@ TEST(RuntimeTokensEmu, TokensMapsOverTheTokenWorkspace) {
   std::vector<CUtensorMap> maps;
   EXPECT_EQ(rt::encodeTensorMaps(m, ops, maps),
             "tensor map 0 (tokens): no token workspace to map (rt::Launch "
-            "allocates it)");
+            "allocates one; enqueueOnStream takes Operands::tokenWorkspace)");
 
   const CUdeviceptr workspace = 0x100000;
   ASSERT_EQ(rt::encodeTensorMaps(m, ops, maps, workspace), "");

@@ -621,8 +621,9 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
                                       int64_t contiguousRows,
                                       int64_t tokenRows = 0);
 
-/// Bytes of the token workspace rt::Launch allocates for a kernel with
-/// "tokens" (0 without): the end of the last of tokenRegions.
+/// Bytes of the token workspace of a kernel with "tokens" (0 without): the
+/// end of the last of tokenRegions. rt::Launch allocates it; a launch on a
+/// caller's stream takes the caller's (Operands::tokenWorkspace).
 int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
                             int64_t tokenRows = 0);
 
