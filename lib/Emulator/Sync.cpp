@@ -235,10 +235,10 @@ void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait,
   Cta &c = *t.cta;
   Barrier &b = c.bars[id];
   // The .aligned forms (bar.sync, bar.arrive, barrier.*.aligned) need every
-  // thread of a warp at the same instruction: the hardware counts the warp
-  // at the first instruction its lanes reach, and lanes that reach the
-  // barrier by another instruction (code the compiler duplicated into
-  // divergent paths) hang the warp.
+  // thread of a warp at the same instruction (the PTX ISA leaves anything
+  // else undefined). A warp whose lanes reached bar.arrive by two
+  // instructions, as when a compiler duplicates it into divergent paths,
+  // hung an H100 (test/Emulator/probe-divergent-arrive.test).
   if (aligned) {
     uint32_t warp = t.lin / 32;
     auto it = std::find_if(b.alignedAt.begin(), b.alignedAt.end(),
