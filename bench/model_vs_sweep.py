@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LINE = re.compile(r"tile (\d+)x(\d+)x(\d+) stages (\d+) split_k (\d+)(?: predecode)?: ([0-9.]+) us "
+LINE = re.compile(r"tile (\d+)x(\d+)x(\d+) stages (\d+) split_k (\d+)( predecode)?: ([0-9.]+) us "
                   r"\(compute ([0-9.]+), memory ([0-9.]+), feed ([0-9.]+).*; (\w+)-bound\)")
 # m<tile M>_s<stages>_k<split-K>, and _c<CTAs per SM> where it is above 1
 # (a grid of that many times the SM count), and _pd with predecoded tokens.
@@ -41,8 +41,8 @@ def predictions(shape, gemm_opt, ctas=1, predecode=0):
         m = LINE.search(line)
         if not m:
             continue
-        key = (int(m[1]), int(m[4]), int(m[5]), ctas, predecode)
-        table[key] = (float(m[6]), m[10])
+        key = (int(m[1]), int(m[4]), int(m[5]), ctas, int(bool(m[6])))
+        table[key] = (float(m[7]), m[11])
         if chosen is None and key[2] == 1:
             chosen = key  # cheapest first; ggemm-tile takes split_k = 1
     return table, chosen

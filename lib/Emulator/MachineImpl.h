@@ -29,6 +29,7 @@
 #include "Program.h"
 #include "Semantics.h"
 
+#include <array>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -271,8 +272,14 @@ struct Barrier {
   // waiting threads when the instance completes.
   std::vector<uint64_t> arrivedObserved;
   uint64_t arrivedAcquire = 0;
-  // .aligned arrivals of this instance: (warp, pc) of each warp's first.
-  std::vector<std::pair<uint32_t, uint32_t>> alignedAt;
+  // .aligned arrivals of this instance, per warp: the instruction of its
+  // first, second, ... arrival and how many each lane has made.
+  struct AlignedArrivals {
+    uint32_t warp;
+    std::vector<uint32_t> pcs;
+    std::array<uint8_t, 32> made{};
+  };
+  std::vector<AlignedArrivals> alignedAt;
 };
 
 struct WGroup {

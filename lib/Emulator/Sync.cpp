@@ -239,18 +239,28 @@ void Launch::barArrive(Thread &t, uint32_t id, uint32_t count, bool wait,
   // else undefined). A warp whose lanes reached bar.arrive by two
   // instructions, as when a compiler duplicates it into divergent paths,
   // hung an H100 (test/Emulator/probe-divergent-arrive.test).
+  // A warp may arrive more than once at one instance: then every lane's
+  // n-th arrival must be at the same instruction (the emulator runs lanes
+  // one at a time, so one may be ahead of the others).
   if (aligned) {
     uint32_t warp = t.lin / 32;
     auto it = std::find_if(b.alignedAt.begin(), b.alignedAt.end(),
-                           [&](auto &w) { return w.first == warp; });
+                           [&](auto &w) { return w.warp == warp; });
     if (it == b.alignedAt.end()) {
-      b.alignedAt.push_back({warp, t.pc});
-    } else if (it->second != t.pc) {
+      b.alignedAt.push_back({warp, {}, {}});
+      it = std::prev(b.alignedAt.end());
+    }
+    uint8_t &made = it->made[t.lin % 32];
+    if (made == it->pcs.size())
+      it->pcs.push_back(t.pc);
+    if (it->pcs[made] == t.pc) {
+      ++made;
+    } else {
       fail(t, "barrier error",
            "aligned named barrier " + std::to_string(id) +
                " reached by threads of warp " + std::to_string(warp) +
                " at two instructions (lines " +
-               std::to_string(code[it->second].line) + " and " +
+               std::to_string(code[it->pcs[made]].line) + " and " +
                std::to_string(code[t.pc].line) +
                "): the .aligned form needs the whole warp at one "
                "instruction (barrier.arrive / barrier.sync without "

@@ -96,10 +96,10 @@ int64_t ggemm_rt_token_workspace_bytes(const ggemm_rt_kernel *kernel,
 /// ggemm_rt_launch and ggemm_rt_launch_decoded (`name`).
 static int launchSets(const char *name, const ggemm_rt_kernel *kernel,
                       void *stream, uint64_t workspace, uint64_t tokenWorkspace,
-                      int64_t sets, const uint64_t *a, const uint64_t *b,
-                      const uint64_t *sfa, const uint64_t *sfb,
-                      const uint64_t *c, uint64_t rowArray, uint64_t alpha,
-                      int64_t rows) {
+                      int64_t tokenWorkspaceSize, int64_t sets,
+                      const uint64_t *a, const uint64_t *b, const uint64_t *sfa,
+                      const uint64_t *sfb, const uint64_t *c, uint64_t rowArray,
+                      uint64_t alpha, int64_t rows) {
   std::string where = name;
   if (!kernel || sets < 1 || !a || !b || !sfa || !sfb || !c)
     return fail(where + ": null kernel or operand array, or sets < 1");
@@ -115,6 +115,7 @@ static int launchSets(const char *name, const ggemm_rt_kernel *kernel,
                 "ggemm_rt_token_workspace_bytes)");
   rt::Operands operands;
   operands.tokenWorkspace = tokenWorkspace;
+  operands.tokenWorkspaceSize = tokenWorkspaceSize;
   operands.a.assign(a, a + sets);
   operands.b.assign(b, b + sets);
   operands.sfa.assign(sfa, sfa + sets);
@@ -135,19 +136,20 @@ int ggemm_rt_launch(const ggemm_rt_kernel *kernel, void *stream,
                     const uint64_t *b, const uint64_t *sfa, const uint64_t *sfb,
                     const uint64_t *c, uint64_t rowArray, uint64_t alpha,
                     int64_t rows) {
-  return launchSets("ggemm_rt_launch", kernel, stream, workspace, 0, sets, a, b,
-                    sfa, sfb, c, rowArray, alpha, rows);
+  return launchSets("ggemm_rt_launch", kernel, stream, workspace, 0, 0, sets, a,
+                    b, sfa, sfb, c, rowArray, alpha, rows);
 }
 
 int ggemm_rt_launch_decoded(const ggemm_rt_kernel *kernel, void *stream,
                             uint64_t workspace, uint64_t tokenWorkspace,
-                            int64_t sets, const uint64_t *a, const uint64_t *b,
+                            int64_t tokenWorkspaceSize, int64_t sets,
+                            const uint64_t *a, const uint64_t *b,
                             const uint64_t *sfa, const uint64_t *sfb,
                             const uint64_t *c, uint64_t rowArray,
                             uint64_t alpha, int64_t rows) {
   return launchSets("ggemm_rt_launch_decoded", kernel, stream, workspace,
-                    tokenWorkspace, sets, a, b, sfa, sfb, c, rowArray, alpha,
-                    rows);
+                    tokenWorkspace, tokenWorkspaceSize, sets, a, b, sfa, sfb, c,
+                    rowArray, alpha, rows);
 }
 
 int ggemm_rt_launch_gathered(const ggemm_rt_kernel *kernel, void *stream,

@@ -50,13 +50,21 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
            " needs a cooperative launch and a split-K workspace; launch it "
            "with rt::Launch";
   // The token workspace grows with the rows (rows x K f16 a set), so the
-  // caller passes it apart from the workspace.
-  if (manifest.decodesTokens() &&
-      (!operands.tokenWorkspace || operands.tokenWorkspace % 256 != 0))
-    return where + ": it decodes its tokens (" + manifest.tokens.kernel +
-           ") into a token workspace of rows x K f16: Operands::"
-           "tokenWorkspace must be a 256-byte aligned device address of "
-           "tokenWorkspaceBytes";
+  // caller passes it apart from the workspace, with its size.
+  if (manifest.decodesTokens()) {
+    int64_t needed = tokenWorkspaceBytes(manifest, operands.contiguousRows,
+                                         operands.tokenRows);
+    if (!operands.tokenWorkspace || operands.tokenWorkspace % 256 != 0)
+      return where + ": it decodes its tokens (" + manifest.tokens.kernel +
+             ") into a token workspace of rows x K f16: Operands::"
+             "tokenWorkspace must be a 256-byte aligned device address of "
+             "tokenWorkspaceBytes";
+    if (operands.tokenWorkspaceSize < needed)
+      return where + ": its token workspace has " +
+             std::to_string(operands.tokenWorkspaceSize) +
+             " bytes, fewer than the tokenWorkspaceBytes of these rows (" +
+             std::to_string(needed) + ")";
+  }
   if (!workspace || workspace % 64 != 0)
     return where + ": the workspace must be a 64-byte aligned device "
                    "address";

@@ -48,12 +48,12 @@ class Kernel:
                                                             _i64(rows))
 
     def launch(self, stream, workspace, a, b, sfa, sfb, c, row_array=0,
-               alpha=0, rows=0, token_workspace=0):
+               alpha=0, rows=0, token_workspace=0, token_workspace_size=0):
         """Enqueues the kernel on `stream` (a CUstream as an int, 0 for the
         legacy default stream). a, b, sfa, sfb, c: one address each, or a
         list (one per group in list form). token_workspace: for a kernel
         that decodes its tokens, 256-byte aligned memory of
-        token_workspace_bytes(rows)."""
+        token_workspace_size bytes, at least token_workspace_bytes(rows)."""
         def array(values):
             values = values if isinstance(values, (list, tuple)) else [values]
             return (_u64 * len(values))(*values), len(values)
@@ -65,7 +65,8 @@ class Kernel:
         if token_workspace:
             self._rt._call("ggemm_rt_launch_decoded", self._handle,
                            ctypes.c_void_p(stream or None), _u64(workspace),
-                           _u64(token_workspace), _i64(sets),
+                           _u64(token_workspace), _i64(token_workspace_size),
+                           _i64(sets),
                            *[x for x, _ in arrays], _u64(row_array),
                            _u64(alpha), _i64(rows))
             return
@@ -132,7 +133,7 @@ class Runtime:
         lib.ggemm_rt_token_workspace_bytes.restype = _i64
         lib.ggemm_rt_token_workspace_bytes.argtypes = [ctypes.c_void_p, _i64]
         lib.ggemm_rt_launch_decoded.argtypes = [
-            ctypes.c_void_p, ctypes.c_void_p, _u64, _u64, _i64] + \
+            ctypes.c_void_p, ctypes.c_void_p, _u64, _u64, _i64, _i64] + \
             [ctypes.POINTER(_u64)] * 5 + [_u64, _u64, _i64]
         if device:
             self._call("ggemm_rt_select_device", device.encode())

@@ -216,7 +216,14 @@ def main():
                     row_array=buffers["offs"], rows=t)
     expect_error(ggemm.GGemmError, "it takes a token workspace",
                  lambda: pkernel.launch(0, pws, **operands))
-    pkernel.launch(0, pws, token_workspace=tws, **operands)
+    expect_error(ggemm.GGemmError, "its token workspace has %d bytes, fewer "
+                 "than the tokenWorkspaceBytes of these rows (%d)"
+                 % (tbytes - 256, tbytes),
+                 lambda: pkernel.launch(0, pws, token_workspace=tws,
+                                        token_workspace_size=tbytes - 256,
+                                        **operands))
+    pkernel.launch(0, pws, token_workspace=tws, token_workspace_size=tbytes,
+                   **operands)
     rt.synchronize()
     worst = check_output(rt, buffers["c"], a, sfa, b, sfb, offs,
                          list(range(t)), t, n, k)

@@ -296,8 +296,16 @@ TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
   ops.tokenWorkspace = tokens.address() + 16;
   EXPECT_EQ(rt::enqueueOnStream(kernel, ops, stream.get(), workspace.address()),
             refusal);
-  // With one, the decodes run first, into it.
+  // One too small is refused too.
   ops.tokenWorkspace = tokens.address();
+  ops.tokenWorkspaceSize = bytes - 256;
+  EXPECT_EQ(rt::enqueueOnStream(kernel, ops, stream.get(), workspace.address()),
+            "kernel ggemm_tok on a caller's stream: its token workspace has " +
+                std::to_string(bytes - 256) +
+                " bytes, fewer than the tokenWorkspaceBytes of these rows (" +
+                std::to_string(bytes) + ")");
+  // With one, the decodes run first, into it.
+  ops.tokenWorkspaceSize = bytes;
   for (int i : {0, 1, 2, 3, 4, 5, 8}) {
     std::vector<uint8_t> zeros(1024, 0);
     ASSERT_EQ(buffers[i].upload(zeros.data(), zeros.size()), "");

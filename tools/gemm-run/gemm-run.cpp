@@ -878,6 +878,7 @@ int run(int argc, char **argv) {
           !err.empty())
         return fail(err);
       first.operands.tokenWorkspace = tokenWorkspace.address();
+      first.operands.tokenWorkspaceSize = bytes;
       std::printf("stream launch: token workspace of %lld bytes\n",
                   (long long)bytes);
     }

@@ -63,13 +63,15 @@ GGEMM_RT_API int64_t
 ggemm_rt_token_workspace_bytes(const ggemm_rt_kernel *kernel, int64_t rows);
 
 /* ggemm_rt_launch for a kernel that decodes its tokens: its decode kernel
- * fills `token_workspace` (256-byte aligned, ggemm_rt_token_workspace_bytes
- * of the same rows) on `stream` before the kernel, at every launch. */
+ * fills `token_workspace` (256-byte aligned, `token_workspace_size` bytes,
+ * at least ggemm_rt_token_workspace_bytes of the same rows) on `stream`
+ * before the kernel, at every launch. Other kernels ignore it. */
 GGEMM_RT_API int ggemm_rt_launch_decoded(
     const ggemm_rt_kernel *kernel, void *stream, uint64_t workspace,
-    uint64_t token_workspace, int64_t sets, const uint64_t *a,
-    const uint64_t *b, const uint64_t *sfa, const uint64_t *sfb,
-    const uint64_t *c, uint64_t row_array, uint64_t alpha, int64_t rows);
+    uint64_t token_workspace, int64_t token_workspace_size, int64_t sets,
+    const uint64_t *a, const uint64_t *b, const uint64_t *sfa,
+    const uint64_t *sfb, const uint64_t *c, uint64_t row_array, uint64_t alpha,
+    int64_t rows);
 
 /* ggemm_rt_launch for a kernel of rows "gathered" (one operand set): A and
  * SFA are the token matrix of `token_rows` (T) rows, C and `row_indices`

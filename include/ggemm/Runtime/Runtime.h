@@ -437,11 +437,13 @@ struct Operands {
   /// readable row when T = 0.
   int64_t tokenRows = 0;
   /// enqueueOnStream with a kernel that decodes its tokens ("tokens"):
-  /// the token workspace, device memory of tokenWorkspaceBytes(manifest,
-  /// contiguousRows, tokenRows), 256-byte aligned, which the decode kernel
-  /// fills at every launch (launches into one must not overlap). Launch
-  /// allocates its own and ignores this.
+  /// the token workspace, 256-byte aligned device memory of
+  /// `tokenWorkspaceSize` bytes, at least tokenWorkspaceBytes(manifest,
+  /// contiguousRows, tokenRows), which the decode kernel fills at every
+  /// launch (launches into one must not overlap). Launch allocates its own
+  /// and ignores these; so does enqueueOnStream for other kernels.
   CUdeviceptr tokenWorkspace = 0;
+  int64_t tokenWorkspaceSize = 0;
 };
 
 /// Checks `operands` against `manifest` before anything is encoded or
@@ -517,7 +519,8 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// rows are R, token_rows is T). Not for split-K kernels (their
 /// grid barrier needs a workspace of its own). A kernel with "tokens"
 /// takes its token workspace from Operands::tokenWorkspace (it grows with
-/// the rows), and its decode kernel runs first, once per operand set. The
+/// the rows), and its decode kernel runs once per operand set after the
+/// setup kernel, before the kernel. The
 /// kernel's error flags land in the int32 at workspace + 4
 /// (streamErrorFlags reads them).
 [[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
