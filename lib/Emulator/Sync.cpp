@@ -72,18 +72,25 @@ void Launch::runCollective(Thread &t, const Inst &in) {
   uint32_t pc = t.pc;
   uint32_t mask = collectiveMask(t, in);
   setState(t, WaitColl);
+  if (!collectiveReady(c, first, count, pc, mask))
+    return;
+  uint32_t end = std::min(first + count, nThreads);
+  auto member = [&](uint32_t i) {
+    Thread &o = c.threads[i];
+    return o.state == WaitColl && (mask >> ((i - first) & 31) & 1);
+  };
   // These collectives are .aligned (wgmma.*.sync.aligned,
   // setmaxnreg.sync.aligned, tcgen05.alloc and friends): every thread of
-  // the warpgroup (warp) executes the same instruction. Threads waiting at
-  // another copy of one, which a compiler can make by duplicating code
-  // into divergent paths, are an error (the aligned named barriers'
-  // version of it hung an H100: barArrive).
+  // the warpgroup (warp) executes the same instruction. collectiveReady
+  // takes a member waiting at another instruction of the same kind, a copy
+  // a compiler can make by duplicating code into divergent paths: for
+  // these that is an error (the aligned named barriers' version of it hung
+  // an H100: barArrive).
   bool aligned = wgScope || in.op == Op::Tc05Alloc ||
                  in.op == Op::Tc05Dealloc || in.op == Op::Tc05Relinquish;
-  for (uint32_t i = first; aligned && i < std::min(first + count, nThreads);
-       ++i) {
+  for (uint32_t i = first; aligned && i < end; ++i) {
     const Thread &o = c.threads[i];
-    if (o.state == WaitColl && o.pc != pc && code[o.pc].op == in.op) {
+    if (member(i) && o.pc != pc) {
       fail(t, "collective error",
            "the " + std::string(wgScope ? "warpgroup" : "warp") +
                " of thread " + std::to_string(t.lin) + " reaches an aligned " +
@@ -94,13 +101,6 @@ void Launch::runCollective(Thread &t, const Inst &in) {
       return;
     }
   }
-  if (!collectiveReady(c, first, count, pc, mask))
-    return;
-  uint32_t end = std::min(first + count, nThreads);
-  auto member = [&](uint32_t i) {
-    Thread &o = c.threads[i];
-    return o.state == WaitColl && (mask >> ((i - first) & 31) & 1);
-  };
   auto releaseAll = [&]() {
     for (uint32_t i = first; i < end; ++i) {
       Thread &o = c.threads[i];
