@@ -14,6 +14,9 @@ grep -qx "GGEMM_SANITIZE:STRING=$GGEMM_SANITIZERS" "$GGEMM_BUILD/CMakeCache.txt"
 # ASan stops at its first report; UBSan is built with
 # -fno-sanitize-recover=all and told to stop and print a stack as well.
 # LeakSanitizer stays on, with no suppressions.
+# The three longest emulator sweeps run one emulator seed here instead of
+# two or three (lit feature `sanitized`, test/lit.cfg.py): the plain build
+# runs every seed, and this run stays well inside CI's hour.
 # allow_user_poisoning=0: llvm::BumpPtrAllocator (behind MLIR's attribute and
 # type storage) poisons its slabs when its header is compiled with ASan, as
 # in ggemm's code, and not when compiled without, as in libMLIR.so; a slab

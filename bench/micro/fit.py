@@ -117,6 +117,9 @@ def fit(micro):
         "streaming read of a %s-byte buffer (16-byte loads, grid stride); "
         "the best CTAs-per-SM configuration's median over repetitions"
         % _get(micro, "dram_read", "buffer_bytes"))
+    # Not a constant: L2 read bandwidth (an L2-resident buffer read many
+    # times), where micro.json has it.
+    data["l2_read_gbps"] = _opt_median(micro, "l2_read")
 
     # 3. wgmma throughput.
     by_n = _get(micro, "wgmma", "by_n")

@@ -249,6 +249,69 @@ std::string bench_dram(void* buf, size_t bytes) {
          ", \"buffer_bytes\": " + std::to_string(bytes) + ", \"configs\": " + configs + "}";
 }
 
+// L2 read bandwidth (a data item, not one of the eight constants): the same
+// 16-byte loads over a buffer that fits L2, `passes` times in one launch, so
+// that after the first pass every load is an L2 hit (L1::no_allocate keeps
+// them from L1). What the tile loads that many CTAs share (the token tile of a
+// weight-tile column) can draw on.
+__global__ void __launch_bounds__(256)
+    k_read_passes(const uint4* __restrict__ p, size_t n16, int passes, uint4* sink) {
+  size_t stride = size_t(gridDim.x) * blockDim.x;
+  uint4 acc = make_uint4(0, 0, 0, 0);
+  for (int pass = 0; pass < passes; ++pass) {
+    size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    for (; i + 3 * stride < n16; i += 4 * stride) {
+      uint4 a = ld_stream(p + i), b = ld_stream(p + i + stride),
+            c = ld_stream(p + i + 2 * stride), d = ld_stream(p + i + 3 * stride);
+      acc.x ^= a.x ^ b.x ^ c.x ^ d.x;
+      acc.y ^= a.y ^ b.y ^ c.y ^ d.y;
+      acc.z ^= a.z ^ b.z ^ c.z ^ d.z;
+      acc.w ^= a.w ^ b.w ^ c.w ^ d.w;
+    }
+  }
+  if ((acc.x & acc.y & acc.z & acc.w) == 0xdeadbeefu) *sink = acc;
+}
+
+// Buffers of 8, 16 and 24 MiB (the H100's and H200's L2 is 50 MB, in two
+// halves), 4 and 8 CTAs of 256 threads per SM; median is the best
+// configuration's at 16 MiB.
+std::string bench_l2(void* buf) {
+  std::fprintf(stderr, "l2 read ...\n");
+  uint4* sink;
+  CK(cudaMalloc(&sink, sizeof(uint4)));
+  Timer t;
+  const size_t mib = size_t(1) << 20;
+  const size_t sizes[] = {8 * mib, 16 * mib, 24 * mib};
+  const int ks[] = {4, 8};
+  std::string configs = "[";
+  double best16 = 0;
+  for (int si = 0; si < 3; ++si) {
+    size_t bytes = sizes[si];
+    int passes = int((size_t(2) << 30) / bytes);  // 2 GiB read per launch
+    for (int ki = 0; ki < 2; ++ki) {
+      std::vector<double> reps;
+      for (int r = 0; r < kWarmup + kReps; ++r) {
+        t.start();
+        k_read_passes<<<g_num_sms * ks[ki], 256>>>(static_cast<const uint4*>(buf), bytes / 16,
+                                                    passes, sink);
+        CK_LAUNCH();
+        float ms = t.stop_ms();
+        if (r >= kWarmup)
+          reps.push_back(double(bytes) * passes / (ms * 1e-3) / 1e9);
+      }
+      if (bytes == 16 * mib) best16 = std::max(best16, median(reps));
+      if (si || ki) configs += ", ";
+      configs += jstat(reps, "\"buffer_bytes\": " + std::to_string(bytes) +
+                                 ", \"ctas_per_sm\": " + std::to_string(ks[ki]) +
+                                 ", \"passes\": " + std::to_string(passes));
+    }
+  }
+  CK(cudaFree(sink));
+  return "{\"median\": " + jnum(best16) +
+         ", \"unit\": \"GB/s (1e9 bytes/s), the best 16 MiB configuration's median\", "
+         "\"configs\": " + configs + "]}";
+}
+
 //===----------------------------------------------------------------------===//
 // 3. wgmma throughput
 //===----------------------------------------------------------------------===//
@@ -927,6 +990,7 @@ int main(int argc, char** argv) {
   out += "\"reps\": " + std::to_string(kReps) + ", \"warmup\": " + std::to_string(kWarmup) + ",\n";
   out += "\"clock\": " + bench_clock() + ",\n";
   out += "\"dram_read\": " + bench_dram(buf, bytes) + ",\n";
+  out += "\"l2_read\": " + bench_l2(buf) + ",\n";
   out += "\"wgmma\": " + bench_wgmma() + ",\n";
   out += "\"decode\": " + bench_decode() + ",\n";
   out += "\"step\": " + bench_step() + ",\n";

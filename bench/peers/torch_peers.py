@@ -17,11 +17,17 @@ user has on a GPU without FP4 tensor cores (Hopper):
                     scale per row (A) and per (group, row) (B), requantized
                     from the dequantized operands: a different, lossy format
   matmul_loop_bf16  one torch.mm per group on the dequantized bf16 operands
+  dequant_matmul_loop_bf16  (compute-bound shapes only) the same loop with
+                    the dequantization timed too: each call decodes the
+                    packed operands to bf16 (a 256-entry byte table, times
+                    the block scales: exact in bf16) and then runs the loop,
+                    end to end
 
 Every time is the median over many replays of a CUDA graph, each replay
 timed with CUDA events; a replay calls the peer once on each of several input
 sets, enough that the operands of one call have left L2 when the next call
-on the same set comes. The dequantization is not timed.
+on the same set comes. The dequantization is not timed, except in
+dequant_matmul_loop_bf16.
 
 The same run measures two ceilings: dense bf16 tensor throughput (a large
 bf16 matmul on random data) and DRAM bandwidth (a large device-to-device copy
@@ -143,6 +149,26 @@ def dequantize_chunk(packed, scales, dtype):
     return values.to(dtype)
 
 
+def byte_table():
+    """bf16 [256, 2]: the two e2m1 values of a packed byte (lower nibble
+    first)."""
+    values = torch.tensor(E2M1_VALUES, dtype=torch.float32)
+    codes = torch.arange(256)
+    return torch.stack((values[codes & 0xF], values[codes >> 4]),
+                       dim=-1).to(device=DEV, dtype=torch.bfloat16)
+
+
+def dequantize_bf16(packed, scales, table):
+    """packed [..., K/2] e2m1 bytes and scales [..., K/16] e4m3 bytes ->
+    bf16 [..., K]: a byte-table gather, then one multiply by the block scale
+    (an e2m1 value times an e4m3 scale has at most 5 significant bits: exact
+    in bf16). Only device ops, so a CUDA graph can capture it."""
+    pairs = table[packed.long()]  # [..., K/2, 2]
+    blocks = pairs.reshape(*packed.shape[:-1], scales.shape[-1], 16)
+    scale = scales.view(torch.float8_e4m3fn).to(torch.bfloat16).unsqueeze(-1)
+    return (blocks * scale).reshape(*packed.shape[:-1], packed.shape[-1] * 2)
+
+
 def rowwise_fp8(x):
     """e4m3 copy of x with one f32 scale per row (last dim reduced), a chunk
     of rows at a time."""
@@ -196,6 +222,7 @@ def run_shape(bench, reps, seed, l2_bytes, ceiling):
         data.append({"a": dequantize(a_packed, a_scales, torch.bfloat16),
                      "b": dequantize(b_packed, b_scales, torch.bfloat16),
                      "packed": (a_packed, a_scales, b_packed, b_scales)})
+    compute_bound = t_compute >= t_memory
     # Reference of set 0, in float64 from the packed data, one group at a
     # time (all of B in float64 would not fit for the largest shapes).
     a_packed, a_scales, b_packed, b_scales = data[0]["packed"]
@@ -206,8 +233,6 @@ def run_shape(bench, reps, seed, l2_bytes, ceiling):
         rows = slice(starts[i], starts[i] + ms[i])
         ref[rows] = (dequantize(a_packed[rows], a_scales[rows], torch.float64)
                      @ dequantize(b_packed[i], b_scales[i], torch.float64).T)
-    for d in data:
-        del d["packed"]
 
     def report(peer, exact, make_call, check):
         """Times make_call(d) over all sets; check(d) gives set 0's output
@@ -228,6 +253,30 @@ def run_shape(bench, reps, seed, l2_bytes, ceiling):
         return rec
 
     results = []
+
+    # Dequantize-then-torch.mm end to end (compute-bound shapes): the
+    # packed operands are the input, the decode is timed with the loop.
+    if compute_bound:
+        table = byte_table()
+        for d in data:
+            d["c"] = torch.empty(m_total, n, dtype=torch.bfloat16, device=DEV)
+        def dequant_loop(d):
+            a_p, a_s, b_p, b_s = d["packed"]
+            c = d["c"]
+            def call():
+                a = dequantize_bf16(a_p, a_s, table)
+                for i, (s, m) in enumerate(zip(starts, ms)):
+                    if m > 0:
+                        torch.mm(a[s:s + m], dequantize_bf16(b_p[i], b_s[i],
+                                                             table).T,
+                                 out=c[s:s + m])
+            return call
+        results.append(report("dequant_matmul_loop_bf16", True, dequant_loop,
+                              lambda d: d["c"]))
+        for d in data:
+            del d["c"]
+    for d in data:
+        del d["packed"]
 
     # torch._grouped_mm: A [M_total, K] row-major, B as [G, K, N] column-major.
     def grouped_mm(d):
@@ -310,7 +359,8 @@ def main():
     print(f"ceilings: bf16 {ceiling['bf16_tflops']:.0f} TFLOP/s, copy "
           f"{ceiling['copy_tbs']:.2f} TB/s (read+write), read "
           f"{ceiling['read_tbs']:.2f} TB/s")
-    names = ("grouped_mm_bf16", "matmul_loop_bf16", "scaled_grouped_mm_fp8")
+    names = ("grouped_mm_bf16", "matmul_loop_bf16", "scaled_grouped_mm_fp8",
+             "dequant_matmul_loop_bf16")
     print(f"{'shape':16} {'floor us':>9} " + " ".join(f"{p:>22}" for p in names))
     for shape, floor, peers in rows:
         cells = []
