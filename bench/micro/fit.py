@@ -159,6 +159,13 @@ def fit(micro):
         "clock64 over a loop of wait_group 1; 2 x (fence.proxy.async; "
         "bar.sync 1,256); wgmma.fence; commit (no wgmma), 256 threads per SM")
     data["step_cycles_kernel_order"] = _opt_median(micro, "step", "kernel_order")
+    # Not a constant: the step of the kernels with the weights in wgmma's
+    # A registers (register-A decode + 4 wgmmas), per N, where micro.json
+    # has it.
+    data["step_register_a_by_n"] = {
+        str(n): float(v["median"])
+        for n, v in micro.get("step_register_a", {}).get("by_n", {}).items()
+    }
 
     # 6. Tile: the loop with the 128x128 f16 store, less the time the SM's
     # share of DRAM bandwidth needs for those bytes; never below the loop

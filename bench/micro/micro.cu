@@ -640,6 +640,200 @@ std::string bench_decode() {
                      "\"pieces_per_iter\": 2");
 }
 
+// The step of the kernels whose weights go to wgmma in registers (16 and 32
+// tokens, and predecoded tokens at every tile M; a data item, not one of the
+// eight constants): per 64-K step each thread loads its two weight rows'
+// 16-byte pieces (four ld.shared.v4, as the kernel), gathers and decodes
+// the 16 f16 pairs it holds in wgmma's A fragments (8 prmt gathers, 8
+// four-code decodes, each a shift and mask, the byte arithmetic, 2 prmt
+// and 2 mul.f16x2 by the scale), then issues 4 wgmma m64nNk16 with A from
+// those registers and B (N token rows of f16) from shared memory;
+// commit; wait_group 1. The fragments of the step in flight stay untouched
+// (two sets, alternating). Cycles per step per warpgroup, 2 warpgroups, 1
+// CTA per SM.
+template <int N>
+struct WgmmaRegA;
+
+#define WGMMA_RA_ACC8 "%0, %1, %2, %3, %4, %5, %6, %7"
+#define WGMMA_RA_ACC16 WGMMA_RA_ACC8 ", %8, %9, %10, %11, %12, %13, %14, %15"
+#define WGMMA_RA_ACC32 WGMMA_RA_ACC16 \
+    ", %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31"
+#define WGMMA_RA_ACC64 WGMMA_RA_ACC32 \
+    ", %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47" \
+    ", %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63"
+#define WGMMA_RA_ACC128 WGMMA_RA_ACC64 \
+    ", %64, %65, %66, %67, %68, %69, %70, %71, %72, %73, %74, %75, %76, %77, %78, %79" \
+    ", %80, %81, %82, %83, %84, %85, %86, %87, %88, %89, %90, %91, %92, %93, %94, %95" \
+    ", %96, %97, %98, %99, %100, %101, %102, %103, %104, %105, %106, %107, %108, %109, %110, %111" \
+    ", %112, %113, %114, %115, %116, %117, %118, %119, %120, %121, %122, %123, %124, %125, %126, %127"
+#define WGMMA_RA_D8(i)                                                  \
+  "+f"(d[(i) + 0]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3]), \
+      "+f"(d[(i) + 4]), "+f"(d[(i) + 5]), "+f"(d[(i) + 6]), "+f"(d[(i) + 7])
+#define WGMMA_RA_D16(i) WGMMA_RA_D8(i), WGMMA_RA_D8((i) + 8)
+#define WGMMA_RA_D32(i) WGMMA_RA_D16(i), WGMMA_RA_D16((i) + 16)
+#define WGMMA_RA_D64(i) WGMMA_RA_D32(i), WGMMA_RA_D32((i) + 32)
+#define WGMMA_RA_D128(i) WGMMA_RA_D64(i), WGMMA_RA_D64((i) + 64)
+
+// WgmmaRegA<N> with C = N/2 accumulators; A0: the operand number C of the
+// first A register (then C+1 .. C+3), DB: C+4, the B descriptor. Register
+// A: no trans-a; "p, 1, 1, 0" is scale-d, scale-a, scale-b, trans-b.
+#define WGMMA_RA_SPECIALIZATION(N, C, A0, A1, A2, A3, DB)                     \
+  template <>                                                                 \
+  struct WgmmaRegA<N> {                                                       \
+    static __device__ __forceinline__ void mma(float* d, uint32_t a0,         \
+                                               uint32_t a1, uint32_t a2,      \
+                                               uint32_t a3, uint64_t db) {    \
+      SM90A_ASM("{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"                   \
+                "wgmma.mma_async.sync.aligned.m64n" #N "k16.f32.f16.f16 "    \
+                "{" WGMMA_RA_ACC##C "}, {%" #A0 ", %" #A1 ", %" #A2 ", %" #A3 \
+                "}, %" #DB ", p, 1, 1, 0;\n}\n"                               \
+                : WGMMA_RA_D##C(0)                                            \
+                : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "l"(db));               \
+    }                                                                         \
+  };
+
+WGMMA_RA_SPECIALIZATION(16, 8, 8, 9, 10, 11, 12)
+WGMMA_RA_SPECIALIZATION(32, 16, 16, 17, 18, 19, 20)
+WGMMA_RA_SPECIALIZATION(64, 32, 32, 33, 34, 35, 36)
+WGMMA_RA_SPECIALIZATION(128, 64, 64, 65, 66, 67, 68)
+WGMMA_RA_SPECIALIZATION(256, 128, 128, 129, 130, 131, 132)
+
+#undef WGMMA_RA_SPECIALIZATION
+#undef WGMMA_RA_D128
+#undef WGMMA_RA_D64
+#undef WGMMA_RA_D32
+#undef WGMMA_RA_D16
+#undef WGMMA_RA_D8
+#undef WGMMA_RA_ACC128
+#undef WGMMA_RA_ACC64
+#undef WGMMA_RA_ACC32
+#undef WGMMA_RA_ACC16
+#undef WGMMA_RA_ACC8
+
+// Two f16 pairs from four codes (one per byte, low nibble) times the scale
+// pair s: the `2n + 14(n & 8)` high bytes, placed beside zero low bytes.
+__device__ __forceinline__ void decode_four(uint32_t codes, uint32_t s, uint32_t& lo,
+                                            uint32_t& hi) {
+  const uint32_t b = (codes & 0x08080808u) * 14u + ((codes << 1) & 0x1E1E1E1Eu);
+  lo = hmul2(s, __byte_perm(b, 0, 0x1404));
+  hi = hmul2(s, __byte_perm(b, 0, 0x3424));
+}
+
+// One step's A fragments of one thread from its rows' pieces p0 (row r,
+// two 16-byte pieces as 8 words) and p1 (row r + 8): 16 registers, 4 per
+// k16 slice. sel: the thread's byte selector (its two bytes of two words).
+__device__ __forceinline__ void fragments(const uint32_t (&p0)[8], const uint32_t (&p1)[8],
+                                          uint32_t sel, int shift, uint32_t s,
+                                          uint32_t (&a)[16]) {
+#pragma unroll
+  for (int j = 0; j < 4; ++j) {
+    const uint32_t g0 = __byte_perm(p0[2 * j], p0[2 * j + 1], sel) >> shift;
+    const uint32_t g1 = __byte_perm(p1[2 * j], p1[2 * j + 1], sel) >> shift;
+    decode_four(g0 & 0x0F0F0F0Fu, s, a[4 * j + 0], a[4 * j + 2]);
+    decode_four(g1 & 0x0F0F0F0Fu, s, a[4 * j + 1], a[4 * j + 3]);
+  }
+}
+
+// Shared memory: weight rows (64 rows x 2 pieces of 16 bytes per warpgroup,
+// per step slot; 8 slots), then B (N rows x 64 K of f16, zero).
+template <int N>
+__global__ void __launch_bounds__(256, 1)
+    k_step_rega(int iters, uint64_t* cyc, float* sink) {
+  extern __shared__ __align__(1024) unsigned char smem[];
+  const int tid = threadIdx.x, lane = tid % 32, wg = tid / 128;
+  constexpr int kSlotBytes = 2 * 64 * 32;  // both warpgroups' rows
+  uint32_t* w32 = reinterpret_cast<uint32_t*>(smem);
+  for (int i = tid; i < 8 * kSlotBytes / 4; i += blockDim.x)
+    w32[i] = 0x11111111u * (uint32_t)(i & 7);  // small codes: finite sums
+  for (int i = 8 * kSlotBytes / 16 + tid; i < (8 * kSlotBytes + N * 128) / 16; i += blockDim.x)
+    reinterpret_cast<uint4*>(smem)[i] = make_uint4(0, 0, 0, 0);
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+  __syncthreads();
+  const uint32_t base = smem_addr(smem);
+  const int row = 16 * ((tid / 32) % 4) + lane / 4, t = lane % 4;
+  const uint32_t sel = (t % 2) ? 0x7632u : 0x5410u;  // bytes 2,3 or 0,1 of each word
+  const int shift = t >= 2 ? 4 : 0;                   // high or low nibbles
+  const uint32_t rows0 = base + wg * 64 * 32 + row * 32;
+  const uint64_t db = make_desc(base + 8 * kSlotBytes);
+  const uint32_t scale = 0x3C003C00u;  // f16 1.0 pair
+  float d[N / 2];
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) d[i] = 0.f;
+  uint32_t a[2][16];
+  __syncthreads();
+  uint64_t c0 = clock64();
+  for (int it = 0; it < iters; it += 2) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const uint32_t r0 = rows0 + (((it + h) & 7) * kSlotBytes);
+      uint32_t p0[8], p1[8];
+      asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];"
+                   : "=r"(p0[0]), "=r"(p0[1]), "=r"(p0[2]), "=r"(p0[3]) : "r"(r0) : "memory");
+      asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];"
+                   : "=r"(p0[4]), "=r"(p0[5]), "=r"(p0[6]), "=r"(p0[7]) : "r"(r0 + 16) : "memory");
+      asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];"
+                   : "=r"(p1[0]), "=r"(p1[1]), "=r"(p1[2]), "=r"(p1[3]) : "r"(r0 + 256) : "memory");
+      asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];"
+                   : "=r"(p1[4]), "=r"(p1[5]), "=r"(p1[6]), "=r"(p1[7]) : "r"(r0 + 272) : "memory");
+      wgmma_wait<1>();
+      fragments(p0, p1, sel, shift, scale, a[h]);
+      wgmma_fence();
+#pragma unroll
+      for (int ks = 0; ks < kWgmmaPerIter; ++ks)
+        WgmmaRegA<N>::mma(d, a[h][4 * ks], a[h][4 * ks + 1], a[h][4 * ks + 2], a[h][4 * ks + 3],
+                          db + (uint64_t)(ks * 256 >> 4));
+      wgmma_commit();
+    }
+  }
+  wgmma_wait<0>();
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) reg_fence(d[i]);
+  uint64_t c1 = clock64();
+  if (tid % 128 == 0) cyc[blockIdx.x * 2 + wg] = c1 - c0;
+  float sum = 0.f;
+#pragma unroll
+  for (int i = 0; i < N / 2; ++i) sum += d[i];
+  if (sum == 1234.5f) sink[tid] = sum;
+}
+
+template <int N>
+std::string bench_step_rega_n() {
+  std::fprintf(stderr, "register-A step m64n%dk16 ...\n", N);
+  const int n = g_num_sms, iters = 2048;
+  const int smem = 8 * 2 * 64 * 32 + N * 128;
+  CK(cudaFuncSetAttribute(k_step_rega<N>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+  uint64_t* cyc;
+  float* sink;
+  CK(cudaMalloc(&cyc, 2 * n * sizeof(uint64_t)));
+  CK(cudaMalloc(&sink, 256 * sizeof(float)));
+  std::vector<uint64_t> hc(2 * n);
+  std::vector<double> reps;
+  for (int r = 0; r < kWarmup + kReps; ++r) {
+    k_step_rega<N><<<n, 256, smem>>>(iters, cyc, sink);
+    CK_LAUNCH();
+    CK(cudaDeviceSynchronize());
+    if (r < kWarmup) continue;
+    CK(cudaMemcpy(hc.data(), cyc, 2 * n * sizeof(uint64_t), cudaMemcpyDeviceToHost));
+    std::vector<double> per;
+    for (int i = 0; i < 2 * n; ++i) per.push_back(double(hc[i]) / double(iters));
+    reps.push_back(median(per));
+  }
+  CK(cudaFree(cyc));
+  CK(cudaFree(sink));
+  return "\"" + std::to_string(N) + "\": " + jstat(reps);
+}
+
+std::string bench_step_rega() {
+  std::string s = "{\"unit\": \"cycles per 64-K step per warpgroup (register-A decode of the weights, 4 wgmma "
+                   "m64nNk16 with A in registers, 2 warpgroups, 1 CTA per SM)\", \"by_n\": {";
+  s += bench_step_rega_n<16>() + ", ";
+  s += bench_step_rega_n<32>() + ", ";
+  s += bench_step_rega_n<64>() + ", ";
+  s += bench_step_rega_n<128>() + ", ";
+  s += bench_step_rega_n<256>() + "}";
+  return s + "}";
+}
+
 //===----------------------------------------------------------------------===//
 // 5. Fixed cost of one consumer step
 //===----------------------------------------------------------------------===//
@@ -994,6 +1188,7 @@ int main(int argc, char** argv) {
   out += "\"wgmma\": " + bench_wgmma() + ",\n";
   out += "\"decode\": " + bench_decode() + ",\n";
   out += "\"step\": " + bench_step() + ",\n";
+  out += "\"step_register_a\": " + bench_step_rega() + ",\n";
   out += "\"tile\": " + bench_tile(buf, bytes) + ",\n";
   out += "\"launch\": " + bench_launch() + ",\n";
   out += "\"dram_latency\": " + bench_latency(buf) + "\n";
