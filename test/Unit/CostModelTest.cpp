@@ -270,6 +270,26 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             t.stepWork(256, 128, false).mmaFlops);
 }
 
+TEST_F(CostModelTest, TheDecodeKernelLaunchesOncePerOperandSet) {
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  ScheduleAttr s = ScheduleAttr::get(&ctx, Chip::sm_90a, 64, 128, 256,
+                                     Raster::along_m, 1, t.numSMs, 4, true);
+  double launch = t.costConstants().launchUs;
+  // List form: one operand set, and one decode launch, per group. The
+  // tokens' bytes are the same for 2 groups of 64 rows and 128 groups of
+  // one row each; the launches are not.
+  KernelProblem few = problem(s, 2, 64, 2048, 1024);
+  KernelProblem many = problem(s, 128, 1, 2048, 1024);
+  CostEstimate a = estimateCost(t, few), b = estimateCost(t, many);
+  EXPECT_NEAR(b.tokensUs - a.tokensUs, 126 * launch, 0.05 * launch);
+  // One set (contiguous rows): one launch, whatever the groups.
+  many.rows = RowsKind::contiguous;
+  EXPECT_LT(estimateCost(t, many).tokensUs, a.tokensUs + launch);
+  // Without predecode, no decode kernel.
+  few.schedule = schedule(Chip::sm_90a, 64);
+  EXPECT_EQ(estimateCost(t, few).tokensUs, 0.0);
+}
+
 TEST_F(CostModelTest, PredecodedTokensPlan) {
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
   auto predecoded = [&](int64_t tileM, int64_t stages) {
