@@ -406,16 +406,7 @@ WGMMA_SPECIALIZATION(128, 64, 64, 65)
 WGMMA_SPECIALIZATION(256, 128, 128, 129)
 
 #undef WGMMA_SPECIALIZATION
-#undef WGMMA_D128
-#undef WGMMA_D64
-#undef WGMMA_D32
-#undef WGMMA_D16
-#undef WGMMA_D8
-#undef WGMMA_ACC128
-#undef WGMMA_ACC64
-#undef WGMMA_ACC32
-#undef WGMMA_ACC16
-#undef WGMMA_ACC8
+// (WGMMA_ACC<C> and WGMMA_D<C> stay defined for WgmmaRegA, section 4.)
 
 constexpr int kWgmmaPerIter = 4;  // one 64-K step: 4 x k16, as the kernel
 
@@ -654,26 +645,6 @@ std::string bench_decode() {
 template <int N>
 struct WgmmaRegA;
 
-#define WGMMA_RA_ACC8 "%0, %1, %2, %3, %4, %5, %6, %7"
-#define WGMMA_RA_ACC16 WGMMA_RA_ACC8 ", %8, %9, %10, %11, %12, %13, %14, %15"
-#define WGMMA_RA_ACC32 WGMMA_RA_ACC16 \
-    ", %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31"
-#define WGMMA_RA_ACC64 WGMMA_RA_ACC32 \
-    ", %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47" \
-    ", %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63"
-#define WGMMA_RA_ACC128 WGMMA_RA_ACC64 \
-    ", %64, %65, %66, %67, %68, %69, %70, %71, %72, %73, %74, %75, %76, %77, %78, %79" \
-    ", %80, %81, %82, %83, %84, %85, %86, %87, %88, %89, %90, %91, %92, %93, %94, %95" \
-    ", %96, %97, %98, %99, %100, %101, %102, %103, %104, %105, %106, %107, %108, %109, %110, %111" \
-    ", %112, %113, %114, %115, %116, %117, %118, %119, %120, %121, %122, %123, %124, %125, %126, %127"
-#define WGMMA_RA_D8(i)                                                  \
-  "+f"(d[(i) + 0]), "+f"(d[(i) + 1]), "+f"(d[(i) + 2]), "+f"(d[(i) + 3]), \
-      "+f"(d[(i) + 4]), "+f"(d[(i) + 5]), "+f"(d[(i) + 6]), "+f"(d[(i) + 7])
-#define WGMMA_RA_D16(i) WGMMA_RA_D8(i), WGMMA_RA_D8((i) + 8)
-#define WGMMA_RA_D32(i) WGMMA_RA_D16(i), WGMMA_RA_D16((i) + 16)
-#define WGMMA_RA_D64(i) WGMMA_RA_D32(i), WGMMA_RA_D32((i) + 32)
-#define WGMMA_RA_D128(i) WGMMA_RA_D64(i), WGMMA_RA_D64((i) + 64)
-
 // WgmmaRegA<N> with C = N/2 accumulators; A0: the operand number C of the
 // first A register (then C+1 .. C+3), DB: C+4, the B descriptor. Register
 // A: no trans-a; "p, 1, 1, 0" is scale-d, scale-a, scale-b, trans-b.
@@ -685,9 +656,9 @@ struct WgmmaRegA;
                                                uint32_t a3, uint64_t db) {    \
       SM90A_ASM("{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"                   \
                 "wgmma.mma_async.sync.aligned.m64n" #N "k16.f32.f16.f16 "    \
-                "{" WGMMA_RA_ACC##C "}, {%" #A0 ", %" #A1 ", %" #A2 ", %" #A3 \
+                "{" WGMMA_ACC##C "}, {%" #A0 ", %" #A1 ", %" #A2 ", %" #A3 \
                 "}, %" #DB ", p, 1, 1, 0;\n}\n"                               \
-                : WGMMA_RA_D##C(0)                                            \
+                : WGMMA_D##C(0)                                            \
                 : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "l"(db));               \
     }                                                                         \
   };
@@ -699,16 +670,16 @@ WGMMA_RA_SPECIALIZATION(128, 64, 64, 65, 66, 67, 68)
 WGMMA_RA_SPECIALIZATION(256, 128, 128, 129, 130, 131, 132)
 
 #undef WGMMA_RA_SPECIALIZATION
-#undef WGMMA_RA_D128
-#undef WGMMA_RA_D64
-#undef WGMMA_RA_D32
-#undef WGMMA_RA_D16
-#undef WGMMA_RA_D8
-#undef WGMMA_RA_ACC128
-#undef WGMMA_RA_ACC64
-#undef WGMMA_RA_ACC32
-#undef WGMMA_RA_ACC16
-#undef WGMMA_RA_ACC8
+#undef WGMMA_D128
+#undef WGMMA_D64
+#undef WGMMA_D32
+#undef WGMMA_D16
+#undef WGMMA_D8
+#undef WGMMA_ACC128
+#undef WGMMA_ACC64
+#undef WGMMA_ACC32
+#undef WGMMA_ACC16
+#undef WGMMA_ACC8
 
 // Two f16 pairs from four codes (one per byte, low nibble) times the scale
 // pair s: the `2n + 14(n & 8)` high bytes, placed beside zero low bytes.
