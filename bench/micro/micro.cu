@@ -187,14 +187,11 @@ __device__ __forceinline__ uint4 ld_stream(const uint4* p) {
   return v;
 }
 
-// Grid-stride streaming read, 4 independent 16-byte loads per thread per
-// iteration; the XOR of everything goes to `sink` only if it matches a value
-// it cannot have (the buffer is zero), so the loads stay.
-__global__ void __launch_bounds__(256)
-    k_read(const uint4* __restrict__ p, size_t n16, uint4* sink) {
+// One grid-stride pass over n16 16-byte words, 4 independent loads per
+// thread per iteration, XORed into acc.
+__device__ __forceinline__ void read_pass(const uint4* __restrict__ p, size_t n16, uint4& acc) {
   size_t stride = size_t(gridDim.x) * blockDim.x;
   size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  uint4 acc = make_uint4(0, 0, 0, 0);
   for (; i + 3 * stride < n16; i += 4 * stride) {
     uint4 a = ld_stream(p + i), b = ld_stream(p + i + stride),
           c = ld_stream(p + i + 2 * stride), d = ld_stream(p + i + 3 * stride);
@@ -210,6 +207,15 @@ __global__ void __launch_bounds__(256)
     acc.z ^= a.z;
     acc.w ^= a.w;
   }
+}
+
+// Grid-stride streaming read (one pass); the XOR of everything goes to
+// `sink` only if it matches a value it cannot have (the buffer is zero), so
+// the loads stay.
+__global__ void __launch_bounds__(256)
+    k_read(const uint4* __restrict__ p, size_t n16, uint4* sink) {
+  uint4 acc = make_uint4(0, 0, 0, 0);
+  read_pass(p, n16, acc);
   if ((acc.x & acc.y & acc.z & acc.w) == 0xdeadbeefu) *sink = acc;
 }
 
@@ -256,19 +262,8 @@ std::string bench_dram(void* buf, size_t bytes) {
 // weight-tile column) can draw on.
 __global__ void __launch_bounds__(256)
     k_read_passes(const uint4* __restrict__ p, size_t n16, int passes, uint4* sink) {
-  size_t stride = size_t(gridDim.x) * blockDim.x;
   uint4 acc = make_uint4(0, 0, 0, 0);
-  for (int pass = 0; pass < passes; ++pass) {
-    size_t i = size_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    for (; i + 3 * stride < n16; i += 4 * stride) {
-      uint4 a = ld_stream(p + i), b = ld_stream(p + i + stride),
-            c = ld_stream(p + i + 2 * stride), d = ld_stream(p + i + 3 * stride);
-      acc.x ^= a.x ^ b.x ^ c.x ^ d.x;
-      acc.y ^= a.y ^ b.y ^ c.y ^ d.y;
-      acc.z ^= a.z ^ b.z ^ c.z ^ d.z;
-      acc.w ^= a.w ^ b.w ^ c.w ^ d.w;
-    }
-  }
+  for (int pass = 0; pass < passes; ++pass) read_pass(p, n16, acc);
   if ((acc.x & acc.y & acc.z & acc.w) == 0xdeadbeefu) *sink = acc;
 }
 
