@@ -16,7 +16,7 @@ grep -qx "GGEMM_SANITIZE:STRING=$GGEMM_SANITIZERS" "$GGEMM_BUILD/CMakeCache.txt"
 # LeakSanitizer stays on, with no suppressions.
 # The three longest emulator sweeps run one emulator seed here instead of
 # two or three (lit feature `sanitized`, test/lit.cfg.py): the plain build
-# runs every seed, and this run stays well inside CI's hour.
+# runs every seed, and this run stays inside CI's hour (docs/robustness.md).
 # allow_user_poisoning=0: llvm::BumpPtrAllocator (behind MLIR's attribute and
 # type storage) poisons its slabs when its header is compiled with ASan, as
 # in ggemm's code, and not when compiled without, as in libMLIR.so; a slab

@@ -104,9 +104,10 @@ if config.ggemm_sanitize:
     # Feature `sanitized`: the longest emulator sweeps (every token tile,
     # predecoded tokens, every sm_90a kernel) run each kernel under one
     # emulator seed here instead of two or three; the plain build runs them
-    # all. The interleavings a seed varies are the emulator's, not memory
-    # safety, and under the sanitizers each emulated launch costs about
-    # seven times as long.
+    # all. A seed varies the emulator's warp interleavings, delays and the
+    # dynamic shared memory's alignment (1024 or 16 bytes); the sanitized
+    # run keeps the first seed's. Under the sanitizers each emulated launch
+    # costs about seven times as long.
     config.available_features.add("sanitized")
     env = config.environment
     # allow_user_poisoning=0: see scripts/test-sanitized.sh (LLVM's

@@ -48,6 +48,11 @@ def synthetic():
         },
         "decode": stat(90.0, pieces_per_iter=2),
         "step": stat(120.0, kernel_order=stat(110.0)),
+        "step_register_a": {
+            "unit": "cycles",
+            "by_n": {"16": stat(290.0), "256": stat(1024.0)},
+        },
+        "l2_read": stat(8000.0, configs=[]),
         "tile": {
             "unit": "cycles", "tile_bytes": 32768, "tiles_per_cta": 512,
             "store": stat(3000.0, kernel_us_median=800),
@@ -93,12 +98,23 @@ class FitTest(unittest.TestCase):
             2 * 2 * 64 * 16 * 16 / 40.0)
         self.assertAlmostEqual(d["wgmma_floor_cycles"], 40.0)
         self.assertAlmostEqual(d["step_cycles_kernel_order"], 110.0)
+        self.assertEqual(d["step_register_a_by_n"],
+                         {"16": 290.0, "256": 1024.0})
+        self.assertAlmostEqual(d["l2_read_gbps"], 8000.0)
         self.assertAlmostEqual(d["clock_ghz_under_wgmma"], 1.98)
         self.assertAlmostEqual(d["launch_us_stream"], 4.0)
         self.assertEqual(d["dram_latency_ns_by_size"]["1073741824"], 800.0)
         for k in fit.NAMES:
             self.assertIn(k, doc["units"])
             self.assertTrue(doc["explanations"][k])
+
+    def test_data_items_are_optional(self):
+        # A micro.json from before the register-A step and L2 benchmarks.
+        micro = synthetic()
+        del micro["step_register_a"], micro["l2_read"]
+        d = fit.fit(micro)["data"]
+        self.assertEqual(d["step_register_a_by_n"], {})
+        self.assertIsNone(d["l2_read_gbps"])
 
     def test_tile_floor(self):
         m = synthetic()

@@ -161,7 +161,7 @@ def byte_table():
 def dequantize_bf16(packed, scales, table):
     """packed [..., K/2] e2m1 bytes and scales [..., K/16] e4m3 bytes ->
     bf16 [..., K]: a byte-table gather, then one multiply by the block scale
-    (an e2m1 value times an e4m3 scale has at most 5 significant bits: exact
+    (an e2m1 value times an e4m3 scale has at most 6 significant bits: exact
     in bf16). Only device ops, so a CUDA graph can capture it."""
     pairs = table[packed.long()]  # [..., K/2, 2]
     blocks = pairs.reshape(*packed.shape[:-1], scales.shape[-1], 16)
