@@ -70,25 +70,40 @@ void buildSetupKernel(OpBuilder &b, Location loc, StringRef name,
 }
 
 /// The decode kernel of a kernel with predecoded tokens
-/// (docs/sm90-kernel.md, "Predecoded tokens"): a grid-stride loop of
-/// kTokensKernelThreads threads a block (ggemm.decode_tokens) over the
-/// parameters the runtime passes per operand set: the set's token
-/// workspace, A, SFA, the rows of A and K.
+/// (docs/sm90-kernel.md, "Predecoded tokens"), one launch for every operand
+/// set: CTA (x, y) reads entry y of its table (`sets` entries of
+/// kTokenTableEntryWords words: the set's token workspace, A, SFA, and its
+/// rows of A and K as two int32) and runs ggemm.decode_tokens on it, a
+/// grid-stride loop of kTokensKernelThreads threads a block over grid x.
 void buildTokensKernel(OpBuilder &b, Location loc, StringRef name,
-                       int64_t tileK) {
+                       int64_t tileK, int64_t sets) {
   MLIRContext *ctx = b.getContext();
+  auto global = IntegerAttr::get(IntegerType::get(ctx, 64), 1);
   Type i32 = b.getI32Type(), i64 = b.getI64Type();
-  auto tokens = gpu::GPUFuncOp::create(
-      b, loc, name, b.getFunctionType({i64, i64, i64, i32, i32}, {}));
+  auto tableType = MemRefType::get({sets, kTokenTableEntryWords}, i64,
+                                   MemRefLayoutAttrInterface{}, global);
+  auto tokens = gpu::GPUFuncOp::create(b, loc, name,
+                                       b.getFunctionType({tableType}, {}));
   tokens->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   tokens.setKnownBlockSizeAttr(
       b.getDenseI32ArrayAttr({int32_t(kTokensKernelThreads), 1, 1}));
   OpBuilder::InsertionGuard guard(b);
   Block &entry = tokens.getBody().front();
   b.setInsertionPointToStart(&entry);
-  DecodeTokensOp::create(b, loc, entry.getArgument(0), entry.getArgument(1),
-                         entry.getArgument(2), entry.getArgument(3),
-                         entry.getArgument(4), b.getI64IntegerAttr(tileK));
+  Value set = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  auto word = [&](int64_t w) -> Value {
+    return memref::LoadOp::create(
+        b, loc, entry.getArgument(0),
+        ValueRange{set, indexConstant(b, loc, w)});
+  };
+  Value dst = word(0), a = word(1), sfa = word(2), sizes = word(3);
+  Value rows = arith::TruncIOp::create(b, loc, i32, sizes);
+  Value k = arith::TruncIOp::create(
+      b, loc, i32,
+      arith::ShRUIOp::create(b, loc, sizes,
+                             arith::ConstantIntOp::create(b, loc, i64, 32)));
+  DecodeTokensOp::create(b, loc, dst, a, sfa, rows, k,
+                         b.getI64IntegerAttr(tileK));
   gpu::ReturnOp::create(b, loc);
 }
 
@@ -283,7 +298,8 @@ struct GGemmOutlineKernel final
     buildSetupKernel(b, loc, setupKernelName(name), getLaunchBlock(launch));
     if (p.schedule.getPredecode())
       buildTokensKernel(b, loc, tokensKernelName(name),
-                        p.schedule.getTileK());
+                        p.schedule.getTileK(),
+                        getLaunchBlock(launch).tokenSets);
     if (hostOperands) {
       // Where the ggemm op stood, on its operands and with its launch:
       // ggemm-lower-launch launches the kernel from here, after the setup

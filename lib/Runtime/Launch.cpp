@@ -159,39 +159,36 @@ std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
   return "";
 }
 
-std::vector<TokenDecode> tokenDecodesOf(const Manifest &manifest,
-                                        const Operands &operands,
-                                        CUdeviceptr tokenWorkspace) {
+std::vector<uint64_t> tokenTableOf(const Manifest &manifest,
+                                   const Operands &operands,
+                                   CUdeviceptr tokenWorkspace) {
   // Rows and K fit an int32: checkOperands bounded the rows, parseManifest
   // K.
-  std::vector<TokenDecode> decodes;
+  std::vector<uint64_t> table;
   std::vector<TokenRegion> regions =
       tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
-  for (size_t set = 0; set < regions.size(); ++set)
-    decodes.push_back({tokenWorkspace + CUdeviceptr(regions[set].offset),
-                       operands.a[set], operands.sfa[set],
-                       int32_t(regions[set].rows), int32_t(regions[set].k)});
-  return decodes;
+  for (size_t set = 0; set < regions.size(); ++set) {
+    uint64_t sizes = uint64_t(uint32_t(regions[set].rows)) |
+                     uint64_t(uint32_t(regions[set].k)) << 32;
+    table.insert(table.end(),
+                 {uint64_t(tokenWorkspace + CUdeviceptr(regions[set].offset)),
+                  uint64_t(operands.a[set]), uint64_t(operands.sfa[set]),
+                  sizes});
+  }
+  return table;
 }
 
-std::string enqueueTokenDecodes(const Kernel &kernel,
-                                const std::vector<TokenDecode> &decodes,
-                                CUstream stream) {
-  // The decode kernel's parameters: dst, a, sfa, rows, k.
+std::string enqueueTokenDecode(const Kernel &kernel, CUdeviceptr table,
+                               CUstream stream) {
   const Manifest &manifest = kernel.manifest();
   LaunchShape shape;
   shape.grid = manifest.tokens.grid;
   shape.block = manifest.tokens.block;
-  for (const TokenDecode &set : decodes) {
-    void *args[] = {
-        const_cast<CUdeviceptr *>(&set.dst), const_cast<CUdeviceptr *>(&set.a),
-        const_cast<CUdeviceptr *>(&set.sfa), const_cast<int32_t *>(&set.rows),
-        const_cast<int32_t *>(&set.k)};
-    if (std::string err =
-            launchKernel(kernel.tokensFunction(), shape, stream, args);
-        !err.empty())
-      return "token decode kernel " + manifest.tokens.kernel + ": " + err;
-  }
+  void *args[] = {&table};
+  if (std::string err =
+          launchKernel(kernel.tokensFunction(), shape, stream, args);
+      !err.empty())
+    return "token decode kernel " + manifest.tokens.kernel + ": " + err;
   return "";
 }
 
@@ -238,7 +235,10 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
         !err.empty())
       return "the token workspace: " + err;
     tokenWorkspace = out.tokenWorkspace.address();
-    out.tokenDecodes = tokenDecodesOf(manifest, operands, tokenWorkspace);
+    if (std::string err = makeArray(
+            tokenTableOf(manifest, operands, tokenWorkspace), out.tokenTable);
+        !err.empty())
+      return "the token decode table: " + err;
   }
 
   // Tensor maps, in manifest order. CUtensorMap is 128 bytes and 128-byte
@@ -345,12 +345,14 @@ std::string Launch::enqueue(CUstream stream,
   const Manifest &manifest = kernel->manifest();
   LaunchShape shape = launchShapeOf(manifest);
 
-  // A kernel with "tokens": its decode kernel first, once per operand set,
-  // on the same stream (so the kernel, and a graph capturing this launch,
-  // see the tokens of this launch).
-  if (std::string err = enqueueTokenDecodes(*kernel, tokenDecodes, stream);
-      !err.empty())
-    return err;
+  // A kernel with "tokens": its decode kernel first, one launch for all
+  // operand sets, on the same stream (so the kernel, and a graph capturing
+  // this launch, see the tokens of this launch).
+  if (manifest.decodesTokens())
+    if (std::string err =
+            enqueueTokenDecode(*kernel, tokenTable.address(), stream);
+        !err.empty())
+      return err;
 
   // The driver copies the parameter values at enqueue time, so pointing
   // into this object is safe even if it moves afterwards. A gathered

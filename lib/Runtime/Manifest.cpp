@@ -248,12 +248,10 @@ std::string parseSetup(const Value &root, Manifest &out) {
   return "";
 }
 
-/// The token decode kernel's parameters, in order.
-const char *const kTokenParams[] = {"workspace", "a", "sfa", "rows", "k"};
-
 /// The optional "tokens" object: the decode kernel that fills the token
-/// workspace before every launch (rt::Launch), its grid, block and
-/// parameter list (exactly kTokenParams).
+/// workspace before every launch, its grid (y: one CTA row per operand
+/// set), block and parameter list (exactly ["table"]). Call after
+/// parseGroups and parseTensorMaps.
 std::string parseTokens(const Value &root, Manifest &out) {
   std::string error;
   ObjectReader top(root, "", error);
@@ -272,17 +270,19 @@ std::string parseTokens(const Value &root, Manifest &out) {
     return error;
   if (decode.kernel.empty())
     return "manifest: \"tokens.kernel\" must name the decode kernel";
-  bool ok = params->kind == Value::Kind::Array &&
-            params->array.size() == std::size(kTokenParams);
-  for (size_t i = 0; ok && i < std::size(kTokenParams); ++i)
-    ok = params->array[i].kind == Value::Kind::String &&
-         params->array[i].string == kTokenParams[i];
-  if (!ok)
-    return "manifest: \"tokens.params\" must be [\"workspace\", \"a\", "
-           "\"sfa\", \"rows\", \"k\"] (the decode kernel's parameters: "
-           "its set's region of the token workspace, A, SFA, the rows of A, "
-           "K)";
-  decode.params.assign(std::begin(kTokenParams), std::end(kTokenParams));
+  if (params->kind != Value::Kind::Array || params->array.size() != 1 ||
+      params->array[0].kind != Value::Kind::String ||
+      params->array[0].string != "table")
+    return "manifest: \"tokens.params\" must be [\"table\"] (the decode "
+           "kernel's one parameter: its table of the operand sets)";
+  int64_t sets = out.numOperandSets();
+  if (int64_t(decode.grid[1]) != sets || decode.grid[2] != 1)
+    return "manifest: \"tokens.grid\" is [" + std::to_string(decode.grid[0]) +
+           ", " + std::to_string(decode.grid[1]) + ", " +
+           std::to_string(decode.grid[2]) + "]; its y must be the " +
+           std::to_string(sets) + " operand set" + (sets == 1 ? "" : "s") +
+           " (one CTA row each) and its z 1";
+  decode.params = {"table"};
   out.tokens = std::move(decode);
   return "";
 }

@@ -88,8 +88,8 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
                                         : ": the one A buffer has ") +
            std::to_string(rows) + " rows; the kernel takes 0 to 2^31 - 1";
 
-  // The parameter block: the maps, the C pointers, the SFA/SFB pointers,
-  // padded to whole chunks.
+  // The parameter block: the maps, the C pointers, the SFA/SFB pointers
+  // and with "tokens" the decode kernel's table, padded to whole chunks.
   std::vector<CUtensorMap> maps;
   if (std::string err =
           encodeTensorMaps(manifest, operands, maps, operands.tokenWorkspace);
@@ -105,6 +105,10 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   std::copy(cPointers.begin(), cPointers.end(), block.begin() + w);
   std::copy(scalePointers.begin(), scalePointers.end(),
             block.begin() + w + sets);
+  std::vector<uint64_t> table =
+      tokenTableOf(manifest, operands, operands.tokenWorkspace);
+  std::copy(table.begin(), table.end(),
+            block.begin() + manifest.tokenTableWord());
 
   // The setup kernel, once per chunk; the driver copies the parameter
   // values at enqueue time.
@@ -122,13 +126,15 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
       return "setup kernel " + manifest.setupKernel + ": " + err;
   }
 
-  // A kernel with "tokens": its decode kernel, once per operand set, into
-  // the token workspace the tokens maps point to.
-  if (std::string err = enqueueTokenDecodes(
-          kernel, tokenDecodesOf(manifest, operands, operands.tokenWorkspace),
-          stream);
-      !err.empty())
-    return err;
+  // A kernel with "tokens": its decode kernel, once for all operand sets,
+  // over the table in the block, into the token workspace the tokens maps
+  // point to.
+  if (manifest.decodesTokens())
+    if (std::string err = enqueueTokenDecode(
+            kernel, blockAddress + CUdeviceptr(8 * manifest.tokenTableWord()),
+            stream);
+        !err.empty())
+      return err;
 
   // The kernel, on the block (not cooperative: split_k is 1); a gathered
   // one takes its row indices, T (an int32 by value, checkOperands

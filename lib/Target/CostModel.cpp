@@ -130,13 +130,10 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   if (split > 1)
     e.splitUs = partialBytes / (c.dramGBps * 1e3) + c.launchUs;
   e.launchUs = c.launchUs;
-  // The decode kernel: its bytes, and one launch per operand set (the
-  // runtime launches it once for each set's region of the token
-  // workspace: once per group in list form).
-  if (predecoded) {
-    int64_t sets = problem.isListForm() ? int64_t(problem.groups.size()) : 1;
-    e.tokensUs = tokenBytes / (c.dramGBps * 1e3) + double(sets) * c.launchUs;
-  }
+  // The decode kernel: its bytes and one launch (all operand sets in one
+  // grid).
+  if (predecoded)
+    e.tokensUs = tokenBytes / (c.dramGBps * 1e3) + c.launchUs;
   double bound = std::max({e.computeUs, e.memoryUs, e.feedUs});
   e.bound = bound == e.computeUs  ? "compute"
             : bound == e.memoryUs ? "memory"

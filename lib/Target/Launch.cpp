@@ -13,6 +13,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::ggemm;
 
@@ -98,8 +100,9 @@ unsigned mlir::ggemm::rowIndicesParam(const KernelProblem &p) {
 
 LaunchBlock mlir::ggemm::getLaunchBlock(LaunchAttr launch) {
   KernelProblemAttr problem = launch.getProblem();
-  return LaunchBlock{int64_t(launch.getTensorMaps().size()),
-                     problem.isListForm() ? problem.getNumGroups() : 1};
+  int64_t sets = problem.isListForm() ? problem.getNumGroups() : 1;
+  return LaunchBlock{int64_t(launch.getTensorMaps().size()), sets,
+                     problem.getSchedule().getPredecode() ? sets : 0};
 }
 
 std::string mlir::ggemm::setupKernelName(StringRef kernel) {
@@ -108,6 +111,14 @@ std::string mlir::ggemm::setupKernelName(StringRef kernel) {
 
 std::string mlir::ggemm::tokensKernelName(StringRef kernel) {
   return (kernel + "_tokens").str();
+}
+
+std::array<int64_t, 3> mlir::ggemm::tokensKernelGrid(int64_t sets,
+                                                     int64_t kernelGrid) {
+  int64_t x = std::clamp<int64_t>(
+      (4 * kernelGrid + sets - 1) / std::max<int64_t>(sets, 1), 1,
+      std::max<int64_t>(kernelGrid, 1));
+  return {x, sets, 1};
 }
 
 std::string mlir::ggemm::buildManifest(LaunchAttr launch,
@@ -180,17 +191,18 @@ std::string mlir::ggemm::buildManifest(LaunchAttr launch,
       {"kernel",
        setupKernelName(launch.getKernel().getLeafReference().getValue())},
       {"chunk_words", block.chunkWords()}};
-  // Predecoded tokens: the decode kernel rt::Launch runs once per operand
-  // set before the kernel, into the token workspace the "tokens" maps
-  // read.
-  if (s.getPredecode())
+  // Predecoded tokens: the decode kernel the runtime launches once before
+  // the kernel, over the table of every operand set, into the token
+  // workspace the "tokens" maps read.
+  if (s.getPredecode()) {
+    std::array<int64_t, 3> grid = tokensKernelGrid(block.tokenSets, s.getGrid());
     manifest["tokens"] = llvm::json::Object{
         {"kernel",
          tokensKernelName(launch.getKernel().getLeafReference().getValue())},
-        {"grid", llvm::json::Array{s.getGrid(), 1, 1}},
+        {"grid", llvm::json::Array{grid[0], grid[1], grid[2]}},
         {"block", llvm::json::Array{kTokensKernelThreads, 1, 1}},
-        {"params",
-         llvm::json::Array{"workspace", "a", "sfa", "rows", "k"}}};
+        {"params", llvm::json::Array{"table"}}};
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(manifest)));

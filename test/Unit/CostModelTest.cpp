@@ -270,22 +270,25 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             t.stepWork(256, 128, false).mmaFlops);
 }
 
-TEST_F(CostModelTest, TheDecodeKernelLaunchesOncePerOperandSet) {
+TEST_F(CostModelTest, TheDecodeKernelLaunchesOnce) {
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
   ScheduleAttr s = ScheduleAttr::get(&ctx, Chip::sm_90a, 64, 128, 256,
                                      Raster::along_m, 1, t.numSMs, 4, true);
-  double launch = t.costConstants().launchUs;
-  // List form: one operand set, and one decode launch, per group. The
+  const CostConstants &c = t.costConstants();
+  // List form: one operand set per group, all decoded by one launch. The
   // tokens' bytes are the same for 2 groups of 64 rows and 128 groups of
-  // one row each; the launches are not.
+  // one row each, and so is the decode kernel's time.
   KernelProblem few = problem(s, 2, 64, 2048, 1024);
   KernelProblem many = problem(s, 128, 1, 2048, 1024);
   CostEstimate a = estimateCost(t, few), b = estimateCost(t, many);
-  EXPECT_NEAR(b.tokensUs - a.tokensUs, 126 * launch, 0.05 * launch);
-  // One set (contiguous rows): one launch, whatever the groups.
+  EXPECT_NEAR(b.tokensUs, a.tokensUs, 1e-9);
+  // One launch and the bytes: 128 rows of 1024 packed (576 bytes a row
+  // with the scales) read, and written as f16 (2048 bytes a row).
+  EXPECT_NEAR(a.tokensUs,
+              c.launchUs + 128.0 * (576 + 2048) / (c.dramGBps * 1e3), 1e-9);
+  // One set (contiguous rows): the same.
   many.rows = RowsKind::contiguous;
-  EXPECT_NEAR(estimateCost(t, many).tokensUs, a.tokensUs - launch,
-              0.05 * launch);
+  EXPECT_NEAR(estimateCost(t, many).tokensUs, a.tokensUs, 1e-9);
   // Without predecode, no decode kernel.
   few.schedule = schedule(Chip::sm_90a, 64);
   EXPECT_EQ(estimateCost(t, few).tokensUs, 0.0);

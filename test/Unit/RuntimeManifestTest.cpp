@@ -189,13 +189,13 @@ const char *const kTokens = R"({
   {"box": [128, 256], "dims": [1024, -1], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"},
   {"box": [128, 128], "dims": [160, 512], "group": 0, "operand": "b", "strides": [160], "swizzle": "128B"}],
  "tile": [256, 128, 256],
- "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
+ "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["table"]}})";
 
 const char *const kTokensMap =
     R"({"box": [128, 256], "dims": [1024, -1], "group": 0, "operand": "tokens", "strides": [1024], "swizzle": "128B"})";
 const char *const kTokensKey =
     R"(,
- "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
+ "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["table"]}})";
 
 TEST(RuntimeManifest, TokensParseAndResolve) {
   rt::Manifest m;
@@ -204,8 +204,11 @@ TEST(RuntimeManifest, TokensParseAndResolve) {
   EXPECT_EQ(m.tokens.kernel, "ggemm_tok_tokens");
   EXPECT_EQ(m.tokens.grid, (std::array<uint32_t, 3>{264, 1, 1}));
   EXPECT_EQ(m.tokens.block, (std::array<uint32_t, 3>{256, 1, 1}));
-  EXPECT_EQ(m.tokens.params,
-            (std::vector<std::string>{"workspace", "a", "sfa", "rows", "k"}));
+  EXPECT_EQ(m.tokens.params, (std::vector<std::string>{"table"}));
+  // The parameter block ends with the decode kernel's table: 2 maps, 1
+  // C pointer, 2 scale pointers, then one entry of 4 words.
+  EXPECT_EQ(m.tokenTableWord(), 2 * 16 + 3);
+  EXPECT_EQ(m.parameterBlockWords(), 2 * 16 + 3 + 4);
   // The GEMM's own parameters are those of every kernel.
   EXPECT_EQ(m.params.size(), 6u);
   ASSERT_EQ(m.tensorMaps.size(), 2u);
@@ -294,7 +297,13 @@ TEST(RuntimeManifest, TokenWorkspace) {
   {"box": [128, 128], "dims": [384, 128], "group": 1, "operand": "b", "strides": [384], "swizzle": "128B"},
   {"box": [128, 128], "dims": [512, 0], "group": 2, "operand": "tokens", "strides": [512], "swizzle": "128B"},
   {"box": [16, 128], "dims": [16, 128], "group": 2, "operand": "b", "strides": [16]}])");
+  // The decode kernel's grid has one CTA row per operand set.
+  EXPECT_EQ(parse(list, m),
+            "manifest: \"tokens.grid\" is [264, 1, 1]; its y must be the 3 "
+            "operand sets (one CTA row each) and its z 1");
+  list = replaced(list, R"("grid": [264, 1, 1])", R"("grid": [264, 3, 1])");
   ASSERT_EQ(parse(list, m), "");
+  EXPECT_EQ(m.parameterBlockWords(), 6 * 16 + 3 * 3 + 4 * 3);
   regions = rt::tokenRegions(m, 0);
   ASSERT_EQ(regions.size(), 3u);
   EXPECT_EQ(regions[0].offset, 0);
@@ -351,19 +360,24 @@ TEST(RuntimeManifest, TokensRefusals) {
             "the token workspace)");
   // The decode kernel's parameter list, exactly.
   const std::string params =
-      "manifest: \"tokens.params\" must be [\"workspace\", \"a\", "
-      "\"sfa\", \"rows\", \"k\"] (the decode kernel's parameters: its "
-      "set's region of the token workspace, A, SFA, the rows of A, K)";
+      "manifest: \"tokens.params\" must be [\"table\"] (the decode "
+      "kernel's one parameter: its table of the operand sets)";
   for (const char *bad :
-       {R"(["workspace", "a", "sfa", "k", "rows"])",
-        R"(["workspace", "a", "sfa", "rows"])",
-        R"(["workspace", "a", "sfa", "rows", "k", "alpha"])",
-        R"("workspace")"})
-    EXPECT_EQ(parse(replaced(kTokens,
-                             R"(["workspace", "a", "sfa", "rows", "k"])", bad),
-                    m),
-              params)
+       {R"(["workspace", "a", "sfa", "rows", "k"])", R"(["table", "rows"])",
+        R"([])", R"(["tables"])", R"("table")"})
+    EXPECT_EQ(parse(replaced(kTokens, R"(["table"])", bad), m), params)
         << bad;
+  // Its grid: y is the one operand set of contiguous rows, z 1.
+  EXPECT_EQ(parse(replaced(kTokens, R"("grid": [264, 1, 1])",
+                           R"("grid": [264, 2, 1])"),
+                  m),
+            "manifest: \"tokens.grid\" is [264, 2, 1]; its y must be the 1 "
+            "operand set (one CTA row each) and its z 1");
+  EXPECT_EQ(parse(replaced(kTokens, R"("grid": [264, 1, 1])",
+                           R"("grid": [264, 1, 2])"),
+                  m),
+            "manifest: \"tokens.grid\" is [264, 1, 2]; its y must be the 1 "
+            "operand set (one CTA row each) and its z 1");
   EXPECT_EQ(parse(replaced(kTokens, R"("block": [256, 1, 1], )", ""), m),
             "manifest: missing key \"tokens.block\"");
   EXPECT_EQ(parse(replaced(kTokens, R"("kernel": "ggemm_tok_tokens")",

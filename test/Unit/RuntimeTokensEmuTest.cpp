@@ -9,8 +9,9 @@
 //   the caller's buffers (no device memory:
 //   cuTensorMapEncodeTiled only encodes addresses);
 // - rt::Launch on stand-in kernels (PTX written here): the decode kernel
-//   once per set with its parameters, before the kernel, also from a
-//   captured graph; rt::enqueueOnStream into a caller's token workspace,
+//   once, CTA row y reading set y's entry of its table, before the
+//   kernel, also from a captured graph; rt::enqueueOnStream (the table at
+//   the end of the setup kernel's block) into a caller's token workspace,
 //   and its refusal without one.
 //
 //===----------------------------------------------------------------------===//
@@ -48,7 +49,7 @@ const char *const kTokensList = R"({
   {"box": [128, 128], "dims": [1536, 3], "group": 1, "operand": "tokens", "strides": [1536], "swizzle": "128B"},
   {"box": [128, 128], "dims": [384, 128], "group": 1, "operand": "b", "strides": [384], "swizzle": "128B"}],
  "tile": [128, 128, 256],
- "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 1, 1], "block": [256, 1, 1], "params": ["workspace", "a", "sfa", "rows", "k"]}})";
+ "tokens": {"kernel": "ggemm_tok_tokens", "grid": [264, 2, 1], "block": [256, 1, 1], "params": ["table"]}})";
 
 TEST(RuntimeTokensEmu, TokensMapsOverTheTokenWorkspace) {
   if (std::string err = rt::selectDevice("emu"); !err.empty())
@@ -107,32 +108,37 @@ TEST(RuntimeTokensEmu, TokensMapsOverTheTokenWorkspace) {
   EXPECT_EQ(b1.swizzle, emu::MapSwizzle::B128);
 }
 
-// Stand-ins for the kernels of kTokensList, run by thread 0 of CTA 0. The
-// decode kernel records what it was given in the set's A: rows, k, its
-// grid and block sizes (words 0-3) and dst (bytes 16-23), and rows in word
-// 0 of the set's SFA. The kernel adds word 0 of both sets' SFA (from
+// Stand-ins for the kernels of kTokensList, run by thread 0 of CTA 0 (the
+// kernel) or of CTA (0, y) (the decode kernel). The decode kernel records
+// what entry y of its table holds in the set's A: rows, k, its grid x and
+// block sizes (words 0-3), dst (bytes 16-23), its grid y and y (words 6,
+// 7), and rows in word 0 of the set's SFA. The kernel adds word 0 of both sets' SFA (from
 // scale_pointers) into word 0 of group 0's C: 103 only if both decodes ran
 // before it. The setup kernel (setupStandIn) runs on the stream path.
 const char *const kStandIns = R"(.version 8.0
 .target sm_90a
 .address_size 64
 
-.visible .entry ggemm_tok_tokens(.param .u64 dst, .param .u64 a,
-    .param .u64 sfa, .param .s32 rows, .param .s32 k)
+.visible .entry ggemm_tok_tokens(.param .u64 table)
 {
   .reg .pred %p<3>;
-  .reg .b32 %r<8>;
-  .reg .b64 %rd<4>;
+  .reg .b32 %r<11>;
+  .reg .b64 %rd<8>;
   mov.u32 %r1, %ctaid.x;
   mov.u32 %r2, %tid.x;
   or.b32 %r3, %r1, %r2;
   setp.ne.u32 %p1, %r3, 0;
   @%p1 bra DONE;
-  ld.param.u64 %rd1, [dst];
-  ld.param.u64 %rd2, [a];
-  ld.param.u64 %rd3, [sfa];
-  ld.param.s32 %r4, [rows];
-  ld.param.s32 %r5, [k];
+  mov.u32 %r8, %ctaid.y;
+  mov.u32 %r9, %nctaid.y;
+  ld.param.u64 %rd5, [table];
+  mul.wide.u32 %rd6, %r8, 32;
+  add.u64 %rd7, %rd5, %rd6;
+  ld.global.u64 %rd1, [%rd7];
+  ld.global.u64 %rd2, [%rd7+8];
+  ld.global.u64 %rd3, [%rd7+16];
+  ld.global.u32 %r4, [%rd7+24];
+  ld.global.u32 %r5, [%rd7+28];
   mov.u32 %r6, %nctaid.x;
   mov.u32 %r7, %ntid.x;
   st.global.u32 [%rd2], %r4;
@@ -140,6 +146,8 @@ const char *const kStandIns = R"(.version 8.0
   st.global.u32 [%rd2+8], %r6;
   st.global.u32 [%rd2+12], %r7;
   st.global.u64 [%rd2+16], %rd1;
+  st.global.u32 [%rd2+24], %r9;
+  st.global.u32 [%rd2+28], %r8;
   st.global.u32 [%rd3], %r4;
 DONE:
   ret;
@@ -173,18 +181,19 @@ DONE:
 
 /// A stand-in for the setup kernel of the stream path, which takes the
 /// workspace's block address, the status pair's address, the rows and the
-/// 70 words of its one chunk (the manifest's chunk_words): it writes
+/// 78 words of its one chunk (the manifest's chunk_words: 4 maps, 2 C and
+/// 4 scale pointers, 2 table entries): it writes
 /// status = {rows, 0} and copies the words to the block.
 std::string setupStandIn() {
   std::string ptx = "\n.visible .entry ggemm_tok_setup(.param .u64 dst, "
                     ".param .u64 status, .param .u32 rows";
-  for (int i = 0; i < 70; ++i)
+  for (int i = 0; i < 78; ++i)
     ptx += ", .param .u64 w" + std::to_string(i);
   ptx += ")\n{\n  .reg .b32 %r<3>;\n  .reg .b64 %rd<4>;\n"
          "  ld.param.u64 %rd1, [dst];\n  ld.param.u64 %rd2, [status];\n"
          "  ld.param.u32 %r1, [rows];\n  mov.u32 %r2, 0;\n"
          "  st.global.u32 [%rd2], %r1;\n  st.global.u32 [%rd2+4], %r2;\n";
-  for (int i = 0; i < 70; ++i)
+  for (int i = 0; i < 78; ++i)
     ptx += "  ld.param.u64 %rd3, [w" + std::to_string(i) +
            "];\n  st.global.u64 [%rd1+" + std::to_string(8 * i) + "], %rd3;\n";
   return ptx + "  ret;\n}\n";
@@ -195,6 +204,7 @@ struct Recorded {
   int32_t rows = 0, k = 0;
   uint32_t grid = 0, block = 0;
   uint64_t dst = 0;
+  uint32_t gridY = 0, set = 0;
 };
 
 TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
@@ -210,10 +220,10 @@ TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
       {R"("block": [384, 1, 1])", R"("block": [32, 1, 1])"},
       {R"("dynamic_shared_memory": 219136)", R"("dynamic_shared_memory": 0)"},
       {R"("grid": [132, 1, 1])", R"("grid": [1, 1, 1])"},
-      {R"("grid": [264, 1, 1], "block": [256, 1, 1])",
-       R"("grid": [2, 1, 1], "block": [64, 1, 1])"},
+      {R"("grid": [264, 2, 1], "block": [256, 1, 1])",
+       R"("grid": [2, 2, 1], "block": [64, 1, 1])"},
       {R"("split_k": 1)",
-       R"("split_k": 1, "setup": {"kernel": "ggemm_tok_setup", "chunk_words": 70})"}};
+       R"("split_k": 1, "setup": {"kernel": "ggemm_tok_setup", "chunk_words": 78})"}};
   std::string text = kTokensList;
   for (auto [from, to] : edits)
     text = ggemm::test::replaced(text, from, to);
@@ -254,6 +264,11 @@ TEST(RuntimeTokensEmu, LaunchDecodesEverySetFirst) {
     EXPECT_EQ(sets[1].k, 768) << how;
     EXPECT_EQ(sets[0].grid, 2u) << how;
     EXPECT_EQ(sets[0].block, 64u) << how;
+    // One launch: CTA row g decoded set g.
+    for (uint32_t g = 0; g < 2; ++g) {
+      EXPECT_EQ(sets[g].gridY, 2u) << how;
+      EXPECT_EQ(sets[g].set, g) << how;
+    }
     // dst: 256-byte aligned regions, group 1's after group 0's rows.
     EXPECT_EQ(sets[0].dst % 256, 0u) << how;
     EXPECT_EQ(sets[1].dst - sets[0].dst, 100u * 1024) << how;

@@ -838,8 +838,8 @@ int run(int argc, char **argv) {
   // token workspace besides the image.
   if (manifest.decodesTokens())
     std::printf(
-        "tokens: %s, grid [%u, %u, %u], block [%u, %u, %u], once "
-        "per operand set; token workspace of %lld bytes\n",
+        "tokens: %s, grid [%u, %u, %u] (one CTA row per operand set), "
+        "block [%u, %u, %u]; token workspace of %lld bytes\n",
         manifest.tokens.kernel.c_str(), manifest.tokens.grid[0],
         manifest.tokens.grid[1], manifest.tokens.grid[2],
         manifest.tokens.block[0], manifest.tokens.block[1],

@@ -108,18 +108,23 @@ struct OperandAlignment {
 /// kSetupChunkWords in ggemm/Target/Launch.h).
 constexpr int64_t kMaxSetupChunkWords = 480;
 
-/// The token decode kernel of a manifest with "tokens": run once per
-/// operand set before every launch of the kernel, it decodes the set's A
+/// The token decode kernel of a manifest with "tokens": launched once
+/// before every launch of the kernel, CTA row y decodes operand set y's A
 /// and SFA into f16 in the set's region of the token workspace, which the
 /// set's "tokens" map reads (docs/kernel-abi.md, "Decoded tokens").
 struct TokenDecodeKernel {
   std::string kernel; ///< the entry point in the cubin, "<kernel>_tokens"
+  /// grid[1] is the number of operand sets.
   std::array<uint32_t, 3> grid{}, block{};
-  /// Its parameters, in order: dst (u64, the set's region), a (u64), sfa
-  /// (u64), rows (i32, the rows of the set's A), k (i32); the runtime
-  /// refuses any other list.
+  /// Its parameters: "table" (u64, the table of kTokenTableEntryWords
+  /// words a set); the runtime refuses any other list.
   std::vector<std::string> params;
 };
+
+/// Words of one entry of the decode kernel's table: the set's region of
+/// the token workspace, A, SFA, and rows | K << 32 (the compiler's
+/// kTokenTableEntryWords in ggemm/Target/Launch.h).
+constexpr int64_t kTokenTableEntryWords = 4;
 
 /// A parsed kernel manifest ("format": "ggemm-manifest-1").
 struct Manifest {
@@ -153,11 +158,18 @@ struct Manifest {
   TokenDecodeKernel tokens;
 
   int64_t numGroups() const { return int64_t(groups.size()); }
+  /// Operand sets: one A / SFA / C for all groups (every form but list),
+  /// else one per group.
+  int64_t numOperandSets() const { return oneOperandSet() ? 1 : numGroups(); }
   /// 64-bit words of the parameter block: the tensor maps (16 each), the
-  /// C pointers, the SFA/SFB pointers.
+  /// C pointers, the SFA/SFB pointers, and with "tokens" the decode
+  /// kernel's table (tokenTableWord() on).
   int64_t parameterBlockWords() const {
-    int64_t sets = oneOperandSet() ? 1 : numGroups();
-    return 16 * int64_t(tensorMaps.size()) + 3 * sets;
+    return tokenTableWord() +
+           (decodesTokens() ? kTokenTableEntryWords * numOperandSets() : 0);
+  }
+  int64_t tokenTableWord() const {
+    return 16 * int64_t(tensorMaps.size()) + 3 * numOperandSets();
   }
   /// One A / SFA / C for all groups (every form but list).
   bool oneOperandSet() const { return rows != RowsForm::List; }
@@ -519,8 +531,8 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// rows are R, token_rows is T). Not for split-K kernels (their
 /// grid barrier needs a workspace of its own). A kernel with "tokens"
 /// takes its token workspace from Operands::tokenWorkspace (it grows with
-/// the rows), and its decode kernel runs once per operand set after the
-/// setup kernel, before the kernel. The
+/// the rows), and its decode kernel runs once, over the table the setup
+/// kernel wrote at the end of the parameter block, before the kernel. The
 /// kernel's error flags land in the int32 at workspace + 4
 /// (streamErrorFlags reads them).
 [[nodiscard]] std::string enqueueOnStream(const Kernel &kernel,
@@ -533,13 +545,6 @@ int64_t streamWorkspaceBytes(const Manifest &manifest);
 /// Synchronous: call after the launch finished.
 [[nodiscard]] std::string streamErrorFlags(CUdeviceptr workspace,
                                            int32_t &flags);
-
-/// The parameters of one launch of the token decode kernel: the set's
-/// region of the token workspace, its A and SFA, rows and K.
-struct TokenDecode {
-  CUdeviceptr dst = 0, a = 0, sfa = 0;
-  int32_t rows = 0, k = 0;
-};
 
 /// One problem bound to a kernel: its tensor maps, encoded once, and its
 /// c_pointers / scale_pointers (and, from host values, group_sizes /
@@ -554,8 +559,8 @@ public:
   create(const Kernel &kernel, const Operands &operands, Launch &out);
 
   /// Enqueues one launch (cuLaunchKernelEx) on `stream`; capturable. A
-  /// kernel with "tokens" is preceded, on the same stream, by its token
-  /// decode kernel once per operand set, so that every launch (and every
+  /// kernel with "tokens" is preceded, on the same stream, by one launch
+  /// of its token decode kernel for all operand sets, so that every launch (and every
   /// replay of a graph that captured it) decodes the current tokens;
   /// `options` apply to the kernel only.
   [[nodiscard]] std::string enqueue(CUstream stream,
@@ -581,7 +586,8 @@ private:
   const Kernel *kernel = nullptr;
   DeviceBuffer tensorMaps, cPointers, scalePointers, groupSizes, alpha, status,
       workspace, rowIndexValues, tokenWorkspace;
-  std::vector<TokenDecode> tokenDecodes; ///< one per operand set, in order
+  /// The decode kernel's table (tokenTableOf), with "tokens".
+  DeviceBuffer tokenTable;
   std::array<CUdeviceptr, 7> parameters{};
   CUdeviceptr rowIndexArray = 0;
   int32_t tokens = 0;
@@ -630,18 +636,19 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
 int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
                             int64_t tokenRows = 0);
 
-/// The decode kernel's launches of `operands` into `tokenWorkspace`, one
-/// per region of tokenRegions (none without "tokens"). The rows and K fit
-/// an int32 once checkOperands passed.
-std::vector<TokenDecode> tokenDecodesOf(const Manifest &manifest,
-                                        const Operands &operands,
-                                        CUdeviceptr tokenWorkspace);
+/// The decode kernel's table for `operands` and `tokenWorkspace`:
+/// kTokenTableEntryWords words per region of tokenRegions (empty without
+/// "tokens"): the region's address, the set's A and SFA, and its rows | K
+/// << 32. The rows and K fit an int32 once checkOperands passed.
+std::vector<uint64_t> tokenTableOf(const Manifest &manifest,
+                                   const Operands &operands,
+                                   CUdeviceptr tokenWorkspace);
 
-/// Enqueues the decode kernel of `kernel` once per element of `decodes`
-/// on `stream`, in order.
-[[nodiscard]] std::string
-enqueueTokenDecodes(const Kernel &kernel,
-                    const std::vector<TokenDecode> &decodes, CUstream stream);
+/// Enqueues the decode kernel of `kernel` on `stream`, once, over the
+/// table at device address `table` (tokenTableOf's words).
+[[nodiscard]] std::string enqueueTokenDecode(const Kernel &kernel,
+                                             CUdeviceptr table,
+                                             CUstream stream);
 
 /// Bit 0 of Launch::errorFlags: run-time group sizes or offsets passed the
 /// rows of A (contiguous, offsets) or the routed rows R (gathered; also a

@@ -11,6 +11,8 @@
 
 #include "ggemm/Target/TargetInfo.h"
 
+#include <array>
+
 namespace mlir::ggemm {
 
 /// The launch of kernel `kernel` for `problem` as planned by
@@ -46,27 +48,40 @@ SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
 /// i32 by value) follows it. They come last, after the workspace.
 unsigned rowIndicesParam(const KernelProblem &problem);
 
+/// One entry of the decode kernel's table, in 64-bit words: the set's
+/// region of the token workspace, its A, its SFA (device addresses), and
+/// its rows of A (low 32 bits) and K (high 32 bits), both int32.
+inline constexpr int64_t kTokenTableEntryWords = 4;
+
 /// The most 64-bit words one launch of a setup kernel takes as parameters
 /// (3,840 bytes, within the 4 KiB every CUDA driver allows).
 inline constexpr int64_t kSetupChunkWords = 480;
 
 /// The parameter block of one in-place launch (ggemm-lower-launch,
 /// docs/aot-host.md "The workspace"): the kernel's tensor maps, C pointers
-/// and SFA/SFB pointers as 64-bit words, which the setup kernel
-/// (`<kernel>_setup`) copies from its parameters into the workspace, in
-/// chunks of chunkWords() words.
+/// and SFA/SFB pointers as 64-bit words, then, for a kernel with
+/// predecoded tokens, the decode kernel's table (one TokenTableEntry a
+/// set), which the setup kernel (`<kernel>_setup`) copies from its
+/// parameters into the workspace, in chunks of chunkWords() words.
 struct LaunchBlock {
   int64_t maps = 0; ///< 128-byte tensor maps (16 words each)
   int64_t sets = 0; ///< operand sets: one C and one SFA/SFB pair each
+  /// Operand sets the decode kernel's table has (0 without predecoded
+  /// tokens, else `sets`).
+  int64_t tokenSets = 0;
 
-  int64_t words() const { return 16 * maps + 3 * sets; }
+  int64_t words() const {
+    return 16 * maps + 3 * sets + kTokenTableEntryWords * tokenSets;
+  }
   int64_t chunkWords() const { return std::min(words(), kSetupChunkWords); }
   int64_t chunks() const {
     return (words() + chunkWords() - 1) / chunkWords();
   }
-  /// First word of the C pointers and of the scale pointers.
+  /// First word of the C pointers, of the scale pointers and of the decode
+  /// kernel's table.
   int64_t cPointersWord() const { return 16 * maps; }
   int64_t scalePointersWord() const { return 16 * maps + sets; }
+  int64_t tokenTableWord() const { return 16 * maps + 3 * sets; }
   /// Bytes the block takes in the workspace: whole chunks, rounded up to
   /// 128 so that the next block's maps keep the 64-byte alignment TMA
   /// needs.
@@ -80,11 +95,16 @@ LaunchBlock getLaunchBlock(LaunchAttr launch);
 std::string setupKernelName(StringRef kernel);
 
 /// The decode kernel of a kernel with predecoded tokens (the schedule's
-/// predecode): `<kernel>_tokens`, a grid-stride loop of this many threads a
-/// block, with parameters (docs/kernel-abi.md, "Predecoded tokens"): the
-/// set's token workspace, A, SFA (device addresses), its rows of A and its
-/// K (i32).
+/// predecode): `<kernel>_tokens`, one launch for all operand sets
+/// (docs/kernel-abi.md, "Decoded tokens"). Its one parameter is its table,
+/// one entry a set; CTA (x, y) decodes a share of set y's rows in a
+/// grid-stride loop of this many threads a block over grid x.
 std::string tokensKernelName(StringRef kernel);
+/// The grid of the decode kernel of `sets` operand sets beside a kernel of
+/// `kernelGrid` CTAs (one an SM): {x, sets, 1}, x = ceil(4 kernelGrid /
+/// sets) clamped to [1, kernelGrid], so that about four decode CTAs run on
+/// each SM when there are many sets, and one set alone keeps the grid.
+std::array<int64_t, 3> tokensKernelGrid(int64_t sets, int64_t kernelGrid);
 inline constexpr int64_t kTokensKernelThreads = 256;
 /// Bytes of one decode step's tokens in a row (64 f16): a "tokens" map's
 /// box is {kTokenStepBytes, tile M}.
