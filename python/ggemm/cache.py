@@ -24,6 +24,7 @@ import argparse
 import dataclasses
 import hashlib
 import os
+import re
 import shutil
 import shlex
 import subprocess
@@ -31,6 +32,10 @@ import sys
 import tempfile
 
 ROWS = ("offsets", "gathered")
+# One ggemm-pipeline option of --schedule: name=value, not one the cache
+# sets itself (chip, format, out-dir).
+_SCHEDULE_OPTION = re.compile(
+    r"(?!(?:chip|format|out-dir)=)[a-z][a-z-]*=[0-9A-Za-z_]+")
 SCALES = ("row_major",)
 CHIPS = ("sm_90a", "sm_100a")
 
@@ -132,8 +137,11 @@ class KernelCache:
         except OSError:
             return None
 
-    def fill(self, key, gemm_opt, fmt="bin", rows_hint=0, stamp=None):
-        """Compiles `key`'s kernel into the cache with gemm-opt."""
+    def fill(self, key, gemm_opt, fmt="bin", rows_hint=0, stamp=None,
+             schedule=""):
+        """Compiles `key`'s kernel into the cache with gemm-opt. schedule:
+        ggemm-pipeline options that fix the schedule (e.g. "tile-m=256
+        stages=4 predecode=1") instead of the cost model's choice."""
         os.makedirs(self.root, exist_ok=True)
         out = self.directory(key)
         with tempfile.TemporaryDirectory(dir=self.root) as tmp:
@@ -143,6 +151,8 @@ class KernelCache:
             pipeline = "chip=%s format=%s out-dir=%s" % (key.chip, fmt, tmp)
             if rows_hint:
                 pipeline += " rows-hint=%d" % rows_hint
+            if schedule:
+                pipeline += " " + schedule
             subprocess.run([gemm_opt, source, "--ggemm-pipeline=" + pipeline,
                             "-o", os.devnull], check=True)
             os.remove(source)
@@ -182,9 +192,20 @@ def main(argv=None):
                       "index array)")
     fill.add_argument("--format", default="bin", choices=("bin", "isa"))
     fill.add_argument("--gemm-opt", default="gemm-opt")
+    fill.add_argument("--schedule", default="",
+                      help="ggemm-pipeline options that fix the schedule "
+                      "instead of the cost model's choice, e.g. "
+                      "\"tile-m=256 stages=4 predecode=1\"")
     args = parser.parse_args(argv)
+    if any(not _SCHEDULE_OPTION.fullmatch(o) for o in args.schedule.split()):
+        parser.error("--schedule takes ggemm-pipeline options name=value, "
+                     "not %r" % args.schedule)
     cache = KernelCache(args.root)
+    # The stamp names the schedule too: an entry compiled with other
+    # options is compiled again.
     stamp = compiler_stamp(args.gemm_opt)
+    if args.schedule:
+        stamp += " schedule: " + " ".join(args.schedule.split())
     for shape in args.shape:
         try:
             g, n, k = (int(x) for x in shape.split(":"))
@@ -200,7 +221,8 @@ def main(argv=None):
             # compiler's ABI any more.
             shutil.rmtree(cache.directory(key))
             verb = "refilled"
-        cache.fill(key, args.gemm_opt, args.format, stamp=stamp)
+        cache.fill(key, args.gemm_opt, args.format, stamp=stamp,
+                   schedule=" ".join(args.schedule.split()))
         print("%s %s" % (verb, key.name))
     return 0
 

@@ -39,6 +39,9 @@ class Kernel:
     def __init__(self, runtime, handle, path):
         self._rt, self._handle, self.path = runtime, handle, path
         self.workspace_bytes = runtime._lib.ggemm_rt_workspace_bytes(handle)
+        # Compiled with predecode: launches take a token workspace (one
+        # row of it at least, so 0 rows tell).
+        self.decodes_tokens = self.token_workspace_bytes(0) > 0
 
     def token_workspace_bytes(self, rows=0):
         """Bytes of the token workspace of a kernel that decodes its tokens

@@ -12,7 +12,8 @@ float32 [G]. Returns float16 [T, N]; rows past offs[-1] are left as
 torch.empty made them. The kernel for (chip, N, K, G) must be in the cache
 (python3 -m ggemm fill ...): a miss raises CacheMiss naming the key
 and the command. The launch is on torch's current stream, allocates only
-the output and the workspace from torch's caching allocator, copies and
+the output and the workspace (and, for a kernel compiled with predecode,
+the tokens' f16 copy) from torch's caching allocator, copies and
 waits for nothing, so the op works under CUDA graph capture and
 torch.cuda.set_sync_debug_mode("error"); register_fake gives
 torch.compile the output's shape.
@@ -241,6 +242,18 @@ def grouped_mm_nvfp4(a: torch.Tensor, sfa: torch.Tensor, b: torch.Tensor,
     out = torch.empty((t, n), dtype=torch.float16, device=a.device)
     workspace = torch.empty(kernel.workspace_bytes, dtype=torch.uint8,
                             device=a.device)
+    if kernel.decodes_tokens:
+        token_bytes = kernel.token_workspace_bytes(t)
+        # A kernel that decodes its tokens (predecode): their f16 copy, in
+        # memory of torch's allocator too, 256-byte aligned.
+        tokens = torch.empty(token_bytes + 256, dtype=torch.uint8,
+                             device=a.device)
+        address = (tokens.data_ptr() + 255) // 256 * 256
+        kernel.launch(_stream(), workspace.data_ptr(), pa, pb, psfa, psfb,
+                      out.data_ptr(), poffs, palpha, t,
+                      token_workspace=address,
+                      token_workspace_size=token_bytes)
+        return out
     kernel.launch_one(_stream(), workspace.data_ptr(), pa, pb, psfa, psfb,
                       out.data_ptr(), poffs, palpha, t)
     return out

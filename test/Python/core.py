@@ -194,17 +194,28 @@ def main():
     # Predecoded tokens (predecode=1): the same problem through
     # ggemm_rt_launch_decoded, the decode kernel filling a token workspace
     # on the stream first; without one the launch is refused.
-    pdir = os.path.join(root, "predecoded")
-    os.makedirs(pdir)
-    source = os.path.join(pdir, "kernel.mlir")
-    with open(source, "w") as f:
-        f.write(key.mlir())
-    subprocess.run([gemm_opt, source, "--ggemm-pipeline=chip=sm_90a "
-                    "format=isa predecode=1 out-dir=" + pdir, "-o",
-                    os.devnull], check=True)
-    pkernel = rt.load(os.path.join(pdir, [f for f in os.listdir(pdir)
-                                          if f.endswith(".json")][0]))
+    # Its own cache, filled with a fixed schedule (fill --schedule), which
+    # the entry's stamp names: the same schedule again is cached.
+    proot = os.path.join(root, "predecoded")
+    fill = [sys.executable, "-m", "ggemm", "fill", "--root", proot,
+            "--chip", "sm_90a", "--shape", "2:128:128", "--format", "isa",
+            "--gemm-opt", gemm_opt]
+    for expected in ("filled", "cached"):
+        out = subprocess.run(fill + ["--schedule", "predecode=1"], check=True,
+                             capture_output=True, text=True,
+                             env=env).stdout.strip()
+        print("schedule: " + out)
+        assert out == "%s %s" % (expected, key.name), out
+    pcache = KernelCache(proot)
+    assert pcache.stamp(key).endswith(" schedule: predecode=1"), \
+        pcache.stamp(key)
+    bad = subprocess.run(fill + ["--schedule", "out-dir=/tmp"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "--schedule takes" in bad.stderr, bad
+    print("refused: --schedule out-dir=/tmp")
+    pkernel = rt.load(pcache.manifest(key))
     assert kernel.token_workspace_bytes(t) == 0
+    assert not kernel.decodes_tokens and pkernel.decodes_tokens
     tbytes = pkernel.token_workspace_bytes(t)
     print("token workspace %d bytes" % tbytes)
     assert tbytes == t * 2 * 256, tbytes
