@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Compiles examples/aot/grouped.mlir (ggemm-pipeline{host=launch}) and
-# examples/aot/stream.mlir (host=stream) ahead of time into two executables
+# examples/aot/stream.mlir (host=stream) ahead of time into two executables,
+# and grouped.mlir once more with predecoded tokens (aot-grouped-pd: the
+# host code also allocates the token workspace and launches the decode
+# kernel)
 # (docs/aot-host.md): ggemm-pipeline -> upstream host lowerings ->
 # mlir-translate -> llc -> link with a driver, libGGemmMGPU,
 # libGGemmReference and the CUDA driver. Needs a configured and built
@@ -56,15 +59,19 @@ case "$DEVICE" in
 esac
 mkdir -p "$OUT"
 
-# build NAME HOST DRIVER EXE [FIRST_PASSES]: examples/aot/NAME.mlir ->
-# OUT/EXE linked with examples/aot/DRIVER.cpp.
+# build NAME HOST DRIVER EXE [FIRST_PASSES [SCHEDULE]]: examples/aot/NAME.mlir
+# -> OUT/EXE linked with examples/aot/DRIVER.cpp; SCHEDULE: more
+# ggemm-pipeline options (the files are then named after EXE).
 build() {
   local name=$1$SUFFIX host=$2 driver=$3 exe=$4$SUFFIX first=${5:-}
+  local schedule=${6:-}
+  [ -z "$schedule" ] || name=$exe
   # 1. The grouped matmuls -> sm_90a kernels (cubins, or PTX for the
   #    emulator, in gpu.binary ops) and host functions that launch them, in
   #    upstream ops.
   "$BUILD/bin/gemm-opt" "$ROOT/examples/aot/$1.mlir" \
-    --ggemm-pipeline="chip=sm_90a $FORMAT host=$host" -o "$OUT/$name.gpu.mlir"
+    --ggemm-pipeline="chip=sm_90a $FORMAT host=$host $schedule" \
+    -o "$OUT/$name.gpu.mlir"
   # 2. The host side, with upstream passes only, to the LLVM dialect
   #    (the launches pass device addresses as !llvm.ptr: gpu-to-llvm's
   #    default memref convention, docs/aot-host.md).
@@ -88,6 +95,7 @@ build() {
 }
 
 build grouped launch driver aot-grouped
+build grouped launch driver aot-grouped-pd "" "tile-m=128 predecode=1"
 # The host=stream example: its entry point takes the caller's stream and
 # workspace; C wrappers for the driver (upstream llvm-request-c-wrappers).
 build stream stream stream_driver aot-stream "func.func(llvm-request-c-wrappers),"

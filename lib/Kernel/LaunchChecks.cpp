@@ -43,7 +43,7 @@ LogicalResult mlir::ggemm::checkLaunchShape(Operation *at, LaunchAttr launch) {
 
 LogicalResult mlir::ggemm::checkLaunchTensorMap(Operation *at, size_t i,
                                              TensorMapAttr map, bool list,
-                                             int64_t sets) {
+                                             int64_t sets, bool predecoded) {
   ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
   if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
       dims[0] <= 0 || map.getStrides()[0] != dims[0])
@@ -57,11 +57,19 @@ LogicalResult mlir::ggemm::checkLaunchTensorMap(Operation *at, size_t i,
            << "tensor map " << i << " is of group " << map.getGroup()
            << "; the problem has " << sets << " operand set(s)";
   StringRef operand = map.getOperand();
-  if (operand != "a" && operand != "b" && operand != "sfa" &&
+  // Predecoded tokens: the kernel reads A decoded, through "tokens" maps of
+  // the token workspace, in A's place.
+  StringRef first = predecoded ? "tokens" : "a";
+  if (operand != first && operand != "b" && operand != "sfa" &&
       operand != "sfb")
     return at->emitOpError() << "tensor map " << i << " is of operand '"
-                            << operand << "'; expected a, b, sfa or sfb";
-  bool runTimeRows = !list && (operand == "a" || operand == "sfa");
+                            << operand << "'; expected " << first
+                            << ", b, sfa or sfb"
+                            << (predecoded ? " (the schedule predecodes the "
+                                             "tokens)"
+                                           : "");
+  bool runTimeRows =
+      !list && (operand == "a" || operand == "tokens" || operand == "sfa");
   if (dims[1] < 0 && !(dims[1] == -1 && runTimeRows))
     return at->emitOpError()
            << "tensor map " << i << " has " << dims[1]

@@ -100,6 +100,41 @@ Value LaunchBuilder::statusRows(Value contiguousRows) {
   return arith::TruncIOp::create(b, loc, b.getI32Type(), rows64);
 }
 
+SmallVector<LaunchBuilder::TokenRegion>
+LaunchBuilder::tokenRegions(LaunchAttr launch, const KernelProblem &problem,
+                            const HostOperands &ops, Value &end) {
+  Type i64Type = b.getI64Type();
+  bool list = problem.isListForm();
+  Value one = contiguousRows(problem, ops);
+  SmallVector<TokenRegion> regions;
+  end = i64(0);
+  for (TensorMapAttr map : launch.getTensorMaps()) {
+    if (map.getOperand() != "tokens")
+      continue;
+    // A's rows: the group's (list) or the one A's; the map's rows are at
+    // least one, the decode kernel's are not.
+    Value rows = list ? memref::DimOp::create(b, loc, ops.a[map.getGroup()], 0)
+                            .getResult()
+                      : one;
+    Value mapRows = arith::IndexCastUIOp::create(
+        b, loc, i64Type, arith::MaxUIOp::create(b, loc, rows, index(1)));
+    Value bytes = arith::MulIOp::create(b, loc, mapRows, i64(map.getDims()[0]));
+    regions.push_back({end, rows});
+    Value rounded = arith::AndIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, bytes, i64(255)), i64(~255LL));
+    end = arith::AddIOp::create(b, loc, end, rounded);
+  }
+  return regions;
+}
+
+Value LaunchBuilder::tokenWorkspaceBytes(LaunchAttr launch,
+                                         const KernelProblem &problem,
+                                         const HostOperands &ops) {
+  Value end;
+  tokenRegions(launch, problem, ops, end);
+  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), end);
+}
+
 Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                              ArrayRef<Type> moduleParams,
                              const HostOperands &ops,
@@ -135,25 +170,45 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
                  : base;
   };
 
+  // Predecoded tokens: each set's region of the token workspace, which
+  // its "tokens" map reads and the decode kernel's table names.
+  bool predecoded = problem.schedule.getPredecode();
+  assert(predecoded == bool(place.tokens) &&
+         "a token workspace exactly for predecoded tokens");
+  SmallVector<TokenRegion> regions;
+  if (predecoded) {
+    Value end;
+    regions = tokenRegions(launch, problem, ops, end);
+  }
+  auto regionAddress = [&](int64_t set) -> Value {
+    return arith::AddIOp::create(b, loc, place.tokens, regions[set].offset);
+  };
+
   // The words of the parameter block: each tensor map encoded on the host
-  // (no device work), then the C and scale pointers.
+  // (no device work), then the C and scale pointers, and the decode
+  // kernel's table.
   SmallVector<Value> words;
   Value hostMapsAddress = address(place.hostMaps);
   for (auto [i, map] : llvm::enumerate(maps)) {
     ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
     int64_t set = list ? map.getGroup() : 0;
     StringRef operand = map.getOperand();
-    Value buffer = operand == "a"     ? ops.a[set]
-                   : operand == "b"   ? ops.b[set]
-                   : operand == "sfa" ? ops.sfa[set]
-                                      : ops.sfb[set];
+    // (Built where the encode call takes it, after the host map's
+    // address.)
+    auto buffer = [&]() -> Value {
+      return operand == "tokens" ? regionAddress(set)
+             : operand == "a"    ? address(ops.a[set])
+             : operand == "b"    ? address(ops.b[set])
+             : operand == "sfa"  ? address(ops.sfa[set])
+                                 : address(ops.sfb[set]);
+    };
     Value rowsOfMap =
         dims[1] < 0 ? runTimeMapRows : i64(std::max<int64_t>(dims[1], 1));
     Value status =
         LLVM::CallOp::create(
             b, loc, encode,
             ValueRange{pointer(offset(hostMapsAddress, 128 * int64_t(i))),
-                       pointer(address(buffer)), i64(dims[0]), rowsOfMap,
+                       pointer(buffer()), i64(dims[0]), rowsOfMap,
                        i64(map.getStrides()[0]), i64(box[0]), i64(box[1]),
                        i32(map.getSwizzle() == "128B" ? 1 : 0)})
             .getResult();
@@ -174,6 +229,14 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   for (int64_t s = 0; s < sets; ++s) {
     words.push_back(address(ops.sfa[s]));
     words.push_back(address(ops.sfb[s]));
+  }
+  // The table: per set its region, A, SFA, and rows | K << 32 (the rows
+  // fit an int32: statusRows checks the one A's, a group's are static).
+  for (auto [s, region] : llvm::enumerate(regions)) {
+    Value rows64 = arith::IndexCastUIOp::create(b, loc, i64Type, region.rows);
+    words.append({regionAddress(s), address(ops.a[s]), address(ops.sfa[s]),
+                  arith::OrIOp::create(b, loc, rows64,
+                                       i64(problem.groups[s].k << 32))});
   }
 
   // The setup kernel, once per chunk: status = {rows, 0} and the chunk's
@@ -209,6 +272,27 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
     token = gpu::LaunchFuncOp::create(b, loc, setupSymbol, single, single,
                                       /*dynamicSharedMemorySize=*/Value(),
                                       args, tokenType, ValueRange{token})
+                .getAsyncToken();
+  }
+
+  // Predecoded tokens: the decode kernel, one CTA row per set, over the
+  // table at the block's end, after the setup kernel and before the
+  // kernel on the same stream.
+  if (predecoded) {
+    std::array<int64_t, 3> grid =
+        tokensKernelGrid(block.tokenSets, problem.schedule.getGrid());
+    auto tokensSymbol = SymbolRefAttr::get(
+        ctx, kernel.getRootReference(),
+        {FlatSymbolRefAttr::get(
+            ctx, tokensKernelName(kernel.getLeafReference().getValue()))});
+    Value table = param(offset(place.block, 8 * block.tokenTableWord()),
+                        setupParam({sets, kTokenTableEntryWords}, i64Type));
+    token = gpu::LaunchFuncOp::create(
+                b, loc, tokensSymbol,
+                gpu::KernelDim3{index(grid[0]), index(grid[1]), index(grid[2])},
+                gpu::KernelDim3{index(kTokensKernelThreads), one, one},
+                /*dynamicSharedMemorySize=*/Value(), ValueRange{table},
+                tokenType, ValueRange{token})
                 .getAsyncToken();
   }
 

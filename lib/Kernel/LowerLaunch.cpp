@@ -268,14 +268,19 @@ struct GGemmLowerLaunch final
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
     // Predecoded tokens: a decode kernel fills a token workspace of rows x
-    // K f16 first, which only ggemm's runtime allocates and launches.
-    if (launch.getProblem().getSchedule().getPredecode())
+    // K f16 first. A self-contained launch allocates it beside its
+    // workspace; on a caller's stream its size would grow with the rows,
+    // which the fixed-size workspace argument does not.
+    if (callerStream && launch.getProblem().getSchedule().getPredecode())
       return op.emitOpError()
-             << "launches a kernel with predecoded tokens: its decode kernel "
-                "(" << tokensKernelName(launch.getKernel().getLeafReference().getValue())
-             << ") writes a token workspace of rows x K f16 that only ggemm's "
-                "runtime allocates; use the manifest and ggemm's runtime "
-                "(host=manifest)";
+             << "launches a kernel with predecoded tokens on a caller's "
+                "stream (host=stream): its decode kernel ("
+             << tokensKernelName(launch.getKernel().getLeafReference().getValue())
+             << ") writes a token workspace of rows x K f16, which grows "
+                "with the rows and so does not fit the fixed-size "
+                "workspace argument; use host=launch, or the manifest and "
+                "ggemm's runtime (rt::enqueueOnStream takes a token "
+                "workspace)";
     if (failed(verifyLaunchPlan(op, launch)) ||
         failed(checkLaunchShape(op, launch)))
       return failure();
@@ -299,7 +304,8 @@ struct GGemmLowerLaunch final
              << " operand set(s); expected 2 or 4 per set";
     problem.scaleMaps = numMaps == 4 * sets;
     for (auto [i, map] : llvm::enumerate(maps))
-      if (failed(checkLaunchTensorMap(op, i, map, list, sets)))
+      if (failed(checkLaunchTensorMap(op, i, map, list, sets,
+                                      problem.schedule.getPredecode())))
         return failure();
     site.params = getKernelParamTypes(&getContext(), problem);
     // A kernel still in a gpu.module must take what the launch passes, and
@@ -363,16 +369,29 @@ struct GGemmLowerLaunch final
       bool list = site.problem.isListForm();
       Value token = gpu::WaitOp::create(b, loc, tokenType, ValueRange{})
                         .getAsyncToken();
-      // The workspace: the status pair, then the block at byte 128.
+      // The workspace: the status pair, then the block at byte 128; with
+      // predecoded tokens then the token workspace, 256-byte aligned, of
+      // a size that may grow with run-time rows.
       int64_t bytes = 128 + getLaunchBlock(site.launch).bytes();
+      bool predecoded = site.problem.schedule.getPredecode();
+      int64_t tokensAt = llvm::alignTo(bytes, 256);
+      SmallVector<Value, 1> sizes;
+      if (predecoded)
+        sizes.push_back(arith::AddIOp::create(
+            b, loc, lb.index(tokensAt),
+            lb.tokenWorkspaceBytes(site.launch, site.problem, site.ops)));
       auto alloc = gpu::AllocOp::create(
-          b, loc, MemRefType::get({bytes}, b.getI8Type()), tokenType,
-          ValueRange{token}, ValueRange{}, ValueRange{});
+          b, loc,
+          MemRefType::get({predecoded ? ShapedType::kDynamic : bytes},
+                          b.getI8Type()),
+          tokenType, ValueRange{token}, sizes, ValueRange{});
       token = alloc.getAsyncToken();
       Value base = lb.address(alloc.getMemref());
       LaunchPlace place{base,
                         arith::AddIOp::create(b, loc, base, lb.i64(128)),
                         hostMaps};
+      if (predecoded)
+        place.tokens = arith::AddIOp::create(b, loc, base, lb.i64(tokensAt));
       token = lb.enqueue(site.launch, site.problem, site.moduleParams(),
                          site.ops, place, token, encode);
       // Error flags back (run-time rows), the workspace freed, the stream
