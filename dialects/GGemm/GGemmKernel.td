@@ -394,9 +394,10 @@ def GGemm_DecodeTokensOp : GGemm_Op<"decode_tokens"> {
   let summary = "the decode kernel: packed e2m1 tokens to f16, once per problem";
   let description = [{
     The body of `<kernel>_tokens`, the decode kernel of a kernel whose
-    schedule has `predecode` (docs/sm90-kernel.md, "Predecoded tokens"):
-    every thread of the grid, in a grid-stride loop over the 16-byte pieces
-    of A (32 codes, two scale blocks), writes each piece's exact f16 values
+    schedule has `predecode` (docs/sm90-kernel.md, "Predecoded tokens"),
+    for one operand set (the kernel's CTA row y reads set y's operands from
+    its table first): every thread of the CTA row, in a grid-stride loop
+    over grid x and the 16-byte pieces of A (32 codes, two scale blocks), writes each piece's exact f16 values
     (times 2^-14 and its UE4M3 scale, the sm_90a kernel's representation)
     to the token workspace at `%dst`: row r at byte r x 2 Kp, Kp = `%k`
     rounded up to `tile_k`. Within a K tile of `tile_k` elements piece q

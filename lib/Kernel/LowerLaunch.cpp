@@ -303,10 +303,23 @@ struct GGemmLowerLaunch final
              << "has " << numMaps << " tensor maps for " << sets
              << " operand set(s); expected 2 or 4 per set";
     problem.scaleMaps = numMaps == 4 * sets;
-    for (auto [i, map] : llvm::enumerate(maps))
+    for (auto [i, map] : llvm::enumerate(maps)) {
       if (failed(checkLaunchTensorMap(op, i, map, list, sets,
                                       problem.schedule.getPredecode())))
         return failure();
+      // A "tokens" map's rows are what the decode kernel writes into the
+      // set's region: K rounded up to the K tile, as f16.
+      if (map.getOperand() != "tokens")
+        continue;
+      int64_t k = problem.groups[list ? map.getGroup() : 0].k;
+      int64_t rowBytes = 2 * llvm::alignTo(k, problem.schedule.getTileK());
+      if (map.getDims()[0] != rowBytes)
+        return op.emitOpError()
+               << "tensor map " << i << " (tokens) has rows of "
+               << map.getDims()[0] << " bytes; the decode kernel writes "
+               << rowBytes << " (K = " << k
+               << " rounded up to the K tile, as f16)";
+    }
     site.params = getKernelParamTypes(&getContext(), problem);
     // A kernel still in a gpu.module must take what the launch passes, and
     // its setup kernel must be there (a gpu.binary's are not visible).

@@ -243,7 +243,9 @@ std::string parseSetup(const Value &root, Manifest &out) {
     return "manifest: \"setup.chunk_words\" is " +
            std::to_string(out.setupChunkWords) + "; the kernel's " +
            std::to_string(out.tensorMaps.size()) +
-           " tensor maps and pointers make " + std::to_string(words) +
+           (out.decodesTokens() ? " tensor maps, pointers and decode table"
+                                : " tensor maps and pointers") +
+           " make " + std::to_string(words) +
            " words, so its chunks take " + std::to_string(expected);
   return "";
 }
@@ -276,12 +278,13 @@ std::string parseTokens(const Value &root, Manifest &out) {
     return "manifest: \"tokens.params\" must be [\"table\"] (the decode "
            "kernel's one parameter: its table of the operand sets)";
   int64_t sets = out.numOperandSets();
-  if (int64_t(decode.grid[1]) != sets || decode.grid[2] != 1)
+  if (int64_t(decode.grid[1]) != sets || decode.grid[2] != 1 ||
+      decode.grid[1] > 65535)
     return "manifest: \"tokens.grid\" is [" + std::to_string(decode.grid[0]) +
            ", " + std::to_string(decode.grid[1]) + ", " +
            std::to_string(decode.grid[2]) + "]; its y must be the " +
            std::to_string(sets) + " operand set" + (sets == 1 ? "" : "s") +
-           " (one CTA row each) and its z 1";
+           " (one CTA row each, at most 65535) and its z 1";
   decode.params = {"table"};
   out.tokens = std::move(decode);
   return "";

@@ -32,10 +32,12 @@ import sys
 import tempfile
 
 ROWS = ("offsets", "gathered")
-# One ggemm-pipeline option of --schedule: name=value, not one the cache
-# sets itself (chip, format, out-dir).
+# One ggemm-pipeline option of --schedule: name=value for an option of
+# the schedule (not chip, format, out-dir or host, which the cache sets or
+# which would change what the entry holds).
 _SCHEDULE_OPTION = re.compile(
-    r"(?!(?:chip|format|out-dir)=)[a-z][a-z-]*=[0-9A-Za-z_]+")
+    r"(?:tile-m|tile-n|tile-k|stages|split-k|grid|raster|predecode|"
+    r"rows-hint|prefetch-distance|short-pointers)=[0-9A-Za-z_]+")
 SCALES = ("row_major",)
 CHIPS = ("sm_90a", "sm_100a")
 
@@ -194,12 +196,15 @@ def main(argv=None):
     fill.add_argument("--gemm-opt", default="gemm-opt")
     fill.add_argument("--schedule", default="",
                       help="ggemm-pipeline options that fix the schedule "
-                      "instead of the cost model's choice, e.g. "
+                      "(tile-m, tile-n, tile-k, stages, split-k, grid, "
+                      "raster, predecode, rows-hint, prefetch-distance, "
+                      "short-pointers) instead of the cost model's "
+                      "choice, e.g. "
                       "\"tile-m=256 stages=4 predecode=1\"")
     args = parser.parse_args(argv)
     if any(not _SCHEDULE_OPTION.fullmatch(o) for o in args.schedule.split()):
-        parser.error("--schedule takes ggemm-pipeline options name=value, "
-                     "not %r" % args.schedule)
+        parser.error("--schedule takes ggemm-pipeline schedule options "
+                     "name=value, not %r" % args.schedule)
     cache = KernelCache(args.root)
     # The stamp names the schedule too: an entry compiled with other
     # options is compiled again.

@@ -304,3 +304,27 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// Predecoded tokens: the kernel reads A through a "tokens" map, not an "a" map.
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 0 is of operand 'a'; expected tokens, b, sfa or sfb (the schedule predecodes the tokens)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 384, shared_memory = 150528, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 4, max_registers = 40>, <consumer, first_warp = 0, num_warps = 8, max_registers = 232>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [64, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4, predecode = true>>, tensor_maps = [<group = 0, operand = "a", dims = [64, 96], strides = [64], box = [128, 64], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+}
+
+// -----
+
+// A "tokens" map whose rows are not what the decode kernel writes (2 x 256 bytes for K = 128).
+module attributes {gpu.container_module} {
+  gpu.binary @ggemm_f [#gpu.object<#nvvm.target<chip = "sm_90a">, "">]
+  func.func @f(%a: memref<96x128xf4E2M1FN>, %sfa: memref<96x8xf8E4M3FN>, %b: memref<128x128xf4E2M1FN>, %sfb: memref<128x8xf8E4M3FN>, %c: memref<96x128xf16>) {
+    // expected-error @below {{tensor map 0 (tokens) has rows of 256 bytes; the decode kernel writes 512 (K = 128 rounded up to the K tile, as f16)}}
+    ggemm.launch_kernel @ggemm_f::@ggemm_f rows<list> scales<row_major> a(%a : memref<96x128xf4E2M1FN>) sfa(%sfa : memref<96x8xf8E4M3FN>) b(%b : memref<128x128xf4E2M1FN>) sfb(%sfb : memref<128x8xf8E4M3FN>) c(%c : memref<96x128xf16>) {launch = #ggemm.launch<kernel = @ggemm_f::@ggemm_f, grid = [132, 1, 1], cluster = [1, 1, 1], plan = <threads = 384, shared_memory = 150528, tensor_memory_columns = 0, swizzle = "128B", scale_maps = false, alignment = [16, 16, 8, 8, 16], roles = [<producer, first_warp = 8, num_warps = 4, max_registers = 40>, <consumer, first_warp = 0, num_warps = 8, max_registers = 232>]>, problem = <rows = list, scales = row_major, alpha = false, groups = [96, 128, 128], schedule = <target = sm_90a, tile = [64, 128, 256], raster = along_m, split_k = 1, grid = 132, stages = 4, predecode = true>>, tensor_maps = [<group = 0, operand = "tokens", dims = [256, 96], strides = [256], box = [128, 64], swizzle = "128B">, <group = 0, operand = "b", dims = [64, 128], strides = [64], box = [128, 128], swizzle = "128B">]>}
+    return
+  }
+}

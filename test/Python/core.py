@@ -209,10 +209,11 @@ def main():
     pcache = KernelCache(proot)
     assert pcache.stamp(key).endswith(" schedule: predecode=1"), \
         pcache.stamp(key)
-    bad = subprocess.run(fill + ["--schedule", "out-dir=/tmp"],
-                         capture_output=True, text=True, env=env)
-    assert bad.returncode != 0 and "--schedule takes" in bad.stderr, bad
-    print("refused: --schedule out-dir=/tmp")
+    for option in ("out-dir=x", "host=launch", "chip=sm_100a", "stages=4;x"):
+        bad = subprocess.run(fill + ["--schedule", "predecode=1 " + option],
+                             capture_output=True, text=True, env=env)
+        assert bad.returncode != 0 and "--schedule takes" in bad.stderr, bad
+        print("refused: --schedule %s" % option)
     pkernel = rt.load(pcache.manifest(key))
     assert kernel.token_workspace_bytes(t) == 0
     assert not kernel.decodes_tokens and pkernel.decodes_tokens

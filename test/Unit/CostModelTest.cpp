@@ -334,6 +334,16 @@ TEST_F(CostModelTest, PredecodedTokensPlan) {
   KernelProblem seven = predecoded(256, 7);
   EXPECT_NE(t.planKernel(&ctx, seven, plan).find("predecoded tokens need 3"),
             std::string::npos);
+  // The decode kernel has one CTA row per operand set, at most 65535:
+  // 65535 groups in rows<list> are taken, 65536 refused.
+  KernelProblem most = predecoded(128, 4);
+  most.groups.assign(65535, GroupShape{1, 128, 256});
+  EXPECT_EQ(t.planKernel(&ctx, most, plan), "");
+  most.groups.push_back(GroupShape{1, 128, 256});
+  EXPECT_EQ(t.planKernel(&ctx, most, plan),
+            "predecoded tokens take at most 65535 operand sets (the decode "
+            "kernel's grid has one CTA row per set); the problem has 65536 "
+            "groups in rows<list>");
   // The model: the decode kernel's term, and less compute than the plain
   // kernel of the same tile (the consumers decode the weights only).
   KernelProblem plain = problem(schedule(Chip::sm_90a, 256, 2), 8, 1024,

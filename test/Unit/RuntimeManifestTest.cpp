@@ -300,7 +300,7 @@ TEST(RuntimeManifest, TokenWorkspace) {
   // The decode kernel's grid has one CTA row per operand set.
   EXPECT_EQ(parse(list, m),
             "manifest: \"tokens.grid\" is [264, 1, 1]; its y must be the 3 "
-            "operand sets (one CTA row each) and its z 1");
+            "operand sets (one CTA row each, at most 65535) and its z 1");
   list = replaced(list, R"("grid": [264, 1, 1])", R"("grid": [264, 3, 1])");
   ASSERT_EQ(parse(list, m), "");
   EXPECT_EQ(m.parameterBlockWords(), 6 * 16 + 3 * 3 + 4 * 3);
@@ -372,12 +372,12 @@ TEST(RuntimeManifest, TokensRefusals) {
                            R"("grid": [264, 2, 1])"),
                   m),
             "manifest: \"tokens.grid\" is [264, 2, 1]; its y must be the 1 "
-            "operand set (one CTA row each) and its z 1");
+            "operand set (one CTA row each, at most 65535) and its z 1");
   EXPECT_EQ(parse(replaced(kTokens, R"("grid": [264, 1, 1])",
                            R"("grid": [264, 1, 2])"),
                   m),
             "manifest: \"tokens.grid\" is [264, 1, 2]; its y must be the 1 "
-            "operand set (one CTA row each) and its z 1");
+            "operand set (one CTA row each, at most 65535) and its z 1");
   EXPECT_EQ(parse(replaced(kTokens, R"("block": [256, 1, 1], )", ""), m),
             "manifest: missing key \"tokens.block\"");
   EXPECT_EQ(parse(replaced(kTokens, R"("kernel": "ggemm_tok_tokens")",

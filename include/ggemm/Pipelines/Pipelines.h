@@ -86,8 +86,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<bool> predecode{
       *this, "predecode",
       llvm::cl::desc("decode the tokens to f16 once per problem in a kernel "
-                     "of their own, which rt::Launch runs before the GEMM "
-                     "(sm_90a; docs/sm90-kernel.md, \"Predecoded tokens\")"),
+                     "of their own, which the runtime (or host=launch) runs "
+                     "before the GEMM (sm_90a; docs/sm90-kernel.md, "
+                     "\"Predecoded tokens\")"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> shortPointers{
       *this, "short-pointers",

@@ -48,6 +48,10 @@ SmallVector<Type> getKernelParamTypes(MLIRContext *ctx,
 /// i32 by value) follows it. They come last, after the workspace.
 unsigned rowIndicesParam(const KernelProblem &problem);
 
+/// The most operand sets a decode kernel takes: its grid's y (one CTA row
+/// a set) is at most 65535.
+inline constexpr int64_t kMaxTokenSets = 65535;
+
 /// One entry of the decode kernel's table, in 64-bit words: the set's
 /// region of the token workspace, its A, its SFA (device addresses), and
 /// its rows of A (low 32 bits) and K (high 32 bits), both int32.
@@ -60,8 +64,8 @@ inline constexpr int64_t kSetupChunkWords = 480;
 /// The parameter block of one in-place launch (ggemm-lower-launch,
 /// docs/aot-host.md "The workspace"): the kernel's tensor maps, C pointers
 /// and SFA/SFB pointers as 64-bit words, then, for a kernel with
-/// predecoded tokens, the decode kernel's table (one TokenTableEntry a
-/// set), which the setup kernel (`<kernel>_setup`) copies from its
+/// predecoded tokens, the decode kernel's table (kTokenTableEntryWords
+/// words a set), which the setup kernel (`<kernel>_setup`) copies from its
 /// parameters into the workspace, in chunks of chunkWords() words.
 struct LaunchBlock {
   int64_t maps = 0; ///< 128-byte tensor maps (16 words each)

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Target/SM90/KernelPlan.h"
+#include "ggemm/Target/Launch.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -142,6 +143,14 @@ std::string mlir::ggemm::sm90Unsupported(const KernelProblem &p) {
     if (p.rows == RowsKind::gathered)
       return "predecoded tokens are not taken with rows<gathered> (the "
              "decode kernel writes the token rows, not the routed rows)";
+    // The decode kernel runs one CTA row per operand set.
+    int64_t sets = p.isListForm() ? int64_t(p.groups.size()) : 1;
+    if (sets > kMaxTokenSets)
+      return "predecoded tokens take at most " +
+             std::to_string(kMaxTokenSets) +
+             " operand sets (the decode kernel's grid has one CTA row per "
+             "set); the problem has " +
+             std::to_string(sets) + " groups in rows<list>";
     if (ctas > 1)
       return "predecoded tokens run one CTA per SM (the weights' fragments "
              "take the consumers' registers, 232 a thread with setmaxnreg); "
