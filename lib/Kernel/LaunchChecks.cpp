@@ -41,9 +41,15 @@ LogicalResult mlir::ggemm::checkLaunchShape(Operation *at, LaunchAttr launch) {
   return success();
 }
 
-LogicalResult mlir::ggemm::checkLaunchTensorMap(Operation *at, size_t i,
-                                             TensorMapAttr map, bool list,
-                                             int64_t sets, bool predecoded) {
+/// Tensor map `i` of a launch of `sets` operand sets (`list`: one per
+/// group): a dense rank-2 byte map of A (the token workspace's "tokens"
+/// when `predecoded`), B, SFA or SFB of a set the problem has, whose rows
+/// are known (or -1, the run-time rows of A and SFA of a one-buffer
+/// problem), with a box TMA takes and a swizzle the kernels use; else an
+/// error at `at`.
+static LogicalResult checkLaunchTensorMap(Operation *at, size_t i,
+                                          TensorMapAttr map, bool list,
+                                          int64_t sets, bool predecoded) {
   ArrayRef<int64_t> dims = map.getDims(), box = map.getBox();
   if (dims.size() != 2 || box.size() != 2 || map.getStrides().size() != 1 ||
       dims[0] <= 0 || map.getStrides()[0] != dims[0])
@@ -81,5 +87,58 @@ LogicalResult mlir::ggemm::checkLaunchTensorMap(Operation *at, size_t i,
   if (map.getSwizzle() != "128B" && map.getSwizzle() != "none")
     return at->emitOpError() << "tensor map " << i << " has swizzle '"
                             << map.getSwizzle() << "'; expected 128B or none";
+  return success();
+}
+
+LogicalResult mlir::ggemm::checkPredecodedHost(Operation *at,
+                                            LaunchAttr launch,
+                                            bool callerStream) {
+  // A decode kernel fills a token workspace of rows x K f16 first. A
+  // self-contained launch allocates it beside its workspace; on a caller's
+  // stream its size would grow with the rows, which the fixed-size
+  // workspace argument does not.
+  if (!callerStream || !launch.getProblem().getSchedule().getPredecode())
+    return success();
+  return at->emitOpError()
+         << "launches a kernel with predecoded tokens on a caller's "
+            "stream (host=stream): its decode kernel ("
+         << tokensKernelName(launch.getKernel().getLeafReference().getValue())
+         << ") writes a token workspace of rows x K f16, which grows "
+            "with the rows and so does not fit the fixed-size "
+            "workspace argument; use host=launch, or the manifest and "
+            "ggemm's runtime (rt::enqueueOnStream takes a token "
+            "workspace)";
+}
+
+LogicalResult mlir::ggemm::checkLaunchTensorMaps(Operation *at,
+                                              LaunchAttr launch,
+                                              KernelProblem &problem) {
+  bool list = problem.isListForm();
+  int64_t sets = list ? int64_t(problem.groups.size()) : 1;
+  ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
+  int64_t numMaps = maps.size();
+  if (numMaps != 2 * sets && numMaps != 4 * sets)
+    return at->emitOpError()
+           << "has " << numMaps << " tensor maps for " << sets
+           << " operand set(s); expected 2 or 4 per set";
+  problem.scaleMaps = numMaps == 4 * sets;
+  ScheduleAttr s = problem.schedule;
+  for (auto [i, map] : llvm::enumerate(maps)) {
+    if (failed(checkLaunchTensorMap(at, i, map, list, sets,
+                                    s.getPredecode())))
+      return failure();
+    // A "tokens" map's rows are what the decode kernel writes into the
+    // set's region.
+    if (map.getOperand() != "tokens")
+      continue;
+    int64_t k = problem.groups[list ? map.getGroup() : 0].k;
+    int64_t rowBytes = tokenRowBytes(k, s.getTileK());
+    if (map.getDims()[0] != rowBytes)
+      return at->emitOpError()
+             << "tensor map " << i << " (tokens) has rows of "
+             << map.getDims()[0] << " bytes; the decode kernel writes "
+             << rowBytes << " (K = " << k
+             << " rounded up to the K tile, as f16)";
+  }
   return success();
 }

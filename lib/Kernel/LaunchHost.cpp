@@ -100,14 +100,14 @@ Value LaunchBuilder::statusRows(Value contiguousRows) {
   return arith::TruncIOp::create(b, loc, b.getI32Type(), rows64);
 }
 
-SmallVector<LaunchBuilder::TokenRegion>
+SmallVector<HostTokenRegion>
 LaunchBuilder::tokenRegions(LaunchAttr launch, const KernelProblem &problem,
-                            const HostOperands &ops, Value &end) {
+                            const HostOperands &ops, Value &bytes) {
   Type i64Type = b.getI64Type();
   bool list = problem.isListForm();
   Value one = contiguousRows(problem, ops);
-  SmallVector<TokenRegion> regions;
-  end = i64(0);
+  SmallVector<HostTokenRegion> regions;
+  Value end = i64(0);
   for (TensorMapAttr map : launch.getTensorMaps()) {
     if (map.getOperand() != "tokens")
       continue;
@@ -124,15 +124,8 @@ LaunchBuilder::tokenRegions(LaunchAttr launch, const KernelProblem &problem,
         b, loc, arith::AddIOp::create(b, loc, bytes, i64(255)), i64(~255LL));
     end = arith::AddIOp::create(b, loc, end, rounded);
   }
+  bytes = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), end);
   return regions;
-}
-
-Value LaunchBuilder::tokenWorkspaceBytes(LaunchAttr launch,
-                                         const KernelProblem &problem,
-                                         const HostOperands &ops) {
-  Value end;
-  tokenRegions(launch, problem, ops, end);
-  return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), end);
 }
 
 Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
@@ -175,11 +168,7 @@ Value LaunchBuilder::enqueue(LaunchAttr launch, const KernelProblem &problem,
   bool predecoded = problem.schedule.getPredecode();
   assert(predecoded == bool(place.tokens) &&
          "a token workspace exactly for predecoded tokens");
-  SmallVector<TokenRegion> regions;
-  if (predecoded) {
-    Value end;
-    regions = tokenRegions(launch, problem, ops, end);
-  }
+  ArrayRef<HostTokenRegion> regions = place.tokenRegions;
   auto regionAddress = [&](int64_t set) -> Value {
     return arith::AddIOp::create(b, loc, place.tokens, regions[set].offset);
   };

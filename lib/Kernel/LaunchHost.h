@@ -31,15 +31,24 @@ struct HostOperands {
   Value groupSizes, rowIndices, alpha;
 };
 
+/// One operand set's region of the token workspace of a kernel with
+/// predecoded tokens: its byte offset (i64) and its rows of A (index: the
+/// decode kernel's rows).
+struct HostTokenRegion {
+  Value offset, rows;
+};
+
 /// Where one launch's words go: i64 device addresses of its status word
 /// pair and of its parameter block (LaunchBlock) in the workspace, and the
 /// host buffer its tensor maps are encoded into (an i64 memref of at least
 /// 16 words a map, 64-byte aligned). A kernel with predecoded tokens also
 /// takes `tokens`, the i64 device address of its token workspace
-/// (256-byte aligned, tokenWorkspaceBytes); null otherwise.
+/// (256-byte aligned), and the sets' regions in it
+/// (LaunchBuilder::tokenRegions); null and empty otherwise.
 struct LaunchPlace {
   Value status, block, hostMaps;
   Value tokens = {};
+  SmallVector<HostTokenRegion> tokenRegions = {};
 };
 
 /// Builds host code at a builder's insertion point.
@@ -72,16 +81,19 @@ public:
   /// the launch must match): a memref of that type over the address.
   Value param(Value address, Type type = Type());
 
-  /// The bytes (index) of the token workspace of a kernel with predecoded
-  /// tokens (docs/kernel-abi.md, "Decoded tokens"): each operand set's
-  /// region of max(rows, 1) rows of its "tokens" map's row bytes, at
-  /// 256-byte boundaries.
-  Value tokenWorkspaceBytes(LaunchAttr launch, const KernelProblem &problem,
-                            const HostOperands &ops);
+  /// The regions of the token workspace of a kernel with predecoded
+  /// tokens (docs/kernel-abi.md, "Decoded tokens"), in set order, as
+  /// rt::tokenRegions computes them: each operand set's max(rows, 1) rows
+  /// of its "tokens" map's row bytes, at 256-byte boundaries; `bytes`
+  /// (index) is the workspace's size.
+  SmallVector<HostTokenRegion> tokenRegions(LaunchAttr launch,
+                                            const KernelProblem &problem,
+                                            const HostOperands &ops,
+                                            Value &bytes);
 
   /// Enqueues, after `token`, the setup kernel's chunks, the decode
   /// kernel with predecoded tokens, and then the kernel of `launch` on
-  /// `ops`, with the parameter block and status at `place`; returns the
+  /// `ops`, with the parameter block, status and token regions at `place`; returns the
   /// launch's token. `encode` is the declaration of
   /// kEncodeTensorMapFn. `moduleParams`: the kernel's parameter types
   /// when it is still in its gpu.module, else empty (pointers).
@@ -99,17 +111,6 @@ private:
   /// status[0] as i32: contiguousRows, checked by a cf.assert to fit, or 0
   /// in list form.
   Value statusRows(Value contiguousRows);
-
-  /// One operand set's region of the token workspace: its byte offset
-  /// (i64) and its rows of A (index: the decode kernel's rows).
-  struct TokenRegion {
-    Value offset, rows;
-  };
-  /// The regions of every operand set, in set order, and (in `end`) the
-  /// workspace's bytes (i64), as rt::tokenRegions computes them.
-  SmallVector<TokenRegion> tokenRegions(LaunchAttr launch,
-                                        const KernelProblem &problem,
-                                        const HostOperands &ops, Value &end);
 
   OpBuilder &b;
   Location loc;
@@ -138,14 +139,21 @@ void makeManaged(ArrayRef<memref::AllocOp> allocs);
 /// error at `at`.
 LogicalResult checkLaunchShape(Operation *at, LaunchAttr launch);
 
-/// Tensor map `i` of a launch of `sets` operand sets (`list`: one per
-/// group): a dense rank-2 byte map of A (the token workspace's "tokens"
-/// when `predecoded`), B, SFA or SFB of a set the problem has, whose rows
-/// are known (or -1, the run-time rows of A and SFA of a one-buffer
+/// With `callerStream` (host=stream), a launch of a kernel with predecoded
+/// tokens is refused: its token workspace grows with the rows; else
+/// success.
+LogicalResult checkPredecodedHost(Operation *at, LaunchAttr launch,
+                                  bool callerStream);
+
+/// The tensor maps of `launch` for `problem`: 2 or 4 per operand set (sets
+/// `problem.scaleMaps`), each a dense rank-2 byte map of A (the token
+/// workspace's "tokens" with predecoded tokens, rows of the bytes the
+/// decode kernel writes), B, SFA or SFB of a set the problem has, whose
+/// rows are known (or -1, the run-time rows of A and SFA of a one-buffer
 /// problem), with a box TMA takes and a swizzle the kernels use; else an
 /// error at `at`.
-LogicalResult checkLaunchTensorMap(Operation *at, size_t i, TensorMapAttr map,
-                                   bool list, int64_t sets, bool predecoded);
+LogicalResult checkLaunchTensorMaps(Operation *at, LaunchAttr launch,
+                                    KernelProblem &problem);
 
 // ProgramLaunches.cpp: the program's own buffers and launches around
 // ggemm's.

@@ -267,21 +267,8 @@ struct GGemmLowerLaunch final
                               << ", but the module has no gpu.module or "
                                  "gpu.binary named @"
                               << kernel.getRootReference().getValue();
-    // Predecoded tokens: a decode kernel fills a token workspace of rows x
-    // K f16 first. A self-contained launch allocates it beside its
-    // workspace; on a caller's stream its size would grow with the rows,
-    // which the fixed-size workspace argument does not.
-    if (callerStream && launch.getProblem().getSchedule().getPredecode())
-      return op.emitOpError()
-             << "launches a kernel with predecoded tokens on a caller's "
-                "stream (host=stream): its decode kernel ("
-             << tokensKernelName(launch.getKernel().getLeafReference().getValue())
-             << ") writes a token workspace of rows x K f16, which grows "
-                "with the rows and so does not fit the fixed-size "
-                "workspace argument; use host=launch, or the manifest and "
-                "ggemm's runtime (rt::enqueueOnStream takes a token "
-                "workspace)";
-    if (failed(verifyLaunchPlan(op, launch)) ||
+    if (failed(checkPredecodedHost(op, launch, callerStream)) ||
+        failed(verifyLaunchPlan(op, launch)) ||
         failed(checkLaunchShape(op, launch)))
       return failure();
     KernelProblemAttr problemAttr = launch.getProblem();
@@ -294,32 +281,8 @@ struct GGemmLowerLaunch final
              << "): its CTAs meet at a grid barrier, so it needs a "
                 "cooperative launch, which gpu.launch_func cannot ask for; "
                 "use the manifest and ggemm's runtime (host=manifest)";
-    bool list = problem.isListForm();
-    int64_t groups = problem.groups.size(), sets = list ? groups : 1;
-    ArrayRef<TensorMapAttr> maps = launch.getTensorMaps();
-    int64_t numMaps = maps.size();
-    if (numMaps != 2 * sets && numMaps != 4 * sets)
-      return op.emitOpError()
-             << "has " << numMaps << " tensor maps for " << sets
-             << " operand set(s); expected 2 or 4 per set";
-    problem.scaleMaps = numMaps == 4 * sets;
-    for (auto [i, map] : llvm::enumerate(maps)) {
-      if (failed(checkLaunchTensorMap(op, i, map, list, sets,
-                                      problem.schedule.getPredecode())))
-        return failure();
-      // A "tokens" map's rows are what the decode kernel writes into the
-      // set's region: K rounded up to the K tile, as f16.
-      if (map.getOperand() != "tokens")
-        continue;
-      int64_t k = problem.groups[list ? map.getGroup() : 0].k;
-      int64_t rowBytes = 2 * llvm::alignTo(k, problem.schedule.getTileK());
-      if (map.getDims()[0] != rowBytes)
-        return op.emitOpError()
-               << "tensor map " << i << " (tokens) has rows of "
-               << map.getDims()[0] << " bytes; the decode kernel writes "
-               << rowBytes << " (K = " << k
-               << " rounded up to the K tile, as f16)";
-    }
+    if (failed(checkLaunchTensorMaps(op, launch, problem)))
+      return failure();
     site.params = getKernelParamTypes(&getContext(), problem);
     // A kernel still in a gpu.module must take what the launch passes, and
     // its setup kernel must be there (a gpu.binary's are not visible).
@@ -388,11 +351,15 @@ struct GGemmLowerLaunch final
       int64_t bytes = 128 + getLaunchBlock(site.launch).bytes();
       bool predecoded = site.problem.schedule.getPredecode();
       int64_t tokensAt = llvm::alignTo(bytes, 256);
+      SmallVector<HostTokenRegion> regions;
       SmallVector<Value, 1> sizes;
-      if (predecoded)
-        sizes.push_back(arith::AddIOp::create(
-            b, loc, lb.index(tokensAt),
-            lb.tokenWorkspaceBytes(site.launch, site.problem, site.ops)));
+      if (predecoded) {
+        Value tokenBytes;
+        regions = lb.tokenRegions(site.launch, site.problem, site.ops,
+                                  tokenBytes);
+        sizes.push_back(
+            arith::AddIOp::create(b, loc, lb.index(tokensAt), tokenBytes));
+      }
       auto alloc = gpu::AllocOp::create(
           b, loc,
           MemRefType::get({predecoded ? ShapedType::kDynamic : bytes},
@@ -403,8 +370,10 @@ struct GGemmLowerLaunch final
       LaunchPlace place{base,
                         arith::AddIOp::create(b, loc, base, lb.i64(128)),
                         hostMaps};
-      if (predecoded)
+      if (predecoded) {
         place.tokens = arith::AddIOp::create(b, loc, base, lb.i64(tokensAt));
+        place.tokenRegions = std::move(regions);
+      }
       token = lb.enqueue(site.launch, site.problem, site.moduleParams(),
                          site.ops, place, token, encode);
       // Error flags back (run-time rows), the workspace freed, the stream

@@ -159,14 +159,12 @@ std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
   return "";
 }
 
-std::vector<uint64_t> tokenTableOf(const Manifest &manifest,
+std::vector<uint64_t> tokenTableOf(const std::vector<TokenRegion> &regions,
                                    const Operands &operands,
                                    CUdeviceptr tokenWorkspace) {
   // Rows and K fit an int32: checkOperands bounded the rows, parseManifest
   // K.
   std::vector<uint64_t> table;
-  std::vector<TokenRegion> regions =
-      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
   for (size_t set = 0; set < regions.size(); ++set) {
     uint64_t sizes = uint64_t(uint32_t(regions[set].rows)) |
                      uint64_t(uint32_t(regions[set].k)) << 32;
@@ -229,14 +227,12 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
       tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
   if (!regions.empty()) {
     if (std::string err = DeviceBuffer::allocate(
-            size_t(tokenWorkspaceBytes(manifest, operands.contiguousRows,
-                                       operands.tokenRows)),
-            out.tokenWorkspace);
+            size_t(tokenWorkspaceBytes(regions)), out.tokenWorkspace);
         !err.empty())
       return "the token workspace: " + err;
     tokenWorkspace = out.tokenWorkspace.address();
     if (std::string err = makeArray(
-            tokenTableOf(manifest, operands, tokenWorkspace), out.tokenTable);
+            tokenTableOf(regions, operands, tokenWorkspace), out.tokenTable);
         !err.empty())
       return "the token decode table: " + err;
   }

@@ -341,10 +341,9 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
   std::vector<TokenRegion> regions;
   if (!manifest.decodesTokens())
     return regions;
-  size_t sets = manifest.oneOperandSet() ? 1 : manifest.groups.size();
   int64_t offset = 0;
-  for (size_t set = 0; set < sets; ++set) {
-    const GroupShape &shape = manifest.groups[set];
+  for (int64_t set = 0; set < manifest.numOperandSets(); ++set) {
+    const GroupShape &shape = manifest.groups[size_t(set)];
     TokenRegion region;
     region.rows = std::max<int64_t>(
         rowsOfA(manifest, shape, contiguousRows, tokenRows), 0);
@@ -363,8 +362,10 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
 
 int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
                             int64_t tokenRows) {
-  std::vector<TokenRegion> regions =
-      tokenRegions(manifest, contiguousRows, tokenRows);
+  return tokenWorkspaceBytes(tokenRegions(manifest, contiguousRows, tokenRows));
+}
+
+int64_t tokenWorkspaceBytes(const std::vector<TokenRegion> &regions) {
   if (regions.empty())
     return 0;
   const TokenRegion &last = regions.back();

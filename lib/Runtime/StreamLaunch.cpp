@@ -51,9 +51,10 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
            "with rt::Launch";
   // The token workspace grows with the rows (rows x K f16 a set), so the
   // caller passes it apart from the workspace, with its size.
+  std::vector<TokenRegion> regions =
+      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
   if (manifest.decodesTokens()) {
-    int64_t needed = tokenWorkspaceBytes(manifest, operands.contiguousRows,
-                                         operands.tokenRows);
+    int64_t needed = tokenWorkspaceBytes(regions);
     if (!operands.tokenWorkspace || operands.tokenWorkspace % 256 != 0)
       return where + ": it decodes its tokens (" + manifest.tokens.kernel +
              ") into a token workspace of rows x K f16: Operands::"
@@ -106,7 +107,7 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   std::copy(scalePointers.begin(), scalePointers.end(),
             block.begin() + w + sets);
   std::vector<uint64_t> table =
-      tokenTableOf(manifest, operands, operands.tokenWorkspace);
+      tokenTableOf(regions, operands, operands.tokenWorkspace);
   std::copy(table.begin(), table.end(),
             block.begin() + manifest.tokenTableWord());
 

@@ -39,8 +39,8 @@ LaunchAttr mlir::ggemm::buildLaunch(MLIRContext *ctx, SymbolRefAttr kernel,
       // The decoded tokens in the token workspace (f16, rows of 2 Kp
       // bytes); a box is one decode step (64 f16, 128 bytes) of the tile's
       // rows, 128B-swizzled: wgmma's K-major layout of 128-byte rows.
-      int64_t kp = llvm::alignTo(k, tileK);
-      add("tokens", rowsA, 2 * kp, kTokenStepBytes, s.getTileM(), "128B");
+      add("tokens", rowsA, tokenRowBytes(k, tileK), kTokenStepBytes,
+          s.getTileM(), "128B");
     } else {
       add("a", rowsA, k / 2, tileK / 2, boxRowsA, plan.getSwizzle());
     }

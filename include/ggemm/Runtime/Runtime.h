@@ -635,12 +635,15 @@ std::vector<TokenRegion> tokenRegions(const Manifest &manifest,
 /// caller's stream takes the caller's (Operands::tokenWorkspace).
 int64_t tokenWorkspaceBytes(const Manifest &manifest, int64_t contiguousRows,
                             int64_t tokenRows = 0);
+/// The same, from the regions tokenRegions returned.
+int64_t tokenWorkspaceBytes(const std::vector<TokenRegion> &regions);
 
 /// The decode kernel's table for `operands` and `tokenWorkspace`:
-/// kTokenTableEntryWords words per region of tokenRegions (empty without
-/// "tokens"): the region's address, the set's A and SFA, and its rows | K
-/// << 32. The rows and K fit an int32 once checkOperands passed.
-std::vector<uint64_t> tokenTableOf(const Manifest &manifest,
+/// kTokenTableEntryWords words per region of `regions` (tokenRegions of
+/// the operands' rows; empty without "tokens"): the region's address, the
+/// set's A and SFA, and its rows | K << 32. The rows and K fit an int32
+/// once checkOperands passed.
+std::vector<uint64_t> tokenTableOf(const std::vector<TokenRegion> &regions,
                                    const Operands &operands,
                                    CUdeviceptr tokenWorkspace);
 

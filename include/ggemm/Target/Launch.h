@@ -11,6 +11,8 @@
 
 #include "ggemm/Target/TargetInfo.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <array>
 
 namespace mlir::ggemm {
@@ -104,6 +106,11 @@ std::string setupKernelName(StringRef kernel);
 /// one entry a set; CTA (x, y) decodes a share of set y's rows in a
 /// grid-stride loop of this many threads a block over grid x.
 std::string tokensKernelName(StringRef kernel);
+/// Bytes of one row of a set's decoded tokens (its "tokens" map's rows):
+/// K rounded up to the K tile, as f16.
+inline int64_t tokenRowBytes(int64_t k, int64_t tileK) {
+  return 2 * llvm::alignTo(k, tileK);
+}
 /// The grid of the decode kernel of `sets` operand sets beside a kernel of
 /// `kernelGrid` CTAs (one an SM): {x, sets, 1}, x = ceil(4 kernelGrid /
 /// sets) clamped to [1, kernelGrid], so that about four decode CTAs run on
