@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Compiles the calibration kernels (docs/cost-model.md, "What a calibration
 # on synthetic shapes says") where LLVM/MLIR are: one group of exactly one
-# token tile (M = tile M), N = 132 x 128 x 4 so that every CTA of the grid
-# takes four output tiles, K = 512, 2048 and 8192; the plain and the
-# predecoded sm_90a kernel at 64, 128 and 256 tokens (4 stages; the plain
+# token tile (M = tile M), N = 132 x 128 x T so that every CTA of the grid
+# takes T output tiles: T = 4 at K = 512, 2048 and 8192, and T = 1 at K =
+# 512 and 2048 (shapes calib_m<M>_k<K>_t1); the plain and the predecoded
+# sm_90a kernel at 16, 32, 64, 128 and 256 tokens (4 stages; the plain
 # 256-token kernel takes 2, the most its shared memory holds). These shapes
 # are in no problem list: a step's cost is the slope of the time in K, a
-# tile's the rest (bench/fit_calibration.py). bench/run_calibration.sh times
-# them on the GPU machine (carry out/calibration).
+# tile's the slope in T, the launches and the pipeline's fill the rest
+# (bench/fit_calibration.py). bench/run_calibration.sh times them on the GPU
+# machine (carry out/calibration).
 # Usage: bench/compile_calibration.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,10 @@ rm -rf "$out"
 mkdir -p "$out"
 python3 - "$out/problems.json" <<'PY'
 import json, sys
-shapes = [{"name": "calib_m%d_k%d" % (m, k), "m": [m], "n": 132 * 128 * 4, "k": k}
-          for m in (64, 128, 256) for k in (512, 2048, 8192)]
+tiles = {4: (512, 2048, 8192), 1: (512, 2048)}
+shapes = [{"name": "calib_m%d_k%d%s" % (m, k, "" if t == 4 else "_t%d" % t),
+           "m": [m], "n": 132 * 128 * t, "k": k}
+          for m in (16, 32, 64, 128, 256) for t, ks in tiles.items() for k in ks]
 json.dump({"about": "synthetic calibration shapes (bench/compile_calibration.sh)",
            "tests": [], "benchmarks": shapes}, open(sys.argv[1], "w"), indent=1)
 PY

@@ -4,8 +4,8 @@
 # tile (tile-m) 16, 32, 64, 128, ring depth 4, 6 and the most that fits, and
 # split-K 2 for the two smallest token tiles, and two CTAs per SM (grid 264)
 # for 16, 32 and 64 tokens; 256 tokens at 2 stages (all that fit); and
-# predecoded tokens (predecode=1) at 64 and 128 tokens with 2 and 4 stages
-# and at 256 with 2, 3 and 4. One folder per schedule under out/sweep/,
+# predecoded tokens (predecode=1) at 16 and 32 tokens with 4 stages, at 64
+# and 128 with 2 and 4 and at 256 with 2, 3 and 4. One folder per schedule under out/sweep/,
 # named m<tile-m>_s<stages>_k<split-k>[_c2][_pd]; a schedule the kernel
 # refuses (shared memory, or predecoded tokens on a gathered shape) is
 # skipped with its reason in out/sweep/refused.txt.
@@ -53,7 +53,7 @@ for name in $names; do
   done
   compile out/sweep/m256_s2_k1 "m256 s2 k1" "tile-m=256 stages=2"
   # Predecoded tokens (docs/sm90-kernel.md, "Predecoded tokens").
-  for ms in 64:2 64:4 128:2 128:4 256:2 256:3 256:4; do
+  for ms in 16:4 32:4 64:2 64:4 128:2 128:4 256:2 256:3 256:4; do
     m=${ms%:*}; s=${ms#*:}
     compile out/sweep/m${m}_s${s}_k1_pd "m$m s$s pd" "tile-m=$m stages=$s predecode=1"
   done
