@@ -7,7 +7,10 @@ example), the measured time, the schedule the model chooses (what
 ggemm-pipeline compiles by default) and the sweep's best. Prints two
 Markdown tables: predicted vs measured, and chosen vs best.
 
-Usage: bench/model_vs_sweep.py SWEEP_TSV [GEMM_OPT]   (default build/bin/gemm-opt)
+Usage: bench/model_vs_sweep.py SWEEP_TSV [GEMM_OPT] [--with-predecode]
+  GEMM_OPT defaults to build/bin/gemm-opt. With --with-predecode the choice
+  is the cheapest of the plain and the predecoded candidates (what the model
+  would choose if its family offered predecoded tokens).
 """
 import collections
 import os
@@ -49,8 +52,10 @@ def predictions(shape, gemm_opt, ctas=1, predecode=0):
 
 
 def main():
-    tsv = sys.argv[1]
-    gemm_opt = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "build", "bin", "gemm-opt")
+    args = [a for a in sys.argv[1:] if a != "--with-predecode"]
+    with_predecode = len(args) != len(sys.argv) - 1
+    tsv = args[0]
+    gemm_opt = args[1] if len(args) > 1 else os.path.join(ROOT, "build", "bin", "gemm-opt")
     measured = collections.defaultdict(dict)
     with open(tsv) as f:
         next(f)
@@ -58,6 +63,8 @@ def main():
             shape, schedule, us = line.rstrip("\n").split("\t")
             if us != "failed":
                 m = NAME.fullmatch(schedule)
+                if not m:
+                    continue  # not a schedule of the family (e.g. "auto")
                 key = (int(m[1]), int(m[2]), int(m[3]), int(m[4] or 1), int(bool(m[5])))
                 measured[shape][key] = float(us)
     print("| shape | schedule (tile M, stages, split-K, CTAs per SM, predecoded) | predicted us | bound | measured us | predicted / measured |")
@@ -67,8 +74,12 @@ def main():
         pred, chosen = predictions(shape, gemm_opt)
         for ctas in sorted({key[3] for key in runs} - {1}):
             pred.update(predictions(shape, gemm_opt, ctas)[0])
-        if any(key[4] for key in runs):
-            pred.update(predictions(shape, gemm_opt, 1, 1)[0])
+        if any(key[4] for key in runs) or with_predecode:
+            pd_pred, pd_chosen = predictions(shape, gemm_opt, 1, 1)
+            pred.update(pd_pred)
+            if with_predecode and pd_chosen and (
+                    chosen is None or pd_pred[pd_chosen][0] < pred[chosen][0]):
+                chosen = pd_chosen
         for key in sorted(runs, key=runs.get):
             p = pred.get(key)
             cell = f"{p[0]:.1f} | {p[1]}" if p else "refused | -"

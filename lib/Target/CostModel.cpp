@@ -62,6 +62,12 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   // cost grows with groups x splits x min(tiles, grid), not with the tiles.
   assert(grid > 0 && "a verified schedule has a grid");
   int64_t stepsPerKTile = s.getTileK() / kStepK;
+  // A tile's epilogue (the MMAs' drain, the f32 -> f16 conversion, the
+  // staging and the stores) does not overlap the tile's steps: each CTA
+  // stores its output tile at its SM's share of DRAM bandwidth, after the
+  // fixed tile_cycles.
+  double storeBytesPerCycle =
+      c.dramGBps / double(target.numSMs) / c.clockGHz;
   SmallVector<double> ctaCycles(std::max<int64_t>(grid, 1), 0.0);
   double uniqueBytes = 0, tileBytes = 0, partialBytes = 0, tokenBytes = 0;
   int64_t w = 0;
@@ -77,6 +83,11 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     int64_t tilesM = llvm::divideCeil(m, tm), tilesN = llvm::divideCeil(g.n, tn);
     int64_t tiles = tilesM * tilesN;
     int64_t kTiles = llvm::divideCeil(g.k, s.getTileK());
+    // The output a tile stores: its share of the group's rows (a group's
+    // last token tile may be short), f16, or f32 partials with split-K.
+    double tileOutBytes = double(m) / double(tilesM) * double(tn) *
+                          (split > 1 ? 4.0 : 2.0);
+    double tileCycles = c.tileCycles + tileOutBytes / storeBytesPerCycle;
     // Predecoded tokens: the decode kernel reads them packed and writes
     // them as f16 (K rounded up to the K tile), which the kernel reads.
     double kp = double(llvm::alignTo(g.k, s.getTileK()));
@@ -98,7 +109,7 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
                       ctaCycles[cta] +=
                           double(count) *
                           (double(kTilesOfSplit * stepsPerKTile) * stepCycles +
-                           c.tileCycles);
+                           tileCycles);
                     });
     w += tiles * split;
   }

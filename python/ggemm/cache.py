@@ -202,15 +202,22 @@ def main(argv=None):
                       "choice, e.g. "
                       "\"tile-m=256 stages=4 predecode=1\"")
     args = parser.parse_args(argv)
-    if any(not _SCHEDULE_OPTION.fullmatch(o) for o in args.schedule.split()):
+    options = args.schedule.split()
+    if any(not _SCHEDULE_OPTION.fullmatch(o) for o in options):
         parser.error("--schedule takes ggemm-pipeline schedule options "
                      "name=value, not %r" % args.schedule)
+    names = [o.split("=")[0] for o in options]
+    if len(set(names)) != len(names):
+        parser.error("--schedule names an option twice: %r" % args.schedule)
+    # Each option once, so their order does not change the schedule: the
+    # stamp and the compile take them sorted.
+    schedule = " ".join(sorted(options))
     cache = KernelCache(args.root)
     # The stamp names the schedule too: an entry compiled with other
     # options is compiled again.
     stamp = compiler_stamp(args.gemm_opt)
-    if args.schedule:
-        stamp += " schedule: " + " ".join(args.schedule.split())
+    if schedule:
+        stamp += " schedule: " + schedule
     for shape in args.shape:
         try:
             g, n, k = (int(x) for x in shape.split(":"))
@@ -227,7 +234,7 @@ def main(argv=None):
             shutil.rmtree(cache.directory(key))
             verb = "refilled"
         cache.fill(key, args.gemm_opt, args.format, stamp=stamp,
-                   schedule=" ".join(args.schedule.split()))
+                   schedule=schedule)
         print("%s %s" % (verb, key.name))
     return 0
 

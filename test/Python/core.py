@@ -200,20 +200,24 @@ def main():
     fill = [sys.executable, "-m", "ggemm", "fill", "--root", proot,
             "--chip", "sm_90a", "--shape", "2:128:128", "--format", "isa",
             "--gemm-opt", gemm_opt]
-    for expected in ("filled", "cached"):
-        out = subprocess.run(fill + ["--schedule", "predecode=1"], check=True,
+    # (The second names the same options in another order: still cached.)
+    for expected, schedule in (("filled", "predecode=1 stages=4"),
+                               ("cached", " stages=4  predecode=1")):
+        out = subprocess.run(fill + ["--schedule", schedule], check=True,
                              capture_output=True, text=True,
                              env=env).stdout.strip()
         print("schedule: " + out)
         assert out == "%s %s" % (expected, key.name), out
     pcache = KernelCache(proot)
-    assert pcache.stamp(key).endswith(" schedule: predecode=1"), \
+    assert pcache.stamp(key).endswith(" schedule: predecode=1 stages=4"), \
         pcache.stamp(key)
-    for option in ("out-dir=x", "host=launch", "chip=sm_100a", "stages=4;x"):
+    for option in ("out-dir=x", "host=launch", "chip=sm_100a", "stages=4;x",
+                   "predecode=0"):
         bad = subprocess.run(fill + ["--schedule", "predecode=1 " + option],
                              capture_output=True, text=True, env=env)
-        assert bad.returncode != 0 and "--schedule takes" in bad.stderr, bad
-        print("refused: --schedule %s" % option)
+        assert bad.returncode != 0 and "--schedule" in bad.stderr, bad
+        print("refused: --schedule %s (%s)" % (
+            option, "twice" if "twice" in bad.stderr else "not a schedule option"))
     pkernel = rt.load(pcache.manifest(key))
     assert kernel.token_workspace_bytes(t) == 0
     assert not kernel.decodes_tokens and pkernel.decodes_tokens

@@ -117,6 +117,24 @@ TEST_F(CostModelTest, KTailsCostWholeKTiles) {
             cost(s, 4, 512, 4096, 2048).computeUs);
 }
 
+TEST_F(CostModelTest, ATileStoresItsRowsAtTheSMsShareOfDRAM) {
+  // One tile a CTA (132 tiles of 128 weight rows): 128 tokens against 64
+  // in the same 128-token tile add 64 rows x 128 x 2 bytes to each tile's
+  // epilogue, stored at dram_gbps / SMs; the steps are the same.
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  const CostConstants &c = t.costConstants();
+  ScheduleAttr s = schedule(Chip::sm_90a, 128);
+  double full = cost(s, 1, 128, 128 * t.numSMs, 1024).computeUs;
+  double half = cost(s, 1, 64, 128 * t.numSMs, 1024).computeUs;
+  double bytesPerUs = c.dramGBps * 1e3 / double(t.numSMs);
+  EXPECT_NEAR(full - half, 64.0 * 128 * 2 / bytesPerUs, 1e-9);
+  // Split-K tiles store f32 partials: twice the bytes a row.
+  ScheduleAttr split = schedule(Chip::sm_90a, 128, 4, 2);
+  double splitFull = cost(split, 1, 128, 128 * t.numSMs / 2, 1024).computeUs;
+  double splitHalf = cost(split, 1, 64, 128 * t.numSMs / 2, 1024).computeUs;
+  EXPECT_NEAR(splitFull - splitHalf, 64.0 * 128 * 4 / bytesPerUs, 1e-9);
+}
+
 TEST_F(CostModelTest, TheBusiestSplitSetsTheTime) {
   // 6 K tiles in 4 splits are 2, 2, 2 and 0 K tiles: with one output tile
   // per CTA, the split of 2 K tiles sets the time, as with 3 splits.
