@@ -108,11 +108,18 @@ LaunchShape launchShapeOf(const Manifest &manifest) {
 std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
                              std::vector<CUtensorMap> &maps,
                              CUdeviceptr tokenWorkspace) {
+  return encodeTensorMaps(
+      manifest, operands, maps, tokenWorkspace,
+      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows));
+}
+
+std::string encodeTensorMaps(const Manifest &manifest, const Operands &operands,
+                             std::vector<CUtensorMap> &maps,
+                             CUdeviceptr tokenWorkspace,
+                             const std::vector<TokenRegion> &regions) {
   static_assert(sizeof(CUtensorMap) == 128, "the ABI has 128-byte maps");
   maps.assign(manifest.tensorMaps.size(), CUtensorMap{});
   bool oneSet = manifest.oneOperandSet();
-  std::vector<TokenRegion> regions =
-      tokenRegions(manifest, operands.contiguousRows, operands.tokenRows);
   for (size_t i = 0; i < maps.size(); ++i) {
     const TensorMapSpec &spec = manifest.tensorMaps[i];
     ResolvedTensorMap shape;
@@ -242,7 +249,7 @@ std::string Launch::create(const Kernel &kernel, const Operands &operands,
   // image; cuMemAlloc's 256-byte alignment covers the ABI's 64.
   std::vector<CUtensorMap> maps;
   if (std::string err =
-          encodeTensorMaps(manifest, operands, maps, tokenWorkspace);
+          encodeTensorMaps(manifest, operands, maps, tokenWorkspace, regions);
       !err.empty())
     return err;
 

@@ -93,7 +93,8 @@ std::string enqueueOnStream(const Kernel &kernel, const Operands &operands,
   // and with "tokens" the decode kernel's table, padded to whole chunks.
   std::vector<CUtensorMap> maps;
   if (std::string err =
-          encodeTensorMaps(manifest, operands, maps, operands.tokenWorkspace);
+          encodeTensorMaps(manifest, operands, maps, operands.tokenWorkspace,
+                           regions);
       !err.empty())
     return err;
   int64_t chunk = chunkWordsOf(manifest);

@@ -494,6 +494,8 @@ struct LaunchShape {
                                        CUstream stream, void **args,
                                        const LaunchOptions &options = {});
 
+struct TokenRegion;
+
 /// Encodes the manifest's tensor maps over `operands` on the host
 /// (cuTensorMapEncodeTiled; no device work), in manifest order. A "tokens"
 /// map's global address is its set's region (tokenRegions) of
@@ -503,6 +505,11 @@ struct LaunchShape {
                                            const Operands &operands,
                                            std::vector<CUtensorMap> &maps,
                                            CUdeviceptr tokenWorkspace = 0);
+/// The same with the regions tokenRegions returned for `operands`.
+[[nodiscard]] std::string
+encodeTensorMaps(const Manifest &manifest, const Operands &operands,
+                 std::vector<CUtensorMap> &maps, CUdeviceptr tokenWorkspace,
+                 const std::vector<TokenRegion> &regions);
 
 /// Kernel parameters 1 and 2 for `operands` (docs/kernel-abi.md):
 /// `cPointers` {c_g...} and `scalePointers` {sfa_0, sfb_0, sfa_1, ...}.
