@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GGemm/GGemmOps.h"
 #include "ggemm/Conversion/Passes.h"
 #include "ggemm/Kernel/Passes.h"
 #include "ggemm/Pipelines/Pipelines.h"
@@ -60,7 +61,7 @@ static std::string cudaToolkitPath() {
 }
 
 /// Shared memory through 32-bit pointers (ggemm-pipeline's short-pointers,
-/// and always with predecode): LLVM's NVPTX option nvptx-short-ptr (Triton
+/// and always where a kernel decodes its tokens): LLVM's NVPTX option nvptx-short-ptr (Triton
 /// sets it too), which its target machine reads when gpu-module-to-binary
 /// creates one. Shared addresses then take one register instead of a pair.
 /// The predecoded 256-token kernel needs it: without it its consumers
@@ -80,6 +81,28 @@ static void useShortSharedPointers() {
     static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(true);
 }
 
+namespace {
+/// A step of the pipeline after ggemm-tile with predecode=auto (not a pass
+/// of its own): short shared pointers once the model chose a predecoded
+/// schedule, before gpu-module-to-binary creates a target machine.
+struct ShortPointersWherePredecoded final
+    : PassWrapper<ShortPointersWherePredecoded, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ShortPointersWherePredecoded)
+  StringRef getArgument() const final {
+    return "ggemm-short-pointers-where-predecoded";
+  }
+  void runOnOperation() override {
+    WalkResult predecoded = getOperation().walk([](ggemm::GroupedMatmulOp op) {
+      ggemm::ScheduleAttr s = op.getScheduleAttr();
+      return s && s.getPredecode() ? WalkResult::interrupt()
+                                   : WalkResult::advance();
+    });
+    if (predecoded.wasInterrupted())
+      useShortSharedPointers();
+  }
+};
+} // namespace
+
 void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
                                    const GPUPipelineOptions &options) {
   // The program's own kernels (upstream-outlined elementwise work), if it
@@ -96,13 +119,21 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.stages = options.stages;
   tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
-  tile.predecode = options.predecode;
+  // host=stream takes no predecoded kernel (its workspace has a size fixed
+  // when compiled, the token workspace grows with the rows): `auto` keeps
+  // to kernels without.
+  tile.predecode = options.host == GPUPipelineOptions::Host::stream &&
+                           options.predecode == PredecodeMode::chosen
+                       ? PredecodeMode::off
+                       : options.predecode.getValue();
   tile.raster = options.raster;
   // The tile is chosen among those the kernel takes with this split (0:
   // ggemm-split-k's rule picks one later, among the splits the kernel
   // takes with the tile).
   tile.splitK = std::max<int64_t>(options.splitK, 1);
   pm.addPass(createGGemmTile(tile));
+  if (tile.predecode == PredecodeMode::chosen)
+    pm.addPass(std::make_unique<ShortPointersWherePredecoded>());
   if (options.splitK != 1) {
     // Split-K: the partials go to a workspace parameter and a grid barrier
     // separates them from their reduction (docs/kernel-abi.md).
@@ -143,7 +174,7 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
 
   // Each kernel's gpu.module carries its chip's #nvvm.target (chip and PTX
   // features, from ggemm-outline-kernel), which gpu-module-to-binary reads.
-  if (options.shortPointers || options.predecode)
+  if (options.shortPointers || options.predecode == PredecodeMode::on)
     useShortSharedPointers();
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget =

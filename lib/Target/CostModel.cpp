@@ -7,6 +7,7 @@
 #include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/WorkItems.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -19,6 +20,21 @@ using namespace mlir::ggemm;
 namespace {
 /// K elements of one step of the model (the sm_90a kernel's decode step).
 constexpr int64_t kStepK = 64;
+
+/// The schedule attribute's own verifier's message (empty: it verifies),
+/// e.g. predecoded tokens on a chip whose kernel has no decode kernel.
+std::string verifySchedule(MLIRContext *ctx, ScheduleAttr s) {
+  std::string why;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
+    why = d.str();
+    return success();
+  });
+  (void)ScheduleAttr::verify(
+      [&] { return emitError(UnknownLoc::get(ctx)); }, s.getTarget(),
+      s.getTileM(), s.getTileN(), s.getTileK(), s.getRaster(), s.getSplitK(),
+      s.getGrid(), s.getStages(), s.getPredecode());
+  return why;
+}
 
 /// Bytes of `rows` rows of K packed e2m1 codes and their e4m3 scales.
 double operandBytes(int64_t rows, int64_t k) {
@@ -157,7 +173,8 @@ SmallVector<ScheduleCandidate>
 mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
                                     const KernelProblem &problem,
                                     ScheduleAttr base, int64_t rowsHint,
-                                    ArrayRef<int64_t> depths) {
+                                    ArrayRef<int64_t> depths,
+                                    bool bothPredecodes) {
   SmallVector<ScheduleCandidate> out;
   static constexpr int64_t kFamilyDepths[] = {2, 3, 4, 5, 6, 7, 8, 10, 12, 16};
   bool family = depths.empty();
@@ -168,36 +185,47 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
   SmallVector<int64_t, 4> splits = {1, 2, 4};
   if (!llvm::is_contained(splits, base.getSplitK()))
     splits.push_back(base.getSplitK());
-  for (int64_t tm : target.tileM)
-    for (int64_t tn : target.tileN)
-      for (int64_t tk : target.tileK)
-        for (int64_t stages : depths)
-          for (int64_t split : splits) {
-            ScheduleCandidate cand;
-            cand.schedule = ScheduleAttr::get(
-                ctx, target.chip, tm, tn, tk, base.getRaster(), split,
-                base.getGrid(), stages, base.getPredecode());
-            KernelProblem p = problem;
-            p.schedule = cand.schedule;
-            KernelPlanAttr plan;
-            cand.refused = target.planKernel(ctx, p, plan);
-            // Rings deeper than the default that do not fit shared memory
-            // are left out: their reason is always the same.
-            if (family && !cand.refused.empty() && stages > 4)
-              continue;
-            if (cand.refused.empty())
-              cand.cost = estimateCost(target, p, rowsHint);
-            out.push_back(std::move(cand));
-          }
+  SmallVector<bool, 2> predecodes = {base.getPredecode()};
+  if (bothPredecodes)
+    predecodes = {false, true};
+  for (bool predecode : predecodes)
+    for (int64_t tm : target.tileM)
+      for (int64_t tn : target.tileN)
+        for (int64_t tk : target.tileK)
+          for (int64_t stages : depths)
+            for (int64_t split : splits) {
+              ScheduleCandidate cand;
+              cand.schedule = ScheduleAttr::get(
+                  ctx, target.chip, tm, tn, tk, base.getRaster(), split,
+                  base.getGrid(), stages, predecode);
+              KernelProblem p = problem;
+              p.schedule = cand.schedule;
+              KernelPlanAttr plan;
+              cand.refused = verifySchedule(ctx, cand.schedule);
+              if (cand.refused.empty())
+                cand.refused = target.planKernel(ctx, p, plan);
+              // Rings deeper than the default that do not fit shared
+              // memory are left out: their reason is always the same. So
+              // are the predecoded schedules a kernel refuses when both
+              // kinds are offered (the chip or the rows take none).
+              if (family && !cand.refused.empty() &&
+                  (stages > 4 || (bothPredecodes && predecode)))
+                continue;
+              if (cand.refused.empty())
+                cand.cost = estimateCost(target, p, rowsHint);
+              out.push_back(std::move(cand));
+            }
   // Cheapest first. Predictions within 1% tie (the model has no term that
   // prefers one ring depth once the ring covers the DRAM latency): then the
-  // depth nearest the kernel's default of 4 wins, then the fewer splits.
+  // depth nearest the kernel's default of 4 wins, then the fewer splits,
+  // then the kernel without the decode kernel.
   auto key = [](const ScheduleCandidate &c) {
     ScheduleAttr s = c.schedule;
     return std::make_tuple(!c.refused.empty(),
                            std::llround(std::log(std::max(c.cost.us, 1e-3)) /
                                         std::log(1.01)),
-                           std::abs(s.getStages() - 4), s.getSplitK());
+                           std::abs(s.getStages() - 4), s.getSplitK(),
+                           s.getPredecode());
   };
   std::stable_sort(out.begin(), out.end(),
                    [&](const ScheduleCandidate &a, const ScheduleCandidate &b) {

@@ -28,14 +28,17 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
   using GGemmTileBase::GGemmTileBase;
 
   /// The cheapest schedule of the chip's family (with the split-k option's
-  /// factor) that keeps the options the user fixed.
+  /// factor) that keeps the options the user fixed (predecode=auto: with
+  /// or without predecoded tokens).
   /// Fails with the reason the kernel refuses the candidates (the first
   /// one's) in `why`.
   FailureOr<ScheduleAttr> choose(GroupedMatmulOp op, const TargetInfo &target,
                                  Raster order, int64_t ctas,
                                  std::string &why) {
+    bool choosePredecode = predecode == PredecodeMode::chosen;
     auto base = ScheduleAttr::get(&getContext(), target.chip, 128, 128, 256,
-                                  order, splitK, ctas, 4, predecode);
+                                  order, splitK, ctas, 4,
+                                  predecode == PredecodeMode::on);
     GroupedOperands operands = op.getProblem();
     KernelProblem problem = KernelProblem::fromOperands(operands, base);
     SmallVector<int64_t, 1> depths;
@@ -43,7 +46,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       depths.push_back(stages);
     for (const ScheduleCandidate &c : listScheduleCandidates(
              &getContext(), target, problem, base,
-             defaultRowsHint(operands, rowsHint), depths)) {
+             defaultRowsHint(operands, rowsHint), depths, choosePredecode)) {
       ScheduleAttr s = c.schedule;
       if (s.getSplitK() != splitK || s.getTileN() != tileN ||
           s.getTileK() != tileK || (tileM != 0 && s.getTileM() != tileM) ||
@@ -94,13 +97,15 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                     " must be in [0, 16] (0: chosen by the cost model)");
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       int64_t tileM = this->tileM, stages = this->stages;
+      bool predecode = this->predecode == PredecodeMode::on;
       // A tile M left to the model is one of the chip's (the candidates
       // come from its list), so this check covers every outcome.
       if (std::string why = target->checkTile(
               tileM ? tileM : target->tileM.back(), tileN, tileK);
           !why.empty())
         return fail(why);
-      if (tileM == 0 || stages == 0) {
+      if (tileM == 0 || stages == 0 ||
+          this->predecode == PredecodeMode::chosen) {
         std::string why;
         FailureOr<ScheduleAttr> chosen =
             choose(op, *target, *order, ctas, why);
@@ -110,6 +115,7 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                   : why);
         tileM = chosen->getTileM();
         stages = chosen->getStages();
+        predecode = chosen->getPredecode();
       }
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,

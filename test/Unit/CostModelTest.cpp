@@ -190,6 +190,40 @@ TEST_F(CostModelTest, CandidatesAreTheFamilyCheapestFirst) {
   EXPECT_FALSE(has(64, 8));
 }
 
+TEST_F(CostModelTest, BothPredecodesOfferEachScheduleTwice) {
+  // predecode=auto: each schedule with and without predecoded tokens, both
+  // predicted; without it only the base's kind. sm_100a's kernel takes no
+  // predecoded tokens: none is offered, and no refusal is listed for them.
+  const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
+  ScheduleAttr base = schedule(Chip::sm_90a, 128);
+  KernelProblem p = problem(base, 8, 512, 4096, 2048);
+  auto count = [](ArrayRef<ScheduleCandidate> all, bool predecoded) {
+    return llvm::count_if(all, [&](const ScheduleCandidate &c) {
+      return c.refused.empty() && c.schedule.getPredecode() == predecoded;
+    });
+  };
+  SmallVector<ScheduleCandidate> both =
+      listScheduleCandidates(&ctx, t, p, base, 0, {}, true);
+  SmallVector<ScheduleCandidate> plain =
+      listScheduleCandidates(&ctx, t, p, base);
+  EXPECT_GT(count(both, true), 0);
+  EXPECT_EQ(count(both, false), count(plain, false));
+  EXPECT_EQ(count(plain, true), 0);
+  for (const ScheduleCandidate &c : both)
+    if (c.refused.empty() && c.schedule.getPredecode())
+      EXPECT_GT(c.cost.tokensUs, 0) << "a predecoded candidate without its "
+                                       "decode kernel";
+  const TargetInfo &b = TargetInfo::get(Chip::sm_100a);
+  ScheduleAttr baseB = schedule(Chip::sm_100a, 128);
+  KernelProblem pB = problem(baseB, 8, 512, 4096, 2048);
+  SmallVector<ScheduleCandidate> onB =
+      listScheduleCandidates(&ctx, b, pB, baseB, 0, {}, true);
+  EXPECT_FALSE(onB.empty());
+  EXPECT_TRUE(llvm::none_of(onB, [](const ScheduleCandidate &c) {
+    return c.schedule.getPredecode();
+  }));
+}
+
 TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
   // Twice the SM count of CTAs: every SM runs two, whose work adds up, so
   // a problem of many waves costs the same compute either way (the model

@@ -8,6 +8,7 @@
 #ifndef GGEMM_PIPELINES_PIPELINES_H
 #define GGEMM_PIPELINES_PIPELINES_H
 
+#include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/TargetInfo.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -83,18 +84,27 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "running together share a weight tile) or along_n "
                      "(they share a token tile)"),
       llvm::cl::init("along_m")};
-  PassOptions::Option<bool> predecode{
+  PassOptions::Option<PredecodeMode> predecode{
       *this, "predecode",
       llvm::cl::desc("decode the tokens to f16 once per problem in a kernel "
                      "of their own, which the runtime (or host=launch) runs "
                      "before the GEMM (sm_90a; docs/sm90-kernel.md, "
-                     "\"Predecoded tokens\")"),
-      llvm::cl::init(false)};
+                     "\"Predecoded tokens\"): 0 (never), 1 (always) or auto "
+                     "(where the cost model predicts it faster; never with "
+                     "host=stream)"),
+      llvm::cl::init(PredecodeMode::off),
+      llvm::cl::values(
+          clEnumValN(PredecodeMode::off, "0", "never"),
+          clEnumValN(PredecodeMode::off, "false", "never"),
+          clEnumValN(PredecodeMode::on, "1", "always"),
+          clEnumValN(PredecodeMode::on, "true", "always"),
+          clEnumValN(PredecodeMode::chosen, "auto",
+                     "where the cost model predicts it faster"))};
   PassOptions::Option<bool> shortPointers{
       *this, "short-pointers",
       llvm::cl::desc("address shared memory with 32-bit pointers (LLVM's "
-                     "nvptx-short-ptr; process-wide once set); on with "
-                     "predecode"),
+                     "nvptx-short-ptr; process-wide once set); on where a "
+                     "kernel decodes its tokens"),
       llvm::cl::init(false)};
   /// What the host function becomes: a description only (`#ggemm.launch`,
   /// for the manifest and ggemm's runtime) or code in upstream ops that

@@ -54,6 +54,11 @@ int64_t defaultRowsHint(const GroupedOperands &operands, int64_t hint);
 CostEstimate estimateCost(const TargetInfo &target,
                           const KernelProblem &problem, int64_t rowsHint = 0);
 
+/// ggemm-tile's and ggemm-pipeline's `predecode`: never, always, or where
+/// the cost model predicts it faster (`auto`; the family then holds both
+/// kinds of every schedule).
+enum class PredecodeMode { off, on, chosen };
+
 /// One candidate of the chip's schedule family for a problem, with its
 /// prediction, or the reason the kernel cannot take it.
 struct ScheduleCandidate {
@@ -67,10 +72,13 @@ struct ScheduleCandidate {
 /// from `base`), each
 /// planned and predicted, cheapest first; refused ones last. `depths`
 /// replaces the family's ring depths (then refused depths are listed too).
+/// Predecoded tokens as in `base`, or with `bothPredecodes` each schedule
+/// with and without them (where the chip's kernel takes them).
 SmallVector<ScheduleCandidate>
 listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
                        const KernelProblem &problem, ScheduleAttr base,
-                       int64_t rowsHint = 0, ArrayRef<int64_t> depths = {});
+                       int64_t rowsHint = 0, ArrayRef<int64_t> depths = {},
+                       bool bothPredecodes = false);
 
 } // namespace mlir::ggemm
 

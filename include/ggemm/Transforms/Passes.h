@@ -7,6 +7,7 @@
 #ifndef GGEMM_TRANSFORMS_PASSES_H
 #define GGEMM_TRANSFORMS_PASSES_H
 
+#include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

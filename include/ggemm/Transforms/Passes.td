@@ -126,9 +126,18 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
     Option<"splitK", "split-k", "int64_t", /*default=*/"1",
            "split-K factor the schedule takes (ggemm-pipeline's split-k): "
            "the tile is chosen among those the kernel takes with it">,
-    Option<"predecode", "predecode", "bool", /*default=*/"false",
+    Option<"predecode", "predecode", "::mlir::ggemm::PredecodeMode",
+           /*default=*/"::mlir::ggemm::PredecodeMode::off",
            "decode the tokens to f16 once per problem in a kernel of their "
-           "own (sm_90a; the schedule's predecode)">,
+           "own (sm_90a; the schedule's predecode): 0 (never), 1 (always) "
+           "or auto (where the cost model predicts it faster)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ggemm::PredecodeMode::off, "0", "never"),
+             clEnumValN(::mlir::ggemm::PredecodeMode::off, "false", "never"),
+             clEnumValN(::mlir::ggemm::PredecodeMode::on, "1", "always"),
+             clEnumValN(::mlir::ggemm::PredecodeMode::on, "true", "always"),
+             clEnumValN(::mlir::ggemm::PredecodeMode::chosen, "auto",
+                        "where the cost model predicts it faster"))}]>,
   ];
 }
 
