@@ -60,12 +60,15 @@ for name in $names; do
 done
 rm -f out/sweep/err.txt
 echo "$(ls out/sweep/*/*.json | wc -l) kernels in $(ls -d out/sweep/*/ | wc -l) schedules"
-# Correctness kernels of each token tile at its deepest ring, and of the
-# predecoded 256-token kernel at 2 and 4 stages (5 and 4 token slots), which
+# Correctness kernels of each token tile at its deepest ring, of the
+# predecoded 16- and 32-token kernels at 4 stages, and of the predecoded
+# 256-token kernel at 2 and 4 stages (5 and 4 token slots), which
 # run_sweep.sh checks on fresh data: the test examples and the edge shapes.
 checks="m16_s${most[16]}:tile-m=16_stages=${most[16]}"
 checks+=" m32_s${most[32]}:tile-m=32_stages=${most[32]}"
 checks+=" m64_s${most[64]}:tile-m=64_stages=${most[64]}"
+checks+=" m16_s4_pd:tile-m=16_stages=4_predecode=1"
+checks+=" m32_s4_pd:tile-m=32_stages=4_predecode=1"
 checks+=" m256_s2_pd:tile-m=256_stages=2_predecode=1"
 checks+=" m256_s4_pd:tile-m=256_stages=4_predecode=1"
 for c in $checks; do
