@@ -8,8 +8,8 @@
 #ifndef GGEMM_PIPELINES_PIPELINES_H
 #define GGEMM_PIPELINES_PIPELINES_H
 
-#include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/TargetInfo.h"
+#include "ggemm/Transforms/PredecodeOption.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -92,14 +92,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "\"Predecoded tokens\"): 0 (never), 1 (always) or auto "
                      "(where the cost model predicts it faster; never with "
                      "host=stream)"),
-      llvm::cl::init(PredecodeMode::off),
-      llvm::cl::values(
-          clEnumValN(PredecodeMode::off, "0", "never"),
-          clEnumValN(PredecodeMode::off, "false", "never"),
-          clEnumValN(PredecodeMode::on, "1", "always"),
-          clEnumValN(PredecodeMode::on, "true", "always"),
-          clEnumValN(PredecodeMode::chosen, "auto",
-                     "where the cost model predicts it faster"))};
+      llvm::cl::init(PredecodeMode::off), predecodeModeValues()};
   PassOptions::Option<bool> shortPointers{
       *this, "short-pointers",
       llvm::cl::desc("address shared memory with 32-bit pointers (LLVM's "

@@ -54,11 +54,6 @@ int64_t defaultRowsHint(const GroupedOperands &operands, int64_t hint);
 CostEstimate estimateCost(const TargetInfo &target,
                           const KernelProblem &problem, int64_t rowsHint = 0);
 
-/// ggemm-tile's and ggemm-pipeline's `predecode`: never, always, or where
-/// the cost model predicts it faster (`auto`; the family then holds both
-/// kinds of every schedule).
-enum class PredecodeMode { off, on, chosen };
-
 /// One candidate of the chip's schedule family for a problem, with its
 /// prediction, or the reason the kernel cannot take it.
 struct ScheduleCandidate {

@@ -7,8 +7,8 @@
 #ifndef GGEMM_TRANSFORMS_PASSES_H
 #define GGEMM_TRANSFORMS_PASSES_H
 
-#include "ggemm/Target/CostModel.h"
 #include "ggemm/Target/TargetInfo.h"
+#include "ggemm/Transforms/PredecodeOption.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"

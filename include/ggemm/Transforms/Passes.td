@@ -131,13 +131,7 @@ def GGemmTile : Pass<"ggemm-tile", "ModuleOp"> {
            "decode the tokens to f16 once per problem in a kernel of their "
            "own (sm_90a; the schedule's predecode): 0 (never), 1 (always) "
            "or auto (where the cost model predicts it faster)",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::ggemm::PredecodeMode::off, "0", "never"),
-             clEnumValN(::mlir::ggemm::PredecodeMode::off, "false", "never"),
-             clEnumValN(::mlir::ggemm::PredecodeMode::on, "1", "always"),
-             clEnumValN(::mlir::ggemm::PredecodeMode::on, "true", "always"),
-             clEnumValN(::mlir::ggemm::PredecodeMode::chosen, "auto",
-                        "where the cost model predicts it faster"))}]>,
+           [{::mlir::ggemm::predecodeModeValues()}]>,
   ];
 }
 
