@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sstream>
 
 namespace ggemm::emu {
 namespace exec {
@@ -269,6 +270,21 @@ void Launch::step(Thread &t, uint32_t quantum) {
       if (in.flags & F_Strong)
         globalFence(t);
       break;
+    case Op::PrefetchGlobal: {
+      // A hint that changes no value. On the GPU a prefetch of an address
+      // outside every allocation does nothing; here it is an error, so
+      // that the kernel's prefetch addresses are checked as its loads'.
+      const Operand &ao = in.o[0];
+      uint64_t addr = (ao.reg >= 0 ? R[ao.reg] : 0) + (uint64_t)ao.imm;
+      if (!M.ptr(addr, 1)) {
+        std::ostringstream os;
+        os << "prefetch.global of 0x" << std::hex << addr
+           << ", outside every allocation";
+        fail(t, "out-of-bounds access", os.str());
+        continue;
+      }
+      break;
+    }
     case Op::PrefetchTensormap:
     case Op::TmaPrefetch:
     case Op::TmaLoad:

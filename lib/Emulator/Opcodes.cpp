@@ -352,6 +352,9 @@ std::string Parser::parseInst(const Stmt &s) {
       return unknown();
   } else if (base == "prefetch" && modHas("tensormap")) {
     in.op = Op::PrefetchTensormap;
+  } else if (base == "prefetch" && modHas("global") &&
+             (modHas("L1") || modHas("L2"))) {
+    in.op = Op::PrefetchGlobal;
   } else if (base == "wgmma") {
     if (modHas("fence"))
       in.op = Op::WgmmaFence;

@@ -33,6 +33,7 @@ enum class Op : uint16_t {
   FenceProxyAsync, FenceTensormapAcquire, FenceOther,
   Atom, Red,
   TmaLoad, TmaPrefetch, PrefetchTensormap, BulkStore, BulkCommit, BulkWait,
+  PrefetchGlobal, // prefetch.global.{L1,L2} [a]: a hint
   BulkLoad, // cp.async.bulk.shared::cluster.global.mbarrier::complete_tx
   CpAsync,        // cp.async.{ca,cg}.shared.global (4, 8 or 16 bytes)
   CpAsyncArrive,  // cp.async.mbarrier.arrive[.noinc] (aux 1: .noinc)

@@ -1017,6 +1017,34 @@ TEST(EmulatorChecks, OutOfBoundsAndMisaligned) {
   EXPECT_HAS(err, "t.ptx:26:");
 }
 
+TEST(EmulatorChecks, PrefetchGlobalIsAHintWithACheckedAddress) {
+  // prefetch.global.L2 inside an allocation changes nothing; outside every
+  // allocation it is reported as a load there would be.
+  Env e;
+  ASSERT_EQ(e.load(R"(
+.visible .entry k(.param .u64 out, .param .u64 off)
+{
+  .reg .b32 %r<3>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [out];
+  ld.param.u64 %rd2, [off];
+  add.s64 %rd3, %rd1, %rd2;
+  prefetch.global.L2 [%rd3];
+  mov.b32 %r1, 7;
+  st.global.u32 [%rd1], %r1;
+  ret;
+}
+)"),
+            "");
+  uint64_t out = e.alloc(64);
+  EXPECT_EQ(e.run("k", {1, 1, 1}, {u64Param(out), u64Param(60)}), "");
+  std::string err =
+      e.run("k", {1, 1, 1}, {u64Param(out), u64Param(uint64_t(1) << 40)});
+  EXPECT_HAS(err, "checker: out-of-bounds access");
+  EXPECT_HAS(err, "prefetch.global of 0x");
+  EXPECT_HAS(err, "t.ptx:9:");
+}
+
 TEST(EmulatorChecks, ReportHasHistory) {
   Env e;
   ASSERT_EQ(e.load(R"(

@@ -1,8 +1,9 @@
 //===- TMAPrefetch.cpp - ggemm.prefetch_tile to NVVM ----------------------===//
 //
-// Descriptor prefetch (prefetch.tensormap) and L2 prefetch of tensor tiles
-// (cp.async.bulk.prefetch.tensor) for the next tile of a persistent kernel.
-// Both are hints: they change no result, only when bytes arrive.
+// Descriptor prefetch (prefetch.tensormap), L2 prefetch of tensor tiles
+// (cp.async.bulk.prefetch.tensor) and of the scale bytes the kernel reads
+// with plain loads (prefetch.global.L2) for the next tile of a persistent
+// kernel. All are hints: they change no result, only when bytes arrive.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -19,14 +21,13 @@ using namespace mlir;
 using namespace mlir::ggemm;
 
 void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
-                                   ValueRange params, PrefetchTileOp op) {
+                                   ValueRange params, PrefetchTileOp op,
+                                   const GroupFacts &g) {
   Location loc = op.getLoc();
   ScheduleAttr s = p.schedule;
   auto toI32 = [&](Value v) {
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), v).getResult();
   };
-  GroupFacts g =
-      emitGroupFacts(b, loc, p, params, op.getGroup(), op.getRowBase());
   Value mapA = emitTensorMapPtr(b, loc, params[0], g.mapA);
   Value mapB = emitTensorMapPtr(b, loc, params[0], g.mapB);
 
@@ -77,6 +78,63 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
       });
 }
 
+void mlir::ggemm::emitScalePrefetch(OpBuilder &b, const KernelProblem &p,
+                                    PrefetchTileOp op, const GroupFacts &g,
+                                    Value lane) {
+  if (p.scaleMaps)
+    return;
+  Location loc = op.getLoc();
+  ScheduleAttr s = p.schedule;
+  auto c = [&](int64_t v) { return indexConstant(b, loc, v); };
+  auto global = LLVM::LLVMPointerType::get(b.getContext(), 1);
+  Value kBlocks = arith::DivUIOp::create(b, loc, g.k, c(kScaleBlock));
+  Value count = arith::MinUIOp::create(b, loc, g.kTiles, c(op.getKTiles()));
+  // Rows [first, end) of a scale matrix at `base` (i64), K tile kt's bytes
+  // of each: lane l takes rows first + l, first + l + 32, ...
+  auto prefetchRows = [&](Value base, Value first, Value end) {
+    scf::ForOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, lane), end, c(32),
+        ValueRange{}, [&](OpBuilder &, Location, Value row, ValueRange) {
+          scf::ForOp::create(
+              b, loc, c(0), count, c(1), ValueRange{},
+              [&](OpBuilder &, Location, Value kt, ValueRange) {
+                Value kt0 = arith::AddIOp::create(b, loc, g.kFirst, kt);
+                Value offset = arith::AddIOp::create(
+                    b, loc, arith::MulIOp::create(b, loc, row, kBlocks),
+                    arith::MulIOp::create(b, loc, kt0,
+                                          c(s.getTileK() / kScaleBlock)));
+                Value addr = arith::AddIOp::create(
+                    b, loc, base,
+                    arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                                 offset));
+                NVVM::PrefetchOp::create(
+                    b, loc, NVVM::PrefetchCacheLevelAttr::get(b.getContext(),
+                                                      NVVM::PrefetchCacheLevel::L2),
+                    /*evictPriority=*/nullptr,
+                    LLVM::IntToPtrOp::create(b, loc, global, addr),
+                    /*predicate=*/Value(), /*tensormap=*/false);
+                scf::YieldOp::create(b, loc);
+              });
+          scf::YieldOp::create(b, loc);
+        });
+  };
+  if (p.rows != RowsKind::gathered) {
+    // The tile's token rows, to the group's end and (run-time rows) A's.
+    Value first = arith::AddIOp::create(b, loc, op.getRowBase(), op.getM0());
+    Value end = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, c(s.getTileM())),
+        arith::AddIOp::create(b, loc, op.getRowBase(), g.m));
+    if (g.rowsA)
+      end = arith::MinUIOp::create(b, loc, end, g.rowsA);
+    prefetchRows(g.sfa, first, end);
+  }
+  Value firstB = arith::AddIOp::create(b, loc, g.bRowBase, op.getN0());
+  Value endB = arith::MinUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, firstB, c(s.getTileN())),
+      arith::AddIOp::create(b, loc, g.bRowBase, g.n));
+  prefetchRows(g.sfb, firstB, endB);
+}
+
 namespace {
 
 struct PrefetchTileToNVVM final : public OpRewritePattern<PrefetchTileOp> {
@@ -94,10 +152,13 @@ struct PrefetchTileToNVVM final : public OpRewritePattern<PrefetchTileOp> {
     Value isLeader =
         arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, lane,
                               indexConstant(rewriter, loc, 0));
+    GroupFacts g = emitGroupFacts(rewriter, loc, problem, params,
+                                  op.getGroup(), op.getRowBase());
     scf::IfOp::create(rewriter, loc, isLeader, [&](OpBuilder &, Location) {
-      emitTilePrefetch(rewriter, problem, params, op);
+      emitTilePrefetch(rewriter, problem, params, op, g);
       scf::YieldOp::create(rewriter, loc);
     });
+    emitScalePrefetch(rewriter, problem, op, g, lane);
     rewriter.eraseOp(op);
     return success();
   }
