@@ -5,7 +5,9 @@
 # takes T output tiles: T = 4 at K = 512, 2048 and 8192, and T = 1 at K =
 # 512 and 2048 (shapes calib_m<M>_k<K>_t1); the plain and the predecoded
 # sm_90a kernel at 16, 32, 64, 128 and 256 tokens (4 stages; the plain
-# 256-token kernel takes 2, the most its shared memory holds). These shapes
+# 256-token kernel takes 2, the most its shared memory holds), and the
+# plain kernel with prefetch-distance=1 (the next tile's first K tile and
+# its scales into L2: what it takes off a tile's cost). These shapes
 # are in no problem list: a step's cost is the slope of the time in K, a
 # tile's the slope in T, the launches and the pipeline's fill the rest
 # (bench/fit_calibration.py). bench/run_calibration.sh times them on the GPU
@@ -37,5 +39,7 @@ for f in "$out"/src/bench_calib_m*_k*.mlir; do
     --ggemm-pipeline="chip=sm_90a tile-m=$m stages=4 predecode=1 out-dir=$out/predecoded"
   "$GGEMM_BUILD/bin/gemm-opt" "$f" -o /dev/null \
     --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$plain_stages out-dir=$out/plain"
+  "$GGEMM_BUILD/bin/gemm-opt" "$f" -o /dev/null \
+    --ggemm-pipeline="chip=sm_90a tile-m=$m stages=$plain_stages prefetch-distance=1 out-dir=$out/prefetch"
 done
 echo "$(ls "$out"/*/bench_calib_*.json | wc -l) kernels in $out"
