@@ -576,13 +576,19 @@ ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "grid = " << grid << " must be in [1, 65535]";
   if (stages < 1 || stages > 16)
     return emitError() << "stages = " << stages << " must be in [1, 16]";
-  // Only the Hopper kernel has a decode kernel for its tokens; split-K
-  // would decode them once per split's worth of nothing gained.
-  if (predecode && target != Chip::sm_90a)
-    return emitError() << "predecode (tokens decoded once per problem) is "
-                          "an sm_90a kernel's; the schedule targets "
-                       << stringifyChip(target);
+  if (predecode)
+    if (std::string why = predecodeRefusal(target); !why.empty())
+      return emitError() << why;
   return success();
+}
+
+std::string mlir::ggemm::predecodeRefusal(Chip chip) {
+  if (chip == Chip::sm_90a)
+    return "";
+  return ("predecode (tokens decoded once per problem) is an sm_90a "
+          "kernel's; the schedule targets " +
+          stringifyChip(chip))
+      .str();
 }
 
 LogicalResult PersistentOp::verify() {

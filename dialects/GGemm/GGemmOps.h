@@ -55,6 +55,11 @@ constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
 /// stored as 32 x 16 bytes.
 constexpr int64_t kAtomRows = 128, kAtomCols = 4;
 
+/// Why a schedule for `chip` cannot predecode its tokens (empty: it can).
+/// Only the Hopper kernel has a decode kernel for its tokens. The schedule
+/// attribute's verifier, ggemm-tile and the cost model's family all ask.
+std::string predecodeRefusal(Chip chip);
+
 /// The keyword of the group-rows operand in the op's syntax:
 /// `group_sizes` (rows<contiguous>), `group_offsets` (rows<offsets>) or
 /// `group_counts` (rows<masked>); rows<gathered> takes `group_offsets`.

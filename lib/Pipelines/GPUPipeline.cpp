@@ -84,7 +84,9 @@ static void useShortSharedPointers() {
 namespace {
 /// A step of the pipeline after ggemm-tile with predecode=auto (not a pass
 /// of its own): short shared pointers once the model chose a predecoded
-/// schedule, before gpu-module-to-binary creates a target machine.
+/// schedule, before gpu-module-to-binary creates a target machine. Like
+/// short-pointers it sets a process-wide option: later compilations in the
+/// same process keep 32-bit shared pointers.
 struct ShortPointersWherePredecoded final
     : PassWrapper<ShortPointersWherePredecoded, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ShortPointersWherePredecoded)
@@ -120,9 +122,11 @@ void mlir::ggemm::buildGPUPipeline(OpPassManager &pm,
   tile.rowsHint = options.rowsHint;
   tile.grid = options.grid;
   // host=stream takes no predecoded kernel (its workspace has a size fixed
-  // when compiled, the token workspace grows with the rows): `auto` keeps
-  // to kernels without.
-  tile.predecode = options.host == GPUPipelineOptions::Host::stream &&
+  // when compiled, the token workspace grows with the rows), nor does the
+  // TMA prefetch: `auto` keeps to kernels without there.
+  bool takesPredecoded = options.host != GPUPipelineOptions::Host::stream &&
+                         options.prefetchDistance == 0;
+  tile.predecode = !takesPredecoded &&
                            options.predecode == PredecodeMode::chosen
                        ? PredecodeMode::off
                        : options.predecode.getValue();

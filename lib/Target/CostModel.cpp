@@ -5,9 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "ggemm/Target/CostModel.h"
+#include "GGemm/GGemmOps.h"
 #include "ggemm/Target/WorkItems.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -20,21 +20,6 @@ using namespace mlir::ggemm;
 namespace {
 /// K elements of one step of the model (the sm_90a kernel's decode step).
 constexpr int64_t kStepK = 64;
-
-/// The schedule attribute's own verifier's message (empty: it verifies),
-/// e.g. predecoded tokens on a chip whose kernel has no decode kernel.
-std::string verifySchedule(MLIRContext *ctx, ScheduleAttr s) {
-  std::string why;
-  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
-    why = d.str();
-    return success();
-  });
-  (void)ScheduleAttr::verify(
-      [&] { return emitError(UnknownLoc::get(ctx)); }, s.getTarget(),
-      s.getTileM(), s.getTileN(), s.getTileK(), s.getRaster(), s.getSplitK(),
-      s.getGrid(), s.getStages(), s.getPredecode());
-  return why;
-}
 
 /// Bytes of `rows` rows of K packed e2m1 codes and their e4m3 scales.
 double operandBytes(int64_t rows, int64_t k) {
@@ -99,10 +84,11 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     int64_t tilesM = llvm::divideCeil(m, tm), tilesN = llvm::divideCeil(g.n, tn);
     int64_t tiles = tilesM * tilesN;
     int64_t kTiles = llvm::divideCeil(g.k, s.getTileK());
-    // The output a tile stores: its share of the group's rows (a group's
-    // last token tile may be short), f16, or f32 partials with split-K.
-    double tileOutBytes = double(m) / double(tilesM) * double(tn) *
-                          (split > 1 ? 4.0 : 2.0);
+    // The output a tile stores: its share of the group's rows and columns
+    // (the group's output spread evenly over its tiles), f16, or f32
+    // partials with split-K.
+    double tileOutBytes = double(m) / double(tilesM) * double(g.n) /
+                          double(tilesN) * (split > 1 ? 4.0 : 2.0);
     double tileCycles = c.tileCycles + tileOutBytes / storeBytesPerCycle;
     // Predecoded tokens: the decode kernel reads them packed and writes
     // them as f16 (K rounded up to the K tile), which the kernel reads.
@@ -185,8 +171,10 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
   SmallVector<int64_t, 4> splits = {1, 2, 4};
   if (!llvm::is_contained(splits, base.getSplitK()))
     splits.push_back(base.getSplitK());
+  // (A chip without a decode kernel gets no predecoded candidate: the
+  // schedule attribute would not verify.)
   SmallVector<bool, 2> predecodes = {base.getPredecode()};
-  if (bothPredecodes)
+  if (bothPredecodes && predecodeRefusal(target.chip).empty())
     predecodes = {false, true};
   for (bool predecode : predecodes)
     for (int64_t tm : target.tileM)
@@ -201,13 +189,11 @@ mlir::ggemm::listScheduleCandidates(MLIRContext *ctx, const TargetInfo &target,
               KernelProblem p = problem;
               p.schedule = cand.schedule;
               KernelPlanAttr plan;
-              cand.refused = verifySchedule(ctx, cand.schedule);
-              if (cand.refused.empty())
-                cand.refused = target.planKernel(ctx, p, plan);
+              cand.refused = target.planKernel(ctx, p, plan);
               // Rings deeper than the default that do not fit shared
               // memory are left out: their reason is always the same. So
               // are the predecoded schedules a kernel refuses when both
-              // kinds are offered (the chip or the rows take none).
+              // kinds are offered (e.g. gathered rows take none).
               if (family && !cand.refused.empty() &&
                   (stages > 4 || (bothPredecodes && predecode)))
                 continue;

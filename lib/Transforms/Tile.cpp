@@ -95,6 +95,9 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
       if (stages < 0 || stages > 16)
         return fail("stages = " + Twine(int64_t(stages)) +
                     " must be in [0, 16] (0: chosen by the cost model)");
+      if (predecode == PredecodeMode::on)
+        if (std::string why = predecodeRefusal(target->chip); !why.empty())
+          return fail(why);
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       int64_t tileM = this->tileM, stages = this->stages;
       bool predecode = this->predecode == PredecodeMode::on;

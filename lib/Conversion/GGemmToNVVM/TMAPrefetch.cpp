@@ -81,7 +81,8 @@ void mlir::ggemm::emitTilePrefetch(OpBuilder &b, const KernelProblem &p,
 void mlir::ggemm::emitScalePrefetch(OpBuilder &b, const KernelProblem &p,
                                     PrefetchTileOp op, const GroupFacts &g,
                                     Value lane) {
-  if (p.scaleMaps)
+  // (Scales by tensor map, or in sm_100a's blocked layout: not these rows.)
+  if (p.scaleMaps || p.scales != ScaleLayout::row_major)
     return;
   Location loc = op.getLoc();
   ScheduleAttr s = p.schedule;
@@ -98,6 +99,7 @@ void mlir::ggemm::emitScalePrefetch(OpBuilder &b, const KernelProblem &p,
           scf::ForOp::create(
               b, loc, c(0), count, c(1), ValueRange{},
               [&](OpBuilder &, Location, Value kt, ValueRange) {
+                // (kFirst: 0, the TMA prefetch takes no split-K.)
                 Value kt0 = arith::AddIOp::create(b, loc, g.kFirst, kt);
                 Value offset = arith::AddIOp::create(
                     b, loc, arith::MulIOp::create(b, loc, row, kBlocks),

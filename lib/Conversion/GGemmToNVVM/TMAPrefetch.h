@@ -22,7 +22,7 @@ void emitTilePrefetch(OpBuilder &b, const KernelProblem &problem,
                       ValueRange params, PrefetchTileOp op,
                       const GroupFacts &g);
 
-/// Where the kernel loads the scales with plain loads (not by tensor map):
+/// Where the kernel loads row-major scales with plain loads (sm_90a):
 /// prefetch.global.L2 of the scale bytes of the same first K tiles of the
 /// tile's rows of SFA (not with gathered rows) and SFB, for every lane of
 /// the warp (`lane`: rows 32 apart). Rows past the group, and past A's
