@@ -61,9 +61,15 @@ def fit(points):
     if len({s for _, s, _ in points}) < 2:
         raise ValueError("needs two K at least")
     with_tiles = len({t for t, _, _ in points}) >= 2 and len(points) >= 3
-    rows = [[1.0, s, t] if with_tiles else [1.0, s] for t, s, _ in points]
     ys = [us for _, _, us in points]
-    coef = least_squares(rows, ys)
+    try:
+        rows = [[1.0, s, t] if with_tiles else [1.0, s] for t, s, _ in points]
+        coef = least_squares(rows, ys)
+    except ValueError:
+        # Steps and tiles in proportion (one K only): the line in the steps.
+        with_tiles = False
+        rows = [[1.0, s] for _, s, _ in points]
+        coef = least_squares(rows, ys)
     residual = max(abs(y - sum(c * x for c, x in zip(coef, r)))
                    for r, y in zip(rows, ys))
     return coef[0], coef[1], coef[2] if with_tiles else None, residual
