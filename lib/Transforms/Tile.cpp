@@ -100,15 +100,14 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
           return fail(why);
       int64_t ctas = grid > 0 ? int64_t(grid) : target->numSMs;
       int64_t tileM = this->tileM, stages = this->stages;
-      bool predecode = this->predecode == PredecodeMode::on;
+      bool predecoded = predecode == PredecodeMode::on;
       // A tile M left to the model is one of the chip's (the candidates
       // come from its list), so this check covers every outcome.
       if (std::string why = target->checkTile(
               tileM ? tileM : target->tileM.back(), tileN, tileK);
           !why.empty())
         return fail(why);
-      if (tileM == 0 || stages == 0 ||
-          this->predecode == PredecodeMode::chosen) {
+      if (tileM == 0 || stages == 0 || predecode == PredecodeMode::chosen) {
         std::string why;
         FailureOr<ScheduleAttr> chosen =
             choose(op, *target, *order, ctas, why);
@@ -118,16 +117,16 @@ struct GGemmTile final : public ggemm::impl::GGemmTileBase<GGemmTile> {
                                   : why);
         tileM = chosen->getTileM();
         stages = chosen->getStages();
-        predecode = chosen->getPredecode();
+        predecoded = chosen->getPredecode();
       }
       auto emitError = [&] { return op.emitOpError(); };
       if (failed(ScheduleAttr::verify(emitError, target->chip, tileM, tileN,
                                       tileK, *order, splitK, ctas, stages,
-                                      predecode)))
+                                      predecoded)))
         return WalkResult::interrupt();
       auto schedule =
           ScheduleAttr::get(&getContext(), target->chip, tileM, tileN, tileK,
-                            *order, splitK, ctas, stages, predecode);
+                            *order, splitK, ctas, stages, predecoded);
       // The whole problem against the chip's kernel (scale layout,
       // resources): a schedule accepted here is one the lowering takes.
       // The plan itself is made when the kernel is (ggemm-outline-kernel).

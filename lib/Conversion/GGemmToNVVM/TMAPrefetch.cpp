@@ -110,8 +110,9 @@ void mlir::ggemm::emitScalePrefetch(OpBuilder &b, const KernelProblem &p,
                     arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
                                                  offset));
                 NVVM::PrefetchOp::create(
-                    b, loc, NVVM::PrefetchCacheLevelAttr::get(b.getContext(),
-                                                      NVVM::PrefetchCacheLevel::L2),
+                    b, loc,
+                    NVVM::PrefetchCacheLevelAttr::get(
+                        b.getContext(), NVVM::PrefetchCacheLevel::L2),
                     /*evictPriority=*/nullptr,
                     LLVM::IntToPtrOp::create(b, loc, global, addr),
                     /*predicate=*/Value(), /*tensormap=*/false);
