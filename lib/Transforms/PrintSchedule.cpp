@@ -137,8 +137,10 @@ void printReport(GroupedMatmulOp op, ArrayRef<int64_t> groupRows,
 }
 
 /// Every schedule of the chip's family with the cost model's prediction
-/// (CostModel.h), cheapest first.
-void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
+/// (CostModel.h), cheapest first; with `bothPredecodes`, each with and
+/// without predecoded tokens.
+void printCandidates(GroupedMatmulOp op, int64_t rowsHint,
+                     bool bothPredecodes, raw_ostream &os) {
   ScheduleAttr s = op.getScheduleAttr();
   const TargetInfo &target = TargetInfo::get(s.getTarget());
   GroupedOperands operands = op.getProblem();
@@ -151,7 +153,8 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
        << (hint > 0 ? hint : kDefaultRowsHint);
   os << "):\n";
   for (const ScheduleCandidate &c : listScheduleCandidates(
-           op.getContext(), target, problem, s, hint)) {
+           op.getContext(), target, problem, s, hint, /*depths=*/{},
+           bothPredecodes)) {
     ScheduleAttr t = c.schedule;
     os << "    tile " << t.getTileM() << "x" << t.getTileN() << "x"
        << t.getTileK() << " stages " << t.getStages() << " split_k "
@@ -169,7 +172,7 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint, raw_ostream &os) {
       os << llvm::format(" (decode kernel %.1f us)", e.tokensUs);
     if (t.getTileM() == s.getTileM() && t.getTileN() == s.getTileN() &&
         t.getTileK() == s.getTileK() && t.getStages() == s.getStages() &&
-        t.getSplitK() == s.getSplitK())
+        t.getSplitK() == s.getSplitK() && t.getPredecode() == s.getPredecode())
       os << " <- this schedule";
     os << "\n";
   }
@@ -205,7 +208,7 @@ struct GGemmPrintSchedule final
       if (op.getSchedule()) {
         printReport(op, groupRows, llvm::outs());
         if (candidates)
-          printCandidates(op, rowsHint, llvm::outs());
+          printCandidates(op, rowsHint, bothPredecodes, llvm::outs());
       }
       else
         op.emitRemark("no schedule to report; run ggemm-tile first");

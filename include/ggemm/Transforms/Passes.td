@@ -188,12 +188,18 @@ def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
     assigns them): the most and least loaded CTA and max/mean imbalance.
     With `candidates`, also lists every schedule of the chip's family
     (CostModel.h) with the cost model's predicted time and its bounds,
-    cheapest first, and the ones the kernel refuses with the reason.
+    cheapest first, and the ones the kernel refuses with the reason; the
+    candidates predecode tokens as the op's schedule does, or with
+    `both-predecodes` both ways (the family `ggemm-tile{predecode=auto}`
+    chooses from).
     The IR is unchanged.
   }];
   let options = [
     Option<"candidates", "candidates", "bool", /*default=*/"false",
            "list every candidate schedule with its predicted time">,
+    Option<"bothPredecodes", "both-predecodes", "bool", /*default=*/"false",
+           "list each candidate with and without predecoded tokens, as "
+           "ggemm-tile{predecode=auto} chooses (where the chip takes them)">,
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
            "(0: rows of A / groups if static, else 128)">,
