@@ -150,6 +150,13 @@ TEST_F(CostModelTest, SplitKPaysForItsPartials) {
   EXPECT_EQ(one.splitUs, 0);
   EXPECT_GT(two.splitUs, 0);
   EXPECT_EQ(two.workItems, 2 * one.workItems);
+  // After the grid barrier: each of the 2 x 2 x 32 tiles' two f32 partials
+  // read once and its f16 output stored, and the barrier (a launch). The
+  // partials' stores are in the tiles' epilogues (computeUs), not here.
+  const CostConstants &c = TargetInfo::get(Chip::sm_90a).costConstants();
+  double tileBytes = 128.0 * 128.0 * (2 * 4 + 2);
+  EXPECT_NEAR(two.splitUs,
+              2 * 2 * 32 * tileBytes / (c.dramGBps * 1e3) + c.launchUs, 1e-9);
 }
 
 TEST_F(CostModelTest, CandidatesAreTheFamilyCheapestFirst) {
