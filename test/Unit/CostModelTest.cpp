@@ -321,6 +321,12 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
   // weight row) for twice the MMA of 128 tokens.
   EXPECT_EQ(t.stepWork(256, 128, false).decodePieces, 3.0);
   EXPECT_EQ(t.stepWork(128, 128, false).decodePieces, 2.0);
+  EXPECT_EQ(t.stepWork(64, 128, false).decodePieces, 2.0);
+  // At 16 and 32 tokens the weights go to wgmma in registers and a
+  // thread's few token codes ride in the weight piece's code: one piece,
+  // as with predecoded tokens.
+  EXPECT_EQ(t.stepWork(32, 128, false).decodePieces, 1.0);
+  EXPECT_EQ(t.stepWork(16, 128, false).decodePieces, 1.0);
   EXPECT_EQ(t.stepWork(256, 128, false).mmaFlops,
             2 * t.stepWork(128, 128, false).mmaFlops);
   // Predecoded tokens: the weights' piece only, the same MMA.

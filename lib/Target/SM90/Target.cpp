@@ -68,12 +68,12 @@ public:
   // tokens, down to half a word at 16: SM90Consumer.cpp). The busiest thread
   // sets the step. The decode is bound by latency (two warps per
   // scheduler), and a token unit has the dependency depth of a whole piece
-  // (a piece's words decode side by side), so it counts as one. (Below 128
-  // tokens the unit sits in the weight piece's straight-line code, 1-6%
-  // faster on an H100, and at 16 and 32 tokens the weights go to wgmma in
-  // registers, 2.5-10% faster; the microbenchmarks behind the constants
-  // have not been rerun since, so the model still counts two pieces:
-  // docs/cost-model.md.)
+  // (a piece's words decode side by side), so it counts as one. At 16 and
+  // 32 tokens the weights go to wgmma in registers and a thread's 4 or 8
+  // token codes sit in the weight piece's straight-line code: one piece in
+  // all. (The kernel's own steps on synthetic shapes, docs/cost-model.md:
+  // 585 and 639 cycles at 16 and 32 tokens against 917 at 64 on an H100,
+  // below the predecoded kernel's 659 and 682.)
   //
   // With predecoded tokens the consumers decode only the weights (into
   // wgmma's registers, a quarter of each of four pieces a thread: one
@@ -85,7 +85,8 @@ public:
     if (predecoded)
       return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces};
     // At 256 tokens a thread decodes the pieces of two token rows.
-    double tokenPieces = double(std::max<int64_t>(1, tileM / 128));
+    double tokenPieces =
+        tileM <= 32 ? 0.0 : double(std::max<int64_t>(1, tileM / 128));
     return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
   }
 
