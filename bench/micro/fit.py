@@ -24,6 +24,7 @@ Output schema ("ggemm-sm90-cost-constants/1"):
       "tile_cycles_store": float, "tile_cycles_nostore": float,
       "tile_dram_cycles": float, "step_cycles_kernel_order": float|null,
       "clock_ghz_under_wgmma": float|null, "launch_us_stream": float|null,
+      "launch_us_touch": float|null,
       "dram_latency_ns_by_size": {"<bytes>": float}
     }
   }
@@ -192,6 +193,10 @@ def fit(micro):
         "200 KiB dynamic shared memory: event time of one replay / 20, "
         "median over replays" % sm_count)
     data["launch_us_stream"] = _opt_median(micro, "launch", "stream")
+    # A kernel boundary with memory on both sides (k_touch: 16 bytes read,
+    # 64 written a thread, 4 x SMs CTAs of 256): what a dependent kernel
+    # such as the token decode costs beyond its bytes. Not a constant yet.
+    data["launch_us_touch"] = _opt_median(micro, "launch", "touch")
 
     # 8. DRAM latency.
     c["dram_latency_ns"] = _median(micro, "dram_latency")

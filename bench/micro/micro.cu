@@ -986,6 +986,19 @@ __global__ void __launch_bounds__(288, 1) k_empty(int flag, int* sink) {
   if (flag == 12345 && threadIdx.x == 0) *sink = smem[0];
 }
 
+// A kernel that does what the token decode kernel does at its smallest: 4
+// CTAs of 256 threads per SM, each thread loading one 16-byte piece from
+// DRAM (a stretch of its own every launch, and a 256 MiB memset, untimed,
+// before each replay evicts them all from L2) and storing 64 bytes. In a
+// graph of 20, each launch waits for the one before: a kernel boundary
+// with a memory round trip on each side.
+__global__ void __launch_bounds__(256) k_touch(const uint4* __restrict__ in, uint4* __restrict__ out,
+                                               size_t offset) {
+  size_t i = offset + size_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  uint4 v = in[i];
+  for (int w = 0; w < 4; ++w) out[4 * i + w] = v;
+}
+
 std::string bench_launch() {
   std::fprintf(stderr, "launch ...\n");
   const int smem = 200 * 1024, per_graph = 20;
@@ -1021,10 +1034,37 @@ std::string bench_launch() {
   }
   CK(cudaGraphExecDestroy(exec));
   CK(cudaGraphDestroy(graph));
+  // The same graph of k_touch (4 x SMs CTAs of 256 threads): its launches
+  // read 16 and write 64 bytes a thread.
+  const size_t threads = size_t(4) * g_num_sms * 256, in_pieces = (size_t(1) << 30) / 16;
+  uint4 *in, *out;
+  CK(cudaMalloc(&in, in_pieces * 16));
+  CK(cudaMalloc(&out, threads * 64));
+  CK(cudaMemset(in, 1, in_pieces * 16));
+  CK(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal));
+  for (int i = 0; i < per_graph; ++i) {
+    k_touch<<<4 * g_num_sms, 256, 0, st>>>(in, out, size_t(i) * threads);
+    CK_LAUNCH();
+  }
+  CK(cudaStreamEndCapture(st, &graph));
+  CK(cudaGraphInstantiate(&exec, graph, 0));
+  std::vector<double> touch;
+  for (int r = 0; r < 10 + kReps; ++r) {
+    CK(cudaMemsetAsync(in + (in_pieces - in_pieces / 4), r, in_pieces * 4, st));
+    t.start(st);
+    CK(cudaGraphLaunch(exec, st));
+    float ms = t.stop_ms(st);
+    if (r >= 10) touch.push_back(ms * 1e3 / per_graph);
+  }
+  CK(cudaGraphExecDestroy(exec));
+  CK(cudaGraphDestroy(graph));
+  CK(cudaFree(in));
+  CK(cudaFree(out));
   CK(cudaStreamDestroy(st));
   CK(cudaFree(sink));
   return jstat(reps, "\"unit\": \"us per launch (graph of 20 launches, 132 x 288 threads, 200 KiB dynamic smem)\", "
-                     "\"launches_per_graph\": 20, \"stream\": " + jstat(plain));
+                     "\"launches_per_graph\": 20, \"stream\": " + jstat(plain) +
+                     ", \"touch\": " + jstat(touch));
 }
 
 //===----------------------------------------------------------------------===//
