@@ -194,9 +194,13 @@ def fit(micro):
         "median over replays" % sm_count)
     data["launch_us_stream"] = _opt_median(micro, "launch", "stream")
     # A kernel boundary with memory on both sides (k_touch: 16 bytes read,
-    # 64 written a thread, 4 x SMs CTAs of 256): what a dependent kernel
-    # such as the token decode costs beyond its bytes. Not a constant yet.
-    data["launch_us_touch"] = _opt_median(micro, "launch", "touch")
+    # 64 written a thread, 4 x SMs CTAs of 256), less its bytes at
+    # dram_gbps: what a dependent kernel such as the token decode costs
+    # beyond its bytes. Not a constant yet.
+    touch = micro["launch"].get("touch")
+    data["launch_us_touch"] = (
+        None if touch is None else
+        touch["median"] - touch["bytes_per_launch"] / (c["dram_gbps"] * 1e3))
 
     # 8. DRAM latency.
     c["dram_latency_ns"] = _median(micro, "dram_latency")

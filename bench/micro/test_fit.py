@@ -59,7 +59,7 @@ def synthetic():
             "nostore": stat(500.0, kernel_us_median=100),
         },
         "launch": stat(2.5, launches_per_graph=20, stream=stat(4.0),
-                       touch=stat(3.5)),
+                       touch=stat(3.5, bytes_per_launch=4000000)),
         "dram_latency": {
             "median": 650.0, "unit": "ns", "buffer_bytes": 268435456,
             "by_size": [
@@ -104,7 +104,8 @@ class FitTest(unittest.TestCase):
         self.assertAlmostEqual(d["l2_read_gbps"], 8000.0)
         self.assertAlmostEqual(d["clock_ghz_under_wgmma"], 1.98)
         self.assertAlmostEqual(d["launch_us_stream"], 4.0)
-        self.assertAlmostEqual(d["launch_us_touch"], 3.5)
+        # 3.5 us less 4 MB at 4000 GB/s (1 us).
+        self.assertAlmostEqual(d["launch_us_touch"], 2.5)
         self.assertEqual(d["dram_latency_ns_by_size"]["1073741824"], 800.0)
         for k in fit.NAMES:
             self.assertIn(k, doc["units"])

@@ -49,7 +49,7 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
   int64_t tm = s.getTileM(), tn = s.getTileN(), split = s.getSplitK();
   int64_t grid = s.getGrid();
   bool predecoded = s.getPredecode();
-  StepWork step = target.stepWork(tm, tn, predecoded);
+  StepWork step = target.stepWork(problem);
   // The decode and the MMA of a step share shared-memory bandwidth (the
   // decode writes the operands the MMA reads): they are added, not
   // overlapped.

@@ -234,17 +234,26 @@ TEST_F(CostModelTest, BothPredecodesOfferEachScheduleTwice) {
 TEST_F(CostModelTest, CTAsSharingAnSMAddTheirCycles) {
   // Twice the SM count of CTAs: every SM runs two, whose work adds up, so
   // a problem of many waves costs the same compute either way (the model
-  // credits no latency hiding), and never half.
-  ScheduleAttr one = schedule(Chip::sm_90a, 16);
+  // credits no latency hiding), and never half. (64 tokens: the same
+  // kernel either way; at 16 and 32 one CTA takes the weights into
+  // registers, two do not.)
+  ScheduleAttr one = schedule(Chip::sm_90a, 64);
   const TargetInfo &t = TargetInfo::get(Chip::sm_90a);
-  ScheduleAttr two = ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256,
+  ScheduleAttr two = ScheduleAttr::get(&ctx, Chip::sm_90a, 64, 128, 256,
                                        Raster::along_m, 1, 2 * t.numSMs, 4,
                                        false);
   EXPECT_EQ(t.ctasPerSM(one), 1);
   EXPECT_EQ(t.ctasPerSM(two), 2);
-  CostEstimate a = cost(one, 64, 16, 4096, 7168);
-  CostEstimate b = cost(two, 64, 16, 4096, 7168);
+  CostEstimate a = cost(one, 64, 64, 4096, 7168);
+  CostEstimate b = cost(two, 64, 64, 4096, 7168);
   EXPECT_NEAR(b.computeUs / a.computeUs, 1.0, 0.02);
+  // At 16 tokens two CTAs decode two pieces a step where one decodes one.
+  ScheduleAttr one16 = schedule(Chip::sm_90a, 16);
+  ScheduleAttr two16 = ScheduleAttr::get(&ctx, Chip::sm_90a, 16, 128, 256,
+                                         Raster::along_m, 1, 2 * t.numSMs, 4,
+                                         false);
+  EXPECT_GT(cost(two16, 64, 16, 4096, 7168).computeUs,
+            1.3 * cost(one16, 64, 16, 4096, 7168).computeUs);
 }
 
 TEST_F(CostModelTest, WeightsInRegistersAtSixteenAndThirtyTwoTokensAlone) {
@@ -319,20 +328,27 @@ TEST_F(CostModelTest, TwoHundredFiftySixTokensHaveAProducerWarpgroup) {
             std::string::npos);
   // The model's step: three pieces per thread (two token rows and the
   // weight row) for twice the MMA of 128 tokens.
-  EXPECT_EQ(t.stepWork(256, 128, false).decodePieces, 3.0);
-  EXPECT_EQ(t.stepWork(128, 128, false).decodePieces, 2.0);
-  EXPECT_EQ(t.stepWork(64, 128, false).decodePieces, 2.0);
+  auto step = [&](int64_t tileM, bool predecoded, int64_t grid = 0) {
+    return t.stepWork(problem(
+        ScheduleAttr::get(&ctx, Chip::sm_90a, tileM, 128, 256,
+                          Raster::along_m, 1, grid ? grid : t.numSMs, 4,
+                          predecoded),
+        1, 1024, 4096, 1024));
+  };
+  EXPECT_EQ(step(256, false).decodePieces, 3.0);
+  EXPECT_EQ(step(128, false).decodePieces, 2.0);
+  EXPECT_EQ(step(64, false).decodePieces, 2.0);
   // At 16 and 32 tokens the weights go to wgmma in registers and a
   // thread's few token codes ride in the weight piece's code: one piece,
-  // as with predecoded tokens.
-  EXPECT_EQ(t.stepWork(32, 128, false).decodePieces, 1.0);
-  EXPECT_EQ(t.stepWork(16, 128, false).decodePieces, 1.0);
-  EXPECT_EQ(t.stepWork(256, 128, false).mmaFlops,
-            2 * t.stepWork(128, 128, false).mmaFlops);
+  // as with predecoded tokens; not with two CTAs per SM, where the weights
+  // stay in shared memory.
+  EXPECT_EQ(step(32, false).decodePieces, 1.0);
+  EXPECT_EQ(step(16, false).decodePieces, 1.0);
+  EXPECT_EQ(step(16, false, 2 * t.numSMs).decodePieces, 2.0);
+  EXPECT_EQ(step(256, false).mmaFlops, 2 * step(128, false).mmaFlops);
   // Predecoded tokens: the weights' piece only, the same MMA.
-  EXPECT_EQ(t.stepWork(256, 128, true).decodePieces, 1.0);
-  EXPECT_EQ(t.stepWork(256, 128, true).mmaFlops,
-            t.stepWork(256, 128, false).mmaFlops);
+  EXPECT_EQ(step(256, true).decodePieces, 1.0);
+  EXPECT_EQ(step(256, true).mmaFlops, step(256, false).mmaFlops);
 }
 
 TEST_F(CostModelTest, TheDecodeKernelLaunchesOnce) {

@@ -174,11 +174,10 @@ public:
 
   /// The cost model's constants of this chip.
   virtual const CostConstants &costConstants() const = 0;
-  /// What one 64-K step of a tile of `tileM` tokens x `tileN` weight rows
-  /// costs this chip's kernel; `predecoded`: with the tokens decoded by a
-  /// kernel of their own (the schedule's predecode).
-  virtual StepWork stepWork(int64_t tileM, int64_t tileN,
-                            bool predecoded) const = 0;
+  /// What one 64-K step of a tile of `problem`'s schedule costs this
+  /// chip's kernel (its tile M tokens x tile N weight rows, whether its
+  /// tokens are predecoded, how the kernel decodes for that schedule).
+  virtual StepWork stepWork(const KernelProblem &problem) const = 0;
 
 protected:
   /// The chip's part of planKernel, after the tile and split-K checks.

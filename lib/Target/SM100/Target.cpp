@@ -65,8 +65,8 @@ public:
   const CostConstants &costConstants() const override { return kCost; }
 
   // tcgen05 reads e2m1 as it is: no decode.
-  StepWork stepWork(int64_t tileM, int64_t tileN, bool) const override {
-    return {2.0 * tileM * tileN * 64, 0};
+  StepWork stepWork(const KernelProblem &p) const override {
+    return {2.0 * p.schedule.getTileM() * p.schedule.getTileN() * 64, 0};
   }
 
 protected:

@@ -68,26 +68,29 @@ public:
   // tokens, down to half a word at 16: SM90Consumer.cpp). The busiest thread
   // sets the step. The decode is bound by latency (two warps per
   // scheduler), and a token unit has the dependency depth of a whole piece
-  // (a piece's words decode side by side), so it counts as one. At 16 and
-  // 32 tokens the weights go to wgmma in registers and a thread's 4 or 8
-  // token codes sit in the weight piece's straight-line code: one piece in
-  // all. (The kernel's own steps on synthetic shapes, docs/cost-model.md:
-  // 585 and 639 cycles at 16 and 32 tokens against 917 at 64 on an H100,
-  // below the predecoded kernel's 659 and 682.)
+  // (a piece's words decode side by side), so it counts as one. Where the
+  // weights go to wgmma in registers (16 and 32 tokens, one CTA per SM:
+  // sm90WeightsInRegisters) a thread's 4 or 8 token codes sit in the weight
+  // piece's straight-line code: one piece in all. (The kernel's own steps
+  // on synthetic shapes, docs/cost-model.md: 585 and 639 cycles at 16 and
+  // 32 tokens on an H100, below the predecoded kernel's 659 and 682, which
+  // decodes one piece; 917 at 64 tokens.)
   //
   // With predecoded tokens the consumers decode only the weights (into
   // wgmma's registers, a quarter of each of four pieces a thread: one
   // piece's work).
-  StepWork stepWork(int64_t tileM, int64_t tileN,
-                    bool predecoded) const override {
+  StepWork stepWork(const KernelProblem &p) const override {
+    int64_t tileM = p.schedule.getTileM(), tileN = p.schedule.getTileN();
+    double mmaFlops = 2.0 * tileM * tileN * kSM90DecodeK;
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
-    if (predecoded)
-      return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces};
+    if (sm90Predecoded(p))
+      return {mmaFlops, weightPieces};
+    if (sm90WeightsInRegisters(p))
+      return {mmaFlops, weightPieces};
     // At 256 tokens a thread decodes the pieces of two token rows.
-    double tokenPieces =
-        tileM <= 32 ? 0.0 : double(std::max<int64_t>(1, tileM / 128));
-    return {2.0 * tileM * tileN * kSM90DecodeK, weightPieces + tokenPieces};
+    double tokenPieces = double(std::max<int64_t>(1, tileM / 128));
+    return {mmaFlops, weightPieces + tokenPieces};
   }
 
 protected:
