@@ -101,12 +101,11 @@ CostEstimate mlir::ggemm::estimateCost(const TargetInfo &target,
     tileBytes += double(tiles) * (predecoded ? 2.0 * double(tm) * kp +
                                                    operandBytes(tn, g.k)
                                              : operandBytes(tm + tn, g.k));
-    // After the grid barrier the partials are read once and each tile's
-    // output stored as f16 (the partials' stores are in the tiles'
+    // After the grid barrier the partials of the group's output are read
+    // once and it is stored as f16 (the partials' stores are in the tiles'
     // epilogues above).
     if (split > 1)
-      partialBytes +=
-          double(tiles) * double(tm) * double(tn) * (4.0 * split + 2.0);
+      partialBytes += double(m) * double(g.n) * (4.0 * split + 2.0);
     forEachCtaShare(w, tiles, split, grid,
                     [&](int64_t cta, int64_t p, int64_t count) {
                       int64_t kTilesOfSplit =

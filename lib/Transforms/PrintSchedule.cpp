@@ -147,7 +147,11 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint,
   KernelProblem problem = KernelProblem::fromOperands(operands, s);
   int64_t hint = defaultRowsHint(operands, rowsHint);
   os << "  candidates on " << target.name()
-     << " (predicted us = max(compute, memory, feed) + split + launch";
+     << " (predicted us = max(compute, memory, feed) + split + launch"
+     << (s.getPredecode() ||
+                 (bothPredecodes && predecodeRefusal(target.chip).empty())
+             ? ", + the decode kernel if predecoded"
+             : "");
   if (!operands.isListForm())
     os << "; rows per group assumed: "
        << (hint > 0 ? hint : kDefaultRowsHint);
@@ -207,7 +211,7 @@ struct GGemmPrintSchedule final
       }
       if (op.getSchedule()) {
         printReport(op, groupRows, llvm::outs());
-        if (candidates)
+        if (candidates || bothPredecodes)
           printCandidates(op, rowsHint, bothPredecodes, llvm::outs());
       }
       else

@@ -7,6 +7,7 @@
 // judged on:
 //
 //   tile cycles  = steps x (decode + MMA + step overhead) + tile overhead
+//                  + the tile's output at the SM's share of DRAM bandwidth
 //                  (one step is 64 K elements of the tile; decode is the
 //                  busiest thread's pieces; decode and MMA share shared
 //                  memory, so they add)
@@ -14,9 +15,13 @@
 //                  on CTA w % grid, as the persistent loop assigns them)
 //   memory       = bytes every operand needs once / DRAM bandwidth
 //   feed         = bytes all tiles load / (CTAs x ring bytes / DRAM latency)
-//   split-K      = partials written and read back / DRAM bandwidth + a grid
-//                  barrier (one launch)
-//   time         = max(compute, memory, feed) + split-K + launch
+//   split-K      = after the grid barrier, the partials read once and the
+//                  output stored / DRAM bandwidth + the barrier (one
+//                  launch); the partials' stores are in the tiles'
+//                  epilogues (compute)
+//   tokens       = predecoded tokens: the decode kernel's bytes / DRAM
+//                  bandwidth + one launch
+//   time         = max(compute, memory, feed) + split-K + tokens + launch
 //
 //===----------------------------------------------------------------------===//
 

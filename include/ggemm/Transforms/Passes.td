@@ -198,8 +198,9 @@ def GGemmPrintSchedule : Pass<"ggemm-print-schedule", "ModuleOp"> {
     Option<"candidates", "candidates", "bool", /*default=*/"false",
            "list every candidate schedule with its predicted time">,
     Option<"bothPredecodes", "both-predecodes", "bool", /*default=*/"false",
-           "list each candidate with and without predecoded tokens, as "
-           "ggemm-tile{predecode=auto} chooses (where the chip takes them)">,
+           "list every candidate (as candidates does) with and without "
+           "predecoded tokens, as ggemm-tile{predecode=auto} chooses "
+           "(where the chip takes them)">,
     Option<"rowsHint", "rows-hint", "int64_t", /*default=*/"0",
            "rows per group the cost model assumes where M is dynamic "
            "(0: rows of A / groups if static, else 128)">,
