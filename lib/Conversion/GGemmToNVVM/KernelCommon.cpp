@@ -155,6 +155,14 @@ GroupFacts mlir::ggemm::emitGroupFacts(OpBuilder &b, Location loc,
   return f;
 }
 
+Value mlir::ggemm::emitGroupRowEnd(OpBuilder &b, Location loc,
+                                   const GroupFacts &f, Value rowBase) {
+  Value end = arith::AddIOp::create(b, loc, rowBase, f.m);
+  if (f.rowsA)
+    end = arith::MinUIOp::create(b, loc, end, f.rowsA);
+  return end;
+}
+
 Value mlir::ggemm::emitGatheredRow(OpBuilder &b, Location loc,
                                    const GroupFacts &f, ValueRange params,
                                    Value routed, bool flag) {

@@ -34,6 +34,12 @@ struct GroupFacts {
   Value rowIndices, tokenRows, tokenMatrix;
 };
 
+/// The end of the rows of A that a group starting at row `rowBase` owns:
+/// rowBase + m, and never past A's rows at run time (rowsA). Not for
+/// rows<gathered>, whose rows are routed.
+Value emitGroupRowEnd(OpBuilder &b, Location loc, const GroupFacts &f,
+                      Value rowBase);
+
 /// rows<gathered>: the token row (an index in [0, T)) that routed row
 /// `routed` reads, for a routed row inside its group (so below rowsA and
 /// T > 0). An index outside [0, T) is clamped, and with `flag` set raises

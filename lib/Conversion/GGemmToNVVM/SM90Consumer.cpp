@@ -189,10 +189,9 @@ void SM90KernelBuilder::emitConsumerTile(Value group, Value rowBase,
   // The rows of A this group may read: to its end, and never past the
   // buffer when run-time sizes overrun it (g.m is then clamped, possibly to
   // 0: the last row read is the buffer's).
-  Value tokenLimit = arith::AddIOp::create(b, loc, rowBase, g.m);
+  Value tokenLimit = emitGroupRowEnd(b, loc, g, rowBase);
   if (g.rowsA)
-    tokenLimit = arith::MaxUIOp::create(
-        b, loc, arith::MinUIOp::create(b, loc, tokenLimit, g.rowsA), idx(1));
+    tokenLimit = arith::MaxUIOp::create(b, loc, tokenLimit, idx(1));
   auto tokenScaleRowOf = [&](Value tokenRow) -> Value {
     if (problem.rows == RowsKind::gathered) {
       // The routed row's token row, for a routed row of the group (row 0

@@ -126,9 +126,7 @@ void mlir::ggemm::emitScalePrefetch(OpBuilder &b, const KernelProblem &p,
     Value first = arith::AddIOp::create(b, loc, op.getRowBase(), op.getM0());
     Value end = arith::MinUIOp::create(
         b, loc, arith::AddIOp::create(b, loc, first, c(s.getTileM())),
-        arith::AddIOp::create(b, loc, op.getRowBase(), g.m));
-    if (g.rowsA)
-      end = arith::MinUIOp::create(b, loc, end, g.rowsA);
+        emitGroupRowEnd(b, loc, g, op.getRowBase()));
     prefetchRows(g.sfa, first, end);
   }
   Value firstB = arith::AddIOp::create(b, loc, g.bRowBase, op.getN0());
