@@ -63,7 +63,8 @@ static std::string cudaToolkitPath() {
 /// Shared memory through 32-bit pointers (ggemm-pipeline's short-pointers,
 /// and always where a kernel decodes its tokens): LLVM's NVPTX option
 /// nvptx-short-ptr (Triton sets it too), which its target machine reads
-/// when gpu-module-to-binary creates one. Shared addresses then take one register instead of a pair.
+/// when gpu-module-to-binary creates one. Shared addresses then take one
+/// register instead of a pair.
 /// The predecoded 256-token kernel needs it: without it its consumers
 /// spilled 200-250 bytes at 232 registers a thread (docs/sm90-kernel.md).
 /// Not the default: on an H100 it made the default kernels of the

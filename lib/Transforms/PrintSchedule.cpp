@@ -174,9 +174,9 @@ void printCandidates(GroupedMatmulOp op, int64_t rowsHint,
                        e.launchUs, e.bound.str().c_str());
     if (t.getPredecode())
       os << llvm::format(" (decode kernel %.1f us)", e.tokensUs);
-    if (t.getTileM() == s.getTileM() && t.getTileN() == s.getTileN() &&
-        t.getTileK() == s.getTileK() && t.getStages() == s.getStages() &&
-        t.getSplitK() == s.getSplitK() && t.getPredecode() == s.getPredecode())
+    // (Candidates take the op's chip, raster and grid: equal attributes are
+    // the same schedule.)
+    if (t == s)
       os << " <- this schedule";
     os << "\n";
   }

@@ -84,8 +84,7 @@ public:
     double mmaFlops = 2.0 * tileM * tileN * kSM90DecodeK;
     double weightPieces =
         double(llvm::divideCeil(2 * tileN, kSM90ConsumerThreads));
-    if (sm90Predecoded(p))
-      return {mmaFlops, weightPieces};
+    // Predecoded tokens, or weights into registers: the weight piece alone.
     if (sm90WeightsInRegisters(p))
       return {mmaFlops, weightPieces};
     // At 256 tokens a thread decodes the pieces of two token rows.
